@@ -1,0 +1,35 @@
+package dev.daff.events;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Something happened to an incident. Carries the whole state consumers need (severity, services, team,
+ * status, milestones) so none of them has to call back.
+ */
+public record IncidentEvent(
+        String eventId,
+        String type,
+        int version,
+        String incidentId,
+        Instant occurredAt,
+        String title,
+        String severity,
+        List<String> services,
+        String team,
+        String status,
+        Instant impactStartedAt,
+        Instant detectedAt,
+        Instant acknowledgedAt,
+        Instant identifiedAt,
+        Instant resolvedAt,
+        Instant finalisedAt) {
+
+    public static final int CURRENT_VERSION = 1;
+    public static final String OPENED = "IncidentOpened";
+    public static final String UPDATED = "IncidentUpdated";
+    public static final String STATUS_CHANGED = "IncidentStatusChanged";
+    public static final String RESOLVED = "IncidentResolved";
+    public static final String FINALISED = "IncidentFinalised";
+    public static final String WASHUP_REVIEWED = "WashupReviewed";
+}

@@ -1,0 +1,82 @@
+package dev.daff.kit.kafka;
+
+import java.util.Map;
+import java.util.Properties;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Plain Kafka clients for the places that need exact control (the outbox relay, exactly-once SLI
+ * counting), configured from the same {@code kafka.*} settings as the messaging channels, so credentials
+ * and TLS are set once.
+ */
+@ApplicationScoped
+public class KafkaClients {
+
+    private final Map<String, Object> brokerConfig;
+
+    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> brokerConfig) {
+        this.brokerConfig = brokerConfig;
+    }
+
+    /** An idempotent producer that waits for all in-sync replicas and gives up on an absent broker quickly. */
+    public KafkaProducer<String, String> producer(String clientId) {
+        return new KafkaProducer<>(producerProperties(clientId));
+    }
+
+    private Properties producerProperties(String clientId) {
+        Properties props = common();
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        return props;
+    }
+
+    /** A producer whose sends become visible all together or not at all. */
+    public KafkaProducer<String, String> transactionalProducer(String clientId, String transactionalId) {
+        Properties props = producerProperties(clientId);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        return new KafkaProducer<>(props);
+    }
+
+    /** A consumer that never commits on its own: the caller stores offsets where it stores its results. */
+    public KafkaConsumer<String, String> consumer(String groupId, String clientId) {
+        Properties props = common();
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        return new KafkaConsumer<>(props);
+    }
+
+    private Properties common() {
+        Properties props = new Properties();
+        // Only connection and security settings carry over; serializers and group settings are ours.
+        brokerConfig.forEach((key, value) -> {
+            if (key.startsWith("bootstrap.") || key.startsWith("security.") || key.startsWith("ssl.")
+                    || key.startsWith("sasl.")) {
+                props.put(key, value);
+            }
+        });
+        return props;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.daff.kit.problem;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.persistence.OptimisticLockException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.hibernate.StaleObjectStateException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+
+/**
+ * The one place errors become answers: every 4xx and 5xx is {@code application/problem+json}, and no
+ * answer ever carries a class name or a stack trace (a 500 carries only an id to find the log line).
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return answer(e.toProblem(path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        String detail = errors.stream().map(err -> err.field() + " " + err.message()).collect(Collectors.joining("; "));
+        return answer(new Problem(Problem.TYPE_PREFIX + "invalid-request", "Invalid request", 400, detail, path(uri), errors,
+                null));
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonParseException e, UriInfo uri) {
+        return answer(new Problem(Problem.TYPE_PREFIX + "malformed-json", "Malformed JSON", 400,
+                "The request body is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ").",
+                path(uri), null, null));
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
+        return unreadable(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidValue(InvalidFormatException e, UriInfo uri) {
+        return unreadable(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unconstructable(ValueInstantiationException e, UriInfo uri) {
+        return unreadable(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unmappable(JsonMappingException e, UriInfo uri) {
+        return unreadable(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response stale(OptimisticLockException e, UriInfo uri) {
+        return staleAnswer(uri);
+    }
+
+    @ServerExceptionMapper
+    public Response staleHibernate(StaleObjectStateException e, UriInfo uri) {
+        return staleAnswer(uri);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        // The JSON reader wraps what Jackson found wrong in a plain 400: answer with the real reason.
+        if (e.getCause() instanceof JsonParseException parse) {
+            return malformedJson(parse, uri);
+        }
+        if (e.getCause() instanceof JsonMappingException mapping) {
+            return unreadable(mapping, uri);
+        }
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e, uri);
+        }
+        Response.StatusType statusType = e.getResponse().getStatusInfo();
+        String title = statusType.getReasonPhrase() == null ? "Request refused" : statusType.getReasonPhrase();
+        return answer(new Problem(Problem.TYPE_PREFIX + slug(title), title, status, detailFor(status, title), path(uri), null,
+                null));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        String errorId = UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected error %s on %s", errorId, path(uri));
+        return answer(new Problem(Problem.TYPE_PREFIX + "internal-error", "Internal error", 500,
+                "Something went wrong on our side. Quote error id " + errorId + " when you report it.", path(uri), null,
+                null));
+    }
+
+    private static Response unreadable(JsonMappingException e, UriInfo uri) {
+        String field = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        String message = e instanceof InvalidFormatException invalid
+                ? "cannot be '" + invalid.getValue() + "'" + allowedValues(invalid.getTargetType())
+                : "has the wrong shape or type";
+        if (field.isEmpty()) {
+            field = "body";
+        }
+        return answer(new Problem(Problem.TYPE_PREFIX + "invalid-request", "Invalid request", 400, field + " " + message,
+                path(uri), List.of(new Problem.FieldError(field, message)), null));
+    }
+
+    private static String allowedValues(Class<?> type) {
+        if (type == null || !type.isEnum()) {
+            return "";
+        }
+        return " (one of " + java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString)
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static Response staleAnswer(UriInfo uri) {
+        return answer(new Problem(Problem.TYPE_PREFIX + "stale-update", "Stale update", 409,
+                "Someone else changed this since you read it. Read it again and reapply your change.", path(uri), null,
+                null));
+    }
+
+    private static String detailFor(int status, String title) {
+        return switch (status) {
+            case 401 -> "A valid bearer token is required.";
+            case 403 -> "Your token's roles do not allow this.";
+            case 404 -> "There is nothing here.";
+            case 405 -> "This resource does not support that method.";
+            case 413 -> "The request is larger than this service accepts.";
+            case 415 -> "Send the body as application/json.";
+            default -> title + ".";
+        };
+    }
+
+    private static String fieldOf(ConstraintViolation<?> violation) {
+        // Method-parameter paths read "create.request.title": the field a client sent is what follows the argument.
+        String path = violation.getPropertyPath().toString();
+        String[] parts = path.split("\\.", 3);
+        return parts.length == 3 ? parts[2] : parts[parts.length - 1];
+    }
+
+    private static String slug(String title) {
+        return title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : uri.getPath();
+    }
+
+    static Response answer(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.daff.slo.burn;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The four Workbook tiers for one SLO, scaled to its period: two that page (1h/5m, 6h/30m) and two that
+ * open a ticket (1d/2h, 3d/6h).
+ */
+public record AlertTiers(AlertTier pageFast, AlertTier pageSlow, AlertTier ticketFast, AlertTier ticketSlow) {
+
+    public static final double DEFAULT_PAGE_FAST = 0.02;
+    public static final double DEFAULT_PAGE_SLOW = 0.05;
+    public static final double DEFAULT_TICKET_FAST = 0.10;
+    public static final double DEFAULT_TICKET_SLOW = 0.10;
+
+    public static AlertTiers forPeriod(Duration period, double pageFast, double pageSlow, double ticketFast,
+            double ticketSlow) {
+        return new AlertTiers(
+                AlertTier.of("PAGE", period, Duration.ofHours(1), Duration.ofMinutes(5), pageFast),
+                AlertTier.of("PAGE", period, Duration.ofHours(6), Duration.ofMinutes(30), pageSlow),
+                AlertTier.of("TICKET", period, Duration.ofDays(1), Duration.ofHours(2), ticketFast),
+                AlertTier.of("TICKET", period, Duration.ofDays(3), Duration.ofHours(6), ticketSlow));
+    }
+
+    public List<AlertTier> all() {
+        return List.of(pageFast, pageSlow, ticketFast, ticketSlow);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.daff.slo.definition;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** A service level objective over a ratio SLI (good / total events) and a rolling window. */
+@Entity
+@Table(name = "slo")
+public class Slo extends PanacheEntityBase {
+
+    @Id
+    public String name;
+    public String service;
+    public String team;
+    public String description;
+    /** Percentage of good events, strictly between 0 and 100 (99.9). */
+    public double objective;
+    @Column(name = "window_days")
+    public int windowDays;
+    public long minEvents;
+    public long noDataAfterSeconds;
+    public boolean volumeDropEnabled;
+    public double volumeDropRatio;
+    public double pageFastBudget;
+    public double pageSlowBudget;
+    public double ticketFastBudget;
+    public double ticketSlowBudget;
+    public Instant createdAt;
+    public Instant updatedAt;
+    @Version
+    public long version;
+
+    public SloWindow window() {
+        return SloWindow.ofDays(windowDays);
+    }
+
+    /** The error budget as a fraction of events: 1 − objective. */
+    public double errorBudget() {
+        return 1.0 - objective / 100.0;
+    }
+}

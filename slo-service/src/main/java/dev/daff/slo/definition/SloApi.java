@@ -1,0 +1,71 @@
+package dev.daff.slo.definition;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+
+/** What the SLO API reads and writes; entities never cross the wire. */
+public final class SloApi {
+
+    public static final String SLUG = "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$";
+
+    private SloApi() {
+    }
+
+    /** Create or replace an SLO. {@code name} is ignored on PUT (the path names the SLO). */
+    public record SloRequest(
+            @Pattern(regexp = SLUG, message = "must be a lower-case slug (a-z, 0-9, '-'), at most 63 characters") String name,
+            @NotBlank @Size(max = 100) String service,
+            @NotBlank @Size(max = 100) String team,
+            @Size(max = 2000) String description,
+            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "100", inclusive = false) Double objective,
+            @NotNull @Pattern(regexp = "7d|28d|30d", message = "must be 7d, 28d or 30d") String window,
+            @PositiveOrZero Long minEvents,
+            Duration noDataAfter,
+            @Valid VolumeDrop volumeDrop,
+            @Valid AlertBudgets alertBudgets) {
+    }
+
+    /** The "too few requests" alarm: the last 30 minutes below {@code ratio} of the 24-hour average. */
+    public record VolumeDrop(Boolean enabled,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double ratio) {
+    }
+
+    /** Percent of the whole error budget each tier may spend in its long window before it alerts. */
+    public record AlertBudgets(
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double pageFast,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double pageSlow,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double ticketFast,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double ticketSlow) {
+    }
+
+    /** One alert tier as computed for this SLO, so nobody has to redo the Workbook arithmetic. */
+    public record TierView(String severity, String tier, double budgetPercent, double burnFactor, double threshold) {
+    }
+
+    public record SloView(
+            String name,
+            String service,
+            String team,
+            String description,
+            double objective,
+            String window,
+            long minEvents,
+            Duration noDataAfter,
+            VolumeDrop volumeDrop,
+            AlertBudgets alertBudgets,
+            List<TierView> tiers,
+            Instant createdAt,
+            Instant updatedAt,
+            long version) {
+    }
+}

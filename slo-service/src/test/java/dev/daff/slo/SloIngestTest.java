@@ -1,0 +1,130 @@
+package dev.daff.slo;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.events.Topics;
+import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.TopicReader;
+import dev.daff.slo.ingest.SliConsumer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+@QuarkusTestResource(value = RealInfrastructureResource.class, restrictToAnnotatedClass = false,
+        initArgs = @ResourceArg(name = "database", value = "slo"))
+class SloIngestTest {
+
+    static String slo(String name) {
+        return """
+                {"name": "%s", "service": "checkout", "team": "payments", "description": "checkout requests succeed",
+                 "objective": 99.9, "window": "30d"}
+                """.formatted(name);
+    }
+
+    @Test
+    void createdSloCountsEventsSentOverHttpThroughKafkaIntoPostgres() {
+        given().contentType(ContentType.JSON).body(slo("checkout-availability"))
+                .when().post("/api/slos")
+                .then().statusCode(201)
+                .header("Location", endsWith("/api/slos/checkout-availability"))
+                .body("window", equalTo("30d"))
+                .body("tiers", hasSize(4))
+                .body("tiers[0].burnFactor", equalTo(14.4f));
+
+        given().contentType(ContentType.JSON)
+                .body("[{\"good\": 990, \"total\": 1000}, {\"good\": 10, \"total\": 10}]")
+                .when().post("/api/slos/checkout-availability/events")
+                .then().statusCode(202).body("accepted", equalTo(2));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given()
+                .when().get("/api/slos/checkout-availability/status")
+                .then().statusCode(200)
+                .body("events.good", equalTo(1000))
+                .body("events.total", equalTo(1010)));
+    }
+
+    @Test
+    void sliEventsFromKafkaAreCountedAndInvalidOnesDeadLettered() {
+        given().contentType(ContentType.JSON).body(slo("search-latency")).when().post("/api/slos").then().statusCode(201);
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        TopicReader.send(kafka, Topics.SLI_EVENTS, "search-latency",
+                "{\"slo\": \"search-latency\", \"at\": \"" + Instant.now() + "\", \"good\": 7, \"total\": 9}");
+        TopicReader.send(kafka, Topics.SLI_EVENTS, "search-latency",
+                "{\"slo\": \"search-latency\", \"good\": 5, \"total\": 3}");
+        TopicReader.send(kafka, Topics.SLI_EVENTS, "nobody-knows", "{\"slo\": \"nobody-knows\", \"good\": 1, \"total\": 1}");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given()
+                .when().get("/api/slos/search-latency/status")
+                .then().statusCode(200).body("events.total", equalTo(9)));
+        List<ConsumerRecord<String, String>> deadLetters = TopicReader.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
+                record -> true, 2, Duration.ofSeconds(20));
+        assertEquals(2, deadLetters.size());
+        assertEquals("good (5) must not exceed total (3)", reason(deadLetters.get(0)));
+        assertEquals("unknown SLO 'nobody-knows'", reason(deadLetters.get(1)));
+    }
+
+    @Test
+    void badEventsAreRefusedWholeWithProblemJsonAndNothingIsStored() {
+        given().contentType(ContentType.JSON).body(slo("login-success")).when().post("/api/slos").then().statusCode(201);
+        given().contentType(ContentType.JSON)
+                .body("[{\"good\": 1, \"total\": 1}, {\"good\": 2, \"total\": 1}, {\"good\": -1, \"total\": 1}]")
+                .when().post("/api/slos/login-success/events")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors", hasSize(2))
+                .body("errors[0].field", equalTo("[1]"));
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1, \"at\": \"" + Instant.now().plus(Duration.ofMinutes(5)) + "\"}]")
+                .when().post("/api/slos/login-success/events")
+                .then().statusCode(400).body("errors[0].message", containsString("in the future"));
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]")
+                .when().post("/api/slos/no-such-slo/events")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().when().get("/api/slos/login-success/status").then().statusCode(200).body("events.total", equalTo(0));
+    }
+
+    @Test
+    void malformedJsonAnswersProblemJson() {
+        given().contentType(ContentType.JSON).body("{\"name\": ")
+                .when().post("/api/slos")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("status", equalTo(400)).body("title", equalTo("Malformed JSON"));
+    }
+
+    @Test
+    void invalidSloDefinitionsAreRefused() {
+        given().contentType(ContentType.JSON).body(slo("Bad Name")).when().post("/api/slos")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("name"));
+        given().contentType(ContentType.JSON).body(slo("full-hundred").replace("99.9", "100")).when().post("/api/slos")
+                .then().statusCode(400).body("errors[0].field", equalTo("objective"));
+        given().contentType(ContentType.JSON).body(slo("weekly").replace("30d", "14d")).when().post("/api/slos")
+                .then().statusCode(400).body("errors[0].field", equalTo("window"));
+        given().contentType(ContentType.JSON).body(slo("twice")).when().post("/api/slos").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(slo("twice")).when().post("/api/slos")
+                .then().statusCode(409).contentType("application/problem+json");
+    }
+
+    @Test
+    void healthIsReadyWithDatabaseAndKafka() {
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/metrics").then().statusCode(200).body(containsString("daff_sli_events"));
+    }
+
+    private static String reason(ConsumerRecord<String, String> record) {
+        return new String(record.headers().lastHeader(SliConsumer.REJECTION_HEADER).value(), StandardCharsets.UTF_8);
+    }
+}
