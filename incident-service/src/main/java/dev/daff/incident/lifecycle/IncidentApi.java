@@ -1,0 +1,83 @@
+package dev.daff.incident.lifecycle;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** What the incident API reads and writes. */
+public final class IncidentApi {
+
+    private IncidentApi() {
+    }
+
+    public record OpenIncident(
+            @NotBlank @Size(max = 200) String title,
+            @Size(max = 4000) String summary,
+            @NotNull Severity severity,
+            @NotEmpty @Size(max = 20) List<@NotBlank @Size(max = 100) String> services,
+            @NotBlank @Size(max = 100) String team,
+            Instant impactStartedAt,
+            Instant detectedAt,
+            @NotNull DetectionSource detectionSource) {
+    }
+
+    /** A partial update: absent fields stay as they are. {@code version} must be the one the client read. */
+    public record PatchIncident(
+            @NotNull Long version,
+            @Size(max = 200) String title,
+            @Size(max = 4000) String summary,
+            Severity severity,
+            @Size(min = 1, max = 20) List<@NotBlank @Size(max = 100) String> services,
+            Instant impactStartedAt,
+            Instant detectedAt) {
+    }
+
+    public record Transition(@NotNull IncidentStatus to, @Size(max = 4000) String note) {
+    }
+
+    public record RoleAssignment(@NotBlank @Size(max = 200) String handle) {
+    }
+
+    public record Note(Instant at, @NotNull Phase phase, @NotBlank @Size(max = 4000) String text) {
+    }
+
+    public enum Phase {
+        DISCOVER, ANALYSE, FIX, FINALISE
+    }
+
+    public enum Role {
+        COMMANDER, SCRIBE, LIAISON
+    }
+
+    public record IncidentView(
+            UUID id,
+            String title,
+            String summary,
+            Severity severity,
+            IncidentStatus status,
+            List<IncidentStatus> allowedNext,
+            List<String> services,
+            String team,
+            DetectionSource detectionSource,
+            Instant impactStartedAt,
+            Instant detectedAt,
+            Instant acknowledgedAt,
+            Instant identifiedAt,
+            Instant resolvedAt,
+            Instant finalisedAt,
+            long version) {
+    }
+
+    public record TimelineView(Long id, Instant at, String kind, String phase, String actor, String text, JsonNode data) {
+    }
+
+    public record Page<T>(List<T> items, int page, int size, long total) {
+    }
+}

@@ -1,0 +1,99 @@
+package dev.daff.incident.lifecycle;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.daff.incident.lifecycle.IncidentApi.IncidentView;
+import dev.daff.incident.lifecycle.IncidentApi.Note;
+import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
+import dev.daff.incident.lifecycle.IncidentApi.Page;
+import dev.daff.incident.lifecycle.IncidentApi.PatchIncident;
+import dev.daff.incident.lifecycle.IncidentApi.Role;
+import dev.daff.incident.lifecycle.IncidentApi.RoleAssignment;
+import dev.daff.incident.lifecycle.IncidentApi.TimelineView;
+import dev.daff.incident.lifecycle.IncidentApi.Transition;
+import dev.daff.kit.problem.ProblemException;
+import dev.daff.kit.security.CurrentActor;
+
+@Path("/api/incidents")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class IncidentResource {
+
+    private final IncidentService incidents;
+    private final CurrentActor actor;
+
+    public IncidentResource(IncidentService service, CurrentActor actor) {
+        this.incidents = service;
+        this.actor = actor;
+    }
+
+    @POST
+    public Response open(OpenIncident request) {
+        IncidentView opened = incidents.open(request, actor.name());
+        return Response.created(URI.create("/api/incidents/" + opened.id())).entity(opened).build();
+    }
+
+    @GET
+    public Page<IncidentView> list(@QueryParam("status") IncidentStatus status, @QueryParam("service") String service,
+            @QueryParam("team") String team, @QueryParam("severity") Severity severity, @QueryParam("from") Instant from,
+            @QueryParam("to") Instant to, @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        return incidents.list(status, service, team, severity, from, to, page, size);
+    }
+
+    @GET
+    @Path("{id}")
+    public IncidentView get(@PathParam("id") UUID id) {
+        return incidents.find(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
+    }
+
+    @PATCH
+    @Path("{id}")
+    public IncidentView patch(@PathParam("id") UUID id, PatchIncident patch) {
+        return incidents.patch(id, patch, actor.name());
+    }
+
+    @POST
+    @Path("{id}/transitions")
+    public IncidentView transition(@PathParam("id") UUID id, Transition transition) {
+        return incidents.transition(id, transition, actor.name());
+    }
+
+    @PUT
+    @Path("{id}/roles/{role}")
+    public TimelineView assignRole(@PathParam("id") UUID id, @PathParam("role") Role role,
+            @jakarta.validation.Valid @jakarta.validation.constraints.NotNull RoleAssignment assignment) {
+        return incidents.assignRole(id, role, assignment.handle(), actor.name());
+    }
+
+    @POST
+    @Path("{id}/timeline")
+    public Response addNote(@PathParam("id") UUID id, Note note) {
+        TimelineView entry = incidents.addNote(id, note, actor.name());
+        return Response.status(Response.Status.CREATED).entity(entry).build();
+    }
+
+    @GET
+    @Path("{id}/timeline")
+    public List<TimelineView> timeline(@PathParam("id") UUID id) {
+        return incidents.timeline(id);
+    }
+}

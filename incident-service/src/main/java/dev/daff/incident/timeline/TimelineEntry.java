@@ -1,0 +1,34 @@
+package dev.daff.incident.timeline;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.Immutable;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** One immutable line of an incident's story: what happened, when, and who did it. */
+@Entity
+@Immutable
+@Table(name = "timeline_entry")
+public class TimelineEntry extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+    public UUID incidentId;
+    public Instant at;
+    public String kind;
+    public String phase;
+    public String actor;
+    public String text;
+    /** JSON with the specifics (old and new values, alert ids), for tools rather than people. */
+    public String data;
+    public Instant recordedAt;
+}

@@ -1,0 +1,122 @@
+package dev.daff.incident;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.events.Topics;
+import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+@QuarkusTestResource(value = RealInfrastructureResource.class, restrictToAnnotatedClass = false,
+        initArgs = @ResourceArg(name = "database", value = "incident"))
+class IncidentLifecycleTest {
+
+    static final String CHECKOUT_DOWN = """
+            {"title": "Checkout errors in eu-west-1c", "severity": "SEV2", "services": ["checkout"],
+             "team": "payments", "detectionSource": "HUMAN"}
+            """;
+
+    static String open(String body) {
+        return given().contentType(ContentType.JSON).body(body).when().post("/api/incidents")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    static void move(String id, String to) {
+        given().contentType(ContentType.JSON).body("{\"to\": \"" + to + "\"}")
+                .when().post("/api/incidents/" + id + "/transitions").then().statusCode(200);
+    }
+
+    @Test
+    void openedIncidentIsStoredAndAnnouncedOnKafka() {
+        String id = given().contentType(ContentType.JSON).body(CHECKOUT_DOWN)
+                .when().post("/api/incidents")
+                .then().statusCode(201)
+                .header("Location", containsString("/api/incidents/"))
+                .body("status", equalTo("DISCOVERED"))
+                .body("detectedAt", notNullValue())
+                .extract().path("id");
+        given().when().get("/api/incidents/" + id).then().statusCode(200).body("title", equalTo("Checkout errors in eu-west-1c"));
+
+        List<ConsumerRecord<String, String>> events = TopicReader.read(RealInfrastructureResource.kafka().bootstrapServers(),
+                Topics.INCIDENT_EVENTS, record -> id.equals(record.key()), 1, Duration.ofSeconds(20));
+        assertEquals(1, events.size());
+        org.hamcrest.MatcherAssert.assertThat(events.get(0).value(), containsString("\"type\":\"IncidentOpened\""));
+    }
+
+    @Test
+    void lifecycleStampsMilestonesAndTimelineInOrder() {
+        String id = open(CHECKOUT_DOWN);
+        move(id, "ANALYSING");
+        move(id, "FIXING");
+        given().contentType(ContentType.JSON).body("{\"at\": \"2020-01-01T00:00:00Z\", \"phase\": \"ANALYSE\", \"text\": \"noticed late\"}")
+                .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201);
+        move(id, "RESOLVED");
+        given().when().get("/api/incidents/" + id).then().statusCode(200)
+                .body("status", equalTo("RESOLVED"))
+                .body("acknowledgedAt", notNullValue())
+                .body("identifiedAt", notNullValue())
+                .body("resolvedAt", notNullValue())
+                .body("finalisedAt", nullValue())
+                .body("allowedNext", contains("FIXING", "FINALISED"));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("kind", contains("NOTE", "OPENED", "STATUS_CHANGED", "STATUS_CHANGED", "STATUS_CHANGED"))
+                .body("[4].text", equalTo("Status FIXING → RESOLVED"));
+    }
+
+    @Test
+    void illegalTransitionsAnswer409NamingTheAllowedStates() {
+        String id = open(CHECKOUT_DOWN);
+        given().contentType(ContentType.JSON).body("{\"to\": \"RESOLVED\"}")
+                .when().post("/api/incidents/" + id + "/transitions")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("allowedNext", contains("ANALYSING"))
+                .body("detail", containsString("DISCOVERED cannot move to RESOLVED"));
+    }
+
+    @Test
+    void stalePatchAnswers409AndChangesNothing() {
+        String id = open(CHECKOUT_DOWN);
+        given().contentType(ContentType.JSON).body("{\"version\": 0, \"severity\": \"SEV1\"}")
+                .when().patch("/api/incidents/" + id).then().statusCode(200).body("severity", equalTo("SEV1"));
+        given().contentType(ContentType.JSON).body("{\"version\": 0, \"title\": \"someone else's idea\"}")
+                .when().patch("/api/incidents/" + id).then().statusCode(409).contentType("application/problem+json");
+        given().when().get("/api/incidents/" + id).then().body("title", equalTo("Checkout errors in eu-west-1c"));
+    }
+
+    @Test
+    void badInputIsRefusedWithProblemJson() {
+        given().contentType(ContentType.JSON).body(CHECKOUT_DOWN.replace("SEV2", "SEV9"))
+                .when().post("/api/incidents")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("severity"));
+        given().contentType(ContentType.JSON).body("{not json")
+                .when().post("/api/incidents")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{\"title\": \"\", \"severity\": \"SEV2\", \"team\": \"x\", \"services\": [], \"detectionSource\": \"HUMAN\"}")
+                .when().post("/api/incidents")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void healthIsReady() {
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/openapi").then().statusCode(200).body(containsString("/api/incidents"));
+    }
+
+}
