@@ -1,0 +1,61 @@
+package dev.daff.action.followup;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.daff.action.followup.ActionTypes.Kind;
+import dev.daff.action.followup.ActionTypes.Priority;
+import dev.daff.action.followup.ActionTypes.Scope;
+import dev.daff.action.followup.ActionTypes.Status;
+
+public final class ActionApi {
+
+    private ActionApi() {
+    }
+
+    /**
+     * {@code ownerTeam} is read as raw JSON so that a list of teams is answered with why it is refused, not
+     * with a type error.
+     */
+    public record CreateAction(
+            @NotNull UUID incidentId,
+            @NotBlank @Size(max = 200) String title,
+            @Size(max = 4000) String description,
+            JsonNode ownerTeam,
+            @Size(max = 200) String assignee,
+            @NotNull Kind kind,
+            @NotNull Scope scope,
+            @Size(max = 4000) String systemicRationale,
+            @NotNull Priority priority,
+            Instant dueAt) {
+    }
+
+    public record ActionTransition(@NotNull Status to, @Size(max = 4000) String reason) {
+    }
+
+    public record ActionView(
+            UUID id,
+            UUID incidentId,
+            String title,
+            String description,
+            String ownerTeam,
+            String assignee,
+            Kind kind,
+            Scope scope,
+            String systemicRationale,
+            Priority priority,
+            Status status,
+            String wontDoReason,
+            Instant dueAt,
+            boolean overdue,
+            Instant createdAt,
+            Instant closedAt,
+            long version) {
+    }
+}

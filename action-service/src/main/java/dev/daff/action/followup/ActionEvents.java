@@ -1,0 +1,50 @@
+package dev.daff.action.followup;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.daff.action.followup.ActionTypes.Kind;
+import dev.daff.action.followup.ActionTypes.Scope;
+import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.events.ActionEvent;
+import dev.daff.events.ActionSummary;
+import dev.daff.events.Topics;
+import dev.daff.kit.outbox.Outbox;
+
+/** Announces action changes with the incident's action summary after the change, through the outbox. */
+@ApplicationScoped
+public class ActionEvents {
+
+    private final FollowUpActions actions;
+    private final Outbox outbox;
+    private final Clock clock;
+
+    public ActionEvents(FollowUpActions actions, Outbox outbox, Clock clock) {
+        this.actions = actions;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publish(String type, FollowUpAction action) {
+        actions.flush();
+        ActionEvent event = new ActionEvent(UUID.randomUUID().toString(), type, ActionEvent.CURRENT_VERSION,
+                action.id.toString(), action.incidentId.toString(), clock.instant(), action.title, action.ownerTeam,
+                action.kind.name(), action.scope.name(), action.status.name(), action.dueAt, summary(action.incidentId));
+        outbox.publish(Topics.ACTION_EVENTS, action.incidentId.toString(), event);
+    }
+
+    /** Where the incident's actions stand: what incident-service's finalisation gate reads. */
+    public ActionSummary summary(UUID incidentId) {
+        List<FollowUpAction> all = actions.list("incidentId", incidentId);
+        int open = (int) all.stream().filter(a -> a.status.isOpen()).count();
+        int systemicDone = (int) all.stream().filter(a -> a.scope == Scope.SYSTEMIC && a.status == Status.DONE).count();
+        int systemicOpen = (int) all.stream().filter(a -> a.scope == Scope.SYSTEMIC && a.status.isOpen()).count();
+        boolean washupDone = all.stream().anyMatch(a -> a.kind == Kind.WASHUP && a.status == Status.DONE);
+        return new ActionSummary(incidentId.toString(), all.size(), open, systemicDone, systemicOpen, washupDone);
+    }
+}

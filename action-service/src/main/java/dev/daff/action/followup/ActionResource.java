@@ -1,0 +1,58 @@
+package dev.daff.action.followup;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.daff.action.followup.ActionApi.ActionTransition;
+import dev.daff.action.followup.ActionApi.ActionView;
+import dev.daff.action.followup.ActionApi.CreateAction;
+import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.kit.problem.ProblemException;
+
+@Path("/api/actions")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ActionResource {
+
+    private final ActionService actions;
+
+    public ActionResource(ActionService actions) {
+        this.actions = actions;
+    }
+
+    @POST
+    public Response create(CreateAction request) {
+        ActionView created = actions.create(request);
+        return Response.created(URI.create("/api/actions/" + created.id())).entity(created).build();
+    }
+
+    @GET
+    public List<ActionView> list(@QueryParam("incidentId") UUID incidentId, @QueryParam("ownerTeam") String ownerTeam,
+            @QueryParam("status") Status status, @QueryParam("overdue") @DefaultValue("false") boolean overdue) {
+        return actions.list(incidentId, ownerTeam, status, overdue);
+    }
+
+    @GET
+    @Path("{id}")
+    public ActionView get(@PathParam("id") UUID id) {
+        return actions.find(id).orElseThrow(() -> ProblemException.notFound("action", id.toString()));
+    }
+
+    @POST
+    @Path("{id}/transitions")
+    public ActionView transition(@PathParam("id") UUID id, ActionTransition transition) {
+        return actions.transition(id, transition);
+    }
+}

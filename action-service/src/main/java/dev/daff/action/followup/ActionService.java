@@ -1,0 +1,185 @@
+package dev.daff.action.followup;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.daff.action.followup.ActionApi.ActionTransition;
+import dev.daff.action.followup.ActionApi.ActionView;
+import dev.daff.action.followup.ActionApi.CreateAction;
+import dev.daff.action.followup.ActionTypes.Kind;
+import dev.daff.action.followup.ActionTypes.Priority;
+import dev.daff.action.followup.ActionTypes.Scope;
+import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.action.incidents.KnownIncident;
+import dev.daff.action.incidents.KnownIncidents;
+import dev.daff.events.ActionEvent;
+import dev.daff.kit.problem.ProblemException;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+
+/** Follow-up actions: one owner each, a due date always, and no silent decision not to act. */
+@ApplicationScoped
+public class ActionService {
+
+    private final FollowUpActions actions;
+    private final KnownIncidents incidents;
+    private final ActionEvents events;
+    private final ActionRules rules;
+    private final Clock clock;
+
+    public ActionService(FollowUpActions actions, KnownIncidents incidents, ActionEvents events, ActionRules rules,
+            Clock clock) {
+        this.actions = actions;
+        this.incidents = incidents;
+        this.events = events;
+        this.rules = rules;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public ActionView create(@Valid @NotNull CreateAction request) {
+        String ownerTeam = singleOwner(request.ownerTeam());
+        if (request.scope() == Scope.SYSTEMIC
+                && (request.systemicRationale() == null || request.systemicRationale().isBlank())) {
+            throw ProblemException.invalidField("systemicRationale",
+                    "is required for a SYSTEMIC action: which other places could fail the same way, and how this"
+                            + " stops them");
+        }
+        if (request.kind() == Kind.WASHUP) {
+            throw ProblemException.invalidField("kind", "WASHUP actions are made by daff when an incident is resolved");
+        }
+        Instant now = clock.instant();
+        Instant dueAt = request.dueAt();
+        if (dueAt == null) {
+            String severity = incidents.findByIdOptional(request.incidentId()).map(known -> known.severity).orElse("SEV3");
+            dueAt = now.plus(rules.dueAfter(severity));
+        }
+        FollowUpAction action = newAction(request.incidentId(), request.title(), ownerTeam, request.kind(), request.scope(),
+                request.priority(), dueAt);
+        action.description = request.description();
+        action.assignee = request.assignee();
+        action.systemicRationale = request.systemicRationale();
+        actions.persist(action);
+        events.publish(ActionEvent.CREATED, action);
+        return view(action);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public FollowUpAction createWashup(KnownIncident incident) {
+        FollowUpAction action = newAction(incident.id, "Write and review the washup", incident.team, Kind.WASHUP,
+                Scope.LOCAL, Priority.P2, clock.instant().plus(rules.washupDueAfter(incident.severity)));
+        action.description = "Timeline, cause, root cause and one more why: how do we stop SIMILAR incidents?";
+        actions.persist(action);
+        events.publish(ActionEvent.CREATED, action);
+        return action;
+    }
+
+    @Transactional
+    public ActionView transition(UUID id, @Valid @NotNull ActionTransition transition) {
+        FollowUpAction action = load(id);
+        if (!action.status.canMoveTo(transition.to())) {
+            throw ProblemException.conflict("illegal-transition", "Transition not allowed",
+                    "An action in " + action.status + " cannot move to " + transition.to() + ".");
+        }
+        if (transition.to() == Status.WONT_DO && (transition.reason() == null || transition.reason().isBlank())) {
+            throw ProblemException.invalidField("reason", "is required for WONT_DO: a decision not to act is documented");
+        }
+        move(action, transition.to(), transition.reason());
+        return view(action);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void move(FollowUpAction action, Status to, String reason) {
+        action.status = to;
+        if (to == Status.WONT_DO) {
+            action.wontDoReason = reason;
+        }
+        boolean closed = !to.isOpen();
+        if (closed) {
+            action.closedAt = clock.instant();
+        }
+        events.publish(closed ? ActionEvent.CLOSED : ActionEvent.UPDATED, action);
+    }
+
+    @Transactional
+    public Optional<ActionView> find(UUID id) {
+        return actions.findByIdOptional(id).map(this::view);
+    }
+
+    @Transactional
+    public List<ActionView> list(UUID incidentId, String ownerTeam, Status status, boolean overdueOnly) {
+        StringBuilder query = new StringBuilder("1 = 1");
+        Parameters parameters = new Parameters();
+        if (incidentId != null) {
+            query.append(" and incidentId = :incidentId");
+            parameters.and("incidentId", incidentId);
+        }
+        if (ownerTeam != null) {
+            query.append(" and ownerTeam = :ownerTeam");
+            parameters.and("ownerTeam", ownerTeam);
+        }
+        if (status != null) {
+            query.append(" and status = :status");
+            parameters.and("status", status);
+        }
+        if (overdueOnly) {
+            query.append(" and status in :open and dueAt < :now");
+            parameters.and("open", List.of(Status.OPEN, Status.IN_PROGRESS)).and("now", clock.instant());
+        }
+        return actions.list(query.toString(), Sort.by("dueAt").and("id"), parameters).stream().map(this::view).toList();
+    }
+
+    FollowUpAction load(UUID id) {
+        return actions.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("action", id.toString()));
+    }
+
+    private FollowUpAction newAction(UUID incidentId, String title, String ownerTeam, Kind kind, Scope scope,
+            Priority priority, Instant dueAt) {
+        FollowUpAction action = new FollowUpAction();
+        action.id = UUID.randomUUID();
+        action.incidentId = incidentId;
+        action.title = title;
+        action.ownerTeam = ownerTeam;
+        action.kind = kind;
+        action.scope = scope;
+        action.priority = priority;
+        action.status = Status.OPEN;
+        action.createdAt = clock.instant();
+        action.dueAt = dueAt;
+        return action;
+    }
+
+    private static String singleOwner(JsonNode ownerTeam) {
+        if (ownerTeam != null && ownerTeam.isArray()) {
+            throw ProblemException.invalidField("ownerTeam", ownerTeam.size() == 1
+                    ? "must be one team name, not a list"
+                    : "names " + ownerTeam.size() + " teams; an action has exactly one owning team. Split it into one"
+                            + " action per team");
+        }
+        if (ownerTeam != null && !ownerTeam.isNull() && !ownerTeam.isTextual()) {
+            throw ProblemException.invalidField("ownerTeam", "must be one team name");
+        }
+        String team = ownerTeam == null || ownerTeam.isNull() ? null : ownerTeam.asText();
+        OwnerRule.refusal(team).ifPresent(reason -> {
+            throw ProblemException.invalidField("ownerTeam", reason);
+        });
+        return team.trim();
+    }
+
+    ActionView view(FollowUpAction action) {
+        boolean overdue = action.status.isOpen() && action.dueAt.isBefore(clock.instant());
+        return new ActionView(action.id, action.incidentId, action.title, action.description, action.ownerTeam,
+                action.assignee, action.kind, action.scope, action.systemicRationale, action.priority, action.status,
+                action.wontDoReason, action.dueAt, overdue, action.createdAt, action.closedAt, action.version);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.daff.action.incidents;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** What action-service has heard of an incident on daff.incident-events. */
+@Entity
+@Table(name = "known_incident")
+public class KnownIncident extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+    public String severity;
+    public String team;
+    public String status;
+    public Instant updatedAt;
+}

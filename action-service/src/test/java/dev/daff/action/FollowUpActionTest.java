@@ -1,0 +1,96 @@
+package dev.daff.action;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.events.Topics;
+import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+@QuarkusTestResource(value = RealInfrastructureResource.class, restrictToAnnotatedClass = false,
+        initArgs = @ResourceArg(name = "database", value = "action"))
+class FollowUpActionTest {
+
+    static String incidentEvent(String eventId, String type, UUID incidentId, String severity, String status) {
+        return """
+                {"eventId": "%s", "type": "%s", "version": 1, "incidentId": "%s", "occurredAt": "%s",
+                 "title": "Checkout errors", "severity": "%s", "services": ["checkout"], "team": "payments",
+                 "status": "%s"}
+                """.formatted(eventId, type, incidentId, Instant.now(), severity, status);
+    }
+
+    static String action(UUID incidentId, String ownerTeam, String scope, String rationale) {
+        return """
+                {"incidentId": "%s", "title": "Standardise access to the platform database", "ownerTeam": %s,
+                 "kind": "PREVENT", "scope": "%s", "priority": "P2" %s}
+                """.formatted(incidentId, ownerTeam, scope, rationale == null ? "" : ", \"systemicRationale\": \"" + rationale + "\"");
+    }
+
+    @Test
+    void resolvedIncidentGetsOneWashupActionEvenWhenDeliveredTwice() {
+        UUID incidentId = UUID.randomUUID();
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        String resolved = incidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV1", "RESOLVED");
+        TopicReader.send(kafka, Topics.INCIDENT_EVENTS, incidentId.toString(), resolved);
+        TopicReader.send(kafka, Topics.INCIDENT_EVENTS, incidentId.toString(), resolved);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given()
+                .queryParam("incidentId", incidentId.toString())
+                .when().get("/api/actions")
+                .then().statusCode(200)
+                .body("", hasSize(1))
+                .body("[0].kind", equalTo("WASHUP"))
+                .body("[0].ownerTeam", equalTo("payments")));
+
+        List<ConsumerRecord<String, String>> created = TopicReader.read(kafka, Topics.ACTION_EVENTS,
+                record -> incidentId.toString().equals(record.key()), 1, Duration.ofSeconds(20));
+        assertEquals(1, created.size());
+        org.hamcrest.MatcherAssert.assertThat(created.get(0).value(), containsString("\"type\":\"ActionCreated\""));
+    }
+
+    @Test
+    void anActionHasExactlyOneOwningTeam() {
+        UUID incidentId = UUID.randomUUID();
+        for (String owner : List.of("null", "\"\"", "[\"payments\", \"platform\"]", "\"shared\"", "\"payments, platform\"")) {
+            given().contentType(ContentType.JSON).body(action(incidentId, owner, "LOCAL", null))
+                    .when().post("/api/actions")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("ownerTeam"));
+        }
+        given().contentType(ContentType.JSON).body(action(incidentId, "\"payments\"", "LOCAL", null))
+                .when().post("/api/actions").then().statusCode(201).body("status", equalTo("OPEN"));
+    }
+
+    @Test
+    void systemicActionsExplainWhatElseTheyProtect() {
+        UUID incidentId = UUID.randomUUID();
+        given().contentType(ContentType.JSON).body(action(incidentId, "\"platform\"", "SYSTEMIC", null))
+                .when().post("/api/actions")
+                .then().statusCode(400).body("errors[0].field", equalTo("systemicRationale"));
+        given().contentType(ContentType.JSON)
+                .body(action(incidentId, "\"platform\"", "SYSTEMIC", "every service opens its own pool; one shared client stops them all"))
+                .when().post("/api/actions").then().statusCode(201);
+    }
+
+    @Test
+    void healthIsReady() {
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+}
