@@ -120,6 +120,9 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     private static void format(KafkaConfig config) {
+        if (config.logDirs().stream().allMatch(dir -> Files.exists(Path.of(dir, "meta.properties")))) {
+            return; // formatted on an earlier start: keep its cluster id, topics and offsets
+        }
         Formatter formatter = new Formatter()
                 .setClusterId(Uuid.randomUuid().toString())
                 .setNodeId(config.nodeId())
