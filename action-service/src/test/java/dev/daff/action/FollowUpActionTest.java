@@ -28,6 +28,11 @@ import io.restassured.http.ContentType;
         initArgs = @ResourceArg(name = "database", value = "action"))
 class FollowUpActionTest {
 
+    @org.junit.jupiter.api.BeforeAll
+    static void authenticate() {
+        dev.daff.localinfra.TestTokens.authenticateEveryRequest();
+    }
+
     static String incidentEvent(String eventId, String type, UUID incidentId, String severity, String status) {
         return """
                 {"eventId": "%s", "type": "%s", "version": 1, "incidentId": "%s", "occurredAt": "%s",

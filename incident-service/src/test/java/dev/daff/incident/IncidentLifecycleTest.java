@@ -27,6 +27,11 @@ import io.restassured.http.ContentType;
         initArgs = @ResourceArg(name = "database", value = "incident"))
 class IncidentLifecycleTest {
 
+    @org.junit.jupiter.api.BeforeAll
+    static void authenticate() {
+        dev.daff.localinfra.TestTokens.authenticateEveryRequest();
+    }
+
     static final String CHECKOUT_DOWN = """
             {"title": "Checkout errors in eu-west-1c", "severity": "SEV2", "services": ["checkout"],
              "team": "payments", "detectionSource": "HUMAN"}

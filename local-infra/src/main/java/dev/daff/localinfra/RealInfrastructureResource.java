@@ -1,5 +1,10 @@
 package dev.daff.localinfra;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -25,11 +30,24 @@ public class RealInfrastructureResource implements QuarkusTestResourceLifecycleM
         postgres = LocalPostgres.startEphemeral();
         postgres.ensureDatabase(database);
         kafka = LocalKafka.startEphemeral();
-        return Map.of(
-                "quarkus.datasource.jdbc.url", postgres.jdbcUrl(database),
-                "quarkus.datasource.username", LocalPostgres.USER,
-                "quarkus.datasource.password", "",
-                "kafka.bootstrap.servers", kafka.bootstrapServers());
+        Path keys;
+        try {
+            keys = Files.createTempDirectory("daff-test-keys");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        DevelopmentKeys.ensure(keys);
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(database));
+        config.put("quarkus.datasource.username", LocalPostgres.USER);
+        config.put("quarkus.datasource.password", "");
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        // Tests verify tokens signed by a key pair made for this run, and mint them with smallrye-jwt-build.
+        config.put("mp.jwt.verify.publickey.location", keys.resolve("publicKey.pem").toUri().toString());
+        config.put("mp.jwt.verify.issuer", DevelopmentKeys.ISSUER);
+        config.put("smallrye.jwt.sign.key.location", keys.resolve("privateKey.pem").toUri().toString());
+        config.put("smallrye.jwt.new-token.issuer", DevelopmentKeys.ISSUER);
+        return config;
     }
 
     @Override

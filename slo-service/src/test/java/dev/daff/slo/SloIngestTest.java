@@ -30,6 +30,11 @@ import io.restassured.http.ContentType;
         initArgs = @ResourceArg(name = "database", value = "slo"))
 class SloIngestTest {
 
+    @org.junit.jupiter.api.BeforeAll
+    static void authenticate() {
+        dev.daff.localinfra.TestTokens.authenticateEveryRequest();
+    }
+
     static String slo(String name) {
         return """
                 {"name": "%s", "service": "checkout", "team": "payments", "description": "checkout requests succeed",

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.daff.kit.security.Roles;
 import dev.daff.action.followup.ActionApi.ActionTransition;
 import dev.daff.action.followup.ActionApi.ActionView;
 import dev.daff.action.followup.ActionApi.CreateAction;
@@ -32,24 +34,28 @@ public class ActionResource {
         this.actions = actions;
     }
 
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     public Response create(CreateAction request) {
         ActionView created = actions.create(request);
         return Response.created(URI.create("/api/actions/" + created.id())).entity(created).build();
     }
 
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     public List<ActionView> list(@QueryParam("incidentId") UUID incidentId, @QueryParam("ownerTeam") String ownerTeam,
             @QueryParam("status") Status status, @QueryParam("overdue") @DefaultValue("false") boolean overdue) {
         return actions.list(incidentId, ownerTeam, status, overdue);
     }
 
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     @Path("{id}")
     public ActionView get(@PathParam("id") UUID id) {
         return actions.find(id).orElseThrow(() -> ProblemException.notFound("action", id.toString()));
     }
 
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     @Path("{id}/transitions")
     public ActionView transition(@PathParam("id") UUID id, ActionTransition transition) {

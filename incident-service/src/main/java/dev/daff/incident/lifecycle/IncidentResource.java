@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.daff.kit.security.Roles;
 import dev.daff.incident.lifecycle.IncidentApi.IncidentView;
 import dev.daff.incident.lifecycle.IncidentApi.Note;
 import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
@@ -45,12 +47,14 @@ public class IncidentResource {
         this.actor = actor;
     }
 
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     public Response open(OpenIncident request) {
         IncidentView opened = incidents.open(request, actor.name());
         return Response.created(URI.create("/api/incidents/" + opened.id())).entity(opened).build();
     }
 
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     public Page<IncidentView> list(@QueryParam("status") IncidentStatus status, @QueryParam("service") String service,
             @QueryParam("team") String team, @QueryParam("severity") Severity severity, @QueryParam("from") Instant from,
@@ -59,24 +63,28 @@ public class IncidentResource {
         return incidents.list(status, service, team, severity, from, to, page, size);
     }
 
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     @Path("{id}")
     public IncidentView get(@PathParam("id") UUID id) {
         return incidents.find(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
     }
 
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @PATCH
     @Path("{id}")
     public IncidentView patch(@PathParam("id") UUID id, PatchIncident patch) {
         return incidents.patch(id, patch, actor.name());
     }
 
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     @Path("{id}/transitions")
     public IncidentView transition(@PathParam("id") UUID id, Transition transition) {
         return incidents.transition(id, transition, actor.name());
     }
 
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @PUT
     @Path("{id}/roles/{role}")
     public TimelineView assignRole(@PathParam("id") UUID id, @PathParam("role") Role role,
@@ -84,6 +92,7 @@ public class IncidentResource {
         return incidents.assignRole(id, role, assignment.handle(), actor.name());
     }
 
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     @Path("{id}/timeline")
     public Response addNote(@PathParam("id") UUID id, Note note) {
@@ -91,6 +100,7 @@ public class IncidentResource {
         return Response.status(Response.Status.CREATED).entity(entry).build();
     }
 
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     @Path("{id}/timeline")
     public List<TimelineView> timeline(@PathParam("id") UUID id) {

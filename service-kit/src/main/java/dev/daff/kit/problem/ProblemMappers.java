@@ -104,6 +104,22 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response unauthenticated(io.quarkus.security.UnauthorizedException e, UriInfo uri) {
+        return unauthorized(uri);
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(io.quarkus.security.AuthenticationFailedException e, UriInfo uri) {
+        return unauthorized(uri);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e, UriInfo uri) {
+        return answer(new Problem(Problem.TYPE_PREFIX + "forbidden", "Forbidden", 403, detailFor(403, "Forbidden"),
+                path(uri), null, null));
+    }
+
+    @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s", errorId, path(uri));
@@ -132,6 +148,12 @@ public class ProblemMappers {
         }
         return " (one of " + java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString)
                 .collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static Response unauthorized(UriInfo uri) {
+        return Response.fromResponse(answer(new Problem(Problem.TYPE_PREFIX + "unauthorized", "Unauthorized", 401,
+                detailFor(401, "Unauthorized"), path(uri), null, null)))
+                .header("WWW-Authenticate", "Bearer").build();
     }
 
     private static Response staleAnswer(UriInfo uri) {

@@ -3,6 +3,7 @@ package dev.daff.slo.definition;
 import java.net.URI;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.daff.kit.security.Roles;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.slo.definition.SloApi.SloRequest;
 import dev.daff.slo.definition.SloApi.SloView;
@@ -29,29 +31,34 @@ public class SloResource {
         this.service = service;
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     public Response create(SloRequest request) {
         SloView created = service.create(request);
         return Response.created(URI.create("/api/slos/" + created.name())).entity(created).build();
     }
 
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     public List<SloView> list() {
         return service.list();
     }
 
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     @Path("{name}")
     public SloView get(@PathParam("name") String name) {
         return service.find(name).orElseThrow(() -> ProblemException.notFound("SLO", name));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("{name}")
     public SloView replace(@PathParam("name") String name, SloRequest request) {
         return service.replace(name, request);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("{name}")
     public Response delete(@PathParam("name") String name) {

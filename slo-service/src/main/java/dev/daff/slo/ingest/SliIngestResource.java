@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import jakarta.validation.constraints.NotNull;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,6 +12,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import dev.daff.kit.security.Roles;
 
 @Path("/api/slos/{name}/events")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,6 +34,7 @@ public class SliIngestResource {
         this.publisher = publisher;
     }
 
+    @RolesAllowed({ Roles.INGEST, Roles.ADMIN })
     @POST
     public Response ingest(@PathParam("name") String name, @NotNull List<Observation> observations) {
         int accepted = publisher.publish(name, observations);

@@ -7,12 +7,14 @@ import java.time.ZoneOffset;
 
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.daff.kit.security.Roles;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.slo.definition.Slo;
 import dev.daff.slo.definition.SloRepository;
@@ -38,6 +40,7 @@ public class SloStatusResource {
         this.clock = clock;
     }
 
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     @Transactional
     public SloStatus status(@PathParam("name") String name) {
