@@ -1,0 +1,81 @@
+package dev.daff.incident;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.events.Topics;
+import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.TestTokens;
+import dev.daff.localinfra.TopicReader;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class AlertIncidentsTest {
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    static String alert(String eventId, String type, String dedupKey, String service, String severity) {
+        return """
+                {"eventId": "%s", "type": "%s", "version": 1, "alertId": "%s", "dedupKey": "%s", "slo": "%s-availability",
+                 "service": "%s", "team": "edge", "severity": "%s", "kind": "BURN_RATE", "tier": "1h/5m",
+                 "burnRateLong": 20.5, "burnRateShort": 30.1, "threshold": 14.4, "budgetRemaining": 0.93,
+                 "firedAt": "%s", "resolvedAt": %s}
+                """.formatted(eventId, type, UUID.randomUUID(), dedupKey, service, service, severity, Instant.now(),
+                type.equals("AlertResolved") ? "\"" + Instant.now() + "\"" : "null");
+    }
+
+    @Test
+    void aPageOpensOneIncidentEvenWhenDeliveredTwiceAndASecondAlertAttaches() {
+        String service = "dns-" + UUID.randomUUID().toString().substring(0, 8);
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        String fired = alert(UUID.randomUUID().toString(), "AlertFired", service + ":PAGE:BURN_RATE:1", service, "PAGE");
+        TopicReader.send(kafka, Topics.SLO_ALERTS, service, fired);
+        TopicReader.send(kafka, Topics.SLO_ALERTS, service, fired);
+        TopicReader.send(kafka, Topics.SLO_ALERTS, service,
+                alert(UUID.randomUUID().toString(), "AlertFired", service + ":PAGE:NO_DATA:2", service, "PAGE"));
+        TopicReader.send(kafka, Topics.SLO_ALERTS, service,
+                alert(UUID.randomUUID().toString(), "AlertResolved", service + ":PAGE:BURN_RATE:1", service, "PAGE"));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
+                .when().get("/api/incidents")
+                .then().statusCode(200)
+                .body("items", hasSize(1))
+                .body("items[0].detectionSource", equalTo("SLO_BURN"))
+                .body("items[0].severity", equalTo("SEV2")));
+        String id = given().queryParam("service", service).when().get("/api/incidents").then().extract().path("items[0].id");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/incidents/" + id + "/timeline")
+                .then().statusCode(200)
+                .body("kind", contains("OPENED", "ALERT_FIRED", "ALERT_FIRED", "ALERT_RESOLVED"))
+                .body("actor", hasItem("daff-slo-alerts")));
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("DISCOVERED"));
+    }
+
+    @Test
+    void aTicketAloneOpensNoIncident() {
+        String service = "quiet-" + UUID.randomUUID().toString().substring(0, 8);
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        TopicReader.send(kafka, Topics.SLO_ALERTS, service,
+                alert(UUID.randomUUID().toString(), "AlertFired", service + ":TICKET:BURN_RATE:1", service, "TICKET"));
+        String marker = "marker-" + UUID.randomUUID().toString().substring(0, 8);
+        TopicReader.send(kafka, Topics.SLO_ALERTS, marker,
+                alert(UUID.randomUUID().toString(), "AlertFired", marker + ":PAGE:BURN_RATE:1", marker, "PAGE"));
+        // Alerts are consumed in order on one partition: once the later page has an incident, the ticket was seen.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", marker)
+                .when().get("/api/incidents").then().body("items", hasSize(1)));
+        given().queryParam("service", service).when().get("/api/incidents").then().body("items", hasSize(0));
+    }
+}
