@@ -120,7 +120,9 @@ class IncidentLifecycleTest {
 
     @Test
     void healthIsReady() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        // Another test takes the broker away and back; readiness follows it, so wait for UP.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
         given().when().get("/q/openapi").then().statusCode(200).body(containsString("/api/incidents"));
     }
 
