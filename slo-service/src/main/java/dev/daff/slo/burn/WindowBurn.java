@@ -13,11 +13,14 @@ import java.time.Duration;
 public record WindowBurn(Duration window, long good, long total, double errorRatio, double burnRate,
         boolean tooFewEvents) {
 
+    /** Slack for the budget's binary rounding: (1 − 0.999) × 1000 is 0.99999…, yet one error fits. */
+    private static final double ROUNDING = 1e-9;
+
     public static WindowBurn of(Duration window, long good, long total, double errorBudget) {
         long bad = total - good;
         double errorRatio = total == 0 ? 0.0 : bad / (double) total;
         return new WindowBurn(window, good, total, errorRatio, errorRatio / errorBudget,
-                errorBudget * total < 1.0);
+                errorBudget * total < 1.0 - ROUNDING);
     }
 
     public long bad() {
