@@ -1,0 +1,197 @@
+package dev.daff.slo.burn;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The alert state machine of the SRE Workbook's multiwindow, multi-burn-rate alerts (ch. 5), plus NO_DATA and
+ * VOLUME_DROP. Holds at most one active alert per (SLO, severity, kind) and reports only changes.
+ *
+ * <ul>
+ * <li>PAGE / BURN_RATE while (1h and 5m) or (6h and 30m) error ratios exceed their tier's factor × (1 − SLO);
+ * TICKET / BURN_RATE likewise for (1d and 2h) or (3d and 6h). A tier holds only when its long window has at
+ * least {@code minEvents} events. The alert is labelled with the first tier that held when it fired and
+ * resolves when no tier of its severity holds.</li>
+ * <li>Inhibition: the page already tells the on-call everything the ticket would. While a PAGE burn alert is
+ * active no TICKET burn alert fires, and a TICKET that was active when the page fires is resolved at once, so
+ * that one person is not chased by two alerts for one problem. If the ticket condition still holds when the
+ * page resolves, a new TICKET episode fires (with a new dedupKey): the slower burn deserves its own ticket.</li>
+ * <li>NO_DATA (PAGE): the SLO had events and then none for {@code noDataAfter}, counted from the end of the
+ * last minute with events; resolves when an event arrives. A never-fed SLO is not silent, just new.</li>
+ * <li>VOLUME_DROP: the last 30 complete minutes hold fewer than ratio × the average 30 minutes of the
+ * previous 24 h. Judged only with at least {@value #MIN_VOLUME_HISTORY_HOURS} complete hours of history and a
+ * positive average: a baseline of an hour or two is mostly start-up noise. Not judged while NO_DATA is active
+ * (silence is the stronger, already paged, form of the same fact); an active VOLUME_DROP resolves then.</li>
+ * </ul>
+ *
+ * <p>Each evaluation reads a fixed number of running sums: O(1) per SLO. Not thread-safe: evaluate all SLOs
+ * from one thread (or one evaluator per thread with disjoint SLOs).
+ */
+public final class AlertEvaluator {
+
+    /** Complete hours of traffic history before a volume drop is judged. */
+    public static final int MIN_VOLUME_HISTORY_HOURS = 6;
+    static final String VOLUME_DROP_TIER = "30m/24h";
+
+    private final Map<String, Map<AlertSlot, ActiveAlert>> activeBySlo = new HashMap<>();
+
+    /** One evaluation of one SLO at {@code now}; brings {@code windows} to {@code now}. */
+    public List<AlertTransition> evaluate(SloAlertSettings settings, SliWindows windows, Instant now) {
+        BurnSnapshot snapshot = BurnCalculator.snapshot(windows, settings.objectivePercent(), now);
+        Map<AlertSlot, ActiveAlert> active = activeBySlo.computeIfAbsent(settings.slo(), slo -> new HashMap<>());
+        List<AlertTransition> transitions = new ArrayList<>(2);
+        AlertTiers tiers = settings.tiers();
+
+        AlertSlot pageBurn = new AlertSlot(Severity.PAGE, AlertKind.BURN_RATE);
+        AlertTier pageTier = firstHolding(settings, snapshot, tiers.pageFast(), tiers.pageSlow());
+        apply(settings.slo(), active, pageBurn, burnSignal(pageTier, active.get(pageBurn), snapshot), snapshot,
+                transitions);
+
+        AlertSlot ticketBurn = new AlertSlot(Severity.TICKET, AlertKind.BURN_RATE);
+        AlertTier ticketTier = active.containsKey(pageBurn) ? null
+                : firstHolding(settings, snapshot, tiers.ticketFast(), tiers.ticketSlow());
+        apply(settings.slo(), active, ticketBurn, burnSignal(ticketTier, active.get(ticketBurn), snapshot),
+                snapshot, transitions);
+
+        AlertSlot noData = new AlertSlot(Severity.PAGE, AlertKind.NO_DATA);
+        apply(settings.slo(), active, noData, noDataSignal(settings, windows, snapshot, now), snapshot,
+                transitions);
+
+        AlertSlot volumeDrop = new AlertSlot(settings.volumeDropSeverity(), AlertKind.VOLUME_DROP);
+        Signal volumeSignal = settings.volumeDropEnabled() && !active.containsKey(noData)
+                ? volumeDropSignal(settings, windows, snapshot)
+                : Signal.quiet(snapshot);
+        apply(settings.slo(), active, volumeDrop, volumeSignal, snapshot, transitions);
+
+        if (active.isEmpty()) {
+            activeBySlo.remove(settings.slo()); // nothing to remember: keeps memory to SLOs with alerts
+        }
+        return transitions;
+    }
+
+    /** The FIRED transitions of all active alerts. */
+    public List<AlertTransition> activeAlerts() {
+        List<AlertTransition> all = new ArrayList<>();
+        activeBySlo.values().forEach(active -> active.values().forEach(alert -> all.add(alert.fired())));
+        return all;
+    }
+
+    /** The FIRED transitions of the active alerts of {@code slo}. */
+    public List<AlertTransition> activeAlerts(String slo) {
+        return fired(activeBySlo.get(slo));
+    }
+
+    /**
+     * Drops all state of {@code slo} (deleted or redefined) and returns its alerts that were active, so the
+     * caller can close them wherever they were announced.
+     */
+    public List<AlertTransition> forget(String slo) {
+        return fired(activeBySlo.remove(slo));
+    }
+
+    private static List<AlertTransition> fired(Map<AlertSlot, ActiveAlert> active) {
+        return active == null ? List.of() : active.values().stream().map(ActiveAlert::fired).toList();
+    }
+
+    private static AlertTier firstHolding(SloAlertSettings settings, BurnSnapshot snapshot, AlertTier... tiers) {
+        for (AlertTier tier : tiers) {
+            if (holds(tier, settings, snapshot)) {
+                return tier;
+            }
+        }
+        return null;
+    }
+
+    private static boolean holds(AlertTier tier, SloAlertSettings settings, BurnSnapshot snapshot) {
+        WindowBurn longWindow = snapshot.window(tier.longWindow());
+        WindowBurn shortWindow = snapshot.window(tier.shortWindow());
+        double threshold = tier.threshold(snapshot.errorBudget());
+        return longWindow.total() >= settings.minEvents()
+                && longWindow.errorRatio() > threshold
+                && shortWindow.errorRatio() > threshold;
+    }
+
+    /**
+     * The signal of a burn condition: the holding tier if any; when none holds, the tier the active alert
+     * fired with, so its resolution reports that tier's current rates.
+     */
+    private static Signal burnSignal(AlertTier holding, ActiveAlert active, BurnSnapshot snapshot) {
+        if (holding != null) {
+            return Signal.ofTier(true, holding, snapshot);
+        }
+        if (active == null || active.tier() == null) {
+            return Signal.quiet(snapshot);
+        }
+        return Signal.ofTier(false, active.tier(), snapshot);
+    }
+
+    private static Signal noDataSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot,
+            Instant now) {
+        Instant lastEventMinute = windows.lastEventMinute();
+        boolean silent = lastEventMinute != null
+                && !now.isBefore(lastEventMinute.plus(Duration.ofMinutes(1)).plus(settings.noDataAfter()));
+        return new Signal(silent, WindowLabels.of(settings.noDataAfter()), snapshot.oneHour().burnRate(),
+                snapshot.fiveMinutes().burnRate(), 0.0);
+    }
+
+    private static Signal volumeDropSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot) {
+        SliWindows.VolumeSample volume = windows.volume();
+        boolean dropped = volume.historyHours() >= MIN_VOLUME_HISTORY_HOURS
+                && volume.averagePerThirtyMinutes() > 0.0
+                && volume.lastThirtyMinutes() < settings.volumeDropRatio() * volume.averagePerThirtyMinutes();
+        return new Signal(dropped, VOLUME_DROP_TIER, snapshot.oneHour().burnRate(),
+                snapshot.fiveMinutes().burnRate(), settings.volumeDropRatio());
+    }
+
+    private static void apply(String slo, Map<AlertSlot, ActiveAlert> active, AlertSlot slot, Signal signal,
+            BurnSnapshot snapshot, List<AlertTransition> transitions) {
+        ActiveAlert activeAlert = active.get(slot);
+        AlertTransition firing = activeAlert == null ? null : activeAlert.fired();
+        Instant now = snapshot.at();
+        if (signal.holds() && firing == null) {
+            AlertTransition fired = new AlertTransition(TransitionType.FIRED, UUID.randomUUID().toString(),
+                    AlertTransition.dedupKey(slo, slot.severity(), slot.kind(), now), slo, slot.severity(),
+                    slot.kind(), signal.tier(), signal.burnRateLong(), signal.burnRateShort(),
+                    signal.threshold(), snapshot.budgetRemaining(), snapshot.exhaustionAt(), now, null);
+            active.put(slot, new ActiveAlert(fired, signal.sourceTier()));
+            transitions.add(fired);
+        } else if (!signal.holds() && firing != null) {
+            active.remove(slot);
+            transitions.add(new AlertTransition(TransitionType.RESOLVED, firing.alertId(), firing.dedupKey(), slo,
+                    slot.severity(), slot.kind(), firing.tier(), signal.burnRateLong(), signal.burnRateShort(),
+                    firing.threshold(), snapshot.budgetRemaining(), snapshot.exhaustionAt(), firing.firedAt(),
+                    now));
+        }
+    }
+
+    /** A firing alert and, for burn alerts, the tier it fired with (its rates are reported at resolution). */
+    private record ActiveAlert(AlertTransition fired, AlertTier tier) {
+    }
+
+    /** One (severity, kind) place an alert can occupy for an SLO. */
+    private record AlertSlot(Severity severity, AlertKind kind) {
+    }
+
+    /** Whether a condition holds now, and the numbers to report with it. */
+    private record Signal(boolean holds, String tier, double burnRateLong, double burnRateShort,
+            double threshold, AlertTier sourceTier) {
+
+        Signal(boolean holds, String tier, double burnRateLong, double burnRateShort, double threshold) {
+            this(holds, tier, burnRateLong, burnRateShort, threshold, null);
+        }
+
+        static Signal quiet(BurnSnapshot snapshot) {
+            return new Signal(false, "", snapshot.oneHour().burnRate(), snapshot.fiveMinutes().burnRate(), 0.0);
+        }
+
+        static Signal ofTier(boolean holds, AlertTier tier, BurnSnapshot snapshot) {
+            return new Signal(holds, tier.label(), snapshot.window(tier.longWindow()).burnRate(),
+                    snapshot.window(tier.shortWindow()).burnRate(), tier.burnFactor(), tier);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.daff.slo.burn;
+
+/** Who is told: PAGE wakes someone now, TICKET waits for working hours. */
+public enum Severity {
+    PAGE, TICKET
+}

@@ -1,0 +1,292 @@
+package dev.daff.slo.burn;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Good and total event counts of one SLO over the alerting windows (5m, 30m, 1h, 2h, 6h, 1d, 3d and the full
+ * SLO window), kept as running sums so that reading a window costs O(1) however long it is.
+ *
+ * <p><b>Why two resolutions.</b> The short windows decide when to page, where a minute matters: the 1h/5m
+ * tier must fire within about a minute of a total outage, so windows up to 6h are kept per minute (a ring of
+ * 361 minutes). The 1d, 3d and SLO windows feed tickets and the budget, where an hour of edge blur moves the
+ * result by at most 1/24 of the 1d window; keeping them per minute would cost 43,200 buckets per SLO for a
+ * 30-day window, which with 10,000 SLOs is several gigabytes. Hour buckets (one ring of days × 24 + 1 hours)
+ * keep an SLO at about (361 + 721) × 2 longs, ~17 KB.
+ *
+ * <p><b>Edges.</b> A window of length W at the current minute bucket {@code c} (the minute containing the
+ * last {@code advance} or the newest {@code add}) covers the buckets {@code [c − W, c]} at its resolution:
+ * the current, still filling bucket plus W worth of complete buckets before it. A window therefore never
+ * covers less than W and at most one bucket more (W to W + 1 minute for 5m…6h, W to W + 1 hour for 1d, 3d
+ * and the SLO window). We chose "never shorter" so that the data which made an alert fire stays in the window
+ * for at least W: a one-minute outage leaves the 5m window five minutes after it ended, as the Workbook
+ * expects.
+ *
+ * <p><b>Time.</b> Time only moves forward. {@link #add} for a minute after the current one moves time to that
+ * minute (clocks of producers run a little ahead; dropping their data would hide errors). Data for a bucket
+ * that has left the SLO-window ring is ignored. Advancing costs O(elapsed buckets × windows), capped by the
+ * ring sizes: a jump longer than a ring clears it at once.
+ *
+ * <p>Not thread-safe: one owner per SLO.
+ */
+public final class SliWindows {
+
+    public static final Duration FIVE_MINUTES = Duration.ofMinutes(5);
+    public static final Duration THIRTY_MINUTES = Duration.ofMinutes(30);
+    public static final Duration ONE_HOUR = Duration.ofHours(1);
+    public static final Duration TWO_HOURS = Duration.ofHours(2);
+    public static final Duration SIX_HOURS = Duration.ofHours(6);
+    public static final Duration ONE_DAY = Duration.ofDays(1);
+    public static final Duration THREE_DAYS = Duration.ofDays(3);
+
+    /** Window lengths in minutes, kept at minute resolution; the longest sets the ring size. */
+    private static final long[] MINUTE_WINDOWS = { 5, 30, 60, 120, 360 };
+    private static final int MINUTE_RING = 360 + 1;
+    private static final int THIRTY_MINUTE_INDEX = 1;
+    private static final long UNSET = Long.MIN_VALUE;
+
+    private final Duration sloWindow;
+    /** Window lengths in hours (1d, 3d, SLO window), kept at hour resolution. */
+    private final long[] hourWindows;
+    private final int hourRing;
+
+    private final long[] minuteGood = new long[MINUTE_RING];
+    private final long[] minuteTotal = new long[MINUTE_RING];
+    private final long[] hourGood;
+    private final long[] hourTotal;
+
+    private final long[] minuteWindowGood = new long[MINUTE_WINDOWS.length];
+    private final long[] minuteWindowTotal = new long[MINUTE_WINDOWS.length];
+    private final long[] hourWindowGood;
+    private final long[] hourWindowTotal;
+
+    /** Epoch minute of the current bucket; UNSET until the first add or advance. */
+    private long currentMinute = UNSET;
+    private long firstEventMinute = UNSET;
+    private long lastEventMinute = UNSET;
+
+    /** @param sloWindow the SLO period, whole days and at least the 3-day ticket window (7, 28 or 30 days) */
+    public SliWindows(Duration sloWindow) {
+        if (sloWindow == null || sloWindow.toSeconds() % 86_400 != 0 || sloWindow.toDays() < 3) {
+            throw new IllegalArgumentException("SLO window must be whole days, at least 3: " + sloWindow);
+        }
+        this.sloWindow = sloWindow;
+        long sloHours = sloWindow.toHours();
+        this.hourWindows = new long[] { 24, 72, sloHours };
+        this.hourRing = Math.toIntExact(sloHours + 1);
+        this.hourGood = new long[hourRing];
+        this.hourTotal = new long[hourRing];
+        this.hourWindowGood = new long[hourWindows.length];
+        this.hourWindowTotal = new long[hourWindows.length];
+    }
+
+    public Duration sloWindow() {
+        return sloWindow;
+    }
+
+    /** The windows {@link #good} and {@link #total} can read. */
+    public List<Duration> windows() {
+        return List.of(FIVE_MINUTES, THIRTY_MINUTES, ONE_HOUR, TWO_HOURS, SIX_HOURS, ONE_DAY, THREE_DAYS,
+                sloWindow);
+    }
+
+    /**
+     * Adds counts to the minute bucket starting at {@code minute}; repeated calls for one minute accumulate.
+     */
+    public void add(Instant minute, long good, long total) {
+        long epochSecond = minute.getEpochSecond();
+        if (epochSecond % 60 != 0 || minute.getNano() != 0) {
+            throw new IllegalArgumentException("not the start of a minute: " + minute);
+        }
+        if (good < 0 || total < good) {
+            throw new IllegalArgumentException("need 0 <= good <= total, got good=" + good + " total=" + total);
+        }
+        long bucketMinute = epochSecond / 60;
+        if (currentMinute == UNSET) {
+            currentMinute = bucketMinute;
+        } else if (bucketMinute > currentMinute) {
+            moveTo(bucketMinute);
+        }
+        long bucketHour = Math.floorDiv(bucketMinute, 60);
+        long currentHour = Math.floorDiv(currentMinute, 60);
+        if (bucketHour < currentHour - (hourRing - 1)) {
+            return; // older than the SLO window: no window will ever read it
+        }
+        int hourSlot = (int) Math.floorMod(bucketHour, (long) hourRing);
+        hourGood[hourSlot] += good;
+        hourTotal[hourSlot] += total;
+        for (int i = 0; i < hourWindows.length; i++) {
+            if (bucketHour >= currentHour - hourWindows[i]) {
+                hourWindowGood[i] += good;
+                hourWindowTotal[i] += total;
+            }
+        }
+        if (bucketMinute >= currentMinute - (MINUTE_RING - 1)) {
+            int minuteSlot = (int) Math.floorMod(bucketMinute, (long) MINUTE_RING);
+            minuteGood[minuteSlot] += good;
+            minuteTotal[minuteSlot] += total;
+            for (int i = 0; i < MINUTE_WINDOWS.length; i++) {
+                if (bucketMinute >= currentMinute - MINUTE_WINDOWS[i]) {
+                    minuteWindowGood[i] += good;
+                    minuteWindowTotal[i] += total;
+                }
+            }
+        }
+        if (total > 0) {
+            lastEventMinute = lastEventMinute == UNSET ? bucketMinute : Math.max(lastEventMinute, bucketMinute);
+            firstEventMinute = firstEventMinute == UNSET ? bucketMinute : Math.min(firstEventMinute, bucketMinute);
+        }
+    }
+
+    /** Moves time forward to the minute containing {@code now}; earlier instants change nothing. */
+    public void advance(Instant now) {
+        long minute = Math.floorDiv(now.getEpochSecond(), 60);
+        if (currentMinute == UNSET) {
+            currentMinute = minute;
+        } else if (minute > currentMinute) {
+            moveTo(minute);
+        }
+    }
+
+    /** Good events in {@code window} (one of {@link #windows()}), O(1). */
+    public long good(Duration window) {
+        int index = minuteWindowIndex(window);
+        if (index >= 0) {
+            return minuteWindowGood[index];
+        }
+        return hourWindowGood[hourWindowIndex(window)];
+    }
+
+    /** All events in {@code window} (one of {@link #windows()}), O(1). */
+    public long total(Duration window) {
+        int index = minuteWindowIndex(window);
+        if (index >= 0) {
+            return minuteWindowTotal[index];
+        }
+        return hourWindowTotal[hourWindowIndex(window)];
+    }
+
+    /** Start of the current minute bucket, or null before the first add or advance. */
+    public Instant currentMinute() {
+        return currentMinute == UNSET ? null : Instant.ofEpochSecond(currentMinute * 60);
+    }
+
+    /** Start of the latest minute that had at least one event, or null if none ever had. */
+    public Instant lastEventMinute() {
+        return lastEventMinute == UNSET ? null : Instant.ofEpochSecond(lastEventMinute * 60);
+    }
+
+    /**
+     * Start of the earliest minute with events since the counts last expired entirely (a silence longer than
+     * the SLO window), or null: the start of this SLO's usable history.
+     */
+    public Instant firstEventMinute() {
+        return firstEventMinute == UNSET ? null : Instant.ofEpochSecond(firstEventMinute * 60);
+    }
+
+    /**
+     * Recent traffic against the day before, for the VOLUME_DROP alarm, O(1).
+     *
+     * <p>The recent count is the 30 <em>complete</em> minutes before the current one: the current minute is
+     * still filling and would make every evaluation early in a minute look like a drop. The baseline is the 24
+     * complete hours before the current hour, divided by the hours of history inside them (a service that
+     * started 8 hours ago is compared with its 8 hours, not with a day diluted by 16 empty hours).
+     */
+    public VolumeSample volume() {
+        if (currentMinute == UNSET) {
+            return new VolumeSample(0, 0, 0);
+        }
+        long lastThirty = minuteWindowTotal[THIRTY_MINUTE_INDEX]
+                - minuteTotal[(int) Math.floorMod(currentMinute, (long) MINUTE_RING)];
+        long currentHour = Math.floorDiv(currentMinute, 60);
+        long completeDay = hourWindowTotal[0] - hourTotal[(int) Math.floorMod(currentHour, (long) hourRing)];
+        long historyHours = firstEventMinute == UNSET ? 0
+                : Math.max(0, Math.min(24, currentHour - Math.floorDiv(firstEventMinute, 60)));
+        double averagePerThirtyMinutes = historyHours == 0 ? 0.0 : completeDay / (historyHours * 2.0);
+        return new VolumeSample(lastThirty, averagePerThirtyMinutes, historyHours);
+    }
+
+    /**
+     * @param lastThirtyMinutes       events in the 30 complete minutes before the current minute
+     * @param averagePerThirtyMinutes events per 30 minutes over the complete hours of the previous 24 h
+     * @param historyHours            complete hours of history behind that average (0 to 24)
+     */
+    public record VolumeSample(long lastThirtyMinutes, double averagePerThirtyMinutes, long historyHours) {
+    }
+
+    private void moveTo(long targetMinute) {
+        long currentHour = Math.floorDiv(currentMinute, 60);
+        long targetHour = Math.floorDiv(targetMinute, 60);
+        advanceMinuteRing(targetMinute);
+        if (targetHour > currentHour) {
+            advanceHourRing(currentHour, targetHour);
+        }
+        currentMinute = targetMinute;
+    }
+
+    private void advanceMinuteRing(long targetMinute) {
+        if (targetMinute - currentMinute >= MINUTE_RING) {
+            // every bucket in [target − 360, target] is newer than the old current minute, hence empty
+            Arrays.fill(minuteGood, 0);
+            Arrays.fill(minuteTotal, 0);
+            Arrays.fill(minuteWindowGood, 0);
+            Arrays.fill(minuteWindowTotal, 0);
+            return;
+        }
+        for (long minute = currentMinute + 1; minute <= targetMinute; minute++) {
+            for (int i = 0; i < MINUTE_WINDOWS.length; i++) {
+                // the bucket that was the oldest of [minute − 1 − W, minute − 1]; for 6h it shares the new
+                // bucket's slot, which is why the slot is cleared only afterwards
+                int leaving = (int) Math.floorMod(minute - MINUTE_WINDOWS[i] - 1, (long) MINUTE_RING);
+                minuteWindowGood[i] -= minuteGood[leaving];
+                minuteWindowTotal[i] -= minuteTotal[leaving];
+            }
+            int slot = (int) Math.floorMod(minute, (long) MINUTE_RING);
+            minuteGood[slot] = 0;
+            minuteTotal[slot] = 0;
+        }
+    }
+
+    private void advanceHourRing(long currentHour, long targetHour) {
+        if (targetHour - currentHour >= hourRing) {
+            Arrays.fill(hourGood, 0);
+            Arrays.fill(hourTotal, 0);
+            Arrays.fill(hourWindowGood, 0);
+            Arrays.fill(hourWindowTotal, 0);
+            firstEventMinute = UNSET; // everything counted has expired
+            return;
+        }
+        for (long hour = currentHour + 1; hour <= targetHour; hour++) {
+            for (int i = 0; i < hourWindows.length; i++) {
+                int leaving = (int) Math.floorMod(hour - hourWindows[i] - 1, (long) hourRing);
+                hourWindowGood[i] -= hourGood[leaving];
+                hourWindowTotal[i] -= hourTotal[leaving];
+            }
+            int slot = (int) Math.floorMod(hour, (long) hourRing);
+            hourGood[slot] = 0;
+            hourTotal[slot] = 0;
+        }
+    }
+
+    private static int minuteWindowIndex(Duration window) {
+        long seconds = window.toSeconds();
+        for (int i = 0; i < MINUTE_WINDOWS.length; i++) {
+            if (MINUTE_WINDOWS[i] * 60 == seconds) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int hourWindowIndex(Duration window) {
+        long seconds = window.toSeconds();
+        for (int i = 0; i < hourWindows.length; i++) {
+            if (hourWindows[i] * 3_600 == seconds) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no running sum for window " + window + "; supported: " + windows());
+    }
+}

@@ -1,0 +1,6 @@
+package dev.daff.slo.burn;
+
+/** An alert starting or ending. */
+public enum TransitionType {
+    FIRED, RESOLVED
+}
