@@ -208,6 +208,16 @@ class AlertEvaluatorTest {
     }
 
     @Test
+    void silenceIsNoDataNotAVolumeDrop() {
+        TrafficSimulation sim = new TrafficSimulation(THIRTY_DAYS,
+                TrafficSimulation.settings(THIRTY_DAYS, 100, Duration.ofMinutes(15), true));
+        sim.run(Duration.ofDays(1), 1_000, 0);
+        sim.run(Duration.ofHours(1), 0, 0);
+        assertEquals(1, sim.transitions(FIRED, PAGE, NO_DATA).size());
+        assertEquals(List.of(), sim.transitions(FIRED, TICKET, VOLUME_DROP));
+    }
+
+    @Test
     void volumeDropNeedsSomeHistory() {
         TrafficSimulation sim = new TrafficSimulation(THIRTY_DAYS,
                 TrafficSimulation.settings(THIRTY_DAYS, 100, Duration.ofMinutes(15), true));
