@@ -93,7 +93,7 @@ class SloIngestTest {
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors", hasSize(2))
                 .body("errors[0].field", equalTo("[1]"));
-        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1, \"at\": \"" + Instant.now().plus(Duration.ofMinutes(5)) + "\"}]")
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1, \"at\": \"" + Instant.now().plus(Duration.ofDays(1)) + "\"}]")
                 .when().post("/api/slos/login-success/events")
                 .then().statusCode(400).body("errors[0].message", containsString("in the future"));
         given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]")

@@ -1,23 +1,28 @@
 package dev.daff.slo.status;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.daff.kit.security.Roles;
 import dev.daff.kit.problem.ProblemException;
+import dev.daff.kit.security.Roles;
+import dev.daff.slo.burn.BurnSnapshot;
+import dev.daff.slo.burn.WindowBurn;
+import dev.daff.slo.burn.WindowLabels;
 import dev.daff.slo.definition.Slo;
 import dev.daff.slo.definition.SloRepository;
+import dev.daff.slo.evaluation.AlertResource;
+import dev.daff.slo.evaluation.AlertResource.AlertView;
+import dev.daff.slo.evaluation.SloEvaluator;
 
 @Path("/api/slos/{name}/status")
 @Produces(MediaType.APPLICATION_JSON)
@@ -27,29 +32,41 @@ public class SloStatusResource {
     public record Events(long good, long total) {
     }
 
-    public record SloStatus(String slo, double objective, String window, Events events) {
+    public record Budget(double remaining, double consumedFraction) {
+    }
+
+    /** Error ratio and burn rate of one window ("5m", "1h", ..., and the SLO window itself). */
+    public record Burn(double errorRatio, double burnRate, long total) {
+    }
+
+    public record SloStatus(String slo, double objective, String window, Events events, Budget budget,
+            Map<String, Burn> burnRates, List<AlertView> activeAlerts, Instant exhaustionAt, boolean tooFewEvents) {
     }
 
     private final SloRepository slos;
-    private final EntityManager entityManager;
-    private final Clock clock;
+    private final SloEvaluator evaluator;
+    private final AlertResource alerts;
 
-    public SloStatusResource(SloRepository slos, EntityManager entityManager, Clock clock) {
+    public SloStatusResource(SloRepository slos, SloEvaluator evaluator, AlertResource alerts) {
         this.slos = slos;
-        this.entityManager = entityManager;
-        this.clock = clock;
+        this.evaluator = evaluator;
+        this.alerts = alerts;
     }
 
-    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     @Transactional
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     public SloStatus status(@PathParam("name") String name) {
         Slo slo = slos.findByIdOptional(name).orElseThrow(() -> ProblemException.notFound("SLO", name));
-        Instant since = clock.instant().minus(slo.window().length());
-        Object[] sums = (Object[]) entityManager.createNativeQuery(
-                "select coalesce(sum(good), 0), coalesce(sum(total), 0) from sli_bucket where slo_name = ?1 and minute > ?2")
-                .setParameter(1, name).setParameter(2, OffsetDateTime.ofInstant(since, ZoneOffset.UTC)).getSingleResult();
-        return new SloStatus(name, slo.objective, slo.window().label(),
-                new Events(((Number) sums[0]).longValue(), ((Number) sums[1]).longValue()));
+        BurnSnapshot snapshot = evaluator.snapshot(name)
+                .orElseThrow(() -> ProblemException.notFound("SLO", name));
+        Map<String, Burn> burns = new LinkedHashMap<>();
+        for (WindowBurn burn : snapshot.windows()) {
+            burns.put(WindowLabels.of(burn.window()), new Burn(burn.errorRatio(), burn.burnRate(), burn.total()));
+        }
+        WindowBurn whole = snapshot.sloWindow();
+        return new SloStatus(name, slo.objective, slo.window().label(), new Events(whole.good(), whole.total()),
+                new Budget(snapshot.budgetRemaining(), snapshot.consumedFraction()), burns, alerts.list("firing", name),
+                snapshot.exhaustionAt(), snapshot.tooFewEvents());
     }
 }

@@ -1,0 +1,117 @@
+package dev.daff.slo;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.StringJoiner;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.events.Topics;
+import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.TestTokens;
+import dev.daff.localinfra.TopicReader;
+import dev.daff.slo.evaluation.SloEvaluator;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+class BurnAlertTest {
+
+    @Inject
+    SimulatedClock clock;
+
+    @Inject
+    SloEvaluator evaluator;
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    /** One observation per minute over [from, to), with {@code bad} of each minute's 1000 events failing. */
+    static String traffic(Instant from, Instant to, int bad) {
+        StringJoiner batch = new StringJoiner(",", "[", "]");
+        for (Instant at = from; at.isBefore(to); at = at.plusSeconds(60)) {
+            batch.add("{\"at\": \"" + at + "\", \"good\": " + (1000 - bad) + ", \"total\": 1000}");
+        }
+        return batch.toString();
+    }
+
+    void send(String slo, String batch, long expectedTotal) {
+        given().contentType(ContentType.JSON).body(batch).when().post("/api/slos/" + slo + "/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/" + slo + "/status")
+                .then().statusCode(200).body("events.total", equalTo((int) expectedTotal)));
+    }
+
+    @Test
+    void fastBurnPagesThroughTheOutboxAndResolvesWhenTheShortWindowClears() throws Exception {
+        String slo = "edge-dns";
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo).replace("checkout", "edge"))
+                .when().post("/api/slos").then().statusCode(201);
+        Instant start = clock.instant().minus(Duration.ofHours(1));
+        send(slo, traffic(start, clock.instant(), 0), 60_000);
+        evaluator.tick();
+        given().when().get("/api/alerts?state=firing&slo=" + slo).then().statusCode(200).body("", hasSize(0));
+
+        // A DNS failure: every request of the last two minutes fails.
+        send(slo, traffic(clock.instant().minusSeconds(120), clock.instant(), 1000), 62_000);
+        evaluator.tick();
+        given().when().get("/api/slos/" + slo + "/status").then().statusCode(200)
+                .body("burnRates.1h.burnRate", greaterThan(14.4f))
+                .body("burnRates.5m.burnRate", greaterThan(14.4f))
+                .body("activeAlerts", hasSize(1))
+                .body("activeAlerts[0].tier", equalTo("1h/5m"))
+                .body("budget.remaining", org.hamcrest.Matchers.lessThan(1.0f));
+
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        List<ConsumerRecord<String, String>> fired = TopicReader.read(kafka, Topics.SLO_ALERTS,
+                record -> slo.equals(record.key()), 1, Duration.ofSeconds(20));
+        assertEquals(1, fired.size());
+        JsonNode firedEvent = new ObjectMapper().readTree(fired.get(0).value());
+        assertEquals("AlertFired", firedEvent.get("type").asText());
+        assertEquals("PAGE", firedEvent.get("severity").asText());
+        assertEquals("BURN_RATE", firedEvent.get("kind").asText());
+        assertEquals("edge", firedEvent.get("service").asText());
+
+        // Errors stop. The 5m window clears first, but the slow page tier (6h AND 30m) still holds until the
+        // burst leaves the 30m window too: only then does the page resolve.
+        Instant errorsStopped = clock.instant();
+        clock.advance(Duration.ofMinutes(10));
+        send(slo, traffic(errorsStopped, clock.instant(), 0), 72_000);
+        evaluator.tick();
+        given().when().get("/api/alerts?state=firing&slo=" + slo).then().body("", hasSize(1))
+                .body("[0].severity", equalTo("PAGE"));
+        Instant tenMinutesLater = clock.instant();
+        clock.advance(Duration.ofMinutes(25));
+        send(slo, traffic(tenMinutesLater, clock.instant(), 0), 97_000);
+        evaluator.tick();
+        List<ConsumerRecord<String, String>> events = TopicReader.read(kafka, Topics.SLO_ALERTS,
+                record -> slo.equals(record.key()) && record.value().contains("\"type\":\"AlertResolved\""), 1,
+                Duration.ofSeconds(20));
+        assertEquals(1, events.size());
+        JsonNode resolved = new ObjectMapper().readTree(events.get(0).value());
+        assertEquals("AlertResolved", resolved.get("type").asText());
+        assertEquals(firedEvent.get("dedupKey").asText(), resolved.get("dedupKey").asText());
+        // The burst still burns the day's budget fast enough for a ticket, which the page no longer inhibits.
+        given().when().get("/api/alerts?state=all&slo=" + slo).then().statusCode(200)
+                .body("", hasSize(2)).body("[1].severity", equalTo("PAGE")).body("[1].state", equalTo("RESOLVED"))
+                .body("[0].severity", equalTo("TICKET")).body("[0].state", equalTo("FIRING"));
+        given().when().get("/q/metrics").then().body(containsString("daff_slo_burn_rate{slo=\"edge-dns\",window=\"1h\"}"));
+    }
+}
