@@ -30,8 +30,7 @@ class ApiSecurityTest {
 
     @Test
     void everyOperationNeedsAValidTokenWithAListedRole() throws Exception {
-        ApiSecurityWalker.Report report = new ApiSecurityWalker(base.toString(), role -> TestTokens.token("walker", role),
-                TestTokens.expired(TestTokens.ADMIN), TestTokens.forged(TestTokens.ADMIN)).walk(TestTokens.ALL_ROLES);
+        ApiSecurityWalker.Report report = TestTokens.walkApi(base.toString());
         assertEquals(List.of(), report.problems());
         assertTrue(report.operations() >= 8, "walked " + report.operations() + " operations");
     }

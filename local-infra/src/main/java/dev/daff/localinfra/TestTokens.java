@@ -43,6 +43,12 @@ public final class TestTokens {
         }
     }
 
+    /** Walks the service's OpenAPI document with a token per role, an expired one and a forged one. */
+    public static ApiSecurityWalker.Report walkApi(String baseUrl) throws java.io.IOException, InterruptedException {
+        return new ApiSecurityWalker(baseUrl, role -> token("walker", role), expired(ADMIN), forged(ADMIN))
+                .walk(ALL_ROLES);
+    }
+
     /**
      * Makes rest-assured send a token with every role unless the test sets its own Authorization header
      * (a test that cares who calls does).
