@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.daff.events.Topics;
 import dev.daff.localinfra.RealInfrastructureResource;
-import dev.daff.localinfra.TopicReader;
+import dev.daff.localinfra.KafkaTestClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,8 +53,8 @@ class FollowUpActionTest {
         UUID incidentId = UUID.randomUUID();
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
         String resolved = incidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV1", "RESOLVED");
-        TopicReader.send(kafka, Topics.INCIDENT_EVENTS, incidentId.toString(), resolved);
-        TopicReader.send(kafka, Topics.INCIDENT_EVENTS, incidentId.toString(), resolved);
+        KafkaTestClient.send(kafka, Topics.INCIDENT_EVENTS, incidentId.toString(), resolved);
+        KafkaTestClient.send(kafka, Topics.INCIDENT_EVENTS, incidentId.toString(), resolved);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given()
                 .queryParam("incidentId", incidentId.toString())
@@ -64,7 +64,7 @@ class FollowUpActionTest {
                 .body("[0].kind", equalTo("WASHUP"))
                 .body("[0].ownerTeam", equalTo("payments")));
 
-        List<ConsumerRecord<String, String>> created = TopicReader.read(kafka, Topics.ACTION_EVENTS,
+        List<ConsumerRecord<String, String>> created = KafkaTestClient.read(kafka, Topics.ACTION_EVENTS,
                 record -> incidentId.toString().equals(record.key()), 1, Duration.ofSeconds(20));
         assertEquals(1, created.size());
         org.hamcrest.MatcherAssert.assertThat(created.get(0).value(), containsString("\"type\":\"ActionCreated\""));

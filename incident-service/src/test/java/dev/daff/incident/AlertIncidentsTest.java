@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import dev.daff.events.Topics;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
-import dev.daff.localinfra.TopicReader;
+import dev.daff.localinfra.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -29,12 +29,16 @@ class AlertIncidentsTest {
     }
 
     static String alert(String eventId, String type, String dedupKey, String service, String severity) {
+        return alert(eventId, type, dedupKey, service, severity, "1h/5m");
+    }
+
+    static String alert(String eventId, String type, String dedupKey, String service, String severity, String tier) {
         return """
                 {"eventId": "%s", "type": "%s", "version": 1, "alertId": "%s", "dedupKey": "%s", "slo": "%s-availability",
-                 "service": "%s", "team": "edge", "severity": "%s", "kind": "BURN_RATE", "tier": "1h/5m",
+                 "service": "%s", "team": "edge", "severity": "%s", "kind": "BURN_RATE", "tier": "%s",
                  "burnRateLong": 20.5, "burnRateShort": 30.1, "threshold": 14.4, "budgetRemaining": 0.93,
                  "firedAt": "%s", "resolvedAt": %s}
-                """.formatted(eventId, type, UUID.randomUUID(), dedupKey, service, service, severity, Instant.now(),
+                """.formatted(eventId, type, UUID.randomUUID(), dedupKey, service, service, severity, tier, Instant.now(),
                 type.equals("AlertResolved") ? "\"" + Instant.now() + "\"" : "null");
     }
 
@@ -43,11 +47,11 @@ class AlertIncidentsTest {
         String service = "dns-" + UUID.randomUUID().toString().substring(0, 8);
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
         String fired = alert(UUID.randomUUID().toString(), "AlertFired", service + ":PAGE:BURN_RATE:1", service, "PAGE");
-        TopicReader.send(kafka, Topics.SLO_ALERTS, service, fired);
-        TopicReader.send(kafka, Topics.SLO_ALERTS, service, fired);
-        TopicReader.send(kafka, Topics.SLO_ALERTS, service,
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, fired);
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, fired);
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service,
                 alert(UUID.randomUUID().toString(), "AlertFired", service + ":PAGE:NO_DATA:2", service, "PAGE"));
-        TopicReader.send(kafka, Topics.SLO_ALERTS, service,
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service,
                 alert(UUID.randomUUID().toString(), "AlertResolved", service + ":PAGE:BURN_RATE:1", service, "PAGE"));
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
@@ -65,13 +69,22 @@ class AlertIncidentsTest {
     }
 
     @Test
+    void incidentSeverityFollowsTheConfiguredMapByTier() {
+        String service = "slow-" + UUID.randomUUID().toString().substring(0, 8);
+        KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLO_ALERTS, service,
+                alert(UUID.randomUUID().toString(), "AlertFired", service + ":PAGE:BURN_RATE:1", service, "PAGE", "6h/30m"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
+                .when().get("/api/incidents").then().body("items", hasSize(1)).body("items[0].severity", equalTo("SEV3")));
+    }
+
+    @Test
     void aTicketAloneOpensNoIncident() {
         String service = "quiet-" + UUID.randomUUID().toString().substring(0, 8);
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
-        TopicReader.send(kafka, Topics.SLO_ALERTS, service,
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service,
                 alert(UUID.randomUUID().toString(), "AlertFired", service + ":TICKET:BURN_RATE:1", service, "TICKET"));
         String marker = "marker-" + UUID.randomUUID().toString().substring(0, 8);
-        TopicReader.send(kafka, Topics.SLO_ALERTS, marker,
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, marker,
                 alert(UUID.randomUUID().toString(), "AlertFired", marker + ":PAGE:BURN_RATE:1", marker, "PAGE"));
         // Alerts are consumed in order on one partition: once the later page has an incident, the ticket was seen.
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", marker)

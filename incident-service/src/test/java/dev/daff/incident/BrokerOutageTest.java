@@ -11,7 +11,7 @@ import dev.daff.events.Topics;
 import dev.daff.localinfra.LocalKafka;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
-import dev.daff.localinfra.TopicReader;
+import dev.daff.localinfra.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -32,7 +32,7 @@ class BrokerOutageTest {
         } finally {
             kafka.start();
         }
-        var events = TopicReader.read(kafka.bootstrapServers(), Topics.INCIDENT_EVENTS, record -> id.equals(record.key()),
+        var events = KafkaTestClient.read(kafka.bootstrapServers(), Topics.INCIDENT_EVENTS, record -> id.equals(record.key()),
                 1, Duration.ofSeconds(60));
         assertEquals(1, events.size(), "IncidentOpened arrives after the broker is back");
     }

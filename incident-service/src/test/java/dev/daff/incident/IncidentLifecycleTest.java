@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.daff.events.Topics;
 import dev.daff.localinfra.RealInfrastructureResource;
-import dev.daff.localinfra.TopicReader;
+import dev.daff.localinfra.KafkaTestClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,7 +58,7 @@ class IncidentLifecycleTest {
                 .extract().path("id");
         given().when().get("/api/incidents/" + id).then().statusCode(200).body("title", equalTo("Checkout errors in eu-west-1c"));
 
-        List<ConsumerRecord<String, String>> events = TopicReader.read(RealInfrastructureResource.kafka().bootstrapServers(),
+        List<ConsumerRecord<String, String>> events = KafkaTestClient.read(RealInfrastructureResource.kafka().bootstrapServers(),
                 Topics.INCIDENT_EVENTS, record -> id.equals(record.key()), 1, Duration.ofSeconds(20));
         assertEquals(1, events.size());
         org.hamcrest.MatcherAssert.assertThat(events.get(0).value(), containsString("\"type\":\"IncidentOpened\""));
@@ -82,6 +82,24 @@ class IncidentLifecycleTest {
         given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
                 .body("kind", contains("NOTE", "OPENED", "STATUS_CHANGED", "STATUS_CHANGED", "STATUS_CHANGED"))
                 .body("[4].text", equalTo("Status FIXING → RESOLVED"));
+    }
+
+    @Test
+    void roleAssignmentsAndHandOversGoOnTheTimeline() {
+        String id = open(CHECKOUT_DOWN);
+        for (String handle : List.of("alice", "bob")) {
+            given().contentType(ContentType.JSON).body("{\"handle\": \"" + handle + "\"}")
+                    .when().put("/api/incidents/" + id + "/roles/COMMANDER").then().statusCode(200);
+        }
+        given().contentType(ContentType.JSON).body("{\"handle\": \"carol\"}")
+                .when().put("/api/incidents/" + id + "/roles/SCRIBE").then().statusCode(200);
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("kind", contains("OPENED", "ROLE_ASSIGNED", "ROLE_ASSIGNED", "ROLE_ASSIGNED"))
+                .body("text", contains(containsString("opened"), equalTo("alice is COMMANDER"),
+                        equalTo("COMMANDER handed over from alice to bob"), equalTo("carol is SCRIBE")));
+        given().contentType(ContentType.JSON).body("{\"handle\": \"dave\"}")
+                .when().put("/api/incidents/" + id + "/roles/JANITOR").then().statusCode(404)
+                .contentType("application/problem+json");
     }
 
     @Test

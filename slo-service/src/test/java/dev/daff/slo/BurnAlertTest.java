@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.daff.events.Topics;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
-import dev.daff.localinfra.TopicReader;
+import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.slo.evaluation.SloEvaluator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -80,7 +80,7 @@ class BurnAlertTest {
                 .body("budget.remaining", org.hamcrest.Matchers.lessThan(1.0f));
 
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
-        List<ConsumerRecord<String, String>> fired = TopicReader.read(kafka, Topics.SLO_ALERTS,
+        List<ConsumerRecord<String, String>> fired = KafkaTestClient.read(kafka, Topics.SLO_ALERTS,
                 record -> slo.equals(record.key()), 1, Duration.ofSeconds(20));
         assertEquals(1, fired.size());
         JsonNode firedEvent = new ObjectMapper().readTree(fired.get(0).value());
@@ -101,7 +101,7 @@ class BurnAlertTest {
         clock.advance(Duration.ofMinutes(25));
         send(slo, traffic(tenMinutesLater, clock.instant(), 0), 97_000);
         evaluator.tick();
-        List<ConsumerRecord<String, String>> events = TopicReader.read(kafka, Topics.SLO_ALERTS,
+        List<ConsumerRecord<String, String>> events = KafkaTestClient.read(kafka, Topics.SLO_ALERTS,
                 record -> slo.equals(record.key()) && record.value().contains("\"type\":\"AlertResolved\""), 1,
                 Duration.ofSeconds(20));
         assertEquals(1, events.size());

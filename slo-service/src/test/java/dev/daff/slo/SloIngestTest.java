@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.daff.events.Topics;
 import dev.daff.localinfra.RealInfrastructureResource;
-import dev.daff.localinfra.TopicReader;
+import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.slo.ingest.SliConsumer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -68,16 +68,16 @@ class SloIngestTest {
     void sliEventsFromKafkaAreCountedAndInvalidOnesDeadLettered() {
         given().contentType(ContentType.JSON).body(slo("search-latency")).when().post("/api/slos").then().statusCode(201);
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
-        TopicReader.send(kafka, Topics.SLI_EVENTS, "search-latency",
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "search-latency",
                 "{\"slo\": \"search-latency\", \"at\": \"" + Instant.now() + "\", \"good\": 7, \"total\": 9}");
-        TopicReader.send(kafka, Topics.SLI_EVENTS, "search-latency",
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "search-latency",
                 "{\"slo\": \"search-latency\", \"good\": 5, \"total\": 3}");
-        TopicReader.send(kafka, Topics.SLI_EVENTS, "nobody-knows", "{\"slo\": \"nobody-knows\", \"good\": 1, \"total\": 1}");
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "nobody-knows", "{\"slo\": \"nobody-knows\", \"good\": 1, \"total\": 1}");
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given()
                 .when().get("/api/slos/search-latency/status")
                 .then().statusCode(200).body("events.total", equalTo(9)));
-        List<ConsumerRecord<String, String>> deadLetters = TopicReader.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
+        List<ConsumerRecord<String, String>> deadLetters = KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
                 record -> true, 2, Duration.ofSeconds(20));
         assertEquals(2, deadLetters.size());
         assertEquals("good (5) must not exceed total (3)", reason(deadLetters.get(0)));

@@ -9,7 +9,6 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,10 +21,8 @@ import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
 import dev.daff.incident.lifecycle.IncidentRepository;
 import dev.daff.incident.lifecycle.IncidentService;
 import dev.daff.incident.lifecycle.IncidentStatus;
-import dev.daff.incident.lifecycle.Severity;
 import dev.daff.incident.timeline.Timeline;
 import dev.daff.kit.inbox.ProcessedEvents;
-import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -34,7 +31,7 @@ import io.smallrye.common.annotation.Blocking;
  * humans decide that. Each alert event is applied once.
  */
 @ApplicationScoped
-public class AlertIncidents implements PanacheRepositoryBase<AlertLink, String> {
+public class AlertIncidents {
 
     static final String CONSUMER = "incident-service/slo-alerts";
     static final String ACTOR = "daff-slo-alerts";
@@ -45,18 +42,19 @@ public class AlertIncidents implements PanacheRepositoryBase<AlertLink, String> 
     private final Timeline timeline;
     private final ObjectMapper json;
     private final Clock clock;
-    private final Severity defaultSeverity;
+    private final AlertLinks links;
+    private final AlertIncidentRules rules;
 
     public AlertIncidents(ProcessedEvents processed, IncidentRepository incidents, IncidentService lifecycle,
-            Timeline timeline, ObjectMapper json, Clock clock,
-            @ConfigProperty(name = "daff.incidents.default-alert-severity", defaultValue = "SEV2") Severity defaultSeverity) {
+            Timeline timeline, ObjectMapper json, Clock clock, AlertLinks links, AlertIncidentRules rules) {
         this.processed = processed;
         this.incidents = incidents;
         this.lifecycle = lifecycle;
         this.timeline = timeline;
         this.json = json;
         this.clock = clock;
-        this.defaultSeverity = defaultSeverity;
+        this.links = links;
+        this.rules = rules;
     }
 
     @Incoming("slo-alerts")
@@ -70,7 +68,7 @@ public class AlertIncidents implements PanacheRepositoryBase<AlertLink, String> 
         if (AlertEvent.FIRED.equals(alert.type())) {
             fired(alert);
         } else if (AlertEvent.RESOLVED.equals(alert.type())) {
-            findByIdOptional(alert.dedupKey()).ifPresent(link -> timeline.record(link.incidentId, alert.resolvedAt(),
+            links.findByIdOptional(alert.dedupKey()).ifPresent(link -> timeline.record(link.incidentId, alert.resolvedAt(),
                     Timeline.ALERT_RESOLVED, null, ACTOR, "Alert cleared: " + describe(alert), details(alert)));
         }
     }
@@ -81,7 +79,7 @@ public class AlertIncidents implements PanacheRepositoryBase<AlertLink, String> 
         if (open.isPresent()) {
             incident = open.get();
         } else if (AlertEvent.PAGE.equals(alert.severity())) {
-            incident = lifecycle.openIncident(new OpenIncident(title(alert), summary(alert), severityFor(alert),
+            incident = lifecycle.openIncident(new OpenIncident(title(alert), summary(alert), rules.severityFor(alert.tier()),
                     List.of(alert.service()), alert.team(), null, alert.firedAt(), DetectionSource.SLO_BURN), ACTOR);
         } else {
             return; // a TICKET alone is work for the team's queue, not an incident
@@ -92,17 +90,13 @@ public class AlertIncidents implements PanacheRepositoryBase<AlertLink, String> 
         link.dedupKey = alert.dedupKey();
         link.incidentId = incident.id;
         link.linkedAt = clock.instant();
-        persist(link);
+        links.persist(link);
     }
 
     private Optional<Incident> openIncidentFor(String service) {
         return incidents.find("status in ?1 and ?2 member of services order by detectedAt",
                 List.of(IncidentStatus.DISCOVERED, IncidentStatus.ANALYSING, IncidentStatus.FIXING), service)
                 .firstResultOptional();
-    }
-
-    private Severity severityFor(AlertEvent alert) {
-        return defaultSeverity;
     }
 
     private static String title(AlertEvent alert) {

@@ -221,10 +221,12 @@ public class IncidentService {
     @Transactional
     public TimelineView assignRole(UUID id, Role role, String handle, String actor) {
         Incident incident = load(id);
-        Optional<String> previous = timeline.of(id).stream()
-                .filter(entry -> Timeline.ROLE.equals(entry.kind) && entry.data != null && entry.data.contains("\"role\":\"" + role + "\""))
+        Optional<String> previous = timeline.list("incidentId = ?1 and kind = ?2", Sort.by("id"), id, Timeline.ROLE)
+                .stream()
+                .map(this::readData)
+                .filter(data -> role.name().equals(data.path("role").asText()))
                 .reduce((first, second) -> second)
-                .map(entry -> readData(entry).path("handle").asText());
+                .map(data -> data.path("handle").asText());
         String text = previous.isPresent() && !previous.get().equals(handle)
                 ? role + " handed over from " + previous.get() + " to " + handle
                 : handle + " is " + role;

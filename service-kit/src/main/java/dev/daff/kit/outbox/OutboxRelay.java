@@ -40,6 +40,7 @@ public class OutboxRelay {
     private final Counter published;
     private final Counter failures;
     private volatile KafkaProducer<String, String> producer;
+    /** Rows waiting at the last tick, counted up to one batch: rising to the batch size means Kafka is behind. */
     private volatile long backlog;
 
     public OutboxRelay(EntityManager entityManager, KafkaClients kafkaClients, MeterRegistry registry) {

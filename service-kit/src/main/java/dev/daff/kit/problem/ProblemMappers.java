@@ -54,6 +54,8 @@ public class ProblemMappers {
                 path(uri), null, null));
     }
 
+    // Jackson's subclasses need their own mappers: Quarkus ships built-in ones for them that answer plain JSON,
+    // and the closest exception type wins over the JsonMappingException mapper below.
     @ServerExceptionMapper
     public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
         return unreadable(e, uri);

@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.security.Roles;
-import io.quarkus.panache.common.Sort;
 
 @Path("/api/alerts")
 @Produces(MediaType.APPLICATION_JSON)
@@ -25,6 +24,12 @@ public class AlertResource {
             Instant exhaustionAt, Instant firedAt, Instant resolvedAt) {
     }
 
+    private final SloAlerts alerts;
+
+    public AlertResource(SloAlerts alerts) {
+        this.alerts = alerts;
+    }
+
     @GET
     @Transactional
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
@@ -32,13 +37,10 @@ public class AlertResource {
         if (!state.equals("firing") && !state.equals("all")) {
             throw ProblemException.invalidField("state", "must be firing or all");
         }
-        String query = (state.equals("firing") ? "resolvedAt is null" : "1 = 1") + (slo == null ? "" : " and sloName = ?1");
-        List<SloAlert> found = slo == null ? SloAlert.list(query, Sort.descending("firedAt"))
-                : SloAlert.list(query, Sort.descending("firedAt"), slo);
-        return found.stream().map(AlertResource::view).toList();
+        return alerts.list(state.equals("all"), slo).stream().map(AlertResource::view).toList();
     }
 
-    static AlertView view(SloAlert alert) {
+    public static AlertView view(SloAlert alert) {
         return new AlertView(alert.alertId, alert.dedupKey, alert.sloName, alert.severity, alert.kind, alert.tier,
                 alert.resolvedAt == null ? "FIRING" : "RESOLVED", alert.burnRateLong, alert.burnRateShort,
                 alert.threshold, alert.budgetRemaining, alert.exhaustionAt, alert.firedAt, alert.resolvedAt);

@@ -49,6 +49,7 @@ import io.quarkus.scheduler.Scheduled;
 public class SloEvaluator {
 
     private final SloRepository slos;
+    private final SloAlerts stored;
     private final EntityManager entityManager;
     private final SloOwnership ownership;
     private final Outbox outbox;
@@ -71,9 +72,10 @@ public class SloEvaluator {
         }
     }
 
-    public SloEvaluator(SloRepository slos, EntityManager entityManager, SloOwnership ownership, Outbox outbox,
+    public SloEvaluator(SloRepository slos, SloAlerts stored, EntityManager entityManager, SloOwnership ownership, Outbox outbox,
             Clock clock, MeterRegistry registry) {
         this.slos = slos;
+        this.stored = stored;
         this.entityManager = entityManager;
         this.ownership = ownership;
         this.outbox = outbox;
@@ -174,8 +176,7 @@ public class SloEvaluator {
      * unresolved (this replica restarted and lost its in-memory state) announces nothing new.
      */
     private void announce(Slo slo, AlertTransition transition) {
-        Optional<SloAlert> active = SloAlert.<SloAlert>find("sloName = ?1 and severity = ?2 and kind = ?3 and resolvedAt is null",
-                slo.name, transition.severity().name(), transition.kind().name()).firstResultOptional();
+        Optional<SloAlert> active = stored.active(slo.name, transition.severity().name(), transition.kind().name());
         SloAlert alert;
         if (transition.type() == TransitionType.FIRED) {
             if (active.isPresent()) {
@@ -201,7 +202,7 @@ public class SloEvaluator {
         alert.threshold = transition.threshold();
         alert.budgetRemaining = transition.budgetRemaining();
         alert.exhaustionAt = transition.exhaustionAt();
-        alert.persist();
+        stored.persist(alert);
         outbox.publish(Topics.SLO_ALERTS, slo.name, new AlertEvent(UUID.randomUUID().toString(),
                 transition.type() == TransitionType.FIRED ? AlertEvent.FIRED : AlertEvent.RESOLVED,
                 AlertEvent.CURRENT_VERSION, alert.alertId, alert.dedupKey, slo.name, slo.service, slo.team,

@@ -22,6 +22,7 @@ import dev.daff.slo.definition.Slo;
 import dev.daff.slo.definition.SloRepository;
 import dev.daff.slo.evaluation.AlertResource;
 import dev.daff.slo.evaluation.AlertResource.AlertView;
+import dev.daff.slo.evaluation.SloAlerts;
 import dev.daff.slo.evaluation.SloEvaluator;
 
 @Path("/api/slos/{name}/status")
@@ -45,9 +46,9 @@ public class SloStatusResource {
 
     private final SloRepository slos;
     private final SloEvaluator evaluator;
-    private final AlertResource alerts;
+    private final SloAlerts alerts;
 
-    public SloStatusResource(SloRepository slos, SloEvaluator evaluator, AlertResource alerts) {
+    public SloStatusResource(SloRepository slos, SloEvaluator evaluator, SloAlerts alerts) {
         this.slos = slos;
         this.evaluator = evaluator;
         this.alerts = alerts;
@@ -66,7 +67,7 @@ public class SloStatusResource {
         }
         WindowBurn whole = snapshot.sloWindow();
         return new SloStatus(name, slo.objective, slo.window().label(), new Events(whole.good(), whole.total()),
-                new Budget(snapshot.budgetRemaining(), snapshot.consumedFraction()), burns, alerts.list("firing", name),
+                new Budget(snapshot.budgetRemaining(), snapshot.consumedFraction()), burns, alerts.list(false, name).stream().map(AlertResource::view).toList(),
                 snapshot.exhaustionAt(), snapshot.tooFewEvents());
     }
 }

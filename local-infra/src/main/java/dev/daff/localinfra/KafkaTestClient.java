@@ -18,9 +18,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Test-side Kafka access: write a record as another system would, read a topic as a downstream consumer would. */
-public final class TopicReader {
+public final class KafkaTestClient {
 
-    private TopicReader() {
+    private KafkaTestClient() {
     }
 
     public static void send(String bootstrapServers, String topic, String key, String value) {
