@@ -103,6 +103,30 @@ class IncidentLifecycleTest {
     }
 
     @Test
+    void everyIllegalTransitionAnswers409AndChangesNothing() {
+        List<String> path = List.of("DISCOVERED", "ANALYSING", "FIXING", "RESOLVED");
+        List<String> all = List.of("DISCOVERED", "ANALYSING", "FIXING", "RESOLVED", "FINALISED");
+        java.util.Map<String, List<String>> legal = java.util.Map.of("DISCOVERED", List.of("ANALYSING"),
+                "ANALYSING", List.of("FIXING"), "FIXING", List.of("RESOLVED"), "RESOLVED", List.of("FIXING"));
+        for (int reached = 0; reached < path.size(); reached++) {
+            String id = open(CHECKOUT_DOWN);
+            for (int step = 1; step <= reached; step++) {
+                move(id, path.get(step));
+            }
+            String from = path.get(reached);
+            for (String to : all) {
+                if (legal.get(from).contains(to)) {
+                    continue;
+                }
+                given().contentType(ContentType.JSON).body("{\"to\": \"" + to + "\"}")
+                        .when().post("/api/incidents/" + id + "/transitions")
+                        .then().statusCode(409).contentType("application/problem+json");
+                given().when().get("/api/incidents/" + id).then().body("status", equalTo(from));
+            }
+        }
+    }
+
+    @Test
     void illegalTransitionsAnswer409NamingTheAllowedStates() {
         String id = open(CHECKOUT_DOWN);
         given().contentType(ContentType.JSON).body("{\"to\": \"RESOLVED\"}")

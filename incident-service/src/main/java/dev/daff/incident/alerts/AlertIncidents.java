@@ -35,6 +35,8 @@ public class AlertIncidents {
 
     static final String CONSUMER = "incident-service/slo-alerts";
     static final String ACTOR = "daff-slo-alerts";
+    static final String CONSUMER_ALERTMANAGER = "incident-service/alertmanager";
+    static final java.util.Set<String> PAGING_SEVERITIES = java.util.Set.of("critical", "page");
 
     private final ProcessedEvents processed;
     private final IncidentRepository incidents;
@@ -91,6 +93,84 @@ public class AlertIncidents {
         link.incidentId = incident.id;
         link.linkedAt = clock.instant();
         links.persist(link);
+    }
+
+    /**
+     * A page-worthy firing alert ({@code severity} label critical or page) opens an incident for its
+     * Alertmanager group, or joins the group's incident while that is unresolved; other firing alerts and
+     * resolutions go on the group's incident when it has one. Alertmanager repeats notifications: an alert
+     * already recorded in the same state changes nothing.
+     */
+    @Transactional
+    public AlertmanagerWebhook.Outcome fromAlertmanager(AlertmanagerWebhook.Notification notification) {
+        String linkKey = "alertmanager:" + notification.groupKey();
+        Optional<Incident> incident = links.findByIdOptional(linkKey)
+                .flatMap(link -> incidents.findByIdOptional(link.incidentId))
+                .filter(found -> found.status.isOpen());
+        int entries = 0;
+        for (AlertmanagerWebhook.Alert alert : notification.alerts()) {
+            String identity = (alert.fingerprint() == null ? String.valueOf(alert.labels().hashCode()) : alert.fingerprint())
+                    + ":" + alert.startsAt().getEpochSecond() + ":" + alert.status();
+            boolean paging = PAGING_SEVERITIES.contains(alert.labels().getOrDefault("severity", ""));
+            if (incident.isEmpty() && !(paging && "firing".equals(alert.status()))) {
+                continue;
+            }
+            if (!processed.firstDelivery(CONSUMER_ALERTMANAGER, linkKey + ":" + identity)) {
+                continue;
+            }
+            String name = alert.labels().getOrDefault("alertname", "alert");
+            String summary = alert.annotations() == null ? null : alert.annotations().get("summary");
+            String service = firstLabel(alert.labels(), notification.commonLabels(), "service", "job", "app");
+            if (incident.isEmpty()) {
+                String team = firstLabel(alert.labels(), notification.commonLabels(), "team", "owner");
+                Incident opened = lifecycle.openIncident(new OpenIncident(truncate("Alertmanager: " + name
+                        + (summary == null ? "" : " — " + summary), 200), null, rules.defaultAlertSeverity(),
+                        List.of(service), team, earliest(alert.startsAt(), clock.instant()), clock.instant(),
+                        DetectionSource.ALERTMANAGER), ACTOR);
+                incident = Optional.of(opened);
+                AlertLink link = links.findByIdOptional(linkKey).orElseGet(AlertLink::new);
+                link.dedupKey = linkKey;
+                link.incidentId = opened.id;
+                link.linkedAt = clock.instant();
+                links.persist(link);
+            }
+            boolean firing = "firing".equals(alert.status());
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("source", "alertmanager");
+            data.put("groupKey", notification.groupKey());
+            data.put("labels", alert.labels());
+            if (alert.generatorURL() != null) {
+                data.put("generatorURL", alert.generatorURL());
+            }
+            timeline.record(incident.get().id, firing ? alert.startsAt() : alert.endsAt(),
+                    firing ? Timeline.ALERT_FIRED : Timeline.ALERT_RESOLVED, null, ACTOR,
+                    truncate((firing ? "Alert fired: " : "Alert cleared: ") + name + " on " + service
+                            + (summary == null ? "" : " — " + summary), 4000), data);
+            entries++;
+        }
+        return new AlertmanagerWebhook.Outcome(incident.map(found -> found.id).orElse(null), entries);
+    }
+
+    private static String firstLabel(Map<String, String> labels, Map<String, String> common, String... names) {
+        for (String name : names) {
+            String value = labels.get(name);
+            if (value == null && common != null) {
+                value = common.get(name);
+            }
+            if (value != null && !value.isBlank()) {
+                return truncate(value, 100);
+            }
+        }
+        return "unknown";
+    }
+
+    /** Alertmanager's clock may run ahead of ours; impact cannot start after we detected it. */
+    private static java.time.Instant earliest(java.time.Instant a, java.time.Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     private Optional<Incident> openIncidentFor(String service) {

@@ -1,0 +1,68 @@
+package dev.daff.incident.alerts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.daff.kit.security.Roles;
+
+/**
+ * Alertmanager's webhook receiver (payload version "4"). Point a receiver at it with
+ * {@code http_config.authorization} carrying a token with the ingest role.
+ */
+@Path("/api/integrations/alertmanager")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class AlertmanagerWebhook {
+
+    /** The webhook body, as Alertmanager sends it; fields daff does not use are ignored. */
+    public record Notification(
+            @NotNull @Pattern(regexp = "4", message = "must be \"4\" (Alertmanager webhook payload version)") String version,
+            @NotBlank @Size(max = 1000) String groupKey,
+            @NotNull @Pattern(regexp = "firing|resolved", message = "must be firing or resolved") String status,
+            String receiver,
+            Map<String, String> commonLabels,
+            String externalURL,
+            @NotEmpty @Size(max = 1000) List<@NotNull @Valid Alert> alerts) {
+    }
+
+    public record Alert(
+            @NotNull @Pattern(regexp = "firing|resolved", message = "must be firing or resolved") String status,
+            @NotNull Map<String, String> labels,
+            Map<String, String> annotations,
+            @NotNull Instant startsAt,
+            Instant endsAt,
+            String generatorURL,
+            @Size(max = 200) String fingerprint) {
+    }
+
+    /** What daff did: the incident the group belongs to (null when nothing paged), and entries written. */
+    public record Outcome(UUID incidentId, int timelineEntries) {
+    }
+
+    private final AlertIncidents incidents;
+
+    public AlertmanagerWebhook(AlertIncidents incidents) {
+        this.incidents = incidents;
+    }
+
+    @POST
+    @RolesAllowed({ Roles.INGEST, Roles.ADMIN })
+    public Outcome receive(@NotNull @Valid Notification notification) {
+        return incidents.fromAlertmanager(notification);
+    }
+}
