@@ -70,6 +70,22 @@ public final class DevelopmentKeys {
         }
     }
 
+    /** The tokens {@link #ensure} wrote, by role. */
+    public static Map<String, String> tokens(Path directory) {
+        try {
+            Map<String, String> tokens = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(directory.resolve("tokens.txt"))) {
+                int separator = line.indexOf('=');
+                if (!line.startsWith("#") && separator > 0) {
+                    tokens.put(line.substring(0, separator), line.substring(separator + 1));
+                }
+            }
+            return tokens;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static String sign(PrivateKey key, String user, List<String> groups) throws GeneralSecurityException {
         Instant now = Instant.now();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";

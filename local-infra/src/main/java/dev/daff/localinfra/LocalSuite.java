@@ -1,20 +1,13 @@
 package dev.daff.localinfra;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The local run: PostgreSQL (one database per service), a Kafka broker and the three services as real
@@ -46,7 +39,7 @@ public final class LocalSuite {
 
     private final Path root;
     private final Path dataDirectory;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<ServiceProcess> processes = new ArrayList<>();
     private LocalPostgres postgres;
     private LocalKafka kafka;
 
@@ -84,23 +77,12 @@ public final class LocalSuite {
         SERVICES.forEach(service -> postgres.ensureDatabase(service.database()));
         say("starting Kafka on %s", "localhost:" + KAFKA_PORT);
         kafka = LocalKafka.start(dataDirectory.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT);
-        Map<String, String> common = new LinkedHashMap<>(DevelopmentKeys.ensure(dataDirectory.resolve("keys")));
-        common.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        common.put("QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER);
-        common.put("QUARKUS_DATASOURCE_PASSWORD", "");
+        Map<String, String> issuer = DevelopmentKeys.ensure(dataDirectory.resolve("keys"));
         for (Service service : SERVICES) {
-            Path runner = service.runner(root);
-            if (!Files.exists(runner)) {
-                throw new IllegalStateException(runner + " is missing: build first with ./mvnw package -DskipTests");
-            }
-            ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-Xmx384m", "-jar", runner.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(logs.resolve(service.module() + ".log").toFile());
-            builder.environment().putAll(common);
-            builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(service.port()));
-            builder.environment().put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(service.database()));
-            processes.add(builder.start());
-            say("starting %s on %s (log: %s)", service.module(), service.url(), logs.resolve(service.module() + ".log"));
+            Path log = logs.resolve(service.module() + ".log");
+            processes.add(new ServiceProcess(service.module(), service.runner(root), service.port(),
+                    ServiceProcess.environment(postgres, service.database(), kafka, issuer), log).start());
+            say("starting %s on %s (log: %s)", service.module(), service.url(), log);
         }
         awaitReady();
         say("");
@@ -112,53 +94,16 @@ public final class LocalSuite {
         say("  tokens for each role: %s", dataDirectory.resolve("keys/tokens.txt"));
     }
 
-    private void awaitReady() throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(READY_TIMEOUT);
-        for (Service service : SERVICES) {
-            while (!isReady(http, service)) {
-                Process process = processes.get(SERVICES.indexOf(service));
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(service.module() + " exited; see .daff-local/logs/"
-                            + service.module() + ".log");
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException(service.module() + " was not ready within " + READY_TIMEOUT);
-                }
-                Thread.sleep(250);
-            }
-            say("%s is ready", service.module());
+    private void awaitReady() {
+        for (ServiceProcess process : processes) {
+            process.awaitReady(READY_TIMEOUT);
         }
-    }
-
-    private static boolean isReady(HttpClient http, Service service) {
-        try {
-            HttpResponse<Void> response = http.send(
-                    HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready")).timeout(Duration.ofSeconds(2))
-                            .build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        say("all services are ready");
     }
 
     synchronized void stop() {
-        for (Process process : processes) {
-            process.destroy();
-        }
-        for (Process process : processes) {
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-            }
-        }
+        // Services first (they flush their outboxes and leave their Kafka groups), then the broker, then the database.
+        processes.forEach(ServiceProcess::stop);
         processes.clear();
         if (kafka != null) {
             say("stopping Kafka");

@@ -65,6 +65,10 @@ public class KafkaClients {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        // A replica that dies without leaving the group holds its partitions until its session expires:
+        // keep that short so a crashed replica's SLOs are counted and evaluated again within seconds.
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
         return new KafkaConsumer<>(props);
     }
 

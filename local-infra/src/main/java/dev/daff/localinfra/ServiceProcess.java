@@ -1,0 +1,143 @@
+package dev.daff.localinfra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A packaged daff service ({@code target/quarkus-app/quarkus-run.jar}) running in its own JVM, as it runs in
+ * production: for the local run, crash tests ({@link #kill()} is {@code kill -9}), benchmarks and the
+ * end-to-end test.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final String name;
+    private final Path runner;
+    private final Map<String, String> environment;
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    public ServiceProcess(String name, Path runner, int port, Map<String, String> environment, Path log) {
+        this.name = name;
+        this.runner = runner;
+        this.port = port;
+        this.environment = new LinkedHashMap<>(environment);
+        this.environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        this.log = log;
+    }
+
+    /** Environment pointing a service at a database of {@code postgres}, at {@code kafka} and at a token issuer. */
+    public static Map<String, String> environment(LocalPostgres postgres, String database, LocalKafka kafka,
+            Map<String, String> issuer) {
+        Map<String, String> environment = new LinkedHashMap<>(issuer);
+        environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
+        environment.put("QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER);
+        environment.put("QUARKUS_DATASOURCE_PASSWORD", "");
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        return environment;
+    }
+
+    public String url() {
+        return "http://localhost:" + port;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public ServiceProcess start() {
+        if (!Files.exists(runner)) {
+            throw new IllegalStateException(runner + " is missing: package the service first");
+        }
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
+                    runner.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200. */
+    public ServiceProcess awaitReady(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!isAlive()) {
+                throw new IllegalStateException(name + " exited; see " + log);
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            pause(Duration.ofMillis(200));
+        }
+        throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
+    }
+
+    /** {@code kill -9}: no shutdown hooks, no flushing, no goodbye to the Kafka group. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(30));
+        }
+    }
+
+    /** A graceful stop (SIGTERM), as Kubernetes does it. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!waitFor(Duration.ofSeconds(30))) {
+                kill();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

@@ -1,0 +1,70 @@
+package dev.daff.slo;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.localinfra.TestTokens;
+import dev.daff.slo.ingest.BucketRetention;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+class BucketRetentionTest {
+
+    @Inject
+    BucketRetention retention;
+
+    @Inject
+    AgroalDataSource database;
+
+    @Inject
+    SimulatedClock clock;
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    @Test
+    void bucketsLeaveOnceTheyAreOlderThanTheirSloWindow() throws Exception {
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo("weekly-retention").replace("30d", "7d"))
+                .when().post("/api/slos").then().statusCode(201);
+        Instant now = clock.instant();
+        String batch = "[{\"at\": \"" + now.minus(Duration.ofDays(6)) + "\", \"good\": 1, \"total\": 1},"
+                + " {\"at\": \"" + now.minus(Duration.ofDays(1)) + "\", \"good\": 1, \"total\": 2}]";
+        given().contentType(ContentType.JSON).body(batch).when().post("/api/slos/weekly-retention/events")
+                .then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(2, buckets("weekly-retention")));
+
+        retention.deleteExpired(now);
+        assertEquals(2, buckets("weekly-retention"), "both minutes are inside the 7-day window");
+        retention.deleteExpired(now.plus(Duration.ofDays(2)));
+        assertEquals(1, buckets("weekly-retention"), "the 6-day-old minute left the window two days later");
+        given().when().get("/api/slos/weekly-retention/status").then().body("events.total", equalTo(3));
+    }
+
+    private long buckets(String slo) throws Exception {
+        try (Connection connection = database.getConnection();
+                PreparedStatement count = connection.prepareStatement("select count(*) from sli_bucket where slo_name = ?")) {
+            count.setString(1, slo);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+}
