@@ -29,6 +29,6 @@ class ApiSecurityTest {
     void everyOperationNeedsAValidTokenWithAListedRole() throws Exception {
         ApiSecurityWalker.Report report = TestTokens.walkApi(base.toString());
         assertEquals(List.of(), report.problems());
-        assertTrue(report.operations() >= 4, "walked " + report.operations() + " operations");
+        assertTrue(report.operations() >= 5, "walked " + report.operations() + " operations");
     }
 }

@@ -1,0 +1,81 @@
+package dev.daff.action.overdue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import dev.daff.action.followup.ActionEvents;
+import dev.daff.action.followup.ActionRules;
+import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.action.followup.FollowUpAction;
+import dev.daff.action.followup.FollowUpActions;
+import dev.daff.events.ActionEvent;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Finds open actions (OPEN or IN_PROGRESS) past their due date and announces each with {@code ActionOverdue}:
+ * once when it first becomes overdue, then again every {@code daff.actions.overdue-repeat} while it stays
+ * open. A closed action (DONE or WONT_DO) is never announced. Each announcement is stored on the action
+ * ({@code overdueNotifiedAt}) in the same transaction as its outbox row, so a crash neither loses nor repeats it.
+ */
+@ApplicationScoped
+public class OverdueCheck {
+
+    private static final Logger LOG = Logger.getLogger(OverdueCheck.class);
+    /** Any constant shared by all replicas: one check at a time, so no action is announced twice. */
+    private static final long CHECK_LOCK = 0x0da1ff0d;
+
+    private final FollowUpActions actions;
+    private final ActionEvents events;
+    private final ActionRules rules;
+    private final EntityManager entityManager;
+    private final Clock clock;
+
+    public OverdueCheck(FollowUpActions actions, ActionEvents events, ActionRules rules, EntityManager entityManager,
+            Clock clock) {
+        this.actions = actions;
+        this.events = events;
+        this.rules = rules;
+        this.entityManager = entityManager;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${daff.actions.overdue-check-every:1m}", identity = "action-overdue-check",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            check();
+        } catch (RuntimeException e) {
+            LOG.warnf("overdue check will retry on the next tick: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Announces every action that is overdue now and was not announced within the repeat interval; answers how
+     * many it announced. Replicas (and a direct call racing the schedule) take turns on a PostgreSQL advisory
+     * lock, and the one that waits sees what the other committed.
+     */
+    @Transactional
+    public int check() {
+        entityManager.createNativeQuery("select 1 from (select pg_advisory_xact_lock(?1)) locked")
+                .setParameter(1, CHECK_LOCK).getSingleResult();
+        Instant now = clock.instant();
+        List<FollowUpAction> due = actions.list(
+                "status in :open and dueAt < :now and (overdueNotifiedAt is null or overdueNotifiedAt <= :repeatBefore)"
+                        + " order by dueAt, id",
+                Parameters.with("open", List.of(Status.OPEN, Status.IN_PROGRESS)).and("now", now)
+                        .and("repeatBefore", now.minus(rules.overdueRepeat())));
+        for (FollowUpAction action : due) {
+            action.overdueNotifiedAt = now;
+            events.publish(ActionEvent.OVERDUE, action);
+        }
+        return due.size();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.daff.action.report;
+
+import java.time.Clock;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.daff.action.followup.FollowUpActions;
+import dev.daff.action.report.TeamReportCalculator.ActionFacts;
+
+/** Reads a team's actions and reports on them with {@link TeamReportCalculator}. */
+@ApplicationScoped
+public class TeamReportService {
+
+    private final FollowUpActions actions;
+    private final Clock clock;
+
+    public TeamReportService(FollowUpActions actions, Clock clock) {
+        this.actions = actions;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public TeamReport report(String team) {
+        List<ActionFacts> facts = actions.list("ownerTeam", team.trim()).stream()
+                .map(a -> new ActionFacts(a.kind, a.scope, a.status, a.dueAt, a.createdAt, a.closedAt))
+                .toList();
+        return TeamReportCalculator.report(team.trim(), facts, clock.instant());
+    }
+}

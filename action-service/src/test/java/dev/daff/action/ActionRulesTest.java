@@ -1,0 +1,145 @@
+package dev.daff.action;
+
+import static dev.daff.action.ActionTestSupport.awaitKnownIncident;
+import static dev.daff.action.ActionTestSupport.create;
+import static dev.daff.action.ActionTestSupport.eventsBefore;
+import static dev.daff.action.ActionTestSupport.is;
+import static dev.daff.action.ActionTestSupport.json;
+import static dev.daff.action.ActionTestSupport.sendIncidentEvent;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.action.incidents.KnownIncidents;
+import dev.daff.localinfra.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+class ActionRulesTest {
+
+    @Inject
+    SimulatedClock clock;
+
+    @Inject
+    KnownIncidents incidents;
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    @Test
+    void anActionWithoutDueDateIsDueByTheIncidentsSeverity() {
+        String team = "due-" + UUID.randomUUID();
+        UUID sev1 = UUID.randomUUID();
+        UUID sev4 = UUID.randomUUID();
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentOpened", sev1, "SEV1", team, "DISCOVERED");
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentOpened", sev4, "SEV4", team, "DISCOVERED");
+        awaitKnownIncident(incidents, sev1, "DISCOVERED");
+        awaitKnownIncident(incidents, sev4, "DISCOVERED");
+        Instant now = clock.instant();
+
+        assertEquals(now.plus(Duration.ofDays(7)), dueAt(create(sev1, team, "LOCAL", null)));
+        assertEquals(now.plus(Duration.ofDays(60)), dueAt(create(sev4, team, "LOCAL", null)));
+        assertEquals(now.plus(Duration.ofDays(30)), dueAt(create(UUID.randomUUID(), team, "LOCAL", null)),
+                "an incident action-service has not heard of counts as SEV3");
+        Instant given = now.plus(Duration.ofDays(2));
+        assertEquals(given, dueAt(create(sev1, team, "LOCAL", given)), "a given due date wins");
+    }
+
+    @Test
+    void wontDoNeedsAReasonAndClosesTheAction() {
+        UUID incidentId = UUID.randomUUID();
+        String id = create(incidentId, "payments", "LOCAL", null);
+
+        given().contentType(ContentType.JSON).body("{\"to\": \"WONT_DO\"}")
+                .when().post("/api/actions/" + id + "/transitions")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("reason"));
+        given().contentType(ContentType.JSON).body("{\"to\": \"WONT_DO\", \"reason\": \"   \"}")
+                .when().post("/api/actions/" + id + "/transitions")
+                .then().statusCode(400).body("errors[0].field", equalTo("reason"));
+        given().when().get("/api/actions/" + id).then().statusCode(200).body("status", equalTo("OPEN"));
+
+        given().contentType(ContentType.JSON)
+                .body("{\"to\": \"WONT_DO\", \"reason\": \"the service is retired next month\"}")
+                .when().post("/api/actions/" + id + "/transitions")
+                .then().statusCode(200)
+                .body("status", equalTo("WONT_DO"))
+                .body("wontDoReason", equalTo("the service is retired next month"))
+                .body("closedAt", equalTo(clock.instant().toString()));
+
+        String marker = create(incidentId, "payments", "LOCAL", null);
+        List<ConsumerRecord<String, String>> closed = eventsBefore(incidentId, marker,
+                record -> is(record, "ActionClosed", id), 1);
+        assertEquals(1, closed.size());
+        assertEquals("WONT_DO", json(closed.get(0)).path("status").asText());
+        assertEquals(0, json(closed.get(0)).path("summary").path("open").asInt(), "the summary is taken after the change");
+    }
+
+    @Test
+    void anIllegalTransitionIsAConflict() {
+        String id = create(UUID.randomUUID(), "payments", "LOCAL", null);
+        ActionTestSupport.move(id, "IN_PROGRESS");
+        given().contentType(ContentType.JSON).body("{\"to\": \"OPEN\"}")
+                .when().post("/api/actions/" + id + "/transitions")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("IN_PROGRESS cannot move to OPEN"));
+        ActionTestSupport.move(id, "DONE");
+        given().contentType(ContentType.JSON).body("{\"to\": \"IN_PROGRESS\"}")
+                .when().post("/api/actions/" + id + "/transitions")
+                .then().statusCode(409);
+        given().when().get("/api/actions/" + id).then().statusCode(200).body("status", equalTo("DONE"));
+    }
+
+    @Test
+    void aReviewedWashupClosesTheWashupActionOnceEvenWhenDeliveredTwice() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "washup-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED");
+        String washup = await().atMost(Duration.ofSeconds(30)).until(() -> given()
+                .queryParam("incidentId", incidentId.toString()).queryParam("status", "OPEN")
+                .when().get("/api/actions")
+                .then().statusCode(200).extract().<List<String>> path("findAll { it.kind == 'WASHUP' }.id"),
+                ids -> ids.size() == 1).get(0);
+
+        String reviewed = UUID.randomUUID().toString();
+        sendIncidentEvent(reviewed, "WashupReviewed", incidentId, "SEV2", team, "RESOLVED");
+        sendIncidentEvent(reviewed, "WashupReviewed", incidentId, "SEV2", team, "RESOLVED");
+        // A later event on the same partition: once it is taken in, so is the redelivery before it.
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentStatusChanged", incidentId, "SEV2", team, "FINALISED");
+        awaitKnownIncident(incidents, incidentId, "FINALISED");
+
+        given().queryParam("incidentId", incidentId.toString())
+                .when().get("/api/actions")
+                .then().statusCode(200)
+                .body("", hasSize(1))
+                .body("[0].id", equalTo(washup))
+                .body("[0].status", equalTo("DONE"));
+        String marker = create(incidentId, team, "LOCAL", null);
+        List<ConsumerRecord<String, String>> closed = eventsBefore(incidentId, marker,
+                record -> is(record, "ActionClosed", washup), 1);
+        assertEquals(1, closed.size());
+        assertEquals(true, json(closed.get(0)).path("summary").path("washupDone").asBoolean());
+    }
+
+    private static Instant dueAt(String actionId) {
+        return Instant.parse(given().when().get("/api/actions/" + actionId).then().statusCode(200)
+                .extract().path("dueAt"));
+    }
+}

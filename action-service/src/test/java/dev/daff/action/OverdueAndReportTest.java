@@ -1,0 +1,134 @@
+package dev.daff.action;
+
+import static dev.daff.action.ActionTestSupport.create;
+import static dev.daff.action.ActionTestSupport.eventsBefore;
+import static dev.daff.action.ActionTestSupport.is;
+import static dev.daff.action.ActionTestSupport.move;
+import static dev.daff.action.ActionTestSupport.sendIncidentEvent;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.action.overdue.OverdueCheck;
+import dev.daff.localinfra.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class OverdueAndReportTest {
+
+    @Inject
+    SimulatedClock clock;
+
+    @Inject
+    OverdueCheck overdueCheck;
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    @Test
+    void anOverdueActionIsAnnouncedOnceThenAgainAfterAWeek() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "late-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant start = clock.instant();
+        String late = create(incidentId, team, "LOCAL", start.plus(Duration.ofDays(1)));
+        String done = create(incidentId, team, "LOCAL", start.plus(Duration.ofDays(1)));
+        move(done, "DONE");
+        overdueCheck.check();
+
+        clock.advance(Duration.ofDays(2));
+        overdueCheck.check();
+        overdueCheck.check();
+
+        given().queryParam("incidentId", incidentId.toString()).queryParam("overdue", true)
+                .when().get("/api/actions")
+                .then().statusCode(200).body("", hasSize(1)).body("[0].id", equalTo(late)).body("[0].overdue", equalTo(true));
+        List<ConsumerRecord<String, String>> overdue = eventsBefore(incidentId,
+                create(incidentId, team, "LOCAL", null), record -> is(record, "ActionOverdue", late)
+                        || is(record, "ActionOverdue", done), 1);
+        assertEquals(1, overdue.size(), "one announcement however often the check runs; none for the closed action");
+
+        clock.advance(Duration.ofDays(6));
+        overdueCheck.check();
+        clock.advance(Duration.ofDays(1));
+        overdueCheck.check();
+        overdueCheck.check();
+
+        overdue = eventsBefore(incidentId, create(incidentId, team, "LOCAL", null),
+                record -> is(record, "ActionOverdue", late) || is(record, "ActionOverdue", done), 2);
+        assertEquals(2, overdue.size(), "announced again 7 days after the first announcement, once");
+        assertEquals(late, ActionTestSupport.json(overdue.get(1)).path("actionId").asText());
+
+        move(late, "DONE");
+        clock.advance(Duration.ofDays(8));
+        overdueCheck.check();
+        overdue = eventsBefore(incidentId, create(incidentId, team, "LOCAL", null),
+                record -> is(record, "ActionOverdue", late) || is(record, "ActionOverdue", done), 2);
+        assertEquals(2, overdue.size(), "a closed action is never announced");
+    }
+
+    @Test
+    void theTeamReportCountsOpenOverdueRecentlyDoneMedianDaysAndSystemicShare() {
+        String team = "report-" + UUID.randomUUID().toString().substring(0, 8);
+        given().when().get("/api/teams/" + team + "/actions/report")
+                .then().statusCode(200)
+                .body("team", equalTo(team)).body("open", equalTo(0)).body("overdue", equalTo(0))
+                .body("doneLast30Days", equalTo(0))
+                .body("medianDaysToClose", nullValue()).body("systemicShare", nullValue());
+
+        UUID incidentId = UUID.randomUUID();
+        // Done 37 days before the report: outside the 30 days, but still one of the team's actions.
+        String old = create(incidentId, team, "SYSTEMIC", null);
+        clock.advance(Duration.ofDays(1));
+        move(old, "DONE");
+        clock.advance(Duration.ofDays(31));
+
+        Instant start = clock.instant();
+        String twoDays = create(incidentId, team, "LOCAL", null);
+        String fourDays = create(incidentId, team, "SYSTEMIC", null);
+        String declined = create(incidentId, team, "LOCAL", null);
+        String stillOpen = create(incidentId, team, "SYSTEMIC", null);
+        create(incidentId, team, "LOCAL", start.plus(Duration.ofDays(1))); // will be overdue
+        // The WASHUP action (SEV1: due in 3 days) is open and will be overdue, but is not the team's choice of scope.
+        UUID resolved = UUID.randomUUID();
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", resolved, "SEV1", team, "RESOLVED");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+                .queryParam("incidentId", resolved.toString()).when().get("/api/actions")
+                .then().statusCode(200).body("", hasSize(1)).body("[0].kind", equalTo("WASHUP")));
+
+        clock.advance(Duration.ofDays(2));
+        move(twoDays, "DONE");
+        move(fourDays, "IN_PROGRESS");
+        clock.advance(Duration.ofDays(2));
+        move(fourDays, "DONE");
+        move(stillOpen, "IN_PROGRESS");
+        clock.advance(Duration.ofDays(2));
+        move(declined, "WONT_DO");
+
+        given().when().get("/api/teams/" + team + "/actions/report")
+                .then().statusCode(200)
+                .body("team", equalTo(team))
+                .body("open", equalTo(3)) // stillOpen, the one due after a day, the washup
+                .body("overdue", equalTo(2)) // the one due after a day, the washup
+                .body("doneLast30Days", equalTo(2)) // twoDays, fourDays; not old, not declined
+                .body("medianDaysToClose", equalTo(3.0f)) // (2 + 4) / 2
+                .body("systemicShare", equalTo(0.5f)); // old, fourDays, stillOpen of six, the washup left out
+        given().when().get("/api/teams/" + "t".repeat(101) + "/actions/report")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+}

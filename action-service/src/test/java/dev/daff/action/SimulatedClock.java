@@ -1,0 +1,44 @@
+package dev.daff.action;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.inject.Singleton;
+
+/**
+ * The service's clock in tests: it stands still until a test moves it, so days pass in milliseconds. It replaces
+ * service-kit's default clock. Tests share one application, so it only ever moves forward and each test reads
+ * "now" from it rather than assuming where it stands.
+ */
+@Singleton
+public class SimulatedClock extends Clock {
+
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.MINUTES));
+
+    public void advance(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("the simulated clock only moves forward: other tests rely on it");
+        }
+        now.updateAndGet(instant -> instant.plus(duration));
+    }
+
+    @Override
+    public Instant instant() {
+        return now.get();
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+}
