@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Something happened to an incident. Carries the whole state consumers need (severity, services, team,
- * status, milestones) so none of them has to call back.
+ * status, milestones, how it was detected) so none of them has to call back.
  */
 public record IncidentEvent(
         String eventId,
@@ -23,7 +23,8 @@ public record IncidentEvent(
         Instant acknowledgedAt,
         Instant identifiedAt,
         Instant resolvedAt,
-        Instant finalisedAt) {
+        Instant finalisedAt,
+        String detectionSource) {
 
     public static final int CURRENT_VERSION = 1;
     public static final String OPENED = "IncidentOpened";

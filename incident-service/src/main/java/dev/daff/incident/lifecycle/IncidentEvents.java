@@ -29,7 +29,7 @@ public class IncidentEvents {
                 incident.id.toString(), clock.instant(), incident.title, incident.severity.name(),
                 List.copyOf(incident.services), incident.team, incident.status.name(), incident.impactStartedAt,
                 incident.detectedAt, incident.acknowledgedAt, incident.identifiedAt, incident.resolvedAt,
-                incident.finalisedAt);
+                incident.finalisedAt, incident.detectionSource.name());
         outbox.publish(Topics.INCIDENT_EVENTS, incident.id.toString(), event);
     }
 }

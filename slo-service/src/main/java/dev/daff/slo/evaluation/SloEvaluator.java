@@ -18,6 +18,7 @@ import jakarta.persistence.EntityManager;
 
 import dev.daff.events.AlertEvent;
 import dev.daff.events.Topics;
+import dev.daff.kit.time.SqlTimes;
 import dev.daff.kit.outbox.Outbox;
 import dev.daff.slo.burn.AlertEvaluator;
 import dev.daff.slo.burn.AlertTransition;
@@ -143,7 +144,7 @@ public class SloEvaluator {
                 .getResultList();
         windows.advance(now);
         for (Object[] bucket : buckets) {
-            windows.add(toInstant(bucket[0]), ((Number) bucket[1]).longValue(), ((Number) bucket[2]).longValue());
+            windows.add(SqlTimes.toInstant(bucket[0]), ((Number) bucket[1]).longValue(), ((Number) bucket[2]).longValue());
         }
         entityManager.detach(slo);
         SloAlertSettings settings = new SloAlertSettings(slo.name, slo.objective, SloService.tiers(slo), slo.minEvents,
@@ -208,18 +209,5 @@ public class SloEvaluator {
                 AlertEvent.CURRENT_VERSION, alert.alertId, alert.dedupKey, slo.name, slo.service, slo.team,
                 alert.severity, alert.kind, alert.tier, alert.burnRateLong, alert.burnRateShort, alert.threshold,
                 alert.budgetRemaining, alert.exhaustionAt, alert.firedAt, alert.resolvedAt));
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        throw new IllegalStateException("unexpected minute type " + value.getClass());
     }
 }

@@ -1,0 +1,84 @@
+package dev.daff.localinfra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real HTTP server standing in for PagerDuty, Slack or a team's webhook: it records every request and
+ * answers with scripted status codes per path (200 when nothing is scripted).
+ */
+public final class RecordingReceiver implements AutoCloseable {
+
+    /** One request as received. */
+    public record Received(Instant at, String path, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
+                    .map(entry -> entry.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, Deque<Integer>> scripts = new ConcurrentHashMap<>();
+
+    private RecordingReceiver(HttpServer server) {
+        this.server = server;
+    }
+
+    public static RecordingReceiver start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            RecordingReceiver receiver = new RecordingReceiver(server);
+            server.createContext("/", exchange -> {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                String path = exchange.getRequestURI().getPath();
+                receiver.received.add(new Received(Instant.now(), path, Map.copyOf(exchange.getRequestHeaders()), body));
+                Deque<Integer> script = receiver.scripts.get(path);
+                Integer scripted = script == null ? null : script.pollFirst();
+                int status = scripted == null ? 200 : scripted;
+                byte[] answer = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, answer.length);
+                exchange.getResponseBody().write(answer);
+                exchange.close();
+            });
+            server.setExecutor(Executors.newFixedThreadPool(4));
+            server.start();
+            return receiver;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String url(String path) {
+        return "http://localhost:" + server.getAddress().getPort() + path;
+    }
+
+    /** The next requests to {@code path} are answered with these statuses, in order. */
+    public void script(String path, Integer... statuses) {
+        scripts.computeIfAbsent(path, p -> new ArrayDeque<>()).addAll(List.of(statuses));
+    }
+
+    public List<Received> received(Predicate<Received> which) {
+        return received.stream().filter(which).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

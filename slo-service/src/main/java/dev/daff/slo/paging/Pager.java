@@ -1,0 +1,239 @@
+package dev.daff.slo.paging;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.events.AlertEvent;
+import dev.daff.kit.problem.ProblemException;
+import dev.daff.slo.paging.PagingRepositories.Notifications;
+import dev.daff.slo.paging.PagingRepositories.Pages;
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * Turns PAGE alerts into pages for whoever is on call, escalates what nobody acknowledges, and sends the
+ * resolve when the alert clears. It only queues notifications; {@link PageDispatcher} delivers them, so a
+ * slow or failing channel never holds up alerting or other pages.
+ */
+@ApplicationScoped
+public class Pager {
+
+    private static final Logger LOG = Logger.getLogger(Pager.class);
+
+    /** Fired after notifications were committed, so the dispatcher starts at once instead of at its next poll. */
+    public record NotificationsQueued() {
+    }
+
+    private final Pages pages;
+    private final Notifications notifications;
+    private final Teams teams;
+    private final PageMessages messages;
+    private final PagingConfig config;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Event<NotificationsQueued> queued;
+
+    public Pager(Pages pages, Notifications notifications, Teams teams, PagingConfig config, ObjectMapper json,
+            Clock clock, Event<NotificationsQueued> queued) {
+        this.pages = pages;
+        this.notifications = notifications;
+        this.teams = teams;
+        this.config = config;
+        this.json = json;
+        this.clock = clock;
+        this.queued = queued;
+        this.messages = new PageMessages(json, config.publicUrl());
+    }
+
+    @Incoming("paging-alerts")
+    @Blocking
+    @Transactional
+    public void onAlert(String payload) throws JsonProcessingException {
+        AlertEvent alert = json.readValue(payload, AlertEvent.class);
+        if (!AlertEvent.PAGE.equals(alert.severity()) || alert.dedupKey() == null) {
+            return; // tickets are listed, not paged
+        }
+        if (AlertEvent.FIRED.equals(alert.type())) {
+            if (pages.find("dedupKey", alert.dedupKey()).firstResultOptional().isEmpty()) {
+                trigger(alert, payload);
+            }
+        } else if (AlertEvent.RESOLVED.equals(alert.type())) {
+            pages.find("dedupKey", alert.dedupKey()).firstResultOptional()
+                    .filter(page -> !Page.RESOLVED.equals(page.state))
+                    .ifPresent(page -> resolve(page, alert));
+        }
+    }
+
+    private void trigger(AlertEvent alert, String payload) {
+        Page page = new Page();
+        page.id = UUID.randomUUID();
+        page.dedupKey = alert.dedupKey();
+        page.alertId = alert.alertId();
+        page.sloName = alert.slo();
+        page.service = alert.service();
+        page.team = alert.team();
+        page.kind = alert.kind();
+        page.tier = alert.tier();
+        page.summary = PageMessages.summary(alert);
+        page.alert = payload;
+        page.state = Page.TRIGGERED;
+        page.createdAt = clock.instant();
+        Optional<TeamDefinition> team = teams.definition(alert.team());
+        if (team.isEmpty()) {
+            LOG.warnf("page %s for team %s has nobody to go to: the team has no on-call schedule", page.id, alert.team());
+            pages.persist(page);
+            return;
+        }
+        OnCall onCall = OnCall.at(team.get(), page.createdAt);
+        page.primaryHandle = onCall.primary();
+        pages.persist(page);
+        notifyLevel(page, team.get(), onCall, true);
+        page.nextEscalationAt = page.createdAt.plus(team.get().escalationOrDefault().ackTimeout());
+    }
+
+    private void resolve(Page page, AlertEvent alert) {
+        page.state = Page.RESOLVED;
+        page.resolvedAt = clock.instant();
+        page.nextEscalationAt = null;
+        AlertEvent fired = readAlert(page);
+        Set<String> sent = new LinkedHashSet<>();
+        for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger'", page.id)) {
+            if (!sent.add(trigger.channelType + " " + trigger.endpoint + " " + trigger.secret)) {
+                continue;
+            }
+            String body = switch (trigger.channelType) {
+                case "pagerduty" -> messages.pagerDuty(trigger.secret, "resolve", page, fired);
+                case "slack" -> messages.slack("resolve", page, fired);
+                default -> messages.webhook("resolve", page, trigger.recipient, json.valueToTree(alert));
+            };
+            queue(page, "resolve", trigger.recipient, trigger.channelType, trigger.endpoint, trigger.secret, body);
+        }
+    }
+
+    @Transactional
+    public Page acknowledge(UUID id, String actor) {
+        Page page = pages.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("page", id.toString()));
+        if (Page.RESOLVED.equals(page.state)) {
+            throw ProblemException.conflict("page-resolved", "Page already resolved",
+                    "The alert behind this page has cleared; there is nothing left to acknowledge.");
+        }
+        if (Page.TRIGGERED.equals(page.state)) {
+            page.state = Page.ACKNOWLEDGED;
+            page.acknowledgedAt = clock.instant();
+            page.acknowledgedBy = actor;
+            page.nextEscalationAt = null;
+            // PagerDuty runs its own escalation: tell it too, once per routing key.
+            Set<String> keys = new LinkedHashSet<>();
+            for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger' and channelType = 'pagerduty'", page.id)) {
+                if (keys.add(trigger.secret)) {
+                    queue(page, "acknowledge", trigger.recipient, "pagerduty", trigger.endpoint, trigger.secret,
+                            messages.pagerDuty(trigger.secret, "acknowledge", page, readAlert(page)));
+                }
+            }
+        }
+        return page;
+    }
+
+    @io.quarkus.scheduler.Scheduled(every = "${daff.paging.escalation-check-every:10s}", identity = "page-escalation",
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void escalateDue() {
+        escalate(clock.instant());
+    }
+
+    /** Pages the next level for every page nobody acknowledged in time; answers how many escalated. */
+    @Transactional
+    public int escalate(Instant now) {
+        List<Page> due = pages.list("state = ?1 and nextEscalationAt <= ?2", Page.TRIGGERED, now);
+        for (Page page : due) {
+            Optional<TeamDefinition> team = teams.definition(page.team);
+            if (team.isEmpty()) {
+                page.nextEscalationAt = null;
+                continue;
+            }
+            TeamDefinition.Escalation escalation = team.get().escalationOrDefault();
+            int level = page.escalationLevel + 1;
+            int round = page.escalationRound;
+            if (level >= escalation.levels().size()) {
+                level = 0;
+                round++;
+            }
+            if (round > escalation.repeat()) {
+                page.nextEscalationAt = null; // everyone was paged repeat + 1 times: stop, the page stays open
+                continue;
+            }
+            page.escalationLevel = level;
+            page.escalationRound = round;
+            notifyLevel(page, team.get(), OnCall.at(team.get(), now), false);
+            page.nextEscalationAt = now.plus(escalation.ackTimeout());
+        }
+        return due.size();
+    }
+
+    private void notifyLevel(Page page, TeamDefinition team, OnCall onCall, boolean first) {
+        String level = team.escalationOrDefault().levels().get(page.escalationLevel);
+        List<String> recipients = switch (level) {
+            case "SECONDARY" -> List.of(onCall.secondary());
+            case "TEAM" -> team.members().stream().map(TeamDefinition.Member::handle).toList();
+            default -> List.of(onCall.primary());
+        };
+        AlertEvent alert = readAlert(page);
+        for (String handle : recipients) {
+            team.member(handle).map(TeamDefinition.Member::channels).orElse(List.of())
+                    .forEach(channel -> queue(page, handle, channel, alert));
+        }
+        if (first) {
+            team.teamChannels().forEach(channel -> queue(page, null, channel, alert));
+        }
+    }
+
+    private void queue(Page page, String recipient, TeamDefinition.Channel channel, AlertEvent alert) {
+        switch (channel.type()) {
+            case "pagerduty" -> queue(page, "trigger", recipient, "pagerduty", config.pagerdutyUrl(), channel.routingKey(),
+                    messages.pagerDuty(channel.routingKey(), "trigger", page, alert));
+            case "slack" -> queue(page, "trigger", recipient, "slack", channel.url(), null,
+                    messages.slack("trigger", page, alert));
+            default -> queue(page, "trigger", recipient, "webhook", channel.url(), channel.secret(),
+                    messages.webhook("trigger", page, recipient, json.valueToTree(alert)));
+        }
+    }
+
+    private void queue(Page page, String action, String recipient, String type, String endpoint, String secret,
+            String body) {
+        PageNotification notification = new PageNotification();
+        notification.pageId = page.id;
+        notification.action = action;
+        notification.recipient = recipient;
+        notification.channelType = type;
+        notification.endpoint = endpoint;
+        notification.secret = secret;
+        notification.body = body;
+        notification.status = PageNotification.PENDING;
+        notification.createdAt = clock.instant();
+        notification.nextAttemptAt = notification.createdAt;
+        notifications.persist(notification);
+        queued.fire(new NotificationsQueued());
+    }
+
+    private AlertEvent readAlert(Page page) {
+        try {
+            return json.readValue(page.alert, AlertEvent.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

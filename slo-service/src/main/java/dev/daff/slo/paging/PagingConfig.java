@@ -1,0 +1,46 @@
+package dev.daff.slo.paging;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How pages are delivered and escalated. */
+@ConfigMapping(prefix = "daff.paging")
+public interface PagingConfig {
+
+    /** PagerDuty Events API v2 endpoint. */
+    @WithDefault("https://events.pagerduty.com/v2/enqueue")
+    String pagerdutyUrl();
+
+    /** Where links in pages point (the daff UI or API a responder can open). */
+    @WithDefault("http://localhost:8081")
+    String publicUrl();
+
+    /** How long one delivery attempt may take. */
+    @WithDefault("PT5S")
+    Duration deliveryTimeout();
+
+    /** Attempts per notification before it is given up (429, 5xx and timeouts are retried). */
+    @WithDefault("6")
+    int maxAttempts();
+
+    /** First retry delay; each retry doubles it, with ±20 % jitter. */
+    @WithDefault("PT1S")
+    Duration retryBackoff();
+
+    /** How often due deliveries (first attempts and retries) are looked for; new pages go out at once anyway. */
+    @WithDefault("1s")
+    String dispatchEvery();
+
+    /** How often unacknowledged pages are checked for escalation. */
+    @WithDefault("10s")
+    String escalationCheckEvery();
+
+    /** Working hours in the schedule's time zone, for the alert-fatigue report. */
+    @WithDefault("9")
+    int workdayStartHour();
+
+    @WithDefault("18")
+    int workdayEndHour();
+}

@@ -1,0 +1,133 @@
+package dev.daff.slo.paging;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.kit.problem.ProblemException;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+
+/** Teams' on-call definitions: validated whole on PUT, read whole. */
+@ApplicationScoped
+public class Teams implements PanacheRepositoryBase<Team, String> {
+
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public Teams(ObjectMapper json, Clock clock) {
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public TeamDefinition put(String name, @Valid @NotNull TeamDefinition definition) {
+        if (!name.matches(TeamDefinition.HANDLE)) {
+            throw ProblemException.invalidField("team", "must be a lower-case name (a-z, 0-9, '.', '_', '-')");
+        }
+        check(definition);
+        Team team = findByIdOptional(name).orElseGet(() -> {
+            Team created = new Team();
+            created.name = name;
+            return created;
+        });
+        team.definition = write(definition);
+        team.updatedAt = clock.instant();
+        persist(team);
+        return definition.masked();
+    }
+
+    @Transactional
+    public Optional<TeamDefinition> definition(String name) {
+        return findByIdOptional(name).map(team -> read(team.definition));
+    }
+
+    @Transactional
+    public List<String> names() {
+        return listAll(Sort.by("name")).stream().map(team -> team.name).toList();
+    }
+
+    public OnCall onCall(String name, Instant at) {
+        return OnCall.at(definition(name).orElseThrow(() -> ProblemException.notFound("team", name)), at);
+    }
+
+    private static void check(TeamDefinition definition) {
+        Set<String> handles = new HashSet<>();
+        for (TeamDefinition.Member member : definition.members()) {
+            if (!handles.add(member.handle())) {
+                throw ProblemException.invalidField("members", "handle '" + member.handle() + "' appears twice");
+            }
+            if (member.channels() != null) {
+                member.channels().forEach(channel -> checkChannel("members." + member.handle() + ".channels", channel));
+            }
+        }
+        definition.teamChannels().forEach(channel -> checkChannel("channels", channel));
+        for (String handle : definition.rotation().members()) {
+            if (!handles.contains(handle)) {
+                throw ProblemException.invalidField("rotation.members", "'" + handle + "' is not a member of the team");
+            }
+        }
+        try {
+            ZoneId.of(definition.rotation().timeZone());
+        } catch (DateTimeException e) {
+            throw ProblemException.invalidField("rotation.timeZone", "is not a time zone (e.g. Europe/London)");
+        }
+        try {
+            OnCall.shiftLength(definition.rotation().shiftLength());
+        } catch (RuntimeException e) {
+            throw ProblemException.invalidField("rotation.shiftLength", "must be a positive ISO-8601 duration (P7D, PT12H)");
+        }
+        for (TeamDefinition.Override override : definition.overridesOrNone()) {
+            if (!handles.contains(override.handle())) {
+                throw ProblemException.invalidField("overrides", "'" + override.handle() + "' is not a member of the team");
+            }
+            if (!override.from().isBefore(override.to())) {
+                throw ProblemException.invalidField("overrides", "from must be before to");
+            }
+        }
+        TeamDefinition.Escalation escalation = definition.escalationOrDefault();
+        if (escalation.ackTimeout().compareTo(java.time.Duration.ofMinutes(1)) < 0) {
+            throw ProblemException.invalidField("escalation.ackTimeout", "must be at least PT1M");
+        }
+    }
+
+    private static void checkChannel(String field, TeamDefinition.Channel channel) {
+        boolean complete = switch (channel.type()) {
+            case "pagerduty" -> channel.routingKey() != null && !channel.routingKey().isBlank();
+            default -> channel.url() != null;
+        };
+        if (!complete) {
+            throw ProblemException.invalidField(field, channel.type() + " channels need "
+                    + ("pagerduty".equals(channel.type()) ? "a routingKey" : "a url"));
+        }
+    }
+
+    private String write(TeamDefinition definition) {
+        try {
+            return json.writeValueAsString(definition);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    TeamDefinition read(String stored) {
+        try {
+            return json.readValue(stored, TeamDefinition.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored team definition is unreadable", e);
+        }
+    }
+}

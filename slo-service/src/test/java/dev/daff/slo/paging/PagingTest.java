@@ -1,0 +1,231 @@
+package dev.daff.slo.paging;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.events.Topics;
+import dev.daff.kit.security.WebhookSignature;
+import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.RecordingReceiver;
+import dev.daff.localinfra.RecordingReceiver.Received;
+import dev.daff.localinfra.TestTokens;
+import dev.daff.slo.SimulatedClock;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+@QuarkusTestResource(value = PagingReceiverResource.class, restrictToAnnotatedClass = false)
+class PagingTest {
+
+    final ObjectMapper json = new ObjectMapper();
+
+    @Inject
+    SimulatedClock clock;
+
+    @Inject
+    Pager pager;
+
+    @Inject
+    PageDispatcher dispatcher;
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    RecordingReceiver receiver() {
+        return PagingReceiverResource.receiver;
+    }
+
+    /** alice (PagerDuty), bob (signed webhook), carol (Slack); alice's week started an hour ago. */
+    String team(String name, String bobPath) {
+        String body = """
+                {"members": [
+                   {"handle": "alice", "name": "Alice", "channels": [{"type": "pagerduty", "routingKey": "rk-%1$s"}]},
+                   {"handle": "bob", "name": "Bob", "channels": [{"type": "webhook", "url": "%2$s", "secret": "s3cret-%1$s"}]},
+                   {"handle": "carol", "name": "Carol", "channels": [{"type": "slack", "url": "%3$s"}]}],
+                 "rotation": {"members": ["alice", "bob", "carol"], "shiftLength": "P7D", "startsAt": "%4$s",
+                              "timeZone": "Europe/London"},
+                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY", "SECONDARY", "TEAM"], "repeat": 1}}
+                """.formatted(name, receiver().url(bobPath), receiver().url("/slack/" + name),
+                clock.instant().minus(Duration.ofHours(1)));
+        given().contentType(ContentType.JSON).body(body).when().put("/api/teams/" + name).then().statusCode(200)
+                .body("members[0].channels[0].configured", equalTo(true))
+                .body("members[0].channels[0].routingKey", org.hamcrest.Matchers.nullValue())
+                .body("members[1].channels[0].secret", org.hamcrest.Matchers.nullValue());
+        return name;
+    }
+
+    String alert(String type, String team, String slo, String dedupKey) {
+        Instant fired = clock.instant();
+        return """
+                {"eventId": "%s", "type": "%s", "version": 1, "alertId": "a-%s", "dedupKey": "%s", "slo": "%s",
+                 "service": "dns", "team": "%s", "severity": "PAGE", "kind": "BURN_RATE", "tier": "1h/5m",
+                 "burnRateLong": 20.0, "burnRateShort": 30.0, "threshold": 14.4, "budgetRemaining": 0.97,
+                 "exhaustionAt": "%s", "firedAt": "%s", "resolvedAt": %s}
+                """.formatted(UUID.randomUUID(), type, dedupKey, dedupKey, slo, team, fired.plus(Duration.ofMinutes(41)),
+                fired, type.equals("AlertResolved") ? "\"" + fired + "\"" : "null");
+    }
+
+    void publish(String team, String body) {
+        KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLO_ALERTS, team, body);
+    }
+
+    String awaitPage(String team) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("team", team).when().get("/api/pages")
+                .then().statusCode(200).body("", hasSize(1)));
+        return given().queryParam("team", team).when().get("/api/pages").then().extract().path("[0].id");
+    }
+
+    List<Received> pagerDuty(String routingKey, String action) {
+        return receiver().received(r -> r.path().equals("/pagerduty") && r.body().contains("\"routing_key\":\"" + routingKey + "\"")
+                && r.body().contains("\"event_action\":\"" + action + "\""));
+    }
+
+    @Test
+    void pageReachesThePrimaryWithThePagerDutyV2BodyOnceEvenWhenTheAlertComesTwice() throws Exception {
+        String team = team("sre-one", "/hook/sre-one");
+        String dedupKey = "dns-one:PAGE:BURN_RATE:1";
+        String fired = alert("AlertFired", team, "dns-one", dedupKey);
+        publish(team, fired);
+        publish(team, fired.replaceFirst("\"eventId\": \"[^\"]+\"", "\"eventId\": \"" + UUID.randomUUID() + "\""));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-sre-one", "trigger").size() == 1);
+        // A later page for another team proves the duplicate was consumed (one partition, in order).
+        String marker = team("sre-marker", "/hook/sre-marker");
+        publish(marker, alert("AlertFired", marker, "marker", "marker:PAGE:BURN_RATE:1"));
+        awaitPage(marker);
+        await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-sre-marker", "trigger").size() == 1);
+        assertEquals(1, pagerDuty("rk-sre-one", "trigger").size(), "one notification for one alert episode");
+
+        JsonNode body = json.readTree(pagerDuty("rk-sre-one", "trigger").get(0).body());
+        assertEquals("trigger", body.get("event_action").asText());
+        assertEquals(dedupKey, body.get("dedup_key").asText());
+        JsonNode payload = body.get("payload");
+        assertEquals("critical", payload.get("severity").asText());
+        assertEquals("dns", payload.get("source").asText());
+        assertEquals("PAGE: SLO dns-one (dns) is burning its error budget 20.0× too fast (30.0× over the short window,"
+                + " tier 1h/5m, threshold 14.4×); 97.0 % of the budget left; budget exhausted in 41 min at this rate",
+                payload.get("summary").asText());
+        assertTrue(payload.get("summary").asText().length() <= 1024);
+        JsonNode details = payload.get("custom_details");
+        assertEquals(20.0, details.at("/burn_rates/long_window").asDouble());
+        assertEquals(0.97, details.get("budget_remaining").asDouble());
+        assertEquals("dns-one", details.get("slo").asText());
+        assertEquals("1h/5m", details.get("tier").asText());
+        assertTrue(details.at("/links/slo_status").asText().endsWith("/api/slos/dns-one/status"));
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED")).body("primary", equalTo("alice"))
+                .body("notifications", hasSize(1)).body("notifications[0].status", equalTo("DELIVERED"))
+                .body("notifications[0].deliveryLog[0].statusCode", equalTo(200));
+    }
+
+    @Test
+    void unacknowledgedPagesEscalateToTheSecondaryAndAcknowledgementStopsThem() throws Exception {
+        String team = team("sre-esc", "/hook/sre-esc");
+        String dedupKey = "dns-esc:PAGE:BURN_RATE:1";
+        publish(team, alert("AlertFired", team, "dns-esc", dedupKey));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-sre-esc", "trigger").size() == 1);
+
+        clock.advance(Duration.ofMinutes(4));
+        pager.escalate(clock.instant());
+        assertEquals(0, receiver().received(r -> r.path().equals("/hook/sre-esc")).size(), "not yet: ackTimeout is 5 min");
+        clock.advance(Duration.ofMinutes(1));
+        pager.escalate(clock.instant());
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals("/hook/sre-esc")).size() == 1);
+        Received toBob = receiver().received(r -> r.path().equals("/hook/sre-esc")).get(0);
+        assertTrue(WebhookSignature.verify("s3cret-sre-esc", toBob.body().getBytes(StandardCharsets.UTF_8),
+                toBob.header(WebhookSignature.HEADER)), "the webhook is signed with bob's channel secret");
+        assertEquals("page.triggered", json.readTree(toBob.body()).get("type").asText());
+
+        given().header("Authorization", "Bearer " + TestTokens.token("bob", TestTokens.RESPONDER))
+                .contentType(ContentType.JSON).body("{\"by\": \"mallory\"}")
+                .when().post("/api/pages/" + id + "/ack")
+                .then().statusCode(200).body("state", equalTo("ACKNOWLEDGED")).body("acknowledgedBy", equalTo("bob"));
+        clock.advance(Duration.ofMinutes(30));
+        pager.escalate(clock.instant());
+        dispatcher.deliverDue();
+        assertEquals(1, receiver().received(r -> r.path().equals("/hook/sre-esc")).size(), "acknowledged: nobody else is paged");
+        assertEquals(0, receiver().received(r -> r.path().equals("/slack/sre-esc")).size());
+        await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-sre-esc", "acknowledge").size() == 1);
+
+        publish(team, alert("AlertResolved", team, "dns-esc", dedupKey));
+        await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-sre-esc", "resolve").size() == 1);
+        JsonNode resolve = json.readTree(pagerDuty("rk-sre-esc", "resolve").get(0).body());
+        assertEquals(dedupKey, resolve.get("dedup_key").asText());
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("RESOLVED"));
+    }
+
+    @Test
+    void a503IsRetriedUntilItSucceedsAndA400IsNot() throws Exception {
+        String retry = team("sre-retry", "/hook/sre-retry");
+        receiver().script("/hook/sre-retry", 503);
+        given().contentType(ContentType.JSON).body("{\"members\": [{\"handle\": \"bob\", \"channels\": [{\"type\": \"webhook\", \"url\": \""
+                + receiver().url("/hook/sre-retry") + "\"}]}], \"rotation\": {\"members\": [\"bob\"], \"shiftLength\": \"P1D\", \"startsAt\": \""
+                + clock.instant().minus(Duration.ofHours(1)) + "\", \"timeZone\": \"UTC\"}}")
+                .when().put("/api/teams/" + retry).then().statusCode(200);
+        publish(retry, alert("AlertFired", retry, "dns-retry", "dns-retry:PAGE:BURN_RATE:1"));
+        String id = awaitPage(retry);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id)
+                .then().body("notifications[0].deliveryLog", hasSize(1)));
+        clock.advance(Duration.ofSeconds(2)); // first backoff: 1 s ± 20 %
+        dispatcher.deliverDue();
+        given().when().get("/api/pages/" + id).then()
+                .body("notifications[0].status", equalTo("DELIVERED"))
+                .body("notifications[0].deliveryLog.statusCode", contains(503, 200));
+
+        String bad = "sre-bad";
+        receiver().script("/hook/sre-bad", 400);
+        given().contentType(ContentType.JSON).body("{\"members\": [{\"handle\": \"bob\", \"channels\": [{\"type\": \"webhook\", \"url\": \""
+                + receiver().url("/hook/sre-bad") + "\"}]}], \"rotation\": {\"members\": [\"bob\"], \"shiftLength\": \"P1D\", \"startsAt\": \""
+                + clock.instant().minus(Duration.ofHours(1)) + "\", \"timeZone\": \"UTC\"}}")
+                .when().put("/api/teams/" + bad).then().statusCode(200);
+        publish(bad, alert("AlertFired", bad, "dns-bad", "dns-bad:PAGE:BURN_RATE:1"));
+        String badId = awaitPage(bad);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + badId)
+                .then().body("notifications[0].status", equalTo("FAILED")));
+        clock.advance(Duration.ofMinutes(1));
+        dispatcher.deliverDue();
+        given().when().get("/api/pages/" + badId).then().body("notifications[0].deliveryLog.statusCode", contains(400));
+        assertEquals(1, receiver().received(r -> r.path().equals("/hook/sre-bad")).size());
+    }
+
+    @Test
+    void onCallAnswersPrimaryAndSecondaryAndBadTeamsAreRefused() {
+        String team = team("sre-oncall", "/hook/sre-oncall");
+        given().when().get("/api/teams/" + team + "/oncall").then().statusCode(200)
+                .body("primary", equalTo("alice")).body("secondary", equalTo("bob"));
+        given().queryParam("at", clock.instant().plus(Duration.ofDays(7)).toString())
+                .when().get("/api/teams/" + team + "/oncall").then().body("primary", equalTo("bob"));
+        given().contentType(ContentType.JSON)
+                .body("{\"members\": [{\"handle\": \"x\"}], \"rotation\": {\"members\": [\"y\"], \"shiftLength\": \"P7D\", \"startsAt\": \"2026-01-01T00:00:00Z\", \"timeZone\": \"Mars/Olympus\"}}")
+                .when().put("/api/teams/broken").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("rotation.members"));
+        given().contentType(ContentType.JSON)
+                .body("{\"members\": [{\"handle\": \"x\", \"channels\": [{\"type\": \"pager\"}]}], \"rotation\": {\"members\": [\"x\"], \"shiftLength\": \"P7D\", \"startsAt\": \"2026-01-01T00:00:00Z\", \"timeZone\": \"UTC\"}}")
+                .when().put("/api/teams/broken").then().statusCode(400).contentType("application/problem+json");
+        given().when().get("/api/teams/broken").then().statusCode(404);
+    }
+}
