@@ -132,6 +132,26 @@ class MetaReviewTest {
         given().when().get("/api/meta-review").then().statusCode(200);
     }
 
+    @Test
+    void mttrBySeverityIsAlsoAGaugeWithTheMetaReviewsNumbers() {
+        String id = IncidentLifecycleTest.open("""
+                {"title": "gauge", "severity": "SEV4", "services": ["gauge-%s"], "team": "t", "detectionSource": "HUMAN"}
+                """.formatted(ChangesTest.unique()));
+        IncidentLifecycleTest.move(id, "ANALYSING");
+        IncidentLifecycleTest.move(id, "FIXING");
+        IncidentLifecycleTest.move(id, "RESOLVED");
+        java.util.regex.Pattern p50 = java.util.regex.Pattern
+                .compile("(?m)^daff_incident_mttr_seconds\\{severity=\"SEV4\",stat=\"p50\"} (\\S+)$");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            double expected = json("/api/meta-review?from=" + Instant.now().minus(Duration.ofDays(30)))
+                    .getDouble("mttrBySeverity.SEV4.p50Seconds");
+            java.util.regex.Matcher gauge = p50.matcher(given().when().get("/q/metrics").then().statusCode(200)
+                    .extract().asString());
+            org.junit.jupiter.api.Assertions.assertTrue(gauge.find(), "no SEV4 MTTR gauge yet");
+            assertEquals(expected, Double.parseDouble(gauge.group(1)), 1e-6);
+        });
+    }
+
     /** Mean and nearest-rank p50/p90 in seconds at millisecond resolution, computed here independently. */
     private static void assertStats(List<Duration> durations, JsonPath review, String path) {
         List<Long> millis = durations.stream().map(Duration::toMillis).sorted().toList();

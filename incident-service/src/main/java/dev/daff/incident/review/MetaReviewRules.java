@@ -24,4 +24,8 @@ public interface MetaReviewRules {
     /** The rolling window behind the {@code daff_incident_*_seconds} gauges. */
     @WithDefault("P30D")
     Duration metricsWindow();
+
+    /** How often those gauges are recomputed (read by the scheduler as {@code daff.meta-review.metrics-interval}). */
+    @WithDefault("60s")
+    Duration metricsInterval();
 }

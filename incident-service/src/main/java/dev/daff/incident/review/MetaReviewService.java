@@ -43,8 +43,13 @@ public class MetaReviewService {
     /** Incidents detected in [from, to); to defaults to now, from to {@code daff.meta-review.default-period} before. */
     @Transactional
     public MetaReview review(Instant from, Instant to) {
+        return review(from, to, rules.defaultPeriod());
+    }
+
+    @Transactional
+    public MetaReview review(Instant from, Instant to, java.time.Duration defaultPeriod) {
         Instant end = to == null ? clock.instant() : to;
-        Instant start = from == null ? end.minus(rules.defaultPeriod()) : from;
+        Instant start = from == null ? end.minus(defaultPeriod) : from;
         if (!start.isBefore(end)) {
             throw ProblemException.invalidField("from", "must be before to");
         }
