@@ -28,6 +28,10 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
     public static final String ALERT_FIRED = "ALERT_FIRED";
     public static final String ALERT_RESOLVED = "ALERT_RESOLVED";
     public static final String NOTE = "NOTE";
+    public static final String CHANGE_LINKED = "CHANGE_LINKED";
+    public static final String CAUSE_SET = "CAUSE_SET";
+    public static final String WASHUP_UPDATED = "WASHUP_UPDATED";
+    public static final String WASHUP_REVIEWED = "WASHUP_REVIEWED";
 
     private final Clock clock;
     private final ObjectMapper json;

@@ -1,0 +1,71 @@
+package dev.daff.incident.changes;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.daff.incident.changes.ChangesApi.ChangeView;
+import dev.daff.incident.changes.ChangesApi.NewChange;
+import dev.daff.incident.changes.ChangesApi.Registered;
+import dev.daff.kit.problem.ProblemException;
+import dev.daff.kit.security.CurrentActor;
+import dev.daff.kit.security.Roles;
+
+@Path("/api/changes")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ChangeResource {
+
+    private final ChangeService changes;
+    private final CurrentActor actor;
+
+    public ChangeResource(ChangeService changes, CurrentActor actor) {
+        this.changes = changes;
+        this.actor = actor;
+    }
+
+    @RolesAllowed({ Roles.INGEST, Roles.ADMIN })
+    @POST
+    public Response register(NewChange request) {
+        Registered registered = changes.register(request, actor.name());
+        return Response.created(URI.create("/api/changes/" + registered.change().id())).entity(registered).build();
+    }
+
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
+    @GET
+    public List<ChangeView> list(@QueryParam("service") String service, @QueryParam("kind") String kind,
+            @QueryParam("from") Instant from, @QueryParam("to") Instant to,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        return changes.list(service, kind == null ? null : kind(kind), from, to, limit);
+    }
+
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
+    @GET
+    @Path("{id}")
+    public ChangeView get(@PathParam("id") UUID id) {
+        return changes.change(id);
+    }
+
+    static ChangeKind kind(String kind) {
+        try {
+            return ChangeKind.valueOf(kind);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("kind", "cannot be '" + kind + "'; one of " + List.of(ChangeKind.values()));
+        }
+    }
+}

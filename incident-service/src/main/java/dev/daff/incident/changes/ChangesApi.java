@@ -1,0 +1,72 @@
+package dev.daff.incident.changes;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** What the service catalog and change APIs read and write. */
+public final class ChangesApi {
+
+    /** Catalog service names: what CI/CD pipelines and incidents use, so kept to URL- and label-safe characters. */
+    public static final String SERVICE_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
+
+    private ChangesApi() {
+    }
+
+    /** {@code shared: true} marks a platform everything runs on (see {@link DependencyGraph#sharedPlatforms()}). */
+    public record PutService(
+            @NotBlank @Size(max = 100) String team,
+            @Size(max = 100) List<@NotBlank @Size(max = 100) String> dependsOn,
+            Boolean shared) {
+    }
+
+    public record ServiceView(String name, String team, List<String> dependsOn, List<String> dependents, boolean shared,
+            boolean sharedPlatform, Instant updatedAt, String updatedBy) {
+    }
+
+    public record NewChange(
+            @NotBlank @Size(max = 100) String service,
+            @NotNull ChangeKind kind,
+            @NotBlank @Size(max = 2000) String summary,
+            @NotBlank @Size(max = 200) String author,
+            @NotNull Instant startedAt,
+            Instant endedAt,
+            @Size(max = 500) String ref,
+            @NotBlank @Size(max = 50) @Pattern(regexp = "[A-Za-z0-9._-]+") String environment) {
+    }
+
+    public record ChangeView(UUID id, String service, ChangeKind kind, String summary, String author, Instant startedAt,
+            Instant endedAt, String ref, String environment, Instant recordedAt, String recordedBy) {
+    }
+
+    /** A change to a related service close in time to another: one more axis of change at once. */
+    public record ConcurrentChange(ChangeView change, Relatedness.Relation relation, String reason) {
+    }
+
+    public record Registered(ChangeView change, List<ConcurrentChange> concurrentChanges) {
+    }
+
+    public record RelatedChange(ChangeView change, Relatedness.Relation relation, String relatedTo, int hops,
+            String reason, LinkRole linkedAs) {
+    }
+
+    /**
+     * "What changed?" for one incident: the window searched ({@code lookback} as an ISO-8601 duration) and the
+     * changes found, most suspicious first.
+     */
+    public record WhatChanged(UUID incidentId, List<String> services, Instant impactAt, String impactFrom,
+            String lookback, Instant from, Instant until, List<RelatedChange> changes) {
+    }
+
+    public record LinkChange(@NotNull LinkRole role) {
+    }
+
+    public record LinkView(UUID incidentId, UUID changeId, LinkRole role, Instant linkedAt, String linkedBy,
+            ChangeView change) {
+    }
+}

@@ -1,0 +1,58 @@
+package dev.daff.incident.changes;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.daff.incident.changes.ChangesApi.LinkChange;
+import dev.daff.incident.changes.ChangesApi.LinkView;
+import dev.daff.incident.changes.ChangesApi.WhatChanged;
+import dev.daff.kit.problem.ProblemException;
+import dev.daff.kit.security.CurrentActor;
+import dev.daff.kit.security.Roles;
+
+/** "What changed?" for an incident, and the changes people linked to it. */
+@Path("/api/incidents/{id}/changes")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class IncidentChangesResource {
+
+    private final ChangeService changes;
+    private final CurrentActor actor;
+
+    public IncidentChangesResource(ChangeService changes, CurrentActor actor) {
+        this.changes = changes;
+        this.actor = actor;
+    }
+
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
+    @GET
+    public WhatChanged whatChanged(@PathParam("id") UUID id, @QueryParam("lookback") String lookback) {
+        return changes.whatChanged(id, lookback == null ? null : duration(lookback));
+    }
+
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
+    @POST
+    @Path("{changeId}")
+    public LinkView link(@PathParam("id") UUID id, @PathParam("changeId") UUID changeId, LinkChange request) {
+        return changes.link(id, changeId, request, actor.name());
+    }
+
+    private static Duration duration(String text) {
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalidField("lookback", "must be an ISO-8601 duration such as PT24H");
+        }
+    }
+}

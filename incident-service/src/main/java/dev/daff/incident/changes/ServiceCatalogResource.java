@@ -1,0 +1,56 @@
+package dev.daff.incident.changes;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.daff.incident.changes.ChangesApi.PutService;
+import dev.daff.incident.changes.ChangesApi.ServiceView;
+import dev.daff.kit.security.CurrentActor;
+import dev.daff.kit.security.Roles;
+
+@Path("/api/services")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ServiceCatalogResource {
+
+    private final ChangeService changes;
+    private final CurrentActor actor;
+
+    public ServiceCatalogResource(ChangeService changes, CurrentActor actor) {
+        this.changes = changes;
+        this.actor = actor;
+    }
+
+    @RolesAllowed({ Roles.ADMIN })
+    @PUT
+    @Path("{name}")
+    public Response put(@PathParam("name") String name, PutService request) {
+        boolean created = changes.putService(name, request, actor.name());
+        ServiceView view = changes.service(name);
+        return created ? Response.created(URI.create("/api/services/" + name)).entity(view).build()
+                : Response.ok(view).build();
+    }
+
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
+    @GET
+    public List<ServiceView> list() {
+        return changes.services();
+    }
+
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
+    @GET
+    @Path("{name}")
+    public ServiceView get(@PathParam("name") String name) {
+        return changes.service(name);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.daff.incident.review;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.scheduler.Scheduled;
+
+import dev.daff.incident.review.MetaReviewApi.MetaReview;
+
+/**
+ * The meta-review's headline numbers as gauges over a rolling window ({@code daff.meta-review.metrics-window}),
+ * recomputed on a schedule from the same code as {@code GET /api/meta-review}, so dashboards and the API agree:
+ * {@code daff_incident_mttr_seconds{severity,stat}}, {@code daff_incident_mttd_seconds{stat}},
+ * {@code daff_incident_mtta_seconds{stat}} (stat = mean, p50, p90) and {@code daff_incident_unfinalised_overdue}.
+ */
+@ApplicationScoped
+public class MetaReviewMetrics {
+
+    private final MetaReviewService review;
+    private final MetaReviewRules rules;
+    private final MeterRegistry registry;
+    private final Map<String, Double> values = new ConcurrentHashMap<>();
+
+    public MetaReviewMetrics(MetaReviewService review, MetaReviewRules rules, MeterRegistry registry) {
+        this.review = review;
+        this.rules = rules;
+        this.registry = registry;
+    }
+
+    @Scheduled(every = "${daff.meta-review.metrics-interval:60s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refresh() {
+        MetaReview current = review.review(null, null, rules.metricsWindow());
+        stats("daff.incident.mttd.seconds", Tags.empty(), current.mttd());
+        stats("daff.incident.mtta.seconds", Tags.empty(), current.mtta());
+        current.mttrBySeverity().forEach((severity, stats) -> stats("daff.incident.mttr.seconds", Tags.of("severity", severity),
+                stats));
+        set("daff.incident.unfinalised.overdue", Tags.empty(), (double) current.unfinalisedOverdue().size());
+    }
+
+    private void stats(String name, Tags tags, DurationStats stats) {
+        set(name, tags.and("stat", "mean"), stats.meanSeconds());
+        set(name, tags.and("stat", "p50"), stats.p50Seconds());
+        set(name, tags.and("stat", "p90"), stats.p90Seconds());
+    }
+
+    private void set(String name, Tags tags, Double value) {
+        String key = name + tags;
+        if (values.put(key, value == null ? Double.NaN : value) == null) {
+            Gauge.builder(name, values, v -> v.getOrDefault(key, Double.NaN)).tags(tags).register(registry);
+        }
+    }
+}

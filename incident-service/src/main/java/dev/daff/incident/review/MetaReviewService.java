@@ -1,0 +1,80 @@
+package dev.daff.incident.review;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.daff.incident.changes.IncidentChanges;
+import dev.daff.incident.lifecycle.Incident;
+import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.review.MetaReviewApi.MetaReview;
+import dev.daff.incident.washup.Causes;
+import dev.daff.incident.washup.IncidentCause;
+import dev.daff.incident.washup.Seam;
+import dev.daff.kit.problem.ProblemException;
+
+/** Reads the incidents of a period with their causes and linked changes, and reviews them together. */
+@ApplicationScoped
+public class MetaReviewService {
+
+    private final IncidentRepository incidents;
+    private final Causes causes;
+    private final IncidentChanges links;
+    private final MetaReviewRules rules;
+    private final Clock clock;
+
+    public MetaReviewService(IncidentRepository incidents, Causes causes, IncidentChanges links, MetaReviewRules rules,
+            Clock clock) {
+        this.incidents = incidents;
+        this.causes = causes;
+        this.links = links;
+        this.rules = rules;
+        this.clock = clock;
+    }
+
+    /** Incidents detected in [from, to); to defaults to now, from to {@code daff.meta-review.default-period} before. */
+    @Transactional
+    public MetaReview review(Instant from, Instant to) {
+        return review(from, to, rules.defaultPeriod());
+    }
+
+    @Transactional
+    public MetaReview review(Instant from, Instant to, java.time.Duration defaultPeriod) {
+        Instant end = to == null ? clock.instant() : to;
+        Instant start = from == null ? end.minus(defaultPeriod) : from;
+        if (!start.isBefore(end)) {
+            throw ProblemException.invalidField("from", "must be before to");
+        }
+        if (start.plus(rules.maxPeriod()).isBefore(end)) {
+            throw ProblemException.invalidField("from", "the period may be at most " + rules.maxPeriod());
+        }
+        return MetaReviewCalculator.review(start, end, facts(start, end), clock.instant(), rules.unfinalisedAfter());
+    }
+
+    @Transactional
+    public List<MetaReviewCalculator.Facts> facts(Instant from, Instant to) {
+        List<Incident> found = incidents.list("detectedAt >= ?1 and detectedAt < ?2 order by detectedAt, id", from, to);
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> ids = found.stream().map(i -> i.id).toList();
+        Map<UUID, IncidentCause> causeOf = causes.list("incidentId in ?1", ids).stream()
+                .collect(Collectors.toMap(c -> c.incidentId, Function.identity()));
+        Set<UUID> linked = links.list("incidentId in ?1", ids).stream().map(l -> l.incidentId).collect(Collectors.toSet());
+        return found.stream().map(i -> {
+            IncidentCause cause = causeOf.get(i.id);
+            return new MetaReviewCalculator.Facts(i.id, i.title, i.severity, i.status, List.copyOf(i.services),
+                    i.detectionSource, i.impactStartedAt, i.detectedAt, i.acknowledgedAt, i.resolvedAt, i.finalisedAt,
+                    cause == null ? null : cause.causeClass,
+                    cause == null ? List.of() : cause.seams.stream().map(Seam::valueOf).toList(), linked.contains(i.id));
+        }).toList();
+    }
+}

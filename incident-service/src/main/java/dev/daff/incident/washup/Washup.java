@@ -1,0 +1,46 @@
+package dev.daff.incident.washup;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** The washup of one incident: a DRAFT people edit, frozen once REVIEWED. */
+@Entity
+@Table(name = "washup")
+public class Washup extends PanacheEntityBase {
+
+    @Id
+    public UUID incidentId;
+    @Enumerated(EnumType.STRING)
+    public WashupStatus status;
+    public String summary;
+    public String impact;
+    public String trigger;
+    public String rootCause;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<String> whys = new ArrayList<>();
+    public String oneMoreWhy;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<String> wentWell = new ArrayList<>();
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<String> wentWrong = new ArrayList<>();
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<String> gotLucky = new ArrayList<>();
+    public String detection;
+    public Instant updatedAt;
+    public String updatedBy;
+    public Instant reviewedAt;
+    public String reviewedBy;
+}

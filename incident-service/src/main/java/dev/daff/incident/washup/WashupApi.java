@@ -1,0 +1,53 @@
+package dev.daff.incident.washup;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** What the cause and washup APIs read and write. */
+public final class WashupApi {
+
+    private WashupApi() {
+    }
+
+    public record SetCause(
+            @JsonProperty("class") @NotNull CauseClass causeClass,
+            @Size(max = 8) List<@NotNull Seam> seams,
+            @Size(max = 4000) String summary) {
+    }
+
+    public record CauseView(UUID incidentId, @JsonProperty("class") CauseClass causeClass, List<Seam> seams,
+            String summary, Instant setAt, String setBy) {
+    }
+
+    /** The whole washup text; a PUT replaces it (absent fields become empty). */
+    public record PutWashup(
+            @Size(max = 4000) String summary,
+            @Size(max = 4000) String impact,
+            @Size(max = 4000) String trigger,
+            @Size(max = 4000) String rootCause,
+            @Size(max = 20) List<@NotBlank @Size(max = 4000) String> whys,
+            @Size(max = 4000) String oneMoreWhy,
+            @Size(max = 50) List<@NotBlank @Size(max = 4000) String> wentWell,
+            @Size(max = 50) List<@NotBlank @Size(max = 4000) String> wentWrong,
+            @Size(max = 50) List<@NotBlank @Size(max = 4000) String> gotLucky,
+            @Size(max = 4000) String detection) {
+    }
+
+    /** {@code reviewedBy} names the reviewers (a person, or "payments washup 2024-05-02"); the token's user if absent. */
+    public record Review(@Size(max = 200) String reviewedBy) {
+    }
+
+    /** A washup and, while it is a draft, what still stands between it and review. */
+    public record WashupView(UUID incidentId, WashupStatus status, String summary, String impact, String trigger,
+            String rootCause, List<String> whys, String oneMoreWhy, List<String> wentWell, List<String> wentWrong,
+            List<String> gotLucky, String detection, Instant updatedAt, String updatedBy, Instant reviewedAt,
+            String reviewedBy, List<String> missingForReview) {
+    }
+}

@@ -1,0 +1,162 @@
+package dev.daff.incident.washup;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.daff.incident.changes.ChangesApi.LinkView;
+import dev.daff.incident.changes.ChangesApi.RelatedChange;
+import dev.daff.incident.changes.Relatedness;
+import dev.daff.incident.lifecycle.Incident;
+import dev.daff.incident.timeline.TimelineEntry;
+import dev.daff.incident.washup.WashupApi.CauseView;
+import dev.daff.incident.washup.WashupApi.WashupView;
+
+/** Renders an incident's whole record as Markdown a team can paste into its wiki. Plain logic, no framework. */
+final class WashupMarkdown {
+
+    /** "What changed?" can be long; the document keeps the most suspicious ones. */
+    static final int CHANGES_SHOWN = 10;
+
+    private final StringBuilder out = new StringBuilder();
+
+    String render(Incident incident, List<TimelineEntry> timeline, CauseView cause, WashupView washup,
+            List<LinkView> linked, List<RelatedChange> around) {
+        line("# " + incident.severity + ": " + oneLine(incident.title));
+        line("");
+        line("- **Status:** " + incident.status + (washup == null ? "" : ", washup " + washup.status()
+                + (washup.reviewedBy() == null ? "" : " by " + oneLine(washup.reviewedBy()) + " at " + washup.reviewedAt())));
+        line("- **Services:** " + String.join(", ", incident.services));
+        line("- **Team:** " + incident.team);
+        line("- **Detected by:** " + incident.detectionSource);
+        line("- **Incident id:** `" + incident.id + "`");
+        if (incident.summary != null && !incident.summary.isBlank()) {
+            line("");
+            line(incident.summary.strip());
+        }
+
+        section("Milestones");
+        milestone("Impact started", incident.impactStartedAt, null);
+        Instant start = incident.impactStartedAt != null ? incident.impactStartedAt : incident.detectedAt;
+        milestone("Detected", incident.detectedAt, incident.impactStartedAt);
+        milestone("Acknowledged", incident.acknowledgedAt, incident.detectedAt);
+        milestone("Identified", incident.identifiedAt, start);
+        milestone("Resolved", incident.resolvedAt, start);
+        milestone("Finalised", incident.finalisedAt, incident.resolvedAt);
+
+        section("Cause");
+        if (cause == null) {
+            line("_Not set yet._");
+        } else {
+            line("- **Class:** " + cause.causeClass());
+            line("- **Seams:** " + (cause.seams().isEmpty() ? "none named"
+                    : String.join(", ", cause.seams().stream().map(Seam::name).toList())));
+            if (cause.summary() != null && !cause.summary().isBlank()) {
+                line("- **Summary:** " + oneLine(cause.summary()));
+            }
+        }
+
+        section("Changes");
+        if (linked.isEmpty()) {
+            line("No change has been linked to this incident.");
+        }
+        for (LinkView link : linked) {
+            line("- **" + link.role() + ":** " + link.change().kind() + " on " + link.change().service() + ": "
+                    + oneLine(link.change().summary()) + " (" + link.change().startedAt()
+                    + (link.change().ref() == null ? "" : ", `" + oneLine(link.change().ref()) + "`") + ")");
+        }
+        if (!around.isEmpty()) {
+            line("");
+            line("What changed around the impact (most suspicious first):");
+            line("");
+            around.stream().limit(CHANGES_SHOWN).forEach(c -> line("- " + c.reason() + ": " + oneLine(c.change().summary())));
+            if (around.size() > CHANGES_SHOWN) {
+                line("- … and " + (around.size() - CHANGES_SHOWN) + " more (GET /api/incidents/" + incident.id + "/changes)");
+            }
+        }
+
+        section("Washup");
+        if (washup == null) {
+            line("_Not written yet._");
+        } else {
+            paragraph("Summary", washup.summary());
+            paragraph("Impact", washup.impact());
+            paragraph("Trigger", washup.trigger());
+            paragraph("Root cause", washup.rootCause());
+            numbered("Whys", washup.whys());
+            paragraph("One more why: why is the code like this, and should it be here?", washup.oneMoreWhy());
+            bullets("What went well", washup.wentWell());
+            bullets("What went wrong", washup.wentWrong());
+            bullets("Where we got lucky", washup.gotLucky());
+            paragraph("Detection", washup.detection());
+            if (!washup.missingForReview().isEmpty()) {
+                line("");
+                line("_Missing before review: " + String.join(", ", washup.missingForReview()) + "._");
+            }
+        }
+
+        section("Follow-up actions");
+        line("Tracked in action-service: `GET /api/actions?incidentId=" + incident.id + "`.");
+
+        section("Timeline");
+        for (TimelineEntry entry : timeline) {
+            line("- " + entry.at + " · " + entry.kind + (entry.phase == null ? "" : " · " + entry.phase) + " · "
+                    + entry.actor + ": " + oneLine(entry.text));
+        }
+        return out.toString();
+    }
+
+    private void section(String title) {
+        line("");
+        line("## " + title);
+        line("");
+    }
+
+    private void milestone(String name, Instant at, Instant since) {
+        if (at == null) {
+            line("- " + name + ": —");
+        } else if (since == null || at.isBefore(since)) {
+            line("- " + name + ": " + at);
+        } else {
+            line("- " + name + ": " + at + " (+" + Relatedness.words(Duration.between(since, at)) + ")");
+        }
+    }
+
+    private void paragraph(String title, String text) {
+        if (text != null && !text.isBlank()) {
+            line("");
+            line("### " + title);
+            line("");
+            line(text.strip());
+        }
+    }
+
+    private void bullets(String title, List<String> items) {
+        if (!items.isEmpty()) {
+            line("");
+            line("### " + title);
+            line("");
+            items.forEach(item -> line("- " + oneLine(item)));
+        }
+    }
+
+    private void numbered(String title, List<String> items) {
+        if (!items.isEmpty()) {
+            line("");
+            line("### " + title);
+            line("");
+            for (int i = 0; i < items.size(); i++) {
+                line((i + 1) + ". " + oneLine(items.get(i)));
+            }
+        }
+    }
+
+    /** List items and headings must stay on one line, or the Markdown falls apart. */
+    private static String oneLine(String text) {
+        return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private void line(String text) {
+        out.append(text).append('\n');
+    }
+}

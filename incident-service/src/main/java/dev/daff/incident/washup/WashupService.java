@@ -1,0 +1,226 @@
+package dev.daff.incident.washup;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+import dev.daff.events.IncidentEvent;
+import dev.daff.incident.changes.ChangeService;
+import dev.daff.incident.lifecycle.Incident;
+import dev.daff.incident.lifecycle.IncidentEvents;
+import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.lifecycle.IncidentStatus;
+import dev.daff.incident.timeline.Timeline;
+import dev.daff.incident.washup.WashupApi.CauseView;
+import dev.daff.incident.washup.WashupApi.PutWashup;
+import dev.daff.incident.washup.WashupApi.Review;
+import dev.daff.incident.washup.WashupApi.SetCause;
+import dev.daff.incident.washup.WashupApi.WashupView;
+import dev.daff.kit.problem.ProblemException;
+
+/**
+ * Cause and washup: a draft anyone working the incident can edit, reviewed only once it answers the questions
+ * that stop the class of problem (root cause, one more why, cause class) and the incident is resolved.
+ */
+@ApplicationScoped
+public class WashupService {
+
+    private final IncidentRepository incidents;
+    private final Causes causes;
+    private final Washups washups;
+    private final Timeline timeline;
+    private final IncidentEvents events;
+    private final ChangeService changes;
+    private final Clock clock;
+
+    public WashupService(IncidentRepository incidents, Causes causes, Washups washups, Timeline timeline,
+            IncidentEvents events, ChangeService changes, Clock clock) {
+        this.incidents = incidents;
+        this.causes = causes;
+        this.washups = washups;
+        this.timeline = timeline;
+        this.events = events;
+        this.changes = changes;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public CauseView setCause(UUID incidentId, @Valid @NotNull SetCause request, String actor) {
+        Incident incident = incident(incidentId);
+        IncidentCause cause = causes.findByIdOptional(incidentId).orElse(null);
+        boolean created = cause == null;
+        if (created) {
+            cause = new IncidentCause();
+            cause.incidentId = incidentId;
+        }
+        List<Seam> seams = request.seams() == null ? List.of() : request.seams().stream().distinct().toList();
+        cause.causeClass = request.causeClass();
+        cause.seams = new ArrayList<>(seams.stream().map(Seam::name).toList());
+        cause.summary = request.summary();
+        cause.setAt = clock.instant();
+        cause.setBy = actor;
+        if (created) {
+            causes.persist(cause);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("class", cause.causeClass);
+        data.put("seams", seams);
+        timeline.record(incident.id, null, Timeline.CAUSE_SET, null, actor, describe(cause), data);
+        return view(cause);
+    }
+
+    @Transactional
+    public CauseView cause(UUID incidentId) {
+        incident(incidentId);
+        return causes.findByIdOptional(incidentId).map(WashupService::view)
+                .orElseThrow(() -> ProblemException.notFound("cause of incident", incidentId.toString()));
+    }
+
+    @Transactional
+    public WashupView putWashup(UUID incidentId, @Valid @NotNull PutWashup request, String actor) {
+        Incident incident = incident(incidentId);
+        Washup washup = washups.findByIdOptional(incidentId).orElse(null);
+        boolean created = washup == null;
+        if (created) {
+            washup = new Washup();
+            washup.incidentId = incidentId;
+            washup.status = WashupStatus.DRAFT;
+        } else if (washup.status == WashupStatus.REVIEWED) {
+            throw ProblemException.conflict("washup-reviewed", "Washup already reviewed",
+                    "The washup was reviewed by " + washup.reviewedBy + " at " + washup.reviewedAt
+                            + " and is part of the record now; add what you learned later as a timeline note.");
+        }
+        washup.summary = request.summary();
+        washup.impact = request.impact();
+        washup.trigger = request.trigger();
+        washup.rootCause = request.rootCause();
+        washup.whys = list(request.whys());
+        washup.oneMoreWhy = request.oneMoreWhy();
+        washup.wentWell = list(request.wentWell());
+        washup.wentWrong = list(request.wentWrong());
+        washup.gotLucky = list(request.gotLucky());
+        washup.detection = request.detection();
+        washup.updatedAt = clock.instant();
+        washup.updatedBy = actor;
+        if (created) {
+            washups.persist(washup);
+        }
+        timeline.record(incident.id, null, Timeline.WASHUP_UPDATED, "FINALISE", actor,
+                created ? "Washup draft started" : "Washup draft updated", null);
+        return view(washup, missing(incident, washup));
+    }
+
+    @Transactional
+    public WashupView washup(UUID incidentId) {
+        Incident incident = incident(incidentId);
+        Washup washup = washups.findByIdOptional(incidentId)
+                .orElseThrow(() -> ProblemException.notFound("washup of incident", incidentId.toString()));
+        return view(washup, missing(incident, washup));
+    }
+
+    /** Marks the washup REVIEWED and announces WashupReviewed, or answers 409 with what is missing. */
+    @Transactional
+    public WashupView review(UUID incidentId, @Valid Review request, String actor) {
+        Incident incident = incident(incidentId);
+        Washup washup = washups.findByIdOptional(incidentId).orElse(null);
+        if (washup != null && washup.status == WashupStatus.REVIEWED) {
+            throw ProblemException.conflict("washup-reviewed", "Washup already reviewed",
+                    "The washup was reviewed by " + washup.reviewedBy + " at " + washup.reviewedAt + ".");
+        }
+        List<String> missing = missing(incident, washup);
+        if (!missing.isEmpty()) {
+            throw ProblemException.conflict("washup-incomplete", "Washup not ready for review",
+                    "Before review: " + String.join("; ", missing.stream().map(m -> explain(m, incident)).toList()) + ".")
+                    .with("missing", missing);
+        }
+        washup.status = WashupStatus.REVIEWED;
+        washup.reviewedAt = clock.instant();
+        washup.reviewedBy = request == null || request.reviewedBy() == null || request.reviewedBy().isBlank() ? actor
+                : request.reviewedBy();
+        timeline.record(incident.id, washup.reviewedAt, Timeline.WASHUP_REVIEWED, "FINALISE", actor,
+                "Washup reviewed by " + washup.reviewedBy, Map.of("reviewedBy", washup.reviewedBy));
+        events.publish(IncidentEvent.WASHUP_REVIEWED, incident);
+        return view(washup, List.of());
+    }
+
+    /** Everything a washup document shows, read in one transaction. */
+    @Transactional
+    public String markdown(UUID incidentId) {
+        Incident incident = incident(incidentId);
+        return new WashupMarkdown().render(incident, timeline.of(incidentId),
+                causes.findByIdOptional(incidentId).map(WashupService::view).orElse(null),
+                washups.findByIdOptional(incidentId).map(w -> view(w, missing(incident, w))).orElse(null),
+                changes.linksOf(incidentId), changes.whatChanged(incidentId, null).changes());
+    }
+
+    /** What stands between a washup and its review, as field names: status, washup, rootCause, oneMoreWhy, cause.class. */
+    List<String> missing(Incident incident, Washup washup) {
+        List<String> missing = new ArrayList<>();
+        if (incident.status != IncidentStatus.RESOLVED) {
+            missing.add("status");
+        }
+        if (washup == null) {
+            missing.add("washup");
+        }
+        if (washup == null || blank(washup.rootCause)) {
+            missing.add("rootCause");
+        }
+        if (washup == null || blank(washup.oneMoreWhy)) {
+            missing.add("oneMoreWhy");
+        }
+        if (causes.findByIdOptional(incident.id).isEmpty()) {
+            missing.add("cause.class");
+        }
+        return missing;
+    }
+
+    private static String explain(String missing, Incident incident) {
+        return switch (missing) {
+            case "status" -> "the incident must be RESOLVED (it is " + incident.status + ")";
+            case "washup" -> "write the washup (PUT .../washup)";
+            case "rootCause" -> "set rootCause";
+            case "oneMoreWhy" -> "answer one more why: why is the code like this, and should it be here?";
+            case "cause.class" -> "set the cause class (PUT .../cause)";
+            default -> missing;
+        };
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
+    }
+
+    private static List<String> list(List<String> items) {
+        return items == null ? new ArrayList<>() : new ArrayList<>(items);
+    }
+
+    static String describe(IncidentCause cause) {
+        String text = "Cause: " + cause.causeClass;
+        if (!cause.seams.isEmpty()) {
+            text += " at the " + String.join(", ", cause.seams) + " seam" + (cause.seams.size() > 1 ? "s" : "");
+        }
+        return cause.summary == null || cause.summary.isBlank() ? text : text + ": " + cause.summary;
+    }
+
+    private Incident incident(UUID id) {
+        return incidents.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
+    }
+
+    static CauseView view(IncidentCause cause) {
+        return new CauseView(cause.incidentId, cause.causeClass, cause.seams.stream().map(Seam::valueOf).toList(),
+                cause.summary, cause.setAt, cause.setBy);
+    }
+
+    static WashupView view(Washup w, List<String> missing) {
+        return new WashupView(w.incidentId, w.status, w.summary, w.impact, w.trigger, w.rootCause, List.copyOf(w.whys),
+                w.oneMoreWhy, List.copyOf(w.wentWell), List.copyOf(w.wentWrong), List.copyOf(w.gotLucky), w.detection,
+                w.updatedAt, w.updatedBy, w.reviewedAt, w.reviewedBy, w.status == WashupStatus.REVIEWED ? List.of() : missing);
+    }
+}

@@ -1,0 +1,5 @@
+package dev.daff.incident.washup;
+
+public enum WashupStatus {
+    DRAFT, REVIEWED
+}

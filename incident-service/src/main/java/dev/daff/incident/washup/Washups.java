@@ -1,0 +1,11 @@
+package dev.daff.incident.washup;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+
+@ApplicationScoped
+public class Washups implements PanacheRepositoryBase<Washup, UUID> {
+}

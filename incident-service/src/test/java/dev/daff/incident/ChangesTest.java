@@ -1,0 +1,265 @@
+package dev.daff.incident;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.events.Topics;
+import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+class ChangesTest {
+
+    static final String DEAD_LETTER = "daff.change-events.incident-service.dead-letter";
+
+    @BeforeAll
+    static void auth() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    static String unique() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static void service(String name, String body) {
+        given().contentType(ContentType.JSON).body(body).when().put("/api/services/" + name)
+                .then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+    }
+
+    static String changeJson(String service, String kind, String summary, Instant startedAt, Instant endedAt,
+            String environment) {
+        return """
+                {"service": "%s", "kind": "%s", "summary": "%s", "author": "ci", "startedAt": "%s", "endedAt": %s,
+                 "ref": "abc123", "environment": "%s"}
+                """.formatted(service, kind, summary, startedAt, endedAt == null ? "null" : "\"" + endedAt + "\"",
+                environment);
+    }
+
+    static JsonPath register(String service, String kind, String summary, Instant startedAt, Instant endedAt) {
+        return register(service, kind, summary, startedAt, endedAt, "production");
+    }
+
+    static JsonPath register(String service, String kind, String summary, Instant startedAt, Instant endedAt,
+            String environment) {
+        return given().contentType(ContentType.JSON).body(changeJson(service, kind, summary, startedAt, endedAt, environment))
+                .when().post("/api/changes").then().statusCode(201).extract().jsonPath();
+    }
+
+    static String incident(String service, Instant impactStartedAt, Instant detectedAt) {
+        return IncidentLifecycleTest.open("""
+                {"title": "trouble on %s", "severity": "SEV2", "services": ["%s"], "team": "payments",
+                 "impactStartedAt": "%s", "detectedAt": "%s", "detectionSource": "HUMAN"}
+                """.formatted(service, service, impactStartedAt, detectedAt));
+    }
+
+    /** The what-changed reasons for this test's services only: shared platforms of other tests show up too. */
+    static List<String> reasons(String incidentId, String lookback, String suffix) {
+        var request = given();
+        if (lookback != null) {
+            request = request.queryParam("lookback", lookback);
+        }
+        List<Map<String, Object>> changes = request.when().get("/api/incidents/" + incidentId + "/changes")
+                .then().statusCode(200).extract().jsonPath().getList("changes");
+        return changes.stream()
+                .filter(c -> ((String) ((Map<?, ?>) c.get("change")).get("service")).endsWith(suffix))
+                .map(c -> (String) c.get("reason"))
+                .toList();
+    }
+
+    @Test
+    void whatChangedRanksByRelationThenClosenessAndSaysWhyInWords() {
+        String u = "-" + unique();
+        service("store" + u, "{\"team\": \"data\"}");
+        service("ingest-router" + u, "{\"team\": \"edge\", \"dependsOn\": [\"store" + u + "\"]}");
+        service("billing" + u, "{\"team\": \"payments\", \"dependsOn\": [\"ingest-router" + u + "\"]}");
+        service("web" + u, "{\"team\": \"web\", \"dependsOn\": [\"billing" + u + "\"]}");
+        service("other" + u, "{\"team\": \"other\"}");
+        service("k8s" + u, "{\"team\": \"platform\", \"shared\": true}");
+        Instant impact = Instant.parse("2021-03-10T12:00:00Z");
+        register("billing" + u, "DEPLOY", "billing v42", impact.minus(Duration.ofMinutes(30)), null);
+        // The flag was created months ago and is not news; switching it on for everyone, inside the lookback, is.
+        register("ingest-router" + u, "FEATURE_FLAG", "flag new-router created, off", impact.minus(Duration.ofDays(120)), null);
+        register("ingest-router" + u, "FEATURE_FLAG", "flag new-router rolled out to 100%",
+                impact.minus(Duration.ofDays(120)), impact.minus(Duration.ofMinutes(192)));
+        register("store" + u, "MIGRATION", "add index", impact.minus(Duration.ofHours(5)), null);
+        register("web" + u, "CONFIG", "timeouts", impact.minus(Duration.ofMinutes(10)), null);
+        register("k8s" + u, "INFRASTRUCTURE", "control plane 1.29", impact.minus(Duration.ofHours(1)), null);
+        register("k8s" + u, "DEPLOY", "ingress controller", impact.minus(Duration.ofMinutes(15)), null);
+        register("other" + u, "DEPLOY", "unrelated", impact.minus(Duration.ofMinutes(20)), null);
+        register("billing" + u, "DEPLOY", "billing v41", impact.minus(Duration.ofHours(30)), null);
+        String id = incident("billing" + u, impact, impact.plus(Duration.ofMinutes(10)));
+
+        assertEquals(List.of(
+                "DEPLOY on billing" + u + ", an affected service, 30 min before impact",
+                "FEATURE_FLAG on ingest-router" + u + ", a dependency of billing" + u + ", 3 h 12 min before impact",
+                "MIGRATION on store" + u + ", a dependency of billing" + u + " via ingest-router" + u + ", 5 h before impact",
+                "CONFIG on web" + u + ", a dependent of billing" + u + ", 10 min before impact",
+                "INFRASTRUCTURE on k8s" + u + ", a shared platform, 1 h before impact"),
+                reasons(id, null, u));
+        assertEquals("DEPLOY on billing" + u + ", an affected service, 1 d 6 h before impact",
+                reasons(id, "PT48H", u).get(1));
+        given().when().get("/api/incidents/" + id + "/changes").then().statusCode(200)
+                .body("impactFrom", equalTo("impactStartedAt"))
+                .body("lookback", equalTo("PT24H"))
+                .body("from", equalTo("2021-03-09T12:00:00Z"));
+    }
+
+    @Test
+    void controlPlaneUpgradeOnASharedPlatformAppearsForEveryService() {
+        String u = "-" + unique();
+        service("k8s" + u, "{\"team\": \"platform\", \"shared\": true}");
+        service("mesh" + u, "{\"team\": \"platform\"}");
+        for (int i = 1; i <= 5; i++) {
+            service("user" + i + u, "{\"team\": \"t\", \"dependsOn\": [\"mesh" + u + "\"]}");
+        }
+        service("search" + u, "{\"team\": \"search\"}");
+        given().when().get("/api/services/mesh" + u).then().statusCode(200)
+                .body("shared", equalTo(false)).body("sharedPlatform", equalTo(true)).body("dependents", hasSize(5));
+        Instant impact = Instant.parse("2021-06-02T09:00:00Z");
+        register("k8s" + u, "INFRASTRUCTURE", "control plane 1.30", impact.minus(Duration.ofHours(2)), null);
+        register("mesh" + u, "INFRASTRUCTURE", "mesh upgrade", impact.minus(Duration.ofHours(3)), null);
+        String inCatalog = incident("search" + u, impact, impact);
+        String notInCatalog = incident("lonely" + u, impact, impact);
+        for (String id : List.of(inCatalog, notInCatalog)) {
+            assertEquals(List.of("INFRASTRUCTURE on k8s" + u + ", a shared platform, 2 h before impact",
+                    "INFRASTRUCTURE on mesh" + u + ", a shared platform, 3 h before impact"), reasons(id, null, u));
+        }
+    }
+
+    @Test
+    void registeringAChangeWarnsOfConcurrentChangesToRelatedServices() {
+        String u = "-" + unique();
+        service("db" + u, "{\"team\": \"data\"}");
+        service("api" + u, "{\"team\": \"api\", \"dependsOn\": [\"db" + u + "\"]}");
+        service("lonely" + u, "{\"team\": \"x\"}");
+        Instant t = Instant.parse("2021-09-01T08:00:00Z");
+        register("api" + u, "DEPLOY", "api v7", t, t.plus(Duration.ofMinutes(5))).getList("concurrentChanges")
+                .forEach(c -> assertTrue(false, "nothing was concurrent yet: " + c));
+        JsonPath migration = register("db" + u, "MIGRATION", "drop column", t.plus(Duration.ofMinutes(45)), null);
+        assertEquals("MIGRATION", migration.getString("change.kind"));
+        assertEquals(List.of("DEPLOY on api" + u + ", a dependent of db" + u + ", 40 min before this change"),
+                migration.getList("concurrentChanges.reason"));
+        assertEquals(List.of("DEPENDENT"), migration.getList("concurrentChanges.relation"));
+        given().contentType(ContentType.JSON)
+                .body(changeJson("api" + u, "CONFIG", "later", t.plus(Duration.ofHours(5)), null, "production"))
+                .when().post("/api/changes").then().statusCode(201).body("concurrentChanges", empty());
+        given().contentType(ContentType.JSON)
+                .body(changeJson("lonely" + u, "DEPLOY", "unrelated", t.plus(Duration.ofMinutes(20)), null, "production"))
+                .when().post("/api/changes").then().statusCode(201).body("concurrentChanges", empty());
+        given().contentType(ContentType.JSON)
+                .body(changeJson("api" + u, "DEPLOY", "staging", t.plus(Duration.ofMinutes(10)), null, "staging"))
+                .when().post("/api/changes").then().statusCode(201).body("concurrentChanges", empty());
+        given().queryParam("service", "api" + u).queryParam("kind", "DEPLOY").when().get("/api/changes")
+                .then().statusCode(200).body("summary", contains("staging", "api v7"));
+    }
+
+    @Test
+    void badEnumsUnknownServicesAndBadParametersAre4xx() {
+        String u = "-" + unique();
+        service("known" + u, "{\"team\": \"x\"}");
+        Instant t = Instant.parse("2021-10-01T08:00:00Z");
+        given().contentType(ContentType.JSON).body(changeJson("known" + u, "ROLLOUT", "x", t, null, "production"))
+                .when().post("/api/changes").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("kind"));
+        given().contentType(ContentType.JSON).body(changeJson("ghost" + u, "DEPLOY", "x", t, null, "production"))
+                .when().post("/api/changes").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("service"));
+        given().contentType(ContentType.JSON).body(changeJson("known" + u, "DEPLOY", "x", t, t.minusSeconds(1), "production"))
+                .when().post("/api/changes").then().statusCode(400).body("errors[0].field", equalTo("endedAt"));
+        given().contentType(ContentType.JSON).body("{\"team\": \"x\", \"dependsOn\": [\"ghost" + u + "\"]}")
+                .when().put("/api/services/needs" + u).then().statusCode(400).body("errors[0].field", equalTo("dependsOn[0]"));
+        given().contentType(ContentType.JSON).body("{\"team\": \"x\", \"dependsOn\": [\"self" + u + "\"]}")
+                .when().put("/api/services/self" + u).then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{\"dependsOn\": []}")
+                .when().put("/api/services/noteam" + u).then().statusCode(400).body("errors[0].field", containsString("team"));
+        given().queryParam("kind", "NOPE").when().get("/api/changes").then().statusCode(400)
+                .body("errors[0].field", equalTo("kind"));
+        given().when().get("/api/services/ghost" + u).then().statusCode(404).contentType("application/problem+json");
+
+        String change = register("known" + u, "DEPLOY", "v1", t, null).getString("change.id");
+        String id = incident("known" + u, t.plus(Duration.ofMinutes(5)), t.plus(Duration.ofMinutes(5)));
+        given().queryParam("lookback", "yesterday").when().get("/api/incidents/" + id + "/changes")
+                .then().statusCode(400).body("errors[0].field", equalTo("lookback"));
+        given().queryParam("lookback", "-PT1H").when().get("/api/incidents/" + id + "/changes").then().statusCode(400);
+        given().queryParam("lookback", "P400D").when().get("/api/incidents/" + id + "/changes").then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{\"role\": \"BLAMED\"}")
+                .when().post("/api/incidents/" + id + "/changes/" + change).then().statusCode(400)
+                .body("errors[0].field", equalTo("role"));
+        given().contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
+                .when().post("/api/incidents/" + id + "/changes/" + UUID.randomUUID()).then().statusCode(404);
+        given().when().get("/api/incidents/" + UUID.randomUUID() + "/changes").then().statusCode(404);
+    }
+
+    @Test
+    void linkingAChangeGoesOnTheTimelineAndShowsInWhatChanged() {
+        String u = "-" + unique();
+        service("pay" + u, "{\"team\": \"payments\"}");
+        Instant t = Instant.parse("2021-11-05T10:00:00Z");
+        String change = register("pay" + u, "CONFIG", "pool size 5", t.minus(Duration.ofMinutes(50)), null)
+                .getString("change.id");
+        String id = incident("pay" + u, t, t);
+        given().contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
+                .when().post("/api/incidents/" + id + "/changes/" + change).then().statusCode(200)
+                .body("role", equalTo("CAUSED")).body("change.summary", equalTo("pool size 5"));
+        given().contentType(ContentType.JSON).body("{\"role\": \"CONTRIBUTED\"}")
+                .when().post("/api/incidents/" + id + "/changes/" + change).then().statusCode(200);
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("kind", contains("OPENED", "CHANGE_LINKED", "CHANGE_LINKED"))
+                .body("[1].text", equalTo("CONFIG on pay" + u + " (pool size 5) caused this incident"))
+                .body("[2].text", equalTo("CONFIG on pay" + u + " (pool size 5) contributed to this incident (was CAUSED)"))
+                .body("[2].actor", equalTo("tester"));
+        given().when().get("/api/incidents/" + id + "/changes").then().statusCode(200)
+                .body("changes.find { it.change.id == '" + change + "' }.linkedAs", equalTo("CONTRIBUTED"));
+    }
+
+    @Test
+    void changesArriveOnKafkaAndBadOnesGoToTheDeadLetterTopicWhileConsumptionGoesOn() {
+        String u = "-" + unique();
+        service("ci" + u, "{\"team\": \"ci\"}");
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        Instant t = Instant.parse("2021-12-01T10:00:00Z");
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "ghost" + u,
+                changeJson("ghost" + u, "DEPLOY", "unknown service", t, null, "production"));
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "ci" + u,
+                changeJson("ci" + u, "ROLLOUT", "bad kind", t, null, "production"));
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "ci" + u, "{not json");
+        String good = changeJson("ci" + u, "DEPLOY", "from the pipeline", t, null, "production");
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "ci" + u, good);
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "ci" + u, good);
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "ci" + u,
+                changeJson("ci" + u, "CONFIG", "second", t.plusSeconds(60), null, "production"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().queryParam("service", "ci" + u)
+                .when().get("/api/changes").then().statusCode(200)
+                .body("summary", contains("second", "from the pipeline"))
+                .body("recordedBy", hasItem("daff-change-events")));
+        List<ConsumerRecord<String, String>> dead = KafkaTestClient.read(kafka, DEAD_LETTER,
+                r -> r.key() != null && r.key().endsWith(u), 3, Duration.ofSeconds(30));
+        assertEquals(3, dead.size());
+        String reason = new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("unknown service"), reason);
+    }
+}
