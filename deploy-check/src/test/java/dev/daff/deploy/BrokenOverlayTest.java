@@ -27,6 +27,18 @@ class BrokenOverlayTest {
     }
 
     @Test
+    void bindingRejectsAMisspeltFieldDeepInAPodTemplate() {
+        assertHas(problems(), "Deployment/incident-service: unknown field "
+                + "spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem");
+    }
+
+    @Test
+    void bindingRejectsAValueOfTheWrongType() {
+        assertHas(problems(), "HorizontalPodAutoscaler/incident-service: does not bind to "
+                + "io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler");
+    }
+
+    @Test
     void bindingRejectsAnUnknownFieldOnAStrimziKind() {
         assertHas(problems(), "KafkaTopic/daff.unused: unknown field spec.partitons");
     }
