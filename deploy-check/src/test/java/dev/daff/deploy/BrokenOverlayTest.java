@@ -1,0 +1,114 @@
+package dev.daff.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each check fails on the deliberately broken overlays in src/test/resources, and for the defect planted for it:
+ * a check that cannot fail proves nothing.
+ */
+class BrokenOverlayTest {
+
+    private final Overlay broken = Overlay.broken("broken-overlay");
+
+    @Test
+    void renderingFailsWhenAResourceIsMissing() {
+        Overlay o = Overlay.broken("unrenderable-overlay");
+        assertFalse(o.render().ok());
+        assertTrue(o.render().stderr().contains("no-such-file.yaml"), o.render().stderr());
+    }
+
+    @Test
+    void bindingRejectsAnUnknownFieldOnABuiltInKind() {
+        assertHas(problems(), "Deployment/slo-service: unknown field spec.replicaz");
+    }
+
+    @Test
+    void bindingRejectsAMisspeltFieldDeepInAPodTemplate() {
+        assertHas(problems(), "Deployment/incident-service: unknown field "
+                + "spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem");
+    }
+
+    @Test
+    void bindingRejectsAValueOfTheWrongType() {
+        assertHas(problems(), "HorizontalPodAutoscaler/incident-service: does not bind to "
+                + "io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler");
+    }
+
+    @Test
+    void bindingRejectsAnUnknownFieldOnAStrimziKind() {
+        assertHas(problems(), "KafkaTopic/daff.unused: unknown field spec.partitons");
+    }
+
+    @Test
+    void bindingRejectsAKindWithoutATypedModel() {
+        assertHas(problems(), "ServiceMonitor/slo-service: no typed model for monitoring.coreos.com/v1/ServiceMonitor");
+    }
+
+    @Test
+    void crossReferencesCatchAServiceSelectingNoPod() {
+        assertHas(Checks.crossReferences(broken.objects()),
+                "Service/incident-service: selector {app.kubernetes.io/name=incident-svc} matches no pod template");
+    }
+
+    @Test
+    void crossReferencesCatchATargetPortNoContainerHas() {
+        assertHas(Checks.crossReferences(broken.objects()),
+                "Service/action-service: targetPort htp is not a port of Deployment/action-service");
+    }
+
+    @Test
+    void crossReferencesCatchAnAutoscalerAimingAtNothing() {
+        assertHas(Checks.crossReferences(broken.objects()),
+                "HorizontalPodAutoscaler/action-service: target Deployment/action-servce does not exist");
+    }
+
+    @Test
+    void crossReferencesCatchAnUndocumentedSecret() {
+        assertHas(Checks.crossReferences(broken.objects()), "Deployment/action-service container action-service env "
+                + "QUARKUS_DATASOURCE_PASSWORD: Secret action-service-dbx is neither in the render nor a documented external Secret");
+    }
+
+    @Test
+    void topicsCatchAUsedTopicWithoutKafkaTopicAndAKafkaTopicNobodyUses() {
+        List<String> problems = Checks.topics(broken.objects());
+        assertHas(problems, "topic daff.change-events is used by the services but has no KafkaTopic");
+        assertHas(problems, "KafkaTopic daff.unused is used by no service");
+    }
+
+    @Test
+    void probesCatchAReadinessProbeOnTheWrongPath() {
+        assertHas(Checks.probes(broken.objects()),
+                "Deployment/slo-service container slo-service: readinessProbe is on /health, not on /q/health/ready");
+    }
+
+    @Test
+    void configurationNamesCatchAMisspeltKey() {
+        assertHas(Checks.configNames(broken.objects()), "Deployment/slo-service container slo-service: "
+                + "QUARKUS_DATASOURCE_JDBC_ULR maps to no configuration key");
+    }
+
+    @Test
+    void workloadRulesCatchWritableRootNoLimitsNoStartupProbeAndMaxUnavailable() {
+        List<String> problems = Checks.workloadRules(broken.objects());
+        String c = "Deployment/slo-service container slo-service: ";
+        assertHas(problems, c + "readOnlyRootFilesystem is not true");
+        assertHas(problems, c + "no cpu limit");
+        assertHas(problems, c + "no memory limit");
+        assertHas(problems, c + "no startupProbe");
+        assertHas(problems, "Deployment/slo-service: rolling update must have maxUnavailable 0");
+    }
+
+    private List<String> problems() {
+        broken.objects();
+        return broken.binding().problems();
+    }
+
+    private static void assertHas(List<String> problems, String expected) {
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith(expected)),
+                () -> "expected a problem starting with\n  " + expected + "\nbut got\n  " + String.join("\n  ", problems));
+    }
+}
