@@ -35,6 +35,7 @@ import dev.daff.localinfra.DevelopmentKeys;
 import dev.daff.localinfra.FreePorts;
 import dev.daff.localinfra.LocalKafka;
 import dev.daff.localinfra.LocalPostgres;
+import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.ServiceProcess;
 import dev.daff.slo.burn.AlertEvaluator;
 import dev.daff.slo.burn.AlertTiers;
@@ -142,9 +143,12 @@ public final class SloBenchmark {
             postgres.ensureDatabase("slo");
             Map<String, String> issuer = DevelopmentKeys.ensure(work.resolve("keys"));
             String admin = DevelopmentKeys.tokens(work.resolve("keys")).get("daff-admin");
+            RecordingReceiver pagerDuty = RecordingReceiver.start();
+            Map<String, String> environment = new java.util.LinkedHashMap<>(
+                    ServiceProcess.environment(postgres, "slo", kafka, issuer));
+            environment.put("DAFF_PAGING_PAGERDUTY_URL", pagerDuty.url("/pagerduty"));
             ServiceProcess slo = new ServiceProcess("slo-service", Path.of("target/quarkus-app/quarkus-run.jar"),
-                    FreePorts.pick(), ServiceProcess.environment(postgres, "slo", kafka, issuer),
-                    Path.of("target/benchmark-slo-service.log"));
+                    FreePorts.pick(), environment, Path.of("target/benchmark-slo-service.log"));
             try {
                 slo.start().awaitReady(Duration.ofSeconds(90));
                 for (String name : List.of("bench-kafka", "bench-http")) {
@@ -170,8 +174,14 @@ public final class SloBenchmark {
                 double httpCounted = HTTP_EVENTS / secondsSince(started);
                 say("HTTP ingest: %,.0f events/s accepted (batches of %d, 2 clients), %,.0f events/s counted end to end",
                         accepted, HTTP_BATCH, httpCounted);
+
+                long[] latency = PagingLatency.measure(slo, admin, kafka.bootstrapServers(), pagerDuty);
+                say("page latency, AlertFired on daff.slo-alerts to the receiver having the page, %d pages at %d/s:"
+                        + " p50 %d ms, p99 %d ms (goal p99 < 1 s)", PagingLatency.PAGES, PagingLatency.PER_SECOND,
+                        latency[0], latency[1]);
             } finally {
                 slo.stop();
+                pagerDuty.close();
             }
         }
     }
