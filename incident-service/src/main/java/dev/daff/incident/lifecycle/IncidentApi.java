@@ -72,7 +72,9 @@ public final class IncidentApi {
             Instant identifiedAt,
             Instant resolvedAt,
             Instant finalisedAt,
-            long version) {
+            long version,
+            /** RESOLVED and the finalisation gate would let it be FINALISED now (see .../finalisation). */
+            boolean finalisable) {
     }
 
     public record TimelineView(Long id, Instant at, String kind, String phase, String actor, String text, JsonNode data) {

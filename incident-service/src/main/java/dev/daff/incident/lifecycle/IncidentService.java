@@ -19,6 +19,7 @@ import jakarta.validation.constraints.NotNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.IncidentEvent;
+import dev.daff.incident.finalisation.FinalisationGate;
 import dev.daff.incident.lifecycle.IncidentApi.IncidentView;
 import dev.daff.incident.lifecycle.IncidentApi.Note;
 import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
@@ -42,9 +43,11 @@ public class IncidentService {
     private final IncidentEvents events;
     private final Clock clock;
     private final ObjectMapper json;
+    private final FinalisationGate gate;
 
     public IncidentService(IncidentRepository incidents, Timeline timeline, IncidentEvents events, Clock clock,
-            ObjectMapper json) {
+            ObjectMapper json, FinalisationGate gate) {
+        this.gate = gate;
         this.incidents = incidents;
         this.timeline = timeline;
         this.events = events;
@@ -54,7 +57,7 @@ public class IncidentService {
 
     @Transactional
     public IncidentView open(@Valid @NotNull OpenIncident request, String actor) {
-        return view(openIncident(request, actor));
+        return view(openIncident(request, actor), false);
     }
 
     /** Opens an incident inside the caller's transaction (the alert consumers use this too). */
@@ -85,7 +88,7 @@ public class IncidentService {
 
     @Transactional
     public Optional<IncidentView> find(UUID id) {
-        return incidents.findByIdOptional(id).map(IncidentService::view);
+        return incidents.findByIdOptional(id).map(this::view);
     }
 
     @Transactional
@@ -119,7 +122,10 @@ public class IncidentService {
         }
         var found = incidents.find(query.toString(), Sort.descending("detectedAt").and("id"), parameters)
                 .page(page, size);
-        return new Page<>(found.list().stream().map(IncidentService::view).toList(), page, size, found.count());
+        List<Incident> items = found.list();
+        java.util.Set<UUID> finalisable = gate.finalisable(items.stream().map(i -> i.id).toList());
+        return new Page<>(items.stream().map(i -> view(i, finalisable.contains(i.id))).toList(), page, size,
+                found.count());
     }
 
     @Transactional
@@ -183,9 +189,7 @@ public class IncidentService {
                     .with("allowedNext", from.allowedNext());
         }
         if (to == IncidentStatus.FINALISED) {
-            throw ProblemException.conflict("finalisation-gated", "Finalisation not yet possible",
-                    "Finalising requires a reviewed washup and done follow-up actions; that gate is not in place yet.")
-                    .with("allowedNext", from.allowedNext());
+            gate.requireFinalisable(incident);
         }
         Instant now = clock.instant();
         switch (to) {
@@ -213,7 +217,13 @@ public class IncidentService {
             text = text + ": " + transition.note();
         }
         timeline.record(incident.id, now, Timeline.STATUS, phaseOf(to), actor, text, data);
-        events.publish(to == IncidentStatus.RESOLVED ? IncidentEvent.RESOLVED : IncidentEvent.STATUS_CHANGED, incident);
+        // Entering RESOLVED may make it finalisable at once; leaving it (reopened, or finalised) never is.
+        gate.reassess(incident);
+        events.publish(switch (to) {
+            case RESOLVED -> IncidentEvent.RESOLVED;
+            case FINALISED -> IncidentEvent.FINALISED;
+            default -> IncidentEvent.STATUS_CHANGED;
+        }, incident);
         incidents.flush();
         return view(incident);
     }
@@ -287,10 +297,14 @@ public class IncidentService {
         return new TimelineView(entry.id, entry.at, entry.kind, entry.phase, entry.actor, entry.text, readData(entry));
     }
 
-    static IncidentView view(Incident incident) {
+    IncidentView view(Incident incident) {
+        return view(incident, gate.finalisable(incident.id));
+    }
+
+    static IncidentView view(Incident incident, boolean finalisable) {
         return new IncidentView(incident.id, incident.title, incident.summary, incident.severity, incident.status,
                 incident.status.allowedNext(), List.copyOf(incident.services), incident.team, incident.detectionSource,
                 incident.impactStartedAt, incident.detectedAt, incident.acknowledgedAt, incident.identifiedAt,
-                incident.resolvedAt, incident.finalisedAt, incident.version);
+                incident.resolvedAt, incident.finalisedAt, incident.version, finalisable);
     }
 }

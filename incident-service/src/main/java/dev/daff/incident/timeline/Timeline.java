@@ -32,6 +32,8 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
     public static final String CAUSE_SET = "CAUSE_SET";
     public static final String WASHUP_UPDATED = "WASHUP_UPDATED";
     public static final String WASHUP_REVIEWED = "WASHUP_REVIEWED";
+    public static final String FINALISATION_WAIVED = "FINALISATION_WAIVED";
+    public static final String READY_TO_FINALISE = "READY_TO_FINALISE";
 
     private final Clock clock;
     private final ObjectMapper json;

@@ -14,6 +14,7 @@ import jakarta.validation.constraints.NotNull;
 
 import dev.daff.events.IncidentEvent;
 import dev.daff.incident.changes.ChangeService;
+import dev.daff.incident.finalisation.FinalisationGate;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentEvents;
 import dev.daff.incident.lifecycle.IncidentRepository;
@@ -40,9 +41,11 @@ public class WashupService {
     private final IncidentEvents events;
     private final ChangeService changes;
     private final Clock clock;
+    private final FinalisationGate gate;
 
     public WashupService(IncidentRepository incidents, Causes causes, Washups washups, Timeline timeline,
-            IncidentEvents events, ChangeService changes, Clock clock) {
+            IncidentEvents events, ChangeService changes, Clock clock, FinalisationGate gate) {
+        this.gate = gate;
         this.incidents = incidents;
         this.causes = causes;
         this.washups = washups;
@@ -148,6 +151,7 @@ public class WashupService {
         timeline.record(incident.id, washup.reviewedAt, Timeline.WASHUP_REVIEWED, "FINALISE", actor,
                 "Washup reviewed by " + washup.reviewedBy, Map.of("reviewedBy", washup.reviewedBy));
         events.publish(IncidentEvent.WASHUP_REVIEWED, incident);
+        gate.reassess(incident);
         return view(washup, List.of());
     }
 

@@ -1,0 +1,225 @@
+package dev.daff.incident;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.events.Topics;
+import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+class FinalisationGateTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @BeforeAll
+    static void auth() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    static String resolvedIncident() {
+        String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+        IncidentLifecycleTest.move(id, "ANALYSING");
+        IncidentLifecycleTest.move(id, "FIXING");
+        IncidentLifecycleTest.move(id, "RESOLVED");
+        return id;
+    }
+
+    static void reviewWashup(String id) {
+        given().contentType(ContentType.JSON).body("{\"class\": \"CHANGE\", \"seams\": [\"CONFIG\"]}")
+                .when().put("/api/incidents/" + id + "/cause").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(WashupTest.FULL_WASHUP)
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(200);
+        WashupTest.review(id, 200);
+    }
+
+    static String actionEvent(String id, String eventId, Instant occurredAt, int total, int open, int systemicDone,
+            int systemicOpen) {
+        return """
+                {"eventId": "%s", "type": "ActionUpdated", "version": 1, "actionId": "%s", "incidentId": "%s",
+                 "occurredAt": "%s", "title": "standardise access to the platform database", "ownerTeam": "payments",
+                 "kind": "PREVENT", "scope": "SYSTEMIC", "status": "DONE", "dueAt": null,
+                 "summary": {"incidentId": "%s", "total": %d, "open": %d, "systemicDone": %d, "systemicOpen": %d,
+                             "washupDone": true}}
+                """.formatted(eventId, UUID.randomUUID(), id, occurredAt, id, total, open, systemicDone, systemicOpen);
+    }
+
+    static void send(String id, String event) {
+        KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.ACTION_EVENTS, id, event);
+    }
+
+    static void finalise(String id, int status) {
+        given().contentType(ContentType.JSON).body("{\"to\": \"FINALISED\"}")
+                .when().post("/api/incidents/" + id + "/transitions").then().statusCode(status);
+    }
+
+    static List<String> unmetOnFinalising(String id) {
+        return given().contentType(ContentType.JSON).body("{\"to\": \"FINALISED\"}")
+                .when().post("/api/incidents/" + id + "/transitions")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("finalisation-gated"))
+                .body("unmet.text", everyItem(notNullValue()))
+                .extract().jsonPath().getList("unmet.code", String.class);
+    }
+
+    static void awaitSummaryOccurredAt(String id, Instant occurredAt) {
+        await().atMost(PATIENCE).untilAsserted(() -> given().when().get("/api/incidents/" + id + "/finalisation")
+                .then().statusCode(200).body("actionSummary.occurredAt", equalTo(occurredAt.toString())));
+    }
+
+    @Test
+    void gateRefusesWithExactlyTheMissingConditionsUntilWashupReviewedAndSystemicActionDone() {
+        String id = resolvedIncident();
+        assertEquals(List.of("WASHUP_NOT_REVIEWED", "NO_SYSTEMIC_ACTION", "ACTIONS_OPEN"), unmetOnFinalising(id));
+        given().when().get("/api/incidents/" + id + "/finalisation").then().statusCode(200)
+                .body("finalisable", equalTo(false))
+                .body("conditions.code", contains("WASHUP_NOT_REVIEWED", "NO_SYSTEMIC_ACTION", "ACTIONS_OPEN"))
+                .body("conditions.met", contains(false, false, false))
+                .body("waiver", nullValue()).body("actionSummary", nullValue());
+
+        reviewWashup(id);
+        assertEquals(List.of("NO_SYSTEMIC_ACTION", "ACTIONS_OPEN"), unmetOnFinalising(id));
+
+        Instant t0 = Instant.parse("2030-01-01T10:00:00Z");
+        send(id, actionEvent(id, UUID.randomUUID().toString(), t0, 2, 1, 0, 1));
+        awaitSummaryOccurredAt(id, t0);
+        assertEquals(List.of("ACTIONS_OPEN"), unmetOnFinalising(id));
+        given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(false));
+
+        String done = UUID.randomUUID().toString();
+        Instant t1 = t0.plusSeconds(60);
+        send(id, actionEvent(id, done, t1, 2, 0, 1, 0));
+        await().atMost(PATIENCE).untilAsserted(() -> given().when().get("/api/incidents/" + id)
+                .then().statusCode(200).body("finalisable", equalTo(true)));
+        given().when().get("/api/incidents/" + id + "/finalisation").then().statusCode(200)
+                .body("finalisable", equalTo(true))
+                .body("conditions.met", contains(true, true, true))
+                .body("actionSummary.total", equalTo(2)).body("actionSummary.open", equalTo(0))
+                .body("actionSummary.systemicDone", equalTo(1));
+        given().when().get("/api/incidents?status=RESOLVED&size=500").then().statusCode(200)
+                .body("items.find { it.id == '" + id + "' }.finalisable", equalTo(true));
+
+        finalise(id, 200);
+        given().when().get("/api/incidents/" + id).then().statusCode(200)
+                .body("status", equalTo("FINALISED")).body("finalisedAt", notNullValue())
+                .body("finalisable", equalTo(false)).body("allowedNext", hasSize(0));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'STATUS_CHANGED' }.text", org.hamcrest.Matchers.hasItem("Status RESOLVED → FINALISED"))
+                .body("find { it.kind == 'STATUS_CHANGED' && it.data.to == 'FINALISED' }.phase", equalTo("FINALISE"));
+
+        List<ConsumerRecord<String, String>> finalised = KafkaTestClient.read(
+                RealInfrastructureResource.kafka().bootstrapServers(), Topics.INCIDENT_EVENTS,
+                r -> id.equals(r.key()) && r.value().contains("\"type\":\"IncidentFinalised\""), 1, PATIENCE);
+        assertEquals(1, finalised.size());
+        org.hamcrest.MatcherAssert.assertThat(finalised.get(0).value(), containsString("\"status\":\"FINALISED\""));
+    }
+
+    @Test
+    void readyToFinaliseIsNotedOnceAndRedeliveredOrOlderEventsChangeNothing() {
+        String id = resolvedIncident();
+        reviewWashup(id);
+        Instant t0 = Instant.parse("2030-02-01T10:00:00Z");
+        String first = actionEvent(id, UUID.randomUUID().toString(), t0, 1, 1, 0, 1);
+        String done = actionEvent(id, UUID.randomUUID().toString(), t0.plusSeconds(60), 1, 0, 1, 0);
+        send(id, first);
+        send(id, done);
+        await().atMost(PATIENCE).untilAsserted(() -> given().when().get("/api/incidents/" + id)
+                .then().statusCode(200).body("finalisable", equalTo(true)));
+
+        // Redeliveries, an older summary under a new id, then one more current summary: events of one incident
+        // are applied in order, so once the last is visible the others have been handled.
+        send(id, first);
+        send(id, done);
+        send(id, actionEvent(id, UUID.randomUUID().toString(), t0.plusSeconds(30), 3, 2, 0, 1));
+        Instant t2 = t0.plusSeconds(120);
+        send(id, actionEvent(id, UUID.randomUUID().toString(), t2, 1, 0, 1, 0));
+        awaitSummaryOccurredAt(id, t2);
+
+        given().when().get("/api/incidents/" + id + "/finalisation").then().statusCode(200)
+                .body("finalisable", equalTo(true))
+                .body("actionSummary.total", equalTo(1)).body("actionSummary.open", equalTo(0));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'READY_TO_FINALISE' }", hasSize(1))
+                .body("find { it.kind == 'READY_TO_FINALISE' }.text", startsWith("Ready to finalise: "))
+                .body("find { it.kind == 'READY_TO_FINALISE' }.phase", equalTo("FINALISE"));
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("RESOLVED"));
+    }
+
+    @Test
+    void aWaiverNeedsAReasonAndApproverThenLetsTheIncidentBeFinalised() {
+        String id = resolvedIncident();
+        given().contentType(ContentType.JSON).body("{\"approvedBy\": \"head of SRE\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("reason"));
+        given().contentType(ContentType.JSON).body("{\"reason\": \"the service is being retired\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver")
+                .then().statusCode(400).body("errors[0].field", equalTo("approvedBy"));
+        given().contentType(ContentType.JSON)
+                .body("{\"reason\": \"" + "x".repeat(4001) + "\", \"approvedBy\": \"head of SRE\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{\"reason\": \"r\", \"approvedBy\": \"a\"}")
+                .when().post("/api/incidents/" + UUID.randomUUID() + "/finalisation-waiver").then().statusCode(404);
+        String unresolved = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+        given().contentType(ContentType.JSON).body("{\"reason\": \"r\", \"approvedBy\": \"a\"}")
+                .when().post("/api/incidents/" + unresolved + "/finalisation-waiver")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("incident-not-resolved"));
+        assertEquals(List.of("WASHUP_NOT_REVIEWED", "NO_SYSTEMIC_ACTION", "ACTIONS_OPEN"), unmetOnFinalising(id));
+
+        given().header("Authorization", "Bearer " + TestTokens.token("alice", TestTokens.RESPONDER))
+                .contentType(ContentType.JSON)
+                .body("{\"reason\": \"the service is being retired next week\", \"approvedBy\": \"head of SRE\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver")
+                .then().statusCode(201).header("Location", containsString("/api/incidents/" + id + "/finalisation"))
+                .body("finalisable", equalTo(true))
+                .body("conditions.met", contains(false, false, false))
+                .body("waiver.reason", equalTo("the service is being retired next week"))
+                .body("waiver.approvedBy", equalTo("head of SRE"))
+                .body("waiver.recordedBy", equalTo("alice"));
+        given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(true));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("find { it.kind == 'FINALISATION_WAIVED' }.actor", equalTo("alice"))
+                .body("find { it.kind == 'FINALISATION_WAIVED' }.text", containsString("approved by head of SRE"))
+                .body("findAll { it.kind == 'READY_TO_FINALISE' }", hasSize(1));
+
+        finalise(id, 200);
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("FINALISED"));
+        given().contentType(ContentType.JSON).body("{\"reason\": \"r\", \"approvedBy\": \"a\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(409);
+    }
+
+    @Test
+    void reopeningTakesFinalisableAwayAndResolvingAgainNotesItAgain() {
+        String id = resolvedIncident();
+        given().contentType(ContentType.JSON).body("{\"reason\": \"duplicate of another incident\", \"approvedBy\": \"cto\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
+        IncidentLifecycleTest.move(id, "FIXING");
+        given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(false));
+        given().when().get("/api/incidents/" + id + "/finalisation").then().body("finalisable", equalTo(false));
+        IncidentLifecycleTest.move(id, "RESOLVED");
+        given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(true));
+        given().when().get("/api/incidents/" + id + "/timeline").then()
+                .body("findAll { it.kind == 'READY_TO_FINALISE' }", hasSize(2));
+    }
+}
