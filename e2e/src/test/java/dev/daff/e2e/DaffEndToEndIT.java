@@ -1,0 +1,236 @@
+package dev.daff.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.stream.StreamSupport;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.daff.localinfra.DevelopmentKeys;
+import dev.daff.localinfra.FreePorts;
+import dev.daff.localinfra.LocalKafka;
+import dev.daff.localinfra.LocalPostgres;
+import dev.daff.localinfra.RecordingReceiver;
+import dev.daff.localinfra.RecordingReceiver.Received;
+import dev.daff.localinfra.ServiceProcess;
+
+/**
+ * The whole loop, through public HTTP APIs only, against the three packaged services in their own JVMs, a real
+ * PostgreSQL, a real Kafka broker and a real HTTP server standing in for PagerDuty. The only difference from
+ * production is a 1-second evaluation tick.
+ */
+class DaffEndToEndIT {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    static LocalPostgres postgres;
+    static LocalKafka kafka;
+    static RecordingReceiver pagerDuty;
+    static final List<ServiceProcess> services = new ArrayList<>();
+    static ServiceProcess slo;
+    static ServiceProcess incident;
+    static ServiceProcess action;
+    static Map<String, String> tokens;
+
+    final Api api = new Api();
+
+    @BeforeAll
+    static void startTheSuite() throws Exception {
+        Path work = Files.createTempDirectory("daff-e2e");
+        postgres = LocalPostgres.startEphemeral();
+        for (String database : List.of("slo", "incident", "action")) {
+            postgres.ensureDatabase(database);
+        }
+        kafka = LocalKafka.startEphemeral();
+        pagerDuty = RecordingReceiver.start();
+        Map<String, String> issuer = DevelopmentKeys.ensure(work.resolve("keys"));
+        tokens = DevelopmentKeys.tokens(work.resolve("keys"));
+
+        Map<String, String> sloEnvironment = new LinkedHashMap<>(ServiceProcess.environment(postgres, "slo", kafka, issuer));
+        sloEnvironment.put("DAFF_PAGING_PAGERDUTY_URL", pagerDuty.url("/v2/enqueue"));
+        sloEnvironment.put("DAFF_SLO_EVALUATION_TICK", "1s");
+        slo = start("slo-service", sloEnvironment);
+        incident = start("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer));
+        action = start("action-service", ServiceProcess.environment(postgres, "action", kafka, issuer));
+        for (ServiceProcess service : services) {
+            service.awaitReady(Duration.ofSeconds(120));
+        }
+    }
+
+    static ServiceProcess start(String module, Map<String, String> environment) {
+        ServiceProcess service = new ServiceProcess(module, Path.of("..", module, "target/quarkus-app/quarkus-run.jar"),
+                FreePorts.pick(), environment, Path.of("target/e2e-" + module + ".log"));
+        services.add(service.start());
+        return service;
+    }
+
+    @AfterAll
+    static void stopTheSuite() {
+        services.forEach(ServiceProcess::stop);
+        if (pagerDuty != null) {
+            pagerDuty.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    String admin() {
+        return tokens.get("daff-admin");
+    }
+
+    String responder() {
+        return tokens.get("daff-responder");
+    }
+
+    String ingest() {
+        return tokens.get("daff-ingest");
+    }
+
+    String viewer() {
+        return tokens.get("daff-viewer");
+    }
+
+    @Test
+    void burnPagesOpensAnIncidentAndTheIncidentFinalisesOnlyOnceASystemicActionIsDone() {
+        Instant started = Instant.now();
+        // 1. A team on call, the service catalog, an SLO, and a feature flag switched on a dependency.
+        api.call("PUT", slo.url() + "/api/teams/edge", admin(), """
+                {"members": [{"handle": "alice", "name": "Alice", "channels": [{"type": "pagerduty", "routingKey": "edge-routing-key"}]},
+                             {"handle": "bob", "name": "Bob"}],
+                 "rotation": {"members": ["alice", "bob"], "shiftLength": "P7D", "startsAt": "%s", "timeZone": "Europe/London"}}
+                """.formatted(started.minus(Duration.ofDays(1))), 200);
+        api.call("PUT", incident.url() + "/api/services/ingest-router", admin(), "{\"team\": \"edge\"}", 201);
+        api.call("PUT", incident.url() + "/api/services/dns", admin(), "{\"team\": \"edge\", \"dependsOn\": [\"ingest-router\"]}", 201);
+        api.call("POST", slo.url() + "/api/slos", admin(), """
+                {"name": "dns-availability", "service": "dns", "team": "edge", "description": "DNS answers",
+                 "objective": 99.9, "window": "30d"}""", 201);
+        api.call("POST", incident.url() + "/api/changes", ingest(), """
+                {"service": "ingest-router", "kind": "FEATURE_FLAG", "summary": "flag zone-aware-routing on for 100%%",
+                 "author": "dana", "startedAt": "%s", "ref": "zone-aware-routing", "environment": "production"}
+                """.formatted(started.minus(Duration.ofHours(3))), 201);
+
+        // 2. An hour of good traffic, then two minutes where every request fails.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        api.call("POST", slo.url() + "/api/slos/dns-availability/events", ingest(), traffic(now.minus(Duration.ofMinutes(60)), now, 0), 202);
+        api.call("POST", slo.url() + "/api/slos/dns-availability/events", ingest(),
+                traffic(now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofMinutes(1)), 1000), 202);
+
+        // 3. The page reaches PagerDuty with the Events API v2 body, and an incident is open.
+        await().atMost(WAIT).until(() -> !triggers().isEmpty());
+        JsonNode page = api.read(triggers().get(0).body());
+        assertEquals("edge-routing-key", page.get("routing_key").asText());
+        assertEquals("trigger", page.get("event_action").asText());
+        assertTrue(page.get("dedup_key").asText().startsWith("dns-availability:PAGE:BURN_RATE:"));
+        assertEquals("critical", page.at("/payload/severity").asText());
+        assertEquals("dns", page.at("/payload/source").asText());
+        assertTrue(page.at("/payload/summary").asText().contains("SLO dns-availability (dns) is burning its error budget"),
+                page.at("/payload/summary").asText());
+        assertEquals("1h/5m", page.at("/payload/custom_details/tier").asText());
+
+        await().atMost(WAIT).until(() -> api.get(incident.url() + "/api/incidents?service=dns", viewer()).get("total").asInt() == 1);
+        JsonNode opened = api.get(incident.url() + "/api/incidents?service=dns", viewer()).get("items").get(0);
+        String id = opened.get("id").asText();
+        assertEquals("SLO_BURN", opened.get("detectionSource").asText());
+        assertEquals("edge", opened.get("team").asText());
+        JsonNode changes = api.get(incident.url() + "/api/incidents/" + id + "/changes", viewer()).get("changes");
+        JsonNode flag = StreamSupport.stream(changes.spliterator(), false)
+                .filter(change -> "FEATURE_FLAG".equals(change.at("/change/kind").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("what changed? lacks the flag: " + changes));
+        assertTrue(flag.get("reason").asText().startsWith("FEATURE_FLAG on ingest-router, a dependency of dns, "),
+                flag.get("reason").asText());
+
+        // 4. Acknowledge the page; work the incident to RESOLVED; a WASHUP action appears for the team.
+        String pageId = api.get(slo.url() + "/api/pages?team=edge", viewer()).get(0).get("id").asText();
+        JsonNode acked = api.call("POST", slo.url() + "/api/pages/" + pageId + "/ack", responder(), "{}", 200);
+        assertEquals("ACKNOWLEDGED", acked.get("state").asText());
+        for (String to : List.of("ANALYSING", "FIXING", "RESOLVED")) {
+            api.call("POST", incident.url() + "/api/incidents/" + id + "/transitions", responder(), "{\"to\": \"" + to + "\"}", 200);
+        }
+        await().atMost(WAIT).until(() -> actions(id).size() == 1);
+        JsonNode washupAction = actions(id).get(0);
+        assertEquals("WASHUP", washupAction.get("kind").asText());
+        assertEquals("edge", washupAction.get("ownerTeam").asText());
+
+        // 5. Cause and washup; FINALISED is refused until a SYSTEMIC action exists and is done.
+        api.call("PUT", incident.url() + "/api/incidents/" + id + "/cause", responder(),
+                "{\"class\": \"CHANGE\", \"seams\": [\"FEATURE_FLAG\"], \"summary\": \"zone-aware routing sent one zone's DNS to a dead resolver\"}", 200);
+        api.call("PUT", incident.url() + "/api/incidents/" + id + "/washup", responder(), """
+                {"summary": "DNS failed in one zone", "impact": "3 %% of requests for 40 min", "trigger": "feature flag",
+                 "rootCause": "the flag routed zone c to a resolver that was being decommissioned",
+                 "whys": ["the resolver list was stale"], "oneMoreWhy": "flags can change routing with no review of dependencies",
+                 "wentWell": ["the SLO burn alert paged"], "wentWrong": ["no zone-level dashboard"], "gotLucky": [],
+                 "detection": "SLO burn alert"}""", 200);
+        api.call("POST", incident.url() + "/api/incidents/" + id + "/washup/review", responder(), "{}", 200);
+        JsonNode refused = api.call("POST", incident.url() + "/api/incidents/" + id + "/transitions", responder(),
+                "{\"to\": \"FINALISED\"}", 409);
+        assertTrue(refused.toString().contains("NO_SYSTEMIC_ACTION"), refused.toString());
+        await().atMost(WAIT).until(() -> "DONE".equals(actions(id).get(0).get("status").asText())); // closed by WashupReviewed
+
+        JsonNode systemic = api.call("POST", action.url() + "/api/actions", responder(), """
+                {"incidentId": "%s", "title": "Feature flags that change routing need a dependency review",
+                 "ownerTeam": "platform", "kind": "PREVENT", "scope": "SYSTEMIC", "priority": "P2",
+                 "systemicRationale": "any flag can reroute traffic for every service; the review stops the class"}
+                """.formatted(id), 201);
+        await().atMost(WAIT).until(() -> gate(id).toString().contains("ACTIONS_OPEN"));
+        api.call("POST", action.url() + "/api/actions/" + systemic.get("id").asText() + "/transitions", responder(),
+                "{\"to\": \"DONE\"}", 200);
+        await().atMost(WAIT).until(() -> gate(id).get("finalisable").asBoolean());
+        JsonNode finalised = api.call("POST", incident.url() + "/api/incidents/" + id + "/transitions", responder(),
+                "{\"to\": \"FINALISED\"}", 200);
+        assertEquals("FINALISED", finalised.get("status").asText());
+
+        // 6. The meta-review for the period counts it as a change at a feature-flag seam, with its time to restore.
+        JsonNode review = api.get(incident.url() + "/api/meta-review?from=" + started.minus(Duration.ofHours(1)) + "&to="
+                + Instant.now().plus(Duration.ofHours(1)), viewer());
+        assertEquals(1, review.get("incidents").asInt());
+        assertEquals(1, review.at("/byCauseClass/CHANGE").asInt());
+        assertEquals(1, review.at("/bySeam/FEATURE_FLAG").asInt());
+        assertEquals(1, review.at("/mttr/count").asInt());
+        assertTrue(review.at("/mttr/meanSeconds").asDouble() > 0, review.toString());
+    }
+
+    List<Received> triggers() {
+        return pagerDuty.received(r -> r.path().equals("/v2/enqueue") && r.body().contains("\"event_action\":\"trigger\""));
+    }
+
+    List<JsonNode> actions(String incidentId) {
+        JsonNode list = api.get(action.url() + "/api/actions?incidentId=" + incidentId, viewer());
+        List<JsonNode> actions = new ArrayList<>();
+        list.forEach(actions::add);
+        return actions;
+    }
+
+    JsonNode gate(String incidentId) {
+        return api.get(incident.url() + "/api/incidents/" + incidentId + "/finalisation", viewer());
+    }
+
+    /** One observation per minute over [from, to), 1000 events each, {@code bad} of them failing. */
+    static String traffic(Instant from, Instant to, int bad) {
+        StringJoiner batch = new StringJoiner(",", "[", "]");
+        for (Instant at = from; at.isBefore(to); at = at.plusSeconds(60)) {
+            Instant observed = at.isAfter(Instant.now()) ? Instant.now() : at;
+            batch.add("{\"at\": \"" + observed + "\", \"good\": " + (1000 - bad) + ", \"total\": 1000}");
+        }
+        return batch.toString();
+    }
+}
