@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.daff.localinfra.DevelopmentKeys;
 import dev.daff.localinfra.FreePorts;
+import dev.daff.localinfra.JsonApi;
 import dev.daff.localinfra.LocalKafka;
 import dev.daff.localinfra.LocalPostgres;
 import dev.daff.localinfra.RecordingReceiver;
@@ -48,7 +49,7 @@ class DaffEndToEndIT {
     static ServiceProcess action;
     static Map<String, String> tokens;
 
-    final Api api = new Api();
+    final JsonApi api = new JsonApi();
 
     @BeforeAll
     static void startTheSuite() throws Exception {

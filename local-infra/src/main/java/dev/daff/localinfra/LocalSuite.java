@@ -58,6 +58,12 @@ public final class LocalSuite {
         }, "daff-local-shutdown"));
         try {
             suite.start();
+            if (List.of(args).contains("--demo")) {
+                new DemoReplay(SERVICES.get(0).url(), SERVICES.get(1).url(),
+                        DevelopmentKeys.tokens(suite.dataDirectory.resolve("keys"))).run();
+                say("");
+                say("the suite keeps running; Ctrl-C stops everything.");
+            }
         } catch (RuntimeException e) {
             System.err.println("daff: the local suite did not start: " + e.getMessage());
             System.exit(1);

@@ -34,6 +34,8 @@ public final class RecordingReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Integer>> scripts = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<Received> listener = received -> {
+    };
 
     private RecordingReceiver(HttpServer server) {
         this.server = server;
@@ -49,7 +51,9 @@ public final class RecordingReceiver implements AutoCloseable {
             server.createContext("/", exchange -> {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 String path = exchange.getRequestURI().getPath();
-                receiver.received.add(new Received(Instant.now(), path, Map.copyOf(exchange.getRequestHeaders()), body));
+                Received request = new Received(Instant.now(), path, Map.copyOf(exchange.getRequestHeaders()), body);
+                receiver.received.add(request);
+                receiver.listener.accept(request);
                 Deque<Integer> script = receiver.scripts.get(path);
                 Integer scripted = script == null ? null : script.pollFirst();
                 int status = scripted == null ? 200 : scripted;
@@ -69,6 +73,11 @@ public final class RecordingReceiver implements AutoCloseable {
 
     public String url(String path) {
         return "http://localhost:" + server.getAddress().getPort() + path;
+    }
+
+    /** Called with every request as it arrives (the demo prints pages this way). */
+    public void onReceive(java.util.function.Consumer<Received> listener) {
+        this.listener = listener;
     }
 
     /** The next requests to {@code path} are answered with these statuses, in order. */
