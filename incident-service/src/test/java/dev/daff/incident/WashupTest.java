@@ -130,7 +130,7 @@ class WashupTest {
         String markdown = given().when().get("/api/incidents/" + id + "/washup.md").then().statusCode(200)
                 .contentType(startsWith("text/markdown")).extract().asString();
         for (String expected : List.of("# SEV2: trouble on orders" + u, "- Detected: 2022-02-02T10:12:00Z (+12 min)",
-                "- **Class:** CHANGE", "- **Seams:** CONFIG, DEPLOYMENT",
+                "- **Class:** CHANGE", "- **Seams:** CONFIG, DEPLOYMENT", "_No follow-up actions reported yet._",
                 "- **CAUSED:** CONFIG on orders" + u + ": pool size 5",
                 "- CONFIG on orders" + u + ", an affected service, 50 min before impact: pool size 5",
                 "### Root cause\n\nconnection pool too small for the new retry policy",

@@ -66,6 +66,7 @@ public final class LocalKafka implements AutoCloseable {
         if (server != null) {
             return;
         }
+        quietLogging();
         KafkaConfig config = KafkaConfig.fromProps(brokerProperties(), false);
         format(config);
         server = new KafkaRaftServer(config, Time.SYSTEM);
@@ -87,6 +88,24 @@ public final class LocalKafka implements AutoCloseable {
         stop();
         if (deleteOnClose) {
             deleteRecursively(logDirectory);
+        }
+    }
+
+    /**
+     * The broker logs every partition it creates at INFO; outside a Quarkus application (integration tests, the
+     * benchmark) nothing else turns that down. Loggers are held so the levels are not garbage-collected away.
+     */
+    private static final java.util.List<java.util.logging.Logger> QUIETED = new java.util.ArrayList<>();
+
+    private static void quietLogging() {
+        synchronized (QUIETED) {
+            if (QUIETED.isEmpty()) {
+                for (String name : java.util.List.of("kafka", "org.apache.kafka", "state.change.logger")) {
+                    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+                    logger.setLevel(java.util.logging.Level.WARNING);
+                    QUIETED.add(logger);
+                }
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import dev.daff.incident.changes.ChangesApi.LinkView;
 import dev.daff.incident.changes.ChangesApi.RelatedChange;
 import dev.daff.incident.changes.Relatedness;
+import dev.daff.incident.finalisation.ActionSummaryRecord;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.timeline.TimelineEntry;
 import dev.daff.incident.washup.WashupApi.CauseView;
@@ -21,7 +22,7 @@ final class WashupMarkdown {
     private final StringBuilder out = new StringBuilder();
 
     String render(Incident incident, List<TimelineEntry> timeline, CauseView cause, WashupView washup,
-            List<LinkView> linked, List<RelatedChange> around) {
+            List<LinkView> linked, List<RelatedChange> around, ActionSummaryRecord actions) {
         line("# " + incident.severity + ": " + oneLine(incident.title));
         line("");
         line("- **Status:** " + incident.status + (washup == null ? "" : ", washup " + washup.status()
@@ -96,7 +97,16 @@ final class WashupMarkdown {
         }
 
         section("Follow-up actions");
-        line("Tracked in action-service: `GET /api/actions?incidentId=" + incident.id + "`.");
+        if (actions == null) {
+            line("_No follow-up actions reported yet._");
+        } else {
+            line("- " + actions.total + (actions.total == 1 ? " action: " : " actions: ") + actions.open + " open; systemic: "
+                    + actions.systemicDone + " done, " + actions.systemicOpen + " open; washup action "
+                    + (actions.washupDone ? "done" : "not done"));
+        }
+        line("");
+        line("Each action, with its owner and due date, is in action-service: `GET /api/actions?incidentId="
+                + incident.id + "`.");
 
         section("Timeline");
         for (TimelineEntry entry : timeline) {

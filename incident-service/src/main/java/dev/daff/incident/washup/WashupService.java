@@ -14,6 +14,7 @@ import jakarta.validation.constraints.NotNull;
 
 import dev.daff.events.IncidentEvent;
 import dev.daff.incident.changes.ChangeService;
+import dev.daff.incident.finalisation.ActionSummaries;
 import dev.daff.incident.finalisation.FinalisationGate;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentEvents;
@@ -42,10 +43,13 @@ public class WashupService {
     private final ChangeService changes;
     private final Clock clock;
     private final FinalisationGate gate;
+    private final ActionSummaries actionSummaries;
 
     public WashupService(IncidentRepository incidents, Causes causes, Washups washups, Timeline timeline,
-            IncidentEvents events, ChangeService changes, Clock clock, FinalisationGate gate) {
+            IncidentEvents events, ChangeService changes, Clock clock, FinalisationGate gate,
+            ActionSummaries actionSummaries) {
         this.gate = gate;
+        this.actionSummaries = actionSummaries;
         this.incidents = incidents;
         this.causes = causes;
         this.washups = washups;
@@ -162,7 +166,8 @@ public class WashupService {
         return new WashupMarkdown().render(incident, timeline.of(incidentId),
                 causes.findByIdOptional(incidentId).map(WashupService::view).orElse(null),
                 washups.findByIdOptional(incidentId).map(w -> view(w, missing(incident, w))).orElse(null),
-                changes.linksOf(incidentId), changes.whatChanged(incidentId, null).changes());
+                changes.linksOf(incidentId), changes.whatChanged(incidentId, null).changes(),
+                actionSummaries.findByIdOptional(incidentId).orElse(null));
     }
 
     /** What stands between a washup and its review, as field names: status, washup, rootCause, oneMoreWhy, cause.class. */
