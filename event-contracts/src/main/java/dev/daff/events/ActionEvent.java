@@ -16,7 +16,7 @@ public record ActionEvent(
         String scope,
         String status,
         Instant dueAt,
-        ActionSummary summary) {
+        ActionSummary summary) implements EventEnvelope {
 
     public static final int CURRENT_VERSION = 1;
     public static final String CREATED = "ActionCreated";

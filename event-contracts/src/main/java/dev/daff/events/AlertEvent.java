@@ -10,6 +10,7 @@ public record AlertEvent(
         String eventId,
         String type,
         int version,
+        Instant occurredAt,
         String alertId,
         String dedupKey,
         String slo,
@@ -24,7 +25,7 @@ public record AlertEvent(
         double budgetRemaining,
         Instant exhaustionAt,
         Instant firedAt,
-        Instant resolvedAt) {
+        Instant resolvedAt) implements EventEnvelope {
 
     public static final int CURRENT_VERSION = 1;
     public static final String FIRED = "AlertFired";

@@ -24,7 +24,7 @@ public record IncidentEvent(
         Instant identifiedAt,
         Instant resolvedAt,
         Instant finalisedAt,
-        String detectionSource) {
+        String detectionSource) implements EventEnvelope {
 
     public static final int CURRENT_VERSION = 1;
     public static final String OPENED = "IncidentOpened";

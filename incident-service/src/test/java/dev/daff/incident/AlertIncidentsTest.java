@@ -37,9 +37,9 @@ class AlertIncidentsTest {
                 {"eventId": "%s", "type": "%s", "version": 1, "alertId": "%s", "dedupKey": "%s", "slo": "%s-availability",
                  "service": "%s", "team": "edge", "severity": "%s", "kind": "BURN_RATE", "tier": "%s",
                  "burnRateLong": 20.5, "burnRateShort": 30.1, "threshold": 14.4, "budgetRemaining": 0.93,
-                 "firedAt": "%s", "resolvedAt": %s}
+                 "firedAt": "%s", "resolvedAt": %s, "occurredAt": "%s"}
                 """.formatted(eventId, type, UUID.randomUUID(), dedupKey, service, service, severity, tier, Instant.now(),
-                type.equals("AlertResolved") ? "\"" + Instant.now() + "\"" : "null");
+                type.equals("AlertResolved") ? "\"" + Instant.now() + "\"" : "null", Instant.now());
     }
 
     @Test

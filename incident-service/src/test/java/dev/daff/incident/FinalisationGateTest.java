@@ -101,7 +101,7 @@ class FinalisationGateTest {
         reviewWashup(id);
         assertEquals(List.of("NO_SYSTEMIC_ACTION", "ACTIONS_OPEN"), unmetOnFinalising(id));
 
-        Instant t0 = Instant.parse("2030-01-01T10:00:00Z");
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(3_600);
         send(id, actionEvent(id, UUID.randomUUID().toString(), t0, 2, 1, 0, 1));
         awaitSummaryOccurredAt(id, t0);
         assertEquals(List.of("ACTIONS_OPEN"), unmetOnFinalising(id));
@@ -136,10 +136,28 @@ class FinalisationGateTest {
     }
 
     @Test
+    void aSummaryDatedInTheFutureIsDeadLetteredAndCannotFreezeTheGate() {
+        String id = resolvedIncident();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String forged = UUID.randomUUID().toString();
+        send(id, actionEvent(id, forged, Instant.parse("2100-01-01T00:00:00Z"), 1, 0, 1, 0));
+        List<ConsumerRecord<String, String>> dead = KafkaTestClient.read(RealInfrastructureResource.kafka().bootstrapServers(),
+                "daff.action-events.incident-service.dead-letter", r -> r.value().contains(forged), 1, PATIENCE);
+        assertEquals(1, dead.size());
+        org.hamcrest.MatcherAssert.assertThat(new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(),
+                java.nio.charset.StandardCharsets.UTF_8), containsString("ahead of this service's clock"));
+        given().when().get("/api/incidents/" + id + "/finalisation").then().statusCode(200).body("actionSummary", nullValue());
+
+        // The honest summary that follows is taken as usual.
+        send(id, actionEvent(id, UUID.randomUUID().toString(), now, 2, 1, 0, 1));
+        awaitSummaryOccurredAt(id, now);
+    }
+
+    @Test
     void readyToFinaliseIsNotedOnceAndRedeliveredOrOlderEventsChangeNothing() {
         String id = resolvedIncident();
         reviewWashup(id);
-        Instant t0 = Instant.parse("2030-02-01T10:00:00Z");
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(7_200);
         String first = actionEvent(id, UUID.randomUUID().toString(), t0, 1, 1, 0, 1);
         String done = actionEvent(id, UUID.randomUUID().toString(), t0.plusSeconds(60), 1, 0, 1, 0);
         send(id, first);

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -78,7 +79,8 @@ class SloIngestTest {
                 .when().get("/api/slos/search-latency/status")
                 .then().statusCode(200).body("events.total", equalTo(9)));
         List<ConsumerRecord<String, String>> deadLetters = KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
-                record -> true, 2, Duration.ofSeconds(20));
+                record -> "search-latency".equals(record.key()) || "nobody-knows".equals(record.key()), 2,
+                Duration.ofSeconds(20));
         assertEquals(2, deadLetters.size());
         assertEquals("good (5) must not exceed total (3)", reason(deadLetters.get(0)));
         assertEquals("unknown SLO 'nobody-knows'", reason(deadLetters.get(1)));
@@ -100,6 +102,105 @@ class SloIngestTest {
                 .when().post("/api/slos/no-such-slo/events")
                 .then().statusCode(404).contentType("application/problem+json");
         given().when().get("/api/slos/login-success/status").then().statusCode(200).body("events.total", equalTo(0));
+    }
+
+    @Test
+    void hugeCountsAreRefusedAndCountingGoesOnForEveryone() {
+        given().contentType(ContentType.JSON).body(slo("overflow-target")).when().post("/api/slos").then().statusCode(201);
+        given().contentType(ContentType.JSON).body("[{\"good\": 5000000000000000000, \"total\": 5000000000000000000}]")
+                .when().post("/api/slos/overflow-target/events")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].message", containsString("exceeds the limit"));
+        // Over Kafka: one huge record, and two records each allowed alone that together would overfill one minute.
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        String minute = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "overflow-target",
+                "{\"slo\": \"overflow-target\", \"good\": 5000000000000000000, \"total\": 5000000000000000000}");
+        for (int i = 0; i < 2; i++) {
+            KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "overflow-target",
+                    "{\"slo\": \"overflow-target\", \"at\": \"" + minute + "\", \"good\": 600000000000, \"total\": 600000000000}");
+        }
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "overflow-target",
+                "{\"slo\": \"overflow-target\", \"good\": 3, \"total\": 4}");
+        List<ConsumerRecord<String, String>> refused = KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
+                record -> "overflow-target".equals(record.key()), 2, Duration.ofSeconds(20));
+        List<String> reasons = refused.stream().map(SloIngestTest::reason).toList();
+        assertTrue(reasons.contains("total (5000000000000000000) exceeds the limit of 1000000000000 events per observation"),
+                reasons.toString());
+        assertTrue(reasons.stream().anyMatch(reason -> reason.startsWith("the minute " + minute)), reasons.toString());
+
+        // The next SLO's events are still counted, and the first SLO kept what fit.
+        given().contentType(ContentType.JSON).body(slo("after-overflow")).when().post("/api/slos").then().statusCode(201);
+        given().contentType(ContentType.JSON).body("[{\"good\": 9, \"total\": 10}]")
+                .when().post("/api/slos/after-overflow/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given()
+                .when().get("/api/slos/after-overflow/status").then().statusCode(200).body("events.total", equalTo(10)));
+        long total = given().when().get("/api/slos/overflow-target/status").then().statusCode(200)
+                .extract().jsonPath().getLong("events.total");
+        assertTrue(total == 4 || total == 600_000_000_004L, "kept " + total);
+    }
+
+    @Test
+    void aBatchRetriedWithTheSameIdempotencyKeyCountsOnce() {
+        given().contentType(ContentType.JSON).body(slo("retried-batches")).when().post("/api/slos").then().statusCode(201);
+        String batch = "[{\"good\": 5, \"total\": 6}, {\"good\": 1, \"total\": 1}]";
+        for (int i = 0; i < 2; i++) {
+            given().contentType(ContentType.JSON).header("Idempotency-Key", "batch-0001").body(batch)
+                    .when().post("/api/slos/retried-batches/events").then().statusCode(202);
+        }
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "batch-0002").body(batch)
+                .when().post("/api/slos/retried-batches/events").then().statusCode(202);
+        given().contentType(ContentType.JSON).body("[{\"good\": 0, \"total\": 100}]")
+                .when().post("/api/slos/retried-batches/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given()
+                .when().get("/api/slos/retried-batches/status").then().statusCode(200)
+                .body("events.total", equalTo(114)).body("events.good", equalTo(12)));
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "k".repeat(201)).body(batch)
+                .when().post("/api/slos/retried-batches/events").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void deadLettersAreCountedAndReplayedOnceTheCauseIsFixed() {
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "defined-later",
+                "{\"slo\": \"defined-later\", \"at\": \"" + Instant.now() + "\", \"good\": 2, \"total\": 3}");
+        KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER, record -> "defined-later".equals(record.key()), 1,
+                Duration.ofSeconds(20));
+        int depth = given().when().get("/api/admin/dead-letters").then().statusCode(200)
+                .extract().jsonPath().getInt("find { it.topic == 'daff.sli-events.dead-letter' }.depth");
+        assertTrue(depth >= 1, "depth " + depth);
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> given().when().get("/q/metrics").then()
+                .body(containsString("daff_dead_letter_depth{topic=\"daff.sli-events.dead-letter\"}")));
+
+        given().contentType(ContentType.JSON).body(slo("defined-later")).when().post("/api/slos").then().statusCode(201);
+        int replayed = given().when().post("/api/admin/dead-letters/daff.sli-events.dead-letter/replay?max=10000")
+                .then().statusCode(200).extract().jsonPath().getInt("replayed");
+        assertTrue(replayed >= 1, "replayed " + replayed);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given()
+                .when().get("/api/slos/defined-later/status").then().statusCode(200).body("events.total", equalTo(3)));
+        given().when().post("/api/admin/dead-letters/daff.no-such-topic/replay").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void ingestAnswers503WithRetryAfterWhileTheBrokerIsAwayAnd202OnceItIsBack() {
+        given().contentType(ContentType.JSON).body(slo("broker-stall")).when().post("/api/slos").then().statusCode(201);
+        dev.daff.localinfra.LocalKafka broker = RealInfrastructureResource.kafka();
+        broker.stop();
+        try {
+            given().contentType(ContentType.JSON).header("Idempotency-Key", "during-stall")
+                    .body("[{\"good\": 1, \"total\": 2}]")
+                    .when().post("/api/slos/broker-stall/events")
+                    .then().statusCode(503).contentType("application/problem+json").header("Retry-After", "5");
+        } finally {
+            broker.start();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> given()
+                .contentType(ContentType.JSON).header("Idempotency-Key", "during-stall").body("[{\"good\": 1, \"total\": 2}]")
+                .when().post("/api/slos/broker-stall/events").then().statusCode(202));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+                .when().get("/api/slos/broker-stall/status").then().statusCode(200).body("events.total", equalTo(2)));
     }
 
     @Test

@@ -31,6 +31,8 @@ public class ActionEvents {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void publish(String type, FollowUpAction action) {
+        // Concurrent changes to one incident's actions must see each other before summarising.
+        outbox.serialise(Topics.ACTION_EVENTS, action.incidentId.toString());
         actions.flush();
         ActionEvent event = new ActionEvent(UUID.randomUUID().toString(), type, ActionEvent.CURRENT_VERSION,
                 action.id.toString(), action.incidentId.toString(), clock.instant(), action.title, action.ownerTeam,

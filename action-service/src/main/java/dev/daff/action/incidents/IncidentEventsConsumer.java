@@ -1,22 +1,21 @@
 package dev.daff.action.incidents;
 
 import java.time.Clock;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.action.followup.ActionService;
 import dev.daff.action.followup.ActionTypes.Kind;
 import dev.daff.action.followup.ActionTypes.Status;
 import dev.daff.action.followup.FollowUpActions;
 import dev.daff.events.IncidentEvent;
-import dev.daff.kit.inbox.ProcessedEvents;
+import dev.daff.kit.messaging.IdempotentConsumer;
+import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
+import dev.daff.kit.messaging.UnprocessableEvent;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -26,32 +25,38 @@ import io.smallrye.common.annotation.Blocking;
 @ApplicationScoped
 public class IncidentEventsConsumer {
 
+    /** The channel (topic daff.incident-events) in application.properties. */
+    public static final String CHANNEL = "incident-events";
     static final String CONSUMER = "action-service/incident-events";
+    static final Subscription<IncidentEvent> SUBSCRIPTION = Subscription.of(CONSUMER, IncidentEvent.class,
+            IncidentEvent.CURRENT_VERSION, Set.of(IncidentEvent.OPENED, IncidentEvent.UPDATED,
+                    IncidentEvent.STATUS_CHANGED, IncidentEvent.RESOLVED, IncidentEvent.FINALISED,
+                    IncidentEvent.WASHUP_REVIEWED));
 
-    private final ProcessedEvents processed;
+    private final IdempotentConsumer consumer;
     private final KnownIncidents incidents;
     private final FollowUpActions actions;
     private final ActionService service;
-    private final ObjectMapper json;
     private final Clock clock;
 
-    public IncidentEventsConsumer(ProcessedEvents processed, KnownIncidents incidents, FollowUpActions actions,
-            ActionService service, ObjectMapper json, Clock clock) {
-        this.processed = processed;
+    public IncidentEventsConsumer(IdempotentConsumer consumer, KnownIncidents incidents, FollowUpActions actions,
+            ActionService service, Clock clock) {
+        this.consumer = consumer;
         this.incidents = incidents;
         this.actions = actions;
         this.service = service;
-        this.json = json;
         this.clock = clock;
     }
 
-    @Incoming("incident-events")
+    @Incoming(CHANNEL)
     @Blocking
-    @Transactional
-    public void on(String payload) throws JsonProcessingException {
-        IncidentEvent event = json.readValue(payload, IncidentEvent.class);
-        if (event.eventId() == null || event.incidentId() == null || !processed.firstDelivery(CONSUMER, event.eventId())) {
-            return;
+    public void on(String payload) {
+        consumer.consume(SUBSCRIPTION, payload, this::apply);
+    }
+
+    private void apply(IncidentEvent event) {
+        if (event.incidentId() == null) {
+            throw new UnprocessableEvent("incidentId is required");
         }
         UUID incidentId = UUID.fromString(event.incidentId());
         KnownIncident incident = incidents.findByIdOptional(incidentId).orElseGet(() -> {

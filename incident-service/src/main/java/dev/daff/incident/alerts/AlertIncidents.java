@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -23,6 +24,9 @@ import dev.daff.incident.lifecycle.IncidentService;
 import dev.daff.incident.lifecycle.IncidentStatus;
 import dev.daff.incident.timeline.Timeline;
 import dev.daff.kit.inbox.ProcessedEvents;
+import dev.daff.kit.messaging.IdempotentConsumer;
+import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
+import dev.daff.kit.messaging.UnprocessableEvent;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -33,12 +37,17 @@ import io.smallrye.common.annotation.Blocking;
 @ApplicationScoped
 public class AlertIncidents {
 
+    /** The channel (topic daff.slo-alerts) in application.properties. */
+    public static final String CHANNEL = "slo-alerts";
     static final String CONSUMER = "incident-service/slo-alerts";
+    static final Subscription<AlertEvent> SUBSCRIPTION = Subscription.of(CONSUMER, AlertEvent.class,
+            AlertEvent.CURRENT_VERSION, Set.of(AlertEvent.FIRED, AlertEvent.RESOLVED));
     static final String ACTOR = "daff-slo-alerts";
     static final String CONSUMER_ALERTMANAGER = "incident-service/alertmanager";
     static final java.util.Set<String> PAGING_SEVERITIES = java.util.Set.of("critical", "page");
 
     private final ProcessedEvents processed;
+    private final IdempotentConsumer consumer;
     private final IncidentRepository incidents;
     private final IncidentService lifecycle;
     private final Timeline timeline;
@@ -47,8 +56,9 @@ public class AlertIncidents {
     private final AlertLinks links;
     private final AlertIncidentRules rules;
 
-    public AlertIncidents(ProcessedEvents processed, IncidentRepository incidents, IncidentService lifecycle,
+    public AlertIncidents(IdempotentConsumer consumer, ProcessedEvents processed, IncidentRepository incidents, IncidentService lifecycle,
             Timeline timeline, ObjectMapper json, Clock clock, AlertLinks links, AlertIncidentRules rules) {
+        this.consumer = consumer;
         this.processed = processed;
         this.incidents = incidents;
         this.lifecycle = lifecycle;
@@ -59,17 +69,19 @@ public class AlertIncidents {
         this.rules = rules;
     }
 
-    @Incoming("slo-alerts")
+    @Incoming(CHANNEL)
     @Blocking
-    @Transactional
-    public void on(String payload) throws JsonProcessingException {
-        AlertEvent alert = json.readValue(payload, AlertEvent.class);
-        if (alert.eventId() == null || alert.dedupKey() == null || !processed.firstDelivery(CONSUMER, alert.eventId())) {
-            return;
+    public void on(String payload) {
+        consumer.consume(SUBSCRIPTION, payload, this::apply);
+    }
+
+    private void apply(AlertEvent alert) {
+        if (alert.dedupKey() == null) {
+            throw new UnprocessableEvent("dedupKey is required");
         }
         if (AlertEvent.FIRED.equals(alert.type())) {
             fired(alert);
-        } else if (AlertEvent.RESOLVED.equals(alert.type())) {
+        } else {
             links.findByIdOptional(alert.dedupKey()).ifPresent(link -> timeline.record(link.incidentId, alert.resolvedAt(),
                     Timeline.ALERT_RESOLVED, null, ACTOR, "Alert cleared: " + describe(alert), details(alert)));
         }

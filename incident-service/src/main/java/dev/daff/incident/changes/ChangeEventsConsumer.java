@@ -2,27 +2,25 @@ package dev.daff.incident.changes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.daff.events.ChangeEvent;
 import dev.daff.incident.changes.ChangesApi.NewChange;
-import dev.daff.kit.inbox.ProcessedEvents;
+import dev.daff.kit.messaging.IdempotentConsumer;
+import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
 import dev.daff.kit.problem.ProblemException;
 import io.smallrye.common.annotation.Blocking;
 
 /**
  * Change events from CI/CD on {@code daff.change-events}, stored as if posted to {@code /api/changes}. A change
- * that would be refused over HTTP fails here too, and the failure strategy sends it to the dead-letter topic
- * (reason in the {@code dead-letter-reason} header) while consumption goes on. A redelivered record is
- * recognised by its content (change events carry no id) and stored once.
+ * that would be refused over HTTP fails here too, and goes to the dead-letter topic (reason in the
+ * {@code dead-letter-reason} header) while consumption goes on. A redelivered record is recognised by its
+ * {@code eventId}, or by its content when the pipeline sent none, and stored once.
  */
 @ApplicationScoped
 public class ChangeEventsConsumer {
@@ -30,31 +28,32 @@ public class ChangeEventsConsumer {
     public static final String CHANNEL = "change-events";
     static final String CONSUMER = "incident-service/change-events";
     static final String ACTOR = "daff-change-events";
+    static final Subscription<ChangeEvent> SUBSCRIPTION = Subscription
+            .of(CONSUMER, ChangeEvent.class, ChangeEvent.CURRENT_VERSION, Set.of(ChangeEvent.REPORTED))
+            .identifiedBy(ChangeEventsConsumer::contentId);
 
     private final ChangeService changes;
-    private final ProcessedEvents processed;
-    private final ObjectMapper json;
+    private final IdempotentConsumer consumer;
 
-    public ChangeEventsConsumer(ChangeService changes, ProcessedEvents processed, ObjectMapper json) {
+    public ChangeEventsConsumer(ChangeService changes, IdempotentConsumer consumer) {
         this.changes = changes;
-        this.processed = processed;
-        this.json = json;
+        this.consumer = consumer;
     }
 
     @Incoming(CHANNEL)
     @Blocking
-    @Transactional
-    public void on(String payload) throws JsonProcessingException {
-        ChangeEvent event = json.readValue(payload, ChangeEvent.class);
-        NewChange change = new NewChange(event.service(), kind(event.kind()), event.summary(), event.author(),
-                event.startedAt(), event.endedAt(), event.ref(), event.environment());
+    public void on(String payload) {
+        consumer.consume(SUBSCRIPTION, payload, event -> changes.register(new NewChange(event.service(),
+                kind(event.kind()), event.summary(), event.author(), event.startedAt(), event.endedAt(), event.ref(),
+                event.environment()), ACTOR));
+    }
+
+    /** An id for a change event sent without one: the same change reported twice is the same event. */
+    static String contentId(ChangeEvent event) {
         String identity = String.join("\u0000", String.valueOf(event.service()), String.valueOf(event.kind()),
                 String.valueOf(event.startedAt()), String.valueOf(event.endedAt()), String.valueOf(event.ref()),
                 String.valueOf(event.environment()), String.valueOf(event.summary()));
-        if (!processed.firstDelivery(CONSUMER, UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())) {
-            return;
-        }
-        changes.register(change, ACTOR);
+        return UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private static ChangeKind kind(String kind) {

@@ -1,20 +1,19 @@
 package dev.daff.incident.finalisation;
 
 import java.time.Clock;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.ActionEvent;
 import dev.daff.events.ActionSummary;
 import dev.daff.incident.lifecycle.IncidentRepository;
-import dev.daff.kit.inbox.ProcessedEvents;
+import dev.daff.kit.messaging.IdempotentConsumer;
+import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
+import dev.daff.kit.messaging.UnprocessableEvent;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -27,32 +26,34 @@ public class ActionEventsConsumer {
     /** The channel (topic daff.action-events) in application.properties. */
     public static final String CHANNEL = "action-events";
     static final String CONSUMER = "incident-service/action-events";
+    static final Subscription<ActionEvent> SUBSCRIPTION = Subscription.of(CONSUMER, ActionEvent.class,
+            ActionEvent.CURRENT_VERSION, Set.of(ActionEvent.CREATED, ActionEvent.UPDATED, ActionEvent.CLOSED,
+                    ActionEvent.OVERDUE));
 
-    private final ProcessedEvents processed;
+    private final IdempotentConsumer consumer;
     private final ActionSummaries summaries;
     private final IncidentRepository incidents;
     private final FinalisationGate gate;
-    private final ObjectMapper json;
     private final Clock clock;
 
-    public ActionEventsConsumer(ProcessedEvents processed, ActionSummaries summaries, IncidentRepository incidents,
-            FinalisationGate gate, ObjectMapper json, Clock clock) {
-        this.processed = processed;
+    public ActionEventsConsumer(IdempotentConsumer consumer, ActionSummaries summaries, IncidentRepository incidents,
+            FinalisationGate gate, Clock clock) {
+        this.consumer = consumer;
         this.summaries = summaries;
         this.incidents = incidents;
         this.gate = gate;
-        this.json = json;
         this.clock = clock;
     }
 
     @Incoming(CHANNEL)
     @Blocking
-    @Transactional
-    public void on(String payload) throws JsonProcessingException {
-        ActionEvent event = json.readValue(payload, ActionEvent.class);
-        if (event.eventId() == null || event.summary() == null || event.occurredAt() == null
-                || !processed.firstDelivery(CONSUMER, event.eventId())) {
-            return;
+    public void on(String payload) {
+        consumer.consume(SUBSCRIPTION, payload, this::apply);
+    }
+
+    private void apply(ActionEvent event) {
+        if (event.summary() == null) {
+            throw new UnprocessableEvent("summary is required");
         }
         ActionSummary summary = event.summary();
         // A malformed id fails here and the record goes to the dead-letter topic.

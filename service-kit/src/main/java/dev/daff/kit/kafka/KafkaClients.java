@@ -72,6 +72,15 @@ public class KafkaClients {
         return new KafkaConsumer<>(props);
     }
 
+    /** An admin client for reading offsets (dead-letter depth); the caller closes it. */
+    public org.apache.kafka.clients.admin.Admin admin(String clientId) {
+        Properties props = common();
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        return org.apache.kafka.clients.admin.Admin.create(props);
+    }
+
     private Properties common() {
         Properties props = new Properties();
         // Only connection and security settings carry over; serializers and group settings are ours.

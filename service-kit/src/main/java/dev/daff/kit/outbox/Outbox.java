@@ -10,9 +10,12 @@ import jakarta.transaction.Transactional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.daff.events.EventEnvelope;
+
 /**
  * Writes an event to the transactional outbox inside the caller's transaction: it is published by
- * {@link OutboxRelay} if and only if the business change commits.
+ * {@link OutboxRelay} if and only if the business change commits. Events for one key are published in the order
+ * their transactions wrote them, as long as writers of one key serialise on that key's row (they update it).
  */
 @ApplicationScoped
 public class Outbox {
@@ -27,20 +30,41 @@ public class Outbox {
         this.clock = clock;
     }
 
+    /**
+     * Makes every other transaction writing an event for this key wait until this one ends. The outbox calls it
+     * for each event; a writer whose event describes state it reads first (a summary of many rows) calls it before
+     * reading, so that concurrent writers see each other's changes and their events go out in commit order.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void publish(String topic, String key, Object event) {
+    public void serialise(String topic, String key) {
+        entityManager.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, topic + '\n' + key)
+                .getSingleResult();
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publish(String topic, String key, EventEnvelope event) {
+        if (event.eventId() == null || event.type() == null || event.version() < 1 || event.occurredAt() == null) {
+            throw new IllegalArgumentException("an event needs its whole envelope (eventId, type, version, occurredAt): "
+                    + event.getClass().getSimpleName());
+        }
+        serialise(topic, key);
         String payload;
         try {
             payload = json.writeValueAsString(event);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event cannot be written as JSON: " + event.getClass().getSimpleName(), e);
         }
-        entityManager.createNativeQuery(
-                "insert into outbox_message (topic, message_key, payload, created_at) values (?1, ?2, ?3, ?4)")
+        entityManager.createNativeQuery("""
+                insert into outbox_message (topic, message_key, payload, created_at, event_id, event_type)
+                values (?1, ?2, ?3, ?4, ?5, ?6)
+                """)
                 .setParameter(1, topic)
                 .setParameter(2, key)
                 .setParameter(3, payload)
                 .setParameter(4, OffsetDateTime.now(clock))
+                .setParameter(5, event.eventId())
+                .setParameter(6, event.type())
                 .executeUpdate();
     }
 }

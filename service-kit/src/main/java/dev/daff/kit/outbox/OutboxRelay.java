@@ -1,5 +1,7 @@
 package dev.daff.kit.outbox;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -22,25 +24,33 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Publishes outbox rows to Kafka in the order they were written, then deletes them. One relay at a time
- * across all replicas (a PostgreSQL advisory lock), so events for one key keep their order. When the
- * broker is away the batch rolls back and is retried on the next tick: the API that wrote the rows never
- * notices.
+ * Publishes outbox rows to Kafka in the order they were written, then deletes exactly the rows it sent. One
+ * relay at a time across all replicas (a PostgreSQL advisory lock), so events for one key keep their order.
+ *
+ * <p><b>Why the transaction filter.</b> Row ids are taken at insert, not at commit: a row with a lower id can
+ * commit after the relay has read a higher one. The relay therefore reads only rows written by transactions
+ * older than every transaction still in flight ({@code txid < pg_snapshot_xmin}); whatever commits later has a
+ * newer transaction id and comes in a later batch, so no row is skipped and no key's events overtake each
+ * other. When the broker is away the batch rolls back and is retried on the next tick: the API that wrote the
+ * rows never notices. A send that succeeded before a failure is sent again (at least once); consumers apply
+ * each event id once.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final int BATCH = 500;
+    static final int BATCH = 500;
     /** Any constant shared by all replicas of one service; each service has its own database. */
     private static final long RELAY_LOCK = 0x0da1ff;
+    public static final String EVENT_ID_HEADER = "daff-event-id";
+    public static final String EVENT_TYPE_HEADER = "daff-event-type";
 
     private final EntityManager entityManager;
     private final KafkaClients kafkaClients;
     private final Counter published;
     private final Counter failures;
     private volatile KafkaProducer<String, String> producer;
-    /** Rows waiting at the last tick, counted up to one batch: rising to the batch size means Kafka is behind. */
+    /** Rows waiting to be published, as of the last tick. */
     private volatile long backlog;
 
     public OutboxRelay(EntityManager entityManager, KafkaClients kafkaClients, MeterRegistry registry) {
@@ -61,6 +71,8 @@ public class OutboxRelay {
         } catch (RuntimeException e) {
             failures.increment();
             LOG.warnf("outbox relay will retry: %s", e.getMessage());
+            discardProducer();
+            countBacklog();
         }
     }
 
@@ -73,26 +85,60 @@ public class OutboxRelay {
                 return 0;
             }
             @SuppressWarnings("unchecked")
-            List<Object[]> rows = entityManager.createNativeQuery(
-                    "select id, topic, message_key, payload from outbox_message order by id limit " + BATCH)
+            List<Object[]> rows = entityManager.createNativeQuery("""
+                    select id, topic, message_key, payload, event_id, event_type from outbox_message
+                    where txid < pg_snapshot_xmin(pg_current_snapshot())
+                    order by id limit ?1
+                    """)
+                    .setParameter(1, BATCH)
                     .getResultList();
-            backlog = rows.size();
+            if (rows.size() < BATCH) {
+                backlog = rows.size();
+            }
             if (rows.isEmpty()) {
                 return 0;
             }
+            KafkaProducer<String, String> sender = producer();
             List<Future<RecordMetadata>> sends = new ArrayList<>(rows.size());
+            List<Long> sent = new ArrayList<>(rows.size());
             for (Object[] row : rows) {
-                sends.add(producer().send(new ProducerRecord<>((String) row[1], (String) row[2], (String) row[3])));
+                ProducerRecord<String, String> record = new ProducerRecord<>((String) row[1], (String) row[2], (String) row[3]);
+                header(record, EVENT_ID_HEADER, (String) row[4]);
+                header(record, EVENT_TYPE_HEADER, (String) row[5]);
+                sends.add(sender.send(record));
+                sent.add(((Number) row[0]).longValue());
             }
             for (Future<RecordMetadata> send : sends) {
                 send.get(30, TimeUnit.SECONDS);
             }
-            long lastId = ((Number) rows.get(rows.size() - 1)[0]).longValue();
-            entityManager.createNativeQuery("delete from outbox_message where id <= ?1").setParameter(1, lastId)
+            entityManager.createNativeQuery("delete from outbox_message where id in (:sent)")
+                    .setParameter("sent", sent)
                     .executeUpdate();
             published.increment(rows.size());
+            if (rows.size() == BATCH) {
+                countBacklogInTransaction();
+            }
             return rows.size();
         });
+    }
+
+    private static void header(ProducerRecord<String, String> record, String name, String value) {
+        if (value != null) {
+            record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void countBacklog() {
+        try {
+            QuarkusTransaction.requiringNew().run(this::countBacklogInTransaction);
+        } catch (RuntimeException e) {
+            // the database is away too: keep the last figure
+        }
+    }
+
+    private void countBacklogInTransaction() {
+        backlog = ((Number) entityManager.createNativeQuery("select count(*) from outbox_message").getSingleResult())
+                .longValue();
     }
 
     private KafkaProducer<String, String> producer() {
@@ -106,10 +152,18 @@ public class OutboxRelay {
         return producer;
     }
 
+    /** A producer whose sends timed out may hold a poisoned batch; the next tick starts from a new one. */
+    private synchronized void discardProducer() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
+    }
+
     @PreDestroy
     void close() {
         if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
         }
     }
 }

@@ -15,6 +15,7 @@ public class ProblemException extends RuntimeException {
     private final String title;
     private final List<Problem.FieldError> errors;
     private final Map<String, Object> extensions = new LinkedHashMap<>();
+    private Integer retryAfterSeconds;
 
     public ProblemException(int status, String type, String title, String detail) {
         this(status, type, title, detail, List.of());
@@ -49,6 +50,21 @@ public class ProblemException extends RuntimeException {
     public ProblemException with(String member, Object value) {
         extensions.put(member, value);
         return this;
+    }
+
+    /**
+     * A refusal because something we depend on is away (503): the client should retry the same request after
+     * {@code seconds}, and nothing of it was stored.
+     */
+    public static ProblemException unavailable(String type, String title, String detail, int retryAfterSeconds) {
+        ProblemException unavailable = new ProblemException(503, type, title, detail);
+        unavailable.retryAfterSeconds = retryAfterSeconds;
+        return unavailable;
+    }
+
+    /** The {@code Retry-After} the answer carries, if any. */
+    public java.util.Optional<Integer> retryAfterSeconds() {
+        return java.util.Optional.ofNullable(retryAfterSeconds);
     }
 
     public int status() {

@@ -32,7 +32,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return answer(e.toProblem(path(uri)));
+        Response answer = answer(e.toProblem(path(uri)));
+        return e.retryAfterSeconds()
+                .map(seconds -> Response.fromResponse(answer).header("Retry-After", seconds).build())
+                .orElse(answer);
     }
 
     @ServerExceptionMapper

@@ -94,6 +94,30 @@ public final class AlertEvaluator {
         return fired(activeBySlo.remove(slo));
     }
 
+    /**
+     * Replaces what this evaluator believes is active for an SLO with the episodes stored as unresolved (their
+     * FIRED transitions): how a replica that takes over an SLO, or restarts, or failed to store a transition picks
+     * up where the stored truth is, so that an episode is neither lost nor doubled.
+     */
+    public void restore(SloAlertSettings settings, List<AlertTransition> stillFiring) {
+        activeBySlo.remove(settings.slo());
+        if (stillFiring.isEmpty()) {
+            return;
+        }
+        Map<AlertSlot, ActiveAlert> active = new HashMap<>();
+        AlertTiers tiers = settings.tiers();
+        for (AlertTransition fired : stillFiring) {
+            AlertTier tier = null;
+            for (AlertTier candidate : List.of(tiers.pageFast(), tiers.pageSlow(), tiers.ticketFast(), tiers.ticketSlow())) {
+                if (candidate.label().equals(fired.tier())) {
+                    tier = candidate;
+                }
+            }
+            active.put(new AlertSlot(fired.severity(), fired.kind()), new ActiveAlert(fired, tier));
+        }
+        activeBySlo.put(settings.slo(), active);
+    }
+
     private static List<AlertTransition> fired(Map<AlertSlot, ActiveAlert> active) {
         return active == null ? List.of() : active.values().stream().map(ActiveAlert::fired).toList();
     }

@@ -41,6 +41,12 @@ public final class SliWindows {
     public static final Duration ONE_DAY = Duration.ofDays(1);
     public static final Duration THREE_DAYS = Duration.ofDays(3);
 
+    /**
+     * The most events one call may add for one minute. Bounded inputs are what keep every running sum exact: a
+     * 30-day window of full minutes holds 43,200 × 10^12 events, far below {@code Long.MAX_VALUE}.
+     */
+    public static final long MAX_EVENTS_PER_MINUTE = 1_000_000_000_000L;
+
     /** Window lengths in minutes, kept at minute resolution; the longest sets the ring size. */
     private static final long[] MINUTE_WINDOWS = { 5, 30, 60, 120, 360 };
     private static final int MINUTE_RING = 360 + 1;
@@ -100,8 +106,9 @@ public final class SliWindows {
         if (epochSecond % 60 != 0 || minute.getNano() != 0) {
             throw new IllegalArgumentException("not the start of a minute: " + minute);
         }
-        if (good < 0 || total < good) {
-            throw new IllegalArgumentException("need 0 <= good <= total, got good=" + good + " total=" + total);
+        if (good < 0 || total < good || total > MAX_EVENTS_PER_MINUTE) {
+            throw new IllegalArgumentException("need 0 <= good <= total <= " + MAX_EVENTS_PER_MINUTE + ", got good=" + good
+                    + " total=" + total);
         }
         long bucketMinute = epochSecond / 60;
         if (currentMinute == UNSET) {

@@ -30,8 +30,10 @@ public class SloService {
     private final SloRepository slos;
     private final Clock clock;
     private final Event<SloChanged> changes;
+    private final Event<SloDeleted> deleted;
 
-    public SloService(SloRepository slos, Clock clock, Event<SloChanged> changes) {
+    public SloService(SloRepository slos, Clock clock, Event<SloChanged> changes, Event<SloDeleted> deleted) {
+        this.deleted = deleted;
         this.slos = slos;
         this.clock = clock;
         this.changes = changes;
@@ -39,6 +41,10 @@ public class SloService {
 
     /** Fired after an SLO is created, replaced or deleted ({@code slo} is null then). */
     public record SloChanged(String name, SloView slo) {
+    }
+
+    /** Fired inside the deleting transaction, so what ends with the SLO (its open alerts) ends in the same commit. */
+    public record SloDeleted(String name, String service, String team) {
     }
 
     @Transactional
@@ -76,6 +82,8 @@ public class SloService {
 
     @Transactional
     public boolean delete(String name) {
+        Optional<Slo> existing = slos.findByIdOptional(name);
+        existing.ifPresent(slo -> deleted.fire(new SloDeleted(slo.name, slo.service, slo.team)));
         boolean deleted = slos.deleteById(name);
         if (deleted) {
             slos.getEntityManager().createNativeQuery("delete from sli_bucket where slo_name = ?1").setParameter(1, name)

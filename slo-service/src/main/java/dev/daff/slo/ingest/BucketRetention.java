@@ -35,9 +35,15 @@ public class BucketRetention {
         deleteExpired(clock.instant());
     }
 
+    /** How long a counted Idempotency-Key event id is remembered: a client's retry within it counts once. */
+    public static final Duration IDEMPOTENCY_HORIZON = Duration.ofDays(1);
+
     /** Answers how many buckets were deleted. */
     @Transactional
     public int deleteExpired(Instant now) {
+        entityManager.createNativeQuery("delete from sli_seen_event where seen_at < ?1")
+                .setParameter(1, OffsetDateTime.ofInstant(now.minus(IDEMPOTENCY_HORIZON), ZoneOffset.UTC))
+                .executeUpdate();
         return entityManager.createNativeQuery("""
                 delete from sli_bucket b using slo s
                 where b.slo_name = s.name and b.minute < cast(?1 as timestamptz) - make_interval(days => s.window_days)

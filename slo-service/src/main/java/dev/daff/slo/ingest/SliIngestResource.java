@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.validation.constraints.NotNull;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -36,8 +37,9 @@ public class SliIngestResource {
 
     @RolesAllowed({ Roles.INGEST, Roles.ADMIN })
     @POST
-    public Response ingest(@PathParam("name") String name, @NotNull List<Observation> observations) {
-        int accepted = publisher.publish(name, observations);
+    public Response ingest(@PathParam("name") String name, @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @NotNull List<Observation> observations) {
+        int accepted = publisher.publish(name, observations, idempotencyKey);
         return Response.accepted(new Accepted(name, accepted)).build();
     }
 }

@@ -12,6 +12,13 @@ public final class SliRules {
 
     /** How far ahead of our clock a producer's clock may run. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(1);
+    /**
+     * The most events one minute of one SLO may hold (also the most one observation may carry): 16.7 billion
+     * events a second, far above any real service, yet low enough that a 30-day window of full minutes
+     * (43,200 × 10^12) stays far below {@code Long.MAX_VALUE}, so no running sum can overflow. The database
+     * holds the same limit as a CHECK.
+     */
+    public static final long MAX_EVENTS_PER_MINUTE = dev.daff.slo.burn.SliWindows.MAX_EVENTS_PER_MINUTE;
 
     private SliRules() {
     }
@@ -20,6 +27,9 @@ public final class SliRules {
     public static Optional<String> rejection(long good, long total, Instant at, Instant now, Duration window) {
         if (good < 0 || total < 0) {
             return Optional.of("good and total must not be negative");
+        }
+        if (total > MAX_EVENTS_PER_MINUTE) {
+            return Optional.of("total (" + total + ") exceeds the limit of " + MAX_EVENTS_PER_MINUTE + " events per observation");
         }
         if (good > total) {
             return Optional.of("good (" + good + ") must not exceed total (" + total + ")");
@@ -31,6 +41,21 @@ public final class SliRules {
             return Optional.of("at " + at + " is older than the SLO window (" + window.toDays() + " days)");
         }
         return Optional.empty();
+    }
+
+    /** Totals per minute within one batch, to refuse a batch that alone would overfill a minute. */
+    public static final class MinuteTotals {
+        private final java.util.Map<Instant, Long> totals = new java.util.HashMap<>();
+
+        /** Adds an acceptable observation's total; answers why it is refused when its minute would overfill. */
+        public Optional<String> add(Instant at, long total) {
+            Instant minute = minuteOf(at);
+            long sum = totals.merge(minute, total, Long::sum);
+            if (sum > MAX_EVENTS_PER_MINUTE) {
+                return Optional.of("the minute " + minute + " would hold more than " + MAX_EVENTS_PER_MINUTE + " events");
+            }
+            return Optional.empty();
+        }
     }
 
     /** The start of the minute bucket an observation counts in. */

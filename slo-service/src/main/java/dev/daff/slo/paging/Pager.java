@@ -19,6 +19,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.AlertEvent;
+import dev.daff.kit.messaging.IdempotentConsumer;
+import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.slo.paging.PagingRepositories.Notifications;
 import dev.daff.slo.paging.PagingRepositories.Pages;
@@ -38,6 +40,12 @@ public class Pager {
     public record NotificationsQueued() {
     }
 
+    /** The channel (topic daff.slo-alerts) in application.properties. */
+    public static final String CHANNEL = "paging-alerts";
+    static final Subscription<AlertEvent> SUBSCRIPTION = Subscription.of("slo-service/paging-alerts", AlertEvent.class,
+            AlertEvent.CURRENT_VERSION, Set.of(AlertEvent.FIRED, AlertEvent.RESOLVED));
+
+    private final IdempotentConsumer consumer;
     private final Pages pages;
     private final Notifications notifications;
     private final Teams teams;
@@ -47,8 +55,9 @@ public class Pager {
     private final Clock clock;
     private final Event<NotificationsQueued> queued;
 
-    public Pager(Pages pages, Notifications notifications, Teams teams, PagingConfig config, ObjectMapper json,
+    public Pager(IdempotentConsumer consumer, Pages pages, Notifications notifications, Teams teams, PagingConfig config, ObjectMapper json,
             Clock clock, Event<NotificationsQueued> queued) {
+        this.consumer = consumer;
         this.pages = pages;
         this.notifications = notifications;
         this.teams = teams;
@@ -59,11 +68,13 @@ public class Pager {
         this.messages = new PageMessages(json, config.publicUrl());
     }
 
-    @Incoming("paging-alerts")
+    @Incoming(CHANNEL)
     @Blocking
-    @Transactional
-    public void onAlert(String payload) throws JsonProcessingException {
-        AlertEvent alert = json.readValue(payload, AlertEvent.class);
+    public void onAlert(String payload) {
+        consumer.consume(SUBSCRIPTION, payload, alert -> apply(alert, payload));
+    }
+
+    private void apply(AlertEvent alert, String payload) {
         if (!AlertEvent.PAGE.equals(alert.severity()) || alert.dedupKey() == null) {
             return; // tickets are listed, not paged
         }
@@ -71,7 +82,7 @@ public class Pager {
             if (pages.find("dedupKey", alert.dedupKey()).firstResultOptional().isEmpty()) {
                 trigger(alert, payload);
             }
-        } else if (AlertEvent.RESOLVED.equals(alert.type())) {
+        } else {
             pages.find("dedupKey", alert.dedupKey()).firstResultOptional()
                     .filter(page -> !Page.RESOLVED.equals(page.state))
                     .ifPresent(page -> resolve(page, alert));

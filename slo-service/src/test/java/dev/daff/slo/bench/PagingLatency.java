@@ -62,8 +62,8 @@ final class PagingLatency {
                         {"eventId": "%s", "type": "AlertFired", "version": 1, "alertId": "%s", "dedupKey": "%s:PAGE:BURN_RATE:1",
                          "slo": "%s", "service": "bench", "team": "bench", "severity": "PAGE", "kind": "BURN_RATE",
                          "tier": "1h/5m", "burnRateLong": 20, "burnRateShort": 30, "threshold": 14.4,
-                         "budgetRemaining": 0.9, "firedAt": "%s"}
-                        """.formatted(UUID.randomUUID(), UUID.randomUUID(), sloName, sloName, firedAt)));
+                         "budgetRemaining": 0.9, "firedAt": "%s", "occurredAt": "%s"}
+                        """.formatted(UUID.randomUUID(), UUID.randomUUID(), sloName, sloName, firedAt, firedAt)));
                 producer.flush();
                 Thread.sleep(1000 / PER_SECOND);
             }

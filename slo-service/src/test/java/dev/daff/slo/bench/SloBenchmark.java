@@ -196,7 +196,7 @@ public final class SloBenchmark {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
             for (int i = 0; i < KAFKA_EVENTS; i++) {
                 producer.send(new ProducerRecord<>(Topics.SLI_EVENTS, "bench-kafka",
-                        json.writeValueAsString(new SliEvent("bench-kafka", at.minusMillis(i), 1, 1))));
+                        json.writeValueAsString(SliEvent.observed(java.util.UUID.randomUUID().toString(), at, "bench-kafka", at.minusMillis(i), 1, 1))));
             }
             producer.flush();
         }

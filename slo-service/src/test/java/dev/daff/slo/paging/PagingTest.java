@@ -84,9 +84,9 @@ class PagingTest {
                 {"eventId": "%s", "type": "%s", "version": 1, "alertId": "a-%s", "dedupKey": "%s", "slo": "%s",
                  "service": "dns", "team": "%s", "severity": "PAGE", "kind": "BURN_RATE", "tier": "1h/5m",
                  "burnRateLong": 20.0, "burnRateShort": 30.0, "threshold": 14.4, "budgetRemaining": 0.97,
-                 "exhaustionAt": "%s", "firedAt": "%s", "resolvedAt": %s}
+                 "exhaustionAt": "%s", "firedAt": "%s", "resolvedAt": %s, "occurredAt": "%s"}
                 """.formatted(UUID.randomUUID(), type, dedupKey, dedupKey, slo, team, fired.plus(Duration.ofMinutes(41)),
-                fired, type.equals("AlertResolved") ? "\"" + fired + "\"" : "null");
+                fired, type.equals("AlertResolved") ? "\"" + fired + "\"" : "null", fired);
     }
 
     void publish(String team, String body) {

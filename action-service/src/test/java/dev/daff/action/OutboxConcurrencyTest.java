@@ -1,0 +1,168 @@
+package dev.daff.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.events.EventEnvelope;
+import dev.daff.kit.outbox.Outbox;
+import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.RealInfrastructureResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The outbox alone under concurrent writers: transactions that take their ids in one order and commit in another,
+ * some rolled back. Every committed event must reach the topic exactly once, in commit order per key, and no
+ * rolled-back one at all. Runs {@code daff.outbox.drill.seconds} (default 60) seconds.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RealInfrastructureResource.class, restrictToAnnotatedClass = false,
+        initArgs = @ResourceArg(name = "database", value = "action"))
+class OutboxConcurrencyTest {
+
+    static final String TOPIC = "daff.outbox-drill";
+    static final int WRITERS = 16;
+    static final int KEYS = 8;
+
+    /** A test event: the {@code seq}-th committed event of its key. */
+    public record DrillEvent(String eventId, String type, int version, Instant occurredAt, String key, long seq)
+            implements EventEnvelope {
+    }
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
+
+    @Test
+    void sixteenWritersForAMinuteEveryCommittedEventOnTheTopicOnceAndInOrderPerKey() throws Exception {
+        createTopic(TOPIC, 3);
+        Duration drill = Duration.ofSeconds(Long.getLong("daff.outbox.drill.seconds", 60));
+        AtomicLong[] sequences = new AtomicLong[KEYS];
+        for (int k = 0; k < KEYS; k++) {
+            sequences[k] = new AtomicLong();
+        }
+        AtomicLong rolledBack = new AtomicLong();
+        long until = System.nanoTime() + drill.toNanos();
+        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        List<Future<?>> running = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            running.add(writers.submit(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (System.nanoTime() < until) {
+                    int k = random.nextInt(KEYS);
+                    boolean rollback = random.nextInt(20) == 0;
+                    try {
+                        QuarkusTransaction.requiringNew().run(() -> {
+                            String key = "key-" + k;
+                            outbox.serialise(TOPIC, key);
+                            // Taken under the key's lock, so the sequence is the commit order of this key's events.
+                            long seq = rollback ? -1 : sequences[k].incrementAndGet();
+                            outbox.publish(TOPIC, key, new DrillEvent(UUID.randomUUID().toString(), "Drill", 1,
+                                    Instant.now(), key, seq));
+                            pause(random.nextInt(3)); // hold the transaction open so that ids and commits interleave
+                            if (rollback) {
+                                throw new IllegalStateException("rolled back on purpose");
+                            }
+                        });
+                    } catch (IllegalStateException e) {
+                        rolledBack.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Future<?> writer : running) {
+            writer.get();
+        }
+        writers.shutdown();
+
+        long committed = 0;
+        for (AtomicLong sequence : sequences) {
+            committed += sequence.get();
+        }
+        assertTrue(committed > 1000, "only " + committed + " events were written");
+        assertTrue(rolledBack.get() > 0);
+        List<ConsumerRecord<String, String>> records = KafkaTestClient.read(RealInfrastructureResource.kafka()
+                .bootstrapServers(), TOPIC, record -> true, (int) committed, Duration.ofSeconds(60 + committed / 500));
+        // Nothing beyond them either: the topic holds exactly the committed events, once the outbox is empty.
+        long expected = committed;
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager.createNativeQuery("select count(*) from outbox_message where topic = ?1")
+                        .setParameter(1, TOPIC).getSingleResult()).longValue() == 0));
+        assertEquals(expected, endOffsets(TOPIC), "records on the topic");
+
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Long> lastSeq = new HashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            JsonNode event = json.readTree(record.value());
+            long seq = event.get("seq").asLong();
+            assertTrue(seq > 0, "a rolled-back event was published");
+            long previous = lastSeq.getOrDefault(record.key(), 0L);
+            assertEquals(previous + 1, seq, "key " + record.key() + ": after " + previous + " came " + seq);
+            lastSeq.put(record.key(), seq);
+        }
+        assertEquals(committed, records.size());
+        for (int k = 0; k < KEYS; k++) {
+            assertEquals(sequences[k].get(), lastSeq.getOrDefault("key-" + k, 0L), "key-" + k);
+        }
+    }
+
+    static void createTopic(String topic, int partitions) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructureResource.kafka().bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            }
+        }
+    }
+
+    static long endOffsets(String topic) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructureResource.kafka().bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+        }
+    }
+
+    static void pause(int millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.daff.kit.messaging;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.events.EventEnvelope;
+import dev.daff.kit.inbox.ProcessedEvents;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * The one way daff's Kafka consumers apply an event: parse it, check its envelope, and apply it exactly once in a
+ * transaction of its own that also records its id in the processed-event log. A failure is sorted by
+ * {@link FailureKind}: transient ones are retried with backoff while the partition waits (they never reach a
+ * dead-letter topic); permanent ones are thrown as {@link UnprocessableEvent} for the channel's dead-letter
+ * strategy.
+ */
+@ApplicationScoped
+public class IdempotentConsumer {
+
+    private static final Logger LOG = Logger.getLogger(IdempotentConsumer.class);
+    /** Retries of a failure nobody recognises before the event is dead-lettered. */
+    static final int UNKNOWN_FAILURE_ATTEMPTS = 5;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    private final ObjectMapper json;
+    private final ProcessedEvents processed;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final Duration maxClockSkew;
+
+    public IdempotentConsumer(ObjectMapper json, ProcessedEvents processed, Clock clock, MeterRegistry registry,
+            @ConfigProperty(name = "daff.events.max-clock-skew", defaultValue = "PT5M") Duration maxClockSkew) {
+        this.json = json;
+        this.processed = processed;
+        this.clock = clock;
+        this.registry = registry;
+        this.maxClockSkew = maxClockSkew;
+    }
+
+    /**
+     * What one consumer accepts from one topic.
+     *
+     * @param consumer     the name in the processed-event log, e.g. {@code action-service/incident-events}
+     * @param eventClass   the contract record
+     * @param types        the {@code type}s it understands; anything else is dead-lettered
+     * @param maxVersion   the newest contract version it understands
+     * @param fallbackId   for events from outside daff that may lack an {@code eventId}: an id derived from the
+     *                     content; null when the envelope is required
+     */
+    public record Subscription<E extends EventEnvelope>(String consumer, Class<E> eventClass, Set<String> types,
+            int maxVersion, Function<E, String> fallbackId) {
+
+        public static <E extends EventEnvelope> Subscription<E> of(String consumer, Class<E> eventClass, int maxVersion,
+                Set<String> types) {
+            return new Subscription<>(consumer, eventClass, types, maxVersion, null);
+        }
+
+        public Subscription<E> identifiedBy(Function<E, String> fallback) {
+            return new Subscription<>(consumer, eventClass, types, maxVersion, fallback);
+        }
+    }
+
+    /** Applies {@code payload} once; {@code apply} runs inside the transaction that records the event as processed. */
+    public <E extends EventEnvelope> void consume(Subscription<E> subscription, String payload, Consumer<E> apply) {
+        E event = parse(subscription, payload);
+        String eventId = eventId(subscription, event);
+        for (int attempt = 1;; attempt++) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    if (processed.firstDelivery(subscription.consumer(), eventId)) {
+                        apply.accept(event);
+                    }
+                });
+                return;
+            } catch (RuntimeException failure) {
+                FailureKind kind = FailureKind.of(failure);
+                if (kind == FailureKind.PERMANENT) {
+                    registry.counter("daff.events.dead-lettered", "consumer", subscription.consumer()).increment();
+                    throw failure instanceof UnprocessableEvent ? failure
+                            : new UnprocessableEvent("cannot be applied: " + reason(failure), failure);
+                }
+                if (kind == FailureKind.UNKNOWN && attempt >= UNKNOWN_FAILURE_ATTEMPTS) {
+                    LOG.errorf(failure, "%s: event %s failed %d times for an unknown reason; dead-lettering it",
+                            subscription.consumer(), eventId, attempt);
+                    registry.counter("daff.events.dead-lettered", "consumer", subscription.consumer()).increment();
+                    throw new UnprocessableEvent("failed " + attempt + " times: " + reason(failure), failure);
+                }
+                registry.counter("daff.events.retries", "consumer", subscription.consumer()).increment();
+                if (attempt == 1 || attempt % 10 == 0) {
+                    LOG.warnf("%s: event %s will be retried (attempt %d, %s): %s", subscription.consumer(), eventId,
+                            attempt, kind, reason(failure));
+                }
+                backoff(attempt);
+            }
+        }
+    }
+
+    private <E extends EventEnvelope> E parse(Subscription<E> subscription, String payload) {
+        E event;
+        try {
+            event = json.readValue(payload, subscription.eventClass());
+        } catch (Exception e) {
+            throw new UnprocessableEvent("not a valid " + subscription.eventClass().getSimpleName() + ": " + reason(e), e);
+        }
+        if (event == null) {
+            throw new UnprocessableEvent("empty event");
+        }
+        boolean external = subscription.fallbackId() != null;
+        if (event.type() == null ? !external : !subscription.types().contains(event.type())) {
+            throw new UnprocessableEvent("unknown event type '" + event.type() + "'; this consumer knows " + subscription.types());
+        }
+        if (event.version() > subscription.maxVersion() || (!external && event.version() < 1)) {
+            throw new UnprocessableEvent("contract version " + event.version() + " is not understood (up to "
+                    + subscription.maxVersion() + ")");
+        }
+        if (event.occurredAt() == null && !external) {
+            throw new UnprocessableEvent("occurredAt is required");
+        }
+        Instant latest = clock.instant().plus(maxClockSkew);
+        if (event.occurredAt() != null && event.occurredAt().isAfter(latest)) {
+            throw new UnprocessableEvent("occurredAt " + event.occurredAt() + " is more than " + maxClockSkew
+                    + " ahead of this service's clock");
+        }
+        return event;
+    }
+
+    private static <E extends EventEnvelope> String eventId(Subscription<E> subscription, E event) {
+        String id = event.eventId();
+        if (id == null && subscription.fallbackId() != null) {
+            id = subscription.fallbackId().apply(event);
+        }
+        if (id == null || id.isBlank() || id.length() > 100) {
+            throw new UnprocessableEvent("eventId must be 1 to 100 characters");
+        }
+        return id;
+    }
+
+    private static String reason(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.length() > 300 ? message.substring(0, 300) + "…" : message;
+    }
+
+    /**
+     * Waits before the next attempt, through interrupts too: returning would acknowledge the event unapplied and
+     * throwing would dead-letter it, so during shutdown the event simply stays unacknowledged and is redelivered.
+     */
+    private static void backoff(int attempt) {
+        long millis = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 16));
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        boolean interrupted = false;
+        for (long left = millis; left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+            try {
+                Thread.sleep(left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
