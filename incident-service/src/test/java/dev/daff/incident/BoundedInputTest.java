@@ -309,8 +309,9 @@ class BoundedInputTest {
     // --- meta-review ------------------------------------------------------------------------------------------
 
     /**
-     * More incidents in one period than PostgreSQL takes bind parameters in a statement (32,767): reading their
-     * causes and links by an IN list of their ids would fail. The year 1990 belongs to this test.
+     * More incidents in one period than one statement could take as an IN list of their ids (Hibernate pads
+     * 33,000 ids to 65,536 parameters; PostgreSQL's protocol takes 65,535): reading causes and links that way
+     * answered 500. The year 1990 belongs to this test.
      */
     @Test
     void metaReviewCoversMoreIncidentsThanOneStatementTakesParameters() throws SQLException {

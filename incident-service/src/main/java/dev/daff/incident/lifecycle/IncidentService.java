@@ -135,7 +135,7 @@ public class IncidentService {
             if (!request.isFirst()) {
                 throw ProblemException.invalidField("page", "cannot be combined with cursor; follow the cursor alone");
             }
-            if ((long) offsetPage * request.limit() > MAX_OFFSET) {
+            if ((long) (offsetPage + 1) * request.limit() > MAX_OFFSET) {
                 throw ProblemException.invalidField("page", "reaches past the first " + MAX_OFFSET
                         + " incidents; page on with the cursor (X-Next-Cursor) instead");
             }

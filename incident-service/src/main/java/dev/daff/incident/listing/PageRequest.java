@@ -19,10 +19,6 @@ public record PageRequest(int limit, List<String> after) {
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 500;
 
-    public static PageRequest first(int limit) {
-        return new PageRequest(limit, null);
-    }
-
     /** Reads {@code limit} and {@code cursor} as sent; either may be null. Bad values are 400s naming the parameter. */
     public static PageRequest of(String limit, String cursor) {
         return new PageRequest(limit(limit), cursor == null || cursor.isEmpty() ? null : decode(cursor));

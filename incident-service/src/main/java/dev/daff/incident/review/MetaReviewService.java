@@ -67,7 +67,8 @@ public class MetaReviewService {
             return List.of();
         }
         // Causes and links are read by the same period, never by an IN list of the incidents' ids: a period may
-        // hold more incidents than PostgreSQL takes bind parameters in one statement (32,767).
+        // hold more incidents than one statement takes bind parameters (65,535 in PostgreSQL's protocol, and
+        // Hibernate pads an IN list to the next power of two, so 32,769 ids already make 65,536).
         Map<UUID, IncidentCause> causeOf = causes.list(
                 "incidentId in (select i.id from Incident i where i.detectedAt >= ?1 and i.detectedAt < ?2)", from, to)
                 .stream().collect(Collectors.toMap(c -> c.incidentId, Function.identity()));
