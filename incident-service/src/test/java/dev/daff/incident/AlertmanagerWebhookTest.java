@@ -2,10 +2,13 @@ package dev.daff.incident;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -13,6 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.daff.incident.alerts.AlertmanagerWebhook;
 import dev.daff.localinfra.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -85,6 +89,113 @@ class AlertmanagerWebhookTest {
             given().contentType(ContentType.JSON).body(bad).when().post("/api/integrations/alertmanager")
                     .then().statusCode(400).contentType("application/problem+json");
         }
+        given().queryParam("service", service).when().get("/api/incidents").then().body("items", hasSize(0));
+    }
+    /**
+     * A notification as Alertmanager v0.27 sends it (the webhook_config example in its docs): every top-level
+     * field, two alerts with real 16-hex fingerprints, the zero endsAt of a firing alert, escaped quotes in the
+     * group key.
+     */
+    static String realistic(String groupKey, String service) {
+        return """
+                {"version": "4",
+                 "groupKey": "%1$s",
+                 "truncatedAlerts": 0,
+                 "status": "firing",
+                 "receiver": "daff-incidents",
+                 "groupLabels": {"alertname": "HighErrorRate", "service": "%2$s"},
+                 "commonLabels": {"alertname": "HighErrorRate", "service": "%2$s", "severity": "critical",
+                                  "team": "payments", "env": "production"},
+                 "commonAnnotations": {"runbook_url": "https://runbooks.example.com/HighErrorRate"},
+                 "externalURL": "https://alertmanager.example.com",
+                 "alerts": [
+                   {"status": "firing",
+                    "labels": {"alertname": "HighErrorRate", "service": "%2$s", "severity": "critical",
+                               "team": "payments", "env": "production", "instance": "10.0.3.17:8080", "job": "%2$s"},
+                    "annotations": {"summary": "5xx ratio above 5%% for 5 minutes",
+                                    "description": "checkout answers 7.2%% of requests with 5xx in eu-west-1c"},
+                    "startsAt": "%3$s", "endsAt": "0001-01-01T00:00:00Z",
+                    "generatorURL": "https://prometheus.example.com/graph?g0.expr=sum%%28rate%%28http_requests_total%%7Bcode%%3D~%%225..%%22%%7D%%5B5m%%5D%%29%%29&g0.tab=1",
+                    "fingerprint": "a1b2c3d4e5f60718"},
+                   {"status": "firing",
+                    "labels": {"alertname": "HighErrorRate", "service": "%2$s", "severity": "critical",
+                               "team": "payments", "env": "production", "instance": "10.0.4.22:8080", "job": "%2$s"},
+                    "annotations": {"summary": "5xx ratio above 5%% for 5 minutes"},
+                    "startsAt": "%3$s", "endsAt": "0001-01-01T00:00:00Z",
+                    "generatorURL": "https://prometheus.example.com/graph?g0.expr=up&g0.tab=1",
+                    "fingerprint": "0f9e8d7c6b5a4321"}
+                 ]}
+                """.formatted(groupKey, service, STARTED);
+    }
+
+    static int timelineLength(String incidentId) {
+        return given().when().get("/api/incidents/" + incidentId + "/timeline").then().statusCode(200)
+                .extract().jsonPath().getList("").size();
+    }
+
+    @Test
+    void aRealisticNotificationOpensAnIncidentAndItsRepeatChangesNothing() {
+        String service = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
+        String groupKey = "{}/{severity=\\\"critical\\\"}:{alertname=\\\"HighErrorRate\\\", service=\\\"" + service
+                + "\\\"}";
+        String id = given().contentType(ContentType.JSON).body(realistic(groupKey, service))
+                .when().post("/api/integrations/alertmanager")
+                .then().log().ifValidationFails().statusCode(200)
+                .body("incidentId", notNullValue()).body("timelineEntries", equalTo(2))
+                .extract().path("incidentId");
+        given().when().get("/api/incidents/" + id).then().statusCode(200)
+                .body("detectionSource", equalTo("ALERTMANAGER"))
+                .body("services", contains(service))
+                .body("team", equalTo("payments"))
+                .body("title", equalTo("Alertmanager: HighErrorRate — 5xx ratio above 5% for 5 minutes"));
+        int entries = timelineLength(id);
+        given().when().get("/api/incidents/" + id + "/timeline").then()
+                .body("findAll { it.kind == 'ALERT_FIRED' }.data.groupKey", everyItem(equalTo(
+                        "{}/{severity=\"critical\"}:{alertname=\"HighErrorRate\", service=\"" + service + "\"}")));
+
+        // Alertmanager repeats the notification every repeat_interval while the group fires.
+        given().contentType(ContentType.JSON).body(realistic(groupKey, service))
+                .when().post("/api/integrations/alertmanager")
+                .then().statusCode(200).body("incidentId", equalTo(id)).body("timelineEntries", equalTo(0));
+        assertEquals(entries, timelineLength(id));
+        given().queryParam("service", service).when().get("/api/incidents").then().body("total", equalTo(1));
+    }
+
+    @Test
+    void aThousandCharacterGroupKeyWorksAndALongerOneIs400() {
+        String service = "long-" + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = "{}:{service=\\\"" + service + "\\\", path=\\\"";
+        // 1,000 characters once the JSON escapes are read: the two \" pairs count one character each.
+        int unescaped = prefix.replace("\\\"", "\"").length() + 2;
+        String groupKey = prefix + "x".repeat(AlertmanagerWebhook.GROUP_KEY_MAX - unescaped) + "\\\"}";
+        String id = given().contentType(ContentType.JSON).body(realistic(groupKey, service))
+                .when().post("/api/integrations/alertmanager")
+                .then().log().ifValidationFails().statusCode(200).body("timelineEntries", equalTo(2))
+                .extract().path("incidentId");
+        given().when().get("/api/incidents/" + id + "/timeline").then()
+                .body("find { it.kind == 'ALERT_FIRED' }.data.groupKey.length()", equalTo(AlertmanagerWebhook.GROUP_KEY_MAX));
+        int entries = timelineLength(id);
+        given().contentType(ContentType.JSON).body(realistic(groupKey, service))
+                .when().post("/api/integrations/alertmanager")
+                .then().statusCode(200).body("incidentId", equalTo(id)).body("timelineEntries", equalTo(0));
+        assertEquals(entries, timelineLength(id));
+
+        String other = "longer-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(realistic("g".repeat(AlertmanagerWebhook.GROUP_KEY_MAX + 1), other))
+                .when().post("/api/integrations/alertmanager")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("groupKey"));
+        given().queryParam("service", other).when().get("/api/incidents").then().body("items", hasSize(0));
+    }
+
+    @Test
+    void aLabelWithoutAValueIs400AndStoresNothing() {
+        String service = "nulls-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = realistic("{}:{nulls=" + service + "}", service)
+                .replaceFirst("\"env\": \"production\", \"instance\"", "\"env\": null, \"instance\"");
+        given().contentType(ContentType.JSON).body(body).when().post("/api/integrations/alertmanager")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", startsWith("alerts[0].labels"));
         given().queryParam("service", service).when().get("/api/incidents").then().body("items", hasSize(0));
     }
 }

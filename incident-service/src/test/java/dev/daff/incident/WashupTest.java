@@ -140,4 +140,164 @@ class WashupTest {
             org.hamcrest.MatcherAssert.assertThat(markdown, containsString(expected));
         }
     }
+    static final String HOSTILE_TITLE = "<script>alert(1)</script> **bold** [x](javascript:alert(1))";
+
+    /**
+     * Whatever people type is shown as typed: rendered the way a wiki renders washup.md (CommonMark with GitHub's
+     * tables, strikethrough and autolinks), no field becomes HTML, a link, an image, emphasis, a heading, a list,
+     * a quote, a table or code (a bare web address may still be linked to itself, as wikis do), and every field's
+     * text is there, character for character.
+     */
+    @Test
+    void washupMarkdownShowsWhatPeopleTypedAsTextNeverAsMarkupOrLinks() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String u = "-" + ChangesTest.unique();
+        ChangesTest.service("md" + u, "{\"team\": \"payments\"}");
+        String hostileService = "svc<img src=x onerror=alert(1)>" + u;
+        String team = "_team_ <b>x</b>";
+        List<String> summaryLines = List.of("# not a heading", "- not a list", "1. not ordered", "2) nor this",
+                "> not a quote", "| a | b |", "|---|---|", "| c | d |", "---", "~~~", "<div onclick=\"x()\">no html</div>",
+                "[ref]: javascript:alert(1)", "see [ref] and ![img](http://example.com/x.png) and ~~gone~~",
+                "<!-- comment --> &lt;entity&gt; &amp; \\*escaped\\* `code`", "***", "===", "+ plus", "* star");
+        String summary = String.join("\n", summaryLines) + "\n\n        indented, not code";
+        Instant impact = Instant.parse("2022-03-03T10:00:00Z");
+        String changeSummary = "<a href=\"javascript:alert(1)\">click</a> _em_ **strong**";
+        String ref = "`x` <script>alert(2)</script>";
+        String change = given().contentType(ContentType.JSON).body(json.writeValueAsString(java.util.Map.of(
+                "service", "md" + u, "kind", "CONFIG", "summary", changeSummary, "author", "ci<script>",
+                "startedAt", impact.minus(Duration.ofMinutes(30)).toString(), "ref", ref, "environment", "production")))
+                .when().post("/api/changes").then().statusCode(201).extract().path("change.id");
+        String id = given().contentType(ContentType.JSON).body(json.writeValueAsString(java.util.Map.of(
+                "title", HOSTILE_TITLE, "summary", summary, "severity", "SEV2", "services", List.of("md" + u, hostileService),
+                "team", team, "impactStartedAt", impact.toString(), "detectedAt", impact.plus(Duration.ofMinutes(5)).toString(),
+                "detectionSource", "HUMAN"))).when().post("/api/incidents").then().statusCode(201).extract().path("id");
+        String note = "- [phish](https://evil.example) <iframe src=x></iframe> ![i](x.png) https://evil.example/x";
+        given().contentType(ContentType.JSON).body(json.writeValueAsString(java.util.Map.of("phase", "ANALYSE", "text", note)))
+                .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201);
+        given().contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
+                .when().post("/api/incidents/" + id + "/changes/" + change).then().statusCode(200);
+        String causeSummary = "**pool** <b>too</b> [small](javascript:x)";
+        given().contentType(ContentType.JSON).body(json.writeValueAsString(java.util.Map.of("class", "CHANGE",
+                "seams", List.of("CONFIG"), "summary", causeSummary)))
+                .when().put("/api/incidents/" + id + "/cause").then().statusCode(200);
+        java.util.Map<String, Object> washup = new java.util.LinkedHashMap<>();
+        washup.put("summary", "## not a section\n<script>alert(3)</script>");
+        washup.put("rootCause", "1. the pool <em>was</em> small");
+        washup.put("oneMoreWhy", "> because [copied](http://x) by hand");
+        washup.put("whys", List.of("- nested?", "<img src=y>"));
+        washup.put("wentWell", List.of("# heading?", "| t | t |"));
+        washup.put("wentWrong", List.of("~~struck~~"));
+        washup.put("gotLucky", List.of("`code`"));
+        given().contentType(ContentType.JSON).body(json.writeValueAsString(washup))
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(200);
+        IncidentLifecycleTest.move(id, "ANALYSING");
+        IncidentLifecycleTest.move(id, "FIXING");
+        IncidentLifecycleTest.move(id, "RESOLVED");
+        String reviewedBy = "<i>me</i> [r](javascript:x)";
+        given().contentType(ContentType.JSON).body(json.writeValueAsString(java.util.Map.of("reviewedBy", reviewedBy)))
+                .when().post("/api/incidents/" + id + "/washup/review").then().statusCode(200);
+
+        String markdown = given().when().get("/api/incidents/" + id + "/washup.md").then().statusCode(200)
+                .extract().asString();
+        List<org.commonmark.Extension> gfm = List.of(org.commonmark.ext.gfm.tables.TablesExtension.create(),
+                org.commonmark.ext.gfm.strikethrough.StrikethroughExtension.create(),
+                org.commonmark.ext.autolink.AutolinkExtension.create());
+        org.commonmark.node.Node document = org.commonmark.parser.Parser.builder().extensions(gfm).build().parse(markdown);
+        String html = org.commonmark.renderer.html.HtmlRenderer.builder().extensions(gfm).build().render(document);
+
+        List<org.commonmark.node.Node> nodes = new java.util.ArrayList<>();
+        collect(document, nodes);
+        for (org.commonmark.node.Node node : nodes) {
+            String kind = node.getClass().getSimpleName();
+            if (node instanceof org.commonmark.node.Link link) {
+                // A bare web address is linked by GitHub-style renderers whatever daff does; it shows where it goes.
+                org.junit.jupiter.api.Assertions.assertTrue(link.getDestination().matches("https?://[^\\s]+")
+                        && link.getDestination().equals(text(link)), "a link to " + link.getDestination() + " reading '"
+                        + text(link) + "' in\n" + markdown);
+                continue;
+            }
+            org.junit.jupiter.api.Assertions.assertFalse(List.of("HtmlInline", "HtmlBlock", "Image",
+                    "Strikethrough", "TableBlock", "BlockQuote", "FencedCodeBlock", "IndentedCodeBlock", "ThematicBreak",
+                    "LinkReferenceDefinition").contains(kind), kind + " in\n" + markdown);
+            if (node instanceof org.commonmark.node.ListBlock) {
+                org.junit.jupiter.api.Assertions.assertFalse(node.getParent() instanceof org.commonmark.node.ListItem,
+                        "a list inside a list item in\n" + markdown);
+            }
+        }
+        List<String> h1 = headings(nodes, 1);
+        assertEquals(List.of("SEV2: " + HOSTILE_TITLE), h1);
+        assertEquals(List.of("Milestones", "Cause", "Changes", "Washup", "Follow-up actions", "Timeline"), headings(nodes, 2));
+        assertEquals(List.of("Summary", "Root cause", "Whys", "One more why: why is the code like this, and should it be here?",
+                "What went well", "What went wrong", "Where we got lucky"), headings(nodes, 3));
+        assertEquals(java.util.Set.of("Status:", "Services:", "Team:", "Detected by:", "Incident id:", "Class:", "Seams:",
+                "Summary:", "CAUSED:"), new java.util.HashSet<>(nodes.stream()
+                        .filter(n -> n instanceof org.commonmark.node.StrongEmphasis).map(WashupTest::text).toList()));
+        assertEquals(List.of("No follow-up actions reported yet."), nodes.stream()
+                .filter(n -> n instanceof org.commonmark.node.Emphasis).map(WashupTest::text).toList());
+        assertEquals(List.of(id, ref, "GET /api/actions?incidentId=" + id), nodes.stream()
+                .filter(n -> n instanceof org.commonmark.node.Code).map(n -> ((org.commonmark.node.Code) n).getLiteral())
+                .toList());
+        assertEquals(1, nodes.stream().filter(n -> n instanceof org.commonmark.node.OrderedList).count(), "only the whys");
+
+        String text = text(document);
+        List<String> typed = new java.util.ArrayList<>(List.of(HOSTILE_TITLE, hostileService, team, changeSummary,
+                causeSummary, note, reviewedBy, "## not a section", "<script>alert(3)</script>", "1. the pool <em>was</em> small",
+                "> because [copied](http://x) by hand", "- nested?", "<img src=y>", "# heading?", "| t | t |", "~~struck~~",
+                "`code`", "indented, not code"));
+        typed.addAll(summaryLines);
+        for (String expected : typed) {
+            org.junit.jupiter.api.Assertions.assertTrue(text.contains(expected),
+                    "'" + expected + "' is not in the rendered text:\n" + text + "\n\nfrom\n" + markdown);
+        }
+        for (String markup : List.of("<script", "<img", "<iframe", "<div", "<b>", "<i>", "<em>was", "<del>", "<table",
+                "<blockquote", "<pre", "<hr", "<!--", "href=\"javascript", ">phish<", ">small<", ">click<", ">copied<")) {
+            org.junit.jupiter.api.Assertions.assertFalse(html.contains(markup), markup + " in\n" + html);
+        }
+    }
+
+    private static void collect(org.commonmark.node.Node node, List<org.commonmark.node.Node> into) {
+        into.add(node);
+        for (org.commonmark.node.Node child = node.getFirstChild(); child != null; child = child.getNext()) {
+            collect(child, into);
+        }
+    }
+
+    private static List<String> headings(List<org.commonmark.node.Node> nodes, int level) {
+        return nodes.stream().filter(n -> n instanceof org.commonmark.node.Heading h && h.getLevel() == level)
+                .map(WashupTest::text).toList();
+    }
+
+    /** What a reader sees of a node: its text, code and line breaks, blocks on lines of their own. */
+    private static String text(org.commonmark.node.Node node) {
+        StringBuilder out = new StringBuilder();
+        node.accept(new org.commonmark.node.AbstractVisitor() {
+            @Override
+            public void visit(org.commonmark.node.Text text) {
+                out.append(text.getLiteral());
+            }
+
+            @Override
+            public void visit(org.commonmark.node.Code code) {
+                out.append(code.getLiteral());
+            }
+
+            @Override
+            public void visit(org.commonmark.node.SoftLineBreak lineBreak) {
+                out.append('\n');
+            }
+
+            @Override
+            public void visit(org.commonmark.node.Paragraph paragraph) {
+                visitChildren(paragraph);
+                out.append('\n');
+            }
+
+            @Override
+            public void visit(org.commonmark.node.Heading heading) {
+                visitChildren(heading);
+                out.append('\n');
+            }
+        });
+        return out.toString().strip();
+    }
 }

@@ -13,14 +13,20 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.daff.kit.security.Roles;
 import dev.daff.action.followup.ActionApi.ActionTransition;
 import dev.daff.action.followup.ActionApi.ActionView;
 import dev.daff.action.followup.ActionApi.CreateAction;
 import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.action.listing.NextPage;
+import dev.daff.action.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
 
 @Path("/api/actions")
@@ -43,9 +49,11 @@ public class ActionResource {
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
-    public List<ActionView> list(@QueryParam("incidentId") UUID incidentId, @QueryParam("ownerTeam") String ownerTeam,
-            @QueryParam("status") Status status, @QueryParam("overdue") @DefaultValue("false") boolean overdue) {
-        return actions.list(incidentId, ownerTeam, status, overdue);
+    public RestResponse<List<ActionView>> list(@QueryParam("incidentId") UUID incidentId,
+            @QueryParam("ownerTeam") String ownerTeam, @QueryParam("status") Status status,
+            @QueryParam("overdue") @DefaultValue("false") boolean overdue, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor, @Context UriInfo uri) {
+        return NextPage.answer(actions.list(incidentId, ownerTeam, status, overdue, PageRequest.of(limit, cursor)), uri);
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })

@@ -22,6 +22,8 @@ import dev.daff.action.followup.ActionTypes.Scope;
 import dev.daff.action.followup.ActionTypes.Status;
 import dev.daff.action.incidents.KnownIncident;
 import dev.daff.action.incidents.KnownIncidents;
+import dev.daff.action.listing.PageRequest;
+import dev.daff.action.listing.Slice;
 import dev.daff.events.ActionEvent;
 import dev.daff.kit.problem.ProblemException;
 import io.quarkus.panache.common.Parameters;
@@ -116,8 +118,10 @@ public class ActionService {
         return actions.findByIdOptional(id).map(this::view);
     }
 
+    /** Actions soonest due first, a page at a time. */
     @Transactional
-    public List<ActionView> list(UUID incidentId, String ownerTeam, Status status, boolean overdueOnly) {
+    public Slice<ActionView> list(UUID incidentId, String ownerTeam, Status status, boolean overdueOnly,
+            PageRequest request) {
         StringBuilder query = new StringBuilder("1 = 1");
         Parameters parameters = new Parameters();
         if (incidentId != null) {
@@ -136,7 +140,13 @@ public class ActionService {
             query.append(" and status in :open and dueAt < :now");
             parameters.and("open", List.of(Status.OPEN, Status.IN_PROGRESS)).and("now", clock.instant());
         }
-        return actions.list(query.toString(), Sort.by("dueAt").and("id"), parameters).stream().map(this::view).toList();
+        if (!request.expectParts(2).isFirst()) {
+            query.append(" and (dueAt > :afterDue or (dueAt = :afterDue and id > :afterId))");
+            parameters.and("afterDue", request.instant(0)).and("afterId", request.uuid(1));
+        }
+        List<FollowUpAction> fetched = actions.find(query.toString(), Sort.by("dueAt").and("id"), parameters)
+                .range(0, request.limit()).list();
+        return Slice.of(fetched, request.limit(), a -> PageRequest.cursorAfter(a.dueAt, a.id)).map(this::view);
     }
 
     FollowUpAction load(UUID id) {

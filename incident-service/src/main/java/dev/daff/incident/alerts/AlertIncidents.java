@@ -115,7 +115,9 @@ public class AlertIncidents {
      */
     @Transactional
     public AlertmanagerWebhook.Outcome fromAlertmanager(AlertmanagerWebhook.Notification notification) {
-        String linkKey = "alertmanager:" + notification.groupKey();
+        // Group keys run to 1,000 characters and alert identities add a fingerprint: stored as SHA-256 digests they
+        // fit alert_link.dedup_key (300) and processed_event.event_id (100) whatever Alertmanager sends.
+        String linkKey = "alertmanager:" + sha256(notification.groupKey());
         Optional<Incident> incident = links.findByIdOptional(linkKey)
                 .flatMap(link -> incidents.findByIdOptional(link.incidentId))
                 .filter(found -> found.status.isOpen());
@@ -127,7 +129,8 @@ public class AlertIncidents {
             if (incident.isEmpty() && !(paging && "firing".equals(alert.status()))) {
                 continue;
             }
-            if (!processed.firstDelivery(CONSUMER_ALERTMANAGER, linkKey + ":" + identity)) {
+            if (!processed.firstDelivery(CONSUMER_ALERTMANAGER,
+                    sha256("alertmanager:" + notification.groupKey() + ":" + identity))) {
                 continue;
             }
             String name = alert.labels().getOrDefault("alertname", "alert");
@@ -161,6 +164,19 @@ public class AlertIncidents {
             entries++;
         }
         return new AlertmanagerWebhook.Outcome(incident.map(found -> found.id).orElse(null), entries);
+    }
+
+    /**
+     * Lower-case hex SHA-256 of the UTF-8 text: what PostgreSQL's {@code encode(sha256(convert_to(t, 'UTF8')), 'hex')}
+     * gives, which the migration that hashed the keys stored before used.
+     */
+    static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     private static String firstLabel(Map<String, String> labels, Map<String, String> common, String... names) {

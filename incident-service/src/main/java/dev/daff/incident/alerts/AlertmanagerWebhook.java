@@ -29,10 +29,17 @@ import dev.daff.kit.security.Roles;
 @Produces(MediaType.APPLICATION_JSON)
 public class AlertmanagerWebhook {
 
-    /** The webhook body, as Alertmanager sends it; fields daff does not use are ignored. */
+    /** Longer group keys are refused: Alertmanager's come from the route's group_by labels and stay well short. */
+    public static final int GROUP_KEY_MAX = 1000;
+
+    /**
+     * The webhook body, as Alertmanager sends it; fields daff does not use are ignored. Nothing here is stored in a
+     * column of its own size: the group key is kept as a digest, labels and links go into the timeline entry's
+     * data, and names are shortened to fit; the 1 MiB body limit bounds the rest.
+     */
     public record Notification(
             @NotNull @Pattern(regexp = "4", message = "must be \"4\" (Alertmanager webhook payload version)") String version,
-            @NotBlank @Size(max = 1000) String groupKey,
+            @NotBlank @Size(max = GROUP_KEY_MAX) String groupKey,
             @NotNull @Pattern(regexp = "firing|resolved", message = "must be firing or resolved") String status,
             String receiver,
             Map<String, String> commonLabels,
@@ -42,7 +49,7 @@ public class AlertmanagerWebhook {
 
     public record Alert(
             @NotNull @Pattern(regexp = "firing|resolved", message = "must be firing or resolved") String status,
-            @NotNull Map<String, String> labels,
+            @NotNull Map<String, @NotNull String> labels,
             Map<String, String> annotations,
             @NotNull Instant startsAt,
             Instant endsAt,

@@ -6,22 +6,25 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.daff.incident.changes.ChangesApi.ChangeView;
 import dev.daff.incident.changes.ChangesApi.NewChange;
 import dev.daff.incident.changes.ChangesApi.Registered;
+import dev.daff.incident.listing.NextPage;
+import dev.daff.incident.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.security.CurrentActor;
 import dev.daff.kit.security.Roles;
@@ -48,10 +51,11 @@ public class ChangeResource {
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
-    public List<ChangeView> list(@QueryParam("service") String service, @QueryParam("kind") String kind,
-            @QueryParam("from") Instant from, @QueryParam("to") Instant to,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
-        return changes.list(service, kind == null ? null : kind(kind), from, to, limit);
+    public RestResponse<List<ChangeView>> list(@QueryParam("service") String service, @QueryParam("kind") String kind,
+            @QueryParam("from") Instant from, @QueryParam("to") Instant to, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor, @Context UriInfo uri) {
+        return NextPage.answer(changes.list(service, kind == null ? null : kind(kind), from, to,
+                PageRequest.of(limit, cursor)), uri);
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })

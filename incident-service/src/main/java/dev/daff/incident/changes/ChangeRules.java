@@ -21,6 +21,13 @@ public interface ChangeRules {
     @WithDefault("P90D")
     Duration maxLookback();
 
+    /**
+     * How long after impact start "what changed?" keeps looking (until resolution, or now, but never past this),
+     * so an impact start edited to long ago cannot turn one request into a scan of the whole change log.
+     */
+    @WithDefault("P30D")
+    Duration maxAfterImpact();
+
     /** How many hops of dependencies (and of dependents) are followed from an incident's services. */
     @WithDefault("3")
     int dependencyDepth();

@@ -29,6 +29,8 @@ import dev.daff.incident.changes.ChangesApi.ServiceView;
 import dev.daff.incident.changes.ChangesApi.WhatChanged;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.listing.PageRequest;
+import dev.daff.incident.listing.Slice;
 import dev.daff.incident.timeline.Timeline;
 import dev.daff.kit.problem.ProblemException;
 import io.quarkus.panache.common.Parameters;
@@ -97,10 +99,14 @@ public class ChangeService {
                 .orElseThrow(() -> ProblemException.notFound("service", name));
     }
 
+    /** Catalog entries by name, a page at a time. */
     @Transactional
-    public List<ServiceView> services() {
+    public Slice<ServiceView> services(PageRequest request) {
         DependencyGraph graph = catalog.graph(rules.sharedPlatformMinDependents());
-        return catalog.listAll(Sort.by("name")).stream().map(e -> view(e, graph)).toList();
+        List<CatalogEntry> fetched = request.expectParts(1).isFirst()
+                ? catalog.findAll(Sort.by("name")).range(0, request.limit()).list()
+                : catalog.find("name > ?1", Sort.by("name"), request.text(0)).range(0, request.limit()).list();
+        return Slice.of(fetched, request.limit(), e -> PageRequest.cursorAfter(e.name)).map(e -> view(e, graph));
     }
 
     private static ServiceView view(CatalogEntry entry, DependencyGraph graph) {
@@ -155,8 +161,9 @@ public class ChangeService {
                 .orElseThrow(() -> ProblemException.notFound("change", id.toString()));
     }
 
+    /** Changes newest first (by start), a page at a time. */
     @Transactional
-    public List<ChangeView> list(String service, ChangeKind kind, Instant from, Instant to, int limit) {
+    public Slice<ChangeView> list(String service, ChangeKind kind, Instant from, Instant to, PageRequest request) {
         StringBuilder query = new StringBuilder("1 = 1");
         Parameters parameters = new Parameters();
         if (service != null) {
@@ -175,18 +182,31 @@ public class ChangeService {
             query.append(" and startedAt < :to");
             parameters.and("to", to);
         }
-        return changes.find(query.toString(), Sort.descending("startedAt").and("id"), parameters).page(0, limit).list()
-                .stream().map(ChangeService::view).toList();
+        if (!request.expectParts(2).isFirst()) {
+            query.append(" and (startedAt < :afterAt or (startedAt = :afterAt and id > :afterId))");
+            parameters.and("afterAt", request.instant(0)).and("afterId", request.uuid(1));
+        }
+        List<Change> fetched = changes.find(query.toString(), Sort.descending("startedAt").and("id"), parameters)
+                .range(0, request.limit()).list();
+        return Slice.of(fetched, request.limit(), c -> PageRequest.cursorAfter(c.startedAt, c.id)).map(ChangeService::view);
     }
 
     // --- incidents ------------------------------------------------------------------------------------
 
     /**
      * Changes to the incident's services, their dependencies and dependents (bounded depth), and infrastructure
-     * changes to shared platforms, from {@code lookback} before impact until resolution (or now), ranked.
+     * changes to shared platforms, from {@code lookback} before impact until resolution (or now), ranked. The
+     * range never runs more than {@code daff.changes.max-after-impact} past impact, so an impact start edited to
+     * long ago still searches a bounded stretch of the change log (and the answer says it was clamped).
      */
     @Transactional
     public WhatChanged whatChanged(UUID incidentId, Duration lookback) {
+        return whatChanged(incidentId, lookback, null);
+    }
+
+    /** As {@link #whatChanged(UUID, Duration)}, ranked changes a page at a time (all of them when page is null). */
+    @Transactional
+    public WhatChanged whatChanged(UUID incidentId, Duration lookback, PageRequest page) {
         Incident incident = incident(incidentId);
         Duration window = lookback == null ? rules.defaultLookback() : lookback;
         if (window.isNegative() || window.isZero() || window.compareTo(rules.maxLookback()) > 0) {
@@ -195,18 +215,29 @@ public class ChangeService {
         }
         Instant impactAt = incident.impactStartedAt != null ? incident.impactStartedAt : incident.detectedAt;
         Instant from = impactAt.minus(window);
-        Instant until = incident.resolvedAt != null ? incident.resolvedAt : clock.instant();
+        Instant end = incident.resolvedAt != null ? incident.resolvedAt : clock.instant();
+        Instant latest = impactAt.plus(rules.maxAfterImpact());
+        boolean clamped = end.isAfter(latest);
+        Instant until = clamped ? latest : end;
         DependencyGraph graph = catalog.graph(rules.sharedPlatformMinDependents());
         Relatedness related = new Relatedness(incident.services, graph, rules.dependencyDepth());
         Map<UUID, LinkRole> linked = links.of(incidentId).stream()
                 .collect(Collectors.toMap(l -> l.changeId, l -> l.role));
-        List<RelatedChange> found = new ArrayList<>(related.rank(changes.overlapping(related.servicesToSearch(), from, until),
-                impactAt, "impact").stream()
+        List<Relatedness.Related> ranked = related.rank(changes.overlapping(related.servicesToSearch(), from, until),
+                impactAt, "impact");
+        int skip = page == null || page.expectParts(1).isFirst() ? 0 : (int) Math.min(page.number(0), ranked.size());
+        if (skip < 0) {
+            throw ProblemException.invalidField("cursor", "is not a cursor this list gave out; start again without one");
+        }
+        int shown = page == null ? ranked.size() - skip : Math.min(page.limit(), ranked.size() - skip);
+        List<RelatedChange> found = ranked.subList(skip, skip + shown).stream()
                 .map(r -> new RelatedChange(view(r.change()), r.relation(), r.relatedTo(), r.hops(), r.reason(),
                         linked.get(r.change().id)))
-                .toList());
+                .toList();
+        String nextCursor = skip + shown < ranked.size() ? PageRequest.cursorAfter(skip + shown) : null;
         return new WhatChanged(incident.id, List.copyOf(incident.services), impactAt,
-                incident.impactStartedAt != null ? "impactStartedAt" : "detectedAt", window.toString(), from, until, found);
+                incident.impactStartedAt != null ? "impactStartedAt" : "detectedAt", window.toString(), from, until,
+                clamped, ranked.size(), found, nextCursor);
     }
 
     @Transactional
@@ -246,9 +277,10 @@ public class ChangeService {
     @Transactional(Transactional.TxType.MANDATORY)
     public List<LinkView> linksOf(UUID incidentId) {
         List<IncidentChange> found = links.of(incidentId);
+        // A subquery, not an IN list of ids: the number of bind parameters stays fixed however many links there are.
         Map<UUID, Change> byId = found.isEmpty() ? Map.of()
-                : changes.list("id in ?1", found.stream().map(l -> l.changeId).toList()).stream()
-                        .collect(Collectors.toMap(c -> c.id, Function.identity()));
+                : changes.list("id in (select l.changeId from IncidentChange l where l.incidentId = ?1)", incidentId)
+                        .stream().collect(Collectors.toMap(c -> c.id, Function.identity()));
         return found.stream().map(l -> new LinkView(l.incidentId, l.changeId, l.role, l.linkedAt, l.linkedBy,
                 view(byId.get(l.changeId)))).toList();
     }

@@ -57,10 +57,13 @@ public final class ChangesApi {
 
     /**
      * "What changed?" for one incident: the window searched ({@code lookback} as an ISO-8601 duration) and the
-     * changes found, most suspicious first.
+     * changes found, most suspicious first. {@code clamped}: the search stopped at {@code until}, the longest it
+     * runs after impact, before resolution (or now). {@code total} ranked changes were found; {@code changes} is
+     * the page of them after the request's cursor, and {@code nextCursor} continues (null on the last page).
      */
     public record WhatChanged(UUID incidentId, List<String> services, Instant impactAt, String impactFrom,
-            String lookback, Instant from, Instant until, List<RelatedChange> changes) {
+            String lookback, Instant from, Instant until, boolean clamped, int total, List<RelatedChange> changes,
+            String nextCursor) {
     }
 
     public record LinkChange(@NotNull LinkRole role) {

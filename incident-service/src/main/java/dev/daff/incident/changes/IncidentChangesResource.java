@@ -12,11 +12,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.daff.incident.changes.ChangesApi.LinkChange;
 import dev.daff.incident.changes.ChangesApi.LinkView;
 import dev.daff.incident.changes.ChangesApi.WhatChanged;
+import dev.daff.incident.listing.NextPage;
+import dev.daff.incident.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.security.CurrentActor;
 import dev.daff.kit.security.Roles;
@@ -37,8 +43,11 @@ public class IncidentChangesResource {
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
-    public WhatChanged whatChanged(@PathParam("id") UUID id, @QueryParam("lookback") String lookback) {
-        return changes.whatChanged(id, lookback == null ? null : duration(lookback));
+    public RestResponse<WhatChanged> whatChanged(@PathParam("id") UUID id, @QueryParam("lookback") String lookback,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor, @Context UriInfo uri) {
+        WhatChanged found = changes.whatChanged(id, lookback == null ? null : duration(lookback),
+                PageRequest.of(limit, cursor));
+        return NextPage.answer(found, found.nextCursor(), uri);
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })

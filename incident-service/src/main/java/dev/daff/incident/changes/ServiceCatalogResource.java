@@ -10,11 +10,18 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.daff.incident.changes.ChangesApi.PutService;
 import dev.daff.incident.changes.ChangesApi.ServiceView;
+import dev.daff.incident.listing.NextPage;
+import dev.daff.incident.listing.PageRequest;
 import dev.daff.kit.security.CurrentActor;
 import dev.daff.kit.security.Roles;
 
@@ -43,8 +50,9 @@ public class ServiceCatalogResource {
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
-    public List<ServiceView> list() {
-        return changes.services();
+    public RestResponse<List<ServiceView>> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+            @Context UriInfo uri) {
+        return NextPage.answer(changes.services(PageRequest.of(limit, cursor)), uri);
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })

@@ -80,6 +80,10 @@ public final class IncidentApi {
     public record TimelineView(Long id, Instant at, String kind, String phase, String actor, String text, JsonNode data) {
     }
 
-    public record Page<T>(List<T> items, int page, int size, long total) {
+    /**
+     * A page of a list with its total. {@code nextCursor} continues after {@code items} (null on the last page);
+     * {@code page} echoes the page-number paging that older clients use (0 when they page by cursor).
+     */
+    public record Page<T>(List<T> items, int page, int size, long total, String nextCursor) {
     }
 }

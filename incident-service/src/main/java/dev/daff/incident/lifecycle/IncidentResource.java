@@ -5,11 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -18,8 +15,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.daff.kit.security.Roles;
 import dev.daff.incident.lifecycle.IncidentApi.IncidentView;
@@ -31,6 +32,8 @@ import dev.daff.incident.lifecycle.IncidentApi.Role;
 import dev.daff.incident.lifecycle.IncidentApi.RoleAssignment;
 import dev.daff.incident.lifecycle.IncidentApi.TimelineView;
 import dev.daff.incident.lifecycle.IncidentApi.Transition;
+import dev.daff.incident.listing.NextPage;
+import dev.daff.incident.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.security.CurrentActor;
 
@@ -54,13 +57,38 @@ public class IncidentResource {
         return Response.created(URI.create("/api/incidents/" + opened.id())).entity(opened).build();
     }
 
+    /**
+     * Newest first. {@code size} and {@code page} are the older names for paging this list (size = limit, page =
+     * page number); new clients follow {@code nextCursor}.
+     */
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
-    public Page<IncidentView> list(@QueryParam("status") IncidentStatus status, @QueryParam("service") String service,
-            @QueryParam("team") String team, @QueryParam("severity") Severity severity, @QueryParam("from") Instant from,
-            @QueryParam("to") Instant to, @QueryParam("page") @DefaultValue("0") @Min(0) int page,
-            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
-        return incidents.list(status, service, team, severity, from, to, page, size);
+    public RestResponse<Page<IncidentView>> list(@QueryParam("status") IncidentStatus status,
+            @QueryParam("service") String service, @QueryParam("team") String team,
+            @QueryParam("severity") Severity severity, @QueryParam("from") Instant from, @QueryParam("to") Instant to,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor, @QueryParam("size") String size,
+            @QueryParam("page") String page, @Context UriInfo uri) {
+        if (limit != null && size != null) {
+            throw ProblemException.invalidField("size", "is the older name of limit; send one of them");
+        }
+        Page<IncidentView> found = incidents.list(status, service, team, severity, from, to,
+                PageRequest.of(limit != null ? limit : size, cursor), pageNumber(page));
+        return NextPage.answer(found, found.nextCursor(), uri);
+    }
+
+    private static Integer pageNumber(String page) {
+        if (page == null || page.isEmpty()) {
+            return null;
+        }
+        try {
+            int number = Integer.parseInt(page.trim());
+            if (number >= 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.invalidField("page", "must be a whole number from 0");
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
@@ -103,7 +131,8 @@ public class IncidentResource {
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     @Path("{id}/timeline")
-    public List<TimelineView> timeline(@PathParam("id") UUID id) {
-        return incidents.timeline(id);
+    public RestResponse<List<TimelineView>> timeline(@PathParam("id") UUID id, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor, @Context UriInfo uri) {
+        return NextPage.answer(incidents.timeline(id, PageRequest.of(limit, cursor)), uri);
     }
 }

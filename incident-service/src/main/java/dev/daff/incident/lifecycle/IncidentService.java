@@ -28,6 +28,8 @@ import dev.daff.incident.lifecycle.IncidentApi.PatchIncident;
 import dev.daff.incident.lifecycle.IncidentApi.Role;
 import dev.daff.incident.lifecycle.IncidentApi.TimelineView;
 import dev.daff.incident.lifecycle.IncidentApi.Transition;
+import dev.daff.incident.listing.PageRequest;
+import dev.daff.incident.listing.Slice;
 import dev.daff.incident.timeline.Timeline;
 import dev.daff.incident.timeline.TimelineEntry;
 import dev.daff.kit.problem.ProblemException;
@@ -37,6 +39,9 @@ import io.quarkus.panache.common.Sort;
 /** The incident lifecycle: every change is stamped on the timeline and announced through the outbox. */
 @ApplicationScoped
 public class IncidentService {
+
+    /** How deep the page-number paging of the incident list reaches; the cursor has no such bound. */
+    static final int MAX_OFFSET = 10_000;
 
     private final IncidentRepository incidents;
     private final Timeline timeline;
@@ -91,41 +96,63 @@ public class IncidentService {
         return incidents.findByIdOptional(id).map(this::view);
     }
 
+    /**
+     * Incidents newest first (by detection). {@code offsetPage} is the older page-number paging, kept for clients
+     * that use it and bounded to the first {@value #MAX_OFFSET} incidents; the cursor reaches all of them.
+     */
     @Transactional
     public Page<IncidentView> list(IncidentStatus status, String service, String team, Severity severity, Instant from,
-            Instant to, int page, int size) {
-        StringBuilder query = new StringBuilder("1 = 1");
+            Instant to, PageRequest request, Integer offsetPage) {
+        StringBuilder filters = new StringBuilder("1 = 1");
         Parameters parameters = new Parameters();
         if (status != null) {
-            query.append(" and status = :status");
+            filters.append(" and status = :status");
             parameters.and("status", status);
         }
         if (service != null) {
-            query.append(" and :service member of services");
+            filters.append(" and :service member of services");
             parameters.and("service", service);
         }
         if (team != null) {
-            query.append(" and team = :team");
+            filters.append(" and team = :team");
             parameters.and("team", team);
         }
         if (severity != null) {
-            query.append(" and severity = :severity");
+            filters.append(" and severity = :severity");
             parameters.and("severity", severity);
         }
         if (from != null) {
-            query.append(" and detectedAt >= :from");
+            filters.append(" and detectedAt >= :from");
             parameters.and("from", from);
         }
         if (to != null) {
-            query.append(" and detectedAt < :to");
+            filters.append(" and detectedAt < :to");
             parameters.and("to", to);
         }
-        var found = incidents.find(query.toString(), Sort.descending("detectedAt").and("id"), parameters)
-                .page(page, size);
-        List<Incident> items = found.list();
-        java.util.Set<UUID> finalisable = gate.finalisable(items.stream().map(i -> i.id).toList());
-        return new Page<>(items.stream().map(i -> view(i, finalisable.contains(i.id))).toList(), page, size,
-                found.count());
+        long total = incidents.count(filters.toString(), parameters);
+        int offset = 0;
+        if (offsetPage != null) {
+            if (!request.isFirst()) {
+                throw ProblemException.invalidField("page", "cannot be combined with cursor; follow the cursor alone");
+            }
+            if ((long) (offsetPage + 1) * request.limit() > MAX_OFFSET) {
+                throw ProblemException.invalidField("page", "reaches past the first " + MAX_OFFSET
+                        + " incidents; page on with the cursor (X-Next-Cursor) instead");
+            }
+            offset = offsetPage * request.limit();
+        }
+        StringBuilder query = new StringBuilder(filters);
+        if (!request.expectParts(2).isFirst()) {
+            // Newest first, ties in id order: continue strictly after the last incident handed out.
+            query.append(" and (detectedAt < :afterAt or (detectedAt = :afterAt and id > :afterId))");
+            parameters.and("afterAt", request.instant(0)).and("afterId", request.uuid(1));
+        }
+        List<Incident> fetched = incidents.find(query.toString(), Sort.descending("detectedAt").and("id"), parameters)
+                .range(offset, offset + request.limit()).list();
+        Slice<Incident> page = Slice.of(fetched, request.limit(), i -> PageRequest.cursorAfter(i.detectedAt, i.id));
+        java.util.Set<UUID> finalisable = gate.finalisable(page.items().stream().map(i -> i.id).toList());
+        return new Page<>(page.items().stream().map(i -> view(i, finalisable.contains(i.id))).toList(),
+                offsetPage == null ? 0 : offsetPage, request.limit(), total, page.nextCursor());
     }
 
     @Transactional
@@ -257,10 +284,11 @@ public class IncidentService {
         return view(timeline.record(incident.id, at, Timeline.NOTE, note.phase().name(), actor, note.text(), null));
     }
 
+    /** The timeline in {@code at} order, a page at a time. */
     @Transactional
-    public List<TimelineView> timeline(UUID id) {
+    public Slice<TimelineView> timeline(UUID id, PageRequest request) {
         load(id);
-        return timeline.of(id).stream().map(this::view).toList();
+        return timeline.page(id, request).map(this::view);
     }
 
     Incident load(UUID id) {

@@ -61,14 +61,20 @@ public class MetaReviewService {
 
     @Transactional
     public List<MetaReviewCalculator.Facts> facts(Instant from, Instant to) {
-        List<Incident> found = incidents.list("detectedAt >= ?1 and detectedAt < ?2 order by detectedAt, id", from, to);
+        List<Incident> found = incidents.list("select i from Incident i left join fetch i.services"
+                + " where i.detectedAt >= ?1 and i.detectedAt < ?2 order by i.detectedAt, i.id", from, to);
         if (found.isEmpty()) {
             return List.of();
         }
-        List<UUID> ids = found.stream().map(i -> i.id).toList();
-        Map<UUID, IncidentCause> causeOf = causes.list("incidentId in ?1", ids).stream()
-                .collect(Collectors.toMap(c -> c.incidentId, Function.identity()));
-        Set<UUID> linked = links.list("incidentId in ?1", ids).stream().map(l -> l.incidentId).collect(Collectors.toSet());
+        // Causes and links are read by the same period, never by an IN list of the incidents' ids: a period may
+        // hold more incidents than one statement takes bind parameters (65,535 in PostgreSQL's protocol, and
+        // Hibernate pads an IN list to the next power of two, so 32,769 ids already make 65,536).
+        Map<UUID, IncidentCause> causeOf = causes.list(
+                "incidentId in (select i.id from Incident i where i.detectedAt >= ?1 and i.detectedAt < ?2)", from, to)
+                .stream().collect(Collectors.toMap(c -> c.incidentId, Function.identity()));
+        Set<UUID> linked = links.list(
+                "incidentId in (select i.id from Incident i where i.detectedAt >= ?1 and i.detectedAt < ?2)", from, to)
+                .stream().map(l -> l.incidentId).collect(Collectors.toSet());
         return found.stream().map(i -> {
             IncidentCause cause = causeOf.get(i.id);
             return new MetaReviewCalculator.Facts(i.id, i.title, i.severity, i.status, List.copyOf(i.services),

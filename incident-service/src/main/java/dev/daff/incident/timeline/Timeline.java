@@ -12,6 +12,8 @@ import jakarta.transaction.Transactional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.daff.incident.listing.PageRequest;
+import dev.daff.incident.listing.Slice;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 
@@ -35,6 +37,9 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
     public static final String FINALISATION_WAIVED = "FINALISATION_WAIVED";
     public static final String READY_TO_FINALISE = "READY_TO_FINALISE";
 
+    /** The {@code timeline_entry.text} column's size. */
+    public static final int TEXT_MAX = 4000;
+
     private final Clock clock;
     private final ObjectMapper json;
 
@@ -53,7 +58,7 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
         entry.kind = kind;
         entry.phase = phase;
         entry.actor = actor;
-        entry.text = text;
+        entry.text = fitted(text);
         try {
             entry.data = data == null || data.isEmpty() ? null : json.writeValueAsString(data);
         } catch (JsonProcessingException e) {
@@ -63,7 +68,32 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
         return entry;
     }
 
+    /**
+     * Entries daff writes quote what people typed (a 4,000-character note on a transition, a cause summary, the
+     * old and new value of a field) and would not fit the column; the full values are in {@code data} and in the
+     * records themselves, so the sentence is shortened rather than the write refused.
+     */
+    static String fitted(String text) {
+        if (text.length() <= TEXT_MAX) {
+            return text;
+        }
+        int cut = Character.isHighSurrogate(text.charAt(TEXT_MAX - 2)) ? TEXT_MAX - 2 : TEXT_MAX - 1;
+        return text.substring(0, cut) + "…";
+    }
+
     public List<TimelineEntry> of(UUID incidentId) {
         return list("incidentId", Sort.by("at").and("id"), incidentId);
+    }
+
+    /** Up to {@code request.limit()} entries in {@code at} order, after the request's cursor. */
+    public Slice<TimelineEntry> page(UUID incidentId, PageRequest request) {
+        List<TimelineEntry> fetched;
+        if (request.expectParts(2).isFirst()) {
+            fetched = find("incidentId = ?1", Sort.by("at").and("id"), incidentId).range(0, request.limit()).list();
+        } else {
+            fetched = find("incidentId = ?1 and (at > ?2 or (at = ?2 and id > ?3))", Sort.by("at").and("id"), incidentId,
+                    request.instant(0), request.number(1)).range(0, request.limit()).list();
+        }
+        return Slice.of(fetched, request.limit(), entry -> PageRequest.cursorAfter(entry.at, entry.id));
     }
 }

@@ -13,7 +13,12 @@ import dev.daff.incident.timeline.TimelineEntry;
 import dev.daff.incident.washup.WashupApi.CauseView;
 import dev.daff.incident.washup.WashupApi.WashupView;
 
-/** Renders an incident's whole record as Markdown a team can paste into its wiki. Plain logic, no framework. */
+/**
+ * Renders an incident's whole record as Markdown a team can paste into its wiki. Plain logic, no framework.
+ * Everything people or other systems wrote (titles, summaries, notes, names, change summaries and refs) goes
+ * through {@link #text} or {@link #block}, so it reads as the words it is: never as HTML, a link, emphasis or a
+ * heading, whatever characters it holds.
+ */
 final class WashupMarkdown {
 
     /** "What changed?" can be long; the document keeps the most suspicious ones. */
@@ -23,17 +28,17 @@ final class WashupMarkdown {
 
     String render(Incident incident, List<TimelineEntry> timeline, CauseView cause, WashupView washup,
             List<LinkView> linked, List<RelatedChange> around, ActionSummaryRecord actions) {
-        line("# " + incident.severity + ": " + oneLine(incident.title));
+        line("# " + incident.severity + ": " + text(incident.title));
         line("");
         line("- **Status:** " + incident.status + (washup == null ? "" : ", washup " + washup.status()
-                + (washup.reviewedBy() == null ? "" : " by " + oneLine(washup.reviewedBy()) + " at " + washup.reviewedAt())));
-        line("- **Services:** " + String.join(", ", incident.services));
-        line("- **Team:** " + incident.team);
+                + (washup.reviewedBy() == null ? "" : " by " + text(washup.reviewedBy()) + " at " + washup.reviewedAt())));
+        line("- **Services:** " + String.join(", ", incident.services.stream().map(WashupMarkdown::text).toList()));
+        line("- **Team:** " + text(incident.team));
         line("- **Detected by:** " + incident.detectionSource);
         line("- **Incident id:** `" + incident.id + "`");
         if (incident.summary != null && !incident.summary.isBlank()) {
             line("");
-            line(incident.summary.strip());
+            line(block(incident.summary));
         }
 
         section("Milestones");
@@ -53,7 +58,7 @@ final class WashupMarkdown {
             line("- **Seams:** " + (cause.seams().isEmpty() ? "none named"
                     : String.join(", ", cause.seams().stream().map(Seam::name).toList())));
             if (cause.summary() != null && !cause.summary().isBlank()) {
-                line("- **Summary:** " + oneLine(cause.summary()));
+                line("- **Summary:** " + text(cause.summary()));
             }
         }
 
@@ -62,15 +67,16 @@ final class WashupMarkdown {
             line("No change has been linked to this incident.");
         }
         for (LinkView link : linked) {
-            line("- **" + link.role() + ":** " + link.change().kind() + " on " + link.change().service() + ": "
-                    + oneLine(link.change().summary()) + " (" + link.change().startedAt()
-                    + (link.change().ref() == null ? "" : ", `" + oneLine(link.change().ref()) + "`") + ")");
+            line("- **" + link.role() + ":** " + link.change().kind() + " on " + text(link.change().service()) + ": "
+                    + text(link.change().summary()) + " (" + link.change().startedAt()
+                    + (link.change().ref() == null ? "" : ", " + code(link.change().ref())) + ")");
         }
         if (!around.isEmpty()) {
             line("");
             line("What changed around the impact (most suspicious first):");
             line("");
-            around.stream().limit(CHANGES_SHOWN).forEach(c -> line("- " + c.reason() + ": " + oneLine(c.change().summary())));
+            around.stream().limit(CHANGES_SHOWN)
+                    .forEach(c -> line("- " + text(c.reason()) + ": " + text(c.change().summary())));
             if (around.size() > CHANGES_SHOWN) {
                 line("- … and " + (around.size() - CHANGES_SHOWN) + " more (GET /api/incidents/" + incident.id + "/changes)");
             }
@@ -111,7 +117,7 @@ final class WashupMarkdown {
         section("Timeline");
         for (TimelineEntry entry : timeline) {
             line("- " + entry.at + " · " + entry.kind + (entry.phase == null ? "" : " · " + entry.phase) + " · "
-                    + entry.actor + ": " + oneLine(entry.text));
+                    + text(entry.actor) + ": " + text(entry.text));
         }
         return out.toString();
     }
@@ -137,7 +143,7 @@ final class WashupMarkdown {
             line("");
             line("### " + title);
             line("");
-            line(text.strip());
+            line(block(text));
         }
     }
 
@@ -146,7 +152,7 @@ final class WashupMarkdown {
             line("");
             line("### " + title);
             line("");
-            items.forEach(item -> line("- " + oneLine(item)));
+            items.forEach(item -> line("- " + text(item)));
         }
     }
 
@@ -156,14 +162,63 @@ final class WashupMarkdown {
             line("### " + title);
             line("");
             for (int i = 0; i < items.size(); i++) {
-                line((i + 1) + ". " + oneLine(items.get(i)));
+                line((i + 1) + ". " + text(items.get(i)));
             }
         }
     }
 
-    /** List items and headings must stay on one line, or the Markdown falls apart. */
-    private static String oneLine(String text) {
-        return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
+    /**
+     * Someone's text on one line (list items and headings must stay on one line, or the Markdown falls apart),
+     * escaped as {@link #escapeLine} does.
+     */
+    static String text(String text) {
+        return text == null ? "" : escapeLine(text.strip().replaceAll("\\s*\\R\\s*", " "));
+    }
+
+    /** Someone's paragraphs: their line breaks and blank lines kept, each line escaped and unindented. */
+    static String block(String text) {
+        return String.join("\n", text.strip().lines().map(line -> escapeLine(line.strip())).toList());
+    }
+
+    /**
+     * One line of someone's text made literal: HTML's {@code < > &} become entities (so no tag, comment or
+     * autolink can start, in any renderer), the characters of inline Markdown (emphasis, code, links and images,
+     * strikethrough, table cells, headings) are backslash-escaped, and a line that would start a block (a list,
+     * a quote, a heading or thematic break, a setext underline) gets its first marker escaped too. Other
+     * punctuation stays as typed, so the Markdown still reads well as plain text.
+     */
+    static String escapeLine(String line) {
+        StringBuilder out = new StringBuilder(line.length() + 16);
+        int digits = 0;
+        while (digits < line.length() && Character.isDigit(line.charAt(digits)) && line.charAt(digits) < 128) {
+            digits++;
+        }
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '\\', '`', '*', '_', '[', ']', '|', '~', '#' -> out.append('\\').append(c);
+                case '-', '+', '=' -> out.append(i == 0 ? "\\" : "").append(c);
+                case '.', ')' -> out.append(i == digits && digits > 0 ? "\\" : "").append(c);
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Someone's text as inline code: a fence longer than any run of backticks in it, so it cannot close early. */
+    static String code(String text) {
+        String content = text.strip().replaceAll("\\s*\\R\\s*", " ");
+        int longest = 0;
+        int run = 0;
+        for (char c : content.toCharArray()) {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(longest + 1);
+        return fence + " " + content + " " + fence;
     }
 
     private void line(String text) {

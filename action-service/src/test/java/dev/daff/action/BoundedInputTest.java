@@ -1,0 +1,124 @@
+package dev.daff.action;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.localinfra.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/** Issue 13, bounded input: the action list pages, and text that does not fit its column is a 400. */
+@QuarkusTest
+class BoundedInputTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    /** Follows Link rel="next" from {@code first} to the last page. */
+    static List<Response> allPages(String first) {
+        List<Response> pages = new ArrayList<>();
+        Pattern link = Pattern.compile("<([^>]+)>; rel=\"next\"");
+        String next = first;
+        while (next != null) {
+            Response page = given().when().get(next);
+            page.then().statusCode(200);
+            pages.add(page);
+            String header = page.header("Link");
+            assertEquals(header == null, page.header("X-Next-Cursor") == null, "Link and X-Next-Cursor go together");
+            if (header == null) {
+                next = null;
+            } else {
+                Matcher m = link.matcher(header);
+                assertTrue(m.find(), header);
+                next = m.group(1);
+                assertTrue(pages.size() < 1000, "paging does not end");
+            }
+        }
+        return pages;
+    }
+
+    @Test
+    void theActionListPagesByCursorSoonestDueFirst() {
+        UUID incidentId = UUID.randomUUID();
+        Instant due = Instant.parse("2031-01-01T09:00:00Z");
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            // Two actions share each due date: the cursor must not lose or repeat a tie.
+            created.add(ActionTestSupport.create(incidentId, "payments", "LOCAL", due.plus(Duration.ofDays(i / 2))));
+        }
+        List<Response> pages = allPages("/api/actions?incidentId=" + incidentId + "&limit=2");
+        assertEquals(3, pages.size());
+        List<String> ids = pages.stream().flatMap(p -> p.jsonPath().<String>getList("id").stream()).toList();
+        List<String> dueAt = pages.stream().flatMap(p -> p.jsonPath().<String>getList("dueAt").stream()).toList();
+        assertEquals(5, ids.size());
+        assertEquals(new HashSet<>(created), new HashSet<>(ids));
+        assertEquals(dueAt.stream().sorted().toList(), dueAt);
+        pages.get(2).then().body("", hasSize(1));
+
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
+                .body("", hasSize(5)).header("Link", org.hamcrest.Matchers.nullValue());
+        for (String limit : List.of("0", "501", "-3", "many")) {
+            given().queryParam("limit", limit).when().get("/api/actions").then().statusCode(400)
+                    .contentType("application/problem+json").body("errors.field", contains("limit"));
+        }
+        given().queryParam("cursor", "%%%").when().get("/api/actions").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("cursor"));
+        given().queryParam("limit", 500).when().get("/api/actions").then().statusCode(200);
+    }
+
+    static String create(UUID incidentId, String field, Object value) throws Exception {
+        java.util.Map<String, Object> action = new java.util.LinkedHashMap<>(java.util.Map.of("incidentId", incidentId,
+                "title", "Pool connections", "ownerTeam", "payments", "kind", "PREVENT", "scope", "SYSTEMIC",
+                "systemicRationale", "every service opens its own pool", "priority", "P2"));
+        action.put(field, value);
+        return JSON.writeValueAsString(action);
+    }
+
+    @Test
+    void textOverItsColumnIs400NamingTheFieldAndChangesNothing() throws Exception {
+        UUID incidentId = UUID.randomUUID();
+        for (var tooLong : List.of(List.of("title", 201), List.of("description", 4001), List.of("assignee", 201),
+                List.of("systemicRationale", 4001), List.of("ownerTeam", 101))) {
+            String field = (String) tooLong.get(0);
+            given().contentType(ContentType.JSON).body(create(incidentId, field, "a".repeat((Integer) tooLong.get(1))))
+                    .when().post("/api/actions").then().log().ifValidationFails().statusCode(400)
+                    .contentType("application/problem+json").body("errors.field", contains(startsWith(field)));
+        }
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().body("", hasSize(0));
+
+        String id = given().contentType(ContentType.JSON).body(create(incidentId, "title", "t".repeat(200)))
+                .when().post("/api/actions").then().statusCode(201).extract().path("id");
+        given().contentType(ContentType.JSON)
+                .body(JSON.writeValueAsString(java.util.Map.of("to", "WONT_DO", "reason", "r".repeat(4001))))
+                .when().post("/api/actions/" + id + "/transitions").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("reason"));
+        given().when().get("/api/actions/" + id).then().statusCode(200).body("status", equalTo("OPEN"))
+                .body("title", equalTo("t".repeat(200)));
+        given().when().get("/api/teams/" + "t".repeat(101) + "/actions/report").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+}

@@ -1,0 +1,374 @@
+package dev.daff.incident;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.localinfra.TestTokens;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * Issue 13, bounded input: text that fits the columns or is refused with a 400 naming the field, lists that
+ * page, a "what changed?" range that stays bounded, and a meta-review that never outgrows one SQL statement.
+ */
+@QuarkusTest
+class BoundedInputTest {
+
+    @Inject
+    AgroalDataSource database;
+
+    @BeforeAll
+    static void auth() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    static String json(String text) {
+        return "\"" + text + "\"";
+    }
+
+    static List<String> timelineTexts(String id) {
+        return given().queryParam("limit", 500).when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .extract().jsonPath().getList("text");
+    }
+
+    static int version(String incidentId) {
+        return given().when().get("/api/incidents/" + incidentId).then().statusCode(200).extract().path("version");
+    }
+
+    /** 400, problem+json, one field error naming {@code field} (an item of a list may add to the name). */
+    static void refused(String method, String path, String body, String field) {
+        given().contentType(ContentType.JSON).body(body).when().request(method, path)
+                .then().log().ifValidationFails().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", contains(startsWith(field)));
+    }
+
+    // --- text limits --------------------------------------------------------------------------------------
+
+    @Test
+    void textOneCharacterOverItsColumnIs400NamingTheFieldAndChangesNothing() {
+        String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+        List<String> before = timelineTexts(id);
+        String x4001 = "x".repeat(4001);
+        refused("POST", "/api/incidents/" + id + "/timeline", "{\"phase\": \"ANALYSE\", \"text\": " + json(x4001) + "}",
+                "text");
+        refused("POST", "/api/incidents/" + id + "/transitions", "{\"to\": \"ANALYSING\", \"note\": " + json(x4001) + "}",
+                "note");
+        refused("PATCH", "/api/incidents/" + id, "{\"version\": 0, \"summary\": " + json(x4001) + "}", "summary");
+        refused("PATCH", "/api/incidents/" + id, "{\"version\": 0, \"title\": " + json("x".repeat(201)) + "}", "title");
+        refused("PATCH", "/api/incidents/" + id, "{\"version\": 0, \"services\": [" + json("s".repeat(101)) + "]}",
+                "services[0]");
+        refused("PUT", "/api/incidents/" + id + "/roles/COMMANDER", "{\"handle\": " + json("h".repeat(201)) + "}",
+                "handle");
+        refused("PUT", "/api/incidents/" + id + "/cause", "{\"class\": \"CHANGE\", \"summary\": " + json(x4001) + "}",
+                "summary");
+        refused("PUT", "/api/incidents/" + id + "/washup", "{\"rootCause\": " + json(x4001) + "}", "rootCause");
+        refused("PUT", "/api/incidents/" + id + "/washup", "{\"wentWell\": [\"fine\", " + json(x4001) + "]}",
+                "wentWell[1]");
+        refused("POST", "/api/incidents/" + id + "/washup/review", "{\"reviewedBy\": " + json("r".repeat(201)) + "}",
+                "reviewedBy");
+        refused("POST", "/api/incidents/" + id + "/finalisation-waiver",
+                "{\"reason\": " + json(x4001) + ", \"approvedBy\": \"cto\"}", "reason");
+        refused("POST", "/api/incidents", IncidentLifecycleTest.CHECKOUT_DOWN.replace("\"team\": \"payments\"",
+                "\"team\": \"payments\", \"summary\": " + json(x4001)), "summary");
+        refused("POST", "/api/incidents", IncidentLifecycleTest.CHECKOUT_DOWN.replace("\"payments\"",
+                json("t".repeat(101))), "team");
+
+        given().when().get("/api/incidents/" + id).then().statusCode(200)
+                .body("status", equalTo("DISCOVERED")).body("version", equalTo(0)).body("summary", nullValue());
+        assertEquals(before, timelineTexts(id));
+        given().when().get("/api/incidents/" + id + "/cause").then().statusCode(404);
+        given().when().get("/api/incidents/" + id + "/washup").then().statusCode(404);
+    }
+
+    @Test
+    void changeAndCatalogTextOverItsColumnIs400() {
+        String u = "-" + ChangesTest.unique();
+        ChangesTest.service("bounded" + u, "{\"team\": \"x\"}");
+        Instant t = Instant.parse("2021-10-01T08:00:00Z");
+        String change = ChangesTest.changeJson("bounded" + u, "DEPLOY", "SUMMARY", t, null, "production");
+        refused("POST", "/api/changes", change.replace("SUMMARY", "s".repeat(2001)), "summary");
+        refused("POST", "/api/changes", change.replace("\"ci\"", json("a".repeat(201))), "author");
+        refused("POST", "/api/changes", change.replace("\"abc123\"", json("r".repeat(501))), "ref");
+        refused("POST", "/api/changes", change.replace("\"production\"", json("e".repeat(51))), "environment");
+        refused("PUT", "/api/services/team" + u, "{\"team\": " + json("t".repeat(101)) + "}", "team");
+        given().queryParam("service", "bounded" + u).when().get("/api/changes").then().statusCode(200).body("", hasSize(0));
+        given().when().get("/api/services/team" + u).then().statusCode(404);
+    }
+
+    @Test
+    void fullLengthTextFitsEvenWhereDaffQuotesItOnTheTimeline() {
+        String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+        String note = "n".repeat(4000);
+        given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": " + json(note) + "}")
+                .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201).body("text", equalTo(note));
+        // The timeline entry of a transition quotes its note after "Status DISCOVERED → ANALYSING: ".
+        given().contentType(ContentType.JSON).body("{\"to\": \"ANALYSING\", \"note\": " + json(note) + "}")
+                .when().post("/api/incidents/" + id + "/transitions").then().statusCode(200)
+                .body("status", equalTo("ANALYSING"));
+        List<String> twenty = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            twenty.add(json(String.format("%02d", i) + "s".repeat(98)));
+        }
+        given().contentType(ContentType.JSON).body("{\"version\": " + version(id) + ", \"summary\": "
+                + json("a".repeat(4000)) + "}").when().patch("/api/incidents/" + id).then().statusCode(200);
+        // Old and new value of a 4,000-character field, and of twenty 100-character services, in one sentence.
+        given().contentType(ContentType.JSON).body("{\"version\": " + version(id) + ", \"summary\": " + json("b".repeat(4000))
+                + ", \"services\": [" + String.join(", ", twenty) + "]}")
+                .when().patch("/api/incidents/" + id).then().statusCode(200).body("services", hasSize(20));
+        given().contentType(ContentType.JSON).body("{\"class\": \"CHANGE\", \"summary\": " + json("c".repeat(4000)) + "}")
+                .when().put("/api/incidents/" + id + "/cause").then().statusCode(200)
+                .body("summary", equalTo("c".repeat(4000)));
+
+        Response timeline = given().queryParam("limit", 500).when().get("/api/incidents/" + id + "/timeline");
+        timeline.then().statusCode(200)
+                .body("find { it.kind == 'STATUS_CHANGED' }.text.length()", equalTo(4000))
+                .body("find { it.kind == 'STATUS_CHANGED' }.text", endsWith("…"))
+                .body("find { it.kind == 'STATUS_CHANGED' }.data.note", equalTo(note))
+                .body("find { it.kind == 'CAUSE_SET' }.text.length()", equalTo(4000))
+                .body("findAll { it.kind == 'FIELD_CHANGED' }.size()", equalTo(3))
+                .body("findAll { it.kind == 'FIELD_CHANGED' }.data.to", notNullValue());
+        assertTrue(timeline.jsonPath().<String>getList("text").stream().allMatch(text -> text.length() <= 4000));
+        given().when().get("/api/incidents/" + id).then().body("summary", equalTo("b".repeat(4000)));
+    }
+
+    // --- paging -------------------------------------------------------------------------------------------
+
+    /** Follows the Link rel="next" headers from {@code first} to the last page; answers each page's body. */
+    static List<Response> allPages(String first) {
+        List<Response> pages = new ArrayList<>();
+        String next = first;
+        Pattern link = Pattern.compile("<([^>]+)>; rel=\"next\"");
+        while (next != null) {
+            Response page = given().when().get(next);
+            page.then().statusCode(200);
+            pages.add(page);
+            String header = page.header("Link");
+            assertEquals(header == null, page.header("X-Next-Cursor") == null, "Link and X-Next-Cursor go together");
+            if (header == null) {
+                next = null;
+            } else {
+                Matcher m = link.matcher(header);
+                assertTrue(m.find(), header);
+                next = m.group(1);
+                assertTrue(next.contains("cursor=" + page.header("X-Next-Cursor")), next);
+                assertTrue(pages.size() < 1000, "paging does not end");
+            }
+        }
+        return pages;
+    }
+
+    static <T> List<T> items(List<Response> pages, Function<Response, List<T>> of) {
+        return pages.stream().flatMap(page -> of.apply(page).stream()).toList();
+    }
+
+    static void limitsAreChecked(String path) {
+        for (String limit : List.of("0", "501", "-1", "lots", "1e3")) {
+            given().queryParam("limit", limit).when().get(path).then().statusCode(400)
+                    .contentType("application/problem+json").body("errors.field", contains("limit"));
+        }
+        given().queryParam("cursor", "not a cursor!").when().get(path).then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("cursor"));
+        given().queryParam("limit", 500).when().get(path).then().statusCode(200);
+    }
+
+    @Test
+    void theIncidentListPagesByCursorAndStillByPageNumber() {
+        String service = "paged-" + ChangesTest.unique();
+        List<String> opened = new ArrayList<>();
+        Instant detected = Instant.parse("2019-05-01T10:00:00Z");
+        for (int i = 0; i < 5; i++) {
+            // Two incidents share each detection time: the cursor must not lose or repeat a tie.
+            opened.add(IncidentLifecycleTest.open("""
+                    {"title": "paged %d", "severity": "SEV3", "services": ["%s"], "team": "t", "detectedAt": "%s",
+                     "detectionSource": "HUMAN"}
+                    """.formatted(i, service, detected.plus(Duration.ofMinutes(i / 2)))));
+        }
+        List<Response> pages = allPages("/api/incidents?service=" + service + "&limit=2");
+        assertEquals(3, pages.size());
+        List<String> ids = items(pages, page -> page.jsonPath().getList("items.id"));
+        assertEquals(5, ids.size());
+        assertEquals(Set(opened), Set(ids));
+        List<String> detectedAt = items(pages, page -> page.jsonPath().getList("items.detectedAt"));
+        List<String> sorted = new ArrayList<>(detectedAt);
+        sorted.sort(java.util.Comparator.reverseOrder());
+        assertEquals(sorted, detectedAt);
+        pages.get(0).then().body("total", equalTo(5)).body("size", equalTo(2)).body("nextCursor", notNullValue());
+        pages.get(2).then().body("items", hasSize(1)).body("nextCursor", nullValue());
+
+        given().queryParam("service", service).when().get("/api/incidents").then().body("size", equalTo(100));
+        given().queryParam("service", service).queryParam("size", 2).queryParam("page", 1).when().get("/api/incidents")
+                .then().statusCode(200).body("page", equalTo(1)).body("items.id", equalTo(ids.subList(2, 4)));
+        given().queryParam("service", service).queryParam("size", 501).when().get("/api/incidents").then().statusCode(400)
+                .body("errors.field", contains("limit"));
+        given().queryParam("page", 1).queryParam("cursor", pages.get(0).header("X-Next-Cursor")).when()
+                .get("/api/incidents").then().statusCode(400).body("errors.field", contains("page"));
+        given().queryParam("page", 21).queryParam("limit", 500).when().get("/api/incidents").then().statusCode(400)
+                .body("errors.field", contains("page"));
+        limitsAreChecked("/api/incidents");
+    }
+
+    static <T> java.util.Set<T> Set(List<T> items) {
+        return new java.util.HashSet<>(items);
+    }
+
+    @Test
+    void timelinesChangesCatalogAndWhatChangedPage() {
+        String u = "-" + ChangesTest.unique();
+        ChangesTest.service("pg" + u, "{\"team\": \"t\"}");
+        ChangesTest.service("pg-dep" + u, "{\"team\": \"t\", \"dependsOn\": [\"pg" + u + "\"]}");
+        Instant impact = Instant.parse("2019-07-01T12:00:00Z");
+        for (int i = 1; i <= 5; i++) {
+            ChangesTest.register("pg" + u, "DEPLOY", "v" + i, impact.minus(Duration.ofMinutes(10L * i)), null);
+        }
+        String id = ChangesTest.incident("pg" + u, impact, impact.plus(Duration.ofMinutes(5)));
+        for (int i = 1; i <= 6; i++) {
+            given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"note " + i + "\"}")
+                    .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201);
+        }
+
+        List<Response> timeline = allPages("/api/incidents/" + id + "/timeline?limit=3");
+        assertEquals(3, timeline.size());
+        List<String> texts = items(timeline, page -> page.jsonPath().getList("text"));
+        assertEquals(7, texts.size());
+        assertEquals(List.of("note 1", "note 2", "note 3", "note 4", "note 5", "note 6"), texts.subList(1, 7));
+        limitsAreChecked("/api/incidents/" + id + "/timeline");
+
+        List<Response> changes = allPages("/api/changes?service=pg" + u + "&limit=2");
+        assertEquals(List.of("v1", "v2", "v3", "v4", "v5"), items(changes, page -> page.jsonPath().getList("summary")));
+        assertEquals(3, changes.size());
+        limitsAreChecked("/api/changes");
+
+        List<String> catalog = items(allPages("/api/services?limit=7"), page -> page.jsonPath().getList("name"));
+        assertEquals(catalog.size(), Set(catalog).size(), "no service twice");
+        assertTrue(catalog.containsAll(List.of("pg" + u, "pg-dep" + u)), catalog.toString());
+        limitsAreChecked("/api/services");
+
+        List<Response> whatChanged = allPages("/api/incidents/" + id + "/changes?limit=2");
+        List<String> ranked = items(whatChanged, page -> page.jsonPath().getList("changes.change.summary"));
+        assertEquals(List.of("v1", "v2", "v3", "v4", "v5"), ranked.stream().filter(s -> s.matches("v[1-5]")).toList());
+        whatChanged.get(0).then().body("total", equalTo(ranked.size())).body("changes", hasSize(2))
+                .body("nextCursor", notNullValue());
+        limitsAreChecked("/api/incidents/" + id + "/changes");
+    }
+
+    // --- "what changed?" range -------------------------------------------------------------------------------
+
+    @Test
+    void whatChangedSearchesABoundedRangeWhenImpactIsEditedToYearOne() {
+        String u = "-" + ChangesTest.unique();
+        ChangesTest.service("ancient" + u, "{\"team\": \"t\"}");
+        Instant now = Instant.now();
+        ChangesTest.register("ancient" + u, "DEPLOY", "recent deploy", now.minus(Duration.ofHours(2)), null);
+        ChangesTest.register("ancient" + u, "CONFIG", "a change in year one", Instant.parse("0001-01-10T00:00:00Z"), null);
+        String id = ChangesTest.incident("ancient" + u, now.minus(Duration.ofHours(1)), now.minus(Duration.ofMinutes(30)));
+        assertEquals(List.of("DEPLOY on ancient" + u + ", an affected service, 1 h before impact"),
+                ChangesTest.reasons(id, null, u));
+
+        given().contentType(ContentType.JSON)
+                .body("{\"version\": " + version(id) + ", \"impactStartedAt\": \"0001-01-01T00:00:00Z\"}")
+                .when().patch("/api/incidents/" + id).then().statusCode(200);
+        given().when().get("/api/incidents/" + id + "/changes").then().statusCode(200)
+                .body("impactAt", equalTo("0001-01-01T00:00:00Z"))
+                .body("from", equalTo("0000-12-31T00:00:00Z"))
+                // daff.changes.max-after-impact (P30D) after impact, not the two thousand years to now.
+                .body("until", equalTo("0001-01-31T00:00:00Z"))
+                .body("clamped", equalTo(true));
+        assertEquals(List.of("CONFIG on ancient" + u + ", an affected service, 9 d after impact"),
+                ChangesTest.reasons(id, null, u));
+        given().when().get("/api/incidents/" + id + "/washup.md").then().statusCode(200);
+    }
+
+    // --- meta-review ------------------------------------------------------------------------------------------
+
+    /**
+     * More incidents in one period than one statement could take as an IN list of their ids (Hibernate pads
+     * 33,000 ids to 65,536 parameters; PostgreSQL's protocol takes 65,535): reading causes and links that way
+     * answered 500. The year 1990 belongs to this test.
+     */
+    @Test
+    void metaReviewCoversMoreIncidentsThanOneStatementTakesParameters() throws SQLException {
+        int count = 33_000;
+        String title = "bulk-" + ChangesTest.unique();
+        try {
+            try (Connection connection = database.getConnection()) {
+                try (PreparedStatement insert = connection.prepareStatement("""
+                        insert into incident (id, title, severity, status, team, detection_source, impact_started_at,
+                                              detected_at, acknowledged_at, identified_at, resolved_at, finalised_at,
+                                              created_at, version)
+                        select gen_random_uuid(), ?, 'SEV3', 'FINALISED', 'bulk', 'HUMAN',
+                               t - interval '5 minutes', t, t + interval '1 minute', t + interval '2 minutes',
+                               t + interval '10 minutes', t + interval '1 day', now(), 0
+                          from (select timestamptz '1990-01-01 00:00:00Z' + g * interval '1 minute' as t
+                                  from generate_series(1, ?) g) times
+                        """)) {
+                    insert.setString(1, title);
+                    insert.setInt(2, count);
+                    assertEquals(count, insert.executeUpdate());
+                }
+                try (PreparedStatement causes = connection.prepareStatement("""
+                        insert into incident_cause (incident_id, cause_class, seams, set_at, set_by)
+                        select id, 'CHANGE', '["CONFIG"]'::jsonb, now(), 'bulk' from incident where title = ?
+                        """)) {
+                    causes.setString(1, title);
+                    assertEquals(count, causes.executeUpdate());
+                }
+            }
+            given().queryParam("from", "1990-01-01T00:00:00Z").queryParam("to", "1990-02-01T00:00:00Z")
+                    .when().get("/api/meta-review").then().log().ifValidationFails().statusCode(200)
+                    .body("incidents", equalTo(count))
+                    .body("byCauseClass.CHANGE", equalTo(count))
+                    .body("bySeam.CONFIG", equalTo(count))
+                    .body("mttr.count", equalTo(count))
+                    .body("mttr.meanSeconds", equalTo(900.0f));
+        } finally {
+            try (Connection connection = database.getConnection();
+                    PreparedStatement delete = connection.prepareStatement("delete from incident where title = ?")) {
+                delete.setString(1, title);
+                delete.executeUpdate();
+            }
+        }
+    }
+
+    @Test
+    void cursorsFromOneListAreNotMisreadByAnother() {
+        String u = "-" + ChangesTest.unique();
+        ChangesTest.service("one" + u, "{\"team\": \"t\"}");
+        ChangesTest.service("two" + u, "{\"team\": \"t\"}");
+        String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+        String serviceCursor = given().queryParam("limit", 1).when().get("/api/services").then().statusCode(200)
+                .extract().header("X-Next-Cursor");
+        assertNotNull(serviceCursor, "the catalog holds at least two services");
+        given().queryParam("cursor", serviceCursor).when().get("/api/incidents/" + id + "/timeline").then()
+                .statusCode(400).body("errors.field", contains("cursor"));
+        assertNull(given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .extract().header("X-Next-Cursor"));
+    }
+}
