@@ -5,6 +5,9 @@ import java.time.OffsetDateTime;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,11 +26,16 @@ public class Outbox {
     private final EntityManager entityManager;
     private final ObjectMapper json;
     private final Clock clock;
+    private final OutboxSignal signal;
+    private final TransactionSynchronizationRegistry transactions;
 
-    public Outbox(EntityManager entityManager, ObjectMapper json, Clock clock) {
+    public Outbox(EntityManager entityManager, ObjectMapper json, Clock clock, OutboxSignal signal,
+            TransactionSynchronizationRegistry transactions) {
         this.entityManager = entityManager;
         this.json = json;
         this.clock = clock;
+        this.signal = signal;
+        this.transactions = transactions;
     }
 
     /**
@@ -66,5 +74,17 @@ public class Outbox {
                 .setParameter(5, event.eventId())
                 .setParameter(6, event.type())
                 .executeUpdate();
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    signal.committed();
+                }
+            }
+        });
     }
 }

@@ -9,11 +9,13 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.daff.kit.kafka.KafkaClients;
@@ -21,7 +23,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Publishes outbox rows to Kafka in the order they were written, then deletes exactly the rows it sent. One
@@ -49,20 +52,51 @@ public class OutboxRelay {
     private final KafkaClients kafkaClients;
     private final Counter published;
     private final Counter failures;
+    private final OutboxSignal signal;
+    private final Duration interval;
+    private volatile boolean running;
+    private Thread thread;
     private volatile KafkaProducer<String, String> producer;
     /** Rows waiting to be published, as of the last tick. */
     private volatile long backlog;
 
-    public OutboxRelay(EntityManager entityManager, KafkaClients kafkaClients, MeterRegistry registry) {
+    public OutboxRelay(EntityManager entityManager, KafkaClients kafkaClients, MeterRegistry registry, OutboxSignal signal,
+            @ConfigProperty(name = "daff.outbox.relay-interval", defaultValue = "PT0.2S") Duration interval) {
         this.entityManager = entityManager;
+        this.signal = signal;
+        this.interval = interval;
         this.kafkaClients = kafkaClients;
         this.published = registry.counter("daff.outbox.published");
         this.failures = registry.counter("daff.outbox.failures");
         Gauge.builder("daff.outbox.backlog", this, relay -> relay.backlog).register(registry);
     }
 
-    @Scheduled(every = "${daff.outbox.relay-interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            identity = "outbox-relay")
+    void start(@Observes StartupEvent startup) {
+        running = true;
+        thread = new Thread(this::loop, "daff-outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** Relays whenever a transaction wrote rows, and at least every relay interval. */
+    private void loop() {
+        while (running) {
+            relay();
+            try {
+                signal.await(interval);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
     void relay() {
         try {
             while (relayBatch() == BATCH) {

@@ -139,6 +139,8 @@ public class SloEvaluator {
             for (Tracked slo : tracked.values()) {
                 if (!ownership.owns(slo.slo.name)) {
                     slo.windows = null; // someone else counts it now: our sums go stale from here
+                    slo.snapshot = null; // and its gauges are the owner's to report
+                    alerts.forget(slo.slo.name); // the owner holds its episodes; we reload them if it comes back
                 }
             }
         }
@@ -321,13 +323,18 @@ public class SloEvaluator {
     private void registerGauges(String slo) {
         for (Duration window : List.of(SliWindows.FIVE_MINUTES, SliWindows.THIRTY_MINUTES, SliWindows.ONE_HOUR,
                 SliWindows.TWO_HOURS, SliWindows.SIX_HOURS, SliWindows.ONE_DAY, SliWindows.THREE_DAYS)) {
-            Gauge.builder("daff.slo.burn.rate", this, self -> self.latest(slo).map(s -> s.window(window).burnRate()).orElse(0.0))
+            Gauge.builder("daff.slo.burn.rate", this, self -> self.latest(slo).map(s -> s.window(window).burnRate()).orElse(Double.NaN))
                     .tags(Tags.of("slo", slo, "window", dev.daff.slo.burn.WindowLabels.of(window))).register(registry);
         }
-        Gauge.builder("daff.slo.budget.remaining", this, self -> self.latest(slo).map(BurnSnapshot::budgetRemaining).orElse(1.0))
+        Gauge.builder("daff.slo.budget.remaining", this, self -> self.latest(slo).map(BurnSnapshot::budgetRemaining).orElse(Double.NaN))
                 .tags(Tags.of("slo", slo)).register(registry);
-        Gauge.builder("daff.slo.alerts.firing", this, self -> self.alerts.activeAlerts(slo).size())
+        Gauge.builder("daff.slo.alerts.firing", this, self -> self.firing(slo))
                 .tags(Tags.of("slo", slo)).register(registry);
+    }
+
+    private synchronized double firing(String slo) {
+        Tracked found = tracked.get(slo);
+        return found == null || found.windows == null ? Double.NaN : alerts.activeAlerts(slo).size();
     }
 
     private Optional<BurnSnapshot> latest(String slo) {
