@@ -21,7 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Walks every operation of a service's {@code /q/openapi} document and checks its security: 401 without a
- * token, with an expired one and with a forged one; 403 for every role the operation does not list; and no
+ * token and with every refused token (expired, forged, another audience, {@code alg: none}, HS256 keyed with the
+ * public key); 403 for a valid token without roles and for every role the operation does not list; and no
  * 401/403 for the roles it does list. Answers what is wrong, one line per problem.
  */
 public final class ApiSecurityWalker {
@@ -33,15 +34,19 @@ public final class ApiSecurityWalker {
     private final ObjectMapper json = new ObjectMapper();
     private final String baseUrl;
     private final Function<String, String> tokenForRole;
-    private final String expiredToken;
-    private final String forgedToken;
+    private final Map<String, String> refusedTokens;
+    private final String tokenWithoutRoles;
 
-    public ApiSecurityWalker(String baseUrl, Function<String, String> tokenForRole, String expiredToken,
-            String forgedToken) {
+    /**
+     * @param refusedTokens     tokens that must be answered 401, by what is wrong with them
+     * @param tokenWithoutRoles a valid token without {@code groups}: 403 everywhere
+     */
+    public ApiSecurityWalker(String baseUrl, Function<String, String> tokenForRole, Map<String, String> refusedTokens,
+            String tokenWithoutRoles) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.tokenForRole = tokenForRole;
-        this.expiredToken = expiredToken;
-        this.forgedToken = forgedToken;
+        this.refusedTokens = Map.copyOf(refusedTokens);
+        this.tokenWithoutRoles = tokenWithoutRoles;
     }
 
     /** One checked operation: what the document says and how many calls were made. */
@@ -72,10 +77,12 @@ public final class ApiSecurityWalker {
                     problems.add(operation + ": the document lists no role for it");
                     continue;
                 }
-                calls += 3;
+                calls += 2 + refusedTokens.size();
                 expect(problems, operation, "no token", send(verb, target, null), 401);
-                expect(problems, operation, "expired token", send(verb, target, expiredToken), 401);
-                expect(problems, operation, "forged token", send(verb, target, forgedToken), 401);
+                for (Map.Entry<String, String> refused : refusedTokens.entrySet()) {
+                    expect(problems, operation, refused.getKey(), send(verb, target, refused.getValue()), 401);
+                }
+                expect(problems, operation, "a token without roles", send(verb, target, tokenWithoutRoles), 403);
                 for (String role : allRoles) {
                     calls++;
                     int status = send(verb, target, tokenForRole.apply(role)).statusCode();

@@ -28,6 +28,8 @@ import java.util.UUID;
 public final class DevelopmentKeys {
 
     public static final String ISSUER = "https://daff.local/dev";
+    /** The audience every daff service expects ({@code mp.jwt.verify.audiences}). */
+    public static final String AUDIENCE = "daff";
     public static final List<String> ROLES = List.of("daff-viewer", "daff-responder", "daff-admin", "daff-ingest");
     static final Duration TOKEN_LIFETIME = Duration.ofDays(30);
 
@@ -62,6 +64,8 @@ public final class DevelopmentKeys {
             Map<String, String> environment = new LinkedHashMap<>();
             environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", publicKeyFile.toUri().toString());
             environment.put("MP_JWT_VERIFY_ISSUER", ISSUER);
+            // The development tokens live as long as the local run's key pair does, not the production day.
+            environment.put("MP_JWT_VERIFY_TOKEN_AGE", String.valueOf(TOKEN_LIFETIME.toSeconds()));
             return environment;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -89,7 +93,7 @@ public final class DevelopmentKeys {
     static String sign(PrivateKey key, String user, List<String> groups) throws GeneralSecurityException {
         Instant now = Instant.now();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-        String claims = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + user + "\",\"preferred_username\":\"" + user
+        String claims = "{\"iss\":\"" + ISSUER + "\",\"aud\":\"" + AUDIENCE + "\",\"sub\":\"" + user + "\",\"preferred_username\":\"" + user
                 + "\",\"upn\":\"" + user + "\",\"groups\":[" + String.join(",", groups.stream().map(g -> "\"" + g + "\"").toList())
                 + "],\"iat\":" + now.getEpochSecond() + ",\"exp\":" + now.plus(TOKEN_LIFETIME).getEpochSecond()
                 + ",\"jti\":\"" + UUID.randomUUID() + "\"}";

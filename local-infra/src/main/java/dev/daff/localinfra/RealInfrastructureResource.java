@@ -47,6 +47,7 @@ public class RealInfrastructureResource implements QuarkusTestResourceLifecycleM
         config.put("mp.jwt.verify.issuer", DevelopmentKeys.ISSUER);
         config.put("smallrye.jwt.sign.key.location", keys.resolve("privateKey.pem").toUri().toString());
         config.put("smallrye.jwt.new-token.issuer", DevelopmentKeys.ISSUER);
+        config.put("smallrye.jwt.new-token.audience", DevelopmentKeys.AUDIENCE);
         return config;
     }
 

@@ -4,6 +4,7 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 
 import io.restassured.RestAssured;
@@ -43,10 +44,67 @@ public final class TestTokens {
         }
     }
 
+    /** Signed by the right key but meant for another application. */
+    public static String wrongAudience(String role) {
+        return Jwt.preferredUserName("elsewhere").audience("some-other-app").groups(Set.of(role)).expiresIn(3600).sign();
+    }
+
+    /** Signed by the right key, carrying no roles at all. */
+    public static String withoutGroups() {
+        return Jwt.preferredUserName("nobody").expiresIn(3600).sign();
+    }
+
+    /** {@code alg: none}: the right claims and no signature. */
+    public static String unsigned(String role) {
+        return unsignedWith("{\"alg\":\"none\",\"typ\":\"JWT\"}", role);
+    }
+
+    /** HS256 with the issuer's public key as the HMAC secret: the classic algorithm-confusion forgery. */
+    public static String hmacWithPublicKey(String role, byte[] publicKey) {
+        try {
+            String signingInput = unsignedWith("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", role);
+            signingInput = signingInput.substring(0, signingInput.length() - 1); // drop the empty signature's dot
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(publicKey, "HmacSHA256"));
+            return signingInput + "." + base64Url(mac.doFinal(signingInput.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String unsignedWith(String header, String role) {
+        long now = Instant.now().getEpochSecond();
+        String claims = "{\"iss\":\"" + DevelopmentKeys.ISSUER + "\",\"aud\":\"" + DevelopmentKeys.AUDIENCE
+                + "\",\"sub\":\"mallory\",\"preferred_username\":\"mallory\",\"groups\":[\"" + role + "\"],\"iat\":" + now
+                + ",\"exp\":" + (now + 3600) + "}";
+        return base64Url(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                + base64Url(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".";
+    }
+
+    private static String base64Url(byte[] bytes) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     /** Walks the service's OpenAPI document with a token per role, an expired one and a forged one. */
     public static ApiSecurityWalker.Report walkApi(String baseUrl) throws java.io.IOException, InterruptedException {
-        return new ApiSecurityWalker(baseUrl, role -> token("walker", role), expired(ADMIN), forged(ADMIN))
-                .walk(ALL_ROLES);
+        byte[] publicKey = java.util.Base64.getMimeDecoder().decode(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("mp.jwt.verify.publickey.location", String.class).transform(TestTokens::readPem));
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("expired token", expired(ADMIN));
+        refused.put("forged token", forged(ADMIN));
+        refused.put("token for another audience", wrongAudience(ADMIN));
+        refused.put("alg none token", unsigned(ADMIN));
+        refused.put("HS256 token keyed with the public key", hmacWithPublicKey(ADMIN, publicKey));
+        return new ApiSecurityWalker(baseUrl, role -> token("walker", role), refused, withoutGroups()).walk(ALL_ROLES);
+    }
+
+    private static String readPem(String location) {
+        try {
+            String pem = java.nio.file.Files.readString(java.nio.file.Path.of(java.net.URI.create(location)));
+            return pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**

@@ -25,8 +25,8 @@ import dev.daff.action.followup.ActionApi.ActionTransition;
 import dev.daff.action.followup.ActionApi.ActionView;
 import dev.daff.action.followup.ActionApi.CreateAction;
 import dev.daff.action.followup.ActionTypes.Status;
-import dev.daff.action.listing.NextPage;
-import dev.daff.action.listing.PageRequest;
+import dev.daff.kit.listing.NextPage;
+import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
 
 @Path("/api/actions")

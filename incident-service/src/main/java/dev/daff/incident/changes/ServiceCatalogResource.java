@@ -20,8 +20,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.daff.incident.changes.ChangesApi.PutService;
 import dev.daff.incident.changes.ChangesApi.ServiceView;
-import dev.daff.incident.listing.NextPage;
-import dev.daff.incident.listing.PageRequest;
+import dev.daff.kit.listing.NextPage;
+import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.security.CurrentActor;
 import dev.daff.kit.security.Roles;
 

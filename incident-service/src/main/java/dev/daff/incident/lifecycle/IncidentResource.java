@@ -32,8 +32,8 @@ import dev.daff.incident.lifecycle.IncidentApi.Role;
 import dev.daff.incident.lifecycle.IncidentApi.RoleAssignment;
 import dev.daff.incident.lifecycle.IncidentApi.TimelineView;
 import dev.daff.incident.lifecycle.IncidentApi.Transition;
-import dev.daff.incident.listing.NextPage;
-import dev.daff.incident.listing.PageRequest;
+import dev.daff.kit.listing.NextPage;
+import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.security.CurrentActor;
 

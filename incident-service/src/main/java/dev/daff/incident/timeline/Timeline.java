@@ -12,8 +12,8 @@ import jakarta.transaction.Transactional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.daff.incident.listing.PageRequest;
-import dev.daff.incident.listing.Slice;
+import dev.daff.kit.listing.PageRequest;
+import dev.daff.kit.listing.Slice;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 

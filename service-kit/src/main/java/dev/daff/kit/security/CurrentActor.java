@@ -21,7 +21,31 @@ public class CurrentActor {
         this.identity = identity;
     }
 
+    /** The longest actor name stored (the actor columns hold 200 characters). */
+    public static final int MAX_LENGTH = 200;
+
     public String name() {
+        return fitted(rawName());
+    }
+
+    /**
+     * A name the actor columns can hold: a longer one (an identity provider may put anything in a claim) is cut
+     * and given a short hash of the whole, so two long names stay distinguishable and no write fails on it.
+     */
+    static String fitted(String name) {
+        if (name.length() <= MAX_LENGTH) {
+            return name;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return name.substring(0, MAX_LENGTH - 9) + "~" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String rawName() {
         if (identity == null || identity.isAnonymous()) {
             return ANONYMOUS;
         }

@@ -1,4 +1,4 @@
-package dev.daff.action.listing;
+package dev.daff.kit.listing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.daff.incident.listing;
+package dev.daff.kit.listing;
 
 import java.util.List;
 import java.util.function.Function;
