@@ -200,4 +200,31 @@ class PagingTest {
                 .when().put("/api/teams/broken").then().statusCode(400).contentType("application/problem+json");
         given().when().get("/api/teams/broken").then().statusCode(404);
     }
+
+    @Test
+    void shiftsShorterThanAnHourAreRefusedAndARotationFromYearOneAnswers() {
+        String rotation = """
+                {"members": [{"handle": "alice"}, {"handle": "bob"}],
+                 "rotation": {"members": ["alice", "bob"], "shiftLength": "%s", "startsAt": "%s", "timeZone": "UTC"}}""";
+        for (String tooShort : List.of("PT59M", "PT0.5S", "PT1S", "PT0S", "P0D", "-PT2H", "soon")) {
+            given().contentType(ContentType.JSON).body(rotation.formatted(tooShort, "2026-01-01T00:00:00Z"))
+                    .when().put("/api/teams/sre-short").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("rotation.shiftLength"))
+                    .body("detail", containsString("at least PT1H"));
+        }
+        given().when().get("/api/teams/sre-short").then().statusCode(404);
+        given().contentType(ContentType.JSON).body(rotation.formatted("PT1H", "+10000-01-01T00:00:00Z"))
+                .when().put("/api/teams/sre-short").then().statusCode(400).body("errors[0].field", equalTo("rotation.startsAt"));
+
+        given().contentType(ContentType.JSON).body(rotation.formatted("PT1H", "0001-01-01T00:00:00Z"))
+                .when().put("/api/teams/sre-hourly").then().statusCode(200);
+        // 2026-06-01T10:00Z is 17,754,418 whole hours after 0001-01-01T00:00Z: an even shift, alice's.
+        given().queryParam("at", "2026-06-01T10:30:00Z").when().get("/api/teams/sre-hourly/oncall").then().statusCode(200)
+                .body("primary", equalTo("alice")).body("secondary", equalTo("bob"))
+                .body("shiftStartedAt", equalTo("2026-06-01T10:00:00Z")).body("shiftEndsAt", equalTo("2026-06-01T11:00:00Z"));
+        given().queryParam("at", "2026-06-01T11:00:00Z").when().get("/api/teams/sre-hourly/oncall").then()
+                .body("primary", equalTo("bob"));
+        given().queryParam("at", "+100000-01-01T00:00:00Z").when().get("/api/teams/sre-hourly/oncall").then()
+                .statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("at"));
+    }
 }
