@@ -55,9 +55,11 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
         return findByIdOptional(name).map(team -> read(team.definition));
     }
 
+    /** At most {@code max} team names in order, after {@code after} when given. */
     @Transactional
-    public List<String> names() {
-        return listAll(Sort.by("name")).stream().map(team -> team.name).toList();
+    public List<String> names(String after, int max) {
+        return (after == null ? findAll(Sort.by("name")) : find("name > ?1", Sort.by("name"), after))
+                .range(0, max - 1).stream().map(team -> team.name).toList();
     }
 
     public OnCall onCall(String name, Instant at) {
