@@ -1,5 +1,6 @@
 package dev.daff.slo.evaluation;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,12 +22,29 @@ public class SloAlerts implements PanacheRepositoryBase<SloAlert, String> {
 
     /** Newest first; only unresolved ones unless {@code includeResolved}; all SLOs when {@code slo} is null. */
     public List<SloAlert> list(boolean includeResolved, String slo) {
-        String query = includeResolved ? "1 = 1" : "resolvedAt is null";
+        return list(includeResolved, slo, null, null, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * At most {@code max} episodes, newest first (ties by id), of one SLO and one severity when given, starting after
+     * the episode fired at {@code afterFiredAt} with id {@code afterId} when given.
+     */
+    public List<SloAlert> list(boolean includeResolved, String slo, String severity, Instant afterFiredAt, String afterId,
+            int max) {
+        StringBuilder query = new StringBuilder(includeResolved ? "1 = 1" : "resolvedAt is null");
         Parameters parameters = new Parameters();
         if (slo != null) {
-            query += " and sloName = :slo";
+            query.append(" and sloName = :slo");
             parameters.and("slo", slo);
         }
-        return list(query, Sort.descending("firedAt"), parameters);
+        if (severity != null) {
+            query.append(" and severity = :severity");
+            parameters.and("severity", severity);
+        }
+        if (afterFiredAt != null) {
+            query.append(" and (firedAt < :at or (firedAt = :at and alertId < :id))");
+            parameters.and("at", afterFiredAt).and("id", afterId);
+        }
+        return find(query.toString(), Sort.descending("firedAt", "alertId"), parameters).range(0, max - 1).list();
     }
 }

@@ -14,6 +14,14 @@ import java.util.List;
  */
 public record OnCall(String primary, String secondary, Instant shiftStartedAt, Instant shiftEndsAt, boolean overridden) {
 
+    /** The shortest shift a rotation may have: anything shorter is not an on-call rotation but a typo. */
+    public static final Duration MIN_SHIFT = Duration.ofHours(1);
+    /** Rotations start, and on-call is asked for, within these years: the calendar arithmetic stays in range. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+    /** The Gregorian calendar's mean month (over its 400-year cycle), for estimating calendar shifts. */
+    private static final double MEAN_MONTH_SECONDS = 365.2425 * 86_400 / 12;
+
     public static OnCall at(TeamDefinition team, Instant at) {
         TeamDefinition.Rotation rotation = team.rotation();
         List<String> members = rotation.members();
@@ -45,10 +53,26 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
         return amount;
     }
 
-    /** The largest k with start + k·shift ≤ at (negative before the rotation starts). */
+    /** Whether a shift is long enough to be taken for a rotation (every positive calendar period is: P1D and up). */
+    public static boolean atLeastMinimum(TemporalAmount shift) {
+        return !(shift instanceof Duration duration) || duration.compareTo(MIN_SHIFT) >= 0;
+    }
+
+    /**
+     * The largest k with start + k·shift ≤ at (negative before the rotation starts), by arithmetic: the same few
+     * steps for a rotation that started an hour ago or in year 1.
+     */
     static long shiftIndex(ZonedDateTime start, TemporalAmount shift, Instant at) {
-        long approximateSeconds = plus(start, shift, 1).toEpochSecond() - start.toEpochSecond();
-        long k = Math.floorDiv(at.getEpochSecond() - start.toEpochSecond(), Math.max(1, approximateSeconds));
+        if (shift instanceof Duration exact) {
+            Duration elapsed = Duration.between(start.toInstant(), at);
+            long k = elapsed.dividedBy(exact); // towards zero; before the start we want the floor
+            return elapsed.isNegative() && !exact.multipliedBy(k).equals(elapsed) ? k - 1 : k;
+        }
+        // A calendar shift varies in length (months, DST), but its mean does not: estimate with the mean, then step.
+        // The calendar never drifts from its mean by more than a few days, so this takes one or two steps at most.
+        Period period = (Period) shift;
+        double meanSeconds = period.toTotalMonths() * MEAN_MONTH_SECONDS + period.getDays() * 86_400.0;
+        long k = (long) Math.floor((at.getEpochSecond() - start.toEpochSecond()) / meanSeconds);
         while (plus(start, shift, k).toInstant().isAfter(at)) {
             k--;
         }
@@ -58,9 +82,12 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
         return k;
     }
 
-    private static ZonedDateTime plus(ZonedDateTime start, TemporalAmount shift, long times) {
+    /** start + times·shift; a calendar shift is added in local time, keeping the start's offset where it can. */
+    static ZonedDateTime plus(ZonedDateTime start, TemporalAmount shift, long times) {
         if (shift instanceof Period period) {
-            return start.plus(period.multipliedBy(Math.toIntExact(times)));
+            return ZonedDateTime.ofLocal(start.toLocalDateTime()
+                    .plusMonths(Math.multiplyExact(period.toTotalMonths(), times))
+                    .plusDays(Math.multiplyExact((long) period.getDays(), times)), start.getZone(), start.getOffset());
         }
         return start.plus(((Duration) shift).multipliedBy(times));
     }

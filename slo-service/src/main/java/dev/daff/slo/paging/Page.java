@@ -6,10 +6,14 @@ import java.util.UUID;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** One PAGE alert episode reaching people. */
+/**
+ * One PAGE alert episode reaching people. Acknowledge, resolve and escalation lock the row before they change it,
+ * so none of them overwrites another's newer state; {@link #version} fails any writer that did not.
+ */
 @Entity
 @Table(name = "page")
 public class Page extends PanacheEntityBase {
@@ -39,4 +43,6 @@ public class Page extends PanacheEntityBase {
     public Instant acknowledgedAt;
     public String acknowledgedBy;
     public Instant resolvedAt;
+    @Version
+    public long version;
 }

@@ -1,6 +1,5 @@
 package dev.daff.slo.paging;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,8 +9,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,15 +42,21 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Delivers queued page notifications over HTTP, off the evaluation path. 429, 5xx and timeouts are retried
  * with exponential backoff and jitter up to {@code maxAttempts}; other 4xx are not (retrying cannot fix them).
- * Every attempt is recorded. Rows are claimed with {@code SKIP LOCKED}, so replicas never send one twice.
+ * Every attempt is recorded.
+ * <p>
+ * Up to {@code deliveryConcurrency} attempts run at once, so a channel that hangs holds up only its own
+ * notification. Every attempt has a hard deadline ({@code deliveryTimeout}) that covers connecting, the headers
+ * and the body: a receiver that sends headers and then stalls is cut off there. Notifications are claimed with
+ * {@code SKIP LOCKED} one per free worker, each with a lease of one deadline plus {@link #LEASE_MARGIN}, so a
+ * claim always outlives the single attempt it covers and no other replica sends it meanwhile. Notifications of one
+ * page to one channel go out in the order they were queued (a PagerDuty resolve never overtakes its trigger).
  */
 @ApplicationScoped
 public class PageDispatcher {
 
     private static final Logger LOG = Logger.getLogger(PageDispatcher.class);
-    private static final int BATCH = 20;
-    /** A claimed notification is left alone this long; a replica that dies mid-send gives it back then. */
-    private static final Duration LEASE = Duration.ofSeconds(60);
+    /** What a lease adds to the attempt's deadline: recording the outcome, a pause of the JVM. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
 
     private final Notifications notifications;
     private final Attempts attempts;
@@ -47,8 +64,14 @@ public class PageDispatcher {
     private final Clock clock;
     private final ManagedExecutor executor;
     private final MeterRegistry registry;
+    private final ExecutorService workers;
+    /** Free workers; only the claiming loop (one at a time, under {@link #running}) takes them. */
+    private final Semaphore free;
+    /** Notifications this replica is sending now: never started twice, even if a lease ran out under a jumping clock. */
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean closed;
     private volatile HttpClient http;
 
     public PageDispatcher(Notifications notifications, Attempts attempts, PagingConfig config, Clock clock,
@@ -59,6 +82,9 @@ public class PageDispatcher {
         this.clock = clock;
         this.executor = executor;
         this.registry = registry;
+        int concurrency = Math.max(1, config.deliveryConcurrency());
+        this.free = new Semaphore(concurrency);
+        this.workers = Executors.newFixedThreadPool(concurrency, daemonThreads("page-delivery-"));
     }
 
     void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) Pager.NotificationsQueued queued) {
@@ -71,19 +97,17 @@ public class PageDispatcher {
         deliverDue();
     }
 
-    /** Delivers everything due now; a call arriving while one runs makes that one go round again. */
+    /**
+     * Starts every notification due now, as far as there are free workers, and returns; the attempts run on the
+     * workers. A call arriving while another claims makes that one go round again; a worker that finishes calls
+     * this too, so what waited for a free worker (or for an earlier notification to the same channel) goes next.
+     */
     public void deliverDue() {
         again.set(true);
-        while (again.getAndSet(false)) {
-            if (!running.compareAndSet(false, true)) {
-                return;
-            }
+        while (again.get() && !closed && running.compareAndSet(false, true)) {
             try {
-                List<PageNotification> claimed;
-                do {
-                    claimed = QuarkusTransaction.requiringNew().call(this::claim);
-                    claimed.forEach(this::deliver);
-                } while (claimed.size() == BATCH);
+                again.set(false);
+                startDue();
             } catch (RuntimeException e) {
                 LOG.warnf("page delivery will retry: %s", e.toString());
             } finally {
@@ -92,17 +116,68 @@ public class PageDispatcher {
         }
     }
 
-    private List<PageNotification> claim() {
+    private void startDue() {
+        int slots;
+        while ((slots = free.availablePermits()) > 0) {
+            int wanted = slots;
+            List<PageNotification> claimed = QuarkusTransaction.requiringNew().call(() -> claim(wanted));
+            for (PageNotification notification : claimed) {
+                if (!inFlight.add(notification.id)) {
+                    continue; // still being sent here: its lease ran out on a clock that jumped ahead
+                }
+                free.acquireUninterruptibly(); // never waits: only this loop takes permits, and it saw enough
+                try {
+                    workers.execute(() -> {
+                        try {
+                            deliver(notification);
+                        } catch (RuntimeException e) {
+                            // Not recorded (the database?): the lease runs out and the notification is sent again.
+                            LOG.warnf("page notification %d: the attempt's outcome was not recorded: %s", notification.id,
+                                    e.toString());
+                        } finally {
+                            inFlight.remove(notification.id);
+                            free.release();
+                            deliverDue();
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    inFlight.remove(notification.id); // shutting down: the lease runs out and a replica sends it
+                    free.release();
+                    return;
+                }
+            }
+            if (claimed.size() < wanted) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Claims up to {@code max} due notifications whose page has nothing earlier pending on the same channel, and
+     * leases them for one attempt.
+     */
+    private List<PageNotification> claim(int max) {
         Instant now = clock.instant();
         @SuppressWarnings("unchecked")
         List<PageNotification> due = notifications.getEntityManager().createNativeQuery("""
-                select * from page_notification where status = 'PENDING' and next_attempt_at <= ?1
-                order by id limit %d for update skip locked""".formatted(BATCH), PageNotification.class)
-                .setParameter(1, now).getResultList();
-        due.forEach(notification -> notification.nextAttemptAt = now.plus(LEASE));
+                select n.* from page_notification n
+                where n.status = 'PENDING' and n.next_attempt_at <= ?1
+                  and not exists (select 1 from page_notification earlier
+                                  where earlier.page_id = n.page_id and earlier.id < n.id and earlier.status = 'PENDING'
+                                    and earlier.channel_type = n.channel_type and earlier.endpoint = n.endpoint
+                                    and earlier.secret is not distinct from n.secret)
+                order by n.id limit ?2 for update of n skip locked""", PageNotification.class)
+                .setParameter(1, now).setParameter(2, max).getResultList();
+        Instant leasedUntil = now.plus(lease());
+        due.forEach(notification -> notification.nextAttemptAt = leasedUntil);
         notifications.flush();
         due.forEach(notifications.getEntityManager()::detach);
         return due;
+    }
+
+    /** How long a claim keeps other replicas off a notification: longer than the one attempt it covers. */
+    Duration lease() {
+        return config.deliveryTimeout().plus(LEASE_MARGIN);
     }
 
     private void deliver(PageNotification notification) {
@@ -110,26 +185,41 @@ public class PageDispatcher {
         long begin = System.nanoTime();
         Integer status = null;
         String error = null;
+        Duration deadline = config.deliveryTimeout();
+        CompletableFuture<HttpResponse<Void>> response = null;
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(notification.endpoint))
-                    .timeout(config.deliveryTimeout())
+                    .timeout(deadline) // until the headers; the get below bounds the whole exchange
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(notification.body));
             if ("webhook".equals(notification.channelType) && notification.secret != null) {
                 request.header(WebhookSignature.HEADER,
                         WebhookSignature.sign(notification.secret, notification.body.getBytes(StandardCharsets.UTF_8)));
             }
-            status = http().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException | IllegalArgumentException e) {
-            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            response = http().sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
+            status = response.get(deadline.toMillis(), TimeUnit.MILLISECONDS).statusCode();
+        } catch (TimeoutException e) {
+            error = "no complete answer within " + deadline.toMillis() + " ms";
+        } catch (ExecutionException e) {
+            error = describe(e.getCause() == null ? e : e.getCause());
+        } catch (IllegalArgumentException e) {
+            error = describe(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted";
+        } finally {
+            if (response != null && !response.isDone()) {
+                response.cancel(true); // closes the exchange: a stalled body must not hold the connection
+            }
         }
         long durationMs = (System.nanoTime() - begin) / 1_000_000;
         Integer statusCode = status;
         String failure = error == null ? null : error.substring(0, Math.min(error.length(), 500));
         QuarkusTransaction.requiringNew().run(() -> record(notification.id, started, statusCode, failure, durationMs));
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     private void record(Long id, Instant at, Integer status, String error, long durationMs) {
@@ -182,8 +272,27 @@ public class PageDispatcher {
         return http;
     }
 
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
     @PreDestroy
     void close() {
-        running.set(true); // no new rounds while shutting down
+        closed = true; // no new rounds while shutting down
+        workers.shutdown();
+        try {
+            // Attempts under way end within their deadline; what is cut off is sent again when its lease runs out.
+            if (!workers.awaitTermination(config.deliveryTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.daff.slo.paging;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -15,12 +16,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.jboss.resteasy.reactive.RestResponse;
+
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.security.CurrentActor;
 import dev.daff.kit.security.Roles;
 import dev.daff.slo.paging.PagingRepositories.Attempts;
 import dev.daff.slo.paging.PagingRepositories.Notifications;
 import dev.daff.slo.paging.PagingRepositories.Pages;
+import dev.daff.slo.paging.listing.Listing;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 
@@ -61,13 +65,16 @@ public class PageResource {
         this.actor = actor;
     }
 
+    /** Newest first, {@code limit} at a time; {@code X-Next-Cursor} names the next page's {@code cursor}. */
     @GET
     @Transactional
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
-    public List<PageView> list(@QueryParam("team") String team, @QueryParam("state") String state) {
+    public RestResponse<List<PageView>> list(@QueryParam("team") String team, @QueryParam("state") String state,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         if (state != null && !List.of(Page.TRIGGERED, Page.ACKNOWLEDGED, Page.RESOLVED).contains(state)) {
             throw ProblemException.invalidField("state", "must be TRIGGERED, ACKNOWLEDGED or RESOLVED");
         }
+        Listing listing = Listing.of(limit, cursor);
         StringBuilder query = new StringBuilder("1 = 1");
         Parameters parameters = new Parameters();
         if (team != null) {
@@ -78,8 +85,22 @@ public class PageResource {
             query.append(" and state = :state");
             parameters.and("state", state);
         }
-        return pages.list(query.toString(), Sort.descending("createdAt"), parameters).stream()
-                .map(page -> view(page, false)).toList();
+        Optional<Listing.Key> after = listing.afterTime();
+        if (after.isPresent()) {
+            query.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
+            parameters.and("at", after.get().at()).and("id", pageId(after.get().id()));
+        }
+        List<Page> fetched = pages.find(query.toString(), Sort.descending("createdAt", "id"), parameters)
+                .range(0, listing.fetch() - 1).list();
+        return listing.answer(fetched, page -> new Listing.Key(page.createdAt, page.id.toString()), page -> view(page, false));
+    }
+
+    private static UUID pageId(String cursorId) {
+        try {
+            return UUID.fromString(cursorId);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("cursor", "is not a cursor this endpoint gave out");
+        }
     }
 
     @GET

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -117,6 +118,12 @@ public class Pager {
     }
 
     private void resolve(Page page, AlertEvent alert) {
+        // Read again under the row lock: an acknowledgement or escalation may have committed since the page was read,
+        // and writing this copy back would undo it (and miss the notifications it queued).
+        pages.getEntityManager().refresh(page, LockModeType.PESSIMISTIC_WRITE);
+        if (Page.RESOLVED.equals(page.state)) {
+            return;
+        }
         page.state = Page.RESOLVED;
         page.resolvedAt = clock.instant();
         page.nextEscalationAt = null;
@@ -135,9 +142,14 @@ public class Pager {
         }
     }
 
+    /**
+     * Acknowledges a triggered page (an acknowledged one stays as it is); a resolved page answers 409. The row lock
+     * makes an acknowledgement wait for an escalation or resolve in flight and then see what it wrote.
+     */
     @Transactional
     public Page acknowledge(UUID id, String actor) {
-        Page page = pages.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("page", id.toString()));
+        Page page = pages.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
+                .orElseThrow(() -> ProblemException.notFound("page", id.toString()));
         if (Page.RESOLVED.equals(page.state)) {
             throw ProblemException.conflict("page-resolved", "Page already resolved",
                     "The alert behind this page has cleared; there is nothing left to acknowledge.");
@@ -156,6 +168,7 @@ public class Pager {
                 }
             }
         }
+        pages.flush(); // a stale write (a writer that skipped the lock) fails here, as 409, not at commit
         return page;
     }
 
@@ -165,10 +178,19 @@ public class Pager {
         escalate(clock.instant());
     }
 
-    /** Pages the next level for every page nobody acknowledged in time; answers how many escalated. */
+    /**
+     * Pages the next level for every page nobody acknowledged in time; answers how many escalated. Every replica runs
+     * this: {@code SKIP LOCKED} leaves a page that another replica is escalating (or someone is acknowledging or
+     * resolving) to that transaction, and once it commits the page is no longer due, so each step is paged once.
+     */
     @Transactional
     public int escalate(Instant now) {
-        List<Page> due = pages.list("state = ?1 and nextEscalationAt <= ?2", Page.TRIGGERED, now);
+        @SuppressWarnings("unchecked")
+        List<Page> due = pages.getEntityManager().createNativeQuery("""
+                select * from page where state = 'TRIGGERED' and next_escalation_at <= ?1
+                order by next_escalation_at for update skip locked""", Page.class)
+                .setParameter(1, now).getResultList();
+        int escalated = 0;
         for (Page page : due) {
             Optional<TeamDefinition> team = teams.definition(page.team);
             if (team.isEmpty()) {
@@ -190,8 +212,9 @@ public class Pager {
             page.escalationRound = round;
             notifyLevel(page, team.get(), OnCall.at(team.get(), now), false);
             page.nextEscalationAt = now.plus(escalation.ackTimeout());
+            escalated++;
         }
-        return due.size();
+        return escalated;
     }
 
     private void notifyLevel(Page page, TeamDefinition team, OnCall onCall, boolean first) {

@@ -17,9 +17,16 @@ public interface PagingConfig {
     @WithDefault("http://localhost:8081")
     String publicUrl();
 
-    /** How long one delivery attempt may take. */
+    /**
+     * The hard deadline of one delivery attempt: connecting, the answer's headers and its body. A receiver still
+     * sending when it passes is cut off, and the attempt counts as a timeout (retried).
+     */
     @WithDefault("PT5S")
     Duration deliveryTimeout();
+
+    /** How many deliveries one replica runs at once; a channel that hangs holds up only its own notifications. */
+    @WithDefault("8")
+    int deliveryConcurrency();
 
     /** Attempts per notification before it is given up (429, 5xx and timeouts are retried). */
     @WithDefault("6")

@@ -17,17 +17,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.time.SqlTimes;
 import dev.daff.kit.security.Roles;
 import dev.daff.slo.paging.PagingRepositories.Pages;
 import io.quarkus.panache.common.Sort;
-import io.smallrye.common.annotation.Blocking;
 
 @Path("/api/teams/{team}/paging-report")
 @jakarta.ws.rs.Produces(MediaType.APPLICATION_JSON)
@@ -38,16 +34,14 @@ public class PagingReportResource {
     private final Teams teams;
     private final EntityManager entityManager;
     private final PagingConfig config;
-    private final ObjectMapper json;
     private final Clock clock;
 
     public PagingReportResource(Pages pages, Teams teams, EntityManager entityManager, PagingConfig config,
-            ObjectMapper json, Clock clock) {
+            Clock clock) {
         this.pages = pages;
         this.teams = teams;
         this.entityManager = entityManager;
         this.config = config;
-        this.json = json;
         this.clock = clock;
     }
 
@@ -76,26 +70,4 @@ public class PagingReportResource {
         return PagingReport.of(team, since, until, inPeriod, ZoneId.of(definition.rotation().timeZone()),
                 config.workdayStartHour(), config.workdayEndHour(), incidents, anySeen);
     }
-
-    /** Incidents opened anywhere, so the report can tell which pages became incidents. */
-    @Incoming("paging-incidents")
-    @Blocking
-    @Transactional
-    public void onIncidentEvent(String payload) throws com.fasterxml.jackson.core.JsonProcessingException {
-        JsonNode event = json.readTree(payload);
-        if (!"IncidentOpened".equals(event.path("type").asText()) || event.path("incidentId").isMissingNode()) {
-            return;
-        }
-        List<String> services = json.convertValue(event.path("services"),
-                json.getTypeFactory().constructCollectionType(List.class, String.class));
-        entityManager.createNativeQuery("""
-                insert into incident_seen (incident_id, detection_source, detected_at, services) values (?1, ?2, ?3, ?4)
-                on conflict do nothing""")
-                .setParameter(1, java.util.UUID.fromString(event.path("incidentId").asText()))
-                .setParameter(2, event.path("detectionSource").isMissingNode() ? null : event.path("detectionSource").asText())
-                .setParameter(3, Instant.parse(event.path("detectedAt").asText()))
-                .setParameter(4, String.join(",", services))
-                .executeUpdate();
-    }
-
 }

@@ -14,8 +14,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.jboss.resteasy.reactive.RestResponse;
+
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.security.Roles;
+import dev.daff.slo.paging.listing.Listing;
 
 @Path("/api/teams")
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,10 +40,13 @@ public class TeamResource {
         return teams.put(team, definition);
     }
 
+    /** Team names in order, {@code limit} at a time; {@code X-Next-Cursor} names the next page's {@code cursor}. */
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
-    public List<String> list() {
-        return teams.names();
+    public RestResponse<List<String>> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        Listing listing = Listing.of(limit, cursor);
+        return listing.answer(teams.names(listing.afterName().orElse(null), listing.fetch()),
+                name -> new Listing.Key(null, name), name -> name);
     }
 
     @GET

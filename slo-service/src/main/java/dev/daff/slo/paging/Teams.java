@@ -55,13 +55,22 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
         return findByIdOptional(name).map(team -> read(team.definition));
     }
 
+    /** At most {@code max} team names in order, after {@code after} when given. */
     @Transactional
-    public List<String> names() {
-        return listAll(Sort.by("name")).stream().map(team -> team.name).toList();
+    public List<String> names(String after, int max) {
+        return (after == null ? findAll(Sort.by("name")) : find("name > ?1", Sort.by("name"), after))
+                .range(0, max - 1).stream().map(team -> team.name).toList();
     }
 
     public OnCall onCall(String name, Instant at) {
+        if (!withinCalendar(at)) {
+            throw ProblemException.invalidField("at", "must be in the years 0001 to 9999");
+        }
         return OnCall.at(definition(name).orElseThrow(() -> ProblemException.notFound("team", name)), at);
+    }
+
+    private static boolean withinCalendar(Instant at) {
+        return !at.isBefore(OnCall.EARLIEST) && !at.isAfter(OnCall.LATEST);
     }
 
     private static void check(TeamDefinition definition) {
@@ -85,10 +94,18 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
         } catch (DateTimeException e) {
             throw ProblemException.invalidField("rotation.timeZone", "is not a time zone (e.g. Europe/London)");
         }
+        boolean longEnough;
         try {
-            OnCall.shiftLength(definition.rotation().shiftLength());
+            longEnough = OnCall.atLeastMinimum(OnCall.shiftLength(definition.rotation().shiftLength()));
         } catch (RuntimeException e) {
-            throw ProblemException.invalidField("rotation.shiftLength", "must be a positive ISO-8601 duration (P7D, PT12H)");
+            longEnough = false;
+        }
+        if (!longEnough) {
+            throw ProblemException.invalidField("rotation.shiftLength",
+                    "must be an ISO-8601 duration of at least " + OnCall.MIN_SHIFT + " (P7D, PT12H)");
+        }
+        if (!withinCalendar(definition.rotation().startsAt())) {
+            throw ProblemException.invalidField("rotation.startsAt", "must be in the years 0001 to 9999");
         }
         for (TeamDefinition.Override override : definition.overridesOrNone()) {
             if (!handles.contains(override.handle())) {

@@ -11,11 +11,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.daff.kit.problem.ProblemException;
+import org.jboss.resteasy.reactive.RestResponse;
+
 import dev.daff.kit.security.Roles;
 import dev.daff.slo.evaluation.AlertResource;
 import dev.daff.slo.evaluation.AlertResource.AlertView;
 import dev.daff.slo.evaluation.SloAlerts;
+import dev.daff.slo.paging.listing.Listing;
 
 /** TICKET alerts page nobody: they are work for the team's queue, listed here. */
 @Path("/api/tickets")
@@ -28,14 +30,12 @@ public class TicketResource {
         this.alerts = alerts;
     }
 
+    /** Newest first, {@code limit} at a time; {@code X-Next-Cursor} names the next page's {@code cursor}. */
     @GET
     @Transactional
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
-    public List<AlertView> list(@QueryParam("state") @DefaultValue("firing") String state) {
-        if (!state.equals("firing") && !state.equals("all")) {
-            throw ProblemException.invalidField("state", "must be firing or all");
-        }
-        return alerts.list(state.equals("all"), null).stream().filter(alert -> "TICKET".equals(alert.severity))
-                .map(AlertResource::view).toList();
+    public RestResponse<List<AlertView>> list(@QueryParam("state") @DefaultValue("firing") String state,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        return AlertResource.list(alerts, state, null, "TICKET", Listing.of(limit, cursor));
     }
 }

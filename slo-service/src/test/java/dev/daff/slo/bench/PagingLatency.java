@@ -88,8 +88,15 @@ final class PagingLatency {
         }
         Arrays.sort(latencies);
         // Where the time goes: alert to page created (consuming), page created to delivered (dispatching).
-        var listed = json.readTree(http.send(HttpRequest.newBuilder(URI.create(slo.url() + "/api/pages?team=bench"))
-                .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString()).body());
+        var listed = json.createArrayNode();
+        String cursor = "";
+        do { // 500 pages at a time, following X-Next-Cursor
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(slo.url()
+                    + "/api/pages?team=bench&limit=500" + (cursor.isEmpty() ? "" : "&cursor=" + cursor)))
+                    .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+            json.readTree(answer.body()).forEach(listed::add);
+            cursor = answer.headers().firstValue("X-Next-Cursor").orElse("");
+        } while (!cursor.isEmpty());
         long[] consuming = new long[listed.size()];
         for (int i = 0; i < listed.size(); i++) {
             consuming[i] = Duration.between(firedAtByKey.get(listed.get(i).get("dedupKey").asText()),

@@ -2,10 +2,17 @@ package dev.daff.slo.paging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAmount;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +70,69 @@ class OnCallTest {
         OnCall after = OnCall.at(team, Instant.parse("2026-01-07T08:00:00Z"));
         assertEquals("alice", after.primary());
         assertFalse(after.overridden());
+    }
+
+    static TeamDefinition rotation(String shift, String startsAt, String zone) {
+        List<TeamDefinition.Member> members = List.of("alice", "bob", "carol").stream()
+                .map(handle -> new TeamDefinition.Member(handle, handle, List.of())).toList();
+        return new TeamDefinition(members, null,
+                new TeamDefinition.Rotation(List.of("alice", "bob", "carol"), shift, Instant.parse(startsAt), zone), null, null);
+    }
+
+    @Test
+    void aRotationFromYearOneAnswersAtOnceEvenForShiftsTooShortToBeAcceptedNow() {
+        // Before the PT1H minimum a team could store half-second shifts: stepping from year 1 to now would take
+        // 10^11 steps. Division takes one, so even such a stored team answers.
+        TeamDefinition halfSeconds = rotation("PT0.5S", "0001-01-01T00:00:00Z", "UTC");
+        OnCall onCall = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> OnCall.at(halfSeconds, Instant.parse("2026-06-01T10:00:00.7Z")));
+        assertEquals(Instant.parse("2026-06-01T10:00:00.5Z"), onCall.shiftStartedAt());
+        assertEquals(Instant.parse("2026-06-01T10:00:01Z"), onCall.shiftEndsAt());
+
+        TeamDefinition hourly = rotation("PT1H", "0001-01-01T00:00:00Z", "Europe/London");
+        // 17,754,418 whole hours from 0001-01-01T00:00Z to 2026-06-01T10:00Z; 17,754,418 mod 3 = 1: bob.
+        OnCall now = OnCall.at(hourly, Instant.parse("2026-06-01T10:59:59Z"));
+        assertEquals("bob", now.primary());
+        assertEquals("carol", now.secondary());
+        assertEquals(Instant.parse("2026-06-01T10:00:00Z"), now.shiftStartedAt());
+    }
+
+    @Test
+    void calendarShiftsFromYearOneMatchCountingShiftByShift() {
+        Random random = new Random(42);
+        for (String shift : List.of("P7D", "P1M", "P1M3D", "P1Y", "P10D")) {
+            // Lord Howe Island moves its clocks by half an hour.
+            for (String zone : List.of("Europe/London", "Australia/Lord_Howe")) {
+                TeamDefinition team = rotation(shift, "0001-01-31T09:00:00Z", zone);
+                ZonedDateTime start = team.rotation().startsAt().atZone(ZoneId.of(zone));
+                TemporalAmount length = OnCall.shiftLength(shift);
+                for (int i = 0; i < 3; i++) {
+                    Instant at = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(random.nextInt(366 * 86_400));
+                    long counted = countShifts(start, length, at);
+                    OnCall onCall = OnCall.at(team, at);
+                    assertEquals(OnCall.plus(start, length, counted).toInstant(), onCall.shiftStartedAt(), shift + " " + zone + " " + at);
+                    assertEquals(OnCall.plus(start, length, counted + 1).toInstant(), onCall.shiftEndsAt());
+                    assertEquals(List.of("alice", "bob", "carol").get((int) (counted % 3)), onCall.primary());
+                }
+            }
+        }
+    }
+
+    /** The obvious way, slow from year 1: hand over shift after shift until the next would start after {@code at}. */
+    static long countShifts(ZonedDateTime start, TemporalAmount shift, Instant at) {
+        long k = 0;
+        while (!OnCall.plus(start, shift, k + 1).toInstant().isAfter(at)) {
+            k++;
+        }
+        return k;
+    }
+
+    @Test
+    void shiftsShorterThanAnHourAreNotTakenForARotation() {
+        assertFalse(OnCall.atLeastMinimum(OnCall.shiftLength("PT59M")));
+        assertTrue(OnCall.atLeastMinimum(OnCall.shiftLength("PT1H")));
+        assertTrue(OnCall.atLeastMinimum(OnCall.shiftLength("P1D")));
+        assertThrows(IllegalArgumentException.class, () -> OnCall.shiftLength("PT0S"));
+        assertThrows(IllegalArgumentException.class, () -> OnCall.shiftLength("-P7D"));
     }
 }

@@ -14,6 +14,8 @@ public class PagingReceiverResource implements QuarkusTestResourceLifecycleManag
     public Map<String, String> start() {
         receiver = RecordingReceiver.start();
         return Map.of("daff.paging.pagerduty-url", receiver.url("/pagerduty"),
+                // Short enough that the stalled-receiver test is quick, long enough for a loaded 2-core machine.
+                "daff.paging.delivery-timeout", "PT3S",
                 // Tests drive escalation and delivery themselves with a simulated clock.
                 "daff.paging.escalation-check-every", "off",
                 "daff.paging.dispatch-every", "off");

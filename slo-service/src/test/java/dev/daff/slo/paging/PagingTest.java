@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,10 +22,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.daff.events.Topics;
 import dev.daff.kit.security.WebhookSignature;
-import dev.daff.localinfra.KafkaTestClient;
-import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.RecordingReceiver.Received;
 import dev.daff.localinfra.TestTokens;
@@ -56,52 +52,27 @@ class PagingTest {
     }
 
     RecordingReceiver receiver() {
-        return PagingReceiverResource.receiver;
+        return PagingFixtures.receiver();
     }
 
-    /** alice (PagerDuty), bob (signed webhook), carol (Slack); alice's week started an hour ago. */
     String team(String name, String bobPath) {
-        String body = """
-                {"members": [
-                   {"handle": "alice", "name": "Alice", "channels": [{"type": "pagerduty", "routingKey": "rk-%1$s"}]},
-                   {"handle": "bob", "name": "Bob", "channels": [{"type": "webhook", "url": "%2$s", "secret": "s3cret-%1$s"}]},
-                   {"handle": "carol", "name": "Carol", "channels": [{"type": "slack", "url": "%3$s"}]}],
-                 "rotation": {"members": ["alice", "bob", "carol"], "shiftLength": "P7D", "startsAt": "%4$s",
-                              "timeZone": "Europe/London"},
-                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY", "SECONDARY", "TEAM"], "repeat": 1}}
-                """.formatted(name, receiver().url(bobPath), receiver().url("/slack/" + name),
-                clock.instant().minus(Duration.ofHours(1)));
-        given().contentType(ContentType.JSON).body(body).when().put("/api/teams/" + name).then().statusCode(200)
-                .body("members[0].channels[0].configured", equalTo(true))
-                .body("members[0].channels[0].routingKey", org.hamcrest.Matchers.nullValue())
-                .body("members[1].channels[0].secret", org.hamcrest.Matchers.nullValue());
-        return name;
+        return PagingFixtures.team(clock, name, receiver().url(bobPath));
     }
 
     String alert(String type, String team, String slo, String dedupKey) {
-        Instant fired = clock.instant();
-        return """
-                {"eventId": "%s", "type": "%s", "version": 1, "alertId": "a-%s", "dedupKey": "%s", "slo": "%s",
-                 "service": "dns", "team": "%s", "severity": "PAGE", "kind": "BURN_RATE", "tier": "1h/5m",
-                 "burnRateLong": 20.0, "burnRateShort": 30.0, "threshold": 14.4, "budgetRemaining": 0.97,
-                 "exhaustionAt": "%s", "firedAt": "%s", "resolvedAt": %s, "occurredAt": "%s"}
-                """.formatted(UUID.randomUUID(), type, dedupKey, dedupKey, slo, team, fired.plus(Duration.ofMinutes(41)),
-                fired, type.equals("AlertResolved") ? "\"" + fired + "\"" : "null", fired);
+        return PagingFixtures.alert(clock, type, team, slo, dedupKey);
     }
 
     void publish(String team, String body) {
-        KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLO_ALERTS, team, body);
+        PagingFixtures.publish(team, body);
     }
 
     String awaitPage(String team) {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("team", team).when().get("/api/pages")
-                .then().statusCode(200).body("", hasSize(1)));
-        return given().queryParam("team", team).when().get("/api/pages").then().extract().path("[0].id");
+        return PagingFixtures.awaitPage(team);
     }
 
     List<Received> pagerDuty(String routingKey, String action) {
-        return receiver().received(r -> r.path().equals("/pagerduty") && r.body().contains("\"routing_key\":\"" + routingKey + "\"")
-                && r.body().contains("\"event_action\":\"" + action + "\""));
+        return PagingFixtures.pagerDuty(routingKey, action);
     }
 
     @Test
@@ -167,6 +138,7 @@ class PagingTest {
         clock.advance(Duration.ofMinutes(30));
         pager.escalate(clock.instant());
         dispatcher.deliverDue();
+        given().when().get("/api/pages/" + id).then().body("notifications.action", contains("trigger", "trigger", "acknowledge"));
         assertEquals(1, receiver().received(r -> r.path().equals("/hook/sre-esc")).size(), "acknowledged: nobody else is paged");
         assertEquals(0, receiver().received(r -> r.path().equals("/slack/sre-esc")).size());
         await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-sre-esc", "acknowledge").size() == 1);
@@ -192,9 +164,9 @@ class PagingTest {
                 .then().body("notifications[0].deliveryLog", hasSize(1)));
         clock.advance(Duration.ofSeconds(2)); // first backoff: 1 s ± 20 %
         dispatcher.deliverDue();
-        given().when().get("/api/pages/" + id).then()
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
                 .body("notifications[0].status", equalTo("DELIVERED"))
-                .body("notifications[0].deliveryLog.statusCode", contains(503, 200));
+                .body("notifications[0].deliveryLog.statusCode", contains(503, 200)));
 
         String bad = "sre-bad";
         receiver().script("/hook/sre-bad", 400);
@@ -227,5 +199,32 @@ class PagingTest {
                 .body("{\"members\": [{\"handle\": \"x\", \"channels\": [{\"type\": \"pager\"}]}], \"rotation\": {\"members\": [\"x\"], \"shiftLength\": \"P7D\", \"startsAt\": \"2026-01-01T00:00:00Z\", \"timeZone\": \"UTC\"}}")
                 .when().put("/api/teams/broken").then().statusCode(400).contentType("application/problem+json");
         given().when().get("/api/teams/broken").then().statusCode(404);
+    }
+
+    @Test
+    void shiftsShorterThanAnHourAreRefusedAndARotationFromYearOneAnswers() {
+        String rotation = """
+                {"members": [{"handle": "alice"}, {"handle": "bob"}],
+                 "rotation": {"members": ["alice", "bob"], "shiftLength": "%s", "startsAt": "%s", "timeZone": "UTC"}}""";
+        for (String tooShort : List.of("PT59M", "PT0.5S", "PT1S", "PT0S", "P0D", "-PT2H", "soon")) {
+            given().contentType(ContentType.JSON).body(rotation.formatted(tooShort, "2026-01-01T00:00:00Z"))
+                    .when().put("/api/teams/sre-short").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("rotation.shiftLength"))
+                    .body("detail", containsString("at least PT1H"));
+        }
+        given().when().get("/api/teams/sre-short").then().statusCode(404);
+        given().contentType(ContentType.JSON).body(rotation.formatted("PT1H", "+10000-01-01T00:00:00Z"))
+                .when().put("/api/teams/sre-short").then().statusCode(400).body("errors[0].field", equalTo("rotation.startsAt"));
+
+        given().contentType(ContentType.JSON).body(rotation.formatted("PT1H", "0001-01-01T00:00:00Z"))
+                .when().put("/api/teams/sre-hourly").then().statusCode(200);
+        // 2026-06-01T10:00Z is 17,754,418 whole hours after 0001-01-01T00:00Z: an even shift, alice's.
+        given().queryParam("at", "2026-06-01T10:30:00Z").when().get("/api/teams/sre-hourly/oncall").then().statusCode(200)
+                .body("primary", equalTo("alice")).body("secondary", equalTo("bob"))
+                .body("shiftStartedAt", equalTo("2026-06-01T10:00:00Z")).body("shiftEndsAt", equalTo("2026-06-01T11:00:00Z"));
+        given().queryParam("at", "2026-06-01T11:00:00Z").when().get("/api/teams/sre-hourly/oncall").then()
+                .body("primary", equalTo("bob"));
+        given().queryParam("at", "+100000-01-01T00:00:00Z").when().get("/api/teams/sre-hourly/oncall").then()
+                .statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("at"));
     }
 }

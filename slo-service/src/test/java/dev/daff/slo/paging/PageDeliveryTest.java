@@ -1,0 +1,116 @@
+package dev.daff.slo.paging;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.localinfra.RecordingReceiver;
+import dev.daff.localinfra.RecordingReceiver.Received;
+import dev.daff.localinfra.TestTokens;
+import dev.daff.slo.SimulatedClock;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Delivery is concurrent and every attempt has a hard deadline, so one hanging receiver delays nobody else. */
+@QuarkusTest
+@QuarkusTestResource(value = PagingReceiverResource.class, restrictToAnnotatedClass = false)
+class PageDeliveryTest {
+
+    @Inject
+    SimulatedClock clock;
+
+    @Inject
+    PagingConfig config;
+
+    @Inject
+    PageDispatcher dispatcher;
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    @Test
+    void aWebhookThatSendsHeadersThenStallsDoesNotHoldUpAnotherTeamsPagerDutyPage() throws Exception {
+        Duration deadline = config.deliveryTimeout();
+        try (StallingReceiver stalling = StallingReceiver.start()) {
+            String stalled = PagingFixtures.soloTeam(clock, "sre-stalled", "dan",
+                    "{\"type\": \"webhook\", \"url\": \"" + stalling.url("/hook") + "\"}");
+            String other = PagingFixtures.soloTeam(clock, "sre-unaffected", "erin",
+                    "{\"type\": \"pagerduty\", \"routingKey\": \"rk-sre-unaffected\"}");
+
+            PagingFixtures.publish(stalled, PagingFixtures.alert(clock, "AlertFired", stalled, "dns-stalled",
+                    "dns-stalled:PAGE:BURN_RATE:1"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> stalling.arrivals().size() == 1);
+            Instant stallBegan = stalling.arrivals().get(0); // headers answered, the body is not coming
+
+            Instant published = Instant.now();
+            PagingFixtures.publish(other, PagingFixtures.alert(clock, "AlertFired", other, "dns-unaffected",
+                    "dns-unaffected:PAGE:BURN_RATE:1"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> PagingFixtures.pagerDuty("rk-sre-unaffected", "trigger").size() == 1);
+            Instant paged = PagingFixtures.pagerDuty("rk-sre-unaffected", "trigger").get(0).at();
+            // Delivered one after the other, the page would wait out the stalled attempt's deadline (or forever without
+            // one); delivered side by side it is there long before half of it has passed.
+            Duration heldUpFor = Duration.between(stallBegan, paged);
+            assertTrue(heldUpFor.compareTo(deadline.dividedBy(2)) < 0, "PagerDuty had the other team's page "
+                    + heldUpFor.toMillis() + " ms after the webhook stalled; the attempt deadline is " + deadline.toMillis() + " ms");
+            assertTrue(Duration.between(published, paged).compareTo(deadline) < 0);
+
+            // The stalled attempt ends at its deadline, as a timeout, and is queued for a retry.
+            String id = PagingFixtures.awaitPage(stalled);
+            await().atMost(deadline.plusSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                    .body("notifications[0].deliveryLog", hasSize(1)));
+            Map<String, Object> attempt = given().when().get("/api/pages/" + id).then().extract()
+                    .path("notifications[0].deliveryLog[0]");
+            assertNull(attempt.get("statusCode"));
+            assertTrue(String.valueOf(attempt.get("error")).contains("no complete answer within"), attempt.toString());
+            long tookMs = ((Number) attempt.get("durationMs")).longValue();
+            assertTrue(tookMs >= deadline.toMillis() && tookMs < deadline.toMillis() + 3_000,
+                    "the attempt was cut off at its deadline, not later: " + tookMs + " ms");
+            given().when().get("/api/pages/" + id).then().body("notifications[0].status", equalTo("PENDING"));
+        }
+    }
+
+    @Test
+    void notificationsOfOnePageToOneChannelGoOutInTheOrderTheyWereQueued() {
+        // Deliveries run in parallel, yet a page's resolve must never reach a channel before its trigger.
+        RecordingReceiver receiver = PagingFixtures.receiver();
+        String team = PagingFixtures.soloTeam(clock, "sre-order", "frank",
+                "{\"type\": \"webhook\", \"url\": \"" + receiver.url("/hook/sre-order") + "\"}");
+        receiver.script("/hook/sre-order", 503); // the trigger needs a retry
+        PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "dns-order", "dns-order:PAGE:BURN_RATE:1"));
+        String id = PagingFixtures.awaitPage(team);
+        PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertResolved", team, "dns-order", "dns-order:PAGE:BURN_RATE:1"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("state", equalTo("RESOLVED")).body("notifications", hasSize(2))
+                .body("notifications[0].deliveryLog", hasSize(1)));
+        dispatcher.deliverDue();
+        assertEquals(List.of("page.triggered"), types(receiver.received(r -> r.path().equals("/hook/sre-order"))),
+                "the resolve waits while its trigger waits for its retry");
+
+        clock.advance(Duration.ofSeconds(2)); // past the first backoff (1 s ± 20 %)
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received(r -> r.path().equals("/hook/sre-order")).size() == 3);
+        assertEquals(List.of("page.triggered", "page.triggered", "page.resolved"),
+                types(receiver.received(r -> r.path().equals("/hook/sre-order"))));
+    }
+
+    static List<String> types(List<Received> received) {
+        return received.stream().map(r -> r.body().replaceAll("(?s).*?\"type\":\"(page\\.[a-z]+)\".*", "$1")).toList();
+    }
+}

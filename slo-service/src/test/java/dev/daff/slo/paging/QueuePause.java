@@ -1,0 +1,60 @@
+package dev.daff.slo.paging;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+/**
+ * Holds a thread inside its transaction: a thread running {@link #holdAtFirstQueue(Hold, Callable)} stops the first
+ * time it queues a notification (by then the page is read and changed in memory, and locked if the code locks it)
+ * until the test releases it. That is how a test puts a second "replica" into the middle of the first one's work.
+ */
+@Singleton
+public class QueuePause {
+
+    private static final long LONGEST_SECONDS = 60;
+
+    /** One held thread: the test waits until it is held, does its concurrent work, then releases it. */
+    public static final class Hold {
+        private final CountDownLatch reached = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+        private volatile boolean held;
+
+        public void awaitHeld() throws InterruptedException {
+            if (!reached.await(LONGEST_SECONDS, TimeUnit.SECONDS) || !held) {
+                throw new AssertionError("the thread to hold never queued a notification");
+            }
+        }
+
+        public void release() {
+            released.countDown();
+        }
+    }
+
+    private final ThreadLocal<Hold> current = new ThreadLocal<>();
+
+    /** Runs {@code work} on this thread, holding it at its first queued notification. */
+    public <T> T holdAtFirstQueue(Hold hold, Callable<T> work) throws Exception {
+        current.set(hold);
+        try {
+            return work.call();
+        } finally {
+            current.remove();
+            hold.reached.countDown(); // never leave the test waiting for a thread that queued nothing
+        }
+    }
+
+    void onQueued(@Observes Pager.NotificationsQueued queued) throws InterruptedException {
+        Hold hold = current.get();
+        if (hold == null) {
+            return;
+        }
+        current.remove();
+        hold.held = true;
+        hold.reached.countDown();
+        hold.released.await(LONGEST_SECONDS, TimeUnit.SECONDS);
+    }
+}
