@@ -60,6 +60,19 @@ class BurnAlertTest {
     }
 
     @Test
+    void aBurstIsEvaluatedWithinSecondsOfBeingCountedWithoutWaitingForTheTick() {
+        String slo = "burst-on-count";
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo)).when().post("/api/slos").then().statusCode(201);
+        Instant start = clock.instant().minus(Duration.ofHours(1));
+        send(slo, traffic(start, clock.instant().minusSeconds(120), 0), 58_000);
+        // The periodic tick is an hour in tests: only the evaluation the counting triggers can fire this page.
+        given().contentType(ContentType.JSON).body(traffic(clock.instant().minusSeconds(120), clock.instant(), 1000))
+                .when().post("/api/slos/" + slo + "/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().when().get("/api/alerts?state=firing&slo=" + slo)
+                .then().statusCode(200).body("", hasSize(1)).body("[0].severity", equalTo("PAGE")));
+    }
+
+    @Test
     void fastBurnPagesThroughTheOutboxAndResolvesWhenTheShortWindowClears() throws Exception {
         String slo = "edge-dns";
         given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo).replace("checkout", "edge"))
