@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,6 +103,63 @@ class BrokenOverlayTest {
         assertHas(problems, c + "no memory limit");
         assertHas(problems, c + "no startupProbe");
         assertHas(problems, "Deployment/slo-service: rolling update must have maxUnavailable 0");
+    }
+
+    @Test
+    void ingressRoutesCatchAPathRoutedNowhereToTheWrongServiceAndAPublicAdminPath() {
+        List<String> problems = IngressRoutes.check(broken.objects(), apiPaths());
+        assertHas(problems, "/api/meta-review (incident-service) is routed nowhere on daff.dev.example.com");
+        assertHas(problems, "/api/changes (incident-service) is routed to action-service on daff.dev.example.com by /api/changes(/|$)");
+        assertHas(problems, "Ingress/daff: /api/changes(/|$) → action-service reaches no path action-service serves");
+        assertHas(problems, "/api/admin/dead-letters (incident-service) is an admin path but is public on daff.dev.example.com");
+        assertHas(problems, "Ingress/daff: /api/admin(/|$) → slo-service reaches no path slo-service serves");
+    }
+
+    @Test
+    void ingressTlsCatchesAHostWithoutTls() {
+        assertHas(ClusterSecurity.ingressTls(broken.objects()),
+                "Ingress/daff: host daff.dev.example.com has no tls entry with a Secret");
+    }
+
+    @Test
+    void kafkaAclsCatchNoAuthorizationAnExtraWriteAndAMissingGroup() {
+        List<String> problems = KafkaAcls.check(broken.objects());
+        assertHas(problems, "Kafka/daff: authorization is not simple");
+        assertHas(problems, "KafkaUser/action-service-kafka: grants Write on topic daff.slo-alerts, which action-service does not use");
+        assertHas(problems, "KafkaUser/incident-service-kafka: lacks Read on group daff-incident-service");
+    }
+
+    @Test
+    void podSecurityCatchesABaselineNamespaceAndAStrimziContainerWithoutASecurityContext() {
+        List<String> problems = ClusterSecurity.podSecurity(broken.objects());
+        assertHas(problems, "Namespace/daff: pod-security.kubernetes.io/enforce is baseline, not restricted");
+        assertHas(problems, "KafkaNodePool/dual-role container kafka: allowPrivilegeEscalation is not false");
+        assertHas(problems, "KafkaNodePool/dual-role container kafka: capabilities do not drop ALL");
+    }
+
+    @Test
+    void networkIsolationCatchesAMissingDefaultDeny() {
+        assertHas(ClusterSecurity.networkIsolation(broken.objects()), "no default-deny NetworkPolicy");
+    }
+
+    @Test
+    void crossReferencesCatchANetworkPolicyPeerThatSelectsNoPod() {
+        assertHas(Checks.crossReferences(broken.objects()),
+                "NetworkPolicy/kafka-entity-operator: peer podSelector {strimzi.io/cluster=daff, strimzi.io/name=daff-kafak}");
+    }
+
+    @Test
+    void databaseTlsCatchesAJdbcUrlWithoutSslmodeAndAPgHbaLineWithoutTls() {
+        List<String> problems = ClusterSecurity.databaseTls(broken.objects());
+        assertHas(problems, "Deployment/incident-service container incident-service: QUARKUS_DATASOURCE_JDBC_URL "
+                + "jdbc:postgresql://postgres:5432/incident has sslmode null, not one that insists on TLS");
+        assertHas(problems, "StatefulSet/postgres container postgres: pg_hba.conf admits TCP without TLS: host all all all scram-sha-256");
+    }
+
+    private static Map<String, Set<String>> apiPaths() {
+        Map<String, Set<String>> paths = new TreeMap<>();
+        Project.SERVICES.forEach(s -> paths.put(s, Project.openApiPaths(s)));
+        return paths;
     }
 
     private List<String> problems() {

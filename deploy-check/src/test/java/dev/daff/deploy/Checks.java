@@ -72,17 +72,74 @@ final class Checks {
         return result;
     }
 
+    /** A pod the render implies but does not hold as a template: Strimzi's Kafka nodes and Entity Operator. */
+    record StrimziPod(String id, Map<String, String> labels) {
+    }
+
+    /**
+     * The labels Strimzi gives its pods (its {@code Labels} and {@code KafkaPool}): the custom resource's own labels
+     * except {@code app.kubernetes.io/*}, then {@code strimzi.io/cluster, kind, name, component-type} (and for Kafka
+     * nodes {@code pool-name, broker-role, controller-role}), then {@code app.kubernetes.io/name, instance, part-of
+     * (strimzi-<cluster>), managed-by}, then the labels of the pod template.
+     */
+    static List<StrimziPod> strimziPods(List<HasMetadata> objects) {
+        List<StrimziPod> pods = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (o instanceof KafkaNodePool pool) {
+                String cluster = nonNull(pool.getMetadata().getLabels()).get("strimzi.io/cluster");
+                Map<String, String> labels = strimziLabels(pool, cluster, cluster + "-kafka", "kafka");
+                labels.put("strimzi.io/pool-name", name(pool));
+                var roles = pool.getSpec().getRoles().stream().map(r -> r.toValue()).toList();
+                labels.put("strimzi.io/broker-role", String.valueOf(roles.contains("broker")));
+                labels.put("strimzi.io/controller-role", String.valueOf(roles.contains("controller")));
+                var t = pool.getSpec().getTemplate();
+                if (t != null && t.getPod() != null && t.getPod().getMetadata() != null) {
+                    labels.putAll(nonNull(t.getPod().getMetadata().getLabels()));
+                }
+                pods.add(new StrimziPod("KafkaNodePool/" + name(pool) + " pods", labels));
+            } else if (o instanceof Kafka k && k.getSpec().getEntityOperator() != null) {
+                Map<String, String> labels = strimziLabels(k, name(k), name(k) + "-entity-operator", "entity-operator");
+                var t = k.getSpec().getEntityOperator().getTemplate();
+                if (t != null && t.getPod() != null && t.getPod().getMetadata() != null) {
+                    labels.putAll(nonNull(t.getPod().getMetadata().getLabels()));
+                }
+                pods.add(new StrimziPod("Kafka/" + name(k) + " entity operator pod", labels));
+            }
+        }
+        return pods;
+    }
+
+    private static Map<String, String> strimziLabels(HasMetadata resource, String cluster, String name, String type) {
+        Map<String, String> labels = new java.util.TreeMap<>();
+        nonNull(resource.getMetadata().getLabels()).forEach((k, v) -> {
+            if (!k.startsWith("app.kubernetes.io/") || k.equals("app.kubernetes.io/part-of")) {
+                labels.put(k, v);
+            }
+        });
+        labels.put("strimzi.io/cluster", cluster);
+        labels.put("strimzi.io/kind", "Kafka");
+        labels.put("strimzi.io/name", name);
+        labels.put("strimzi.io/component-type", type);
+        labels.put("app.kubernetes.io/name", type);
+        labels.put("app.kubernetes.io/instance", cluster);
+        labels.put("app.kubernetes.io/part-of", "strimzi-" + cluster);
+        labels.put("app.kubernetes.io/managed-by", "strimzi-cluster-operator");
+        return labels;
+    }
+
     // ---- cross-references --------------------------------------------------------------------------------------
 
     /**
-     * Selectors select pods; Service target ports, probe ports, NetworkPolicy ports and scrape ports exist on the
-     * containers; HPA and PDB targets exist; Ingress backends exist; every ConfigMap and Secret reference resolves
+     * Selectors select pods (NetworkPolicies also Strimzi's pods, and their in-namespace peers must select some pod);
+     * Service target ports, probe ports, NetworkPolicy ports and scrape ports exist on the containers; HPA and PDB
+     * targets exist; Ingress backends exist; every ConfigMap and Secret reference (Ingress TLS included) resolves
      * (to an object in the render, a Secret Strimzi makes for an object in the render, or an external Secret that
      * deploy/README.md documents) and so does every referenced key; Strimzi resources name an existing cluster.
      */
     static List<String> crossReferences(List<HasMetadata> objects) {
         List<String> problems = new ArrayList<>();
         List<Workload> workloads = workloads(objects);
+        List<StrimziPod> strimziPods = strimziPods(objects);
         Map<String, Set<String>> configMaps = new HashMap<>();
         Map<String, Set<String>> secrets = new HashMap<>(Project.externalSecrets());
         Set<String> kafkas = new TreeSet<>();
@@ -188,11 +245,29 @@ final class Checks {
                             + " matches no pod template");
                 }
             } else if (o instanceof NetworkPolicy np) {
+                // podSelector {} is every pod of the namespace
+                LabelSelector podSelector = np.getSpec().getPodSelector();
+                boolean everyPod = podSelector != null && nonNull(podSelector.getMatchLabels()).isEmpty()
+                        && nonNull(podSelector.getMatchExpressions()).isEmpty();
                 List<Workload> selected = workloads.stream()
-                        .filter(w -> matches(np.getSpec().getPodSelector(), w.labels())).toList();
-                if (selected.isEmpty()) {
+                        .filter(w -> everyPod || matches(podSelector, w.labels())).toList();
+                if (selected.isEmpty() && strimziPods.stream().noneMatch(p -> matches(podSelector, p.labels()))) {
                     problems.add("NetworkPolicy/" + name(np) + ": podSelector " + describe(np.getSpec().getPodSelector())
                             + " matches no pod template");
+                }
+                // a peer in this namespace (podSelector without namespaceSelector) must be some pod of the render
+                List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer> peers = new ArrayList<>();
+                nonNull(np.getSpec().getIngress()).forEach(r -> peers.addAll(nonNull(r.getFrom())));
+                nonNull(np.getSpec().getEgress()).forEach(r -> peers.addAll(nonNull(r.getTo())));
+                for (var peer : peers) {
+                    if (peer.getPodSelector() != null && peer.getNamespaceSelector() == null
+                            && !(nonNull(peer.getPodSelector().getMatchLabels()).isEmpty()
+                                    && nonNull(peer.getPodSelector().getMatchExpressions()).isEmpty())
+                            && workloads.stream().noneMatch(w -> matches(peer.getPodSelector(), w.labels()))
+                            && strimziPods.stream().noneMatch(p -> matches(peer.getPodSelector(), p.labels()))) {
+                        problems.add("NetworkPolicy/" + name(np) + ": peer podSelector " + describe(peer.getPodSelector())
+                                + " selects no pod");
+                    }
                 }
                 for (var rule : nonNull(np.getSpec().getIngress())) {
                     for (NetworkPolicyPort p : nonNull(rule.getPorts())) {
@@ -205,6 +280,11 @@ final class Checks {
                     }
                 }
             } else if (o instanceof Ingress ing) {
+                for (var tls : nonNull(ing.getSpec().getTls())) {
+                    for (String key : List.of("tls.crt", "tls.key")) {
+                        refer(problems, "Ingress/" + name(ing) + " tls", "Secret", secrets, tls.getSecretName(), key);
+                    }
+                }
                 for (var rule : nonNull(ing.getSpec().getRules())) {
                     for (var path : rule.getHttp().getPaths()) {
                         IngressServiceBackend backend = path.getBackend().getService();

@@ -3,6 +3,7 @@ package dev.daff.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -10,7 +11,9 @@ import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +70,42 @@ class DeployOverlaysTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
+    void ingressRoutesEveryApiPathToItsServiceAndEveryIngressPathReachesOne(String overlay) {
+        assertEquals(List.of(), IngressRoutes.check(Overlay.deploy(overlay).objects(), apiPaths()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void everyIngressHostIsServedOverTls(String overlay) {
+        assertEquals(List.of(), ClusterSecurity.ingressTls(Overlay.deploy(overlay).objects()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void kafkaUsersMayDoExactlyWhatTheirClientsDo(String overlay) {
+        assertEquals(List.of(), KafkaAcls.check(Overlay.deploy(overlay).objects()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void everyPodMeetsTheRestrictedPodSecurityStandardTheNamespaceEnforces(String overlay) {
+        assertEquals(List.of(), ClusterSecurity.podSecurity(Overlay.deploy(overlay).objects()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void theNamespaceDeniesAllTrafficItDoesNotAllow(String overlay) {
+        assertEquals(List.of(), ClusterSecurity.networkIsolation(Overlay.deploy(overlay).objects()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void postgresqlIsReachedOverTlsOnly(String overlay) {
+        assertEquals(List.of(), ClusterSecurity.databaseTls(Overlay.deploy(overlay).objects()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
     void everyServiceHasItsObjects(String overlay) {
         Set<String> have = new TreeSet<>();
         Overlay.deploy(overlay).objects().forEach(o -> have.add(o.getKind() + "/" + o.getMetadata().getName()));
@@ -109,6 +148,47 @@ class DeployOverlaysTest {
         }
         Kafka kafka = of(objects, Kafka.class).get(0);
         assertEquals("3", String.valueOf(kafka.getSpec().getKafka().getConfig().get("transaction.state.log.replication.factor")));
+    }
+
+    @Test
+    void prodConnectsToPostgresqlWithVerifyFull() {
+        List<HasMetadata> objects = Overlay.deploy("prod").objects();
+        for (ConfigMap cm : of(objects, ConfigMap.class)) {
+            String url = cm.getData().get("QUARKUS_DATASOURCE_JDBC_URL");
+            if (url != null) {
+                assertTrue(url.contains("?sslmode=verify-full&") || url.contains("&sslmode=verify-full"), url);
+            }
+        }
+    }
+
+    @Test
+    void theActionReportUnderTeamsGoesToActionServiceTheRestOfTeamsToSloService() {
+        var routes = IngressRoutes.routes(Overlay.deploy("prod").objects()).get("daff.example.com");
+        assertEquals("action-service", IngressRoutes.route(routes, "/api/teams/payments/actions/report").orElseThrow().service());
+        assertEquals("slo-service", IngressRoutes.route(routes, "/api/teams/payments/oncall").orElseThrow().service());
+        assertEquals("slo-service", IngressRoutes.route(routes, "/api/teams").orElseThrow().service());
+        assertTrue(IngressRoutes.route(routes, "/api/admin/dead-letters").isEmpty());
+        assertTrue(IngressRoutes.route(routes, "/api/slosx").isEmpty());
+    }
+
+    @Test
+    void kafkaUseFollowsTheServicesConfigurationAndCode() {
+        Project.KafkaUse slo = Project.kafkaUse("slo-service");
+        assertTrue(slo.reads().containsKey("daff.sli-events"), slo::toString);
+        assertTrue(slo.writes().keySet().containsAll(Set.of("daff.sli-events", "daff.slo-alerts", "daff.sli-events.dead-letter",
+                "daff.slo-alerts.slo-service.dead-letter")), slo::toString);
+        assertTrue(slo.groups().keySet().containsAll(Set.of("daff-slo-service", "daff-slo-service-paging",
+                "slo-service-dead-letter-replay")), slo::toString);
+        assertEquals(Set.of("daff-sli-http-"), slo.transactionalIdPrefixes().keySet());
+        Project.KafkaUse action = Project.kafkaUse("action-service");
+        assertTrue(action.writes().containsKey("daff.action-events"), action::toString);
+        assertTrue(action.reads().containsKey("daff.incident-events"), action::toString);
+    }
+
+    private static Map<String, Set<String>> apiPaths() {
+        Map<String, Set<String>> paths = new TreeMap<>();
+        Project.SERVICES.forEach(s -> paths.put(s, Project.openApiPaths(s)));
+        return paths;
     }
 
     private static int brokers(List<HasMetadata> objects) {
