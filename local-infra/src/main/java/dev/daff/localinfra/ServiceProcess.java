@@ -45,6 +45,8 @@ public final class ServiceProcess implements AutoCloseable {
         environment.put("QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER);
         environment.put("QUARKUS_DATASOURCE_PASSWORD", "");
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        // Local receivers (the demo's, the tests' stand-ins) live on this machine: allow them as page destinations.
+        environment.put("DAFF_PAGING_ALLOWED_HOSTS", "localhost,127.0.0.1");
         return environment;
     }
 

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +62,7 @@ public class PageDispatcher {
     private final Notifications notifications;
     private final Attempts attempts;
     private final PagingConfig config;
+    private final OutboundAddresses outbound;
     private final Clock clock;
     private final ManagedExecutor executor;
     private final MeterRegistry registry;
@@ -79,6 +81,7 @@ public class PageDispatcher {
         this.notifications = notifications;
         this.attempts = attempts;
         this.config = config;
+        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(List.of()));
         this.clock = clock;
         this.executor = executor;
         this.registry = registry;
@@ -188,6 +191,12 @@ public class PageDispatcher {
         Duration deadline = config.deliveryTimeout();
         CompletableFuture<HttpResponse<Void>> response = null;
         try {
+            // PagerDuty's endpoint is configuration; a team's own URL is checked again, as it resolves now.
+            Optional<String> refused = "pagerduty".equals(notification.channelType) ? Optional.empty()
+                    : outbound.refusal(notification.endpoint);
+            if (refused.isPresent()) {
+                throw new IllegalArgumentException("destination refused: " + refused.get());
+            }
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(notification.endpoint))
                     .timeout(deadline) // until the headers; the get below bounds the whole exchange
                     .header("Content-Type", "application/json")

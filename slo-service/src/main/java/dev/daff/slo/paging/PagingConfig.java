@@ -9,6 +9,12 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "daff.paging")
 public interface PagingConfig {
 
+    /**
+     * Hosts or addresses a team's Slack or webhook channel may point to although they are internal (loopback,
+     * private, link-local, CGNAT, unique-local); empty in production unless a receiver lives inside the network.
+     */
+    java.util.Optional<java.util.List<String>> allowedHosts();
+
     /** PagerDuty Events API v2 endpoint. */
     @WithDefault("https://events.pagerduty.com/v2/enqueue")
     String pagerdutyUrl();

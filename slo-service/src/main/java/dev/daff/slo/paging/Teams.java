@@ -28,9 +28,12 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
     private final ObjectMapper json;
     private final Clock clock;
 
-    public Teams(ObjectMapper json, Clock clock) {
+    private final OutboundAddresses outbound;
+
+    public Teams(ObjectMapper json, Clock clock, PagingConfig config) {
         this.json = json;
         this.clock = clock;
+        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(java.util.List.of()));
     }
 
     @Transactional
@@ -73,7 +76,7 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
         return !at.isBefore(OnCall.EARLIEST) && !at.isAfter(OnCall.LATEST);
     }
 
-    private static void check(TeamDefinition definition) {
+    private void check(TeamDefinition definition) {
         Set<String> handles = new HashSet<>();
         for (TeamDefinition.Member member : definition.members()) {
             if (!handles.add(member.handle())) {
@@ -121,7 +124,7 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
         }
     }
 
-    private static void checkChannel(String field, TeamDefinition.Channel channel) {
+    private void checkChannel(String field, TeamDefinition.Channel channel) {
         boolean complete = switch (channel.type()) {
             case "pagerduty" -> channel.routingKey() != null && !channel.routingKey().isBlank();
             default -> channel.url() != null;
@@ -129,6 +132,11 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
         if (!complete) {
             throw ProblemException.invalidField(field, channel.type() + " channels need "
                     + ("pagerduty".equals(channel.type()) ? "a routingKey" : "a url"));
+        }
+        if (!"pagerduty".equals(channel.type())) {
+            outbound.refusal(channel.url()).ifPresent(why -> {
+                throw ProblemException.invalidField(field + ".url", why);
+            });
         }
     }
 

@@ -198,6 +198,12 @@ class PagingTest {
         given().contentType(ContentType.JSON)
                 .body("{\"members\": [{\"handle\": \"x\", \"channels\": [{\"type\": \"pager\"}]}], \"rotation\": {\"members\": [\"x\"], \"shiftLength\": \"P7D\", \"startsAt\": \"2026-01-01T00:00:00Z\", \"timeZone\": \"UTC\"}}")
                 .when().put("/api/teams/broken").then().statusCode(400).contentType("application/problem+json");
+        // A channel that points into the network (here the cloud metadata address) is refused, nothing stored.
+        given().contentType(ContentType.JSON)
+                .body("{\"members\": [{\"handle\": \"x\", \"channels\": [{\"type\": \"webhook\", \"url\": \"http://169.254.169.254/latest/meta-data\"}]}], \"rotation\": {\"members\": [\"x\"], \"shiftLength\": \"P7D\", \"startsAt\": \"2026-01-01T00:00:00Z\", \"timeZone\": \"UTC\"}}")
+                .when().put("/api/teams/broken").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("members.x.channels.url"))
+                .body("errors[0].message", containsString("points inside the network"));
         given().when().get("/api/teams/broken").then().statusCode(404);
     }
 
