@@ -33,4 +33,7 @@ public record IncidentEvent(
     public static final String RESOLVED = "IncidentResolved";
     public static final String FINALISED = "IncidentFinalised";
     public static final String WASHUP_REVIEWED = "WashupReviewed";
+    /** Every type this contract has; a consumer refuses any other. */
+    public static final java.util.Set<String> TYPES = java.util.Set.of(OPENED, UPDATED, STATUS_CHANGED, RESOLVED,
+            FINALISED, WASHUP_REVIEWED);
 }

@@ -1,7 +1,6 @@
 package dev.daff.action.incidents;
 
 import java.time.Clock;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,9 +28,7 @@ public class IncidentEventsConsumer {
     public static final String CHANNEL = "incident-events";
     static final String CONSUMER = "action-service/incident-events";
     static final Subscription<IncidentEvent> SUBSCRIPTION = Subscription.of(CONSUMER, IncidentEvent.class,
-            IncidentEvent.CURRENT_VERSION, Set.of(IncidentEvent.OPENED, IncidentEvent.UPDATED,
-                    IncidentEvent.STATUS_CHANGED, IncidentEvent.RESOLVED, IncidentEvent.FINALISED,
-                    IncidentEvent.WASHUP_REVIEWED));
+            IncidentEvent.CURRENT_VERSION, IncidentEvent.TYPES);
 
     private final IdempotentConsumer consumer;
     private final KnownIncidents incidents;

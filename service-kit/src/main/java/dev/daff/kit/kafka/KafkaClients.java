@@ -51,6 +51,8 @@ public class KafkaClients {
     public KafkaProducer<String, String> transactionalProducer(String clientId, String transactionalId) {
         Properties props = producerProperties(clientId);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        // An HTTP caller waits on these: with the broker away, say 503 within seconds rather than hold the request.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
         return new KafkaProducer<>(props);
     }
 

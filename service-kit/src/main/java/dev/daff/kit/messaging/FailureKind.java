@@ -5,6 +5,7 @@ import java.time.DateTimeException;
 import java.util.Set;
 
 import dev.daff.kit.problem.ProblemException;
+import dev.daff.kit.problem.TransientFailures;
 
 /**
  * Why applying an event failed, which decides what happens to it: a {@link #TRANSIENT} failure (the database
@@ -16,12 +17,17 @@ import dev.daff.kit.problem.ProblemException;
 public enum FailureKind {
     TRANSIENT, PERMANENT, UNKNOWN;
 
-    /** PostgreSQL SQLSTATE classes that say "try again": connection, transaction rollback, resources, operator. */
-    private static final Set<String> TRANSIENT_SQL_CLASSES = Set.of("08", "40", "53", "57", "58");
     /** PostgreSQL SQLSTATE classes that say "this data is wrong": data exception, integrity constraint. */
     private static final Set<String> PERMANENT_SQL_CLASSES = Set.of("22", "23");
 
     public static FailureKind of(Throwable failure) {
+        // The database's own verdict wins over whatever wraps it (a rollback caused by a constraint violation).
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException) {
+                FailureKind kind = classify(cause);
+                return kind == null ? UNKNOWN : kind;
+            }
+        }
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             FailureKind kind = classify(cause);
             if (kind != null) {
@@ -40,32 +46,11 @@ public enum FailureKind {
         if (cause instanceof ProblemException problem) {
             return problem.status() < 500 && problem.status() != 409 ? PERMANENT : TRANSIENT;
         }
-        if (cause instanceof SQLException sql) {
-            String state = sql.getSQLState();
-            if (state == null || state.length() < 2) {
-                return TRANSIENT; // the pool's own failures (acquisition timeout) carry no state
-            }
-            String sqlClass = state.substring(0, 2);
-            if (TRANSIENT_SQL_CLASSES.contains(sqlClass) || "55P03".equals(state)) {
-                return TRANSIENT;
-            }
-            if (PERMANENT_SQL_CLASSES.contains(sqlClass)) {
-                return PERMANENT;
-            }
-            return null;
+        if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() >= 2
+                && PERMANENT_SQL_CLASSES.contains(sql.getSQLState().substring(0, 2))) {
+            return PERMANENT;
         }
-        if (cause instanceof jakarta.persistence.OptimisticLockException
-                || cause instanceof jakarta.persistence.PessimisticLockException
-                || cause instanceof jakarta.persistence.LockTimeoutException
-                || cause instanceof jakarta.persistence.QueryTimeoutException
-                || cause instanceof org.hibernate.exception.JDBCConnectionException
-                || cause instanceof org.hibernate.StaleStateException
-                || cause instanceof org.apache.kafka.common.errors.RetriableException
-                || cause instanceof java.net.ConnectException
-                || cause instanceof java.net.SocketTimeoutException
-                || cause instanceof java.util.concurrent.TimeoutException
-                || cause instanceof jakarta.transaction.RollbackException
-                || cause instanceof jakarta.transaction.SystemException) {
+        if (TransientFailures.isTransientItself(cause)) {
             return TRANSIENT;
         }
         return null;

@@ -126,6 +126,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (TransientFailures.isTransient(e)) {
+            // The database or the broker is away for a moment: nothing was stored, and the same request will work.
+            LOG.warnf("answered 503 on %s: %s", path(uri), e.toString());
+            return problem(ProblemException.unavailable("temporarily-unavailable", "Temporarily unavailable",
+                    "A service this one depends on did not answer; nothing was changed. Retry shortly.", 5), uri);
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s", errorId, path(uri));
         return answer(new Problem(Problem.TYPE_PREFIX + "internal-error", "Internal error", 500,

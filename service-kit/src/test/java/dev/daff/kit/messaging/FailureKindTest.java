@@ -35,12 +35,27 @@ class FailureKindTest {
         assertEquals(FailureKind.PERMANENT, FailureKind.of(new UnprocessableEvent("unknown type")));
         assertEquals(FailureKind.PERMANENT, FailureKind.of(ProblemException.invalidField("kind", "unknown")));
         assertEquals(FailureKind.PERMANENT, FailureKind.of(new IllegalArgumentException("Invalid UUID string: x")));
+        jakarta.transaction.RollbackException duplicate = new jakarta.transaction.RollbackException("commit failed");
+        duplicate.initCause(new SQLException("duplicate key", "23505"));
+        assertEquals(FailureKind.PERMANENT, FailureKind.of(duplicate));
     }
 
     @Test
     void anythingElseIsUnknownAndRetriedOnlyAFewTimes() {
         assertEquals(FailureKind.UNKNOWN, FailureKind.of(new NullPointerException()));
         assertEquals(FailureKind.UNKNOWN, FailureKind.of(wrapped(new SQLException("permission denied", "42501"))));
+    }
+
+    @Test
+    void anApiAnswers503OnlyForWhatPassesByItself() {
+        assertEquals(true, dev.daff.kit.problem.TransientFailures.isTransient(
+                new jakarta.transaction.RollbackException("commit failed")));
+        assertEquals(true, dev.daff.kit.problem.TransientFailures.isTransient(
+                wrapped(new SQLException("terminating connection", "57P01"))));
+        jakarta.transaction.RollbackException duplicate = new jakarta.transaction.RollbackException("commit failed");
+        duplicate.initCause(new SQLException("duplicate key", "23505"));
+        assertEquals(false, dev.daff.kit.problem.TransientFailures.isTransient(duplicate));
+        assertEquals(false, dev.daff.kit.problem.TransientFailures.isTransient(new NullPointerException()));
     }
 
     private static RuntimeException wrapped(Throwable cause) {

@@ -1,7 +1,6 @@
 package dev.daff.slo.paging;
 
 import java.util.List;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -20,9 +19,7 @@ public class IncidentsSeenConsumer {
     /** The channel (topic daff.incident-events) in application.properties. */
     public static final String CHANNEL = "paging-incidents";
     static final Subscription<IncidentEvent> SUBSCRIPTION = Subscription.of("slo-service/paging-incidents",
-            IncidentEvent.class, IncidentEvent.CURRENT_VERSION, Set.of(IncidentEvent.OPENED, IncidentEvent.UPDATED,
-                    IncidentEvent.STATUS_CHANGED, IncidentEvent.RESOLVED, IncidentEvent.FINALISED,
-                    IncidentEvent.WASHUP_REVIEWED));
+            IncidentEvent.class, IncidentEvent.CURRENT_VERSION, IncidentEvent.TYPES);
 
     private final IdempotentConsumer consumer;
     private final EntityManager entityManager;

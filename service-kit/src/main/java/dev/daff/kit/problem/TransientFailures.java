@@ -1,0 +1,55 @@
+package dev.daff.kit.problem;
+
+import java.sql.SQLException;
+import java.util.Set;
+
+/**
+ * Failures that pass by themselves: PostgreSQL restarting or refusing connections, a pool exhausted, a
+ * serialization or lock conflict, the broker away. An API answers them 503 with {@code Retry-After} (the client
+ * may simply retry); a consumer retries them while its partition waits.
+ */
+public final class TransientFailures {
+
+    /** PostgreSQL SQLSTATE classes that say "try again": connection, transaction rollback, resources, operator. */
+    private static final Set<String> TRANSIENT_SQL_CLASSES = Set.of("08", "40", "53", "57", "58");
+
+    private TransientFailures() {
+    }
+
+    /** Whether this failure, or one of its causes, is known to pass by itself. */
+    public static boolean isTransient(Throwable failure) {
+        // The database's own verdict wins: a rollback caused by a constraint violation is no passing trouble.
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException) {
+                return isTransientItself(cause);
+            }
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (isTransientItself(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static boolean isTransientItself(Throwable cause) {
+        if (cause instanceof SQLException sql) {
+            String state = sql.getSQLState();
+            // the pool's own failures (acquisition timeout) carry no state
+            return state == null || state.length() < 2 || TRANSIENT_SQL_CLASSES.contains(state.substring(0, 2))
+                    || "55P03".equals(state);
+        }
+        return cause instanceof jakarta.persistence.OptimisticLockException
+                || cause instanceof jakarta.persistence.PessimisticLockException
+                || cause instanceof jakarta.persistence.LockTimeoutException
+                || cause instanceof jakarta.persistence.QueryTimeoutException
+                || cause instanceof org.hibernate.exception.JDBCConnectionException
+                || cause instanceof org.hibernate.StaleStateException
+                || cause instanceof org.apache.kafka.common.errors.RetriableException
+                || cause instanceof java.net.ConnectException
+                || cause instanceof java.net.SocketTimeoutException
+                || cause instanceof java.util.concurrent.TimeoutException
+                || cause instanceof jakarta.transaction.RollbackException
+                || cause instanceof jakarta.transaction.SystemException;
+    }
+}
