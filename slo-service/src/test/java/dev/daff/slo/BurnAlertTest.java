@@ -70,6 +70,16 @@ class BurnAlertTest {
                 .when().post("/api/slos/" + slo + "/events").then().statusCode(202);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().when().get("/api/alerts?state=firing&slo=" + slo)
                 .then().statusCode(200).body("", hasSize(1)).body("[0].severity", equalTo("PAGE")));
+
+        // Deleting the SLO ends its episode in the same transaction: resolved here and announced (so its page resolves).
+        given().when().delete("/api/slos/" + slo).then().statusCode(204);
+        given().when().get("/api/alerts?state=all&slo=" + slo).then().statusCode(200)
+                .body("", hasSize(1)).body("[0].state", equalTo("RESOLVED"));
+        List<ConsumerRecord<String, String>> resolved = KafkaTestClient.read(RealInfrastructureResource.kafka().bootstrapServers(),
+                Topics.SLO_ALERTS, record -> slo.equals(record.key()) && record.value().contains("\"type\":\"AlertResolved\""),
+                1, Duration.ofSeconds(20));
+        assertEquals(1, resolved.size());
+        given().when().get("/api/slos/" + slo + "/status").then().statusCode(404);
     }
 
     @Test
