@@ -141,6 +141,9 @@ class TwoReplicasIT {
                 killNineMidStreamHandsEverythingToB(owners);
                 aZombieThatWakesUpCountsNothingTwice();
                 report("total %d s", millisSince(startedAt) / 1000);
+            } catch (Throwable failure) {
+                describeState();
+                throw failure;
             } finally {
                 traffic.close();
                 admin.close();
@@ -255,7 +258,8 @@ class TwoReplicasIT {
         for (String slo : burning) {
             ingest(b, slo, List.of(observation(now, HEALING_BURST, HEALING_BURST)));
         }
-        await("every burning SLO's page resolved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        // B's paging consumer must have taken A's alert partitions over too, or the AlertResolved keyed to them waits.
+        await("every burning SLO's page resolved").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                 .until(() -> pagedSlos("page.resolved").keySet().containsAll(burning));
         report("2. all %d pages resolved %d ms after the SLOs became healthy", burning.size(), millisSince(healing));
         assertPagedOnceEach("page.triggered");
@@ -598,6 +602,38 @@ class TwoReplicasIT {
             return json.readTree(body);
         } catch (IOException e) {
             throw new IllegalStateException("not JSON: " + body, e);
+        }
+    }
+
+    /** What a failure leaves behind, for the person reading the build log. */
+    void describeState() {
+        report("FAILED; the state at that moment:");
+        report("  webhook: triggered %s, resolved %s", pagedSlos("page.triggered"), pagedSlos("page.resolved"));
+        for (ServiceProcess replica : List.of(a, b)) {
+            if (!replica.isAlive()) {
+                continue;
+            }
+            try {
+                for (JsonNode alert : tree(get(replica, "/api/alerts?state=all"))) {
+                    report("  %s alert %s %s %s %s %s fired %s resolved %s", replica.url(), alert.path("slo").asText(),
+                            alert.path("severity").asText(), alert.path("kind").asText(), alert.path("state").asText(),
+                            alert.path("dedupKey").asText(), alert.path("firedAt").asText(), alert.path("resolvedAt").asText());
+                }
+                for (JsonNode page : tree(get(replica, "/api/pages?team=" + TEAM))) {
+                    report("  %s page %s %s", replica.url(), page.path("dedupKey").asText(), page.path("state").asText());
+                }
+                report("  %s totals %s", replica.url(), goodAndTotals(replica));
+            } catch (Exception | AssertionError e) {
+                report("  %s does not answer: %s", replica.url(), e);
+            }
+        }
+        Map<String, String> expected = new TreeMap<>();
+        acknowledged.forEach((slo, counts) -> expected.put(slo, counts.get(0) + "/" + counts.get(1)));
+        report("  acknowledged %s", expected);
+        try {
+            report("  SLI group owners %s", owners());
+        } catch (Exception e) {
+            report("  SLI group: %s", e);
         }
     }
 
