@@ -51,6 +51,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.Topics;
+import dev.daff.kit.security.WebhookSignature;
 import dev.daff.localinfra.DevelopmentKeys;
 import dev.daff.localinfra.FreePorts;
 import dev.daff.localinfra.KafkaTopicsSetup;
@@ -163,6 +164,8 @@ class TwoReplicasIT {
                  "rotation": {"members": ["oncall"], "shiftLength": "P7D", "startsAt": "%s", "timeZone": "UTC"},
                  "escalation": {"ackTimeout": "PT1H", "levels": ["PRIMARY"], "repeat": 0}}
                 """.formatted(receiver.url(HOOK), now.minus(Duration.ofHours(1))), 200);
+        // noDataAfter is the shortest allowed (a minute): an owner whose newest counted minute of an SLO falls two
+        // minutes behind pages NO_DATA, so an SLO left uncounted across a takeover would show within the test.
         for (String slo : all) {
             send(a, "POST", "/api/slos", """
                     {"name": "%s", "service": "svc-%s", "team": "%s", "objective": 99.9, "window": "30d",
@@ -535,6 +538,10 @@ class TwoReplicasIT {
     }
 
     void assertPagedOnceEach(String type) {
+        for (Received request : receiver.received(r -> r.path().equals(HOOK))) {
+            assertTrue(WebhookSignature.verify("s3cret", request.body().getBytes(StandardCharsets.UTF_8),
+                    request.header(WebhookSignature.HEADER)), "every webhook is signed with the channel secret");
+        }
         Map<String, Integer> expected = new TreeMap<>();
         burning.forEach(slo -> expected.put(slo, 1));
         assertEquals(expected, pagedSlos(type), type + ": exactly once for each burning SLO, never for a healthy one");
