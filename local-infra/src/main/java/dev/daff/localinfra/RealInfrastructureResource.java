@@ -30,6 +30,7 @@ public class RealInfrastructureResource implements QuarkusTestResourceLifecycleM
         postgres = LocalPostgres.startEphemeral();
         postgres.ensureDatabase(database);
         kafka = LocalKafka.startEphemeral();
+        KafkaTopicsSetup.createSliEvents(kafka.bootstrapServers()); // 12 partitions, as in production
         Path keys;
         try {
             keys = Files.createTempDirectory("daff-test-keys");

@@ -110,6 +110,36 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code kill -STOP}: the JVM freezes mid-whatever (a long GC pause, a stalled node) without dying; its Kafka
+     * session expires while it still believes it owns its partitions. {@link #resume()} wakes it.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** {@code kill -CONT} after {@link #pause()}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        try {
+            int exit = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A graceful stop (SIGTERM), as Kubernetes does it. */
     public void stop() {
         if (process != null && process.isAlive()) {

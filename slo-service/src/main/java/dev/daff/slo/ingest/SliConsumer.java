@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -209,27 +210,40 @@ public class SliConsumer {
         });
     }
 
+    /** The order in which a batch locks its partitions' offset rows: the same in every replica. */
+    private static final java.util.Comparator<TopicPartition> BY_PARTITION = java.util.Comparator
+            .comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+
     /** What one batch's transaction committed. */
     private record Stored(Map<String, Map<Instant, MinuteCount>> buckets, int refused, Map<TopicPartition, Long> positions) {
     }
 
     /**
-     * In one transaction: drops redelivered idempotent events, adds each minute to its bucket unless that would
-     * pass {@link SliRules#MAX_EVENTS_PER_MINUTE}, puts every refused record on the dead-letter topic (durable before
-     * the offsets that skip them commit), then moves each partition's stored offset — only if it still holds what
-     * this replica last stored, so that a replica which lost its partitions while paused cannot count them again.
-     * Answers the buckets it stored.
+     * In one transaction: moves each partition's stored offset — only if it still holds what this replica last
+     * stored, so that a replica which lost its partitions while paused cannot count them again — then drops
+     * redelivered idempotent events, adds each minute to its bucket unless that would pass
+     * {@link SliRules#MAX_EVENTS_PER_MINUTE}, and puts every refused record on the dead-letter topic (durable before
+     * the offsets that skip them commit). Answers the buckets it stored.
+     *
+     * <p>The fence comes first and everything is written in one order (offset rows by partition, then bucket rows
+     * by SLO and minute). A replica paused past its session wakes up with a batch of partitions that another replica
+     * now counts: fenced first, it gives up before it has locked a single bucket row. Written the other way round
+     * (buckets in hash order, offsets last), its batch and the new owner's locked the same bucket rows in different
+     * orders and PostgreSQL broke the deadlock by aborting either one — the new owner's consumer too, which then
+     * restarted and took the whole group through two more rebalances (seen in TwoReplicasIT).
      */
     private Stored store(List<Observed> observed, List<Refused> refusedBefore,
             Map<TopicPartition, Long> nextOffsets, boolean isolateBuckets) {
+        nextOffsets.entrySet().stream().sorted(Map.Entry.comparingByKey(BY_PARTITION))
+                .forEach(offset -> moveOffset(offset.getKey(), offset.getValue()));
         List<Refused> refused = new ArrayList<>(refusedBefore);
         Set<String> firstSeen = firstSeen(observed);
-        Map<String, Map<Instant, MinuteAggregate>> buckets = new HashMap<>();
+        Map<String, Map<Instant, MinuteAggregate>> buckets = new TreeMap<>();
         for (Observed one : observed) {
             if (one.idempotentEventId() != null && !firstSeen.remove(one.idempotentEventId())) {
                 continue; // a retried batch: counted when it first arrived
             }
-            MinuteAggregate minute = buckets.computeIfAbsent(one.slo(), slo -> new HashMap<>())
+            MinuteAggregate minute = buckets.computeIfAbsent(one.slo(), slo -> new TreeMap<>())
                     .computeIfAbsent(one.minute(), m -> new MinuteAggregate());
             minute.good += one.good();
             minute.total += one.total();
@@ -249,9 +263,6 @@ public class SliConsumer {
             }
         }
         deadLetter(refused);
-        for (Map.Entry<TopicPartition, Long> offset : nextOffsets.entrySet()) {
-            moveOffset(offset.getKey(), offset.getValue());
-        }
         return new Stored(stored, refused.size(), nextOffsets);
     }
 
