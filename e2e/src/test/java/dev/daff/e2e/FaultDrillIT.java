@@ -94,7 +94,7 @@ class FaultDrillIT {
     /** "Within seconds of the broker's return". */
     static final Duration INGEST_RECOVERY = Duration.ofSeconds(10);
     static final Duration READY = Duration.ofSeconds(90);
-    static final Duration LOAD_RESUMES = Duration.ofSeconds(60);
+    static final Duration LOAD_RESUMES = Duration.ofSeconds(30);
     /** Covers Kafka's default transaction timeout (60 s), the longest a dead producer's transaction can stay open. */
     static final Duration CATCH_UP = Duration.ofSeconds(90);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
@@ -179,7 +179,7 @@ class FaultDrillIT {
     @AfterAll
     static void stopTheSuiteAndWriteTheFigures() throws IOException {
         figure("whole drill: %.0f s wall time", seconds(drillStarted, Instant.now()));
-        services.values().forEach(ServiceProcess::stop);
+        services.values().parallelStream().forEach(ServiceProcess::stop);
         if (pagerDuty != null) {
             pagerDuty.close();
         }
@@ -353,7 +353,7 @@ class FaultDrillIT {
                 }
             }
             resolvedByClients.add(id);
-            pace(Duration.ofMillis(750));
+            pace(Duration.ofMillis(250));
         }
     }
 
@@ -621,6 +621,8 @@ class FaultDrillIT {
         checks.add(this::incidentApiAnswersNoOther5xx);
         checks.add(this::incidentApiUnaffectedByTheBrokerOutage);
         checks.add(this::everyResolvedIncidentHasItsWashupAction);
+        checks.add(this::everyIncidentChangeIsPublished);
+        checks.add(this::everyActionIsPublished);
         checks.add(this::thePageIsDeliveredExactlyOnce);
         checks.add(this::nothingIsDeadLettered);
         checks.add(this::everyServiceIsReady);
@@ -824,6 +826,109 @@ class FaultDrillIT {
             JsonNode found = api.get(incident().url() + "/api/incidents/" + id, viewer());
             return String.format("%.1f", seconds(drillStarted, Instant.parse(found.get("resolvedAt").asText())));
         }).toList();
+    }
+
+    /**
+     * The outbox's promise: an event is sent if and only if its change commits. Every incident's history, as
+     * incident-service shows it, must be on daff.incident-events (redelivered copies of one event are allowed).
+     */
+    void everyIncidentChangeIsPublished() {
+        Map<String, Map<String, Integer>> expected = new HashMap<>();
+        for (int page = 0;; page++) {
+            JsonNode found = api.get(incident().url() + "/api/incidents?team=" + TEAM + "&size=500&page=" + page, viewer());
+            found.get("items").forEach(item -> expected.put(item.get("id").asText(), historyOf(item.get("status").asText())));
+            if (found.get("items").size() < 500) {
+                break;
+            }
+        }
+        Map<String, Map<String, Integer>> published = new HashMap<>();
+        long[] copies = new long[1];
+        Instant from = Instant.now();
+        try {
+            await("every incident change on daff.incident-events").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> {
+                        published.clear();
+                        published.putAll(publishedEvents("daff.incident-events", "incidentId", copies));
+                        return expected.entrySet().stream().allMatch(e -> e.getValue().equals(published.get(e.getKey())));
+                    });
+            figure("all %d incidents' changes on daff.incident-events %.1f s after the check began (%d redelivered copies)",
+                    expected.size(), seconds(from, Instant.now()), copies[0]);
+        } catch (ConditionTimeoutException e) {
+            // asserted below
+        }
+        List<String> wrong = expected.entrySet().stream().filter(e -> !e.getValue().equals(published.get(e.getKey())))
+                .map(e -> e.getKey() + " expected " + e.getValue() + ", published " + published.get(e.getKey())).toList();
+        assertTrue(wrong.isEmpty(), wrong.size() + " of " + expected.size() + " incidents' changes are not on"
+                + " daff.incident-events exactly as committed: " + wrong.stream().limit(10).toList());
+    }
+
+    /** The events an incident's status implies the lifecycle published (opened, each transition, resolution). */
+    static Map<String, Integer> historyOf(String status) {
+        Map<String, Integer> history = new TreeMap<>();
+        history.put("IncidentOpened", 1);
+        int transitions = List.of("DISCOVERED", "ANALYSING", "FIXING", "RESOLVED").indexOf(status);
+        if (transitions > 0) {
+            history.put("IncidentStatusChanged", Math.min(transitions, 2));
+        }
+        if (status.equals("RESOLVED")) {
+            history.put("IncidentResolved", 1);
+        }
+        return history;
+    }
+
+    /** Every WASHUP action action-service made is announced with ActionCreated on daff.action-events. */
+    void everyActionIsPublished() {
+        Set<String> actions = new HashSet<>();
+        api.get(action().url() + "/api/actions?ownerTeam=" + TEAM, viewer()).forEach(a -> actions.add(a.get("id").asText()));
+        Set<String> announced = new HashSet<>();
+        try {
+            await("every action on daff.action-events").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        announced.clear();
+                        for (ConsumerRecord<String, String> record : KafkaTestClient.readCommitted(kafka.bootstrapServers(),
+                                "daff.action-events", Duration.ofSeconds(30))) {
+                            JsonNode event = api.read(record.value());
+                            if ("ActionCreated".equals(event.path("type").asText())) {
+                                announced.add(event.path("actionId").asText());
+                            }
+                        }
+                        return announced.containsAll(actions);
+                    });
+        } catch (ConditionTimeoutException e) {
+            // asserted below
+        }
+        Set<String> missing = new HashSet<>(actions);
+        missing.removeAll(announced);
+        assertTrue(missing.isEmpty(), missing.size() + " of " + actions.size() + " actions were never announced with"
+                + " ActionCreated on daff.action-events: " + missing.stream().limit(10).toList());
+    }
+
+    /** Per key field value: per event type, how many distinct events; {@code copies[0]} counts redeliveries. */
+    Map<String, Map<String, Integer>> publishedEvents(String topic, String keyField, long[] copies) {
+        Map<String, Map<String, Set<String>>> events = new HashMap<>();
+        long records = 0;
+        for (ConsumerRecord<String, String> record : KafkaTestClient.readCommitted(kafka.bootstrapServers(), topic,
+                Duration.ofSeconds(30))) {
+            JsonNode event = api.read(record.value());
+            String type = event.path("type").asText();
+            if (List.of("IncidentOpened", "IncidentStatusChanged", "IncidentResolved").contains(type)) {
+                records++;
+                events.computeIfAbsent(event.path(keyField).asText(), k -> new HashMap<>())
+                        .computeIfAbsent(type, t -> new HashSet<>()).add(event.path("eventId").asText());
+            }
+        }
+        Map<String, Map<String, Integer>> counted = new HashMap<>();
+        long distinct = 0;
+        for (var entry : events.entrySet()) {
+            Map<String, Integer> types = new TreeMap<>();
+            for (var type : entry.getValue().entrySet()) {
+                types.put(type.getKey(), type.getValue().size());
+                distinct += type.getValue().size();
+            }
+            counted.put(entry.getKey(), types);
+        }
+        copies[0] = records - distinct;
+        return counted;
     }
 
     Map<String, Long> washupActions() {
