@@ -91,6 +91,8 @@ class FaultDrillIT {
      */
     static final long TOTAL_BASE = 10_000;
     static final Duration BROKER_OUTAGE = Duration.ofSeconds(30);
+    /** A database restart as production sees one: the server is away for a few seconds, every connection cut. */
+    static final Duration DATABASE_DOWN = Duration.ofSeconds(5);
     /** "Within seconds of the broker's return". */
     static final Duration INGEST_RECOVERY = Duration.ofSeconds(10);
     static final Duration READY = Duration.ofSeconds(90);
@@ -353,7 +355,7 @@ class FaultDrillIT {
                 }
             }
             resolvedByClients.add(id);
-            pace(Duration.ofMillis(250));
+            pace(Duration.ofMillis(500));
         }
     }
 
@@ -446,9 +448,14 @@ class FaultDrillIT {
 
     // --- faults -------------------------------------------------------------------------------------------------
 
+    volatile Instant sloKilledAt;
+
     void killAndRestart(String module) {
         ServiceProcess service = services.get(module);
         Instant killed = Instant.now();
+        if (module.equals("slo-service")) {
+            sloKilledAt = killed;
+        }
         service.kill();
         service.start();
         Duration ready = awaitReady(module, service, killed);
@@ -518,21 +525,25 @@ class FaultDrillIT {
     void databaseRestart() {
         Instant restarting = Instant.now();
         databaseRestarting = restarting;
-        postgres.restart();
+        postgres.stop();
+        Instant stopped = Instant.now();
+        pace(DATABASE_DOWN); // the restart itself
+        Instant starting = Instant.now();
+        postgres.start();
         Instant back = Instant.now();
         databaseBack = back;
-        figure("PostgreSQL restart: down and up again in %.1f s (same data directory, port %d)", seconds(restarting, back),
-                postgres.port());
+        figure("PostgreSQL restart: stop took %.1f s, away %.1f s, start took %.1f s (same data directory, port %d)",
+                seconds(restarting, stopped), seconds(stopped, starting), seconds(starting, back), postgres.port());
         for (Map.Entry<String, ServiceProcess> service : services.entrySet()) {
-            Duration ready = awaitReady(service.getKey(), service.getValue(), restarting);
-            figure("PostgreSQL restart: %s ready %.1f s after the restart began", service.getKey(),
+            Duration ready = awaitReady(service.getKey(), service.getValue(), back);
+            figure("PostgreSQL restart: %s ready %.1f s after the server was back", service.getKey(),
                     ready == null ? Double.NaN : ready.toMillis() / 1000.0);
         }
         Instant firstOpened = null;
         try {
             firstOpened = await("an incident opened after the database restart").atMost(LOAD_RESUMES)
                     .pollInterval(Duration.ofMillis(50))
-                    .until(() -> answers(a -> a.api().equals("incident") && a.status() == 201 && !a.sent().isBefore(back))
+                    .until(() -> answers(a -> a.api().equals("incident") && a.status() == 201 && !a.answered().isBefore(back))
                             .stream().map(Answer::answered).min(Instant::compareTo).orElse(null), found -> found != null);
         } catch (ConditionTimeoutException e) {
             // reported by awaitLoadFlowing
@@ -541,8 +552,8 @@ class FaultDrillIT {
         figure("PostgreSQL restart: incident API answers from the restart to the first incident opened after it: %s",
                 describe(histogram(answers(a -> a.api().equals("incident") && !a.answered().isBefore(restarting)
                         && (opened == null || !a.answered().isAfter(opened))))));
-        figure("PostgreSQL restart: first incident opened %s after the restart began",
-                opened == null ? "never" : String.format("%.1f s", seconds(restarting, opened)));
+        figure("PostgreSQL restart: first incident opened %s after the server was back",
+                opened == null ? "never" : String.format("%.1f s", seconds(back, opened)));
         watchCatchUp("the PostgreSQL restart");
         awaitLoadFlowing("the PostgreSQL restart");
     }
@@ -619,6 +630,7 @@ class FaultDrillIT {
         checks.add(this::ingestNeverAnswersAnyOther5xxAnd503CarriesRetryAfter);
         checks.add(this::ingestAnswers503WhileTheBrokerIsAwayAnd202SoonAfter);
         checks.add(this::incidentApiAnswersNoOther5xx);
+        checks.add(this::theDrillsOwnRequestsAreWellFormed);
         checks.add(this::incidentApiUnaffectedByTheBrokerOutage);
         checks.add(this::everyResolvedIncidentHasItsWashupAction);
         checks.add(this::everyIncidentChangeIsPublished);
@@ -765,6 +777,12 @@ class FaultDrillIT {
                 + (databaseBack == null ? "-" : seconds(drillStarted, databaseBack)) + " s");
     }
 
+    /** A 4xx to the load (other than a 409 for a transition that had already happened) is a bug in this test. */
+    void theDrillsOwnRequestsAreWellFormed() {
+        List<Answer> refused = answers(a -> a.status() / 100 == 4 && !(a.api().equals("incident") && a.status() == 409));
+        assertTrue(refused.isEmpty(), "the load's requests were refused (a bug in the drill): " + refused.stream().limit(5).toList());
+    }
+
     void incidentApiUnaffectedByTheBrokerOutage() {
         BrokerWindow broker = brokerWindow;
         assertTrue(broker != null, "the broker outage did not run");
@@ -777,15 +795,17 @@ class FaultDrillIT {
 
     void everyResolvedIncidentHasItsWashupAction() {
         Set<String> resolved = new HashSet<>();
+        Map<String, Instant> resolvedAt = new HashMap<>();
         for (int page = 0;; page++) {
             JsonNode found = api.get(incident().url() + "/api/incidents?team=" + TEAM + "&status=RESOLVED&size=500&page=" + page,
                     viewer());
             found.get("items").forEach(item -> resolved.add(item.get("id").asText()));
+            found.get("items").forEach(item -> resolvedAt.put(item.get("id").asText(), Instant.parse(item.get("resolvedAt").asText())));
             if (found.get("items").size() < 500) {
                 break;
             }
         }
-        Map<String, Long> washups = new HashMap<>();
+        Map<String, List<Instant>> washups = new HashMap<>();
         Instant from = Instant.now();
         try {
             await("a WASHUP action for every resolved incident").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
@@ -796,6 +816,14 @@ class FaultDrillIT {
                     });
             figure("WASHUP actions for all %d resolved incidents %.1f s after the check began", resolved.size(),
                     seconds(from, Instant.now()));
+            List<Map.Entry<String, Double>> lags = resolved.stream()
+                    .map(id -> Map.entry(id, seconds(resolvedAt.get(id), washups.get(id).get(0))))
+                    .sorted(Map.Entry.comparingByValue()).toList();
+            Map.Entry<String, Double> slowest = lags.get(lags.size() - 1);
+            figure("WASHUP action made after resolution: median %.1f s, 99th percentile %.1f s, slowest %.1f s (an incident"
+                    + " resolved %.1f s into the drill)", lags.get(lags.size() / 2).getValue(),
+                    lags.get((int) (lags.size() * 0.99)).getValue(), slowest.getValue(),
+                    seconds(drillStarted, resolvedAt.get(slowest.getKey())));
         } catch (ConditionTimeoutException e) {
             // asserted below
         }
@@ -803,7 +831,7 @@ class FaultDrillIT {
         missing.removeAll(washups.keySet());
         Set<String> notListed = new HashSet<>(resolvedByClients);
         notListed.removeAll(resolved);
-        List<String> twice = washups.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        List<String> twice = washups.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
         figure("incidents: %d opened by %d clients (answered 201), %d resolved by them, %d RESOLVED in incident-service",
                 incidentsOpened.get(), INCIDENT_CLIENTS, resolvedByClients.size(), resolved.size());
         assertAll("WASHUP actions",
@@ -931,11 +959,13 @@ class FaultDrillIT {
         return counted;
     }
 
-    Map<String, Long> washupActions() {
-        Map<String, Long> washups = new HashMap<>();
+    /** Per incident, when each of its WASHUP actions was made. */
+    Map<String, List<Instant>> washupActions() {
+        Map<String, List<Instant>> washups = new HashMap<>();
         for (JsonNode action : api.get(action().url() + "/api/actions?ownerTeam=" + TEAM, viewer())) {
             if ("WASHUP".equals(action.get("kind").asText())) {
-                washups.merge(action.get("incidentId").asText(), 1L, Long::sum);
+                washups.computeIfAbsent(action.get("incidentId").asText(), id -> new ArrayList<>())
+                        .add(Instant.parse(action.get("createdAt").asText()));
             }
         }
         return washups;
@@ -970,6 +1000,17 @@ class FaultDrillIT {
         figure("pages: %d (%s); PagerDuty stand-in received %s", pages.size(),
                 pages.stream().map(p -> p.get("slo").asText() + " " + p.get("state").asText()).toList(), received);
         List<JsonNode> burnPages = pages.stream().filter(page -> BURN_SLO.equals(page.get("slo").asText())).toList();
+        JsonNode alerts = api.get(slo().url() + "/api/alerts?state=all&slo=" + BURN_SLO, viewer());
+        figure("alerts for %s: %s (slo-service was killed %.1f s into the drill, right after the burn was counted)", BURN_SLO,
+                java.util.stream.StreamSupport.stream(alerts.spliterator(), false)
+                        .map(a -> a.get("kind").asText() + " fired " + String.format("%.1f", seconds(drillStarted,
+                                Instant.parse(a.get("firedAt").asText()))) + " s into the drill").toList(),
+                seconds(drillStarted, sloKilledAt));
+        burnPages.forEach(page -> figure("page for %s: created %.1f s after slo-service was killed (burn counted, then kill -9),"
+                + " delivered %.1f s after it was created", BURN_SLO, seconds(sloKilledAt, Instant.parse(page.get("createdAt").asText())),
+                page.get("notifications").size() == 0 || page.get("notifications").get(0).get("deliveredAt").isNull() ? Double.NaN
+                        : seconds(Instant.parse(page.get("createdAt").asText()),
+                                Instant.parse(page.get("notifications").get(0).get("deliveredAt").asText()))));
         assertAll("pages",
                 () -> assertEquals(1, burnPages.size(), "one burn, one page: " + pages),
                 () -> assertTrue(pages.stream().allMatch(page -> allDelivered(page.get("notifications"))),
