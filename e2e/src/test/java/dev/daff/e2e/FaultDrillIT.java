@@ -67,7 +67,7 @@ import dev.daff.localinfra.ServiceProcess;
 
 /**
  * Fault drills against the three packaged services under steady load: SLI events over HTTP and over Kafka,
- * four clients opening and resolving incidents, one burning SLO that must page. In turn: {@code kill -9} of
+ * four clients opening and resolving incidents, deploys reported on Kafka by CI/CD, one burning SLO that must page. In turn: {@code kill -9} of
  * each service and a restart on the same port, the Kafka broker away for 30 s, a PostgreSQL restart. Then
  * what a user would check: every accepted SLI event counted once, HTTP ingest answering 503 with
  * {@code Retry-After} (never 500) while the broker is away and 202 within seconds of its return, a WASHUP
@@ -81,6 +81,9 @@ class FaultDrillIT {
     static final String KAFKA_SLO = "drill-kafka";
     static final String BURN_SLO = "drill-burn";
     static final String SLI_TOPIC = "daff.sli-events";
+    static final String CHANGE_TOPIC = "daff.change-events";
+    /** The service CI/CD reports deploys of, over Kafka, throughout the drill. */
+    static final String DEPLOYED_SERVICE = "drill-deploys";
     static final int SLI_PARTITIONS = 3;
     static final int INCIDENT_CLIENTS = 4;
     static final int HTTP_INGEST_CLIENTS = 2;
@@ -131,6 +134,8 @@ class FaultDrillIT {
     final Map<Long, Instant> kafkaSent = new ConcurrentHashMap<>();
     final Map<Long, Instant> kafkaAcked = new ConcurrentHashMap<>();
     final Set<Long> kafkaFailed = ConcurrentHashMap.newKeySet();
+    final Map<String, Instant> changesSent = new ConcurrentHashMap<>();
+    final Set<String> changesAcked = ConcurrentHashMap.newKeySet();
     final Set<String> resolvedByClients = ConcurrentHashMap.newKeySet();
     final AtomicInteger incidentsOpened = new AtomicInteger();
 
@@ -261,6 +266,7 @@ class FaultDrillIT {
                  "rotation": {"members": ["dana", "eli"], "shiftLength": "P7D", "startsAt": "%s", "timeZone": "Europe/London"},
                  "escalation": {"ackTimeout": "PT1H"}}
                 """.formatted(Instant.now().minus(Duration.ofDays(1))), 200);
+        api.call("PUT", incident().url() + "/api/services/" + DEPLOYED_SERVICE, admin(), "{\"team\": \"" + TEAM + "\"}", -1);
         // noDataAfter of an hour: the drill's own gaps (a dead consumer, an absent broker) must not page.
         for (String name : List.of(HTTP_SLO, KAFKA_SLO, BURN_SLO)) {
             api.call("POST", slo().url() + "/api/slos", admin(), """
@@ -320,7 +326,11 @@ class FaultDrillIT {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            long round = 0;
             while (loadRunning) {
+                if (round++ % 4 == 0) {
+                    deploy(producer, round / 4 + 1);
+                }
                 for (int i = 0; i < 2; i++) {
                     long id = kafkaSequence.incrementAndGet();
                     String value = "{\"slo\": \"" + KAFKA_SLO + "\", \"at\": \"" + Instant.now() + "\", \"good\": " + good(id)
@@ -338,6 +348,23 @@ class FaultDrillIT {
             }
             producer.flush();
         }
+    }
+
+    /**
+     * A CI/CD pipeline reporting a deploy on daff.change-events, as it does all day: these arrive while the
+     * database is away too, which is what shows whether a transient failure is retried or dead-lettered.
+     */
+    void deploy(KafkaProducer<String, String> producer, long build) {
+        String ref = "build-" + build;
+        String value = """
+                {"service": "%s", "kind": "DEPLOY", "summary": "deploy %s", "author": "ci", "startedAt": "%s",
+                 "ref": "%s", "environment": "production"}""".formatted(DEPLOYED_SERVICE, ref, Instant.now(), ref);
+        changesSent.put(ref, Instant.now());
+        producer.send(new ProducerRecord<>(CHANGE_TOPIC, DEPLOYED_SERVICE, value), (metadata, failure) -> {
+            if (failure == null) {
+                changesAcked.add(ref);
+            }
+        });
     }
 
     /** Opens an incident and works it to RESOLVED, again and again, riding out whatever the drill breaks. */
@@ -646,6 +673,7 @@ class FaultDrillIT {
         checks.add(this::incidentApiUnaffectedByTheBrokerOutage);
         checks.add(this::everyResolvedIncidentHasItsWashupAction);
         checks.add(this::everyIncidentChangeIsPublished);
+        checks.add(this::everyDeployReportedOnKafkaIsStoredOnce);
         checks.add(this::everyActionIsPublished);
         checks.add(this::thePageIsDeliveredExactlyOnce);
         checks.add(this::nothingIsDeadLettered);
@@ -900,6 +928,36 @@ class FaultDrillIT {
                 .map(e -> e.getKey() + " expected " + e.getValue() + ", published " + published.get(e.getKey())).toList();
         assertTrue(wrong.isEmpty(), wrong.size() + " of " + expected.size() + " incidents' changes are not on"
                 + " daff.incident-events exactly as committed: " + wrong.stream().limit(10).toList());
+    }
+
+    /** Every change event the broker acknowledged is in incident-service's change log, once. */
+    void everyDeployReportedOnKafkaIsStoredOnce() {
+        Map<String, Long> stored = new HashMap<>();
+        Instant from = Instant.now();
+        try {
+            await("every deploy stored").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                stored.clear();
+                api.get(incident().url() + "/api/changes?service=" + DEPLOYED_SERVICE + "&limit=1000", viewer())
+                        .forEach(change -> stored.merge(change.get("ref").asText(), 1L, Long::sum));
+                return stored.keySet().containsAll(changesAcked);
+            });
+            figure("change events: all %d acked deploys stored %.1f s after the check began", changesAcked.size(),
+                    seconds(from, Instant.now()));
+        } catch (ConditionTimeoutException e) {
+            // asserted below
+        }
+        Set<String> missing = new HashSet<>(changesAcked);
+        missing.removeAll(stored.keySet());
+        List<String> twice = stored.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        figure("change events: %d sent, %d acked by the broker, %d stored, %d acked but not stored", changesSent.size(),
+                changesAcked.size(), stored.size(), missing.size());
+        assertAll("deploys reported on " + CHANGE_TOPIC,
+                () -> assertTrue(stored.size() < 1000, "more than one page of changes: the check cannot see them all"),
+                () -> assertTrue(missing.isEmpty(), missing.size() + " of " + changesAcked.size() + " deploys acked by the"
+                        + " broker are not in incident-service's change log: " + missing.stream().sorted().limit(10).toList()
+                        + " (sent at, s into the drill: " + missing.stream().sorted().limit(10)
+                                .map(ref -> String.format("%.1f", seconds(drillStarted, changesSent.get(ref)))).toList() + ")"),
+                () -> assertTrue(twice.isEmpty(), twice.size() + " deploys are stored more than once: " + twice));
     }
 
     /** The events an incident's status implies the lifecycle published (opened, each transition, resolution). */
