@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -223,12 +224,12 @@ class FaultDrillIT {
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
         try {
             for (int i = 0; i < HTTP_INGEST_CLIENTS; i++) {
-                load.submit(this::ingestOverHttp);
+                load.submit(loadTask("HTTP ingest " + i, this::ingestOverHttp));
             }
-            load.submit(this::ingestOverKafka);
+            load.submit(loadTask("Kafka ingest", this::ingestOverKafka));
             for (int i = 0; i < INCIDENT_CLIENTS; i++) {
                 int client = i;
-                load.submit(() -> workIncidents(client));
+                load.submit(loadTask("incident client " + i, () -> workIncidents(client)));
             }
             watcher.scheduleWithFixedDelay(this::checkCatchUps, 250, 250, TimeUnit.MILLISECONDS);
             awaitLoadFlowing("warm-up");
@@ -293,6 +294,19 @@ class FaultDrillIT {
     }
 
     // --- load ---------------------------------------------------------------------------------------------------
+
+    /** A load thread that stopped on an exception: a bug in the drill, reported by its own check. */
+    final Map<String, String> loadErrors = new ConcurrentHashMap<>();
+
+    Runnable loadTask(String name, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | AssertionError e) {
+                loadErrors.put(name, e.toString());
+            }
+        };
+    }
 
     void ingestOverHttp() {
         while (loadRunning) {
@@ -661,11 +675,18 @@ class FaultDrillIT {
 
     // --- the checks ---------------------------------------------------------------------------------------------
 
-    List<Executable> checks(Instant loadStopped) throws Exception {
+    List<Executable> checks(Instant loadStopped) {
         List<Executable> checks = new ArrayList<>();
-        Map<String, Long[]> expected = expectedCounts(loadStopped);
-        checks.add(() -> countedOnce(HTTP_SLO, expected.get(HTTP_SLO), loadStopped));
-        checks.add(() -> countedOnce(KAFKA_SLO, expected.get(KAFKA_SLO), loadStopped));
+        checks.add(() -> assertTrue(loadErrors.isEmpty(), "load threads died (a bug in the drill): " + loadErrors));
+        try {
+            Map<String, Long[]> expected = expectedCounts(loadStopped);
+            checks.add(() -> countedOnce(HTTP_SLO, expected.get(HTTP_SLO), loadStopped));
+            checks.add(() -> countedOnce(KAFKA_SLO, expected.get(KAFKA_SLO), loadStopped));
+        } catch (Exception e) {
+            checks.add(() -> {
+                throw new AssertionError("could not read " + SLI_TOPIC + " to work out what must be counted", e);
+            });
+        }
         checks.add(this::ingestNeverAnswersAnyOther5xxAnd503CarriesRetryAfter);
         checks.add(this::ingestAnswers503WhileTheBrokerIsAwayAnd202SoonAfter);
         checks.add(this::incidentApiAnswersNoOther5xx);
@@ -1072,7 +1093,7 @@ class FaultDrillIT {
         List<JsonNode> burnPages = pages.stream().filter(page -> BURN_SLO.equals(page.get("slo").asText())).toList();
         JsonNode alerts = api.get(slo().url() + "/api/alerts?state=all&slo=" + BURN_SLO, viewer());
         figure("alerts for %s: %s (slo-service was killed %.1f s into the drill, right after the burn was counted)", BURN_SLO,
-                java.util.stream.StreamSupport.stream(alerts.spliterator(), false)
+                StreamSupport.stream(alerts.spliterator(), false)
                         .map(a -> a.get("kind").asText() + " fired " + String.format("%.1f", seconds(drillStarted,
                                 Instant.parse(a.get("firedAt").asText()))) + " s into the drill").toList(),
                 seconds(drillStarted, sloKilledAt));
@@ -1090,7 +1111,7 @@ class FaultDrillIT {
 
     static boolean allDelivered(JsonNode notifications) {
         return notifications.size() > 0
-                && java.util.stream.StreamSupport.stream(notifications.spliterator(), false)
+                && StreamSupport.stream(notifications.spliterator(), false)
                         .allMatch(n -> "DELIVERED".equals(n.get("status").asText()));
     }
 
