@@ -103,6 +103,13 @@ class FaultDrillIT {
     static final Duration LOAD_RESUMES = Duration.ofSeconds(30);
     /** Covers Kafka's default transaction timeout (60 s), the longest a dead producer's transaction can stay open. */
     static final Duration CATCH_UP = Duration.ofSeconds(90);
+    /**
+     * How long the end checks wait for what consumers make (WASHUP actions, stored deploys, the page): a killed
+     * replica's partitions wait out its consumer-group session first (Kafka's default, 45 s, for the messaging
+     * channels), so this allows one session and a margin. How long it really took is in the figures.
+     */
+    static final Duration EVENTUALLY = Duration.ofSeconds(60);
+    /** What a telemetry client or a person at a browser waits for an answer before giving up. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     static final int NO_ANSWER = -1;
     static final int TIMED_OUT = -2;
@@ -869,7 +876,7 @@ class FaultDrillIT {
         Map<String, List<Instant>> washups = new HashMap<>();
         Instant from = Instant.now();
         try {
-            await("a WASHUP action for every resolved incident").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+            await("a WASHUP action for every resolved incident").atMost(EVENTUALLY).pollInterval(Duration.ofMillis(500))
                     .until(() -> {
                         washups.clear();
                         washups.putAll(washupActions());
@@ -901,7 +908,7 @@ class FaultDrillIT {
                 () -> assertTrue(notListed.isEmpty(), notListed.size() + " incidents the clients resolved are not RESOLVED"
                         + " in incident-service: " + notListed),
                 () -> assertTrue(missing.isEmpty(), missing.size() + " of " + resolved.size() + " resolved incidents have no"
-                        + " WASHUP action in action-service after 30 s: " + missing.stream().limit(10).toList()
+                        + " WASHUP action in action-service after " + EVENTUALLY.toSeconds() + " s: " + missing.stream().limit(10).toList()
                         + timelineOf(missing)),
                 () -> assertTrue(twice.isEmpty(), twice.size() + " incidents have more than one WASHUP action: " + twice));
     }
@@ -934,7 +941,7 @@ class FaultDrillIT {
         long[] copies = new long[1];
         Instant from = Instant.now();
         try {
-            await("every incident change on daff.incident-events").atMost(Duration.ofSeconds(30))
+            await("every incident change on daff.incident-events").atMost(EVENTUALLY)
                     .pollInterval(Duration.ofSeconds(1)).until(() -> {
                         published.clear();
                         published.putAll(publishedEvents("daff.incident-events", "incidentId", copies));
@@ -956,7 +963,7 @@ class FaultDrillIT {
         Map<String, Long> stored = new HashMap<>();
         Instant from = Instant.now();
         try {
-            await("every deploy stored").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            await("every deploy stored").atMost(EVENTUALLY).pollInterval(Duration.ofMillis(500)).until(() -> {
                 stored.clear();
                 api.get(incident().url() + "/api/changes?service=" + DEPLOYED_SERVICE + "&limit=1000", viewer())
                         .forEach(change -> stored.merge(change.get("ref").asText(), 1L, Long::sum));
@@ -1001,7 +1008,7 @@ class FaultDrillIT {
         api.get(action().url() + "/api/actions?ownerTeam=" + TEAM, viewer()).forEach(a -> actions.add(a.get("id").asText()));
         Set<String> announced = new HashSet<>();
         try {
-            await("every action on daff.action-events").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+            await("every action on daff.action-events").atMost(EVENTUALLY).pollInterval(Duration.ofSeconds(1))
                     .until(() -> {
                         announced.clear();
                         for (ConsumerRecord<String, String> record : KafkaTestClient.readCommitted(kafka.bootstrapServers(),
@@ -1065,7 +1072,7 @@ class FaultDrillIT {
     void thePageIsDeliveredExactlyOnce() {
         List<JsonNode> pages = new ArrayList<>();
         try {
-            await("the burn's page delivered").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            await("the burn's page delivered").atMost(EVENTUALLY).pollInterval(Duration.ofMillis(500))
                     .until(() -> {
                         pages.clear();
                         api.get(slo().url() + "/api/pages?team=" + TEAM, viewer())
