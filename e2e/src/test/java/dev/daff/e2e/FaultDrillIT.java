@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +43,7 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -102,13 +104,17 @@ class FaultDrillIT {
     static final Duration READY = Duration.ofSeconds(90);
     static final Duration LOAD_RESUMES = Duration.ofSeconds(30);
     /**
-     * How long after the load stops the end checks wait, all together, for what is eventually consistent (counts,
-     * WASHUP actions, events on topics, stored deploys, the page). A killed replica's partitions wait out its
-     * consumer-group session first (Kafka's default, 45 s, for the messaging channels) and a killed producer's open
-     * transaction holds back read_committed consumers for the transaction timeout (60 s); both are long over by the
-     * time the drill ends, so this is a margin, not a budget the product needs. What it took is in the figures.
+     * How long the end checks wait, all together, once the consumers have caught up, for what is eventually
+     * consistent (counts, WASHUP actions, events on topics, stored deploys, the page): a relay tick, a dispatcher
+     * retry, a commit interval. What it took is in the figures.
      */
-    static final Duration EVENTUALLY = Duration.ofSeconds(60);
+    static final Duration EVENTUALLY = Duration.ofSeconds(30);
+    /**
+     * How long the consumer groups get to work off their lag once the load stops. A killed replica's partitions
+     * wait out its session first (Kafka's default, 45 s, for the messaging channels), and a broker restart in that
+     * time starts the wait again; the figures say how long it took.
+     */
+    static final Duration CONSUMERS_CATCH_UP = Duration.ofSeconds(90);
     /** When the end checks stop waiting. */
     volatile Instant endChecksDeadline;
     /** What a telemetry client or a person at a browser waits for an answer before giving up. */
@@ -685,7 +691,21 @@ class FaultDrillIT {
     // --- the checks ---------------------------------------------------------------------------------------------
 
     List<Executable> checks(Instant loadStopped) {
-        endChecksDeadline = loadStopped.plus(EVENTUALLY);
+        // First the consumers work off what the faults held back; then what they made has EVENTUALLY to show.
+        Instant waiting = Instant.now();
+        Map<String, Long> lag = new TreeMap<>();
+        try {
+            await("consumers caught up").atMost(CONSUMERS_CATCH_UP).pollInterval(Duration.ofSeconds(1)).pollInSameThread()
+                    .until(() -> {
+                        lag.clear();
+                        lag.putAll(consumerLag());
+                        return lag.values().stream().allMatch(records -> records == 0);
+                    });
+            figure("consumer groups at the end of their topics %.1f s after the load stopped", seconds(loadStopped, Instant.now()));
+        } catch (ConditionTimeoutException e) {
+            figure("consumer groups still behind %.0f s after the load stopped: %s", seconds(loadStopped, Instant.now()), lag);
+        }
+        endChecksDeadline = Instant.now().plus(EVENTUALLY);
         List<Executable> checks = new ArrayList<>();
         checks.add(() -> assertTrue(loadErrors.isEmpty(), "load threads died (a bug in the drill): " + loadErrors));
         try {
@@ -876,17 +896,11 @@ class FaultDrillIT {
                 break;
             }
         }
-        Map<String, List<Instant>> washups = new HashMap<>();
-        Instant from = Instant.now();
-        try {
-            await("a WASHUP action for every resolved incident").atMost(untilEndChecksDeadline()).pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        washups.clear();
-                        washups.putAll(washupActions());
-                        return washups.keySet().containsAll(resolved);
-                    });
-            figure("WASHUP actions for all %d resolved incidents %.1f s after the check began", resolved.size(),
-                    seconds(from, Instant.now()));
+        Look<Map<String, List<Instant>>> look = eventually("a WASHUP action for every resolved incident",
+                this::washupActions, found -> found.keySet().containsAll(resolved));
+        Map<String, List<Instant>> washups = look.value();
+        if (look.done()) {
+            figure("WASHUP actions for all %d resolved incidents %.1f s after the check began", resolved.size(), look.seconds());
             List<Map.Entry<String, Double>> lags = resolved.stream()
                     .map(id -> Map.entry(id, seconds(resolvedAt.get(id), washups.get(id).get(0))))
                     .sorted(Map.Entry.comparingByValue()).toList();
@@ -895,8 +909,6 @@ class FaultDrillIT {
                     + " resolved %.1f s into the drill)", lags.get(lags.size() / 2).getValue(),
                     lags.get((int) (lags.size() * 0.99)).getValue(), slowest.getValue(),
                     seconds(drillStarted, resolvedAt.get(slowest.getKey())));
-        } catch (ConditionTimeoutException e) {
-            // asserted below
         }
         Set<String> missing = new HashSet<>(resolved);
         missing.removeAll(washups.keySet());
@@ -911,8 +923,8 @@ class FaultDrillIT {
                 () -> assertTrue(notListed.isEmpty(), notListed.size() + " incidents the clients resolved are not RESOLVED"
                         + " in incident-service: " + notListed),
                 () -> assertTrue(missing.isEmpty(), missing.size() + " of " + resolved.size() + " resolved incidents have no"
-                        + " WASHUP action in action-service " + seconds(endChecksDeadline.minus(EVENTUALLY), Instant.now()) + " s after the load stopped: " + missing.stream().limit(10).toList()
-                        + timelineOf(missing)),
+                        + " WASHUP action in action-service " + look.seconds() + " s into the check: "
+                        + missing.stream().limit(10).toList() + timelineOf(missing) + "; consumer lag then: " + consumerLag()),
                 () -> assertTrue(twice.isEmpty(), twice.size() + " incidents have more than one WASHUP action: " + twice));
     }
 
@@ -940,20 +952,14 @@ class FaultDrillIT {
                 break;
             }
         }
-        Map<String, Map<String, Integer>> published = new HashMap<>();
         long[] copies = new long[1];
-        Instant from = Instant.now();
-        try {
-            await("every incident change on daff.incident-events").atMost(untilEndChecksDeadline())
-                    .pollInterval(Duration.ofSeconds(1)).until(() -> {
-                        published.clear();
-                        published.putAll(publishedEvents("daff.incident-events", "incidentId", copies));
-                        return expected.entrySet().stream().allMatch(e -> e.getValue().equals(published.get(e.getKey())));
-                    });
+        Look<Map<String, Map<String, Integer>>> look = eventually("every incident change on daff.incident-events",
+                () -> publishedEvents("daff.incident-events", "incidentId", copies),
+                found -> expected.entrySet().stream().allMatch(e -> e.getValue().equals(found.get(e.getKey()))));
+        Map<String, Map<String, Integer>> published = look.value();
+        if (look.done()) {
             figure("all %d incidents' changes on daff.incident-events %.1f s after the check began (%d redelivered copies)",
-                    expected.size(), seconds(from, Instant.now()), copies[0]);
-        } catch (ConditionTimeoutException e) {
-            // asserted below
+                    expected.size(), look.seconds(), copies[0]);
         }
         List<String> wrong = expected.entrySet().stream().filter(e -> !e.getValue().equals(published.get(e.getKey())))
                 .map(e -> e.getKey() + " expected " + e.getValue() + ", published " + published.get(e.getKey())).toList();
@@ -963,19 +969,15 @@ class FaultDrillIT {
 
     /** Every change event the broker acknowledged is in incident-service's change log, once. */
     void everyDeployReportedOnKafkaIsStoredOnce() {
-        Map<String, Long> stored = new HashMap<>();
-        Instant from = Instant.now();
-        try {
-            await("every deploy stored").atMost(untilEndChecksDeadline()).pollInterval(Duration.ofMillis(500)).until(() -> {
-                stored.clear();
-                api.get(incident().url() + "/api/changes?service=" + DEPLOYED_SERVICE + "&limit=1000", viewer())
-                        .forEach(change -> stored.merge(change.get("ref").asText(), 1L, Long::sum));
-                return stored.keySet().containsAll(changesAcked);
-            });
-            figure("change events: all %d acked deploys stored %.1f s after the check began", changesAcked.size(),
-                    seconds(from, Instant.now()));
-        } catch (ConditionTimeoutException e) {
-            // asserted below
+        Look<Map<String, Long>> look = eventually("every deploy stored", () -> {
+            Map<String, Long> found = new HashMap<>();
+            api.get(incident().url() + "/api/changes?service=" + DEPLOYED_SERVICE + "&limit=1000", viewer())
+                    .forEach(change -> found.merge(change.get("ref").asText(), 1L, Long::sum));
+            return found;
+        }, found -> found.keySet().containsAll(changesAcked));
+        Map<String, Long> stored = look.value();
+        if (look.done()) {
+            figure("change events: all %d acked deploys stored %.1f s after the check began", changesAcked.size(), look.seconds());
         }
         Set<String> missing = new HashSet<>(changesAcked);
         missing.removeAll(stored.keySet());
@@ -1009,23 +1011,17 @@ class FaultDrillIT {
     void everyActionIsPublished() {
         Set<String> actions = new HashSet<>();
         api.get(action().url() + "/api/actions?ownerTeam=" + TEAM, viewer()).forEach(a -> actions.add(a.get("id").asText()));
-        Set<String> announced = new HashSet<>();
-        try {
-            await("every action on daff.action-events").atMost(untilEndChecksDeadline()).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> {
-                        announced.clear();
-                        for (ConsumerRecord<String, String> record : KafkaTestClient.readCommitted(kafka.bootstrapServers(),
-                                "daff.action-events", Duration.ofSeconds(30))) {
-                            JsonNode event = api.read(record.value());
-                            if ("ActionCreated".equals(event.path("type").asText())) {
-                                announced.add(event.path("actionId").asText());
-                            }
-                        }
-                        return announced.containsAll(actions);
-                    });
-        } catch (ConditionTimeoutException e) {
-            // asserted below
-        }
+        Set<String> announced = eventually("every action on daff.action-events", () -> {
+            Set<String> found = new HashSet<>();
+            for (ConsumerRecord<String, String> record : KafkaTestClient.readCommitted(kafka.bootstrapServers(),
+                    "daff.action-events", Duration.ofSeconds(30))) {
+                JsonNode event = api.read(record.value());
+                if ("ActionCreated".equals(event.path("type").asText())) {
+                    found.add(event.path("actionId").asText());
+                }
+            }
+            return found;
+        }, found -> found.containsAll(actions)).value();
         Set<String> missing = new HashSet<>(actions);
         missing.removeAll(announced);
         assertTrue(missing.isEmpty(), missing.size() + " of " + actions.size() + " actions were never announced with"
@@ -1073,19 +1069,13 @@ class FaultDrillIT {
     }
 
     void thePageIsDeliveredExactlyOnce() {
-        List<JsonNode> pages = new ArrayList<>();
-        try {
-            await("the burn's page delivered").atMost(untilEndChecksDeadline()).pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        pages.clear();
-                        api.get(slo().url() + "/api/pages?team=" + TEAM, viewer())
-                                .forEach(page -> pages.add(api.get(slo().url() + "/api/pages/" + page.get("id").asText(), viewer())));
-                        return pages.stream().anyMatch(page -> BURN_SLO.equals(page.get("slo").asText()))
-                                && pages.stream().allMatch(page -> allDelivered(page.get("notifications")));
-                    });
-        } catch (ConditionTimeoutException e) {
-            // asserted below
-        }
+        List<JsonNode> pages = eventually("the burn's page delivered", () -> {
+            List<JsonNode> found = new ArrayList<>();
+            api.get(slo().url() + "/api/pages?team=" + TEAM, viewer())
+                    .forEach(page -> found.add(api.get(slo().url() + "/api/pages/" + page.get("id").asText(), viewer())));
+            return found;
+        }, found -> found.stream().anyMatch(page -> BURN_SLO.equals(page.get("slo").asText()))
+                && found.stream().allMatch(page -> allDelivered(page.get("notifications")))).value();
         Map<String, Long> received = pagerDuty.received(r -> r.path().equals("/v2/enqueue")).stream()
                 .map(r -> api.read(r.body())).collect(Collectors.groupingBy(
                         body -> body.get("dedup_key").asText() + " " + body.get("event_action").asText() + " "
@@ -1191,6 +1181,51 @@ class FaultDrillIT {
     }
 
     // --- figures and helpers ------------------------------------------------------------------------------------
+
+    /** What an end check saw last, whether that was what it waited for, and how long it waited. */
+    record Look<T>(T value, boolean done, double seconds) {
+    }
+
+    /**
+     * Looks (in this thread) until {@code done} holds or the end checks' shared wait is over, and answers the last
+     * look: the check asserts on exactly what it saw.
+     */
+    <T> Look<T> eventually(String what, Callable<T> look, Predicate<T> done) {
+        Instant from = Instant.now();
+        try {
+            T value = await(what).atMost(untilEndChecksDeadline()).pollInterval(Duration.ofMillis(500)).pollInSameThread()
+                    .ignoreExceptions().until(look, done);
+            return new Look<>(value, true, seconds(from, Instant.now()));
+        } catch (ConditionTimeoutException e) {
+            try {
+                T value = look.call();
+                return new Look<>(value, done.test(value), seconds(from, Instant.now()));
+            } catch (Exception failed) {
+                throw new AssertionError(what + ": could not look", failed);
+            }
+        }
+    }
+
+    /** The consumer groups whose offsets Kafka keeps (the SLI consumer keeps its own in PostgreSQL). */
+    static final List<String> CONSUMER_GROUPS = List.of("daff-slo-service-paging", "daff-incident-service", "daff-action-service");
+
+    /** Per group and topic, how many records its committed offsets are behind the end of the topic. */
+    Map<String, Long> consumerLag() {
+        Map<String, Long> lag = new TreeMap<>();
+        try (Admin admin = kafkaAdmin()) {
+            for (String group : CONSUMER_GROUPS) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                var ends = admin.listOffsets(committed.keySet().stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+                        .all().get(10, TimeUnit.SECONDS);
+                committed.forEach((partition, offset) -> lag.merge(group + " on " + partition.topic(),
+                        ends.get(partition).offset() - (offset == null ? 0 : offset.offset()), Long::sum));
+            }
+        } catch (Exception e) {
+            lag.put("unknown: " + e, -1L);
+        }
+        return lag;
+    }
 
     /** What is left of the end checks' shared wait (at least a moment, so a check still looks once). */
     Duration untilEndChecksDeadline() {
