@@ -184,7 +184,7 @@ class DaffEndToEndIT {
         api.call("POST", incident.url() + "/api/incidents/" + id + "/washup/review", responder(), "{}", 200);
         JsonNode refused = api.call("POST", incident.url() + "/api/incidents/" + id + "/transitions", responder(),
                 "{\"to\": \"FINALISED\"}", 409);
-        assertTrue(refused.toString().contains("NO_SYSTEMIC_ACTION"), refused.toString());
+        assertTrue(codes(refused.get("unmet")).contains("NO_SYSTEMIC_ACTION"), refused.toString());
         await().atMost(WAIT).until(() -> "DONE".equals(actions(id).get(0).get("status").asText())); // closed by WashupReviewed
 
         JsonNode systemic = api.call("POST", action.url() + "/api/actions", responder(), """
@@ -192,10 +192,18 @@ class DaffEndToEndIT {
                  "ownerTeam": "platform", "kind": "PREVENT", "scope": "SYSTEMIC", "priority": "P2",
                  "systemicRationale": "any flag can reroute traffic for every service; the review stops the class"}
                 """.formatted(id), 201);
-        await().atMost(WAIT).until(() -> gate(id).toString().contains("ACTIONS_OPEN"));
+        // The checklist names every condition, met or not: what must hold is that ACTIONS_OPEN is the one unmet
+        // condition while the SYSTEMIC action is open (the action itself meets NO_SYSTEMIC_ACTION), and that it is
+        // met once the action is DONE.
+        await().atMost(WAIT).until(() -> unmet(gate(id)).equals(List.of("ACTIONS_OPEN")));
+        assertEquals(1, gate(id).at("/actionSummary/systemicOpen").asInt(), gate(id).toString());
+        JsonNode stillRefused = api.call("POST", incident.url() + "/api/incidents/" + id + "/transitions", responder(),
+                "{\"to\": \"FINALISED\"}", 409);
+        assertEquals(List.of("ACTIONS_OPEN"), codes(stillRefused.get("unmet")), stillRefused.toString());
         api.call("POST", action.url() + "/api/actions/" + systemic.get("id").asText() + "/transitions", responder(),
                 "{\"to\": \"DONE\"}", 200);
         await().atMost(WAIT).until(() -> gate(id).get("finalisable").asBoolean());
+        assertEquals(List.of(), unmet(gate(id)), gate(id).toString());
         JsonNode finalised = api.call("POST", incident.url() + "/api/incidents/" + id + "/transitions", responder(),
                 "{\"to\": \"FINALISED\"}", 200);
         assertEquals("FINALISED", finalised.get("status").asText());
@@ -225,6 +233,18 @@ class DaffEndToEndIT {
 
     JsonNode gate(String incidentId) {
         return api.get(incident.url() + "/api/incidents/" + incidentId + "/finalisation", viewer());
+    }
+
+    /** The codes of the checklist's unmet conditions. */
+    static List<String> unmet(JsonNode gate) {
+        return StreamSupport.stream(gate.get("conditions").spliterator(), false)
+                .filter(condition -> !condition.get("met").asBoolean()).map(condition -> condition.get("code").asText())
+                .toList();
+    }
+
+    /** The codes of a refusal's {@code unmet} list. */
+    static List<String> codes(JsonNode unmet) {
+        return StreamSupport.stream(unmet.spliterator(), false).map(condition -> condition.get("code").asText()).toList();
     }
 
     /** One observation per minute over [from, to), 1000 events each, {@code bad} of them failing. */

@@ -58,6 +58,11 @@ public final class LocalKafka implements AutoCloseable {
         return "localhost:" + port;
     }
 
+    /** The broker's port: the same before and after {@link #stop()} and {@link #start()}. */
+    public int port() {
+        return port;
+    }
+
     public synchronized boolean isRunning() {
         return server != null;
     }
@@ -67,6 +72,9 @@ public final class LocalKafka implements AutoCloseable {
             return;
         }
         quietLogging();
+        // Clients keep reconnecting while the broker is away; it must come back on the port they know.
+        awaitPortFree(port);
+        awaitPortFree(controllerPort);
         KafkaConfig config = KafkaConfig.fromProps(brokerProperties(), false);
         format(config);
         server = new KafkaRaftServer(config, Time.SYSTEM);
@@ -136,6 +144,16 @@ public final class LocalKafka implements AutoCloseable {
         props.put("log.message.timestamp.before.max.ms", String.valueOf(Long.MAX_VALUE));
         props.put("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE));
         return props;
+    }
+
+    private static void awaitPortFree(int port) {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        while (!FreePorts.isFree(port)) {
+            if (java.time.Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("port " + port + " is still taken; the broker cannot start on it again");
+            }
+            ServiceProcess.pause(java.time.Duration.ofMillis(100));
+        }
     }
 
     private static void format(KafkaConfig config) {
