@@ -971,7 +971,7 @@ class FaultDrillIT {
     void everyDeployReportedOnKafkaIsStoredOnce() {
         Look<Map<String, Long>> look = eventually("every deploy stored", () -> {
             Map<String, Long> found = new HashMap<>();
-            api.get(incident().url() + "/api/changes?service=" + DEPLOYED_SERVICE + "&limit=1000", viewer())
+            all(incident().url() + "/api/changes?service=" + DEPLOYED_SERVICE)
                     .forEach(change -> found.merge(change.get("ref").asText(), 1L, Long::sum));
             return found;
         }, found -> found.keySet().containsAll(changesAcked));
@@ -1010,7 +1010,7 @@ class FaultDrillIT {
     /** Every WASHUP action action-service made is announced with ActionCreated on daff.action-events. */
     void everyActionIsPublished() {
         Set<String> actions = new HashSet<>();
-        api.get(action().url() + "/api/actions?ownerTeam=" + TEAM, viewer()).forEach(a -> actions.add(a.get("id").asText()));
+        all(action().url() + "/api/actions?ownerTeam=" + TEAM).forEach(a -> actions.add(a.get("id").asText()));
         Set<String> announced = eventually("every action on daff.action-events", () -> {
             Set<String> found = new HashSet<>();
             for (ConsumerRecord<String, String> record : KafkaTestClient.readCommitted(kafka.bootstrapServers(),
@@ -1056,10 +1056,34 @@ class FaultDrillIT {
         return counted;
     }
 
+    /** Every item of a paged list: pages of 500, following {@code X-Next-Cursor} to the end. */
+    List<JsonNode> all(String url) {
+        List<JsonNode> items = new ArrayList<>();
+        String first = url + (url.contains("?") ? "&" : "?") + "limit=500";
+        String next = first;
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            while (next != null) {
+                java.net.http.HttpResponse<String> page = api.send("GET", next, viewer(), null, Duration.ofSeconds(30));
+                assertEquals(200, page.statusCode(), "GET " + next + ": " + page.body());
+                json.readTree(page.body()).forEach(items::add);
+                next = page.headers().firstValue("X-Next-Cursor")
+                        .map(cursor -> first + "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8))
+                        .orElse(null);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return items;
+    }
+
     /** Per incident, when each of its WASHUP actions was made. */
     Map<String, List<Instant>> washupActions() {
         Map<String, List<Instant>> washups = new HashMap<>();
-        for (JsonNode action : api.get(action().url() + "/api/actions?ownerTeam=" + TEAM, viewer())) {
+        for (JsonNode action : all(action().url() + "/api/actions?ownerTeam=" + TEAM)) {
             if ("WASHUP".equals(action.get("kind").asText())) {
                 washups.computeIfAbsent(action.get("incidentId").asText(), id -> new ArrayList<>())
                         .add(Instant.parse(action.get("createdAt").asText()));
