@@ -53,6 +53,9 @@ public class KafkaClients {
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         // An HTTP caller waits on these: with the broker away, say 503 within seconds rather than hold the request.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
+        // A batch commits within milliseconds; a transaction left open by a killed process holds back every
+        // read_committed reader of its partitions until the broker aborts it, so make that 10 s, not Kafka's 60 s.
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "10000");
         return new KafkaProducer<>(props);
     }
 
