@@ -161,9 +161,12 @@ public class DeadLetters {
                             }
                         }
                         sends.add(producer.send(again));
+                        replayed++;
+                    } else {
+                        LOG.warnf("dead letter %s-%d@%d names no source topic; skipped", record.topic(),
+                                record.partition(), record.offset());
                     }
                     done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-                    replayed++;
                 }
                 for (Future<RecordMetadata> send : sends) {
                     send.get(30, TimeUnit.SECONDS);

@@ -57,7 +57,6 @@ public class SliPublisher {
     private final Clock clock;
     private final BlockingDeque<KafkaProducer<String, String>> idle = new LinkedBlockingDeque<>();
     private final Semaphore inUse;
-    private final int poolSize;
 
     public SliPublisher(SloCatalog catalog, KafkaClients kafkaClients, ObjectMapper json, Clock clock,
             @ConfigProperty(name = "daff.sli.ingest.producers", defaultValue = "4") int poolSize) {
@@ -65,7 +64,6 @@ public class SliPublisher {
         this.kafkaClients = kafkaClients;
         this.json = json;
         this.clock = clock;
-        this.poolSize = poolSize;
         this.inUse = new Semaphore(poolSize);
     }
 
@@ -187,10 +185,6 @@ public class SliPublisher {
                 "The event log did not acknowledge the batch; nothing is guaranteed stored. Retry the whole batch "
                         + "(with the same Idempotency-Key, so that it counts once).",
                 RETRY_AFTER_SECONDS);
-    }
-
-    int poolSize() {
-        return poolSize;
     }
 
     @PreDestroy
