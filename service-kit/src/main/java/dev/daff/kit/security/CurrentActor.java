@@ -7,8 +7,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
- * Who is acting: taken from the bearer token ({@code preferred_username}, else {@code sub}), never from
- * the request body, so a timeline cannot be signed in someone else's name.
+ * Who is acting: taken from the bearer token, never from the request body, so a timeline cannot be signed in
+ * someone else's name. {@link #subject()} ({@code sub}) identifies the person and never changes;
+ * {@link #displayName()} ({@code preferred_username}) is what people read and may change when they rename.
  */
 @RequestScoped
 public class CurrentActor {
@@ -24,8 +25,31 @@ public class CurrentActor {
     /** The longest actor name stored (the actor columns hold 200 characters). */
     public static final int MAX_LENGTH = 200;
 
+    /** The display name ({@code preferred_username}, else {@code sub}). */
     public String name() {
         return fitted(rawName());
+    }
+
+    /** The display name ({@code preferred_username}, else {@code sub}), fitted to the actor columns. */
+    public String displayName() {
+        return name();
+    }
+
+    /** The stable identity ({@code sub}; the principal's name for a token without one), fitted to the actor columns. */
+    public String subject() {
+        if (identity == null || identity.isAnonymous()) {
+            return ANONYMOUS;
+        }
+        if (identity.getPrincipal() instanceof JsonWebToken token && token.getSubject() != null
+                && !token.getSubject().isBlank()) {
+            return fitted(token.getSubject());
+        }
+        return fitted(identity.getPrincipal().getName());
+    }
+
+    /** Whether the caller holds the role. */
+    public boolean hasRole(String role) {
+        return identity != null && identity.hasRole(role);
     }
 
     /**
