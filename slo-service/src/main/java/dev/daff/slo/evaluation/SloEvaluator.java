@@ -1,7 +1,6 @@
 package dev.daff.slo.evaluation;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +22,9 @@ import dev.daff.slo.definition.SloRepository;
 import dev.daff.slo.definition.SloService.SloChanged;
 import dev.daff.slo.ingest.CountedBuckets;
 import dev.daff.slo.ingest.CountingLock;
+import dev.daff.slo.ingest.PartitionOwners;
 import dev.daff.slo.ingest.SliBuckets;
 import dev.daff.slo.ingest.SloOwnership;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -42,7 +41,7 @@ import io.quarkus.scheduler.Scheduled;
  * ({@link SloOwnership}). Whenever it gains an SLO (partition assignment, a new or changed definition) it loads the
  * sums from the stored minute buckets and the unresolved episodes from {@code slo_alert} before evaluating it, under
  * {@link CountingLock}, so nothing is counted twice or missed and an episode that was open elsewhere stays one
- * episode. A status asked of a replica that does not own the SLO is computed from the stored buckets.
+ * episode.
  */
 @ApplicationScoped
 public class SloEvaluator {
@@ -56,13 +55,11 @@ public class SloEvaluator {
     private final CountingLock countingLock;
     private final Clock clock;
     private final MeterRegistry registry;
-    private final Duration tickInterval;
     private final AlertEvaluator alerts = new AlertEvaluator();
     private final Map<String, TrackedSlo> tracked = new ConcurrentHashMap<>();
 
     public SloEvaluator(SloRepository slos, AlertEpisodes episodes, SliBuckets buckets, SloOwnership ownership,
-            CountingLock countingLock, Clock clock, MeterRegistry registry,
-            @ConfigProperty(name = "daff.slo.evaluation.tick", defaultValue = "10s") Duration tickInterval) {
+            CountingLock countingLock, Clock clock, MeterRegistry registry) {
         this.slos = slos;
         this.episodes = episodes;
         this.buckets = buckets;
@@ -70,7 +67,6 @@ public class SloEvaluator {
         this.countingLock = countingLock;
         this.clock = clock;
         this.registry = registry;
-        this.tickInterval = tickInterval;
     }
 
     void restore(@Observes StartupEvent startup) {
@@ -86,9 +82,7 @@ public class SloEvaluator {
         synchronized (this) {
             for (TrackedSlo slo : tracked.values()) {
                 if (!ownership.owns(slo.slo.name)) {
-                    slo.windows = null; // someone else counts it now: our sums go stale from here
-                    slo.snapshot = null; // and its gauges are the owner's to report
-                    alerts.forget(slo.slo.name); // the owner holds its episodes; we reload them if it comes back
+                    drop(slo);
                 }
             }
         }
@@ -138,7 +132,15 @@ public class SloEvaluator {
                 continue;
             }
             try {
-                QuarkusTransaction.requiringNew().run(() -> transitions.forEach(t -> episodes.announce(slo.slo, t)));
+                QuarkusTransaction.requiringNew().run(() -> {
+                    ownership.confirm(slo.slo.name);
+                    transitions.forEach(t -> episodes.announce(slo.slo, t));
+                });
+            } catch (PartitionOwners.NotOwner e) {
+                // Paused past our Kafka session: another replica counts this SLO now and our sums are stale. Drop
+                // them; the rebalance that follows takes the SLO away, or reloads it if it comes back to us.
+                LOG.warnf("not storing alert transitions of %s: %s", slo.slo.name, e.getMessage());
+                drop(slo);
             } catch (RuntimeException e) {
                 // Nothing was stored: believe the database, not the transitions we could not write, and retry next tick.
                 LOG.warnf("alert transitions of %s not stored, retried at the next tick: %s", slo.slo.name, e.getMessage());
@@ -152,28 +154,15 @@ public class SloEvaluator {
         }
     }
 
-    /** The latest burn figures of an SLO: live when this replica counts it, else from the stored buckets. */
-    public synchronized Optional<BurnSnapshot> snapshot(String slo) {
+    /** The burn figures of an SLO this replica evaluates, brought to now; empty when another replica counts it. */
+    public synchronized Optional<BurnSnapshot> liveSnapshot(String slo) {
         TrackedSlo found = tracked.get(slo);
-        if (found == null) {
-            syncDefinitions();
-            found = tracked.get(slo);
-            if (found == null) {
-                return Optional.empty();
-            }
+        if (found == null || found.windows == null) {
+            return Optional.empty();
         }
         Instant now = clock.instant();
-        if (found.windows != null) {
-            found.windows.advance(now);
-            return Optional.of(BurnCalculator.snapshot(found.windows, found.slo.objective, now));
-        }
-        if (found.readOnly == null || found.readOnlyAt.plus(tickInterval).isBefore(now)) {
-            TrackedSlo target = found;
-            target.readOnly = QuarkusTransaction.requiringNew().call(() -> buckets.windows(target.slo.name, target.slo.window().length(), now));
-            target.readOnlyAt = now;
-        }
-        found.readOnly.advance(now);
-        return Optional.of(BurnCalculator.snapshot(found.readOnly, found.slo.objective, now));
+        found.windows.advance(now);
+        return Optional.of(BurnCalculator.snapshot(found.windows, found.slo.objective, now));
     }
 
     /** Brings the known definitions in line with the database: new, changed (version) and deleted SLOs. */
@@ -230,6 +219,16 @@ public class SloEvaluator {
     /** Believes the database about which episodes of this SLO are open. */
     private void restoreAlerts(TrackedSlo slo) {
         alerts.restore(slo.settings, episodes.open(slo.slo.name));
+    }
+
+    /**
+     * Forgets what this replica computed for an SLO someone else counts now: its sums go stale from here, its gauges
+     * are the owner's to report, and the owner holds its episodes. All are reloaded if the SLO comes back.
+     */
+    private void drop(TrackedSlo slo) {
+        slo.windows = null;
+        slo.snapshot = null;
+        alerts.forget(slo.slo.name);
     }
 
     private synchronized double firing(String slo) {

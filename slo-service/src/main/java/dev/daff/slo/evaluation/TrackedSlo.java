@@ -1,7 +1,6 @@
 package dev.daff.slo.evaluation;
 
 import java.time.Duration;
-import java.time.Instant;
 
 import dev.daff.slo.burn.BurnSnapshot;
 import dev.daff.slo.burn.SliWindows;
@@ -16,9 +15,6 @@ final class TrackedSlo {
     /** Live running sums: set once loaded while this replica owns the SLO, null otherwise. */
     SliWindows windows;
     volatile BurnSnapshot snapshot;
-    /** For a status asked of a replica that does not own the SLO: sums read from the database, and when. */
-    SliWindows readOnly;
-    Instant readOnlyAt;
     /** Counts arrived since its last evaluation: evaluated within a second, not at the next tick. */
     boolean counted;
 

@@ -3,12 +3,10 @@ package dev.daff.slo.ingest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -17,7 +15,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -25,9 +22,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.daff.events.SliEvent;
 import dev.daff.events.Topics;
 import dev.daff.kit.kafka.KafkaClients;
 import dev.daff.kit.messaging.FailureKind;
@@ -57,11 +52,11 @@ public class SliConsumer {
     private final KafkaClients kafkaClients;
     private final SliBatch batch;
     private final PartitionOffsets offsets;
-    private final SloCatalog catalog;
+    private final PartitionOwners owners;
+    private final SliRecords sliRecords;
     private final SloOwnership ownership;
     private final CountingLock countingLock;
     private final Event<CountedBuckets> counted;
-    private final ObjectMapper json;
     private final Clock clock;
     private final boolean enabled;
     private final Counter accepted;
@@ -70,17 +65,17 @@ public class SliConsumer {
     private volatile KafkaConsumer<String, String> consumer;
     private Thread thread;
 
-    public SliConsumer(KafkaClients kafkaClients, SliBatch batch, PartitionOffsets offsets, SloCatalog catalog, SloOwnership ownership,
-            CountingLock countingLock, Event<CountedBuckets> counted, ObjectMapper json, Clock clock, MeterRegistry registry,
+    public SliConsumer(KafkaClients kafkaClients, SliBatch batch, PartitionOffsets offsets, PartitionOwners owners, SliRecords sliRecords, SloOwnership ownership,
+            CountingLock countingLock, Event<CountedBuckets> counted, Clock clock, MeterRegistry registry,
             @ConfigProperty(name = "daff.sli.consumer.enabled", defaultValue = "true") boolean enabled) {
         this.kafkaClients = kafkaClients;
         this.batch = batch;
         this.offsets = offsets;
-        this.catalog = catalog;
+        this.owners = owners;
+        this.sliRecords = sliRecords;
         this.ownership = ownership;
         this.countingLock = countingLock;
         this.counted = counted;
-        this.json = json;
         this.clock = clock;
         this.enabled = enabled;
         this.accepted = registry.counter("daff.sli.events", "outcome", "counted");
@@ -134,29 +129,11 @@ public class SliConsumer {
     }
 
     private void apply(ConsumerRecords<String, String> records) {
-        Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-        List<Observed> observed = new ArrayList<>(records.count());
-        List<Refused> refused = new ArrayList<>();
         Instant now = clock.instant();
-        for (ConsumerRecord<String, String> record : records) {
-            nextOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
-            Optional<String> rejection;
-            SliEvent event = null;
-            try {
-                event = json.readValue(record.value(), SliEvent.class);
-                rejection = check(event, Instant.ofEpochMilli(record.timestamp()), now);
-            } catch (Exception e) {
-                rejection = Optional.of("not a valid SLI event: " + e.getClass().getSimpleName());
-            }
-            if (rejection.isPresent()) {
-                refused.add(new Refused(record, rejection.get()));
-                continue;
-            }
-            Instant at = event.at() == null ? Instant.ofEpochMilli(record.timestamp()) : event.at();
-            boolean idempotent = record.headers().lastHeader(SliPublisher.IDEMPOTENCY_HEADER) != null && event.eventId() != null;
-            observed.add(new Observed(record, event.slo(), SliRules.minuteOf(at), event.good(), event.total(),
-                    idempotent ? event.eventId() : null));
-        }
+        SliRecords.Read read = sliRecords.read(records, now);
+        List<Observed> observed = read.observed();
+        List<Refused> refused = read.refused();
+        Map<TopicPartition, Long> nextOffsets = read.nextOffsets();
         countingLock.holding(() -> {
             Stored stored;
             try {
@@ -182,21 +159,6 @@ public class SliConsumer {
         });
     }
 
-    private Optional<String> check(SliEvent event, Instant recordTime, Instant now) {
-        if (event == null || event.slo() == null) {
-            return Optional.of("slo is required");
-        }
-        if (event.eventId() != null && (event.eventId().length() > 100 || event.eventId().indexOf('\u001f') >= 0)) {
-            return Optional.of("eventId must be at most 100 characters");
-        }
-        Optional<Duration> window = catalog.window(event.slo());
-        if (window.isEmpty()) {
-            return Optional.of("unknown SLO '" + event.slo() + "'");
-        }
-        Instant at = event.at() == null ? recordTime : event.at();
-        return SliRules.rejection(event.good(), event.total(), at, now, window.get());
-    }
-
     /**
      * The offset this replica last stored (or found stored on assignment) per partition it owns; absent for a
      * partition nobody has stored yet. Only the consumer thread touches it.
@@ -213,7 +175,10 @@ public class SliConsumer {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Map<Integer, Long> stored = QuarkusTransaction.requiringNew().call(() -> offsets.stored(Topics.SLI_EVENTS));
+            Map<Integer, Long> stored = QuarkusTransaction.requiringNew().call(() -> {
+                owners.claim(Topics.SLI_EVENTS, partitions.stream().map(TopicPartition::partition).toList());
+                return offsets.stored(Topics.SLI_EVENTS);
+            });
             for (TopicPartition partition : partitions) {
                 Long next = stored.get(partition.partition());
                 if (next == null) {

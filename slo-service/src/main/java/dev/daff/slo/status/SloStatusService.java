@@ -26,8 +26,10 @@ public class SloStatusService {
     private final SloRepository slos;
     private final SloEvaluator evaluator;
     private final AlertQueries alerts;
+    private final StoredBurn storedBurn;
 
-    public SloStatusService(SloRepository slos, SloEvaluator evaluator, AlertQueries alerts) {
+    public SloStatusService(SloRepository slos, SloEvaluator evaluator, AlertQueries alerts, StoredBurn storedBurn) {
+        this.storedBurn = storedBurn;
         this.slos = slos;
         this.evaluator = evaluator;
         this.alerts = alerts;
@@ -36,7 +38,7 @@ public class SloStatusService {
     @Transactional
     public SloStatus status(String name) {
         Slo slo = slos.findByIdOptional(name).orElseThrow(() -> ProblemException.notFound("SLO", name));
-        BurnSnapshot snapshot = evaluator.snapshot(name).orElseThrow(() -> ProblemException.notFound("SLO", name));
+        BurnSnapshot snapshot = evaluator.liveSnapshot(name).orElseGet(() -> storedBurn.snapshot(slo));
         Map<String, Burn> burns = new LinkedHashMap<>();
         for (WindowBurn burn : snapshot.windows()) {
             burns.put(WindowLabels.of(burn.window()), new Burn(burn.errorRatio(), burn.burnRate(), burn.total()));
