@@ -49,7 +49,7 @@ public class ActionService {
     }
 
     @Transactional
-    public ActionView create(@Valid @NotNull CreateAction request) {
+    public ActionView create(@Valid @NotNull CreateAction request, Actor actor) {
         String ownerTeam = singleOwner(request.ownerTeam());
         if (request.scope() == Scope.SYSTEMIC
                 && (request.systemicRationale() == null || request.systemicRationale().isBlank())) {
@@ -67,7 +67,7 @@ public class ActionService {
             dueAt = now.plus(rules.dueAfter(severity));
         }
         FollowUpAction action = newAction(request.incidentId(), request.title(), ownerTeam, request.kind(), request.scope(),
-                request.priority(), dueAt);
+                request.priority(), dueAt, actor);
         action.description = request.description();
         action.assignee = request.assignee();
         action.systemicRationale = request.systemicRationale();
@@ -79,7 +79,7 @@ public class ActionService {
     @Transactional(Transactional.TxType.MANDATORY)
     public FollowUpAction createWashup(KnownIncident incident) {
         FollowUpAction action = newAction(incident.id, "Write and review the washup", incident.team, Kind.WASHUP,
-                Scope.LOCAL, Priority.P2, clock.instant().plus(rules.washupDueAfter(incident.severity)));
+                Scope.LOCAL, Priority.P2, clock.instant().plus(rules.washupDueAfter(incident.severity)), Actor.DAFF);
         action.description = "Timeline, cause, root cause and one more why: how do we stop SIMILAR incidents?";
         actions.persist(action);
         events.publish(ActionEvent.CREATED, action);
@@ -87,7 +87,7 @@ public class ActionService {
     }
 
     @Transactional
-    public ActionView transition(UUID id, @Valid @NotNull ActionTransition transition) {
+    public ActionView transition(UUID id, @Valid @NotNull ActionTransition transition, Actor actor) {
         FollowUpAction action = load(id);
         if (!action.status.canMoveTo(transition.to())) {
             throw ProblemException.conflict("illegal-transition", "Transition not allowed",
@@ -96,19 +96,25 @@ public class ActionService {
         if (transition.to() == Status.WONT_DO && (transition.reason() == null || transition.reason().isBlank())) {
             throw ProblemException.invalidField("reason", "is required for WONT_DO: a decision not to act is documented");
         }
-        move(action, transition.to(), transition.reason());
+        move(action, transition.to(), transition.reason(), actor);
         return view(action);
     }
 
+    /** Moves the action on, recording {@code actor} as who changed it and, when it closes, who closed it. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void move(FollowUpAction action, Status to, String reason) {
+    public void move(FollowUpAction action, Status to, String reason, Actor actor) {
         action.status = to;
         if (to == Status.WONT_DO) {
             action.wontDoReason = reason;
         }
+        action.updatedAt = clock.instant();
+        action.updatedBy = actor.name();
+        action.updatedBySubject = actor.subject();
         boolean closed = !to.isOpen();
         if (closed) {
-            action.closedAt = clock.instant();
+            action.closedAt = action.updatedAt;
+            action.closedBy = actor.name();
+            action.closedBySubject = actor.subject();
         }
         events.publish(closed ? ActionEvent.CLOSED : ActionEvent.UPDATED, action);
     }
@@ -154,7 +160,7 @@ public class ActionService {
     }
 
     private FollowUpAction newAction(UUID incidentId, String title, String ownerTeam, Kind kind, Scope scope,
-            Priority priority, Instant dueAt) {
+            Priority priority, Instant dueAt, Actor actor) {
         FollowUpAction action = new FollowUpAction();
         action.id = UUID.randomUUID();
         action.incidentId = incidentId;
@@ -165,6 +171,11 @@ public class ActionService {
         action.priority = priority;
         action.status = Status.OPEN;
         action.createdAt = clock.instant();
+        action.createdBy = actor.name();
+        action.createdBySubject = actor.subject();
+        action.updatedAt = action.createdAt;
+        action.updatedBy = actor.name();
+        action.updatedBySubject = actor.subject();
         action.dueAt = dueAt;
         return action;
     }
@@ -190,6 +201,8 @@ public class ActionService {
         boolean overdue = action.status.isOpen() && action.dueAt.isBefore(clock.instant());
         return new ActionView(action.id, action.incidentId, action.title, action.description, action.ownerTeam,
                 action.assignee, action.kind, action.scope, action.systemicRationale, action.priority, action.status,
-                action.wontDoReason, action.dueAt, overdue, action.createdAt, action.closedAt, action.version);
+                action.wontDoReason, action.dueAt, overdue, action.createdAt, action.createdBy, action.createdBySubject,
+                action.updatedAt, action.updatedBy, action.updatedBySubject, action.closedAt, action.closedBy,
+                action.closedBySubject, action.version);
     }
 }

@@ -40,7 +40,15 @@ public class FollowUpAction extends PanacheEntityBase {
     public String wontDoReason;
     public Instant dueAt;
     public Instant createdAt;
+    /** Display names of who created, last changed and closed the action; the {@code *Subject} fields say who they are. */
+    public String createdBy;
+    public String createdBySubject;
+    public Instant updatedAt;
+    public String updatedBy;
+    public String updatedBySubject;
     public Instant closedAt;
+    public String closedBy;
+    public String closedBySubject;
     public Instant overdueNotifiedAt;
     @Version
     public long version;

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import dev.daff.action.followup.ActionService;
+import dev.daff.action.followup.Actor;
 import dev.daff.action.followup.ActionTypes.Kind;
 import dev.daff.action.followup.ActionTypes.Status;
 import dev.daff.action.followup.FollowUpActions;
@@ -78,7 +79,7 @@ public class IncidentEventsConsumer {
         } else if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
             actions.list("incidentId = ?1 and kind = ?2", incidentId, Kind.WASHUP).stream()
                     .filter(action -> action.status.isOpen())
-                    .forEach(action -> service.move(action, Status.DONE, null));
+                    .forEach(action -> service.move(action, Status.DONE, null, Actor.DAFF));
         }
     }
 

@@ -22,6 +22,7 @@ import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
 import dev.daff.incident.lifecycle.IncidentRepository;
 import dev.daff.incident.lifecycle.IncidentService;
 import dev.daff.incident.lifecycle.IncidentStatus;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
 import dev.daff.kit.inbox.ProcessedEvents;
 import dev.daff.kit.messaging.IdempotentConsumer;
@@ -42,7 +43,7 @@ public class AlertIncidents {
     static final String CONSUMER = "incident-service/slo-alerts";
     static final Subscription<AlertEvent> SUBSCRIPTION = Subscription.of(CONSUMER, AlertEvent.class,
             AlertEvent.CURRENT_VERSION, Set.of(AlertEvent.FIRED, AlertEvent.RESOLVED));
-    static final String ACTOR = "daff-slo-alerts";
+    static final Actor ACTOR = Actor.daff("daff-slo-alerts");
     static final String CONSUMER_ALERTMANAGER = "incident-service/alertmanager";
     static final java.util.Set<String> PAGING_SEVERITIES = java.util.Set.of("critical", "page");
 

@@ -29,6 +29,7 @@ import dev.daff.incident.changes.ChangesApi.ServiceView;
 import dev.daff.incident.changes.ChangesApi.WhatChanged;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.listing.Slice;
 import dev.daff.incident.timeline.Timeline;
@@ -63,7 +64,7 @@ public class ChangeService {
 
     /** Creates or replaces a catalog entry; answers true when it was created. */
     @Transactional
-    public boolean putService(String name, @Valid @NotNull PutService request, String actor) {
+    public boolean putService(String name, @Valid @NotNull PutService request, Actor actor) {
         if (name == null || !name.matches(ChangesApi.SERVICE_NAME)) {
             throw ProblemException.invalidField("name", "must match " + ChangesApi.SERVICE_NAME);
         }
@@ -85,7 +86,8 @@ public class ChangeService {
         entry.shared = Boolean.TRUE.equals(request.shared());
         entry.dependsOn = new ArrayList<>(dependsOn);
         entry.updatedAt = clock.instant();
-        entry.updatedBy = actor;
+        entry.updatedBy = actor.name();
+        entry.updatedBySubject = actor.subject();
         if (existing.isEmpty()) {
             catalog.persist(entry);
         }
@@ -111,14 +113,15 @@ public class ChangeService {
 
     private static ServiceView view(CatalogEntry entry, DependencyGraph graph) {
         return new ServiceView(entry.name, entry.team, List.copyOf(entry.dependsOn), graph.directDependents(entry.name),
-                entry.shared, graph.isShared(entry.name), entry.updatedAt, entry.updatedBy);
+                entry.shared, graph.isShared(entry.name), entry.updatedAt, entry.updatedBy,
+                entry.updatedBySubject);
     }
 
     // --- changes ---------------------------------------------------------------------------------------
 
     /** Stores a change and answers it with the changes to related services close to it in time. */
     @Transactional
-    public Registered register(@Valid @NotNull NewChange request, String recordedBy) {
+    public Registered register(@Valid @NotNull NewChange request, Actor recordedBy) {
         if (catalog.findByIdOptional(request.service()).isEmpty()) {
             throw ProblemException.invalidField("service",
                     "unknown service '" + request.service() + "'; put it in the catalog first (PUT /api/services/{name})");
@@ -137,7 +140,8 @@ public class ChangeService {
         change.ref = request.ref();
         change.environment = request.environment();
         change.recordedAt = clock.instant();
-        change.recordedBy = recordedBy;
+        change.recordedBy = recordedBy.name();
+        change.recordedBySubject = recordedBy.subject();
         changes.persist(change);
         return new Registered(view(change), concurrentWith(change));
     }
@@ -241,7 +245,7 @@ public class ChangeService {
     }
 
     @Transactional
-    public LinkView link(UUID incidentId, UUID changeId, @Valid @NotNull LinkChange request, String actor) {
+    public LinkView link(UUID incidentId, UUID changeId, @Valid @NotNull LinkChange request, Actor actor) {
         Incident incident = incident(incidentId);
         Change change = changes.findByIdOptional(changeId)
                 .orElseThrow(() -> ProblemException.notFound("change", changeId.toString()));
@@ -254,7 +258,8 @@ public class ChangeService {
         }
         link.role = request.role();
         link.linkedAt = clock.instant();
-        link.linkedBy = actor;
+        link.linkedBy = actor.name();
+        link.linkedBySubject = actor.subject();
         if (before == null) {
             links.persist(link);
         }
@@ -270,7 +275,8 @@ public class ChangeService {
             timeline.record(incident.id, null, Timeline.CHANGE_LINKED, null, actor, describeLink(change, request.role())
                     + (before == null ? "" : " (was " + before + ")"), data);
         }
-        return new LinkView(incidentId, changeId, link.role, link.linkedAt, link.linkedBy, view(change));
+        return new LinkView(incidentId, changeId, link.role, link.linkedAt, link.linkedBy, link.linkedBySubject,
+                view(change));
     }
 
     /** The changes linked to an incident, for the washup record. */
@@ -281,7 +287,7 @@ public class ChangeService {
         Map<UUID, Change> byId = found.isEmpty() ? Map.of()
                 : changes.list("id in (select l.changeId from IncidentChange l where l.incidentId = ?1)", incidentId)
                         .stream().collect(Collectors.toMap(c -> c.id, Function.identity()));
-        return found.stream().map(l -> new LinkView(l.incidentId, l.changeId, l.role, l.linkedAt, l.linkedBy,
+        return found.stream().map(l -> new LinkView(l.incidentId, l.changeId, l.role, l.linkedAt, l.linkedBy, l.linkedBySubject,
                 view(byId.get(l.changeId)))).toList();
     }
 
@@ -296,6 +302,7 @@ public class ChangeService {
 
     static ChangeView view(Change change) {
         return new ChangeView(change.id, change.service, change.kind, change.summary, change.author, change.startedAt,
-                change.endedAt, change.ref, change.environment, change.recordedAt, change.recordedBy);
+                change.endedAt, change.ref, change.environment, change.recordedAt, change.recordedBy,
+                change.recordedBySubject);
     }
 }

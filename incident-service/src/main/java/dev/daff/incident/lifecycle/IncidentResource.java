@@ -32,6 +32,7 @@ import dev.daff.incident.lifecycle.IncidentApi.Role;
 import dev.daff.incident.lifecycle.IncidentApi.RoleAssignment;
 import dev.daff.incident.lifecycle.IncidentApi.TimelineView;
 import dev.daff.incident.lifecycle.IncidentApi.Transition;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.listing.NextPage;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
@@ -53,7 +54,7 @@ public class IncidentResource {
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     public Response open(OpenIncident request) {
-        IncidentView opened = incidents.open(request, actor.name());
+        IncidentView opened = incidents.open(request, caller());
         return Response.created(URI.create("/api/incidents/" + opened.id())).entity(opened).build();
     }
 
@@ -102,14 +103,14 @@ public class IncidentResource {
     @PATCH
     @Path("{id}")
     public IncidentView patch(@PathParam("id") UUID id, PatchIncident patch) {
-        return incidents.patch(id, patch, actor.name());
+        return incidents.patch(id, patch, caller());
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     @Path("{id}/transitions")
     public IncidentView transition(@PathParam("id") UUID id, Transition transition) {
-        return incidents.transition(id, transition, actor.name());
+        return incidents.transition(id, transition, caller());
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
@@ -117,14 +118,14 @@ public class IncidentResource {
     @Path("{id}/roles/{role}")
     public TimelineView assignRole(@PathParam("id") UUID id, @PathParam("role") Role role,
             @jakarta.validation.Valid @jakarta.validation.constraints.NotNull RoleAssignment assignment) {
-        return incidents.assignRole(id, role, assignment.handle(), actor.name());
+        return incidents.assignRole(id, role, assignment.handle(), caller());
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     @Path("{id}/timeline")
     public Response addNote(@PathParam("id") UUID id, Note note) {
-        TimelineView entry = incidents.addNote(id, note, actor.name());
+        TimelineView entry = incidents.addNote(id, note, caller());
         return Response.status(Response.Status.CREATED).entity(entry).build();
     }
 
@@ -134,5 +135,9 @@ public class IncidentResource {
     public RestResponse<List<TimelineView>> timeline(@PathParam("id") UUID id, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @Context UriInfo uri) {
         return NextPage.answer(incidents.timeline(id, PageRequest.of(limit, cursor)), uri);
+    }
+
+    private Actor caller() {
+        return new Actor(actor.subject(), actor.displayName());
     }
 }

@@ -28,6 +28,7 @@ import dev.daff.incident.lifecycle.IncidentApi.PatchIncident;
 import dev.daff.incident.lifecycle.IncidentApi.Role;
 import dev.daff.incident.lifecycle.IncidentApi.TimelineView;
 import dev.daff.incident.lifecycle.IncidentApi.Transition;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.listing.Slice;
 import dev.daff.incident.timeline.Timeline;
@@ -61,13 +62,13 @@ public class IncidentService {
     }
 
     @Transactional
-    public IncidentView open(@Valid @NotNull OpenIncident request, String actor) {
+    public IncidentView open(@Valid @NotNull OpenIncident request, Actor actor) {
         return view(openIncident(request, actor), false);
     }
 
     /** Opens an incident inside the caller's transaction (the alert consumers use this too). */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Incident openIncident(OpenIncident request, String actor) {
+    public Incident openIncident(OpenIncident request, Actor actor) {
         Incident incident = new Incident();
         incident.id = UUID.randomUUID();
         incident.title = request.title();
@@ -156,7 +157,7 @@ public class IncidentService {
     }
 
     @Transactional
-    public IncidentView patch(UUID id, @Valid @NotNull PatchIncident patch, String actor) {
+    public IncidentView patch(UUID id, @Valid @NotNull PatchIncident patch, Actor actor) {
         Incident incident = load(id);
         if (incident.version != patch.version()) {
             throw new OptimisticLockException("stale version " + patch.version());
@@ -205,7 +206,7 @@ public class IncidentService {
     }
 
     @Transactional
-    public IncidentView transition(UUID id, @Valid @NotNull Transition transition, String actor) {
+    public IncidentView transition(UUID id, @Valid @NotNull Transition transition, Actor actor) {
         Incident incident = load(id);
         IncidentStatus from = incident.status;
         IncidentStatus to = transition.to();
@@ -256,7 +257,7 @@ public class IncidentService {
     }
 
     @Transactional
-    public TimelineView assignRole(UUID id, Role role, String handle, String actor) {
+    public TimelineView assignRole(UUID id, Role role, String handle, Actor actor) {
         Incident incident = load(id);
         Optional<String> previous = timeline.list("incidentId = ?1 and kind = ?2", Sort.by("id"), id, Timeline.ROLE)
                 .stream()
@@ -275,7 +276,7 @@ public class IncidentService {
     }
 
     @Transactional
-    public TimelineView addNote(UUID id, @Valid @NotNull Note note, String actor) {
+    public TimelineView addNote(UUID id, @Valid @NotNull Note note, Actor actor) {
         Incident incident = load(id);
         Instant at = note.at() == null ? clock.instant() : note.at();
         if (at.isAfter(clock.instant().plusSeconds(60))) {
@@ -295,7 +296,7 @@ public class IncidentService {
         return incidents.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
     }
 
-    private void change(Incident incident, String actor, String field, Object before, Object after, String kind) {
+    private void change(Incident incident, Actor actor, String field, Object before, Object after, String kind) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("field", field);
         data.put("from", before);
@@ -322,7 +323,8 @@ public class IncidentService {
     }
 
     TimelineView view(TimelineEntry entry) {
-        return new TimelineView(entry.id, entry.at, entry.kind, entry.phase, entry.actor, entry.text, readData(entry));
+        return new TimelineView(entry.id, entry.at, entry.kind, entry.phase, entry.actor, entry.actorSubject, entry.text,
+                readData(entry));
     }
 
     IncidentView view(Incident incident) {

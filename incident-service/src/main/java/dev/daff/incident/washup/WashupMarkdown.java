@@ -11,6 +11,8 @@ import dev.daff.incident.finalisation.ActionSummaryRecord;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.timeline.TimelineEntry;
 import dev.daff.incident.washup.WashupApi.CauseView;
+import dev.daff.incident.washup.WashupApi.ReviewerStatus;
+import dev.daff.incident.washup.WashupApi.ReviewerView;
 import dev.daff.incident.washup.WashupApi.WashupView;
 
 /**
@@ -31,7 +33,8 @@ final class WashupMarkdown {
         line("# " + incident.severity + ": " + text(incident.title));
         line("");
         line("- **Status:** " + incident.status + (washup == null ? "" : ", washup " + washup.status()
-                + (washup.reviewedBy() == null ? "" : " by " + text(washup.reviewedBy()) + " at " + washup.reviewedAt())));
+                + (washup.reviewedBy() == null ? "" : " by " + text(washup.reviewedBy()) + " at " + washup.reviewedAt())
+                + otherReviewers(washup.reviewers())));
         line("- **Services:** " + String.join(", ", incident.services.stream().map(WashupMarkdown::text).toList()));
         line("- **Team:** " + text(incident.team));
         line("- **Detected by:** " + incident.detectionSource);
@@ -120,6 +123,14 @@ final class WashupMarkdown {
                     + text(entry.actor) + ": " + text(entry.text));
         }
         return out.toString();
+    }
+
+    /** The reviewers besides the one who recorded the review, each confirmed or not yet. */
+    private static String otherReviewers(List<ReviewerView> reviewers) {
+        List<String> others = reviewers.stream().skip(1)
+                .map(r -> text(r.name()) + (r.status() == ReviewerStatus.CONFIRMED ? " (confirmed)" : " (not confirmed yet)"))
+                .toList();
+        return others.isEmpty() ? "" : "; also reviewed by " + String.join(", ", others);
     }
 
     private void section(String title) {

@@ -12,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.washup.WashupApi.CauseView;
 import dev.daff.incident.washup.WashupApi.PutWashup;
 import dev.daff.incident.washup.WashupApi.Review;
@@ -38,7 +39,7 @@ public class WashupResource {
     @PUT
     @Path("cause")
     public CauseView setCause(@PathParam("id") UUID id, SetCause request) {
-        return washups.setCause(id, request, actor.name());
+        return washups.setCause(id, request, caller());
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
@@ -52,7 +53,7 @@ public class WashupResource {
     @PUT
     @Path("washup")
     public WashupView putWashup(@PathParam("id") UUID id, PutWashup request) {
-        return washups.putWashup(id, request, actor.name());
+        return washups.putWashup(id, request, caller());
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
@@ -66,7 +67,15 @@ public class WashupResource {
     @POST
     @Path("washup/review")
     public WashupView review(@PathParam("id") UUID id, Review request) {
-        return washups.review(id, request, actor.name());
+        return washups.review(id, request, caller());
+    }
+
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
+    @POST
+    @Path("washup/review/confirmations")
+    @Consumes(MediaType.WILDCARD)
+    public WashupView confirmReview(@PathParam("id") UUID id) {
+        return washups.confirmReview(id, caller());
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
@@ -75,5 +84,9 @@ public class WashupResource {
     @Produces("text/markdown; charset=UTF-8")
     public String markdown(@PathParam("id") UUID id) {
         return washups.markdown(id);
+    }
+
+    private Actor caller() {
+        return new Actor(actor.subject(), actor.displayName());
     }
 }
