@@ -45,10 +45,19 @@ public class SecretRotation {
     }
 
     void onStart(@Observes StartupEvent start) {
-        Resealed resealed = reseal();
-        if (resealed.teamSecrets() + resealed.notificationSecrets() > 0) {
-            LOG.infof("sealed %d team and %d notification secrets under key %s", resealed.teamSecrets(),
-                    resealed.notificationSecrets(), resealed.currentKey());
+        try {
+            Resealed resealed = reseal();
+            if (resealed.teamSecrets() + resealed.notificationSecrets() > 0) {
+                LOG.infof("sealed %d team and %d notification secrets under key %s", resealed.teamSecrets(),
+                        resealed.notificationSecrets(), resealed.currentKey());
+            }
+            resealed.byKey().keySet().stream().filter(key -> !key.equals(resealed.currentKey())).forEach(key -> LOG.warnf(
+                    "%d channel secrets are still under key %s, not the current one"
+                            + " (if it is no longer configured, they cannot be sent)",
+                    resealed.byKey().get(key), key));
+        } catch (RuntimeException e) {
+            // Paging must not wait for this: the next start, or POST /api/admin/secrets/re-encrypt, does it.
+            LOG.warnf("channel secrets were not re-encrypted at start-up: %s", e.toString());
         }
     }
 
@@ -58,26 +67,33 @@ public class SecretRotation {
             lock();
             return teams.resealAll();
         });
-        int notificationSecrets = 0;
+        int[] notificationSecrets = { 0 };
+        long[] after = { 0 }; // a value that does not open (its key is gone) is passed over, not read again
         int done;
         do {
             done = QuarkusTransaction.requiringNew().call(() -> {
                 lock();
                 @SuppressWarnings("unchecked")
                 List<Long> ids = notifications.getEntityManager().createNativeQuery("""
-                        select id from page_notification where secret is not null and secret not like ?1
-                        order by id limit ?2 for update""")
-                        .setParameter(1, Keyring.PREFIX + keyring.currentKey() + ":%").setParameter(2, BATCH)
-                        .getResultList().stream().map(id -> ((Number) id).longValue()).toList();
+                        select id from page_notification where secret is not null and secret not like ?1 and id > ?2
+                        order by id limit ?3 for update""")
+                        .setParameter(1, Keyring.PREFIX + keyring.currentKey() + ":%").setParameter(2, after[0])
+                        .setParameter(3, BATCH).getResultList().stream().map(id -> ((Number) id).longValue()).toList();
+                int sealed = 0;
                 for (Long id : ids) {
                     PageNotification notification = notifications.findById(id);
-                    notification.secret = keyring.reseal(notification.secret);
+                    String resealed = teams.resealOrKeep(notification.secret);
+                    if (!resealed.equals(notification.secret)) {
+                        notification.secret = resealed;
+                        sealed++;
+                    }
+                    after[0] = id;
                 }
+                notificationSecrets[0] += sealed;
                 return ids.size();
             });
-            notificationSecrets += done;
         } while (done == BATCH);
-        return new Resealed(keyring.currentKey(), teamSecrets, notificationSecrets, counts());
+        return new Resealed(keyring.currentKey(), teamSecrets, notificationSecrets[0], counts());
     }
 
     public String currentKey() {

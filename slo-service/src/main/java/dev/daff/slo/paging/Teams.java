@@ -71,6 +71,18 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
         return sealed.masked();
     }
 
+    /**
+     * A stored secret under the current key; one whose key is no longer configured stays as it is (it counts under
+     * that key, and its sends fail as "channel secret unreadable" until the key is back or the team is PUT anew).
+     */
+    String resealOrKeep(String stored) {
+        try {
+            return keyring.reseal(stored);
+        } catch (Keyring.UnreadableSecret e) {
+            return stored;
+        }
+    }
+
     /** A stored secret under the current key; one whose key is gone cannot be kept, as if it had never been set. */
     private String resealOrForget(String stored) {
         try {
@@ -97,11 +109,11 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
             TeamDefinition stored = read(team.definition);
             int[] count = { 0 };
             TeamDefinition sealed = sealSecrets(stored, value -> {
-                if (keyring.needsSealing(value)) {
+                String sealedNow = resealOrKeep(value);
+                if (!java.util.Objects.equals(sealedNow, value)) {
                     count[0]++;
-                    return keyring.reseal(value);
                 }
-                return value;
+                return sealedNow;
             });
             if (count[0] > 0) {
                 team.definition = write(sealed);
