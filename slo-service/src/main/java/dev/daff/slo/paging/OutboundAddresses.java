@@ -15,9 +15,12 @@ import java.util.stream.Collectors;
  * Where a team's Slack or webhook channel may point. A page carries an SLO's state and a signature; a URL that
  * reaches into the cluster (the metadata service, a database, the admin port of a sidecar) would let anyone who
  * may define a team probe or poke the inside. So loopback, link-local, private (RFC 1918), CGNAT (100.64/10),
- * unique-local (fc00::/7), unspecified and multicast addresses are refused unless {@code allowedHosts} names the
- * host or the address — checked when the team is stored and again, on the resolved address, before each send.
- * Redirects are never followed (the JDK client's default), so a public URL cannot bounce inward.
+ * unique-local (fc00::/7), unspecified, multicast and reserved addresses, and IPv6 forms that embed one of them
+ * (mapped, compatible, NAT64, 6to4), are refused unless {@code allowedHosts} names the host or the address —
+ * checked when the team is stored and again, on the resolved address, before each send. The send then connects
+ * through the JVM's resolver cache ({@code networkaddress.cache.ttl}, 30 s by default), so it reaches the address
+ * just checked rather than a second, rebound answer. Redirects are never followed ({@link PageDispatcher} sets
+ * {@code Redirect.NEVER}), so a public URL cannot bounce inward.
  */
 public final class OutboundAddresses {
 
@@ -73,19 +76,47 @@ public final class OutboundAddresses {
             int first = bytes[0] & 0xff;
             int second = bytes[1] & 0xff;
             return (first == 100 && second >= 64 && second <= 127) // CGNAT 100.64.0.0/10
-                    || first == 0 || (first == 192 && second == 0 && (bytes[2] & 0xff) == 0); // "this network", IETF
+                    || first == 0 || (first == 192 && second == 0 && (bytes[2] & 0xff) == 0) // "this network", IETF
+                    || first >= 240; // reserved and the broadcast address
         }
         if (address instanceof Inet6Address) {
             boolean uniqueLocal = (bytes[0] & 0xfe) == 0xfc; // fc00::/7
-            boolean mappedV4 = isMappedV4(bytes);
-            if (mappedV4) {
-                try {
-                    return internal(InetAddress.getByAddress(new byte[] { bytes[12], bytes[13], bytes[14], bytes[15] }));
-                } catch (UnknownHostException e) {
-                    return true;
-                }
+            // IPv6 forms that carry an IPv4 address and reach it: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d),
+            // NAT64 (64:ff9b::/96, which a cluster's NAT64 gateway turns into the IPv4 address) and 6to4 (2002::/16).
+            if (isMappedV4(bytes) || isCompatibleV4(bytes) || isNat64(bytes)) {
+                return internal(v4(bytes, 12));
+            }
+            if ((bytes[0] & 0xff) == 0x20 && (bytes[1] & 0xff) == 0x02) {
+                return internal(v4(bytes, 2));
             }
             return uniqueLocal;
+        }
+        return true;
+    }
+
+    private static InetAddress v4(byte[] bytes, int from) {
+        try {
+            return InetAddress.getByAddress(new byte[] { bytes[from], bytes[from + 1], bytes[from + 2], bytes[from + 3] });
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
+    }
+
+    private static boolean isCompatibleV4(byte[] bytes) {
+        for (int i = 0; i < 12; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true; // ::/96 (:: and ::1 are caught before as unspecified and loopback)
+    }
+
+    private static boolean isNat64(byte[] bytes) {
+        byte[] prefix = { 0x00, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 };
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[i] != prefix[i]) {
+                return false;
+            }
         }
         return true;
     }

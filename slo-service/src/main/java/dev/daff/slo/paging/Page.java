@@ -41,7 +41,10 @@ public class Page extends PanacheEntityBase {
     public Instant nextEscalationAt;
     public Instant createdAt;
     public Instant acknowledgedAt;
+    /** Who acknowledged, as people read it ({@code preferred_username}). */
     public String acknowledgedBy;
+    /** Who acknowledged, as the identity provider knows them ({@code sub}): stable across renames. */
+    public String acknowledgedBySubject;
     public Instant resolvedAt;
     @Version
     public long version;

@@ -33,7 +33,10 @@ import jakarta.enterprise.event.TransactionPhase;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.daff.kit.security.WebhookSignature;
+import dev.daff.slo.paging.secrets.Keyring;
 import dev.daff.slo.paging.PagingRepositories.Attempts;
 import dev.daff.slo.paging.PagingRepositories.Notifications;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,6 +54,11 @@ import io.quarkus.scheduler.Scheduled;
  * {@code SKIP LOCKED} one per free worker, each with a lease of one deadline plus {@link #LEASE_MARGIN}, so a
  * claim always outlives the single attempt it covers and no other replica sends it meanwhile. Notifications of one
  * page to one channel go out in the order they were queued (a PagerDuty resolve never overtakes its trigger).
+ * <p>
+ * Channel secrets are opened here, for the one request, and never stored or logged in the clear. What the delivery
+ * log keeps of a failure is its category ({@link #category}: "timeout", "connection refused", "HTTP 500", ...),
+ * which every viewer may read; the detail (exception messages, with the channel's secrets blanked) goes to the
+ * server log only.
  */
 @ApplicationScoped
 public class PageDispatcher {
@@ -63,6 +71,8 @@ public class PageDispatcher {
     private final Attempts attempts;
     private final PagingConfig config;
     private final OutboundAddresses outbound;
+    private final Keyring keyring;
+    private final ObjectMapper json;
     private final Clock clock;
     private final ManagedExecutor executor;
     private final MeterRegistry registry;
@@ -76,11 +86,13 @@ public class PageDispatcher {
     private volatile boolean closed;
     private volatile HttpClient http;
 
-    public PageDispatcher(Notifications notifications, Attempts attempts, PagingConfig config, Clock clock,
-            ManagedExecutor executor, MeterRegistry registry) {
+    public PageDispatcher(Notifications notifications, Attempts attempts, PagingConfig config, Keyring keyring,
+            ObjectMapper json, Clock clock, ManagedExecutor executor, MeterRegistry registry) {
         this.notifications = notifications;
         this.attempts = attempts;
         this.config = config;
+        this.keyring = keyring;
+        this.json = json;
         this.outbound = new OutboundAddresses(config.allowedHosts().orElse(List.of()));
         this.clock = clock;
         this.executor = executor;
@@ -167,8 +179,9 @@ public class PageDispatcher {
                 where n.status = 'PENDING' and n.next_attempt_at <= ?1
                   and not exists (select 1 from page_notification earlier
                                   where earlier.page_id = n.page_id and earlier.id < n.id and earlier.status = 'PENDING'
-                                    and earlier.channel_type = n.channel_type and earlier.endpoint = n.endpoint
-                                    and earlier.secret is not distinct from n.secret)
+                                    and earlier.channel_type = n.channel_type
+                                    and earlier.channel_ref is not distinct from n.channel_ref
+                                    and earlier.endpoint is not distinct from n.endpoint)
                 order by n.id limit ?2 for update of n skip locked""", PageNotification.class)
                 .setParameter(1, now).setParameter(2, max).getResultList();
         Instant leasedUntil = now.plus(lease());
@@ -188,31 +201,48 @@ public class PageDispatcher {
         long begin = System.nanoTime();
         Integer status = null;
         String error = null;
+        boolean retry = true;
         Duration deadline = config.deliveryTimeout();
         CompletableFuture<HttpResponse<Void>> response = null;
+        List<String> secrets = new java.util.ArrayList<>(2);
         try {
+            String secret = keyring.open(notification.secret);
+            if (secret != null) {
+                secrets.add(secret);
+            }
+            String endpoint = "slack".equals(notification.channelType) ? secret : notification.endpoint;
             // PagerDuty's endpoint is configuration; a team's own URL is checked again, as it resolves now.
             Optional<String> refused = "pagerduty".equals(notification.channelType) ? Optional.empty()
-                    : outbound.refusal(notification.endpoint);
+                    : outbound.refusal(endpoint);
             if (refused.isPresent()) {
-                throw new IllegalArgumentException("destination refused: " + refused.get());
+                throw new RefusedDestination(refused.get());
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(notification.endpoint))
+            String body = "pagerduty".equals(notification.channelType)
+                    ? PageMessages.withRoutingKey(json, notification.body, secret) : notification.body;
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint))
                     .timeout(deadline) // until the headers; the get below bounds the whole exchange
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(notification.body));
-            if ("webhook".equals(notification.channelType) && notification.secret != null) {
-                request.header(WebhookSignature.HEADER,
-                        WebhookSignature.sign(notification.secret, notification.body.getBytes(StandardCharsets.UTF_8)));
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if ("webhook".equals(notification.channelType) && secret != null) {
+                request.header(WebhookSignature.HEADER, WebhookSignature.sign(secret, body.getBytes(StandardCharsets.UTF_8)));
             }
             response = http().sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
             status = response.get(deadline.toMillis(), TimeUnit.MILLISECONDS).statusCode();
+            if (status < 200 || status >= 300) {
+                error = "HTTP " + status;
+            }
         } catch (TimeoutException e) {
-            error = "no complete answer within " + deadline.toMillis() + " ms";
+            error = "timeout";
+            LOG.infof("page notification %d (%s): no complete answer within %d ms", notification.id,
+                    notification.channelType, deadline.toMillis());
         } catch (ExecutionException e) {
-            error = describe(e.getCause() == null ? e : e.getCause());
-        } catch (IllegalArgumentException e) {
-            error = describe(e);
+            error = failed(notification, e.getCause() == null ? e : e.getCause(), secrets);
+        } catch (Keyring.UnreadableSecret e) {
+            error = failed(notification, e, secrets);
+            retry = false; // it will not open on the next attempt either: the key is gone or the value damaged
+        } catch (RuntimeException e) {
+            error = failed(notification, e, secrets);
+            retry = !(e instanceof IllegalArgumentException); // a URL that does not parse never will; DNS may change
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted";
@@ -223,15 +253,64 @@ public class PageDispatcher {
         }
         long durationMs = (System.nanoTime() - begin) / 1_000_000;
         Integer statusCode = status;
-        String failure = error == null ? null : error.substring(0, Math.min(error.length(), 500));
-        QuarkusTransaction.requiringNew().run(() -> record(notification.id, started, statusCode, failure, durationMs));
+        String failure = error;
+        boolean retryable = retry && retryable(status);
+        QuarkusTransaction.requiringNew().run(() -> record(notification.id, started, statusCode, failure, retryable, durationMs));
     }
 
-    private static String describe(Throwable e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    /** A team's URL that points where pages must not go, as it resolves now (or that does not resolve). */
+    static final class RefusedDestination extends RuntimeException {
+        RefusedDestination(String why) {
+            super(why, null, false, false);
+        }
     }
 
-    private void record(Long id, Instant at, Integer status, String error, long durationMs) {
+    /** Logs the detail of a failed attempt, the channel's secrets blanked, and answers its category for the log. */
+    private static String failed(PageNotification notification, Throwable e, List<String> secrets) {
+        String detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        for (String secret : secrets) {
+            if (!secret.isEmpty()) {
+                detail = detail.replace(secret, "***");
+            }
+        }
+        LOG.infof("page notification %d (%s) attempt failed: %s", notification.id, notification.channelType, detail);
+        return category(e);
+    }
+
+    /**
+     * What a viewer of the delivery log learns of a failure: a category, never the exception's text or a
+     * receiver's answer, which may quote a URL, a token or the inside of the network.
+     */
+    static String category(Throwable e) {
+        if (e instanceof java.net.http.HttpTimeoutException || e instanceof TimeoutException
+                || e instanceof java.net.SocketTimeoutException) {
+            return "timeout";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.nio.channels.UnresolvedAddressException || e instanceof java.net.UnknownHostException) {
+            return "host not found";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS failure";
+        }
+        if (e instanceof RefusedDestination) {
+            return e.getMessage().contains("does not resolve") ? "host not found" : "destination refused";
+        }
+        if (e instanceof Keyring.UnreadableSecret) {
+            return "channel secret unreadable";
+        }
+        if (e instanceof java.io.IOException) {
+            return "connection failed";
+        }
+        if (e instanceof IllegalArgumentException) {
+            return "invalid URL";
+        }
+        return "delivery failed";
+    }
+
+    private void record(Long id, Instant at, Integer status, String error, boolean retryable, long durationMs) {
         PageNotification notification = notifications.findById(id);
         notification.attempts++;
         DeliveryAttempt attempt = new DeliveryAttempt();
@@ -247,14 +326,14 @@ public class PageDispatcher {
             notification.status = PageNotification.DELIVERED;
             notification.deliveredAt = clock.instant();
             outcome = "delivered";
-        } else if (retryable(status) && notification.attempts < config.maxAttempts()) {
+        } else if (retryable && notification.attempts < config.maxAttempts()) {
             notification.nextAttemptAt = clock.instant().plus(backoff(notification.attempts));
             outcome = "retry";
         } else {
             notification.status = PageNotification.FAILED;
             outcome = "failed";
             LOG.warnf("page notification %d to a %s channel failed for good after %d attempts (last: %s)", id,
-                    notification.channelType, notification.attempts, status == null ? error : "HTTP " + status);
+                    notification.channelType, notification.attempts, error);
         }
         registry.counter("daff.page.deliveries", "channel", notification.channelType, "outcome", outcome).increment();
     }
@@ -274,7 +353,9 @@ public class PageDispatcher {
         if (http == null) {
             synchronized (this) {
                 if (http == null) {
-                    http = HttpClient.newBuilder().connectTimeout(config.deliveryTimeout()).build();
+                    // Never follow a redirect: a public URL must not bounce a page (and its signature) inward.
+                    http = HttpClient.newBuilder().connectTimeout(config.deliveryTimeout())
+                            .followRedirects(HttpClient.Redirect.NEVER).build();
                 }
             }
         }

@@ -73,10 +73,12 @@ public final class PageMessages {
         return publicUrl + "/api/slos/" + slo + "/status";
     }
 
-    /** PagerDuty Events API v2. */
-    public String pagerDuty(String routingKey, String action, Page page, AlertEvent alert) {
+    /**
+     * PagerDuty Events API v2, without its {@code routing_key}: the body is stored with the notification, the key is
+     * not; {@link #withRoutingKey} adds it when the body is sent.
+     */
+    public String pagerDuty(String action, Page page, AlertEvent alert) {
         ObjectNode event = json.createObjectNode();
-        event.put("routing_key", routingKey);
         event.put("event_action", action);
         event.put("dedup_key", page.dedupKey);
         if ("trigger".equals(action)) {
@@ -105,6 +107,23 @@ public final class PageMessages {
             topLinks.addObject().put("href", statusLink(alert.slo())).put("text", "SLO status and budget");
         }
         return write(event);
+    }
+
+    /** A stored PagerDuty body with its routing key first, as it goes out. */
+    static String withRoutingKey(ObjectMapper json, String body, String routingKey) {
+        try {
+            ObjectNode event = json.createObjectNode();
+            event.put("routing_key", routingKey);
+            JsonNode stored = json.readTree(body);
+            stored.fields().forEachRemaining(field -> {
+                if (!"routing_key".equals(field.getKey())) {
+                    event.set(field.getKey(), field.getValue());
+                }
+            });
+            return json.writeValueAsString(event);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a stored PagerDuty body is not JSON", e);
+        }
     }
 
     /** Slack incoming webhook: a text fallback and blocks. */

@@ -27,9 +27,17 @@ public class PageNotification extends PanacheEntityBase {
     /** trigger or resolve. */
     public String action;
     public String recipient;
+    /**
+     * The team channel it goes to ({@code <member>/<n>} or {@code team/<n>}; {@code legacy/<id>} for rows from
+     * before V11): what keeps one channel's notifications of a page in order, without comparing secrets.
+     */
+    public String channelRef;
     public String channelType;
+    /** The URL for PagerDuty and webhooks; empty for Slack, whose URL is the secret. */
     public String endpoint;
+    /** The routing key, Slack URL or webhook signing secret, sealed ({@code Keyring}); opened only to send. */
     public String secret;
+    /** The request body; a PagerDuty body gets its {@code routing_key} only when it is sent. */
     public String body;
     public String status;
     public int attempts;

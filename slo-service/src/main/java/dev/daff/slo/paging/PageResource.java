@@ -44,10 +44,13 @@ public class PageResource {
     public record PageView(UUID id, String dedupKey, String alertId, String slo, String service, String team, String kind,
             String tier, String summary, String state, String primary, int escalationLevel, int escalationRound,
             Instant nextEscalationAt, Instant createdAt, Instant acknowledgedAt, String acknowledgedBy,
-            Instant resolvedAt, List<NotificationView> notifications) {
+            String acknowledgedBySubject, Instant resolvedAt, List<NotificationView> notifications) {
     }
 
-    /** The acknowledger is the token's user; a {@code by} in the body is ignored. */
+    /**
+     * The acknowledger is the token's user: {@code acknowledgedBySubject} its {@code sub} (who it is),
+     * {@code acknowledgedBy} its display name (what people read); a {@code by} in the body is ignored.
+     */
     public record Acknowledgement(String by) {
     }
 
@@ -116,7 +119,7 @@ public class PageResource {
     @Path("{id}/ack")
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     public PageView acknowledge(@PathParam("id") UUID id, Acknowledgement ignored) {
-        pager.acknowledge(id, actor.name());
+        pager.acknowledge(id, actor.subject(), actor.displayName());
         return get(id);
     }
 
@@ -132,6 +135,7 @@ public class PageResource {
                         .toList();
         return new PageView(page.id, page.dedupKey, page.alertId, page.sloName, page.service, page.team, page.kind,
                 page.tier, page.summary, page.state, page.primaryHandle, page.escalationLevel, page.escalationRound,
-                page.nextEscalationAt, page.createdAt, page.acknowledgedAt, page.acknowledgedBy, page.resolvedAt, sent);
+                page.nextEscalationAt, page.createdAt, page.acknowledgedAt, page.acknowledgedBy, page.acknowledgedBySubject,
+                page.resolvedAt, sent);
     }
 }

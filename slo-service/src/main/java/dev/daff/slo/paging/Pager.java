@@ -25,6 +25,7 @@ import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.slo.paging.PagingRepositories.Notifications;
 import dev.daff.slo.paging.PagingRepositories.Pages;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -129,16 +130,16 @@ public class Pager {
         page.nextEscalationAt = null;
         AlertEvent fired = readAlert(page);
         Set<String> sent = new LinkedHashSet<>();
-        for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger'", page.id)) {
-            if (!sent.add(trigger.channelType + " " + trigger.endpoint + " " + trigger.secret)) {
+        for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger'", Sort.by("id"), page.id)) {
+            if (!sent.add(sameChannel(trigger))) {
                 continue;
             }
             String body = switch (trigger.channelType) {
-                case "pagerduty" -> messages.pagerDuty(trigger.secret, "resolve", page, fired);
+                case "pagerduty" -> messages.pagerDuty("resolve", page, fired);
                 case "slack" -> messages.slack("resolve", page, fired);
                 default -> messages.webhook("resolve", page, trigger.recipient, json.valueToTree(alert));
             };
-            queue(page, "resolve", trigger.recipient, trigger.channelType, trigger.endpoint, trigger.secret, body);
+            queue(page, "resolve", trigger, body);
         }
     }
 
@@ -147,7 +148,7 @@ public class Pager {
      * makes an acknowledgement wait for an escalation or resolve in flight and then see what it wrote.
      */
     @Transactional
-    public Page acknowledge(UUID id, String actor) {
+    public Page acknowledge(UUID id, String subject, String displayName) {
         Page page = pages.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
                 .orElseThrow(() -> ProblemException.notFound("page", id.toString()));
         if (Page.RESOLVED.equals(page.state)) {
@@ -157,14 +158,15 @@ public class Pager {
         if (Page.TRIGGERED.equals(page.state)) {
             page.state = Page.ACKNOWLEDGED;
             page.acknowledgedAt = clock.instant();
-            page.acknowledgedBy = actor;
+            page.acknowledgedBy = displayName;
+            page.acknowledgedBySubject = subject;
             page.nextEscalationAt = null;
-            // PagerDuty runs its own escalation: tell it too, once per routing key.
+            // PagerDuty runs its own escalation: tell it too, once per channel paged.
             Set<String> keys = new LinkedHashSet<>();
-            for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger' and channelType = 'pagerduty'", page.id)) {
-                if (keys.add(trigger.secret)) {
-                    queue(page, "acknowledge", trigger.recipient, "pagerduty", trigger.endpoint, trigger.secret,
-                            messages.pagerDuty(trigger.secret, "acknowledge", page, readAlert(page)));
+            for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger' and channelType = 'pagerduty'",
+                    Sort.by("id"), page.id)) {
+                if (keys.add(sameChannel(trigger))) {
+                    queue(page, "acknowledge", trigger, messages.pagerDuty("acknowledge", page, readAlert(page)));
                 }
             }
         }
@@ -226,31 +228,51 @@ public class Pager {
         };
         AlertEvent alert = readAlert(page);
         for (String handle : recipients) {
-            team.member(handle).map(TeamDefinition.Member::channels).orElse(List.of())
-                    .forEach(channel -> queue(page, handle, channel, alert));
+            List<TeamDefinition.Channel> channels = team.member(handle).map(TeamDefinition.Member::channels).orElse(List.of());
+            for (int i = 0; i < channels.size(); i++) {
+                queue(page, handle, handle + "/" + i, channels.get(i), alert);
+            }
         }
         if (first) {
-            team.teamChannels().forEach(channel -> queue(page, null, channel, alert));
+            for (int i = 0; i < team.teamChannels().size(); i++) {
+                queue(page, null, "team/" + i, team.teamChannels().get(i), alert);
+            }
         }
     }
 
-    private void queue(Page page, String recipient, TeamDefinition.Channel channel, AlertEvent alert) {
+    /**
+     * Queues a trigger. The channel's secret goes into the row as the team stores it, sealed (the Slack URL too, so
+     * {@code endpoint} is empty for Slack); the PagerDuty body has no routing key: the dispatcher opens the secret
+     * and puts it into the request only when it sends.
+     */
+    private void queue(Page page, String recipient, String channelRef, TeamDefinition.Channel channel, AlertEvent alert) {
         switch (channel.type()) {
-            case "pagerduty" -> queue(page, "trigger", recipient, "pagerduty", config.pagerdutyUrl(), channel.routingKey(),
-                    messages.pagerDuty(channel.routingKey(), "trigger", page, alert));
-            case "slack" -> queue(page, "trigger", recipient, "slack", channel.url(), null,
+            case "pagerduty" -> queue(page, "trigger", recipient, channelRef, "pagerduty", config.pagerdutyUrl(),
+                    channel.routingKey(), messages.pagerDuty("trigger", page, alert));
+            case "slack" -> queue(page, "trigger", recipient, channelRef, "slack", null, channel.url(),
                     messages.slack("trigger", page, alert));
-            default -> queue(page, "trigger", recipient, "webhook", channel.url(), channel.secret(),
+            default -> queue(page, "trigger", recipient, channelRef, "webhook", channel.url(), channel.secret(),
                     messages.webhook("trigger", page, recipient, json.valueToTree(alert)));
         }
     }
 
-    private void queue(Page page, String action, String recipient, String type, String endpoint, String secret,
-            String body) {
+    /** A follow-up (resolve, acknowledge) to the channel {@code trigger} went to, with the same sealed secret. */
+    private void queue(Page page, String action, PageNotification trigger, String body) {
+        queue(page, action, trigger.recipient, trigger.channelRef, trigger.channelType, trigger.endpoint, trigger.secret, body);
+    }
+
+    /** Notifications that go to one channel: one resolve (or acknowledge) each. */
+    private static String sameChannel(PageNotification notification) {
+        return notification.channelType + " " + notification.channelRef + " " + notification.endpoint + " " + notification.secret;
+    }
+
+    private void queue(Page page, String action, String recipient, String channelRef, String type, String endpoint,
+            String secret, String body) {
         PageNotification notification = new PageNotification();
         notification.pageId = page.id;
         notification.action = action;
         notification.recipient = recipient;
+        notification.channelRef = channelRef;
         notification.channelType = type;
         notification.endpoint = endpoint;
         notification.secret = secret;

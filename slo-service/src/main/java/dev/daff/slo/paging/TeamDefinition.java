@@ -34,7 +34,8 @@ public record TeamDefinition(
 
     /**
      * Where a page goes: {@code pagerduty} (routingKey), {@code slack} (incoming-webhook url) or {@code webhook}
-     * (url, optional HMAC secret). Routing keys, Slack URLs and secrets are write-only.
+     * (url, optional HMAC secret). Routing keys, Slack URLs and secrets are write-only and stored sealed
+     * ({@link Teams}); in a PUT, one left out keeps the stored one of the same channel.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Channel(

@@ -23,6 +23,19 @@ class OutboundAddressesTest {
     }
 
     @Test
+    void ipv6FormsThatCarryAnInternalIpv4AddressAreRefused() {
+        // NAT64 (64:ff9b::/96), 6to4 (2002::/16) and IPv4-compatible (::a.b.c.d) forms of 10.0.0.1, 127.0.0.1 and the
+        // metadata address; reserved IPv4 and the broadcast address.
+        for (String url : List.of("http://[64:ff9b::a00:1]/x", "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+                "http://[2002:a00:1::]/x", "http://[2002:7f00:1::1]/x", "http://[::10.0.0.1]/x", "http://[::7f00:1]/x",
+                "http://240.0.0.1/x", "http://255.255.255.255/x")) {
+            assertTrue(guard.refusal(url).isPresent(), url + " should be refused");
+        }
+        assertEquals(Optional.empty(), guard.refusal("http://[64:ff9b::5db8:d70e]/x"), "NAT64 of a public address");
+        assertEquals(Optional.empty(), guard.refusal("http://[2002:5db8:d70e::1]/x"), "6to4 of a public address");
+    }
+
+    @Test
     void publicAddressesAndAllowedHostsPass() {
         assertEquals(Optional.empty(), guard.refusal("https://93.184.215.14/hooks/page"));
         assertEquals(Optional.empty(), guard.refusal("http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/x"));
