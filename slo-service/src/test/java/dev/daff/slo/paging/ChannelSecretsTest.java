@@ -45,6 +45,9 @@ import dev.daff.slo.paging.secrets.Keyring;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import dev.daff.slo.paging.delivery.PageDispatcher;
+import dev.daff.slo.paging.pages.PageAlertsConsumer;
+import dev.daff.slo.paging.escalation.Escalator;
 
 /**
  * Channel secrets are ciphertext at rest, never in notification rows, answers or the delivery log, survive a key
@@ -60,7 +63,10 @@ class ChannelSecretsTest {
     SimulatedClock clock;
 
     @Inject
-    Pager pager;
+    PageAlertsConsumer alerts;
+
+    @Inject
+    Escalator escalator;
 
     @Inject
     PageDispatcher dispatcher;
@@ -86,7 +92,7 @@ class ChannelSecretsTest {
     }
 
     String firePage(String team) {
-        pager.onAlert(PagingFixtures.alert(clock, "AlertFired", team, "dns-" + team, key(team)));
+        alerts.onAlert(PagingFixtures.alert(clock, "AlertFired", team, "dns-" + team, key(team)));
         return given().queryParam("team", team).when().get("/api/pages").then().statusCode(200).extract().path("[0].id");
     }
 
@@ -106,9 +112,9 @@ class ChannelSecretsTest {
         // PRIMARY (alice, PagerDuty), then SECONDARY (bob, signed webhook), then TEAM (carol's Slack among them).
         String id = firePage(team);
         clock.advance(Duration.ofMinutes(5));
-        pager.escalate(clock.instant());
+        escalator.escalate(clock.instant());
         clock.advance(Duration.ofMinutes(5));
-        pager.escalate(clock.instant());
+        escalator.escalate(clock.instant());
         dispatcher.deliverDue();
         await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-sre-sealed", "trigger").size() == 2
                 && receiver().received(r -> r.path().equals("/slack/sre-sealed")).size() == 1
@@ -163,7 +169,7 @@ class ChannelSecretsTest {
         // The kept values still page: alice's routing key, and bob's signing secret on escalation.
         String id = firePage(team);
         clock.advance(Duration.ofMinutes(5));
-        pager.escalate(clock.instant());
+        escalator.escalate(clock.instant());
         dispatcher.deliverDue();
         await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-sre-keep", "trigger").size() == 1
                 && receiver().received(r -> r.path().equals("/hook/sre-keep")).size() == 1);
@@ -210,7 +216,7 @@ class ChannelSecretsTest {
         assertTrue(query("select secret from page_notification where page_id = ?::uuid", id).get(0).startsWith("enc:v1:test1:"));
 
         // Resealed values open: the resolve goes to the same routing key, and bob's webhook is signed as before.
-        pager.onAlert(PagingFixtures.alert(clock, "AlertResolved", team, "dns-" + team, key(team)));
+        alerts.onAlert(PagingFixtures.alert(clock, "AlertResolved", team, "dns-" + team, key(team)));
         await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-sre-rotate", "resolve").size() == 1);
         String other = PagingFixtures.team(clock, "sre-rotate-b", receiver().url("/hook/sre-rotate-b"));
         assertEquals(3, query("select definition from team where name = ?", other).get(0).split("enc:v1:test1:", -1).length - 1);

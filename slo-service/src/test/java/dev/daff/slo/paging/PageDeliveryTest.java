@@ -24,6 +24,7 @@ import dev.daff.localinfra.TestTokens;
 import dev.daff.slo.SimulatedClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import dev.daff.slo.paging.delivery.PageDispatcher;
 
 /** Delivery is concurrent and every attempt has a hard deadline, so one hanging receiver delays nobody else. */
 @QuarkusTest
