@@ -11,6 +11,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import dev.daff.incident.actions.ActionSummaries;
 import dev.daff.incident.finalisation.FinalisationApi.ActionSummaryView;
 import dev.daff.incident.finalisation.FinalisationApi.FinalisationView;
 import dev.daff.incident.finalisation.FinalisationApi.Unmet;
@@ -19,7 +20,6 @@ import dev.daff.incident.finalisation.FinalisationApi.WaiverView;
 import dev.daff.incident.finalisation.FinalisationRule.Actions;
 import dev.daff.incident.finalisation.FinalisationRule.Condition;
 import dev.daff.incident.finalisation.FinalisationRule.Verdict;
-import dev.daff.incident.actions.ActionSummaries;
 import dev.daff.incident.lifecycle.FinalisationCheck;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentStatus;
