@@ -136,6 +136,37 @@ class FinalisationGateTest {
     }
 
     @Test
+    void theReviewAloneOpensTheGateWhenTheHeldActionSummaryHasNothingOpen() {
+        String id = resolvedIncident();
+        // action-service leaves WASHUP actions out of its counts, and what it says about one is never read here: the
+        // summary it sent before the review already has nothing open, even marked as a WASHUP action not done.
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(600);
+        send(id, actionEvent(id, UUID.randomUUID().toString(), t0, 1, 0, 1, 0)
+                .replace("\"washupDone\": true", "\"washupDone\": false"));
+        awaitSummaryOccurredAt(id, t0);
+        assertEquals(List.of("WASHUP_NOT_REVIEWED"), unmetOnFinalising(id));
+        given().when().get("/api/incidents/" + id).then().statusCode(200).body("finalisable", equalTo(false));
+
+        reviewWashup(id);
+        // No trip through Kafka: the review's own transaction made the incident finalisable.
+        given().when().get("/api/incidents/" + id).then().statusCode(200).body("finalisable", equalTo(true));
+        given().when().get("/api/incidents/" + id + "/finalisation").then().statusCode(200)
+                .body("finalisable", equalTo(true))
+                .body("conditions.met", contains(true, true, true))
+                .body("actionSummary.total", equalTo(1)).body("actionSummary.open", equalTo(0))
+                .body("actionSummary.occurredAt", equalTo(t0.toString()));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'READY_TO_FINALISE' }", hasSize(1));
+        String markdown = given().when().get("/api/incidents/" + id + "/washup.md").then().statusCode(200)
+                .extract().asString();
+        org.hamcrest.MatcherAssert.assertThat(markdown,
+                containsString("\n- 1 action: 0 open; systemic: 1 done, 0 open\n"));
+
+        finalise(id, 200);
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("FINALISED"));
+    }
+
+    @Test
     void aSummaryDatedInTheFutureIsDeadLetteredAndCannotFreezeTheGate() {
         String id = resolvedIncident();
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);

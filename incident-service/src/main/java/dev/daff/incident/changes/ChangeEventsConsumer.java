@@ -33,10 +33,10 @@ public class ChangeEventsConsumer {
             .of(CONSUMER, ChangeEvent.class, ChangeEvent.CURRENT_VERSION, Set.of(ChangeEvent.REPORTED))
             .identifiedBy(ChangeEventsConsumer::contentId);
 
-    private final ChangeService changes;
+    private final ChangeLogService changes;
     private final IdempotentConsumer consumer;
 
-    public ChangeEventsConsumer(ChangeService changes, IdempotentConsumer consumer) {
+    public ChangeEventsConsumer(ChangeLogService changes, IdempotentConsumer consumer) {
         this.changes = changes;
         this.consumer = consumer;
     }

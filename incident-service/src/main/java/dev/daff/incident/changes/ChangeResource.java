@@ -35,10 +35,10 @@ import dev.daff.kit.security.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ChangeResource {
 
-    private final ChangeService changes;
+    private final ChangeLogService changes;
     private final CurrentActor actor;
 
-    public ChangeResource(ChangeService changes, CurrentActor actor) {
+    public ChangeResource(ChangeLogService changes, CurrentActor actor) {
         this.changes = changes;
         this.actor = actor;
     }

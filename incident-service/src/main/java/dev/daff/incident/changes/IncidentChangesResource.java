@@ -34,10 +34,10 @@ import dev.daff.kit.security.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 public class IncidentChangesResource {
 
-    private final ChangeService changes;
+    private final WhatChangedService changes;
     private final CurrentActor actor;
 
-    public IncidentChangesResource(ChangeService changes, CurrentActor actor) {
+    public IncidentChangesResource(WhatChangedService changes, CurrentActor actor) {
         this.changes = changes;
         this.actor = actor;
     }

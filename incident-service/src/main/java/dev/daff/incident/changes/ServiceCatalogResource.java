@@ -31,10 +31,10 @@ import dev.daff.kit.security.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ServiceCatalogResource {
 
-    private final ChangeService changes;
+    private final CatalogService changes;
     private final CurrentActor actor;
 
-    public ServiceCatalogResource(ChangeService changes, CurrentActor actor) {
+    public ServiceCatalogResource(CatalogService changes, CurrentActor actor) {
         this.changes = changes;
         this.actor = actor;
     }

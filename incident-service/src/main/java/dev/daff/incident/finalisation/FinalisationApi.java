@@ -37,8 +37,11 @@ public final class FinalisationApi {
             Instant recordedAt, String approvedBy, String approvedBySubject, Instant approvedAt) {
     }
 
-    public record ActionSummaryView(int total, int open, int systemicDone, int systemicOpen, boolean washupDone,
-            Instant occurredAt) {
+    /**
+     * The follow-up actions as action-service last counted them. WASHUP actions are not counted: whether the washup
+     * is reviewed is incident-service's own fact, the WASHUP_NOT_REVIEWED condition.
+     */
+    public record ActionSummaryView(int total, int open, int systemicDone, int systemicOpen, Instant occurredAt) {
     }
 
     /** The checklist: every condition with whether it is met, the waiver if any, and the action counts it read. */

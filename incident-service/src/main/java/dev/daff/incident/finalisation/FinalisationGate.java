@@ -11,6 +11,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import dev.daff.incident.actions.ActionSummaries;
 import dev.daff.incident.finalisation.FinalisationApi.ActionSummaryView;
 import dev.daff.incident.finalisation.FinalisationApi.FinalisationView;
 import dev.daff.incident.finalisation.FinalisationApi.Unmet;
@@ -19,21 +20,22 @@ import dev.daff.incident.finalisation.FinalisationApi.WaiverView;
 import dev.daff.incident.finalisation.FinalisationRule.Actions;
 import dev.daff.incident.finalisation.FinalisationRule.Condition;
 import dev.daff.incident.finalisation.FinalisationRule.Verdict;
+import dev.daff.incident.lifecycle.FinalisationCheck;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentStatus;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
-import dev.daff.incident.washup.WashupStatus;
 import dev.daff.incident.washup.Washups;
 import dev.daff.kit.problem.ProblemException;
 
 /**
  * Applies {@link FinalisationRule} to an incident's stored facts (washup, action summary, approved waiver), refuses
  * finalising while it says no, and notes on the timeline — once per change to "yes" — that an incident became
- * ready. Finalising itself stays a person's decision.
+ * ready. Finalising itself stays a person's decision. It answers the lifecycle's {@link FinalisationCheck}; what
+ * makes it reassess is in {@link GateTriggers}.
  */
 @ApplicationScoped
-public class FinalisationGate {
+public class FinalisationGate implements FinalisationCheck {
 
     /** The actor of the "ready to finalise" entries daff writes by itself. */
     static final Actor ACTOR = Actor.daff("daff-finalisation-gate");
@@ -59,14 +61,14 @@ public class FinalisationGate {
     }
 
     private Verdict assess(Incident incident, Finalisation finalisation) {
-        boolean reviewed = washups.findByIdOptional(incident.id).map(w -> w.status == WashupStatus.REVIEWED).orElse(false);
-        Actions actions = summaries.findByIdOptional(incident.id)
-                .map(s -> new Actions(s.total, s.open, s.systemicDone, s.systemicOpen)).orElse(null);
-        return FinalisationRule.assess(incident.status == IncidentStatus.RESOLVED, reviewed, actions,
+        Actions actions = summaries.countsOf(incident.id)
+                .map(c -> new Actions(c.total(), c.open(), c.systemicDone(), c.systemicOpen())).orElse(null);
+        return FinalisationRule.assess(incident.status == IncidentStatus.RESOLVED, washups.isReviewed(incident.id), actions,
                 finalisation != null && finalisation.waived());
     }
 
     /** Throws the 409 that lists every unmet condition unless the incident may be finalised now. */
+    @Override
     @Transactional(Transactional.TxType.MANDATORY)
     public void requireFinalisable(Incident incident) {
         Verdict verdict = assess(incident);
@@ -83,7 +85,8 @@ public class FinalisationGate {
 
     /**
      * Re-evaluates the incident after anything the rule reads changed (an action summary, the washup review, a
-     * waiver, a transition) and stores the answer; when it turns to finalisable the timeline says so.
+     * waiver, a transition: see {@link GateTriggers}) and stores the answer; when it turns to finalisable the
+     * timeline says so.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void reassess(Incident incident) {
@@ -188,19 +191,15 @@ public class FinalisationGate {
                 : new WaiverView(finalisation.waiverReason, finalisation.waived() ? WaiverStatus.APPROVED : WaiverStatus.PENDING,
                         finalisation.waiverRecordedBy, finalisation.waiverRecordedBySubject, finalisation.waiverRecordedAt,
                         finalisation.waiverApprovedBy, finalisation.waiverApprovedBySubject, finalisation.waiverApprovedAt);
-        ActionSummaryView actions = summaries.findByIdOptional(incident.id)
-                .map(s -> new ActionSummaryView(s.total, s.open, s.systemicDone, s.systemicOpen, s.washupDone, s.occurredAt))
+        ActionSummaryView actions = summaries.countsOf(incident.id)
+                .map(c -> new ActionSummaryView(c.total(), c.open(), c.systemicDone(), c.systemicOpen(), c.occurredAt()))
                 .orElse(null);
         return new FinalisationView(incident.id, incident.status, verdict.finalisable(), verdict.conditions(), waiver,
                 actions);
     }
 
-    /** Whether the incident is finalisable, as last assessed (what the incident view shows). */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public boolean finalisable(UUID incidentId) {
-        return finalisations.findByIdOptional(incidentId).map(f -> f.finalisable).orElse(false);
-    }
-
+    /** The ids among {@code incidentIds} that are finalisable, as last assessed (what incident views show). */
+    @Override
     @Transactional(Transactional.TxType.MANDATORY)
     public Set<UUID> finalisable(Collection<UUID> incidentIds) {
         return finalisations.finalisable(incidentIds);

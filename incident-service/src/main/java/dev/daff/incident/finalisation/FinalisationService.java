@@ -52,6 +52,6 @@ public class FinalisationService {
     }
 
     private Incident incident(UUID id) {
-        return incidents.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
+        return incidents.require(id);
     }
 }

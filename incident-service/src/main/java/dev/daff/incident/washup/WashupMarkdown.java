@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.daff.incident.actions.ActionCounts;
 import dev.daff.incident.changes.ChangesApi.LinkView;
 import dev.daff.incident.changes.ChangesApi.RelatedChange;
 import dev.daff.incident.changes.Relatedness;
-import dev.daff.incident.finalisation.ActionSummaryRecord;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.timeline.TimelineEntry;
 import dev.daff.incident.washup.WashupApi.CauseView;
@@ -29,7 +29,7 @@ final class WashupMarkdown {
     private final StringBuilder out = new StringBuilder();
 
     String render(Incident incident, List<TimelineEntry> timeline, CauseView cause, WashupView washup,
-            List<LinkView> linked, List<RelatedChange> around, ActionSummaryRecord actions) {
+            List<LinkView> linked, List<RelatedChange> around, ActionCounts actions) {
         line("# " + incident.severity + ": " + text(incident.title));
         line("");
         line("- **Status:** " + incident.status + (washup == null ? "" : ", washup " + washup.status()
@@ -109,9 +109,8 @@ final class WashupMarkdown {
         if (actions == null) {
             line("_No follow-up actions reported yet._");
         } else {
-            line("- " + actions.total + (actions.total == 1 ? " action: " : " actions: ") + actions.open + " open; systemic: "
-                    + actions.systemicDone + " done, " + actions.systemicOpen + " open; washup action "
-                    + (actions.washupDone ? "done" : "not done"));
+            line("- " + actions.total() + (actions.total() == 1 ? " action: " : " actions: ") + actions.open()
+                    + " open; systemic: " + actions.systemicDone() + " done, " + actions.systemicOpen() + " open");
         }
         line("");
         line("Each action, with its owner and due date, is in action-service: `GET /api/actions?incidentId="

@@ -27,11 +27,15 @@ import dev.daff.kit.security.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 public class WashupResource {
 
+    private final CauseService causes;
     private final WashupService washups;
+    private final WashupDocument document;
     private final CurrentActor actor;
 
-    public WashupResource(WashupService washups, CurrentActor actor) {
+    public WashupResource(CauseService causes, WashupService washups, WashupDocument document, CurrentActor actor) {
+        this.causes = causes;
         this.washups = washups;
+        this.document = document;
         this.actor = actor;
     }
 
@@ -39,14 +43,14 @@ public class WashupResource {
     @PUT
     @Path("cause")
     public CauseView setCause(@PathParam("id") UUID id, SetCause request) {
-        return washups.setCause(id, request, caller());
+        return causes.setCause(id, request, caller());
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     @Path("cause")
     public CauseView cause(@PathParam("id") UUID id) {
-        return washups.cause(id);
+        return causes.cause(id);
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
@@ -83,7 +87,7 @@ public class WashupResource {
     @Path("washup.md")
     @Produces("text/markdown; charset=UTF-8")
     public String markdown(@PathParam("id") UUID id) {
-        return washups.markdown(id);
+        return document.markdown(id);
     }
 
     private Actor caller() {

@@ -9,32 +9,29 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 import dev.daff.events.IncidentEvent;
-import dev.daff.incident.changes.ChangeService;
-import dev.daff.incident.finalisation.ActionSummaries;
-import dev.daff.incident.finalisation.FinalisationGate;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentEvents;
 import dev.daff.incident.lifecycle.IncidentRepository;
 import dev.daff.incident.lifecycle.IncidentStatus;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
-import dev.daff.incident.washup.WashupApi.CauseView;
 import dev.daff.incident.washup.WashupApi.PutWashup;
 import dev.daff.incident.washup.WashupApi.Review;
 import dev.daff.incident.washup.WashupApi.ReviewerStatus;
 import dev.daff.incident.washup.WashupApi.ReviewerView;
-import dev.daff.incident.washup.WashupApi.SetCause;
 import dev.daff.incident.washup.WashupApi.WashupView;
 import dev.daff.kit.problem.ProblemException;
 
 /**
- * Cause and washup: a draft anyone working the incident can edit, reviewed only once it answers the questions
- * that stop the class of problem (root cause, one more why, cause class) and the incident is resolved.
+ * The washup: a draft anyone working the incident can edit, reviewed only once it answers the questions that stop
+ * the class of problem (root cause, one more why, cause class) and the incident is resolved. The review is fired
+ * as {@link WashupReviewed} for the rules that follow it.
  */
 @ApplicationScoped
 public class WashupService {
@@ -42,65 +39,27 @@ public class WashupService {
     private final IncidentRepository incidents;
     private final Causes causes;
     private final Washups washups;
+    private final WashupReviewers reviewers;
     private final Timeline timeline;
     private final IncidentEvents events;
-    private final ChangeService changes;
+    private final Event<WashupReviewed> reviewed;
     private final Clock clock;
-    private final FinalisationGate gate;
-    private final ActionSummaries actionSummaries;
-    private final WashupReviewers reviewers;
 
-    public WashupService(IncidentRepository incidents, Causes causes, Washups washups, Timeline timeline,
-            IncidentEvents events, ChangeService changes, Clock clock, FinalisationGate gate,
-            ActionSummaries actionSummaries, WashupReviewers reviewers) {
-        this.gate = gate;
-        this.reviewers = reviewers;
-        this.actionSummaries = actionSummaries;
+    public WashupService(IncidentRepository incidents, Causes causes, Washups washups, WashupReviewers reviewers,
+            Timeline timeline, IncidentEvents events, Event<WashupReviewed> reviewed, Clock clock) {
         this.incidents = incidents;
         this.causes = causes;
         this.washups = washups;
+        this.reviewers = reviewers;
         this.timeline = timeline;
         this.events = events;
-        this.changes = changes;
+        this.reviewed = reviewed;
         this.clock = clock;
     }
 
     @Transactional
-    public CauseView setCause(UUID incidentId, @Valid @NotNull SetCause request, Actor actor) {
-        Incident incident = incident(incidentId);
-        IncidentCause cause = causes.findByIdOptional(incidentId).orElse(null);
-        boolean created = cause == null;
-        if (created) {
-            cause = new IncidentCause();
-            cause.incidentId = incidentId;
-        }
-        List<Seam> seams = request.seams() == null ? List.of() : request.seams().stream().distinct().toList();
-        cause.causeClass = request.causeClass();
-        cause.seams = new ArrayList<>(seams.stream().map(Seam::name).toList());
-        cause.summary = request.summary();
-        cause.setAt = clock.instant();
-        cause.setBy = actor.name();
-        cause.setBySubject = actor.subject();
-        if (created) {
-            causes.persist(cause);
-        }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("class", cause.causeClass);
-        data.put("seams", seams);
-        timeline.record(incident.id, null, Timeline.CAUSE_SET, null, actor, describe(cause), data);
-        return view(cause);
-    }
-
-    @Transactional
-    public CauseView cause(UUID incidentId) {
-        incident(incidentId);
-        return causes.findByIdOptional(incidentId).map(WashupService::view)
-                .orElseThrow(() -> ProblemException.notFound("cause of incident", incidentId.toString()));
-    }
-
-    @Transactional
     public WashupView putWashup(UUID incidentId, @Valid @NotNull PutWashup request, Actor actor) {
-        Incident incident = incident(incidentId);
+        Incident incident = incidents.require(incidentId);
         Washup washup = washups.findByIdOptional(incidentId).orElse(null);
         boolean created = washup == null;
         if (created) {
@@ -135,7 +94,7 @@ public class WashupService {
 
     @Transactional
     public WashupView washup(UUID incidentId) {
-        Incident incident = incident(incidentId);
+        Incident incident = incidents.require(incidentId);
         Washup washup = washups.findByIdOptional(incidentId)
                 .orElseThrow(() -> ProblemException.notFound("washup of incident", incidentId.toString()));
         return view(washup, missing(incident, washup));
@@ -153,7 +112,7 @@ public class WashupService {
                     + " name the others in reviewers, and each confirms with their own call (POST /api/incidents/"
                     + incidentId + "/washup/review/confirmations)");
         }
-        Incident incident = incident(incidentId);
+        Incident incident = incidents.require(incidentId);
         Washup washup = washups.findByIdOptional(incidentId).orElse(null);
         if (washup != null && washup.status == WashupStatus.REVIEWED) {
             throw ProblemException.conflict("washup-reviewed", "Washup already reviewed",
@@ -184,7 +143,7 @@ public class WashupService {
                 "Washup reviewed by " + washup.reviewedBy
                         + (named.isEmpty() ? "" : "; named as reviewers, to confirm: " + String.join(", ", named)), data);
         events.publish(IncidentEvent.WASHUP_REVIEWED, incident);
-        gate.reassess(incident);
+        reviewed.fire(new WashupReviewed(incident.id, washup.reviewedAt));
         return view(washup, List.of());
     }
 
@@ -194,7 +153,7 @@ public class WashupService {
      */
     @Transactional
     public WashupView confirmReview(UUID incidentId, Actor actor) {
-        incident(incidentId);
+        incidents.require(incidentId);
         Washup washup = washups.findByIdOptional(incidentId).filter(w -> w.status == WashupStatus.REVIEWED)
                 .orElseThrow(() -> ProblemException.conflict("washup-not-reviewed", "Washup not reviewed",
                         "Nobody has reviewed this washup yet (POST /api/incidents/" + incidentId + "/washup/review)."));
@@ -222,17 +181,6 @@ public class WashupService {
         reviewer.subject = subject;
         reviewer.confirmedAt = confirmedAt;
         reviewers.persist(reviewer);
-    }
-
-    /** Everything a washup document shows, read in one transaction. */
-    @Transactional
-    public String markdown(UUID incidentId) {
-        Incident incident = incident(incidentId);
-        return new WashupMarkdown().render(incident, timeline.of(incidentId),
-                causes.findByIdOptional(incidentId).map(WashupService::view).orElse(null),
-                washups.findByIdOptional(incidentId).map(w -> view(w, missing(incident, w))).orElse(null),
-                changes.linksOf(incidentId), changes.whatChanged(incidentId, null).changes(),
-                actionSummaries.findByIdOptional(incidentId).orElse(null));
     }
 
     /** What stands between a washup and its review, as field names: status, washup, rootCause, oneMoreWhy, cause.class. */
@@ -273,23 +221,6 @@ public class WashupService {
 
     private static List<String> list(List<String> items) {
         return items == null ? new ArrayList<>() : new ArrayList<>(items);
-    }
-
-    static String describe(IncidentCause cause) {
-        String text = "Cause: " + cause.causeClass;
-        if (!cause.seams.isEmpty()) {
-            text += " at the " + String.join(", ", cause.seams) + " seam" + (cause.seams.size() > 1 ? "s" : "");
-        }
-        return cause.summary == null || cause.summary.isBlank() ? text : text + ": " + cause.summary;
-    }
-
-    private Incident incident(UUID id) {
-        return incidents.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
-    }
-
-    static CauseView view(IncidentCause cause) {
-        return new CauseView(cause.incidentId, cause.causeClass, cause.seams.stream().map(Seam::valueOf).toList(),
-                cause.summary, cause.setAt, cause.setBy, cause.setBySubject);
     }
 
     WashupView view(Washup w, List<String> missing) {

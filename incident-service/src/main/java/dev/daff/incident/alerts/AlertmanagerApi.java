@@ -5,29 +5,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
 
-import dev.daff.kit.security.Roles;
+/** What Alertmanager's webhook receiver reads (payload version "4") and answers. */
+public final class AlertmanagerApi {
 
-/**
- * Alertmanager's webhook receiver (payload version "4"). Point a receiver at it with
- * {@code http_config.authorization} carrying a token with the ingest role.
- */
-@Path("/api/integrations/alertmanager")
-@Consumes(MediaType.APPLICATION_JSON)
-@Produces(MediaType.APPLICATION_JSON)
-public class AlertmanagerWebhook {
+    private AlertmanagerApi() {
+    }
 
     /** Longer group keys are refused: Alertmanager's come from the route's group_by labels and stay well short. */
     public static final int GROUP_KEY_MAX = 1000;
@@ -59,17 +48,5 @@ public class AlertmanagerWebhook {
 
     /** What daff did: the incident the group belongs to (null when nothing paged), and entries written. */
     public record Outcome(UUID incidentId, int timelineEntries) {
-    }
-
-    private final AlertIncidents incidents;
-
-    public AlertmanagerWebhook(AlertIncidents incidents) {
-        this.incidents = incidents;
-    }
-
-    @POST
-    @RolesAllowed({ Roles.INGEST, Roles.ADMIN })
-    public Outcome receive(@NotNull @Valid Notification notification) {
-        return incidents.fromAlertmanager(notification);
     }
 }

@@ -7,7 +7,7 @@ import io.smallrye.config.WithDefault;
 
 /** The meta-review across incidents. */
 @ConfigMapping(prefix = "daff.meta-review")
-public interface MetaReviewRules {
+public interface MetaReviewConfig {
 
     /** The period a meta-review covers when the request names no {@code from}. */
     @WithDefault("P90D")

@@ -7,7 +7,7 @@ import io.smallrye.config.WithDefault;
 
 /** How changes are related to each other and to incidents. */
 @ConfigMapping(prefix = "daff.changes")
-public interface ChangeRules {
+public interface ChangeConfig {
 
     /** Two changes closer than this (between their time ranges) on related services are "concurrent". */
     @WithDefault("PT1H")

@@ -8,7 +8,7 @@ import io.smallrye.config.WithDefault;
 
 /** How SLO alerts become incidents. */
 @ConfigMapping(prefix = "daff.incidents")
-public interface AlertIncidentRules {
+public interface AlertIncidentConfig {
 
     /** Severity of an incident opened by a PAGE alert whose tier has no entry in {@link #severityByTier()}. */
     @WithDefault("SEV2")

@@ -1,16 +1,16 @@
-package dev.daff.incident.finalisation;
+package dev.daff.incident.actions;
 
 import java.time.Clock;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import dev.daff.events.ActionEvent;
 import dev.daff.events.ActionSummary;
-import dev.daff.incident.lifecycle.IncidentRepository;
 import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
 import dev.daff.kit.messaging.UnprocessableEvent;
@@ -18,7 +18,8 @@ import io.smallrye.common.annotation.Blocking;
 
 /**
  * Keeps action-service's latest action summary per incident (the newest by occurredAt wins, so a late or
- * replayed event never rolls it back) and re-evaluates the finalisation gate. Each event is applied once.
+ * replayed event never rolls it back) and announces each change as {@link ActionSummaryUpdated}, which the
+ * finalisation gate observes. Each event is applied once.
  */
 @ApplicationScoped
 public class ActionEventsConsumer {
@@ -32,16 +33,14 @@ public class ActionEventsConsumer {
 
     private final IdempotentConsumer consumer;
     private final ActionSummaries summaries;
-    private final IncidentRepository incidents;
-    private final FinalisationGate gate;
+    private final Event<ActionSummaryUpdated> updated;
     private final Clock clock;
 
-    public ActionEventsConsumer(IdempotentConsumer consumer, ActionSummaries summaries, IncidentRepository incidents,
-            FinalisationGate gate, Clock clock) {
+    public ActionEventsConsumer(IdempotentConsumer consumer, ActionSummaries summaries, Event<ActionSummaryUpdated> updated,
+            Clock clock) {
         this.consumer = consumer;
         this.summaries = summaries;
-        this.incidents = incidents;
-        this.gate = gate;
+        this.updated = updated;
         this.clock = clock;
     }
 
@@ -71,13 +70,12 @@ public class ActionEventsConsumer {
         stored.open = summary.open();
         stored.systemicDone = summary.systemicDone();
         stored.systemicOpen = summary.systemicOpen();
-        stored.washupDone = summary.washupDone();
         stored.occurredAt = event.occurredAt();
         stored.eventId = event.eventId();
         stored.receivedAt = clock.instant();
         if (created) {
             summaries.persist(stored);
         }
-        incidents.findByIdOptional(incidentId).ifPresent(gate::reassess);
+        updated.fire(new ActionSummaryUpdated(incidentId));
     }
 }

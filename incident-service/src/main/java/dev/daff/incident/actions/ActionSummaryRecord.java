@@ -1,4 +1,4 @@
-package dev.daff.incident.finalisation;
+package dev.daff.incident.actions;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -20,7 +20,6 @@ public class ActionSummaryRecord extends PanacheEntityBase {
     public int open;
     public int systemicDone;
     public int systemicOpen;
-    public boolean washupDone;
     /** When the change the summary follows happened at action-service; older summaries never replace newer ones. */
     public Instant occurredAt;
     public String eventId;
