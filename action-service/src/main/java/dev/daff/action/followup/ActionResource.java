@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
-import dev.daff.kit.security.Roles;
 import dev.daff.action.followup.ActionApi.ActionTransition;
 import dev.daff.action.followup.ActionApi.ActionView;
 import dev.daff.action.followup.ActionApi.CreateAction;
@@ -29,6 +28,7 @@ import dev.daff.kit.listing.NextPage;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.security.CurrentActor;
+import dev.daff.kit.security.Roles;
 
 @Path("/api/actions")
 @Produces(MediaType.APPLICATION_JSON)

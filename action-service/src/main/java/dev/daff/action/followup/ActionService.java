@@ -17,11 +17,8 @@ import dev.daff.action.followup.ActionApi.ActionTransition;
 import dev.daff.action.followup.ActionApi.ActionView;
 import dev.daff.action.followup.ActionApi.CreateAction;
 import dev.daff.action.followup.ActionTypes.Kind;
-import dev.daff.action.followup.ActionTypes.Priority;
 import dev.daff.action.followup.ActionTypes.Scope;
 import dev.daff.action.followup.ActionTypes.Status;
-import dev.daff.action.incidents.KnownIncident;
-import dev.daff.action.incidents.KnownIncidents;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.listing.Slice;
 import dev.daff.events.ActionEvent;
@@ -34,17 +31,17 @@ import io.quarkus.panache.common.Sort;
 public class ActionService {
 
     private final FollowUpActions actions;
-    private final KnownIncidents incidents;
+    private final IncidentFacts incidents;
     private final ActionEvents events;
-    private final ActionRules rules;
+    private final ActionConfig config;
     private final Clock clock;
 
-    public ActionService(FollowUpActions actions, KnownIncidents incidents, ActionEvents events, ActionRules rules,
+    public ActionService(FollowUpActions actions, IncidentFacts incidents, ActionEvents events, ActionConfig config,
             Clock clock) {
         this.actions = actions;
         this.incidents = incidents;
         this.events = events;
-        this.rules = rules;
+        this.config = config;
         this.clock = clock;
     }
 
@@ -63,27 +60,16 @@ public class ActionService {
         Instant now = clock.instant();
         Instant dueAt = request.dueAt();
         if (dueAt == null) {
-            String severity = incidents.findByIdOptional(request.incidentId()).map(known -> known.severity).orElse("SEV3");
-            dueAt = now.plus(rules.dueAfter(severity));
+            dueAt = now.plus(config.dueAfter(incidents.severity(request.incidentId()).orElse("SEV3")));
         }
-        FollowUpAction action = newAction(request.incidentId(), request.title(), ownerTeam, request.kind(), request.scope(),
-                request.priority(), dueAt, actor);
+        FollowUpAction action = FollowUpAction.open(request.incidentId(), request.title(), ownerTeam, request.kind(),
+                request.scope(), request.priority(), dueAt, actor, now);
         action.description = request.description();
         action.assignee = request.assignee();
         action.systemicRationale = request.systemicRationale();
         actions.persist(action);
         events.publish(ActionEvent.CREATED, action);
         return view(action);
-    }
-
-    @Transactional(Transactional.TxType.MANDATORY)
-    public FollowUpAction createWashup(KnownIncident incident) {
-        FollowUpAction action = newAction(incident.id, "Write and review the washup", incident.team, Kind.WASHUP,
-                Scope.LOCAL, Priority.P2, clock.instant().plus(rules.washupDueAfter(incident.severity)), Actor.DAFF);
-        action.description = "Timeline, cause, root cause and one more why: how do we stop SIMILAR incidents?";
-        actions.persist(action);
-        events.publish(ActionEvent.CREATED, action);
-        return action;
     }
 
     @Transactional
@@ -102,7 +88,7 @@ public class ActionService {
 
     /** Moves the action on, recording {@code actor} as who changed it and, when it closes, who closed it. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void move(FollowUpAction action, Status to, String reason, Actor actor) {
+    void move(FollowUpAction action, Status to, String reason, Actor actor) {
         action.status = to;
         if (to == Status.WONT_DO) {
             action.wontDoReason = reason;
@@ -157,27 +143,6 @@ public class ActionService {
 
     FollowUpAction load(UUID id) {
         return actions.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("action", id.toString()));
-    }
-
-    private FollowUpAction newAction(UUID incidentId, String title, String ownerTeam, Kind kind, Scope scope,
-            Priority priority, Instant dueAt, Actor actor) {
-        FollowUpAction action = new FollowUpAction();
-        action.id = UUID.randomUUID();
-        action.incidentId = incidentId;
-        action.title = title;
-        action.ownerTeam = ownerTeam;
-        action.kind = kind;
-        action.scope = scope;
-        action.priority = priority;
-        action.status = Status.OPEN;
-        action.createdAt = clock.instant();
-        action.createdBy = actor.name();
-        action.createdBySubject = actor.subject();
-        action.updatedAt = action.createdAt;
-        action.updatedBy = actor.name();
-        action.updatedBySubject = actor.subject();
-        action.dueAt = dueAt;
-        return action;
     }
 
     private static String singleOwner(JsonNode ownerTeam) {

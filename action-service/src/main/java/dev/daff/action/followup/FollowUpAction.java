@@ -52,4 +52,26 @@ public class FollowUpAction extends PanacheEntityBase {
     public Instant overdueNotifiedAt;
     @Version
     public long version;
+
+    /** A new OPEN action, created and last changed by {@code actor} at {@code now}. */
+    static FollowUpAction open(UUID incidentId, String title, String ownerTeam, Kind kind, Scope scope,
+            Priority priority, Instant dueAt, Actor actor, Instant now) {
+        FollowUpAction action = new FollowUpAction();
+        action.id = UUID.randomUUID();
+        action.incidentId = incidentId;
+        action.title = title;
+        action.ownerTeam = ownerTeam;
+        action.kind = kind;
+        action.scope = scope;
+        action.priority = priority;
+        action.status = Status.OPEN;
+        action.createdAt = now;
+        action.createdBy = actor.name();
+        action.createdBySubject = actor.subject();
+        action.updatedAt = now;
+        action.updatedBy = actor.name();
+        action.updatedBySubject = actor.subject();
+        action.dueAt = dueAt;
+        return action;
+    }
 }

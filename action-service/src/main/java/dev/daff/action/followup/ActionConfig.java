@@ -8,7 +8,7 @@ import io.smallrye.config.WithDefault;
 
 /** How follow-up actions are scheduled. */
 @ConfigMapping(prefix = "daff.actions")
-public interface ActionRules {
+public interface ActionConfig {
 
     /** Days until an action is due, by the incident's severity, when no due date is given. */
     Map<String, Integer> dueDays();
