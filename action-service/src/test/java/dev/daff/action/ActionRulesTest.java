@@ -33,6 +33,7 @@ import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import dev.daff.localinfra.SimulatedClock;
 
 @QuarkusTest
 class ActionRulesTest {

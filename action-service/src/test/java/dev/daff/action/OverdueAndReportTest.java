@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import dev.daff.action.overdue.OverdueCheck;
 import dev.daff.localinfra.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
+import dev.daff.localinfra.SimulatedClock;
 
 @QuarkusTest
 class OverdueAndReportTest {

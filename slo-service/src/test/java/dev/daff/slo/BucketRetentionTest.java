@@ -21,6 +21,7 @@ import dev.daff.slo.ingest.BucketRetention;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import dev.daff.localinfra.SimulatedClock;
 
 @QuarkusTest
 class BucketRetentionTest {

@@ -32,6 +32,7 @@ import dev.daff.slo.evaluation.SloEvaluator;
 import dev.daff.slo.ingest.PartitionOwners;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import dev.daff.localinfra.SimulatedClock;
 
 @QuarkusTest
 class BurnAlertTest {

@@ -19,7 +19,7 @@ import dev.daff.incident.lifecycle.DetectionSource;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
 import dev.daff.incident.lifecycle.IncidentCommands;
-import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
 import dev.daff.kit.inbox.ProcessedEvents;
@@ -37,14 +37,14 @@ public class AlertmanagerIntake {
     static final Set<String> PAGING_SEVERITIES = Set.of("critical", "page");
 
     private final ProcessedEvents processed;
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final IncidentCommands lifecycle;
     private final Timeline timeline;
     private final Clock clock;
     private final AlertLinks links;
     private final AlertIncidentConfig config;
 
-    public AlertmanagerIntake(ProcessedEvents processed, IncidentRepository incidents, IncidentCommands lifecycle,
+    public AlertmanagerIntake(ProcessedEvents processed, Incidents incidents, IncidentCommands lifecycle,
             Timeline timeline, Clock clock, AlertLinks links, AlertIncidentConfig config) {
         this.processed = processed;
         this.incidents = incidents;

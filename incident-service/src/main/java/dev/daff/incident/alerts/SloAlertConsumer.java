@@ -16,7 +16,7 @@ import dev.daff.incident.lifecycle.DetectionSource;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
 import dev.daff.incident.lifecycle.IncidentCommands;
-import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
 import dev.daff.kit.messaging.IdempotentConsumer;
@@ -40,14 +40,14 @@ public class SloAlertConsumer {
     static final Actor ACTOR = Actor.daff("daff-slo-alerts");
 
     private final IdempotentConsumer consumer;
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final IncidentCommands lifecycle;
     private final Timeline timeline;
     private final Clock clock;
     private final AlertLinks links;
     private final AlertIncidentConfig config;
 
-    public SloAlertConsumer(IdempotentConsumer consumer, IncidentRepository incidents, IncidentCommands lifecycle,
+    public SloAlertConsumer(IdempotentConsumer consumer, Incidents incidents, IncidentCommands lifecycle,
             Timeline timeline, Clock clock, AlertLinks links, AlertIncidentConfig config) {
         this.consumer = consumer;
         this.incidents = incidents;

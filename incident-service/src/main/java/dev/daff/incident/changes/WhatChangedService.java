@@ -20,7 +20,7 @@ import dev.daff.incident.changes.ChangesApi.LinkView;
 import dev.daff.incident.changes.ChangesApi.RelatedChange;
 import dev.daff.incident.changes.ChangesApi.WhatChanged;
 import dev.daff.incident.lifecycle.Incident;
-import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.incident.timeline.Timeline;
@@ -33,12 +33,12 @@ public class WhatChangedService {
     private final Catalog catalog;
     private final Changes changes;
     private final IncidentChanges links;
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final Timeline timeline;
     private final ChangeConfig config;
     private final Clock clock;
 
-    public WhatChangedService(Catalog catalog, Changes changes, IncidentChanges links, IncidentRepository incidents, Timeline timeline, ChangeConfig config, Clock clock) {
+    public WhatChangedService(Catalog catalog, Changes changes, IncidentChanges links, Incidents incidents, Timeline timeline, ChangeConfig config, Clock clock) {
         this.catalog = catalog;
         this.changes = changes;
         this.links = links;

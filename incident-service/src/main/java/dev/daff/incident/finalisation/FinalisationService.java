@@ -10,7 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import dev.daff.incident.finalisation.FinalisationApi.FinalisationView;
 import dev.daff.incident.finalisation.FinalisationApi.Waiver;
 import dev.daff.incident.lifecycle.Incident;
-import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.problem.ProblemException;
 
@@ -18,10 +18,10 @@ import dev.daff.kit.problem.ProblemException;
 @ApplicationScoped
 public class FinalisationService {
 
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final FinalisationGate gate;
 
-    public FinalisationService(IncidentRepository incidents, FinalisationGate gate) {
+    public FinalisationService(Incidents incidents, FinalisationGate gate) {
         this.incidents = incidents;
         this.gate = gate;
     }

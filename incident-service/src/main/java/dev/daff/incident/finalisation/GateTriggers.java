@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.daff.incident.actions.ActionSummaryUpdated;
-import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.lifecycle.IncidentTransitioned;
 import dev.daff.incident.washup.WashupReviewed;
 
@@ -17,10 +17,10 @@ import dev.daff.incident.washup.WashupReviewed;
 @ApplicationScoped
 public class GateTriggers {
 
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final FinalisationGate gate;
 
-    public GateTriggers(IncidentRepository incidents, FinalisationGate gate) {
+    public GateTriggers(Incidents incidents, FinalisationGate gate) {
         this.incidents = incidents;
         this.gate = gate;
     }

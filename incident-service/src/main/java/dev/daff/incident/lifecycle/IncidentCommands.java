@@ -36,7 +36,7 @@ import dev.daff.kit.problem.ProblemException;
 @ApplicationScoped
 public class IncidentCommands {
 
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final Timeline timeline;
     private final IncidentEvents events;
     private final Event<IncidentTransitioned> transitioned;
@@ -44,7 +44,7 @@ public class IncidentCommands {
     private final IncidentViews views;
     private final Clock clock;
 
-    public IncidentCommands(IncidentRepository incidents, Timeline timeline, IncidentEvents events,
+    public IncidentCommands(Incidents incidents, Timeline timeline, IncidentEvents events,
             Event<IncidentTransitioned> transitioned, FinalisationCheck finalisation, IncidentViews views, Clock clock) {
         this.incidents = incidents;
         this.timeline = timeline;

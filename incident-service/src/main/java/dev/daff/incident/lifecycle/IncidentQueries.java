@@ -25,11 +25,11 @@ public class IncidentQueries {
     /** How deep the page-number paging of the incident list reaches; the cursor has no such bound. */
     static final int MAX_OFFSET = 10_000;
 
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final Timeline timeline;
     private final IncidentViews views;
 
-    public IncidentQueries(IncidentRepository incidents, Timeline timeline, IncidentViews views) {
+    public IncidentQueries(Incidents incidents, Timeline timeline, IncidentViews views) {
         this.incidents = incidents;
         this.timeline = timeline;
         this.views = views;

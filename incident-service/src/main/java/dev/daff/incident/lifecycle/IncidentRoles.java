@@ -18,13 +18,13 @@ import dev.daff.incident.timeline.Timeline;
 @ApplicationScoped
 public class IncidentRoles {
 
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final Timeline timeline;
-    private final IncidentRoleRepository roles;
+    private final RoleHolders roles;
     private final IncidentViews views;
     private final Clock clock;
 
-    public IncidentRoles(IncidentRepository incidents, IncidentRoleRepository roles, Timeline timeline, IncidentViews views,
+    public IncidentRoles(Incidents incidents, RoleHolders roles, Timeline timeline, IncidentViews views,
             Clock clock) {
         this.incidents = incidents;
         this.roles = roles;

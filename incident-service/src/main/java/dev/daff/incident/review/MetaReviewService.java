@@ -14,7 +14,7 @@ import jakarta.transaction.Transactional;
 
 import dev.daff.incident.changes.IncidentChanges;
 import dev.daff.incident.lifecycle.Incident;
-import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.review.MetaReviewApi.MetaReview;
 import dev.daff.incident.washup.Causes;
 import dev.daff.incident.washup.IncidentCause;
@@ -25,13 +25,13 @@ import dev.daff.kit.problem.ProblemException;
 @ApplicationScoped
 public class MetaReviewService {
 
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final Causes causes;
     private final IncidentChanges links;
     private final MetaReviewConfig config;
     private final Clock clock;
 
-    public MetaReviewService(IncidentRepository incidents, Causes causes, IncidentChanges links, MetaReviewConfig config,
+    public MetaReviewService(Incidents incidents, Causes causes, IncidentChanges links, MetaReviewConfig config,
             Clock clock) {
         this.incidents = incidents;
         this.causes = causes;

@@ -13,7 +13,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 import dev.daff.incident.lifecycle.Incident;
-import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
 import dev.daff.incident.washup.WashupApi.CauseView;
@@ -24,12 +24,12 @@ import dev.daff.kit.problem.ProblemException;
 @ApplicationScoped
 public class CauseService {
 
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final Causes causes;
     private final Timeline timeline;
     private final Clock clock;
 
-    public CauseService(IncidentRepository incidents, Causes causes, Timeline timeline, Clock clock) {
+    public CauseService(Incidents incidents, Causes causes, Timeline timeline, Clock clock) {
         this.incidents = incidents;
         this.causes = causes;
         this.timeline = timeline;

@@ -8,14 +8,14 @@ import jakarta.transaction.Transactional;
 import dev.daff.incident.actions.ActionSummaries;
 import dev.daff.incident.changes.WhatChangedService;
 import dev.daff.incident.lifecycle.Incident;
-import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Timeline;
 
 /** An incident's whole record as one Markdown document ({@code washup.md}), read in one transaction. */
 @ApplicationScoped
 public class WashupDocument {
 
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final Timeline timeline;
     private final Causes causes;
     private final Washups washups;
@@ -23,7 +23,7 @@ public class WashupDocument {
     private final WhatChangedService changes;
     private final ActionSummaries actions;
 
-    public WashupDocument(IncidentRepository incidents, Timeline timeline, Causes causes, Washups washups,
+    public WashupDocument(Incidents incidents, Timeline timeline, Causes causes, Washups washups,
             WashupService washupService, WhatChangedService changes, ActionSummaries actions) {
         this.incidents = incidents;
         this.timeline = timeline;

@@ -17,7 +17,7 @@ import jakarta.validation.constraints.NotNull;
 import dev.daff.events.IncidentEvent;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentEvents;
-import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.lifecycle.IncidentStatus;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
@@ -36,7 +36,7 @@ import dev.daff.kit.problem.ProblemException;
 @ApplicationScoped
 public class WashupService {
 
-    private final IncidentRepository incidents;
+    private final Incidents incidents;
     private final Causes causes;
     private final Washups washups;
     private final WashupReviewers reviewers;
@@ -45,7 +45,7 @@ public class WashupService {
     private final Event<WashupReviewed> reviewed;
     private final Clock clock;
 
-    public WashupService(IncidentRepository incidents, Causes causes, Washups washups, WashupReviewers reviewers,
+    public WashupService(Incidents incidents, Causes causes, Washups washups, WashupReviewers reviewers,
             Timeline timeline, IncidentEvents events, Event<WashupReviewed> reviewed, Clock clock) {
         this.incidents = incidents;
         this.causes = causes;

@@ -27,12 +27,12 @@ public class SloService {
     static final Duration DEFAULT_NO_DATA_AFTER = Duration.ofMinutes(10);
     static final double DEFAULT_VOLUME_DROP_RATIO = 0.1;
 
-    private final SloRepository slos;
+    private final SloDefinitions slos;
     private final Clock clock;
     private final Event<SloChanged> changes;
     private final Event<SloDeleted> deleted;
 
-    public SloService(SloRepository slos, Clock clock, Event<SloChanged> changes, Event<SloDeleted> deleted) {
+    public SloService(SloDefinitions slos, Clock clock, Event<SloChanged> changes, Event<SloDeleted> deleted) {
         this.deleted = deleted;
         this.slos = slos;
         this.clock = clock;

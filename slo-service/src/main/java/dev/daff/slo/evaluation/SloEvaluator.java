@@ -18,7 +18,7 @@ import dev.daff.slo.burn.BurnCalculator;
 import dev.daff.slo.burn.BurnSnapshot;
 import dev.daff.slo.burn.SliWindows;
 import dev.daff.slo.definition.Slo;
-import dev.daff.slo.definition.SloRepository;
+import dev.daff.slo.definition.SloDefinitions;
 import dev.daff.slo.definition.SloService.SloChanged;
 import dev.daff.slo.ingest.CountedBuckets;
 import dev.daff.slo.ingest.CountingLock;
@@ -48,7 +48,7 @@ public class SloEvaluator {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SloEvaluator.class);
 
-    private final SloRepository slos;
+    private final SloDefinitions slos;
     private final AlertEpisodes episodes;
     private final SliBuckets buckets;
     private final SloOwnership ownership;
@@ -58,7 +58,7 @@ public class SloEvaluator {
     private final AlertEvaluator alerts = new AlertEvaluator();
     private final Map<String, TrackedSlo> tracked = new ConcurrentHashMap<>();
 
-    public SloEvaluator(SloRepository slos, AlertEpisodes episodes, SliBuckets buckets, SloOwnership ownership,
+    public SloEvaluator(SloDefinitions slos, AlertEpisodes episodes, SliBuckets buckets, SloOwnership ownership,
             CountingLock countingLock, Clock clock, MeterRegistry registry) {
         this.slos = slos;
         this.episodes = episodes;

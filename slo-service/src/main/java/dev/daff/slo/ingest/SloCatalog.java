@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 
-import dev.daff.slo.definition.SloRepository;
+import dev.daff.slo.definition.SloDefinitions;
 import dev.daff.slo.definition.SloService.SloChanged;
 import dev.daff.slo.definition.SloWindow;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -21,10 +21,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class SloCatalog {
 
-    private final SloRepository slos;
+    private final SloDefinitions slos;
     private final Map<String, Duration> windows = new ConcurrentHashMap<>();
 
-    public SloCatalog(SloRepository slos) {
+    public SloCatalog(SloDefinitions slos) {
         this.slos = slos;
     }
 

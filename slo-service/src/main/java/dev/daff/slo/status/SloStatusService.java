@@ -11,7 +11,7 @@ import dev.daff.slo.burn.BurnSnapshot;
 import dev.daff.slo.burn.WindowBurn;
 import dev.daff.slo.burn.WindowLabels;
 import dev.daff.slo.definition.Slo;
-import dev.daff.slo.definition.SloRepository;
+import dev.daff.slo.definition.SloDefinitions;
 import dev.daff.slo.evaluation.AlertQueries;
 import dev.daff.slo.evaluation.SloEvaluator;
 import dev.daff.slo.status.SloStatusApi.Budget;
@@ -23,12 +23,12 @@ import dev.daff.slo.status.SloStatusApi.SloStatus;
 @ApplicationScoped
 public class SloStatusService {
 
-    private final SloRepository slos;
+    private final SloDefinitions slos;
     private final SloEvaluator evaluator;
     private final AlertQueries alerts;
     private final StoredBurn storedBurn;
 
-    public SloStatusService(SloRepository slos, SloEvaluator evaluator, AlertQueries alerts, StoredBurn storedBurn) {
+    public SloStatusService(SloDefinitions slos, SloEvaluator evaluator, AlertQueries alerts, StoredBurn storedBurn) {
         this.storedBurn = storedBurn;
         this.slos = slos;
         this.evaluator = evaluator;

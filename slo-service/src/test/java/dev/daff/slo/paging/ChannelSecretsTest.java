@@ -40,7 +40,7 @@ import dev.daff.kit.security.WebhookSignature;
 import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.RecordingReceiver.Received;
 import dev.daff.localinfra.TestTokens;
-import dev.daff.slo.SimulatedClock;
+import dev.daff.localinfra.SimulatedClock;
 import dev.daff.slo.paging.secrets.Keyring;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.daff.localinfra.TestTokens;
-import dev.daff.slo.SimulatedClock;
+import dev.daff.localinfra.SimulatedClock;
 import dev.daff.slo.evaluation.SloAlert;
 import dev.daff.slo.evaluation.SloAlerts;
 import io.quarkus.narayana.jta.QuarkusTransaction;

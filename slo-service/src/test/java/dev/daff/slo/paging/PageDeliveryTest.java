@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.RecordingReceiver.Received;
 import dev.daff.localinfra.TestTokens;
-import dev.daff.slo.SimulatedClock;
+import dev.daff.localinfra.SimulatedClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import dev.daff.slo.paging.delivery.PageDispatcher;

@@ -16,7 +16,7 @@ import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.RecordingReceiver.Received;
-import dev.daff.slo.SimulatedClock;
+import dev.daff.localinfra.SimulatedClock;
 import io.restassured.http.ContentType;
 
 /** Teams, alerts and the PagerDuty stand-in as the paging tests use them. */

@@ -12,7 +12,7 @@ import dev.daff.incident.timeline.Actor;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
-public class IncidentRoleRepository implements PanacheRepositoryBase<IncidentRole, IncidentRole.Key> {
+public class RoleHolders implements PanacheRepositoryBase<IncidentRole, IncidentRole.Key> {
 
     /**
      * Gives the role to {@code handle} and answers who held it before. The row is inserted if missing, else locked

@@ -10,7 +10,7 @@ import dev.daff.kit.problem.ProblemException;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
-public class IncidentRepository implements PanacheRepositoryBase<Incident, UUID> {
+public class Incidents implements PanacheRepositoryBase<Incident, UUID> {
 
     /** The incident, or the 404 every API answers for an unknown one. */
     public Incident require(UUID id) {

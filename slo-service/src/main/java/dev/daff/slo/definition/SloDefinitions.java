@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
-public class SloRepository implements PanacheRepositoryBase<Slo, String> {
+public class SloDefinitions implements PanacheRepositoryBase<Slo, String> {
 
     /** Names per query: far below the JDBC parameter limit. */
     private static final int CHUNK = 1_000;

@@ -1,4 +1,4 @@
-package dev.daff.slo;
+package dev.daff.localinfra;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,15 +8,19 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.inject.Singleton;
-
-/** The service's clock in tests: it stands still until a test moves it, so hours pass in milliseconds. */
-@Singleton
+/**
+ * A service's clock in tests: it stands still until a test moves it, so days pass in milliseconds. Each service's
+ * tests make it a bean ({@code SimulatedClockBean}), which replaces service-kit's default clock. Tests share one
+ * application, so it only ever moves forward and each test reads "now" from it rather than assuming where it stands.
+ */
 public class SimulatedClock extends Clock {
 
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.MINUTES));
 
     public void advance(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("the simulated clock only moves forward: other tests rely on it");
+        }
         now.updateAndGet(instant -> instant.plus(duration));
     }
 
