@@ -1,7 +1,6 @@
 package dev.daff.kit.audit;
 
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
