@@ -30,7 +30,7 @@ public class AuditInterceptor implements Interceptor {
 
     @Override
     public boolean onPersist(Object entity, Object id, Object[] state, String[] propertyNames, Type[] types) {
-        AuditTrail.Pending pending = trail.get().pending();
+        PendingAudit pending = trail.get().pending();
         if (pending != null) {
             List<String> set = new ArrayList<>();
             for (int i = 0; i < propertyNames.length; i++) {
@@ -46,7 +46,7 @@ public class AuditInterceptor implements Interceptor {
     @Override
     public boolean onFlushDirty(Object entity, Object id, Object[] currentState, Object[] previousState,
             String[] propertyNames, Type[] types) {
-        AuditTrail.Pending pending = trail.get().pending();
+        PendingAudit pending = trail.get().pending();
         if (pending != null) {
             List<String> changed = new ArrayList<>();
             for (int i = 0; i < propertyNames.length; i++) {
@@ -61,7 +61,7 @@ public class AuditInterceptor implements Interceptor {
 
     @Override
     public void onRemove(Object entity, Object id, Object[] state, String[] propertyNames, Type[] types) {
-        AuditTrail.Pending pending = trail.get().pending();
+        PendingAudit pending = trail.get().pending();
         if (pending != null) {
             pending.touch(entity, trail.get().typeOf(entity), id, AuditedChange.DELETE, List.of());
         }

@@ -3,14 +3,8 @@ package dev.daff.kit.audit;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.Table;
@@ -28,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.kit.security.CurrentActor;
 import io.quarkus.arc.Arc;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * The audit log's writer. Every transaction that runs for an authenticated API call and writes something leaves
@@ -74,7 +69,7 @@ public class AuditTrail {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void touched(String type, Object id, String op, Collection<String> fields) {
-        Pending pending = pending();
+        PendingAudit pending = pending();
         if (pending == null) {
             return;
         }
@@ -83,8 +78,16 @@ public class AuditTrail {
         session.joinTransaction();
     }
 
+    /**
+     * Records, in a transaction of its own, a write that no transaction of this service holds (records sent to
+     * Kafka): for an authenticated API call it leaves one entry, as {@link #touched} would.
+     */
+    public void touchedApart(String type, Object id, String op, Collection<String> fields) {
+        QuarkusTransaction.requiringNew().run(() -> touched(type, id, op, fields));
+    }
+
     /** The current transaction's collected writes, or null when it does not run for an authenticated API call. */
-    Pending pending() {
+    PendingAudit pending() {
         if (transactions.getTransactionKey() == null) {
             return null;
         }
@@ -93,14 +96,14 @@ public class AuditTrail {
             return null;
         }
         if (known != null) {
-            return (Pending) known;
+            return (PendingAudit) known;
         }
-        Pending started = start();
+        PendingAudit started = start();
         transactions.putResource(KEY, started == null ? NOT_AUDITED : started);
         return started;
     }
 
-    private Pending start() {
+    private PendingAudit start() {
         var container = Arc.container();
         if (container == null || !container.requestContext().isActive()) {
             return null;
@@ -113,7 +116,7 @@ public class AuditTrail {
         if (CurrentActor.ANONYMOUS.equals(subject)) {
             return null;
         }
-        return new Pending(subject, actor.displayName(), route);
+        return new PendingAudit(subject, actor.displayName(), route);
     }
 
     /**
@@ -122,13 +125,12 @@ public class AuditTrail {
      * transaction for rollback instead: no write commits without its entry.
      */
     void beforeCompletion() {
-        if (transactions.getTransactionKey() == null || !(transactions.getResource(KEY) instanceof Pending pending)
-                || pending.written || pending.touches.isEmpty()) {
+        if (transactions.getTransactionKey() == null || !(transactions.getResource(KEY) instanceof PendingAudit pending)
+                || !pending.takeForWriting()) {
             return;
         }
-        pending.written = true;
         try {
-            List<AuditedChange> changes = pending.changes(this);
+            List<AuditedChange> changes = pending.changes(this::idOf);
             AuditRoute.AuditedObject object = pending.route.object(changes);
             String changesJson = json.writeValueAsString(changes);
             OffsetDateTime at = OffsetDateTime.now(clock);
@@ -183,63 +185,5 @@ public class AuditTrail {
         // one id, one spelling: scalar ids are text (as object_id and the object filter write them), composite ones
         // an object of their parts
         return node.isValueNode() ? com.fasterxml.jackson.databind.node.TextNode.valueOf(node.asText()) : node;
-    }
-
-    /** What one transaction wrote so far, in the order it first wrote each row. */
-    static final class Pending {
-
-        private final String subject;
-        private final String name;
-        private final AuditRoute route;
-        private final List<Touch> touches = new ArrayList<>();
-        private final Map<Object, Touch> byEntity = new IdentityHashMap<>();
-        private final Map<List<Object>, Touch> byKey = new LinkedHashMap<>();
-        private boolean written;
-
-        Pending(String subject, String name, AuditRoute route) {
-            this.subject = subject;
-            this.name = name;
-            this.route = route;
-        }
-
-        synchronized void touch(Object entity, String type, Object id, String op, Collection<String> fields) {
-            Touch touch = entity != null ? byEntity.get(entity) : byKey.get(List.of(type, String.valueOf(id)));
-            if (touch == null) {
-                touch = new Touch(entity, type, id, op);
-                touches.add(touch);
-                if (entity != null) {
-                    byEntity.put(entity, touch);
-                } else {
-                    byKey.put(List.of(type, String.valueOf(id)), touch);
-                }
-            } else if (!AuditedChange.INSERT.equals(touch.op)) {
-                // a row inserted and then changed stays an insert; a row changed and then deleted is a delete
-                touch.op = op;
-            }
-            if (id != null) {
-                touch.id = id;
-            }
-            touch.fields.addAll(fields);
-        }
-
-        synchronized List<AuditedChange> changes(AuditTrail trail) {
-            return touches.stream().map(t -> new AuditedChange(t.type, trail.idOf(t.entity, t.id), t.op,
-                    t.fields.stream().sorted().toList())).toList();
-        }
-    }
-
-    private static final class Touch {
-        final Object entity;
-        final String type;
-        final Set<String> fields = new LinkedHashSet<>();
-        Object id;
-        String op;
-
-        Touch(Object entity, String type, Object id, String op) {
-            this.entity = entity;
-            this.type = type;
-            this.id = id;
-            this.op = op;
-        }
     }
 }

@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.daff.kit.audit.AuditTrail;
 import dev.daff.kit.security.Roles;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** What waits on this service's dead-letter topics, and the replay an operator runs after fixing the cause. */
 @Path("/api/admin/dead-letters")
@@ -42,7 +41,7 @@ public class DeadLetterResource {
         DeadLetters.Replayed replayed = deadLetters.replay(topic, max);
         // The records go to Kafka, not to this database, so no transaction holds them: the audit entry is written
         // after the sends, in a transaction of its own.
-        QuarkusTransaction.requiringNew().run(() -> audit.touched("dead_letter_topic", topic, "replay", java.util.List.of("records")));
+        audit.touchedApart("dead_letter_topic", topic, "replay", List.of("records"));
         return replayed;
     }
 }
