@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.daff.action.incidents.KnownIncidents;
+import dev.daff.events.Topics;
+import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -136,6 +141,35 @@ class ActionRulesTest {
                 record -> is(record, "ActionClosed", washup), 1);
         assertEquals(1, closed.size());
         assertEquals(true, json(closed.get(0)).path("summary").path("washupDone").asBoolean());
+    }
+
+    @Test
+    void anIncidentWhoseOnlyOpenActionIsItsWashupReportsNothingOpen() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "summary-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED");
+        String washup = await().atMost(Duration.ofSeconds(30)).until(() -> given()
+                .queryParam("incidentId", incidentId.toString()).queryParam("status", "OPEN")
+                .when().get("/api/actions")
+                .then().statusCode(200).extract().<List<String>> path("findAll { it.kind == 'WASHUP' }.id"),
+                ids -> ids.size() == 1).get(0);
+
+        String other = create(incidentId, team, "LOCAL", null);
+        List<ConsumerRecord<String, String>> created = eventsBefore(incidentId, other,
+                record -> is(record, "ActionCreated", washup), 1);
+        assertEquals(1, created.size());
+        JsonNode summary = json(created.get(0)).path("summary");
+        assertEquals(0, summary.path("open").asInt(),
+                "the WASHUP action is the team's reminder; the gate reads the review itself: " + summary);
+        assertEquals(0, summary.path("total").asInt(), summary.toString());
+        assertFalse(summary.path("washupDone").asBoolean(), summary.toString());
+
+        // With the WASHUP action still open, the summary counts the other action, and only it.
+        JsonNode otherSummary = json(KafkaTestClient.read(ActionTestSupport.kafka(), Topics.ACTION_EVENTS,
+                record -> is(record, "ActionCreated", other), 1, Duration.ofSeconds(30)).get(0)).path("summary");
+        assertEquals(1, otherSummary.path("total").asInt(), otherSummary.toString());
+        assertEquals(1, otherSummary.path("open").asInt(), otherSummary.toString());
+        given().when().get("/api/actions/" + washup).then().statusCode(200).body("status", equalTo("OPEN"));
     }
 
     private static Instant dueAt(String actionId) {

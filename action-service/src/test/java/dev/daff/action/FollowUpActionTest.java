@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import dev.daff.events.Topics;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,7 +65,9 @@ class FollowUpActionTest {
                 .then().statusCode(200)
                 .body("", hasSize(1))
                 .body("[0].kind", equalTo("WASHUP"))
-                .body("[0].ownerTeam", equalTo("payments")));
+                .body("[0].ownerTeam", equalTo("payments"))
+                .body("[0].createdBy", equalTo("daff"))
+                .body("[0].createdBySubject", nullValue()));
 
         List<ConsumerRecord<String, String>> created = KafkaTestClient.read(kafka, Topics.ACTION_EVENTS,
                 record -> incidentId.toString().equals(record.key()), 1, Duration.ofSeconds(20));
@@ -92,6 +97,63 @@ class FollowUpActionTest {
         given().contentType(ContentType.JSON)
                 .body(action(incidentId, "\"platform\"", "SYSTEMIC", "every service opens its own pool; one shared client stops them all"))
                 .when().post("/api/actions").then().statusCode(201);
+    }
+
+    static io.restassured.specification.RequestSpecification as(String user) {
+        return given().header("Authorization", "Bearer " + TestTokens.token(user, TestTokens.RESPONDER))
+                .contentType(ContentType.JSON);
+    }
+
+    @Test
+    void recordsWhoCreatedChangedAndClosedEachActionFromTheirTokens() {
+        UUID incidentId = UUID.randomUUID();
+        String id = as("alice").body(action(incidentId, "\"payments\"", "LOCAL", null))
+                .when().post("/api/actions").then().statusCode(201)
+                .body("createdBy", equalTo("alice")).body("createdBySubject", equalTo("alice-subject"))
+                .body("updatedBy", equalTo("alice")).body("updatedBySubject", equalTo("alice-subject"))
+                .body("updatedAt", notNullValue())
+                .body("closedBy", nullValue()).body("closedBySubject", nullValue())
+                .extract().path("id");
+
+        as("bob").body("{\"to\": \"IN_PROGRESS\"}").when().post("/api/actions/" + id + "/transitions")
+                .then().statusCode(200)
+                .body("createdBy", equalTo("alice")).body("updatedBy", equalTo("bob"))
+                .body("updatedBySubject", equalTo("bob-subject")).body("closedBy", nullValue());
+        // A refused change is nobody's change.
+        as("mallory").body("{\"to\": \"WONT_DO\"}").when().post("/api/actions/" + id + "/transitions")
+                .then().statusCode(400).contentType("application/problem+json");
+        as("carol").body("{\"to\": \"DONE\"}").when().post("/api/actions/" + id + "/transitions")
+                .then().statusCode(200)
+                .body("status", equalTo("DONE"))
+                .body("updatedBy", equalTo("carol")).body("closedBy", equalTo("carol"))
+                .body("closedBySubject", equalTo("carol-subject"));
+
+        given().when().get("/api/actions/" + id).then().statusCode(200)
+                .body("createdBy", equalTo("alice")).body("createdBySubject", equalTo("alice-subject"))
+                .body("updatedBy", equalTo("carol")).body("updatedBySubject", equalTo("carol-subject"))
+                .body("closedBy", equalTo("carol")).body("closedBySubject", equalTo("carol-subject"))
+                .body("closedAt", notNullValue());
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
+                .body("[0].createdBy", equalTo("alice")).body("[0].closedBy", equalTo("carol"));
+    }
+
+    @Test
+    void aWashupActionClosedByTheReviewIsClosedByDaff() {
+        UUID incidentId = UUID.randomUUID();
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        KafkaTestClient.send(kafka, Topics.INCIDENT_EVENTS, incidentId.toString(),
+                incidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", "RESOLVED"));
+        KafkaTestClient.send(kafka, Topics.INCIDENT_EVENTS, incidentId.toString(),
+                incidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV2", "RESOLVED"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given()
+                .queryParam("incidentId", incidentId.toString())
+                .when().get("/api/actions")
+                .then().statusCode(200)
+                .body("", hasSize(1))
+                .body("[0].status", equalTo("DONE"))
+                .body("[0].createdBy", equalTo("daff"))
+                .body("[0].closedBy", equalTo("daff"))
+                .body("[0].closedBySubject", nullValue()));
     }
 
     @Test

@@ -50,7 +50,7 @@ final class Project {
             "kafka.ssl.truststore.type",
             "kafka.ssl.truststore.password",
             "daff.clock.offset",
-            "daff.outbox.relay.interval");
+            "daff.outbox.relay-interval");
 
     /**
      * Kafka clients outside the services, each allowed to produce to one topic: its KafkaUser's name and the topic.

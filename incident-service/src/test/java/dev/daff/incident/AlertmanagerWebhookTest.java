@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.daff.incident.alerts.AlertmanagerWebhook;
+import dev.daff.incident.alerts.AlertmanagerApi;
 import dev.daff.localinfra.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -167,13 +167,13 @@ class AlertmanagerWebhookTest {
         String prefix = "{}:{service=\\\"" + service + "\\\", path=\\\"";
         // 1,000 characters once the JSON escapes are read: the two \" pairs count one character each.
         int unescaped = prefix.replace("\\\"", "\"").length() + 2;
-        String groupKey = prefix + "x".repeat(AlertmanagerWebhook.GROUP_KEY_MAX - unescaped) + "\\\"}";
+        String groupKey = prefix + "x".repeat(AlertmanagerApi.GROUP_KEY_MAX - unescaped) + "\\\"}";
         String id = given().contentType(ContentType.JSON).body(realistic(groupKey, service))
                 .when().post("/api/integrations/alertmanager")
                 .then().log().ifValidationFails().statusCode(200).body("timelineEntries", equalTo(2))
                 .extract().path("incidentId");
         given().when().get("/api/incidents/" + id + "/timeline").then()
-                .body("find { it.kind == 'ALERT_FIRED' }.data.groupKey.length()", equalTo(AlertmanagerWebhook.GROUP_KEY_MAX));
+                .body("find { it.kind == 'ALERT_FIRED' }.data.groupKey.length()", equalTo(AlertmanagerApi.GROUP_KEY_MAX));
         int entries = timelineLength(id);
         given().contentType(ContentType.JSON).body(realistic(groupKey, service))
                 .when().post("/api/integrations/alertmanager")
@@ -181,7 +181,7 @@ class AlertmanagerWebhookTest {
         assertEquals(entries, timelineLength(id));
 
         String other = "longer-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body(realistic("g".repeat(AlertmanagerWebhook.GROUP_KEY_MAX + 1), other))
+        given().contentType(ContentType.JSON).body(realistic("g".repeat(AlertmanagerApi.GROUP_KEY_MAX + 1), other))
                 .when().post("/api/integrations/alertmanager")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("groupKey"));

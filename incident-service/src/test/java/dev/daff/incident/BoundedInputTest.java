@@ -92,10 +92,9 @@ class BoundedInputTest {
         refused("PUT", "/api/incidents/" + id + "/washup", "{\"rootCause\": " + json(x4001) + "}", "rootCause");
         refused("PUT", "/api/incidents/" + id + "/washup", "{\"wentWell\": [\"fine\", " + json(x4001) + "]}",
                 "wentWell[1]");
-        refused("POST", "/api/incidents/" + id + "/washup/review", "{\"reviewedBy\": " + json("r".repeat(201)) + "}",
-                "reviewedBy");
-        refused("POST", "/api/incidents/" + id + "/finalisation-waiver",
-                "{\"reason\": " + json(x4001) + ", \"approvedBy\": \"cto\"}", "reason");
+        refused("POST", "/api/incidents/" + id + "/washup/review", "{\"reviewers\": [\"bob\", " + json("r".repeat(201)) + "]}",
+                "reviewers[1]");
+        refused("POST", "/api/incidents/" + id + "/finalisation-waiver", "{\"reason\": " + json(x4001) + "}", "reason");
         refused("POST", "/api/incidents", IncidentLifecycleTest.CHECKOUT_DOWN.replace("\"team\": \"payments\"",
                 "\"team\": \"payments\", \"summary\": " + json(x4001)), "summary");
         refused("POST", "/api/incidents", IncidentLifecycleTest.CHECKOUT_DOWN.replace("\"payments\"",

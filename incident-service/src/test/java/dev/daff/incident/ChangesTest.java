@@ -40,6 +40,28 @@ class ChangesTest {
         TestTokens.authenticateEveryRequest();
     }
 
+    @Test
+    void catalogChangesAndLinksKeepWhoWroteThemBesideTheirName() {
+        String alice = "Bearer " + TestTokens.token("alice", TestTokens.ADMIN, TestTokens.RESPONDER, TestTokens.INGEST);
+        String name = "who-" + unique();
+        given().header("Authorization", alice).contentType(ContentType.JSON).body("{\"team\": \"payments\"}")
+                .when().put("/api/services/" + name).then().statusCode(201);
+        given().when().get("/api/services/" + name).then().statusCode(200)
+                .body("updatedBy", equalTo("alice")).body("updatedBySubject", equalTo("alice-subject"));
+        Instant now = Instant.now();
+        String change = given().header("Authorization", alice).contentType(ContentType.JSON)
+                .body(changeJson(name, "CONFIG", "pool size", now.minusSeconds(600), null, "production"))
+                .when().post("/api/changes").then().statusCode(201)
+                .body("change.recordedBy", equalTo("alice")).body("change.recordedBySubject", equalTo("alice-subject"))
+                .extract().path("change.id");
+        String id = incident(name, now.minusSeconds(300), now);
+        given().header("Authorization", alice).contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
+                .when().post("/api/incidents/" + id + "/changes/" + change).then().statusCode(200)
+                .body("linkedBy", equalTo("alice")).body("linkedBySubject", equalTo("alice-subject"));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("find { it.kind == 'CHANGE_LINKED' }.actorSubject", equalTo("alice-subject"));
+    }
+
     static String unique() {
         return UUID.randomUUID().toString().substring(0, 8);
     }

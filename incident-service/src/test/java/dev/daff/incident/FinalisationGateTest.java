@@ -136,6 +136,37 @@ class FinalisationGateTest {
     }
 
     @Test
+    void theReviewAloneOpensTheGateWhenTheHeldActionSummaryHasNothingOpen() {
+        String id = resolvedIncident();
+        // action-service leaves WASHUP actions out of its counts, and what it says about one is never read here: the
+        // summary it sent before the review already has nothing open, even marked as a WASHUP action not done.
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(600);
+        send(id, actionEvent(id, UUID.randomUUID().toString(), t0, 1, 0, 1, 0)
+                .replace("\"washupDone\": true", "\"washupDone\": false"));
+        awaitSummaryOccurredAt(id, t0);
+        assertEquals(List.of("WASHUP_NOT_REVIEWED"), unmetOnFinalising(id));
+        given().when().get("/api/incidents/" + id).then().statusCode(200).body("finalisable", equalTo(false));
+
+        reviewWashup(id);
+        // No trip through Kafka: the review's own transaction made the incident finalisable.
+        given().when().get("/api/incidents/" + id).then().statusCode(200).body("finalisable", equalTo(true));
+        given().when().get("/api/incidents/" + id + "/finalisation").then().statusCode(200)
+                .body("finalisable", equalTo(true))
+                .body("conditions.met", contains(true, true, true))
+                .body("actionSummary.total", equalTo(1)).body("actionSummary.open", equalTo(0))
+                .body("actionSummary.occurredAt", equalTo(t0.toString()));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'READY_TO_FINALISE' }", hasSize(1));
+        String markdown = given().when().get("/api/incidents/" + id + "/washup.md").then().statusCode(200)
+                .extract().asString();
+        org.hamcrest.MatcherAssert.assertThat(markdown,
+                containsString("\n- 1 action: 0 open; systemic: 1 done, 0 open\n"));
+
+        finalise(id, 200);
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("FINALISED"));
+    }
+
+    @Test
     void aSummaryDatedInTheFutureIsDeadLetteredAndCannotFreezeTheGate() {
         String id = resolvedIncident();
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -180,58 +211,150 @@ class FinalisationGateTest {
         given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
                 .body("findAll { it.kind == 'READY_TO_FINALISE' }", hasSize(1))
                 .body("find { it.kind == 'READY_TO_FINALISE' }.text", startsWith("Ready to finalise: "))
-                .body("find { it.kind == 'READY_TO_FINALISE' }.phase", equalTo("FINALISE"));
+                .body("find { it.kind == 'READY_TO_FINALISE' }.phase", equalTo("FINALISE"))
+                .body("find { it.kind == 'READY_TO_FINALISE' }.actor", equalTo("daff-finalisation-gate"))
+                .body("find { it.kind == 'READY_TO_FINALISE' }.actorSubject", nullValue());
         given().when().get("/api/incidents/" + id).then().body("status", equalTo("RESOLVED"));
     }
 
+    static io.restassured.specification.RequestSpecification as(String token) {
+        return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
+    }
+
+    static String responder(String user) {
+        return TestTokens.token(user, TestTokens.RESPONDER);
+    }
+
+    static void approveWaiver(String id, String token, int status) {
+        as(token).when().post("/api/incidents/" + id + "/finalisation-waiver/approval").then().statusCode(status);
+    }
+
     @Test
-    void aWaiverNeedsAReasonAndApproverThenLetsTheIncidentBeFinalised() {
+    void aWaiverNeedsAReasonAndNeverTakesAFreeTextApprover() {
         String id = resolvedIncident();
-        given().contentType(ContentType.JSON).body("{\"approvedBy\": \"head of SRE\"}")
+        as(responder("alice")).body("{\"approvedBy\": \"head of SRE\"}")
                 .when().post("/api/incidents/" + id + "/finalisation-waiver")
                 .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("reason"));
-        given().contentType(ContentType.JSON).body("{\"reason\": \"the service is being retired\"}")
+        as(responder("alice")).body("{\"reason\": \"the service is being retired\", \"approvedBy\": \"head of SRE\"}")
                 .when().post("/api/incidents/" + id + "/finalisation-waiver")
-                .then().statusCode(400).body("errors[0].field", equalTo("approvedBy"));
-        given().contentType(ContentType.JSON)
-                .body("{\"reason\": \"" + "x".repeat(4001) + "\", \"approvedBy\": \"head of SRE\"}")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", contains("approvedBy"))
+                .body("detail", containsString("/finalisation-waiver/approval"));
+        // Not even an admin names someone else as approver.
+        given().contentType(ContentType.JSON).body("{\"reason\": \"r\", \"approvedBy\": \"cto\"}")
                 .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(400);
-        given().contentType(ContentType.JSON).body("{\"reason\": \"r\", \"approvedBy\": \"a\"}")
+        as(responder("alice")).body("{\"reason\": \"" + "x".repeat(4001) + "\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(400);
+        as(responder("alice")).body("{\"reason\": \"r\"}")
                 .when().post("/api/incidents/" + UUID.randomUUID() + "/finalisation-waiver").then().statusCode(404);
+        approveWaiver(UUID.randomUUID().toString(), responder("bob"), 404);
         String unresolved = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
-        given().contentType(ContentType.JSON).body("{\"reason\": \"r\", \"approvedBy\": \"a\"}")
+        as(responder("alice")).body("{\"reason\": \"r\"}")
                 .when().post("/api/incidents/" + unresolved + "/finalisation-waiver")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("type", containsString("incident-not-resolved"));
-        assertEquals(List.of("WASHUP_NOT_REVIEWED", "NO_SYSTEMIC_ACTION", "ACTIONS_OPEN"), unmetOnFinalising(id));
+        as(responder("bob")).when().post("/api/incidents/" + id + "/finalisation-waiver/approval")
+                .then().statusCode(409).contentType("application/problem+json").body("type", containsString("no-pending-waiver"));
 
-        given().header("Authorization", "Bearer " + TestTokens.token("alice", TestTokens.RESPONDER))
-                .contentType(ContentType.JSON)
-                .body("{\"reason\": \"the service is being retired next week\", \"approvedBy\": \"head of SRE\"}")
+        given().when().get("/api/incidents/" + id + "/finalisation").then().statusCode(200)
+                .body("finalisable", equalTo(false)).body("waiver", nullValue());
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind.startsWith('FINALISATION_WAIVE') }", hasSize(0));
+        assertEquals(List.of("WASHUP_NOT_REVIEWED", "NO_SYSTEMIC_ACTION", "ACTIONS_OPEN"), unmetOnFinalising(id));
+    }
+
+    @Test
+    void aRespondersWaiverTakesEffectOnlyOnceASecondResponderApprovesItWithTheirOwnToken() {
+        String id = resolvedIncident();
+        as(responder("alice")).body("{\"reason\": \"the service is being retired next week\"}")
                 .when().post("/api/incidents/" + id + "/finalisation-waiver")
                 .then().statusCode(201).header("Location", containsString("/api/incidents/" + id + "/finalisation"))
-                .body("finalisable", equalTo(true))
+                .body("finalisable", equalTo(false))
                 .body("conditions.met", contains(false, false, false))
                 .body("waiver.reason", equalTo("the service is being retired next week"))
-                .body("waiver.approvedBy", equalTo("head of SRE"))
-                .body("waiver.recordedBy", equalTo("alice"));
+                .body("waiver.status", equalTo("PENDING"))
+                .body("waiver.recordedBy", equalTo("alice"))
+                .body("waiver.recordedBySubject", equalTo("alice-subject"))
+                .body("waiver.approvedBy", nullValue())
+                .body("waiver.approvedAt", nullValue());
+        assertEquals(List.of("WASHUP_NOT_REVIEWED", "NO_SYSTEMIC_ACTION", "ACTIONS_OPEN"), unmetOnFinalising(id));
+
+        // Four eyes compare who people are (sub), not what they are called: the proposer under a new display name
+        // is still the proposer, and is refused.
+        String aliceRenamed = io.smallrye.jwt.build.Jwt.preferredUserName("alice.smith").subject("alice-subject")
+                .groups(java.util.Set.of(TestTokens.RESPONDER)).expiresIn(3600).sign();
+        for (String proposer : List.of(responder("alice"), aliceRenamed)) {
+            as(proposer).when().post("/api/incidents/" + id + "/finalisation-waiver/approval")
+                    .then().statusCode(403).contentType("application/problem+json")
+                    .body("type", containsString("four-eyes"));
+        }
+        given().when().get("/api/incidents/" + id + "/finalisation").then().statusCode(200)
+                .body("finalisable", equalTo(false)).body("waiver.status", equalTo("PENDING"));
+        given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(false));
+
+        // Someone else who happens to share the display name is a second person.
+        String otherAlice = io.smallrye.jwt.build.Jwt.preferredUserName("alice").subject("the-other-alice")
+                .groups(java.util.Set.of(TestTokens.RESPONDER)).expiresIn(3600).sign();
+        as(otherAlice).when().post("/api/incidents/" + id + "/finalisation-waiver/approval")
+                .then().statusCode(200)
+                .body("finalisable", equalTo(true))
+                .body("waiver.status", equalTo("APPROVED"))
+                .body("waiver.recordedBy", equalTo("alice"))
+                .body("waiver.approvedBy", equalTo("alice"))
+                .body("waiver.approvedBySubject", equalTo("the-other-alice"))
+                .body("waiver.approvedAt", notNullValue());
+        approveWaiver(id, responder("bob"), 409);
         given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(true));
         given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
-                .body("find { it.kind == 'FINALISATION_WAIVED' }.actor", equalTo("alice"))
-                .body("find { it.kind == 'FINALISATION_WAIVED' }.text", containsString("approved by head of SRE"))
+                .body("find { it.kind == 'FINALISATION_WAIVER_PROPOSED' }.actor", equalTo("alice"))
+                .body("find { it.kind == 'FINALISATION_WAIVER_PROPOSED' }.data.proposedBySubject", equalTo("alice-subject"))
+                .body("findAll { it.kind == 'FINALISATION_WAIVED' }", hasSize(1))
+                .body("find { it.kind == 'FINALISATION_WAIVED' }.text",
+                        equalTo("Finalisation conditions waived, proposed by alice, approved by alice: the service is being"
+                                + " retired next week"))
+                .body("find { it.kind == 'FINALISATION_WAIVED' }.data.proposedBySubject", equalTo("alice-subject"))
+                .body("find { it.kind == 'FINALISATION_WAIVED' }.data.approvedBySubject", equalTo("the-other-alice"))
                 .body("findAll { it.kind == 'READY_TO_FINALISE' }", hasSize(1));
 
         finalise(id, 200);
         given().when().get("/api/incidents/" + id).then().body("status", equalTo("FINALISED"));
-        given().contentType(ContentType.JSON).body("{\"reason\": \"r\", \"approvedBy\": \"a\"}")
+        as(responder("alice")).body("{\"reason\": \"r\"}")
                 .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(409);
+    }
+
+    @Test
+    void anAdminsWaiverTakesEffectAtOnceAndANewProposalReplacesIt() {
+        String id = resolvedIncident();
+        as(TestTokens.token("carol", TestTokens.ADMIN)).body("{\"reason\": \"duplicate of another incident\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver")
+                .then().statusCode(201)
+                .body("finalisable", equalTo(true))
+                .body("waiver.status", equalTo("APPROVED"))
+                .body("waiver.recordedBy", equalTo("carol"))
+                .body("waiver.approvedBy", equalTo("carol"))
+                .body("waiver.approvedBySubject", equalTo("carol-subject"));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'FINALISATION_WAIVER_PROPOSED' }", hasSize(0))
+                .body("find { it.kind == 'FINALISATION_WAIVED' }.actor", equalTo("carol"))
+                .body("find { it.kind == 'FINALISATION_WAIVED' }.text",
+                        equalTo("Finalisation conditions waived by carol (admin): duplicate of another incident"));
+
+        // A responder's new proposal replaces the waiver and waits for its own approval.
+        as(responder("alice")).body("{\"reason\": \"the other incident was closed\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver")
+                .then().statusCode(201).body("finalisable", equalTo(false)).body("waiver.status", equalTo("PENDING"));
+        approveWaiver(id, TestTokens.token("carol", TestTokens.ADMIN), 200);
+        given().when().get("/api/incidents/" + id + "/finalisation").then()
+                .body("finalisable", equalTo(true)).body("waiver.approvedBy", equalTo("carol"))
+                .body("waiver.recordedBy", equalTo("alice"));
     }
 
     @Test
     void reopeningTakesFinalisableAwayAndResolvingAgainNotesItAgain() {
         String id = resolvedIncident();
-        given().contentType(ContentType.JSON).body("{\"reason\": \"duplicate of another incident\", \"approvedBy\": \"cto\"}")
-                .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
+        given().contentType(ContentType.JSON).body("{\"reason\": \"duplicate of another incident\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201)
+                .body("waiver.status", equalTo("APPROVED"));
         IncidentLifecycleTest.move(id, "FIXING");
         given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(false));
         given().when().get("/api/incidents/" + id + "/finalisation").then().body("finalisable", equalTo(false));

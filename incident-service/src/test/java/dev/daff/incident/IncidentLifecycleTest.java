@@ -85,6 +85,20 @@ class IncidentLifecycleTest {
     }
 
     @Test
+    void timelineEntriesShowTheActorsNameAndKeepWhoTheyAre() {
+        String responder = "Bearer " + dev.daff.localinfra.TestTokens.token("alice", dev.daff.localinfra.TestTokens.RESPONDER);
+        String id = given().header("Authorization", responder).contentType(ContentType.JSON).body(CHECKOUT_DOWN)
+                .when().post("/api/incidents").then().statusCode(201).extract().path("id");
+        given().header("Authorization", responder).contentType(ContentType.JSON)
+                .body("{\"phase\": \"ANALYSE\", \"text\": \"pool exhausted\"}")
+                .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201)
+                .body("actor", equalTo("alice")).body("actorSubject", equalTo("alice-subject"));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("actor", contains("alice", "alice"))
+                .body("actorSubject", contains("alice-subject", "alice-subject"));
+    }
+
+    @Test
     void roleAssignmentsAndHandOversGoOnTheTimeline() {
         String id = open(CHECKOUT_DOWN);
         for (String handle : List.of("alice", "bob")) {

@@ -42,8 +42,25 @@ class WashupTest {
     }
 
     static void review(String id, int status) {
-        given().contentType(ContentType.JSON).body("{\"reviewedBy\": \"payments washup\"}")
+        given().contentType(ContentType.JSON).body("{}")
                 .when().post("/api/incidents/" + id + "/washup/review").then().statusCode(status);
+    }
+
+    static io.restassured.specification.RequestSpecification as(String user) {
+        return given().header("Authorization", "Bearer " + TestTokens.token(user, TestTokens.RESPONDER))
+                .contentType(ContentType.JSON);
+    }
+
+    static String reviewableIncident() {
+        String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+        given().contentType(ContentType.JSON).body("{\"class\": \"CHANGE\", \"seams\": [\"CONFIG\"]}")
+                .when().put("/api/incidents/" + id + "/cause").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(FULL_WASHUP)
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(200);
+        IncidentLifecycleTest.move(id, "ANALYSING");
+        IncidentLifecycleTest.move(id, "FIXING");
+        IncidentLifecycleTest.move(id, "RESOLVED");
+        return id;
     }
 
     @Test
@@ -75,9 +92,11 @@ class WashupTest {
         given().contentType(ContentType.JSON).body(FULL_WASHUP)
                 .when().put("/api/incidents/" + id + "/washup").then().statusCode(200).body("missingForReview", empty());
 
-        given().contentType(ContentType.JSON).body("{\"reviewedBy\": \"payments washup\"}")
+        as("alice").body("{}")
                 .when().post("/api/incidents/" + id + "/washup/review").then().statusCode(200)
-                .body("status", equalTo("REVIEWED")).body("reviewedBy", equalTo("payments washup"))
+                .body("status", equalTo("REVIEWED")).body("reviewedBy", equalTo("alice"))
+                .body("reviewedBySubject", equalTo("alice-subject"))
+                .body("reviewers.name", contains("alice")).body("reviewers.status", contains("CONFIRMED"))
                 .body("reviewedAt", org.hamcrest.Matchers.notNullValue());
         review(id, 409);
         given().contentType(ContentType.JSON).body(FULL_WASHUP).when().put("/api/incidents/" + id + "/washup")
@@ -85,13 +104,102 @@ class WashupTest {
         given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
                 .body("kind", hasItems("CAUSE_SET", "WASHUP_UPDATED", "WASHUP_REVIEWED"))
                 .body("find { it.kind == 'CAUSE_SET' }.text", equalTo("Cause: CHANGE at the CONFIG seam: our change"))
-                .body("find { it.kind == 'WASHUP_REVIEWED' }.text", equalTo("Washup reviewed by payments washup"));
+                .body("find { it.kind == 'WASHUP_REVIEWED' }.text", equalTo("Washup reviewed by alice"))
+                .body("find { it.kind == 'WASHUP_REVIEWED' }.actor", equalTo("alice"));
 
         List<ConsumerRecord<String, String>> reviewed = KafkaTestClient.read(
                 RealInfrastructureResource.kafka().bootstrapServers(), Topics.INCIDENT_EVENTS,
                 r -> id.equals(r.key()) && r.value().contains("\"type\":\"WashupReviewed\""), 1, Duration.ofSeconds(20));
         assertEquals(1, reviewed.size());
         org.hamcrest.MatcherAssert.assertThat(reviewed.get(0).value(), containsString("\"status\":\"RESOLVED\""));
+    }
+
+    @Test
+    void aReviewNeverTakesAFreeTextReviewerAndChangesNothingWhenRefused() {
+        String id = reviewableIncident();
+        as("alice").body("{\"reviewedBy\": \"payments washup\"}")
+                .when().post("/api/incidents/" + id + "/washup/review").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("reviewedBy"))
+                .body("detail", containsString("/washup/review/confirmations"));
+        as("alice").body("{\"reviewers\": [\"\"]}")
+                .when().post("/api/incidents/" + id + "/washup/review").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains(startsWith("reviewers[0]")));
+        as("alice").body("{\"reviewers\": " + json(java.util.stream.IntStream.range(0, 21).mapToObj(i -> "r" + i).toList())
+                + "}").when().post("/api/incidents/" + id + "/washup/review").then().statusCode(400)
+                .body("errors[0].field", equalTo("reviewers"));
+        given().when().get("/api/incidents/" + id + "/washup").then().statusCode(200)
+                .body("status", equalTo("DRAFT")).body("reviewedBy", org.hamcrest.Matchers.nullValue())
+                .body("reviewers", empty());
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'WASHUP_REVIEWED' }", org.hamcrest.Matchers.hasSize(0));
+        given().when().get("/api/incidents/" + id + "/finalisation").then().body("conditions[0].met", equalTo(false));
+    }
+
+    @Test
+    void theReviewerIsTheCallerAndEachNamedReviewerConfirmsWithTheirOwnCall() {
+        String id = reviewableIncident();
+        String confirmations = "/api/incidents/" + id + "/washup/review/confirmations";
+        as("bob").when().post(confirmations).then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("washup-not-reviewed"));
+
+        as("alice").body("{\"reviewers\": [\"bob\", \" carol \", \"alice\", \"bob\"]}")
+                .when().post("/api/incidents/" + id + "/washup/review").then().statusCode(200)
+                .body("status", equalTo("REVIEWED"))
+                .body("reviewedBy", equalTo("alice")).body("reviewedBySubject", equalTo("alice-subject"))
+                .body("reviewers.name", contains("alice", "bob", "carol"))
+                .body("reviewers.status", contains("CONFIRMED", "PENDING", "PENDING"))
+                .body("reviewers.subject", contains("alice-subject", null, null));
+        // Reviewed from the first call: the gate counts it.
+        given().when().get("/api/incidents/" + id + "/finalisation").then().body("conditions[0].met", equalTo(true));
+
+        // Nobody confirms in another's name: not someone the review does not name, not the recorder again.
+        as("mallory").when().post(confirmations).then().statusCode(403).contentType("application/problem+json")
+                .body("type", containsString("not-a-named-reviewer"));
+        as("alice").when().post(confirmations).then().statusCode(409).body("type", containsString("review-already-confirmed"));
+        as("bob").when().post(confirmations).then().statusCode(200)
+                .body("reviewers.status", contains("CONFIRMED", "CONFIRMED", "PENDING"))
+                .body("reviewers[1].subject", equalTo("bob-subject"))
+                .body("reviewers[1].confirmedAt", org.hamcrest.Matchers.notNullValue())
+                .body("reviewers[2].confirmedAt", org.hamcrest.Matchers.nullValue());
+        as("bob").when().post(confirmations).then().statusCode(409);
+        // Once bob confirmed, the name is his: another "bob" (another subject) has nothing left to confirm.
+        String otherBob = io.smallrye.jwt.build.Jwt.preferredUserName("bob").subject("the-other-bob")
+                .groups(java.util.Set.of(TestTokens.RESPONDER)).expiresIn(3600).sign();
+        // (and a confirmation needs no body, nor a Content-Type)
+        given().header("Authorization", "Bearer " + otherBob).when().post(confirmations).then().statusCode(403);
+        as("carol").when().post("/api/incidents/" + java.util.UUID.randomUUID() + "/washup/review/confirmations")
+                .then().statusCode(404);
+
+        given().when().get("/api/incidents/" + id + "/washup").then().statusCode(200)
+                .body("reviewers.status", contains("CONFIRMED", "CONFIRMED", "PENDING"));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("find { it.kind == 'WASHUP_REVIEWED' }.text",
+                        equalTo("Washup reviewed by alice; named as reviewers, to confirm: bob, carol"))
+                .body("find { it.kind == 'WASHUP_REVIEWED' }.data.reviewedBySubject", equalTo("alice-subject"))
+                .body("findAll { it.kind == 'WASHUP_REVIEW_CONFIRMED' }.actor", contains("bob"))
+                .body("find { it.kind == 'WASHUP_REVIEW_CONFIRMED' }.data.subject", equalTo("bob-subject"));
+        String markdown = given().when().get("/api/incidents/" + id + "/washup.md").then().statusCode(200)
+                .extract().asString();
+        org.hamcrest.MatcherAssert.assertThat(markdown, containsString("washup REVIEWED by alice at "));
+        org.hamcrest.MatcherAssert.assertThat(markdown,
+                containsString("; also reviewed by bob (confirmed), carol (not confirmed yet)"));
+    }
+
+    @Test
+    void causeAndWashupRecordWhoWroteThemByName() {
+        String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+        as("dana").body("{\"class\": \"CHANGE\"}").when().put("/api/incidents/" + id + "/cause").then().statusCode(200)
+                .body("setBy", equalTo("dana")).body("setBySubject", equalTo("dana-subject"));
+        as("erin").body("{\"rootCause\": \"pool too small\"}").when().put("/api/incidents/" + id + "/washup")
+                .then().statusCode(200).body("updatedBy", equalTo("erin")).body("updatedBySubject", equalTo("erin-subject"));
+    }
+
+    private static String json(Object value) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -194,7 +302,7 @@ class WashupTest {
         IncidentLifecycleTest.move(id, "FIXING");
         IncidentLifecycleTest.move(id, "RESOLVED");
         String reviewedBy = "<i>me</i> [r](javascript:x)";
-        given().contentType(ContentType.JSON).body(json.writeValueAsString(java.util.Map.of("reviewedBy", reviewedBy)))
+        given().contentType(ContentType.JSON).body(json.writeValueAsString(java.util.Map.of("reviewers", List.of(reviewedBy))))
                 .when().post("/api/incidents/" + id + "/washup/review").then().statusCode(200);
 
         String markdown = given().when().get("/api/incidents/" + id + "/washup.md").then().statusCode(200)

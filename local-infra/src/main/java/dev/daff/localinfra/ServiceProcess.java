@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /** The secrets key of the local run and the tests that start packaged services: known to all, protects nothing. */
+    static final String LOCAL_SECRETS_KEY = "dXswD47ea1W0SzQAaEjThe0ddDAfp8Sxun68KHRvS2I=";
+
     private final String name;
     private final Path runner;
     private final Map<String, String> environment;
@@ -47,6 +50,10 @@ public final class ServiceProcess implements AutoCloseable {
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         // Local receivers (the demo's, the tests' stand-ins) live on this machine: allow them as page destinations.
         environment.put("DAFF_PAGING_ALLOWED_HOSTS", "localhost,127.0.0.1");
+        // slo-service seals teams' channel secrets and does not start without a key. This one is for data on this
+        // machine only (the local run keeps its database across restarts, so the key must not change).
+        environment.put("DAFF_SECRETS_KEYS_LOCAL1", LOCAL_SECRETS_KEY);
+        environment.put("DAFF_SECRETS_CURRENT_KEY", "local1");
         return environment;
     }
 

@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.StringJoiner;
 
 import jakarta.inject.Inject;
+import javax.sql.DataSource;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,7 @@ import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.slo.evaluation.SloEvaluator;
+import dev.daff.slo.ingest.PartitionOwners;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -38,6 +41,12 @@ class BurnAlertTest {
 
     @Inject
     SloEvaluator evaluator;
+
+    @Inject
+    PartitionOwners owners;
+
+    @Inject
+    DataSource dataSource;
 
     @BeforeAll
     static void authenticate() {
@@ -136,5 +145,60 @@ class BurnAlertTest {
                 .body("", hasSize(2)).body("[1].severity", equalTo("PAGE")).body("[1].state", equalTo("RESOLVED"))
                 .body("[0].severity", equalTo("TICKET")).body("[0].state", equalTo("FIRING"));
         given().when().get("/q/metrics").then().body(containsString("daff_slo_burn_rate{slo=\"edge-dns\",window=\"1h\"}"));
+    }
+
+    /**
+     * A replica paused past its Kafka session still believes it owns its SLOs when it wakes up, and its sums are
+     * stale: another replica counts them now. Until its consumer hears of the rebalance, it must not fire or resolve
+     * anything. Here the SLO's partition is claimed by "another replica" in the database while this one keeps its
+     * belief; a burst that would page stores nothing until the partition is this replica's again.
+     */
+    @Test
+    void aReplicaWhosePartitionWasTakenStoresNoAlertUntilItOwnsItAgain() throws Exception {
+        String slo = "zombie-fence";
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo)).when().post("/api/slos").then().statusCode(201);
+        Instant start = clock.instant().minus(Duration.ofHours(1));
+        send(slo, traffic(start, clock.instant().minusSeconds(120), 0), 58_000);
+        int partition = Utils.toPositive(Utils.murmur2(slo.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                % dev.daff.localinfra.KafkaTopicsSetup.SLI_EVENTS_PARTITIONS;
+        setOwner(partition, "another-replica");
+        try {
+            given().contentType(ContentType.JSON).body(traffic(clock.instant().minusSeconds(120), clock.instant(), 1000))
+                    .when().post("/api/slos/" + slo + "/events").then().statusCode(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal(slo) == 60_000);
+            evaluator.tick();
+            given().when().get("/api/alerts?state=all&slo=" + slo).then().statusCode(200).body("", hasSize(0));
+        } finally {
+            setOwner(partition, owners.replicaId());
+        }
+        evaluator.tick();
+        given().when().get("/api/alerts?state=firing&slo=" + slo).then().statusCode(200)
+                .body("", hasSize(1)).body("[0].severity", equalTo("PAGE"));
+        List<ConsumerRecord<String, String>> fired = KafkaTestClient.read(RealInfrastructureResource.kafka().bootstrapServers(),
+                Topics.SLO_ALERTS, record -> slo.equals(record.key()), 1, Duration.ofSeconds(20));
+        assertEquals(1, fired.size(), "one AlertFired, from the owner");
+        given().when().delete("/api/slos/" + slo).then().statusCode(204);
+    }
+
+    private long storedTotal(String slo) throws java.sql.SQLException {
+        try (var connection = dataSource.getConnection();
+                var query = connection.prepareStatement("select coalesce(sum(total), 0) from sli_bucket where slo_name = ?")) {
+            query.setString(1, slo);
+            try (var result = query.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    private void setOwner(int partition, String owner) throws java.sql.SQLException {
+        try (var connection = dataSource.getConnection();
+                var update = connection.prepareStatement(
+                        "update sli_partition_owner set owner = ? where topic = ? and partition_no = ?")) {
+            update.setString(1, owner);
+            update.setString(2, Topics.SLI_EVENTS);
+            update.setInt(3, partition);
+            assertEquals(1, update.executeUpdate(), "the consumer claimed partition " + partition + " on assignment");
+        }
     }
 }

@@ -231,6 +231,6 @@ class SloIngestTest {
     }
 
     private static String reason(ConsumerRecord<String, String> record) {
-        return new String(record.headers().lastHeader(SliConsumer.REJECTION_HEADER).value(), StandardCharsets.UTF_8);
+        return new String(record.headers().lastHeader(dev.daff.slo.ingest.SliDeadLetters.REJECTION_HEADER).value(), StandardCharsets.UTF_8);
     }
 }

@@ -55,7 +55,14 @@ public final class ActionApi {
             Instant dueAt,
             boolean overdue,
             Instant createdAt,
+            String createdBy,
+            String createdBySubject,
+            Instant updatedAt,
+            String updatedBy,
+            String updatedBySubject,
             Instant closedAt,
+            String closedBy,
+            String closedBySubject,
             long version) {
     }
 }

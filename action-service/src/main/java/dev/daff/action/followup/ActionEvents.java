@@ -7,9 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import dev.daff.action.followup.ActionTypes.Kind;
-import dev.daff.action.followup.ActionTypes.Scope;
-import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.action.followup.ActionSummaryRule.Counted;
 import dev.daff.events.ActionEvent;
 import dev.daff.events.ActionSummary;
 import dev.daff.events.Topics;
@@ -40,13 +38,11 @@ public class ActionEvents {
         outbox.publish(Topics.ACTION_EVENTS, action.incidentId.toString(), event);
     }
 
-    /** Where the incident's actions stand: what incident-service's finalisation gate reads. */
+    /** Where the incident's actions stand, as the finalisation gate reads it ({@link ActionSummaryRule}). */
     public ActionSummary summary(UUID incidentId) {
-        List<FollowUpAction> all = actions.list("incidentId", incidentId);
-        int open = (int) all.stream().filter(a -> a.status.isOpen()).count();
-        int systemicDone = (int) all.stream().filter(a -> a.scope == Scope.SYSTEMIC && a.status == Status.DONE).count();
-        int systemicOpen = (int) all.stream().filter(a -> a.scope == Scope.SYSTEMIC && a.status.isOpen()).count();
-        boolean washupDone = all.stream().anyMatch(a -> a.kind == Kind.WASHUP && a.status == Status.DONE);
-        return new ActionSummary(incidentId.toString(), all.size(), open, systemicDone, systemicOpen, washupDone);
+        List<Counted> all = actions.list("incidentId", incidentId).stream()
+                .map(a -> new Counted(a.kind, a.scope, a.status))
+                .toList();
+        return ActionSummaryRule.summarise(incidentId, all);
     }
 }

@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
-import dev.daff.kit.security.Roles;
 import dev.daff.action.followup.ActionApi.ActionTransition;
 import dev.daff.action.followup.ActionApi.ActionView;
 import dev.daff.action.followup.ActionApi.CreateAction;
@@ -28,6 +27,8 @@ import dev.daff.action.followup.ActionTypes.Status;
 import dev.daff.kit.listing.NextPage;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
+import dev.daff.kit.security.CurrentActor;
+import dev.daff.kit.security.Roles;
 
 @Path("/api/actions")
 @Produces(MediaType.APPLICATION_JSON)
@@ -35,15 +36,17 @@ import dev.daff.kit.problem.ProblemException;
 public class ActionResource {
 
     private final ActionService actions;
+    private final CurrentActor actor;
 
-    public ActionResource(ActionService actions) {
+    public ActionResource(ActionService actions, CurrentActor actor) {
         this.actions = actions;
+        this.actor = actor;
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     public Response create(CreateAction request) {
-        ActionView created = actions.create(request);
+        ActionView created = actions.create(request, caller());
         return Response.created(URI.create("/api/actions/" + created.id())).entity(created).build();
     }
 
@@ -67,6 +70,10 @@ public class ActionResource {
     @POST
     @Path("{id}/transitions")
     public ActionView transition(@PathParam("id") UUID id, ActionTransition transition) {
-        return actions.transition(id, transition);
+        return actions.transition(id, transition, caller());
+    }
+
+    private Actor caller() {
+        return new Actor(actor.subject(), actor.displayName());
     }
 }

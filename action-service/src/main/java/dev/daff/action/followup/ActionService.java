@@ -17,11 +17,8 @@ import dev.daff.action.followup.ActionApi.ActionTransition;
 import dev.daff.action.followup.ActionApi.ActionView;
 import dev.daff.action.followup.ActionApi.CreateAction;
 import dev.daff.action.followup.ActionTypes.Kind;
-import dev.daff.action.followup.ActionTypes.Priority;
 import dev.daff.action.followup.ActionTypes.Scope;
 import dev.daff.action.followup.ActionTypes.Status;
-import dev.daff.action.incidents.KnownIncident;
-import dev.daff.action.incidents.KnownIncidents;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.listing.Slice;
 import dev.daff.events.ActionEvent;
@@ -34,22 +31,22 @@ import io.quarkus.panache.common.Sort;
 public class ActionService {
 
     private final FollowUpActions actions;
-    private final KnownIncidents incidents;
+    private final IncidentFacts incidents;
     private final ActionEvents events;
-    private final ActionRules rules;
+    private final ActionConfig config;
     private final Clock clock;
 
-    public ActionService(FollowUpActions actions, KnownIncidents incidents, ActionEvents events, ActionRules rules,
+    public ActionService(FollowUpActions actions, IncidentFacts incidents, ActionEvents events, ActionConfig config,
             Clock clock) {
         this.actions = actions;
         this.incidents = incidents;
         this.events = events;
-        this.rules = rules;
+        this.config = config;
         this.clock = clock;
     }
 
     @Transactional
-    public ActionView create(@Valid @NotNull CreateAction request) {
+    public ActionView create(@Valid @NotNull CreateAction request, Actor actor) {
         String ownerTeam = singleOwner(request.ownerTeam());
         if (request.scope() == Scope.SYSTEMIC
                 && (request.systemicRationale() == null || request.systemicRationale().isBlank())) {
@@ -63,11 +60,10 @@ public class ActionService {
         Instant now = clock.instant();
         Instant dueAt = request.dueAt();
         if (dueAt == null) {
-            String severity = incidents.findByIdOptional(request.incidentId()).map(known -> known.severity).orElse("SEV3");
-            dueAt = now.plus(rules.dueAfter(severity));
+            dueAt = now.plus(config.dueAfter(incidents.severity(request.incidentId()).orElse("SEV3")));
         }
-        FollowUpAction action = newAction(request.incidentId(), request.title(), ownerTeam, request.kind(), request.scope(),
-                request.priority(), dueAt);
+        FollowUpAction action = FollowUpAction.open(request.incidentId(), request.title(), ownerTeam, request.kind(),
+                request.scope(), request.priority(), dueAt, actor, now);
         action.description = request.description();
         action.assignee = request.assignee();
         action.systemicRationale = request.systemicRationale();
@@ -76,18 +72,8 @@ public class ActionService {
         return view(action);
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public FollowUpAction createWashup(KnownIncident incident) {
-        FollowUpAction action = newAction(incident.id, "Write and review the washup", incident.team, Kind.WASHUP,
-                Scope.LOCAL, Priority.P2, clock.instant().plus(rules.washupDueAfter(incident.severity)));
-        action.description = "Timeline, cause, root cause and one more why: how do we stop SIMILAR incidents?";
-        actions.persist(action);
-        events.publish(ActionEvent.CREATED, action);
-        return action;
-    }
-
     @Transactional
-    public ActionView transition(UUID id, @Valid @NotNull ActionTransition transition) {
+    public ActionView transition(UUID id, @Valid @NotNull ActionTransition transition, Actor actor) {
         FollowUpAction action = load(id);
         if (!action.status.canMoveTo(transition.to())) {
             throw ProblemException.conflict("illegal-transition", "Transition not allowed",
@@ -96,19 +82,25 @@ public class ActionService {
         if (transition.to() == Status.WONT_DO && (transition.reason() == null || transition.reason().isBlank())) {
             throw ProblemException.invalidField("reason", "is required for WONT_DO: a decision not to act is documented");
         }
-        move(action, transition.to(), transition.reason());
+        move(action, transition.to(), transition.reason(), actor);
         return view(action);
     }
 
+    /** Moves the action on, recording {@code actor} as who changed it and, when it closes, who closed it. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void move(FollowUpAction action, Status to, String reason) {
+    void move(FollowUpAction action, Status to, String reason, Actor actor) {
         action.status = to;
         if (to == Status.WONT_DO) {
             action.wontDoReason = reason;
         }
+        action.updatedAt = clock.instant();
+        action.updatedBy = actor.name();
+        action.updatedBySubject = actor.subject();
         boolean closed = !to.isOpen();
         if (closed) {
-            action.closedAt = clock.instant();
+            action.closedAt = action.updatedAt;
+            action.closedBy = actor.name();
+            action.closedBySubject = actor.subject();
         }
         events.publish(closed ? ActionEvent.CLOSED : ActionEvent.UPDATED, action);
     }
@@ -153,22 +145,6 @@ public class ActionService {
         return actions.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("action", id.toString()));
     }
 
-    private FollowUpAction newAction(UUID incidentId, String title, String ownerTeam, Kind kind, Scope scope,
-            Priority priority, Instant dueAt) {
-        FollowUpAction action = new FollowUpAction();
-        action.id = UUID.randomUUID();
-        action.incidentId = incidentId;
-        action.title = title;
-        action.ownerTeam = ownerTeam;
-        action.kind = kind;
-        action.scope = scope;
-        action.priority = priority;
-        action.status = Status.OPEN;
-        action.createdAt = clock.instant();
-        action.dueAt = dueAt;
-        return action;
-    }
-
     private static String singleOwner(JsonNode ownerTeam) {
         if (ownerTeam != null && ownerTeam.isArray()) {
             throw ProblemException.invalidField("ownerTeam", ownerTeam.size() == 1
@@ -190,6 +166,8 @@ public class ActionService {
         boolean overdue = action.status.isOpen() && action.dueAt.isBefore(clock.instant());
         return new ActionView(action.id, action.incidentId, action.title, action.description, action.ownerTeam,
                 action.assignee, action.kind, action.scope, action.systemicRationale, action.priority, action.status,
-                action.wontDoReason, action.dueAt, overdue, action.createdAt, action.closedAt, action.version);
+                action.wontDoReason, action.dueAt, overdue, action.createdAt, action.createdBy, action.createdBySubject,
+                action.updatedAt, action.updatedBy, action.updatedBySubject, action.closedAt, action.closedBy,
+                action.closedBySubject, action.version);
     }
 }

@@ -40,8 +40,38 @@ public class FollowUpAction extends PanacheEntityBase {
     public String wontDoReason;
     public Instant dueAt;
     public Instant createdAt;
+    /** Display names of who created, last changed and closed the action; the {@code *Subject} fields say who they are. */
+    public String createdBy;
+    public String createdBySubject;
+    public Instant updatedAt;
+    public String updatedBy;
+    public String updatedBySubject;
     public Instant closedAt;
+    public String closedBy;
+    public String closedBySubject;
     public Instant overdueNotifiedAt;
     @Version
     public long version;
+
+    /** A new OPEN action, created and last changed by {@code actor} at {@code now}. */
+    static FollowUpAction open(UUID incidentId, String title, String ownerTeam, Kind kind, Scope scope,
+            Priority priority, Instant dueAt, Actor actor, Instant now) {
+        FollowUpAction action = new FollowUpAction();
+        action.id = UUID.randomUUID();
+        action.incidentId = incidentId;
+        action.title = title;
+        action.ownerTeam = ownerTeam;
+        action.kind = kind;
+        action.scope = scope;
+        action.priority = priority;
+        action.status = Status.OPEN;
+        action.createdAt = now;
+        action.createdBy = actor.name();
+        action.createdBySubject = actor.subject();
+        action.updatedAt = now;
+        action.updatedBy = actor.name();
+        action.updatedBySubject = actor.subject();
+        action.dueAt = dueAt;
+        return action;
+    }
 }

@@ -7,10 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import dev.daff.action.followup.ActionService;
-import dev.daff.action.followup.ActionTypes.Kind;
-import dev.daff.action.followup.ActionTypes.Status;
-import dev.daff.action.followup.FollowUpActions;
+import dev.daff.action.followup.WashupActions;
 import dev.daff.events.IncidentEvent;
 import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
@@ -18,8 +15,9 @@ import dev.daff.kit.messaging.UnprocessableEvent;
 import io.smallrye.common.annotation.Blocking;
 
 /**
- * Follows incidents: a resolved incident gets a WASHUP action for its team, and a reviewed washup closes
- * it. Each event is applied once, however often Kafka delivers it.
+ * Follows incidents: keeps what action-service knows of each ({@link KnownIncidents}), and tells follow-up when one
+ * is resolved (it makes the team's WASHUP action) and when its washup is reviewed (it closes it). Each event is
+ * applied once, however often Kafka delivers it.
  */
 @ApplicationScoped
 public class IncidentEventsConsumer {
@@ -32,16 +30,14 @@ public class IncidentEventsConsumer {
 
     private final IdempotentConsumer consumer;
     private final KnownIncidents incidents;
-    private final FollowUpActions actions;
-    private final ActionService service;
+    private final WashupActions washups;
     private final Clock clock;
 
-    public IncidentEventsConsumer(IdempotentConsumer consumer, KnownIncidents incidents, FollowUpActions actions,
-            ActionService service, Clock clock) {
+    public IncidentEventsConsumer(IdempotentConsumer consumer, KnownIncidents incidents, WashupActions washups,
+            Clock clock) {
         this.consumer = consumer;
         this.incidents = incidents;
-        this.actions = actions;
-        this.service = service;
+        this.washups = washups;
         this.clock = clock;
     }
 
@@ -73,17 +69,10 @@ public class IncidentEventsConsumer {
         incident.updatedAt = clock.instant();
         incidents.persist(incident);
 
-        if (IncidentEvent.RESOLVED.equals(event.type()) && !hasWashup(incidentId)) {
-            service.createWashup(incident);
+        if (IncidentEvent.RESOLVED.equals(event.type())) {
+            washups.incidentResolved(incidentId, incident.team, incident.severity);
         } else if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
-            actions.list("incidentId = ?1 and kind = ?2", incidentId, Kind.WASHUP).stream()
-                    .filter(action -> action.status.isOpen())
-                    .forEach(action -> service.move(action, Status.DONE, null));
+            washups.washupReviewed(incidentId);
         }
     }
-
-    private boolean hasWashup(UUID incidentId) {
-        return actions.count("incidentId = ?1 and kind = ?2 and status <> ?3", incidentId, Kind.WASHUP, Status.WONT_DO) > 0;
-    }
-
 }

@@ -1,11 +1,19 @@
 package dev.daff.action.incidents;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.daff.action.followup.IncidentFacts;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
+/** The incidents action-service has heard of: the read model behind {@link IncidentFacts}. */
 @ApplicationScoped
-public class KnownIncidents implements PanacheRepositoryBase<KnownIncident, UUID> {
+public class KnownIncidents implements PanacheRepositoryBase<KnownIncident, UUID>, IncidentFacts {
+
+    @Override
+    public Optional<String> severity(UUID incidentId) {
+        return findByIdOptional(incidentId).map(known -> known.severity);
+    }
 }

@@ -10,8 +10,8 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import dev.daff.action.followup.ActionConfig;
 import dev.daff.action.followup.ActionEvents;
-import dev.daff.action.followup.ActionRules;
 import dev.daff.action.followup.ActionTypes.Status;
 import dev.daff.action.followup.FollowUpAction;
 import dev.daff.action.followup.FollowUpActions;
@@ -34,15 +34,15 @@ public class OverdueCheck {
 
     private final FollowUpActions actions;
     private final ActionEvents events;
-    private final ActionRules rules;
+    private final ActionConfig config;
     private final EntityManager entityManager;
     private final Clock clock;
 
-    public OverdueCheck(FollowUpActions actions, ActionEvents events, ActionRules rules, EntityManager entityManager,
+    public OverdueCheck(FollowUpActions actions, ActionEvents events, ActionConfig config, EntityManager entityManager,
             Clock clock) {
         this.actions = actions;
         this.events = events;
-        this.rules = rules;
+        this.config = config;
         this.entityManager = entityManager;
         this.clock = clock;
     }
@@ -71,7 +71,7 @@ public class OverdueCheck {
                 "status in :open and dueAt < :now and (overdueNotifiedAt is null or overdueNotifiedAt <= :repeatBefore)"
                         + " order by dueAt, id",
                 Parameters.with("open", List.of(Status.OPEN, Status.IN_PROGRESS)).and("now", now)
-                        .and("repeatBefore", now.minus(rules.overdueRepeat())));
+                        .and("repeatBefore", now.minus(config.overdueRepeat())));
         for (FollowUpAction action : due) {
             action.overdueNotifiedAt = now;
             events.publish(ActionEvent.OVERDUE, action);

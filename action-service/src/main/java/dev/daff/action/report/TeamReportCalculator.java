@@ -8,6 +8,7 @@ import java.util.List;
 import dev.daff.action.followup.ActionTypes.Kind;
 import dev.daff.action.followup.ActionTypes.Scope;
 import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.action.report.TeamReportApi.TeamReport;
 
 /** The arithmetic of {@link TeamReport}: plain, so its definitions are tested without a database. */
 public final class TeamReportCalculator {

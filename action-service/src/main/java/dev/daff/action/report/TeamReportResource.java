@@ -8,6 +8,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.daff.action.report.TeamReportApi.TeamReport;
 import dev.daff.kit.security.Roles;
 
 @Path("/api/teams/{team}/actions/report")

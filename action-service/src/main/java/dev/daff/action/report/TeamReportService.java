@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import dev.daff.action.followup.FollowUpActions;
+import dev.daff.action.report.TeamReportApi.TeamReport;
 import dev.daff.action.report.TeamReportCalculator.ActionFacts;
 
 /** Reads a team's actions and reports on them with {@link TeamReportCalculator}. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import dev.daff.action.followup.ActionTypes.Kind;
 import dev.daff.action.followup.ActionTypes.Scope;
 import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.action.report.TeamReportApi.TeamReport;
 import dev.daff.action.report.TeamReportCalculator.ActionFacts;
 
 class TeamReportCalculatorTest {

@@ -31,5 +31,7 @@ public class CatalogEntry extends PanacheEntityBase {
     @Column(name = "depends_on")
     public List<String> dependsOn = new ArrayList<>();
     public Instant updatedAt;
+    /** Display name; {@link #updatedBySubject} is who it was. */
     public String updatedBy;
+    public String updatedBySubject;
 }

@@ -31,7 +31,9 @@ public class Change extends PanacheEntityBase {
     public String ref;
     public String environment;
     public Instant recordedAt;
+    /** Display name (daff's consumer for changes from Kafka); {@link #recordedBySubject} is who it was. */
     public String recordedBy;
+    public String recordedBySubject;
 
     /** When the change was over; a change without an end is a moment. */
     public Instant lastMoment() {

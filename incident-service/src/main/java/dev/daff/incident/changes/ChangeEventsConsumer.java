@@ -11,6 +11,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import dev.daff.events.ChangeEvent;
 import dev.daff.incident.changes.ChangesApi.NewChange;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
 import dev.daff.kit.problem.ProblemException;
@@ -27,15 +28,15 @@ public class ChangeEventsConsumer {
 
     public static final String CHANNEL = "change-events";
     static final String CONSUMER = "incident-service/change-events";
-    static final String ACTOR = "daff-change-events";
+    static final Actor ACTOR = Actor.daff("daff-change-events");
     static final Subscription<ChangeEvent> SUBSCRIPTION = Subscription
             .of(CONSUMER, ChangeEvent.class, ChangeEvent.CURRENT_VERSION, Set.of(ChangeEvent.REPORTED))
             .identifiedBy(ChangeEventsConsumer::contentId);
 
-    private final ChangeService changes;
+    private final ChangeLogService changes;
     private final IdempotentConsumer consumer;
 
-    public ChangeEventsConsumer(ChangeService changes, IdempotentConsumer consumer) {
+    public ChangeEventsConsumer(ChangeLogService changes, IdempotentConsumer consumer) {
         this.changes = changes;
         this.consumer = consumer;
     }

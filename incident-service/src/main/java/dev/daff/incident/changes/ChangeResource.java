@@ -23,6 +23,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import dev.daff.incident.changes.ChangesApi.ChangeView;
 import dev.daff.incident.changes.ChangesApi.NewChange;
 import dev.daff.incident.changes.ChangesApi.Registered;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.listing.NextPage;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
@@ -34,10 +35,10 @@ import dev.daff.kit.security.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ChangeResource {
 
-    private final ChangeService changes;
+    private final ChangeLogService changes;
     private final CurrentActor actor;
 
-    public ChangeResource(ChangeService changes, CurrentActor actor) {
+    public ChangeResource(ChangeLogService changes, CurrentActor actor) {
         this.changes = changes;
         this.actor = actor;
     }
@@ -45,7 +46,7 @@ public class ChangeResource {
     @RolesAllowed({ Roles.INGEST, Roles.ADMIN })
     @POST
     public Response register(NewChange request) {
-        Registered registered = changes.register(request, actor.name());
+        Registered registered = changes.register(request, caller());
         return Response.created(URI.create("/api/changes/" + registered.change().id())).entity(registered).build();
     }
 
@@ -71,5 +72,9 @@ public class ChangeResource {
         } catch (IllegalArgumentException e) {
             throw ProblemException.invalidField("kind", "cannot be '" + kind + "'; one of " + List.of(ChangeKind.values()));
         }
+    }
+
+    private Actor caller() {
+        return new Actor(actor.subject(), actor.displayName());
     }
 }

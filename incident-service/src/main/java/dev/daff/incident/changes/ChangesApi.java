@@ -26,7 +26,7 @@ public final class ChangesApi {
     }
 
     public record ServiceView(String name, String team, List<String> dependsOn, List<String> dependents, boolean shared,
-            boolean sharedPlatform, Instant updatedAt, String updatedBy) {
+            boolean sharedPlatform, Instant updatedAt, String updatedBy, String updatedBySubject) {
     }
 
     public record NewChange(
@@ -41,7 +41,8 @@ public final class ChangesApi {
     }
 
     public record ChangeView(UUID id, String service, ChangeKind kind, String summary, String author, Instant startedAt,
-            Instant endedAt, String ref, String environment, Instant recordedAt, String recordedBy) {
+            Instant endedAt, String ref, String environment, Instant recordedAt, String recordedBy,
+            String recordedBySubject) {
     }
 
     /** A change to a related service close in time to another: one more axis of change at once. */
@@ -70,6 +71,6 @@ public final class ChangesApi {
     }
 
     public record LinkView(UUID incidentId, UUID changeId, LinkRole role, Instant linkedAt, String linkedBy,
-            ChangeView change) {
+            String linkedBySubject, ChangeView change) {
     }
 }

@@ -27,7 +27,9 @@ public class IncidentChange extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     public LinkRole role;
     public Instant linkedAt;
+    /** Display name; {@link #linkedBySubject} is who it was. */
     public String linkedBy;
+    public String linkedBySubject;
 
     public static class Key implements Serializable {
         public UUID incidentId;

@@ -21,6 +21,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import dev.daff.incident.changes.ChangesApi.LinkChange;
 import dev.daff.incident.changes.ChangesApi.LinkView;
 import dev.daff.incident.changes.ChangesApi.WhatChanged;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.listing.NextPage;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
@@ -33,10 +34,10 @@ import dev.daff.kit.security.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 public class IncidentChangesResource {
 
-    private final ChangeService changes;
+    private final WhatChangedService changes;
     private final CurrentActor actor;
 
-    public IncidentChangesResource(ChangeService changes, CurrentActor actor) {
+    public IncidentChangesResource(WhatChangedService changes, CurrentActor actor) {
         this.changes = changes;
         this.actor = actor;
     }
@@ -54,7 +55,7 @@ public class IncidentChangesResource {
     @POST
     @Path("{changeId}")
     public LinkView link(@PathParam("id") UUID id, @PathParam("changeId") UUID changeId, LinkChange request) {
-        return changes.link(id, changeId, request, actor.name());
+        return changes.link(id, changeId, request, caller());
     }
 
     private static Duration duration(String text) {
@@ -63,5 +64,9 @@ public class IncidentChangesResource {
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidField("lookback", "must be an ISO-8601 duration such as PT24H");
         }
+    }
+
+    private Actor caller() {
+        return new Actor(actor.subject(), actor.displayName());
     }
 }

@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.daff.incident.changes.ChangesApi.PutService;
 import dev.daff.incident.changes.ChangesApi.ServiceView;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.listing.NextPage;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.security.CurrentActor;
@@ -30,10 +31,10 @@ import dev.daff.kit.security.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ServiceCatalogResource {
 
-    private final ChangeService changes;
+    private final CatalogService changes;
     private final CurrentActor actor;
 
-    public ServiceCatalogResource(ChangeService changes, CurrentActor actor) {
+    public ServiceCatalogResource(CatalogService changes, CurrentActor actor) {
         this.changes = changes;
         this.actor = actor;
     }
@@ -42,7 +43,7 @@ public class ServiceCatalogResource {
     @PUT
     @Path("{name}")
     public Response put(@PathParam("name") String name, PutService request) {
-        boolean created = changes.putService(name, request, actor.name());
+        boolean created = changes.putService(name, request, caller());
         ServiceView view = changes.service(name);
         return created ? Response.created(URI.create("/api/services/" + name)).entity(view).build()
                 : Response.ok(view).build();
@@ -60,5 +61,9 @@ public class ServiceCatalogResource {
     @Path("{name}")
     public ServiceView get(@PathParam("name") String name) {
         return changes.service(name);
+    }
+
+    private Actor caller() {
+        return new Actor(actor.subject(), actor.displayName());
     }
 }

@@ -9,7 +9,10 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** The gate's state for one incident: whether it is finalisable now, and the waiver if one was approved. */
+/**
+ * The gate's state for one incident: whether it is finalisable now, and the waiver if one was proposed (the
+ * {@code waiverRecorded*} fields: who proposed it, when) and approved (the {@code waiverApproved*} fields).
+ */
 @Entity
 @Table(name = "finalisation")
 public class Finalisation extends PanacheEntityBase {
@@ -20,11 +23,22 @@ public class Finalisation extends PanacheEntityBase {
     /** When the incident last became finalisable (and the timeline said so); null while it is not. */
     public Instant readySince;
     public String waiverReason;
+    /** The approver's display name; {@link #waiverApprovedBySubject} is who they are. */
     public String waiverApprovedBy;
+    public String waiverApprovedBySubject;
+    public Instant waiverApprovedAt;
+    /** The proposer's display name; {@link #waiverRecordedBySubject} is who they are. */
     public String waiverRecordedBy;
+    public String waiverRecordedBySubject;
     public Instant waiverRecordedAt;
 
-    boolean waived() {
+    /** Whether a waiver was proposed (pending or approved). */
+    boolean hasWaiver() {
         return waiverRecordedAt != null;
+    }
+
+    /** Whether the waiver is in force: proposed and approved. */
+    boolean waived() {
+        return waiverRecordedAt != null && waiverApprovedAt != null;
     }
 }

@@ -16,15 +16,32 @@ public final class FinalisationApi {
     private FinalisationApi() {
     }
 
-    /** A decision to finalise without meeting the conditions: why, and who approved it. */
-    public record Waiver(@NotBlank @Size(max = 4000) String reason, @NotBlank @Size(max = 200) String approvedBy) {
+    /**
+     * A proposal to finalise without meeting the conditions, and why. Who approves it is never written here: an
+     * admin's proposal is approved by the admin, anyone else's by a second responder's own call.
+     * {@code approvedBy} is read only to refuse it (a free-text approver is what four eyes replaces).
+     */
+    public record Waiver(@NotBlank @Size(max = 4000) String reason, String approvedBy) {
     }
 
-    public record WaiverView(String reason, String approvedBy, String recordedBy, Instant recordedAt) {
+    /** PENDING until approved by someone other than the proposer; only an APPROVED waiver opens the gate. */
+    public enum WaiverStatus {
+        PENDING, APPROVED
     }
 
-    public record ActionSummaryView(int total, int open, int systemicDone, int systemicOpen, boolean washupDone,
-            Instant occurredAt) {
+    /**
+     * The waiver: who proposed it ({@code recordedBy}/{@code recordedAt} are the proposal, as before) and who
+     * approved it. Names are display names; the {@code *Subject} fields are who the people are.
+     */
+    public record WaiverView(String reason, WaiverStatus status, String recordedBy, String recordedBySubject,
+            Instant recordedAt, String approvedBy, String approvedBySubject, Instant approvedAt) {
+    }
+
+    /**
+     * The follow-up actions as action-service last counted them. WASHUP actions are not counted: whether the washup
+     * is reviewed is incident-service's own fact, the WASHUP_NOT_REVIEWED condition.
+     */
+    public record ActionSummaryView(int total, int open, int systemicDone, int systemicOpen, Instant occurredAt) {
     }
 
     /** The checklist: every condition with whether it is met, the waiver if any, and the action counts it read. */

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 
 import dev.daff.incident.finalisation.FinalisationApi.FinalisationView;
 import dev.daff.incident.finalisation.FinalisationApi.Waiver;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.security.CurrentActor;
 import dev.daff.kit.security.Roles;
 
@@ -42,8 +43,20 @@ public class FinalisationResource {
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     @Path("finalisation-waiver")
-    public Response waive(@PathParam("id") UUID id, Waiver waiver) {
-        FinalisationView view = finalisation.waive(id, waiver, actor.name());
+    public Response proposeWaiver(@PathParam("id") UUID id, Waiver waiver) {
+        FinalisationView view = finalisation.proposeWaiver(id, waiver, caller(), actor.hasRole(Roles.ADMIN));
         return Response.created(URI.create("/api/incidents/" + id + "/finalisation")).entity(view).build();
+    }
+
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
+    @POST
+    @Path("finalisation-waiver/approval")
+    @Consumes(MediaType.WILDCARD)
+    public FinalisationView approveWaiver(@PathParam("id") UUID id) {
+        return finalisation.approveWaiver(id, caller());
+    }
+
+    private Actor caller() {
+        return new Actor(actor.subject(), actor.displayName());
     }
 }

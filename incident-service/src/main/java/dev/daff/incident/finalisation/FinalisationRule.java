@@ -13,7 +13,10 @@ public final class FinalisationRule {
     public static final String NO_SYSTEMIC_ACTION = "NO_SYSTEMIC_ACTION";
     public static final String ACTIONS_OPEN = "ACTIONS_OPEN";
 
-    /** The incident's follow-up actions as action-service last counted them. */
+    /**
+     * The incident's follow-up actions as action-service last counted them. WASHUP actions are not among them: the
+     * washup review is its own condition, read from incident-service's washup.
+     */
     public record Actions(int total, int open, int systemicDone, int systemicOpen) {
     }
 

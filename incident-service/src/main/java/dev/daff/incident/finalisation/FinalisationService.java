@@ -11,6 +11,7 @@ import dev.daff.incident.finalisation.FinalisationApi.FinalisationView;
 import dev.daff.incident.finalisation.FinalisationApi.Waiver;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.problem.ProblemException;
 
 /** The finalisation checklist and waivers, for the API. */
@@ -30,14 +31,27 @@ public class FinalisationService {
         return gate.view(incident(incidentId));
     }
 
+    /** Proposes a waiver; it takes effect at once when an admin proposes it, else once another person approves. */
     @Transactional
-    public FinalisationView waive(UUID incidentId, @Valid @NotNull Waiver waiver, String actor) {
+    public FinalisationView proposeWaiver(UUID incidentId, @Valid @NotNull Waiver waiver, Actor proposer, boolean admin) {
+        if (waiver.approvedBy() != null) {
+            throw ProblemException.invalidField("approvedBy", "is not accepted: an approver approves with their own"
+                    + " token (POST /api/incidents/" + incidentId + "/finalisation-waiver/approval), or an admin"
+                    + " proposes the waiver");
+        }
         Incident incident = incident(incidentId);
-        gate.waive(incident, waiver, actor);
+        gate.proposeWaiver(incident, waiver.reason(), proposer, admin);
+        return gate.view(incident);
+    }
+
+    @Transactional
+    public FinalisationView approveWaiver(UUID incidentId, Actor approver) {
+        Incident incident = incident(incidentId);
+        gate.approveWaiver(incident, approver);
         return gate.view(incident);
     }
 
     private Incident incident(UUID id) {
-        return incidents.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
+        return incidents.require(id);
     }
 }

@@ -77,7 +77,9 @@ public final class IncidentApi {
             boolean finalisable) {
     }
 
-    public record TimelineView(Long id, Instant at, String kind, String phase, String actor, String text, JsonNode data) {
+    /** {@code actor} is the display name; {@code actorSubject} who it was ({@code sub}), null for daff's own entries. */
+    public record TimelineView(Long id, Instant at, String kind, String phase, String actor, String actorSubject, String text,
+            JsonNode data) {
     }
 
     /**

@@ -32,6 +32,7 @@ import dev.daff.incident.lifecycle.IncidentApi.Role;
 import dev.daff.incident.lifecycle.IncidentApi.RoleAssignment;
 import dev.daff.incident.lifecycle.IncidentApi.TimelineView;
 import dev.daff.incident.lifecycle.IncidentApi.Transition;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.listing.NextPage;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
@@ -42,18 +43,22 @@ import dev.daff.kit.security.CurrentActor;
 @Consumes(MediaType.APPLICATION_JSON)
 public class IncidentResource {
 
-    private final IncidentService incidents;
+    private final IncidentCommands commands;
+    private final IncidentQueries queries;
+    private final IncidentRoles roles;
     private final CurrentActor actor;
 
-    public IncidentResource(IncidentService service, CurrentActor actor) {
-        this.incidents = service;
+    public IncidentResource(IncidentCommands commands, IncidentQueries queries, IncidentRoles roles, CurrentActor actor) {
+        this.commands = commands;
+        this.queries = queries;
+        this.roles = roles;
         this.actor = actor;
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     public Response open(OpenIncident request) {
-        IncidentView opened = incidents.open(request, actor.name());
+        IncidentView opened = commands.open(request, caller());
         return Response.created(URI.create("/api/incidents/" + opened.id())).entity(opened).build();
     }
 
@@ -71,7 +76,7 @@ public class IncidentResource {
         if (limit != null && size != null) {
             throw ProblemException.invalidField("size", "is the older name of limit; send one of them");
         }
-        Page<IncidentView> found = incidents.list(status, service, team, severity, from, to,
+        Page<IncidentView> found = queries.list(status, service, team, severity, from, to,
                 PageRequest.of(limit != null ? limit : size, cursor), pageNumber(page));
         return NextPage.answer(found, found.nextCursor(), uri);
     }
@@ -95,21 +100,21 @@ public class IncidentResource {
     @GET
     @Path("{id}")
     public IncidentView get(@PathParam("id") UUID id) {
-        return incidents.find(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
+        return queries.find(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @PATCH
     @Path("{id}")
     public IncidentView patch(@PathParam("id") UUID id, PatchIncident patch) {
-        return incidents.patch(id, patch, actor.name());
+        return commands.patch(id, patch, caller());
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     @Path("{id}/transitions")
     public IncidentView transition(@PathParam("id") UUID id, Transition transition) {
-        return incidents.transition(id, transition, actor.name());
+        return commands.transition(id, transition, caller());
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
@@ -117,14 +122,14 @@ public class IncidentResource {
     @Path("{id}/roles/{role}")
     public TimelineView assignRole(@PathParam("id") UUID id, @PathParam("role") Role role,
             @jakarta.validation.Valid @jakarta.validation.constraints.NotNull RoleAssignment assignment) {
-        return incidents.assignRole(id, role, assignment.handle(), actor.name());
+        return roles.assignRole(id, role, assignment.handle(), caller());
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     @Path("{id}/timeline")
     public Response addNote(@PathParam("id") UUID id, Note note) {
-        TimelineView entry = incidents.addNote(id, note, actor.name());
+        TimelineView entry = commands.addNote(id, note, caller());
         return Response.status(Response.Status.CREATED).entity(entry).build();
     }
 
@@ -133,6 +138,10 @@ public class IncidentResource {
     @Path("{id}/timeline")
     public RestResponse<List<TimelineView>> timeline(@PathParam("id") UUID id, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @Context UriInfo uri) {
-        return NextPage.answer(incidents.timeline(id, PageRequest.of(limit, cursor)), uri);
+        return NextPage.answer(queries.timeline(id, PageRequest.of(limit, cursor)), uri);
+    }
+
+    private Actor caller() {
+        return new Actor(actor.subject(), actor.displayName());
     }
 }

@@ -22,20 +22,20 @@ import dev.daff.incident.review.MetaReviewApi.MetaReview;
 public class MetaReviewMetrics {
 
     private final MetaReviewService review;
-    private final MetaReviewRules rules;
+    private final MetaReviewConfig config;
     private final MeterRegistry registry;
     private final Map<String, Double> values = new ConcurrentHashMap<>();
 
-    public MetaReviewMetrics(MetaReviewService review, MetaReviewRules rules, MeterRegistry registry) {
+    public MetaReviewMetrics(MetaReviewService review, MetaReviewConfig config, MeterRegistry registry) {
         this.review = review;
-        this.rules = rules;
+        this.config = config;
         this.registry = registry;
     }
 
     @Scheduled(every = "${daff.meta-review.metrics-interval:60s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
-        MetaReview current = review.review(null, null, rules.metricsWindow());
+        MetaReview current = review.review(null, null, config.metricsWindow());
         stats("daff.incident.mttd.seconds", Tags.empty(), current.mttd());
         stats("daff.incident.mtta.seconds", Tags.empty(), current.mtta());
         current.mttrBySeverity().forEach((severity, stats) -> stats("daff.incident.mttr.seconds", Tags.of("severity", severity),

@@ -28,22 +28,22 @@ public class MetaReviewService {
     private final IncidentRepository incidents;
     private final Causes causes;
     private final IncidentChanges links;
-    private final MetaReviewRules rules;
+    private final MetaReviewConfig config;
     private final Clock clock;
 
-    public MetaReviewService(IncidentRepository incidents, Causes causes, IncidentChanges links, MetaReviewRules rules,
+    public MetaReviewService(IncidentRepository incidents, Causes causes, IncidentChanges links, MetaReviewConfig config,
             Clock clock) {
         this.incidents = incidents;
         this.causes = causes;
         this.links = links;
-        this.rules = rules;
+        this.config = config;
         this.clock = clock;
     }
 
     /** Incidents detected in [from, to); to defaults to now, from to {@code daff.meta-review.default-period} before. */
     @Transactional
     public MetaReview review(Instant from, Instant to) {
-        return review(from, to, rules.defaultPeriod());
+        return review(from, to, config.defaultPeriod());
     }
 
     @Transactional
@@ -53,10 +53,10 @@ public class MetaReviewService {
         if (!start.isBefore(end)) {
             throw ProblemException.invalidField("from", "must be before to");
         }
-        if (start.plus(rules.maxPeriod()).isBefore(end)) {
-            throw ProblemException.invalidField("from", "the period may be at most " + rules.maxPeriod());
+        if (start.plus(config.maxPeriod()).isBefore(end)) {
+            throw ProblemException.invalidField("from", "the period may be at most " + config.maxPeriod());
         }
-        return MetaReviewCalculator.review(start, end, facts(start, end), clock.instant(), rules.unfinalisedAfter());
+        return MetaReviewCalculator.review(start, end, facts(start, end), clock.instant(), config.unfinalisedAfter());
     }
 
     @Transactional

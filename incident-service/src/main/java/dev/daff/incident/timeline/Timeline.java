@@ -34,6 +34,8 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
     public static final String CAUSE_SET = "CAUSE_SET";
     public static final String WASHUP_UPDATED = "WASHUP_UPDATED";
     public static final String WASHUP_REVIEWED = "WASHUP_REVIEWED";
+    public static final String WASHUP_REVIEW_CONFIRMED = "WASHUP_REVIEW_CONFIRMED";
+    public static final String FINALISATION_WAIVER_PROPOSED = "FINALISATION_WAIVER_PROPOSED";
     public static final String FINALISATION_WAIVED = "FINALISATION_WAIVED";
     public static final String READY_TO_FINALISE = "READY_TO_FINALISE";
 
@@ -49,7 +51,7 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public TimelineEntry record(UUID incidentId, Instant at, String kind, String phase, String actor, String text,
+    public TimelineEntry record(UUID incidentId, Instant at, String kind, String phase, Actor actor, String text,
             Map<String, ?> data) {
         TimelineEntry entry = new TimelineEntry();
         entry.incidentId = incidentId;
@@ -57,7 +59,8 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
         entry.at = at == null ? entry.recordedAt : at;
         entry.kind = kind;
         entry.phase = phase;
-        entry.actor = actor;
+        entry.actor = actor.name();
+        entry.actorSubject = actor.subject();
         entry.text = fitted(text);
         try {
             entry.data = data == null || data.isEmpty() ? null : json.writeValueAsString(data);

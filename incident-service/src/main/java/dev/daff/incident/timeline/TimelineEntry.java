@@ -26,7 +26,9 @@ public class TimelineEntry extends PanacheEntityBase {
     public Instant at;
     public String kind;
     public String phase;
+    /** Who, by display name; {@link #actorSubject} is who it was ({@code sub}), null for daff's own entries. */
     public String actor;
+    public String actorSubject;
     public String text;
     /** JSON with the specifics (old and new values, alert ids), for tools rather than people. */
     public String data;

@@ -30,5 +30,7 @@ public class IncidentCause extends PanacheEntityBase {
     public List<String> seams = new ArrayList<>();
     public String summary;
     public Instant setAt;
+    /** Display name; {@link #setBySubject} is who it was. */
     public String setBy;
+    public String setBySubject;
 }

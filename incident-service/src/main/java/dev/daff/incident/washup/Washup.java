@@ -40,7 +40,11 @@ public class Washup extends PanacheEntityBase {
     public List<String> gotLucky = new ArrayList<>();
     public String detection;
     public Instant updatedAt;
+    /** Display name; {@link #updatedBySubject} is who it was. */
     public String updatedBy;
+    public String updatedBySubject;
     public Instant reviewedAt;
+    /** The reviewer who recorded the review (display name); {@link #reviewedBySubject} is who it was. */
     public String reviewedBy;
+    public String reviewedBySubject;
 }

@@ -23,7 +23,7 @@ public final class WashupApi {
     }
 
     public record CauseView(UUID incidentId, @JsonProperty("class") CauseClass causeClass, List<Seam> seams,
-            String summary, Instant setAt, String setBy) {
+            String summary, Instant setAt, String setBy, String setBySubject) {
     }
 
     /** The whole washup text; a PUT replaces it (absent fields become empty). */
@@ -40,14 +40,31 @@ public final class WashupApi {
             @Size(max = 4000) String detection) {
     }
 
-    /** {@code reviewedBy} names the reviewers (a person, or "payments washup 2024-05-02"); the token's user if absent. */
-    public record Review(@Size(max = 200) String reviewedBy) {
+    /**
+     * The review is recorded by the token's user. {@code reviewers} names the others who reviewed it (their
+     * {@code preferred_username}s); each is listed as pending until they confirm with their own call.
+     * {@code reviewedBy} is read only to refuse it: nobody is recorded as a reviewer from free text any more.
+     */
+    public record Review(@Size(max = 20) List<@NotBlank @Size(max = 200) String> reviewers, String reviewedBy) {
     }
 
-    /** A washup and, while it is a draft, what still stands between it and review. */
+    /** Whether a named reviewer has confirmed with their own token. */
+    public enum ReviewerStatus {
+        CONFIRMED, PENDING
+    }
+
+    /** A reviewer: the display name, and once confirmed, who they are ({@code subject}) and when. */
+    public record ReviewerView(String name, String subject, ReviewerStatus status, Instant confirmedAt) {
+    }
+
+    /**
+     * A washup and, while it is a draft, what still stands between it and review. {@code reviewedBy} is who
+     * recorded the review; {@code reviewers} lists everyone the review names, that person first.
+     */
     public record WashupView(UUID incidentId, WashupStatus status, String summary, String impact, String trigger,
             String rootCause, List<String> whys, String oneMoreWhy, List<String> wentWell, List<String> wentWrong,
-            List<String> gotLucky, String detection, Instant updatedAt, String updatedBy, Instant reviewedAt,
-            String reviewedBy, List<String> missingForReview) {
+            List<String> gotLucky, String detection, Instant updatedAt, String updatedBy, String updatedBySubject,
+            Instant reviewedAt, String reviewedBy, String reviewedBySubject, List<ReviewerView> reviewers,
+            List<String> missingForReview) {
     }
 }

@@ -4,13 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.daff.incident.actions.ActionCounts;
 import dev.daff.incident.changes.ChangesApi.LinkView;
 import dev.daff.incident.changes.ChangesApi.RelatedChange;
 import dev.daff.incident.changes.Relatedness;
-import dev.daff.incident.finalisation.ActionSummaryRecord;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.timeline.TimelineEntry;
 import dev.daff.incident.washup.WashupApi.CauseView;
+import dev.daff.incident.washup.WashupApi.ReviewerStatus;
+import dev.daff.incident.washup.WashupApi.ReviewerView;
 import dev.daff.incident.washup.WashupApi.WashupView;
 
 /**
@@ -27,11 +29,12 @@ final class WashupMarkdown {
     private final StringBuilder out = new StringBuilder();
 
     String render(Incident incident, List<TimelineEntry> timeline, CauseView cause, WashupView washup,
-            List<LinkView> linked, List<RelatedChange> around, ActionSummaryRecord actions) {
+            List<LinkView> linked, List<RelatedChange> around, ActionCounts actions) {
         line("# " + incident.severity + ": " + text(incident.title));
         line("");
         line("- **Status:** " + incident.status + (washup == null ? "" : ", washup " + washup.status()
-                + (washup.reviewedBy() == null ? "" : " by " + text(washup.reviewedBy()) + " at " + washup.reviewedAt())));
+                + (washup.reviewedBy() == null ? "" : " by " + text(washup.reviewedBy()) + " at " + washup.reviewedAt())
+                + otherReviewers(washup.reviewers())));
         line("- **Services:** " + String.join(", ", incident.services.stream().map(WashupMarkdown::text).toList()));
         line("- **Team:** " + text(incident.team));
         line("- **Detected by:** " + incident.detectionSource);
@@ -106,9 +109,8 @@ final class WashupMarkdown {
         if (actions == null) {
             line("_No follow-up actions reported yet._");
         } else {
-            line("- " + actions.total + (actions.total == 1 ? " action: " : " actions: ") + actions.open + " open; systemic: "
-                    + actions.systemicDone + " done, " + actions.systemicOpen + " open; washup action "
-                    + (actions.washupDone ? "done" : "not done"));
+            line("- " + actions.total() + (actions.total() == 1 ? " action: " : " actions: ") + actions.open()
+                    + " open; systemic: " + actions.systemicDone() + " done, " + actions.systemicOpen() + " open");
         }
         line("");
         line("Each action, with its owner and due date, is in action-service: `GET /api/actions?incidentId="
@@ -120,6 +122,14 @@ final class WashupMarkdown {
                     + text(entry.actor) + ": " + text(entry.text));
         }
         return out.toString();
+    }
+
+    /** The reviewers besides the one who recorded the review, each confirmed or not yet. */
+    private static String otherReviewers(List<ReviewerView> reviewers) {
+        List<String> others = reviewers.stream().skip(1)
+                .map(r -> text(r.name()) + (r.status() == ReviewerStatus.CONFIRMED ? " (confirmed)" : " (not confirmed yet)"))
+                .toList();
+        return others.isEmpty() ? "" : "; also reviewed by " + String.join(", ", others);
     }
 
     private void section(String title) {

@@ -12,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.washup.WashupApi.CauseView;
 import dev.daff.incident.washup.WashupApi.PutWashup;
 import dev.daff.incident.washup.WashupApi.Review;
@@ -26,11 +27,15 @@ import dev.daff.kit.security.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 public class WashupResource {
 
+    private final CauseService causes;
     private final WashupService washups;
+    private final WashupDocument document;
     private final CurrentActor actor;
 
-    public WashupResource(WashupService washups, CurrentActor actor) {
+    public WashupResource(CauseService causes, WashupService washups, WashupDocument document, CurrentActor actor) {
+        this.causes = causes;
         this.washups = washups;
+        this.document = document;
         this.actor = actor;
     }
 
@@ -38,21 +43,21 @@ public class WashupResource {
     @PUT
     @Path("cause")
     public CauseView setCause(@PathParam("id") UUID id, SetCause request) {
-        return washups.setCause(id, request, actor.name());
+        return causes.setCause(id, request, caller());
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     @Path("cause")
     public CauseView cause(@PathParam("id") UUID id) {
-        return washups.cause(id);
+        return causes.cause(id);
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @PUT
     @Path("washup")
     public WashupView putWashup(@PathParam("id") UUID id, PutWashup request) {
-        return washups.putWashup(id, request, actor.name());
+        return washups.putWashup(id, request, caller());
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
@@ -66,7 +71,15 @@ public class WashupResource {
     @POST
     @Path("washup/review")
     public WashupView review(@PathParam("id") UUID id, Review request) {
-        return washups.review(id, request, actor.name());
+        return washups.review(id, request, caller());
+    }
+
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
+    @POST
+    @Path("washup/review/confirmations")
+    @Consumes(MediaType.WILDCARD)
+    public WashupView confirmReview(@PathParam("id") UUID id) {
+        return washups.confirmReview(id, caller());
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
@@ -74,6 +87,10 @@ public class WashupResource {
     @Path("washup.md")
     @Produces("text/markdown; charset=UTF-8")
     public String markdown(@PathParam("id") UUID id) {
-        return washups.markdown(id);
+        return document.markdown(id);
+    }
+
+    private Actor caller() {
+        return new Actor(actor.subject(), actor.displayName());
     }
 }

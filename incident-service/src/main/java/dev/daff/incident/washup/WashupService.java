@@ -1,6 +1,7 @@
 package dev.daff.incident.washup;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,29 +9,29 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 import dev.daff.events.IncidentEvent;
-import dev.daff.incident.changes.ChangeService;
-import dev.daff.incident.finalisation.ActionSummaries;
-import dev.daff.incident.finalisation.FinalisationGate;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentEvents;
 import dev.daff.incident.lifecycle.IncidentRepository;
 import dev.daff.incident.lifecycle.IncidentStatus;
+import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
-import dev.daff.incident.washup.WashupApi.CauseView;
 import dev.daff.incident.washup.WashupApi.PutWashup;
 import dev.daff.incident.washup.WashupApi.Review;
-import dev.daff.incident.washup.WashupApi.SetCause;
+import dev.daff.incident.washup.WashupApi.ReviewerStatus;
+import dev.daff.incident.washup.WashupApi.ReviewerView;
 import dev.daff.incident.washup.WashupApi.WashupView;
 import dev.daff.kit.problem.ProblemException;
 
 /**
- * Cause and washup: a draft anyone working the incident can edit, reviewed only once it answers the questions
- * that stop the class of problem (root cause, one more why, cause class) and the incident is resolved.
+ * The washup: a draft anyone working the incident can edit, reviewed only once it answers the questions that stop
+ * the class of problem (root cause, one more why, cause class) and the incident is resolved. The review is fired
+ * as {@link WashupReviewed} for the rules that follow it.
  */
 @ApplicationScoped
 public class WashupService {
@@ -38,62 +39,27 @@ public class WashupService {
     private final IncidentRepository incidents;
     private final Causes causes;
     private final Washups washups;
+    private final WashupReviewers reviewers;
     private final Timeline timeline;
     private final IncidentEvents events;
-    private final ChangeService changes;
+    private final Event<WashupReviewed> reviewed;
     private final Clock clock;
-    private final FinalisationGate gate;
-    private final ActionSummaries actionSummaries;
 
-    public WashupService(IncidentRepository incidents, Causes causes, Washups washups, Timeline timeline,
-            IncidentEvents events, ChangeService changes, Clock clock, FinalisationGate gate,
-            ActionSummaries actionSummaries) {
-        this.gate = gate;
-        this.actionSummaries = actionSummaries;
+    public WashupService(IncidentRepository incidents, Causes causes, Washups washups, WashupReviewers reviewers,
+            Timeline timeline, IncidentEvents events, Event<WashupReviewed> reviewed, Clock clock) {
         this.incidents = incidents;
         this.causes = causes;
         this.washups = washups;
+        this.reviewers = reviewers;
         this.timeline = timeline;
         this.events = events;
-        this.changes = changes;
+        this.reviewed = reviewed;
         this.clock = clock;
     }
 
     @Transactional
-    public CauseView setCause(UUID incidentId, @Valid @NotNull SetCause request, String actor) {
-        Incident incident = incident(incidentId);
-        IncidentCause cause = causes.findByIdOptional(incidentId).orElse(null);
-        boolean created = cause == null;
-        if (created) {
-            cause = new IncidentCause();
-            cause.incidentId = incidentId;
-        }
-        List<Seam> seams = request.seams() == null ? List.of() : request.seams().stream().distinct().toList();
-        cause.causeClass = request.causeClass();
-        cause.seams = new ArrayList<>(seams.stream().map(Seam::name).toList());
-        cause.summary = request.summary();
-        cause.setAt = clock.instant();
-        cause.setBy = actor;
-        if (created) {
-            causes.persist(cause);
-        }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("class", cause.causeClass);
-        data.put("seams", seams);
-        timeline.record(incident.id, null, Timeline.CAUSE_SET, null, actor, describe(cause), data);
-        return view(cause);
-    }
-
-    @Transactional
-    public CauseView cause(UUID incidentId) {
-        incident(incidentId);
-        return causes.findByIdOptional(incidentId).map(WashupService::view)
-                .orElseThrow(() -> ProblemException.notFound("cause of incident", incidentId.toString()));
-    }
-
-    @Transactional
-    public WashupView putWashup(UUID incidentId, @Valid @NotNull PutWashup request, String actor) {
-        Incident incident = incident(incidentId);
+    public WashupView putWashup(UUID incidentId, @Valid @NotNull PutWashup request, Actor actor) {
+        Incident incident = incidents.require(incidentId);
         Washup washup = washups.findByIdOptional(incidentId).orElse(null);
         boolean created = washup == null;
         if (created) {
@@ -116,7 +82,8 @@ public class WashupService {
         washup.gotLucky = list(request.gotLucky());
         washup.detection = request.detection();
         washup.updatedAt = clock.instant();
-        washup.updatedBy = actor;
+        washup.updatedBy = actor.name();
+        washup.updatedBySubject = actor.subject();
         if (created) {
             washups.persist(washup);
         }
@@ -127,16 +94,25 @@ public class WashupService {
 
     @Transactional
     public WashupView washup(UUID incidentId) {
-        Incident incident = incident(incidentId);
+        Incident incident = incidents.require(incidentId);
         Washup washup = washups.findByIdOptional(incidentId)
                 .orElseThrow(() -> ProblemException.notFound("washup of incident", incidentId.toString()));
         return view(washup, missing(incident, washup));
     }
 
-    /** Marks the washup REVIEWED and announces WashupReviewed, or answers 409 with what is missing. */
+    /**
+     * Marks the washup REVIEWED by the caller and announces WashupReviewed, or answers 409 with what is missing.
+     * The washup counts as reviewed from this call on; the other reviewers it names are listed as pending until
+     * each confirms ({@link #confirmReview}).
+     */
     @Transactional
-    public WashupView review(UUID incidentId, @Valid Review request, String actor) {
-        Incident incident = incident(incidentId);
+    public WashupView review(UUID incidentId, @Valid Review request, Actor actor) {
+        if (request != null && request.reviewedBy() != null) {
+            throw ProblemException.invalidField("reviewedBy", "is not accepted: the review is recorded by the caller;"
+                    + " name the others in reviewers, and each confirms with their own call (POST /api/incidents/"
+                    + incidentId + "/washup/review/confirmations)");
+        }
+        Incident incident = incidents.require(incidentId);
         Washup washup = washups.findByIdOptional(incidentId).orElse(null);
         if (washup != null && washup.status == WashupStatus.REVIEWED) {
             throw ProblemException.conflict("washup-reviewed", "Washup already reviewed",
@@ -150,24 +126,61 @@ public class WashupService {
         }
         washup.status = WashupStatus.REVIEWED;
         washup.reviewedAt = clock.instant();
-        washup.reviewedBy = request == null || request.reviewedBy() == null || request.reviewedBy().isBlank() ? actor
-                : request.reviewedBy();
+        washup.reviewedBy = actor.name();
+        washup.reviewedBySubject = actor.subject();
+        reviewer(incidentId, 0, actor.name(), actor.subject(), washup.reviewedAt);
+        List<String> named = request == null || request.reviewers() == null ? List.of()
+                : request.reviewers().stream().map(String::strip).distinct().filter(name -> !name.equals(actor.name()))
+                        .toList();
+        for (int i = 0; i < named.size(); i++) {
+            reviewer(incidentId, i + 1, named.get(i), null, null);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("reviewedBy", washup.reviewedBy);
+        data.put("reviewedBySubject", washup.reviewedBySubject);
+        data.put("pendingReviewers", named);
         timeline.record(incident.id, washup.reviewedAt, Timeline.WASHUP_REVIEWED, "FINALISE", actor,
-                "Washup reviewed by " + washup.reviewedBy, Map.of("reviewedBy", washup.reviewedBy));
+                "Washup reviewed by " + washup.reviewedBy
+                        + (named.isEmpty() ? "" : "; named as reviewers, to confirm: " + String.join(", ", named)), data);
         events.publish(IncidentEvent.WASHUP_REVIEWED, incident);
-        gate.reassess(incident);
+        reviewed.fire(new WashupReviewed(incident.id, washup.reviewedAt));
         return view(washup, List.of());
     }
 
-    /** Everything a washup document shows, read in one transaction. */
+    /**
+     * The caller confirms that they reviewed the washup, as its review named them. Only a person named and not yet
+     * confirmed may; the name is matched once, and from then on the reviewer is the caller's subject.
+     */
     @Transactional
-    public String markdown(UUID incidentId) {
-        Incident incident = incident(incidentId);
-        return new WashupMarkdown().render(incident, timeline.of(incidentId),
-                causes.findByIdOptional(incidentId).map(WashupService::view).orElse(null),
-                washups.findByIdOptional(incidentId).map(w -> view(w, missing(incident, w))).orElse(null),
-                changes.linksOf(incidentId), changes.whatChanged(incidentId, null).changes(),
-                actionSummaries.findByIdOptional(incidentId).orElse(null));
+    public WashupView confirmReview(UUID incidentId, Actor actor) {
+        incidents.require(incidentId);
+        Washup washup = washups.findByIdOptional(incidentId).filter(w -> w.status == WashupStatus.REVIEWED)
+                .orElseThrow(() -> ProblemException.conflict("washup-not-reviewed", "Washup not reviewed",
+                        "Nobody has reviewed this washup yet (POST /api/incidents/" + incidentId + "/washup/review)."));
+        List<WashupReviewer> named = reviewers.of(incidentId);
+        if (named.stream().anyMatch(r -> actor.is(r.subject))) {
+            throw ProblemException.conflict("review-already-confirmed", "Already confirmed",
+                    "You are on this washup's review already.");
+        }
+        WashupReviewer reviewer = named.stream().filter(r -> !r.confirmed() && r.name.equals(actor.name())).findFirst()
+                .orElseThrow(() -> new ProblemException(403, "not-a-named-reviewer", "Not named as a reviewer",
+                        "Only the people the review names confirm it, each with their own token; it does not name "
+                                + actor.name() + "."));
+        reviewer.subject = actor.subject();
+        reviewer.confirmedAt = clock.instant();
+        timeline.record(incidentId, reviewer.confirmedAt, Timeline.WASHUP_REVIEW_CONFIRMED, "FINALISE", actor,
+                "Washup review confirmed by " + actor.name(), Map.of("reviewer", actor.name(), "subject", actor.subject()));
+        return view(washup, List.of());
+    }
+
+    private void reviewer(UUID incidentId, int position, String name, String subject, Instant confirmedAt) {
+        WashupReviewer reviewer = new WashupReviewer();
+        reviewer.incidentId = incidentId;
+        reviewer.position = position;
+        reviewer.name = name;
+        reviewer.subject = subject;
+        reviewer.confirmedAt = confirmedAt;
+        reviewers.persist(reviewer);
     }
 
     /** What stands between a washup and its review, as field names: status, washup, rootCause, oneMoreWhy, cause.class. */
@@ -210,26 +223,13 @@ public class WashupService {
         return items == null ? new ArrayList<>() : new ArrayList<>(items);
     }
 
-    static String describe(IncidentCause cause) {
-        String text = "Cause: " + cause.causeClass;
-        if (!cause.seams.isEmpty()) {
-            text += " at the " + String.join(", ", cause.seams) + " seam" + (cause.seams.size() > 1 ? "s" : "");
-        }
-        return cause.summary == null || cause.summary.isBlank() ? text : text + ": " + cause.summary;
-    }
-
-    private Incident incident(UUID id) {
-        return incidents.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
-    }
-
-    static CauseView view(IncidentCause cause) {
-        return new CauseView(cause.incidentId, cause.causeClass, cause.seams.stream().map(Seam::valueOf).toList(),
-                cause.summary, cause.setAt, cause.setBy);
-    }
-
-    static WashupView view(Washup w, List<String> missing) {
+    WashupView view(Washup w, List<String> missing) {
+        List<ReviewerView> named = w.status != WashupStatus.REVIEWED ? List.of()
+                : reviewers.of(w.incidentId).stream().map(r -> new ReviewerView(r.name, r.subject,
+                        r.confirmed() ? ReviewerStatus.CONFIRMED : ReviewerStatus.PENDING, r.confirmedAt)).toList();
         return new WashupView(w.incidentId, w.status, w.summary, w.impact, w.trigger, w.rootCause, List.copyOf(w.whys),
                 w.oneMoreWhy, List.copyOf(w.wentWell), List.copyOf(w.wentWrong), List.copyOf(w.gotLucky), w.detection,
-                w.updatedAt, w.updatedBy, w.reviewedAt, w.reviewedBy, w.status == WashupStatus.REVIEWED ? List.of() : missing);
+                w.updatedAt, w.updatedBy, w.updatedBySubject, w.reviewedAt, w.reviewedBy, w.reviewedBySubject, named,
+                w.status == WashupStatus.REVIEWED ? List.of() : missing);
     }
 }

@@ -2,7 +2,6 @@ package dev.daff.slo.burn;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -47,26 +46,15 @@ public final class SliWindows {
      */
     public static final long MAX_EVENTS_PER_MINUTE = 1_000_000_000_000L;
 
-    /** Window lengths in minutes, kept at minute resolution; the longest sets the ring size. */
+    /** Window lengths in minutes, kept at minute resolution (the 30-minute one is second). */
     private static final long[] MINUTE_WINDOWS = { 5, 30, 60, 120, 360 };
-    private static final int MINUTE_RING = 360 + 1;
     private static final int THIRTY_MINUTE_INDEX = 1;
     private static final long UNSET = Long.MIN_VALUE;
 
     private final Duration sloWindow;
-    /** Window lengths in hours (1d, 3d, SLO window), kept at hour resolution. */
-    private final long[] hourWindows;
-    private final int hourRing;
-
-    private final long[] minuteGood = new long[MINUTE_RING];
-    private final long[] minuteTotal = new long[MINUTE_RING];
-    private final long[] hourGood;
-    private final long[] hourTotal;
-
-    private final long[] minuteWindowGood = new long[MINUTE_WINDOWS.length];
-    private final long[] minuteWindowTotal = new long[MINUTE_WINDOWS.length];
-    private final long[] hourWindowGood;
-    private final long[] hourWindowTotal;
+    /** Minute buckets for 5m to 6h; hour buckets for 1d, 3d and the SLO window (index 0 is the day). */
+    private final BucketRing minutes = new BucketRing(MINUTE_WINDOWS);
+    private final BucketRing hours;
 
     /** Epoch minute of the current bucket; UNSET until the first add or advance. */
     private long currentMinute = UNSET;
@@ -79,13 +67,7 @@ public final class SliWindows {
             throw new IllegalArgumentException("SLO window must be whole days, at least 3: " + sloWindow);
         }
         this.sloWindow = sloWindow;
-        long sloHours = sloWindow.toHours();
-        this.hourWindows = new long[] { 24, 72, sloHours };
-        this.hourRing = Math.toIntExact(sloHours + 1);
-        this.hourGood = new long[hourRing];
-        this.hourTotal = new long[hourRing];
-        this.hourWindowGood = new long[hourWindows.length];
-        this.hourWindowTotal = new long[hourWindows.length];
+        this.hours = new BucketRing(24, 72, sloWindow.toHours());
     }
 
     public Duration sloWindow() {
@@ -118,28 +100,12 @@ public final class SliWindows {
         }
         long bucketHour = Math.floorDiv(bucketMinute, 60);
         long currentHour = Math.floorDiv(currentMinute, 60);
-        if (bucketHour < currentHour - (hourRing - 1)) {
+        if (!hours.holds(bucketHour, currentHour)) {
             return; // older than the SLO window: no window will ever read it
         }
-        int hourSlot = (int) Math.floorMod(bucketHour, (long) hourRing);
-        hourGood[hourSlot] += good;
-        hourTotal[hourSlot] += total;
-        for (int i = 0; i < hourWindows.length; i++) {
-            if (bucketHour >= currentHour - hourWindows[i]) {
-                hourWindowGood[i] += good;
-                hourWindowTotal[i] += total;
-            }
-        }
-        if (bucketMinute >= currentMinute - (MINUTE_RING - 1)) {
-            int minuteSlot = (int) Math.floorMod(bucketMinute, (long) MINUTE_RING);
-            minuteGood[minuteSlot] += good;
-            minuteTotal[minuteSlot] += total;
-            for (int i = 0; i < MINUTE_WINDOWS.length; i++) {
-                if (bucketMinute >= currentMinute - MINUTE_WINDOWS[i]) {
-                    minuteWindowGood[i] += good;
-                    minuteWindowTotal[i] += total;
-                }
-            }
+        hours.add(bucketHour, currentHour, good, total);
+        if (minutes.holds(bucketMinute, currentMinute)) {
+            minutes.add(bucketMinute, currentMinute, good, total);
         }
         if (total > 0) {
             lastEventMinute = lastEventMinute == UNSET ? bucketMinute : Math.max(lastEventMinute, bucketMinute);
@@ -160,19 +126,13 @@ public final class SliWindows {
     /** Good events in {@code window} (one of {@link #windows()}), O(1). */
     public long good(Duration window) {
         int index = minuteWindowIndex(window);
-        if (index >= 0) {
-            return minuteWindowGood[index];
-        }
-        return hourWindowGood[hourWindowIndex(window)];
+        return index >= 0 ? minutes.windowGood(index) : hours.windowGood(hourWindowIndex(window));
     }
 
     /** All events in {@code window} (one of {@link #windows()}), O(1). */
     public long total(Duration window) {
         int index = minuteWindowIndex(window);
-        if (index >= 0) {
-            return minuteWindowTotal[index];
-        }
-        return hourWindowTotal[hourWindowIndex(window)];
+        return index >= 0 ? minutes.windowTotal(index) : hours.windowTotal(hourWindowIndex(window));
     }
 
     /** Start of the current minute bucket, or null before the first add or advance. */
@@ -205,10 +165,9 @@ public final class SliWindows {
         if (currentMinute == UNSET) {
             return new VolumeSample(0, 0, 0);
         }
-        long lastThirty = minuteWindowTotal[THIRTY_MINUTE_INDEX]
-                - minuteTotal[(int) Math.floorMod(currentMinute, (long) MINUTE_RING)];
+        long lastThirty = minutes.windowTotal(THIRTY_MINUTE_INDEX) - minutes.bucketTotal(currentMinute);
         long currentHour = Math.floorDiv(currentMinute, 60);
-        long completeDay = hourWindowTotal[0] - hourTotal[(int) Math.floorMod(currentHour, (long) hourRing)];
+        long completeDay = hours.windowTotal(0) - hours.bucketTotal(currentHour);
         long historyHours = firstEventMinute == UNSET ? 0
                 : Math.max(0, Math.min(24, currentHour - Math.floorDiv(firstEventMinute, 60)));
         double averagePerThirtyMinutes = historyHours == 0 ? 0.0 : completeDay / (historyHours * 2.0);
@@ -226,74 +185,25 @@ public final class SliWindows {
     private void moveTo(long targetMinute) {
         long currentHour = Math.floorDiv(currentMinute, 60);
         long targetHour = Math.floorDiv(targetMinute, 60);
-        advanceMinuteRing(targetMinute);
+        minutes.advance(currentMinute, targetMinute);
         if (targetHour > currentHour) {
-            advanceHourRing(currentHour, targetHour);
+            if (!hours.holds(currentHour, targetHour)) {
+                firstEventMinute = UNSET; // everything counted has expired
+            }
+            hours.advance(currentHour, targetHour);
         }
         currentMinute = targetMinute;
     }
 
-    private void advanceMinuteRing(long targetMinute) {
-        if (targetMinute - currentMinute >= MINUTE_RING) {
-            // every bucket in [target − 360, target] is newer than the old current minute, hence empty
-            Arrays.fill(minuteGood, 0);
-            Arrays.fill(minuteTotal, 0);
-            Arrays.fill(minuteWindowGood, 0);
-            Arrays.fill(minuteWindowTotal, 0);
-            return;
-        }
-        for (long minute = currentMinute + 1; minute <= targetMinute; minute++) {
-            for (int i = 0; i < MINUTE_WINDOWS.length; i++) {
-                // the bucket that was the oldest of [minute − 1 − W, minute − 1]; for 6h it shares the new
-                // bucket's slot, which is why the slot is cleared only afterwards
-                int leaving = (int) Math.floorMod(minute - MINUTE_WINDOWS[i] - 1, (long) MINUTE_RING);
-                minuteWindowGood[i] -= minuteGood[leaving];
-                minuteWindowTotal[i] -= minuteTotal[leaving];
-            }
-            int slot = (int) Math.floorMod(minute, (long) MINUTE_RING);
-            minuteGood[slot] = 0;
-            minuteTotal[slot] = 0;
-        }
-    }
-
-    private void advanceHourRing(long currentHour, long targetHour) {
-        if (targetHour - currentHour >= hourRing) {
-            Arrays.fill(hourGood, 0);
-            Arrays.fill(hourTotal, 0);
-            Arrays.fill(hourWindowGood, 0);
-            Arrays.fill(hourWindowTotal, 0);
-            firstEventMinute = UNSET; // everything counted has expired
-            return;
-        }
-        for (long hour = currentHour + 1; hour <= targetHour; hour++) {
-            for (int i = 0; i < hourWindows.length; i++) {
-                int leaving = (int) Math.floorMod(hour - hourWindows[i] - 1, (long) hourRing);
-                hourWindowGood[i] -= hourGood[leaving];
-                hourWindowTotal[i] -= hourTotal[leaving];
-            }
-            int slot = (int) Math.floorMod(hour, (long) hourRing);
-            hourGood[slot] = 0;
-            hourTotal[slot] = 0;
-        }
-    }
-
-    private static int minuteWindowIndex(Duration window) {
-        long seconds = window.toSeconds();
-        for (int i = 0; i < MINUTE_WINDOWS.length; i++) {
-            if (MINUTE_WINDOWS[i] * 60 == seconds) {
-                return i;
-            }
-        }
-        return -1;
+    private int minuteWindowIndex(Duration window) {
+        return window.toSeconds() % 60 == 0 ? minutes.windowIndex(window.toSeconds() / 60) : -1;
     }
 
     private int hourWindowIndex(Duration window) {
-        long seconds = window.toSeconds();
-        for (int i = 0; i < hourWindows.length; i++) {
-            if (hourWindows[i] * 3_600 == seconds) {
-                return i;
-            }
+        int index = window.toSeconds() % 3_600 == 0 ? hours.windowIndex(window.toSeconds() / 3_600) : -1;
+        if (index < 0) {
+            throw new IllegalArgumentException("no running sum for window " + window + "; supported: " + windows());
         }
-        throw new IllegalArgumentException("no running sum for window " + window + "; supported: " + windows());
+        return index;
     }
 }

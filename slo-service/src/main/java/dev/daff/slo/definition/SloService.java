@@ -86,8 +86,6 @@ public class SloService {
         existing.ifPresent(slo -> deleted.fire(new SloDeleted(slo.name, slo.service, slo.team)));
         boolean deleted = slos.deleteById(name);
         if (deleted) {
-            slos.getEntityManager().createNativeQuery("delete from sli_bucket where slo_name = ?1").setParameter(1, name)
-                    .executeUpdate();
             changes.fire(new SloChanged(name, null));
         }
         return deleted;

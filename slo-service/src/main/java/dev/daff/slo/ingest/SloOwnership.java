@@ -22,11 +22,13 @@ public class SloOwnership {
     }
 
     private final Event<OwnershipChanged> changed;
+    private final PartitionOwners owners;
     private volatile Set<Integer> partitions = Set.of();
     private volatile int partitionCount = 1;
 
-    public SloOwnership(Event<OwnershipChanged> changed) {
+    public SloOwnership(Event<OwnershipChanged> changed, PartitionOwners owners) {
         this.changed = changed;
+        this.owners = owners;
     }
 
     void assigned(Set<Integer> owned, int totalPartitions) {
@@ -37,6 +39,15 @@ public class SloOwnership {
 
     public boolean owns(String slo) {
         return partitions.contains(partitionOf(slo, partitionCount));
+    }
+
+    /**
+     * Throws {@link PartitionOwners.NotOwner} unless this replica still owns the SLO in the database (not only in its
+     * own belief, which a paused replica keeps after its partitions moved on); holds that until the caller's
+     * transaction ends. Call it in the transaction that stores what this replica concluded about the SLO.
+     */
+    public void confirm(String slo) {
+        owners.confirm(dev.daff.events.Topics.SLI_EVENTS, partitionOf(slo, partitionCount));
     }
 
     public Set<Integer> partitions() {

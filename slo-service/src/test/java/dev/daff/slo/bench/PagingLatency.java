@@ -22,6 +22,7 @@ import dev.daff.events.Topics;
 import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.RecordingReceiver.Received;
 import dev.daff.localinfra.ServiceProcess;
+import dev.daff.slo.paging.pages.Page;
 
 /**
  * Page latency: 1,000 AlertFired events put on daff.slo-alerts (as the outbox relay puts them) at a steady pace,

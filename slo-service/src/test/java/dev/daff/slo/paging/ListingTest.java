@@ -27,12 +27,13 @@ import dev.daff.localinfra.TestTokens;
 import dev.daff.slo.SimulatedClock;
 import dev.daff.slo.evaluation.SloAlert;
 import dev.daff.slo.evaluation.SloAlerts;
-import dev.daff.slo.paging.PagingRepositories.Pages;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import dev.daff.slo.paging.pages.Page;
+import dev.daff.slo.paging.pages.Pages;
 
 /** List endpoints answer a page at a time: ?limit (default 100, at most 500) and ?cursor from X-Next-Cursor. */
 @QuarkusTest
@@ -161,12 +162,12 @@ class ListingTest {
             given().queryParam("limit", "500").when().get(path).then().statusCode(200);
         }
         // A team-name cursor on a time-ordered list, and the reverse.
-        String teamCursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("|sre".getBytes());
+        String teamCursor = dev.daff.kit.listing.PageRequest.cursorAfter("sre");
         given().queryParam("cursor", teamCursor).when().get("/api/pages").then().statusCode(400);
-        String timeCursor = java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((Instant.now() + "|x").getBytes());
+        String timeCursor = dev.daff.kit.listing.PageRequest.cursorAfter(Instant.now(), java.util.UUID.randomUUID());
         given().queryParam("cursor", timeCursor).when().get("/api/teams").then().statusCode(400);
-        given().queryParam("cursor", timeCursor).when().get("/api/pages").then().statusCode(400)
+        String notAPageId = dev.daff.kit.listing.PageRequest.cursorAfter(Instant.now(), "x");
+        given().queryParam("cursor", notAPageId).when().get("/api/pages").then().statusCode(400)
                 .body("errors[0].field", equalTo("cursor"));
     }
 

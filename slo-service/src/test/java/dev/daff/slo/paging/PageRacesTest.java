@@ -32,6 +32,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import dev.daff.slo.paging.pages.PageAlertsConsumer;
+import dev.daff.slo.paging.escalation.Escalator;
 
 /**
  * Two replicas at once on one page: a thread held inside its transaction ({@link QueuePause}) is one replica, the
@@ -48,7 +50,10 @@ class PageRacesTest {
     SimulatedClock clock;
 
     @Inject
-    Pager pager;
+    PageAlertsConsumer alerts;
+
+    @Inject
+    Escalator escalator;
 
     @Inject
     QueuePause pause;
@@ -69,7 +74,7 @@ class PageRacesTest {
     /** A triggered page for a new team (alice primary on PagerDuty, bob secondary on a webhook). */
     String triggeredPage(String team) throws Exception {
         PagingFixtures.team(clock, team, PagingFixtures.receiver().url("/hook/" + team));
-        pager.onAlert(PagingFixtures.alert(clock, "AlertFired", team, "dns-" + team, key(team)));
+        alerts.onAlert(PagingFixtures.alert(clock, "AlertFired", team, "dns-" + team, key(team)));
         return given().queryParam("team", team).when().get("/api/pages").then().statusCode(200).extract().path("[0].id");
     }
 
@@ -111,7 +116,7 @@ class PageRacesTest {
         clock.advance(Duration.ofMinutes(5));
 
         QueuePause.Hold hold = new QueuePause.Hold();
-        Future<Integer> escalation = REPLICAS.submit(() -> pause.holdAtFirstQueue(hold, () -> pager.escalate(clock.instant())));
+        Future<Integer> escalation = REPLICAS.submit(() -> pause.holdAtFirstQueue(hold, () -> escalator.escalate(clock.instant())));
         hold.awaitHeld(); // mid-escalation: the page read, bob's notification being queued
         Future<Response> ack = acknowledgeAsBob(id);
         releaseWhenTheOtherFinishedOrWaits(hold, ack);
@@ -124,7 +129,7 @@ class PageRacesTest {
                 .body("escalationLevel", equalTo(1)).body("nextEscalationAt", nullValue());
 
         clock.advance(Duration.ofMinutes(30));
-        pager.escalate(clock.instant()); // acknowledged: nothing more for this page (other tests' pages may escalate)
+        escalator.escalate(clock.instant()); // acknowledged: nothing more for this page (other tests' pages may escalate)
         given().when().get("/api/pages/" + id).then().body("state", equalTo("ACKNOWLEDGED"));
         assertEquals(List.of("trigger pagerduty alice", "trigger webhook bob", "acknowledge pagerduty alice"),
                 notifications(id));
@@ -136,18 +141,18 @@ class PageRacesTest {
         clock.advance(Duration.ofMinutes(5));
 
         QueuePause.Hold hold = new QueuePause.Hold();
-        Future<Integer> first = REPLICAS.submit(() -> pause.holdAtFirstQueue(hold, () -> pager.escalate(clock.instant())));
+        Future<Integer> first = REPLICAS.submit(() -> pause.holdAtFirstQueue(hold, () -> escalator.escalate(clock.instant())));
         hold.awaitHeld();
         int second;
         try {
-            second = pager.escalate(clock.instant()); // the other replica's check, at the same moment
+            second = escalator.escalate(clock.instant()); // the other replica's check, at the same moment
         } finally {
             hold.release();
         }
 
         first.get(20, TimeUnit.SECONDS);
         assertEquals(0, second, "what is being escalated elsewhere is skipped, not waited for");
-        assertEquals(0, pager.escalate(clock.instant()), "and once escalated it is not due again before ackTimeout");
+        assertEquals(0, escalator.escalate(clock.instant()), "and once escalated it is not due again before ackTimeout");
         given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED")).body("escalationLevel", equalTo(1));
         assertEquals(List.of("trigger pagerduty alice", "trigger webhook bob"), notifications(id));
     }
@@ -160,7 +165,7 @@ class PageRacesTest {
 
         QueuePause.Hold hold = new QueuePause.Hold();
         Future<Object> resolve = REPLICAS.submit(() -> pause.holdAtFirstQueue(hold, () -> {
-            pager.onAlert(PagingFixtures.alert(clock, "AlertResolved", team, "dns-" + team, key(team)));
+            alerts.onAlert(PagingFixtures.alert(clock, "AlertResolved", team, "dns-" + team, key(team)));
             return null;
         }));
         hold.awaitHeld(); // mid-resolve: the resolve for PagerDuty being queued

@@ -30,6 +30,8 @@ import dev.daff.slo.SimulatedClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import dev.daff.slo.paging.delivery.PageDispatcher;
+import dev.daff.slo.paging.escalation.Escalator;
 
 @QuarkusTest
 @QuarkusTestResource(value = PagingReceiverResource.class, restrictToAnnotatedClass = false)
@@ -41,7 +43,7 @@ class PagingTest {
     SimulatedClock clock;
 
     @Inject
-    Pager pager;
+    Escalator escalator;
 
     @Inject
     PageDispatcher dispatcher;
@@ -121,10 +123,10 @@ class PagingTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-sre-esc", "trigger").size() == 1);
 
         clock.advance(Duration.ofMinutes(4));
-        pager.escalate(clock.instant());
+        escalator.escalate(clock.instant());
         assertEquals(0, receiver().received(r -> r.path().equals("/hook/sre-esc")).size(), "not yet: ackTimeout is 5 min");
         clock.advance(Duration.ofMinutes(1));
-        pager.escalate(clock.instant());
+        escalator.escalate(clock.instant());
         await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals("/hook/sre-esc")).size() == 1);
         Received toBob = receiver().received(r -> r.path().equals("/hook/sre-esc")).get(0);
         assertTrue(WebhookSignature.verify("s3cret-sre-esc", toBob.body().getBytes(StandardCharsets.UTF_8),
@@ -136,7 +138,7 @@ class PagingTest {
                 .when().post("/api/pages/" + id + "/ack")
                 .then().statusCode(200).body("state", equalTo("ACKNOWLEDGED")).body("acknowledgedBy", equalTo("bob"));
         clock.advance(Duration.ofMinutes(30));
-        pager.escalate(clock.instant());
+        escalator.escalate(clock.instant());
         dispatcher.deliverDue();
         given().when().get("/api/pages/" + id).then().body("notifications.action", contains("trigger", "trigger", "acknowledge"));
         assertEquals(1, receiver().received(r -> r.path().equals("/hook/sre-esc")).size(), "acknowledged: nobody else is paged");

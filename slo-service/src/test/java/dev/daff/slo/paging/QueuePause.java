@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import dev.daff.slo.paging.delivery.NotificationQueue;
 
 /**
  * Holds a thread inside its transaction: a thread running {@link #holdAtFirstQueue(Hold, Callable)} stops the first
@@ -47,7 +48,7 @@ public class QueuePause {
         }
     }
 
-    void onQueued(@Observes Pager.NotificationsQueued queued) throws InterruptedException {
+    void onQueued(@Observes NotificationQueue.NotificationsQueued queued) throws InterruptedException {
         Hold hold = current.get();
         if (hold == null) {
             return;

@@ -1,0 +1,15 @@
+package dev.daff.action.followup;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What follow-up actions need to know of an incident that incident-service owns. The {@code incidents} feature keeps
+ * this read model from {@code daff.incident-events}; follow-up asks through this interface so that it never depends
+ * on how the incidents are stored.
+ */
+public interface IncidentFacts {
+
+    /** The incident's severity (SEV1..SEV4), or empty when action-service has not heard of the incident yet. */
+    Optional<String> severity(UUID incidentId);
+}

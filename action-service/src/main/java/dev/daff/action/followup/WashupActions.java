@@ -1,0 +1,61 @@
+package dev.daff.action.followup;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.daff.action.followup.ActionTypes.Kind;
+import dev.daff.action.followup.ActionTypes.Priority;
+import dev.daff.action.followup.ActionTypes.Scope;
+import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.events.ActionEvent;
+
+/**
+ * The WASHUP action: the team's reminder, with a due date, to write and review the washup of a resolved incident.
+ * incident-service owns whether the washup is reviewed (its finalisation gate reads the review itself); this action
+ * only follows it, so it never counts as open work in the incident's action summary ({@link ActionSummaryRule}).
+ */
+@ApplicationScoped
+public class WashupActions {
+
+    private final FollowUpActions actions;
+    private final ActionService service;
+    private final ActionEvents events;
+    private final ActionConfig config;
+    private final Clock clock;
+
+    public WashupActions(FollowUpActions actions, ActionService service, ActionEvents events, ActionConfig config,
+            Clock clock) {
+        this.actions = actions;
+        this.service = service;
+        this.events = events;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Makes the incident's WASHUP action for its team, unless it has one already (a redelivery, a second resolve). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void incidentResolved(UUID incidentId, String team, String severity) {
+        if (actions.count("incidentId = ?1 and kind = ?2 and status <> ?3", incidentId, Kind.WASHUP,
+                Status.WONT_DO) > 0) {
+            return;
+        }
+        Instant now = clock.instant();
+        FollowUpAction action = FollowUpAction.open(incidentId, "Write and review the washup", team, Kind.WASHUP,
+                Scope.LOCAL, Priority.P2, now.plus(config.washupDueAfter(severity)), Actor.DAFF, now);
+        action.description = "Timeline, cause, root cause and one more why: how do we stop SIMILAR incidents?";
+        actions.persist(action);
+        events.publish(ActionEvent.CREATED, action);
+    }
+
+    /** Closes the incident's open WASHUP action as done by daff: the washup it reminded the team of is reviewed. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void washupReviewed(UUID incidentId) {
+        actions.list("incidentId = ?1 and kind = ?2", incidentId, Kind.WASHUP).stream()
+                .filter(action -> action.status.isOpen())
+                .forEach(action -> service.move(action, Status.DONE, null, Actor.DAFF));
+    }
+}

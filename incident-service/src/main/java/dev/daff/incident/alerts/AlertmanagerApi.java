@@ -1,0 +1,52 @@
+package dev.daff.incident.alerts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** What Alertmanager's webhook receiver reads (payload version "4") and answers. */
+public final class AlertmanagerApi {
+
+    private AlertmanagerApi() {
+    }
+
+    /** Longer group keys are refused: Alertmanager's come from the route's group_by labels and stay well short. */
+    public static final int GROUP_KEY_MAX = 1000;
+
+    /**
+     * The webhook body, as Alertmanager sends it; fields daff does not use are ignored. Nothing here is stored in a
+     * column of its own size: the group key is kept as a digest, labels and links go into the timeline entry's
+     * data, and names are shortened to fit; the 1 MiB body limit bounds the rest.
+     */
+    public record Notification(
+            @NotNull @Pattern(regexp = "4", message = "must be \"4\" (Alertmanager webhook payload version)") String version,
+            @NotBlank @Size(max = GROUP_KEY_MAX) String groupKey,
+            @NotNull @Pattern(regexp = "firing|resolved", message = "must be firing or resolved") String status,
+            String receiver,
+            Map<String, String> commonLabels,
+            String externalURL,
+            @NotEmpty @Size(max = 1000) List<@NotNull @Valid Alert> alerts) {
+    }
+
+    public record Alert(
+            @NotNull @Pattern(regexp = "firing|resolved", message = "must be firing or resolved") String status,
+            @NotNull Map<String, @NotNull String> labels,
+            Map<String, String> annotations,
+            @NotNull Instant startsAt,
+            Instant endsAt,
+            String generatorURL,
+            @Size(max = 200) String fingerprint) {
+    }
+
+    /** What daff did: the incident the group belongs to (null when nothing paged), and entries written. */
+    public record Outcome(UUID incidentId, int timelineEntries) {
+    }
+}

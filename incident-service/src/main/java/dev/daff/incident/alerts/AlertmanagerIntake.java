@@ -1,0 +1,147 @@
+package dev.daff.incident.alerts;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.daff.incident.lifecycle.DetectionSource;
+import dev.daff.incident.lifecycle.Incident;
+import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
+import dev.daff.incident.lifecycle.IncidentCommands;
+import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.timeline.Actor;
+import dev.daff.incident.timeline.Timeline;
+import dev.daff.kit.inbox.ProcessedEvents;
+
+/**
+ * Alertmanager's notifications become incidents, one per Alertmanager group while it is unresolved. Each alert
+ * state is applied once however often Alertmanager repeats it.
+ */
+@ApplicationScoped
+public class AlertmanagerIntake {
+
+    static final String CONSUMER = "incident-service/alertmanager";
+    /** The same daff actor as SLO alerts: alerts reach timelines under one name, whatever sent them. */
+    static final Actor ACTOR = Actor.daff("daff-slo-alerts");
+    static final Set<String> PAGING_SEVERITIES = Set.of("critical", "page");
+
+    private final ProcessedEvents processed;
+    private final IncidentRepository incidents;
+    private final IncidentCommands lifecycle;
+    private final Timeline timeline;
+    private final Clock clock;
+    private final AlertLinks links;
+    private final AlertIncidentConfig config;
+
+    public AlertmanagerIntake(ProcessedEvents processed, IncidentRepository incidents, IncidentCommands lifecycle,
+            Timeline timeline, Clock clock, AlertLinks links, AlertIncidentConfig config) {
+        this.processed = processed;
+        this.incidents = incidents;
+        this.lifecycle = lifecycle;
+        this.timeline = timeline;
+        this.clock = clock;
+        this.links = links;
+        this.config = config;
+    }
+
+    /**
+     * A page-worthy firing alert ({@code severity} label critical or page) opens an incident for its
+     * Alertmanager group, or joins the group's incident while that is unresolved; other firing alerts and
+     * resolutions go on the group's incident when it has one. Alertmanager repeats notifications: an alert
+     * already recorded in the same state changes nothing.
+     */
+    @Transactional
+    public AlertmanagerApi.Outcome fromAlertmanager(AlertmanagerApi.Notification notification) {
+        // Group keys run to 1,000 characters and alert identities add a fingerprint: stored as SHA-256 digests they
+        // fit alert_link.dedup_key (300) and processed_event.event_id (100) whatever Alertmanager sends.
+        String linkKey = "alertmanager:" + sha256(notification.groupKey());
+        Optional<Incident> incident = links.findByIdOptional(linkKey)
+                .flatMap(link -> incidents.findByIdOptional(link.incidentId))
+                .filter(found -> found.status.isOpen());
+        int entries = 0;
+        for (AlertmanagerApi.Alert alert : notification.alerts()) {
+            String identity = (alert.fingerprint() == null ? String.valueOf(alert.labels().hashCode()) : alert.fingerprint())
+                    + ":" + alert.startsAt().getEpochSecond() + ":" + alert.status();
+            boolean paging = PAGING_SEVERITIES.contains(alert.labels().getOrDefault("severity", ""));
+            if (incident.isEmpty() && !(paging && "firing".equals(alert.status()))) {
+                continue;
+            }
+            if (!processed.firstDelivery(CONSUMER,
+                    sha256("alertmanager:" + notification.groupKey() + ":" + identity))) {
+                continue;
+            }
+            String name = alert.labels().getOrDefault("alertname", "alert");
+            String summary = alert.annotations() == null ? null : alert.annotations().get("summary");
+            String service = firstLabel(alert.labels(), notification.commonLabels(), "service", "job", "app");
+            if (incident.isEmpty()) {
+                String team = firstLabel(alert.labels(), notification.commonLabels(), "team", "owner");
+                Incident opened = lifecycle.openIncident(new OpenIncident(truncate("Alertmanager: " + name
+                        + (summary == null ? "" : " — " + summary), 200), null, config.defaultAlertSeverity(),
+                        List.of(service), team, earliest(alert.startsAt(), clock.instant()), clock.instant(),
+                        DetectionSource.ALERTMANAGER), ACTOR);
+                incident = Optional.of(opened);
+                links.relink(linkKey, opened.id, clock.instant());
+            }
+            boolean firing = "firing".equals(alert.status());
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("source", "alertmanager");
+            data.put("groupKey", notification.groupKey());
+            data.put("labels", alert.labels());
+            if (alert.generatorURL() != null) {
+                data.put("generatorURL", alert.generatorURL());
+            }
+            timeline.record(incident.get().id, firing ? alert.startsAt() : alert.endsAt(),
+                    firing ? Timeline.ALERT_FIRED : Timeline.ALERT_RESOLVED, null, ACTOR,
+                    truncate((firing ? "Alert fired: " : "Alert cleared: ") + name + " on " + service
+                            + (summary == null ? "" : " — " + summary), 4000), data);
+            entries++;
+        }
+        return new AlertmanagerApi.Outcome(incident.map(found -> found.id).orElse(null), entries);
+    }
+
+    /**
+     * Lower-case hex SHA-256 of the UTF-8 text: what PostgreSQL's {@code encode(sha256(convert_to(t, 'UTF8')), 'hex')}
+     * gives, which the migration that hashed the keys stored before used.
+     */
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static String firstLabel(Map<String, String> labels, Map<String, String> common, String... names) {
+        for (String name : names) {
+            String value = labels.get(name);
+            if (value == null && common != null) {
+                value = common.get(name);
+            }
+            if (value != null && !value.isBlank()) {
+                return truncate(value, 100);
+            }
+        }
+        return "unknown";
+    }
+
+    /** Alertmanager's clock may run ahead of ours; impact cannot start after we detected it. */
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,41 @@
+package dev.daff.incident.finalisation;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import dev.daff.incident.actions.ActionSummaryUpdated;
+import dev.daff.incident.lifecycle.IncidentRepository;
+import dev.daff.incident.lifecycle.IncidentTransitioned;
+import dev.daff.incident.washup.WashupReviewed;
+
+/**
+ * What makes the finalisation gate look again: every change to a fact {@link FinalisationRule} reads is fired as a
+ * domain event by the class that owns the fact, inside the transaction that changed it, and observed here. No
+ * caller has to remember the gate; a new fact the rule reads needs one more observer here. (Waivers are the gate's
+ * own state and reassess it directly.)
+ */
+@ApplicationScoped
+public class GateTriggers {
+
+    private final IncidentRepository incidents;
+    private final FinalisationGate gate;
+
+    public GateTriggers(IncidentRepository incidents, FinalisationGate gate) {
+        this.incidents = incidents;
+        this.gate = gate;
+    }
+
+    /** Entering RESOLVED may make an incident finalisable at once; leaving it (reopened, or finalised) never is. */
+    void transitioned(@Observes IncidentTransitioned event) {
+        gate.reassess(incidents.require(event.incidentId()));
+    }
+
+    void washupReviewed(@Observes WashupReviewed event) {
+        gate.reassess(incidents.require(event.incidentId()));
+    }
+
+    /** action-service may report on an incident this service has not heard of yet; that one is assessed later. */
+    void actionSummaryUpdated(@Observes ActionSummaryUpdated event) {
+        incidents.findByIdOptional(event.incidentId()).ifPresent(gate::reassess);
+    }
+}

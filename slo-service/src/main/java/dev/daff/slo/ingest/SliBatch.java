@@ -1,0 +1,153 @@
+package dev.daff.slo.ingest;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import dev.daff.slo.ingest.CountedBuckets.MinuteCount;
+
+/**
+ * Stores one polled batch of SLI records in one transaction (the caller's): the partitions' offsets, the minute
+ * buckets, the idempotency keys, and the dead letters for what cannot be counted.
+ */
+@ApplicationScoped
+public class SliBatch {
+
+    /** One SLI record that passed validation, on its way into a minute bucket. */
+    record Observed(ConsumerRecord<String, String> record, String slo, Instant minute, long good, long total,
+            String idempotentEventId) {
+    }
+
+    /** A record that will not be counted, with the reason the dead-letter topic carries. */
+    record Refused(ConsumerRecord<String, String> record, String reason) {
+    }
+
+    /** What one batch's transaction committed. */
+    record Stored(Map<String, Map<Instant, MinuteCount>> buckets, int refused) {
+    }
+
+    /** One minute of one SLO as this batch adds it, with the records behind it (refused together if it cannot be stored). */
+    private static final class MinuteAggregate {
+        long good;
+        long total;
+        final List<ConsumerRecord<String, String>> records = new ArrayList<>();
+    }
+
+    /** The order in which a batch locks its partitions' offset rows: the same in every replica. */
+    private static final Comparator<TopicPartition> BY_PARTITION = Comparator.comparing(TopicPartition::topic)
+            .thenComparingInt(TopicPartition::partition);
+
+    private final EntityManager entityManager;
+    private final PartitionOffsets offsets;
+    private final SliBuckets buckets;
+    private final SeenEvents seen;
+    private final SliDeadLetters deadLetters;
+
+    public SliBatch(EntityManager entityManager, PartitionOffsets offsets, SliBuckets buckets, SeenEvents seen,
+            SliDeadLetters deadLetters) {
+        this.entityManager = entityManager;
+        this.offsets = offsets;
+        this.buckets = buckets;
+        this.seen = seen;
+        this.deadLetters = deadLetters;
+    }
+
+    /**
+     * Moves each partition's stored offset — only if it still holds what this replica last stored
+     * ({@code lastStored}), so that a replica which lost its partitions while paused cannot count them again — then
+     * drops redelivered idempotent events, adds each minute to its bucket unless that would pass
+     * {@link SliRules#MAX_EVENTS_PER_MINUTE}, and puts every refused record on the dead-letter topic (durable before
+     * the offsets that skip them commit). With {@code isolateBuckets}, a bucket that fails to store is dead-lettered
+     * instead of failing the batch. Answers the buckets it stored.
+     *
+     * <p>The fence comes first and everything is written in one order (offset rows by partition, then bucket rows
+     * by SLO and minute). A replica paused past its session wakes up with a batch of partitions that another replica
+     * now counts: fenced first, it gives up before it has locked a single bucket row. Written the other way round
+     * (buckets in hash order, offsets last), its batch and the new owner's locked the same bucket rows in different
+     * orders and PostgreSQL broke the deadlock by aborting either one — the new owner's consumer too, which then
+     * restarted and took the whole group through two more rebalances (seen in TwoReplicasIT).
+     */
+    Stored store(List<Observed> observed, List<Refused> refusedBefore, Map<TopicPartition, Long> nextOffsets,
+            Function<TopicPartition, Long> lastStored, Instant now, boolean isolateBuckets) {
+        nextOffsets.entrySet().stream().sorted(Map.Entry.comparingByKey(BY_PARTITION))
+                .forEach(offset -> offsets.move(offset.getKey(), lastStored.apply(offset.getKey()), offset.getValue()));
+        List<Refused> refused = new ArrayList<>(refusedBefore);
+        Set<String> firstSeen = seen.recordFirstSeen(idempotentIds(observed), now);
+        Map<String, Map<Instant, MinuteAggregate>> aggregates = new TreeMap<>();
+        for (Observed one : observed) {
+            if (one.idempotentEventId() != null && !firstSeen.remove(one.idempotentEventId())) {
+                continue; // a retried batch: counted when it first arrived
+            }
+            MinuteAggregate minute = aggregates.computeIfAbsent(one.slo(), slo -> new TreeMap<>())
+                    .computeIfAbsent(one.minute(), m -> new MinuteAggregate());
+            minute.good += one.good();
+            minute.total += one.total();
+            minute.records.add(one.record());
+        }
+        Map<String, Map<Instant, MinuteCount>> stored = new HashMap<>();
+        for (Map.Entry<String, Map<Instant, MinuteAggregate>> slo : aggregates.entrySet()) {
+            for (Map.Entry<Instant, MinuteAggregate> minute : slo.getValue().entrySet()) {
+                MinuteAggregate aggregate = minute.getValue();
+                Optional<String> refusal = storeBucket(slo.getKey(), minute.getKey(), aggregate, isolateBuckets);
+                if (refusal.isPresent()) {
+                    aggregate.records.forEach(record -> refused.add(new Refused(record, refusal.get())));
+                } else {
+                    stored.computeIfAbsent(slo.getKey(), name -> new HashMap<>())
+                            .put(minute.getKey(), new MinuteCount(aggregate.good, aggregate.total));
+                }
+            }
+        }
+        deadLetters.send(refused);
+        return new Stored(stored, refused.size());
+    }
+
+    /** Adds one minute to its bucket; answers why not when the bucket would overfill or cannot be stored. */
+    private Optional<String> storeBucket(String slo, Instant minute, MinuteAggregate aggregate, boolean isolated) {
+        if (aggregate.total > SliRules.MAX_EVENTS_PER_MINUTE) {
+            return Optional.of("the minute " + minute + " would hold more than " + SliRules.MAX_EVENTS_PER_MINUTE + " events");
+        }
+        if (isolated) {
+            entityManager.createNativeQuery("savepoint sli_bucket").executeUpdate();
+        }
+        try {
+            boolean added = buckets.add(slo, minute, aggregate.good, aggregate.total, SliRules.MAX_EVENTS_PER_MINUTE);
+            if (isolated) {
+                entityManager.createNativeQuery("release savepoint sli_bucket").executeUpdate();
+            }
+            return added ? Optional.empty()
+                    : Optional.of("the minute " + minute + " already holds nearly " + SliRules.MAX_EVENTS_PER_MINUTE
+                            + " events; this would pass the limit");
+        } catch (RuntimeException e) {
+            if (!isolated) {
+                throw e;
+            }
+            entityManager.createNativeQuery("rollback to savepoint sli_bucket").executeUpdate();
+            return Optional.of("could not be stored: " + e.getMessage());
+        }
+    }
+
+    /** The event ids of idempotent records (sent with an Idempotency-Key). */
+    private static Set<String> idempotentIds(List<Observed> observed) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Observed one : observed) {
+            if (one.idempotentEventId() != null) {
+                ids.add(one.idempotentEventId());
+            }
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.daff.slo.paging.delivery;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.kit.security.WebhookSignature;
+import dev.daff.slo.paging.PagingConfig;
+import dev.daff.slo.paging.secrets.Keyring;
+
+/**
+ * Sends one notification over HTTP with a hard deadline that covers connecting, the headers and the body. Channel
+ * secrets are opened here, for the one request, and never stored or logged in the clear. What the delivery log keeps
+ * of a failure is its category ({@link #category}: "timeout", "connection refused", "HTTP 500", ...), which every
+ * viewer may read; the detail (exception messages, with the channel's secrets blanked) goes to the server log only.
+ */
+@ApplicationScoped
+public class ChannelSender {
+
+    private static final Logger LOG = Logger.getLogger(ChannelSender.class);
+
+    /** What one attempt came to: the HTTP status if any answer came, else the failure's category. */
+    record Attempt(Instant at, Integer status, String error, boolean retryable, long durationMs) {
+    }
+
+    private final PagingConfig config;
+    private final OutboundAddresses outbound;
+    private final Keyring keyring;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private volatile HttpClient http;
+
+    public ChannelSender(PagingConfig config, Keyring keyring, ObjectMapper json, Clock clock) {
+        this.config = config;
+        this.keyring = keyring;
+        this.json = json;
+        this.clock = clock;
+        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(List.of()));
+    }
+
+    /** One attempt to send the notification, within its deadline; never throws for a failure of the channel. */
+    Attempt send(PageNotification notification) {
+        Instant started = clock.instant();
+        long begin = System.nanoTime();
+        Integer status = null;
+        String error = null;
+        boolean retry = true;
+        Duration deadline = config.deliveryTimeout();
+        CompletableFuture<HttpResponse<Void>> response = null;
+        List<String> secrets = new ArrayList<>(2);
+        try {
+            String secret = keyring.open(notification.secret);
+            if (secret != null) {
+                secrets.add(secret);
+            }
+            String endpoint = "slack".equals(notification.channelType) ? secret : notification.endpoint;
+            // PagerDuty's endpoint is configuration; a team's own URL is checked again, as it resolves now.
+            Optional<String> refused = "pagerduty".equals(notification.channelType) ? Optional.empty()
+                    : outbound.refusal(endpoint);
+            if (refused.isPresent()) {
+                throw new RefusedDestination(refused.get());
+            }
+            String body = "pagerduty".equals(notification.channelType)
+                    ? PagerDutyRouting.withRoutingKey(json, notification.body, secret) : notification.body;
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint))
+                    .timeout(deadline) // until the headers; the get below bounds the whole exchange
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if ("webhook".equals(notification.channelType) && secret != null) {
+                request.header(WebhookSignature.HEADER, WebhookSignature.sign(secret, body.getBytes(StandardCharsets.UTF_8)));
+            }
+            response = http().sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
+            status = response.get(deadline.toMillis(), TimeUnit.MILLISECONDS).statusCode();
+            if (status < 200 || status >= 300) {
+                error = "HTTP " + status;
+            }
+        } catch (TimeoutException e) {
+            error = "timeout";
+            LOG.infof("page notification %d (%s): no complete answer within %d ms", notification.id,
+                    notification.channelType, deadline.toMillis());
+        } catch (ExecutionException e) {
+            error = failed(notification, e.getCause() == null ? e : e.getCause(), secrets);
+        } catch (Keyring.UnreadableSecret e) {
+            error = failed(notification, e, secrets);
+            retry = false; // it will not open on the next attempt either: the key is gone or the value damaged
+        } catch (RuntimeException e) {
+            error = failed(notification, e, secrets);
+            retry = !(e instanceof IllegalArgumentException); // a URL that does not parse never will; DNS may change
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        } finally {
+            if (response != null && !response.isDone()) {
+                response.cancel(true); // closes the exchange: a stalled body must not hold the connection
+            }
+        }
+        long durationMs = (System.nanoTime() - begin) / 1_000_000;
+        return new Attempt(started, status, error, retry && DeliveryLog.retryable(status), durationMs);
+    }
+
+    /** A team's URL that points where pages must not go, as it resolves now (or that does not resolve). */
+    static final class RefusedDestination extends RuntimeException {
+        RefusedDestination(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /** Logs the detail of a failed attempt, the channel's secrets blanked, and answers its category for the log. */
+    private static String failed(PageNotification notification, Throwable e, List<String> secrets) {
+        String detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        for (String secret : secrets) {
+            if (!secret.isEmpty()) {
+                detail = detail.replace(secret, "***");
+            }
+        }
+        LOG.infof("page notification %d (%s) attempt failed: %s", notification.id, notification.channelType, detail);
+        return category(e);
+    }
+
+    /**
+     * What a viewer of the delivery log learns of a failure: a category, never the exception's text or a
+     * receiver's answer, which may quote a URL, a token or the inside of the network.
+     */
+    static String category(Throwable e) {
+        if (e instanceof java.net.http.HttpTimeoutException || e instanceof TimeoutException
+                || e instanceof java.net.SocketTimeoutException) {
+            return "timeout";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.nio.channels.UnresolvedAddressException || e instanceof java.net.UnknownHostException) {
+            return "host not found";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS failure";
+        }
+        if (e instanceof RefusedDestination) {
+            return e.getMessage().contains("does not resolve") ? "host not found" : "destination refused";
+        }
+        if (e instanceof Keyring.UnreadableSecret) {
+            return "channel secret unreadable";
+        }
+        if (e instanceof java.io.IOException) {
+            return "connection failed";
+        }
+        if (e instanceof IllegalArgumentException) {
+            return "invalid URL";
+        }
+        return "delivery failed";
+    }
+
+    private HttpClient http() {
+        if (http == null) {
+            synchronized (this) {
+                if (http == null) {
+                    // Never follow a redirect: a public URL must not bounce a page (and its signature) inward.
+                    http = HttpClient.newBuilder().connectTimeout(config.deliveryTimeout())
+                            .followRedirects(HttpClient.Redirect.NEVER).build();
+                }
+            }
+        }
+        return http;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.daff.slo.paging.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import dev.daff.slo.paging.PagingConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The delivery log: every attempt is recorded, and 429, 5xx and timeouts are retried with exponential backoff and
+ * jitter up to {@code maxAttempts}; other 4xx are not (retrying cannot fix them).
+ */
+@ApplicationScoped
+public class DeliveryLog {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryLog.class);
+
+    private final PageNotifications notifications;
+    private final DeliveryAttempts attempts;
+    private final PagingConfig config;
+    private final Clock clock;
+    private final MeterRegistry registry;
+
+    public DeliveryLog(PageNotifications notifications, DeliveryAttempts attempts, PagingConfig config, Clock clock,
+            MeterRegistry registry) {
+        this.notifications = notifications;
+        this.attempts = attempts;
+        this.config = config;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    /** Records the attempt and what follows: delivered, another attempt after a backoff, or failed for good. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    void record(Long id, ChannelSender.Attempt made) {
+        Instant at = made.at();
+        Integer status = made.status();
+        String error = made.error();
+        boolean retryable = made.retryable();
+        long durationMs = made.durationMs();
+        PageNotification notification = notifications.findById(id);
+        notification.attempts++;
+        DeliveryAttempt attempt = new DeliveryAttempt();
+        attempt.notificationId = id;
+        attempt.attempt = notification.attempts;
+        attempt.at = at;
+        attempt.statusCode = status;
+        attempt.error = error;
+        attempt.durationMs = durationMs;
+        attempts.persist(attempt);
+        String outcome;
+        if (status != null && status >= 200 && status < 300) {
+            notification.status = PageNotification.DELIVERED;
+            notification.deliveredAt = clock.instant();
+            outcome = "delivered";
+        } else if (retryable && notification.attempts < config.maxAttempts()) {
+            notification.nextAttemptAt = clock.instant().plus(backoff(notification.attempts));
+            outcome = "retry";
+        } else {
+            notification.status = PageNotification.FAILED;
+            outcome = "failed";
+            LOG.warnf("page notification %d to a %s channel failed for good after %d attempts (last: %s)", id,
+                    notification.channelType, notification.attempts, error);
+        }
+        registry.counter("daff.page.deliveries", "channel", notification.channelType, "outcome", outcome).increment();
+    }
+
+    /** 429 and 5xx may pass later; no answer at all (timeout, refused) too. Other 4xx never will. */
+    static boolean retryable(Integer status) {
+        return status == null || status == 429 || status >= 500;
+    }
+
+    Duration backoff(int attemptsSoFar) {
+        long base = config.retryBackoff().toMillis() << Math.min(attemptsSoFar - 1, 16);
+        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+        return Duration.ofMillis((long) (base * jitter));
+    }
+}

@@ -1,0 +1,193 @@
+package dev.daff.slo.paging.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.jboss.logging.Logger;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import dev.daff.slo.paging.PagingConfig;
+
+/**
+ * Delivers queued page notifications, off the evaluation path: {@link ChannelSender} makes each attempt,
+ * {@link DeliveryLog} records it and decides whether and when to try again.
+ * <p>
+ * Up to {@code deliveryConcurrency} attempts run at once, so a channel that hangs holds up only its own
+ * notification. Notifications are claimed with {@code SKIP LOCKED} one per free worker, each with a lease of one
+ * deadline ({@code deliveryTimeout}) plus {@link #LEASE_MARGIN}, so a claim always outlives the single attempt it
+ * covers and no other replica sends it meanwhile. Notifications of one page to one channel go out in the order they
+ * were queued (a PagerDuty resolve never overtakes its trigger).
+ */
+@ApplicationScoped
+public class PageDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(PageDispatcher.class);
+    /** What a lease adds to the attempt's deadline: recording the outcome, a pause of the JVM. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+
+    private final PageNotifications notifications;
+    private final ChannelSender sender;
+    private final DeliveryLog log;
+    private final PagingConfig config;
+    private final Clock clock;
+    private final ManagedExecutor executor;
+    private final ExecutorService workers;
+    /** Free workers; only the claiming loop (one at a time, under {@link #running}) takes them. */
+    private final Semaphore free;
+    /** Notifications this replica is sending now: never started twice, even if a lease ran out under a jumping clock. */
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean closed;
+
+    public PageDispatcher(PageNotifications notifications, ChannelSender sender, DeliveryLog log, PagingConfig config,
+            Clock clock, ManagedExecutor executor) {
+        this.notifications = notifications;
+        this.sender = sender;
+        this.log = log;
+        this.config = config;
+        this.clock = clock;
+        this.executor = executor;
+        int concurrency = Math.max(1, config.deliveryConcurrency());
+        this.free = new Semaphore(concurrency);
+        this.workers = Executors.newFixedThreadPool(concurrency, daemonThreads("page-delivery-"));
+    }
+
+    void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) NotificationQueue.NotificationsQueued queued) {
+        executor.execute(this::deliverDue);
+    }
+
+    @Scheduled(every = "${daff.paging.dispatch-every:1s}", identity = "page-dispatch",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        deliverDue();
+    }
+
+    /**
+     * Starts every notification due now, as far as there are free workers, and returns; the attempts run on the
+     * workers. A call arriving while another claims makes that one go round again; a worker that finishes calls
+     * this too, so what waited for a free worker (or for an earlier notification to the same channel) goes next.
+     */
+    public void deliverDue() {
+        again.set(true);
+        while (again.get() && !closed && running.compareAndSet(false, true)) {
+            try {
+                again.set(false);
+                startDue();
+            } catch (RuntimeException e) {
+                LOG.warnf("page delivery will retry: %s", e.toString());
+            } finally {
+                running.set(false);
+            }
+        }
+    }
+
+    private void startDue() {
+        int slots;
+        while ((slots = free.availablePermits()) > 0) {
+            int wanted = slots;
+            List<PageNotification> claimed = QuarkusTransaction.requiringNew().call(() -> claim(wanted));
+            for (PageNotification notification : claimed) {
+                if (!inFlight.add(notification.id)) {
+                    continue; // still being sent here: its lease ran out on a clock that jumped ahead
+                }
+                free.acquireUninterruptibly(); // never waits: only this loop takes permits, and it saw enough
+                try {
+                    workers.execute(() -> {
+                        try {
+                            ChannelSender.Attempt attempt = sender.send(notification);
+                            QuarkusTransaction.requiringNew().run(() -> log.record(notification.id, attempt));
+                        } catch (RuntimeException e) {
+                            // Not recorded (the database?): the lease runs out and the notification is sent again.
+                            LOG.warnf("page notification %d: the attempt's outcome was not recorded: %s", notification.id,
+                                    e.toString());
+                        } finally {
+                            inFlight.remove(notification.id);
+                            free.release();
+                            deliverDue();
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    inFlight.remove(notification.id); // shutting down: the lease runs out and a replica sends it
+                    free.release();
+                    return;
+                }
+            }
+            if (claimed.size() < wanted) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Claims up to {@code max} due notifications whose page has nothing earlier pending on the same channel, and
+     * leases them for one attempt.
+     */
+    private List<PageNotification> claim(int max) {
+        Instant now = clock.instant();
+        @SuppressWarnings("unchecked")
+        List<PageNotification> due = notifications.getEntityManager().createNativeQuery("""
+                select n.* from page_notification n
+                where n.status = 'PENDING' and n.next_attempt_at <= ?1
+                  and not exists (select 1 from page_notification earlier
+                                  where earlier.page_id = n.page_id and earlier.id < n.id and earlier.status = 'PENDING'
+                                    and earlier.channel_type = n.channel_type
+                                    and earlier.channel_ref is not distinct from n.channel_ref
+                                    and earlier.endpoint is not distinct from n.endpoint)
+                order by n.id limit ?2 for update of n skip locked""", PageNotification.class)
+                .setParameter(1, now).setParameter(2, max).getResultList();
+        Instant leasedUntil = now.plus(lease());
+        due.forEach(notification -> notification.nextAttemptAt = leasedUntil);
+        notifications.flush();
+        due.forEach(notifications.getEntityManager()::detach);
+        return due;
+    }
+
+    /** How long a claim keeps other replicas off a notification: longer than the one attempt it covers. */
+    Duration lease() {
+        return config.deliveryTimeout().plus(LEASE_MARGIN);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @PreDestroy
+    void close() {
+        closed = true; // no new rounds while shutting down
+        workers.shutdown();
+        try {
+            // DeliveryAttempts under way end within their deadline; what is cut off is sent again when its lease runs out.
+            if (!workers.awaitTermination(config.deliveryTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

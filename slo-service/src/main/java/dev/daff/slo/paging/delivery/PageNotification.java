@@ -1,0 +1,48 @@
+package dev.daff.slo.paging.delivery;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import dev.daff.slo.paging.secrets.Keyring;
+
+/** One message for one channel, delivered by {@link PageDispatcher}. */
+@Entity
+@Table(name = "page_notification")
+public class PageNotification extends PanacheEntityBase {
+
+    public static final String PENDING = "PENDING";
+    public static final String DELIVERED = "DELIVERED";
+    public static final String FAILED = "FAILED";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+    public UUID pageId;
+    /** trigger or resolve. */
+    public String action;
+    public String recipient;
+    /**
+     * The team channel it goes to ({@code <member>/<n>} or {@code team/<n>}; {@code legacy/<id>} for rows from
+     * before V11): what keeps one channel's notifications of a page in order, without comparing secrets.
+     */
+    public String channelRef;
+    public String channelType;
+    /** The URL for PagerDuty and webhooks; empty for Slack, whose URL is the secret. */
+    public String endpoint;
+    /** The routing key, Slack URL or webhook signing secret, sealed ({@code Keyring}); opened only to send. */
+    public String secret;
+    /** The request body; a PagerDuty body gets its {@code routing_key} only when it is sent. */
+    public String body;
+    public String status;
+    public int attempts;
+    public Instant nextAttemptAt;
+    public Instant createdAt;
+    public Instant deliveredAt;
+}

@@ -1,0 +1,80 @@
+package dev.daff.slo.paging.escalation;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.quarkus.scheduler.Scheduled;
+
+import dev.daff.slo.paging.oncall.OnCall;
+import dev.daff.slo.paging.oncall.TeamDefinition;
+import dev.daff.slo.paging.oncall.TeamService;
+import dev.daff.slo.paging.pages.Page;
+import dev.daff.slo.paging.pages.Pager;
+import dev.daff.slo.paging.pages.Pages;
+
+/** Pages the next level of a team's escalation policy when nobody acknowledged a page in time. */
+@ApplicationScoped
+public class Escalator {
+
+    private final Pages pages;
+    private final TeamService teams;
+    private final Pager pager;
+    private final Clock clock;
+
+    public Escalator(Pages pages, TeamService teams, Pager pager, Clock clock) {
+        this.pages = pages;
+        this.teams = teams;
+        this.pager = pager;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${daff.paging.escalation-check-every:10s}", identity = "page-escalation",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void escalateDue() {
+        escalate(clock.instant());
+    }
+
+    /**
+     * Pages the next level for every page nobody acknowledged in time; answers how many escalated. Every replica runs
+     * this: {@code SKIP LOCKED} leaves a page that another replica is escalating (or someone is acknowledging or
+     * resolving) to that transaction, and once it commits the page is no longer due, so each step is paged once.
+     */
+    @Transactional
+    public int escalate(Instant now) {
+        @SuppressWarnings("unchecked")
+        List<Page> due = pages.getEntityManager().createNativeQuery("""
+                select * from page where state = 'TRIGGERED' and next_escalation_at <= ?1
+                order by next_escalation_at for update skip locked""", Page.class)
+                .setParameter(1, now).getResultList();
+        int escalated = 0;
+        for (Page page : due) {
+            Optional<TeamDefinition> team = teams.definition(page.team);
+            if (team.isEmpty()) {
+                page.nextEscalationAt = null;
+                continue;
+            }
+            TeamDefinition.Escalation escalation = team.get().escalationOrDefault();
+            int level = page.escalationLevel + 1;
+            int round = page.escalationRound;
+            if (level >= escalation.levels().size()) {
+                level = 0;
+                round++;
+            }
+            if (round > escalation.repeat()) {
+                page.nextEscalationAt = null; // everyone was paged repeat + 1 times: stop, the page stays open
+                continue;
+            }
+            page.escalationLevel = level;
+            page.escalationRound = round;
+            pager.notifyLevel(page, team.get(), OnCall.at(team.get(), now), false);
+            page.nextEscalationAt = now.plus(escalation.ackTimeout());
+            escalated++;
+        }
+        return escalated;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.daff.slo.paging.oncall;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAmount;
+import java.util.List;
+
+/**
+ * Who is on call at an instant: rotation arithmetic in the schedule's time zone (so a weekly hand-over stays at
+ * 09:00 local across DST changes), then overrides, which win. Plain rules, no framework.
+ */
+public record OnCall(String primary, String secondary, Instant shiftStartedAt, Instant shiftEndsAt, boolean overridden) {
+
+    /** The shortest shift a rotation may have: anything shorter is not an on-call rotation but a typo. */
+    public static final Duration MIN_SHIFT = Duration.ofHours(1);
+    /** Rotations start, and on-call is asked for, within these years: the calendar arithmetic stays in range. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+    /** The Gregorian calendar's mean month (over its 400-year cycle), for estimating calendar shifts. */
+    private static final double MEAN_MONTH_SECONDS = 365.2425 * 86_400 / 12;
+
+    public static OnCall at(TeamDefinition team, Instant at) {
+        TeamDefinition.Rotation rotation = team.rotation();
+        List<String> members = rotation.members();
+        TemporalAmount shift = shiftLength(rotation.shiftLength());
+        ZonedDateTime start = rotation.startsAt().atZone(ZoneId.of(rotation.timeZone()));
+        long index = shiftIndex(start, shift, at);
+        String primary = members.get(Math.floorMod(index, members.size()));
+        String secondary = members.get(Math.floorMod(index + 1, members.size()));
+        Instant shiftStart = plus(start, shift, index).toInstant();
+        Instant shiftEnd = plus(start, shift, index + 1).toInstant();
+        for (TeamDefinition.Override override : team.overridesOrNone()) {
+            if (!at.isBefore(override.from()) && at.isBefore(override.to())) {
+                // The stand-in is primary; the rotation's primary backs them up (unless they are the same person).
+                String backup = override.handle().equals(primary) ? secondary : primary;
+                return new OnCall(override.handle(), backup, override.from(), override.to(), true);
+            }
+        }
+        return new OnCall(primary, secondary, shiftStart, shiftEnd, false);
+    }
+
+    /** ISO-8601: a date-based period (P7D) follows the local calendar; a time-based duration (PT12H) is exact. */
+    public static TemporalAmount shiftLength(String iso) {
+        TemporalAmount amount = iso.contains("T") ? Duration.parse(iso) : Period.parse(iso);
+        boolean positive = amount instanceof Duration duration ? !duration.isNegative() && !duration.isZero()
+                : !((Period) amount).isNegative() && !((Period) amount).isZero();
+        if (!positive) {
+            throw new IllegalArgumentException("shift length must be positive: " + iso);
+        }
+        return amount;
+    }
+
+    /** Whether a shift is long enough to be taken for a rotation (every positive calendar period is: P1D and up). */
+    public static boolean atLeastMinimum(TemporalAmount shift) {
+        return !(shift instanceof Duration duration) || duration.compareTo(MIN_SHIFT) >= 0;
+    }
+
+    /**
+     * The largest k with start + k·shift ≤ at (negative before the rotation starts), by arithmetic: the same few
+     * steps for a rotation that started an hour ago or in year 1.
+     */
+    static long shiftIndex(ZonedDateTime start, TemporalAmount shift, Instant at) {
+        if (shift instanceof Duration exact) {
+            Duration elapsed = Duration.between(start.toInstant(), at);
+            long k = elapsed.dividedBy(exact); // towards zero; before the start we want the floor
+            return elapsed.isNegative() && !exact.multipliedBy(k).equals(elapsed) ? k - 1 : k;
+        }
+        // A calendar shift varies in length (months, DST), but its mean does not: estimate with the mean, then step.
+        // The calendar never drifts from its mean by more than a few days, so this takes one or two steps at most.
+        Period period = (Period) shift;
+        double meanSeconds = period.toTotalMonths() * MEAN_MONTH_SECONDS + period.getDays() * 86_400.0;
+        long k = (long) Math.floor((at.getEpochSecond() - start.toEpochSecond()) / meanSeconds);
+        while (plus(start, shift, k).toInstant().isAfter(at)) {
+            k--;
+        }
+        while (!plus(start, shift, k + 1).toInstant().isAfter(at)) {
+            k++;
+        }
+        return k;
+    }
+
+    /** start + times·shift; a calendar shift is added in local time, keeping the start's offset where it can. */
+    static ZonedDateTime plus(ZonedDateTime start, TemporalAmount shift, long times) {
+        if (shift instanceof Period period) {
+            return ZonedDateTime.ofLocal(start.toLocalDateTime()
+                    .plusMonths(Math.multiplyExact(period.toTotalMonths(), times))
+                    .plusDays(Math.multiplyExact((long) period.getDays(), times)), start.getZone(), start.getOffset());
+        }
+        return start.plus(((Duration) shift).multipliedBy(times));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.daff.slo.paging.oncall;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** A team's on-call set-up, as PUT and stored; secrets are masked on the way out ({@link #masked()}). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TeamDefinition(
+        @NotEmpty @Size(max = 100) List<@NotNull @Valid Member> members,
+        @Size(max = 20) List<@NotNull @Valid Channel> channels,
+        @NotNull @Valid Rotation rotation,
+        @Size(max = 500) List<@NotNull @Valid Override> overrides,
+        @Valid Escalation escalation) {
+
+    public static final String HANDLE = "^[a-z0-9][a-z0-9._-]{0,99}$";
+
+    public record Member(
+            @NotBlank @Pattern(regexp = HANDLE, message = "must be a lower-case handle") String handle,
+            @Size(max = 200) String name,
+            @Size(max = 10) List<@NotNull @Valid Channel> channels) {
+    }
+
+    /**
+     * Where a page goes: {@code pagerduty} (routingKey), {@code slack} (incoming-webhook url) or {@code webhook}
+     * (url, optional HMAC secret). Routing keys, Slack URLs and secrets are write-only and stored sealed
+     * ({@link TeamService}); in a PUT, one left out keeps the stored one of the same channel.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Channel(
+            @NotNull @Pattern(regexp = "pagerduty|slack|webhook", message = "must be pagerduty, slack or webhook") String type,
+            @Size(max = 200) String routingKey,
+            @Size(max = 2000) @Pattern(regexp = "https?://.+", message = "must be an http(s) URL") String url,
+            @Size(max = 500) String secret,
+            Boolean configured) {
+
+        Channel masked() {
+            return switch (type) {
+                case "pagerduty" -> new Channel(type, null, null, null, routingKey != null);
+                case "slack" -> new Channel(type, null, null, null, url != null);
+                default -> new Channel(type, null, url, null, secret != null);
+            };
+        }
+    }
+
+    /** Members take turns of {@code shiftLength} (P7D: same local time each week, DST or not; PT12H: exact hours). */
+    public record Rotation(
+            @NotEmpty List<@NotBlank String> members,
+            @NotBlank String shiftLength,
+            @NotNull Instant startsAt,
+            @NotBlank String timeZone) {
+    }
+
+    public record Override(@NotBlank String handle, @NotNull Instant from, @NotNull Instant to) {
+    }
+
+    /**
+     * Not acknowledged within {@code ackTimeout}: the next level is paged; after the last level, start again up to
+     * {@code repeat} more times. Levels: PRIMARY, SECONDARY, TEAM.
+     */
+    public record Escalation(Duration ackTimeout,
+            @Size(min = 1, max = 10) List<@NotNull @Pattern(regexp = "PRIMARY|SECONDARY|TEAM",
+                    message = "must be PRIMARY, SECONDARY or TEAM") String> levels,
+            @Min(0) @Max(10) Integer repeat) {
+
+        public static final Escalation DEFAULT = new Escalation(Duration.ofMinutes(5), List.of("PRIMARY", "SECONDARY", "TEAM"), 2);
+
+        Escalation withDefaults() {
+            return new Escalation(ackTimeout == null ? DEFAULT.ackTimeout : ackTimeout,
+                    levels == null ? DEFAULT.levels : levels, repeat == null ? DEFAULT.repeat : repeat);
+        }
+    }
+
+    public Escalation escalationOrDefault() {
+        return escalation == null ? Escalation.DEFAULT : escalation.withDefaults();
+    }
+
+    public List<Channel> teamChannels() {
+        return channels == null ? List.of() : channels;
+    }
+
+    public List<Override> overridesOrNone() {
+        return overrides == null ? List.of() : overrides;
+    }
+
+    public java.util.Optional<Member> member(String handle) {
+        return members.stream().filter(member -> member.handle().equals(handle)).findFirst();
+    }
+
+    public TeamDefinition masked() {
+        return new TeamDefinition(
+                members.stream().map(m -> new Member(m.handle(), m.name(),
+                        m.channels() == null ? null : m.channels().stream().map(Channel::masked).toList())).toList(),
+                channels == null ? null : channels.stream().map(Channel::masked).toList(), rotation, overrides,
+                escalationOrDefault());
+    }
+}

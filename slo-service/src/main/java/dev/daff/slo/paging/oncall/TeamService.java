@@ -1,0 +1,155 @@
+package dev.daff.slo.paging.oncall;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+import dev.daff.kit.listing.PageRequest;
+import dev.daff.kit.listing.Slice;
+import dev.daff.kit.problem.ProblemException;
+import io.quarkus.panache.common.Sort;
+import dev.daff.slo.paging.PagingConfig;
+import dev.daff.slo.paging.delivery.OutboundAddresses;
+
+/**
+ * TeamService' on-call definitions: validated whole on PUT, read whole. Channel secrets (PagerDuty routing keys, Slack
+ * URLs, webhook signing secrets) are sealed by the {@link Keyring} before they are stored and stay sealed in what
+ * {@link #definition(String)} answers; only the dispatcher opens them, when it sends. A PUT that omits a channel's
+ * secret keeps the one stored for the same channel (see {@link #keepOmittedSecrets}).
+ */
+@ApplicationScoped
+public class TeamService {
+
+    private final Teams teams;
+    private final ChannelSecrets secrets;
+    private final Clock clock;
+    private final OutboundAddresses outbound;
+
+    public TeamService(Teams teams, ChannelSecrets secrets, Clock clock, PagingConfig config) {
+        this.teams = teams;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(java.util.List.of()));
+    }
+
+    @Transactional
+    public TeamDefinition put(String name, @Valid @NotNull TeamDefinition definition) {
+        if (!name.matches(TeamDefinition.HANDLE)) {
+            throw ProblemException.invalidField("team", "must be a lower-case name (a-z, 0-9, '.', '_', '-')");
+        }
+        Optional<Team> stored = teams.findByIdOptional(name);
+        TeamDefinition sealed = secrets.sealForPut(definition, stored.map(teams::definitionOf).orElse(null));
+        check(sealed);
+        Team team = stored.orElseGet(() -> {
+            Team created = new Team();
+            created.name = name;
+            return created;
+        });
+        team.updatedAt = clock.instant();
+        teams.store(team, sealed);
+        return sealed.masked();
+    }
+
+    /** The stored definition, channel secrets sealed (open them with the {@link Keyring} only to send). */
+    @Transactional
+    public Optional<TeamDefinition> definition(String name) {
+        return teams.findByIdOptional(name).map(teams::definitionOf);
+    }
+
+    /** Team names in order, a page at a time; the cursor holds the last name. */
+    @Transactional
+    public Slice<String> names(PageRequest request) {
+        request.expectParts(1);
+        List<String> fetched = (request.isFirst() ? teams.findAll(Sort.by("name"))
+                : teams.find("name > ?1", Sort.by("name"), request.text(0)))
+                .range(0, request.limit()).stream().map(team -> team.name).toList();
+        return Slice.of(fetched, request.limit(), PageRequest::cursorAfter);
+    }
+
+    public OnCall onCall(String name, Instant at) {
+        if (!withinCalendar(at)) {
+            throw ProblemException.invalidField("at", "must be in the years 0001 to 9999");
+        }
+        return OnCall.at(definition(name).orElseThrow(() -> ProblemException.notFound("team", name)), at);
+    }
+
+    private static boolean withinCalendar(Instant at) {
+        return !at.isBefore(OnCall.EARLIEST) && !at.isAfter(OnCall.LATEST);
+    }
+
+    private void check(TeamDefinition definition) {
+        Set<String> handles = new HashSet<>();
+        for (TeamDefinition.Member member : definition.members()) {
+            if (!handles.add(member.handle())) {
+                throw ProblemException.invalidField("members", "handle '" + member.handle() + "' appears twice");
+            }
+            if (member.channels() != null) {
+                member.channels().forEach(channel -> checkChannel("members." + member.handle() + ".channels", channel));
+            }
+        }
+        definition.teamChannels().forEach(channel -> checkChannel("channels", channel));
+        for (String handle : definition.rotation().members()) {
+            if (!handles.contains(handle)) {
+                throw ProblemException.invalidField("rotation.members", "'" + handle + "' is not a member of the team");
+            }
+        }
+        try {
+            ZoneId.of(definition.rotation().timeZone());
+        } catch (DateTimeException e) {
+            throw ProblemException.invalidField("rotation.timeZone", "is not a time zone (e.g. Europe/London)");
+        }
+        boolean longEnough;
+        try {
+            longEnough = OnCall.atLeastMinimum(OnCall.shiftLength(definition.rotation().shiftLength()));
+        } catch (RuntimeException e) {
+            longEnough = false;
+        }
+        if (!longEnough) {
+            throw ProblemException.invalidField("rotation.shiftLength",
+                    "must be an ISO-8601 duration of at least " + OnCall.MIN_SHIFT + " (P7D, PT12H)");
+        }
+        if (!withinCalendar(definition.rotation().startsAt())) {
+            throw ProblemException.invalidField("rotation.startsAt", "must be in the years 0001 to 9999");
+        }
+        for (TeamDefinition.Override override : definition.overridesOrNone()) {
+            if (!handles.contains(override.handle())) {
+                throw ProblemException.invalidField("overrides", "'" + override.handle() + "' is not a member of the team");
+            }
+            if (!override.from().isBefore(override.to())) {
+                throw ProblemException.invalidField("overrides", "from must be before to");
+            }
+        }
+        TeamDefinition.Escalation escalation = definition.escalationOrDefault();
+        if (escalation.ackTimeout().compareTo(java.time.Duration.ofMinutes(1)) < 0) {
+            throw ProblemException.invalidField("escalation.ackTimeout", "must be at least PT1M");
+        }
+    }
+
+    /** {@code channel}'s secrets are sealed here: the Slack URL is opened to check where it points. */
+    private void checkChannel(String field, TeamDefinition.Channel channel) {
+        boolean complete = switch (channel.type()) {
+            case "pagerduty" -> channel.routingKey() != null && !secrets.open(channel.routingKey()).isBlank();
+            default -> channel.url() != null;
+        };
+        if (!complete) {
+            throw ProblemException.invalidField(field, channel.type() + " channels need "
+                    + ("pagerduty".equals(channel.type()) ? "a routingKey" : "a url"));
+        }
+        if (!"pagerduty".equals(channel.type())) {
+            String url = "slack".equals(channel.type()) ? secrets.open(channel.url()) : channel.url();
+            outbound.refusal(url).ifPresent(why -> {
+                throw ProblemException.invalidField(field + ".url", why);
+            });
+        }
+    }
+}

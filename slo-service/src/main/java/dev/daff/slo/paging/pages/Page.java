@@ -1,0 +1,51 @@
+package dev.daff.slo.paging.pages;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/**
+ * One PAGE alert episode reaching people. Acknowledge, resolve and escalation lock the row before they change it,
+ * so none of them overwrites another's newer state; {@link #version} fails any writer that did not.
+ */
+@Entity
+@Table(name = "page")
+public class Page extends PanacheEntityBase {
+
+    public static final String TRIGGERED = "TRIGGERED";
+    public static final String ACKNOWLEDGED = "ACKNOWLEDGED";
+    public static final String RESOLVED = "RESOLVED";
+
+    @Id
+    public UUID id;
+    public String dedupKey;
+    public String alertId;
+    public String sloName;
+    public String service;
+    public String team;
+    public String kind;
+    public String tier;
+    public String summary;
+    /** The AlertFired event as JSON: what the generic webhook carries. */
+    public String alert;
+    public String state;
+    public String primaryHandle;
+    public int escalationLevel;
+    public int escalationRound;
+    public Instant nextEscalationAt;
+    public Instant createdAt;
+    public Instant acknowledgedAt;
+    /** Who acknowledged, as people read it ({@code preferred_username}). */
+    public String acknowledgedBy;
+    /** Who acknowledged, as the identity provider knows them ({@code sub}): stable across renames. */
+    public String acknowledgedBySubject;
+    public Instant resolvedAt;
+    @Version
+    public long version;
+}

@@ -1,0 +1,152 @@
+package dev.daff.slo.paging.pages;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.daff.events.AlertEvent;
+
+/**
+ * What a page says, per channel. A page must be unmistakable: which SLO and service, how fast the budget
+ * burns, how much is left and when it runs out at this rate — so nobody mistakes it for routine noise.
+ */
+public final class PageMessages {
+
+    static final int PAGERDUTY_SUMMARY_LIMIT = 1024;
+
+    private final ObjectMapper json;
+    private final String publicUrl;
+
+    public PageMessages(ObjectMapper json, String publicUrl) {
+        this.json = json;
+        this.publicUrl = publicUrl;
+    }
+
+    public static String summary(AlertEvent alert) {
+        String head = "PAGE: SLO " + alert.slo() + " (" + alert.service() + ")";
+        String body = switch (alert.kind()) {
+            case "NO_DATA" -> " has received no events for " + alert.tier()
+                    + ": telemetry or traffic is missing, so the SLO is blind";
+            case "VOLUME_DROP" -> " traffic fell below " + percent(alert.threshold())
+                    + " of its usual level: requests may be failing before they are counted";
+            default -> String.format(Locale.ROOT, " is burning its error budget %.1f× too fast (%.1f× over the short"
+                    + " window, tier %s, threshold %.1f×); %s of the budget left", alert.burnRateLong(),
+                    alert.burnRateShort(), alert.tier(), alert.threshold(), percent(alert.budgetRemaining()))
+                    + exhaustion(alert);
+        };
+        return truncate(head + body, PAGERDUTY_SUMMARY_LIMIT);
+    }
+
+    private static String exhaustion(AlertEvent alert) {
+        if (alert.exhaustionAt() == null || alert.firedAt() == null) {
+            return "";
+        }
+        Duration left = Duration.between(alert.firedAt(), alert.exhaustionAt());
+        if (left.isNegative() || left.isZero()) {
+            return "; budget exhausted";
+        }
+        return "; budget exhausted in " + human(left) + " at this rate";
+    }
+
+    static String human(Duration duration) {
+        long minutes = Math.max(1, duration.toMinutes());
+        if (minutes < 120) {
+            return minutes + " min";
+        }
+        long hours = minutes / 60;
+        return hours < 48 ? hours + " h " + (minutes % 60) + " min" : (hours / 24) + " days";
+    }
+
+    private static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.1f %%", fraction * 100);
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    String statusLink(String slo) {
+        return publicUrl + "/api/slos/" + slo + "/status";
+    }
+
+    /**
+     * PagerDuty Events API v2, without its {@code routing_key}: the body is stored with the notification, the key is
+     * not; {@link dev.daff.slo.paging.delivery.PagerDutyRouting} adds it when the body is sent.
+     */
+    public String pagerDuty(String action, Page page, AlertEvent alert) {
+        ObjectNode event = json.createObjectNode();
+        event.put("event_action", action);
+        event.put("dedup_key", page.dedupKey);
+        if ("trigger".equals(action)) {
+            ObjectNode payload = event.putObject("payload");
+            payload.put("summary", page.summary);
+            payload.put("source", alert.service());
+            payload.put("severity", "critical");
+            payload.put("component", alert.slo());
+            payload.put("group", alert.team());
+            payload.put("class", alert.kind());
+            ObjectNode details = payload.putObject("custom_details");
+            details.put("slo", alert.slo());
+            details.put("tier", alert.tier());
+            details.put("kind", alert.kind());
+            ObjectNode burn = details.putObject("burn_rates");
+            burn.put("long_window", alert.burnRateLong());
+            burn.put("short_window", alert.burnRateShort());
+            burn.put("threshold", alert.threshold());
+            details.put("budget_remaining", alert.budgetRemaining());
+            details.put("exhaustion_at", alert.exhaustionAt() == null ? null : alert.exhaustionAt().toString());
+            details.put("fired_at", alert.firedAt() == null ? null : alert.firedAt().toString());
+            ObjectNode links = details.putObject("links");
+            links.put("slo_status", statusLink(alert.slo()));
+            links.put("page", publicUrl + "/api/pages/" + page.id);
+            ArrayNode topLinks = event.putArray("links");
+            topLinks.addObject().put("href", statusLink(alert.slo())).put("text", "SLO status and budget");
+        }
+        return write(event);
+    }
+
+
+    /** Slack incoming webhook: a text fallback and blocks. */
+    public String slack(String action, Page page, AlertEvent alert) {
+        String text = "resolve".equals(action) ? "RESOLVED: " + page.summary : page.summary;
+        ObjectNode message = json.createObjectNode();
+        message.put("text", text);
+        ArrayNode blocks = message.putArray("blocks");
+        ObjectNode header = blocks.addObject().put("type", "header");
+        header.putObject("text").put("type", "plain_text")
+                .put("text", truncate(("resolve".equals(action) ? "RESOLVED " : "PAGE ") + alert.slo() + " (" + alert.service() + ")", 150));
+        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", text);
+        ArrayNode context = blocks.addObject().put("type", "context").putArray("elements");
+        context.addObject().put("type", "mrkdwn").put("text", "<" + statusLink(alert.slo()) + "|SLO status> · team "
+                + alert.team() + " · dedup " + page.dedupKey);
+        return write(message);
+    }
+
+    /** Generic webhook: the page and the alert it came from. */
+    public String webhook(String action, Page page, String recipient, JsonNode alert) {
+        ObjectNode message = json.createObjectNode();
+        message.put("type", "resolve".equals(action) ? "page.resolved" : "page.triggered");
+        ObjectNode view = message.putObject("page");
+        view.put("id", page.id.toString());
+        view.put("dedupKey", page.dedupKey);
+        view.put("state", page.state);
+        view.put("team", page.team);
+        view.put("recipient", recipient);
+        view.put("summary", page.summary);
+        view.put("createdAt", page.createdAt.toString());
+        message.set("alert", alert);
+        return write(message);
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

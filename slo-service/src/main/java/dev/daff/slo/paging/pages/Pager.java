@@ -1,0 +1,211 @@
+package dev.daff.slo.paging.pages;
+
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.events.AlertEvent;
+import dev.daff.kit.problem.ProblemException;
+import io.quarkus.panache.common.Sort;
+import dev.daff.slo.paging.PagingConfig;
+import dev.daff.slo.paging.delivery.NotificationQueue;
+import dev.daff.slo.paging.delivery.NotificationQueue.Destination;
+import dev.daff.slo.paging.delivery.PageNotifications;
+import dev.daff.slo.paging.delivery.PageNotification;
+import dev.daff.slo.paging.oncall.TeamService;
+import dev.daff.slo.paging.oncall.OnCall;
+import dev.daff.slo.paging.oncall.TeamDefinition;
+
+/**
+ * Turns PAGE alerts into pages for whoever is on call, takes acknowledgements, and sends the resolve when the alert
+ * clears. It only queues notifications ({@link NotificationQueue}); escalation of what nobody acknowledges is
+ * {@link dev.daff.slo.paging.escalation.Escalator}'s.
+ */
+@ApplicationScoped
+public class Pager {
+
+    private static final Logger LOG = Logger.getLogger(Pager.class);
+
+    private final Pages pages;
+    private final PageNotifications notifications;
+    private final NotificationQueue queue;
+    private final TeamService teams;
+    private final PageMessages messages;
+    private final PagingConfig config;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public Pager(Pages pages, PageNotifications notifications, NotificationQueue queue, TeamService teams,
+            PagingConfig config, ObjectMapper json, Clock clock) {
+        this.pages = pages;
+        this.notifications = notifications;
+        this.queue = queue;
+        this.teams = teams;
+        this.config = config;
+        this.json = json;
+        this.clock = clock;
+        this.messages = new PageMessages(json, config.publicUrl());
+    }
+
+    /** Pages a PAGE alert that fired, or resolves its page when it cleared; tickets are listed, not paged. */
+    void apply(AlertEvent alert, String payload) {
+        if (!AlertEvent.PAGE.equals(alert.severity()) || alert.dedupKey() == null) {
+            return; // tickets are listed, not paged
+        }
+        if (AlertEvent.FIRED.equals(alert.type())) {
+            if (pages.find("dedupKey", alert.dedupKey()).firstResultOptional().isEmpty()) {
+                trigger(alert, payload);
+            }
+        } else {
+            pages.find("dedupKey", alert.dedupKey()).firstResultOptional()
+                    .filter(page -> !Page.RESOLVED.equals(page.state))
+                    .ifPresent(page -> resolve(page, alert));
+        }
+    }
+
+    private void trigger(AlertEvent alert, String payload) {
+        Page page = new Page();
+        page.id = UUID.randomUUID();
+        page.dedupKey = alert.dedupKey();
+        page.alertId = alert.alertId();
+        page.sloName = alert.slo();
+        page.service = alert.service();
+        page.team = alert.team();
+        page.kind = alert.kind();
+        page.tier = alert.tier();
+        page.summary = PageMessages.summary(alert);
+        page.alert = payload;
+        page.state = Page.TRIGGERED;
+        page.createdAt = clock.instant();
+        Optional<TeamDefinition> team = teams.definition(alert.team());
+        if (team.isEmpty()) {
+            LOG.warnf("page %s for team %s has nobody to go to: the team has no on-call schedule", page.id, alert.team());
+            pages.persist(page);
+            return;
+        }
+        OnCall onCall = OnCall.at(team.get(), page.createdAt);
+        page.primaryHandle = onCall.primary();
+        pages.persist(page);
+        notifyLevel(page, team.get(), onCall, true);
+        page.nextEscalationAt = page.createdAt.plus(team.get().escalationOrDefault().ackTimeout());
+    }
+
+    private void resolve(Page page, AlertEvent alert) {
+        // Read again under the row lock: an acknowledgement or escalation may have committed since the page was read,
+        // and writing this copy back would undo it (and miss the notifications it queued).
+        pages.getEntityManager().refresh(page, LockModeType.PESSIMISTIC_WRITE);
+        if (Page.RESOLVED.equals(page.state)) {
+            return;
+        }
+        page.state = Page.RESOLVED;
+        page.resolvedAt = clock.instant();
+        page.nextEscalationAt = null;
+        AlertEvent fired = readAlert(page);
+        Set<String> sent = new LinkedHashSet<>();
+        for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger'", Sort.by("id"), page.id)) {
+            if (!sent.add(Destination.of(trigger).channelKey())) {
+                continue;
+            }
+            String body = switch (trigger.channelType) {
+                case "pagerduty" -> messages.pagerDuty("resolve", page, fired);
+                case "slack" -> messages.slack("resolve", page, fired);
+                default -> messages.webhook("resolve", page, trigger.recipient, json.valueToTree(alert));
+            };
+            queue(page, "resolve", trigger, body);
+        }
+    }
+
+    /**
+     * Acknowledges a triggered page (an acknowledged one stays as it is); a resolved page answers 409. The row lock
+     * makes an acknowledgement wait for an escalation or resolve in flight and then see what it wrote.
+     */
+    @Transactional
+    public void acknowledge(UUID id, String subject, String displayName) {
+        Page page = pages.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
+                .orElseThrow(() -> ProblemException.notFound("page", id.toString()));
+        if (Page.RESOLVED.equals(page.state)) {
+            throw ProblemException.conflict("page-resolved", "Page already resolved",
+                    "The alert behind this page has cleared; there is nothing left to acknowledge.");
+        }
+        if (Page.TRIGGERED.equals(page.state)) {
+            page.state = Page.ACKNOWLEDGED;
+            page.acknowledgedAt = clock.instant();
+            page.acknowledgedBy = displayName;
+            page.acknowledgedBySubject = subject;
+            page.nextEscalationAt = null;
+            // PagerDuty runs its own escalation: tell it too, once per channel paged.
+            Set<String> keys = new LinkedHashSet<>();
+            for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger' and channelType = 'pagerduty'",
+                    Sort.by("id"), page.id)) {
+                if (keys.add(Destination.of(trigger).channelKey())) {
+                    queue(page, "acknowledge", trigger, messages.pagerDuty("acknowledge", page, readAlert(page)));
+                }
+            }
+        }
+        pages.flush(); // a stale write (a writer that skipped the lock) fails here, as 409, not at commit
+    }
+
+    /** Queues the page's current escalation level's notifications (and, the first time, the team's channels). */
+    public void notifyLevel(Page page, TeamDefinition team, OnCall onCall, boolean first) {
+        String level = team.escalationOrDefault().levels().get(page.escalationLevel);
+        List<String> recipients = switch (level) {
+            case "SECONDARY" -> List.of(onCall.secondary());
+            case "TEAM" -> team.members().stream().map(TeamDefinition.Member::handle).toList();
+            default -> List.of(onCall.primary());
+        };
+        AlertEvent alert = readAlert(page);
+        for (String handle : recipients) {
+            List<TeamDefinition.Channel> channels = team.member(handle).map(TeamDefinition.Member::channels).orElse(List.of());
+            for (int i = 0; i < channels.size(); i++) {
+                queue(page, handle, handle + "/" + i, channels.get(i), alert);
+            }
+        }
+        if (first) {
+            for (int i = 0; i < team.teamChannels().size(); i++) {
+                queue(page, null, "team/" + i, team.teamChannels().get(i), alert);
+            }
+        }
+    }
+
+    /**
+     * Queues a trigger. The channel's secret goes into the row as the team stores it, sealed (the Slack URL too, so
+     * {@code endpoint} is empty for Slack); the PagerDuty body has no routing key: the dispatcher opens the secret
+     * and puts it into the request only when it sends.
+     */
+    private void queue(Page page, String recipient, String channelRef, TeamDefinition.Channel channel, AlertEvent alert) {
+        switch (channel.type()) {
+            case "pagerduty" -> queue.queue(page.id, "trigger", new Destination(recipient, channelRef, "pagerduty",
+                    config.pagerdutyUrl(), channel.routingKey()), messages.pagerDuty("trigger", page, alert));
+            case "slack" -> queue.queue(page.id, "trigger", new Destination(recipient, channelRef, "slack", null,
+                    channel.url()), messages.slack("trigger", page, alert));
+            default -> queue.queue(page.id, "trigger", new Destination(recipient, channelRef, "webhook", channel.url(),
+                    channel.secret()), messages.webhook("trigger", page, recipient, json.valueToTree(alert)));
+        }
+    }
+
+    /** A follow-up (resolve, acknowledge) to the channel {@code trigger} went to, with the same sealed secret. */
+    private void queue(Page page, String action, PageNotification trigger, String body) {
+        queue.queue(page.id, action, Destination.of(trigger), body);
+    }
+
+    AlertEvent readAlert(Page page) {
+        try {
+            return json.readValue(page.alert, AlertEvent.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

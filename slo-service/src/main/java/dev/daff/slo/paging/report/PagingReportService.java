@@ -1,0 +1,54 @@
+package dev.daff.slo.paging.report;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.daff.kit.problem.ProblemException;
+import io.quarkus.panache.common.Sort;
+import dev.daff.slo.paging.PagingConfig;
+import dev.daff.slo.paging.oncall.TeamService;
+import dev.daff.slo.paging.oncall.TeamDefinition;
+import dev.daff.slo.paging.pages.Page;
+import dev.daff.slo.paging.pages.Pages;
+
+/** A team's paging report over a period: how often, when and for what it was paged, and what became incidents. */
+@ApplicationScoped
+public class PagingReportService {
+
+    private final Pages pages;
+    private final TeamService teams;
+    private final SeenIncidents seen;
+    private final PagingConfig config;
+    private final Clock clock;
+
+    public PagingReportService(Pages pages, TeamService teams, SeenIncidents seen, PagingConfig config, Clock clock) {
+        this.pages = pages;
+        this.teams = teams;
+        this.seen = seen;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Over [from, to): the last seven days to now when not given. */
+    @Transactional
+    public PagingReport report(String team, Instant from, Instant to) {
+        Instant until = to == null ? clock.instant() : to;
+        Instant since = from == null ? until.minus(Duration.ofDays(7)) : from;
+        if (!since.isBefore(until)) {
+            throw ProblemException.invalidField("from", "must be before to");
+        }
+        TeamDefinition definition = teams.definition(team).orElseThrow(() -> ProblemException.notFound("team", team));
+        List<Page> inPeriod = pages.list("team = ?1 and createdAt >= ?2 and createdAt < ?3", Sort.by("createdAt"), team,
+                since, until);
+        List<PagingReport.SeenIncident> incidents = seen.between(since.minus(PagingReport.INCIDENT_AFTER),
+                until.plus(PagingReport.INCIDENT_AFTER));
+        return PagingReport.of(team, since, until, inPeriod, ZoneId.of(definition.rotation().timeZone()),
+                config.workdayStartHour(), config.workdayEndHour(), incidents, seen.any());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.daff.slo.paging.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class OutboundAddressesTest {
+
+    final OutboundAddresses guard = new OutboundAddresses(List.of());
+
+    @Test
+    void addressesInsideTheNetworkAreRefused() {
+        for (String url : List.of("http://127.0.0.1:8080/x", "http://localhost/x", "http://10.1.2.3/x",
+                "http://172.16.0.1/x", "http://192.168.1.1/x", "http://169.254.169.254/latest/meta-data",
+                "http://100.64.0.1/x", "http://[::1]/x", "http://[fd00::1]/x", "http://[fe80::1]/x",
+                "http://0.0.0.0/x", "http://[::ffff:10.0.0.1]/x")) {
+            assertTrue(guard.refusal(url).isPresent(), url + " should be refused");
+        }
+    }
+
+    @Test
+    void ipv6FormsThatCarryAnInternalIpv4AddressAreRefused() {
+        // NAT64 (64:ff9b::/96), 6to4 (2002::/16) and IPv4-compatible (::a.b.c.d) forms of 10.0.0.1, 127.0.0.1 and the
+        // metadata address; reserved IPv4 and the broadcast address.
+        for (String url : List.of("http://[64:ff9b::a00:1]/x", "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+                "http://[2002:a00:1::]/x", "http://[2002:7f00:1::1]/x", "http://[::10.0.0.1]/x", "http://[::7f00:1]/x",
+                "http://240.0.0.1/x", "http://255.255.255.255/x")) {
+            assertTrue(guard.refusal(url).isPresent(), url + " should be refused");
+        }
+        assertEquals(Optional.empty(), guard.refusal("http://[64:ff9b::5db8:d70e]/x"), "NAT64 of a public address");
+        assertEquals(Optional.empty(), guard.refusal("http://[2002:5db8:d70e::1]/x"), "6to4 of a public address");
+    }
+
+    @Test
+    void publicAddressesAndAllowedHostsPass() {
+        assertEquals(Optional.empty(), guard.refusal("https://93.184.215.14/hooks/page"));
+        assertEquals(Optional.empty(), guard.refusal("http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/x"));
+        OutboundAddresses local = new OutboundAddresses(List.of("localhost", "10.1.2.3"));
+        assertEquals(Optional.empty(), local.refusal("http://localhost:9000/x"));
+        assertEquals(Optional.empty(), local.refusal("http://10.1.2.3/x"));
+        assertTrue(local.refusal("http://10.1.2.4/x").isPresent());
+    }
+
+    @Test
+    void otherSchemesAndUnresolvableHostsAreRefused() {
+        assertTrue(guard.refusal("file:///etc/passwd").isPresent());
+        assertTrue(guard.refusal("gopher://93.184.215.14/").isPresent());
+        assertTrue(guard.refusal("http://no-such-host.invalid/x").isPresent());
+    }
+}

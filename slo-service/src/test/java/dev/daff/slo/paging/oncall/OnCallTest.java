@@ -1,0 +1,138 @@
+package dev.daff.slo.paging.oncall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAmount;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+class OnCallTest {
+
+    static TeamDefinition weekly(String startsAt, String zone, List<TeamDefinition.Override> overrides) {
+        List<TeamDefinition.Member> members = List.of("alice", "bob", "carol").stream()
+                .map(handle -> new TeamDefinition.Member(handle, handle, List.of())).toList();
+        return new TeamDefinition(members, null,
+                new TeamDefinition.Rotation(List.of("alice", "bob", "carol"), "P7D", Instant.parse(startsAt), zone),
+                overrides, null);
+    }
+
+    @Test
+    void weeklyHandOverStaysAtNineLocalAcrossTheSpringDstChange() {
+        // Monday 23 March 2026 09:00 GMT; the clocks go forward on Sunday 29 March. The next hand-over is Monday 30
+        // March 09:00 BST = 08:00 UTC — seven calendar days, but only 167 hours, later.
+        TeamDefinition team = weekly("2026-03-23T09:00:00Z", "Europe/London", List.of());
+        assertEquals("alice", OnCall.at(team, Instant.parse("2026-03-30T07:59:59Z")).primary());
+        OnCall afterHandOver = OnCall.at(team, Instant.parse("2026-03-30T08:15:00Z"));
+        assertEquals("bob", afterHandOver.primary(), "a naive 7 × 24 h shift would still say alice until 09:00 UTC");
+        assertEquals("carol", afterHandOver.secondary());
+        assertEquals(Instant.parse("2026-03-30T08:00:00Z"), afterHandOver.shiftStartedAt());
+        assertEquals(Instant.parse("2026-04-06T08:00:00Z"), afterHandOver.shiftEndsAt());
+    }
+
+    @Test
+    void autumnDstChangeGivesAnHourLongerShift() {
+        TeamDefinition team = weekly("2026-10-19T08:00:00Z", "Europe/London", List.of()); // 09:00 BST
+        assertEquals("alice", OnCall.at(team, Instant.parse("2026-10-26T08:30:00Z")).primary(), "08:30 GMT is before 09:00 local");
+        assertEquals("bob", OnCall.at(team, Instant.parse("2026-10-26T09:00:00Z")).primary());
+    }
+
+    @Test
+    void rotationWrapsAndExactHourShiftsIgnoreTheCalendar() {
+        TeamDefinition team = weekly("2026-01-05T09:00:00Z", "UTC", List.of());
+        assertEquals("alice", OnCall.at(team, Instant.parse("2026-01-26T10:00:00Z")).primary());
+        TeamDefinition twelveHours = new TeamDefinition(team.members(), null,
+                new TeamDefinition.Rotation(List.of("alice", "bob"), "PT12H", Instant.parse("2026-03-29T00:00:00Z"),
+                        "Europe/London"), null, null);
+        assertEquals("bob", OnCall.at(twelveHours, Instant.parse("2026-03-29T12:00:00Z")).primary());
+        assertEquals("bob", OnCall.at(twelveHours, Instant.parse("2026-03-28T23:59:00Z")).primary(),
+                "before the start the rotation runs backwards: the shift before alice's first is bob's");
+    }
+
+    @Test
+    void anOverrideBeatsTheRotation() {
+        TeamDefinition team = weekly("2026-01-05T09:00:00Z", "UTC",
+                List.of(new TeamDefinition.Override("carol", Instant.parse("2026-01-06T18:00:00Z"),
+                        Instant.parse("2026-01-07T08:00:00Z"))));
+        OnCall during = OnCall.at(team, Instant.parse("2026-01-06T22:00:00Z"));
+        assertEquals("carol", during.primary());
+        assertEquals("alice", during.secondary(), "the rotation's primary backs the stand-in up");
+        assertTrue(during.overridden());
+        OnCall after = OnCall.at(team, Instant.parse("2026-01-07T08:00:00Z"));
+        assertEquals("alice", after.primary());
+        assertFalse(after.overridden());
+    }
+
+    static TeamDefinition rotation(String shift, String startsAt, String zone) {
+        List<TeamDefinition.Member> members = List.of("alice", "bob", "carol").stream()
+                .map(handle -> new TeamDefinition.Member(handle, handle, List.of())).toList();
+        return new TeamDefinition(members, null,
+                new TeamDefinition.Rotation(List.of("alice", "bob", "carol"), shift, Instant.parse(startsAt), zone), null, null);
+    }
+
+    @Test
+    void aRotationFromYearOneAnswersAtOnceEvenForShiftsTooShortToBeAcceptedNow() {
+        // Before the PT1H minimum a team could store half-second shifts: stepping from year 1 to now would take
+        // 10^11 steps. Division takes one, so even such a stored team answers.
+        TeamDefinition halfSeconds = rotation("PT0.5S", "0001-01-01T00:00:00Z", "UTC");
+        OnCall onCall = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> OnCall.at(halfSeconds, Instant.parse("2026-06-01T10:00:00.7Z")));
+        assertEquals(Instant.parse("2026-06-01T10:00:00.5Z"), onCall.shiftStartedAt());
+        assertEquals(Instant.parse("2026-06-01T10:00:01Z"), onCall.shiftEndsAt());
+
+        TeamDefinition hourly = rotation("PT1H", "0001-01-01T00:00:00Z", "Europe/London");
+        // 17,754,418 whole hours from 0001-01-01T00:00Z to 2026-06-01T10:00Z; 17,754,418 mod 3 = 1: bob.
+        OnCall now = OnCall.at(hourly, Instant.parse("2026-06-01T10:59:59Z"));
+        assertEquals("bob", now.primary());
+        assertEquals("carol", now.secondary());
+        assertEquals(Instant.parse("2026-06-01T10:00:00Z"), now.shiftStartedAt());
+    }
+
+    @Test
+    void calendarShiftsFromYearOneMatchCountingShiftByShift() {
+        Random random = new Random(42);
+        for (String shift : List.of("P7D", "P1M", "P1M3D", "P1Y", "P10D")) {
+            // Lord Howe Island moves its clocks by half an hour.
+            for (String zone : List.of("Europe/London", "Australia/Lord_Howe")) {
+                TeamDefinition team = rotation(shift, "0001-01-31T09:00:00Z", zone);
+                ZonedDateTime start = team.rotation().startsAt().atZone(ZoneId.of(zone));
+                TemporalAmount length = OnCall.shiftLength(shift);
+                for (int i = 0; i < 3; i++) {
+                    Instant at = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(random.nextInt(366 * 86_400));
+                    long counted = countShifts(start, length, at);
+                    OnCall onCall = OnCall.at(team, at);
+                    assertEquals(OnCall.plus(start, length, counted).toInstant(), onCall.shiftStartedAt(), shift + " " + zone + " " + at);
+                    assertEquals(OnCall.plus(start, length, counted + 1).toInstant(), onCall.shiftEndsAt());
+                    assertEquals(List.of("alice", "bob", "carol").get((int) (counted % 3)), onCall.primary());
+                }
+            }
+        }
+    }
+
+    /** The obvious way, slow from year 1: hand over shift after shift until the next would start after {@code at}. */
+    static long countShifts(ZonedDateTime start, TemporalAmount shift, Instant at) {
+        long k = 0;
+        while (!OnCall.plus(start, shift, k + 1).toInstant().isAfter(at)) {
+            k++;
+        }
+        return k;
+    }
+
+    @Test
+    void shiftsShorterThanAnHourAreNotTakenForARotation() {
+        assertFalse(OnCall.atLeastMinimum(OnCall.shiftLength("PT59M")));
+        assertTrue(OnCall.atLeastMinimum(OnCall.shiftLength("PT1H")));
+        assertTrue(OnCall.atLeastMinimum(OnCall.shiftLength("P1D")));
+        assertThrows(IllegalArgumentException.class, () -> OnCall.shiftLength("PT0S"));
+        assertThrows(IllegalArgumentException.class, () -> OnCall.shiftLength("-P7D"));
+    }
+}
