@@ -118,14 +118,32 @@ class IncidentAuditTest {
                     .when().put("/api/incidents/" + id + "/cause").then().statusCode(200);
             given().contentType(ContentType.JSON).body(WashupTest.FULL_WASHUP)
                     .when().put("/api/incidents/" + id + "/washup").then().statusCode(200);
-            as(auditor).body("{\"reviewedBy\": \"payments washup\"}").when().post("/api/incidents/" + id + "/washup/review")
-                    .then().statusCode(200);
+            as(auditor).body("{}").when().post("/api/incidents/" + id + "/washup/review").then().statusCode(200);
+            return "incident:" + id;
+        });
+        writes.put("POST /api/incidents/{id}/washup/review/confirmations", auditor -> {
+            String id = FinalisationGateTest.resolvedIncident();
+            given().contentType(ContentType.JSON).body("{\"class\": \"CHANGE\", \"seams\": [\"CONFIG\"]}")
+                    .when().put("/api/incidents/" + id + "/cause").then().statusCode(200);
+            given().contentType(ContentType.JSON).body(WashupTest.FULL_WASHUP)
+                    .when().put("/api/incidents/" + id + "/washup").then().statusCode(200);
+            given().contentType(ContentType.JSON).body("{\"reviewers\": [\"" + auditor.name() + "\"]}")
+                    .when().post("/api/incidents/" + id + "/washup/review").then().statusCode(200);
+            as(auditor).when().post("/api/incidents/" + id + "/washup/review/confirmations").then().statusCode(200);
             return "incident:" + id;
         });
         writes.put("POST /api/incidents/{id}/finalisation-waiver", auditor -> {
             String id = FinalisationGateTest.resolvedIncident();
-            as(auditor).body("{\"reason\": \"the service is being retired\", \"approvedBy\": \"head of SRE\"}")
+            as(auditor).body("{\"reason\": \"the service is being retired\"}")
                     .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
+            return "incident:" + id;
+        });
+        writes.put("POST /api/incidents/{id}/finalisation-waiver/approval", auditor -> {
+            String id = FinalisationGateTest.resolvedIncident();
+            given().header("Authorization", "Bearer " + FinalisationGateTest.responder("proposer")).contentType(ContentType.JSON)
+                    .body("{\"reason\": \"the service is being retired\"}")
+                    .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
+            as(auditor).when().post("/api/incidents/" + id + "/finalisation-waiver/approval").then().statusCode(200);
             return "incident:" + id;
         });
         writes.put("POST /api/integrations/alertmanager", auditor -> {
@@ -177,8 +195,9 @@ class IncidentAuditTest {
         as(auditor).body("{\"handle\": \"dave\"}").when().put("/api/incidents/" + UUID.randomUUID() + "/roles/COMMANDER")
                 .then().statusCode(404);
         as(auditor).body("{}").when().post("/api/incidents/" + id + "/washup/review").then().statusCode(409);
-        as(auditor).body("{\"reason\": \"r\", \"approvedBy\": \"a\"}").when().post("/api/incidents/" + id + "/finalisation-waiver")
+        as(auditor).body("{\"reason\": \"r\"}").when().post("/api/incidents/" + id + "/finalisation-waiver")
                 .then().statusCode(409);
+        as(auditor).when().post("/api/incidents/" + id + "/finalisation-waiver/approval").then().statusCode(409);
 
         assertEquals(List.of(), AuditProbe.entriesBy(auditor));
     }

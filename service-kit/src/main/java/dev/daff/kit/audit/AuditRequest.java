@@ -11,6 +11,7 @@ import jakarta.enterprise.context.RequestScoped;
 public class AuditRequest {
 
     private AuditRoute route;
+    private PendingAudit gathering;
 
     /** The matched call, or null when this request is not a JAX-RS call. */
     AuditRoute route() {
@@ -19,5 +20,14 @@ public class AuditRequest {
 
     void route(AuditRoute matched) {
         this.route = matched;
+    }
+
+    /** The entry an act of several transactions gathers into ({@code AuditTrail.asOne}), or null. */
+    PendingAudit gathering() {
+        return gathering;
+    }
+
+    void gathering(PendingAudit entry) {
+        this.gathering = entry;
     }
 }

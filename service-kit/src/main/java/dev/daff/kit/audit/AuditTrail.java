@@ -86,6 +86,37 @@ public class AuditTrail {
         QuarkusTransaction.requiringNew().run(() -> touched(type, id, op, fields));
     }
 
+    /**
+     * Runs an act made of several transactions (a batch re-encryption) as one audited act: what its transactions write
+     * is gathered instead of written per transaction, and one entry naming the act and listing every row is written
+     * at the end, in a transaction of its own. Only for writes that change no fact people read (the gathered rows
+     * commit before their entry does); outside an audited API call the job just runs.
+     */
+    public <T> T asOne(String type, Object id, String op, java.util.function.Supplier<T> job) {
+        PendingAudit gathering = QuarkusTransaction.requiringNew().call(() -> {
+            PendingAudit act = pending();
+            if (act != null) {
+                act.touch(null, type, id, op, java.util.List.of());
+                act.defer(true);
+            }
+            return act;
+        });
+        if (gathering == null) {
+            return job.get();
+        }
+        request.gathering(gathering);
+        try {
+            return job.get();
+        } finally {
+            request.gathering(null);
+            gathering.defer(false);
+            QuarkusTransaction.requiringNew().run(() -> {
+                transactions.putResource(KEY, gathering);
+                session.joinTransaction();
+            });
+        }
+    }
+
     /** The current transaction's collected writes, or null when it does not run for an authenticated API call. */
     PendingAudit pending() {
         if (transactions.getTransactionKey() == null) {
@@ -98,7 +129,10 @@ public class AuditTrail {
         if (known != null) {
             return (PendingAudit) known;
         }
-        PendingAudit started = start();
+        var container = Arc.container();
+        boolean inRequest = container != null && container.requestContext().isActive();
+        PendingAudit gathering = inRequest ? request.gathering() : null;
+        PendingAudit started = gathering != null ? gathering : start();
         transactions.putResource(KEY, started == null ? NOT_AUDITED : started);
         return started;
     }

@@ -22,6 +22,7 @@ final class PendingAudit {
     private final Map<Object, Touch> byEntity = new IdentityHashMap<>();
     private final Map<List<Object>, Touch> byKey = new LinkedHashMap<>();
     private boolean written;
+    private boolean deferred;
 
     PendingAudit(String subject, String name, AuditRoute route) {
         this.subject = subject;
@@ -53,11 +54,16 @@ final class PendingAudit {
 
     /** Whether the entry is still to be written (something was written, and the entry not yet). */
     synchronized boolean takeForWriting() {
-        if (written || touches.isEmpty()) {
+        if (written || deferred || touches.isEmpty()) {
             return false;
         }
         written = true;
         return true;
+    }
+
+    /** While deferred, the transactions that add to this entry commit without writing it ({@code AuditTrail.asOne}). */
+    synchronized void defer(boolean deferring) {
+        this.deferred = deferring;
     }
 
     /** The rows written, with each id as {@code idOf(entity, id known from the callback)} reads it now. */
