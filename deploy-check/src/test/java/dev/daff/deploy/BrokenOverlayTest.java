@@ -113,6 +113,8 @@ class BrokenOverlayTest {
         assertHas(problems, "Ingress/daff: /api/changes(/|$) → action-service reaches no path action-service serves");
         assertHas(problems, "/api/admin/dead-letters (incident-service) is an admin path but is public on daff.dev.example.com");
         assertHas(problems, "Ingress/daff: /api/admin(/|$) → slo-service reaches no path slo-service serves");
+        assertHas(problems, "/api/audit (action-service) is an admin path but is public on daff.dev.example.com");
+        assertHas(problems, "Ingress/daff: /api/audit(/|$) → incident-service reaches no path incident-service serves");
     }
 
     @Test

@@ -168,6 +168,7 @@ class DeployOverlaysTest {
         assertEquals("slo-service", IngressRoutes.route(routes, "/api/teams/payments/oncall").orElseThrow().service());
         assertEquals("slo-service", IngressRoutes.route(routes, "/api/teams").orElseThrow().service());
         assertTrue(IngressRoutes.route(routes, "/api/admin/dead-letters").isEmpty());
+        assertTrue(IngressRoutes.route(routes, "/api/audit").isEmpty());
         assertTrue(IngressRoutes.route(routes, "/api/slosx").isEmpty());
     }
 

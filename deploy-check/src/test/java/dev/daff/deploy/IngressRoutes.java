@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The Ingress as ingress-nginx routes it, held to the services' OpenAPI documents both ways: every path a service
  * serves under /api is routed to that service (admin paths to none), and every Ingress path reaches something its
- * service serves.
+ * service serves. Admin paths are the ones every service serves under the same path, so no route could pick one
+ * service's: /api/admin/** (dead-letter depth and replay) and /api/audit (each service's own audit log).
  *
  * <p>How ingress-nginx routes (its "Ingress Path Matching" guide): if any Ingress of a host sets
  * {@code nginx.ingress.kubernetes.io/use-regex: "true"}, every path of that host becomes a case-insensitive regex
@@ -29,6 +30,8 @@ final class IngressRoutes {
     static final String USE_REGEX = "nginx.ingress.kubernetes.io/use-regex";
     /** Paths under this prefix (dead-letter depth and replay) stay off the public Ingress. */
     static final String ADMIN = "/api/admin/";
+    /** Each service's audit log: served by all three under this path, so it stays off the public Ingress too. */
+    static final String AUDIT = "/api/audit";
     static final String API = "/api/";
 
     /** One path of one Ingress rule. */
@@ -127,7 +130,7 @@ final class IngressRoutes {
                         continue;
                     }
                     Optional<Route> route = route(routes, sample(path));
-                    if (path.startsWith(ADMIN)) {
+                    if (adminPath(path)) {
                         route.ifPresent(r -> problems.add(path + " (" + service + ") is an admin path but is public on " + host
                                 + " through " + r.id()));
                     } else if (route.isEmpty()) {
@@ -140,7 +143,7 @@ final class IngressRoutes {
             }
             for (Route r : routes) {
                 Set<String> paths = apiPaths.getOrDefault(r.service(), Set.of());
-                boolean reaches = paths.stream().filter(p -> p.startsWith(API) && !p.startsWith(ADMIN))
+                boolean reaches = paths.stream().filter(p -> p.startsWith(API) && !adminPath(p))
                         .anyMatch(p -> route(routes, sample(p)).filter(r::equals).isPresent());
                 if (!reaches) {
                     problems.add(r.id() + " reaches no path " + r.service() + " serves (on " + host + ")");
@@ -148,6 +151,11 @@ final class IngressRoutes {
             }
         });
         return problems;
+    }
+
+    /** A path every service serves alike, for admins who reach one service at a time (port-forward). */
+    static boolean adminPath(String path) {
+        return path.startsWith(ADMIN) || path.equals(AUDIT) || path.startsWith(AUDIT + "/");
     }
 
     private static <K, V> Map<K, V> nonNull(Map<K, V> m) {

@@ -12,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.daff.kit.audit.AuditTrail;
 import dev.daff.kit.security.Roles;
 
 /** What waits on this service's dead-letter topics, and the replay an operator runs after fixing the cause. */
@@ -20,9 +21,11 @@ import dev.daff.kit.security.Roles;
 public class DeadLetterResource {
 
     private final DeadLetters deadLetters;
+    private final AuditTrail audit;
 
-    public DeadLetterResource(DeadLetters deadLetters) {
+    public DeadLetterResource(DeadLetters deadLetters, AuditTrail audit) {
         this.deadLetters = deadLetters;
+        this.audit = audit;
     }
 
     @GET
@@ -35,6 +38,10 @@ public class DeadLetterResource {
     @Path("/{topic}/replay")
     @RolesAllowed(Roles.ADMIN)
     public DeadLetters.Replayed replay(@PathParam("topic") String topic, @QueryParam("max") @DefaultValue("1000") int max) {
-        return deadLetters.replay(topic, max);
+        DeadLetters.Replayed replayed = deadLetters.replay(topic, max);
+        // The records go to Kafka, not to this database, so no transaction holds them: the audit entry is written
+        // after the sends, in a transaction of its own.
+        audit.touchedApart("dead_letter_topic", topic, "replay", List.of("records"));
+        return replayed;
     }
 }

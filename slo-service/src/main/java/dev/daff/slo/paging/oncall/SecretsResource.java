@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.daff.kit.audit.AuditTrail;
 import dev.daff.kit.security.Roles;
 
 /**
@@ -24,9 +25,11 @@ public class SecretsResource {
     }
 
     private final SecretRotation rotation;
+    private final AuditTrail audit;
 
-    public SecretsResource(SecretRotation rotation) {
+    public SecretsResource(SecretRotation rotation, AuditTrail audit) {
         this.rotation = rotation;
+        this.audit = audit;
     }
 
     @GET
@@ -39,6 +42,7 @@ public class SecretsResource {
     @Path("re-encrypt")
     @RolesAllowed(Roles.ADMIN)
     public SecretRotation.Resealed reEncrypt() {
-        return rotation.reseal();
+        // Resealing runs in batches of their own transactions: one audit entry for the act, listing every row resealed.
+        return audit.asOne("channel_secrets", rotation.currentKey(), "re-encrypt", rotation::reseal);
     }
 }
