@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.daff.localinfra.AuditProbe;
 import dev.daff.localinfra.AuditProbe.Auditor;
 import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.SimulatedClock;
 import dev.daff.localinfra.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;

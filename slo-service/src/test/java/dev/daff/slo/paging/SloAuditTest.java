@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.daff.localinfra.AuditProbe;
 import dev.daff.localinfra.AuditProbe.Auditor;
 import dev.daff.localinfra.TestTokens;
-import dev.daff.slo.SimulatedClock;
+import dev.daff.localinfra.SimulatedClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
