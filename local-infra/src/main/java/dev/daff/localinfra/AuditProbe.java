@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -81,5 +82,29 @@ public final class AuditProbe {
             });
         }
         return operations;
+    }
+
+    /**
+     * Calls every write (operation → a call made as the given auditor, answering the object it wrote) as a new user
+     * holding {@code roles}, and answers what is wrong: a write that left other than exactly one entry, or one whose
+     * entry names another route, object or caller, or no changes.
+     */
+    public static List<String> problemsWith(Map<String, Function<Auditor, String>> writes, String... roles) {
+        List<String> problems = new ArrayList<>();
+        writes.forEach((operation, write) -> {
+            Auditor auditor = auditor(roles);
+            String object = write.apply(auditor);
+            List<JsonNode> entries = entriesBy(auditor);
+            if (entries.size() != 1) {
+                problems.add(operation + ": " + entries.size() + " entries " + entries);
+                return;
+            }
+            JsonNode entry = entries.get(0);
+            if (!entry.path("action").asText().equals(operation) || !entry.path("object").asText().equals(object)
+                    || !entry.path("actorName").asText().equals(auditor.name()) || entry.path("changes").isEmpty()) {
+                problems.add(operation + ": wanted " + object + ", got " + entry);
+            }
+        });
+        return problems;
     }
 }

@@ -133,22 +133,7 @@ class SloAuditTest {
 
     @Test
     void everyWriteLeavesExactlyOneEntryWithItsCallerItsRouteAndItsObject() {
-        List<String> problems = new ArrayList<>();
-        writes().forEach((operation, write) -> {
-            Auditor auditor = AuditProbe.auditor(TestTokens.RESPONDER, TestTokens.ADMIN);
-            String object = write.apply(auditor);
-            List<JsonNode> entries = AuditProbe.entriesBy(auditor);
-            if (entries.size() != 1) {
-                problems.add(operation + ": " + entries.size() + " entries " + entries);
-                return;
-            }
-            JsonNode entry = entries.get(0);
-            if (!entry.path("action").asText().equals(operation) || !entry.path("object").asText().equals(object)
-                    || !entry.path("actorName").asText().equals(auditor.name()) || entry.path("changes").isEmpty()) {
-                problems.add(operation + ": wanted " + object + ", got " + entry);
-            }
-        });
-        assertEquals(List.of(), problems);
+        assertEquals(List.of(), AuditProbe.problemsWith(writes(), TestTokens.RESPONDER, TestTokens.ADMIN));
     }
 
     @Test
