@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** How follow-up actions are scheduled. */
 @ConfigMapping(prefix = "daff.actions")
@@ -17,11 +16,9 @@ public interface ActionConfig {
     Map<String, Integer> washupDueDays();
 
     /** How often an action still overdue is announced again. */
-    @WithDefault("P7D")
     Duration overdueRepeat();
 
     /** How often the overdue check runs. */
-    @WithDefault("1m")
     String overdueCheckEvery();
 
     default Duration dueAfter(String severity) {

@@ -47,7 +47,7 @@ public class OverdueCheck {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${daff.actions.overdue-check-every:1m}", identity = "action-overdue-check",
+    @Scheduled(every = "${daff.actions.overdue-check-every}", identity = "action-overdue-check",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {

@@ -4,14 +4,12 @@ import java.util.Map;
 
 import dev.daff.incident.lifecycle.Severity;
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** How SLO alerts become incidents. */
 @ConfigMapping(prefix = "daff.incidents")
 public interface AlertIncidentConfig {
 
     /** Severity of an incident opened by a PAGE alert whose tier has no entry in {@link #severityByTier()}. */
-    @WithDefault("SEV2")
     Severity defaultAlertSeverity();
 
     /** Severity by alert tier, e.g. {@code daff.incidents.severity-by-tier."1h/5m"=SEV1}. */

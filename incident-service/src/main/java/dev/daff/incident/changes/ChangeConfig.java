@@ -3,39 +3,32 @@ package dev.daff.incident.changes;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** How changes are related to each other and to incidents. */
 @ConfigMapping(prefix = "daff.changes")
 public interface ChangeConfig {
 
     /** Two changes closer than this (between their time ranges) on related services are "concurrent". */
-    @WithDefault("PT1H")
     Duration concurrentWindow();
 
     /** How far before impact start "what changed?" looks when the request names no {@code lookback}. */
-    @WithDefault("PT24H")
     Duration defaultLookback();
 
     /** The longest {@code lookback} a request may ask for. */
-    @WithDefault("P90D")
     Duration maxLookback();
 
     /**
      * How long after impact start "what changed?" keeps looking (until resolution, or now, but never past this),
      * so an impact start edited to long ago cannot turn one request into a scan of the whole change log.
      */
-    @WithDefault("P30D")
     Duration maxAfterImpact();
 
     /** How many hops of dependencies (and of dependents) are followed from an incident's services. */
-    @WithDefault("3")
     int dependencyDepth();
 
     /**
      * A catalog service that at least this many services depend on directly counts as a shared platform even
      * without {@code shared: true}; 0 turns that off.
      */
-    @WithDefault("5")
     int sharedPlatformMinDependents();
 }

@@ -32,7 +32,7 @@ public class MetaReviewMetrics {
         this.registry = registry;
     }
 
-    @Scheduled(every = "${daff.meta-review.metrics-interval:60s}", delayed = "5s",
+    @Scheduled(every = "${daff.meta-review.metrics-interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         MetaReview current = review.review(null, null, config.metricsWindow());

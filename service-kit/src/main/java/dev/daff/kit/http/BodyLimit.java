@@ -24,7 +24,7 @@ public class BodyLimit {
     private final long maxBytes;
     private final String answer;
 
-    public BodyLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "1M") MemorySize limit,
+    public BodyLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit,
             ObjectMapper json) throws JsonProcessingException {
         this.maxBytes = limit.asLongValue();
         this.answer = json.writeValueAsString(new Problem(Problem.TYPE_PREFIX + "body-too-large", "Request body too large",

@@ -99,7 +99,7 @@ public class SloEvaluator {
         });
     }
 
-    @Scheduled(every = "${daff.slo.evaluation.tick:10s}", identity = "slo-evaluation",
+    @Scheduled(every = "${daff.slo.evaluation.tick}", identity = "slo-evaluation",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void tick() {
         syncDefinitions();
@@ -112,7 +112,7 @@ public class SloEvaluator {
      * of being counted instead of up to a tick later. The tick remains for what time alone changes (NO_DATA,
      * windows sliding).
      */
-    @Scheduled(every = "${daff.slo.evaluation.on-change-every:1s}", identity = "slo-evaluation-on-change",
+    @Scheduled(every = "${daff.slo.evaluation.on-change-every}", identity = "slo-evaluation-on-change",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void evaluateCounted() {
         evaluateOwned(true);

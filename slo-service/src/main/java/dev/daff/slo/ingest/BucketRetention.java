@@ -31,7 +31,7 @@ public class BucketRetention {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${daff.sli.retention-every:1h}", identity = "sli-bucket-retention",
+    @Scheduled(every = "${daff.sli.retention-every}", identity = "sli-bucket-retention",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         deleteExpired(clock.instant());

@@ -16,18 +16,15 @@ public interface PagingConfig {
     java.util.Optional<java.util.List<String>> allowedHosts();
 
     /** PagerDuty Events API v2 endpoint. */
-    @WithDefault("https://events.pagerduty.com/v2/enqueue")
     String pagerdutyUrl();
 
     /** Where links in pages point (the daff UI or API a responder can open). */
-    @WithDefault("http://localhost:8081")
     String publicUrl();
 
     /**
      * The hard deadline of one delivery attempt: connecting, the answer's headers and its body. A receiver still
      * sending when it passes is cut off, and the attempt counts as a timeout (retried).
      */
-    @WithDefault("PT5S")
     Duration deliveryTimeout();
 
     /** How many deliveries one replica runs at once; a channel that hangs holds up only its own notifications. */
@@ -35,25 +32,19 @@ public interface PagingConfig {
     int deliveryConcurrency();
 
     /** Attempts per notification before it is given up (429, 5xx and timeouts are retried). */
-    @WithDefault("6")
     int maxAttempts();
 
     /** First retry delay; each retry doubles it, with ±20 % jitter. */
-    @WithDefault("PT1S")
     Duration retryBackoff();
 
     /** How often due deliveries (first attempts and retries) are looked for; new pages go out at once anyway. */
-    @WithDefault("1s")
     String dispatchEvery();
 
     /** How often unacknowledged pages are checked for escalation. */
-    @WithDefault("10s")
     String escalationCheckEvery();
 
     /** Working hours in the schedule's time zone, for the alert-fatigue report. */
-    @WithDefault("9")
     int workdayStartHour();
 
-    @WithDefault("18")
     int workdayEndHour();
 }

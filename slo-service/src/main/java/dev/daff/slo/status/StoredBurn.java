@@ -43,7 +43,7 @@ public class StoredBurn {
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
 
     public StoredBurn(SliBuckets buckets, Clock clock,
-            @ConfigProperty(name = "daff.slo.evaluation.tick", defaultValue = "10s") Duration freshFor) {
+            @ConfigProperty(name = "daff.slo.evaluation.tick") Duration freshFor) {
         this.buckets = buckets;
         this.clock = clock;
         this.freshFor = freshFor;

@@ -76,7 +76,7 @@ public class PageDispatcher {
         executor.execute(this::deliverDue);
     }
 
-    @Scheduled(every = "${daff.paging.dispatch-every:1s}", identity = "page-dispatch",
+    @Scheduled(every = "${daff.paging.dispatch-every}", identity = "page-dispatch",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         deliverDue();

@@ -33,7 +33,7 @@ public class Escalator {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${daff.paging.escalation-check-every:10s}", identity = "page-escalation",
+    @Scheduled(every = "${daff.paging.escalation-check-every}", identity = "page-escalation",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void escalateDue() {
         escalate(clock.instant());
