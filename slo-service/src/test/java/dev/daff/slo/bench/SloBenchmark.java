@@ -69,11 +69,25 @@ public final class SloBenchmark {
         return parts.contains(part);
     }
 
+    /** A part that fails is reported and the next part still runs. */
+    private interface Part {
+        void run() throws Exception;
+    }
+
+    private static void part(String name, Part part) {
+        try {
+            part.run();
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            Bench.say("%s FAILED: %s", name, e);
+        }
+    }
+
     void run() throws Exception {
         Bench.say("slo-service benchmark, %s, %d cores, parts %s", Instant.now(), Runtime.getRuntime().availableProcessors(),
                 parts.stream().sorted().toList());
         if (wants("evaluation")) {
-            evaluation();
+            part("evaluation", this::evaluation);
         }
         if (parts.stream().anyMatch(p -> !p.equals("evaluation"))) {
             services();
@@ -156,8 +170,8 @@ public final class SloBenchmark {
             slo.stop();
             try {
                 if (wants("footprint")) {
-                    footprint(slo, Map.of("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer),
-                            "action-service", ServiceProcess.environment(postgres, "action", kafka, issuer)));
+                    part("footprint", () -> footprint(slo, Map.of("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer),
+                            "action-service", ServiceProcess.environment(postgres, "action", kafka, issuer))));
                 }
                 if (!slo.isAlive()) {
                     slo.start().awaitReady(Duration.ofSeconds(120));
@@ -165,13 +179,13 @@ public final class SloBenchmark {
                 double loadedRss = 0;
                 if (wants("kafka")) {
                     try (Bench.RssSampler rss = new Bench.RssSampler(slo.pid())) {
-                        kafka(kafka, postgres, slo, bulk, sloEnvironment);
+                        part("kafka", () -> kafka(kafka, postgres, slo, bulk, sloEnvironment));
                         loadedRss = Math.max(loadedRss, rss.max(0));
                     }
                 }
                 if (wants("http")) {
                     try (Bench.RssSampler rss = new Bench.RssSampler(slo.pid())) {
-                        http(slo, admin, bulk);
+                        part("http", () -> http(slo, admin, bulk));
                         loadedRss = Math.max(loadedRss, rss.max(0));
                     }
                 }
@@ -180,16 +194,18 @@ public final class SloBenchmark {
                             + " VmHWM %.0f MiB", loadedRss, Bench.memoryMiB(slo.pid(), "VmHWM"));
                 }
                 if (wants("page")) {
-                    CrossingLatency.measure(slo, admin, kafka.bootstrapServers(), pagerDuty, outages);
+                    part("page", () -> CrossingLatency.measure(slo, admin, kafka.bootstrapServers(), pagerDuty, outages));
                 }
                 if (wants("alerts")) {
+                    part("alerts", () -> {
                     long[] latency = PagingLatency.measure(slo, admin, kafka.bootstrapServers(), pagerDuty);
                     Bench.say("page latency, AlertFired on daff.slo-alerts to the receiver having the page, %d pages at %d/s:"
                             + " p50 %d ms, p99 %d ms (goal p99 < 1 s)", PagingLatency.PAGES, PagingLatency.PER_SECOND,
                             latency[0], latency[1]);
+                    });
                 }
                 if (wants("profile")) {
-                    profile(slo, sloEnvironment, kafka, postgres, admin, bulk);
+                    part("profile", () -> profile(slo, sloEnvironment, kafka, postgres, admin, bulk));
                 }
             } finally {
                 slo.stop();
