@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.daff.localinfra.DevelopmentKeys;
+import dev.daff.localinfra.KafkaTopicsSetup;
 import dev.daff.localinfra.LocalKafka;
 import dev.daff.localinfra.LocalPostgres;
 import dev.daff.localinfra.RecordingReceiver;
@@ -29,7 +30,7 @@ import dev.daff.slo.burn.SloAlertSettings;
 
 /**
  * The slo-service benchmark (a command, not a test): {@code ./mvnw -B -Pbenchmark -pl slo-service -am verify
- * -DskipTests}, optionally {@code -Dbench.parts=footprint,kafka,http,page,alerts,profile,evaluation}. On the real
+ * -DskipTests}, optionally {@code -Dbench.parts=footprint,cds,kafka,http,page,alerts,profile,evaluation}. On the real
  * PostgreSQL and Kafka, with the packaged services in their own JVMs: start-up time and memory of each service,
  * Kafka ingest against a bare consumer (one and two replicas), HTTP ingest against a bare endpoint, page latency
  * from the Workbook crossing with 10,000 SLOs loaded, a JFR profile of the ingest path, and the evaluation engine.
@@ -47,7 +48,8 @@ public final class SloBenchmark {
 
     public static void main(String[] args) throws Exception {
         String chosen = System.getProperty("bench.parts", "all");
-        Set<String> parts = chosen.equals("all") ? Set.of("footprint", "kafka", "http", "page", "alerts", "profile", "evaluation")
+        Set<String> parts = chosen.equals("all") ? Set.of("footprint", "cds", "kafka", "http", "page", "alerts", "profile",
+                "evaluation")
                 : Arrays.stream(chosen.split(",")).map(String::trim).collect(Collectors.toSet());
         int exit = 0;
         try {
@@ -154,6 +156,7 @@ public final class SloBenchmark {
         Path work = Files.createTempDirectory("daff-benchmark");
         try (LocalPostgres postgres = LocalPostgres.startEphemeral(); LocalKafka kafka = LocalKafka.startEphemeral();
                 RecordingReceiver pagerDuty = RecordingReceiver.start()) {
+            KafkaTopicsSetup.createAll(kafka.bootstrapServers()); // daff.sli-events with 12 partitions, as in production
             for (String database : List.of("slo", "incident", "action")) {
                 postgres.ensureDatabase(database);
             }
@@ -172,6 +175,10 @@ public final class SloBenchmark {
                 if (wants("footprint")) {
                     part("footprint", () -> footprint(slo, Map.of("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer),
                             "action-service", ServiceProcess.environment(postgres, "action", kafka, issuer))));
+                }
+                if (wants("cds")) {
+                    part("cds", () -> classDataSharing(slo, sloEnvironment,
+                            Map.of("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer))));
                 }
                 if (!slo.isAlive()) {
                     slo.start().awaitReady(Duration.ofSeconds(120));
@@ -257,6 +264,8 @@ public final class SloBenchmark {
                 idle[run] = Bench.memoryMiB(service.pid(), "VmRSS");
                 if (!(module.equals("slo-service") && run == RUNS - 1)) {
                     service.stop();
+                } else {
+                    heapOf(service.pid(), Path.of("target/benchmark-slo-service-heap.txt"));
                 }
             }
             Bench.say("%s: JVM start to /q/health/ready UP %s ms (median %.0f ms, goal < 3000 ms); VmRSS idle 10 s after"
@@ -264,6 +273,62 @@ public final class SloBenchmark {
                     Bench.list(ready, "%.0f"), Bench.median(ready), Bench.list(idle, "%.0f"), Bench.median(idle),
                     module.equals("slo-service") ? ", " + (SLOS + CrossingLatency.OUTAGES) + " SLOs defined" : "");
         });
+    }
+
+    /**
+     * Start-up with a dynamic class-data-sharing archive (JDK 17: {@code -XX:ArchiveClassesAtExit} once, then
+     * {@code -XX:SharedArchiveFile}), given through {@code JAVA_TOOL_OPTIONS}: how much of the start-up is
+     * class loading and verification.
+     */
+    private void classDataSharing(ServiceProcess slo, Map<String, String> sloEnvironment,
+            Map<String, Map<String, String>> others) throws Exception {
+        slo.stop();
+        Map<String, Map<String, String>> services = new LinkedHashMap<>(others);
+        services.put("slo-service", sloEnvironment);
+        for (var entry : services.entrySet()) {
+            String module = entry.getKey();
+            Path archive = Path.of("target", "benchmark-" + module + ".jsa").toAbsolutePath();
+            Files.deleteIfExists(archive);
+            Map<String, String> dump = new LinkedHashMap<>(entry.getValue());
+            dump.put("JAVA_TOOL_OPTIONS", "-XX:ArchiveClassesAtExit=" + archive);
+            ServiceProcess dumping = Bench.service(module, dump, "benchmark-" + module + "-cds.log");
+            dumping.start().awaitReady(Duration.ofSeconds(120));
+            Bench.sleep(3_000);
+            dumping.stop();
+            Map<String, String> use = new LinkedHashMap<>(entry.getValue());
+            use.put("JAVA_TOOL_OPTIONS", "-XX:SharedArchiveFile=" + archive);
+            ServiceProcess sharing = Bench.service(module, use, "benchmark-" + module + "-cds.log");
+            double[] ready = new double[RUNS];
+            double[] idle = new double[RUNS];
+            for (int run = 0; run < RUNS; run++) {
+                ready[run] = Bench.startTimed(sharing, Duration.ofSeconds(120));
+                Bench.sleep(10_000);
+                idle[run] = Bench.memoryMiB(sharing.pid(), "VmRSS");
+                sharing.stop();
+            }
+            Bench.say("%s with a dynamic CDS archive (%.0f MiB): start to ready %s ms (median %.0f ms); VmRSS idle %s MiB"
+                    + " (median %.0f MiB)", module, Files.exists(archive) ? Files.size(archive) / 1048576.0 : -1,
+                    Bench.list(ready, "%.0f"), Bench.median(ready), Bench.list(idle, "%.0f"), Bench.median(idle));
+        }
+    }
+
+    /** What the idle service's heap holds: {@code jcmd GC.heap_info} and the top of {@code GC.class_histogram}. */
+    private static void heapOf(long pid, Path out) {
+        try {
+            List<String> lines = new ArrayList<>();
+            for (String command : List.of("GC.heap_info", "GC.class_histogram")) {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(pid), command).redirectErrorStream(true).start();
+                List<String> answer = new String(jcmd.getInputStream().readAllBytes()).lines().toList();
+                jcmd.waitFor();
+                lines.add("== jcmd " + pid + " " + command);
+                lines.addAll(answer.subList(0, Math.min(answer.size(), 45)));
+            }
+            Files.write(out, lines);
+            lines.forEach(System.out::println);
+        } catch (Exception e) {
+            Bench.say("heap histogram not taken: %s", e);
+        }
     }
 
     private void kafka(LocalKafka kafka, LocalPostgres postgres, ServiceProcess slo, List<String> bulk,
