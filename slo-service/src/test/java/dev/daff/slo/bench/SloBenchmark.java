@@ -1,38 +1,23 @@
 package dev.daff.slo.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.StringJoiner;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.daff.events.SliEvent;
-import dev.daff.events.Topics;
 import dev.daff.localinfra.DevelopmentKeys;
-import dev.daff.localinfra.FreePorts;
+import dev.daff.localinfra.KafkaTopicsSetup;
 import dev.daff.localinfra.LocalKafka;
 import dev.daff.localinfra.LocalPostgres;
 import dev.daff.localinfra.RecordingReceiver;
@@ -45,40 +30,70 @@ import dev.daff.slo.burn.SloAlertSettings;
 
 /**
  * The slo-service benchmark (a command, not a test): {@code ./mvnw -B -Pbenchmark -pl slo-service -am verify
- * -DskipTests}. Measures SLI ingest through Kafka next to a raw consumer reading the same messages, HTTP
- * ingest, and the evaluation tick for 10,000 SLOs, on the real PostgreSQL, Kafka and packaged service.
+ * -DskipTests}, optionally {@code -Dbench.parts=footprint,cds,kafka,http,page,alerts,profile,evaluation}. On the real
+ * PostgreSQL and Kafka, with the packaged services in their own JVMs: start-up time and memory of each service,
+ * Kafka ingest against a bare consumer (one and two replicas), HTTP ingest against a bare endpoint, page latency
+ * from the Workbook crossing with 10,000 SLOs loaded, a JFR profile of the ingest path, and the evaluation engine.
  */
 public final class SloBenchmark {
 
-    static final int KAFKA_EVENTS = 500_000;
-    static final int HTTP_EVENTS = 200_000;
-    static final int HTTP_BATCH = 1_000;
     static final int SLOS = 10_000;
+    static final int RUNS = 5;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper().findAndRegisterModules()
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private final List<String> report = new ArrayList<>();
+    private final Set<String> parts;
+
+    private SloBenchmark(Set<String> parts) {
+        this.parts = parts;
+    }
 
     public static void main(String[] args) throws Exception {
-        new SloBenchmark().run();
+        String chosen = System.getProperty("bench.parts", "all");
+        Set<String> parts = chosen.equals("all") ? Set.of("footprint", "cds", "kafka", "http", "page", "alerts", "profile",
+                "evaluation")
+                : Arrays.stream(chosen.split(",")).map(String::trim).collect(Collectors.toSet());
+        int exit = 0;
+        try {
+            new SloBenchmark(parts).run();
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            Bench.say("FAILED: %s", e);
+            exit = 1;
+        }
+        Path out = Path.of("target/benchmark.txt");
+        Files.write(out, Bench.report());
+        System.out.println();
+        Bench.report().forEach(System.out::println);
+        System.out.println("(written to " + out.toAbsolutePath() + ")");
+        System.exit(exit);
+    }
+
+    private boolean wants(String part) {
+        return parts.contains(part);
+    }
+
+    /** A part that fails is reported and the next part still runs. */
+    private interface Part {
+        void run() throws Exception;
+    }
+
+    private static void part(String name, Part part) {
+        try {
+            part.run();
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            Bench.say("%s FAILED: %s", name, e);
+        }
     }
 
     void run() throws Exception {
-        evaluation();
-        ingest();
-        Path out = Path.of("target/benchmark.txt");
-        Files.write(out, report);
-        System.out.println();
-        report.forEach(System.out::println);
-        System.out.println("(written to " + out.toAbsolutePath() + ")");
-        System.exit(0);
-    }
-
-    private void say(String format, Object... args) {
-        String line = String.format(java.util.Locale.ROOT, format, args);
-        report.add(line);
-        System.out.println(line);
+        Bench.say("slo-service benchmark, %s, %d cores, parts %s", Instant.now(), Runtime.getRuntime().availableProcessors(),
+                parts.stream().sorted().toList());
+        if (wants("evaluation")) {
+            part("evaluation", this::evaluation);
+        }
+        if (parts.stream().anyMatch(p -> !p.equals("evaluation"))) {
+            services();
+        }
     }
 
     /** The evaluation engine the tick runs, for 10,000 SLOs with three days of minute history each. */
@@ -108,7 +123,7 @@ public final class SloBenchmark {
         }
         long[] measured = Arrays.copyOfRange(ticks, 10, ticks.length); // the first ticks warm the JIT
         Arrays.sort(measured);
-        say("evaluation tick, %d SLOs (30d windows): median %.1f ms, max %.1f ms over %d ticks (goal < 50 ms)", SLOS,
+        Bench.say("evaluation tick, %d SLOs (30d windows): median %.1f ms, max %.1f ms over %d ticks (goal < 50 ms)", SLOS,
                 measured[measured.length / 2] / 1e6, measured[measured.length - 1] / 1e6, measured.length);
         long hour = 0;
         long month = 0;
@@ -132,151 +147,263 @@ public final class SloBenchmark {
                 System.out.print("");
             }
         }
-        say("window sum read: 1h %.1f ns, 30d %.1f ns per read (goal: equal; both are one running sum)",
+        Bench.say("window sum read: 1h %.1f ns, 30d %.1f ns per read (goal: equal; both are one running sum)",
                 hour / (200.0 * SLOS), month / (200.0 * SLOS));
     }
 
-    /** Ingest on the real broker, database and packaged service. */
-    void ingest() throws Exception {
+    /** Everything that runs the packaged services on the real broker and database. */
+    void services() throws Exception {
         Path work = Files.createTempDirectory("daff-benchmark");
-        try (LocalPostgres postgres = LocalPostgres.startEphemeral(); LocalKafka kafka = LocalKafka.startEphemeral()) {
-            postgres.ensureDatabase("slo");
+        try (LocalPostgres postgres = LocalPostgres.startEphemeral(); LocalKafka kafka = LocalKafka.startEphemeral();
+                RecordingReceiver pagerDuty = RecordingReceiver.start()) {
+            KafkaTopicsSetup.createAll(kafka.bootstrapServers()); // daff.sli-events with 12 partitions, as in production
+            for (String database : List.of("slo", "incident", "action")) {
+                postgres.ensureDatabase(database);
+            }
             Map<String, String> issuer = DevelopmentKeys.ensure(work.resolve("keys"));
             String admin = DevelopmentKeys.tokens(work.resolve("keys")).get("daff-admin");
-            RecordingReceiver pagerDuty = RecordingReceiver.start();
-            Map<String, String> environment = new java.util.LinkedHashMap<>(
-                    ServiceProcess.environment(postgres, "slo", kafka, issuer));
-            environment.put("DAFF_PAGING_PAGERDUTY_URL", pagerDuty.url("/pagerduty"));
-            ServiceProcess slo = new ServiceProcess("slo-service", Path.of("target/quarkus-app/quarkus-run.jar"),
-                    FreePorts.pick(), environment, Path.of("target/benchmark-slo-service.log"));
+            Map<String, String> sloEnvironment = new LinkedHashMap<>(ServiceProcess.environment(postgres, "slo", kafka, issuer));
+            sloEnvironment.put("DAFF_PAGING_PAGERDUTY_URL", pagerDuty.url("/pagerduty"));
+
+            ServiceProcess slo = Bench.service("slo-service", sloEnvironment, "benchmark-slo-service.log");
+            slo.start().awaitReady(Duration.ofSeconds(120));
+            List<String> bulk = IntStream.range(0, SLOS).mapToObj(i -> String.format("bulk-%05d", i)).toList();
+            List<String> outages = IntStream.range(0, CrossingLatency.OUTAGES).mapToObj(i -> String.format("outage-%02d", i)).toList();
+            loadSlos(slo, admin, postgres);
+            slo.stop();
             try {
-                slo.start().awaitReady(Duration.ofSeconds(90));
-                for (String name : List.of("bench-kafka", "bench-http")) {
-                    send("POST", slo.url() + "/api/slos", admin, """
-                            {"name": "%s", "service": "bench", "team": "bench", "objective": 99.9, "window": "30d"}
-                            """.formatted(name), 201);
+                if (wants("footprint")) {
+                    part("footprint", () -> footprint(slo, Map.of("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer),
+                            "action-service", ServiceProcess.environment(postgres, "action", kafka, issuer))));
                 }
-                slo.stop();
-
-                produce(kafka.bootstrapServers());
-                double raw = rawConsumerRate(kafka.bootstrapServers());
-                slo.start().awaitReady(Duration.ofSeconds(90));
-                Instant started = Instant.now();
-                awaitTotal(slo, admin, "bench-kafka", KAFKA_EVENTS);
-                double counted = KAFKA_EVENTS / secondsSince(started);
-                say("Kafka ingest: %,.0f events/s counted into PostgreSQL; raw consumer %,.0f messages/s; ratio %.2f"
-                        + " (goal >= 0.7)", counted, raw, counted / raw);
-
-                started = Instant.now();
-                httpIngest(slo, admin);
-                double accepted = HTTP_EVENTS / secondsSince(started);
-                awaitTotal(slo, admin, "bench-http", HTTP_EVENTS);
-                double httpCounted = HTTP_EVENTS / secondsSince(started);
-                say("HTTP ingest: %,.0f events/s accepted (batches of %d, 2 clients), %,.0f events/s counted end to end",
-                        accepted, HTTP_BATCH, httpCounted);
-
-                long[] latency = PagingLatency.measure(slo, admin, kafka.bootstrapServers(), pagerDuty);
-                say("page latency, AlertFired on daff.slo-alerts to the receiver having the page, %d pages at %d/s:"
-                        + " p50 %d ms, p99 %d ms (goal p99 < 1 s)", PagingLatency.PAGES, PagingLatency.PER_SECOND,
-                        latency[0], latency[1]);
+                if (wants("cds")) {
+                    part("cds", () -> classDataSharing(slo, sloEnvironment,
+                            Map.of("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer))));
+                }
+                if (!slo.isAlive()) {
+                    slo.start().awaitReady(Duration.ofSeconds(120));
+                }
+                double loadedRss = 0;
+                if (wants("kafka")) {
+                    try (Bench.RssSampler rss = new Bench.RssSampler(slo.pid())) {
+                        part("kafka", () -> kafka(kafka, postgres, slo, bulk, sloEnvironment));
+                        loadedRss = Math.max(loadedRss, rss.max(0));
+                    }
+                }
+                if (wants("http")) {
+                    try (Bench.RssSampler rss = new Bench.RssSampler(slo.pid())) {
+                        part("http", () -> http(slo, admin, bulk));
+                        loadedRss = Math.max(loadedRss, rss.max(0));
+                    }
+                }
+                if (loadedRss > 0) {
+                    Bench.say("slo-service RSS under the ingest load (highest VmRSS, sampled every 200 ms): %.0f MiB;"
+                            + " VmHWM %.0f MiB", loadedRss, Bench.memoryMiB(slo.pid(), "VmHWM"));
+                }
+                if (wants("page")) {
+                    part("page", () -> CrossingLatency.measure(slo, admin, kafka.bootstrapServers(), pagerDuty, outages));
+                }
+                if (wants("alerts")) {
+                    part("alerts", () -> {
+                    long[] latency = PagingLatency.measure(slo, admin, kafka.bootstrapServers(), pagerDuty);
+                    Bench.say("page latency, AlertFired on daff.slo-alerts to the receiver having the page, %d pages at %d/s:"
+                            + " p50 %d ms, p99 %d ms (goal p99 < 1 s)", PagingLatency.PAGES, PagingLatency.PER_SECOND,
+                            latency[0], latency[1]);
+                    });
+                }
+                if (wants("profile")) {
+                    part("profile", () -> profile(slo, sloEnvironment, kafka, postgres, admin, bulk));
+                }
             } finally {
                 slo.stop();
-                pagerDuty.close();
             }
         }
     }
 
-    private void produce(String bootstrapServers) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        Instant at = Instant.now();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            for (int i = 0; i < KAFKA_EVENTS; i++) {
-                producer.send(new ProducerRecord<>(Topics.SLI_EVENTS, "bench-kafka",
-                        json.writeValueAsString(SliEvent.observed(java.util.UUID.randomUUID().toString(), at, "bench-kafka", at.minusMillis(i), 1, 1))));
-            }
-            producer.flush();
-        }
-    }
-
-    /** The same messages read by a bare consumer that parses them and does nothing else: the ceiling. */
-    private double rawConsumerRate(String bootstrapServers) throws Exception {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "raw-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(Topics.SLI_EVENTS));
-            int read = 0;
-            Instant started = null;
-            while (read < KAFKA_EVENTS) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                if (started == null && !records.isEmpty()) {
-                    started = Instant.now();
-                }
-                for (var record : records) {
-                    json.readValue(record.value(), SliEvent.class);
-                    read++;
+    /** 10,000 SLOs (and the outage SLOs of the page benchmark), copied in SQL from one made through the API. */
+    private void loadSlos(ServiceProcess slo, String admin, LocalPostgres postgres) throws Exception {
+        Bench.send("POST", slo.url() + "/api/slos", admin, """
+                {"name": "template", "service": "bench", "team": "bench", "objective": 99.9, "window": "30d"}
+                """, 201);
+        try (Connection db = Bench.sql(postgres, "slo"); Statement sql = db.createStatement()) {
+            List<String> columns = new ArrayList<>();
+            try (ResultSet rows = sql.executeQuery("select column_name from information_schema.columns"
+                    + " where table_name = 'slo' order by ordinal_position")) {
+                while (rows.next()) {
+                    columns.add(rows.getString(1));
                 }
             }
-            return KAFKA_EVENTS / secondsSince(started);
+            // The bulk SLOs have data only while the benchmark sends it: NO_DATA and volume-drop alerts for them
+            // would page 10,000 times in the middle of the page benchmark, so those two are off for them.
+            sql.executeUpdate(copy(columns, "'bulk-' || lpad(g::text, 5, '0')", Map.of("team", "'bulk'",
+                    "no_data_after_seconds", "86400", "volume_drop_enabled", "false"), SLOS));
+            sql.executeUpdate(copy(columns, "'outage-' || lpad(g::text, 2, '0')", Map.of(), CrossingLatency.OUTAGES));
+            sql.executeUpdate("delete from slo where name = 'template'");
         }
     }
 
-    private void httpIngest(ServiceProcess slo, String admin) throws Exception {
-        Instant at = Instant.now();
-        ExecutorService clients = Executors.newFixedThreadPool(2);
-        List<Future<?>> sends = new ArrayList<>();
-        for (int batch = 0; batch < HTTP_EVENTS / HTTP_BATCH; batch++) {
-            StringJoiner body = new StringJoiner(",", "[", "]");
-            for (int i = 0; i < HTTP_BATCH; i++) {
-                body.add("{\"at\":\"" + at.minusMillis(batch * HTTP_BATCH + i) + "\",\"good\":1,\"total\":1}");
+    private static String copy(List<String> columns, String name, Map<String, String> overrides, int count) {
+        String values = columns.stream().map(c -> c.equals("name") ? name : overrides.getOrDefault(c, "t." + c))
+                .collect(Collectors.joining(", "));
+        return "insert into slo (" + String.join(", ", columns) + ") select " + values
+                + " from slo t, generate_series(0, " + (count - 1) + ") g where t.name = 'template'";
+    }
+
+    /** Start-up to ready and idle memory of each service, five starts each; slo-service is left running. */
+    private void footprint(ServiceProcess slo, Map<String, Map<String, String>> others) {
+        Map<String, ServiceProcess> services = new LinkedHashMap<>();
+        others.forEach((module, environment) -> services.put(module, Bench.service(module, environment,
+                "benchmark-" + module + ".log")));
+        services.put("slo-service", slo);
+        services.forEach((module, service) -> {
+            double[] ready = new double[RUNS];
+            double[] idle = new double[RUNS];
+            for (int run = 0; run < RUNS; run++) {
+                ready[run] = Bench.startTimed(service, Duration.ofSeconds(120));
+                Bench.sleep(10_000); // idle: start-up work done, nothing asked of it
+                idle[run] = Bench.memoryMiB(service.pid(), "VmRSS");
+                if (!(module.equals("slo-service") && run == RUNS - 1)) {
+                    service.stop();
+                } else {
+                    heapOf(service.pid(), Path.of("target/benchmark-slo-service-heap.txt"));
+                }
             }
-            String payload = body.toString();
-            sends.add(clients.submit(() -> {
-                send("POST", slo.url() + "/api/slos/bench-http/events", admin, payload, 202);
-                return null;
-            }));
-        }
-        for (Future<?> send : sends) {
-            send.get();
-        }
-        clients.shutdown();
+            Bench.say("%s: JVM start to /q/health/ready UP %s ms (median %.0f ms, goal < 3000 ms); VmRSS idle 10 s after"
+                    + " ready %s MiB (median %.0f MiB, goal < 300 MiB); java -Xmx384m -jar quarkus-run.jar%s", module,
+                    Bench.list(ready, "%.0f"), Bench.median(ready), Bench.list(idle, "%.0f"), Bench.median(idle),
+                    module.equals("slo-service") ? ", " + (SLOS + CrossingLatency.OUTAGES) + " SLOs defined" : "");
+        });
     }
 
-    private void awaitTotal(ServiceProcess slo, String token, String name, long expected) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
-        while (Instant.now().isBefore(deadline)) {
-            String status = send("GET", slo.url() + "/api/slos/" + name + "/status", token, null, 200);
-            if (json.readTree(status).path("events").path("total").asLong() >= expected) {
-                return;
+    /**
+     * Start-up with a dynamic class-data-sharing archive (JDK 17: {@code -XX:ArchiveClassesAtExit} once, then
+     * {@code -XX:SharedArchiveFile}), given through {@code JAVA_TOOL_OPTIONS}: how much of the start-up is
+     * class loading and verification.
+     */
+    private void classDataSharing(ServiceProcess slo, Map<String, String> sloEnvironment,
+            Map<String, Map<String, String>> others) throws Exception {
+        slo.stop();
+        Map<String, Map<String, String>> services = new LinkedHashMap<>(others);
+        services.put("slo-service", sloEnvironment);
+        for (var entry : services.entrySet()) {
+            String module = entry.getKey();
+            Path archive = Path.of("target", "benchmark-" + module + ".jsa").toAbsolutePath();
+            Files.deleteIfExists(archive);
+            Map<String, String> dump = new LinkedHashMap<>(entry.getValue());
+            dump.put("JAVA_TOOL_OPTIONS", "-XX:ArchiveClassesAtExit=" + archive);
+            ServiceProcess dumping = Bench.service(module, dump, "benchmark-" + module + "-cds.log");
+            dumping.start().awaitReady(Duration.ofSeconds(120));
+            Bench.sleep(3_000);
+            dumping.stop();
+            Map<String, String> use = new LinkedHashMap<>(entry.getValue());
+            use.put("JAVA_TOOL_OPTIONS", "-XX:SharedArchiveFile=" + archive);
+            ServiceProcess sharing = Bench.service(module, use, "benchmark-" + module + "-cds.log");
+            double[] ready = new double[RUNS];
+            double[] idle = new double[RUNS];
+            for (int run = 0; run < RUNS; run++) {
+                ready[run] = Bench.startTimed(sharing, Duration.ofSeconds(120));
+                Bench.sleep(10_000);
+                idle[run] = Bench.memoryMiB(sharing.pid(), "VmRSS");
+                sharing.stop();
             }
-            Thread.sleep(50);
+            Bench.say("%s with a dynamic CDS archive (%.0f MiB): start to ready %s ms (median %.0f ms); VmRSS idle %s MiB"
+                    + " (median %.0f MiB)", module, Files.exists(archive) ? Files.size(archive) / 1048576.0 : -1,
+                    Bench.list(ready, "%.0f"), Bench.median(ready), Bench.list(idle, "%.0f"), Bench.median(idle));
         }
-        throw new IllegalStateException(name + " did not count " + expected + " events in time");
     }
 
-    private String send(String method, String url, String token, String body, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
-        if (body != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
+    /** What the idle service's heap holds: {@code jcmd GC.heap_info} and the top of {@code GC.class_histogram}. */
+    private static void heapOf(long pid, Path out) {
+        try {
+            List<String> lines = new ArrayList<>();
+            for (String command : List.of("GC.heap_info", "GC.class_histogram")) {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(pid), command).redirectErrorStream(true).start();
+                List<String> answer = new String(jcmd.getInputStream().readAllBytes()).lines().toList();
+                jcmd.waitFor();
+                lines.add("== jcmd " + pid + " " + command);
+                lines.addAll(answer.subList(0, Math.min(answer.size(), 45)));
+            }
+            Files.write(out, lines);
+            lines.forEach(System.out::println);
+        } catch (Exception e) {
+            Bench.say("heap histogram not taken: %s", e);
         }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
     }
 
-    private static double secondsSince(Instant started) {
-        return Duration.between(started, Instant.now()).toNanos() / 1e9;
+    private void kafka(LocalKafka kafka, LocalPostgres postgres, ServiceProcess slo, List<String> bulk,
+            Map<String, String> sloEnvironment) throws Exception {
+        KafkaIngest ingest = new KafkaIngest(kafka.bootstrapServers(), postgres, bulk);
+        ingest.awaitOwners(1);
+        ingest.bare(100_000); // warm-up, both sides
+        ingest.service(100_000);
+        int n = KafkaIngest.EVENTS;
+        double[] bare = new double[RUNS];
+        double[] one = new double[RUNS];
+        for (int run = 0; run < RUNS; run++) {
+            bare[run] = ingest.bare(n);
+            one[run] = ingest.service(n);
+            Bench.say("Kafka ingest run %d (1 replica): bare consumer %,.0f events/s, slo-service %,.0f events/s counted,"
+                    + " ratio %.2f", run + 1, bare[run], one[run], one[run] / bare[run]);
+        }
+        double[] ratios = IntStream.range(0, RUNS).mapToDouble(i -> one[i] / bare[i]).toArray();
+        Bench.say("Kafka ingest, %,d events per run over %d SLOs and 12 partitions, at spread over the last hour: bare"
+                + " median %,.0f/s, slo-service median %,.0f/s; ratios %s (goal >= 0.8 in every run)", n, bulk.size(),
+                Bench.median(bare), Bench.median(one), Bench.list(ratios, "%.2f"));
+        ServiceProcess second = Bench.service("slo-service", sloEnvironment, "benchmark-slo-service-2.log");
+        try {
+            second.start().awaitReady(Duration.ofSeconds(120));
+            ingest.awaitOwners(2);
+            Bench.sleep(3_000);
+            ingest.service(100_000); // warm-up of the second replica
+            double[] two = new double[RUNS];
+            double[] bareAgain = new double[RUNS];
+            for (int run = 0; run < RUNS; run++) {
+                bareAgain[run] = ingest.bare(n);
+                two[run] = ingest.service(n);
+                Bench.say("Kafka ingest run %d (2 replicas): bare consumer %,.0f events/s, two slo-service replicas"
+                        + " %,.0f events/s counted", run + 1, bareAgain[run], two[run]);
+            }
+            Bench.say("Kafka ingest, 2 replicas vs 1 on the same broker: median %,.0f vs %,.0f events/s, %.2fx (goal"
+                    + " >= 1.6x); bare consumer meanwhile median %,.0f/s", Bench.median(two), Bench.median(one),
+                    Bench.median(two) / Bench.median(one), Bench.median(bareAgain));
+        } finally {
+            second.stop();
+        }
+        ingest.awaitOwners(1);
+    }
+
+    private void http(ServiceProcess slo, String admin, List<String> bulk) throws Exception {
+        double[][] rates = new HttpIngest(slo, admin, bulk).compare(RUNS);
+        double[] ratios = IntStream.range(0, RUNS).mapToDouble(i -> rates[1][i] / rates[0][i]).toArray();
+        Bench.say("HTTP ingest, batches of %d from %d clients, alternating rounds of %,d events: bare endpoint median"
+                + " %,.0f/s, daff ingest median %,.0f/s; ratios %s, median %.2f (goal >= 0.5)", HttpIngest.BATCH,
+                HttpIngest.CLIENTS, HttpIngest.BATCH * HttpIngest.BATCHES_PER_ROUND, Bench.median(rates[0]),
+                Bench.median(rates[1]), Bench.list(ratios, "%.2f"), Bench.median(ratios));
+    }
+
+    /** One Kafka run and one HTTP round with JFR on the service JVM, then where its CPU went. */
+    private void profile(ServiceProcess slo, Map<String, String> sloEnvironment, LocalKafka kafka, LocalPostgres postgres,
+            String admin, List<String> bulk) throws Exception {
+        slo.stop();
+        Path recording = Path.of("target/benchmark-ingest.jfr").toAbsolutePath();
+        Files.deleteIfExists(recording);
+        Map<String, String> environment = new LinkedHashMap<>(sloEnvironment);
+        environment.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording
+                + ",settings=profile,dumponexit=true");
+        ServiceProcess profiled = Bench.service("slo-service", environment, "benchmark-slo-service-jfr.log");
+        try {
+            profiled.start().awaitReady(Duration.ofSeconds(120));
+            KafkaIngest ingest = new KafkaIngest(kafka.bootstrapServers(), postgres, bulk);
+            ingest.awaitOwners(1);
+            ingest.service(100_000);
+            Bench.say("profiled Kafka run: %,.0f events/s", ingest.service(KafkaIngest.EVENTS));
+            HttpIngest http = new HttpIngest(profiled, admin, bulk);
+            http.round("/api/slos", 50);
+            Bench.say("profiled HTTP round: %,.0f events/s", http.round("/api/slos", HttpIngest.BATCHES_PER_ROUND));
+        } finally {
+            profiled.stop();
+        }
+        IngestProfile.summarise(recording, Path.of("target/benchmark-profile.txt"));
     }
 }

@@ -1,0 +1,97 @@
+package dev.daff.slo.bench;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.StringJoiner;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.daff.localinfra.ServiceProcess;
+
+/**
+ * HTTP ingest next to a bare Quarkus endpoint in the same packaged service ({@code BareParseResource}, present only
+ * in the {@code -Pbenchmark} build): same JSON bodies, same JWT, same load generator ({@link #CLIENTS} threads
+ * posting batches of {@link #BATCH} back to back), rounds alternating between the two.
+ */
+final class HttpIngest {
+
+    static final int BATCH = 1_000;
+    static final int BATCHES_PER_ROUND = 200;
+    static final int CLIENTS = 4;
+
+    private final ServiceProcess slo;
+    private final String token;
+    private final List<String> bodies = new ArrayList<>();
+    private final List<String> slos;
+
+    HttpIngest(ServiceProcess slo, String token, List<String> slos) {
+        this.slo = slo;
+        this.token = token;
+        this.slos = slos;
+        Random random = new Random(3);
+        Instant now = Instant.now();
+        for (int b = 0; b < 50; b++) {
+            StringJoiner body = new StringJoiner(",", "[", "]");
+            for (int i = 0; i < BATCH; i++) {
+                // Spread over the last hour, minute by minute, far below the per-minute limit.
+                Instant at = now.minusMillis(60_000 + random.nextInt(3_000_000));
+                body.add("{\"at\":\"" + at + "\",\"good\":" + (i % 2000 == 0 ? 0 : 1) + ",\"total\":1}");
+            }
+            bodies.add(body.toString());
+        }
+    }
+
+    /** Events per second accepted (202) by {@code pathPrefix/{slo}/events}, for {@code batches} batches. */
+    double round(String pathPrefix, int batches) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        long started = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            done.add(clients.submit(() -> {
+                int b;
+                while ((b = next.getAndIncrement()) < batches) {
+                    String slo = slos.get(b * 7919 % slos.size());
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(this.slo.url() + pathPrefix + "/" + slo + "/events"))
+                            .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(bodies.get(b % bodies.size()))).build();
+                    HttpResponse<String> response = Bench.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() != 202) {
+                        throw new IllegalStateException(pathPrefix + " answered " + response.statusCode() + ": " + response.body());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        double rate = (double) batches * BATCH / Bench.secondsSince(started);
+        clients.shutdown();
+        return rate;
+    }
+
+    /** Alternating rounds after a warm-up of each; answers {bare rates, daff rates}. */
+    double[][] compare(int rounds) throws Exception {
+        round("/bench/bare", 50);
+        round("/api/slos", 50);
+        double[] bare = new double[rounds];
+        double[] daff = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            bare[r] = round("/bench/bare", BATCHES_PER_ROUND);
+            daff[r] = round("/api/slos", BATCHES_PER_ROUND);
+            Bench.say("HTTP ingest run %d: bare endpoint %,.0f events/s, daff ingest %,.0f events/s, ratio %.2f", r + 1,
+                    bare[r], daff[r], daff[r] / bare[r]);
+        }
+        return new double[][] { bare, daff };
+    }
+}
