@@ -118,11 +118,7 @@ class ActionRulesTest {
         UUID incidentId = UUID.randomUUID();
         String team = "washup-" + UUID.randomUUID().toString().substring(0, 8);
         sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED");
-        String washup = await().atMost(Duration.ofSeconds(30)).until(() -> given()
-                .queryParam("incidentId", incidentId.toString()).queryParam("status", "OPEN")
-                .when().get("/api/actions")
-                .then().statusCode(200).extract().<List<String>> path("findAll { it.kind == 'WASHUP' }.id"),
-                ids -> ids.size() == 1).get(0);
+        String washup = awaitOpenWashupAction(incidentId);
 
         String reviewed = UUID.randomUUID().toString();
         sendIncidentEvent(reviewed, "WashupReviewed", incidentId, "SEV2", team, "RESOLVED");
@@ -149,11 +145,7 @@ class ActionRulesTest {
         UUID incidentId = UUID.randomUUID();
         String team = "summary-" + UUID.randomUUID().toString().substring(0, 8);
         sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED");
-        String washup = await().atMost(Duration.ofSeconds(30)).until(() -> given()
-                .queryParam("incidentId", incidentId.toString()).queryParam("status", "OPEN")
-                .when().get("/api/actions")
-                .then().statusCode(200).extract().<List<String>> path("findAll { it.kind == 'WASHUP' }.id"),
-                ids -> ids.size() == 1).get(0);
+        String washup = awaitOpenWashupAction(incidentId);
 
         String other = create(incidentId, team, "LOCAL", null);
         List<ConsumerRecord<String, String>> created = eventsBefore(incidentId, other,
@@ -176,5 +168,14 @@ class ActionRulesTest {
     private static Instant dueAt(String actionId) {
         return Instant.parse(given().when().get("/api/actions/" + actionId).then().statusCode(200)
                 .extract().path("dueAt"));
+    }
+
+    /** The id of the incident's one open WASHUP action, once action-service has made it. */
+    private static String awaitOpenWashupAction(UUID incidentId) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> given()
+                .queryParam("incidentId", incidentId.toString()).queryParam("status", "OPEN")
+                .when().get("/api/actions")
+                .then().statusCode(200).extract().<List<String>> path("findAll { it.kind == 'WASHUP' }.id"),
+                ids -> ids.size() == 1).get(0);
     }
 }

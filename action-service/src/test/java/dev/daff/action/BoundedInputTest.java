@@ -14,14 +14,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.daff.localinfra.ListPages;
 import dev.daff.localinfra.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -38,28 +37,6 @@ class BoundedInputTest {
         TestTokens.authenticateEveryRequest();
     }
 
-    /** Follows Link rel="next" from {@code first} to the last page. */
-    static List<Response> allPages(String first) {
-        List<Response> pages = new ArrayList<>();
-        Pattern link = Pattern.compile("<([^>]+)>; rel=\"next\"");
-        String next = first;
-        while (next != null) {
-            Response page = given().when().get(next);
-            page.then().statusCode(200);
-            pages.add(page);
-            String header = page.header("Link");
-            assertEquals(header == null, page.header("X-Next-Cursor") == null, "Link and X-Next-Cursor go together");
-            if (header == null) {
-                next = null;
-            } else {
-                Matcher m = link.matcher(header);
-                assertTrue(m.find(), header);
-                next = m.group(1);
-                assertTrue(pages.size() < 1000, "paging does not end");
-            }
-        }
-        return pages;
-    }
 
     @Test
     void theActionListPagesByCursorSoonestDueFirst() {
@@ -70,7 +47,7 @@ class BoundedInputTest {
             // Two actions share each due date: the cursor must not lose or repeat a tie.
             created.add(ActionTestSupport.create(incidentId, "payments", "LOCAL", due.plus(Duration.ofDays(i / 2))));
         }
-        List<Response> pages = allPages("/api/actions?incidentId=" + incidentId + "&limit=2");
+        List<Response> pages = ListPages.all("/api/actions?incidentId=" + incidentId + "&limit=2");
         assertEquals(3, pages.size());
         List<String> ids = pages.stream().flatMap(p -> p.jsonPath().<String>getList("id").stream()).toList();
         List<String> dueAt = pages.stream().flatMap(p -> p.jsonPath().<String>getList("dueAt").stream()).toList();

@@ -21,14 +21,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.daff.localinfra.ListPages;
 import dev.daff.localinfra.TestTokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -160,29 +159,6 @@ class BoundedInputTest {
 
     // --- paging -------------------------------------------------------------------------------------------
 
-    /** Follows the Link rel="next" headers from {@code first} to the last page; answers each page's body. */
-    static List<Response> allPages(String first) {
-        List<Response> pages = new ArrayList<>();
-        String next = first;
-        Pattern link = Pattern.compile("<([^>]+)>; rel=\"next\"");
-        while (next != null) {
-            Response page = given().when().get(next);
-            page.then().statusCode(200);
-            pages.add(page);
-            String header = page.header("Link");
-            assertEquals(header == null, page.header("X-Next-Cursor") == null, "Link and X-Next-Cursor go together");
-            if (header == null) {
-                next = null;
-            } else {
-                Matcher m = link.matcher(header);
-                assertTrue(m.find(), header);
-                next = m.group(1);
-                assertTrue(next.contains("cursor=" + page.header("X-Next-Cursor")), next);
-                assertTrue(pages.size() < 1000, "paging does not end");
-            }
-        }
-        return pages;
-    }
 
     static <T> List<T> items(List<Response> pages, Function<Response, List<T>> of) {
         return pages.stream().flatMap(page -> of.apply(page).stream()).toList();
@@ -210,7 +186,7 @@ class BoundedInputTest {
                      "detectionSource": "HUMAN"}
                     """.formatted(i, service, detected.plus(Duration.ofMinutes(i / 2)))));
         }
-        List<Response> pages = allPages("/api/incidents?service=" + service + "&limit=2");
+        List<Response> pages = ListPages.all("/api/incidents?service=" + service + "&limit=2");
         assertEquals(3, pages.size());
         List<String> ids = items(pages, page -> page.jsonPath().getList("items.id"));
         assertEquals(5, ids.size());
@@ -253,24 +229,24 @@ class BoundedInputTest {
                     .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201);
         }
 
-        List<Response> timeline = allPages("/api/incidents/" + id + "/timeline?limit=3");
+        List<Response> timeline = ListPages.all("/api/incidents/" + id + "/timeline?limit=3");
         assertEquals(3, timeline.size());
         List<String> texts = items(timeline, page -> page.jsonPath().getList("text"));
         assertEquals(7, texts.size());
         assertEquals(List.of("note 1", "note 2", "note 3", "note 4", "note 5", "note 6"), texts.subList(1, 7));
         limitsAreChecked("/api/incidents/" + id + "/timeline");
 
-        List<Response> changes = allPages("/api/changes?service=pg" + u + "&limit=2");
+        List<Response> changes = ListPages.all("/api/changes?service=pg" + u + "&limit=2");
         assertEquals(List.of("v1", "v2", "v3", "v4", "v5"), items(changes, page -> page.jsonPath().getList("summary")));
         assertEquals(3, changes.size());
         limitsAreChecked("/api/changes");
 
-        List<String> catalog = items(allPages("/api/services?limit=7"), page -> page.jsonPath().getList("name"));
+        List<String> catalog = items(ListPages.all("/api/services?limit=7"), page -> page.jsonPath().getList("name"));
         assertEquals(catalog.size(), Set(catalog).size(), "no service twice");
         assertTrue(catalog.containsAll(List.of("pg" + u, "pg-dep" + u)), catalog.toString());
         limitsAreChecked("/api/services");
 
-        List<Response> whatChanged = allPages("/api/incidents/" + id + "/changes?limit=2");
+        List<Response> whatChanged = ListPages.all("/api/incidents/" + id + "/changes?limit=2");
         List<String> ranked = items(whatChanged, page -> page.jsonPath().getList("changes.change.summary"));
         assertEquals(List.of("v1", "v2", "v3", "v4", "v5"), ranked.stream().filter(s -> s.matches("v[1-5]")).toList());
         whatChanged.get(0).then().body("total", equalTo(ranked.size())).body("changes", hasSize(2))

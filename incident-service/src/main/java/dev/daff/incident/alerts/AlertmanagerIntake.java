@@ -33,7 +33,7 @@ public class AlertmanagerIntake {
 
     static final String CONSUMER = "incident-service/alertmanager";
     /** The same daff actor as SLO alerts: alerts reach timelines under one name, whatever sent them. */
-    static final Actor ACTOR = Actor.daff("daff-slo-alerts");
+    static final Actor ACTOR = SloAlertConsumer.ACTOR;
     static final Set<String> PAGING_SEVERITIES = Set.of("critical", "page");
 
     private final ProcessedEvents processed;

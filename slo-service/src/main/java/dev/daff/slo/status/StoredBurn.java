@@ -56,10 +56,13 @@ public class StoredBurn {
     /** In the caller's transaction when it reads the buckets. */
     BurnSnapshot snapshot(Slo slo) {
         Instant now = clock.instant();
-        Loaded found = loaded.compute(slo.name, (name, previous) -> previous == null || previous.at.plus(freshFor).isBefore(now)
-                || !previous.windows.sloWindow().equals(slo.window().length())
-                        ? new Loaded(buckets.windows(name, slo.window().length(), now), now)
-                        : previous);
+        Loaded found = loaded.get(slo.name);
+        if (found == null || found.at.plus(freshFor).isBefore(now)
+                || !found.windows.sloWindow().equals(slo.window().length())) {
+            // Read outside any map lock: two requests racing here both read, and either result is as fresh.
+            found = new Loaded(buckets.windows(slo.name, slo.window().length(), now), now);
+            loaded.put(slo.name, found);
+        }
         synchronized (found) {
             found.windows.advance(now);
             return BurnCalculator.snapshot(found.windows, slo.objective, now);
