@@ -40,6 +40,16 @@ class BucketRetentionTest {
         TestTokens.authenticateEveryRequest();
     }
 
+    /** A frozen replica's open transaction must not hold the partitions' rows for longer (README, *Exactly once*). */
+    @Test
+    void sessionsIdleInATransactionAreEndedAfterTwentySeconds() throws Exception {
+        try (Connection connection = database.getConnection();
+                ResultSet shown = connection.createStatement().executeQuery("show idle_in_transaction_session_timeout")) {
+            shown.next();
+            assertEquals("20s", shown.getString(1));
+        }
+    }
+
     @Test
     void bucketsLeaveOnceTheyAreOlderThanTheirSloWindow() throws Exception {
         given().contentType(ContentType.JSON).body(SloIngestTest.slo("weekly-retention").replace("30d", "7d"))

@@ -145,7 +145,11 @@ class BurnAlertTest {
         given().when().get("/api/alerts?state=all&slo=" + slo).then().statusCode(200)
                 .body("", hasSize(2)).body("[1].severity", equalTo("PAGE")).body("[1].state", equalTo("RESOLVED"))
                 .body("[0].severity", equalTo("TICKET")).body("[0].state", equalTo("FIRING"));
-        given().when().get("/q/metrics").then().body(containsString("daff_slo_burn_rate{slo=\"edge-dns\",window=\"1h\"}"));
+        given().when().get("/q/metrics").then()
+                .body(containsString("daff_slo_burn_rate{slo=\"edge-dns\",window=\"1h\"}"))
+                .body(containsString("daff_slo_alerts_firing{slo=\"edge-dns\"} 1.0"))
+                // the two minutes at 100 % errors overspent the budget of the hour of history (1 h at 0.1 %)
+                .body(org.hamcrest.Matchers.matchesRegex("(?s).*\ndaff_slo_budget_remaining\\{slo=\"edge-dns\"} -\\d+\\.\\d+\n.*"));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.daff.slo.evaluation;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,6 @@ import dev.daff.slo.ingest.PartitionOwners;
 import dev.daff.slo.ingest.SliBuckets;
 import dev.daff.slo.ingest.SloOwnership;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -54,19 +54,17 @@ public class SloEvaluator {
     private final SloOwnership ownership;
     private final CountingLock countingLock;
     private final Clock clock;
-    private final MeterRegistry registry;
     private final AlertEvaluator alerts = new AlertEvaluator();
     private final Map<String, TrackedSlo> tracked = new ConcurrentHashMap<>();
 
     public SloEvaluator(SloDefinitions slos, AlertEpisodes episodes, SliBuckets buckets, SloOwnership ownership,
-            CountingLock countingLock, Clock clock, MeterRegistry registry) {
+            CountingLock countingLock, Clock clock) {
         this.slos = slos;
         this.episodes = episodes;
         this.buckets = buckets;
         this.ownership = ownership;
         this.countingLock = countingLock;
         this.clock = clock;
-        this.registry = registry;
     }
 
     void restore(@Observes StartupEvent startup) {
@@ -186,10 +184,7 @@ public class SloEvaluator {
         List<Slo> changed = QuarkusTransaction.requiringNew().call(() -> slos.detached(stale));
         synchronized (this) {
             for (Slo slo : changed) {
-                TrackedSlo previous = tracked.put(slo.name, TrackedSlo.of(slo)); // loaded by loadOwned when owned
-                if (previous == null) {
-                    SloGauges.register(registry, slo.name, this::latest, this::firing);
-                }
+                tracked.put(slo.name, TrackedSlo.of(slo)); // loaded by loadOwned when owned
             }
         }
     }
@@ -231,13 +226,18 @@ public class SloEvaluator {
         alerts.forget(slo.slo.name);
     }
 
-    private synchronized double firing(String slo) {
-        TrackedSlo found = tracked.get(slo);
-        return found == null || found.windows == null ? Double.NaN : alerts.activeAlerts(slo).size();
+    /** An SLO this replica evaluates: its latest figures (null until first evaluated) and alerts firing. */
+    record Evaluated(String name, BurnSnapshot snapshot, int firing) {
     }
 
-    private Optional<BurnSnapshot> latest(String slo) {
-        TrackedSlo found = tracked.get(slo);
-        return found == null ? Optional.empty() : Optional.ofNullable(found.snapshot);
+    /** Every SLO this replica evaluates now, for the metrics scrape. */
+    synchronized List<Evaluated> evaluated() {
+        List<Evaluated> evaluated = new ArrayList<>();
+        for (TrackedSlo slo : tracked.values()) {
+            if (slo.windows != null) {
+                evaluated.add(new Evaluated(slo.slo.name, slo.snapshot, alerts.activeAlerts(slo.slo.name).size()));
+            }
+        }
+        return evaluated;
     }
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import dev.daff.slo.ingest.CountedBuckets.MinuteCount;
+import dev.daff.slo.ingest.SliBuckets.MinuteAdd;
 
 /**
  * Stores one polled batch of SLI records in one transaction (the caller's): the partitions' offsets, the minute
@@ -50,6 +51,8 @@ public class SliBatch {
     /** The order in which a batch locks its partitions' offset rows: the same in every replica. */
     private static final Comparator<TopicPartition> BY_PARTITION = Comparator.comparing(TopicPartition::topic)
             .thenComparingInt(TopicPartition::partition);
+
+    private static final String OVERFULL = "the minute %s already holds nearly %d events; this would pass the limit";
 
     private final EntityManager entityManager;
     private final PartitionOffsets offsets;
@@ -99,45 +102,63 @@ public class SliBatch {
             minute.records.add(one.record());
         }
         Map<String, Map<Instant, MinuteCount>> stored = new HashMap<>();
+        List<MinuteAdd> adds = new ArrayList<>();
         for (Map.Entry<String, Map<Instant, MinuteAggregate>> slo : aggregates.entrySet()) {
             for (Map.Entry<Instant, MinuteAggregate> minute : slo.getValue().entrySet()) {
                 MinuteAggregate aggregate = minute.getValue();
-                Optional<String> refusal = storeBucket(slo.getKey(), minute.getKey(), aggregate, isolateBuckets);
-                if (refusal.isPresent()) {
-                    aggregate.records.forEach(record -> refused.add(new Refused(record, refusal.get())));
+                if (aggregate.total > SliRules.MAX_EVENTS_PER_MINUTE) {
+                    refuse(aggregate, refused, "the minute " + minute.getKey() + " would hold more than "
+                            + SliRules.MAX_EVENTS_PER_MINUTE + " events");
+                } else if (isolateBuckets) {
+                    Optional<String> refusal = storeIsolated(slo.getKey(), minute.getKey(), aggregate);
+                    if (refusal.isPresent()) {
+                        refuse(aggregate, refused, refusal.get());
+                    } else {
+                        counted(stored, slo.getKey(), minute.getKey(), aggregate);
+                    }
                 } else {
-                    stored.computeIfAbsent(slo.getKey(), name -> new HashMap<>())
-                            .put(minute.getKey(), new MinuteCount(aggregate.good, aggregate.total));
+                    adds.add(new MinuteAdd(slo.getKey(), minute.getKey(), aggregate.good, aggregate.total));
                 }
+            }
+        }
+        Set<MinuteAdd> overfull = buckets.addAll(adds, SliRules.MAX_EVENTS_PER_MINUTE);
+        for (MinuteAdd add : adds) {
+            MinuteAggregate aggregate = aggregates.get(add.slo()).get(add.minute());
+            if (overfull.contains(add)) {
+                refuse(aggregate, refused, OVERFULL.formatted(add.minute(), SliRules.MAX_EVENTS_PER_MINUTE));
+            } else {
+                counted(stored, add.slo(), add.minute(), aggregate);
             }
         }
         deadLetters.send(refused);
         return new Stored(stored, refused.size());
     }
 
-    /** Adds one minute to its bucket; answers why not when the bucket would overfill or cannot be stored. */
-    private Optional<String> storeBucket(String slo, Instant minute, MinuteAggregate aggregate, boolean isolated) {
-        if (aggregate.total > SliRules.MAX_EVENTS_PER_MINUTE) {
-            return Optional.of("the minute " + minute + " would hold more than " + SliRules.MAX_EVENTS_PER_MINUTE + " events");
-        }
-        if (isolated) {
-            entityManager.createNativeQuery("savepoint sli_bucket").executeUpdate();
-        }
+    /**
+     * Adds one minute to its bucket under a savepoint, so that a bucket which cannot be stored is refused alone;
+     * answers why not when it would overfill or cannot be stored.
+     */
+    private Optional<String> storeIsolated(String slo, Instant minute, MinuteAggregate aggregate) {
+        entityManager.createNativeQuery("savepoint sli_bucket").executeUpdate();
         try {
-            boolean added = buckets.add(slo, minute, aggregate.good, aggregate.total, SliRules.MAX_EVENTS_PER_MINUTE);
-            if (isolated) {
-                entityManager.createNativeQuery("release savepoint sli_bucket").executeUpdate();
-            }
-            return added ? Optional.empty()
-                    : Optional.of("the minute " + minute + " already holds nearly " + SliRules.MAX_EVENTS_PER_MINUTE
-                            + " events; this would pass the limit");
+            Set<MinuteAdd> overfull = buckets.addAll(List.of(new MinuteAdd(slo, minute, aggregate.good, aggregate.total)),
+                    SliRules.MAX_EVENTS_PER_MINUTE);
+            entityManager.createNativeQuery("release savepoint sli_bucket").executeUpdate();
+            return overfull.isEmpty() ? Optional.empty()
+                    : Optional.of(OVERFULL.formatted(minute, SliRules.MAX_EVENTS_PER_MINUTE));
         } catch (RuntimeException e) {
-            if (!isolated) {
-                throw e;
-            }
             entityManager.createNativeQuery("rollback to savepoint sli_bucket").executeUpdate();
             return Optional.of("could not be stored: " + e.getMessage());
         }
+    }
+
+    private static void refuse(MinuteAggregate aggregate, List<Refused> refused, String reason) {
+        aggregate.records.forEach(record -> refused.add(new Refused(record, reason)));
+    }
+
+    private static void counted(Map<String, Map<Instant, MinuteCount>> stored, String slo, Instant minute,
+            MinuteAggregate aggregate) {
+        stored.computeIfAbsent(slo, name -> new HashMap<>()).put(minute, new MinuteCount(aggregate.good, aggregate.total));
     }
 
     /** The event ids of idempotent records (sent with an Idempotency-Key). */

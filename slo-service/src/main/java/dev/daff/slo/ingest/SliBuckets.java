@@ -1,15 +1,21 @@
 package dev.daff.slo.ingest;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+
+import org.hibernate.Session;
 
 import dev.daff.kit.time.SqlTimes;
 import dev.daff.slo.burn.SliWindows;
@@ -35,23 +41,67 @@ public class SliBuckets {
         this.entityManager = entityManager;
     }
 
+    /** One minute's counts for one SLO, to be added to its bucket. */
+    record MinuteAdd(String slo, Instant minute, long good, long total) {
+    }
+
     /**
-     * Adds one minute's counts to its bucket unless the bucket would then hold more than {@code limit} events;
-     * answers whether it did. Runs in the caller's transaction.
+     * Adds each minute's counts to its bucket in one statement, in the order given (the order in which rows are
+     * locked), skipping a bucket that would then hold more than {@code limit} events; answers the minutes it did not
+     * add. Runs in the caller's transaction. One round trip per batch instead of one per bucket: a batch spread over
+     * 10,000 SLOs and an hour of minutes touches thousands of buckets.
      */
-    boolean add(String slo, Instant minute, long good, long total, long limit) {
-        return entityManager.createNativeQuery("""
-                insert into sli_bucket (slo_name, minute, good, total) values (?1, ?2, ?3, ?4)
-                on conflict (slo_name, minute)
-                do update set good = sli_bucket.good + excluded.good, total = sli_bucket.total + excluded.total
-                where sli_bucket.total + excluded.total <= ?5
-                """)
-                .setParameter(1, slo)
-                .setParameter(2, OffsetDateTime.ofInstant(minute, ZoneOffset.UTC))
-                .setParameter(3, good)
-                .setParameter(4, total)
-                .setParameter(5, limit)
-                .executeUpdate() == 1;
+    Set<MinuteAdd> addAll(List<MinuteAdd> adds, long limit) {
+        if (adds.isEmpty()) {
+            return Set.of();
+        }
+        String[] slos = new String[adds.size()];
+        Long[] minutes = new Long[adds.size()];
+        Long[] good = new Long[adds.size()];
+        Long[] total = new Long[adds.size()];
+        for (int i = 0; i < adds.size(); i++) {
+            MinuteAdd add = adds.get(i);
+            slos[i] = add.slo();
+            minutes[i] = add.minute().getEpochSecond();
+            good[i] = add.good();
+            total[i] = add.total();
+        }
+        Set<String> added = entityManager.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into sli_bucket (slo_name, minute, good, total)
+                    select slo, to_timestamp(epoch), good, total
+                    from unnest(?, ?, ?, ?) with ordinality as a(slo, epoch, good, total, n)
+                    order by n
+                    on conflict (slo_name, minute)
+                    do update set good = sli_bucket.good + excluded.good, total = sli_bucket.total + excluded.total
+                    where sli_bucket.total + excluded.total <= ?
+                    returning slo_name, extract(epoch from minute)::bigint
+                    """)) {
+                insert.setArray(1, connection.createArrayOf("text", slos));
+                insert.setArray(2, connection.createArrayOf("bigint", minutes));
+                insert.setArray(3, connection.createArrayOf("bigint", good));
+                insert.setArray(4, connection.createArrayOf("bigint", total));
+                insert.setLong(5, limit);
+                Set<String> keys = new HashSet<>();
+                try (ResultSet rows = insert.executeQuery()) {
+                    while (rows.next()) {
+                        keys.add(key(rows.getString(1), rows.getLong(2)));
+                    }
+                }
+                return keys;
+            }
+        });
+        Set<MinuteAdd> skipped = new HashSet<>();
+        for (MinuteAdd add : adds) {
+            if (!added.contains(key(add.slo(), add.minute().getEpochSecond()))) {
+                skipped.add(add);
+            }
+        }
+        return skipped;
+    }
+
+    private static String key(String slo, long epochSecond) {
+        return epochSecond + " " + slo;
     }
 
     /**

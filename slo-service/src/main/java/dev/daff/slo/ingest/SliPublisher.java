@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 
 import dev.daff.events.SliEvent;
 import dev.daff.events.Topics;
@@ -53,7 +54,7 @@ public class SliPublisher {
 
     private final SloCatalog catalog;
     private final KafkaClients kafkaClients;
-    private final ObjectMapper json;
+    private final ObjectWriter eventWriter;
     private final Clock clock;
     private final BlockingDeque<KafkaProducer<String, String>> idle = new LinkedBlockingDeque<>();
     private final Semaphore inUse;
@@ -62,7 +63,7 @@ public class SliPublisher {
             @ConfigProperty(name = "daff.sli.ingest.producers", defaultValue = "4") int poolSize) {
         this.catalog = catalog;
         this.kafkaClients = kafkaClients;
-        this.json = json;
+        this.eventWriter = json.writerFor(SliEvent.class);
         this.clock = clock;
         this.inUse = new Semaphore(poolSize);
     }
@@ -84,6 +85,7 @@ public class SliPublisher {
         List<Problem.FieldError> errors = new ArrayList<>();
         List<SliEvent> events = new ArrayList<>(observations.size());
         SliRules.MinuteTotals minuteTotals = new SliRules.MinuteTotals();
+        UUID batchId = UUID.randomUUID();
         for (int i = 0; i < observations.size(); i++) {
             Observation observation = observations.get(i);
             if (observation == null) {
@@ -96,7 +98,7 @@ public class SliPublisher {
             if (rejection.isPresent()) {
                 errors.add(new Problem.FieldError("[" + i + "]", rejection.get()));
             } else {
-                String eventId = idempotencyKey == null ? UUID.randomUUID().toString()
+                String eventId = idempotencyKey == null ? eventIdInBatch(batchId, i)
                         : UUID.nameUUIDFromBytes((slo + '\u0000' + idempotencyKey + '\u0000' + i).getBytes(StandardCharsets.UTF_8))
                                 .toString();
                 events.add(SliEvent.observed(eventId, now, slo, at, observation.good(), observation.total()));
@@ -149,9 +151,18 @@ public class SliPublisher {
         }
     }
 
+    /**
+     * A batch's events share one random UUID with their index in its low 16 bits (a batch holds at most
+     * {@link #MAX_BATCH} events): unique, and one {@code SecureRandom} call per batch instead of one per event,
+     * which four request threads otherwise queue for.
+     */
+    private static String eventIdInBatch(UUID batchId, int index) {
+        return new UUID(batchId.getMostSignificantBits(), (batchId.getLeastSignificantBits() & ~0xFFFFL) | index).toString();
+    }
+
     private String write(SliEvent event) {
         try {
-            return json.writeValueAsString(event);
+            return eventWriter.writeValueAsString(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an SLI event cannot be written as JSON", e);
         }

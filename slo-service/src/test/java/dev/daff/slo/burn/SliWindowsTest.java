@@ -149,6 +149,13 @@ class SliWindowsTest {
             assertEquals(0, windows.good(window));
         }
         assertEquals(T, windows.lastEventMinute()); // still known: NO_DATA needs it
+        // The emptied rings were given back; events after the silence are counted in fresh ones.
+        Instant later = T.plus(Duration.ofDays(400));
+        windows.add(later, 4, 5);
+        for (Duration window : windows.windows()) {
+            assertEquals(5, windows.total(window), window.toString());
+            assertEquals(4, windows.good(window), window.toString());
+        }
     }
 
     @Test
