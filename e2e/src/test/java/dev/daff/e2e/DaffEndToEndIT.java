@@ -66,6 +66,7 @@ class DaffEndToEndIT {
         Map<String, String> sloEnvironment = new LinkedHashMap<>(ServiceProcess.environment(postgres, "slo", kafka, issuer));
         sloEnvironment.put("DAFF_PAGING_PAGERDUTY_URL", pagerDuty.url("/v2/enqueue"));
         sloEnvironment.put("DAFF_SLO_EVALUATION_TICK", "1s");
+        sloEnvironment.put("DAFF_SLO_BUDGET_SNAPSHOTS_EVERY", "1s");
         slo = start("slo-service", sloEnvironment);
         incident = start("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer));
         action = start("action-service", ServiceProcess.environment(postgres, "action", kafka, issuer));
@@ -159,6 +160,17 @@ class DaffEndToEndIT {
                 .orElseThrow(() -> new AssertionError("what changed? lacks the flag: " + changes));
         assertTrue(flag.get("reason").asText().startsWith("FEATURE_FLAG on ingest-router, a dependency of dns, "),
                 flag.get("reason").asText());
+
+        // 3b. The deploy gate knows it all from the real burn (slo-service's budget snapshots on daff.slo-budgets),
+        // the open incident and the page nobody has acknowledged: dns may not ship; what depends on it is warned.
+        String gateRequest = "{\"service\": \"%s\", \"environment\": \"production\", \"kind\": \"DEPLOY\", \"ref\": \"v42\"}";
+        await().atMost(WAIT).until(() -> gateCodes(api.call("POST", incident.url() + "/api/deploy-decisions", ingest(),
+                gateRequest.formatted("dns"), 201)).containsAll(List.of("BLOCK INCIDENT_OPEN", "BLOCK PAGE_UNACKNOWLEDGED",
+                        "BLOCK BUDGET_EXHAUSTED", "BLOCK FAST_BURN")));
+        JsonNode dependency = api.call("POST", incident.url() + "/api/deploy-decisions", ingest(),
+                gateRequest.formatted("ingest-router"), 201);
+        assertEquals("WARN", dependency.get("decision").asText(), dependency.toString());
+        assertTrue(gateCodes(dependency).contains("WARN INCIDENT_OPEN"), dependency.toString());
 
         // 4. Acknowledge the page; work the incident to RESOLVED; a WASHUP action appears for the team.
         String pageId = api.get(slo.url() + "/api/pages?team=edge", viewer()).get(0).get("id").asText();
@@ -260,5 +272,11 @@ class DaffEndToEndIT {
             batch.add("{\"at\": \"" + observed + "\", \"good\": " + (1000 - bad) + ", \"total\": 1000}");
         }
         return batch.toString();
+    }
+
+    /** "SEVERITY CODE" of each reason of a deploy decision. */
+    static List<String> gateCodes(JsonNode decision) {
+        return StreamSupport.stream(decision.get("reasons").spliterator(), false)
+                .map(reason -> reason.get("severity").asText() + " " + reason.get("code").asText()).toList();
     }
 }

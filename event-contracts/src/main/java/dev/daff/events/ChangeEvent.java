@@ -19,7 +19,9 @@ public record ChangeEvent(
         Instant startedAt,
         Instant endedAt,
         String ref,
-        String environment) implements EventEnvelope {
+        String environment,
+        /** Where a responder undoes this change (a pipeline's rollback job, a flag's page); optional, added later. */
+        String rollbackUrl) implements EventEnvelope {
 
     public static final int CURRENT_VERSION = 1;
     public static final String REPORTED = "ChangeReported";

@@ -15,6 +15,8 @@ public final class Topics {
     public static final String ACTION_EVENTS = "daff.action-events";
     /** {@link ChangeEvent}s from CI/CD systems, key = service name. */
     public static final String CHANGE_EVENTS = "daff.change-events";
+    /** {@link SloBudgetSnapshot}s from slo-service, key = SLO name; compacted: the newest per SLO is what counts. */
+    public static final String SLO_BUDGETS = "daff.slo-budgets";
 
     private Topics() {
     }

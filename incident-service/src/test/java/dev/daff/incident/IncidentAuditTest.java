@@ -152,6 +152,36 @@ class IncidentAuditTest {
             return "incident:" + as(auditor).body(AlertmanagerWebhookTest.notification(groupKey, "firing", service, "critical"))
                     .when().post("/api/integrations/alertmanager").then().statusCode(200).extract().path("incidentId");
         });
+        writes.put("POST /api/deploy-decisions", auditor -> "deploy-decision:" + as(auditor)
+                .body("{\"service\": \"audited-" + ChangesTest.unique() + "\", \"environment\": \"production\", \"kind\": \"DEPLOY\"}")
+                .when().post("/api/deploy-decisions").then().statusCode(201).extract().path("decisionId"));
+        writes.put("POST /api/deploy-decisions/{id}/override", auditor -> {
+            String service = "audited-" + ChangesTest.unique();
+            Instant now = Instant.now();
+            given().header("Authorization", "Bearer " + DeployGateTest.ADMIN).contentType(ContentType.JSON)
+                    .body(DeployGateTest.freezeJson("audited-" + ChangesTest.unique(), now.minusSeconds(60), now.plusSeconds(600), service))
+                    .when().put("/api/freezes").then().statusCode(201);
+            String id = DeployGateTest.decide(service, "production").getString("decisionId");
+            as(auditor).body("{\"reason\": \"hotfix\"}").when().post("/api/deploy-decisions/" + id + "/override")
+                    .then().statusCode(200);
+            return "deploy-decision:" + id;
+        });
+        writes.put("PUT /api/freezes", auditor -> {
+            String id = "audited-" + ChangesTest.unique();
+            Instant now = Instant.now();
+            as(auditor).body(DeployGateTest.freezeJson(id, now.plusSeconds(3600), now.plusSeconds(7200), "nothing-" + id))
+                    .when().put("/api/freezes").then().statusCode(201);
+            return "freeze:" + id;
+        });
+        writes.put("DELETE /api/freezes/{id}", auditor -> {
+            String id = "audited-" + ChangesTest.unique();
+            Instant now = Instant.now();
+            given().header("Authorization", "Bearer " + DeployGateTest.ADMIN).contentType(ContentType.JSON)
+                    .body(DeployGateTest.freezeJson(id, now.plusSeconds(3600), now.plusSeconds(7200), "nothing-" + id))
+                    .when().put("/api/freezes").then().statusCode(201);
+            as(auditor).when().delete("/api/freezes/" + id).then().statusCode(204);
+            return "freeze:" + id;
+        });
         writes.put("POST /api/admin/dead-letters/{topic}/replay", auditor -> {
             as(auditor).when().post("/api/admin/dead-letters/" + DEAD_LETTERS + "/replay").then().statusCode(200);
             return "dead-letter:" + DEAD_LETTERS;

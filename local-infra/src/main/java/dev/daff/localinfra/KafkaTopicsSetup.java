@@ -39,6 +39,7 @@ public final class KafkaTopicsSetup {
         topics.put(Topics.INCIDENT_EVENTS, 6);
         topics.put(Topics.ACTION_EVENTS, 6);
         topics.put(Topics.CHANGE_EVENTS, 6);
+        topics.put(Topics.SLO_BUDGETS, 6);
         return Map.copyOf(topics);
     }
 

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import dev.daff.events.Topics;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
 import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.slo.budgets.BudgetSnapshots;
 import dev.daff.slo.evaluation.SloEvaluator;
 import dev.daff.slo.ingest.PartitionOwners;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,6 +47,9 @@ class BurnAlertTest {
 
     @Inject
     PartitionOwners owners;
+
+    @Inject
+    BudgetSnapshots budgetSnapshots;
 
     @Inject
     DataSource dataSource;
@@ -70,7 +75,7 @@ class BurnAlertTest {
     }
 
     @Test
-    void aBurstIsEvaluatedWithinSecondsOfBeingCountedWithoutWaitingForTheTick() {
+    void aBurstIsEvaluatedWithinSecondsOfBeingCountedWithoutWaitingForTheTick() throws Exception {
         String slo = "burst-on-count";
         given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo)).when().post("/api/slos").then().statusCode(201);
         Instant start = clock.instant().minus(Duration.ofHours(1));
@@ -81,8 +86,21 @@ class BurnAlertTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().when().get("/api/alerts?state=firing&slo=" + slo)
                 .then().statusCode(200).body("", hasSize(1)).body("[0].severity", equalTo("PAGE")));
 
+        // Other services learn where the budget stands from the snapshot on the compacted daff.slo-budgets.
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        budgetSnapshots.publish();
+        JsonNode snapshot = new ObjectMapper().readTree(KafkaTestClient.read(kafka, Topics.SLO_BUDGETS,
+                record -> slo.equals(record.key()) && record.value() != null, 1, Duration.ofSeconds(20)).get(0).value());
+        assertEquals("SloBudgetSnapshot", snapshot.get("type").asText());
+        assertEquals("checkout", snapshot.get("service").asText());
+        assertTrue(snapshot.get("pageFiring").asBoolean(), snapshot.toString());
+        assertTrue(snapshot.get("burnRateOneHour").asDouble() > 14.4, snapshot.toString());
+        assertTrue(snapshot.get("budgetRemaining").asDouble() < 0, "two minutes down overspend an hour's budget: " + snapshot);
+
         // Deleting the SLO ends its episode in the same transaction: resolved here and announced (so its page resolves).
         given().when().delete("/api/slos/" + slo).then().statusCode(204);
+        assertEquals(1, KafkaTestClient.read(kafka, Topics.SLO_BUDGETS, record -> slo.equals(record.key()) && record.value() == null,
+                1, Duration.ofSeconds(20)).size(), "a tombstone: readers forget the SLO");
         given().when().get("/api/alerts?state=all&slo=" + slo).then().statusCode(200)
                 .body("", hasSize(1)).body("[0].state", equalTo("RESOLVED"));
         List<ConsumerRecord<String, String>> resolved = KafkaTestClient.read(RealInfrastructureResource.kafka().bootstrapServers(),

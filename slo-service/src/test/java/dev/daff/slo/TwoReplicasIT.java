@@ -295,6 +295,10 @@ class TwoReplicasIT {
         traffic.pause();
         awaitExactTotals("3. A counts B's partitions while B is frozen", a);
         traffic.resume();
+        // A may take the partitions before B's session has run its full length (B's last heartbeat came before the
+        // freeze) and count what B left within a second: keep B frozen past the session timeout either way.
+        await("B frozen past its session").atMost(SESSION_TIMEOUT.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> millisSince(frozen) > SESSION_TIMEOUT.toMillis() + 1_000);
         long frozenFor = millisSince(frozen);
         b.resume();
         report("3. B thawed (SIGCONT) after %d ms frozen", frozenFor);

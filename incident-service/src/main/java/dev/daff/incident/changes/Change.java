@@ -30,6 +30,8 @@ public class Change extends PanacheEntityBase {
     public Instant endedAt;
     public String ref;
     public String environment;
+    /** Where a responder undoes this change, when the reporter said. */
+    public String rollbackUrl;
     public Instant recordedAt;
     /** Display name (daff's consumer for changes from Kafka); {@link #recordedBySubject} is who it was. */
     public String recordedBy;

@@ -46,7 +46,7 @@ public class ChangeEventsConsumer {
     public void on(String payload) {
         consumer.consume(SUBSCRIPTION, payload, event -> changes.register(new NewChange(event.service(),
                 kind(event.kind()), event.summary(), event.author(), event.startedAt(), event.endedAt(), event.ref(),
-                event.environment()), ACTOR));
+                event.environment(), event.rollbackUrl()), ACTOR));
     }
 
     /** An id for a change event sent without one: the same change reported twice is the same event. */

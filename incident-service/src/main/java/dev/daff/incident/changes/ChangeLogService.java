@@ -58,6 +58,7 @@ public class ChangeLogService {
         change.endedAt = request.endedAt();
         change.ref = request.ref();
         change.environment = request.environment();
+        change.rollbackUrl = request.rollbackUrl();
         change.recordedAt = clock.instant();
         change.recordedBy = recordedBy.name();
         change.recordedBySubject = recordedBy.subject();
@@ -117,6 +118,6 @@ public class ChangeLogService {
     static ChangeView view(Change change) {
         return new ChangeView(change.id, change.service, change.kind, change.summary, change.author, change.startedAt,
                 change.endedAt, change.ref, change.environment, change.recordedAt, change.recordedBy,
-                change.recordedBySubject);
+                change.recordedBySubject, change.rollbackUrl);
     }
 }

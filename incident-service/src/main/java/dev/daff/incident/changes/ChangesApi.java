@@ -37,12 +37,21 @@ public final class ChangesApi {
             @NotNull Instant startedAt,
             Instant endedAt,
             @Size(max = 500) String ref,
-            @NotBlank @Size(max = 50) @Pattern(regexp = "[A-Za-z0-9._-]+") String environment) {
+            @NotBlank @Size(max = 50) @Pattern(regexp = "[A-Za-z0-9._-]+") String environment,
+            @Size(max = 1000) @Pattern(regexp = "https?://\\S+", message = "must be an http(s) URL") String rollbackUrl) {
     }
 
     public record ChangeView(UUID id, String service, ChangeKind kind, String summary, String author, Instant startedAt,
             Instant endedAt, String ref, String environment, Instant recordedAt, String recordedBy,
-            String recordedBySubject) {
+            String recordedBySubject, String rollbackUrl) {
+    }
+
+    /**
+     * What to undo when a linked change CAUSED or CONTRIBUTED to the incident: "roll back v42 on checkout (changed
+     * DEPLOY 2 h 5 min before impact)", with the change's {@code rollbackUrl} when it carried one.
+     */
+    public record RollbackAdvice(UUID changeId, LinkRole linkedAs, String service, String ref, String text,
+            String rollbackUrl) {
     }
 
     /** A change to a related service close in time to another: one more axis of change at once. */
@@ -64,7 +73,7 @@ public final class ChangesApi {
      */
     public record WhatChanged(UUID incidentId, List<String> services, Instant impactAt, String impactFrom,
             String lookback, Instant from, Instant until, boolean clamped, int total, List<RelatedChange> changes,
-            String nextCursor) {
+            String nextCursor, List<RollbackAdvice> rollback) {
     }
 
     public record LinkChange(@NotNull LinkRole role) {

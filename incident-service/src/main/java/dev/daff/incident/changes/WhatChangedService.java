@@ -18,6 +18,7 @@ import jakarta.validation.constraints.NotNull;
 import dev.daff.incident.changes.ChangesApi.LinkChange;
 import dev.daff.incident.changes.ChangesApi.LinkView;
 import dev.daff.incident.changes.ChangesApi.RelatedChange;
+import dev.daff.incident.changes.ChangesApi.RollbackAdvice;
 import dev.daff.incident.changes.ChangesApi.WhatChanged;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.Incidents;
@@ -92,7 +93,21 @@ public class WhatChangedService {
         String nextCursor = skip + shown < ranked.size() ? PageRequest.cursorAfter(skip + shown) : null;
         return new WhatChanged(incident.id, List.copyOf(incident.services), impactAt,
                 incident.impactStartedAt != null ? "impactStartedAt" : "detectedAt", window.toString(), from, until,
-                clamped, ranked.size(), found, nextCursor);
+                clamped, ranked.size(), found, nextCursor, rollbackAdvice(incidentId, impactAt));
+    }
+
+    /** For each change linked as CAUSED or CONTRIBUTED, what to roll back, most recent change first. */
+    private List<RollbackAdvice> rollbackAdvice(UUID incidentId, Instant impactAt) {
+        Map<UUID, LinkRole> linked = links.of(incidentId).stream().collect(Collectors.toMap(l -> l.changeId, l -> l.role));
+        if (linked.isEmpty()) {
+            return List.of();
+        }
+        return changes.list("id in ?1 order by startedAt desc, id", linked.keySet()).stream()
+                .map(change -> new RollbackAdvice(change.id, linked.get(change.id), change.service, change.ref,
+                        "roll back " + (change.ref == null ? "the " + change.kind + " change" : change.ref) + " on "
+                                + change.service + " (changed " + change.kind + " " + Relatedness.when(change, impactAt, "impact")
+                                + ")", change.rollbackUrl))
+                .toList();
     }
 
     @Transactional

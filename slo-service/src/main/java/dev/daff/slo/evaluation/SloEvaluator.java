@@ -226,16 +226,22 @@ public class SloEvaluator {
         alerts.forget(slo.slo.name);
     }
 
-    /** An SLO this replica evaluates: its latest figures (null until first evaluated) and alerts firing. */
-    record Evaluated(String name, BurnSnapshot snapshot, int firing) {
+    /**
+     * An SLO this replica evaluates: its definition, latest figures (null until first evaluated) and the alerts
+     * firing now.
+     */
+    public record Evaluated(Slo slo, BurnSnapshot snapshot, List<AlertTransition> firing) {
+        public String name() {
+            return slo.name;
+        }
     }
 
-    /** Every SLO this replica evaluates now, for the metrics scrape. */
-    synchronized List<Evaluated> evaluated() {
+    /** Every SLO this replica evaluates now: for the metrics scrape and the budget snapshots. */
+    public synchronized List<Evaluated> evaluated() {
         List<Evaluated> evaluated = new ArrayList<>();
         for (TrackedSlo slo : tracked.values()) {
             if (slo.windows != null) {
-                evaluated.add(new Evaluated(slo.slo.name, slo.snapshot, alerts.activeAlerts(slo.slo.name).size()));
+                evaluated.add(new Evaluated(slo.slo, slo.snapshot, alerts.activeAlerts(slo.slo.name)));
             }
         }
         return evaluated;

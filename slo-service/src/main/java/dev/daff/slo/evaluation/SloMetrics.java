@@ -49,7 +49,7 @@ public class SloMetrics extends Collector {
         GaugeMetricFamily firing = new GaugeMetricFamily("daff_slo_alerts_firing",
                 "Alert episodes of the SLO firing now", List.of("slo"));
         for (SloEvaluator.Evaluated slo : evaluator.evaluated()) {
-            firing.addMetric(List.of(slo.name()), slo.firing());
+            firing.addMetric(List.of(slo.name()), slo.firing().size());
             BurnSnapshot snapshot = slo.snapshot();
             if (snapshot == null) {
                 continue; // loaded, not evaluated yet

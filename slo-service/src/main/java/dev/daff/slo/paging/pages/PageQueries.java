@@ -1,6 +1,8 @@
 package dev.daff.slo.paging.pages;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +31,16 @@ public class PageQueries {
         this.pages = pages;
         this.notifications = notifications;
         this.attempts = attempts;
+    }
+
+    /** How many pages of each SLO nobody has acknowledged yet (SLOs without any are absent). */
+    @Transactional
+    public Map<String, Integer> unacknowledgedBySlo() {
+        Map<String, Integer> counts = new HashMap<>();
+        pages.getEntityManager().createQuery("select p.sloName, count(p) from Page p where p.state = ?1 group by p.sloName",
+                Object[].class).setParameter(1, Page.TRIGGERED).getResultList()
+                .forEach(row -> counts.put((String) row[0], ((Number) row[1]).intValue()));
+        return counts;
     }
 
     /** Newest first, of one team and one state when given; the cursor holds the last page's time and id. */

@@ -1,0 +1,175 @@
+package dev.daff.incident.deploygate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.incident.changes.Change;
+import dev.daff.incident.changes.ChangeKind;
+import dev.daff.incident.changes.Changes;
+import dev.daff.incident.deploygate.DeployGateApi.DecisionRequest;
+import dev.daff.incident.deploygate.DeployGateApi.DecisionView;
+import dev.daff.incident.deploygate.DeployGateApi.OverrideView;
+import dev.daff.incident.deploygate.DeployGateApi.ReasonView;
+import dev.daff.incident.timeline.Actor;
+import dev.daff.kit.problem.ProblemException;
+
+/** Answers "may I deploy now?", keeps every answer, and records an admin's override. */
+@ApplicationScoped
+public class DeployGate {
+
+    /** How long after a decision a change with its service and ref is taken to be the change it was asked for. */
+    static final Duration LINK_WITHIN = Duration.ofHours(24);
+    private static final TypeReference<List<ReasonView>> REASONS = new TypeReference<>() {
+    };
+
+    private final GateFacts facts;
+    private final DeployGateConfig config;
+    private final DeployDecisions decisions;
+    private final Changes changes;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public DeployGate(GateFacts facts, DeployGateConfig config, DeployDecisions decisions, Changes changes,
+            ObjectMapper json, Clock clock) {
+        this.facts = facts;
+        this.config = config;
+        this.decisions = decisions;
+        this.changes = changes;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public DecisionView decide(DecisionRequest request, Actor actor) {
+        if (request == null) {
+            throw ProblemException.badRequest("A body with service, environment and kind is required.");
+        }
+        String service = required("service", request.service(), 200);
+        String environment = required("environment", request.environment(), 100);
+        String kind = kind(request.kind());
+        Optional<String> ref = optional("ref", request.ref());
+        Optional<String> author = optional("author", request.author());
+        Instant now = clock.instant();
+        GateRule.Decision decision = GateRule.decide(facts.gather(service, environment, kind, now),
+                config.limits(environment));
+        DeployDecision stored = new DeployDecision();
+        stored.id = UUID.randomUUID();
+        stored.service = service;
+        stored.environment = environment;
+        stored.kind = kind;
+        stored.ref = ref.orElse(null);
+        stored.author = author.orElse(null);
+        stored.decision = decision.decision().name();
+        stored.reasons = write(decision.reasons().stream()
+                .map(reason -> new ReasonView(reason.code(), reason.severity().name(), reason.text())).toList());
+        stored.checkedAt = now;
+        stored.requestedBy = actor.name();
+        stored.requestedBySubject = actor.subject();
+        if (decision.decision() != GateRule.Verdict.ALLOW && stored.ref != null) {
+            // An admin who overrode the gate for this very change (service, environment, ref) is not asked again
+            // when the pipeline re-runs; the override is copied onto the new decision, so it is on record there too.
+            decisions.overrideOf(service, environment, stored.ref, now.minus(LINK_WITHIN)).ifPresent(earlier -> {
+                stored.overriddenAt = earlier.overriddenAt;
+                stored.overriddenBy = earlier.overriddenBy;
+                stored.overriddenBySubject = earlier.overriddenBySubject;
+                stored.overrideReason = earlier.overrideReason;
+            });
+        }
+        decisions.persist(stored);
+        return view(stored);
+    }
+
+    @Transactional
+    public List<DecisionView> list(String service, int limit) {
+        return decisions.newest(service, limit).stream().map(this::view).toList();
+    }
+
+    /** An admin ships despite a WARN or BLOCK: recorded with who and why, once. */
+    @Transactional
+    public DecisionView override(UUID id, String reason, Actor actor) {
+        DeployDecision decision = decisions.findByIdOptional(id)
+                .orElseThrow(() -> ProblemException.notFound("deploy decision", id.toString()));
+        String why = required("reason", reason, 2000);
+        if (decision.overriddenAt != null) {
+            throw ProblemException.conflict("already-overridden", "Already overridden",
+                    "This decision was overridden by " + decision.overriddenBy + " at " + decision.overriddenAt + ".");
+        }
+        if (GateRule.Verdict.valueOf(decision.decision) == GateRule.Verdict.ALLOW) {
+            throw ProblemException.conflict("nothing-to-override", "Nothing to override", "The gate allowed this change.");
+        }
+        decision.overriddenAt = clock.instant();
+        decision.overriddenBy = actor.name();
+        decision.overriddenBySubject = actor.subject();
+        decision.overrideReason = why;
+        return view(decision);
+    }
+
+    private DecisionView view(DeployDecision decision) {
+        OverrideView override = decision.overriddenAt == null ? null
+                : new OverrideView(decision.overriddenAt, decision.overriddenBy, decision.overrideReason);
+        return new DecisionView(decision.id, decision.service, decision.environment, decision.kind, decision.ref,
+                decision.author, decision.decision, override == null ? decision.decision : GateRule.Verdict.ALLOW.name(),
+                read(decision.reasons), decision.checkedAt, decision.requestedBy, override, linkedChange(decision));
+    }
+
+    /** The change posted for this decision's service and ref within a day of it, if any (newest decision wins). */
+    private UUID linkedChange(DeployDecision decision) {
+        if (decision.ref == null) {
+            return null;
+        }
+        return changes.find("service = ?1 and ref = ?2 and recordedAt >= ?3 and recordedAt <= ?4 order by recordedAt",
+                decision.service, decision.ref, decision.checkedAt, decision.checkedAt.plus(LINK_WITHIN))
+                .firstResultOptional().map(change -> ((Change) change).id).orElse(null);
+    }
+
+    private static String kind(String kind) {
+        String value = required("kind", kind, 30);
+        try {
+            return ChangeKind.valueOf(value).name();
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("kind", "must be one of " + Arrays.toString(ChangeKind.values()));
+        }
+    }
+
+    static String required(String field, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw ProblemException.invalidField(field, "is required");
+        }
+        if (value.length() > maxLength) {
+            throw ProblemException.invalidField(field, "must be at most " + maxLength + " characters");
+        }
+        return value.strip();
+    }
+
+    private static Optional<String> optional(String field, String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(required(field, value, 200));
+    }
+
+    private String write(List<ReasonView> reasons) {
+        try {
+            return json.writeValueAsString(reasons);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("reasons cannot be written as JSON", e);
+        }
+    }
+
+    private List<ReasonView> read(String reasons) {
+        try {
+            return json.readValue(reasons, REASONS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored reasons cannot be read", e);
+        }
+    }
+}

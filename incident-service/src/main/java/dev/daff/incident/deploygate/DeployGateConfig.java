@@ -1,0 +1,59 @@
+package dev.daff.incident.deploygate;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+
+/** The deploy gate's thresholds: defaults, and per environment what differs from them. */
+@ConfigMapping(prefix = "daff.deploy-gate")
+public interface DeployGateConfig {
+
+    /** Thresholds for an environment without its own. */
+    Thresholds defaults();
+
+    /** Per environment (e.g. {@code production}), the thresholds that differ from the defaults. */
+    Map<String, Overrides> environments();
+
+    /** A budget snapshot older than this is unknown: its SLO's replica may be down (a WARN says so). */
+    Duration snapshotMaxAge();
+
+    /** How long before and after a deploy another change counts as concurrent with it. */
+    Duration concurrentWindow();
+
+    interface Thresholds {
+        /** BLOCK when an SLO of the service has less than this share of its budget left, in percent. */
+        double budgetBlockBelowPercent();
+
+        /** WARN when less than this is left. */
+        double budgetWarnBelowPercent();
+
+        /** BLOCK when an SLO of the service burns its budget faster than this over the last hour. */
+        double burnBlockAbove();
+
+        /** WARN when faster than this. */
+        double burnWarnAbove();
+    }
+
+    interface Overrides {
+        Optional<Double> budgetBlockBelowPercent();
+
+        Optional<Double> budgetWarnBelowPercent();
+
+        Optional<Double> burnBlockAbove();
+
+        Optional<Double> burnWarnAbove();
+    }
+
+    /** The thresholds of one environment. */
+    default GateRule.Limits limits(String environment) {
+        Thresholds base = defaults();
+        Optional<Overrides> own = Optional.ofNullable(environments().get(environment));
+        return new GateRule.Limits(
+                own.flatMap(Overrides::budgetBlockBelowPercent).orElse(base.budgetBlockBelowPercent()),
+                own.flatMap(Overrides::budgetWarnBelowPercent).orElse(base.budgetWarnBelowPercent()),
+                own.flatMap(Overrides::burnBlockAbove).orElse(base.burnBlockAbove()),
+                own.flatMap(Overrides::burnWarnAbove).orElse(base.burnWarnAbove()));
+    }
+}

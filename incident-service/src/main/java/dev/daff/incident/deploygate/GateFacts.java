@@ -1,0 +1,96 @@
+package dev.daff.incident.deploygate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.daff.incident.changes.Catalog;
+import dev.daff.incident.changes.ChangeConfig;
+import dev.daff.incident.changes.ChangeKind;
+import dev.daff.incident.changes.Changes;
+import dev.daff.incident.changes.DependencyGraph;
+import dev.daff.incident.deploygate.GateRule.Relation;
+import dev.daff.incident.lifecycle.Incident;
+import dev.daff.incident.lifecycle.IncidentStatus;
+import dev.daff.incident.lifecycle.Incidents;
+
+/**
+ * Gathers what the gate weighs for one service, from local state only: the catalog (dependencies, shared
+ * platforms), the newest budget snapshots, unresolved incidents, changes near now and freezes. Runs in the caller's
+ * transaction.
+ */
+@ApplicationScoped
+public class GateFacts {
+
+    private final Catalog catalog;
+    private final ChangeConfig changeConfig;
+    private final DeployGateConfig config;
+    private final SloBudgets budgets;
+    private final Incidents incidents;
+    private final Changes changes;
+    private final Freezes freezes;
+
+    public GateFacts(Catalog catalog, ChangeConfig changeConfig, DeployGateConfig config, SloBudgets budgets,
+            Incidents incidents, Changes changes, Freezes freezes) {
+        this.catalog = catalog;
+        this.changeConfig = changeConfig;
+        this.config = config;
+        this.budgets = budgets;
+        this.incidents = incidents;
+        this.changes = changes;
+        this.freezes = freezes;
+    }
+
+    GateRule.Facts gather(String service, String environment, String kind, Instant now) {
+        Map<String, Relation> related = related(service);
+        List<GateRule.Budget> budgetFacts = new ArrayList<>();
+        for (SloBudget budget : budgets.ofServices(related.keySet())) {
+            Duration age = Duration.between(budget.observedAt, now);
+            budgetFacts.add(new GateRule.Budget(budget.slo, budget.service, related.get(budget.service),
+                    budget.budgetRemaining, budget.burnRateOneHour, budget.unacknowledgedPages, age,
+                    age.compareTo(config.snapshotMaxAge()) > 0));
+        }
+        List<GateRule.OpenIncident> open = new ArrayList<>();
+        for (Incident incident : incidents.list("select distinct i from Incident i join i.services s"
+                + " where i.status in ?1 and s in ?2 order by i.detectedAt", List.of(IncidentStatus.DISCOVERED,
+                        IncidentStatus.ANALYSING, IncidentStatus.FIXING), related.keySet())) {
+            String where = incident.services.stream().filter(related::containsKey)
+                    .min((a, b) -> related.get(a).compareTo(related.get(b))).orElseThrow();
+            open.add(new GateRule.OpenIncident(incident.id.toString(), incident.title, String.valueOf(incident.severity),
+                    incident.status.name(), where, related.get(where)));
+        }
+        List<GateRule.NearbyChange> nearby = changes.overlapping(related.keySet(), now.minus(config.concurrentWindow()),
+                now.plus(config.concurrentWindow())).stream()
+                .filter(change -> change.environment == null || Objects.equals(change.environment, environment))
+                .filter(change -> related.get(change.service) != Relation.SHARED_PLATFORM
+                        || change.kind == ChangeKind.INFRASTRUCTURE)
+                .map(change -> new GateRule.NearbyChange(change.service, change.kind.name(), change.ref,
+                        change.startedAt, change.endedAt, related.get(change.service)))
+                .toList();
+        List<GateRule.ActiveFreeze> active = freezes.coveringAt(service, now).stream()
+                .map(freeze -> new GateRule.ActiveFreeze(freeze.id, freeze.endsAt, freeze.reason, freeze.allServices))
+                .toList();
+        return new GateRule.Facts(service, kind, now, budgetFacts, open, nearby, active);
+    }
+
+    /** The service, what it depends on, what depends on it, and every shared platform, each with its relation. */
+    private Map<String, Relation> related(String service) {
+        DependencyGraph graph = catalog.graph(changeConfig.sharedPlatformMinDependents());
+        Map<String, Relation> related = new LinkedHashMap<>();
+        related.put(service, Relation.SERVICE);
+        for (String shared : graph.sharedPlatforms()) {
+            related.putIfAbsent(shared, Relation.SHARED_PLATFORM);
+        }
+        graph.dependencies(List.of(service), changeConfig.dependencyDepth()).keySet()
+                .forEach(dependency -> related.putIfAbsent(dependency, Relation.DEPENDENCY));
+        graph.dependents(List.of(service), changeConfig.dependencyDepth()).keySet()
+                .forEach(dependent -> related.putIfAbsent(dependent, Relation.DEPENDENT));
+        return related;
+    }
+}

@@ -1,0 +1,163 @@
+package dev.daff.incident.deploygate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * "May I deploy now?": the reasons that apply to one change about to ship, each a sentence its developer
+ * understands, and the verdict they add up to. Plain logic, no framework.
+ *
+ * <p>What blocks is what the seeds' incidents were made of: an SLO (of the service, or of a shared platform under
+ * it) with too little budget left or burning fast; a page nobody acknowledged or an unresolved incident on the
+ * service; a freeze. What warns: the same on a dependency or shared platform, a budget near the floor, a budget
+ * whose numbers are stale, and any other change under way nearby — the deploy that collided with a control-plane
+ * upgrade nobody had heard of.
+ */
+public final class GateRule {
+
+    public enum Verdict {
+        ALLOW, WARN, BLOCK
+    }
+
+    /** How a service in the facts relates to the one being deployed. */
+    public enum Relation {
+        SERVICE, DEPENDENCY, DEPENDENT, SHARED_PLATFORM
+    }
+
+    public record Limits(double budgetBlockBelowPercent, double budgetWarnBelowPercent, double burnBlockAbove,
+            double burnWarnAbove) {
+    }
+
+    /** An SLO's newest budget snapshot; {@code age} is how old it is, {@code stale} whether too old to trust. */
+    public record Budget(String slo, String service, Relation relation, double budgetRemaining, double burnRateOneHour,
+            int unacknowledgedPages, Duration age, boolean stale) {
+    }
+
+    public record OpenIncident(String id, String title, String severity, String status, String service,
+            Relation relation) {
+    }
+
+    public record NearbyChange(String service, String kind, String ref, Instant startedAt, Instant endedAt,
+            Relation relation) {
+    }
+
+    public record ActiveFreeze(String id, Instant endsAt, String reason, boolean allServices) {
+    }
+
+    public record Facts(String service, String kind, Instant now, List<Budget> budgets, List<OpenIncident> incidents,
+            List<NearbyChange> changes, List<ActiveFreeze> freezes) {
+    }
+
+    public record Reason(String code, Verdict severity, String text) {
+    }
+
+    public record Decision(Verdict decision, List<Reason> reasons) {
+    }
+
+    /** Within one severity, reasons are listed in this order of codes. */
+    private static final List<String> CODE_ORDER = List.of("FREEZE", "INCIDENT_OPEN", "PAGE_UNACKNOWLEDGED",
+            "BUDGET_EXHAUSTED", "FAST_BURN", "BUDGET_LOW", "BURNING", "CONCURRENT_CHANGE", "BUDGET_UNKNOWN");
+
+    private GateRule() {
+    }
+
+    public static Decision decide(Facts facts, Limits limits) {
+        List<Reason> reasons = new ArrayList<>();
+        for (ActiveFreeze freeze : facts.freezes()) {
+            reasons.add(new Reason("FREEZE", Verdict.BLOCK, "A freeze (" + freeze.id() + ") covers "
+                    + (freeze.allServices() ? "every service" : facts.service()) + " until " + freeze.endsAt() + ": "
+                    + freeze.reason()));
+        }
+        for (OpenIncident incident : facts.incidents()) {
+            reasons.add(new Reason("INCIDENT_OPEN", own(incident.relation()) ? Verdict.BLOCK : Verdict.WARN,
+                    "Incident " + incident.id() + " \"" + incident.title() + "\" (" + incident.severity() + ", "
+                            + incident.status() + ") is unresolved on " + where(incident.service(), incident.relation())
+                            + "."));
+        }
+        for (Budget budget : facts.budgets()) {
+            budgetReasons(budget, limits, reasons);
+        }
+        for (NearbyChange change : facts.changes()) {
+            reasons.add(new Reason("CONCURRENT_CHANGE", Verdict.WARN, (change.kind().matches("[AEIOU].*") ? "An " : "A ")
+                    + change.kind() + " change"
+                    + (change.ref() == null ? "" : " (" + change.ref() + ")") + " on " + where(change.service(),
+                            change.relation()) + " is " + timing(change, facts.now())
+                    + ": two changes at once make either hard to blame and to roll back."));
+        }
+        reasons.sort(Comparator.comparing((Reason reason) -> reason.severity() == Verdict.BLOCK ? 0 : 1)
+                .thenComparing(reason -> CODE_ORDER.indexOf(reason.code())));
+        Verdict verdict = reasons.stream().map(Reason::severity).max(Comparator.naturalOrder()).orElse(Verdict.ALLOW);
+        return new Decision(verdict, List.copyOf(reasons));
+    }
+
+    private static void budgetReasons(Budget budget, Limits limits, List<Reason> reasons) {
+        String slo = "SLO " + budget.slo() + " of " + where(budget.service(), budget.relation());
+        if (budget.stale()) {
+            reasons.add(new Reason("BUDGET_UNKNOWN", Verdict.WARN, slo + " has not reported its budget for "
+                    + budget.age().toMinutes() + " min: its state is unknown."));
+            return;
+        }
+        if (budget.unacknowledgedPages() > 0) {
+            reasons.add(new Reason("PAGE_UNACKNOWLEDGED", own(budget.relation()) ? Verdict.BLOCK : Verdict.WARN,
+                    budget.unacknowledgedPages() + " page(s) for " + slo + " nobody has acknowledged yet."));
+        }
+        if (budget.relation() == Relation.DEPENDENCY || budget.relation() == Relation.DEPENDENT) {
+            return; // a plain dependency's budget is its own team's call; its pages and incidents still count
+        }
+        double left = budget.budgetRemaining() * 100;
+        if (left < limits.budgetBlockBelowPercent()) {
+            reasons.add(new Reason("BUDGET_EXHAUSTED", Verdict.BLOCK, slo + " has " + percent(left)
+                    + " of its error budget left (the floor is " + percent(limits.budgetBlockBelowPercent())
+                    + "): ship what makes it more reliable, not new risk."));
+        } else if (left < limits.budgetWarnBelowPercent()) {
+            reasons.add(new Reason("BUDGET_LOW", Verdict.WARN, slo + " has " + percent(left)
+                    + " of its error budget left (warning below " + percent(limits.budgetWarnBelowPercent()) + ")."));
+        }
+        double burn = budget.burnRateOneHour();
+        if (burn > limits.burnBlockAbove()) {
+            reasons.add(new Reason("FAST_BURN", Verdict.BLOCK, slo + " burns its error budget " + times(burn)
+                    + " as fast as it can afford over the last hour (the limit is " + times(limits.burnBlockAbove())
+                    + "): something is already wrong."));
+        } else if (burn > limits.burnWarnAbove()) {
+            reasons.add(new Reason("BURNING", Verdict.WARN, slo + " burns its error budget " + times(burn)
+                    + " as fast as it can afford over the last hour (warning above " + times(limits.burnWarnAbove())
+                    + ")."));
+        }
+    }
+
+    private static boolean own(Relation relation) {
+        return relation == Relation.SERVICE;
+    }
+
+    private static String where(String service, Relation relation) {
+        return switch (relation) {
+            case SERVICE -> service + " itself";
+            case DEPENDENCY -> service + ", which it depends on";
+            case DEPENDENT -> service + ", which depends on it";
+            case SHARED_PLATFORM -> "the shared platform " + service;
+        };
+    }
+
+    private static String timing(NearbyChange change, Instant now) {
+        Instant end = change.endedAt() == null ? change.startedAt() : change.endedAt();
+        if (change.startedAt().isAfter(now)) {
+            return "due in " + Duration.between(now, change.startedAt()).toMinutes() + " min";
+        }
+        if (!end.isBefore(now) && change.endedAt() != null) {
+            return "under way (since " + Duration.between(change.startedAt(), now).toMinutes() + " min)";
+        }
+        return "from " + Duration.between(end, now).toMinutes() + " min ago";
+    }
+
+    private static String percent(double value) {
+        return String.format(Locale.ROOT, "%.1f %%", value);
+    }
+
+    private static String times(double value) {
+        return String.format(Locale.ROOT, "%.1f×", value);
+    }
+}

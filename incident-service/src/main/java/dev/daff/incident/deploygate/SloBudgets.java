@@ -1,0 +1,49 @@
+package dev.daff.incident.deploygate;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.daff.events.SloBudgetSnapshot;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+
+/** The newest budget snapshot per SLO ({@code slo_budget}); the one class that writes it. */
+@ApplicationScoped
+public class SloBudgets implements PanacheRepositoryBase<SloBudget, String> {
+
+    /** Keeps the snapshot unless a newer one of its SLO is stored (partitions and replicas may deliver out of order). */
+    @Transactional
+    public void keep(SloBudgetSnapshot snapshot) {
+        getEntityManager().createNativeQuery("""
+                insert into slo_budget (slo, service, team, objective, budget_remaining, burn_rate_one_hour,
+                    burn_rate_six_hours, page_firing, unacknowledged_pages, observed_at)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                on conflict (slo) do update set service = excluded.service, team = excluded.team,
+                    objective = excluded.objective, budget_remaining = excluded.budget_remaining,
+                    burn_rate_one_hour = excluded.burn_rate_one_hour, burn_rate_six_hours = excluded.burn_rate_six_hours,
+                    page_firing = excluded.page_firing, unacknowledged_pages = excluded.unacknowledged_pages,
+                    observed_at = excluded.observed_at
+                where slo_budget.observed_at <= excluded.observed_at
+                """)
+                .setParameter(1, snapshot.slo()).setParameter(2, snapshot.service()).setParameter(3, snapshot.team())
+                .setParameter(4, snapshot.objective()).setParameter(5, snapshot.budgetRemaining())
+                .setParameter(6, snapshot.burnRateOneHour()).setParameter(7, snapshot.burnRateSixHours())
+                .setParameter(8, snapshot.pageFiring()).setParameter(9, snapshot.unacknowledgedPages())
+                .setParameter(10, OffsetDateTime.ofInstant(snapshot.occurredAt(), ZoneOffset.UTC))
+                .executeUpdate();
+    }
+
+    /** A deleted SLO (a tombstone on the compacted topic) is forgotten. */
+    @Transactional
+    public void forget(String slo) {
+        deleteById(slo);
+    }
+
+    public List<SloBudget> ofServices(Collection<String> services) {
+        return services.isEmpty() ? List.of() : list("service in ?1 order by slo", services);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.daff.incident.deploygate;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.events.SloBudgetSnapshot;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.Record;
+
+/**
+ * Keeps the newest {@link SloBudgetSnapshot} per SLO from the compacted {@code daff.slo-budgets}; a tombstone
+ * forgets the SLO. A snapshot that cannot be read is logged and skipped rather than dead-lettered: it is state, not
+ * an event anyone waits for, and the SLO's next snapshot replaces it within a minute.
+ */
+@ApplicationScoped
+public class SloBudgetsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(SloBudgetsConsumer.class);
+
+    private final SloBudgets budgets;
+    private final ObjectMapper json;
+
+    public SloBudgetsConsumer(SloBudgets budgets, ObjectMapper json) {
+        this.budgets = budgets;
+        this.json = json;
+    }
+
+    @Incoming("slo-budgets")
+    @Blocking
+    public void on(Record<String, String> record) {
+        if (record.value() == null) {
+            if (record.key() != null) {
+                budgets.forget(record.key());
+            }
+            return;
+        }
+        SloBudgetSnapshot snapshot;
+        try {
+            snapshot = json.readValue(record.value(), SloBudgetSnapshot.class);
+        } catch (Exception e) {
+            LOG.warnf("skipped an unreadable budget snapshot (key %s): %s", record.key(), e.getClass().getSimpleName());
+            return;
+        }
+        if (snapshot.slo() == null || snapshot.service() == null || snapshot.occurredAt() == null
+                || snapshot.version() > SloBudgetSnapshot.CURRENT_VERSION) {
+            LOG.warnf("skipped a budget snapshot this version cannot use (key %s)", record.key());
+            return;
+        }
+        budgets.keep(snapshot);
+    }
+}

@@ -1,0 +1,312 @@
+package dev.daff.incident;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.events.Topics;
+import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The deploy gate on the real database and broker: budgets arrive as slo-service publishes them (on
+ * {@code daff.slo-budgets}), incidents and changes through the API, and each reason gives its decision. Other tests
+ * share the database (shared platforms, open incidents, changes under way), so reasons are looked at for this test's
+ * own services ({@link #about}).
+ */
+@QuarkusTest
+class DeployGateTest {
+
+    static final String PIPELINE = TestTokens.token("pipeline", TestTokens.INGEST);
+    static final String ADMIN = TestTokens.token("ada", TestTokens.ADMIN);
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    @Test
+    void aHealthyServiceMayDeployAndTheDecisionIsKeptAndLinkedToItsChange() {
+        String service = "shop-" + ChangesTest.unique();
+        ChangesTest.service(service, "{\"team\": \"payments\"}");
+        publishBudget(service, 0.8, 0.5, 0, Instant.now());
+        JsonPath decision = decide(service, "production");
+        assertEquals(List.of(), about(decision, service));
+        if (decision.getList("reasons").isEmpty()) {
+            assertEquals("ALLOW", decision.getString("decision"));
+        }
+        String id = decision.getString("decisionId");
+        given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                .body(ChangesTest.changeJson(service, "DEPLOY", "v2", Instant.now(), null, "production")
+                        .replace("abc123", "v2.0.1"))
+                .when().post("/api/changes").then().statusCode(201);
+        String change = given().queryParam("service", service).when().get("/api/changes").then().statusCode(200)
+                .extract().path("[0].id");
+        given().queryParam("service", service).when().get("/api/deploy-decisions").then().statusCode(200)
+                .body("", hasSize(1)).body("[0].decisionId", equalTo(id)).body("[0].changeId", equalTo(change))
+                .body("[0].requestedBy", equalTo("pipeline"));
+    }
+
+    @Test
+    void aBurntBudgetBlocksInProductionSoonerThanElsewhereAndAStaleOneIsUnknown() {
+        String service = "cart-" + ChangesTest.unique();
+        publishBudget(service, 0.15, 1.0, 0, Instant.now());
+        JsonPath production = awaitDecision(service, "production", "BLOCK");
+        assertEquals(List.of("BLOCK BUDGET_EXHAUSTED"), about(production, service), "15 % left: below production's 20 % floor");
+        assertEquals(List.of("WARN BUDGET_LOW"), about(decide(service, "staging"), service), "below the default 25 % warning only");
+
+        publishBudget(service, 0.15, 1.0, 0, Instant.now().minus(Duration.ofMinutes(10)));
+        assertEquals(List.of("WARN BUDGET_LOW"), about(decide(service, "staging"), service),
+                "an older snapshot never replaces a newer one");
+        KafkaTestClient.send(kafka(), Topics.SLO_BUDGETS, service + "-availability", null);
+        await("the tombstone forgets the SLO").atMost(Duration.ofSeconds(20))
+                .until(() -> about(decide(service, "production"), service).isEmpty());
+
+        String quiet = "quiet-" + ChangesTest.unique();
+        publishBudget(quiet, 0.9, 0.1, 0, Instant.now().minus(Duration.ofMinutes(10)));
+        assertEquals(List.of("WARN BUDGET_UNKNOWN"), about(awaitDecision(quiet, "production", "WARN"), quiet));
+    }
+
+    @Test
+    void anUnacknowledgedPageOrAnOpenIncidentBlocksTheServiceAndWarnsItsDependents() {
+        String database = "ledger-db-" + ChangesTest.unique();
+        String api = "ledger-api-" + ChangesTest.unique();
+        ChangesTest.service(database, "{\"team\": \"storage\"}");
+        ChangesTest.service(api, "{\"team\": \"payments\", \"dependsOn\": [\"" + database + "\"]}");
+        publishBudget(database, 0.9, 20, 2, Instant.now());
+        JsonPath blocked = awaitDecision(database, "production", "BLOCK");
+        assertEquals(List.of("BLOCK FAST_BURN", "BLOCK PAGE_UNACKNOWLEDGED"), about(blocked, database).stream().sorted().toList());
+        assertEquals(List.of("WARN PAGE_UNACKNOWLEDGED"), about(decide(api, "production"), database),
+                "a dependency's page warns; its budget is its own team's call");
+
+        String incident = ChangesTest.incident(database, Instant.now().minusSeconds(120), Instant.now());
+        JsonPath dependent = decide(api, "production");
+        assertEquals(List.of("WARN INCIDENT_OPEN", "WARN PAGE_UNACKNOWLEDGED"), about(dependent, database));
+        assertEquals(true, dependent.getList("reasons.text").stream().anyMatch(text -> ((String) text).contains(incident)));
+        assertEquals(List.of("BLOCK INCIDENT_OPEN", "BLOCK PAGE_UNACKNOWLEDGED", "BLOCK FAST_BURN"),
+                about(decide(database, "production"), database), "most severe first, in the order of the codes");
+    }
+
+    @Test
+    void anInfrastructureChangeOnASharedPlatformWarnsEveryService() {
+        String platform = "control-plane-" + ChangesTest.unique();
+        String service = "search-" + ChangesTest.unique();
+        ChangesTest.service(platform, "{\"team\": \"platform\", \"shared\": true}");
+        ChangesTest.service(service, "{\"team\": \"discovery\"}");
+        given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                .body(ChangesTest.changeJson(platform, "INFRASTRUCTURE", "upgrade to 1.31",
+                        Instant.now().minus(Duration.ofMinutes(10)), Instant.now().plus(Duration.ofMinutes(30)), "production"))
+                .when().post("/api/changes").then().statusCode(201);
+        JsonPath decision = decide(service, "production");
+        assertEquals(List.of("WARN CONCURRENT_CHANGE"), about(decision, platform));
+        List<String> concurrent = decision.getList("reasons.findAll { it.code == 'CONCURRENT_CHANGE' }.text");
+        assertEquals(true, concurrent.stream().anyMatch(text -> text.contains("the shared platform " + platform)), concurrent.toString());
+    }
+
+    @Test
+    void aFreezeBlocksOnlyItsServicesAndOnlyWhileItLasts() {
+        String frozen = "frozen-" + ChangesTest.unique();
+        String other = "thawed-" + ChangesTest.unique();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String freeze = "freeze-" + ChangesTest.unique();
+        asAdmin().body(freezeJson(freeze, now.minusSeconds(60), now.plusSeconds(3600), frozen))
+                .when().put("/api/freezes").then().statusCode(201);
+        JsonPath blocked = decide(frozen, "production");
+        assertEquals("BLOCK", blocked.getString("decision"));
+        assertEquals(List.of("BLOCK FREEZE"), about(blocked, freeze));
+        assertEquals("FREEZE", blocked.getString("reasons[0].code"), "most severe first");
+        assertEquals(List.of(), about(decide(other, "production"), freeze));
+
+        asAdmin().body(freezeJson(freeze, now.plusSeconds(3600), now.plusSeconds(7200), frozen))
+                .when().put("/api/freezes").then().statusCode(200);
+        assertEquals(List.of(), about(decide(frozen, "production"), freeze), "moved to the next hour: not in force now");
+        given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                .body(freezeJson("not-allowed", now, now.plusSeconds(60), frozen))
+                .when().put("/api/freezes").then().statusCode(403);
+        asAdmin().body("{\"id\": \"bad\", \"start\": \"" + now + "\", \"end\": \"" + now.minusSeconds(1)
+                + "\", \"all\": true, \"reason\": \"x\"}").when().put("/api/freezes")
+                .then().statusCode(400).contentType("application/problem+json");
+        asAdmin().when().delete("/api/freezes/" + freeze).then().statusCode(204);
+        asAdmin().when().delete("/api/freezes/" + freeze).then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void anOverrideNeedsAnAdminAndAReasonAndIsRecordedOnce() {
+        String service = "payments-" + ChangesTest.unique();
+        publishBudget(service, 0.01, 1, 0, Instant.now());
+        String id = awaitDecision(service, "production", "BLOCK").getString("decisionId");
+        given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                .body("{\"reason\": \"hotfix for the outage\"}")
+                .when().post("/api/deploy-decisions/" + id + "/override").then().statusCode(403);
+        asAdmin().body("{}").when().post("/api/deploy-decisions/" + id + "/override")
+                .then().statusCode(400).contentType("application/problem+json");
+        String stored = "find { it.decisionId == '" + id + "' }";
+        given().queryParam("service", service).when().get("/api/deploy-decisions").then()
+                .body(stored + ".override", nullValue()).body(stored + ".effectiveDecision", equalTo("BLOCK"));
+        asAdmin().body("{\"reason\": \"hotfix for the outage\"}").when().post("/api/deploy-decisions/" + id + "/override")
+                .then().statusCode(200).body("decision", equalTo("BLOCK")).body("effectiveDecision", equalTo("ALLOW"))
+                .body("override.by", equalTo("ada")).body("override.reason", equalTo("hotfix for the outage"));
+        asAdmin().body("{\"reason\": \"again\"}").when().post("/api/deploy-decisions/" + id + "/override")
+                .then().statusCode(409).contentType("application/problem+json");
+    }
+
+    @Test
+    void aChangeLinkedAsTheCauseTellsTheResponderWhatToRollBack() {
+        String service = "rollback-" + ChangesTest.unique();
+        ChangesTest.service(service, "{\"team\": \"payments\"}");
+        Instant impact = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5));
+        String body = ChangesTest.changeJson(service, "CONFIG", "pool size 5", impact.minus(Duration.ofMinutes(125)), null,
+                "production").replace("\"environment\"", "\"rollbackUrl\": \"https://ci.example/rollback/abc123\", \"environment\"");
+        String change = given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON).body(body)
+                .when().post("/api/changes").then().statusCode(201).body("change.rollbackUrl", equalTo("https://ci.example/rollback/abc123"))
+                .extract().path("change.id");
+        String incident = ChangesTest.incident(service, impact, impact.plusSeconds(60));
+        given().when().get("/api/incidents/" + incident + "/changes").then().statusCode(200).body("rollback", hasSize(0));
+        given().contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
+                .when().post("/api/incidents/" + incident + "/changes/" + change).then().statusCode(200);
+        given().when().get("/api/incidents/" + incident + "/changes").then().statusCode(200)
+                .body("rollback", hasSize(1))
+                .body("rollback[0].text", equalTo("roll back abc123 on " + service + " (changed CONFIG 2 h 5 min before impact)"))
+                .body("rollback[0].rollbackUrl", equalTo("https://ci.example/rollback/abc123"))
+                .body("rollback[0].linkedAs", equalTo("CAUSED"));
+        given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                .body(body.replace("https://ci.example/rollback/abc123", "javascript:alert(1)"))
+                .when().post("/api/changes").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    /** The README's pipeline step ({@code deploy/ci/daff-gate.sh}) against this service: BLOCK fails the job. */
+    @Test
+    void thePipelineStepFailsOnBlockPrintsTheReasonsAndPassesOnceOverridden() throws Exception {
+        String service = "gated-" + ChangesTest.unique();
+        publishBudget(service, 0.01, 1, 0, Instant.now());
+        awaitDecision(service, "production", "BLOCK");
+        Gate blocked = gate(service);
+        assertEquals(1, blocked.exit(), blocked.output());
+        assertTrue(blocked.output().contains("daff deploy gate: BLOCK for " + service + " in production"), blocked.output());
+        assertTrue(blocked.output().contains("  BLOCK BUDGET_EXHAUSTED: SLO " + service + "-availability"), blocked.output());
+
+        java.util.regex.Matcher decision = java.util.regex.Pattern.compile("\\(decision ([0-9a-f-]{36})\\)").matcher(blocked.output());
+        assertTrue(decision.find(), blocked.output());
+        String id = decision.group(1);
+        asAdmin().body("{\"reason\": \"the fix for the burn itself\"}").when().post("/api/deploy-decisions/" + id + "/override")
+                .then().statusCode(200);
+        String ref = given().queryParam("service", service).when().get("/api/deploy-decisions").then()
+                .extract().path("find { it.decisionId == '" + id + "' }.ref");
+        assertEquals("abc1234", ref, "the script sends GIT_SHA as the ref");
+        Gate overridden = gate(service);
+        assertEquals(0, overridden.exit(), "the admin's override holds for the same service, environment and ref: "
+                + overridden.output());
+        assertTrue(overridden.output().contains("daff deploy gate: BLOCK for " + service), overridden.output());
+        assertTrue(overridden.output().contains("overridden by ada: the fix for the burn itself"), overridden.output());
+        GIT_SHA_OTHER.set("def5678");
+        try {
+            assertEquals(1, gate(service).exit(), "another ref is not overridden");
+        } finally {
+            GIT_SHA_OTHER.set(null);
+        }
+
+        Gate unreachable = gate(service, "http://localhost:1");
+        assertEquals(2, unreachable.exit(), unreachable.output());
+    }
+
+    record Gate(int exit, String output) {
+    }
+
+    private static final java.util.concurrent.atomic.AtomicReference<String> GIT_SHA_OTHER = new java.util.concurrent.atomic.AtomicReference<>();
+
+    static Gate gate(String service) throws Exception {
+        return gate(service, "http://localhost:" + io.restassured.RestAssured.port);
+    }
+
+    static Gate gate(String service, String url) throws Exception {
+        ProcessBuilder script = new ProcessBuilder("sh", java.nio.file.Path.of("../deploy/ci/daff-gate.sh").toAbsolutePath().toString())
+                .redirectErrorStream(true);
+        script.environment().putAll(java.util.Map.of("DAFF_URL", url, "DAFF_TOKEN", PIPELINE, "SERVICE", service,
+                "GIT_SHA", GIT_SHA_OTHER.get() == null ? "abc1234" : GIT_SHA_OTHER.get(), "GIT_AUTHOR", "dev"));
+        Process running = script.start();
+        String output = new String(running.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new Gate(running.waitFor(), output);
+    }
+
+    @Test
+    void badRequestsAreRefusedAndStoreNothing() {
+        String service = "refused-" + ChangesTest.unique();
+        for (String body : List.of("{}", "{\"service\": \"" + service + "\", \"environment\": \"production\"}",
+                "{\"service\": \"" + service + "\", \"environment\": \"production\", \"kind\": \"YOLO\"}",
+                "{\"service\": \"" + "x".repeat(201) + "\", \"environment\": \"production\", \"kind\": \"DEPLOY\"}")) {
+            given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON).body(body)
+                    .when().post("/api/deploy-decisions").then().statusCode(400).contentType("application/problem+json");
+        }
+        given().queryParam("service", service).when().get("/api/deploy-decisions").then().statusCode(200).body("", hasSize(0));
+        given().header("Authorization", "Bearer " + TestTokens.token("reader", TestTokens.VIEWER)).contentType(ContentType.JSON)
+                .body("{\"service\": \"" + service + "\", \"environment\": \"production\", \"kind\": \"DEPLOY\"}")
+                .when().post("/api/deploy-decisions").then().statusCode(403);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    static void publishBudget(String service, double remaining, double burnOneHour, int unacknowledged, Instant at) {
+        KafkaTestClient.send(kafka(), Topics.SLO_BUDGETS, service + "-availability", """
+                {"eventId": "%s", "type": "SloBudgetSnapshot", "version": 1, "occurredAt": "%s",
+                 "slo": "%s-availability", "service": "%s", "team": "payments", "objective": 99.9,
+                 "budgetRemaining": %s, "burnRateOneHour": %s, "burnRateSixHours": 1.0, "pageFiring": false,
+                 "unacknowledgedPages": %d}
+                """.formatted(UUID.randomUUID(), at, service, service, remaining, burnOneHour, unacknowledged));
+    }
+
+    static JsonPath decide(String service, String environment) {
+        return given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                .body("{\"service\": \"" + service + "\", \"environment\": \"" + environment
+                        + "\", \"kind\": \"DEPLOY\", \"ref\": \"v2.0.1\", \"author\": \"dev\"}")
+                .when().post("/api/deploy-decisions").then().statusCode(201).contentType(ContentType.JSON)
+                .extract().jsonPath();
+    }
+
+    /** Decides until the service's budget snapshot has been consumed (a reason names it) and the decision is expected. */
+    static JsonPath awaitDecision(String service, String environment, String expected) {
+        JsonPath[] last = new JsonPath[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            last[0] = decide(service, environment);
+            return last[0].getString("decision").equals(expected) && !about(last[0], service).isEmpty();
+        });
+        return last[0];
+    }
+
+    /** "SEVERITY CODE" of the reasons, in order, whose text names any of {@code names}. */
+    static List<String> about(JsonPath decision, String... names) {
+        return decision.getList("reasons", java.util.Map.class).stream()
+                .filter(reason -> java.util.Arrays.stream(names).anyMatch(name -> ((String) reason.get("text")).contains(name)))
+                .map(reason -> reason.get("severity") + " " + reason.get("code")).toList();
+    }
+
+    static String freezeJson(String id, Instant start, Instant end, String service) {
+        return "{\"id\": \"" + id + "\", \"start\": \"" + start + "\", \"end\": \"" + end + "\", \"services\": [\""
+                + service + "\"], \"reason\": \"peak trading\"}";
+    }
+
+    private static RequestSpecification asAdmin() {
+        return given().header("Authorization", "Bearer " + ADMIN).contentType(ContentType.JSON);
+    }
+
+    private static String kafka() {
+        return RealInfrastructureResource.kafka().bootstrapServers();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.daff.incident.deploygate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.daff.incident.deploygate.GateRule.ActiveFreeze;
+import dev.daff.incident.deploygate.GateRule.Budget;
+import dev.daff.incident.deploygate.GateRule.Decision;
+import dev.daff.incident.deploygate.GateRule.Facts;
+import dev.daff.incident.deploygate.GateRule.Limits;
+import dev.daff.incident.deploygate.GateRule.NearbyChange;
+import dev.daff.incident.deploygate.GateRule.OpenIncident;
+import dev.daff.incident.deploygate.GateRule.Reason;
+import dev.daff.incident.deploygate.GateRule.Relation;
+import dev.daff.incident.deploygate.GateRule.Verdict;
+
+class GateRuleTest {
+
+    static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+    static final Limits LIMITS = new Limits(10, 25, 14.4, 6);
+
+    @Test
+    void nothingInTheWayAllowsWithoutReasons() {
+        Decision decision = GateRule.decide(facts(List.of(budget("checkout", Relation.SERVICE, 0.9, 1.0, 0)),
+                List.of(), List.of(), List.of()), LIMITS);
+        assertEquals(new Decision(Verdict.ALLOW, List.of()), decision);
+    }
+
+    @Test
+    void theBudgetBlocksBelowTheFloorAndWarnsNearIt() {
+        assertEquals(List.of("BLOCK BUDGET_EXHAUSTED"), codes(facts(List.of(budget("checkout", Relation.SERVICE,
+                0.042, 1.0, 0)), List.of(), List.of(), List.of())));
+        assertEquals(List.of("WARN BUDGET_LOW"), codes(facts(List.of(budget("checkout", Relation.SERVICE, 0.2, 1.0, 0)),
+                List.of(), List.of(), List.of())));
+        Reason exhausted = GateRule.decide(facts(List.of(budget("checkout", Relation.SERVICE, 0.042, 1.0, 0)),
+                List.of(), List.of(), List.of()), LIMITS).reasons().get(0);
+        assertEquals("SLO checkout-availability of checkout itself has 4.2 % of its error budget left (the floor is"
+                + " 10.0 %): ship what makes it more reliable, not new risk.", exhausted.text());
+    }
+
+    @Test
+    void aFastBurnBlocksAndASlowerOneWarns() {
+        assertEquals(List.of("BLOCK FAST_BURN"), codes(facts(List.of(budget("checkout", Relation.SERVICE, 0.9, 16, 0)),
+                List.of(), List.of(), List.of())));
+        assertEquals(List.of("WARN BURNING"), codes(facts(List.of(budget("checkout", Relation.SERVICE, 0.9, 7, 0)),
+                List.of(), List.of(), List.of())));
+    }
+
+    @Test
+    void aSharedPlatformsBudgetCountsAsTheServicesOwnAPlainDependencysDoesNot() {
+        assertEquals(List.of("BLOCK BUDGET_EXHAUSTED"), codes(facts(List.of(budget("kubernetes", Relation.SHARED_PLATFORM,
+                0.01, 1, 0)), List.of(), List.of(), List.of())));
+        assertEquals(List.of(), codes(facts(List.of(budget("billing", Relation.DEPENDENCY, 0.01, 20, 0)), List.of(),
+                List.of(), List.of())));
+        assertEquals(List.of("WARN PAGE_UNACKNOWLEDGED"), codes(facts(List.of(budget("billing", Relation.DEPENDENCY,
+                0.9, 1, 2)), List.of(), List.of(), List.of())));
+    }
+
+    @Test
+    void unacknowledgedPagesAndOpenIncidentsBlockOnTheServiceAndWarnAroundIt() {
+        assertEquals(List.of("BLOCK INCIDENT_OPEN", "BLOCK PAGE_UNACKNOWLEDGED", "WARN INCIDENT_OPEN"),
+                codes(facts(List.of(budget("checkout", Relation.SERVICE, 0.9, 1, 1)),
+                        List.of(incident("billing", Relation.DEPENDENCY), incident("checkout", Relation.SERVICE)),
+                        List.of(), List.of())));
+    }
+
+    @Test
+    void anotherChangeNearbyWarnsAndSaysWhen() {
+        NearbyChange upgrade = new NearbyChange("kubernetes", "INFRASTRUCTURE", "1.31", NOW.minus(Duration.ofMinutes(20)),
+                NOW.plus(Duration.ofMinutes(40)), Relation.SHARED_PLATFORM);
+        Decision decision = GateRule.decide(facts(List.of(), List.of(), List.of(upgrade), List.of()), LIMITS);
+        assertEquals(Verdict.WARN, decision.decision());
+        assertEquals("An INFRASTRUCTURE change (1.31) on the shared platform kubernetes is under way (since 20 min): two"
+                + " changes at once make either hard to blame and to roll back.", decision.reasons().get(0).text());
+    }
+
+    @Test
+    void aStaleBudgetIsUnknownNotGood() {
+        Budget stale = new Budget("checkout-availability", "checkout", Relation.SERVICE, 0.01, 30, 3,
+                Duration.ofMinutes(12), true);
+        assertEquals(List.of("WARN BUDGET_UNKNOWN"), codes(facts(List.of(stale), List.of(), List.of(), List.of())));
+    }
+
+    @Test
+    void everyReasonIsListedMostSevereFirst() {
+        Decision decision = GateRule.decide(facts(
+                List.of(budget("checkout", Relation.SERVICE, 0.2, 16, 0)),
+                List.of(incident("billing", Relation.DEPENDENCY)),
+                List.of(new NearbyChange("billing", "DEPLOY", "v7", NOW.minus(Duration.ofMinutes(5)), null,
+                        Relation.DEPENDENCY)),
+                List.of(new ActiveFreeze("black-friday", NOW.plus(Duration.ofDays(1)), "peak trading", true))), LIMITS);
+        assertEquals(Verdict.BLOCK, decision.decision());
+        assertEquals(List.of("BLOCK FREEZE", "BLOCK FAST_BURN", "WARN INCIDENT_OPEN", "WARN BUDGET_LOW",
+                "WARN CONCURRENT_CHANGE"), decision.reasons().stream().map(r -> r.severity() + " " + r.code()).toList());
+    }
+
+    private static List<String> codes(Facts facts) {
+        return GateRule.decide(facts, LIMITS).reasons().stream().map(r -> r.severity() + " " + r.code()).toList();
+    }
+
+    private static Facts facts(List<Budget> budgets, List<OpenIncident> incidents, List<NearbyChange> changes,
+            List<ActiveFreeze> freezes) {
+        return new Facts("checkout", "DEPLOY", NOW, budgets, incidents, changes, freezes);
+    }
+
+    private static Budget budget(String service, Relation relation, double remaining, double burn, int unacknowledged) {
+        return new Budget(service + "-availability", service, relation, remaining, burn, unacknowledged,
+                Duration.ofSeconds(30), false);
+    }
+
+    private static OpenIncident incident(String service, Relation relation) {
+        return new OpenIncident("i-" + service, service + " is down", "SEV2", "ANALYSING", service, relation);
+    }
+}

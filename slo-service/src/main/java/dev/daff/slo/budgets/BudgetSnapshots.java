@@ -1,0 +1,118 @@
+package dev.daff.slo.budgets;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.daff.events.SloBudgetSnapshot;
+import dev.daff.events.Topics;
+import dev.daff.kit.kafka.KafkaClients;
+import dev.daff.slo.burn.BurnSnapshot;
+import dev.daff.slo.burn.Severity;
+import dev.daff.slo.burn.SliWindows;
+import dev.daff.slo.definition.SloService.SloDeleted;
+import dev.daff.slo.evaluation.SloEvaluator;
+import dev.daff.slo.evaluation.SloEvaluator.Evaluated;
+import dev.daff.slo.paging.pages.PageQueries;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Publishes where each SLO this replica evaluates stands ({@link SloBudgetSnapshot}) on the compacted
+ * {@link Topics#SLO_BUDGETS} every {@code daff.slo.budget-snapshots.every}, and a tombstone for a deleted SLO: what
+ * incident-service's deploy gate reads instead of calling slo-service. Not through the outbox: a snapshot that is
+ * lost is replaced by the next one a minute later, and readers treat an old one as unknown.
+ */
+@ApplicationScoped
+public class BudgetSnapshots {
+
+    private static final Logger LOG = Logger.getLogger(BudgetSnapshots.class);
+
+    private final SloEvaluator evaluator;
+    private final PageQueries pages;
+    private final KafkaClients kafkaClients;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private volatile KafkaProducer<String, String> producer;
+
+    public BudgetSnapshots(SloEvaluator evaluator, PageQueries pages, KafkaClients kafkaClients, ObjectMapper json,
+            Clock clock) {
+        this.evaluator = evaluator;
+        this.pages = pages;
+        this.kafkaClients = kafkaClients;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${daff.slo.budget-snapshots.every}", identity = "slo-budget-snapshots",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public void publish() {
+        Map<String, Integer> unacknowledged = pages.unacknowledgedBySlo();
+        Instant now = clock.instant();
+        KafkaProducer<String, String> kafka = producer();
+        for (Evaluated evaluated : evaluator.evaluated()) {
+            BurnSnapshot burn = evaluated.snapshot();
+            if (burn == null) {
+                continue; // not evaluated yet: the next round has it
+            }
+            boolean pageFiring = evaluated.firing().stream().anyMatch(alert -> alert.severity() == Severity.PAGE);
+            SloBudgetSnapshot snapshot = new SloBudgetSnapshot(UUID.randomUUID().toString(), SloBudgetSnapshot.TYPE,
+                    SloBudgetSnapshot.CURRENT_VERSION, now, evaluated.name(), evaluated.slo().service,
+                    evaluated.slo().team, evaluated.slo().objective, burn.budgetRemaining(),
+                    burn.window(SliWindows.ONE_HOUR).burnRate(), burn.window(SliWindows.SIX_HOURS).burnRate(), pageFiring,
+                    unacknowledged.getOrDefault(evaluated.name(), 0));
+            kafka.send(new ProducerRecord<>(Topics.SLO_BUDGETS, evaluated.name(), write(snapshot)));
+        }
+        kafka.flush();
+    }
+
+    /** A deleted SLO's snapshot goes too: compaction then forgets it, and readers drop it at once. */
+    void onDeleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) SloDeleted deleted) {
+        try {
+            producer().send(new ProducerRecord<>(Topics.SLO_BUDGETS, deleted.name(), null));
+        } catch (RuntimeException e) {
+            LOG.warnf("no tombstone for the deleted SLO %s on %s: %s", deleted.name(), Topics.SLO_BUDGETS, e.toString());
+        }
+    }
+
+    private String write(SloBudgetSnapshot snapshot) {
+        try {
+            return json.writeValueAsString(snapshot);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a budget snapshot cannot be written as JSON", e);
+        }
+    }
+
+    private KafkaProducer<String, String> producer() {
+        KafkaProducer<String, String> current = producer;
+        if (current == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = kafkaClients.producer("daff-slo-budget-snapshots");
+                }
+                current = producer;
+            }
+        }
+        return current;
+    }
+
+    @PreDestroy
+    void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+}
