@@ -4,7 +4,12 @@
 const TOKEN_KEY = 'daff.token';
 const main = () => document.getElementById('main');
 
+const SESSION_KEY = 'daff.session';
+
 function token() { return sessionStorage.getItem(TOKEN_KEY); }
+
+/** Signed in: a token the page holds, or the console's own session with the identity provider (production). */
+function signedIn() { return token() || sessionStorage.getItem(SESSION_KEY); }
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -45,6 +50,7 @@ async function api(service, path, options = {}) {
   const text = await response.text();
   const body = text ? JSON.parse(text) : null;
   if (response.status === 401) {
+    sessionStorage.removeItem(SESSION_KEY);
     location.hash = '#/sign-in';
     throw new ApiError(401, { detail: 'Please sign in.' });
   }
@@ -333,21 +339,28 @@ async function reviewPage() {
 // ---- Sign-in -----------------------------------------------------------------------------------------------------
 
 async function signInPage() {
-  const response = await fetch('/dev/tokens');
-  const tokens = response.ok ? await response.json() : null;
+  const options = await (await fetch('/sign-in/options')).json();
+  const response = options.devTokens ? await fetch('/dev/tokens') : null;
+  const tokens = response && response.ok ? await response.json() : null;
   const use = value => {
     sessionStorage.setItem(TOKEN_KEY, value);
     showWho();
     location.hash = '#/slos';
   };
   page('Sign in',
+    options.oidc ? el('p', {}, el('a', { href: '/sign-in/oidc', id: 'oidc-sign-in' }, 'Sign in with your organisation\'s account')) : null,
     tokens ? el('form', { id: 'role-picker', class: 'inline', onsubmit: e => { e.preventDefault(); use(tokens[e.target.role.value]); } },
       el('label', {}, 'Role (local run only: development tokens)', el('select', { name: 'role' }, Object.keys(tokens).map(r => el('option', { value: r }, r)))),
       el('button', {}, 'Sign in')) :
       el('p', {}, 'Sign in through your identity provider, or paste a bearer token below.'),
     el('form', { class: 'inline', onsubmit: e => { e.preventDefault(); use(e.target.token.value.trim()); } },
       el('label', {}, 'Bearer token', el('textarea', { name: 'token', rows: 3, cols: 60, required: true })), el('button', {}, 'Use token')),
-    token() ? el('button', { type: 'button', onclick: () => { sessionStorage.removeItem(TOKEN_KEY); showWho(); route(); } }, 'Sign out') : null);
+    signedIn() ? el('button', { type: 'button', onclick: () => {
+      sessionStorage.removeItem(TOKEN_KEY);
+      sessionStorage.removeItem(SESSION_KEY);
+      showWho();
+      route();
+    } }, 'Sign out') : null);
 }
 
 function showWho() {
@@ -359,8 +372,9 @@ function showWho() {
       who = (claims.preferred_username || claims.sub) + ' (' + (claims.groups || []).join(', ') + ')';
     } catch (e) { who = 'signed in'; }
   }
+  if (!t && sessionStorage.getItem(SESSION_KEY)) who = 'signed in with your organisation\'s account';
   document.getElementById('who').textContent = who;
-  document.getElementById('sign-in-link').textContent = t ? 'Switch user' : 'Sign in';
+  document.getElementById('sign-in-link').textContent = signedIn() ? 'Switch user' : 'Sign in';
 }
 
 // ---- Routing -----------------------------------------------------------------------------------------------------
@@ -369,7 +383,13 @@ async function route() {
   const [path, query] = (location.hash.slice(1) || '/slos').split('?');
   const params = new URLSearchParams(query || '');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  if (!token() && parts[0] !== 'sign-in') {
+  if (parts[0] === 'signed-in') { // back from the identity provider: the console holds the session
+    sessionStorage.setItem(SESSION_KEY, 'oidc');
+    showWho();
+    location.hash = '#/slos';
+    return;
+  }
+  if (!signedIn() && parts[0] !== 'sign-in') {
     location.hash = '#/sign-in';
     return;
   }

@@ -18,17 +18,23 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.identity.SecurityIdentity;
+
 /**
  * {@code /api/slo/**}, {@code /api/incident/**} and {@code /api/action/**}: the page's calls, forwarded to the
- * service's {@code /api/**} with the caller's bearer token, so the browser talks to one origin and needs no CORS.
+ * service's {@code /api/**} with the caller's bearer token (the page's, or the access token of the console's OIDC
+ * session), so the browser talks to one origin and needs no CORS.
  */
 @Path("/api/{service}/{path: .+}")
 public class ApiPassThroughResource {
 
     private final Upstream upstream;
+    private final SecurityIdentity identity;
 
-    public ApiPassThroughResource(Upstream upstream) {
+    public ApiPassThroughResource(Upstream upstream, SecurityIdentity identity) {
         this.upstream = upstream;
+        this.identity = identity;
     }
 
     @GET
@@ -70,6 +76,11 @@ public class ApiPassThroughResource {
         }
         Map<String, String> forwarded = new LinkedHashMap<>();
         headers.getRequestHeaders().forEach((name, values) -> forwarded.put(canonical(name), values.get(0)));
+        // Signed in through the provider (production): the session's access token, unless the page sent its own.
+        AccessTokenCredential session = identity.getCredential(AccessTokenCredential.class);
+        if (session != null && !forwarded.containsKey("Authorization")) {
+            forwarded.put("Authorization", "Bearer " + session.getToken());
+        }
         try {
             Upstream.Answer answer = upstream.forward(base, method, path, uri.getRequestUri().getRawQuery(), forwarded,
                     body);

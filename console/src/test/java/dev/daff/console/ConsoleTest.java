@@ -35,6 +35,13 @@ class ConsoleTest {
     }
 
     @Test
+    void withoutAProviderTheSignInOptionsAreTheRolePickerAndNoCodeFlow() {
+        given().when().get("/sign-in/options").then().statusCode(200).body("oidc", equalTo(false))
+                .body("devTokens", equalTo(true));
+        given().redirects().follow(false).when().get("/sign-in/oidc").then().statusCode(401);
+    }
+
+    @Test
     void healthIsUpWithoutAnyService() {
         given().when().get("/q/health/ready").then().statusCode(200);
     }
