@@ -108,6 +108,20 @@ class SloHistoryTest {
     }
 
     @Test
+    void theNewestPointIsAlwaysToAndStepsCountBackFromIt() {
+        createSlo("history-aligned");
+        Instant to = clock.instant().truncatedTo(ChronoUnit.MINUTES);
+        given().queryParam("from", to.minus(Duration.ofHours(2)).toString()).queryParam("to", to.toString())
+                .queryParam("step", "PT50M")
+                .when().get("/api/slos/history-aligned/history")
+                .then().statusCode(200)
+                .body("points", hasSize(3))
+                .body("from", equalTo(to.minus(Duration.ofMinutes(100)).toString()))
+                .body("points[0].at", equalTo(to.minus(Duration.ofMinutes(100)).toString()))
+                .body("points[2].at", equalTo(to.toString()));
+    }
+
+    @Test
     void withoutStepTheWholeWindowComesInAtMostFiveHundredPoints() {
         createSlo("history-default-step");
         given().when().get("/api/slos/history-default-step/history")
