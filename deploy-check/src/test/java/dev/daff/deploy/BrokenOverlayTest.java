@@ -89,6 +89,13 @@ class BrokenOverlayTest {
     }
 
     @Test
+    void theConsoleIsHeldToTheSameProbesAndRoutes() {
+        assertHas(Checks.probes(broken.objects()),
+                "Deployment/console container console: readinessProbe is on /ready, not on /q/health/ready");
+        assertHas(IngressRoutes.check(broken.objects(), apiPaths()), "Ingress/daff: /q/ → console reaches no path console serves");
+    }
+
+    @Test
     void configurationNamesCatchAMisspeltKey() {
         assertHas(Checks.configNames(broken.objects()), "Deployment/slo-service container slo-service: "
                 + "QUARKUS_DATASOURCE_JDBC_ULR maps to no configuration key");
@@ -161,6 +168,7 @@ class BrokenOverlayTest {
     private static Map<String, Set<String>> apiPaths() {
         Map<String, Set<String>> paths = new TreeMap<>();
         Project.SERVICES.forEach(s -> paths.put(s, Project.openApiPaths(s)));
+        paths.put(Project.CONSOLE, Project.consolePaths());
         return paths;
     }
 

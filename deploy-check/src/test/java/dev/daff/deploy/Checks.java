@@ -360,7 +360,7 @@ final class Checks {
     static List<String> probes(List<HasMetadata> objects) {
         List<String> problems = new ArrayList<>();
         for (Workload w : workloads(objects)) {
-            if (!Project.SERVICES.contains(w.name())) {
+            if (!Project.SERVICES.contains(w.name()) && !Project.CONSOLE.equals(w.name())) {
                 continue;
             }
             for (Container c : w.spec().getContainers()) {
@@ -395,7 +395,7 @@ final class Checks {
         Map<String, ConfigMap> configMaps = new HashMap<>();
         objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).forEach(cm -> configMaps.put(name(cm), cm));
         for (Workload w : workloads(objects)) {
-            if (!Project.SERVICES.contains(w.name())) {
+            if (!Project.SERVICES.contains(w.name()) && !Project.CONSOLE.equals(w.name())) {
                 continue;
             }
             Map<String, String> known = new HashMap<>();

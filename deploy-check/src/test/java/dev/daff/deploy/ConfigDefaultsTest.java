@@ -31,7 +31,7 @@ class ConfigDefaultsTest {
     @Test
     void noPropertiesKeyAlsoHasADefaultInCode() throws IOException {
         List<String> twice = new ArrayList<>();
-        for (String service : List.of("slo-service", "incident-service", "action-service")) {
+        for (String service : List.of("slo-service", "incident-service", "action-service", "console")) {
             Set<String> keys = propertiesKeys(Project.root().resolve(service).resolve("src/main/resources/application.properties"));
             for (String defaulted : codeDefaults(service)) {
                 if (keys.contains(defaulted)) {

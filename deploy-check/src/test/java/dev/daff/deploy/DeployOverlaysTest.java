@@ -117,7 +117,46 @@ class DeployOverlaysTest {
             }
             assertTrue(have.contains("ConfigMap/" + s + "-config"), overlay + " lacks the ConfigMap of " + s);
         }
+        for (String kind : List.of("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy",
+                "ConfigMap")) {
+            String id = kind + "/" + (kind.equals("ConfigMap") ? "console-config" : Project.CONSOLE);
+            assertTrue(have.contains(id), overlay + " lacks " + id);
+        }
         assertTrue(have.containsAll(Set.of("Kafka/daff", "StatefulSet/postgres", "Namespace/daff", "Ingress/daff")), have::toString);
+    }
+
+    @Test
+    void theConsoleIsOnTheApiHostItsInternalsAreNotAndItReachesOnlyTheServices() {
+        List<HasMetadata> objects = Overlay.deploy("prod").objects();
+        var routes = IngressRoutes.routes(objects).get("daff.example.com");
+        for (String uri : List.of("/", "/console.js", "/webjars/echarts/5.3.1/dist/echarts.min.js", "/api/slo/slos",
+                "/api/incident/incidents/p1", "/api/action/actions")) {
+            assertEquals(Project.CONSOLE, IngressRoutes.route(routes, uri).map(IngressRoutes.Route::service).orElse(null), uri);
+        }
+        assertEquals("slo-service", IngressRoutes.route(routes, "/api/slos").orElseThrow().service());
+        for (String uri : List.of("/q/health/ready", "/q/metrics", "/dev/tokens")) {
+            assertTrue(IngressRoutes.route(routes, uri).isEmpty(), uri + " is public");
+        }
+        var policy = of(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).stream()
+                .filter(p -> p.getMetadata().getName().equals(Project.CONSOLE)).findFirst().orElseThrow();
+        Set<String> reaches = new TreeSet<>();
+        policy.getSpec().getEgress().forEach(rule -> rule.getTo().forEach(peer -> reaches.add(
+                String.valueOf(peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name")))));
+        assertEquals(new TreeSet<>(Project.SERVICES), reaches);
+        for (String service : Project.SERVICES) {
+            var admitted = of(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).stream()
+                    .filter(p -> p.getMetadata().getName().equals(service)).findFirst().orElseThrow()
+                    .getSpec().getIngress().stream().flatMap(rule -> rule.getFrom().stream())
+                    .anyMatch(peer -> peer.getNamespaceSelector() == null && peer.getPodSelector() != null
+                            && Project.CONSOLE.equals(nonNullLabels(peer.getPodSelector()).get("app.kubernetes.io/name")));
+            assertTrue(admitted, service + "'s NetworkPolicy does not admit the console");
+        }
+        assertTrue(Project.prodProperties(Project.CONSOLE).keySet().stream().noneMatch(k -> k.startsWith("daff.console.dev-tokens")),
+                "production configuration sets the development tokens file");
+    }
+
+    private static Map<String, String> nonNullLabels(io.fabric8.kubernetes.api.model.LabelSelector selector) {
+        return selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
     }
 
     @Test
@@ -189,6 +228,7 @@ class DeployOverlaysTest {
     private static Map<String, Set<String>> apiPaths() {
         Map<String, Set<String>> paths = new TreeMap<>();
         Project.SERVICES.forEach(s -> paths.put(s, Project.openApiPaths(s)));
+        paths.put(Project.CONSOLE, Project.consolePaths());
         return paths;
     }
 

@@ -126,7 +126,7 @@ final class IngressRoutes {
             for (var served : apiPaths.entrySet()) {
                 String service = served.getKey();
                 for (String path : served.getValue()) {
-                    if (!path.startsWith(API)) {
+                    if (!path.startsWith(API) && !service.equals(Project.CONSOLE)) {
                         continue;
                     }
                     Optional<Route> route = route(routes, sample(path));
@@ -143,7 +143,8 @@ final class IngressRoutes {
             }
             for (Route r : routes) {
                 Set<String> paths = apiPaths.getOrDefault(r.service(), Set.of());
-                boolean reaches = paths.stream().filter(p -> p.startsWith(API) && !adminPath(p))
+                boolean reaches = paths.stream()
+                        .filter(p -> (p.startsWith(API) || r.service().equals(Project.CONSOLE)) && !adminPath(p))
                         .anyMatch(p -> route(routes, sample(p)).filter(r::equals).isPresent());
                 if (!reaches) {
                     problems.add(r.id() + " reaches no path " + r.service() + " serves (on " + host + ")");

@@ -27,6 +27,12 @@ final class Project {
 
     static final List<String> SERVICES = List.of("slo-service", "incident-service", "action-service");
 
+    /** The console: a workload with probes, configuration and Ingress routes, but no database, Kafka or OpenAPI document. */
+    static final String CONSOLE = "console";
+
+    private static final Pattern PASS_THROUGH_CASE = Pattern.compile("case \"([a-z]+)\" ->");
+    private static final Pattern ECHARTS_VERSION = Pattern.compile("<echarts\\.version>([^<]+)</echarts\\.version>");
+
     /**
      * Standard configuration keys a deployment may set although no application.properties names them: the
      * datasource credentials, the HTTP port, JSON logs, the JWT verification, the Kafka client's security settings
@@ -171,6 +177,37 @@ final class Project {
         }
         plain.putAll(prod);
         return plain;
+    }
+
+    // ---- the console ------------------------------------------------------------------------------------------
+
+    /**
+     * The paths the console serves, read from its module: each static file (the page at {@code /} too), the ECharts
+     * webjar at the version its pom names, and the pass-through {@code /api/<service>/{path}} for each service its
+     * {@code Upstream} forwards to.
+     */
+    static Set<String> consolePaths() {
+        Path module = root().resolve(CONSOLE);
+        Set<String> paths = new TreeSet<>();
+        Path statics = module.resolve("src/main/resources/META-INF/resources");
+        try (Stream<Path> files = Files.walk(statics)) {
+            files.filter(Files::isRegularFile).forEach(f -> paths.add("/" + statics.relativize(f).toString().replace('\\', '/')));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (paths.contains("/index.html")) {
+            paths.add("/");
+        }
+        Matcher echarts = ECHARTS_VERSION.matcher(String.join("\n", lines(module.resolve("pom.xml"))));
+        if (echarts.find()) {
+            paths.add("/webjars/echarts/" + echarts.group(1) + "/dist/echarts.min.js");
+        }
+        Matcher service = PASS_THROUGH_CASE.matcher(String.join("\n",
+                lines(module.resolve("src/main/java/dev/daff/console/Upstream.java"))));
+        while (service.find()) {
+            paths.add("/api/" + service.group(1) + "/{path}");
+        }
+        return paths;
     }
 
     // ---- OpenAPI ------------------------------------------------------------------------------------------------

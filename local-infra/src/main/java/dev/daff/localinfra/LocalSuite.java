@@ -32,6 +32,9 @@ public final class LocalSuite {
             new Service("incident-service", "incident", 8082),
             new Service("action-service", "action", 8083));
 
+    /** The console: no database, the three services' URLs and, locally only, the development tokens' role picker. */
+    static final Service CONSOLE = new Service("console", null, 8084);
+
     static final int POSTGRES_PORT = 55432;
     static final int KAFKA_PORT = 59092;
     static final int KAFKA_CONTROLLER_PORT = 59093;
@@ -90,6 +93,11 @@ public final class LocalSuite {
                     ServiceProcess.environment(postgres, service.database(), kafka, issuer), log).start());
             say("starting %s on %s (log: %s)", service.module(), service.url(), log);
         }
+        Path consoleLog = logs.resolve("console.log");
+        processes.add(new ServiceProcess(CONSOLE.module(), CONSOLE.runner(root), CONSOLE.port(),
+                consoleEnvironment(SERVICES.get(0).url(), SERVICES.get(1).url(), SERVICES.get(2).url(),
+                        dataDirectory.resolve("keys/tokens.txt")), consoleLog).start());
+        say("starting console on %s (log: %s)", CONSOLE.url(), consoleLog);
         awaitReady();
         say("");
         say("daff is up. Ctrl-C stops everything.");
@@ -97,7 +105,24 @@ public final class LocalSuite {
             say("  %-17s %s   swagger: %s/q/swagger-ui   health: %s/q/health/ready", service.module(), service.url(),
                     service.url(), service.url());
         }
+        say("  %-17s %s   (sign in with a role: the local run's development tokens)", "console", CONSOLE.url());
         say("  tokens for each role: %s", dataDirectory.resolve("keys/tokens.txt"));
+    }
+
+    /**
+     * The console's environment: where the three services are and, for the local role picker only, the development
+     * tokens file. Production sets the URLs and never the tokens file.
+     */
+    public static Map<String, String> consoleEnvironment(String sloUrl, String incidentUrl, String actionUrl,
+            Path devTokens) {
+        Map<String, String> environment = new java.util.LinkedHashMap<>();
+        environment.put("DAFF_CONSOLE_SLO_URL", sloUrl);
+        environment.put("DAFF_CONSOLE_INCIDENT_URL", incidentUrl);
+        environment.put("DAFF_CONSOLE_ACTION_URL", actionUrl);
+        if (devTokens != null) {
+            environment.put("DAFF_CONSOLE_DEV_TOKENS_FILE", devTokens.toString());
+        }
+        return environment;
     }
 
     private void awaitReady() {

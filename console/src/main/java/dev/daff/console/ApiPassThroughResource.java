@@ -1,0 +1,110 @@
+package dev.daff.console;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * {@code /api/slo/**}, {@code /api/incident/**} and {@code /api/action/**}: the page's calls, forwarded to the
+ * service's {@code /api/**} with the caller's bearer token (the page's, or the access token of the console's OIDC
+ * session), so the browser talks to one origin and needs no CORS.
+ */
+@Path("/api/{service}/{path: .+}")
+public class ApiPassThroughResource {
+
+    private final Upstream upstream;
+    private final SecurityIdentity identity;
+
+    public ApiPassThroughResource(Upstream upstream, SecurityIdentity identity) {
+        this.upstream = upstream;
+        this.identity = identity;
+    }
+
+    @GET
+    public Response get(@PathParam("service") String service, @PathParam("path") String path, @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        return forward("GET", service, path, uri, headers, null);
+    }
+
+    @POST
+    public Response post(@PathParam("service") String service, @PathParam("path") String path, @Context UriInfo uri,
+            @Context HttpHeaders headers, byte[] body) {
+        return forward("POST", service, path, uri, headers, body);
+    }
+
+    @PUT
+    public Response put(@PathParam("service") String service, @PathParam("path") String path, @Context UriInfo uri,
+            @Context HttpHeaders headers, byte[] body) {
+        return forward("PUT", service, path, uri, headers, body);
+    }
+
+    @PATCH
+    public Response patch(@PathParam("service") String service, @PathParam("path") String path, @Context UriInfo uri,
+            @Context HttpHeaders headers, byte[] body) {
+        return forward("PATCH", service, path, uri, headers, body);
+    }
+
+    @DELETE
+    public Response delete(@PathParam("service") String service, @PathParam("path") String path, @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        return forward("DELETE", service, path, uri, headers, null);
+    }
+
+    private Response forward(String method, String service, String path, UriInfo uri, HttpHeaders headers,
+            byte[] body) {
+        URI base = upstream.base(service).orElse(null);
+        if (base == null || !Upstream.isPublic(path)) {
+            return Problems.answer(404, "not-found", "No such API", "The console forwards the public APIs under"
+                    + " /api/slo, /api/incident and /api/action only.");
+        }
+        Map<String, String> forwarded = new LinkedHashMap<>();
+        headers.getRequestHeaders().forEach((name, values) -> forwarded.put(canonical(name), values.get(0)));
+        // Signed in through the provider (production): the session's access token, unless the page sent its own.
+        AccessTokenCredential session = identity.getCredential(AccessTokenCredential.class);
+        if (session != null && !forwarded.containsKey("Authorization")) {
+            forwarded.put("Authorization", "Bearer " + session.getToken());
+        }
+        try {
+            Upstream.Answer answer = upstream.forward(base, method, path, uri.getRequestUri().getRawQuery(), forwarded,
+                    body);
+            Response.ResponseBuilder response = Response.status(answer.status()).entity(answer.body());
+            answer.headers().forEach(response::header);
+            return response.build();
+        } catch (HttpTimeoutException e) {
+            return Problems.answer(504, "upstream-timeout", "The service did not answer in time", service + "-service"
+                    + " did not answer within the console's upstream timeout.");
+        } catch (IOException e) {
+            return Problems.answer(502, "upstream-unavailable", "The service is not reachable", service + "-service"
+                    + " could not be reached from the console.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Problems.answer(503, "shutting-down", "The console is stopping", "Try again.");
+        }
+    }
+
+    private static String canonical(String name) {
+        for (String known : new String[] { "Authorization", "Content-Type", "Idempotency-Key", "Accept" }) {
+            if (known.equalsIgnoreCase(name)) {
+                return known;
+            }
+        }
+        return name;
+    }
+}

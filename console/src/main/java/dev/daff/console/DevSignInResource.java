@@ -1,0 +1,43 @@
+package dev.daff.console;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The local run's role picker: the development tokens by role, read from {@code daff.console.dev-tokens-file}. Without
+ * that setting (production) it answers 404, and the page offers no picker.
+ */
+@Path("/dev/tokens")
+@Produces(MediaType.APPLICATION_JSON)
+public class DevSignInResource {
+
+    private final ConsoleConfig config;
+
+    public DevSignInResource(ConsoleConfig config) {
+        this.config = config;
+    }
+
+    @GET
+    public Response tokens() throws IOException {
+        if (config.devTokensFile().isEmpty() || !Files.isRegularFile(config.devTokensFile().get())) {
+            return Problems.answer(404, "not-found", "No development sign-in",
+                    "This console signs people in through the identity provider.");
+        }
+        Map<String, String> tokens = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(config.devTokensFile().get())) {
+            int separator = line.indexOf('=');
+            if (!line.startsWith("#") && separator > 0) {
+                tokens.put(line.substring(0, separator).strip(), line.substring(separator + 1).strip());
+            }
+        }
+        return Response.ok(tokens).build();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.daff.console;
+
+import java.net.URI;
+import java.util.Map;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.security.Authenticated;
+
+/**
+ * How this console signs people in. In production, {@code /sign-in/oidc} starts the OpenID Connect authorization-code
+ * flow (quarkus-oidc, a web-app tenant): the provider signs the person in, the console keeps the tokens in its
+ * encrypted session cookie and puts the access token on every forwarded call, so no token reaches the page's script.
+ */
+@Path("/sign-in")
+public class SignInResource {
+
+    private final boolean oidc;
+    private final ConsoleConfig config;
+
+    public SignInResource(@ConfigProperty(name = "quarkus.oidc.tenant-enabled") boolean oidc, ConsoleConfig config) {
+        this.oidc = oidc;
+        this.config = config;
+    }
+
+    /** What the sign-in page may offer: the provider's sign-in, the local role picker, or neither (paste a token). */
+    @GET
+    @Path("options")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Boolean> options() {
+        return Map.of("oidc", oidc, "devTokens", config.devTokensFile().isPresent());
+    }
+
+    /** Reached once the provider has signed the person in (quarkus-oidc redirects here first when there is no session). */
+    @GET
+    @Path("oidc")
+    @Authenticated
+    public Response oidc() {
+        return Response.seeOther(URI.create("/#/signed-in")).build();
+    }
+}

@@ -1,0 +1,240 @@
+package dev.daff.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.daff.localinfra.DevelopmentKeys;
+import dev.daff.localinfra.FreePorts;
+import dev.daff.localinfra.JsonApi;
+import dev.daff.localinfra.LocalKafka;
+import dev.daff.localinfra.LocalPostgres;
+import dev.daff.localinfra.LocalSuite;
+import dev.daff.localinfra.RecordingReceiver;
+import dev.daff.localinfra.ServiceProcess;
+
+/**
+ * The console in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}), against the three
+ * packaged services and the packaged console: the SLO list, a burning SLO's burn-down chart with data, acknowledging
+ * its page, and working its incident (a note, ANALYSING, the finalisation checklist). Screenshots of each page go to
+ * {@code target/console-screenshots/}. Skipped, saying why, only where no chromium is installed.
+ */
+class ConsoleIT {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Path SCREENSHOTS = Path.of("target/console-screenshots");
+
+    static LocalPostgres postgres;
+    static LocalKafka kafka;
+    static RecordingReceiver pagerDuty;
+    static final List<ServiceProcess> processes = new ArrayList<>();
+    static ServiceProcess slo;
+    static ServiceProcess incident;
+    static ServiceProcess action;
+    static ServiceProcess console;
+    static Map<String, String> tokens;
+    static WebDriver browser;
+
+    final JsonApi api = new JsonApi();
+
+    /** chromium's binary: {@code -Ddaff.chromium=…}, else Debian's or Ubuntu's name on the PATH. */
+    static Optional<Path> chromium() {
+        List<String> candidates = new ArrayList<>();
+        Optional.ofNullable(System.getProperty("daff.chromium")).ifPresent(candidates::add);
+        candidates.addAll(List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium"));
+        return candidates.stream().map(Path::of).filter(Files::isExecutable).findFirst();
+    }
+
+    static Optional<Path> chromedriver() {
+        List<String> candidates = new ArrayList<>();
+        Optional.ofNullable(System.getProperty("daff.chromedriver")).ifPresent(candidates::add);
+        candidates.addAll(List.of("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"));
+        return candidates.stream().map(Path::of).filter(Files::isExecutable).findFirst();
+    }
+
+    @BeforeAll
+    static void startTheSuiteAndABrowser() throws Exception {
+        String missing = "no chromium and chromedriver installed (Debian: apt-get install chromium chromium-driver;"
+                + " .ci/run installs them)";
+        boolean present = chromium().isPresent() && chromedriver().isPresent();
+        if ("true".equals(System.getenv("DAFF_CONSOLE_REQUIRE_BROWSER"))) {
+            assertTrue(present, "ConsoleIT: " + missing); // CI: a missing browser fails, never skips
+        }
+        Assumptions.assumeTrue(present, "ConsoleIT skipped: " + missing);
+        Path work = Files.createTempDirectory("daff-console");
+        postgres = LocalPostgres.startEphemeral();
+        for (String database : List.of("slo", "incident", "action")) {
+            postgres.ensureDatabase(database);
+        }
+        kafka = LocalKafka.startEphemeral();
+        pagerDuty = RecordingReceiver.start();
+        Map<String, String> issuer = DevelopmentKeys.ensure(work.resolve("keys"));
+        tokens = DevelopmentKeys.tokens(work.resolve("keys"));
+        Map<String, String> sloEnvironment = new LinkedHashMap<>(ServiceProcess.environment(postgres, "slo", kafka, issuer));
+        sloEnvironment.put("DAFF_PAGING_PAGERDUTY_URL", pagerDuty.url("/v2/enqueue"));
+        sloEnvironment.put("DAFF_SLO_EVALUATION_TICK", "1s");
+        slo = start("slo-service", sloEnvironment);
+        incident = start("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer));
+        action = start("action-service", ServiceProcess.environment(postgres, "action", kafka, issuer));
+        console = start("console", LocalSuite.consoleEnvironment(slo.url(), incident.url(), action.url(),
+                work.resolve("keys/tokens.txt")));
+        for (ServiceProcess process : processes) {
+            process.awaitReady(Duration.ofSeconds(120));
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium().get().toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400");
+        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver().get().toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(driver, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    static ServiceProcess start(String module, Map<String, String> environment) {
+        ServiceProcess process = new ServiceProcess(module, Path.of("..", module, "target/quarkus-app/quarkus-run.jar"),
+                FreePorts.pick(), environment, Path.of("target/console-it-" + module + ".log"));
+        processes.add(process.start());
+        return process;
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (browser != null) {
+            browser.quit();
+        }
+        processes.forEach(ServiceProcess::stop);
+        if (pagerDuty != null) {
+            pagerDuty.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void onCallSeesTheBurnAcknowledgesThePageAndWorksTheIncidentInTheBrowser() throws IOException {
+        burningSlo();
+
+        // Sign in through the local role picker as a responder.
+        browser.get(console.url() + "/#/sign-in");
+        WebElement role = waitFor(By.cssSelector("#role-picker select[name=role]"));
+        new Select(role).selectByValue("daff-responder");
+        browser.findElement(By.cssSelector("#role-picker button")).click();
+
+        // The SLO list: the burning SLO is there, with its budget and a firing PAGE badge.
+        WebElement row = waitFor(By.cssSelector("tr[data-slo='web-availability']"));
+        await().atMost(WAIT).until(() -> {
+            browser.navigate().refresh();
+            return waitFor(By.cssSelector("tr[data-slo='web-availability']")).getText().contains("PAGE");
+        });
+        screenshot("1-slo-list");
+
+        // One SLO: the burn-down chart is drawn with data points, the forecast is in words.
+        browser.findElement(By.linkText("web-availability")).click();
+        WebElement burnDown = waitFor(By.cssSelector("#burndown[data-points]"));
+        assertTrue(Integer.parseInt(burnDown.getAttribute("data-points")) > 1, burnDown.getAttribute("data-points"));
+        Number plotted = (Number) ((JavascriptExecutor) browser).executeScript(
+                "return echarts.getInstanceByDom(document.getElementById('burndown')).getOption().series[0].data.length;");
+        assertTrue(plotted.intValue() > 1, "burn-down points plotted: " + plotted);
+        assertTrue(burnDown.findElements(By.tagName("canvas")).size() > 0, "the burn-down chart has no canvas");
+        assertTrue(browser.findElement(By.id("forecast")).getText().startsWith("Budget exhausted"),
+                browser.findElement(By.id("forecast")).getText());
+        screenshot("2-slo");
+
+        // On call: acknowledge the open page.
+        browser.get(console.url() + "/#/oncall");
+        waitFor(By.cssSelector("#pages button.ack")).click();
+        waitFor(By.id("no-pages"));
+        JsonNode pages = api.get(slo.url() + "/api/pages?team=web", tokens.get("daff-viewer"));
+        assertEquals("ACKNOWLEDGED", pages.get(0).get("state").asText(), pages.toString());
+        screenshot("3-oncall");
+
+        // The incident the page opened: add a note, move it to ANALYSING, see the finalisation checklist.
+        await().atMost(WAIT).until(() -> api.get(incident.url() + "/api/incidents?service=web", tokens.get("daff-viewer"))
+                .get("total").asInt() == 1);
+        browser.get(console.url() + "/#/incidents");
+        screenshot("4-incidents");
+        waitFor(By.cssSelector("#incidents tbody a")).click();
+        WebElement note = waitFor(By.cssSelector("#note-form textarea[name=text]"));
+        note.sendKeys("Errors began at 100 % on web; looking at the last deploy.");
+        browser.findElement(By.cssSelector("#note-form button")).click();
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"),
+                "looking at the last deploy"));
+        waitFor(By.cssSelector("button[data-to='ANALYSING']")).click();
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(By.id("status"), "ANALYSING"));
+        List<WebElement> conditions = waitFor(By.id("finalisation")).findElements(By.cssSelector("li[data-code]"));
+        assertTrue(!conditions.isEmpty(), "no finalisation conditions shown");
+        assertTrue(conditions.stream().anyMatch(c -> c.getAttribute("class").contains("unmet")), "an open incident meets every condition");
+        screenshot("5-incident");
+
+        browser.get(console.url() + "/#/review");
+        waitFor(By.xpath("//h1[text()='Meta-review']"));
+        screenshot("6-meta-review");
+    }
+
+    /** A team on call for service web, a 99.9 % SLO, an hour of good traffic and then two minutes of failures. */
+    void burningSlo() {
+        String admin = tokens.get("daff-admin");
+        Instant started = Instant.now();
+        api.call("PUT", slo.url() + "/api/teams/web", admin, """
+                {"members": [{"handle": "carol", "name": "Carol", "channels": [{"type": "pagerduty", "routingKey": "web-key"}]},
+                             {"handle": "dave", "name": "Dave"}],
+                 "rotation": {"members": ["carol", "dave"], "shiftLength": "P7D", "startsAt": "%s", "timeZone": "UTC"}}
+                """.formatted(started.minus(Duration.ofDays(1))), 200);
+        api.call("PUT", incident.url() + "/api/services/web", admin, "{\"team\": \"web\"}", 201);
+        api.call("POST", slo.url() + "/api/slos", admin, """
+                {"name": "web-availability", "service": "web", "team": "web", "description": "pages load",
+                 "objective": 99.9, "window": "30d"}""", 201);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        api.call("POST", slo.url() + "/api/slos/web-availability/events", tokens.get("daff-ingest"),
+                DaffEndToEndIT.traffic(now.minus(Duration.ofMinutes(60)), now, 0), 202);
+        api.call("POST", slo.url() + "/api/slos/web-availability/events", tokens.get("daff-ingest"),
+                DaffEndToEndIT.traffic(now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofMinutes(1)), 1000), 202);
+        await().atMost(WAIT).until(() -> api.get(slo.url() + "/api/pages?team=web&state=TRIGGERED",
+                tokens.get("daff-viewer")).size() == 1);
+    }
+
+    WebElement waitFor(By what) {
+        return new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(what));
+    }
+
+    void screenshot(String name) throws IOException {
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
