@@ -1,6 +1,7 @@
 package dev.daff.incident;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -21,6 +22,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.daff.events.Topics;
+import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -257,6 +261,32 @@ class SimilarIncidentsTest {
                 review.getList("recurrencesDespiteDoneFix"));
         assertEquals(30.0 / 31, review.getDouble("recurringClasses[0].systemicActions[0].ratePer30DaysBefore"), 1e-9);
         assertTrue(Duration.between(doneAt, Instant.parse("2007-01-01T00:00:00Z")).toDays() == 334);
+    }
+
+    @Test
+    void theSameSloAlertingOnBothCounts() {
+        String service = "slo-" + ChangesTest.unique();
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, AlertIncidentsTest.alert(UUID.randomUUID().toString(),
+                "AlertFired", service + ":PAGE:BURN_RATE:1", service, "PAGE"));
+        String first = await().atMost(Duration.ofSeconds(20)).until(() -> given().queryParam("service", service)
+                .when().get("/api/incidents").then().statusCode(200).extract().<String>path("items[0].id"),
+                id -> id != null);
+        IncidentLifecycleTest.move(first, "ANALYSING");
+        IncidentLifecycleTest.move(first, "FIXING");
+        IncidentLifecycleTest.move(first, "RESOLVED");
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, AlertIncidentsTest.alert(UUID.randomUUID().toString(),
+                "AlertFired", service + ":PAGE:BURN_RATE:2", service, "PAGE"));
+        String second = await().atMost(Duration.ofSeconds(20)).until(() -> given().queryParam("service", service)
+                .queryParam("status", "DISCOVERED").when().get("/api/incidents").then().statusCode(200)
+                .extract().<String>path("items[0].id"), id -> id != null);
+
+        JsonPath result = similar(second);
+        assertEquals(first, result.getString("similar[0].incidentId"));
+        assertEquals(Map.of("name", "slo", "points", 10, "max", 10, "why", "same SLO " + service + "-availability alerting"),
+                result.getMap("similar[0].parts.find { it.name == 'slo' }"));
+        assertTrue(result.getString("similar[0].why").contains("; same SLO " + service + "-availability alerting; "));
+        assertExplained(result, "similar[0]");
     }
 
     @Test

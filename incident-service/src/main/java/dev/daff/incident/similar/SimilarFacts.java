@@ -92,7 +92,8 @@ public class SimilarFacts {
                 + " from timeline_entry t where t.kind = 'ALERT_FIRED' and t.data is not null and t.incident_id in (:ids)")
                 .setParameter("ids", ids).getResultList());
         Map<UUID, Facts> facts = new HashMap<>();
-        for (Incident i : incidents.list("id in ?1", ids)) {
+        // Services fetched with the incidents in one statement, not one more per incident.
+        for (Incident i : incidents.list("select distinct i from Incident i left join fetch i.services where i.id in ?1", ids)) {
             IncidentCause cause = causeOf.get(i.id);
             facts.put(i.id, new Facts(i.id, i.title, i.detectedAt, new TreeSet<>(i.services),
                     cause == null ? null : cause.causeClass.name(),
