@@ -38,8 +38,16 @@ class FinalisationGateTest {
         TestTokens.authenticateEveryRequest();
     }
 
+    /**
+     * A resolved incident on a service and with a title of its own: these incidents get done SYSTEMIC actions, and
+     * sharing a service and title with later tests' incidents would make those recurrences of them.
+     */
     static String resolvedIncident() {
-        String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+        String u = ChangesTest.unique();
+        String id = IncidentLifecycleTest.open("""
+                {"title": "Gate %s", "severity": "SEV2", "services": ["gate-%s"], "team": "payments",
+                 "detectionSource": "HUMAN"}
+                """.formatted(u, u));
         IncidentLifecycleTest.move(id, "ANALYSING");
         IncidentLifecycleTest.move(id, "FIXING");
         IncidentLifecycleTest.move(id, "RESOLVED");

@@ -223,6 +223,7 @@ class IncidentAuditTest {
         String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
         for (String read : List.of("/api/incidents", "/api/incidents/" + id, "/api/incidents/" + id + "/timeline",
                 "/api/incidents/" + id + "/changes", "/api/incidents/" + id + "/finalisation", "/api/incidents/" + id + "/washup",
+                "/api/incidents/" + id + "/similar", "/api/incidents/" + id + "/washup.md",
                 "/api/meta-review", "/api/changes", "/api/admin/dead-letters", "/api/audit?object=incident:" + id)) {
             given().header("Authorization", auditor.bearer()).when().get(read).then()
                     .statusCode(org.hamcrest.Matchers.oneOf(200, 404));

@@ -334,7 +334,7 @@ class WashupTest {
         }
         List<String> h1 = headings(nodes, 1);
         assertEquals(List.of("SEV2: " + HOSTILE_TITLE), h1);
-        assertEquals(List.of("Milestones", "Cause", "Changes", "Washup", "Follow-up actions", "Timeline"), headings(nodes, 2));
+        assertEquals(List.of("Milestones", "Cause", "Changes", "Washup", "Similar earlier incidents", "Follow-up actions", "Timeline"), headings(nodes, 2));
         assertEquals(List.of("Summary", "Root cause", "Whys", "One more why: why is the code like this, and should it be here?",
                 "What went well", "What went wrong", "Where we got lucky"), headings(nodes, 3));
         assertEquals(java.util.Set.of("Status:", "Services:", "Team:", "Detected by:", "Incident id:", "Class:", "Seams:",
@@ -342,8 +342,10 @@ class WashupTest {
                         .filter(n -> n instanceof org.commonmark.node.StrongEmphasis).map(WashupTest::text).toList()));
         assertEquals(List.of("No follow-up actions reported yet."), nodes.stream()
                 .filter(n -> n instanceof org.commonmark.node.Emphasis).map(WashupTest::text).toList());
+        // Other tests' incidents with this title are similar earlier incidents, each listed with its id as code.
         assertEquals(List.of(id, ref, "GET /api/actions?incidentId=" + id), nodes.stream()
                 .filter(n -> n instanceof org.commonmark.node.Code).map(n -> ((org.commonmark.node.Code) n).getLiteral())
+                .filter(code -> code.equals(id) || !code.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"))
                 .toList());
         assertEquals(1, nodes.stream().filter(n -> n instanceof org.commonmark.node.OrderedList).count(), "only the whys");
 

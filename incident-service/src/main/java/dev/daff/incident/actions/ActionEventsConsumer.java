@@ -33,13 +33,15 @@ public class ActionEventsConsumer {
 
     private final IdempotentConsumer consumer;
     private final ActionSummaries summaries;
+    private final ActionItems items;
     private final Event<ActionSummaryUpdated> updated;
     private final Clock clock;
 
-    public ActionEventsConsumer(IdempotentConsumer consumer, ActionSummaries summaries, Event<ActionSummaryUpdated> updated,
-            Clock clock) {
+    public ActionEventsConsumer(IdempotentConsumer consumer, ActionSummaries summaries, ActionItems items,
+            Event<ActionSummaryUpdated> updated, Clock clock) {
         this.consumer = consumer;
         this.summaries = summaries;
+        this.items = items;
         this.updated = updated;
         this.clock = clock;
     }
@@ -57,6 +59,7 @@ public class ActionEventsConsumer {
         ActionSummary summary = event.summary();
         // A malformed id fails here and the record goes to the dead-letter topic.
         UUID incidentId = UUID.fromString(summary.incidentId() != null ? summary.incidentId() : event.incidentId());
+        keepAction(event, incidentId);
         ActionSummaryRecord stored = summaries.findByIdOptional(incidentId).orElse(null);
         if (stored != null && event.occurredAt().isBefore(stored.occurredAt)) {
             return;
@@ -77,5 +80,39 @@ public class ActionEventsConsumer {
             summaries.persist(stored);
         }
         updated.fire(new ActionSummaryUpdated(incidentId));
+    }
+
+    /**
+     * The action itself, for similar incidents: newest by occurredAt wins; done at the first DONE event's time. An
+     * event without the action's fields still counts for the summary (the gate only ever needed that).
+     */
+    private void keepAction(ActionEvent event, UUID incidentId) {
+        if (event.actionId() == null || !event.actionId().matches("[0-9a-fA-F-]{36}") || event.scope() == null
+                || event.status() == null || event.kind() == null || event.title() == null) {
+            return;
+        }
+        UUID actionId = UUID.fromString(event.actionId());
+        ActionItem item = items.findByIdOptional(actionId).orElse(null);
+        if (item != null && event.occurredAt().isBefore(item.occurredAt)) {
+            return;
+        }
+        boolean created = item == null;
+        if (created) {
+            item = new ActionItem();
+            item.actionId = actionId;
+        }
+        item.incidentId = incidentId;
+        item.title = event.title().length() > 200 ? event.title().substring(0, 200) : event.title();
+        item.kind = event.kind();
+        item.scope = event.scope();
+        item.status = event.status();
+        if (ActionItems.DONE.equals(event.status()) && item.doneAt == null) {
+            item.doneAt = event.occurredAt();
+        }
+        item.occurredAt = event.occurredAt();
+        item.eventId = event.eventId();
+        if (created) {
+            items.persist(item);
+        }
     }
 }

@@ -24,6 +24,28 @@ public final class MetaReviewApi {
     }
 
     /**
+     * A SYSTEMIC action of a recurring class's incident; once done, the class's incidents of the period before
+     * ([from, doneAt)) and after ([doneAt, to)) it was done, and each as incidents per 30 days (null when the
+     * action was done outside the period on that side).
+     */
+    public record ClassAction(UUID incidentId, String title, String status, Instant doneAt, Integer incidentsBefore,
+            Integer incidentsAfter, Double ratePer30DaysBefore, Double ratePer30DaysAfter) {
+    }
+
+    /**
+     * Service + cause class + seam shared by at least two incidents of the period (earliest first), their SYSTEMIC
+     * actions, and the incidents detected after the first of them was done.
+     */
+    public record RecurringClass(String service, String causeClass, String seam, int incidents, List<UUID> incidentIds,
+            List<ClassAction> systemicActions, List<UUID> incidentsAfterDoneFix) {
+    }
+
+    /** An incident of the period marked a recurrence of an earlier one whose SYSTEMIC fix was done before it. */
+    public record Recurrence(UUID incidentId, String title, Instant detectedAt, UUID earlierIncidentId,
+            String actionTitle, Instant actionDoneAt) {
+    }
+
+    /**
      * Incidents detected in [from, to). Counts by cause class include {@code UNSET} for incidents without a cause;
      * MTTD = impact start → detected (incidents with an impact start), MTTA = detected → acknowledged, MTTR = impact
      * start (else detected) → resolved, time to finalise = resolved → finalised.
@@ -45,6 +67,8 @@ public final class MetaReviewApi {
             List<ServiceCount> servicesWithRepeatIncidents,
             List<String> patterns,
             Share withLinkedChange,
-            List<Overdue> unfinalisedOverdue) {
+            List<Overdue> unfinalisedOverdue,
+            List<RecurringClass> recurringClasses,
+            List<Recurrence> recurrencesDespiteDoneFix) {
     }
 }

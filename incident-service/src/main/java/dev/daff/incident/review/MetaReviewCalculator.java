@@ -34,7 +34,9 @@ public final class MetaReviewCalculator {
     /** Patterns are reported once at least this many incidents share them. */
     static final int PATTERN_MIN = 2;
 
-    public static MetaReview review(Instant from, Instant to, List<Facts> incidents, Instant now, Duration unfinalisedAfter) {
+    /** The recurring classes and recurrences are computed elsewhere and carried into the answer. */
+    public static MetaReview review(Instant from, Instant to, List<Facts> incidents, Instant now, Duration unfinalisedAfter,
+            List<MetaReviewApi.RecurringClass> recurringClasses, List<MetaReviewApi.Recurrence> recurrences) {
         int n = incidents.size();
         Map<String, Integer> byCause = new TreeMap<>();
         Map<String, Integer> byService = new TreeMap<>();
@@ -94,7 +96,7 @@ public final class MetaReviewCalculator {
         return new MetaReview(from, to, n, byCause, byService, bySeam, bySource, bySeverity, DurationStats.of(mttd),
                 DurationStats.of(mtta), DurationStats.of(mttr), stats(mttrBySeverity), DurationStats.of(toFinalise), repeats,
                 patterns(n, byCause, byCauseAndSeam, bySeam, byService), new Share(linked, n == 0 ? null : linked / (double) n),
-                overdue);
+                overdue, recurringClasses, recurrences);
     }
 
     private static Map<String, DurationStats> stats(Map<String, List<Duration>> bySeverity) {

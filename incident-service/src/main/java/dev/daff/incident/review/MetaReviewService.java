@@ -12,10 +12,13 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import dev.daff.incident.actions.ActionItems;
 import dev.daff.incident.changes.IncidentChanges;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.review.MetaReviewApi.MetaReview;
+import dev.daff.incident.review.MetaReviewApi.Recurrence;
+import dev.daff.incident.similar.Recurrences;
 import dev.daff.incident.washup.Causes;
 import dev.daff.incident.washup.IncidentCause;
 import dev.daff.incident.washup.Seam;
@@ -28,14 +31,18 @@ public class MetaReviewService {
     private final Incidents incidents;
     private final Causes causes;
     private final IncidentChanges links;
+    private final ActionItems actions;
+    private final Recurrences recurrences;
     private final MetaReviewConfig config;
     private final Clock clock;
 
-    public MetaReviewService(Incidents incidents, Causes causes, IncidentChanges links, MetaReviewConfig config,
-            Clock clock) {
+    public MetaReviewService(Incidents incidents, Causes causes, IncidentChanges links, ActionItems actions,
+            Recurrences recurrences, MetaReviewConfig config, Clock clock) {
         this.incidents = incidents;
         this.causes = causes;
         this.links = links;
+        this.actions = actions;
+        this.recurrences = recurrences;
         this.config = config;
         this.clock = clock;
     }
@@ -56,7 +63,17 @@ public class MetaReviewService {
         if (start.plus(config.maxPeriod()).isBefore(end)) {
             throw ProblemException.invalidField("from", "the period may be at most " + config.maxPeriod());
         }
-        return MetaReviewCalculator.review(start, end, facts(start, end), clock.instant(), config.unfinalisedAfter());
+        List<MetaReviewCalculator.Facts> facts = facts(start, end);
+        List<RecurringClassCalculator.Action> systemic = actions.systemicOfDetectedIn(start, end).stream()
+                .map(a -> new RecurringClassCalculator.Action(a.incidentId(), a.title(), a.status(), a.doneAt())).toList();
+        Map<UUID, MetaReviewCalculator.Facts> byId = facts.stream()
+                .collect(Collectors.toMap(MetaReviewCalculator.Facts::id, Function.identity()));
+        List<Recurrence> recurred = recurrences.detectedIn(start, end).stream().filter(r -> byId.containsKey(r.incidentId))
+                .map(r -> new Recurrence(r.incidentId, byId.get(r.incidentId).title(), byId.get(r.incidentId).detectedAt(),
+                        r.earlierIncidentId, r.actionTitle, r.actionDoneAt))
+                .toList();
+        return MetaReviewCalculator.review(start, end, facts, clock.instant(), config.unfinalisedAfter(),
+                RecurringClassCalculator.classes(start, end, facts, systemic), recurred);
     }
 
     @Transactional

@@ -38,6 +38,7 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
     public static final String FINALISATION_WAIVER_PROPOSED = "FINALISATION_WAIVER_PROPOSED";
     public static final String FINALISATION_WAIVED = "FINALISATION_WAIVED";
     public static final String READY_TO_FINALISE = "READY_TO_FINALISE";
+    public static final String RECURRENCE = "RECURRENCE";
 
     /** The {@code timeline_entry.text} column's size. */
     public static final int TEXT_MAX = 4000;

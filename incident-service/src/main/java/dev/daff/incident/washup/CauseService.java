@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -20,19 +21,24 @@ import dev.daff.incident.washup.WashupApi.CauseView;
 import dev.daff.incident.washup.WashupApi.SetCause;
 import dev.daff.kit.problem.ProblemException;
 
-/** What caused an incident ({@code incident_cause}): set and replaced as understanding improves. */
+/**
+ * What caused an incident ({@code incident_cause}): set and replaced as understanding improves, each time fired as
+ * {@link CauseSet}.
+ */
 @ApplicationScoped
 public class CauseService {
 
     private final Incidents incidents;
     private final Causes causes;
     private final Timeline timeline;
+    private final Event<CauseSet> causeSet;
     private final Clock clock;
 
-    public CauseService(Incidents incidents, Causes causes, Timeline timeline, Clock clock) {
+    public CauseService(Incidents incidents, Causes causes, Timeline timeline, Event<CauseSet> causeSet, Clock clock) {
         this.incidents = incidents;
         this.causes = causes;
         this.timeline = timeline;
+        this.causeSet = causeSet;
         this.clock = clock;
     }
 
@@ -59,6 +65,8 @@ public class CauseService {
         data.put("class", cause.causeClass);
         data.put("seams", seams);
         timeline.record(incident.id, null, Timeline.CAUSE_SET, null, actor, describe(cause), data);
+        causes.flush();
+        causeSet.fire(new CauseSet(incident.id));
         return view(cause);
     }
 

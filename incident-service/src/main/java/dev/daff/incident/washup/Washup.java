@@ -39,6 +39,8 @@ public class Washup extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public List<String> gotLucky = new ArrayList<>();
     public String detection;
+    /** Asked only of a recurrence: why the earlier incident's done SYSTEMIC fix did not stop this one. */
+    public String whyFixDidNotHold;
     public Instant updatedAt;
     /** Display name; {@link #updatedBySubject} is who it was. */
     public String updatedBy;

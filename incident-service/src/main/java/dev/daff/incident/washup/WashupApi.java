@@ -37,7 +37,8 @@ public final class WashupApi {
             @Size(max = 50) List<@NotBlank @Size(max = 4000) String> wentWell,
             @Size(max = 50) List<@NotBlank @Size(max = 4000) String> wentWrong,
             @Size(max = 50) List<@NotBlank @Size(max = 4000) String> gotLucky,
-            @Size(max = 4000) String detection) {
+            @Size(max = 4000) String detection,
+            @Size(max = 4000) String whyFixDidNotHold) {
     }
 
     /**
@@ -59,12 +60,15 @@ public final class WashupApi {
 
     /**
      * A washup and, while it is a draft, what still stands between it and review. {@code reviewedBy} is who
-     * recorded the review; {@code reviewers} lists everyone the review names, that person first.
+     * recorded the review; {@code reviewers} lists everyone the review names, that person first. For a recurrence,
+     * {@code recurrenceOf} names the earlier incident and its done SYSTEMIC fix, and {@code whyFixDidNotHold} is
+     * asked for; {@code similar} lists the earlier incidents most like this one.
      */
     public record WashupView(UUID incidentId, WashupStatus status, String summary, String impact, String trigger,
             String rootCause, List<String> whys, String oneMoreWhy, List<String> wentWell, List<String> wentWrong,
-            List<String> gotLucky, String detection, Instant updatedAt, String updatedBy, String updatedBySubject,
-            Instant reviewedAt, String reviewedBy, String reviewedBySubject, List<ReviewerView> reviewers,
-            List<String> missingForReview) {
+            List<String> gotLucky, String detection, String whyFixDidNotHold, Instant updatedAt, String updatedBy,
+            String updatedBySubject, Instant reviewedAt, String reviewedBy, String reviewedBySubject,
+            List<ReviewerView> reviewers, List<String> missingForReview, PastIncidents.Recurrence recurrenceOf,
+            List<PastIncidents.SimilarIncident> similar) {
     }
 }

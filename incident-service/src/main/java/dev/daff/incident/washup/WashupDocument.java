@@ -22,9 +22,10 @@ public class WashupDocument {
     private final WashupService washupService;
     private final WhatChangedService changes;
     private final ActionSummaries actions;
+    private final PastIncidents past;
 
     public WashupDocument(Incidents incidents, Timeline timeline, Causes causes, Washups washups,
-            WashupService washupService, WhatChangedService changes, ActionSummaries actions) {
+            WashupService washupService, WhatChangedService changes, ActionSummaries actions, PastIncidents past) {
         this.incidents = incidents;
         this.timeline = timeline;
         this.causes = causes;
@@ -32,6 +33,7 @@ public class WashupDocument {
         this.washupService = washupService;
         this.changes = changes;
         this.actions = actions;
+        this.past = past;
     }
 
     @Transactional
@@ -42,6 +44,7 @@ public class WashupDocument {
                 washups.findByIdOptional(incidentId).map(w -> washupService.view(w, washupService.missing(incident, w)))
                         .orElse(null),
                 changes.linksOf(incidentId), changes.whatChanged(incidentId, null).changes(),
-                actions.countsOf(incidentId).orElse(null));
+                actions.countsOf(incidentId).orElse(null), past.recurrenceOf(incidentId).orElse(null),
+                past.topSimilar(incidentId));
     }
 }

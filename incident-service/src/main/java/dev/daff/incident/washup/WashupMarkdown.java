@@ -10,6 +10,8 @@ import dev.daff.incident.changes.ChangesApi.RelatedChange;
 import dev.daff.incident.changes.Relatedness;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.timeline.TimelineEntry;
+import dev.daff.incident.washup.PastIncidents.Recurrence;
+import dev.daff.incident.washup.PastIncidents.SimilarIncident;
 import dev.daff.incident.washup.WashupApi.CauseView;
 import dev.daff.incident.washup.WashupApi.ReviewerStatus;
 import dev.daff.incident.washup.WashupApi.ReviewerView;
@@ -29,7 +31,8 @@ final class WashupMarkdown {
     private final StringBuilder out = new StringBuilder();
 
     String render(Incident incident, List<TimelineEntry> timeline, CauseView cause, WashupView washup,
-            List<LinkView> linked, List<RelatedChange> around, ActionCounts actions) {
+            List<LinkView> linked, List<RelatedChange> around, ActionCounts actions, Recurrence recurrence,
+            List<SimilarIncident> similar) {
         line("# " + incident.severity + ": " + text(incident.title));
         line("");
         line("- **Status:** " + incident.status + (washup == null ? "" : ", washup " + washup.status()
@@ -72,7 +75,7 @@ final class WashupMarkdown {
         for (LinkView link : linked) {
             line("- **" + link.role() + ":** " + link.change().kind() + " on " + text(link.change().service()) + ": "
                     + text(link.change().summary()) + " (" + link.change().startedAt()
-                    + (link.change().ref() == null ? "" : ", " + code(link.change().ref())) + ")");
+                    + (link.change().ref() == null ? "" : ", " + MarkdownEscape.code(link.change().ref())) + ")");
         }
         if (!around.isEmpty()) {
             line("");
@@ -99,10 +102,27 @@ final class WashupMarkdown {
             bullets("What went wrong", washup.wentWrong());
             bullets("Where we got lucky", washup.gotLucky());
             paragraph("Detection", washup.detection());
+            paragraph("Why the earlier fix did not hold", washup.whyFixDidNotHold());
             if (!washup.missingForReview().isEmpty()) {
                 line("");
                 line("_Missing before review: " + String.join(", ", washup.missingForReview()) + "._");
             }
+        }
+
+        section("Similar earlier incidents");
+        if (recurrence != null) {
+            line("**A recurrence:** like " + text(recurrence.earlierTitle()) + " (`" + recurrence.earlierIncidentId()
+                    + "`), whose systemic fix " + text(recurrence.actionTitle()) + " was done on "
+                    + recurrence.actionDoneAt() + ".");
+            line("");
+        }
+        if (similar.isEmpty()) {
+            line("None found.");
+        }
+        for (SimilarIncident s : similar) {
+            line("- " + text(s.title()) + " (`" + s.incidentId() + "`, " + s.detectedAt() + ", score " + s.score() + "): "
+                    + text(s.why()) + (s.systemicActions().isEmpty() ? "; no systemic action"
+                            : "; systemic: " + text(String.join("; ", s.systemicActions()))));
         }
 
         section("Follow-up actions");
@@ -179,56 +199,15 @@ final class WashupMarkdown {
 
     /**
      * Someone's text on one line (list items and headings must stay on one line, or the Markdown falls apart),
-     * escaped as {@link #escapeLine} does.
+     * escaped as {@link MarkdownEscape#escapeLine} does.
      */
     static String text(String text) {
-        return text == null ? "" : escapeLine(text.strip().replaceAll("\\s*\\R\\s*", " "));
+        return text == null ? "" : MarkdownEscape.escapeLine(text.strip().replaceAll("\\s*\\R\\s*", " "));
     }
 
     /** Someone's paragraphs: their line breaks and blank lines kept, each line escaped and unindented. */
     static String block(String text) {
-        return String.join("\n", text.strip().lines().map(line -> escapeLine(line.strip())).toList());
-    }
-
-    /**
-     * One line of someone's text made literal: HTML's {@code < > &} become entities (so no tag, comment or
-     * autolink can start, in any renderer), the characters of inline Markdown (emphasis, code, links and images,
-     * strikethrough, table cells, headings) are backslash-escaped, and a line that would start a block (a list,
-     * a quote, a heading or thematic break, a setext underline) gets its first marker escaped too. Other
-     * punctuation stays as typed, so the Markdown still reads well as plain text.
-     */
-    static String escapeLine(String line) {
-        StringBuilder out = new StringBuilder(line.length() + 16);
-        int digits = 0;
-        while (digits < line.length() && Character.isDigit(line.charAt(digits)) && line.charAt(digits) < 128) {
-            digits++;
-        }
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '\\', '`', '*', '_', '[', ']', '|', '~', '#' -> out.append('\\').append(c);
-                case '-', '+', '=' -> out.append(i == 0 ? "\\" : "").append(c);
-                case '.', ')' -> out.append(i == digits && digits > 0 ? "\\" : "").append(c);
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    /** Someone's text as inline code: a fence longer than any run of backticks in it, so it cannot close early. */
-    static String code(String text) {
-        String content = text.strip().replaceAll("\\s*\\R\\s*", " ");
-        int longest = 0;
-        int run = 0;
-        for (char c : content.toCharArray()) {
-            run = c == '`' ? run + 1 : 0;
-            longest = Math.max(longest, run);
-        }
-        String fence = "`".repeat(longest + 1);
-        return fence + " " + content + " " + fence;
+        return String.join("\n", text.strip().lines().map(line -> MarkdownEscape.escapeLine(line.strip())).toList());
     }
 
     private void line(String text) {

@@ -43,10 +43,11 @@ public class WashupService {
     private final Timeline timeline;
     private final IncidentEvents events;
     private final Event<WashupReviewed> reviewed;
+    private final PastIncidents past;
     private final Clock clock;
 
     public WashupService(Incidents incidents, Causes causes, Washups washups, WashupReviewers reviewers,
-            Timeline timeline, IncidentEvents events, Event<WashupReviewed> reviewed, Clock clock) {
+            Timeline timeline, IncidentEvents events, Event<WashupReviewed> reviewed, PastIncidents past, Clock clock) {
         this.incidents = incidents;
         this.causes = causes;
         this.washups = washups;
@@ -54,6 +55,7 @@ public class WashupService {
         this.timeline = timeline;
         this.events = events;
         this.reviewed = reviewed;
+        this.past = past;
         this.clock = clock;
     }
 
@@ -81,6 +83,7 @@ public class WashupService {
         washup.wentWrong = list(request.wentWrong());
         washup.gotLucky = list(request.gotLucky());
         washup.detection = request.detection();
+        washup.whyFixDidNotHold = request.whyFixDidNotHold();
         washup.updatedAt = clock.instant();
         washup.updatedBy = actor.name();
         washup.updatedBySubject = actor.subject();
@@ -183,7 +186,10 @@ public class WashupService {
         reviewers.persist(reviewer);
     }
 
-    /** What stands between a washup and its review, as field names: status, washup, rootCause, oneMoreWhy, cause.class. */
+    /**
+     * What stands between a washup and its review, as field names: status, washup, rootCause, oneMoreWhy,
+     * cause.class, and for a recurrence whyFixDidNotHold.
+     */
     List<String> missing(Incident incident, Washup washup) {
         List<String> missing = new ArrayList<>();
         if (incident.status != IncidentStatus.RESOLVED) {
@@ -201,6 +207,9 @@ public class WashupService {
         if (causes.findByIdOptional(incident.id).isEmpty()) {
             missing.add("cause.class");
         }
+        if ((washup == null || blank(washup.whyFixDidNotHold)) && past.recurrenceOf(incident.id).isPresent()) {
+            missing.add("whyFixDidNotHold");
+        }
         return missing;
     }
 
@@ -211,6 +220,7 @@ public class WashupService {
             case "rootCause" -> "set rootCause";
             case "oneMoreWhy" -> "answer one more why: why is the code like this, and should it be here?";
             case "cause.class" -> "set the cause class (PUT .../cause)";
+            case "whyFixDidNotHold" -> "say why the earlier incident's systemic fix did not hold (whyFixDidNotHold)";
             default -> missing;
         };
     }
@@ -229,7 +239,8 @@ public class WashupService {
                         r.confirmed() ? ReviewerStatus.CONFIRMED : ReviewerStatus.PENDING, r.confirmedAt)).toList();
         return new WashupView(w.incidentId, w.status, w.summary, w.impact, w.trigger, w.rootCause, List.copyOf(w.whys),
                 w.oneMoreWhy, List.copyOf(w.wentWell), List.copyOf(w.wentWrong), List.copyOf(w.gotLucky), w.detection,
-                w.updatedAt, w.updatedBy, w.updatedBySubject, w.reviewedAt, w.reviewedBy, w.reviewedBySubject, named,
-                w.status == WashupStatus.REVIEWED ? List.of() : missing);
+                w.whyFixDidNotHold, w.updatedAt, w.updatedBy, w.updatedBySubject, w.reviewedAt, w.reviewedBy,
+                w.reviewedBySubject, named, w.status == WashupStatus.REVIEWED ? List.of() : missing,
+                past.recurrenceOf(w.incidentId).orElse(null), past.topSimilar(w.incidentId));
     }
 }

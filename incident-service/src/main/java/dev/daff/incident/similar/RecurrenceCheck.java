@@ -1,0 +1,90 @@
+package dev.daff.incident.similar;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+
+import dev.daff.incident.lifecycle.Incident;
+import dev.daff.incident.lifecycle.Incidents;
+import dev.daff.incident.similar.SimilarApi.Similar;
+import dev.daff.incident.similar.SimilarApi.SystemicAction;
+import dev.daff.incident.timeline.Actor;
+import dev.daff.incident.timeline.Timeline;
+import dev.daff.incident.washup.CauseSet;
+
+/**
+ * Marks an incident a recurrence when, as its cause is set (class and seams are what a recurrence is about), it
+ * scores at least {@code daff.similar.recurrence-min-score} against an earlier incident whose SYSTEMIC action was
+ * DONE before this one was detected: the most similar such incident, and its earliest done SYSTEMIC action. Once
+ * marked, never again: one timeline entry, and the washup asks why the earlier fix did not hold.
+ */
+@ApplicationScoped
+public class RecurrenceCheck {
+
+    static final Actor ACTOR = Actor.daff("daff-similar");
+
+    private final Incidents incidents;
+    private final SimilarIncidents similar;
+    private final Recurrences recurrences;
+    private final Timeline timeline;
+    private final SimilarConfig config;
+    private final Clock clock;
+
+    public RecurrenceCheck(Incidents incidents, SimilarIncidents similar, Recurrences recurrences, Timeline timeline,
+            SimilarConfig config, Clock clock) {
+        this.incidents = incidents;
+        this.similar = similar;
+        this.recurrences = recurrences;
+        this.timeline = timeline;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    void onCauseSet(@Observes CauseSet event) {
+        if (recurrences.findByIdOptional(event.incidentId()).isPresent()) {
+            return;
+        }
+        Incident incident = incidents.require(event.incidentId());
+        for (Similar earlier : similar.ranked(incident)) {
+            if (earlier.score() < config.recurrenceMinScore()) {
+                return;
+            }
+            Optional<SystemicAction> fix = earlier.systemicActions().stream()
+                    .filter(a -> a.doneAt() != null && a.doneAt().isBefore(incident.detectedAt))
+                    .min(java.util.Comparator.comparing(SystemicAction::doneAt));
+            if (fix.isPresent()) {
+                mark(incident, earlier, fix.get());
+                return;
+            }
+        }
+    }
+
+    private void mark(Incident incident, Similar earlier, SystemicAction fix) {
+        IncidentRecurrence recurrence = new IncidentRecurrence();
+        recurrence.incidentId = incident.id;
+        recurrence.earlierIncidentId = earlier.incidentId();
+        recurrence.actionId = fix.actionId();
+        recurrence.actionTitle = fix.title();
+        recurrence.actionDoneAt = fix.doneAt();
+        recurrence.score = earlier.score();
+        recurrence.why = earlier.why().length() > 2000 ? earlier.why().substring(0, 2000) : earlier.why();
+        recurrence.markedAt = clock.instant();
+        recurrences.persist(recurrence);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("earlierIncidentId", earlier.incidentId());
+        data.put("actionId", fix.actionId());
+        data.put("actionDoneAt", fix.doneAt());
+        data.put("score", earlier.score());
+        String text = "Similar to incident " + earlier.incidentId() + " (" + earlier.title() + ") whose systemic fix \""
+                + fix.title() + "\" was done on " + SimilarIncidents.date(fix.doneAt()) + ": a recurrence (score "
+                + earlier.score() + ": " + earlier.why() + ")";
+        timeline.record(incident.id, null, Timeline.RECURRENCE, null, ACTOR,
+                text.length() > Timeline.TEXT_MAX ? text.substring(0, Timeline.TEXT_MAX) : text, data);
+    }
+}
