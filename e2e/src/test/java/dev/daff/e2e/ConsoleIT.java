@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,13 +35,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.daff.localinfra.DevelopmentKeys;
-import dev.daff.localinfra.FreePorts;
 import dev.daff.localinfra.JsonApi;
-import dev.daff.localinfra.LocalKafka;
-import dev.daff.localinfra.LocalPostgres;
 import dev.daff.localinfra.LocalSuite;
-import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.ServiceProcess;
 
 /**
@@ -56,10 +50,7 @@ class ConsoleIT {
     static final Duration WAIT = Duration.ofSeconds(60);
     static final Path SCREENSHOTS = Path.of("target/console-screenshots");
 
-    static LocalPostgres postgres;
-    static LocalKafka kafka;
-    static RecordingReceiver pagerDuty;
-    static final List<ServiceProcess> processes = new ArrayList<>();
+    static Suite suite;
     static ServiceProcess slo;
     static ServiceProcess incident;
     static ServiceProcess action;
@@ -93,26 +84,14 @@ class ConsoleIT {
             assertTrue(present, "ConsoleIT: " + missing); // CI: a missing browser fails, never skips
         }
         Assumptions.assumeTrue(present, "ConsoleIT skipped: " + missing);
-        Path work = Files.createTempDirectory("daff-console");
-        postgres = LocalPostgres.startEphemeral();
-        for (String database : List.of("slo", "incident", "action")) {
-            postgres.ensureDatabase(database);
-        }
-        kafka = LocalKafka.startEphemeral();
-        pagerDuty = RecordingReceiver.start();
-        Map<String, String> issuer = DevelopmentKeys.ensure(work.resolve("keys"));
-        tokens = DevelopmentKeys.tokens(work.resolve("keys"));
-        Map<String, String> sloEnvironment = new LinkedHashMap<>(ServiceProcess.environment(postgres, "slo", kafka, issuer));
-        sloEnvironment.put("DAFF_PAGING_PAGERDUTY_URL", pagerDuty.url("/v2/enqueue"));
-        sloEnvironment.put("DAFF_SLO_EVALUATION_TICK", "1s");
-        slo = start("slo-service", sloEnvironment);
-        incident = start("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer));
-        action = start("action-service", ServiceProcess.environment(postgres, "action", kafka, issuer));
-        console = start("console", LocalSuite.consoleEnvironment(slo.url(), incident.url(), action.url(),
-                work.resolve("keys/tokens.txt")));
-        for (ServiceProcess process : processes) {
-            process.awaitReady(Duration.ofSeconds(120));
-        }
+        suite = Suite.start("console-it");
+        slo = suite.slo;
+        incident = suite.incident;
+        action = suite.action;
+        tokens = suite.tokens;
+        console = suite.start("console", LocalSuite.consoleEnvironment(slo.url(), incident.url(), action.url(),
+                suite.keys.resolve("tokens.txt")));
+        suite.awaitReady();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium().get().toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400");
@@ -122,27 +101,13 @@ class ConsoleIT {
         Files.createDirectories(SCREENSHOTS);
     }
 
-    static ServiceProcess start(String module, Map<String, String> environment) {
-        ServiceProcess process = new ServiceProcess(module, Path.of("..", module, "target/quarkus-app/quarkus-run.jar"),
-                FreePorts.pick(), environment, Path.of("target/console-it-" + module + ".log"));
-        processes.add(process.start());
-        return process;
-    }
-
     @AfterAll
     static void stopEverything() {
         if (browser != null) {
             browser.quit();
         }
-        processes.forEach(ServiceProcess::stop);
-        if (pagerDuty != null) {
-            pagerDuty.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (suite != null) {
+            suite.close();
         }
     }
 

@@ -4,13 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -22,11 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.daff.localinfra.DevelopmentKeys;
-import dev.daff.localinfra.FreePorts;
 import dev.daff.localinfra.JsonApi;
-import dev.daff.localinfra.LocalKafka;
-import dev.daff.localinfra.LocalPostgres;
 import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.RecordingReceiver.Received;
 import dev.daff.localinfra.ServiceProcess;
@@ -40,10 +33,8 @@ class DaffEndToEndIT {
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    static LocalPostgres postgres;
-    static LocalKafka kafka;
+    static Suite suite;
     static RecordingReceiver pagerDuty;
-    static final List<ServiceProcess> services = new ArrayList<>();
     static ServiceProcess slo;
     static ServiceProcess incident;
     static ServiceProcess action;
@@ -53,46 +44,18 @@ class DaffEndToEndIT {
 
     @BeforeAll
     static void startTheSuite() throws Exception {
-        Path work = Files.createTempDirectory("daff-e2e");
-        postgres = LocalPostgres.startEphemeral();
-        for (String database : List.of("slo", "incident", "action")) {
-            postgres.ensureDatabase(database);
-        }
-        kafka = LocalKafka.startEphemeral();
-        pagerDuty = RecordingReceiver.start();
-        Map<String, String> issuer = DevelopmentKeys.ensure(work.resolve("keys"));
-        tokens = DevelopmentKeys.tokens(work.resolve("keys"));
-
-        Map<String, String> sloEnvironment = new LinkedHashMap<>(ServiceProcess.environment(postgres, "slo", kafka, issuer));
-        sloEnvironment.put("DAFF_PAGING_PAGERDUTY_URL", pagerDuty.url("/v2/enqueue"));
-        sloEnvironment.put("DAFF_SLO_EVALUATION_TICK", "1s");
-        sloEnvironment.put("DAFF_SLO_BUDGET_SNAPSHOTS_EVERY", "1s");
-        slo = start("slo-service", sloEnvironment);
-        incident = start("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer));
-        action = start("action-service", ServiceProcess.environment(postgres, "action", kafka, issuer));
-        for (ServiceProcess service : services) {
-            service.awaitReady(Duration.ofSeconds(120));
-        }
-    }
-
-    static ServiceProcess start(String module, Map<String, String> environment) {
-        ServiceProcess service = new ServiceProcess(module, Path.of("..", module, "target/quarkus-app/quarkus-run.jar"),
-                FreePorts.pick(), environment, Path.of("target/e2e-" + module + ".log"));
-        services.add(service.start());
-        return service;
+        suite = Suite.start("e2e");
+        pagerDuty = suite.pagerDuty;
+        slo = suite.slo;
+        incident = suite.incident;
+        action = suite.action;
+        tokens = suite.tokens;
     }
 
     @AfterAll
     static void stopTheSuite() {
-        services.forEach(ServiceProcess::stop);
-        if (pagerDuty != null) {
-            pagerDuty.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (suite != null) {
+            suite.close();
         }
     }
 

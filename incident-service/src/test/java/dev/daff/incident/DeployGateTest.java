@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import dev.daff.events.Topics;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -190,6 +191,46 @@ class DeployGateTest {
         given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
                 .body(body.replace("https://ci.example/rollback/abc123", "javascript:alert(1)"))
                 .when().post("/api/changes").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void aResponderFiresTheSignedRollbackHookAndTheTimelineKeepsItsAnswer() throws Exception {
+        try (RecordingReceiver pipeline = RecordingReceiver.start()) {
+            pipeline.script("/rollback", 202);
+            String service = "hooked-" + ChangesTest.unique();
+            ChangesTest.service(service, "{\"team\": \"payments\", \"rollbackHook\": \"" + pipeline.url("/rollback") + "\"}");
+            Instant impact = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5));
+            String change = given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                    .body(ChangesTest.changeJson(service, "DEPLOY", "v42", impact.minus(Duration.ofMinutes(10)), null, "production"))
+                    .when().post("/api/changes").then().statusCode(201).extract().path("change.id");
+            String incident = ChangesTest.incident(service, impact, impact.plusSeconds(60));
+            String responder = "Bearer " + TestTokens.token("rita", TestTokens.RESPONDER);
+            given().header("Authorization", responder).when().post("/api/incidents/" + incident + "/changes/" + change + "/rollback")
+                    .then().statusCode(409).contentType("application/problem+json"); // not linked yet: nothing is sent
+            assertEquals(0, pipeline.received(r -> true).size());
+            given().contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
+                    .when().post("/api/incidents/" + incident + "/changes/" + change).then().statusCode(200);
+            given().header("Authorization", "Bearer " + TestTokens.token("victor", TestTokens.VIEWER))
+                    .when().post("/api/incidents/" + incident + "/changes/" + change + "/rollback").then().statusCode(403);
+
+            given().header("Authorization", responder).when().post("/api/incidents/" + incident + "/changes/" + change + "/rollback")
+                    .then().statusCode(200).body("status", equalTo(202)).body("outcome", equalTo("answered 202"))
+                    .body("by", equalTo("rita"));
+            List<RecordingReceiver.Received> sent = pipeline.received(r -> r.path().equals("/rollback"));
+            assertEquals(1, sent.size());
+            byte[] body = sent.get(0).body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(dev.daff.kit.security.WebhookSignature.verify("test-rollback-secret", body,
+                    sent.get(0).header(dev.daff.kit.security.WebhookSignature.HEADER)), "signed with the configured secret");
+            assertTrue(sent.get(0).body().contains("\"ref\":\"abc123\"") && sent.get(0).body().contains("\"requestedBy\":\"rita\""),
+                    sent.get(0).body());
+            given().when().get("/api/incidents/" + incident + "/timeline").then().statusCode(200)
+                    .body("find { it.kind == 'ROLLBACK_REQUESTED' }.text",
+                            equalTo("Rollback of abc123 on " + service + " requested: the hook answered 202"))
+                    .body("find { it.kind == 'ROLLBACK_REQUESTED' }.actor", equalTo("rita"));
+        }
+        given().contentType(ContentType.JSON).body("{\"team\": \"payments\", \"rollbackHook\": \"http://10.0.0.7/rollback\"}")
+                .when().put("/api/services/inside-" + ChangesTest.unique()).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("rollbackHook"));
     }
 
     /** The README's pipeline step ({@code deploy/ci/daff-gate.sh}) against this service: BLOCK fails the job. */

@@ -89,6 +89,19 @@ class IncidentAuditTest {
                     .then().statusCode(200);
             return "incident:" + id;
         });
+        writes.put("POST /api/incidents/{id}/changes/{changeId}/rollback", auditor -> {
+            try (dev.daff.localinfra.RecordingReceiver pipeline = dev.daff.localinfra.RecordingReceiver.start()) {
+                String service = "audited-" + ChangesTest.unique();
+                ChangesTest.service(service, "{\"team\": \"payments\", \"rollbackHook\": \"" + pipeline.url("/rollback") + "\"}");
+                Instant t = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+                String change = ChangesTest.register(service, "CONFIG", "pool size 5", t, null).getString("change.id");
+                String id = ChangesTest.incident(service, t.plusSeconds(600), t.plusSeconds(600));
+                given().contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
+                        .when().post("/api/incidents/" + id + "/changes/" + change).then().statusCode(200);
+                as(auditor).when().post("/api/incidents/" + id + "/changes/" + change + "/rollback").then().statusCode(200);
+                return "incident:" + id;
+            }
+        });
         writes.put("POST /api/changes", auditor -> {
             String service = "audited-" + ChangesTest.unique();
             ChangesTest.service(service, "{\"team\": \"payments\"}");

@@ -25,6 +25,8 @@ public class CatalogEntry extends PanacheEntityBase {
     public String name;
     public String team;
     public boolean shared;
+    /** Where a responder may ask this service's pipeline to roll a change back (signed POST); null: none. */
+    public String rollbackHook;
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "catalog_dependency", joinColumns = @JoinColumn(name = "service"))
     @OrderColumn(name = "position")

@@ -13,6 +13,7 @@ import jakarta.validation.constraints.NotNull;
 import dev.daff.incident.changes.ChangesApi.PutService;
 import dev.daff.incident.changes.ChangesApi.ServiceView;
 import dev.daff.incident.timeline.Actor;
+import dev.daff.kit.http.OutboundAddresses;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.listing.Slice;
 import dev.daff.kit.problem.ProblemException;
@@ -23,10 +24,12 @@ import io.quarkus.panache.common.Sort;
 public class CatalogService {
 
     private final Catalog catalog;
+    private final OutboundAddresses outbound;
     private final ChangeConfig config;
     private final Clock clock;
 
     public CatalogService(Catalog catalog, ChangeConfig config, Clock clock) {
+        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(List.of()), "daff.changes.allowed-hosts");
         this.catalog = catalog;
         this.config = config;
         this.clock = clock;
@@ -49,11 +52,16 @@ public class CatalogService {
                         "unknown service '" + target + "'; put it in the catalog first");
             }
         }
+        if (request.rollbackHook() != null) {
+            outbound.refusal(request.rollbackHook())
+                    .ifPresent(why -> { throw ProblemException.invalidField("rollbackHook", why); });
+        }
         Optional<CatalogEntry> existing = catalog.findByIdOptional(name);
         CatalogEntry entry = existing.orElseGet(CatalogEntry::new);
         entry.name = name;
         entry.team = request.team();
         entry.shared = Boolean.TRUE.equals(request.shared());
+        entry.rollbackHook = request.rollbackHook();
         entry.dependsOn = new ArrayList<>(dependsOn);
         entry.updatedAt = clock.instant();
         entry.updatedBy = actor.name();
@@ -83,7 +91,7 @@ public class CatalogService {
 
     private static ServiceView view(CatalogEntry entry, DependencyGraph graph) {
         return new ServiceView(entry.name, entry.team, List.copyOf(entry.dependsOn), graph.directDependents(entry.name),
-                entry.shared, graph.isShared(entry.name), entry.updatedAt, entry.updatedBy,
+                entry.shared, graph.isShared(entry.name), entry.rollbackHook, entry.updatedAt, entry.updatedBy,
                 entry.updatedBySubject);
     }
 }

@@ -1,6 +1,8 @@
 package dev.daff.incident.changes;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 
@@ -31,4 +33,10 @@ public interface ChangeConfig {
      * without {@code shared: true}; 0 turns that off.
      */
     int sharedPlatformMinDependents();
+
+    /** Hosts a rollback hook may name although they are inside the network (loopback, private addresses). */
+    Optional<List<String>> allowedHosts();
+
+    /** The secret rollback hooks are signed with ({@code X-Daff-Signature}); without one no hook is fired. */
+    Optional<String> rollbackSigningSecret();
 }

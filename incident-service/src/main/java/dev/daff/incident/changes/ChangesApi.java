@@ -22,11 +22,17 @@ public final class ChangesApi {
     public record PutService(
             @NotBlank @Size(max = 100) String team,
             @Size(max = 100) List<@NotBlank @Size(max = 100) String> dependsOn,
-            Boolean shared) {
+            Boolean shared,
+            @Size(max = 1000) String rollbackHook) {
     }
 
     public record ServiceView(String name, String team, List<String> dependsOn, List<String> dependents, boolean shared,
-            boolean sharedPlatform, Instant updatedAt, String updatedBy, String updatedBySubject) {
+            boolean sharedPlatform, String rollbackHook, Instant updatedAt, String updatedBy, String updatedBySubject) {
+    }
+
+    /** What a fired rollback hook answered: its HTTP status, or why there was none. */
+    public record RollbackFired(UUID incidentId, UUID changeId, String service, String ref, String hook,
+            Integer status, String outcome, Instant at, String by) {
     }
 
     public record NewChange(

@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.daff.incident.changes.ChangesApi.LinkChange;
 import dev.daff.incident.changes.ChangesApi.LinkView;
+import dev.daff.incident.changes.ChangesApi.RollbackFired;
 import dev.daff.incident.changes.ChangesApi.WhatChanged;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.listing.NextPage;
@@ -36,8 +37,10 @@ public class IncidentChangesResource {
 
     private final WhatChangedService changes;
     private final CurrentActor actor;
+    private final RollbackHooks rollbackHooks;
 
-    public IncidentChangesResource(WhatChangedService changes, CurrentActor actor) {
+    public IncidentChangesResource(WhatChangedService changes, CurrentActor actor, RollbackHooks rollbackHooks) {
+        this.rollbackHooks = rollbackHooks;
         this.changes = changes;
         this.actor = actor;
     }
@@ -56,6 +59,16 @@ public class IncidentChangesResource {
     @Path("{changeId}")
     public LinkView link(@PathParam("id") UUID id, @PathParam("changeId") UUID changeId, LinkChange request) {
         return changes.link(id, changeId, request, caller());
+    }
+
+    /** Fires the changed service's rollback hook (signed, recorded on the timeline with its answer); never automatic. */
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
+    @POST
+    @Path("{changeId}/rollback")
+    @Consumes(MediaType.WILDCARD) // no body
+
+    public RollbackFired rollback(@PathParam("id") UUID id, @PathParam("changeId") UUID changeId) {
+        return rollbackHooks.fire(id, changeId, caller());
     }
 
     private static Duration duration(String text) {

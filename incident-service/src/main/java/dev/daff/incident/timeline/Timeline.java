@@ -39,6 +39,7 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
     public static final String FINALISATION_WAIVED = "FINALISATION_WAIVED";
     public static final String READY_TO_FINALISE = "READY_TO_FINALISE";
     public static final String RECURRENCE = "RECURRENCE";
+    public static final String ROLLBACK_REQUESTED = "ROLLBACK_REQUESTED";
 
     /** The {@code timeline_entry.text} column's size. */
     public static final int TEXT_MAX = 4000;

@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.daff.kit.http.OutboundAddresses;
 import dev.daff.kit.security.WebhookSignature;
 import dev.daff.slo.paging.PagingConfig;
 import dev.daff.slo.paging.secrets.Keyring;
@@ -53,7 +54,7 @@ public class ChannelSender {
         this.keyring = keyring;
         this.json = json;
         this.clock = clock;
-        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(List.of()));
+        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(List.of()), "daff.paging.allowed-hosts");
     }
 
     /** One attempt to send the notification, within its deadline; never throws for a failure of the channel. */

@@ -19,7 +19,7 @@ import dev.daff.kit.listing.Slice;
 import dev.daff.kit.problem.ProblemException;
 import io.quarkus.panache.common.Sort;
 import dev.daff.slo.paging.PagingConfig;
-import dev.daff.slo.paging.delivery.OutboundAddresses;
+import dev.daff.kit.http.OutboundAddresses;
 
 /**
  * TeamService' on-call definitions: validated whole on PUT, read whole. Channel secrets (PagerDuty routing keys, Slack
@@ -39,7 +39,7 @@ public class TeamService {
         this.teams = teams;
         this.secrets = secrets;
         this.clock = clock;
-        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(java.util.List.of()));
+        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(java.util.List.of()), "daff.paging.allowed-hosts");
     }
 
     @Transactional

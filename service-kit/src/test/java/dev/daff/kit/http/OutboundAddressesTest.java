@@ -1,4 +1,4 @@
-package dev.daff.slo.paging.delivery;
+package dev.daff.kit.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class OutboundAddressesTest {
 
-    final OutboundAddresses guard = new OutboundAddresses(List.of());
+    final OutboundAddresses guard = new OutboundAddresses(List.of(), "daff.paging.allowed-hosts");
 
     @Test
     void addressesInsideTheNetworkAreRefused() {
@@ -39,7 +39,7 @@ class OutboundAddressesTest {
     void publicAddressesAndAllowedHostsPass() {
         assertEquals(Optional.empty(), guard.refusal("https://93.184.215.14/hooks/page"));
         assertEquals(Optional.empty(), guard.refusal("http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/x"));
-        OutboundAddresses local = new OutboundAddresses(List.of("localhost", "10.1.2.3"));
+        OutboundAddresses local = new OutboundAddresses(List.of("localhost", "10.1.2.3"), "daff.paging.allowed-hosts");
         assertEquals(Optional.empty(), local.refusal("http://localhost:9000/x"));
         assertEquals(Optional.empty(), local.refusal("http://10.1.2.3/x"));
         assertTrue(local.refusal("http://10.1.2.4/x").isPresent());

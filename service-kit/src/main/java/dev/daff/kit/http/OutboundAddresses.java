@@ -1,4 +1,4 @@
-package dev.daff.slo.paging.delivery;
+package dev.daff.kit.http;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -12,21 +12,24 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Where a team's Slack or webhook channel may point. A page carries an SLO's state and a signature; a URL that
- * reaches into the cluster (the metadata service, a database, the admin port of a sidecar) would let anyone who
+ * Where daff may send an outgoing request whose URL a user gave (a team's Slack or webhook channel, a service's
+ * rollback hook). A URL that reaches into the cluster (the metadata service, a database, the admin port of a sidecar) would let anyone who
  * may define a team probe or poke the inside. So loopback, link-local, private (RFC 1918), CGNAT (100.64/10),
  * unique-local (fc00::/7), unspecified, multicast and reserved addresses, and IPv6 forms that embed one of them
  * (mapped, compatible, NAT64, 6to4), are refused unless {@code allowedHosts} names the host or the address —
  * checked when the team is stored and again, on the resolved address, before each send. The send then connects
  * through the JVM's resolver cache ({@code networkaddress.cache.ttl}, 30 s by default), so it reaches the address
- * just checked rather than a second, rebound answer. Redirects are never followed ({@link PageDispatcher} sets
- * {@code Redirect.NEVER}), so a public URL cannot bounce inward.
+ * just checked rather than a second, rebound answer. Callers never follow redirects ({@code Redirect.NEVER}), so a
+ * public URL cannot bounce inward.
  */
 public final class OutboundAddresses {
 
     private final Set<String> allowedHosts;
+    private final String allowedHostsSetting;
 
-    public OutboundAddresses(List<String> allowedHosts) {
+    /** @param allowedHostsSetting the configuration key that lists {@code allowedHosts}, named in refusals */
+    public OutboundAddresses(List<String> allowedHosts, String allowedHostsSetting) {
+        this.allowedHostsSetting = allowedHostsSetting;
         this.allowedHosts = allowedHosts.stream().map(host -> host.trim().toLowerCase(Locale.ROOT))
                 .filter(host -> !host.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
@@ -60,13 +63,13 @@ public final class OutboundAddresses {
         for (InetAddress address : addresses) {
             if (internal(address) && !allowedHosts.contains(address.getHostAddress().toLowerCase(Locale.ROOT))) {
                 return Optional.of("points inside the network (" + address.getHostAddress()
-                        + "); allow it in daff.paging.allowed-hosts if that is intended");
+                        + "); allow it in " + allowedHostsSetting + " if that is intended");
             }
         }
         return Optional.empty();
     }
 
-    static boolean internal(InetAddress address) {
+    public static boolean internal(InetAddress address) {
         if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
                 || address.isAnyLocalAddress() || address.isMulticastAddress()) {
             return true;
