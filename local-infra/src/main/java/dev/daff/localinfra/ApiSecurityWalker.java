@@ -20,10 +20,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Walks every operation of a service's {@code /q/openapi} document and checks its security: 401 without a
- * token and with every refused token (expired, forged, another audience, {@code alg: none}, HS256 keyed with the
- * public key); 403 for a valid token without roles and for every role the operation does not list; and no
- * 401/403 for the roles it does list. Answers what is wrong, one line per problem.
+ * Walks every operation of a service's {@code /q/openapi} document and checks its security: 401 without a token and
+ * with every refused token (expired, forged, another audience, {@code alg: none}, HS256 keyed with the public key);
+ * 403 for a valid token without roles and for every role the operation does not list; and no 401/403 for the roles it
+ * does list. An operation marked {@code x-daff-authentication: signature} (a signed webhook from outside) must answer
+ * 401 to every caller that brings no signature, whatever its token. Answers what is wrong, one line per problem.
  */
 public final class ApiSecurityWalker {
 
@@ -72,6 +73,21 @@ public final class ApiSecurityWalker {
                 operations++;
                 String operation = verb + " " + path.getKey();
                 String target = concrete(path.getKey());
+                if (method.getValue().path("x-daff-authentication").asText().equals("signature")) {
+                    // A webhook from outside (PagerDuty, Slack) proves itself by its signature: no bearer token,
+                    // whatever its roles, gets past a missing one.
+                    calls += 2 + refusedTokens.size() + allRoles.size();
+                    expect(problems, operation, "no signature", send(verb, target, null), 401);
+                    for (String token : refusedTokens.values()) {
+                        expect(problems, operation, "no signature", send(verb, target, token), 401);
+                    }
+                    expect(problems, operation, "no signature", send(verb, target, tokenWithoutRoles), 401);
+                    for (String role : allRoles) {
+                        expect(problems, operation, "role " + role + " but no signature",
+                                send(verb, target, tokenForRole.apply(role)), 401);
+                    }
+                    continue;
+                }
                 Set<String> allowed = allowedRoles(method.getValue());
                 if (allowed.isEmpty()) {
                     problems.add(operation + ": the document lists no role for it");

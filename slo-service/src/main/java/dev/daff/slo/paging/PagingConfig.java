@@ -15,6 +15,12 @@ public interface PagingConfig {
      */
     java.util.Optional<java.util.List<String>> allowedHosts();
 
+    /**
+     * The signing secrets of daff's PagerDuty V3 webhook subscriptions (more than one while a secret is rotated);
+     * without any, {@code POST /api/integrations/pagerduty} refuses everything.
+     */
+    java.util.Optional<java.util.List<String>> pagerdutyWebhookSecrets();
+
     /** PagerDuty Events API v2 endpoint. */
     String pagerdutyUrl();
 

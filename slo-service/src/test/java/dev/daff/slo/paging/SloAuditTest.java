@@ -109,6 +109,14 @@ class SloAuditTest {
             as(auditor).body("{}").when().post("/api/pages/" + id + "/ack").then().statusCode(200);
             return "page:" + id;
         });
+        writes.put("POST /api/integrations/pagerduty", auditor -> {
+            String id = page();
+            String dedupKey = given().when().get("/api/pages/" + id).then().extract().path("dedupKey");
+            String body = PagerDutyWebhookTest.event("incident.acknowledged", dedupKey);
+            as(auditor).header("X-PagerDuty-Signature", PagerDutyWebhookTest.signed(body)).body(body)
+                    .when().post("/api/integrations/pagerduty").then().statusCode(200);
+            return "page:" + id;
+        });
         writes.put("POST /api/admin/secrets/re-encrypt", auditor -> {
             String current = given().when().get("/api/admin/secrets").then().statusCode(200).extract().path("currentKey");
             given().header("Authorization", auditor.bearer()).when().post("/api/admin/secrets/re-encrypt")

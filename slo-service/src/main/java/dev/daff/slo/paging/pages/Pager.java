@@ -133,6 +133,12 @@ public class Pager {
      */
     @Transactional
     public void acknowledge(UUID id, String subject, String displayName) {
+        acknowledge(id, subject, displayName, true);
+    }
+
+    /** As {@link #acknowledge(UUID, String, String)}; {@code tellPagerDuty} false when PagerDuty is who told us. */
+    @Transactional
+    public void acknowledge(UUID id, String subject, String displayName, boolean tellPagerDuty) {
         Page page = pages.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
                 .orElseThrow(() -> ProblemException.notFound("page", id.toString()));
         if (Page.RESOLVED.equals(page.state)) {
@@ -147,7 +153,7 @@ public class Pager {
             page.nextEscalationAt = null;
             // PagerDuty runs its own escalation: tell it too, once per channel paged.
             Set<String> keys = new LinkedHashSet<>();
-            for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger' and channelType = 'pagerduty'",
+            for (PageNotification trigger : !tellPagerDuty ? List.<PageNotification>of() : notifications.list("pageId = ?1 and action = 'trigger' and channelType = 'pagerduty'",
                     Sort.by("id"), page.id)) {
                 if (keys.add(Destination.of(trigger).channelKey())) {
                     queue(page, "acknowledge", trigger, messages.pagerDuty("acknowledge", page, readAlert(page)));

@@ -1,0 +1,120 @@
+package dev.daff.slo.paging;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.localinfra.SimulatedClock;
+import dev.daff.localinfra.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.ResponseBuilder;
+import io.restassured.response.ValidatableResponse;
+
+/** PagerDuty's V3 webhooks acknowledge daff's pages, only when signed, and never resolve one whose alert still fires. */
+@QuarkusTest
+class PagerDutyWebhookTest {
+
+    /** The second of the two configured subscription secrets (application.properties, %test). */
+    static final String SECRET = "pd-webhook-secret-2";
+
+    @Inject
+    SimulatedClock clock;
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    @Test
+    void aSignedAcknowledgementAcknowledgesThePageAndForgeriesReplaysAndUnknownKeysChangeNothing() {
+        String team = PagingFixtures.team(clock, "pd-two-way-" + UUID.randomUUID().toString().substring(0, 8),
+                PagingFixtures.receiver().url("/webhook/pd-two-way"));
+        String dedupKey = "pd-" + UUID.randomUUID().toString().substring(0, 8); // the fixture makes alertId a-<dedupKey>, 36 at most
+        PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "dns-availability", dedupKey));
+        String id = PagingFixtures.awaitPage(team);
+        String acknowledged = event("incident.acknowledged", dedupKey);
+
+        post(acknowledged, "v1=" + hmac("not-the-secret", acknowledged)).statusCode(401)
+                .contentType("application/problem+json");
+        post(acknowledged, null).statusCode(401).contentType("application/problem+json");
+        post(acknowledged.replace("Alice", "Mallory"), signed(acknowledged)).statusCode(401);
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED"));
+
+        post(acknowledged, "v1=" + hmac("an-old-secret", acknowledged) + ", " + signed(acknowledged)).statusCode(200)
+                .body("result", equalTo("acknowledged by Alice (PagerDuty)"));
+        String at = given().when().get("/api/pages/" + id).then().body("state", equalTo("ACKNOWLEDGED"))
+                .body("acknowledgedBy", equalTo("Alice (PagerDuty)")).extract().path("acknowledgedAt");
+        assertEquals(0, PagingFixtures.pagerDuty("rk-" + team, "acknowledge").size(), "PagerDuty told us: not told back");
+
+        post(acknowledged, signed(acknowledged)).statusCode(200).body("result", equalTo("already acknowledged"));
+        String resolved = event("incident.resolved", dedupKey);
+        post(resolved, signed(resolved)).statusCode(200).body("result", containsString("not resolved: its alert still fires"));
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("ACKNOWLEDGED")).body("acknowledgedAt", equalTo(at));
+
+        String unknown = event("incident.acknowledged", "no-such-key");
+        post(unknown, signed(unknown)).statusCode(200).body("result", equalTo("no daff page has this key"));
+        String other = event("incident.annotated", dedupKey);
+        post(other, signed(other)).statusCode(200).body("result", equalTo("ignored"));
+    }
+
+    /** As PagerDuty posts it: no bearer token, only the signature (RestAssured would add this test's token). */
+    private static ValidatableResponse post(String body, String signature) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                    + "/api/integrations/pagerduty")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if (signature != null) {
+                request.header("X-PagerDuty-Signature", signature);
+            }
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String contentType = answer.headers().firstValue("Content-Type").orElse("");
+            return new ResponseBuilder().setStatusCode(answer.statusCode()).setBody(answer.body())
+                    .setContentType(contentType).setHeader("Content-Type", contentType).build().then();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A V3 webhook event as PagerDuty sends it (the fields daff reads, and some it does not). */
+    static String event(String type, String dedupKey) {
+        return """
+                {"event": {"id": "%s", "event_type": "%s", "resource_type": "incident", "occurred_at": "2026-12-01T10:00:00Z",
+                  "agent": {"id": "PALICE1", "summary": "Alice", "type": "user_reference"},
+                  "data": {"id": "Q1ABC", "type": "incident", "number": 7, "status": "acknowledged",
+                           "incident_key": "%s", "title": "SLO dns-availability is burning"}}}
+                """.formatted(UUID.randomUUID(), type, dedupKey);
+    }
+
+    static String signed(String body) {
+        return "v1=" + hmac(SECRET, body);
+    }
+
+    static String hmac(String secret, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
