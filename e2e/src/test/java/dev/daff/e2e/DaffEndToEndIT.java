@@ -4,13 +4,21 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.AfterAll;
@@ -198,7 +206,44 @@ class DaffEndToEndIT {
         assertEquals(1, review.at("/bySeam/FEATURE_FLAG").asInt());
         assertEquals(1, review.at("/mttr/count").asInt());
         assertTrue(review.at("/mttr/meanSeconds").asDouble() > 0, review.toString());
+
+        // 7. Every metric the Grafana dashboards in deploy/grafana query is one the services expose, now that the loop
+        // has run once (a counter appears with its first increment, the incident gauges at their next refresh).
+        Set<String> wanted = dashboardMetrics();
+        await().atMost(WAIT).untilAsserted(() -> {
+            Set<String> missing = new TreeSet<>(wanted);
+            missing.removeAll(exposedMetrics());
+            assertEquals(Set.of(), missing, "metrics the dashboards query but no service exposes");
+        });
     }
+
+    /** The names of the metrics the three services expose now. */
+    Set<String> exposedMetrics() {
+        return Stream.of(slo, incident, action).flatMap(service -> api.text(service.url() + "/q/metrics", viewer()).lines())
+                .filter(line -> !line.startsWith("#")).map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toSet());
+    }
+
+    /** The metric names in every query of every dashboard in deploy/grafana. */
+    static Set<String> dashboardMetrics() {
+        Set<String> names = new TreeSet<>();
+        try (Stream<Path> files = Files.list(Path.of("..", "deploy", "grafana"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                for (JsonNode expr : new JsonApi().read(Files.readString(file)).findValues("expr")) {
+                    Matcher metric = METRIC.matcher(expr.asText());
+                    while (metric.find()) {
+                        names.add(metric.group());
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertTrue(names.size() >= 10, "the dashboards query " + names);
+        return names;
+    }
+
+    /** A metric name in PromQL: daff's own and the Kafka clients' (functions and labels never start so). */
+    static final Pattern METRIC = Pattern.compile("\\b(daff|kafka)_[a-z0-9_]+\\b");
 
     List<Received> triggers() {
         return pagerDuty.received(r -> r.path().equals("/v2/enqueue") && r.body().contains("\"event_action\":\"trigger\""));

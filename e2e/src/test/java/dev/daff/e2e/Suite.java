@@ -18,7 +18,7 @@ import dev.daff.localinfra.ServiceProcess;
 /**
  * The suite as production runs it, for the end-to-end tests: a real PostgreSQL (one database per service), a Kafka
  * broker, a PagerDuty stand-in (a real HTTP server) and the three packaged services in their own JVMs — with a
- * 1-second evaluation tick and budget snapshots every second, so a test waits seconds, not minutes. Closing it stops
+ * 1-second evaluation tick, budget snapshots and incident gauges every second, so a test waits seconds, not minutes. Closing it stops
  * everything it started, in reverse order.
  */
 final class Suite implements AutoCloseable {
@@ -56,7 +56,9 @@ final class Suite implements AutoCloseable {
             sloEnvironment.put("DAFF_SLO_EVALUATION_TICK", "1s");
             sloEnvironment.put("DAFF_SLO_BUDGET_SNAPSHOTS_EVERY", "1s");
             suite.slo = suite.start("slo-service", sloEnvironment);
-            suite.incident = suite.start("incident-service", suite.environment("incident", issuer));
+            Map<String, String> incidentEnvironment = new LinkedHashMap<>(suite.environment("incident", issuer));
+            incidentEnvironment.put("DAFF_META_REVIEW_METRICS_INTERVAL", "1s");
+            suite.incident = suite.start("incident-service", incidentEnvironment);
             suite.action = suite.start("action-service", suite.environment("action", issuer));
             suite.awaitReady();
             return suite;
