@@ -14,7 +14,8 @@ import io.smallrye.reactive.messaging.kafka.Record;
 /**
  * Keeps the newest {@link SloBudgetSnapshot} per SLO from the compacted {@code daff.slo-budgets}; a tombstone
  * forgets the SLO. A snapshot that cannot be read is logged and skipped rather than dead-lettered: it is state, not
- * an event anyone waits for, and the SLO's next snapshot replaces it within a minute.
+ * an event anyone waits for, and the SLO's next snapshot replaces it within a minute. For the same reason a snapshot
+ * that cannot be stored (the database restarting) is logged and passed over rather than retried.
  */
 @ApplicationScoped
 public class SloBudgetsConsumer {
@@ -50,6 +51,12 @@ public class SloBudgetsConsumer {
             LOG.warnf("skipped a budget snapshot this version cannot use (key %s)", record.key());
             return;
         }
-        budgets.keep(snapshot);
+        try {
+            budgets.keep(snapshot);
+        } catch (RuntimeException e) {
+            // The database is away (a restart, a failover): a failed record would stop this channel for good and take
+            // readiness with it, while the SLO's next snapshot, a minute later, says the same or newer.
+            LOG.warnf("budget snapshot of %s not kept, the next one replaces it: %s", snapshot.slo(), e.toString());
+        }
     }
 }
