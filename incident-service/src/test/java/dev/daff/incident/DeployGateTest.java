@@ -266,8 +266,11 @@ class DeployGateTest {
             GIT_SHA_OTHER.set(null);
         }
 
-        Gate unreachable = gate(service, "http://localhost:1");
+        Gate unreachable = gate(service, "http://localhost:1", java.util.Map.of());
         assertEquals(2, unreachable.exit(), unreachable.output());
+        Gate failOpen = gate(service, "http://localhost:1", java.util.Map.of("DAFF_GATE_FAIL_OPEN", "1"));
+        assertEquals(0, failOpen.exit(), "a team that would rather ship than wait: " + failOpen.output());
+        assertTrue(failOpen.output().contains("could not ask"), failOpen.output());
     }
 
     record Gate(int exit, String output) {
@@ -276,14 +279,15 @@ class DeployGateTest {
     private static final java.util.concurrent.atomic.AtomicReference<String> GIT_SHA_OTHER = new java.util.concurrent.atomic.AtomicReference<>();
 
     static Gate gate(String service) throws Exception {
-        return gate(service, "http://localhost:" + io.restassured.RestAssured.port);
+        return gate(service, "http://localhost:" + io.restassured.RestAssured.port, java.util.Map.of());
     }
 
-    static Gate gate(String service, String url) throws Exception {
+    static Gate gate(String service, String url, java.util.Map<String, String> extraEnvironment) throws Exception {
         ProcessBuilder script = new ProcessBuilder("sh", java.nio.file.Path.of("../deploy/ci/daff-gate.sh").toAbsolutePath().toString())
                 .redirectErrorStream(true);
         script.environment().putAll(java.util.Map.of("DAFF_URL", url, "DAFF_TOKEN", PIPELINE, "SERVICE", service,
                 "GIT_SHA", GIT_SHA_OTHER.get() == null ? "abc1234" : GIT_SHA_OTHER.get(), "GIT_AUTHOR", "dev"));
+        script.environment().putAll(extraEnvironment);
         Process running = script.start();
         String output = new String(running.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         return new Gate(running.waitFor(), output);

@@ -29,7 +29,7 @@ public class CatalogService {
     private final Clock clock;
 
     public CatalogService(Catalog catalog, ChangeConfig config, Clock clock) {
-        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(List.of()), "daff.changes.allowed-hosts");
+        this.outbound = config.rollbackHookAddresses();
         this.catalog = catalog;
         this.config = config;
         this.clock = clock;

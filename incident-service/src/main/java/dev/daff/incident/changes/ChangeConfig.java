@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import dev.daff.kit.http.OutboundAddresses;
 import io.smallrye.config.ConfigMapping;
 
 /** How changes are related to each other and to incidents. */
@@ -39,4 +40,9 @@ public interface ChangeConfig {
 
     /** The secret rollback hooks are signed with ({@code X-Daff-Signature}); without one no hook is fired. */
     Optional<String> rollbackSigningSecret();
+
+    /** Where a rollback hook may point: checked when the catalog stores it and again before each call. */
+    default OutboundAddresses rollbackHookAddresses() {
+        return new OutboundAddresses(allowedHosts().orElse(List.of()), "daff.changes.allowed-hosts");
+    }
 }

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -61,7 +60,7 @@ public class RollbackHooks {
         this.config = config;
         this.json = json;
         this.clock = clock;
-        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(List.of()), "daff.changes.allowed-hosts");
+        this.outbound = config.rollbackHookAddresses();
     }
 
     public RollbackFired fire(UUID incidentId, UUID changeId, Actor actor) {

@@ -21,10 +21,15 @@ public final class WebhookSignature {
     }
 
     public static String sign(String secret, byte[] body) {
+        return PREFIX + hmacHex(secret, body);
+    }
+
+    /** HMAC-SHA256 of {@code body} with {@code secret}, in lower-case hex: what other webhook schemes sign with too. */
+    public static String hmacHex(String secret, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return PREFIX + HexFormat.of().formatHex(mac.doFinal(body));
+            return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }

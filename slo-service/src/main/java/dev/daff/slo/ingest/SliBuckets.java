@@ -66,7 +66,7 @@ public class SliBuckets {
             good[i] = add.good();
             total[i] = add.total();
         }
-        Set<String> added = entityManager.unwrap(Session.class).doReturningWork(connection -> {
+        Set<BucketKey> added = entityManager.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("""
                     insert into sli_bucket (slo_name, minute, good, total)
                     select slo, to_timestamp(epoch), good, total
@@ -82,10 +82,10 @@ public class SliBuckets {
                 insert.setArray(3, connection.createArrayOf("bigint", good));
                 insert.setArray(4, connection.createArrayOf("bigint", total));
                 insert.setLong(5, limit);
-                Set<String> keys = new HashSet<>();
+                Set<BucketKey> keys = new HashSet<>();
                 try (ResultSet rows = insert.executeQuery()) {
                     while (rows.next()) {
-                        keys.add(key(rows.getString(1), rows.getLong(2)));
+                        keys.add(new BucketKey(rows.getString(1), rows.getLong(2)));
                     }
                 }
                 return keys;
@@ -93,15 +93,15 @@ public class SliBuckets {
         });
         Set<MinuteAdd> skipped = new HashSet<>();
         for (MinuteAdd add : adds) {
-            if (!added.contains(key(add.slo(), add.minute().getEpochSecond()))) {
+            if (!added.contains(new BucketKey(add.slo(), add.minute().getEpochSecond()))) {
                 skipped.add(add);
             }
         }
         return skipped;
     }
 
-    private static String key(String slo, long epochSecond) {
-        return epochSecond + " " + slo;
+    /** A bucket as the statement returns it: SLO and minute in epoch seconds. */
+    private record BucketKey(String slo, long epochSecond) {
     }
 
     /**

@@ -6,11 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.UUID;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.daff.localinfra.SimulatedClock;
 import dev.daff.localinfra.TestTokens;
+import dev.daff.kit.security.WebhookSignature;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.builder.ResponseBuilder;
@@ -109,12 +106,6 @@ class PagerDutyWebhookTest {
     }
 
     static String hmac(String secret, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return WebhookSignature.hmacHex(secret, body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -151,16 +151,22 @@ public class Pager {
             page.acknowledgedBy = displayName;
             page.acknowledgedBySubject = subject;
             page.nextEscalationAt = null;
-            // PagerDuty runs its own escalation: tell it too, once per channel paged.
-            Set<String> keys = new LinkedHashSet<>();
-            for (PageNotification trigger : !tellPagerDuty ? List.<PageNotification>of() : notifications.list("pageId = ?1 and action = 'trigger' and channelType = 'pagerduty'",
-                    Sort.by("id"), page.id)) {
-                if (keys.add(Destination.of(trigger).channelKey())) {
-                    queue(page, "acknowledge", trigger, messages.pagerDuty("acknowledge", page, readAlert(page)));
-                }
+            if (tellPagerDuty) {
+                acknowledgeInPagerDuty(page);
             }
         }
         pages.flush(); // a stale write (a writer that skipped the lock) fails here, as 409, not at commit
+    }
+
+    /** PagerDuty runs its own escalation: tell it too, once per channel paged. */
+    private void acknowledgeInPagerDuty(Page page) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger' and channelType = 'pagerduty'",
+                Sort.by("id"), page.id)) {
+            if (keys.add(Destination.of(trigger).channelKey())) {
+                queue(page, "acknowledge", trigger, messages.pagerDuty("acknowledge", page, readAlert(page)));
+            }
+        }
     }
 
     /** Queues the page's current escalation level's notifications (and, the first time, the team's channels). */

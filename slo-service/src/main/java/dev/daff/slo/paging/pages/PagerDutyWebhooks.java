@@ -1,15 +1,9 @@
 package dev.daff.slo.paging.pages;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.kit.problem.ProblemException;
+import dev.daff.kit.security.WebhookSignature;
 import dev.daff.slo.paging.PagingConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -87,7 +82,7 @@ public class PagerDutyWebhooks {
             return false;
         }
         for (String secret : secrets) {
-            byte[] expected = ("v1=" + hmac(secret, body)).getBytes(StandardCharsets.US_ASCII);
+            byte[] expected = ("v1=" + WebhookSignature.hmacHex(secret, body)).getBytes(StandardCharsets.US_ASCII);
             for (String given : header.split(",")) {
                 if (MessageDigest.isEqual(expected, given.strip().getBytes(StandardCharsets.US_ASCII))) {
                     return true;
@@ -95,15 +90,5 @@ public class PagerDutyWebhooks {
             }
         }
         return false;
-    }
-
-    static String hmac(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
     }
 }
