@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -33,11 +35,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public ServiceProcess(String name, Path runner, int port, Map<String, String> environment, Path log) {
         this.name = name;
-        this.runner = runner;
+        this.runner = runner.toAbsolutePath().normalize();
         this.port = port;
         this.environment = new LinkedHashMap<>(environment);
         this.environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        this.log = log;
+        this.log = log.toAbsolutePath();
     }
 
     /** Environment pointing a service at a database of {@code postgres}, at {@code kafka} and at a token issuer. */
@@ -79,9 +81,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
-                    runner.toString())
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m"));
+            command.addAll(classDataSharing());
+            command.addAll(List.of("-jar", runner.toString()));
+            // From the jar's directory, as the JVM image starts it: the AppCDS archive names its jars relative to it.
+            ProcessBuilder builder = new ProcessBuilder(command).directory(runner.getParent().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
@@ -90,6 +95,21 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The AppCDS archive the packaged build wrote beside the runner, as the JVM image uses it; none when the caller
+     * brings its own archive in {@code JAVA_TOOL_OPTIONS} (the JVM takes one top archive) or the build wrote none.
+     * {@code -Xshare:auto}: a JVM other than the one that wrote it starts without it.
+     */
+    private List<String> classDataSharing() {
+        Path archive = runner.resolveSibling("app-cds.jsa");
+        String toolOptions = environment.getOrDefault("JAVA_TOOL_OPTIONS", "");
+        if (!Files.exists(archive) || toolOptions.contains("SharedArchiveFile")
+                || toolOptions.contains("ArchiveClassesAtExit")) {
+            return List.of();
+        }
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
     }
 
     /** Waits until {@code /q/health/ready} answers 200. */

@@ -1,5 +1,7 @@
 package dev.daff.slo.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -269,10 +271,22 @@ public final class SloBenchmark {
                 }
             }
             Bench.say("%s: JVM start to /q/health/ready UP %s ms (median %.0f ms, goal < 3000 ms); VmRSS idle 10 s after"
-                    + " ready %s MiB (median %.0f MiB, goal < 300 MiB); java -Xmx384m -jar quarkus-run.jar%s", module,
+                    + " ready %s MiB (median %.0f MiB, goal < 300 MiB); java -Xmx384m %s-jar quarkus-run.jar%s", module,
                     Bench.list(ready, "%.0f"), Bench.median(ready), Bench.list(idle, "%.0f"), Bench.median(idle),
+                    archiveUse(Path.of("target", "benchmark-" + module + ".log")),
                     module.equals("slo-service") ? ", " + (SLOS + CrossingLatency.OUTAGES) + " SLOs defined" : "");
         });
+    }
+
+    /** Whether the packaged AppCDS archive was in use: the JVM only warns when it cannot map it. */
+    private static String archiveUse(Path log) {
+        try {
+            return Files.readString(log).contains("Unable to use shared archive")
+                    ? "(the AppCDS archive could NOT be used, see " + log + ") "
+                    : "-XX:SharedArchiveFile=app-cds.jsa ";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

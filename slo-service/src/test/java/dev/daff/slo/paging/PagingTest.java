@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -27,6 +28,8 @@ import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.RecordingReceiver.Received;
 import dev.daff.localinfra.TestTokens;
 import dev.daff.localinfra.SimulatedClock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -47,6 +50,9 @@ class PagingTest {
 
     @Inject
     PageDispatcher dispatcher;
+
+    @Inject
+    MeterRegistry registry;
 
     @BeforeAll
     static void authenticate() {
@@ -154,6 +160,9 @@ class PagingTest {
 
     @Test
     void a503IsRetriedUntilItSucceedsAndA400IsNot() throws Exception {
+        Timer before = webhookLatency();
+        long deliveredBefore = before == null ? 0 : before.count();
+        double secondsBefore = before == null ? 0 : before.totalTime(TimeUnit.SECONDS);
         String retry = team("sre-retry", "/hook/sre-retry");
         receiver().script("/hook/sre-retry", 503);
         given().contentType(ContentType.JSON).body("{\"members\": [{\"handle\": \"bob\", \"channels\": [{\"type\": \"webhook\", \"url\": \""
@@ -169,6 +178,11 @@ class PagingTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
                 .body("notifications[0].status", equalTo("DELIVERED"))
                 .body("notifications[0].deliveryLog.statusCode", contains(503, 200)));
+        // The delivery latency counts from the page being queued to the 200, the retry's backoff included.
+        Timer latency = webhookLatency();
+        assertTrue(latency.count() > deliveredBefore);
+        assertTrue(latency.totalTime(TimeUnit.SECONDS) - secondsBefore >= 2.0,
+                "latency recorded: " + (latency.totalTime(TimeUnit.SECONDS) - secondsBefore) + " s");
 
         String bad = "sre-bad";
         receiver().script("/hook/sre-bad", 400);
@@ -184,6 +198,11 @@ class PagingTest {
         dispatcher.deliverDue();
         given().when().get("/api/pages/" + badId).then().body("notifications[0].deliveryLog.statusCode", contains(400));
         assertEquals(1, receiver().received(r -> r.path().equals("/hook/sre-bad")).size());
+    }
+
+    /** Found, not registered: a meter registered here first would lack the buckets the service gives it. */
+    private Timer webhookLatency() {
+        return registry.find("daff.page.delivery.latency").tags("channel", "webhook", "action", "trigger").timer();
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.daff.slo.paging.PagingConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * The delivery log: every attempt is recorded, and 429, 5xx and timeouts are retried with exponential backoff and
@@ -21,6 +22,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class DeliveryLog {
 
     private static final Logger LOG = Logger.getLogger(DeliveryLog.class);
+    /** Buckets around the paging goal (at the on-call's phone within seconds), not a percentile histogram's 70. */
+    private static final Duration[] LATENCY_BUCKETS = { Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5) };
 
     private final PageNotifications notifications;
     private final DeliveryAttempts attempts;
@@ -60,6 +65,12 @@ public class DeliveryLog {
             notification.status = PageNotification.DELIVERED;
             notification.deliveredAt = clock.instant();
             outcome = "delivered";
+            Timer.builder("daff.page.delivery.latency")
+                    .description("From the page's notification being queued to its channel accepting it, retries included")
+                    .tags("channel", notification.channelType, "action", notification.action)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry)
+                    .record(Duration.between(notification.createdAt, notification.deliveredAt));
         } else if (retryable && notification.attempts < config.maxAttempts()) {
             notification.nextAttemptAt = clock.instant().plus(backoff(notification.attempts));
             outcome = "retry";
