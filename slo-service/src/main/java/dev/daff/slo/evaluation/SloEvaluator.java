@@ -56,6 +56,7 @@ public class SloEvaluator {
     private final Clock clock;
     private final AlertEvaluator alerts = new AlertEvaluator();
     private final Map<String, TrackedSlo> tracked = new ConcurrentHashMap<>();
+    private final PendingCounts pendingCounts = new PendingCounts();
 
     public SloEvaluator(SloDefinitions slos, AlertEpisodes episodes, SliBuckets buckets, SloOwnership ownership,
             CountingLock countingLock, Clock clock) {
@@ -87,14 +88,13 @@ public class SloEvaluator {
         loadOwned();
     }
 
-    synchronized void onCounted(@Observes CountedBuckets counted) {
-        counted.bySlo().forEach((slo, minutes) -> {
-            TrackedSlo target = tracked.get(slo);
-            if (target != null && target.windows != null) {
-                minutes.forEach((minute, count) -> target.windows.add(minute, count.good(), count.total()));
-                target.counted = true;
+    /** Queues what the consumer counted: see {@link PendingCounts}. */
+    void onCounted(@Observes CountedBuckets counted) {
+        if (pendingCounts.add(counted)) {
+            synchronized (this) { // evaluation has fallen behind: the consumer waits rather than the queue growing
+                pendingCounts.applyTo(tracked);
             }
-        });
+        }
     }
 
     @Scheduled(every = "${daff.slo.evaluation.tick}", identity = "slo-evaluation",
@@ -117,6 +117,7 @@ public class SloEvaluator {
     }
 
     private synchronized void evaluateOwned(boolean onlyCounted) {
+        pendingCounts.applyTo(tracked);
         Instant now = clock.instant();
         for (TrackedSlo slo : tracked.values()) {
             if (slo.windows == null || !ownership.owns(slo.slo.name) || (onlyCounted && !slo.counted)) {
@@ -154,6 +155,7 @@ public class SloEvaluator {
 
     /** The burn figures of an SLO this replica evaluates, brought to now; empty when another replica counts it. */
     public synchronized Optional<BurnSnapshot> liveSnapshot(String slo) {
+        pendingCounts.applyTo(tracked);
         TrackedSlo found = tracked.get(slo);
         if (found == null || found.windows == null) {
             return Optional.empty();
@@ -193,6 +195,7 @@ public class SloEvaluator {
     private void loadOwned() {
         countingLock.holding(() -> {
             synchronized (this) {
+                pendingCounts.applyTo(tracked); // everything counted so far, before any load reads the stored buckets
                 for (TrackedSlo slo : tracked.values()) {
                     if (slo.windows == null && ownership.owns(slo.slo.name)) {
                         try {
@@ -226,10 +229,7 @@ public class SloEvaluator {
         alerts.forget(slo.slo.name);
     }
 
-    /**
-     * An SLO this replica evaluates: its definition, latest figures (null until first evaluated) and the alerts
-     * firing now.
-     */
+    /** An SLO this replica evaluates: definition, latest figures (null until first evaluated), alerts firing now. */
     public record Evaluated(Slo slo, BurnSnapshot snapshot, List<AlertTransition> firing) {
         public String name() {
             return slo.name;

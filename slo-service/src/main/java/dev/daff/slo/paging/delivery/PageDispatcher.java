@@ -24,6 +24,7 @@ import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import dev.daff.slo.paging.PagingConfig;
 
@@ -174,6 +175,11 @@ public class PageDispatcher {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /** Claims nothing more once shutdown begins: the database goes away before this bean does. */
+    void stopClaiming(@Observes ShutdownEvent shutdown) {
+        closed = true;
     }
 
     @PreDestroy
