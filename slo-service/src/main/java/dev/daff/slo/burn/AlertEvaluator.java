@@ -21,6 +21,13 @@ import java.util.UUID;
  * active no TICKET burn alert fires, and a TICKET that was active when the page fires is resolved at once, so
  * that one person is not chased by two alerts for one problem. If the ticket condition still holds when the
  * page resolves, a new TICKET episode fires (with a new dedupKey): the slower burn deserves its own ticket.</li>
+ * <li>BUDGET_EXHAUSTION and BUDGET_DROP (optional per SLO, {@link BudgetAlerts}): the remaining budget runs out
+ * within a horizon at a window's burn rate (TICKET and PAGE horizons), and a share of the budget burned within a
+ * window. They share the tiers' rules: one active alert per (severity, kind), {@code minEvents} in the window read,
+ * and inhibition widened to all budget kinds: while a PAGE of any budget kind is active no budget TICKET fires,
+ * and an active one resolves, to fire again as a new episode if it still holds when the pages are gone. Pages of
+ * different budget kinds do not inhibit each other: each says something the others do not (how fast, when it runs
+ * out, how much at once), and the tiers' own page is unchanged whether or not the others are enabled.</li>
  * <li>NO_DATA (PAGE): the SLO had events and then none for {@code noDataAfter}, counted from the end of the
  * last minute with events; resolves when an event arrives. A never-fed SLO is not silent, just new.</li>
  * <li>VOLUME_DROP: the last 30 complete minutes hold fewer than ratio × the average 30 minutes of the
@@ -47,15 +54,40 @@ public final class AlertEvaluator {
         List<AlertTransition> transitions = new ArrayList<>(2);
         AlertTiers tiers = settings.tiers();
 
+        BudgetAlerts budget = settings.budgetAlerts();
+        Duration period = windows.sloWindow();
+
+        // Pages first: whether any budget page is active decides whether budget tickets may fire.
         AlertSlot pageBurn = new AlertSlot(Severity.PAGE, AlertKind.BURN_RATE);
         AlertTier pageTier = firstHolding(settings, snapshot, tiers.pageFast(), tiers.pageSlow());
         apply(settings.slo(), active, pageBurn, burnSignal(pageTier, active.get(pageBurn), snapshot), snapshot,
                 transitions);
+        apply(settings.slo(), active, new AlertSlot(Severity.PAGE, AlertKind.BUDGET_EXHAUSTION),
+                budget.exhaustionEnabled() ? exhaustionSignal(settings, Severity.PAGE, snapshot, period)
+                        : Signal.quiet(snapshot),
+                snapshot, transitions);
+        // Both severities' slots are always judged, so an alert left active by a changed definition resolves.
+        apply(settings.slo(), active, new AlertSlot(Severity.PAGE, AlertKind.BUDGET_DROP),
+                budget.dropEnabled() && budget.dropSeverity() == Severity.PAGE ? dropSignal(settings, snapshot, period)
+                        : Signal.quiet(snapshot),
+                snapshot, transitions);
+        boolean budgetPaged = active.keySet().stream()
+                .anyMatch(slot -> slot.severity() == Severity.PAGE && slot.kind().aboutBudget());
 
         AlertSlot ticketBurn = new AlertSlot(Severity.TICKET, AlertKind.BURN_RATE);
-        AlertTier ticketTier = active.containsKey(pageBurn) ? null
+        AlertTier ticketTier = budgetPaged ? null
                 : firstHolding(settings, snapshot, tiers.ticketFast(), tiers.ticketSlow());
         apply(settings.slo(), active, ticketBurn, burnSignal(ticketTier, active.get(ticketBurn), snapshot),
+                snapshot, transitions);
+        apply(settings.slo(), active, new AlertSlot(Severity.TICKET, AlertKind.BUDGET_EXHAUSTION),
+                budget.exhaustionEnabled() && !budgetPaged
+                        ? exhaustionSignal(settings, Severity.TICKET, snapshot, period)
+                        : Signal.quiet(snapshot),
+                snapshot, transitions);
+        apply(settings.slo(), active, new AlertSlot(Severity.TICKET, AlertKind.BUDGET_DROP),
+                budget.dropEnabled() && budget.dropSeverity() == Severity.TICKET && !budgetPaged
+                        ? dropSignal(settings, snapshot, period)
+                        : Signal.quiet(snapshot),
                 snapshot, transitions);
 
         AlertSlot noData = new AlertSlot(Severity.PAGE, AlertKind.NO_DATA);
@@ -154,6 +186,31 @@ public final class AlertEvaluator {
         return Signal.ofTier(false, active.tier(), snapshot);
     }
 
+    /**
+     * Exhaustion within the severity's horizon at the rate window's burn rate; like a tier, judged only with at least
+     * {@code minEvents} events in the rate window.
+     */
+    private static Signal exhaustionSignal(SloAlertSettings settings, Severity severity, BurnSnapshot snapshot,
+            Duration period) {
+        BudgetAlerts budget = settings.budgetAlerts();
+        WindowBurn rate = snapshot.window(budget.exhaustionRateWindow());
+        Duration horizon = severity == Severity.PAGE ? budget.pageWithin() : budget.ticketWithin();
+        Duration left = BudgetForecast.timeToExhaustion(snapshot.budgetRemaining(), rate.burnRate(), period);
+        boolean holds = rate.total() >= settings.minEvents() && left != null && left.compareTo(horizon) <= 0;
+        return new Signal(holds, budget.exhaustionLabel(severity), rate.burnRate(), snapshot.oneHour().burnRate(),
+                horizon.toSeconds() / 3600.0, null, left == null ? null : snapshot.at().plus(left));
+    }
+
+    /** A share of the period's budget burned within the drop window, with at least {@code minEvents} events in it. */
+    private static Signal dropSignal(SloAlertSettings settings, BurnSnapshot snapshot, Duration period) {
+        BudgetAlerts budget = settings.budgetAlerts();
+        WindowBurn window = snapshot.window(budget.dropWindow());
+        boolean holds = window.total() >= settings.minEvents() && BudgetForecast.droppedFraction(window.burnRate(),
+                budget.dropWindow(), period) >= budget.dropFraction();
+        return new Signal(holds, budget.dropLabel(), window.burnRate(), snapshot.fiveMinutes().burnRate(),
+                budget.dropFraction());
+    }
+
     private static Signal noDataSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot,
             Instant now) {
         Instant lastEventMinute = windows.lastEventMinute();
@@ -181,14 +238,14 @@ public final class AlertEvaluator {
             AlertTransition fired = new AlertTransition(TransitionType.FIRED, UUID.randomUUID().toString(),
                     AlertTransition.dedupKey(slo, slot.severity(), slot.kind(), now), slo, slot.severity(),
                     slot.kind(), signal.tier(), signal.burnRateLong(), signal.burnRateShort(),
-                    signal.threshold(), snapshot.budgetRemaining(), snapshot.exhaustionAt(), now, null);
+                    signal.threshold(), snapshot.budgetRemaining(), signal.exhaustionAtOr(snapshot), now, null);
             active.put(slot, new ActiveAlert(fired, signal.sourceTier()));
             transitions.add(fired);
         } else if (!signal.holds() && firing != null) {
             active.remove(slot);
             transitions.add(new AlertTransition(TransitionType.RESOLVED, firing.alertId(), firing.dedupKey(), slo,
                     slot.severity(), slot.kind(), firing.tier(), signal.burnRateLong(), signal.burnRateShort(),
-                    firing.threshold(), snapshot.budgetRemaining(), snapshot.exhaustionAt(), firing.firedAt(),
+                    firing.threshold(), snapshot.budgetRemaining(), signal.exhaustionAtOr(snapshot), firing.firedAt(),
                     now));
         }
     }
@@ -201,12 +258,19 @@ public final class AlertEvaluator {
     private record AlertSlot(Severity severity, AlertKind kind) {
     }
 
-    /** Whether a condition holds now, and the numbers to report with it. */
+    /**
+     * Whether a condition holds now, and the numbers to report with it; {@code exhaustionAt} only where the condition
+     * has its own forecast (otherwise the snapshot's, at the 1h rate).
+     */
     private record Signal(boolean holds, String tier, double burnRateLong, double burnRateShort,
-            double threshold, AlertTier sourceTier) {
+            double threshold, AlertTier sourceTier, Instant exhaustionAt) {
 
         Signal(boolean holds, String tier, double burnRateLong, double burnRateShort, double threshold) {
-            this(holds, tier, burnRateLong, burnRateShort, threshold, null);
+            this(holds, tier, burnRateLong, burnRateShort, threshold, null, null);
+        }
+
+        Instant exhaustionAtOr(BurnSnapshot snapshot) {
+            return exhaustionAt != null ? exhaustionAt : snapshot.exhaustionAt();
         }
 
         static Signal quiet(BurnSnapshot snapshot) {
@@ -215,7 +279,7 @@ public final class AlertEvaluator {
 
         static Signal ofTier(boolean holds, AlertTier tier, BurnSnapshot snapshot) {
             return new Signal(holds, tier.label(), snapshot.window(tier.longWindow()).burnRate(),
-                    snapshot.window(tier.shortWindow()).burnRate(), tier.burnFactor(), tier);
+                    snapshot.window(tier.shortWindow()).burnRate(), tier.burnFactor(), tier, null);
         }
     }
 }

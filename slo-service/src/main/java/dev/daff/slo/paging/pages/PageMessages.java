@@ -33,6 +33,14 @@ public final class PageMessages {
                     + ": telemetry or traffic is missing, so the SLO is blind";
             case "VOLUME_DROP" -> " traffic fell below " + percent(alert.threshold())
                     + " of its usual level: requests may be failing before they are counted";
+            case "BUDGET_EXHAUSTION" -> String.format(Locale.ROOT, " will exhaust its error budget within %s at the"
+                    + " burn rate of the last %s (%.1f×); %s of the budget left", hours(alert.threshold()),
+                    alert.tier().substring(alert.tier().indexOf('@') + 1), alert.burnRateLong(),
+                    percent(alert.budgetRemaining())) + exhaustion(alert);
+            case "BUDGET_DROP" -> String.format(Locale.ROOT, " burned at least %s of its error budget within %s"
+                    + " (burn rate %.1f×); %s of the budget left", percent(alert.threshold()),
+                    alert.tier().substring(alert.tier().indexOf('/') + 1), alert.burnRateLong(),
+                    percent(alert.budgetRemaining())) + exhaustion(alert);
             default -> String.format(Locale.ROOT, " is burning its error budget %.1f× too fast (%.1f× over the short"
                     + " window, tier %s, threshold %.1f×); %s of the budget left", alert.burnRateLong(),
                     alert.burnRateShort(), alert.tier(), alert.threshold(), percent(alert.budgetRemaining()))
@@ -50,6 +58,10 @@ public final class PageMessages {
             return "; budget exhausted";
         }
         return "; budget exhausted in " + human(left) + " at this rate";
+    }
+
+    private static String hours(double hours) {
+        return human(Duration.ofSeconds(Math.round(hours * 3600)));
     }
 
     static String human(Duration duration) {
