@@ -109,6 +109,11 @@ class SloAuditTest {
             as(auditor).body("{}").when().post("/api/pages/" + id + "/ack").then().statusCode(200);
             return "page:" + id;
         });
+        writes.put("POST /api/pages/{id}/resolve", auditor -> {
+            String id = page(); // its alert is not a stored episode here, so nothing fires and a person may resolve it
+            as(auditor).when().post("/api/pages/" + id + "/resolve").then().statusCode(200);
+            return "page:" + id;
+        });
         writes.put("POST /api/integrations/pagerduty", auditor -> {
             String id = page();
             String dedupKey = given().when().get("/api/pages/" + id).then().extract().path("dedupKey");

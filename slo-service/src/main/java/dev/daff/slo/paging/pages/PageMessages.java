@@ -81,6 +81,11 @@ public final class PageMessages {
         return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
+    /** The summary, led by why the page was re-opened if it was: the person paged again must see it first. */
+    static String headline(Page page) {
+        return page.reopenReason == null ? page.summary : "RE-OPENED: " + page.reopenReason + " — " + page.summary;
+    }
+
     String statusLink(String slo) {
         return publicUrl + "/api/slos/" + slo + "/status";
     }
@@ -95,7 +100,7 @@ public final class PageMessages {
         event.put("dedup_key", page.dedupKey);
         if ("trigger".equals(action)) {
             ObjectNode payload = event.putObject("payload");
-            payload.put("summary", page.summary);
+            payload.put("summary", truncate(headline(page), PAGERDUTY_SUMMARY_LIMIT));
             payload.put("source", alert.service());
             payload.put("severity", "critical");
             payload.put("component", alert.slo());
@@ -124,7 +129,7 @@ public final class PageMessages {
 
     /** Slack incoming webhook: a text fallback and blocks. */
     public String slack(String action, Page page, AlertEvent alert) {
-        String text = "resolve".equals(action) ? "RESOLVED: " + page.summary : page.summary;
+        String text = "resolve".equals(action) ? "RESOLVED: " + page.summary : headline(page);
         ObjectNode message = json.createObjectNode();
         message.put("text", text);
         ArrayNode blocks = message.putArray("blocks");
@@ -149,6 +154,7 @@ public final class PageMessages {
         view.put("team", page.team);
         view.put("recipient", recipient);
         view.put("summary", page.summary);
+        view.put("reopenReason", page.reopenReason);
         view.put("createdAt", page.createdAt.toString());
         message.set("alert", alert);
         return write(message);

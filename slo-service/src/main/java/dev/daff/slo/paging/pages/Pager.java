@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.AlertEvent;
 import dev.daff.kit.problem.ProblemException;
+import dev.daff.slo.evaluation.AlertQueries;
 import io.quarkus.panache.common.Sort;
 import dev.daff.slo.paging.PagingConfig;
 import dev.daff.slo.paging.delivery.NotificationQueue;
@@ -46,9 +47,11 @@ public class Pager {
     private final PagingConfig config;
     private final ObjectMapper json;
     private final Clock clock;
+    private final AlertQueries alerts;
 
     public Pager(Pages pages, PageNotifications notifications, NotificationQueue queue, TeamService teams,
-            PagingConfig config, ObjectMapper json, Clock clock) {
+            PagingConfig config, ObjectMapper json, Clock clock, AlertQueries alerts) {
+        this.alerts = alerts;
         this.pages = pages;
         this.notifications = notifications;
         this.queue = queue;
@@ -151,11 +154,54 @@ public class Pager {
             page.acknowledgedBy = displayName;
             page.acknowledgedBySubject = subject;
             page.nextEscalationAt = null;
+            page.reackDueAt = teams.definition(page.team).map(TeamDefinition::reackAfter)
+                    .map(page.acknowledgedAt::plus).orElse(null);
             if (tellPagerDuty) {
                 acknowledgeInPagerDuty(page);
             }
         }
         pages.flush(); // a stale write (a writer that skipped the lock) fails here, as 409, not at commit
+    }
+
+    /**
+     * A person resolving a page by hand: only once its alert has cleared (the AlertResolved may still be on its way),
+     * since a page closed while the SLO burns hides the burn from everyone. While the alert fires the answer is 409
+     * {@code alert-still-firing} and nothing changes.
+     */
+    @Transactional
+    public void resolveByPerson(UUID id, String displayName) {
+        Page page = pages.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
+                .orElseThrow(() -> ProblemException.notFound("page", id.toString()));
+        if (Page.RESOLVED.equals(page.state)) {
+            throw ProblemException.conflict("page-resolved", "Page already resolved",
+                    "The alert behind this page has cleared and the page is resolved.");
+        }
+        if (alerts.stillFiring(page.dedupKey)) {
+            throw ProblemException.conflict("alert-still-firing", "The page's alert still fires",
+                    "SLO " + page.sloName + " still fires its " + page.kind + " alert (" + page.tier + "), so the page"
+                            + " stays open: daff resolves it when the alert clears. Acknowledge it to stop the escalation.");
+        }
+        resolve(page, readAlert(page));
+        page.resolvedBy = displayName;
+        pages.flush();
+    }
+
+    /**
+     * Re-opens an acknowledged page whose alert still fires after the team's {@code reackAfter}: back to TRIGGERED at
+     * the first escalation level, the on-call paged again with the reason leading every message. Called under the
+     * page's row lock.
+     */
+    public void reopen(Page page, TeamDefinition team, OnCall onCall, java.time.Instant now) {
+        page.reopenReason = "acknowledged by " + page.acknowledgedBy + " at " + page.acknowledgedAt
+                + ", and its alert still fires after the team's reackAfter of " + PageMessages.human(team.reackAfter());
+        page.state = Page.TRIGGERED;
+        page.reopenedCount++;
+        page.reackDueAt = null;
+        page.escalationLevel = 0;
+        page.escalationRound = 0;
+        page.primaryHandle = onCall.primary();
+        notifyLevel(page, team, onCall, true);
+        page.nextEscalationAt = now.plus(team.escalationOrDefault().ackTimeout());
     }
 
     /** PagerDuty runs its own escalation: tell it too, once per channel paged. */
