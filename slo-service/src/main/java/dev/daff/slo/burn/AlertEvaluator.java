@@ -63,13 +63,13 @@ public final class AlertEvaluator {
         apply(settings.slo(), active, pageBurn, burnSignal(pageTier, active.get(pageBurn), snapshot), snapshot,
                 transitions);
         apply(settings.slo(), active, new AlertSlot(Severity.PAGE, AlertKind.BUDGET_EXHAUSTION),
-                budget.exhaustionEnabled() ? exhaustionSignal(settings, Severity.PAGE, snapshot, period)
-                        : Signal.quiet(snapshot),
+                budget.exhaustionEnabled() ? BudgetSignals.exhaustion(settings, Severity.PAGE, snapshot, period)
+                        : AlertSignal.quiet(snapshot),
                 snapshot, transitions);
         // Both severities' slots are always judged, so an alert left active by a changed definition resolves.
         apply(settings.slo(), active, new AlertSlot(Severity.PAGE, AlertKind.BUDGET_DROP),
-                budget.dropEnabled() && budget.dropSeverity() == Severity.PAGE ? dropSignal(settings, snapshot, period)
-                        : Signal.quiet(snapshot),
+                budget.dropEnabled() && budget.dropSeverity() == Severity.PAGE ? BudgetSignals.drop(settings, snapshot, period)
+                        : AlertSignal.quiet(snapshot),
                 snapshot, transitions);
         boolean budgetPaged = active.keySet().stream()
                 .anyMatch(slot -> slot.severity() == Severity.PAGE && slot.kind().aboutBudget());
@@ -81,13 +81,13 @@ public final class AlertEvaluator {
                 snapshot, transitions);
         apply(settings.slo(), active, new AlertSlot(Severity.TICKET, AlertKind.BUDGET_EXHAUSTION),
                 budget.exhaustionEnabled() && !budgetPaged
-                        ? exhaustionSignal(settings, Severity.TICKET, snapshot, period)
-                        : Signal.quiet(snapshot),
+                        ? BudgetSignals.exhaustion(settings, Severity.TICKET, snapshot, period)
+                        : AlertSignal.quiet(snapshot),
                 snapshot, transitions);
         apply(settings.slo(), active, new AlertSlot(Severity.TICKET, AlertKind.BUDGET_DROP),
                 budget.dropEnabled() && budget.dropSeverity() == Severity.TICKET && !budgetPaged
-                        ? dropSignal(settings, snapshot, period)
-                        : Signal.quiet(snapshot),
+                        ? BudgetSignals.drop(settings, snapshot, period)
+                        : AlertSignal.quiet(snapshot),
                 snapshot, transitions);
 
         AlertSlot noData = new AlertSlot(Severity.PAGE, AlertKind.NO_DATA);
@@ -95,9 +95,9 @@ public final class AlertEvaluator {
                 transitions);
 
         AlertSlot volumeDrop = new AlertSlot(settings.volumeDropSeverity(), AlertKind.VOLUME_DROP);
-        Signal volumeSignal = settings.volumeDropEnabled() && !active.containsKey(noData)
+        AlertSignal volumeSignal = settings.volumeDropEnabled() && !active.containsKey(noData)
                 ? volumeDropSignal(settings, windows, snapshot)
-                : Signal.quiet(snapshot);
+                : AlertSignal.quiet(snapshot);
         apply(settings.slo(), active, volumeDrop, volumeSignal, snapshot, transitions);
 
         if (active.isEmpty()) {
@@ -176,60 +176,35 @@ public final class AlertEvaluator {
      * The signal of a burn condition: the holding tier if any; when none holds, the tier the active alert
      * fired with, so its resolution reports that tier's current rates.
      */
-    private static Signal burnSignal(AlertTier holding, ActiveAlert active, BurnSnapshot snapshot) {
+    private static AlertSignal burnSignal(AlertTier holding, ActiveAlert active, BurnSnapshot snapshot) {
         if (holding != null) {
-            return Signal.ofTier(true, holding, snapshot);
+            return AlertSignal.ofTier(true, holding, snapshot);
         }
         if (active == null || active.tier() == null) {
-            return Signal.quiet(snapshot);
+            return AlertSignal.quiet(snapshot);
         }
-        return Signal.ofTier(false, active.tier(), snapshot);
+        return AlertSignal.ofTier(false, active.tier(), snapshot);
     }
 
-    /**
-     * Exhaustion within the severity's horizon at the rate window's burn rate; like a tier, judged only with at least
-     * {@code minEvents} events in the rate window.
-     */
-    private static Signal exhaustionSignal(SloAlertSettings settings, Severity severity, BurnSnapshot snapshot,
-            Duration period) {
-        BudgetAlerts budget = settings.budgetAlerts();
-        WindowBurn rate = snapshot.window(budget.exhaustionRateWindow());
-        Duration horizon = severity == Severity.PAGE ? budget.pageWithin() : budget.ticketWithin();
-        Duration left = BudgetForecast.timeToExhaustion(snapshot.budgetRemaining(), rate.burnRate(), period);
-        boolean holds = rate.total() >= settings.minEvents() && left != null && left.compareTo(horizon) <= 0;
-        return new Signal(holds, budget.exhaustionLabel(severity), rate.burnRate(), snapshot.oneHour().burnRate(),
-                horizon.toSeconds() / 3600.0, null, left == null ? null : snapshot.at().plus(left));
-    }
-
-    /** A share of the period's budget burned within the drop window, with at least {@code minEvents} events in it. */
-    private static Signal dropSignal(SloAlertSettings settings, BurnSnapshot snapshot, Duration period) {
-        BudgetAlerts budget = settings.budgetAlerts();
-        WindowBurn window = snapshot.window(budget.dropWindow());
-        boolean holds = window.total() >= settings.minEvents() && BudgetForecast.droppedFraction(window.burnRate(),
-                budget.dropWindow(), period) >= budget.dropFraction();
-        return new Signal(holds, budget.dropLabel(), window.burnRate(), snapshot.fiveMinutes().burnRate(),
-                budget.dropFraction());
-    }
-
-    private static Signal noDataSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot,
+    private static AlertSignal noDataSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot,
             Instant now) {
         Instant lastEventMinute = windows.lastEventMinute();
         boolean silent = lastEventMinute != null
                 && !now.isBefore(lastEventMinute.plus(Duration.ofMinutes(1)).plus(settings.noDataAfter()));
-        return new Signal(silent, WindowLabels.of(settings.noDataAfter()), snapshot.oneHour().burnRate(),
+        return new AlertSignal(silent, WindowLabels.of(settings.noDataAfter()), snapshot.oneHour().burnRate(),
                 snapshot.fiveMinutes().burnRate(), 0.0);
     }
 
-    private static Signal volumeDropSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot) {
+    private static AlertSignal volumeDropSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot) {
         SliWindows.VolumeSample volume = windows.volume();
         boolean dropped = volume.historyHours() >= MIN_VOLUME_HISTORY_HOURS
                 && volume.averagePerThirtyMinutes() > 0.0
                 && volume.lastThirtyMinutes() < settings.volumeDropRatio() * volume.averagePerThirtyMinutes();
-        return new Signal(dropped, VOLUME_DROP_TIER, snapshot.oneHour().burnRate(),
+        return new AlertSignal(dropped, VOLUME_DROP_TIER, snapshot.oneHour().burnRate(),
                 snapshot.fiveMinutes().burnRate(), settings.volumeDropRatio());
     }
 
-    private static void apply(String slo, Map<AlertSlot, ActiveAlert> active, AlertSlot slot, Signal signal,
+    private static void apply(String slo, Map<AlertSlot, ActiveAlert> active, AlertSlot slot, AlertSignal signal,
             BurnSnapshot snapshot, List<AlertTransition> transitions) {
         ActiveAlert activeAlert = active.get(slot);
         AlertTransition firing = activeAlert == null ? null : activeAlert.fired();
@@ -256,30 +231,5 @@ public final class AlertEvaluator {
 
     /** One (severity, kind) place an alert can occupy for an SLO. */
     private record AlertSlot(Severity severity, AlertKind kind) {
-    }
-
-    /**
-     * Whether a condition holds now, and the numbers to report with it; {@code exhaustionAt} only where the condition
-     * has its own forecast (otherwise the snapshot's, at the 1h rate).
-     */
-    private record Signal(boolean holds, String tier, double burnRateLong, double burnRateShort,
-            double threshold, AlertTier sourceTier, Instant exhaustionAt) {
-
-        Signal(boolean holds, String tier, double burnRateLong, double burnRateShort, double threshold) {
-            this(holds, tier, burnRateLong, burnRateShort, threshold, null, null);
-        }
-
-        Instant exhaustionAtOr(BurnSnapshot snapshot) {
-            return exhaustionAt != null ? exhaustionAt : snapshot.exhaustionAt();
-        }
-
-        static Signal quiet(BurnSnapshot snapshot) {
-            return new Signal(false, "", snapshot.oneHour().burnRate(), snapshot.fiveMinutes().burnRate(), 0.0);
-        }
-
-        static Signal ofTier(boolean holds, AlertTier tier, BurnSnapshot snapshot) {
-            return new Signal(holds, tier.label(), snapshot.window(tier.longWindow()).burnRate(),
-                    snapshot.window(tier.shortWindow()).burnRate(), tier.burnFactor(), tier, null);
-        }
     }
 }

@@ -122,6 +122,23 @@ class SloAuditTest {
                     .when().post("/api/integrations/pagerduty").then().statusCode(200);
             return "page:" + id;
         });
+        writes.put("POST /api/integrations/slack", auditor -> {
+            String slackUser = "UAUDIT" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+            String team = SlackInteractionTest.slackTeam(clock, unique("audited"), slackUser);
+            PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, unique("slo"), unique("dedup")));
+            String id = PagingFixtures.awaitPage(team);
+            String click = SlackInteractionTest.click(slackUser, "daff_acknowledge", id);
+            long now = clock.instant().getEpochSecond();
+            as(auditor).config(io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig
+                    .encoderConfig().encodeContentTypeAs("application/x-www-form-urlencoded", ContentType.TEXT)))
+                    .contentType("application/x-www-form-urlencoded")
+                    .header("X-Slack-Request-Timestamp", Long.toString(now))
+                    .header("X-Slack-Signature", SlackInteractionTest.signature(SlackInteractionTest.NEW_SECRET, now, click))
+                    .body(click)
+                    .when().post("/api/integrations/slack").then().statusCode(200)
+                    .body("text", org.hamcrest.Matchers.startsWith("Acknowledged"));
+            return "page:" + id;
+        });
         writes.put("POST /api/admin/secrets/re-encrypt", auditor -> {
             String current = given().when().get("/api/admin/secrets").then().statusCode(200).extract().path("currentKey");
             given().header("Authorization", auditor.bearer()).when().post("/api/admin/secrets/re-encrypt")

@@ -15,6 +15,7 @@ import dev.daff.slo.paging.oncall.OnCall;
 import dev.daff.slo.paging.oncall.TeamDefinition;
 import dev.daff.slo.paging.oncall.TeamService;
 import dev.daff.slo.paging.pages.Page;
+import dev.daff.slo.paging.pages.PageMessages;
 import dev.daff.slo.paging.pages.Pager;
 import dev.daff.slo.paging.pages.Pages;
 
@@ -62,10 +63,27 @@ public class Escalator {
                 page.reackDueAt = null;
                 continue;
             }
-            pager.reopen(page, team.get(), OnCall.at(team.get(), now), now);
+            reopen(page, team.get(), OnCall.at(team.get(), now), now);
             reopened++;
         }
         return reopened;
+    }
+
+    /**
+     * Back to TRIGGERED at the first escalation level, the on-call and the team's channels paged again, the reason
+     * leading every message from here on ({@code reopenReason}).
+     */
+    private void reopen(Page page, TeamDefinition team, OnCall onCall, Instant now) {
+        page.reopenReason = "acknowledged by " + page.acknowledgedBy + " at " + page.acknowledgedAt
+                + ", and its alert still fires after the team's reackAfter of " + PageMessages.human(team.reackAfter());
+        page.state = Page.TRIGGERED;
+        page.reopenedCount++;
+        page.reackDueAt = null;
+        page.escalationLevel = 0;
+        page.escalationRound = 0;
+        page.primaryHandle = onCall.primary();
+        pager.notifyLevel(page, team, onCall, true);
+        page.nextEscalationAt = now.plus(team.escalationOrDefault().ackTimeout());
     }
 
     /**

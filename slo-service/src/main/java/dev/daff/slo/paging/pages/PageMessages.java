@@ -18,12 +18,19 @@ public final class PageMessages {
 
     static final int PAGERDUTY_SUMMARY_LIMIT = 1024;
 
+    /** The Acknowledge button's {@code action_id}; its {@code value} is the page id ({@link SlackInteractions}). */
+    public static final String SLACK_ACKNOWLEDGE = "daff_acknowledge";
+    /** The "Open incident" button's {@code action_id}: a link, Slack tells daff of the click and nothing changes. */
+    public static final String SLACK_OPEN_INCIDENT = "daff_open_incident";
+
     private final ObjectMapper json;
     private final String publicUrl;
+    private final String consoleUrl;
 
-    public PageMessages(ObjectMapper json, String publicUrl) {
+    public PageMessages(ObjectMapper json, String publicUrl, String consoleUrl) {
         this.json = json;
         this.publicUrl = publicUrl;
+        this.consoleUrl = consoleUrl;
     }
 
     public static String summary(AlertEvent alert) {
@@ -64,7 +71,7 @@ public final class PageMessages {
         return human(Duration.ofSeconds(Math.round(hours * 3600)));
     }
 
-    static String human(Duration duration) {
+    public static String human(Duration duration) {
         long minutes = Math.max(1, duration.toMinutes());
         if (minutes < 120) {
             return minutes + " min";
@@ -140,6 +147,17 @@ public final class PageMessages {
         ArrayNode context = blocks.addObject().put("type", "context").putArray("elements");
         context.addObject().put("type", "mrkdwn").put("text", "<" + statusLink(alert.slo()) + "|SLO status> · team "
                 + alert.team() + " · dedup " + page.dedupKey);
+        if (!"resolve".equals(action)) {
+            ArrayNode buttons = blocks.addObject().put("type", "actions").put("block_id", "daff_page")
+                    .putArray("elements");
+            ObjectNode acknowledge = buttons.addObject().put("type", "button").put("action_id", SLACK_ACKNOWLEDGE)
+                    .put("style", "primary").put("value", page.id.toString());
+            acknowledge.putObject("text").put("type", "plain_text").put("text", "Acknowledge");
+            ObjectNode open = buttons.addObject().put("type", "button").put("action_id", SLACK_OPEN_INCIDENT)
+                    .put("url", consoleUrl + "/#/incidents?team=" + java.net.URLEncoder.encode(alert.team(),
+                            java.nio.charset.StandardCharsets.UTF_8));
+            open.putObject("text").put("type", "plain_text").put("text", "Open incident");
+        }
         return write(message);
     }
 

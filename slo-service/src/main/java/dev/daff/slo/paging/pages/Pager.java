@@ -59,7 +59,7 @@ public class Pager {
         this.config = config;
         this.json = json;
         this.clock = clock;
-        this.messages = new PageMessages(json, config.publicUrl());
+        this.messages = new PageMessages(json, config.publicUrl(), config.consoleUrl());
     }
 
     /** Pages a PAGE alert that fired, or resolves its page when it cleared; tickets are listed, not paged. */
@@ -164,9 +164,8 @@ public class Pager {
     }
 
     /**
-     * A person resolving a page by hand: only once its alert has cleared (the AlertResolved may still be on its way),
-     * since a page closed while the SLO burns hides the burn from everyone. While the alert fires the answer is 409
-     * {@code alert-still-firing} and nothing changes.
+     * A person resolving a page by hand: only once its alert has cleared (its AlertResolved may be on its way); a
+     * page closed while the SLO burns would hide the burn from everyone, so that is 409 and nothing changes.
      */
     @Transactional
     public void resolveByPerson(UUID id, String displayName) {
@@ -184,24 +183,6 @@ public class Pager {
         resolve(page, readAlert(page));
         page.resolvedBy = displayName;
         pages.flush();
-    }
-
-    /**
-     * Re-opens an acknowledged page whose alert still fires after the team's {@code reackAfter}: back to TRIGGERED at
-     * the first escalation level, the on-call paged again with the reason leading every message. Called under the
-     * page's row lock.
-     */
-    public void reopen(Page page, TeamDefinition team, OnCall onCall, java.time.Instant now) {
-        page.reopenReason = "acknowledged by " + page.acknowledgedBy + " at " + page.acknowledgedAt
-                + ", and its alert still fires after the team's reackAfter of " + PageMessages.human(team.reackAfter());
-        page.state = Page.TRIGGERED;
-        page.reopenedCount++;
-        page.reackDueAt = null;
-        page.escalationLevel = 0;
-        page.escalationRound = 0;
-        page.primaryHandle = onCall.primary();
-        notifyLevel(page, team, onCall, true);
-        page.nextEscalationAt = now.plus(team.escalationOrDefault().ackTimeout());
     }
 
     /** PagerDuty runs its own escalation: tell it too, once per channel paged. */
