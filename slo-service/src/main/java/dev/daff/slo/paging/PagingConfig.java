@@ -28,7 +28,6 @@ public interface PagingConfig {
     java.util.Optional<java.util.List<String>> slackSigningSecrets();
 
     /** Where a Slack page's "Open incident" button leads: the daff console (its incident list for the team). */
-    @WithDefault("http://localhost:8084")
     String consoleUrl();
 
     /** PagerDuty Events API v2 endpoint. */

@@ -106,8 +106,10 @@ class PageReackTest {
 
         clock.advance(Duration.ofMinutes(29));
         assertEquals(0, escalator.reopenStillFiring(clock.instant()), "not a minute early");
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("ACKNOWLEDGED")).body("reopenedCount", equalTo(0));
         clock.advance(Duration.ofMinutes(1));
-        assertEquals(1, escalator.reopenStillFiring(clock.instant()));
+        // The scheduled check (every 10 s, on the same clock) may get there first: either way it is re-opened once.
+        escalator.reopenStillFiring(clock.instant());
         assertEquals(0, escalator.reopenStillFiring(clock.instant()), "re-opened once");
         given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED"))
                 .body("reopenedCount", equalTo(1)).body("escalationLevel", equalTo(0))
@@ -118,7 +120,7 @@ class PageReackTest {
 
         // Escalated again: nobody acknowledges within ackTimeout, so bob is paged, and his message says why too.
         clock.advance(Duration.ofMinutes(5));
-        assertEquals(1, escalator.escalate(clock.instant()));
+        escalator.escalate(clock.instant());
         dispatcher.deliverDue();
         await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.receiver()
                 .received(r -> r.path().equals("/hook/" + team) && r.body().contains("\"reopenReason\":\"acknowledged by alice"))

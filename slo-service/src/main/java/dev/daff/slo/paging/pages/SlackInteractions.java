@@ -95,7 +95,11 @@ public class SlackInteractions {
         if (!Page.TRIGGERED.equals(page.get().state)) {
             return Reply.of("Already acknowledged by " + page.get().acknowledgedBy + ".");
         }
-        pager.acknowledge(pageId, "slack:" + slackUser, member.get().handle(), true);
+        try {
+            pager.acknowledge(pageId, "slack:" + slackUser, member.get().handle(), true);
+        } catch (ProblemException e) {
+            return Reply.of("Not acknowledged: " + e.getMessage()); // resolved in the meantime: its problem says so
+        }
         return Reply.of("Acknowledged by " + who + " (" + member.get().handle() + "): escalation stopped.");
     }
 
