@@ -21,6 +21,13 @@ import java.util.UUID;
  * active no TICKET burn alert fires, and a TICKET that was active when the page fires is resolved at once, so
  * that one person is not chased by two alerts for one problem. If the ticket condition still holds when the
  * page resolves, a new TICKET episode fires (with a new dedupKey): the slower burn deserves its own ticket.</li>
+ * <li>BUDGET_EXHAUSTION and BUDGET_DROP (optional per SLO, {@link BudgetAlerts}): the remaining budget runs out
+ * within a horizon at a window's burn rate (TICKET and PAGE horizons), and a share of the budget burned within a
+ * window. They share the tiers' rules: one active alert per (severity, kind), {@code minEvents} in the window read,
+ * and inhibition widened to all budget kinds: while a PAGE of any budget kind is active no budget TICKET fires,
+ * and an active one resolves, to fire again as a new episode if it still holds when the pages are gone. Pages of
+ * different budget kinds do not inhibit each other: each says something the others do not (how fast, when it runs
+ * out, how much at once), and the tiers' own page is unchanged whether or not the others are enabled.</li>
  * <li>NO_DATA (PAGE): the SLO had events and then none for {@code noDataAfter}, counted from the end of the
  * last minute with events; resolves when an event arrives. A never-fed SLO is not silent, just new.</li>
  * <li>VOLUME_DROP: the last 30 complete minutes hold fewer than ratio × the average 30 minutes of the
@@ -47,15 +54,40 @@ public final class AlertEvaluator {
         List<AlertTransition> transitions = new ArrayList<>(2);
         AlertTiers tiers = settings.tiers();
 
+        BudgetAlerts budget = settings.budgetAlerts();
+        Duration period = windows.sloWindow();
+
+        // Pages first: whether any budget page is active decides whether budget tickets may fire.
         AlertSlot pageBurn = new AlertSlot(Severity.PAGE, AlertKind.BURN_RATE);
         AlertTier pageTier = firstHolding(settings, snapshot, tiers.pageFast(), tiers.pageSlow());
         apply(settings.slo(), active, pageBurn, burnSignal(pageTier, active.get(pageBurn), snapshot), snapshot,
                 transitions);
+        apply(settings.slo(), active, new AlertSlot(Severity.PAGE, AlertKind.BUDGET_EXHAUSTION),
+                budget.exhaustionEnabled() ? BudgetSignals.exhaustion(settings, Severity.PAGE, snapshot, period)
+                        : AlertSignal.quiet(snapshot),
+                snapshot, transitions);
+        // Both severities' slots are always judged, so an alert left active by a changed definition resolves.
+        apply(settings.slo(), active, new AlertSlot(Severity.PAGE, AlertKind.BUDGET_DROP),
+                budget.dropEnabled() && budget.dropSeverity() == Severity.PAGE ? BudgetSignals.drop(settings, snapshot, period)
+                        : AlertSignal.quiet(snapshot),
+                snapshot, transitions);
+        boolean budgetPaged = active.keySet().stream()
+                .anyMatch(slot -> slot.severity() == Severity.PAGE && slot.kind().aboutBudget());
 
         AlertSlot ticketBurn = new AlertSlot(Severity.TICKET, AlertKind.BURN_RATE);
-        AlertTier ticketTier = active.containsKey(pageBurn) ? null
+        AlertTier ticketTier = budgetPaged ? null
                 : firstHolding(settings, snapshot, tiers.ticketFast(), tiers.ticketSlow());
         apply(settings.slo(), active, ticketBurn, burnSignal(ticketTier, active.get(ticketBurn), snapshot),
+                snapshot, transitions);
+        apply(settings.slo(), active, new AlertSlot(Severity.TICKET, AlertKind.BUDGET_EXHAUSTION),
+                budget.exhaustionEnabled() && !budgetPaged
+                        ? BudgetSignals.exhaustion(settings, Severity.TICKET, snapshot, period)
+                        : AlertSignal.quiet(snapshot),
+                snapshot, transitions);
+        apply(settings.slo(), active, new AlertSlot(Severity.TICKET, AlertKind.BUDGET_DROP),
+                budget.dropEnabled() && budget.dropSeverity() == Severity.TICKET && !budgetPaged
+                        ? BudgetSignals.drop(settings, snapshot, period)
+                        : AlertSignal.quiet(snapshot),
                 snapshot, transitions);
 
         AlertSlot noData = new AlertSlot(Severity.PAGE, AlertKind.NO_DATA);
@@ -63,9 +95,9 @@ public final class AlertEvaluator {
                 transitions);
 
         AlertSlot volumeDrop = new AlertSlot(settings.volumeDropSeverity(), AlertKind.VOLUME_DROP);
-        Signal volumeSignal = settings.volumeDropEnabled() && !active.containsKey(noData)
+        AlertSignal volumeSignal = settings.volumeDropEnabled() && !active.containsKey(noData)
                 ? volumeDropSignal(settings, windows, snapshot)
-                : Signal.quiet(snapshot);
+                : AlertSignal.quiet(snapshot);
         apply(settings.slo(), active, volumeDrop, volumeSignal, snapshot, transitions);
 
         if (active.isEmpty()) {
@@ -144,35 +176,35 @@ public final class AlertEvaluator {
      * The signal of a burn condition: the holding tier if any; when none holds, the tier the active alert
      * fired with, so its resolution reports that tier's current rates.
      */
-    private static Signal burnSignal(AlertTier holding, ActiveAlert active, BurnSnapshot snapshot) {
+    private static AlertSignal burnSignal(AlertTier holding, ActiveAlert active, BurnSnapshot snapshot) {
         if (holding != null) {
-            return Signal.ofTier(true, holding, snapshot);
+            return AlertSignal.ofTier(true, holding, snapshot);
         }
         if (active == null || active.tier() == null) {
-            return Signal.quiet(snapshot);
+            return AlertSignal.quiet(snapshot);
         }
-        return Signal.ofTier(false, active.tier(), snapshot);
+        return AlertSignal.ofTier(false, active.tier(), snapshot);
     }
 
-    private static Signal noDataSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot,
+    private static AlertSignal noDataSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot,
             Instant now) {
         Instant lastEventMinute = windows.lastEventMinute();
         boolean silent = lastEventMinute != null
                 && !now.isBefore(lastEventMinute.plus(Duration.ofMinutes(1)).plus(settings.noDataAfter()));
-        return new Signal(silent, WindowLabels.of(settings.noDataAfter()), snapshot.oneHour().burnRate(),
+        return new AlertSignal(silent, WindowLabels.of(settings.noDataAfter()), snapshot.oneHour().burnRate(),
                 snapshot.fiveMinutes().burnRate(), 0.0);
     }
 
-    private static Signal volumeDropSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot) {
+    private static AlertSignal volumeDropSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot) {
         SliWindows.VolumeSample volume = windows.volume();
         boolean dropped = volume.historyHours() >= MIN_VOLUME_HISTORY_HOURS
                 && volume.averagePerThirtyMinutes() > 0.0
                 && volume.lastThirtyMinutes() < settings.volumeDropRatio() * volume.averagePerThirtyMinutes();
-        return new Signal(dropped, VOLUME_DROP_TIER, snapshot.oneHour().burnRate(),
+        return new AlertSignal(dropped, VOLUME_DROP_TIER, snapshot.oneHour().burnRate(),
                 snapshot.fiveMinutes().burnRate(), settings.volumeDropRatio());
     }
 
-    private static void apply(String slo, Map<AlertSlot, ActiveAlert> active, AlertSlot slot, Signal signal,
+    private static void apply(String slo, Map<AlertSlot, ActiveAlert> active, AlertSlot slot, AlertSignal signal,
             BurnSnapshot snapshot, List<AlertTransition> transitions) {
         ActiveAlert activeAlert = active.get(slot);
         AlertTransition firing = activeAlert == null ? null : activeAlert.fired();
@@ -181,14 +213,14 @@ public final class AlertEvaluator {
             AlertTransition fired = new AlertTransition(TransitionType.FIRED, UUID.randomUUID().toString(),
                     AlertTransition.dedupKey(slo, slot.severity(), slot.kind(), now), slo, slot.severity(),
                     slot.kind(), signal.tier(), signal.burnRateLong(), signal.burnRateShort(),
-                    signal.threshold(), snapshot.budgetRemaining(), snapshot.exhaustionAt(), now, null);
+                    signal.threshold(), snapshot.budgetRemaining(), signal.exhaustionAtOr(snapshot), now, null);
             active.put(slot, new ActiveAlert(fired, signal.sourceTier()));
             transitions.add(fired);
         } else if (!signal.holds() && firing != null) {
             active.remove(slot);
             transitions.add(new AlertTransition(TransitionType.RESOLVED, firing.alertId(), firing.dedupKey(), slo,
                     slot.severity(), slot.kind(), firing.tier(), signal.burnRateLong(), signal.burnRateShort(),
-                    firing.threshold(), snapshot.budgetRemaining(), snapshot.exhaustionAt(), firing.firedAt(),
+                    firing.threshold(), snapshot.budgetRemaining(), signal.exhaustionAtOr(snapshot), firing.firedAt(),
                     now));
         }
     }
@@ -199,23 +231,5 @@ public final class AlertEvaluator {
 
     /** One (severity, kind) place an alert can occupy for an SLO. */
     private record AlertSlot(Severity severity, AlertKind kind) {
-    }
-
-    /** Whether a condition holds now, and the numbers to report with it. */
-    private record Signal(boolean holds, String tier, double burnRateLong, double burnRateShort,
-            double threshold, AlertTier sourceTier) {
-
-        Signal(boolean holds, String tier, double burnRateLong, double burnRateShort, double threshold) {
-            this(holds, tier, burnRateLong, burnRateShort, threshold, null);
-        }
-
-        static Signal quiet(BurnSnapshot snapshot) {
-            return new Signal(false, "", snapshot.oneHour().burnRate(), snapshot.fiveMinutes().burnRate(), 0.0);
-        }
-
-        static Signal ofTier(boolean holds, AlertTier tier, BurnSnapshot snapshot) {
-            return new Signal(holds, tier.label(), snapshot.window(tier.longWindow()).burnRate(),
-                    snapshot.window(tier.shortWindow()).burnRate(), tier.burnFactor(), tier);
-        }
     }
 }

@@ -15,12 +15,15 @@ import java.util.Objects;
  * @param volumeDropEnabled  whether VOLUME_DROP is evaluated
  * @param volumeDropRatio    fire when the last 30 minutes hold fewer than this × the usual 30 minutes
  * @param volumeDropSeverity who hears of a volume drop; TICKET unless traffic is the SLO's whole point
+ * @param budgetAlerts       the exhaustion-time and budget-drop alerts, {@link BudgetAlerts#NONE} unless enabled
  */
 public record SloAlertSettings(String slo, double objectivePercent, AlertTiers tiers, long minEvents,
-        Duration noDataAfter, boolean volumeDropEnabled, double volumeDropRatio, Severity volumeDropSeverity) {
+        Duration noDataAfter, boolean volumeDropEnabled, double volumeDropRatio, Severity volumeDropSeverity,
+        BudgetAlerts budgetAlerts) {
 
     public SloAlertSettings {
         Objects.requireNonNull(slo, "slo");
+        Objects.requireNonNull(budgetAlerts, "budgetAlerts");
         Objects.requireNonNull(tiers, "tiers");
         Objects.requireNonNull(volumeDropSeverity, "volumeDropSeverity");
         BurnCalculator.errorBudget(objectivePercent); // validates the range
@@ -33,6 +36,13 @@ public record SloAlertSettings(String slo, double objectivePercent, AlertTiers t
         if (volumeDropEnabled && !(volumeDropRatio > 0.0 && volumeDropRatio < 1.0)) {
             throw new IllegalArgumentException("volumeDropRatio must be in (0, 1): " + volumeDropRatio);
         }
+    }
+
+    /** Without budget alerts. */
+    public SloAlertSettings(String slo, double objectivePercent, AlertTiers tiers, long minEvents,
+            Duration noDataAfter, boolean volumeDropEnabled, double volumeDropRatio, Severity volumeDropSeverity) {
+        this(slo, objectivePercent, tiers, minEvents, noDataAfter, volumeDropEnabled, volumeDropRatio,
+                volumeDropSeverity, BudgetAlerts.NONE);
     }
 
     /** Volume drops open a ticket. */

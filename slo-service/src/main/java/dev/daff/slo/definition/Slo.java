@@ -32,6 +32,15 @@ public class Slo extends PanacheEntityBase {
     public double pageSlowBudget;
     public double ticketFastBudget;
     public double ticketSlowBudget;
+    /** Budget alerts beyond the tiers ({@link dev.daff.slo.burn.BudgetAlerts}); off unless enabled. */
+    public boolean exhaustionAlertsEnabled;
+    public long exhaustionRateWindowSeconds = 21_600;
+    public long exhaustionTicketWithinSeconds = 86_400;
+    public long exhaustionPageWithinSeconds = 14_400;
+    public boolean budgetDropEnabled;
+    public double budgetDropFraction = 0.05;
+    public long budgetDropWindowSeconds = 3_600;
+    public String budgetDropSeverity = "TICKET";
     public Instant createdAt;
     public Instant updatedAt;
     @Version

@@ -32,7 +32,23 @@ public final class SloApi {
             @PositiveOrZero Long minEvents,
             Duration noDataAfter,
             @Valid VolumeDrop volumeDrop,
-            @Valid AlertBudgets alertBudgets) {
+            @Valid AlertBudgets alertBudgets,
+            ExhaustionAlerts exhaustionAlerts,
+            @Valid BudgetDropAlert budgetDropAlert) {
+    }
+
+    /**
+     * "Budget exhausted within {@code ticketWithin} (TICKET) / {@code pageWithin} (PAGE) at the burn rate of
+     * {@code rateWindow}"; off unless enabled; defaults PT6H, PT24H, PT4H.
+     */
+    public record ExhaustionAlerts(Boolean enabled, Duration rateWindow, Duration ticketWithin, Duration pageWithin) {
+    }
+
+    /** "{@code percent} % of the budget burned within {@code window}"; off unless enabled; defaults 5, PT1H, TICKET. */
+    public record BudgetDropAlert(Boolean enabled,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double percent,
+            Duration window,
+            @Pattern(regexp = "PAGE|TICKET", message = "must be PAGE or TICKET") String severity) {
     }
 
     /** The "too few requests" alarm: the last 30 minutes below {@code ratio} of the 24-hour average. */
@@ -64,6 +80,8 @@ public final class SloApi {
             VolumeDrop volumeDrop,
             AlertBudgets alertBudgets,
             List<TierView> tiers,
+            ExhaustionAlerts exhaustionAlerts,
+            BudgetDropAlert budgetDropAlert,
             Instant createdAt,
             Instant updatedAt,
             long version) {

@@ -14,7 +14,11 @@ import jakarta.validation.constraints.NotNull;
 
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.slo.burn.AlertTiers;
+import dev.daff.slo.burn.BudgetAlerts;
+import dev.daff.slo.burn.Severity;
 import dev.daff.slo.definition.SloApi.AlertBudgets;
+import dev.daff.slo.definition.SloApi.BudgetDropAlert;
+import dev.daff.slo.definition.SloApi.ExhaustionAlerts;
 import dev.daff.slo.definition.SloApi.SloRequest;
 import dev.daff.slo.definition.SloApi.SloView;
 import dev.daff.slo.definition.SloApi.TierView;
@@ -122,7 +126,56 @@ public class SloService {
         slo.pageSlowBudget = percentOr(budgets == null ? null : budgets.pageSlow(), AlertTiers.DEFAULT_PAGE_SLOW);
         slo.ticketFastBudget = percentOr(budgets == null ? null : budgets.ticketFast(), AlertTiers.DEFAULT_TICKET_FAST);
         slo.ticketSlowBudget = percentOr(budgets == null ? null : budgets.ticketSlow(), AlertTiers.DEFAULT_TICKET_SLOW);
+        applyBudgetAlerts(slo, request, SloWindow.parse(request.window()).orElseThrow().length());
         slo.updatedAt = clock.instant();
+    }
+
+    /** The optional budget alerts; what a request leaves out keeps its default, and a disabled alert keeps its settings. */
+    private static void applyBudgetAlerts(Slo slo, SloRequest request, Duration period) {
+        ExhaustionAlerts exhaustion = request.exhaustionAlerts();
+        slo.exhaustionAlertsEnabled = exhaustion != null && Boolean.TRUE.equals(exhaustion.enabled());
+        Duration rateWindow = exhaustion == null || exhaustion.rateWindow() == null ? BudgetAlerts.DEFAULT_RATE_WINDOW
+                : exhaustion.rateWindow();
+        if (!BudgetAlerts.RATE_WINDOWS.contains(rateWindow)) {
+            throw ProblemException.invalidField("exhaustionAlerts.rateWindow", RATE_WINDOWS_MESSAGE);
+        }
+        Duration ticketWithin = horizon(exhaustion == null ? null : exhaustion.ticketWithin(),
+                BudgetAlerts.DEFAULT_TICKET_WITHIN, "exhaustionAlerts.ticketWithin", period);
+        Duration pageWithin = horizon(exhaustion == null ? null : exhaustion.pageWithin(),
+                BudgetAlerts.DEFAULT_PAGE_WITHIN, "exhaustionAlerts.pageWithin", period);
+        slo.exhaustionRateWindowSeconds = rateWindow.toSeconds();
+        slo.exhaustionTicketWithinSeconds = ticketWithin.toSeconds();
+        slo.exhaustionPageWithinSeconds = pageWithin.toSeconds();
+
+        BudgetDropAlert drop = request.budgetDropAlert();
+        slo.budgetDropEnabled = drop != null && Boolean.TRUE.equals(drop.enabled());
+        Duration dropWindow = drop == null || drop.window() == null ? BudgetAlerts.DEFAULT_DROP_WINDOW : drop.window();
+        if (!BudgetAlerts.RATE_WINDOWS.contains(dropWindow)) {
+            throw ProblemException.invalidField("budgetDropAlert.window", RATE_WINDOWS_MESSAGE);
+        }
+        slo.budgetDropWindowSeconds = dropWindow.toSeconds();
+        slo.budgetDropFraction = drop == null || drop.percent() == null ? BudgetAlerts.DEFAULT_DROP_FRACTION
+                : drop.percent() / 100.0;
+        slo.budgetDropSeverity = drop == null || drop.severity() == null ? BudgetAlerts.DEFAULT_DROP_SEVERITY.name()
+                : drop.severity();
+    }
+
+    private static final String RATE_WINDOWS_MESSAGE = "must be one of PT5M, PT30M, PT1H, PT2H, PT6H, P1D, P3D";
+
+    private static Duration horizon(Duration requested, Duration defaultHorizon, String field, Duration period) {
+        Duration horizon = requested == null ? defaultHorizon : requested;
+        if (horizon.compareTo(Duration.ofMinutes(1)) < 0 || horizon.compareTo(period) > 0) {
+            throw ProblemException.invalidField(field, "must be between PT1M and the SLO window");
+        }
+        return horizon;
+    }
+
+    /** The budget alerts a stored definition asks for. */
+    public static BudgetAlerts budgetAlerts(Slo slo) {
+        return new BudgetAlerts(slo.exhaustionAlertsEnabled, Duration.ofSeconds(slo.exhaustionRateWindowSeconds),
+                Duration.ofSeconds(slo.exhaustionTicketWithinSeconds), Duration.ofSeconds(slo.exhaustionPageWithinSeconds),
+                slo.budgetDropEnabled, slo.budgetDropFraction, Duration.ofSeconds(slo.budgetDropWindowSeconds),
+                Severity.valueOf(slo.budgetDropSeverity));
     }
 
     private static double percentOr(Double percent, double defaultFraction) {
@@ -145,7 +198,13 @@ public class SloService {
                 new VolumeDrop(slo.volumeDropEnabled, slo.volumeDropRatio),
                 new AlertBudgets(slo.pageFastBudget * 100, slo.pageSlowBudget * 100, slo.ticketFastBudget * 100,
                         slo.ticketSlowBudget * 100),
-                tiers, slo.createdAt, slo.updatedAt, slo.version);
+                tiers,
+                new ExhaustionAlerts(slo.exhaustionAlertsEnabled, Duration.ofSeconds(slo.exhaustionRateWindowSeconds),
+                        Duration.ofSeconds(slo.exhaustionTicketWithinSeconds),
+                        Duration.ofSeconds(slo.exhaustionPageWithinSeconds)),
+                new BudgetDropAlert(slo.budgetDropEnabled, slo.budgetDropFraction * 100,
+                        Duration.ofSeconds(slo.budgetDropWindowSeconds), slo.budgetDropSeverity),
+                slo.createdAt, slo.updatedAt, slo.version);
     }
 
 }

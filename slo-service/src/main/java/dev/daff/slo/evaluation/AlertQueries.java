@@ -41,4 +41,13 @@ public class AlertQueries {
     public List<AlertView> firing(String slo) {
         return alerts.list(false, slo).stream().map(AlertView::of).toList();
     }
+
+    /**
+     * Whether the episode {@code dedupKey} is stored and not resolved: what paging asks before re-opening or letting a
+     * person resolve a page. An unknown key is not firing.
+     */
+    @Transactional
+    public boolean stillFiring(String dedupKey) {
+        return alerts.count("dedupKey = ?1 and resolvedAt is null", dedupKey) > 0;
+    }
 }

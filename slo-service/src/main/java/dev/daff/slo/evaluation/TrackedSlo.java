@@ -3,6 +3,7 @@ package dev.daff.slo.evaluation;
 import java.time.Duration;
 
 import dev.daff.slo.burn.BurnSnapshot;
+import dev.daff.slo.burn.Severity;
 import dev.daff.slo.burn.SliWindows;
 import dev.daff.slo.burn.SloAlertSettings;
 import dev.daff.slo.definition.Slo;
@@ -26,6 +27,7 @@ final class TrackedSlo {
     /** A definition as loaded, with the alert settings it implies; not evaluated until its sums are loaded. */
     static TrackedSlo of(Slo slo) {
         return new TrackedSlo(slo, new SloAlertSettings(slo.name, slo.objective, SloService.tiers(slo), slo.minEvents,
-                Duration.ofSeconds(slo.noDataAfterSeconds), slo.volumeDropEnabled, slo.volumeDropRatio));
+                Duration.ofSeconds(slo.noDataAfterSeconds), slo.volumeDropEnabled, slo.volumeDropRatio, Severity.TICKET,
+                SloService.budgetAlerts(slo)));
     }
 }

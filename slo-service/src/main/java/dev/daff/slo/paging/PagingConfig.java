@@ -21,6 +21,15 @@ public interface PagingConfig {
      */
     java.util.Optional<java.util.List<String>> pagerdutyWebhookSecrets();
 
+    /**
+     * The signing secrets of daff's Slack app (more than one while a secret is rotated); without any,
+     * {@code POST /api/integrations/slack} refuses everything.
+     */
+    java.util.Optional<java.util.List<String>> slackSigningSecrets();
+
+    /** Where a Slack page's "Open incident" button leads: the daff console (its incident list for the team). */
+    String consoleUrl();
+
     /** PagerDuty Events API v2 endpoint. */
     String pagerdutyUrl();
 

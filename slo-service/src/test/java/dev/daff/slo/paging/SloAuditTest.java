@@ -109,12 +109,34 @@ class SloAuditTest {
             as(auditor).body("{}").when().post("/api/pages/" + id + "/ack").then().statusCode(200);
             return "page:" + id;
         });
+        writes.put("POST /api/pages/{id}/resolve", auditor -> {
+            String id = page(); // its alert is not a stored episode here, so nothing fires and a person may resolve it
+            as(auditor).when().post("/api/pages/" + id + "/resolve").then().statusCode(200);
+            return "page:" + id;
+        });
         writes.put("POST /api/integrations/pagerduty", auditor -> {
             String id = page();
             String dedupKey = given().when().get("/api/pages/" + id).then().extract().path("dedupKey");
             String body = PagerDutyWebhookTest.event("incident.acknowledged", dedupKey);
             as(auditor).header("X-PagerDuty-Signature", PagerDutyWebhookTest.signed(body)).body(body)
                     .when().post("/api/integrations/pagerduty").then().statusCode(200);
+            return "page:" + id;
+        });
+        writes.put("POST /api/integrations/slack", auditor -> {
+            String slackUser = "UAUDIT" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+            String team = SlackInteractionTest.slackTeam(clock, unique("audited"), slackUser);
+            PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, unique("slo"), unique("dedup")));
+            String id = PagingFixtures.awaitPage(team);
+            String click = SlackInteractionTest.click(slackUser, "daff_acknowledge", id);
+            long now = clock.instant().getEpochSecond();
+            as(auditor).config(io.restassured.RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig
+                    .encoderConfig().encodeContentTypeAs("application/x-www-form-urlencoded", ContentType.TEXT)))
+                    .contentType("application/x-www-form-urlencoded")
+                    .header("X-Slack-Request-Timestamp", Long.toString(now))
+                    .header("X-Slack-Signature", SlackInteractionTest.signature(SlackInteractionTest.NEW_SECRET, now, click))
+                    .body(click)
+                    .when().post("/api/integrations/slack").then().statusCode(200)
+                    .body("text", org.hamcrest.Matchers.startsWith("Acknowledged"));
             return "page:" + id;
         });
         writes.put("POST /api/admin/secrets/re-encrypt", auditor -> {

@@ -73,9 +73,18 @@ public class PageDispatcher {
         this.workers = Executors.newFixedThreadPool(concurrency, daemonThreads("page-delivery-"));
     }
 
+    /**
+     * Delivers right after the queuing transaction commits. The delivery runs without the queuing request's contexts:
+     * its writes (attempts, retries) are the dispatcher's, not the caller's, so an audited call that queues a
+     * notification (a person resolving a page) is logged once, for what it changed.
+     */
     void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) NotificationQueue.NotificationsQueued queued) {
-        executor.execute(this::deliverDue);
+        executor.execute(WITHOUT_CALLER_CONTEXT.contextualRunnable(this::deliverDue));
     }
+
+    private static final org.eclipse.microprofile.context.ThreadContext WITHOUT_CALLER_CONTEXT =
+            org.eclipse.microprofile.context.ThreadContext.builder().propagated()
+                    .cleared(org.eclipse.microprofile.context.ThreadContext.ALL_REMAINING).unchanged().build();
 
     @Scheduled(every = "${daff.paging.dispatch-every}", identity = "page-dispatch",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

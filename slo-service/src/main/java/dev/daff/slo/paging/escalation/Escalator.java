@@ -10,10 +10,12 @@ import jakarta.transaction.Transactional;
 
 import io.quarkus.scheduler.Scheduled;
 
+import dev.daff.slo.evaluation.AlertQueries;
 import dev.daff.slo.paging.oncall.OnCall;
 import dev.daff.slo.paging.oncall.TeamDefinition;
 import dev.daff.slo.paging.oncall.TeamService;
 import dev.daff.slo.paging.pages.Page;
+import dev.daff.slo.paging.pages.PageMessages;
 import dev.daff.slo.paging.pages.Pager;
 import dev.daff.slo.paging.pages.Pages;
 
@@ -25,8 +27,10 @@ public class Escalator {
     private final TeamService teams;
     private final Pager pager;
     private final Clock clock;
+    private final AlertQueries alerts;
 
-    public Escalator(Pages pages, TeamService teams, Pager pager, Clock clock) {
+    public Escalator(Pages pages, TeamService teams, Pager pager, Clock clock, AlertQueries alerts) {
+        this.alerts = alerts;
         this.pages = pages;
         this.teams = teams;
         this.pager = pager;
@@ -36,7 +40,50 @@ public class Escalator {
     @Scheduled(every = "${daff.paging.escalation-check-every}", identity = "page-escalation",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void escalateDue() {
+        reopenStillFiring(clock.instant());
         escalate(clock.instant());
+    }
+
+    /**
+     * Re-opens every acknowledged page whose {@code reackAfter} has passed while its alert still fires; answers how
+     * many. A page whose alert has cleared is left to its AlertResolved, which is on its way. Locked like
+     * {@link #escalate}, so two replicas never re-open one page twice.
+     */
+    @Transactional
+    public int reopenStillFiring(Instant now) {
+        @SuppressWarnings("unchecked")
+        List<Page> due = pages.getEntityManager().createNativeQuery("""
+                select * from page where state = 'ACKNOWLEDGED' and reack_due_at <= ?1
+                order by reack_due_at for update skip locked""", Page.class)
+                .setParameter(1, now).getResultList();
+        int reopened = 0;
+        for (Page page : due) {
+            Optional<TeamDefinition> team = teams.definition(page.team);
+            if (team.isEmpty() || team.get().reackAfter() == null || !alerts.stillFiring(page.dedupKey)) {
+                page.reackDueAt = null;
+                continue;
+            }
+            reopen(page, team.get(), OnCall.at(team.get(), now), now);
+            reopened++;
+        }
+        return reopened;
+    }
+
+    /**
+     * Back to TRIGGERED at the first escalation level, the on-call and the team's channels paged again, the reason
+     * leading every message from here on ({@code reopenReason}).
+     */
+    private void reopen(Page page, TeamDefinition team, OnCall onCall, Instant now) {
+        page.reopenReason = "acknowledged by " + page.acknowledgedBy + " at " + page.acknowledgedAt
+                + ", and its alert still fires after the team's reackAfter of " + PageMessages.human(team.reackAfter());
+        page.state = Page.TRIGGERED;
+        page.reopenedCount++;
+        page.reackDueAt = null;
+        page.escalationLevel = 0;
+        page.escalationRound = 0;
+        page.primaryHandle = onCall.primary();
+        pager.notifyLevel(page, team, onCall, true);
+        page.nextEscalationAt = now.plus(team.escalationOrDefault().ackTimeout());
     }
 
     /**

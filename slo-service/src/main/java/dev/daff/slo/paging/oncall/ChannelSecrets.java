@@ -114,9 +114,9 @@ public class ChannelSecrets {
         };
         return new TeamDefinition(
                 definition.members().stream().map(m -> new TeamDefinition.Member(m.handle(), m.name(),
-                        m.channels() == null ? null : m.channels().stream().map(channel).toList())).toList(),
+                        m.channels() == null ? null : m.channels().stream().map(channel).toList(), m.slackUserId())).toList(),
                 definition.channels() == null ? null : definition.channels().stream().map(channel).toList(),
-                definition.rotation(), definition.overrides(), definition.escalation());
+                definition.rotation(), definition.overrides(), definition.escalation(), definition.reackAfter());
     }
 
     /**
@@ -133,9 +133,9 @@ public class ChannelSecrets {
         return new TeamDefinition(
                 incoming.members().stream().map(m -> new TeamDefinition.Member(m.handle(), m.name(),
                         m.channels() == null ? null : keep(m.channels(), stored.member(m.handle())
-                                .map(TeamDefinition.Member::channels).orElse(null)))).toList(),
+                                .map(TeamDefinition.Member::channels).orElse(null)), m.slackUserId())).toList(),
                 incoming.channels() == null ? null : keep(incoming.channels(), stored.channels()),
-                incoming.rotation(), incoming.overrides(), incoming.escalation());
+                incoming.rotation(), incoming.overrides(), incoming.escalation(), incoming.reackAfter());
     }
 
     private static List<TeamDefinition.Channel> keep(List<TeamDefinition.Channel> incoming, List<TeamDefinition.Channel> stored) {

@@ -22,15 +22,33 @@ public record TeamDefinition(
         @Size(max = 20) List<@NotNull @Valid Channel> channels,
         @NotNull @Valid Rotation rotation,
         @Size(max = 500) List<@NotNull @Valid Override> overrides,
-        @Valid Escalation escalation) {
+        @Valid Escalation escalation,
+        Duration reackAfter) {
+
+    /** Without {@code reackAfter}: an acknowledged page stays acknowledged until its alert clears. */
+    public TeamDefinition(List<Member> members, List<Channel> channels, Rotation rotation, List<Override> overrides,
+            Escalation escalation) {
+        this(members, channels, rotation, overrides, escalation, null);
+    }
 
     public static final String HANDLE = "^[a-z0-9][a-z0-9._-]{0,99}$";
 
+    /**
+     * @param slackUserId the member's Slack user id ("U024BE7LH"): whom a Slack button press acknowledges as; without
+     *                    it the member cannot acknowledge from Slack
+     */
     public record Member(
             @NotBlank @Pattern(regexp = HANDLE, message = "must be a lower-case handle") String handle,
             @Size(max = 200) String name,
-            @Size(max = 10) List<@NotNull @Valid Channel> channels) {
+            @Size(max = 10) List<@NotNull @Valid Channel> channels,
+            @Pattern(regexp = SLACK_USER_ID, message = "must be a Slack user id such as U024BE7LH") String slackUserId) {
+
+        public Member(String handle, String name, List<Channel> channels) {
+            this(handle, name, channels, null);
+        }
     }
+
+    public static final String SLACK_USER_ID = "^[UW][A-Z0-9]{2,30}$";
 
     /**
      * Where a page goes: {@code pagerduty} (routingKey), {@code slack} (incoming-webhook url) or {@code webhook}
@@ -94,6 +112,12 @@ public record TeamDefinition(
         return overrides == null ? List.of() : overrides;
     }
 
+    /** The member whose Slack user id is {@code slackUserId}, if any. */
+    public java.util.Optional<Member> memberBySlackId(String slackUserId) {
+        return members.stream().filter(member -> slackUserId != null && slackUserId.equals(member.slackUserId()))
+                .findFirst();
+    }
+
     public java.util.Optional<Member> member(String handle) {
         return members.stream().filter(member -> member.handle().equals(handle)).findFirst();
     }
@@ -101,8 +125,9 @@ public record TeamDefinition(
     public TeamDefinition masked() {
         return new TeamDefinition(
                 members.stream().map(m -> new Member(m.handle(), m.name(),
-                        m.channels() == null ? null : m.channels().stream().map(Channel::masked).toList())).toList(),
+                        m.channels() == null ? null : m.channels().stream().map(Channel::masked).toList(),
+                        m.slackUserId())).toList(),
                 channels == null ? null : channels.stream().map(Channel::masked).toList(), rotation, overrides,
-                escalationOrDefault());
+                escalationOrDefault(), reackAfter);
     }
 }

@@ -133,6 +133,17 @@ public class TeamService {
         if (escalation.ackTimeout().compareTo(java.time.Duration.ofMinutes(1)) < 0) {
             throw ProblemException.invalidField("escalation.ackTimeout", "must be at least PT1M");
         }
+        if (definition.reackAfter() != null && (definition.reackAfter().compareTo(java.time.Duration.ofMinutes(1)) < 0
+                || definition.reackAfter().compareTo(java.time.Duration.ofDays(1)) > 0)) {
+            throw ProblemException.invalidField("reackAfter", "must be between PT1M and P1D");
+        }
+        java.util.Set<String> slackIds = new java.util.HashSet<>();
+        for (TeamDefinition.Member member : definition.members()) {
+            if (member.slackUserId() != null && !slackIds.add(member.slackUserId())) {
+                throw ProblemException.invalidField("members.slackUserId",
+                        "'" + member.slackUserId() + "' belongs to two members");
+            }
+        }
     }
 
     /** {@code channel}'s secrets are sealed here: the Slack URL is opened to check where it points. */

@@ -46,6 +46,13 @@ public class Page extends PanacheEntityBase {
     /** Who acknowledged, as the identity provider knows them ({@code sub}): stable across renames. */
     public String acknowledgedBySubject;
     public Instant resolvedAt;
+    /** Who resolved it by hand once its alert had cleared; null when the alert's clearing resolved it. */
+    public String resolvedBy;
+    /** When an acknowledged page whose alert still fires is re-opened (the team's reackAfter); null otherwise. */
+    public Instant reackDueAt;
+    public int reopenedCount;
+    /** Why the page was last re-opened; every notification sent after says so. */
+    public String reopenReason;
     @Version
     public long version;
 }

@@ -21,7 +21,8 @@ public final class PageApi {
     public record PageView(UUID id, String dedupKey, String alertId, String slo, String service, String team, String kind,
             String tier, String summary, String state, String primary, int escalationLevel, int escalationRound,
             Instant nextEscalationAt, Instant createdAt, Instant acknowledgedAt, String acknowledgedBy,
-            String acknowledgedBySubject, Instant resolvedAt, List<NotificationView> notifications) {
+            String acknowledgedBySubject, Instant resolvedAt, List<NotificationView> notifications, String resolvedBy,
+            int reopenedCount, String reopenReason, Instant reackDueAt) {
     }
 
     /**

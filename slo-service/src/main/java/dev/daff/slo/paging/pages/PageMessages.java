@@ -18,12 +18,19 @@ public final class PageMessages {
 
     static final int PAGERDUTY_SUMMARY_LIMIT = 1024;
 
+    /** The Acknowledge button's {@code action_id}; its {@code value} is the page id ({@link SlackInteractions}). */
+    public static final String SLACK_ACKNOWLEDGE = "daff_acknowledge";
+    /** The "Open incident" button's {@code action_id}: a link, Slack tells daff of the click and nothing changes. */
+    public static final String SLACK_OPEN_INCIDENT = "daff_open_incident";
+
     private final ObjectMapper json;
     private final String publicUrl;
+    private final String consoleUrl;
 
-    public PageMessages(ObjectMapper json, String publicUrl) {
+    public PageMessages(ObjectMapper json, String publicUrl, String consoleUrl) {
         this.json = json;
         this.publicUrl = publicUrl;
+        this.consoleUrl = consoleUrl;
     }
 
     public static String summary(AlertEvent alert) {
@@ -33,6 +40,14 @@ public final class PageMessages {
                     + ": telemetry or traffic is missing, so the SLO is blind";
             case "VOLUME_DROP" -> " traffic fell below " + percent(alert.threshold())
                     + " of its usual level: requests may be failing before they are counted";
+            case "BUDGET_EXHAUSTION" -> String.format(Locale.ROOT, " will exhaust its error budget within %s at the"
+                    + " burn rate of the last %s (%.1f×); %s of the budget left", hours(alert.threshold()),
+                    alert.tier().substring(alert.tier().indexOf('@') + 1), alert.burnRateLong(),
+                    percent(alert.budgetRemaining())) + exhaustion(alert);
+            case "BUDGET_DROP" -> String.format(Locale.ROOT, " burned at least %s of its error budget within %s"
+                    + " (burn rate %.1f×); %s of the budget left", percent(alert.threshold()),
+                    alert.tier().substring(alert.tier().indexOf('/') + 1), alert.burnRateLong(),
+                    percent(alert.budgetRemaining())) + exhaustion(alert);
             default -> String.format(Locale.ROOT, " is burning its error budget %.1f× too fast (%.1f× over the short"
                     + " window, tier %s, threshold %.1f×); %s of the budget left", alert.burnRateLong(),
                     alert.burnRateShort(), alert.tier(), alert.threshold(), percent(alert.budgetRemaining()))
@@ -52,7 +67,11 @@ public final class PageMessages {
         return "; budget exhausted in " + human(left) + " at this rate";
     }
 
-    static String human(Duration duration) {
+    private static String hours(double hours) {
+        return human(Duration.ofSeconds(Math.round(hours * 3600)));
+    }
+
+    public static String human(Duration duration) {
         long minutes = Math.max(1, duration.toMinutes());
         if (minutes < 120) {
             return minutes + " min";
@@ -69,6 +88,11 @@ public final class PageMessages {
         return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
+    /** The summary, led by why the page was re-opened if it was: the person paged again must see it first. */
+    static String headline(Page page) {
+        return page.reopenReason == null ? page.summary : "RE-OPENED: " + page.reopenReason + " — " + page.summary;
+    }
+
     String statusLink(String slo) {
         return publicUrl + "/api/slos/" + slo + "/status";
     }
@@ -83,7 +107,7 @@ public final class PageMessages {
         event.put("dedup_key", page.dedupKey);
         if ("trigger".equals(action)) {
             ObjectNode payload = event.putObject("payload");
-            payload.put("summary", page.summary);
+            payload.put("summary", truncate(headline(page), PAGERDUTY_SUMMARY_LIMIT));
             payload.put("source", alert.service());
             payload.put("severity", "critical");
             payload.put("component", alert.slo());
@@ -112,7 +136,7 @@ public final class PageMessages {
 
     /** Slack incoming webhook: a text fallback and blocks. */
     public String slack(String action, Page page, AlertEvent alert) {
-        String text = "resolve".equals(action) ? "RESOLVED: " + page.summary : page.summary;
+        String text = "resolve".equals(action) ? "RESOLVED: " + page.summary : headline(page);
         ObjectNode message = json.createObjectNode();
         message.put("text", text);
         ArrayNode blocks = message.putArray("blocks");
@@ -123,6 +147,17 @@ public final class PageMessages {
         ArrayNode context = blocks.addObject().put("type", "context").putArray("elements");
         context.addObject().put("type", "mrkdwn").put("text", "<" + statusLink(alert.slo()) + "|SLO status> · team "
                 + alert.team() + " · dedup " + page.dedupKey);
+        if (!"resolve".equals(action)) {
+            ArrayNode buttons = blocks.addObject().put("type", "actions").put("block_id", "daff_page")
+                    .putArray("elements");
+            ObjectNode acknowledge = buttons.addObject().put("type", "button").put("action_id", SLACK_ACKNOWLEDGE)
+                    .put("style", "primary").put("value", page.id.toString());
+            acknowledge.putObject("text").put("type", "plain_text").put("text", "Acknowledge");
+            ObjectNode open = buttons.addObject().put("type", "button").put("action_id", SLACK_OPEN_INCIDENT)
+                    .put("url", consoleUrl + "/#/incidents?team=" + java.net.URLEncoder.encode(alert.team(),
+                            java.nio.charset.StandardCharsets.UTF_8));
+            open.putObject("text").put("type", "plain_text").put("text", "Open incident");
+        }
         return write(message);
     }
 
@@ -137,6 +172,7 @@ public final class PageMessages {
         view.put("team", page.team);
         view.put("recipient", recipient);
         view.put("summary", page.summary);
+        view.put("reopenReason", page.reopenReason);
         view.put("createdAt", page.createdAt.toString());
         message.set("alert", alert);
         return write(message);

@@ -89,6 +89,6 @@ public class PageQueries {
         return new PageView(page.id, page.dedupKey, page.alertId, page.sloName, page.service, page.team, page.kind,
                 page.tier, page.summary, page.state, page.primaryHandle, page.escalationLevel, page.escalationRound,
                 page.nextEscalationAt, page.createdAt, page.acknowledgedAt, page.acknowledgedBy, page.acknowledgedBySubject,
-                page.resolvedAt, sent);
+                page.resolvedAt, sent, page.resolvedBy, page.reopenedCount, page.reopenReason, page.reackDueAt);
     }
 }

@@ -61,4 +61,17 @@ public class PageResource {
         pager.acknowledge(id, actor.subject(), actor.displayName());
         return pages.get(id);
     }
+
+    /**
+     * Resolves a page by hand, only once its alert has cleared: while the alert fires the answer is 409
+     * {@code alert-still-firing} saying so, and the page stays open.
+     */
+    @POST
+    @Path("{id}/resolve")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
+    public PageView resolve(@PathParam("id") UUID id) {
+        pager.resolveByPerson(id, actor.displayName());
+        return pages.get(id);
+    }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.AlertEvent;
 import dev.daff.kit.problem.ProblemException;
+import dev.daff.slo.evaluation.AlertQueries;
 import io.quarkus.panache.common.Sort;
 import dev.daff.slo.paging.PagingConfig;
 import dev.daff.slo.paging.delivery.NotificationQueue;
@@ -46,9 +47,11 @@ public class Pager {
     private final PagingConfig config;
     private final ObjectMapper json;
     private final Clock clock;
+    private final AlertQueries alerts;
 
     public Pager(Pages pages, PageNotifications notifications, NotificationQueue queue, TeamService teams,
-            PagingConfig config, ObjectMapper json, Clock clock) {
+            PagingConfig config, ObjectMapper json, Clock clock, AlertQueries alerts) {
+        this.alerts = alerts;
         this.pages = pages;
         this.notifications = notifications;
         this.queue = queue;
@@ -56,7 +59,7 @@ public class Pager {
         this.config = config;
         this.json = json;
         this.clock = clock;
-        this.messages = new PageMessages(json, config.publicUrl());
+        this.messages = new PageMessages(json, config.publicUrl(), config.consoleUrl());
     }
 
     /** Pages a PAGE alert that fired, or resolves its page when it cleared; tickets are listed, not paged. */
@@ -151,11 +154,35 @@ public class Pager {
             page.acknowledgedBy = displayName;
             page.acknowledgedBySubject = subject;
             page.nextEscalationAt = null;
+            page.reackDueAt = teams.definition(page.team).map(TeamDefinition::reackAfter)
+                    .map(page.acknowledgedAt::plus).orElse(null);
             if (tellPagerDuty) {
                 acknowledgeInPagerDuty(page);
             }
         }
         pages.flush(); // a stale write (a writer that skipped the lock) fails here, as 409, not at commit
+    }
+
+    /**
+     * A person resolving a page by hand: only once its alert has cleared (its AlertResolved may be on its way); a
+     * page closed while the SLO burns would hide the burn from everyone, so that is 409 and nothing changes.
+     */
+    @Transactional
+    public void resolveByPerson(UUID id, String displayName) {
+        Page page = pages.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
+                .orElseThrow(() -> ProblemException.notFound("page", id.toString()));
+        if (Page.RESOLVED.equals(page.state)) {
+            throw ProblemException.conflict("page-resolved", "Page already resolved",
+                    "The alert behind this page has cleared and the page is resolved.");
+        }
+        if (alerts.stillFiring(page.dedupKey)) {
+            throw ProblemException.conflict("alert-still-firing", "The page's alert still fires",
+                    "SLO " + page.sloName + " still fires its " + page.kind + " alert (" + page.tier + "), so the page"
+                            + " stays open: daff resolves it when the alert clears. Acknowledge it to stop the escalation.");
+        }
+        resolve(page, readAlert(page));
+        page.resolvedBy = displayName;
+        pages.flush();
     }
 
     /** PagerDuty runs its own escalation: tell it too, once per channel paged. */
