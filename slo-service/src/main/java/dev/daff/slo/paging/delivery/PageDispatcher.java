@@ -21,6 +21,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 
 import org.eclipse.microprofile.context.ManagedExecutor;
+import org.eclipse.microprofile.context.ThreadContext;
 import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -44,6 +45,9 @@ public class PageDispatcher {
     private static final Logger LOG = Logger.getLogger(PageDispatcher.class);
     /** What a lease adds to the attempt's deadline: recording the outcome, a pause of the JVM. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+    /** Runs a delivery with none of the queuing caller's contexts (request, security, transaction). */
+    private static final ThreadContext WITHOUT_CALLER_CONTEXT = ThreadContext.builder().propagated()
+            .cleared(ThreadContext.ALL_REMAINING).unchanged().build();
 
     private final PageNotifications notifications;
     private final ChannelSender sender;
@@ -81,10 +85,6 @@ public class PageDispatcher {
     void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) NotificationQueue.NotificationsQueued queued) {
         executor.execute(WITHOUT_CALLER_CONTEXT.contextualRunnable(this::deliverDue));
     }
-
-    private static final org.eclipse.microprofile.context.ThreadContext WITHOUT_CALLER_CONTEXT =
-            org.eclipse.microprofile.context.ThreadContext.builder().propagated()
-                    .cleared(org.eclipse.microprofile.context.ThreadContext.ALL_REMAINING).unchanged().build();
 
     @Scheduled(every = "${daff.paging.dispatch-every}", identity = "page-dispatch",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
