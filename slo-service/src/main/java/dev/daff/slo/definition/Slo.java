@@ -32,6 +32,10 @@ public class Slo extends PanacheEntityBase {
     public double pageSlowBudget;
     public double ticketFastBudget;
     public double ticketSlowBudget;
+    /** PromQL of the failed events over Sloth's {@code {{.window}}}; null without a Prometheus section. */
+    public String prometheusErrorQuery;
+    /** PromQL of all events over {@code {{.window}}}; null exactly when {@link #prometheusErrorQuery} is. */
+    public String prometheusTotalQuery;
     public Instant createdAt;
     public Instant updatedAt;
     @Version

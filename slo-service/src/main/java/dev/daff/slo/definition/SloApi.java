@@ -32,8 +32,24 @@ public final class SloApi {
             @PositiveOrZero Long minEvents,
             Duration noDataAfter,
             @Valid VolumeDrop volumeDrop,
-            @Valid AlertBudgets alertBudgets) {
+            @Valid AlertBudgets alertBudgets,
+            @Valid Prometheus prometheus) {
     }
+
+    /**
+     * Where the SLI also lives in Prometheus: the failed-events and all-events queries, each over Sloth's
+     * {@code {{.window}}} (so one query serves every alert window), for {@code GET /api/slos/{name}/prometheus-rules}.
+     */
+    public record Prometheus(
+            @NotBlank @Size(max = PROMQL_MAX) @Pattern(regexp = WINDOWED, message = WINDOWED_MESSAGE) String errorQuery,
+            @NotBlank @Size(max = PROMQL_MAX) @Pattern(regexp = WINDOWED, message = WINDOWED_MESSAGE) String totalQuery) {
+    }
+
+    /** Longest PromQL query kept (the column's size). */
+    public static final int PROMQL_MAX = 4000;
+    static final String WINDOWED = "(?s).*\\{\\{\\s*\\.window\\s*}}.*";
+    // braces escaped: the validator reads {…} in a message as a parameter
+    static final String WINDOWED_MESSAGE = "must use \\{\\{.window\\}\\} as the range of its rates, as in sum(rate(x[\\{\\{.window\\}\\}]))";
 
     /** The "too few requests" alarm: the last 30 minutes below {@code ratio} of the 24-hour average. */
     public record VolumeDrop(Boolean enabled,
@@ -64,6 +80,7 @@ public final class SloApi {
             VolumeDrop volumeDrop,
             AlertBudgets alertBudgets,
             List<TierView> tiers,
+            Prometheus prometheus,
             Instant createdAt,
             Instant updatedAt,
             long version) {

@@ -15,6 +15,7 @@ import jakarta.validation.constraints.NotNull;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.slo.burn.AlertTiers;
 import dev.daff.slo.definition.SloApi.AlertBudgets;
+import dev.daff.slo.definition.SloApi.Prometheus;
 import dev.daff.slo.definition.SloApi.SloRequest;
 import dev.daff.slo.definition.SloApi.SloView;
 import dev.daff.slo.definition.SloApi.TierView;
@@ -101,6 +102,18 @@ public class SloService {
         return slos.listAll(io.quarkus.panache.common.Sort.by("name")).stream().map(SloService::toView).toList();
     }
 
+    /**
+     * The SLO this definition would make, without storing anything: what an import compares with the stored one to
+     * say created, changed or unchanged. The same defaults and checks as {@link #create}.
+     */
+    public SloView preview(String name, @Valid @NotNull SloRequest request) {
+        Slo slo = new Slo();
+        slo.name = name;
+        slo.createdAt = clock.instant();
+        apply(slo, request);
+        return toView(slo);
+    }
+
     private void apply(Slo slo, SloRequest request) {
         slo.service = request.service();
         slo.team = request.team();
@@ -122,6 +135,9 @@ public class SloService {
         slo.pageSlowBudget = percentOr(budgets == null ? null : budgets.pageSlow(), AlertTiers.DEFAULT_PAGE_SLOW);
         slo.ticketFastBudget = percentOr(budgets == null ? null : budgets.ticketFast(), AlertTiers.DEFAULT_TICKET_FAST);
         slo.ticketSlowBudget = percentOr(budgets == null ? null : budgets.ticketSlow(), AlertTiers.DEFAULT_TICKET_SLOW);
+        Prometheus prometheus = request.prometheus();
+        slo.prometheusErrorQuery = prometheus == null ? null : prometheus.errorQuery();
+        slo.prometheusTotalQuery = prometheus == null ? null : prometheus.totalQuery();
         slo.updatedAt = clock.instant();
     }
 
@@ -145,7 +161,9 @@ public class SloService {
                 new VolumeDrop(slo.volumeDropEnabled, slo.volumeDropRatio),
                 new AlertBudgets(slo.pageFastBudget * 100, slo.pageSlowBudget * 100, slo.ticketFastBudget * 100,
                         slo.ticketSlowBudget * 100),
-                tiers, slo.createdAt, slo.updatedAt, slo.version);
+                tiers, slo.prometheusErrorQuery == null ? null
+                        : new Prometheus(slo.prometheusErrorQuery, slo.prometheusTotalQuery),
+                slo.createdAt, slo.updatedAt, slo.version);
     }
 
 }
