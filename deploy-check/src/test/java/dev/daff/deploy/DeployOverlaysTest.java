@@ -38,6 +38,14 @@ class DeployOverlaysTest {
         assertEquals(List.of(), o.binding().problems());
     }
 
+    @Test
+    void prodHasAServiceMonitorPerServiceScrapingItsNamedPortAtTheMetricsPath() {
+        List<HasMetadata> objects = Overlay.deploy("prod").objects();
+        assertEquals(List.of(), ServiceMonitors.check(objects));
+        assertEquals(new TreeSet<>(ServiceMonitors.SCRAPED), objects.stream().filter(ServiceMonitor.class::isInstance)
+                .map(Checks::name).collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
     void crossReferencesResolve(String overlay) {
