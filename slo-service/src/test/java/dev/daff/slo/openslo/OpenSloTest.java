@@ -262,6 +262,16 @@ class OpenSloTest {
                         "spec.alertPolicies[0].spec.conditions[0].spec.severity", "alerts as page"),
                 new Refused(slo("r-nodata") + policy("alertWhenNoData: false"), 1, "SLO",
                         "spec.alertPolicies[0].spec.alertWhenNoData", "daff always alerts NO_DATA"),
+                new Refused(slo("r-silence").replace("daff.dev/team: payments",
+                        "daff.dev/team: payments\n    daff.dev/no-data-after: 2d"), 1, "SLO",
+                        "metadata.annotations.daff.dev/no-data-after", "must be between 1m and 1d"),
+                new Refused(slo("r-twice") + policy("op: gt") + policy("op: gt").replace("  alertPolicies:\n", ""), 1,
+                        "SLO", "spec.alertPolicies[1].spec.conditions[0].spec.condition.lookbackWindow",
+                        "already sets the 1h/5m tier"),
+                new Refused(slo("r-resolved") + policy("op: gt").replace("alertWhenNoData: true", "alertWhenResolved: false"),
+                        1, "SLO", "spec.alertPolicies[0].spec.alertWhenResolved", "daff always tells the channels"),
+                new Refused(slo("r-composite").replace("- target: 0.999", "- target: 0.999\n      compositeWeight: 2"), 1,
+                        "SLO", "spec.objectives[0].compositeWeight", "composite SLOs are not supported"),
                 new Refused(slo("r-budget") + policy("threshold: 1000"), 1, "SLO",
                         "spec.alertPolicies[0].spec.conditions[0].spec.condition.threshold", "less than or equal to 100"));
         for (Refused refused : cases) {
