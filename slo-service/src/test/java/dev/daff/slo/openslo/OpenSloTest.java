@@ -137,18 +137,21 @@ class OpenSloTest {
                 .body("used.kind", contains("Service", "SLI", "AlertCondition", "AlertNotificationTarget", "AlertPolicy"))
                 .body("used[1].usedBy", contains("checkout-availability"))
                 .body("slos[0].notes", hasItem(containsString("notification target 'payments-pager' is not stored")));
-        given().when().get("/api/slos/checkout-availability").then().statusCode(200)
+        // numbers as doubles: the budget shares are compared to more digits than a float holds
+        given().config(io.restassured.RestAssured.config().jsonConfig(io.restassured.config.JsonConfig.jsonConfig()
+                .numberReturnType(io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE)))
+                .when().get("/api/slos/checkout-availability").then().statusCode(200)
                 .body("team", equalTo("payments")).body("service", equalTo("checkout"))
                 .body("description", equalTo("Checkout requests succeed"))
-                .body("objective", equalTo(99.5f)).body("window", equalTo("28d"))
-                .body("noDataAfter", equalTo(900.0f)).body("minEvents", equalTo(20))
+                .body("objective", equalTo(99.5)).body("window", equalTo("28d"))
+                .body("noDataAfter", equalTo(900.0)).body("minEvents", equalTo(20))
                 // 12 × 1h of a 28-day period, 1.5 × 3d: the tiers burn exactly as the conditions say
-                .body("alertBudgets.pageFast", closeTo(100.0 * 12 / (28 * 24), 1e-5))
-                .body("alertBudgets.pageSlow", closeTo(5.0, 1e-5))
-                .body("alertBudgets.ticketFast", closeTo(10.0, 1e-5))
-                .body("alertBudgets.ticketSlow", closeTo(100.0 * 1.5 * 3 / 28, 1e-5))
-                .body("tiers[0].burnFactor", closeTo(12.0, 1e-5))
-                .body("tiers[3].burnFactor", closeTo(1.5, 1e-5))
+                .body("alertBudgets.pageFast", closeTo(100.0 * 12 / (28 * 24), 1e-9))
+                .body("alertBudgets.pageSlow", closeTo(5.0, 1e-9))
+                .body("alertBudgets.ticketFast", closeTo(10.0, 1e-9))
+                .body("alertBudgets.ticketSlow", closeTo(100.0 * 1.5 * 3 / 28, 1e-9))
+                .body("tiers[0].burnFactor", closeTo(12.0, 1e-9))
+                .body("tiers[3].burnFactor", closeTo(1.5, 1e-9))
                 .body("prometheus.totalQuery", equalTo("sum(rate(http_requests_total{job=\"checkout\"}[{{.window}}]))"))
                 .body("prometheus.errorQuery", equalTo("(sum(rate(http_requests_total{job=\"checkout\"}[{{.window}}]))) - "
                         + "(sum(rate(http_requests_total{job=\"checkout\",code!~\"5..\"}[{{.window}}])))"));
