@@ -33,7 +33,7 @@ import java.util.Collections;
 
 /**
  * Check 2: every rendered object is bound to a typed model (fabric8 for built-in kinds, Strimzi's api for Kafka
- * resources). A kind without a model, a value of the wrong type, or any field the model does not know fails: the
+ * resources, {@link ServiceMonitor} for the Prometheus Operator's). A kind without a model, a value of the wrong type, or any field the model does not know fails: the
  * models keep unknown fields in {@code additionalProperties}, so the whole object graph is walked and every
  * non-empty one is reported with its path.
  */
@@ -54,7 +54,8 @@ final class Binding {
             Map.entry("kafka.strimzi.io/v1beta2/Kafka", Kafka.class),
             Map.entry("kafka.strimzi.io/v1beta2/KafkaNodePool", KafkaNodePool.class),
             Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class),
-            Map.entry("kafka.strimzi.io/v1beta2/KafkaUser", KafkaUser.class));
+            Map.entry("kafka.strimzi.io/v1beta2/KafkaUser", KafkaUser.class),
+            Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class));
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -123,7 +124,9 @@ final class Binding {
             return;
         }
         String pkg = value.getClass().getPackageName();
-        if (!(pkg.startsWith("io.fabric8.") || pkg.startsWith("io.strimzi.")) || !seen.add(value)) {
+        // daff's own strict models (ServiceMonitor) are walked too: their metadata is fabric8's
+        if (!(pkg.startsWith("io.fabric8.") || pkg.startsWith("io.strimzi.") || pkg.equals("dev.daff.deploy"))
+                || !seen.add(value)) {
             return;
         }
         for (Method getter : value.getClass().getMethods()) {

@@ -48,7 +48,22 @@ class BrokenOverlayTest {
 
     @Test
     void bindingRejectsAKindWithoutATypedModel() {
-        assertHas(problems(), "ServiceMonitor/slo-service: no typed model for monitoring.coreos.com/v1/ServiceMonitor");
+        assertHas(problems(), "PodMonitor/slo-service: no typed model for monitoring.coreos.com/v1/PodMonitor");
+    }
+
+    @Test
+    void bindingRejectsAMisspeltFieldOnAServiceMonitor() {
+        assertTrue(problems().stream().anyMatch(p -> p.startsWith("ServiceMonitor/misspelt: does not bind to")
+                && p.contains("intervall")), () -> String.join("\n", problems()));
+    }
+
+    @Test
+    void serviceMonitorsCatchAWrongPortNameAWrongPathASelectorOfNothingAndServicesNobodyScrapes() {
+        List<String> problems = ServiceMonitors.check(broken.objects());
+        assertHas(problems, "ServiceMonitor/slo-service: port metrics is not a port name of Service/slo-service");
+        assertHas(problems, "ServiceMonitor/slo-service: scrapes /metrics, not /q/metrics");
+        assertHas(problems, "ServiceMonitor/nothing: selects no Service");
+        assertHas(problems, "Service/incident-service exposes /q/metrics but no ServiceMonitor scrapes it");
     }
 
     @Test

@@ -38,6 +38,19 @@ class DeployOverlaysTest {
         assertEquals(List.of(), o.binding().problems());
     }
 
+    @Test
+    void prodHasAServiceMonitorPerServiceScrapingItsNamedPortAtTheMetricsPath() {
+        List<HasMetadata> objects = Overlay.deploy("prod").objects();
+        assertEquals(List.of(), ServiceMonitors.check(objects));
+        assertEquals(new TreeSet<>(ServiceMonitors.SCRAPED), objects.stream().filter(ServiceMonitor.class::isInstance)
+                .map(Checks::name).collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+        for (HasMetadata monitor : objects.stream().filter(ServiceMonitor.class::isInstance).toList()) {
+            assertEquals("kube-prometheus-stack", monitor.getMetadata().getLabels().get("release"), Checks.name(monitor));
+            assertEquals(List.of("30s"), ((ServiceMonitor) monitor).getSpec().endpoints().stream()
+                    .map(ServiceMonitor.Endpoint::interval).toList(), Checks.name(monitor));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
     void crossReferencesResolve(String overlay) {

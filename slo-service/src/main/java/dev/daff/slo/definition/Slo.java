@@ -41,6 +41,10 @@ public class Slo extends PanacheEntityBase {
     public double budgetDropFraction = 0.05;
     public long budgetDropWindowSeconds = 3_600;
     public String budgetDropSeverity = "TICKET";
+    /** PromQL of the failed events over Sloth's {@code {{.window}}}; null without a Prometheus section. */
+    public String prometheusErrorQuery;
+    /** PromQL of all events over {@code {{.window}}}; null exactly when {@link #prometheusErrorQuery} is. */
+    public String prometheusTotalQuery;
     public Instant createdAt;
     public Instant updatedAt;
     @Version

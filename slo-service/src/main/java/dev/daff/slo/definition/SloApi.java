@@ -34,7 +34,8 @@ public final class SloApi {
             @Valid VolumeDrop volumeDrop,
             @Valid AlertBudgets alertBudgets,
             ExhaustionAlerts exhaustionAlerts,
-            @Valid BudgetDropAlert budgetDropAlert) {
+            @Valid BudgetDropAlert budgetDropAlert,
+            @Valid Prometheus prometheus) {
     }
 
     /**
@@ -50,6 +51,21 @@ public final class SloApi {
             Duration window,
             @Pattern(regexp = "PAGE|TICKET", message = "must be PAGE or TICKET") String severity) {
     }
+
+    /**
+     * Where the SLI also lives in Prometheus: the failed-events and all-events queries, each over Sloth's
+     * {@code {{.window}}} (so one query serves every alert window), for {@code GET /api/slos/{name}/prometheus-rules}.
+     */
+    public record Prometheus(
+            @NotBlank @Size(max = PROMQL_MAX) @Pattern(regexp = WINDOWED, message = WINDOWED_MESSAGE) String errorQuery,
+            @NotBlank @Size(max = PROMQL_MAX) @Pattern(regexp = WINDOWED, message = WINDOWED_MESSAGE) String totalQuery) {
+    }
+
+    /** Longest PromQL query kept (the column's size). */
+    public static final int PROMQL_MAX = 4000;
+    static final String WINDOWED = "(?s).*\\{\\{\\s*\\.window\\s*}}.*";
+    // braces escaped: the validator reads {…} in a message as a parameter
+    static final String WINDOWED_MESSAGE = "must use \\{\\{.window\\}\\} as the range of its rates, as in sum(rate(x[\\{\\{.window\\}\\}]))";
 
     /** The "too few requests" alarm: the last 30 minutes below {@code ratio} of the 24-hour average. */
     public record VolumeDrop(Boolean enabled,
@@ -82,6 +98,7 @@ public final class SloApi {
             List<TierView> tiers,
             ExhaustionAlerts exhaustionAlerts,
             BudgetDropAlert budgetDropAlert,
+            Prometheus prometheus,
             Instant createdAt,
             Instant updatedAt,
             long version) {

@@ -19,6 +19,7 @@ import dev.daff.slo.burn.Severity;
 import dev.daff.slo.definition.SloApi.AlertBudgets;
 import dev.daff.slo.definition.SloApi.BudgetDropAlert;
 import dev.daff.slo.definition.SloApi.ExhaustionAlerts;
+import dev.daff.slo.definition.SloApi.Prometheus;
 import dev.daff.slo.definition.SloApi.SloRequest;
 import dev.daff.slo.definition.SloApi.SloView;
 import dev.daff.slo.definition.SloApi.TierView;
@@ -105,6 +106,18 @@ public class SloService {
         return slos.listAll(io.quarkus.panache.common.Sort.by("name")).stream().map(SloService::toView).toList();
     }
 
+    /**
+     * The SLO this definition would make, without storing anything: what an import compares with the stored one to
+     * say created, changed or unchanged. The same defaults and checks as {@link #create}.
+     */
+    public SloView preview(String name, @Valid @NotNull SloRequest request) {
+        Slo slo = new Slo();
+        slo.name = name;
+        slo.createdAt = clock.instant();
+        apply(slo, request);
+        return toView(slo);
+    }
+
     private void apply(Slo slo, SloRequest request) {
         slo.service = request.service();
         slo.team = request.team();
@@ -127,6 +140,9 @@ public class SloService {
         slo.ticketFastBudget = percentOr(budgets == null ? null : budgets.ticketFast(), AlertTiers.DEFAULT_TICKET_FAST);
         slo.ticketSlowBudget = percentOr(budgets == null ? null : budgets.ticketSlow(), AlertTiers.DEFAULT_TICKET_SLOW);
         applyBudgetAlerts(slo, request, SloWindow.parse(request.window()).orElseThrow().length());
+        Prometheus prometheus = request.prometheus();
+        slo.prometheusErrorQuery = prometheus == null ? null : prometheus.errorQuery();
+        slo.prometheusTotalQuery = prometheus == null ? null : prometheus.totalQuery();
         slo.updatedAt = clock.instant();
     }
 
@@ -204,6 +220,8 @@ public class SloService {
                         Duration.ofSeconds(slo.exhaustionPageWithinSeconds)),
                 new BudgetDropAlert(slo.budgetDropEnabled, slo.budgetDropFraction * 100,
                         Duration.ofSeconds(slo.budgetDropWindowSeconds), slo.budgetDropSeverity),
+                slo.prometheusErrorQuery == null ? null
+                        : new Prometheus(slo.prometheusErrorQuery, slo.prometheusTotalQuery),
                 slo.createdAt, slo.updatedAt, slo.version);
     }
 

@@ -95,6 +95,27 @@ class SloAuditTest {
             as(auditor).when().delete("/api/slos/" + name).then().statusCode(204);
             return "slo:" + name;
         });
+        writes.put("POST /api/openslo", auditor -> {
+            String name = unique("audited");
+            String yaml = """
+                    apiVersion: openslo/v1
+                    kind: SLO
+                    metadata: {name: %s, annotations: {daff.dev/team: payments}}
+                    spec:
+                      service: checkout
+                      indicator:
+                        metadata: {name: requests}
+                        spec: {ratioMetric: {good: {metricSource: {type: daff}}, total: {metricSource: {type: daff}}}}
+                      budgetingMethod: Occurrences
+                      timeWindow: [{duration: 30d, isRolling: true}]
+                      objectives: [{target: 0.999}]
+                    """.formatted(name);
+            given().header("Authorization", auditor.bearer()).contentType("application/yaml")
+                    .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .when().post("/api/openslo").then().statusCode(200);
+            // a collection write is about the first row it made: the imported SLO
+            return "openslo:" + name;
+        });
         writes.put("PUT /api/teams/{team}", auditor -> {
             String team = unique("audited");
             as(auditor).body("""
@@ -193,6 +214,15 @@ class SloAuditTest {
                 {"members": [{"handle": "alice", "channels": []}],
                  "rotation": {"members": ["zed"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"}}
                 """.formatted(clock.instant())).when().put("/api/teams/" + unique("stranger")).then().statusCode(400);
+        // an OpenSLO import that is refused, and a dry run, write nothing
+        given().header("Authorization", auditor.bearer()).contentType("application/yaml")
+                .body("apiVersion: openslo/v1\nkind: Dashboard\nmetadata: {name: x}\nspec: {}\n".getBytes())
+                .when().post("/api/openslo").then().statusCode(422);
+        given().header("Authorization", auditor.bearer()).contentType("application/yaml")
+                .body(("apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: " + unique("dry") + ", annotations: "
+                        + "{daff.dev/team: t}}\nspec: {service: s, indicator: {spec: {ratioMetric: {good: {metricSource: "
+                        + "{type: daff}}, total: {metricSource: {type: daff}}}}}, objectives: [{target: 0.99}]}\n").getBytes())
+                .when().post("/api/openslo?dryRun=true").then().statusCode(200).body("slos[0].outcome", org.hamcrest.Matchers.equalTo("created"));
 
         assertEquals(List.of(), AuditProbe.entriesBy(auditor));
     }

@@ -1,0 +1,113 @@
+package dev.daff.slo.openslo;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
+
+import dev.daff.kit.problem.ProblemException;
+
+/**
+ * Reads untrusted YAML into plain maps, lists and scalars only (SafeConstructor: no tags naming classes), within
+ * limits that keep an alias bomb, a deeply nested or a huge document from costing more than a refusal; writes maps
+ * and lists back as block-style YAML. Nothing here reflects on daff's classes, so it compiles natively as is.
+ */
+public final class SafeYaml {
+
+    /** Aliases to collections per document: a billion-laughs bomb needs far more, real OpenSLO files none or a few. */
+    public static final int MAX_ALIASES = 50;
+    /** Nested collections: OpenSLO needs about 10 levels. */
+    public static final int MAX_DEPTH = 50;
+    /** Characters of the whole upload (besides the HTTP body limit, which counts bytes). */
+    public static final int MAX_CODE_POINTS = 1024 * 1024;
+    /** Documents in one upload. */
+    public static final int MAX_DOCUMENTS = 1_000;
+
+    private SafeYaml() {
+    }
+
+    /** Every document of a {@code ---} separated stream; empty documents are left out. 400 problem+json otherwise. */
+    static List<Object> loadAll(String text) {
+        if (text == null || text.isBlank()) {
+            throw ProblemException.badRequest("The body holds no YAML document.");
+        }
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setCodePointLimit(MAX_CODE_POINTS);
+        options.setAllowDuplicateKeys(false);
+        options.setAllowRecursiveKeys(false);
+        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()), new DumperOptions(),
+                options);
+        List<Object> documents = new ArrayList<>();
+        try {
+            Iterator<Object> stream = yaml.loadAll(text).iterator();
+            while (stream.hasNext()) {
+                Object document = stream.next();
+                if (document == null) {
+                    continue;
+                }
+                if (documents.size() == MAX_DOCUMENTS) {
+                    throw tooMuch("more than " + MAX_DOCUMENTS + " documents");
+                }
+                documents.add(document);
+            }
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            throw new ProblemException(400, "malformed-yaml", "Malformed YAML",
+                    "The body is not valid YAML" + where + ": " + (e.getProblem() == null ? e.getContext() : e.getProblem())
+                            + ". Nothing was imported.");
+        } catch (YAMLException e) {
+            // the loader's limits (aliases, nesting, size) end up here, without a position
+            throw tooMuch(limitReason(e.getMessage()));
+        } catch (StackOverflowError e) {
+            // cannot happen within the nesting limit; kept so a parser surprise is a refusal, never a dead thread
+            throw tooMuch("nested too deeply");
+        }
+        if (documents.isEmpty()) {
+            throw ProblemException.badRequest("The body holds no YAML document.");
+        }
+        return documents;
+    }
+
+    private static String limitReason(String message) {
+        String text = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+        if (text.contains("alias")) {
+            return "more than " + MAX_ALIASES + " aliases to collections in one document";
+        }
+        if (text.contains("nesting")) {
+            return "collections nested deeper than " + MAX_DEPTH + " levels";
+        }
+        if (text.contains("exceeds the limit")) {
+            return "more than " + MAX_CODE_POINTS + " characters";
+        }
+        return "not readable as plain YAML data";
+    }
+
+    private static ProblemException tooMuch(String reason) {
+        return new ProblemException(400, "yaml-limits", "YAML beyond daff's limits",
+                "The YAML was refused: " + reason + " (limits: " + MAX_ALIASES + " aliases, nesting depth " + MAX_DEPTH
+                        + ", " + MAX_CODE_POINTS + " characters, " + MAX_DOCUMENTS + " documents). Nothing was imported.");
+    }
+
+    /** Block-style YAML of maps, lists and scalars, documents separated by {@code ---}. */
+    public static String dumpAll(List<? extends Map<String, Object>> documents) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndicatorIndent(2);
+        options.setIndentWithIndicator(true);
+        options.setWidth(160);
+        options.setExplicitStart(true);
+        return new Yaml(options).dumpAll(documents.iterator());
+    }
+}

@@ -1,0 +1,100 @@
+package dev.daff.slo.openslo;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.localinfra.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** OpenSLO out and back in gives the same SLO, field by field, for every field daff has. */
+@QuarkusTest
+class OpenSloRoundTripTest {
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+        OpenSloTest.sendYamlAsText();
+    }
+
+    /** Every field away from its default. */
+    static String everyField(String name, String window) {
+        return """
+                {"name": "%s", "service": "ledger", "team": "finance", "description": "ledger writes succeed: 'quoted' # not a comment",
+                 "objective": 99.95, "window": "%s", "minEvents": 250, "noDataAfter": "PT17M",
+                 "volumeDrop": {"enabled": false, "ratio": 0.25},
+                 "alertBudgets": {"pageFast": 3, "pageSlow": 7.5, "ticketFast": 12, "ticketSlow": 33.3},
+                 "exhaustionAlerts": {"enabled": true, "rateWindow": "PT1H", "ticketWithin": "PT12H", "pageWithin": "PT2H"},
+                 "budgetDropAlert": {"enabled": true, "percent": 7.5, "window": "PT30M", "severity": "PAGE"},
+                 "prometheus": {"errorQuery": "sum(rate(ledger_writes_total{code=~\\"5..\\"}[{{.window}}]))",
+                                "totalQuery": "sum(rate(ledger_writes_total[{{.window}}]))"}}
+                """.formatted(name, window);
+    }
+
+    private static Map<String, Object> definition(String name) {
+        Map<String, Object> view = given().when().get("/api/slos/" + name).then().statusCode(200).extract().jsonPath()
+                .getMap("");
+        view.remove("createdAt");
+        view.remove("updatedAt");
+        view.remove("version");
+        return view;
+    }
+
+    @Test
+    void anExportedSloImportsBackToTheSameSloForEveryWindow() {
+        for (String window : new String[] { "7d", "28d", "30d" }) {
+            String name = "round-trip-" + window;
+            given().contentType(ContentType.JSON).body(everyField(name, window)).when().post("/api/slos").then()
+                    .statusCode(201);
+            Map<String, Object> before = definition(name);
+            String exported = given().accept("application/yaml").when().get("/api/slos/" + name + "/openslo").then()
+                    .statusCode(200).contentType(startsWith("application/yaml"))
+                    .body(containsString("apiVersion: openslo/v1")).body(containsString("budgetingMethod: Occurrences"))
+                    .extract().asString();
+
+            given().contentType("application/yaml").body(exported).when().post("/api/openslo?dryRun=true").then()
+                    .statusCode(200).body("slos[0].outcome", equalTo("unchanged"));
+            given().when().delete("/api/slos/" + name).then().statusCode(204);
+            given().contentType("application/yaml").body(exported).when().post("/api/openslo").then().statusCode(200)
+                    .body("slos[0].outcome", equalTo("created")).body("slos[0].notes.size()", equalTo(0));
+            assertEquals(before, definition(name), exported);
+        }
+    }
+
+    @Test
+    void anSloWithDefaultsAndNoPrometheusSectionRoundTripsToo() {
+        String name = "round-trip-defaults";
+        given().contentType(ContentType.JSON).body("""
+                {"name": "%s", "service": "search", "team": "discovery", "objective": 99, "window": "30d"}
+                """.formatted(name)).when().post("/api/slos").then().statusCode(201);
+        Map<String, Object> before = definition(name);
+        String exported = given().when().get("/api/slos/" + name + "/openslo").then().statusCode(200).extract().asString();
+        given().when().delete("/api/slos/" + name).then().statusCode(204);
+        given().contentType("application/yaml").body(exported).when().post("/api/openslo").then().statusCode(200);
+        assertEquals(before, definition(name), exported);
+    }
+
+    @Test
+    void theWholeExportIsOneDocumentPerSloAndImportsUnchanged() {
+        given().contentType(ContentType.JSON).body(everyField("whole-export-a", "7d")).when().post("/api/slos").then()
+                .statusCode(201);
+        given().contentType(ContentType.JSON).body(everyField("whole-export-b", "28d")).when().post("/api/slos").then()
+                .statusCode(201);
+        String all = given().when().get("/api/openslo").then().statusCode(200).contentType(startsWith("application/yaml"))
+                .extract().asString();
+        int slos = given().when().get("/api/slos").then().extract().jsonPath().getList("").size();
+        assertEquals(slos, all.split("(?m)^---", -1).length - 1, all);
+        given().contentType("application/yaml").body(all).when().post("/api/openslo?dryRun=true").then().statusCode(200)
+                .body("slos.size()", equalTo(slos))
+                .body("slos.findAll { it.outcome != 'unchanged' }.size()", equalTo(0));
+        given().when().get("/api/slos/nowhere/openslo").then().statusCode(404).contentType("application/problem+json");
+    }
+}
