@@ -79,13 +79,15 @@ class TeamNoticeDeliveryTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> queued(laterId) == 2);
         assertEquals(2, queued(eventId), "one notification per Slack and webhook channel, the copy changed nothing");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> !received(hook, eventId).isEmpty() || attempted(eventId));
+        // The 503 is recorded (and its retry scheduled on the simulated clock) before the clock moves on.
+        await().atMost(Duration.ofSeconds(20)).until(() -> attempted(eventId));
         clock.advance(Duration.ofSeconds(2)); // past the first backoff: 1 s ± 20 %
         dispatcher.deliverDue();
-        await().atMost(Duration.ofSeconds(20)).until(() -> received(hook, eventId).size() == 1
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveredToWebhook(eventId)
                 && received(slack, eventId).size() == 1);
+        assertEquals(2, received(hook, eventId).size(), "the webhook got the 503'd attempt and its retry, nothing more");
 
-        Received toHook = received(hook, eventId).get(0);
+        Received toHook = received(hook, eventId).get(1);
         assertTrue(WebhookSignature.verify("notice-secret-" + team, toHook.body().getBytes(StandardCharsets.UTF_8),
                 toHook.header(WebhookSignature.HEADER)), "signed with the channel's secret");
         JsonNode body = json.readTree(toHook.body());
@@ -97,7 +99,7 @@ class TeamNoticeDeliveryTest {
                 || r.body().contains("rk-member-" + team) || r.body().contains(eventId) && r.path().equals("/pagerduty"));
         assertEquals(List.of(), pagerDuty, "a notice never goes to PagerDuty");
         await().atMost(Duration.ofSeconds(20)).until(() -> received(hook, laterId).size() == 1);
-        assertEquals(1, received(hook, eventId).size(), "delivered once");
+        assertEquals(2, received(hook, eventId).size(), "delivered once (after one retry)");
         assertEquals(1, received(slack, eventId).size(), "delivered once");
     }
 
@@ -117,6 +119,11 @@ class TeamNoticeDeliveryTest {
     private long queued(String eventId) {
         return QuarkusTransaction.requiringNew().call(() -> notifications.count(
                 "action = 'notice' and pageId is null and body like ?1", "%" + eventId + "%"));
+    }
+
+    private boolean deliveredToWebhook(String eventId) {
+        return QuarkusTransaction.requiringNew().call(() -> notifications.count("action = 'notice' and channelType = 'webhook'"
+                + " and status = 'DELIVERED' and attempts = 2 and body like ?1", "%" + eventId + "%")) == 1;
     }
 
     private boolean attempted(String eventId) {
