@@ -24,9 +24,8 @@ public class PageNotification extends PanacheEntityBase {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
-    /** The page it belongs to; null for a team notice (action {@code notice}). */
     public UUID pageId;
-    /** trigger, resolve, acknowledge, or notice (a team notice: follow-up reminder or weekly report). */
+    /** trigger or resolve. */
     public String action;
     public String recipient;
     /**
