@@ -18,6 +18,12 @@ public final class Topics {
     /** {@link SloBudgetSnapshot}s from slo-service, key = SLO name; compacted: the newest per SLO is what counts. */
     public static final String SLO_BUDGETS = "daff.slo-budgets";
 
+    /**
+     * {@link TeamNotice}s from action-service (follow-up reminders, the weekly report), key = team; slo-service
+     * delivers them to the team's own channels at low urgency, never to PagerDuty.
+     */
+    public static final String TEAM_NOTICES = "daff.team-notices";
+
     private Topics() {
     }
 }

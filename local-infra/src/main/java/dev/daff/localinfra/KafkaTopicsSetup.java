@@ -40,6 +40,7 @@ public final class KafkaTopicsSetup {
         topics.put(Topics.ACTION_EVENTS, 6);
         topics.put(Topics.CHANGE_EVENTS, 6);
         topics.put(Topics.SLO_BUDGETS, 6);
+        topics.put(Topics.TEAM_NOTICES, 6);
         return Map.copyOf(topics);
     }
 

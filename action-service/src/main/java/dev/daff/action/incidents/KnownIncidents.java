@@ -16,4 +16,9 @@ public class KnownIncidents implements PanacheRepositoryBase<KnownIncident, UUID
     public Optional<String> severity(UUID incidentId) {
         return findByIdOptional(incidentId).map(known -> known.severity);
     }
+
+    @Override
+    public long awaitingFinalisation(String team) {
+        return count("team = ?1 and status = 'RESOLVED'", team);
+    }
 }

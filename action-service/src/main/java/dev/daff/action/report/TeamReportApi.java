@@ -22,8 +22,12 @@ public final class TeamReportApi {
      *            status and all time, leaving out WASHUP actions (daff makes those, always LOCAL, one per
      *            incident: counting them would measure incidents, not the team's choices); a number from 0 to 1,
      *            null when the team has no such action
+     * @param closedLast7Days the team's actions closed within the last 7 days ({@code closedAt} after now minus 7
+     *            days), DONE and WONT_DO alike: what the weekly report calls closed this week
+     * @param incidentsAwaitingFinalisation the team's incidents that are RESOLVED but not FINALISED, as
+     *            action-service last heard on daff.incident-events
      */
     public record TeamReport(String team, long open, long overdue, long doneLast30Days, Double medianDaysToClose,
-            Double systemicShare) {
+            Double systemicShare, long closedLast7Days, long incidentsAwaitingFinalisation) {
     }
 }

@@ -25,7 +25,16 @@ public final class TeamReportCalculator {
             Instant closedAt) {
     }
 
+    /** How far back "closed this week" looks. */
+    public static final Duration WEEK = Duration.ofDays(7);
+
+    /** The report of a team none of whose incidents waits for finalisation. */
     public static TeamReport report(String team, Collection<ActionFacts> actions, Instant now) {
+        return report(team, actions, 0, now);
+    }
+
+    public static TeamReport report(String team, Collection<ActionFacts> actions, long incidentsAwaitingFinalisation,
+            Instant now) {
         long open = actions.stream().filter(a -> a.status().isOpen()).count();
         long overdue = actions.stream().filter(a -> a.status().isOpen() && a.dueAt().isBefore(now)).count();
         Instant recentFrom = now.minus(RECENT);
@@ -37,7 +46,11 @@ public final class TeamReportCalculator {
         List<ActionFacts> chosen = actions.stream().filter(a -> a.kind() != Kind.WASHUP).toList();
         long systemic = chosen.stream().filter(a -> a.scope() == Scope.SYSTEMIC).count();
         Double systemicShare = chosen.isEmpty() ? null : (double) systemic / chosen.size();
-        return new TeamReport(team, open, overdue, daysToClose.size(), median(daysToClose), systemicShare);
+        Instant weekFrom = now.minus(WEEK);
+        long closedLast7Days = actions.stream()
+                .filter(a -> !a.status().isOpen() && a.closedAt() != null && a.closedAt().isAfter(weekFrom)).count();
+        return new TeamReport(team, open, overdue, daysToClose.size(), median(daysToClose), systemicShare,
+                closedLast7Days, incidentsAwaitingFinalisation);
     }
 
     /** The middle of sorted values, the mean of the two middle ones for an even count; null for none. */

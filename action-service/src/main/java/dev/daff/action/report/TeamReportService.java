@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import dev.daff.action.followup.FollowUpActions;
+import dev.daff.action.followup.IncidentFacts;
 import dev.daff.action.report.TeamReportApi.TeamReport;
 import dev.daff.action.report.TeamReportCalculator.ActionFacts;
 
@@ -15,10 +16,12 @@ import dev.daff.action.report.TeamReportCalculator.ActionFacts;
 public class TeamReportService {
 
     private final FollowUpActions actions;
+    private final IncidentFacts incidents;
     private final Clock clock;
 
-    public TeamReportService(FollowUpActions actions, Clock clock) {
+    public TeamReportService(FollowUpActions actions, IncidentFacts incidents, Clock clock) {
         this.actions = actions;
+        this.incidents = incidents;
         this.clock = clock;
     }
 
@@ -27,6 +30,7 @@ public class TeamReportService {
         List<ActionFacts> facts = actions.list("ownerTeam", team.trim()).stream()
                 .map(a -> new ActionFacts(a.kind, a.scope, a.status, a.dueAt, a.createdAt, a.closedAt))
                 .toList();
-        return TeamReportCalculator.report(team.trim(), facts, clock.instant());
+        return TeamReportCalculator.report(team.trim(), facts, incidents.awaitingFinalisation(team.trim()),
+                clock.instant());
     }
 }

@@ -64,4 +64,17 @@ class TeamReportCalculatorTest {
         assertNull(TeamReportCalculator.report("payments", List.of(open(Kind.WASHUP, Scope.LOCAL, NOW)), NOW)
                 .systemicShare());
     }
+
+    @Test
+    void closedLast7DaysCountsDoneAndWontDoClosedWithinTheWeekOnly() {
+        ActionFacts declined = new ActionFacts(Kind.PREVENT, Scope.LOCAL, Status.WONT_DO, NOW, NOW.minus(Duration.ofDays(9)),
+                NOW.minus(Duration.ofDays(6)));
+        TeamReport report = TeamReportCalculator.report("payments", List.of(
+                done(1, Duration.ofDays(1), Scope.LOCAL), declined,
+                done(1, Duration.ofDays(7).plusSeconds(1), Scope.LOCAL),
+                open(Kind.PREVENT, Scope.LOCAL, NOW.plus(Duration.ofDays(1)))), 4, NOW);
+        assertEquals(2, report.closedLast7Days());
+        assertEquals(4, report.incidentsAwaitingFinalisation());
+        assertEquals(0, TeamReportCalculator.report("payments", List.of(declined), NOW).incidentsAwaitingFinalisation());
+    }
 }

@@ -65,12 +65,14 @@ public class DeliveryLog {
             notification.status = PageNotification.DELIVERED;
             notification.deliveredAt = clock.instant();
             outcome = "delivered";
-            Timer.builder("daff.page.delivery.latency")
-                    .description("From the page's notification being queued to its channel accepting it, retries included")
-                    .tags("channel", notification.channelType, "action", notification.action)
-                    .serviceLevelObjectives(LATENCY_BUCKETS)
-                    .register(registry)
-                    .record(Duration.between(notification.createdAt, notification.deliveredAt));
+            if (notification.pageId != null) { // a team notice (no page) is not held to the paging goal
+                Timer.builder("daff.page.delivery.latency")
+                        .description("From the page's notification being queued to its channel accepting it, retries included")
+                        .tags("channel", notification.channelType, "action", notification.action)
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
+                        .register(registry)
+                        .record(Duration.between(notification.createdAt, notification.deliveredAt));
+            }
         } else if (retryable && notification.attempts < config.maxAttempts()) {
             notification.nextAttemptAt = clock.instant().plus(backoff(notification.attempts));
             outcome = "retry";

@@ -24,8 +24,9 @@ public class PageNotification extends PanacheEntityBase {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
+    /** The page it belongs to; null for a team notice (action {@code notice}). */
     public UUID pageId;
-    /** trigger or resolve. */
+    /** trigger, resolve, acknowledge, or notice (a team notice: follow-up reminder or weekly report). */
     public String action;
     public String recipient;
     /**

@@ -1,0 +1,96 @@
+package dev.daff.slo.paging.notices;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.daff.events.TeamNotice;
+import dev.daff.kit.messaging.UnprocessableEvent;
+import dev.daff.slo.paging.delivery.NotificationQueue;
+import dev.daff.slo.paging.delivery.NotificationQueue.Destination;
+import dev.daff.slo.paging.oncall.TeamDefinition;
+import dev.daff.slo.paging.oncall.TeamService;
+
+/**
+ * Queues a team notice for the team's own channels (the team-level Slack and webhook channels), as low-urgency
+ * notifications the page dispatcher delivers with the same sender, signature, address guard and retries as pages.
+ * Never PagerDuty: a reminder must not wake anyone. A team without such a channel gets nothing (logged once per team
+ * and replica, so a weekly report to a PagerDuty-only team does not fill the log).
+ */
+@ApplicationScoped
+public class TeamNoticeDelivery {
+
+    private static final Logger LOG = Logger.getLogger(TeamNoticeDelivery.class);
+    /** The {@code page_notification.action} of a notice: it belongs to no page. */
+    public static final String ACTION = "notice";
+
+    private final TeamService teams;
+    private final NotificationQueue queue;
+    private final ObjectMapper json;
+    private final Set<String> toldNoChannel = ConcurrentHashMap.newKeySet();
+
+    public TeamNoticeDelivery(TeamService teams, NotificationQueue queue, ObjectMapper json) {
+        this.teams = teams;
+        this.queue = queue;
+        this.json = json;
+    }
+
+    /** Runs in the consumer's transaction, with the processed-event record. */
+    void queue(TeamNotice notice) {
+        if (notice.team() == null || notice.team().isBlank() || notice.summary() == null) {
+            throw new UnprocessableEvent("team and summary are required");
+        }
+        Optional<TeamDefinition> team = teams.definition(notice.team());
+        List<TeamDefinition.Channel> channels = team.map(TeamDefinition::teamChannels).orElse(List.of());
+        int queued = 0;
+        for (int i = 0; i < channels.size(); i++) {
+            TeamDefinition.Channel channel = channels.get(i);
+            String ref = "team/" + i;
+            switch (channel.type()) {
+                case "slack" -> queue.queue(null, ACTION, new Destination(null, ref, "slack", null, channel.url()),
+                        slack(notice));
+                case "webhook" -> queue.queue(null, ACTION, new Destination(null, ref, "webhook", channel.url(),
+                        channel.secret()), webhook(notice));
+                default -> {
+                    continue; // PagerDuty pages people; a notice never does
+                }
+            }
+            queued++;
+        }
+        if (queued == 0 && toldNoChannel.add(notice.team())) {
+            LOG.infof("team %s gets no notices (%s): it has no team-level Slack or webhook channel", notice.team(),
+                    notice.type());
+        }
+    }
+
+    private String slack(TeamNotice notice) {
+        ObjectNode message = json.createObjectNode();
+        message.put("text", notice.summary());
+        return write(message);
+    }
+
+    /** The notice as action-service published it, under the kind of message it is. */
+    private String webhook(TeamNotice notice) {
+        ObjectNode message = json.createObjectNode();
+        message.put("type", "team.notice");
+        message.set("notice", json.valueToTree(notice));
+        return write(message);
+    }
+
+    private String write(ObjectNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
