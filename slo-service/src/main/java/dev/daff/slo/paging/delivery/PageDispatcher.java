@@ -159,7 +159,7 @@ public class PageDispatcher {
                 select n.* from page_notification n
                 where n.status = 'PENDING' and n.next_attempt_at <= ?1
                   and not exists (select 1 from page_notification earlier
-                                  where earlier.page_id = n.page_id and earlier.id < n.id and earlier.status = 'PENDING'
+                                  where earlier.page_id is not distinct from n.page_id and earlier.id < n.id and earlier.status = 'PENDING'
                                     and earlier.channel_type = n.channel_type
                                     and earlier.channel_ref is not distinct from n.channel_ref
                                     and earlier.endpoint is not distinct from n.endpoint)
