@@ -23,6 +23,17 @@ public class SloDefinitions implements PanacheRepositoryBase<Slo, String> {
         return versions;
     }
 
+    /** The window of each named SLO that exists, in days; one query per {@value #CHUNK} names. */
+    public Map<String, Integer> windowDays(List<String> names) {
+        Map<String, Integer> days = new HashMap<>();
+        for (int from = 0; from < names.size(); from += CHUNK) {
+            getEntityManager().createQuery("select s.name, s.windowDays from Slo s where s.name in ?1", Object[].class)
+                    .setParameter(1, names.subList(from, Math.min(names.size(), from + CHUNK))).getResultList()
+                    .forEach(row -> days.put((String) row[0], ((Number) row[1]).intValue()));
+        }
+        return days;
+    }
+
     /** The named definitions, detached: copies a replica may keep after the transaction. */
     public List<Slo> detached(List<String> names) {
         List<Slo> found = new ArrayList<>();

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.daff.events.SliEvent;
 import dev.daff.slo.ingest.SliBatch.Observed;
@@ -29,27 +32,37 @@ public class SliRecords {
     }
 
     private final SloCatalog catalog;
-    private final ObjectMapper json;
+    private final ObjectReader reader;
 
     public SliRecords(SloCatalog catalog, ObjectMapper json) {
         this.catalog = catalog;
-        this.json = json;
+        this.reader = json.readerFor(SliEvent.class);
     }
 
     Read read(ConsumerRecords<String, String> records, Instant now) {
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-        List<Observed> observed = new ArrayList<>(records.count());
-        List<Refused> refused = new ArrayList<>();
+        List<Parsed> parsed = new ArrayList<>(records.count());
+        Set<String> named = new HashSet<>();
         for (ConsumerRecord<String, String> record : records) {
             nextOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
-            Optional<String> rejection;
-            SliEvent event = null;
             try {
-                event = json.readValue(record.value(), SliEvent.class);
-                rejection = check(event, Instant.ofEpochMilli(record.timestamp()), now);
+                SliEvent event = reader.readValue(record.value());
+                parsed.add(new Parsed(record, event, null));
+                if (event != null && event.slo() != null) {
+                    named.add(event.slo());
+                }
             } catch (Exception e) {
-                rejection = Optional.of("not a valid SLI event: " + e.getClass().getSimpleName());
+                parsed.add(new Parsed(record, null, "not a valid SLI event: " + e.getClass().getSimpleName()));
             }
+        }
+        Map<String, Duration> windows = catalog.windows(named);
+        List<Observed> observed = new ArrayList<>(parsed.size());
+        List<Refused> refused = new ArrayList<>();
+        for (Parsed one : parsed) {
+            ConsumerRecord<String, String> record = one.record();
+            SliEvent event = one.event();
+            Optional<String> rejection = one.unreadable() != null ? Optional.of(one.unreadable())
+                    : check(event, windows, Instant.ofEpochMilli(record.timestamp()), now);
             if (rejection.isPresent()) {
                 refused.add(new Refused(record, rejection.get()));
                 continue;
@@ -62,18 +75,22 @@ public class SliRecords {
         return new Read(observed, refused, nextOffsets);
     }
 
-    private Optional<String> check(SliEvent event, Instant recordTime, Instant now) {
+    /** A record as read: its event, or why it could not be read. */
+    private record Parsed(ConsumerRecord<String, String> record, SliEvent event, String unreadable) {
+    }
+
+    private static Optional<String> check(SliEvent event, Map<String, Duration> windows, Instant recordTime, Instant now) {
         if (event == null || event.slo() == null) {
             return Optional.of("slo is required");
         }
         if (event.eventId() != null && (event.eventId().length() > 100 || event.eventId().indexOf(SeenEvents.SEPARATOR) >= 0)) {
             return Optional.of("eventId must be at most 100 characters");
         }
-        Optional<Duration> window = catalog.window(event.slo());
-        if (window.isEmpty()) {
+        Duration window = windows.get(event.slo());
+        if (window == null) {
             return Optional.of("unknown SLO '" + event.slo() + "'");
         }
         Instant at = event.at() == null ? recordTime : event.at();
-        return SliRules.rejection(event.good(), event.total(), at, now, window.get());
+        return SliRules.rejection(event.good(), event.total(), at, now, window);
     }
 }

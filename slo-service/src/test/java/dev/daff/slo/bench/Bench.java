@@ -21,6 +21,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.daff.kit.json.JsonSetup;
 import dev.daff.localinfra.FreePorts;
 import dev.daff.localinfra.LocalPostgres;
 import dev.daff.localinfra.ServiceProcess;
@@ -30,7 +31,8 @@ final class Bench {
 
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+    /** Reads as the service does ({@link JsonSetup}), so the bare consumer parses the same way. */
+    static final ObjectMapper JSON = JsonSetup.apply(new ObjectMapper().findAndRegisterModules())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final List<String> REPORT = new ArrayList<>();
 
