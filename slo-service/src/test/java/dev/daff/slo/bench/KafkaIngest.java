@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.daff.events.SliEvent;
 import dev.daff.events.Topics;
+import dev.daff.kit.kafka.KafkaClients;
 import dev.daff.localinfra.LocalPostgres;
 
 /**
@@ -114,7 +115,7 @@ final class KafkaIngest {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000"); // as the service's consumer (KafkaClients)
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(KafkaClients.MAX_POLL_RECORDS)); // as the service's
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
