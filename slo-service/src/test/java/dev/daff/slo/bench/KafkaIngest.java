@@ -51,6 +51,8 @@ final class KafkaIngest {
     private final LocalPostgres postgres;
     private final List<String> slos;
     private final Random random = new Random(17);
+    /** Where the machine's CPU went during the last {@link #service} run. */
+    String lastRunCpu = "";
 
     KafkaIngest(String bootstrapServers, LocalPostgres postgres, List<String> slos) throws Exception {
         this.bootstrapServers = bootstrapServers;
@@ -147,6 +149,7 @@ final class KafkaIngest {
         List<ProducerRecord<String, String>> records = records(Topics.SLI_EVENTS, count);
         Map<Integer, Long> last = new HashMap<>();
         long started = produceCommitted(records, last);
+        Map<String, Double> cpuBefore = ProcessCpu.now();
         try (Connection db = Bench.sql(postgres, "slo"); Statement query = db.createStatement()) {
             Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
             while (Instant.now().isBefore(deadline)) {
@@ -158,7 +161,9 @@ final class KafkaIngest {
                     }
                 }
                 if (last.entrySet().stream().allMatch(e -> stored.getOrDefault(e.getKey(), 0L) > e.getValue())) {
-                    return count / Bench.secondsSince(started);
+                    double seconds = Bench.secondsSince(started);
+                    lastRunCpu = ProcessCpu.describe(ProcessCpu.between(cpuBefore, ProcessCpu.now()), seconds);
+                    return count / seconds;
                 }
                 Thread.sleep(5);
             }

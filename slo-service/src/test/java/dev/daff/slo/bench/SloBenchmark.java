@@ -358,7 +358,7 @@ public final class SloBenchmark {
             bare[run] = ingest.bare(n);
             one[run] = ingest.service(n);
             Bench.say("Kafka ingest run %d (1 replica): bare consumer %,.0f events/s, slo-service %,.0f events/s counted,"
-                    + " ratio %.2f", run + 1, bare[run], one[run], one[run] / bare[run]);
+                    + " ratio %.2f; %s", run + 1, bare[run], one[run], one[run] / bare[run], ingest.lastRunCpu);
         }
         double[] ratios = IntStream.range(0, RUNS).mapToDouble(i -> one[i] / bare[i]).toArray();
         Bench.say("Kafka ingest, %,d events per run over %d SLOs and 12 partitions, at spread over the last hour: bare"
@@ -376,7 +376,7 @@ public final class SloBenchmark {
                 bareAgain[run] = ingest.bare(n);
                 two[run] = ingest.service(n);
                 Bench.say("Kafka ingest run %d (2 replicas): bare consumer %,.0f events/s, two slo-service replicas"
-                        + " %,.0f events/s counted", run + 1, bareAgain[run], two[run]);
+                        + " %,.0f events/s counted; %s", run + 1, bareAgain[run], two[run], ingest.lastRunCpu);
             }
             Bench.say("Kafka ingest, 2 replicas vs 1 on the same broker: median %,.0f vs %,.0f events/s, %.2fx (goal"
                     + " >= 1.6x); bare consumer meanwhile median %,.0f/s", Bench.median(two), Bench.median(one),
