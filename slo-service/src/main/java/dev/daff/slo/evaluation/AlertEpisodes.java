@@ -2,9 +2,12 @@ package dev.daff.slo.evaluation;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -39,12 +42,17 @@ public class AlertEpisodes {
 
     /** The SLO's unresolved episodes, as the FIRED transitions that opened them. */
     List<AlertTransition> open(String slo) {
-        return stored.list("sloName = ?1 and resolvedAt is null", slo).stream()
+        return open(List.of(slo)).getOrDefault(slo, List.of());
+    }
+
+    /** The unresolved episodes of each named SLO that has any, as the FIRED transitions that opened them. */
+    Map<String, List<AlertTransition>> open(Collection<String> slos) {
+        return stored.list("sloName in ?1 and resolvedAt is null", slos).stream()
                 .map(alert -> new AlertTransition(TransitionType.FIRED, alert.alertId, alert.dedupKey, alert.sloName,
                         Severity.valueOf(alert.severity), AlertKind.valueOf(alert.kind), alert.tier, alert.burnRateLong,
                         alert.burnRateShort, alert.threshold, alert.budgetRemaining, alert.exhaustionAt, alert.firedAt,
                         null))
-                .toList();
+                .collect(Collectors.groupingBy(AlertTransition::slo));
     }
 
     /**

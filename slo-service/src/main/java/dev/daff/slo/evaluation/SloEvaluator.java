@@ -24,7 +24,6 @@ import dev.daff.slo.definition.SloService.SloChanged;
 import dev.daff.slo.ingest.CountedBuckets;
 import dev.daff.slo.ingest.CountingLock;
 import dev.daff.slo.ingest.PartitionOwners;
-import dev.daff.slo.ingest.SliBuckets;
 import dev.daff.slo.ingest.SloOwnership;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -50,7 +49,7 @@ public class SloEvaluator {
 
     private final SloDefinitions slos;
     private final AlertEpisodes episodes;
-    private final SliBuckets buckets;
+    private final SloLoader loader;
     private final SloOwnership ownership;
     private final CountingLock countingLock;
     private final Clock clock;
@@ -58,11 +57,11 @@ public class SloEvaluator {
     private final Map<String, TrackedSlo> tracked = new ConcurrentHashMap<>();
     private final PendingCounts pendingCounts = new PendingCounts();
 
-    public SloEvaluator(SloDefinitions slos, AlertEpisodes episodes, SliBuckets buckets, SloOwnership ownership,
+    public SloEvaluator(SloDefinitions slos, AlertEpisodes episodes, SloLoader loader, SloOwnership ownership,
             CountingLock countingLock, Clock clock) {
         this.slos = slos;
         this.episodes = episodes;
-        this.buckets = buckets;
+        this.loader = loader;
         this.ownership = ownership;
         this.countingLock = countingLock;
         this.clock = clock;
@@ -196,20 +195,8 @@ public class SloEvaluator {
         countingLock.holding(() -> {
             synchronized (this) {
                 pendingCounts.applyTo(tracked); // everything counted so far, before any load reads the stored buckets
-                for (TrackedSlo slo : tracked.values()) {
-                    if (slo.windows == null && ownership.owns(slo.slo.name)) {
-                        try {
-                            QuarkusTransaction.requiringNew().run(() -> {
-                                slo.windows = buckets.windows(slo.slo.name, slo.slo.window().length(), clock.instant());
-                                restoreAlerts(slo);
-                            });
-                        } catch (RuntimeException e) {
-                            // One SLO whose stored data cannot be read must not keep all the others from being evaluated.
-                            slo.windows = null;
-                            LOG.errorf(e, "SLO %s could not be loaded and is not evaluated yet", slo.slo.name);
-                        }
-                    }
-                }
+                loader.load(tracked.values().stream()
+                        .filter(slo -> slo.windows == null && ownership.owns(slo.slo.name)).toList(), alerts);
             }
         });
     }

@@ -1,5 +1,6 @@
 package dev.daff.slo.ingest;
 
+import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -7,8 +8,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -129,12 +132,53 @@ public class SliBuckets {
 
     /** An SLO's running window sums as stored, ending {@code now}: what an evaluator starts from. */
     public SliWindows windows(String slo, Duration window, Instant now) {
-        SliWindows windows = new SliWindows(window);
-        windows.advance(now);
-        for (Bucket bucket : history(slo, window, now)) {
-            windows.add(bucket.at(), bucket.good(), bucket.total());
+        return windows(Map.of(slo, window), now).get(slo);
+    }
+
+    /**
+     * The running window sums of several SLOs (name → window length) as stored, ending {@code now}, in one
+     * statement: minutes for the last six hours, hours before that, as {@link #history}. A replica that takes over
+     * thousands of SLOs loads them in a few statements rather than one transaction each.
+     */
+    public Map<String, SliWindows> windows(Map<String, Duration> slos, Instant now) {
+        Map<String, SliWindows> loaded = new HashMap<>();
+        String[] names = new String[slos.size()];
+        Long[] since = new Long[slos.size()];
+        int i = 0;
+        for (Map.Entry<String, Duration> slo : slos.entrySet()) {
+            SliWindows windows = new SliWindows(slo.getValue());
+            windows.advance(now);
+            loaded.put(slo.getKey(), windows);
+            names[i] = slo.getKey();
+            since[i++] = now.minus(slo.getValue()).getEpochSecond();
         }
-        return windows;
+        long minuteCutoff = SliRules.minuteOf(now).minus(MINUTE_RESOLUTION).truncatedTo(ChronoUnit.HOURS).getEpochSecond();
+        entityManager.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("""
+                    select w.slo, extract(epoch from date_trunc('hour', b.minute))::bigint, sum(b.good), sum(b.total)
+                    from unnest(?, ?) as w(slo, since) join sli_bucket b on b.slo_name = w.slo
+                    where b.minute > to_timestamp(w.since) and b.minute < to_timestamp(?) group by 1, 2
+                    union all
+                    select slo_name, extract(epoch from minute)::bigint, good, total from sli_bucket
+                    where slo_name = any(?) and minute >= to_timestamp(?)
+                    order by 1, 2
+                    """)) {
+                Array nameArray = connection.createArrayOf("text", names);
+                query.setArray(1, nameArray);
+                query.setArray(2, connection.createArrayOf("bigint", since));
+                query.setLong(3, minuteCutoff);
+                query.setArray(4, nameArray);
+                query.setLong(5, minuteCutoff);
+                query.setFetchSize(10_000); // a 30-day SLO has about 1,100 rows: do not hold thousands of SLOs' at once
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        loaded.get(rows.getString(1)).add(Instant.ofEpochSecond(rows.getLong(2)), rows.getLong(3),
+                                rows.getLong(4));
+                    }
+                }
+            }
+        });
+        return loaded;
     }
 
     /** Deletes buckets older than their SLO's window and {@code grace}; answers how many. */

@@ -1,0 +1,84 @@
+package dev.daff.slo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.daff.localinfra.SimulatedClock;
+import dev.daff.slo.burn.SliWindows;
+import dev.daff.slo.ingest.SliBuckets;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Many SLOs' sums loaded in one statement are what each SLO's own history gives, window by window. */
+@QuarkusTest
+class StoredSumsTest {
+
+    @Inject
+    SliBuckets buckets;
+
+    @Inject
+    AgroalDataSource database;
+
+    @Inject
+    SimulatedClock clock;
+
+    @Test
+    void sumsOfManySlosLoadedTogetherMatchEachSlosHistory() throws Exception {
+        Instant now = clock.instant();
+        Map<String, Duration> slos = new LinkedHashMap<>();
+        slos.put("sums-weekly", Duration.ofDays(7));
+        slos.put("sums-monthly", Duration.ofDays(30));
+        slos.put("sums-quiet", Duration.ofDays(28)); // no buckets at all
+        Random random = new Random(11);
+        try (Connection connection = database.getConnection(); PreparedStatement insert = connection.prepareStatement(
+                "insert into sli_bucket (slo_name, minute, good, total) values (?, ?, ?, ?) on conflict do nothing")) {
+            for (String slo : new String[] { "sums-weekly", "sums-monthly" }) {
+                for (int i = 0; i < 3_000; i++) {
+                    // Over 31 days, a third of them in the last six hours (minute resolution), some in the future minute.
+                    long minutesAgo = i % 3 == 0 ? random.nextInt(400) : random.nextInt(31 * 24 * 60);
+                    Instant minute = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(minutesAgo));
+                    long total = 1 + random.nextInt(1_000);
+                    insert.setString(1, slo);
+                    insert.setTimestamp(2, Timestamp.from(minute));
+                    insert.setLong(3, random.nextLong(total + 1));
+                    insert.setLong(4, total);
+                    insert.addBatch();
+                }
+            }
+            insert.executeBatch();
+        }
+
+        Map<String, SliWindows> together = QuarkusTransaction.requiringNew().call(() -> buckets.windows(slos, now));
+
+        assertEquals(slos.keySet(), together.keySet());
+        for (Map.Entry<String, Duration> slo : slos.entrySet()) {
+            SliWindows alone = new SliWindows(slo.getValue());
+            alone.advance(now);
+            QuarkusTransaction.requiringNew().run(() -> buckets.history(slo.getKey(), slo.getValue(), now)
+                    .forEach(bucket -> alone.add(bucket.at(), bucket.good(), bucket.total())));
+            SliWindows loaded = together.get(slo.getKey());
+            for (Duration window : alone.windows()) {
+                assertEquals(alone.total(window), loaded.total(window), slo.getKey() + " total over " + window);
+                assertEquals(alone.good(window), loaded.good(window), slo.getKey() + " good over " + window);
+            }
+            if (!slo.getKey().equals("sums-quiet")) {
+                assertTrue(loaded.total(slo.getValue()) > 0, slo.getKey());
+            }
+        }
+    }
+}
