@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -17,14 +18,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.daff.events.EventEnvelope;
 import dev.daff.kit.inbox.ProcessedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * The one way daff's Kafka consumers apply an event: parse it, check its envelope, and apply it exactly once in a
  * transaction of its own that also records its id in the processed-event log. A failure is sorted by
  * {@link FailureKind}: transient ones are retried with backoff while the partition waits (they never reach a
  * dead-letter topic); permanent ones are thrown as {@link UnprocessableEvent} for the channel's dead-letter
- * strategy.
+ * strategy — except while the service stops, when nothing is given up on (it would be dead-lettered): the event is
+ * left unacknowledged for the consumer that takes the partition over.
  */
 @ApplicationScoped
 public class IdempotentConsumer {
@@ -40,6 +45,7 @@ public class IdempotentConsumer {
     private final Clock clock;
     private final MeterRegistry registry;
     private final Duration maxClockSkew;
+    private volatile boolean stopping;
 
     public IdempotentConsumer(ObjectMapper json, ProcessedEvents processed, Clock clock, MeterRegistry registry,
             @ConfigProperty(name = "daff.events.max-clock-skew", defaultValue = "PT5M") Duration maxClockSkew) {
@@ -87,6 +93,18 @@ public class IdempotentConsumer {
                 return;
             } catch (RuntimeException failure) {
                 FailureKind kind = FailureKind.of(failure);
+                if (stopping()) {
+                    // The service is stopping and its beans and connections are going, whatever the failure says:
+                    // the event stays unacknowledged and the replica that takes the partition over applies it.
+                    // Giving up now would dead-letter it (a page left for somebody's replay), so wait for the end.
+                    if (attempt == 1 || attempt % 10 == 0) {
+                        LOG.infof("%s: event %s is left to the next consumer; this service is stopping (%s)",
+                                subscription.consumer(), eventId, reason(failure));
+                    }
+                    registry.counter("daff.events.retries", "consumer", subscription.consumer()).increment();
+                    backoff(attempt);
+                    continue;
+                }
                 if (kind == FailureKind.PERMANENT) {
                     registry.counter("daff.events.dead-lettered", "consumer", subscription.consumer()).increment();
                     throw failure instanceof UnprocessableEvent ? failure
@@ -106,6 +124,16 @@ public class IdempotentConsumer {
                 backoff(attempt);
             }
         }
+    }
+
+    void stopping(@Observes ShutdownEvent shutdown) {
+        stopping = true;
+    }
+
+    /** From the shutdown event on, and whenever the container is not running (seen as an NPE inside Arc). */
+    private boolean stopping() {
+        ArcContainer container = Arc.container();
+        return stopping || container == null || !container.isRunning();
     }
 
     private <E extends EventEnvelope> E parse(Subscription<E> subscription, String payload) {
