@@ -26,6 +26,16 @@ public final class ServiceProcess implements AutoCloseable {
     /** The secrets key of the local run and the tests that start packaged services: known to all, protects nothing. */
     static final String LOCAL_SECRETS_KEY = "dXswD47ea1W0SzQAaEjThe0ddDAfp8Sxun68KHRvS2I=";
 
+    /**
+     * The JVM as the services' image runs it in a pod (`Dockerfile.jvm`, deploy/'s 768 Mi limit): the JVM sizes itself
+     * for 768 MiB of memory — heap up to half of it (the image's `JAVA_MAX_MEM_RATIO=50`), starting at 1/64 — and
+     * `run-java.sh`'s default GC options (the UBI OpenJDK image's ParallelGC, which gives memory back after a
+     * collection that leaves more than 20 % of the heap free).
+     */
+    public static final List<String> IMAGE_JVM_OPTIONS = List.of("-XX:MaxRAM=768m", "-XX:MaxRAMPercentage=50",
+            "-XX:+UseParallelGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4",
+            "-XX:AdaptiveSizePolicyWeight=90", "-XX:+ExitOnOutOfMemoryError");
+
     private final String name;
     private final Path runner;
     private final Map<String, String> environment;
@@ -82,7 +92,8 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(log.getParent());
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m"));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(IMAGE_JVM_OPTIONS);
             command.addAll(classDataSharing());
             command.addAll(List.of("-jar", runner.toString()));
             // From the jar's directory, as the JVM image starts it: the AppCDS archive names its jars relative to it.

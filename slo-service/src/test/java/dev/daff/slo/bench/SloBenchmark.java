@@ -271,9 +271,9 @@ public final class SloBenchmark {
                 }
             }
             Bench.say("%s: JVM start to /q/health/ready UP %s ms (median %.0f ms, goal < 3000 ms); VmRSS idle 10 s after"
-                    + " ready %s MiB (median %.0f MiB, goal < 300 MiB); java -Xmx384m %s-jar quarkus-run.jar%s", module,
+                    + " ready %s MiB (median %.0f MiB, goal < 300 MiB); java %s %s-jar quarkus-run.jar%s", module,
                     Bench.list(ready, "%.0f"), Bench.median(ready), Bench.list(idle, "%.0f"), Bench.median(idle),
-                    archiveUse(Path.of("target", "benchmark-" + module + ".log")),
+                    String.join(" ", ServiceProcess.IMAGE_JVM_OPTIONS), archiveUse(Path.of("target", "benchmark-" + module + ".log")),
                     module.equals("slo-service") ? ", " + (SLOS + CrossingLatency.OUTAGES) + " SLOs defined" : "");
         });
     }
