@@ -182,7 +182,7 @@ public class SloEvaluator {
         if (stale.isEmpty()) {
             return;
         }
-        List<Slo> changed = QuarkusTransaction.requiringNew().call(() -> slos.detached(stale));
+        List<Slo> changed = QuarkusTransaction.requiringNew().call(() -> slos.detached(stale, versions.size()));
         synchronized (this) {
             for (Slo slo : changed) {
                 tracked.put(slo.name, TrackedSlo.of(slo)); // loaded by loadOwned when owned
