@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A packaged daff service ({@code target/quarkus-app/quarkus-run.jar}) running in its own JVM, as it runs in
@@ -36,11 +37,27 @@ public final class ServiceProcess implements AutoCloseable {
             "-XX:+UseParallelGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4",
             "-XX:AdaptiveSizePolicyWeight=90", "-XX:+ExitOnOutOfMemoryError");
 
+    /**
+     * The ahead-of-time cache the build trains beside the runner ({@link AotCacheTraining}): JDK 25's AOT cache of the
+     * classes a start loads and links and the methods it runs hot, which only the JDK that wrote it can use.
+     */
+    public static final String AOT_CACHE = "app.aot";
+    /** Beside {@link #AOT_CACHE}: the {@code java} executable that wrote it, so the services run on that JDK. */
+    public static final String AOT_CACHE_JAVA = "app.aot.java";
+    /**
+     * What the image's JDK 25 adds to {@link #IMAGE_JVM_OPTIONS} (JAVA_OPTS_APPEND), with the AOT cache: 8-byte object
+     * headers (JEP 519), a smaller heap for the same objects. A cache is only used with the header size it was trained
+     * with, so training and every start pass them.
+     */
+    public static final List<String> AOT_JVM_OPTIONS = List.of("-XX:+UseCompactObjectHeaders");
+
     private final String name;
     private final Path runner;
     private final Map<String, String> environment;
     private final Path log;
     private final int port;
+    /** Set for the AOT cache's training run: the JDK that writes the cache as it exits. */
+    private Path trainingJava;
     private Process process;
 
     public ServiceProcess(String name, Path runner, int port, Map<String, String> environment, Path log) {
@@ -91,10 +108,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(log.getParent());
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            List<String> startupCache = startupCache();
+            List<String> command = new ArrayList<>(List.of(startupCache.get(0)));
             command.addAll(IMAGE_JVM_OPTIONS);
-            command.addAll(classDataSharing());
+            command.addAll(startupCache.subList(1, startupCache.size()));
             command.addAll(List.of("-jar", runner.toString()));
             // From the jar's directory, as the JVM image starts it: the AppCDS archive names its jars relative to it.
             ProcessBuilder builder = new ProcessBuilder(command).directory(runner.getParent().toFile())
@@ -109,18 +126,66 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * The AppCDS archive the packaged build wrote beside the runner, as the JVM image uses it; none when the caller
-     * brings its own archive in {@code JAVA_TOOL_OPTIONS} (the JVM takes one top archive) or the build wrote none.
-     * {@code -Xshare:auto}: a JVM other than the one that wrote it starts without it.
+     * The {@code java} executable and its start-up cache options, as the JVM image starts the service: the AOT cache the
+     * build trained, on the JDK that trained it; without one (no JDK 25 at build time) this JVM with the AppCDS archive
+     * Quarkus wrote, if any. A JVM that cannot use its cache or archive starts without it.
      */
-    private List<String> classDataSharing() {
-        Path archive = runner.resolveSibling("app-cds.jsa");
-        String toolOptions = environment.getOrDefault("JAVA_TOOL_OPTIONS", "");
-        if (!Files.exists(archive) || toolOptions.contains("SharedArchiveFile")
-                || toolOptions.contains("ArchiveClassesAtExit")) {
-            return List.of();
+    private List<String> startupCache() {
+        String thisJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path aotCache = runner.resolveSibling(AOT_CACHE);
+        if (trainingJava != null) {
+            return aotCacheOptions(trainingJava.toString(), "-XX:AOTCacheOutput=" + aotCache);
         }
-        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+        Path aotCacheJava = runner.resolveSibling(AOT_CACHE_JAVA);
+        try {
+            if (Files.exists(aotCache) && Files.exists(aotCacheJava)) {
+                String java = Files.readString(aotCacheJava).strip();
+                if (Files.isExecutable(Path.of(java))) {
+                    return aotCacheOptions(java, "-XX:AOTCache=" + aotCache);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path archive = runner.resolveSibling("app-cds.jsa");
+        return Files.exists(archive) ? List.of(thisJava, "-XX:SharedArchiveFile=" + archive, "-Xshare:auto")
+                : List.of(thisJava);
+    }
+
+    private static List<String> aotCacheOptions(String java, String cacheOption) {
+        List<String> options = new ArrayList<>(List.of(java));
+        options.addAll(AOT_JVM_OPTIONS);
+        options.add(cacheOption);
+        return options;
+    }
+
+    /**
+     * Makes this the AOT cache's training run ({@link AotCacheTraining}): the service runs on {@code java}, which writes
+     * {@link #AOT_CACHE} beside the runner when the JVM exits.
+     */
+    ServiceProcess trainingAotCache(Path java) {
+        this.trainingJava = java;
+        return this;
+    }
+
+    /**
+     * The start-up cache the running JVM has mapped ({@code /proc/<pid>/maps}): {@link #AOT_CACHE}, {@code app-cds.jsa}
+     * or {@code none}. A JVM that cannot use its cache starts without it and says nothing, so tests and the benchmark
+     * look here.
+     */
+    public String mappedStartupCache() {
+        try {
+            String maps = Files.readString(Path.of("/proc", String.valueOf(pid()), "maps"));
+            return Stream.of(AOT_CACHE, "app-cds.jsa").filter(file -> maps.contains("/" + file + "\n")).findFirst()
+                    .orElse("none");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code bin} directory of the JDK the service runs on, for {@code jcmd} and {@code jfr}. */
+    public Path javaBin() {
+        return Path.of(startupCache().get(0)).getParent();
     }
 
     /** Waits until {@code /q/health/ready} answers 200. */
@@ -188,9 +253,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** A graceful stop (SIGTERM), as Kubernetes does it. */
     public void stop() {
+        stop(Duration.ofSeconds(30));
+    }
+
+    /** A graceful stop that waits up to {@code timeout} for the JVM to exit before killing it. */
+    public void stop(Duration timeout) {
         if (process != null && process.isAlive()) {
             process.destroy();
-            if (!waitFor(Duration.ofSeconds(30))) {
+            if (!waitFor(timeout)) {
                 kill();
             }
         }

@@ -52,6 +52,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.Topics;
 import dev.daff.kit.security.WebhookSignature;
+import dev.daff.localinfra.AotCacheTraining;
 import dev.daff.localinfra.DevelopmentKeys;
 import dev.daff.localinfra.FreePorts;
 import dev.daff.localinfra.KafkaTopicsSetup;
@@ -135,6 +136,7 @@ class TwoReplicasIT {
                 b.start();
                 a.awaitReady(READY);
                 b.awaitReady(READY);
+                runOnTheTrainedStartupCache();
                 Map<String, Set<Integer>> owners = awaitOwners(2);
                 report("both replicas ready and owning %s in %d ms", owners.values(), millisSince(boot));
 
@@ -152,6 +154,16 @@ class TwoReplicasIT {
                 b.kill();
             }
         }
+    }
+
+    /**
+     * The replicas start as the image starts them: on the AOT cache the build trained, whenever the build had a JDK to
+     * train it on (AotCacheTraining; without one the services run on the build's JDK with AppCDS).
+     */
+    void runOnTheTrainedStartupCache() throws Exception {
+        String expected = AotCacheTraining.trainingJava().isPresent() ? ServiceProcess.AOT_CACHE : "app-cds.jsa";
+        assertEquals(expected, a.mappedStartupCache(), "replica A's start-up cache");
+        assertEquals(expected, b.mappedStartupCache(), "replica B's start-up cache");
     }
 
     // ---- 1. twenty SLOs, ten burning ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -50,7 +51,7 @@ public final class SloBenchmark {
 
     public static void main(String[] args) throws Exception {
         String chosen = System.getProperty("bench.parts", "all");
-        Set<String> parts = chosen.equals("all") ? Set.of("footprint", "cds", "kafka", "http", "page", "alerts", "profile",
+        Set<String> parts = chosen.equals("all") ? Set.of("footprint", "kafka", "http", "page", "alerts", "profile",
                 "evaluation")
                 : Arrays.stream(chosen.split(",")).map(String::trim).collect(Collectors.toSet());
         int exit = 0;
@@ -178,10 +179,6 @@ public final class SloBenchmark {
                     part("footprint", () -> footprint(slo, Map.of("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer),
                             "action-service", ServiceProcess.environment(postgres, "action", kafka, issuer))));
                 }
-                if (wants("cds")) {
-                    part("cds", () -> classDataSharing(slo, sloEnvironment,
-                            Map.of("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer))));
-                }
                 if (!slo.isAlive()) {
                     slo.start().awaitReady(Duration.ofSeconds(120));
                 }
@@ -260,82 +257,36 @@ public final class SloBenchmark {
         services.forEach((module, service) -> {
             double[] ready = new double[RUNS];
             double[] idle = new double[RUNS];
+            Set<String> caches = new TreeSet<>();
             for (int run = 0; run < RUNS; run++) {
                 ready[run] = Bench.startTimed(service, Duration.ofSeconds(120));
+                caches.add(service.mappedStartupCache());
                 Bench.sleep(10_000); // idle: start-up work done, nothing asked of it
                 idle[run] = Bench.memoryMiB(service.pid(), "VmRSS");
                 if (!(module.equals("slo-service") && run == RUNS - 1)) {
                     service.stop();
                 } else {
-                    heapOf(service.pid(), Path.of("target/benchmark-slo-service-heap.txt"));
+                    heapOf(service, Path.of("target/benchmark-slo-service-heap.txt"));
                 }
             }
             Bench.say("%s: JVM start to /q/health/ready UP %s ms (median %.0f ms, goal < 3000 ms); VmRSS idle 10 s after"
-                    + " ready %s MiB (median %.0f MiB, goal < 300 MiB); java %s %s-jar quarkus-run.jar%s", module,
+                    + " ready %s MiB (median %.0f MiB, goal < 300 MiB); %s %s, start-up cache mapped: %s%s", module,
                     Bench.list(ready, "%.0f"), Bench.median(ready), Bench.list(idle, "%.0f"), Bench.median(idle),
-                    String.join(" ", ServiceProcess.IMAGE_JVM_OPTIONS), archiveUse(Path.of("target", "benchmark-" + module + ".log")),
+                    service.javaBin().resolve("java"), String.join(" ", ServiceProcess.IMAGE_JVM_OPTIONS), caches,
                     module.equals("slo-service") ? ", " + (SLOS + CrossingLatency.OUTAGES) + " SLOs defined" : "");
         });
     }
 
-    /** Whether the packaged AppCDS archive was in use: the JVM only warns when it cannot map it. */
-    private static String archiveUse(Path log) {
-        try {
-            return Files.readString(log).contains("Unable to use shared archive")
-                    ? "(the AppCDS archive could NOT be used, see " + log + ") "
-                    : "-XX:SharedArchiveFile=app-cds.jsa ";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Start-up with a dynamic class-data-sharing archive (JDK 17: {@code -XX:ArchiveClassesAtExit} once, then
-     * {@code -XX:SharedArchiveFile}), given through {@code JAVA_TOOL_OPTIONS}: how much of the start-up is
-     * class loading and verification.
-     */
-    private void classDataSharing(ServiceProcess slo, Map<String, String> sloEnvironment,
-            Map<String, Map<String, String>> others) throws Exception {
-        slo.stop();
-        Map<String, Map<String, String>> services = new LinkedHashMap<>(others);
-        services.put("slo-service", sloEnvironment);
-        for (var entry : services.entrySet()) {
-            String module = entry.getKey();
-            Path archive = Path.of("target", "benchmark-" + module + ".jsa").toAbsolutePath();
-            Files.deleteIfExists(archive);
-            Map<String, String> dump = new LinkedHashMap<>(entry.getValue());
-            dump.put("JAVA_TOOL_OPTIONS", "-XX:ArchiveClassesAtExit=" + archive);
-            ServiceProcess dumping = Bench.service(module, dump, "benchmark-" + module + "-cds.log");
-            dumping.start().awaitReady(Duration.ofSeconds(120));
-            Bench.sleep(3_000);
-            dumping.stop();
-            Map<String, String> use = new LinkedHashMap<>(entry.getValue());
-            use.put("JAVA_TOOL_OPTIONS", "-XX:SharedArchiveFile=" + archive);
-            ServiceProcess sharing = Bench.service(module, use, "benchmark-" + module + "-cds.log");
-            double[] ready = new double[RUNS];
-            double[] idle = new double[RUNS];
-            for (int run = 0; run < RUNS; run++) {
-                ready[run] = Bench.startTimed(sharing, Duration.ofSeconds(120));
-                Bench.sleep(10_000);
-                idle[run] = Bench.memoryMiB(sharing.pid(), "VmRSS");
-                sharing.stop();
-            }
-            Bench.say("%s with a dynamic CDS archive (%.0f MiB): start to ready %s ms (median %.0f ms); VmRSS idle %s MiB"
-                    + " (median %.0f MiB)", module, Files.exists(archive) ? Files.size(archive) / 1048576.0 : -1,
-                    Bench.list(ready, "%.0f"), Bench.median(ready), Bench.list(idle, "%.0f"), Bench.median(idle));
-        }
-    }
-
     /** What the idle service's heap holds: {@code jcmd GC.heap_info} and the top of {@code GC.class_histogram}. */
-    private static void heapOf(long pid, Path out) {
+    private static void heapOf(ServiceProcess service, Path out) {
         try {
             List<String> lines = new ArrayList<>();
             for (String command : List.of("GC.heap_info", "GC.class_histogram")) {
-                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                        String.valueOf(pid), command).redirectErrorStream(true).start();
+                Process jcmd = new ProcessBuilder(service.javaBin().resolve("jcmd").toString(),
+                        String.valueOf(service.pid()), command).redirectErrorStream(true).start();
                 List<String> answer = new String(jcmd.getInputStream().readAllBytes()).lines().toList();
                 jcmd.waitFor();
-                lines.add("== jcmd " + pid + " " + command);
+                lines.add("== jcmd " + service.pid() + " " + command);
                 lines.addAll(answer.subList(0, Math.min(answer.size(), 45)));
             }
             Files.write(out, lines);
