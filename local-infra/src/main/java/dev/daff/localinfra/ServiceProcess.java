@@ -113,7 +113,7 @@ public final class ServiceProcess implements AutoCloseable {
             command.addAll(IMAGE_JVM_OPTIONS);
             command.addAll(startupCache.subList(1, startupCache.size()));
             command.addAll(List.of("-jar", runner.toString()));
-            // From the jar's directory, as the JVM image starts it: the AppCDS archive names its jars relative to it.
+            // From the jar's directory, as the JVM image starts it: the start-up caches name the jars relative to it.
             ProcessBuilder builder = new ProcessBuilder(command).directory(runner.getParent().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -183,7 +183,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** The {@code bin} directory of the JDK the service runs on, for {@code jcmd} and {@code jfr}. */
+    /** The {@code bin} directory of the JDK the service runs on, for {@code jcmd}. */
     public Path javaBin() {
         return Path.of(startupCache().get(0)).getParent();
     }
