@@ -58,7 +58,18 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     /** Set for the AOT cache's training run: the JDK that writes the cache as it exits. */
     private Path trainingJava;
+    /** The JVM of the last {@link #start()}. */
+    private Jvm jvm;
     private Process process;
+
+    /** A JVM to start the service on: its {@code java} and the start-up cache options that go with it. */
+    private record Jvm(String java, List<String> cacheOptions) {
+        static Jvm withAotCache(String java, String cacheOption) {
+            List<String> options = new ArrayList<>(AOT_JVM_OPTIONS);
+            options.add(cacheOption);
+            return new Jvm(java, options);
+        }
+    }
 
     public ServiceProcess(String name, Path runner, int port, Map<String, String> environment, Path log) {
         this.name = name;
@@ -108,10 +119,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(log.getParent());
-            List<String> startupCache = startupCache();
-            List<String> command = new ArrayList<>(List.of(startupCache.get(0)));
+            jvm = chooseJvm();
+            List<String> command = new ArrayList<>(List.of(jvm.java()));
             command.addAll(IMAGE_JVM_OPTIONS);
-            command.addAll(startupCache.subList(1, startupCache.size()));
+            command.addAll(jvm.cacheOptions());
             command.addAll(List.of("-jar", runner.toString()));
             // From the jar's directory, as the JVM image starts it: the start-up caches name the jars relative to it.
             ProcessBuilder builder = new ProcessBuilder(command).directory(runner.getParent().toFile())
@@ -130,33 +141,26 @@ public final class ServiceProcess implements AutoCloseable {
      * build trained, on the JDK that trained it; without one (no JDK 25 at build time) this JVM with the AppCDS archive
      * Quarkus wrote, if any. A JVM that cannot use its cache or archive starts without it.
      */
-    private List<String> startupCache() {
-        String thisJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private Jvm chooseJvm() {
         Path aotCache = runner.resolveSibling(AOT_CACHE);
         if (trainingJava != null) {
-            return aotCacheOptions(trainingJava.toString(), "-XX:AOTCacheOutput=" + aotCache);
+            return Jvm.withAotCache(trainingJava.toString(), "-XX:AOTCacheOutput=" + aotCache);
         }
         Path aotCacheJava = runner.resolveSibling(AOT_CACHE_JAVA);
         try {
             if (Files.exists(aotCache) && Files.exists(aotCacheJava)) {
                 String java = Files.readString(aotCacheJava).strip();
                 if (Files.isExecutable(Path.of(java))) {
-                    return aotCacheOptions(java, "-XX:AOTCache=" + aotCache);
+                    return Jvm.withAotCache(java, "-XX:AOTCache=" + aotCache);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        String thisJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path archive = runner.resolveSibling("app-cds.jsa");
-        return Files.exists(archive) ? List.of(thisJava, "-XX:SharedArchiveFile=" + archive, "-Xshare:auto")
-                : List.of(thisJava);
-    }
-
-    private static List<String> aotCacheOptions(String java, String cacheOption) {
-        List<String> options = new ArrayList<>(List.of(java));
-        options.addAll(AOT_JVM_OPTIONS);
-        options.add(cacheOption);
-        return options;
+        return new Jvm(thisJava, Files.exists(archive) ? List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto")
+                : List.of());
     }
 
     /**
@@ -183,9 +187,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** The {@code bin} directory of the JDK the service runs on, for {@code jcmd}. */
+    /** The {@code bin} directory of the JDK the service was last started on, for {@code jcmd}. */
     public Path javaBin() {
-        return Path.of(startupCache().get(0)).getParent();
+        if (jvm == null) {
+            throw new IllegalStateException(name + " was never started");
+        }
+        return Path.of(jvm.java()).getParent();
     }
 
     /** Waits until {@code /q/health/ready} answers 200. */
