@@ -9,13 +9,14 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import io.quarkus.jackson.ObjectMapperCustomizer;
 
-/** The services' one ObjectMapper reads instants through {@link IsoInstants}. */
+/** The services' one ObjectMapper reads instants through {@link IsoInstants} and writes them through {@link IsoInstantWriter}. */
 @Singleton
 public class JsonSetup implements ObjectMapperCustomizer {
 
     /** Applies {@code daff}'s additions to any mapper: the services' (via Quarkus) and a test's or benchmark's own. */
     public static ObjectMapper apply(ObjectMapper mapper) {
-        return mapper.registerModule(new SimpleModule("daff-iso-instants").addDeserializer(Instant.class, new IsoInstants()));
+        return mapper.registerModule(new SimpleModule("daff-iso-instants").addDeserializer(Instant.class, new IsoInstants())
+                .addSerializer(Instant.class, new IsoInstantWriter()));
     }
 
     @Override

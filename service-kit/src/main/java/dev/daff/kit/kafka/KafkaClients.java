@@ -64,6 +64,12 @@ public class KafkaClients {
      * fixed costs (offset rows, commit) over more events.
      */
     public static final int MAX_POLL_RECORDS = 5_000;
+    /**
+     * Bytes one fetch of a {@link #consumer} brings at most (Kafka's default is 50 MiB): 5,000 single events are
+     * about 1 MiB, but a record may carry a batch of 1,000 observations (slo-service's HTTP ingest writes such), and
+     * 5,000 of those would be a 300 MiB poll in a heap of 384 MiB. A larger record still comes, alone.
+     */
+    static final int FETCH_MAX_BYTES = 4 * 1024 * 1024;
 
     /** A consumer that never commits on its own: the caller stores offsets where it stores its results. */
     public KafkaConsumer<String, String> consumer(String groupId, String clientId) {
@@ -76,6 +82,7 @@ public class KafkaClients {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(MAX_POLL_RECORDS));
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(FETCH_MAX_BYTES));
         // A replica that dies without leaving the group holds its partitions until its session expires:
         // keep that short so a crashed replica's SLOs are counted and evaluated again within seconds.
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");

@@ -18,6 +18,7 @@ import jakarta.persistence.EntityManager;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
+import dev.daff.events.SliObservedBatch;
 import dev.daff.slo.ingest.CountedBuckets.MinuteCount;
 import dev.daff.slo.ingest.SliBuckets.MinuteAdd;
 
@@ -28,24 +29,37 @@ import dev.daff.slo.ingest.SliBuckets.MinuteAdd;
 @ApplicationScoped
 public class SliBatch {
 
-    /** One SLI record that passed validation, on its way into a minute bucket. */
-    record Observed(ConsumerRecord<String, String> record, String slo, Instant minute, long good, long total,
-            String idempotentEventId) {
+    /**
+     * Where one event came from: a record of its own ({@code batch} null), or observation {@code index} of an
+     * {@link SliObservedBatch} record.
+     */
+    record Source(ConsumerRecord<String, String> record, SliObservedBatch batch, int index) {
+        static Source whole(ConsumerRecord<String, String> record) {
+            return new Source(record, null, -1);
+        }
     }
 
-    /** A record that will not be counted, with the reason the dead-letter topic carries. */
-    record Refused(ConsumerRecord<String, String> record, String reason) {
+    /**
+     * One SLI event that passed validation, on its way into a minute bucket. {@code idempotencyId} (null without an
+     * Idempotency-Key) is shared by every event of one record and counted once: the events of the first record that
+     * brings it count, those of any later record with it do not.
+     */
+    record Observed(Source source, String slo, Instant minute, long good, long total, String idempotencyId) {
+    }
+
+    /** An event that will not be counted, with the reason the dead-letter topic carries. */
+    record Refused(Source source, String reason) {
     }
 
     /** What one batch's transaction committed. */
     record Stored(Map<String, Map<Instant, MinuteCount>> buckets, int refused) {
     }
 
-    /** One minute of one SLO as this batch adds it, with the records behind it (refused together if it cannot be stored). */
+    /** One minute of one SLO as this batch adds it, with the events behind it (refused together if it cannot be stored). */
     private static final class MinuteAggregate {
         long good;
         long total;
-        final List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        final List<Source> sources = new ArrayList<>();
     }
 
     /** The order in which a batch locks its partitions' offset rows: the same in every replica. */
@@ -89,27 +103,32 @@ public class SliBatch {
         nextOffsets.entrySet().stream().sorted(Map.Entry.comparingByKey(BY_PARTITION))
                 .forEach(offset -> offsets.move(offset.getKey(), lastStored.apply(offset.getKey()), offset.getValue()));
         List<Refused> refused = new ArrayList<>(refusedBefore);
-        Set<String> firstSeen = seen.recordFirstSeen(idempotentIds(observed), now);
+        Set<String> firstSeen = seen.recordFirstSeen(idempotencyIds(observed), now);
+        Map<String, ConsumerRecord<String, String>> countedFrom = new HashMap<>();
         Map<String, Map<Instant, MinuteAggregate>> aggregates = new TreeMap<>();
         for (Observed one : observed) {
-            if (one.idempotentEventId() != null && !firstSeen.remove(one.idempotentEventId())) {
-                continue; // a retried batch: counted when it first arrived
+            if (one.idempotencyId() != null && (!firstSeen.contains(one.idempotencyId())
+                    || countedFrom.computeIfAbsent(one.idempotencyId(), id -> one.source().record()) != one.source().record())) {
+                continue; // a retried batch: counted when it first arrived (maybe earlier in this very poll)
             }
             MinuteAggregate minute = aggregates.computeIfAbsent(one.slo(), slo -> new TreeMap<>())
                     .computeIfAbsent(one.minute(), m -> new MinuteAggregate());
+            if (minute.total + one.total() > SliRules.MAX_EVENTS_PER_MINUTE) {
+                // Only the event that would overfill its minute: those before and after it that fit still count.
+                refused.add(new Refused(one.source(), "the minute " + one.minute() + " would hold more than "
+                        + SliRules.MAX_EVENTS_PER_MINUTE + " events"));
+                continue;
+            }
             minute.good += one.good();
             minute.total += one.total();
-            minute.records.add(one.record());
+            minute.sources.add(one.source());
         }
         Map<String, Map<Instant, MinuteCount>> stored = new HashMap<>();
         List<MinuteAdd> adds = new ArrayList<>();
         for (Map.Entry<String, Map<Instant, MinuteAggregate>> slo : aggregates.entrySet()) {
             for (Map.Entry<Instant, MinuteAggregate> minute : slo.getValue().entrySet()) {
                 MinuteAggregate aggregate = minute.getValue();
-                if (aggregate.total > SliRules.MAX_EVENTS_PER_MINUTE) {
-                    refuse(aggregate, refused, "the minute " + minute.getKey() + " would hold more than "
-                            + SliRules.MAX_EVENTS_PER_MINUTE + " events");
-                } else if (isolateBuckets) {
+                if (isolateBuckets) {
                     Optional<String> refusal = storeIsolated(slo.getKey(), minute.getKey(), aggregate);
                     if (refusal.isPresent()) {
                         refuse(aggregate, refused, refusal.get());
@@ -153,7 +172,7 @@ public class SliBatch {
     }
 
     private static void refuse(MinuteAggregate aggregate, List<Refused> refused, String reason) {
-        aggregate.records.forEach(record -> refused.add(new Refused(record, reason)));
+        aggregate.sources.forEach(source -> refused.add(new Refused(source, reason)));
     }
 
     private static void counted(Map<String, Map<Instant, MinuteCount>> stored, String slo, Instant minute,
@@ -161,12 +180,12 @@ public class SliBatch {
         stored.computeIfAbsent(slo, name -> new HashMap<>()).put(minute, new MinuteCount(aggregate.good, aggregate.total));
     }
 
-    /** The event ids of idempotent records (sent with an Idempotency-Key). */
-    private static Set<String> idempotentIds(List<Observed> observed) {
+    /** The idempotency ids of a poll's events (those sent with an Idempotency-Key), each once. */
+    private static Set<String> idempotencyIds(List<Observed> observed) {
         Set<String> ids = new LinkedHashSet<>();
         for (Observed one : observed) {
-            if (one.idempotentEventId() != null) {
-                ids.add(one.idempotentEventId());
+            if (one.idempotencyId() != null) {
+                ids.add(one.idempotencyId());
             }
         }
         return ids;

@@ -151,7 +151,7 @@ public class SliConsumer {
                         .call(() -> batch.store(observed, refused, nextOffsets, positions::get, now, true));
             }
             positions.putAll(nextOffsets);
-            accepted.increment(records.count() - stored.refused());
+            accepted.increment(read.events() - stored.refused());
             rejected.increment(stored.refused());
             if (!stored.buckets().isEmpty()) {
                 counted.fire(new CountedBuckets(stored.buckets()));

@@ -9,27 +9,54 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+
+import dev.daff.events.SliEvent;
 import dev.daff.events.Topics;
 import dev.daff.kit.kafka.KafkaClients;
 import dev.daff.kit.messaging.DeadLetterHeaders;
 import dev.daff.slo.ingest.SliBatch.Refused;
+import dev.daff.slo.ingest.SliBatch.Source;
 
-/** Puts SLI records that will never be counted on the dead-letter topic, each with the reason. */
+/** Puts SLI events that will never be counted on the dead-letter topic, each with the reason. */
 @ApplicationScoped
 public class SliDeadLetters {
 
     public static final String REJECTION_HEADER = "daff-rejection";
 
     private final KafkaClients kafkaClients;
+    private final ObjectWriter eventWriter;
     /** Used by the consumer thread only. */
     private KafkaProducer<String, String> producer;
 
-    public SliDeadLetters(KafkaClients kafkaClients) {
+    public SliDeadLetters(KafkaClients kafkaClients, ObjectMapper json) {
         this.kafkaClients = kafkaClients;
+        this.eventWriter = json.writerFor(SliEvent.class);
+    }
+
+    /**
+     * The refused event as a record of its own: one observation of a batch goes alone, as an {@link SliEvent}, so a
+     * replay once the cause is fixed counts just it.
+     */
+    private String value(Source source) {
+        if (source.batch() == null) {
+            return source.record().value();
+        }
+        if (source.batch().observations().get(source.index()) == null) {
+            return "null";
+        }
+        try {
+            return eventWriter.writeValueAsString(source.batch().event(source.index()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an SLI event cannot be written as JSON", e);
+        }
     }
 
     /** Returns once the broker has every record, so the offsets that skip them may commit; throws otherwise. */
@@ -42,10 +69,11 @@ public class SliDeadLetters {
         }
         List<Future<RecordMetadata>> sends = new ArrayList<>(refused.size());
         for (Refused one : refused) {
-            ProducerRecord<String, String> reject = new ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER, one.record().key(),
-                    one.record().value());
+            ConsumerRecord<String, String> record = one.source().record();
+            ProducerRecord<String, String> reject = new ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER, record.key(),
+                    value(one.source()));
             reject.headers().add(REJECTION_HEADER, one.reason().getBytes(StandardCharsets.UTF_8));
-            reject.headers().add(DeadLetterHeaders.SOURCE_TOPIC, one.record().topic().getBytes(StandardCharsets.UTF_8));
+            reject.headers().add(DeadLetterHeaders.SOURCE_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
             sends.add(producer.send(reject));
         }
         try {

@@ -8,64 +8,50 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.BlockingDeque;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 
-import dev.daff.events.SliEvent;
+import dev.daff.events.SliObservedBatch;
 import dev.daff.events.Topics;
-import dev.daff.kit.kafka.KafkaClients;
 import dev.daff.kit.problem.Problem;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.slo.ingest.SliIngestResource.Observation;
 
 /**
  * The HTTP ingest path: validates a batch whole (one bad item refuses the batch and stores nothing), then
- * puts it on {@link Topics#SLI_EVENTS} so one consumer does all the counting. Answers only after Kafka has
- * acknowledged every item, so an accepted batch is never lost.
+ * puts it on {@link Topics#SLI_EVENTS} as {@link SliObservedBatch} records, so one consumer does all the counting.
+ * Answers only after Kafka has acknowledged every record, so an accepted batch is never lost.
  *
- * <p>Batches go out through a small pool of transactional producers, so concurrent requests do not queue
- * behind one lock. A producer that failed in any way is closed and replaced, never reused: after a timed-out
- * commit a transactional producer can neither abort nor begin again, and keeping it would refuse all ingest
- * until a restart.
+ * <p>{@link SliTopicWriter} writes the records: a batch of one record as it is, a larger one in a Kafka transaction.
  */
 @ApplicationScoped
 public class SliPublisher {
 
-    private static final Logger LOG = Logger.getLogger(SliPublisher.class);
     public static final int MAX_BATCH = 10_000;
-    /** Kafka header naming the client's Idempotency-Key: the consumer counts such an event once per event id. */
+    /**
+     * Kafka header naming the client's Idempotency-Key: the consumer counts an {@link SliObservedBatch} record with it
+     * once per SLO, key and {@code firstIndex}, and an {@link dev.daff.events.SliEvent} with it once per event id.
+     */
     public static final String IDEMPOTENCY_HEADER = "daff-idempotency-key";
     /** What a client is told to wait before retrying while the event log is away. */
     static final int RETRY_AFTER_SECONDS = 5;
 
     private final SloCatalog catalog;
-    private final KafkaClients kafkaClients;
-    private final ObjectWriter eventWriter;
+    private final SliTopicWriter topicWriter;
+    private final ObjectWriter batchWriter;
     private final Clock clock;
-    private final BlockingDeque<KafkaProducer<String, String>> idle = new LinkedBlockingDeque<>();
-    private final Semaphore inUse;
 
-    public SliPublisher(SloCatalog catalog, KafkaClients kafkaClients, ObjectMapper json, Clock clock,
-            @ConfigProperty(name = "daff.sli.ingest.producers", defaultValue = "4") int poolSize) {
+    public SliPublisher(SloCatalog catalog, SliTopicWriter topicWriter, ObjectMapper json, Clock clock) {
         this.catalog = catalog;
-        this.kafkaClients = kafkaClients;
-        this.eventWriter = json.writerFor(SliEvent.class);
+        this.topicWriter = topicWriter;
+        this.batchWriter = json.writerFor(SliObservedBatch.class);
         this.clock = clock;
-        this.inUse = new Semaphore(poolSize);
     }
 
     /**
@@ -82,112 +68,82 @@ public class SliPublisher {
         }
         Duration window = catalog.window(slo).orElseThrow(() -> ProblemException.notFound("SLO", slo));
         Instant now = clock.instant();
-        List<Problem.FieldError> errors = new ArrayList<>();
-        List<SliEvent> events = new ArrayList<>(observations.size());
-        SliRules.MinuteTotals minuteTotals = new SliRules.MinuteTotals();
-        UUID batchId = UUID.randomUUID();
+        List<SliObservedBatch.Observation> accepted = new ArrayList<>(observations.size());
+        String[] rejections = null;
+        long batchTotal = 0;
         for (int i = 0; i < observations.size(); i++) {
             Observation observation = observations.get(i);
-            if (observation == null) {
-                errors.add(new Problem.FieldError("[" + i + "]", "must not be null"));
-                continue;
-            }
-            Instant at = observation.at() == null ? now : observation.at();
-            Optional<String> rejection = SliRules.rejection(observation.good(), observation.total(), at, now, window)
-                    .or(() -> minuteTotals.add(at, observation.total()));
-            if (rejection.isPresent()) {
-                errors.add(new Problem.FieldError("[" + i + "]", rejection.get()));
+            Instant at = observation == null || observation.at() == null ? now : observation.at();
+            String rejection = observation == null ? "must not be null"
+                    : SliRules.rejection(observation.good(), observation.total(), at, now, window).orElse(null);
+            if (rejection != null) {
+                rejections = rejections == null ? new String[observations.size()] : rejections;
+                rejections[i] = rejection;
+                accepted.add(null);
             } else {
-                String eventId = idempotencyKey == null ? eventIdInBatch(batchId, i)
-                        : UUID.nameUUIDFromBytes((slo + '\u0000' + idempotencyKey + '\u0000' + i).getBytes(StandardCharsets.UTF_8))
-                                .toString();
-                events.add(SliEvent.observed(eventId, now, slo, at, observation.good(), observation.total()));
+                batchTotal += observation.total();
+                accepted.add(new SliObservedBatch.Observation(at, observation.good(), observation.total()));
             }
         }
-        if (!errors.isEmpty()) {
+        // Only a batch whose totals add up past one minute's limit can overfill a minute on its own: most never
+        // pay for the per-minute sums.
+        if (batchTotal > SliRules.MAX_EVENTS_PER_MINUTE) {
+            SliRules.MinuteTotals minuteTotals = new SliRules.MinuteTotals();
+            for (int i = 0; i < accepted.size(); i++) {
+                SliObservedBatch.Observation observation = accepted.get(i);
+                Optional<String> overfull = observation == null ? Optional.empty()
+                        : minuteTotals.add(observation.at(), observation.total());
+                if (overfull.isPresent()) {
+                    rejections = rejections == null ? new String[observations.size()] : rejections;
+                    rejections[i] = overfull.get();
+                }
+            }
+        }
+        if (rejections != null) {
+            List<Problem.FieldError> errors = new ArrayList<>();
+            for (int i = 0; i < rejections.length; i++) {
+                if (rejections[i] != null) {
+                    errors.add(new Problem.FieldError("[" + i + "]", rejections[i]));
+                }
+            }
             throw new ProblemException(400, "invalid-sli-events", "Invalid SLI events",
                     errors.size() + " of " + observations.size() + " observations are invalid; none was stored.", errors);
         }
-        send(events, idempotencyKey);
-        return events.size();
+        send(slo, accepted, now, idempotencyKey);
+        return accepted.size();
     }
 
     /**
-     * One Kafka transaction per batch: the consumer reads committed records only, so a batch that fails
-     * half-way is invisible. A batch whose commit timed out may still have been committed; a client that
-     * sends an Idempotency-Key can retry it without counting it twice.
+     * One record per {@link SliObservedBatch#MAX_OBSERVATIONS} observations, on the log whole or not at all (one
+     * record, or several in one transaction): the consumer never sees half a batch. A batch whose write timed out
+     * may still have been stored; a client that sends an Idempotency-Key can retry it without
+     * counting it twice (the consumer counts each record of a key once).
      */
-    private void send(List<SliEvent> events, String idempotencyKey) {
-        List<ProducerRecord<String, String>> records = new ArrayList<>(events.size());
-        for (SliEvent event : events) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.SLI_EVENTS, event.slo(), write(event));
+    private void send(String slo, List<SliObservedBatch.Observation> observations, Instant now, String idempotencyKey) {
+        String batchId = UUID.randomUUID().toString();
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (int first = 0; first < observations.size(); first += SliObservedBatch.MAX_OBSERVATIONS) {
+            List<SliObservedBatch.Observation> part = observations.subList(first,
+                    Math.min(observations.size(), first + SliObservedBatch.MAX_OBSERVATIONS));
+            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.SLI_EVENTS, slo,
+                    write(SliObservedBatch.of(batchId, now, slo, first, part)));
             if (idempotencyKey != null) {
                 record.headers().add(IDEMPOTENCY_HEADER, idempotencyKey.getBytes(StandardCharsets.UTF_8));
             }
             records.add(record);
         }
-        acquireSlot();
-        KafkaProducer<String, String> producer = null;
         try {
-            producer = idle.pollFirst();
-            if (producer == null) {
-                producer = createProducer();
-            }
-            producer.beginTransaction();
-            for (ProducerRecord<String, String> record : records) {
-                producer.send(record);
-            }
-            producer.commitTransaction();
-            idle.offerFirst(producer);
-        } catch (RuntimeException e) {
-            // Whatever failed (broker away, timed-out commit, fenced producer), this producer is not trusted again.
-            LOG.warnf("SLI ingest: the event log did not take a batch (%s); the producer is replaced", e.toString());
-            if (producer != null) {
-                producer.close(Duration.ZERO);
-            }
+            topicWriter.write(records);
+        } catch (SliTopicWriter.Unavailable e) {
             throw unavailable();
-        } finally {
-            inUse.release();
         }
     }
 
-    /**
-     * A batch's events share one random UUID with their index in its low 16 bits (a batch holds at most
-     * {@link #MAX_BATCH} events): unique, and one {@code SecureRandom} call per batch instead of one per event,
-     * which four request threads otherwise queue for.
-     */
-    private static String eventIdInBatch(UUID batchId, int index) {
-        return new UUID(batchId.getMostSignificantBits(), (batchId.getLeastSignificantBits() & ~0xFFFFL) | index).toString();
-    }
-
-    private String write(SliEvent event) {
+    private String write(SliObservedBatch batch) {
         try {
-            return eventWriter.writeValueAsString(event);
+            return batchWriter.writeValueAsString(batch);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an SLI event cannot be written as JSON", e);
-        }
-    }
-
-    private void acquireSlot() {
-        try {
-            if (!inUse.tryAcquire(10, TimeUnit.SECONDS)) {
-                throw unavailable();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable();
-        }
-    }
-
-    private KafkaProducer<String, String> createProducer() {
-        KafkaProducer<String, String> created = kafkaClients.transactionalProducer("daff-sli-http-ingest",
-                "daff-sli-http-" + UUID.randomUUID());
-        try {
-            created.initTransactions();
-            return created;
-        } catch (RuntimeException e) {
-            created.close(Duration.ZERO);
-            throw e;
+            throw new IllegalStateException("an SLI batch cannot be written as JSON", e);
         }
     }
 
@@ -196,13 +152,5 @@ public class SliPublisher {
                 "The event log did not acknowledge the batch; nothing is guaranteed stored. Retry the whole batch "
                         + "(with the same Idempotency-Key, so that it counts once).",
                 RETRY_AFTER_SECONDS);
-    }
-
-    @PreDestroy
-    void close() {
-        KafkaProducer<String, String> producer;
-        while ((producer = idle.pollFirst()) != null) {
-            producer.close(Duration.ofSeconds(5));
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.daff.slo.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,15 +22,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.daff.events.SliEvent;
+import dev.daff.events.SliObservedBatch;
 import dev.daff.slo.ingest.SliBatch.Observed;
 import dev.daff.slo.ingest.SliBatch.Refused;
+import dev.daff.slo.ingest.SliBatch.Source;
 
-/** Reads a polled batch of SLI records: what will be counted, what will not (and why), and where each partition goes on. */
+/**
+ * Reads a polled batch of SLI records — single events and batches of one SLO's observations — into what will be
+ * counted, what will not (and why), and where each partition goes on.
+ */
 @ApplicationScoped
 public class SliRecords {
 
-    /** A batch as read: the records to count, those refused, and the next offset of each partition. */
-    record Read(List<Observed> observed, List<Refused> refused, Map<TopicPartition, Long> nextOffsets) {
+    /** A poll as read: the events to count, those refused, how many events it held, and the next offset of each partition. */
+    record Read(List<Observed> observed, List<Refused> refused, int events, Map<TopicPartition, Long> nextOffsets) {
     }
 
     private final SloCatalog catalog;
@@ -36,7 +43,7 @@ public class SliRecords {
 
     public SliRecords(SloCatalog catalog, ObjectMapper json) {
         this.catalog = catalog;
-        this.reader = json.readerFor(SliEvent.class);
+        this.reader = json.readerFor(SliValue.class);
     }
 
     Read read(ConsumerRecords<String, String> records, Instant now) {
@@ -46,10 +53,10 @@ public class SliRecords {
         for (ConsumerRecord<String, String> record : records) {
             nextOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
             try {
-                SliEvent event = reader.readValue(record.value());
-                parsed.add(new Parsed(record, event, null));
-                if (event != null && event.slo() != null) {
-                    named.add(event.slo());
+                SliValue value = reader.readValue(record.value());
+                parsed.add(new Parsed(record, value, null));
+                if (value != null && value.slo() != null) {
+                    named.add(value.slo());
                 }
             } catch (Exception e) {
                 parsed.add(new Parsed(record, null, "not a valid SLI event: " + e.getClass().getSimpleName()));
@@ -58,25 +65,86 @@ public class SliRecords {
         Map<String, Duration> windows = catalog.windows(named);
         List<Observed> observed = new ArrayList<>(parsed.size());
         List<Refused> refused = new ArrayList<>();
+        int events = 0;
         for (Parsed one : parsed) {
             ConsumerRecord<String, String> record = one.record();
-            SliEvent event = one.event();
-            Optional<String> rejection = one.unreadable() != null ? Optional.of(one.unreadable())
-                    : check(event, windows, Instant.ofEpochMilli(record.timestamp()), now);
-            if (rejection.isPresent()) {
-                refused.add(new Refused(record, rejection.get()));
+            Instant recordTime = Instant.ofEpochMilli(record.timestamp());
+            SliValue value = one.value();
+            boolean idempotent = record.headers().lastHeader(SliPublisher.IDEMPOTENCY_HEADER) != null;
+            if (value != null && SliObservedBatch.TYPE.equals(value.type())) {
+                events += readBatch(record, value.batch(), idempotent ? idempotencyId(record, value) : null, windows,
+                        recordTime, now, observed, refused);
                 continue;
             }
-            Instant at = event.at() == null ? Instant.ofEpochMilli(record.timestamp()) : event.at();
-            boolean idempotent = record.headers().lastHeader(SliPublisher.IDEMPOTENCY_HEADER) != null && event.eventId() != null;
-            observed.add(new Observed(record, event.slo(), SliRules.minuteOf(at), event.good(), event.total(),
+            events++;
+            SliEvent event = value == null ? null : value.event();
+            Optional<String> rejection = one.unreadable() != null ? Optional.of(one.unreadable())
+                    : check(event, windows, recordTime, now);
+            if (rejection.isPresent()) {
+                refused.add(new Refused(Source.whole(record), rejection.get()));
+                continue;
+            }
+            Instant at = event.at() == null ? recordTime : event.at();
+            observed.add(new Observed(Source.whole(record), event.slo(), SliRules.minuteOf(at), event.good(), event.total(),
                     idempotent ? event.eventId() : null));
         }
-        return new Read(observed, refused, nextOffsets);
+        return new Read(observed, refused, events, nextOffsets);
     }
 
-    /** A record as read: its event, or why it could not be read. */
-    private record Parsed(ConsumerRecord<String, String> record, SliEvent event, String unreadable) {
+    /** Reads the observations of one {@link SliObservedBatch} record, each counted or refused on its own; answers how many. */
+    private static int readBatch(ConsumerRecord<String, String> record, SliObservedBatch batch, String idempotencyId,
+            Map<String, Duration> windows, Instant recordTime, Instant now, List<Observed> observed, List<Refused> refused) {
+        if (batch.observations() == null || batch.observations().isEmpty()) {
+            refused.add(new Refused(Source.whole(record), "a batch needs at least one observation"));
+            return 1;
+        }
+        Duration window = batch.slo() == null ? null : windows.get(batch.slo());
+        for (int i = 0; i < batch.observations().size(); i++) {
+            Source source = new Source(record, batch, i);
+            SliObservedBatch.Observation observation = batch.observations().get(i);
+            Instant at = observation == null || observation.at() == null ? recordTime : observation.at();
+            Optional<String> rejection = observation == null ? Optional.of("an observation must not be null")
+                    : batch.slo() == null ? Optional.of("slo is required")
+                    : window == null ? Optional.of("unknown SLO '" + batch.slo() + "'")
+                    : SliRules.rejection(observation.good(), observation.total(), at, now, window);
+            if (rejection.isPresent()) {
+                refused.add(new Refused(source, rejection.get()));
+            } else {
+                observed.add(new Observed(source, batch.slo(), SliRules.minuteOf(at), observation.good(),
+                        observation.total(), idempotencyId));
+            }
+        }
+        return batch.observations().size();
+    }
+
+    /**
+     * What a batch record sent with an Idempotency-Key is counted once by: its SLO, the key and where in the client's
+     * batch it starts — the same for each record of a retried batch, whichever HTTP request or replica sent it.
+     */
+    private static String idempotencyId(ConsumerRecord<String, String> record, SliValue value) {
+        String key = new String(record.headers().lastHeader(SliPublisher.IDEMPOTENCY_HEADER).value(), StandardCharsets.UTF_8);
+        return UUID.nameUUIDFromBytes((value.slo() + '\u0000' + key + '\u0000' + value.firstIndex())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * Either kind of record value the topic carries, told apart by {@code type}: an {@link SliEvent} (from telemetry,
+     * or written by a version before batches) or an {@link SliObservedBatch}.
+     */
+    private record SliValue(String eventId, String type, int version, Instant occurredAt, String slo, Instant at,
+            long good, long total, int firstIndex, List<SliObservedBatch.Observation> observations) {
+
+        SliEvent event() {
+            return new SliEvent(eventId, type, version, occurredAt, slo, at, good, total);
+        }
+
+        SliObservedBatch batch() {
+            return new SliObservedBatch(eventId, type, version, occurredAt, slo, firstIndex, observations);
+        }
+    }
+
+    /** A record as read: its value, or why it could not be read. */
+    private record Parsed(ConsumerRecord<String, String> record, SliValue value, String unreadable) {
     }
 
     private static Optional<String> check(SliEvent event, Map<String, Duration> windows, Instant recordTime, Instant now) {

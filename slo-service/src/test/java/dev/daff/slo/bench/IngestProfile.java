@@ -23,7 +23,8 @@ final class IngestProfile {
     private IngestProfile() {
     }
 
-    static void summarise(Path recording, Path out) throws Exception {
+    /** Summarises the samples taken from {@code from} on (the warm-up before it is left out). */
+    static void summarise(Path recording, java.time.Instant from, Path out) throws Exception {
         Map<String, Integer> threads = new HashMap<>();
         Map<String, Integer> selfPackage = new HashMap<>();
         Map<String, Integer> selfMethod = new HashMap<>();
@@ -32,7 +33,7 @@ final class IngestProfile {
         int samples = 0;
         int consumerSamples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
-            if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStartTime().isBefore(from)) {
                 continue;
             }
             RecordedStackTrace stack = event.getStackTrace();
