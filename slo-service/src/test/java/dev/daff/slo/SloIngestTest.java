@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import dev.daff.events.SliEvent;
 import dev.daff.events.SliObservedBatch;
 import dev.daff.events.Topics;
+import dev.daff.kit.json.IsoInstantWriter;
 import dev.daff.kit.json.IsoInstants;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.KafkaTestClient;
@@ -100,10 +101,11 @@ class SloIngestTest {
     ObjectMapper json;
 
     @Test
-    void theServiceReadsInstantsThroughTheFastPath() throws Exception {
+    void theServiceReadsAndWritesInstantsThroughTheFastPaths() throws Exception {
         DefaultDeserializationContext context = ((DefaultDeserializationContext) json.getDeserializationContext())
                 .createDummyInstance(json.getDeserializationConfig());
         assertInstanceOf(IsoInstants.class, context.findRootValueDeserializer(json.constructType(Instant.class)));
+        assertInstanceOf(IsoInstantWriter.class, json.getSerializerProviderInstance().findValueSerializer(Instant.class));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.daff.kit.json;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
 
@@ -21,6 +22,26 @@ public final class IsoInstantWriter extends InstantSerializer {
 
     public IsoInstantWriter() {
         super();
+    }
+
+    private IsoInstantWriter(IsoInstantWriter base, Boolean useTimestamp, DateTimeFormatter formatter, JsonFormat.Shape shape) {
+        super(base, useTimestamp, formatter, shape);
+    }
+
+    private IsoInstantWriter(IsoInstantWriter base, Boolean useTimestamp, Boolean useNanoseconds, DateTimeFormatter formatter) {
+        super(base, useTimestamp, useNanoseconds, formatter);
+    }
+
+    // Jackson makes a copy of the serializer for each property it writes: the copies must stay this class.
+    @Override
+    protected InstantSerializer withFormat(Boolean useTimestamp, DateTimeFormatter formatter,
+            JsonFormat.Shape shape) {
+        return new IsoInstantWriter(this, useTimestamp, formatter, shape);
+    }
+
+    @Override
+    protected InstantSerializer withFeatures(Boolean writeZoneId, Boolean writeNanoseconds) {
+        return new IsoInstantWriter(this, _useTimestamp, writeNanoseconds, _formatter);
     }
 
     @Override

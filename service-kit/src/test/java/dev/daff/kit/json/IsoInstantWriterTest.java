@@ -1,6 +1,7 @@
 package dev.daff.kit.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,8 +11,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
 
 class IsoInstantWriterTest {
 
@@ -59,6 +62,13 @@ class IsoInstantWriterTest {
         assertEquals("{\"at\":\"2026/12/02 12:34\"}", daff.writeValueAsString(formatted));
         assertEquals(formatted.at().getEpochSecond() + ".000000000", JsonSetup.apply(new ObjectMapper().findAndRegisterModules())
                 .writeValueAsString(formatted.at()), "timestamps, when a mapper asks for them, are Jackson's");
+    }
+
+    @Test
+    void theCopyJacksonMakesForAPropertyIsTheFastOne() throws Exception {
+        JsonSerializer<Object> record = daff.getSerializerProviderInstance().findValueSerializer(At.class);
+        BeanPropertyWriter at = (BeanPropertyWriter) record.properties().next();
+        assertInstanceOf(IsoInstantWriter.class, at.getSerializer());
     }
 
     private void assertSameAsJackson(Instant instant) throws Exception {

@@ -44,7 +44,12 @@ import io.quarkus.runtime.StartupEvent;
 public class SliTopicWriter {
 
     private static final Logger LOG = Logger.getLogger(SliTopicWriter.class);
-    /** How long a request waits for its commit before it is told to retry. */
+    /**
+     * How long a request waits for the broker to take its record before it is told to retry: about as long as a
+     * transactional commit may block, so that while the broker is away clients hear 503 within seconds.
+     */
+    static final Duration WAIT_ALONE = Duration.ofMillis(2_500);
+    /** How long a request waits for its transaction, which may queue behind one that is committing. */
     static final Duration WAIT = Duration.ofSeconds(10);
     /** Records per group transaction at most (1,000 observations each): about 3 MB. */
     private static final int MAX_GROUP_RECORDS = 50;
@@ -77,8 +82,8 @@ public class SliTopicWriter {
     }
 
     /**
-     * Returns once Kafka has all the records; throws {@link Unavailable} when it did not within {@link #WAIT} (they
-     * may still be stored: the client retries with its Idempotency-Key).
+     * Returns once Kafka has all the records; throws {@link Unavailable} when it did not within {@link #WAIT_ALONE}
+     * or {@link #WAIT} (they may still be stored: the client retries with its Idempotency-Key).
      */
     void write(List<ProducerRecord<String, String>> records) {
         if (records.size() == 1) {
@@ -105,7 +110,7 @@ public class SliTopicWriter {
     private void writeAlone(ProducerRecord<String, String> record) {
         KafkaProducer<String, String> producer = shared();
         try {
-            producer.send(record).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(record).get(WAIT_ALONE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             replaceUnlessRetriable(producer, e.getCause());
             throw new Unavailable();

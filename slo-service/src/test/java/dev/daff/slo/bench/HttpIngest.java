@@ -27,8 +27,8 @@ final class HttpIngest {
     static final int BATCH = 1_000;
     static final int BATCHES_PER_ROUND = 200;
     static final int CLIENTS = 4;
-    /** Batches each endpoint gets before the measured rounds: rates still rose from round to round after 50. */
-    static final int WARM_UP_BATCHES = 400;
+    /** Batches each endpoint gets before the measured rounds: rates still rose from round to round after 50 and 400. */
+    static final int WARM_UP_BATCHES = 1_000;
 
     private final ServiceProcess slo;
     private final String token;
