@@ -758,7 +758,7 @@ class FaultDrillIT {
             if (record.key().equals(HTTP_SLO) || record.key().equals(KAFKA_SLO)) {
                 // HTTP ingest writes a batch's observations in one record, telemetry one observation per record.
                 JsonNode value = api.read(record.value());
-                Iterable<JsonNode> observations = value.has("observations") ? value.get("observations") : List.of(value);
+                Iterable<JsonNode> observations = value.isArray() ? value : List.of(value);
                 for (JsonNode observation : observations) {
                     long id = observation.get("total").asLong() - TOTAL_BASE;
                     onLog.computeIfAbsent(record.key(), k -> new HashMap<>()).merge(id, 1, Integer::sum);

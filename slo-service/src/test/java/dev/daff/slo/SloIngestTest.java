@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -289,13 +290,17 @@ class SloIngestTest {
         assertTrue(countedEvents() - countedBefore >= 2_499, "the counter counts events, not records");
 
         List<ConsumerRecord<String, String>> onTheLog = KafkaTestClient.read(kafka, Topics.SLI_EVENTS,
-                record -> "batched-http".equals(record.key()) && record.value().contains(SliObservedBatch.TYPE), 3,
-                Duration.ofSeconds(20));
-        List<Integer> firstIndexes = new java.util.ArrayList<>();
+                record -> "batched-http".equals(record.key()) && record.value().startsWith("["), 3, Duration.ofSeconds(20));
+        List<String> firstIndexes = new java.util.ArrayList<>();
         for (ConsumerRecord<String, String> record : onTheLog) {
-            firstIndexes.add(json.readValue(record.value(), SliObservedBatch.class).firstIndex());
+            firstIndexes.add(new String(record.headers().lastHeader(SliObservedBatch.FIRST_INDEX_HEADER).value(),
+                    StandardCharsets.UTF_8) + "+" + json.readTree(record.value()).size());
         }
-        assertEquals(List.of(0, 1_000, 2_000), firstIndexes.stream().sorted().toList());
+        assertEquals(List.of("0+1000", "1000+1000", "2000+500"), firstIndexes.stream().sorted().toList());
+        // What a daff version from before batch records would do with one: fail to read it as an event, and
+        // dead-letter it whole for a replay after the upgrade, rather than count an event without counts.
+        assertThrows(com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
+                () -> json.readerFor(SliEvent.class).readValue(onTheLog.get(0).value()));
     }
 
     @Test
@@ -303,11 +308,9 @@ class SloIngestTest {
         given().contentType(ContentType.JSON).body(slo("kafka-batches")).when().post("/api/slos").then().statusCode(201);
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
         KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "kafka-batches", """
-                {"type": "SliObservedBatch", "eventId": "tb-1", "slo": "kafka-batches", "observations": [
-                  {"good": 3, "total": 4}, {"good": 5, "total": 3}, null, {"at": "%s", "good": 1, "total": 1}]}
+                [{"good": 3, "total": 4}, {"good": 5, "total": 3}, null, {"at": "%s", "good": 1, "total": 1}]
                 """.formatted(Instant.now()));
-        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "kafka-batches",
-                "{\"type\": \"SliObservedBatch\", \"slo\": \"kafka-batches\", \"observations\": []}");
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "kafka-batches", " []");
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/kafka-batches/status")
                 .then().statusCode(200).body("events.total", equalTo(5)).body("events.good", equalTo(4)));
@@ -316,8 +319,9 @@ class SloIngestTest {
         assertEquals(List.of("good (5) must not exceed total (3)", "an observation must not be null",
                 "a batch needs at least one observation"), deadLetters.stream().map(SloIngestTest::reason).toList());
         SliEvent alone = json.readValue(deadLetters.get(0).value(), SliEvent.class);
-        assertEquals(List.of("tb-1:1", 5L, 3L), List.of(alone.eventId(), alone.good(), alone.total()));
+        assertEquals(List.of("kafka-batches", 5L, 3L), List.of(alone.slo(), alone.good(), alone.total()));
         assertEquals("null", deadLetters.get(1).value());
+        assertEquals(" []", deadLetters.get(2).value());
     }
 
     @Test
@@ -327,10 +331,9 @@ class SloIngestTest {
         Instant minute = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         // One record, so one poll: the second would overfill the minute, the first and third fit.
         KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "overfill-alone", """
-                {"type": "SliObservedBatch", "eventId": "oa", "slo": "overfill-alone", "observations": [
-                  {"at": "%1$s", "good": 600000000000, "total": 600000000000},
-                  {"at": "%1$s", "good": 600000000000, "total": 600000000000},
-                  {"at": "%1$s", "good": 3, "total": 4}]}
+                [{"at": "%1$s", "good": 600000000000, "total": 600000000000},
+                 {"at": "%1$s", "good": 600000000000, "total": 600000000000},
+                 {"at": "%1$s", "good": 3, "total": 4}]
                 """.formatted(minute));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/overfill-alone/status")
                 .then().statusCode(200).body("events.total", equalTo(600_000_000_004L)));
@@ -338,7 +341,30 @@ class SloIngestTest {
                 record -> "overfill-alone".equals(record.key()), 1, Duration.ofSeconds(20));
         assertEquals(List.of("the minute " + minute + " would hold more than 1000000000000 events"),
                 deadLetters.stream().map(SloIngestTest::reason).toList());
-        assertEquals("oa:1", json.readValue(deadLetters.get(0).value(), SliEvent.class).eventId());
+        SliEvent alone = json.readValue(deadLetters.get(0).value(), SliEvent.class);
+        assertEquals(List.of(minute, 600_000_000_000L), List.of(alone.at(), alone.total()));
+    }
+
+    @Test
+    void aBatchRecordDeadLetteredByAVersionBeforeBatchesIsCountedWhenReplayed() throws Exception {
+        given().contentType(ContentType.JSON).body(slo("replayed-batch")).when().post("/api/slos").then().statusCode(201);
+        // As that version's consumer dead-letters what it cannot read: the value as it was, the reason, the source.
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", RealInfrastructureResource.kafka().bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            var letter = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER, "replayed-batch",
+                    "[{\"at\": \"" + Instant.now() + "\", \"good\": 6, \"total\": 7}, {\"good\": 1, \"total\": 1}]");
+            letter.headers().add(dev.daff.slo.ingest.SliDeadLetters.REJECTION_HEADER,
+                    "not a valid SLI event: MismatchedInputException".getBytes(StandardCharsets.UTF_8));
+            letter.headers().add(dev.daff.kit.messaging.DeadLetterHeaders.SOURCE_TOPIC,
+                    Topics.SLI_EVENTS.getBytes(StandardCharsets.UTF_8));
+            producer.send(letter).get();
+        }
+        given().when().post("/api/admin/dead-letters/daff.sli-events.dead-letter/replay?max=10000").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/replayed-batch/status")
+                .then().statusCode(200).body("events.total", equalTo(8)).body("events.good", equalTo(7)));
     }
 
     private static double countedEvents() {

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 
@@ -36,7 +37,7 @@ public class SliPublisher {
     public static final int MAX_BATCH = 10_000;
     /**
      * Kafka header naming the client's Idempotency-Key: the consumer counts an {@link SliObservedBatch} record with it
-     * once per SLO, key and {@code firstIndex}, and an {@link dev.daff.events.SliEvent} with it once per event id.
+     * once per SLO, key and first index, and an {@link dev.daff.events.SliEvent} with it once per event id.
      */
     public static final String IDEMPOTENCY_HEADER = "daff-idempotency-key";
     /** What a client is told to wait before retrying while the event log is away. */
@@ -44,13 +45,14 @@ public class SliPublisher {
 
     private final SloCatalog catalog;
     private final SliTopicWriter topicWriter;
-    private final ObjectWriter batchWriter;
+    private final ObjectWriter observationsWriter;
     private final Clock clock;
 
     public SliPublisher(SloCatalog catalog, SliTopicWriter topicWriter, ObjectMapper json, Clock clock) {
         this.catalog = catalog;
         this.topicWriter = topicWriter;
-        this.batchWriter = json.writerFor(SliObservedBatch.class);
+        this.observationsWriter = json.writerFor(new TypeReference<List<SliObservedBatch.Observation>>() {
+        });
         this.clock = clock;
     }
 
@@ -109,7 +111,7 @@ public class SliPublisher {
             throw new ProblemException(400, "invalid-sli-events", "Invalid SLI events",
                     errors.size() + " of " + observations.size() + " observations are invalid; none was stored.", errors);
         }
-        send(slo, accepted, now, idempotencyKey);
+        send(slo, accepted, idempotencyKey);
         return accepted.size();
     }
 
@@ -119,14 +121,15 @@ public class SliPublisher {
      * may still have been stored; a client that sends an Idempotency-Key can retry it without
      * counting it twice (the consumer counts each record of a key once).
      */
-    private void send(String slo, List<SliObservedBatch.Observation> observations, Instant now, String idempotencyKey) {
-        String batchId = UUID.randomUUID().toString();
+    private void send(String slo, List<SliObservedBatch.Observation> observations, String idempotencyKey) {
+        byte[] batchId = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         for (int first = 0; first < observations.size(); first += SliObservedBatch.MAX_OBSERVATIONS) {
             List<SliObservedBatch.Observation> part = observations.subList(first,
                     Math.min(observations.size(), first + SliObservedBatch.MAX_OBSERVATIONS));
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.SLI_EVENTS, slo,
-                    write(SliObservedBatch.of(batchId, now, slo, first, part)));
+            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.SLI_EVENTS, slo, write(part));
+            record.headers().add(SliObservedBatch.BATCH_ID_HEADER, batchId);
+            record.headers().add(SliObservedBatch.FIRST_INDEX_HEADER, String.valueOf(first).getBytes(StandardCharsets.UTF_8));
             if (idempotencyKey != null) {
                 record.headers().add(IDEMPOTENCY_HEADER, idempotencyKey.getBytes(StandardCharsets.UTF_8));
             }
@@ -139,9 +142,9 @@ public class SliPublisher {
         }
     }
 
-    private String write(SliObservedBatch batch) {
+    private String write(List<SliObservedBatch.Observation> observations) {
         try {
-            return batchWriter.writeValueAsString(batch);
+            return observationsWriter.writeValueAsString(observations);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an SLI batch cannot be written as JSON", e);
         }

@@ -17,7 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
@@ -39,11 +41,14 @@ public class SliRecords {
     }
 
     private final SloCatalog catalog;
-    private final ObjectReader reader;
+    private final ObjectReader eventReader;
+    private final ObjectReader observationsReader;
 
     public SliRecords(SloCatalog catalog, ObjectMapper json) {
         this.catalog = catalog;
-        this.reader = json.readerFor(SliValue.class);
+        this.eventReader = json.readerFor(SliEvent.class);
+        this.observationsReader = json.readerFor(new TypeReference<List<SliObservedBatch.Observation>>() {
+        });
     }
 
     Read read(ConsumerRecords<String, String> records, Instant now) {
@@ -53,13 +58,16 @@ public class SliRecords {
         for (ConsumerRecord<String, String> record : records) {
             nextOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
             try {
-                SliValue value = reader.readValue(record.value());
-                parsed.add(new Parsed(record, value, null));
-                if (value != null && value.slo() != null) {
-                    named.add(value.slo());
+                Parsed one = isArray(record.value())
+                        ? new Parsed(record, null, batch(record, observationsReader.readValue(record.value())), null)
+                        : new Parsed(record, eventReader.readValue(record.value()), null, null);
+                parsed.add(one);
+                String slo = one.batch() != null ? one.batch().slo() : one.event() != null ? one.event().slo() : null;
+                if (slo != null) {
+                    named.add(slo);
                 }
             } catch (Exception e) {
-                parsed.add(new Parsed(record, null, "not a valid SLI event: " + e.getClass().getSimpleName()));
+                parsed.add(new Parsed(record, null, null, "not a valid SLI event: " + e.getClass().getSimpleName()));
             }
         }
         Map<String, Duration> windows = catalog.windows(named);
@@ -69,15 +77,14 @@ public class SliRecords {
         for (Parsed one : parsed) {
             ConsumerRecord<String, String> record = one.record();
             Instant recordTime = Instant.ofEpochMilli(record.timestamp());
-            SliValue value = one.value();
             boolean idempotent = record.headers().lastHeader(SliPublisher.IDEMPOTENCY_HEADER) != null;
-            if (value != null && SliObservedBatch.TYPE.equals(value.type())) {
-                events += readBatch(record, value.batch(), idempotent ? idempotencyId(record, value) : null, windows,
+            if (one.batch() != null) {
+                events += readBatch(record, one.batch(), idempotent ? idempotencyId(record, one.batch()) : null, windows,
                         recordTime, now, observed, refused);
                 continue;
             }
             events++;
-            SliEvent event = value == null ? null : value.event();
+            SliEvent event = one.event();
             Optional<String> rejection = one.unreadable() != null ? Optional.of(one.unreadable())
                     : check(event, windows, recordTime, now);
             if (rejection.isPresent()) {
@@ -89,6 +96,33 @@ public class SliRecords {
                     idempotent ? event.eventId() : null));
         }
         return new Read(observed, refused, events, nextOffsets);
+    }
+
+    /** A value that is a JSON array is a batch of observations (an object is one event). */
+    private static boolean isArray(String value) {
+        if (value == null) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '[';
+            }
+        }
+        return false;
+    }
+
+    /** A batch record as read: the SLO from its key, the batch's id and first index from its headers. */
+    private static SliObservedBatch batch(ConsumerRecord<String, String> record, List<SliObservedBatch.Observation> observations) {
+        String batchId = header(record, SliObservedBatch.BATCH_ID_HEADER);
+        String firstIndex = header(record, SliObservedBatch.FIRST_INDEX_HEADER);
+        int first = firstIndex != null && firstIndex.matches("\\d{1,9}") ? Integer.parseInt(firstIndex) : 0;
+        return new SliObservedBatch(record.key(), batchId, first, Instant.ofEpochMilli(record.timestamp()), observations);
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** Reads the observations of one {@link SliObservedBatch} record, each counted or refused on its own; answers how many. */
@@ -104,7 +138,7 @@ public class SliRecords {
             SliObservedBatch.Observation observation = batch.observations().get(i);
             Instant at = observation == null || observation.at() == null ? recordTime : observation.at();
             Optional<String> rejection = observation == null ? Optional.of("an observation must not be null")
-                    : batch.slo() == null ? Optional.of("slo is required")
+                    : batch.slo() == null ? Optional.of("a batch names its SLO in the record key")
                     : window == null ? Optional.of("unknown SLO '" + batch.slo() + "'")
                     : SliRules.rejection(observation.good(), observation.total(), at, now, window);
             if (rejection.isPresent()) {
@@ -121,30 +155,14 @@ public class SliRecords {
      * What a batch record sent with an Idempotency-Key is counted once by: its SLO, the key and where in the client's
      * batch it starts — the same for each record of a retried batch, whichever HTTP request or replica sent it.
      */
-    private static String idempotencyId(ConsumerRecord<String, String> record, SliValue value) {
-        String key = new String(record.headers().lastHeader(SliPublisher.IDEMPOTENCY_HEADER).value(), StandardCharsets.UTF_8);
-        return UUID.nameUUIDFromBytes((value.slo() + '\u0000' + key + '\u0000' + value.firstIndex())
+    private static String idempotencyId(ConsumerRecord<String, String> record, SliObservedBatch batch) {
+        String key = header(record, SliPublisher.IDEMPOTENCY_HEADER);
+        return UUID.nameUUIDFromBytes((batch.slo() + '\u0000' + key + '\u0000' + batch.firstIndex())
                 .getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    /**
-     * Either kind of record value the topic carries, told apart by {@code type}: an {@link SliEvent} (from telemetry,
-     * or written by a version before batches) or an {@link SliObservedBatch}.
-     */
-    private record SliValue(String eventId, String type, int version, Instant occurredAt, String slo, Instant at,
-            long good, long total, int firstIndex, List<SliObservedBatch.Observation> observations) {
-
-        SliEvent event() {
-            return new SliEvent(eventId, type, version, occurredAt, slo, at, good, total);
-        }
-
-        SliObservedBatch batch() {
-            return new SliObservedBatch(eventId, type, version, occurredAt, slo, firstIndex, observations);
-        }
-    }
-
-    /** A record as read: its value, or why it could not be read. */
-    private record Parsed(ConsumerRecord<String, String> record, SliValue value, String unreadable) {
+    /** A record as read: its event or batch, or why it could not be read. */
+    private record Parsed(ConsumerRecord<String, String> record, SliEvent event, SliObservedBatch batch, String unreadable) {
     }
 
     private static Optional<String> check(SliEvent event, Map<String, Duration> windows, Instant recordTime, Instant now) {
