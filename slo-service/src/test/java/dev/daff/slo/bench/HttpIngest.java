@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.StringJoiner;
 import java.util.concurrent.ExecutorService;
@@ -65,7 +66,7 @@ final class HttpIngest {
     double round(String pathPrefix, int batches) throws Exception {
         boolean daff = !pathPrefix.startsWith("/bench/");
         double countedBefore = daff ? countedEvents() : 0;
-        java.util.Map<String, Double> cpuBefore = ProcessCpu.now();
+        Map<String, Double> cpuBefore = ProcessCpu.now();
         AtomicInteger next = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         long started = System.nanoTime();
@@ -109,8 +110,9 @@ final class HttpIngest {
 
     /** SLI events the service has counted or dead-lettered so far, from its own metrics. */
     private double countedEvents() throws Exception {
-        HttpResponse<String> metrics = Bench.HTTP.send(HttpRequest.newBuilder(URI.create(slo.url() + "/q/metrics")).header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(slo.url() + "/q/metrics"))
+                .header("Authorization", "Bearer " + token).build();
+        HttpResponse<String> metrics = Bench.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         return metrics.body().lines().filter(line -> line.startsWith("daff_sli_events_total{"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
