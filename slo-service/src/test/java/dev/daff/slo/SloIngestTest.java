@@ -48,6 +48,22 @@ class SloIngestTest {
         dev.daff.localinfra.TestTokens.authenticateEveryRequest();
     }
 
+    @Inject
+    SimulatedClockBean clock;
+
+    /**
+     * These tests send events stamped with the wall clock (or none, so the record's time counts): the service's
+     * simulated clock stands still until moved, and once the class has run for a minute such events would be "in the
+     * future". Moved forward only, as other tests rely on.
+     */
+    @org.junit.jupiter.api.BeforeEach
+    void clockNotBehindTheWall() {
+        Duration behind = Duration.between(clock.instant(), Instant.now());
+        if (!behind.isNegative()) {
+            clock.advance(behind);
+        }
+    }
+
     static String slo(String name) {
         return """
                 {"name": "%s", "service": "checkout", "team": "payments", "description": "checkout requests succeed",
@@ -343,6 +359,17 @@ class SloIngestTest {
                 deadLetters.stream().map(SloIngestTest::reason).toList());
         SliEvent alone = json.readValue(deadLetters.get(0).value(), SliEvent.class);
         assertEquals(List.of(minute, 600_000_000_000L), List.of(alone.at(), alone.total()));
+
+        // Now what is stored leaves no room: again only the one that does not fit is refused.
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "overfill-alone", """
+                [{"at": "%1$s", "good": 500000000000, "total": 500000000000}, {"at": "%1$s", "good": 5, "total": 6}]
+                """.formatted(minute));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/overfill-alone/status")
+                .then().statusCode(200).body("events.total", equalTo(600_000_000_010L)));
+        List<ConsumerRecord<String, String>> bothRefusals = KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
+                record -> "overfill-alone".equals(record.key()), 2, Duration.ofSeconds(20));
+        assertTrue(reason(bothRefusals.get(1)).startsWith("the minute " + minute + " already holds nearly"),
+                reason(bothRefusals.get(1)));
     }
 
     @Test
@@ -365,6 +392,37 @@ class SloIngestTest {
         given().when().post("/api/admin/dead-letters/daff.sli-events.dead-letter/replay?max=10000").then().statusCode(200);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/replayed-batch/status")
                 .then().statusCode(200).body("events.total", equalTo(8)).body("events.good", equalTo(7)));
+    }
+
+    @Test
+    void concurrentWritersOfOneAndOfSeveralRecordsAreAllCountedExactlyOnce() throws Exception {
+        given().contentType(ContentType.JSON).body(slo("concurrent-writers")).when().post("/api/slos").then().statusCode(201);
+        String small = "[" + String.join(",", java.util.Collections.nCopies(300, "{\"good\": 1, \"total\": 1}")) + "]";
+        String large = "[" + String.join(",", java.util.Collections.nCopies(1_200, "{\"good\": 0, \"total\": 1}")) + "]";
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                done.add(writers.submit(() -> {
+                    for (String batch : List.of(small, large, small, large, small)) {
+                        given().contentType(ContentType.JSON).body(batch)
+                                .when().post("/api/slos/concurrent-writers/events").then().statusCode(202);
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> writer : done) {
+                writer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            writers.shutdown();
+        }
+        // 8 writers × (3 × 300 good + 2 × 1,200 bad), through the shared producer and the transactional pool at once.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/slos/concurrent-writers/status")
+                .then().statusCode(200).body("events.total", equalTo(26_400)).body("events.good", equalTo(7_200)));
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]")
+                .when().post("/api/slos/concurrent-writers/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/concurrent-writers/status")
+                .then().statusCode(200).body("events.total", equalTo(26_401)));
     }
 
     private static double countedEvents() {

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -59,7 +58,13 @@ public class SliBatch {
     private static final class MinuteAggregate {
         long good;
         long total;
-        final List<Source> sources = new ArrayList<>();
+        final List<Observed> events = new ArrayList<>();
+
+        void add(Observed one) {
+            good += one.good();
+            total += one.total();
+            events.add(one);
+        }
     }
 
     /** The order in which a batch locks its partitions' offset rows: the same in every replica. */
@@ -119,9 +124,7 @@ public class SliBatch {
                         + SliRules.MAX_EVENTS_PER_MINUTE + " events"));
                 continue;
             }
-            minute.good += one.good();
-            minute.total += one.total();
-            minute.sources.add(one.source());
+            minute.add(one);
         }
         Map<String, Map<Instant, MinuteCount>> stored = new HashMap<>();
         List<MinuteAdd> adds = new ArrayList<>();
@@ -129,12 +132,7 @@ public class SliBatch {
             for (Map.Entry<Instant, MinuteAggregate> minute : slo.getValue().entrySet()) {
                 MinuteAggregate aggregate = minute.getValue();
                 if (isolateBuckets) {
-                    Optional<String> refusal = storeIsolated(slo.getKey(), minute.getKey(), aggregate);
-                    if (refusal.isPresent()) {
-                        refuse(aggregate, refused, refusal.get());
-                    } else {
-                        counted(stored, slo.getKey(), minute.getKey(), aggregate);
-                    }
+                    storeIsolated(slo.getKey(), minute.getKey(), aggregate, refused, stored);
                 } else {
                     adds.add(new MinuteAdd(slo.getKey(), minute.getKey(), aggregate.good, aggregate.total));
                 }
@@ -144,7 +142,7 @@ public class SliBatch {
         for (MinuteAdd add : adds) {
             MinuteAggregate aggregate = aggregates.get(add.slo()).get(add.minute());
             if (overfull.contains(add)) {
-                refuse(aggregate, refused, OVERFULL.formatted(add.minute(), SliRules.MAX_EVENTS_PER_MINUTE));
+                storeEventByEvent(add.slo(), add.minute(), aggregate, refused, stored);
             } else {
                 counted(stored, add.slo(), add.minute(), aggregate);
             }
@@ -154,25 +152,54 @@ public class SliBatch {
     }
 
     /**
-     * Adds one minute to its bucket under a savepoint, so that a bucket which cannot be stored is refused alone;
-     * answers why not when it would overfill or cannot be stored.
+     * Adds one minute to its bucket under a savepoint, so that a bucket which cannot be stored is refused alone (and
+     * one that would overfill is added event by event).
      */
-    private Optional<String> storeIsolated(String slo, Instant minute, MinuteAggregate aggregate) {
+    private void storeIsolated(String slo, Instant minute, MinuteAggregate aggregate, List<Refused> refused,
+            Map<String, Map<Instant, MinuteCount>> stored) {
+        List<Refused> refusedHere = new ArrayList<>();
+        Map<String, Map<Instant, MinuteCount>> storedHere = new HashMap<>();
         entityManager.createNativeQuery("savepoint sli_bucket").executeUpdate();
         try {
             Set<MinuteAdd> overfull = buckets.addAll(List.of(new MinuteAdd(slo, minute, aggregate.good, aggregate.total)),
                     SliRules.MAX_EVENTS_PER_MINUTE);
+            if (overfull.isEmpty()) {
+                counted(storedHere, slo, minute, aggregate);
+            } else {
+                storeEventByEvent(slo, minute, aggregate, refusedHere, storedHere);
+            }
             entityManager.createNativeQuery("release savepoint sli_bucket").executeUpdate();
-            return overfull.isEmpty() ? Optional.empty()
-                    : Optional.of(OVERFULL.formatted(minute, SliRules.MAX_EVENTS_PER_MINUTE));
+            refused.addAll(refusedHere);
+            storedHere.forEach((name, minutes) -> stored.computeIfAbsent(name, n -> new HashMap<>()).putAll(minutes));
         } catch (RuntimeException e) {
             entityManager.createNativeQuery("rollback to savepoint sli_bucket").executeUpdate();
-            return Optional.of("could not be stored: " + e.getMessage());
+            refuse(aggregate, refused, "could not be stored: " + e.getMessage());
+        }
+    }
+
+    /**
+     * What the bucket already holds leaves no room for all of this poll's events of its minute: adds them one by one,
+     * in order, and refuses only those that would overfill it — not the ones before and after that fit.
+     */
+    private void storeEventByEvent(String slo, Instant minute, MinuteAggregate aggregate, List<Refused> refused,
+            Map<String, Map<Instant, MinuteCount>> stored) {
+        MinuteAggregate fitted = new MinuteAggregate();
+        for (Observed one : aggregate.events) {
+            Set<MinuteAdd> overfull = buckets.addAll(List.of(new MinuteAdd(slo, minute, one.good(), one.total())),
+                    SliRules.MAX_EVENTS_PER_MINUTE);
+            if (overfull.isEmpty()) {
+                fitted.add(one);
+            } else {
+                refused.add(new Refused(one.source(), OVERFULL.formatted(minute, SliRules.MAX_EVENTS_PER_MINUTE)));
+            }
+        }
+        if (!fitted.events.isEmpty()) {
+            counted(stored, slo, minute, fitted);
         }
     }
 
     private static void refuse(MinuteAggregate aggregate, List<Refused> refused, String reason) {
-        aggregate.sources.forEach(source -> refused.add(new Refused(source, reason)));
+        aggregate.events.forEach(one -> refused.add(new Refused(one.source(), reason)));
     }
 
     private static void counted(Map<String, Map<Instant, MinuteCount>> stored, String slo, Instant minute,
