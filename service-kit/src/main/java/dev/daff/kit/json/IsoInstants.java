@@ -37,8 +37,11 @@ public final class IsoInstants extends InstantDeserializer<Instant> {
         return super._fromString(parser, context, text);
     }
 
-    /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} as an instant; null for anything else, including invalid dates. */
-    static Instant parseUtc(String text) {
+    /**
+     * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} as an instant, the same one Jackson reads; null for anything else,
+     * including invalid dates, which a caller hands to Jackson.
+     */
+    public static Instant parseUtc(String text) {
         int length = text.length();
         if (length < 20 || length > 30 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-'
                 || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {

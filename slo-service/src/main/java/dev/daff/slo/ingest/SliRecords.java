@@ -1,5 +1,6 @@
 package dev.daff.slo.ingest;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,7 @@ public class SliRecords {
             nextOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
             try {
                 Parsed one = isArray(record.value())
-                        ? new Parsed(record, null, batch(record, observationsReader.readValue(record.value())), null)
+                        ? new Parsed(record, null, batch(record, observations(record.value())), null)
                         : new Parsed(record, eventReader.readValue(record.value()), null, null);
                 parsed.add(one);
                 String slo = one.batch() != null ? one.batch().slo() : one.event() != null ? one.event().slo() : null;
@@ -96,6 +97,12 @@ public class SliRecords {
                     idempotent ? event.eventId() : null));
         }
         return new Read(observed, refused, events, nextOffsets);
+    }
+
+    /** A batch's observations: as daff writes them read by hand, anything else by Jackson. */
+    private List<SliObservedBatch.Observation> observations(String value) throws IOException {
+        List<SliObservedBatch.Observation> canonical = ObservationArrays.readCanonical(value.strip());
+        return canonical != null ? canonical : observationsReader.readValue(value);
     }
 
     /** A value that is a JSON array is a batch of observations (an object is one event). */
