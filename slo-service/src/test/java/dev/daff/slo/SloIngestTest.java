@@ -454,7 +454,8 @@ class SloIngestTest {
 
     @Test
     void healthIsReadyWithDatabaseAndKafka() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'slo-definitions' }.status", equalTo("UP"));
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("daff_sli_events"));
     }
 

@@ -27,7 +27,6 @@ import dev.daff.slo.ingest.PartitionOwners;
 import dev.daff.slo.ingest.SloOwnership;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -67,8 +66,10 @@ public class SloEvaluator {
         this.clock = clock;
     }
 
-    void restore(@Observes StartupEvent startup) {
+    /** Reads every definition and loads what this replica already owns: at start-up, off the main thread. */
+    void restore() {
         syncDefinitions();
+        loadOwned();
     }
 
     void onSloChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) SloChanged change) {
