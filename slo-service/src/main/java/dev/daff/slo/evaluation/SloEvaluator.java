@@ -55,6 +55,10 @@ public class SloEvaluator {
     private final AlertEvaluator alerts = new AlertEvaluator();
     private final Map<String, TrackedSlo> tracked = new ConcurrentHashMap<>();
     private final PendingCounts pendingCounts = new PendingCounts();
+    /** Whether the definitions have been read once since the start: readiness. */
+    private volatile boolean definitionsRead;
+    /** One reader of the definitions at a time: a second finds them read instead of reading 10,000 again. */
+    private final Object definitionsReader = new Object();
 
     public SloEvaluator(SloDefinitions slos, AlertEpisodes episodes, SloLoader loader, SloOwnership ownership,
             CountingLock countingLock, Clock clock) {
@@ -66,8 +70,8 @@ public class SloEvaluator {
         this.clock = clock;
     }
 
-    /** Reads every definition and loads what this replica already owns: at start-up, off the main thread. */
-    void restore() {
+    /** Reads every definition and loads what this replica owns already: at start-up, beside the rest of the boot. */
+    void readDefinitions() {
         syncDefinitions();
         loadOwned();
     }
@@ -167,28 +171,32 @@ public class SloEvaluator {
 
     /** Brings the known definitions in line with the database: new, changed (version) and deleted SLOs. */
     private void syncDefinitions() {
-        Map<String, Long> versions = QuarkusTransaction.requiringNew().call(slos::versions);
-        List<String> stale;
-        synchronized (this) {
-            for (String name : List.copyOf(tracked.keySet())) {
-                if (!versions.containsKey(name)) {
-                    tracked.remove(name);
-                    alerts.forget(name); // its episodes were resolved by the delete
+        synchronized (definitionsReader) {
+            Map<String, Long> versions = QuarkusTransaction.requiringNew().call(slos::versions);
+            List<String> stale;
+            synchronized (this) {
+                for (String name : List.copyOf(tracked.keySet())) {
+                    if (!versions.containsKey(name)) {
+                        tracked.remove(name);
+                        alerts.forget(name); // its episodes were resolved by the delete
+                    }
+                }
+                stale = versions.entrySet().stream()
+                        .filter(e -> !tracked.containsKey(e.getKey()) || tracked.get(e.getKey()).slo.version != e.getValue())
+                        .map(Map.Entry::getKey).toList();
+            }
+            if (!stale.isEmpty()) {
+                List<Slo> changed = QuarkusTransaction.requiringNew().call(() -> slos.detached(stale, versions.size()));
+                synchronized (this) {
+                    changed.forEach(slo -> tracked.put(slo.name, TrackedSlo.of(slo))); // loaded by loadOwned when owned
                 }
             }
-            stale = versions.entrySet().stream()
-                    .filter(e -> !tracked.containsKey(e.getKey()) || tracked.get(e.getKey()).slo.version != e.getValue())
-                    .map(Map.Entry::getKey).toList();
+            definitionsRead = true;
         }
-        if (stale.isEmpty()) {
-            return;
-        }
-        List<Slo> changed = QuarkusTransaction.requiringNew().call(() -> slos.detached(stale, versions.size()));
-        synchronized (this) {
-            for (Slo slo : changed) {
-                tracked.put(slo.name, TrackedSlo.of(slo)); // loaded by loadOwned when owned
-            }
-        }
+    }
+
+    boolean definitionsRead() {
+        return definitionsRead;
     }
 
     /** Loads sums and open episodes of every owned SLO not loaded yet, consistently with what the consumer counted. */

@@ -277,17 +277,23 @@ public final class SloBenchmark {
         });
     }
 
-    /** What the idle service's heap holds: {@code jcmd GC.heap_info} and the top of {@code GC.class_histogram}. */
+    /**
+     * What the idle service's memory holds: {@code jcmd VM.native_memory summary} (when the JVM tracks it, e.g. with
+     * {@code JDK_JAVA_OPTIONS=-XX:NativeMemoryTracking=summary}), {@code GC.heap_info} and the top of
+     * {@code GC.class_histogram} (last: it collects first).
+     */
     private static void heapOf(ServiceProcess service, Path out) {
         try {
             List<String> lines = new ArrayList<>();
-            for (String command : List.of("GC.heap_info", "GC.class_histogram")) {
-                Process jcmd = new ProcessBuilder(service.javaBin().resolve("jcmd").toString(),
-                        String.valueOf(service.pid()), command).redirectErrorStream(true).start();
+            for (String command : List.of("VM.native_memory summary", "GC.heap_info", "GC.class_histogram")) {
+                List<String> jcmdCommand = new ArrayList<>(List.of(service.javaBin().resolve("jcmd").toString(),
+                        String.valueOf(service.pid())));
+                jcmdCommand.addAll(List.of(command.split(" ")));
+                Process jcmd = new ProcessBuilder(jcmdCommand).redirectErrorStream(true).start();
                 List<String> answer = new String(jcmd.getInputStream().readAllBytes()).lines().toList();
                 jcmd.waitFor();
                 lines.add("== jcmd " + service.pid() + " " + command);
-                lines.addAll(answer.subList(0, Math.min(answer.size(), 45)));
+                lines.addAll(answer.subList(0, Math.min(answer.size(), command.startsWith("VM.") ? 200 : 45)));
             }
             Files.write(out, lines);
             lines.forEach(System.out::println);
