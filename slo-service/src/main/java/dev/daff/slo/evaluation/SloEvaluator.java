@@ -70,7 +70,7 @@ public class SloEvaluator {
         this.clock = clock;
     }
 
-    /** Reads every definition and loads what this replica owns already: at start-up, beside the rest of the boot. */
+    /** Reads every definition and loads what this replica owns already: at start-up (beside the boot) and each tick. */
     void readDefinitions() {
         syncDefinitions();
         loadOwned();
@@ -104,8 +104,7 @@ public class SloEvaluator {
     @Scheduled(every = "${daff.slo.evaluation.tick}", identity = "slo-evaluation",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void tick() {
-        syncDefinitions();
-        loadOwned();
+        readDefinitions();
         evaluateOwned(false);
     }
 

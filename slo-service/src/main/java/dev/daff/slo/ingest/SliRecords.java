@@ -101,7 +101,7 @@ public class SliRecords {
 
     /** A batch's observations: as daff writes them read by hand, anything else by Jackson. */
     private List<SliObservedBatch.Observation> observations(String value) throws IOException {
-        List<SliObservedBatch.Observation> canonical = ObservationArrays.readCanonical(value.strip());
+        List<SliObservedBatch.Observation> canonical = ObservationArrays.readCanonical(value);
         return canonical != null ? canonical : observationsReader.readValue(value);
     }
 
