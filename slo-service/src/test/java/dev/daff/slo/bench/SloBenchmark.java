@@ -251,8 +251,10 @@ public final class SloBenchmark {
     /** Start-up to ready and idle memory of each service, five starts each; slo-service is left running. */
     private void footprint(ServiceProcess slo, Map<String, Map<String, String>> others) {
         Map<String, ServiceProcess> services = new LinkedHashMap<>();
-        others.forEach((module, environment) -> services.put(module, Bench.service(module, environment,
-                "benchmark-" + module + ".log")));
+        if (Boolean.parseBoolean(System.getProperty("bench.footprint.others", "true"))) {
+            others.forEach((module, environment) -> services.put(module, Bench.service(module, environment,
+                    "benchmark-" + module + ".log")));
+        }
         services.put("slo-service", slo);
         services.forEach((module, service) -> {
             double[] ready = new double[RUNS];
