@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -261,6 +262,29 @@ public final class ServiceProcess implements AutoCloseable {
     /** A graceful stop (SIGTERM), as Kubernetes does it. */
     public void stop() {
         stop(Duration.ofSeconds(30));
+    }
+
+    /** What a graceful stop took and what the service logged at ERROR level while it stopped. */
+    public record Stopped(long millis, List<String> errors) {
+    }
+
+    /** {@link #stop()}, timed from the signal to the JVM's exit, with the ERROR lines the stop wrote to the log. */
+    public Stopped stopTimed() {
+        try {
+            long logged = Files.exists(log) ? Files.size(log) : 0;
+            long started = System.nanoTime();
+            stop();
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            List<String> errors;
+            try (var file = Files.newInputStream(log)) {
+                file.skipNBytes(logged);
+                errors = new String(file.readAllBytes(), StandardCharsets.UTF_8).lines()
+                        .filter(line -> line.contains(" ERROR ")).toList();
+            }
+            return new Stopped(millis, errors);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A graceful stop that waits up to {@code timeout} for the JVM to exit before killing it. */

@@ -248,7 +248,10 @@ public final class SloBenchmark {
                 + " from slo t, generate_series(0, " + (count - 1) + ") g where t.name = 'template'";
     }
 
-    /** Start-up to ready and idle memory of each service, five starts each; slo-service is left running. */
+    /**
+     * Start-up to ready, idle memory and graceful stop of each service, five starts each; slo-service is left
+     * running after its fifth.
+     */
     private void footprint(ServiceProcess slo, Map<String, Map<String, String>> others) {
         Map<String, ServiceProcess> services = new LinkedHashMap<>();
         if (Boolean.parseBoolean(System.getProperty("bench.footprint.others", "true"))) {
@@ -259,6 +262,8 @@ public final class SloBenchmark {
         services.forEach((module, service) -> {
             double[] ready = new double[RUNS];
             double[] idle = new double[RUNS];
+            List<Double> stops = new ArrayList<>();
+            int errorsWhileStopping = 0;
             Set<String> caches = new TreeSet<>();
             for (int run = 0; run < RUNS; run++) {
                 ready[run] = Bench.startTimed(service, Duration.ofSeconds(120));
@@ -266,14 +271,19 @@ public final class SloBenchmark {
                 Bench.sleep(10_000); // idle: start-up work done, nothing asked of it
                 idle[run] = Bench.memoryMiB(service.pid(), "VmRSS");
                 if (!(module.equals("slo-service") && run == RUNS - 1)) {
-                    service.stop();
+                    ServiceProcess.Stopped stopped = service.stopTimed();
+                    stops.add((double) stopped.millis());
+                    errorsWhileStopping += stopped.errors().size();
                 } else {
                     heapOf(service, Path.of("target/benchmark-slo-service-heap.txt"));
                 }
             }
+            double[] stopMillis = stops.stream().mapToDouble(Double::doubleValue).toArray();
             Bench.say("%s: JVM start to /q/health/ready UP %s ms (median %.0f ms, goal < 3000 ms); VmRSS idle 10 s after"
-                    + " ready %s MiB (median %.0f MiB, goal < 300 MiB); %s %s, start-up cache mapped: %s%s", module,
+                    + " ready %s MiB (median %.0f MiB, goal < 300 MiB); SIGTERM to exit %s ms (median %.0f ms), %d ERROR"
+                    + " lines logged while stopping; %s %s, start-up cache mapped: %s%s", module,
                     Bench.list(ready, "%.0f"), Bench.median(ready), Bench.list(idle, "%.0f"), Bench.median(idle),
+                    Bench.list(stopMillis, "%.0f"), Bench.median(stopMillis), errorsWhileStopping,
                     service.javaBin().resolve("java"), String.join(" ", ServiceProcess.IMAGE_JVM_OPTIONS), caches,
                     module.equals("slo-service") ? ", " + (SLOS + CrossingLatency.OUTAGES) + " SLOs defined" : "");
         });
