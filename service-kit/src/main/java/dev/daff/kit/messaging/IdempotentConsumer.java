@@ -96,14 +96,12 @@ public class IdempotentConsumer {
                 if (stopping()) {
                     // The service is stopping and its beans and connections are going, whatever the failure says:
                     // the event stays unacknowledged and the replica that takes the partition over applies it.
-                    // Giving up now would dead-letter it (a page left for somebody's replay), so wait for the end.
-                    if (attempt == 1 || attempt % 10 == 0) {
-                        LOG.infof("%s: event %s is left to the next consumer; this service is stopping (%s)",
-                                subscription.consumer(), eventId, reason(failure));
-                    }
-                    registry.counter("daff.events.retries", "consumer", subscription.consumer()).increment();
-                    backoff(attempt);
-                    continue;
+                    // Giving up now would dead-letter it (a page left for somebody's replay), and trying again
+                    // only logs the container's absence at ERROR each time: wait for the end.
+                    LOG.infof("%s: event %s is left to the next consumer; this service is stopping (%s)",
+                            subscription.consumer(), eventId, reason(failure));
+                    registry.counter("daff.events.left-to-next-consumer", "consumer", subscription.consumer()).increment();
+                    awaitTheEnd();
                 }
                 if (kind == FailureKind.PERMANENT) {
                     registry.counter("daff.events.dead-lettered", "consumer", subscription.consumer()).increment();
@@ -183,6 +181,13 @@ public class IdempotentConsumer {
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return message.length() > 300 ? message.substring(0, 300) + "…" : message;
+    }
+
+    /** Never returns: the process ends around this thread (the services give their worker pool 5 s, then exit). */
+    private static void awaitTheEnd() {
+        while (true) {
+            backoff(Integer.MAX_VALUE);
+        }
     }
 
     /**

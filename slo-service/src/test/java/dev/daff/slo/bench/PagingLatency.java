@@ -40,32 +40,10 @@ final class PagingLatency {
     static long[] measure(ServiceProcess slo, String adminToken, String bootstrapServers, RecordingReceiver receiver)
             throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        String team = """
-                {"members": [{"handle": "oncall", "channels": []}],
-                 "channels": [{"type": "pagerduty", "routingKey": "bench"}],
-                 "rotation": {"members": ["oncall"], "shiftLength": "P7D", "startsAt": "2026-01-05T09:00:00Z", "timeZone": "UTC"}}
-                """;
-        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(slo.url() + "/api/teams/bench"))
-                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(team)).build(), HttpResponse.BodyHandlers.ofString());
-        if (put.statusCode() != 200) {
-            throw new IllegalStateException("team: " + put.statusCode() + " " + put.body());
-        }
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        benchTeam(slo, adminToken);
+        try (KafkaProducer<String, String> producer = producer(bootstrapServers)) {
             for (int i = 0; i < PAGES; i++) {
-                Instant firedAt = Instant.now();
-                String sloName = "latency-" + i;
-                producer.send(new ProducerRecord<>(Topics.SLO_ALERTS, sloName, """
-                        {"eventId": "%s", "type": "AlertFired", "version": 1, "alertId": "%s", "dedupKey": "%s:PAGE:BURN_RATE:1",
-                         "slo": "%s", "service": "bench", "team": "bench", "severity": "PAGE", "kind": "BURN_RATE",
-                         "tier": "1h/5m", "burnRateLong": 20, "burnRateShort": 30, "threshold": 14.4,
-                         "budgetRemaining": 0.9, "firedAt": "%s", "occurredAt": "%s"}
-                        """.formatted(UUID.randomUUID(), UUID.randomUUID(), sloName, sloName, firedAt, firedAt)));
-                producer.flush();
+                fire(producer, "latency-" + i);
                 Thread.sleep(1000 / PER_SECOND);
             }
         }
@@ -107,5 +85,41 @@ final class PagingLatency {
         System.out.printf("page created after the alert: p50 %d ms, p99 %d ms%n", consuming[consuming.length / 2],
                 consuming[(int) Math.ceil(consuming.length * 0.99) - 1]);
         return new long[] { latencies[PAGES / 2 - 1], latencies[(int) Math.ceil(PAGES * 0.99) - 1] };
+    }
+
+    /** The team {@code bench}: one on-call member, paged through the PagerDuty stand-in. */
+    static void benchTeam(ServiceProcess slo, String adminToken) throws Exception {
+        String team = """
+                {"members": [{"handle": "oncall", "channels": []}],
+                 "channels": [{"type": "pagerduty", "routingKey": "bench"}],
+                 "rotation": {"members": ["oncall"], "shiftLength": "P7D", "startsAt": "2026-01-05T09:00:00Z", "timeZone": "UTC"}}
+                """;
+        HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(slo.url() + "/api/teams/bench"))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(team)).build(), HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() != 200) {
+            throw new IllegalStateException("team: " + put.statusCode() + " " + put.body());
+        }
+    }
+
+    static KafkaProducer<String, String> producer(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(props);
+    }
+
+    /** One AlertFired for team {@code bench}, fired now, as the outbox relay puts it on daff.slo-alerts. */
+    static Instant fire(KafkaProducer<String, String> producer, String sloName) {
+        Instant firedAt = Instant.now();
+        producer.send(new ProducerRecord<>(Topics.SLO_ALERTS, sloName, """
+                {"eventId": "%s", "type": "AlertFired", "version": 1, "alertId": "%s", "dedupKey": "%s:PAGE:BURN_RATE:1",
+                 "slo": "%s", "service": "bench", "team": "bench", "severity": "PAGE", "kind": "BURN_RATE",
+                 "tier": "1h/5m", "burnRateLong": 20, "burnRateShort": 30, "threshold": 14.4,
+                 "budgetRemaining": 0.9, "firedAt": "%s", "occurredAt": "%s"}
+                """.formatted(UUID.randomUUID(), UUID.randomUUID(), sloName, sloName, firedAt, firedAt)));
+        producer.flush();
+        return firedAt;
     }
 }

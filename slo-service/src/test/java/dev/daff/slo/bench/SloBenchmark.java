@@ -33,7 +33,7 @@ import dev.daff.slo.burn.SloAlertSettings;
 
 /**
  * The slo-service benchmark (a command, not a test): {@code ./mvnw -B -Pbenchmark -pl slo-service -am verify
- * -DskipTests}, optionally {@code -Dbench.parts=footprint,cds,kafka,http,page,alerts,profile,evaluation}. On the real
+ * -DskipTests}, optionally {@code -Dbench.parts=footprint,cds,kafka,http,page,alerts,restart,profile,evaluation}. On the real
  * PostgreSQL and Kafka, with the packaged services in their own JVMs: start-up time and memory of each service,
  * Kafka ingest against a bare consumer (one and two replicas), HTTP ingest against a bare endpoint, page latency
  * from the Workbook crossing with 10,000 SLOs loaded, a JFR profile of the ingest path, and the evaluation engine.
@@ -51,7 +51,7 @@ public final class SloBenchmark {
 
     public static void main(String[] args) throws Exception {
         String chosen = System.getProperty("bench.parts", "all");
-        Set<String> parts = chosen.equals("all") ? Set.of("footprint", "kafka", "http", "page", "alerts", "profile",
+        Set<String> parts = chosen.equals("all") ? Set.of("footprint", "kafka", "http", "page", "alerts", "restart", "profile",
                 "evaluation")
                 : Arrays.stream(chosen.split(",")).map(String::trim).collect(Collectors.toSet());
         int exit = 0;
@@ -210,6 +210,9 @@ public final class SloBenchmark {
                             latency[0], latency[1]);
                     });
                 }
+                if (wants("restart")) {
+                    part("restart", () -> restart(slo, sloEnvironment, admin, kafka.bootstrapServers(), pagerDuty));
+                }
                 if (wants("profile")) {
                     part("profile", () -> profile(slo, sloEnvironment, kafka, postgres, admin, bulk));
                 }
@@ -363,6 +366,33 @@ public final class SloBenchmark {
                 + " %,.0f/s, daff ingest median %,.0f/s; ratios %s, median %.2f (goal >= 0.5)", HttpIngest.BATCH,
                 HttpIngest.CLIENTS, HttpIngest.BATCH * HttpIngest.BATCHES_PER_ROUND, Bench.median(rates[0]),
                 Bench.median(rates[1]), Bench.list(ratios, "%.2f"), Bench.median(ratios));
+    }
+
+    /**
+     * Pages across a rolling restart: a second replica joins, and is stopped with SIGTERM while alerts arrive — once
+     * as the Kafka connector stopped before run O (graceful shutdown: two poll timeouts per channel that has
+     * partitions), once as it ships.
+     */
+    private void restart(ServiceProcess slo, Map<String, String> sloEnvironment, String admin, String bootstrapServers,
+            RecordingReceiver pagerDuty) throws Exception {
+        PagingLatency.benchTeam(slo, admin);
+        Map<String, String> graceful = new LinkedHashMap<>(sloEnvironment);
+        graceful.put("MP_MESSAGING_CONNECTOR_SMALLRYE_KAFKA_GRACEFUL_SHUTDOWN", "true");
+        Map<String, Map<String, String>> rounds = new LinkedHashMap<>();
+        rounds.put("graceful", graceful);
+        rounds.put("shipped", sloEnvironment);
+        for (Map.Entry<String, Map<String, String>> round : rounds.entrySet()) {
+            ServiceProcess second = Bench.service("slo-service", round.getValue(), "benchmark-slo-service-2.log");
+            try {
+                second.start().awaitReady(Duration.ofSeconds(120));
+                Bench.sleep(10_000); // the paging group rebalanced: each replica owns 3 of daff.slo-alerts' 6 partitions
+                Bench.say("rolling restart, second replica stopped %s: %s", round.getKey().equals("graceful")
+                        ? "as before run O (graceful-shutdown=true)" : "as shipped", RestartPaging.round("rolling-"
+                                + round.getKey() + "-", second, admin, bootstrapServers, pagerDuty));
+            } finally {
+                second.stop();
+            }
+        }
     }
 
     /** One Kafka run and one HTTP round with JFR on the service JVM, then where its CPU went. */
