@@ -2,9 +2,9 @@ package dev.daff.slo.bench;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,7 +18,7 @@ import dev.daff.localinfra.ServiceProcess;
 
 /**
  * Pages across a rolling restart: two replicas share daff.slo-alerts while AlertFired events arrive at a steady pace,
- * and one of them is stopped with SIGTERM (as Kubernetes replaces a pod) a few seconds in. Every page must arrive;
+ * and one of them is stopped with SIGTERM (as Kubernetes replaces a pod) 3 s in. Every page must arrive;
  * the answer is how late the pages were whose alerts fired while that replica stopped, against the rest.
  */
 final class RestartPaging {
@@ -70,7 +70,7 @@ final class RestartPaging {
                 && e.getValue().isBefore(stopWindow[1]) && latency.containsKey(e.getKey()))
                 .mapToLong(e -> latency.get(e.getKey())).sorted().toArray();
         long[] all = latency.values().stream().mapToLong(Long::longValue).sorted().toArray();
-        return String.format(java.util.Locale.ROOT, "%d of %d alerts paged (%d deliveries); the replica stopped in %d ms"
+        return String.format(Locale.ROOT, "%d of %d alerts paged (%d deliveries); the replica stopped in %d ms"
                 + " (%d ERROR lines); alerts fired while it stopped: %d, paged p50 %d ms, max %d ms; all alerts: p50 %d ms,"
                 + " p99 %d ms, max %d ms", latency.size(), ALERTS, pages.size(), stopDone.millis(), stopDone.errors().size(),
                 during.length, percentile(during, 0.5), percentile(during, 1.0), percentile(all, 0.5), percentile(all, 0.99),
