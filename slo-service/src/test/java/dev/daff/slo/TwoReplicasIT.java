@@ -24,6 +24,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,7 +52,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.daff.events.AlertEvent;
 import dev.daff.events.Topics;
 import dev.daff.kit.security.WebhookSignature;
 import dev.daff.localinfra.AotCacheTraining;
@@ -75,6 +80,9 @@ import dev.daff.localinfra.ServiceProcess;
  * once healthy, each resolves exactly once.</li>
  * <li>A comes back; B is frozen (SIGSTOP) past its Kafka session while A takes its partitions and traffic goes on,
  * then thawed: the zombie counts nothing twice.</li>
+ * <li>A rolling restart: B is stopped with SIGTERM while alerts keep arriving on {@code daff.slo-alerts}; every
+ * alert, those keyed to B's partitions and those B held unacknowledged included, pages exactly once, and B's stop
+ * logs no ERROR.</li>
  * </ol>
  */
 class TwoReplicasIT {
@@ -91,6 +99,8 @@ class TwoReplicasIT {
     static final String B_LOG = "target/two-replicas-B.log";
     /** Good events that dilute a burning SLO's 5m, 30m, 1h and 6h windows below every threshold (and the tickets'). */
     static final long HEALING_BURST = 10_000_000;
+    /** Alerts published across B's rolling restart (at about 50/s; B is stopped after a quarter of them). */
+    static final int ROLLING_ALERTS = 200;
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final ObjectMapper json = new ObjectMapper();
@@ -143,6 +153,7 @@ class TwoReplicasIT {
                 burningSlosPageOnceAndBothReplicasAgree();
                 killNineMidStreamHandsEverythingToB(owners);
                 aZombieThatWakesUpCountsNothingTwice();
+                aStoppingReplicaHandsItsAlertsOver();
                 report("total %d s", millisSince(startedAt) / 1000);
             } catch (Throwable failure) {
                 describeState();
@@ -342,6 +353,39 @@ class TwoReplicasIT {
         assertEquals(tree(get(a, "/api/slos")), tree(get(b, "/api/slos")), "GET /api/slos is the same on A and B");
     }
 
+    // ---- 4. B stopped with SIGTERM while alerts arrive ------------------------------------------------------------
+
+    void aStoppingReplicaHandsItsAlertsOver() throws Exception {
+        ObjectMapper events = new ObjectMapper().findAndRegisterModules()
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        List<String> rolling = IntStream.range(0, ROLLING_ALERTS).mapToObj(i -> String.format("rolling-%03d", i)).toList();
+        CompletableFuture<ServiceProcess.Stopped> stopping = null;
+        long began = System.nanoTime();
+        for (int i = 0; i < rolling.size(); i++) {
+            if (i == rolling.size() / 4) {
+                stopping = CompletableFuture.supplyAsync(b::stopTimed);
+            }
+            String slo = rolling.get(i);
+            Instant now = Instant.now();
+            AlertEvent fired = new AlertEvent(UUID.randomUUID().toString(), AlertEvent.FIRED, AlertEvent.CURRENT_VERSION,
+                    now, UUID.randomUUID().toString(), slo + ":PAGE:BURN_RATE:1", slo, "svc-rolling", TEAM, AlertEvent.PAGE,
+                    "BURN_RATE", "1h/5m", 20, 30, 14.4, 0.9, null, now, null);
+            traffic.publish(Topics.SLO_ALERTS, slo, events.writeValueAsString(fired));
+            Thread.sleep(20); // a steady stream, before, during and after the stop, not a burst
+        }
+        ServiceProcess.Stopped stopped = stopping.join();
+        report("4. B stopped (SIGTERM) in %d ms while %d alerts arrived", stopped.millis(), rolling.size());
+        await("every alert paged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> pagedSlos("page.triggered").keySet().containsAll(rolling));
+        report("4. all %d alerts paged %d ms after the first", rolling.size(), millisSince(began));
+        Map<String, Integer> expected = new TreeMap<>();
+        rolling.forEach(slo -> expected.put(slo, 1));
+        Map<String, Integer> paged = new TreeMap<>(pagedSlos("page.triggered"));
+        paged.keySet().retainAll(rolling);
+        assertEquals(expected, paged, "each alert paged exactly once across B's stop");
+        assertEquals(List.of(), stopped.errors(), "ERROR lines while B stopped");
+    }
+
     // ---- SLOs and traffic --------------------------------------------------------------------------------------
 
     /**
@@ -429,6 +473,11 @@ class TwoReplicasIT {
 
         void heal() {
             healed = true;
+        }
+
+        /** One record besides the SLI stream, acknowledged by the broker before this returns. */
+        void publish(String topic, String key, String value) throws Exception {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
         }
 
         long acknowledgedRecords() {

@@ -32,8 +32,8 @@ final class RestartPaging {
     }
 
     /** One round: {@code stopped} is stopped once the first {@value #BEFORE_STOP} alerts are out; answers a summary. */
-    static String round(String prefix, ServiceProcess stopped, String adminToken, String bootstrapServers,
-            RecordingReceiver receiver) throws Exception {
+    static String round(String prefix, ServiceProcess stopped, String bootstrapServers, RecordingReceiver receiver)
+            throws Exception {
         Map<String, Instant> firedAt = new HashMap<>();
         Instant[] stopWindow = new Instant[2];
         CompletableFuture<ServiceProcess.Stopped> stop = null;
@@ -60,6 +60,9 @@ final class RestartPaging {
                     && r.body().contains(prefix));
             Thread.sleep(100);
         } while (pages.size() < ALERTS && Instant.now().isBefore(deadline));
+        if (pages.size() < ALERTS) {
+            throw new IllegalStateException("only " + pages.size() + " of " + ALERTS + " alerts were paged across the stop");
+        }
         ObjectMapper json = new ObjectMapper();
         Map<String, Long> latency = new HashMap<>();
         for (Received page : pages) {

@@ -388,7 +388,7 @@ public final class SloBenchmark {
                 Bench.sleep(10_000); // the paging group rebalanced: each replica owns 3 of daff.slo-alerts' 6 partitions
                 Bench.say("rolling restart, second replica stopped %s: %s", round.getKey().equals("graceful")
                         ? "as before run O (graceful-shutdown=true)" : "as shipped", RestartPaging.round("rolling-"
-                                + round.getKey() + "-", second, admin, bootstrapServers, pagerDuty));
+                                + round.getKey() + "-", second, bootstrapServers, pagerDuty));
             } finally {
                 second.stop();
             }
