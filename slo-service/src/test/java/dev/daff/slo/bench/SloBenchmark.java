@@ -167,6 +167,12 @@ public final class SloBenchmark {
             String admin = DevelopmentKeys.tokens(work.resolve("keys")).get("daff-admin");
             Map<String, String> sloEnvironment = new LinkedHashMap<>(ServiceProcess.environment(postgres, "slo", kafka, issuer));
             sloEnvironment.put("DAFF_PAGING_PAGERDUTY_URL", pagerDuty.url("/pagerduty"));
+            // For trying JVM options or attaching a profiler to slo-service alone (the JVM reads them before its
+            // command line's options, so those still win where both name one).
+            String jvmOptions = System.getProperty("bench.slo.jvm-options", "");
+            if (!jvmOptions.isBlank()) {
+                sloEnvironment.put("JDK_JAVA_OPTIONS", jvmOptions);
+            }
 
             ServiceProcess slo = Bench.service("slo-service", sloEnvironment, "benchmark-slo-service.log");
             slo.start().awaitReady(Duration.ofSeconds(120));
