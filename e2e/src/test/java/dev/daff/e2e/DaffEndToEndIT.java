@@ -217,6 +217,45 @@ class DaffEndToEndIT {
         });
     }
 
+    @Test
+    void eachServiceRunsWithTheJitItsImageGivesIt() throws Exception {
+        // incident- and action-service C1 only, slo-service C1 then C2: from each module's jvm.options, which the
+        // image's JAVA_OPTS_APPEND names and ServiceProcess passes, so what runs here is what a pod runs.
+        Map<ServiceProcess, String> expected = Map.of(incident, "incident-service", action, "action-service", slo,
+                "slo-service");
+        expected.forEach((service, module) -> {
+            String dockerfile = read(Path.of("..", module, "src/main/docker/Dockerfile.jvm"));
+            assertTrue(dockerfile.contains("COPY --chown=185 src/main/docker/jvm.options /deployments/")
+                    && dockerfile.matches("(?s).*ENV JAVA_OPTS_APPEND=\"[^\"]*@/deployments/jvm\\.options\".*"),
+                    module + "'s image passes its jvm.options");
+            boolean c1Only = jcmd(service, "VM.flags").contains("-XX:TieredStopAtLevel=1");
+            assertEquals(!module.equals("slo-service"), c1Only, module + " runs C1 only");
+        });
+    }
+
+    static String jcmd(ServiceProcess service, String command) {
+        try {
+            Process jcmd = new ProcessBuilder(service.javaBin().resolve("jcmd").toString(), String.valueOf(service.pid()),
+                    command).redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, jcmd.waitFor(), out);
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The names of the metrics the three services expose now. */
     Set<String> exposedMetrics() {
         return Stream.of(slo, incident, action).flatMap(service -> api.text(service.url() + "/q/metrics", viewer()).lines())

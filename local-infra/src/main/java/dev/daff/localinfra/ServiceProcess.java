@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -51,12 +52,20 @@ public final class ServiceProcess implements AutoCloseable {
      * with, so training and every start pass them.
      */
     public static final List<String> AOT_JVM_OPTIONS = List.of("-XX:+UseCompactObjectHeaders");
+    /**
+     * The service's own JVM options, in its module: a {@code java} argument file ({@code @file}) that the image passes
+     * too (JAVA_OPTS_APPEND), so the tests, the benchmark, the AOT cache's training and the local run start it with
+     * the JIT a pod has.
+     */
+    public static final String JVM_OPTIONS = "src/main/docker/jvm.options";
 
     private final String name;
     private final Path runner;
     private final Map<String, String> environment;
     private final Path log;
     private final int port;
+    /** JVM options after the service's own: for a benchmark trying others (where both name one, these win). */
+    private List<String> extraJvmOptions = List.of();
     /** Set for the AOT cache's training run: the JDK that writes the cache as it exits. */
     private Path trainingJava;
     /** The JVM of the last {@link #start()}. */
@@ -124,6 +133,8 @@ public final class ServiceProcess implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(jvm.java()));
             command.addAll(IMAGE_JVM_OPTIONS);
             command.addAll(jvm.cacheOptions());
+            jvmOptionsFile().ifPresent(options -> command.add("@" + options));
+            command.addAll(extraJvmOptions);
             command.addAll(List.of("-jar", runner.toString()));
             // From the jar's directory, as the JVM image starts it: the start-up caches name the jars relative to it.
             ProcessBuilder builder = new ProcessBuilder(command).directory(runner.getParent().toFile())
@@ -135,6 +146,23 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Starts the JVM with these options after the service's own {@link #JVM_OPTIONS}, which they override. */
+    public ServiceProcess withJvmOptions(List<String> options) {
+        this.extraJvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /** What {@link #withJvmOptions} added. */
+    public List<String> extraJvmOptions() {
+        return extraJvmOptions;
+    }
+
+    /** The service's {@link #JVM_OPTIONS}, if its module has one (the runner is {@code <module>/target/quarkus-app/}). */
+    public Optional<Path> jvmOptionsFile() {
+        Path options = runner.resolveSibling("../../" + JVM_OPTIONS).normalize();
+        return Files.isRegularFile(options) ? Optional.of(options) : Optional.empty();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.daff.slo.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -82,6 +84,24 @@ final class Bench {
         Path runner = module.equals("slo-service") ? Path.of("target/quarkus-app/quarkus-run.jar")
                 : Path.of("..", module, "target/quarkus-app/quarkus-run.jar");
         return new ServiceProcess(module, runner, FreePorts.pick(), environment, Path.of("target", logName));
+    }
+
+    /**
+     * For the report, what the service's {@code jvm.options} gives its JVM (without the comments), and what the
+     * benchmark added after it.
+     */
+    static String ownJvmOptions(ServiceProcess service) {
+        String own = service.jvmOptionsFile().map(file -> {
+            try {
+                String options = Files.readAllLines(file).stream().map(line -> line.replaceFirst("#.*", "").strip())
+                        .filter(line -> !line.isEmpty()).collect(Collectors.joining(" "));
+                return "its own JVM options (jvm.options): " + (options.isEmpty() ? "none" : options);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).orElse("no jvm.options");
+        return service.extraJvmOptions().isEmpty() ? own
+                : own + ", then the benchmark's " + String.join(" ", service.extraJvmOptions());
     }
 
     /**

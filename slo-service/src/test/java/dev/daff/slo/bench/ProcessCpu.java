@@ -76,6 +76,11 @@ final class ProcessCpu {
         }
     }
 
+    /** Seconds of CPU one process has used so far. */
+    static double seconds(long pid) {
+        return cpuSeconds(Path.of("/proc", String.valueOf(pid)));
+    }
+
     private static double cpuSeconds(Path process) {
         try {
             String stat = Files.readString(process.resolve("stat"));

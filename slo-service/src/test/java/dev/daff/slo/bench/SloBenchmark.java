@@ -51,8 +51,8 @@ public final class SloBenchmark {
 
     public static void main(String[] args) throws Exception {
         String chosen = System.getProperty("bench.parts", "all");
-        Set<String> parts = chosen.equals("all") ? Set.of("footprint", "kafka", "http", "page", "alerts", "restart", "profile",
-                "evaluation")
+        Set<String> parts = chosen.equals("all") ? Set.of("footprint", "changes", "kafka", "http", "page", "alerts", "restart",
+                "profile", "evaluation")
                 : Arrays.stream(chosen.split(",")).map(String::trim).collect(Collectors.toSet());
         int exit = 0;
         try {
@@ -185,6 +185,10 @@ public final class SloBenchmark {
                     part("footprint", () -> footprint(slo, Map.of("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer),
                             "action-service", ServiceProcess.environment(postgres, "action", kafka, issuer))));
                 }
+                if (wants("changes")) {
+                    part("changes", () -> changes(postgres, ServiceProcess.environment(postgres, "incident", kafka, issuer),
+                            admin, DevelopmentKeys.tokens(work.resolve("keys")).get("daff-ingest")));
+                }
                 if (!slo.isAlive()) {
                     slo.start().awaitReady(Duration.ofSeconds(120));
                 }
@@ -258,44 +262,100 @@ public final class SloBenchmark {
     }
 
     /**
-     * Start-up to ready, idle memory and graceful stop of each service, five starts each; slo-service is left
-     * running after its fifth.
+     * Start-up to ready, idle memory and graceful stop of each service, five starts each, taken in turns (one start of
+     * each, five times over) so that the machine's speed, which drifts over minutes, weighs on all alike; slo-service
+     * is left running after its fifth. With {@code bench.compare-tiered}, incident- and action-service are also started
+     * with tiered compilation ({@link #TIERED} after their own C1-only options).
      */
     private void footprint(ServiceProcess slo, Map<String, Map<String, String>> others) {
         Map<String, ServiceProcess> services = new LinkedHashMap<>();
         if (Boolean.parseBoolean(System.getProperty("bench.footprint.others", "true"))) {
-            others.forEach((module, environment) -> services.put(module, Bench.service(module, environment,
-                    "benchmark-" + module + ".log")));
+            others.forEach((module, environment) -> {
+                services.put(module, Bench.service(module, environment, "benchmark-" + module + ".log"));
+                if (compareTiered()) {
+                    services.put(module + " (tiered)", Bench.service(module, environment, "benchmark-" + module
+                            + "-tiered.log").withJvmOptions(TIERED));
+                }
+            });
         }
         services.put("slo-service", slo);
-        services.forEach((module, service) -> {
-            double[] ready = new double[RUNS];
-            double[] idle = new double[RUNS];
-            List<Double> stops = new ArrayList<>();
-            int errorsWhileStopping = 0;
-            Set<String> caches = new TreeSet<>();
-            for (int run = 0; run < RUNS; run++) {
-                ready[run] = Bench.startTimed(service, Duration.ofSeconds(120));
-                caches.add(service.mappedStartupCache());
-                Bench.sleep(10_000); // idle: start-up work done, nothing asked of it
-                idle[run] = Bench.memoryMiB(service.pid(), "VmRSS");
-                if (!(module.equals("slo-service") && run == RUNS - 1)) {
-                    ServiceProcess.Stopped stopped = service.stopTimed();
-                    stops.add((double) stopped.millis());
-                    errorsWhileStopping += stopped.errors().size();
-                } else {
-                    heapOf(service, Path.of("target/benchmark-slo-service-heap.txt"));
-                }
+        Map<String, Footprint> footprints = new LinkedHashMap<>();
+        services.keySet().forEach(name -> footprints.put(name, new Footprint()));
+        for (int run = 0; run < RUNS; run++) {
+            for (Map.Entry<String, ServiceProcess> entry : services.entrySet()) {
+                footprints.get(entry.getKey()).measure(entry.getValue(), run,
+                        entry.getValue() == slo && run == RUNS - 1);
             }
+        }
+        footprints.forEach((name, footprint) -> footprint.report(name, services.get(name)));
+    }
+
+    /** With {@code -Dbench.compare-tiered=true}, what incident- and action-service would be with C2 as well. */
+    private static final List<String> TIERED = List.of("-XX:TieredStopAtLevel=4");
+
+    private static boolean compareTiered() {
+        return Boolean.parseBoolean(System.getProperty("bench.compare-tiered", "false"));
+    }
+
+    /** One service's starts in the footprint part. */
+    private static final class Footprint {
+        final double[] ready = new double[RUNS];
+        final double[] idle = new double[RUNS];
+        final List<Double> stops = new ArrayList<>();
+        int errorsWhileStopping;
+        final Set<String> caches = new TreeSet<>();
+
+        void measure(ServiceProcess service, int run, boolean leaveRunning) {
+            ready[run] = Bench.startTimed(service, Duration.ofSeconds(120));
+            caches.add(service.mappedStartupCache());
+            Bench.sleep(10_000); // idle: start-up work done, nothing asked of it
+            idle[run] = Bench.memoryMiB(service.pid(), "VmRSS");
+            if (leaveRunning) {
+                heapOf(service, Path.of("target/benchmark-slo-service-heap.txt"));
+            } else {
+                ServiceProcess.Stopped stopped = service.stopTimed();
+                stops.add((double) stopped.millis());
+                errorsWhileStopping += stopped.errors().size();
+            }
+        }
+
+        void report(String name, ServiceProcess service) {
             double[] stopMillis = stops.stream().mapToDouble(Double::doubleValue).toArray();
             Bench.say("%s: JVM start to /q/health/ready UP %s ms (median %.0f ms, goal < 3000 ms); VmRSS idle 10 s after"
                     + " ready %s MiB (median %.0f MiB, goal < 300 MiB); SIGTERM to exit %s ms (median %.0f ms), %d ERROR"
-                    + " lines logged while stopping; %s %s, start-up cache mapped: %s%s", module,
+                    + " lines logged while stopping; %s %s, %s, start-up cache mapped: %s%s", name,
                     Bench.list(ready, "%.0f"), Bench.median(ready), Bench.list(idle, "%.0f"), Bench.median(idle),
                     Bench.list(stopMillis, "%.0f"), Bench.median(stopMillis), errorsWhileStopping,
-                    service.javaBin().resolve("java"), String.join(" ", ServiceProcess.IMAGE_JVM_OPTIONS), caches,
-                    module.equals("slo-service") ? ", " + (SLOS + CrossingLatency.OUTAGES) + " SLOs defined" : "");
-        });
+                    service.javaBin().resolve("java"), String.join(" ", ServiceProcess.IMAGE_JVM_OPTIONS),
+                    Bench.ownJvmOptions(service), caches,
+                    name.equals("slo-service") ? ", " + (SLOS + CrossingLatency.OUTAGES) + " SLOs defined" : "");
+        }
+    }
+
+    /**
+     * What incident-service's JIT costs a request ({@link ChangeIngest}); with {@code bench.compare-tiered}, then the
+     * same on a second JVM with tiered compilation.
+     */
+    private void changes(LocalPostgres postgres, Map<String, String> incidentEnvironment, String admin, String ingest)
+            throws Exception {
+        List<List<String>> variants = compareTiered() ? List.of(List.of(), TIERED) : List.of(List.of());
+        for (int variant = 0; variant < variants.size(); variant++) {
+            ServiceProcess incident = Bench.service("incident-service", incidentEnvironment,
+                    "benchmark-incident-service.log").withJvmOptions(variants.get(variant));
+            incident.start().awaitReady(Duration.ofSeconds(120));
+            try {
+                if (variant == 0) {
+                    ChangeIngest.catalog(incident, admin);
+                }
+                new ChangeIngest(incident, ingest).measure();
+            } finally {
+                incident.stop();
+            }
+            // The next JVM starts from the same change log, not one twice as long.
+            try (Connection db = Bench.sql(postgres, "incident"); Statement sql = db.createStatement()) {
+                sql.executeUpdate("delete from change_event");
+            }
+        }
     }
 
     /**
