@@ -172,6 +172,32 @@ class ChangesTest {
     }
 
     @Test
+    void aBusyWindowAnswersTheMostRelatedConcurrentChangesAndHowManyThereWere() {
+        String u = "-" + unique();
+        service("core" + u, "{\"team\": \"core\"}");
+        service("edge" + u, "{\"team\": \"edge\", \"dependsOn\": [\"core" + u + "\"]}");
+        Instant t = Instant.parse("2019-03-04T10:00:00Z");
+        for (int i = 0; i < 25; i++) {
+            register("edge" + u, "DEPLOY", "edge build " + i, t.plus(Duration.ofMinutes(i)), null);
+        }
+        for (int i = 0; i < 3; i++) {
+            register("core" + u, "CONFIG", "core flag " + i, t.plus(Duration.ofMinutes(40 + i)), null);
+        }
+
+        JsonPath answer = register("core" + u, "DEPLOY", "core v2", t.plus(Duration.ofMinutes(30)), null);
+
+        assertEquals(28, answer.getInt("concurrentTotal"));
+        List<String> relations = answer.getList("concurrentChanges.relation");
+        assertEquals(20, relations.size(), "at most daff.changes.concurrent-limit (20)");
+        assertEquals(List.of("SAME_SERVICE", "SAME_SERVICE", "SAME_SERVICE"), relations.subList(0, 3));
+        assertEquals(List.of("core flag 0", "core flag 1", "core flag 2", "edge build 24", "edge build 23"),
+                answer.getList("concurrentChanges.change.summary").subList(0, 5), "same service first, then the closest");
+        // The change itself was stored all the same, and the next answer counts it.
+        assertEquals(29, register("edge" + u, "DEPLOY", "edge build 25", t.plus(Duration.ofMinutes(31)), null)
+                .getInt("concurrentTotal"));
+    }
+
+    @Test
     void registeringAChangeWarnsOfConcurrentChangesToRelatedServices() {
         String u = "-" + unique();
         service("db" + u, "{\"team\": \"data\"}");
@@ -185,6 +211,7 @@ class ChangesTest {
         assertEquals(List.of("DEPLOY on api" + u + ", a dependent of db" + u + ", 40 min before this change"),
                 migration.getList("concurrentChanges.reason"));
         assertEquals(List.of("DEPENDENT"), migration.getList("concurrentChanges.relation"));
+        assertEquals(1, migration.getInt("concurrentTotal"));
         given().contentType(ContentType.JSON)
                 .body(changeJson("api" + u, "CONFIG", "later", t.plus(Duration.ofHours(5)), null, "production"))
                 .when().post("/api/changes").then().statusCode(201).body("concurrentChanges", empty());

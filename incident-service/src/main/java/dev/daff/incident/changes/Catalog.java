@@ -1,8 +1,11 @@
 package dev.daff.incident.changes;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,12 +14,30 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 @ApplicationScoped
 public class Catalog implements PanacheRepositoryBase<CatalogEntry, String> {
 
-    /** The whole catalog as a graph; catalogs are hundreds of services, so reading it whole is cheap. */
+    /**
+     * The whole catalog as a graph; catalogs are hundreds of services, so reading it whole is cheap — as rows, not
+     * entities: each change reported and each deploy-gate decision reads it, and entities would be built, kept
+     * in the persistence context and checked for changes at the end of the transaction.
+     */
+    @SuppressWarnings("unchecked")
     public DependencyGraph graph(int sharedPlatformMinDependents) {
-        Map<String, CatalogEntry> all = listAll().stream().collect(Collectors.toMap(e -> e.name, Function.identity()));
-        return new DependencyGraph(
-                all.values().stream().collect(Collectors.toMap(e -> e.name, e -> java.util.List.copyOf(e.dependsOn))),
-                all.values().stream().filter(e -> e.shared).map(e -> e.name).collect(Collectors.toSet()),
-                sharedPlatformMinDependents);
+        List<Object[]> rows = getEntityManager().createNativeQuery("""
+                select s.name, s.shared, d.depends_on from catalog_service s
+                left join catalog_dependency d on d.service = s.name
+                order by s.name, d.position""").getResultList();
+        Map<String, List<String>> dependsOn = new LinkedHashMap<>();
+        Set<String> shared = new TreeSet<>();
+        for (Object[] row : rows) {
+            String name = (String) row[0];
+            List<String> targets = dependsOn.computeIfAbsent(name, n -> new ArrayList<>());
+            if (Boolean.TRUE.equals(row[1])) {
+                shared.add(name);
+            }
+            if (row[2] != null) {
+                targets.add((String) row[2]);
+            }
+        }
+        dependsOn.replaceAll((name, targets) -> List.copyOf(targets));
+        return new DependencyGraph(dependsOn, shared, sharedPlatformMinDependents);
     }
 }

@@ -14,6 +14,12 @@ public interface ChangeConfig {
     /** Two changes closer than this (between their time ranges) on related services are "concurrent". */
     Duration concurrentWindow();
 
+    /**
+     * At most this many concurrent changes in the answer to a reported change (the most related first): on a busy
+     * platform a window holds hundreds, and a pipeline's log needs the few that matter.
+     */
+    int concurrentLimit();
+
     /** How far before impact start "what changed?" looks when the request names no {@code lookback}. */
     Duration defaultLookback();
 

@@ -44,7 +44,7 @@ public class ChangeEventsConsumer {
     @Incoming(CHANNEL)
     @Blocking
     public void on(String payload) {
-        consumer.consume(SUBSCRIPTION, payload, event -> changes.register(new NewChange(event.service(),
+        consumer.consume(SUBSCRIPTION, payload, event -> changes.record(new NewChange(event.service(),
                 kind(event.kind()), event.summary(), event.author(), event.startedAt(), event.endedAt(), event.ref(),
                 event.environment(), event.rollbackUrl()), ACTOR));
     }

@@ -38,9 +38,25 @@ public class ChangeLogService {
         this.clock = clock;
     }
 
-    /** Stores a change and answers it with the changes to related services close to it in time. */
+    /**
+     * Stores a change and answers it with the changes to related services close to it in time: the
+     * {@code concurrent-limit} most related, and how many there were.
+     */
     @Transactional
     public Registered register(@Valid @NotNull NewChange request, Actor recordedBy) {
+        Change change = store(request, recordedBy);
+        List<ConcurrentChange> concurrent = concurrentWith(change);
+        return new Registered(view(change), concurrent.subList(0, Math.min(concurrent.size(), config.concurrentLimit())),
+                concurrent.size());
+    }
+
+    /** Stores a change reported where nobody reads an answer (Kafka). */
+    @Transactional
+    public ChangeView record(@Valid @NotNull NewChange request, Actor recordedBy) {
+        return view(store(request, recordedBy));
+    }
+
+    private Change store(NewChange request, Actor recordedBy) {
         if (catalog.findByIdOptional(request.service()).isEmpty()) {
             throw ProblemException.invalidField("service",
                     "unknown service '" + request.service() + "'; put it in the catalog first (PUT /api/services/{name})");
@@ -63,7 +79,7 @@ public class ChangeLogService {
         change.recordedBy = recordedBy.name();
         change.recordedBySubject = recordedBy.subject();
         changes.persist(change);
-        return new Registered(view(change), concurrentWith(change));
+        return change;
     }
 
     private List<ConcurrentChange> concurrentWith(Change change) {

@@ -64,7 +64,11 @@ public final class ChangesApi {
     public record ConcurrentChange(ChangeView change, Relatedness.Relation relation, String reason) {
     }
 
-    public record Registered(ChangeView change, List<ConcurrentChange> concurrentChanges) {
+    /**
+     * A change as stored, and the changes concurrent with it: the most related first, at most
+     * {@code daff.changes.concurrent-limit} of them; {@code concurrentTotal} counts them all.
+     */
+    public record Registered(ChangeView change, List<ConcurrentChange> concurrentChanges, int concurrentTotal) {
     }
 
     public record RelatedChange(ChangeView change, Relatedness.Relation relation, String relatedTo, int hops,

@@ -165,14 +165,13 @@ public final class SloBenchmark {
             }
             Map<String, String> issuer = DevelopmentKeys.ensure(work.resolve("keys"));
             String admin = DevelopmentKeys.tokens(work.resolve("keys")).get("daff-admin");
-            Map<String, String> sloEnvironment = new LinkedHashMap<>(ServiceProcess.environment(postgres, "slo", kafka, issuer));
+            Map<String, String> sloEnvironment = withJdkJavaOptions(ServiceProcess.environment(postgres, "slo", kafka,
+                    issuer), "bench.slo.jvm-options");
             sloEnvironment.put("DAFF_PAGING_PAGERDUTY_URL", pagerDuty.url("/pagerduty"));
-            // For trying JVM options or attaching a profiler to slo-service alone (the JVM reads them before its
-            // command line's options, so those still win where both name one).
-            String jvmOptions = System.getProperty("bench.slo.jvm-options", "");
-            if (!jvmOptions.isBlank()) {
-                sloEnvironment.put("JDK_JAVA_OPTIONS", jvmOptions);
-            }
+            Map<String, String> incidentEnvironment = withJdkJavaOptions(ServiceProcess.environment(postgres, "incident",
+                    kafka, issuer), "bench.others.jvm-options");
+            Map<String, String> actionEnvironment = withJdkJavaOptions(ServiceProcess.environment(postgres, "action",
+                    kafka, issuer), "bench.others.jvm-options");
 
             ServiceProcess slo = Bench.service("slo-service", sloEnvironment, "benchmark-slo-service.log");
             slo.start().awaitReady(Duration.ofSeconds(120));
@@ -182,12 +181,11 @@ public final class SloBenchmark {
             slo.stop();
             try {
                 if (wants("footprint")) {
-                    part("footprint", () -> footprint(slo, Map.of("incident-service", ServiceProcess.environment(postgres, "incident", kafka, issuer),
-                            "action-service", ServiceProcess.environment(postgres, "action", kafka, issuer))));
+                    part("footprint", () -> footprint(slo, Map.of("incident-service", incidentEnvironment,
+                            "action-service", actionEnvironment)));
                 }
                 if (wants("changes")) {
-                    part("changes", () -> changes(postgres, ServiceProcess.environment(postgres, "incident", kafka, issuer),
-                            admin, DevelopmentKeys.tokens(work.resolve("keys")).get("daff-ingest")));
+                    part("changes", () -> changes(postgres, incidentEnvironment, admin, DevelopmentKeys.tokens(work.resolve("keys")).get("daff-ingest")));
                 }
                 if (!slo.isAlive()) {
                     slo.start().awaitReady(Duration.ofSeconds(120));
@@ -230,6 +228,19 @@ public final class SloBenchmark {
                 slo.stop();
             }
         }
+    }
+
+    /**
+     * The environment with {@code JDK_JAVA_OPTIONS} from a benchmark property, for trying JVM options or attaching a
+     * profiler (the JVM reads them before its command line's options, so those still win where both name one).
+     */
+    private static Map<String, String> withJdkJavaOptions(Map<String, String> environment, String property) {
+        Map<String, String> with = new LinkedHashMap<>(environment);
+        String options = System.getProperty(property, "");
+        if (!options.isBlank()) {
+            with.put("JDK_JAVA_OPTIONS", options);
+        }
+        return with;
     }
 
     /** 10,000 SLOs (and the outage SLOs of the page benchmark), copied in SQL from one made through the API. */
@@ -340,6 +351,7 @@ public final class SloBenchmark {
             throws Exception {
         List<List<String>> variants = compareTiered() ? List.of(List.of(), TIERED) : List.of(List.of());
         for (int variant = 0; variant < variants.size(); variant++) {
+            ChangeIngest.history(postgres);
             ServiceProcess incident = Bench.service("incident-service", incidentEnvironment,
                     "benchmark-incident-service.log").withJvmOptions(variants.get(variant));
             incident.start().awaitReady(Duration.ofSeconds(120));
