@@ -45,9 +45,11 @@ public class ChangeLogService {
     @Transactional
     public Registered register(@Valid @NotNull NewChange request, Actor recordedBy) {
         Change change = store(request, recordedBy);
-        List<ConcurrentChange> concurrent = concurrentWith(change);
-        return new Registered(view(change), concurrent.subList(0, Math.min(concurrent.size(), config.concurrentLimit())),
-                concurrent.size());
+        List<Relatedness.Related> concurrent = concurrentWith(change);
+        List<ConcurrentChange> shown = concurrent.stream().limit(config.concurrentLimit())
+                .map(r -> new ConcurrentChange(view(r.change()), r.relation(), r.reason()))
+                .toList();
+        return new Registered(view(change), shown, concurrent.size());
     }
 
     /** Stores a change reported where nobody reads an answer (Kafka). */
@@ -82,7 +84,8 @@ public class ChangeLogService {
         return change;
     }
 
-    private List<ConcurrentChange> concurrentWith(Change change) {
+    /** Changes to related services close to {@code change} in time, the most related first. */
+    private List<Relatedness.Related> concurrentWith(Change change) {
         DependencyGraph graph = catalog.graph(config.sharedPlatformMinDependents());
         Relatedness related = new Relatedness(List.of(change.service), graph, config.dependencyDepth());
         Duration window = config.concurrentWindow();
@@ -90,9 +93,7 @@ public class ChangeLogService {
                 change.lastMoment().plus(window)).stream()
                 .filter(other -> !other.id.equals(change.id) && other.environment.equals(change.environment))
                 .toList();
-        return related.rank(near, change.startedAt, "this change").stream()
-                .map(r -> new ConcurrentChange(view(r.change()), r.relation(), r.reason()))
-                .toList();
+        return related.rank(near, change.startedAt, "this change");
     }
 
     @Transactional
