@@ -20,8 +20,9 @@ import dev.daff.localinfra.ServiceProcess;
 
 /**
  * incident-service's busiest write, {@code POST /api/changes} (every deploy, config push and flag flip CI/CD reports),
- * from {@link #CLIENTS} threads back to back: what its JIT setting costs a request, in its own CPU time and in latency.
- * incident- and action-service run C1 only (their {@code jvm.options}) for a faster start; this is the price.
+ * from {@link #CLIENTS} threads back to back, against a change log holding a year of {@link #history}: what a request
+ * costs in the service's CPU time, PostgreSQL's and latency. incident- and action-service run C1 only (their
+ * {@code jvm.options}) for a faster start (run Q weighs the price); run R, what the concurrent-changes lookup cost.
  */
 final class ChangeIngest {
 
@@ -90,9 +91,9 @@ final class ChangeIngest {
         }
         Arrays.sort(latencies);
         Bench.say("incident-service POST /api/changes, %,d changes in the log before, %d clients, %d rounds of %,d after"
-                + " %,d to warm up: %s requests/s"
-                + " (median %,.0f); its CPU per request %s µs (median %.0f), PostgreSQL's %s µs (median %.0f); latency p50 %.1f ms, p99 %.1f ms;"
-                + " %s", HISTORY, CLIENTS, ROUNDS, PER_ROUND, WARM_UP, Bench.list(rates, "%,.0f"),
+                + " %,d to warm up: %s requests/s (median %,.0f); its CPU per request %s µs (median %.0f),"
+                + " PostgreSQL's %s µs (median %.0f); latency p50 %.1f ms, p99 %.1f ms; %s",
+                HISTORY, CLIENTS, ROUNDS, PER_ROUND, WARM_UP, Bench.list(rates, "%,.0f"),
                 Bench.median(rates), Bench.list(cpuMicros, "%.0f"), Bench.median(cpuMicros),
                 Bench.list(postgresMicros, "%.0f"), Bench.median(postgresMicros),
                 Bench.percentile(latencies, 50) / 1e3, Bench.percentile(latencies, 99) / 1e3,
