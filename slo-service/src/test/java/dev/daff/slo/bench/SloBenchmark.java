@@ -185,7 +185,8 @@ public final class SloBenchmark {
                             "action-service", actionEnvironment)));
                 }
                 if (wants("changes")) {
-                    part("changes", () -> changes(postgres, incidentEnvironment, admin, DevelopmentKeys.tokens(work.resolve("keys")).get("daff-ingest")));
+                    String ingest = DevelopmentKeys.tokens(work.resolve("keys")).get("daff-ingest");
+                    part("changes", () -> changes(postgres, incidentEnvironment, admin, ingest));
                 }
                 if (!slo.isAlive()) {
                     slo.start().awaitReady(Duration.ofSeconds(120));
@@ -359,7 +360,6 @@ public final class SloBenchmark {
                     ChangeIngest.catalog(incident, admin);
                 }
                 ChangeIngest.history(postgres); // after the start: its Flyway makes the table
-
                 new ChangeIngest(incident, ingest).measure();
             } finally {
                 incident.stop();
