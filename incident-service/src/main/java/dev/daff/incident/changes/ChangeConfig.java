@@ -6,8 +6,9 @@ import java.util.Optional;
 
 import dev.daff.kit.http.OutboundAddresses;
 import io.smallrye.config.ConfigMapping;
+import jakarta.validation.constraints.Min;
 
-/** How changes are related to each other and to incidents. */
+/** How changes are related to each other and to incidents; a value out of range stops the service at its start. */
 @ConfigMapping(prefix = "daff.changes")
 public interface ChangeConfig {
 
@@ -18,6 +19,7 @@ public interface ChangeConfig {
      * At most this many concurrent changes in the answer to a reported change (the most related first): on a busy
      * platform a window holds hundreds, and a pipeline's log needs the few that matter.
      */
+    @Min(0)
     int concurrentLimit();
 
     /** How far before impact start "what changed?" looks when the request names no {@code lookback}. */
@@ -33,12 +35,14 @@ public interface ChangeConfig {
     Duration maxAfterImpact();
 
     /** How many hops of dependencies (and of dependents) are followed from an incident's services. */
+    @Min(0)
     int dependencyDepth();
 
     /**
      * A catalog service that at least this many services depend on directly counts as a shared platform even
      * without {@code shared: true}; 0 turns that off.
      */
+    @Min(0)
     int sharedPlatformMinDependents();
 
     /** Hosts a rollback hook may name although they are inside the network (loopback, private addresses). */

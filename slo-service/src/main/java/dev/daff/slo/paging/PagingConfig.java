@@ -4,8 +4,10 @@ import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 
-/** How pages are delivered and escalated. */
+/** How pages are delivered and escalated. A number out of range stops the service at its start. */
 @ConfigMapping(prefix = "daff.paging")
 public interface PagingConfig {
 
@@ -44,9 +46,11 @@ public interface PagingConfig {
 
     /** How many deliveries one replica runs at once; a channel that hangs holds up only its own notifications. */
     @WithDefault("8")
+    @Min(1)
     int deliveryConcurrency();
 
     /** Attempts per notification before it is given up (429, 5xx and timeouts are retried). */
+    @Min(1)
     int maxAttempts();
 
     /** First retry delay; each retry doubles it, with ±20 % jitter. */
@@ -59,7 +63,9 @@ public interface PagingConfig {
     String escalationCheckEvery();
 
     /** Working hours in the schedule's time zone, for the alert-fatigue report. */
+    @Min(0) @Max(23)
     int workdayStartHour();
 
+    @Min(1) @Max(24)
     int workdayEndHour();
 }

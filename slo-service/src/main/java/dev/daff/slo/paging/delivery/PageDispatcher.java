@@ -72,7 +72,7 @@ public class PageDispatcher {
         this.config = config;
         this.clock = clock;
         this.executor = executor;
-        int concurrency = Math.max(1, config.deliveryConcurrency());
+        int concurrency = config.deliveryConcurrency();
         this.free = new Semaphore(concurrency);
         this.workers = Executors.newFixedThreadPool(concurrency, daemonThreads("page-delivery-"));
     }
