@@ -91,10 +91,12 @@ class BrokenOverlayTest {
     }
 
     @Test
-    void topicsCatchAUsedTopicWithoutKafkaTopicAndAKafkaTopicNobodyUses() {
+    void topicsCatchAUsedTopicWithoutKafkaTopicAKafkaTopicNobodyUsesAndOneKeptTooLong() {
         List<String> problems = Checks.topics(broken.objects());
         assertHas(problems, "topic daff.change-events is used by the services but has no KafkaTopic");
         assertHas(problems, "KafkaTopic daff.unused is used by no service");
+        assertHas(problems, "KafkaTopic daff.action-events: keeps records 30 days, as long as or longer than a service may "
+                + "keep their event ids (8 days): a redelivery could apply twice");
     }
 
     @Test

@@ -30,6 +30,7 @@ import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -316,8 +317,12 @@ final class Checks {
     /**
      * Every topic the services' configuration or event-contracts' Topics names has a KafkaTopic, every KafkaTopic is
      * such a topic, and each topic's replication fits the brokers: replicas ≤ brokers, min.insync.replicas ≤ replicas
-     * and, with more than one replica, below it (so one broker can be down).
+     * and, with more than one replica, below it (so one broker can be down); and no topic keeps records as long as a
+     * service may be set to keep their event ids ({@code daff.events.processed-retention}, at least 8 days).
      */
+    /** service-kit's ProcessedEventRetention.SHORTEST: the shortest time a consumed event id is remembered. */
+    static final Duration PROCESSED_EVENT_RETENTION_FLOOR = Duration.ofDays(8);
+
     static List<String> topics(List<HasMetadata> objects) {
         List<String> problems = new ArrayList<>();
         Set<String> named = new TreeSet<>(Project.contractTopics());
@@ -338,6 +343,13 @@ final class Checks {
                 }
                 if (min > replicas || (replicas > 1 && min >= replicas)) {
                     problems.add("KafkaTopic " + topic + ": min.insync.replicas " + min + " does not fit " + replicas + " replicas");
+                }
+                Object retentionMs = nonNull(t.getSpec().getConfig()).get("retention.ms");
+                Duration kept = retentionMs == null ? null : Duration.ofMillis(Long.parseLong(String.valueOf(retentionMs)));
+                if (kept != null && kept.compareTo(PROCESSED_EVENT_RETENTION_FLOOR) >= 0) {
+                    problems.add("KafkaTopic " + topic + ": keeps records " + kept.toDays() + " days, as long as or longer"
+                            + " than a service may keep their event ids (" + PROCESSED_EVENT_RETENTION_FLOOR.toDays()
+                            + " days): a redelivery could apply twice");
                 }
             }
         }
