@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +66,38 @@ class DeployGateTest {
         given().queryParam("service", service).when().get("/api/deploy-decisions").then().statusCode(200)
                 .body("", hasSize(1)).body("[0].decisionId", equalTo(id)).body("[0].changeId", equalTo(change))
                 .body("[0].requestedBy", equalTo("pipeline"));
+    }
+
+    @Test
+    void eachListedDecisionNamesTheChangePostedForItsOwnRef() {
+        String service = "list-" + ChangesTest.unique();
+        ChangesTest.service(service, "{\"team\": \"payments\"}");
+        String v1 = decide(service, "production", "v1").getString("decisionId");
+        String v2 = decide(service, "production", "v2").getString("decisionId");
+        String noRef = decide(service, "production", null).getString("decisionId");
+        String v3 = decide(service, "production", "v3").getString("decisionId");
+        String changeV3 = postChange(service, "v3");
+        String changeV1 = postChange(service, "v1");
+
+        List<Map<String, Object>> listed = given().queryParam("service", service).when().get("/api/deploy-decisions")
+                .then().statusCode(200).extract().jsonPath().getList("");
+        Map<String, Object> changeOf = new HashMap<>();
+        listed.forEach(decision -> changeOf.put((String) decision.get("decisionId"), decision.get("changeId")));
+        Map<String, Object> expected = new HashMap<>();
+        expected.put(v1, changeV1);
+        expected.put(v2, null);
+        expected.put(noRef, null);
+        expected.put(v3, changeV3);
+        assertEquals(expected, changeOf);
+        assertEquals(List.of(v3, noRef, v2, v1), listed.stream().map(decision -> decision.get("decisionId")).toList(),
+                "newest first");
+    }
+
+    private static String postChange(String service, String ref) {
+        return given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                .body(ChangesTest.changeJson(service, "DEPLOY", "deploy " + ref, Instant.now(), null, "production")
+                        .replace("abc123", ref))
+                .when().post("/api/changes").then().statusCode(201).extract().path("change.id");
     }
 
     @Test
@@ -320,9 +354,14 @@ class DeployGateTest {
     }
 
     static JsonPath decide(String service, String environment) {
+        return decide(service, environment, "v2.0.1");
+    }
+
+    static JsonPath decide(String service, String environment, String ref) {
         return given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
                 .body("{\"service\": \"" + service + "\", \"environment\": \"" + environment
-                        + "\", \"kind\": \"DEPLOY\", \"ref\": \"v2.0.1\", \"author\": \"dev\"}")
+                        + "\", \"kind\": \"DEPLOY\", \"ref\": " + (ref == null ? "null" : "\"" + ref + "\"")
+                        + ", \"author\": \"dev\"}")
                 .when().post("/api/deploy-decisions").then().statusCode(201).contentType(ContentType.JSON)
                 .extract().jsonPath();
     }

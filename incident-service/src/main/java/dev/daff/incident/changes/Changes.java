@@ -1,5 +1,6 @@
 package dev.daff.incident.changes;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -30,6 +31,34 @@ public class Changes implements PanacheRepositoryBase<Change, UUID> {
                 .setParameter("services", services.toArray(String[]::new))
                 .setParameter("from", from)
                 .setParameter("to", to)
+                .getResultList();
+    }
+
+    /** A change asked for by its service and ref, recorded at or after {@code from}. */
+    public record Asked(String service, String ref, Instant from) {
+    }
+
+    /**
+     * For each asked change, in order, the id of the first change with its service and ref recorded within
+     * {@code within} after its {@code from}, or null (always for a null ref): one statement for a whole list of deploy
+     * decisions, each lookup on {@code change_event_by_ref}.
+     */
+    @SuppressWarnings("unchecked")
+    public List<UUID> firstRecorded(List<Asked> asked, Duration within) {
+        if (asked.isEmpty()) {
+            return List.of();
+        }
+        return getEntityManager().createNativeQuery("""
+                select (select c.id from change_event c
+                        where c.service = a.service and c.ref = a.ref
+                        and c.recorded_at >= a.at and c.recorded_at <= a.at + make_interval(secs => :within)
+                        order by c.recorded_at limit 1)
+                from unnest(:services, :refs, cast(:froms as timestamptz[])) with ordinality as a(service, ref, at, n)
+                order by a.n""", UUID.class)
+                .setParameter("services", asked.stream().map(Asked::service).toArray(String[]::new))
+                .setParameter("refs", asked.stream().map(Asked::ref).toArray(String[]::new))
+                .setParameter("froms", asked.stream().map(a -> a.from().toString()).toArray(String[]::new))
+                .setParameter("within", within.toSeconds())
                 .getResultList();
     }
 }

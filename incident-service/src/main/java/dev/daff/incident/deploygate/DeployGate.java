@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -15,7 +16,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.daff.incident.changes.Change;
 import dev.daff.incident.changes.ChangeKind;
 import dev.daff.incident.changes.Changes;
 import dev.daff.incident.deploygate.DeployGateApi.DecisionRequest;
@@ -93,7 +93,9 @@ public class DeployGate {
 
     @Transactional
     public List<DecisionView> list(String service, int limit) {
-        return decisions.newest(service, limit).stream().map(this::view).toList();
+        List<DeployDecision> newest = decisions.newest(service, limit);
+        List<UUID> linked = linkedChanges(newest);
+        return IntStream.range(0, newest.size()).mapToObj(i -> view(newest.get(i), linked.get(i))).toList();
     }
 
     /** An admin ships despite a WARN or BLOCK: recorded with who and why, once. */
@@ -117,21 +119,22 @@ public class DeployGate {
     }
 
     private DecisionView view(DeployDecision decision) {
+        return view(decision, linkedChanges(List.of(decision)).get(0));
+    }
+
+    private DecisionView view(DeployDecision decision, UUID linkedChange) {
         OverrideView override = decision.overriddenAt == null ? null
                 : new OverrideView(decision.overriddenAt, decision.overriddenBy, decision.overrideReason);
         return new DecisionView(decision.id, decision.service, decision.environment, decision.kind, decision.ref,
                 decision.author, decision.decision, override == null ? decision.decision : GateRule.Verdict.ALLOW.name(),
-                read(decision.reasons), decision.checkedAt, decision.requestedBy, override, linkedChange(decision));
+                read(decision.reasons), decision.checkedAt, decision.requestedBy, override, linkedChange);
     }
 
-    /** The change posted for this decision's service and ref within a day of it, if any (newest decision wins). */
-    private UUID linkedChange(DeployDecision decision) {
-        if (decision.ref == null) {
-            return null;
-        }
-        return changes.find("service = ?1 and ref = ?2 and recordedAt >= ?3 and recordedAt <= ?4 order by recordedAt",
-                decision.service, decision.ref, decision.checkedAt, decision.checkedAt.plus(LINK_WITHIN))
-                .firstResultOptional().map(change -> ((Change) change).id).orElse(null);
+    /** For each decision, the change posted for its service and ref within a day after it, if any. */
+    private List<UUID> linkedChanges(List<DeployDecision> decided) {
+        return changes.firstRecorded(decided.stream()
+                .map(decision -> new Changes.Asked(decision.service, decision.ref, decision.checkedAt)).toList(),
+                LINK_WITHIN);
     }
 
     private static String kind(String kind) {

@@ -17,7 +17,6 @@ import dev.daff.incident.changes.Changes;
 import dev.daff.incident.changes.DependencyGraph;
 import dev.daff.incident.deploygate.GateRule.Relation;
 import dev.daff.incident.lifecycle.Incident;
-import dev.daff.incident.lifecycle.IncidentStatus;
 import dev.daff.incident.lifecycle.Incidents;
 
 /**
@@ -57,9 +56,7 @@ public class GateFacts {
                     age.compareTo(config.snapshotMaxAge()) > 0));
         }
         List<GateRule.OpenIncident> open = new ArrayList<>();
-        for (Incident incident : incidents.list("select distinct i from Incident i join i.services s"
-                + " where i.status in ?1 and s in ?2 order by i.detectedAt", List.of(IncidentStatus.DISCOVERED,
-                        IncidentStatus.ANALYSING, IncidentStatus.FIXING), related.keySet())) {
+        for (Incident incident : incidents.openCovering(related.keySet())) {
             String where = incident.services.stream().filter(related::containsKey)
                     .min((a, b) -> related.get(a).compareTo(related.get(b))).orElseThrow();
             open.add(new GateRule.OpenIncident(incident.id.toString(), incident.title, String.valueOf(incident.severity),

@@ -1,5 +1,7 @@
 package dev.daff.incident.lifecycle;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,5 +24,22 @@ public class Incidents implements PanacheRepositoryBase<Incident, UUID> {
         return find("status in ?1 and ?2 member of services order by detectedAt",
                 List.of(IncidentStatus.DISCOVERED, IncidentStatus.ANALYSING, IncidentStatus.FIXING), service)
                 .firstResultOptional();
+    }
+
+    /**
+     * Unresolved incidents that cover any of {@code services}, oldest first. In SQL with the services as one array:
+     * Hibernate translates a list parameter's query again for each length, and every deploy-gate decision asks this.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Incident> openCovering(Collection<String> services) {
+        return services.isEmpty() ? List.of() : getEntityManager().createNativeQuery("""
+                select i.* from incident i
+                where i.status = any(:open)
+                and exists (select 1 from incident_service s where s.incident_id = i.id and s.service = any(:services))
+                order by i.detected_at, i.id""", Incident.class)
+                .setParameter("open", Arrays.stream(IncidentStatus.values()).filter(IncidentStatus::isOpen)
+                        .map(IncidentStatus::name).toArray(String[]::new))
+                .setParameter("services", services.toArray(String[]::new))
+                .getResultList();
     }
 }

@@ -364,9 +364,10 @@ public final class SloBenchmark {
             } finally {
                 incident.stop();
             }
-            // The next JVM starts from the same change log, not one twice as long.
+            // The next JVM starts from the same logs, not ones twice as long.
             try (Connection db = Bench.sql(postgres, "incident"); Statement sql = db.createStatement()) {
                 sql.executeUpdate("delete from change_event");
+                sql.executeUpdate("delete from deploy_decision");
             }
         }
     }
