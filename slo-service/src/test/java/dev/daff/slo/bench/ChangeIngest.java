@@ -93,11 +93,19 @@ final class ChangeIngest {
         return String.format("svc-%02d", n % SERVICES);
     }
 
+    /** The endpoints {@code bench.changes.endpoints} names ({@code changes,decide,list}, the default), in that order. */
     void measure() throws Exception {
-        measure(new Endpoint("POST /api/changes", this::change, 201, PER_ROUND));
-        measure(new Endpoint("POST /api/deploy-decisions", this::decision, 201, PER_ROUND));
-        measure(new Endpoint("GET /api/deploy-decisions?service=&limit=" + LIST_LIMIT, this::decisions, 200,
-                PER_ROUND / 10));
+        List<String> chosen = List.of(System.getProperty("bench.changes.endpoints", "changes,decide,list").split(","));
+        if (chosen.contains("changes")) {
+            measure(new Endpoint("POST /api/changes", this::change, 201, PER_ROUND));
+        }
+        if (chosen.contains("decide")) {
+            measure(new Endpoint("POST /api/deploy-decisions", this::decision, 201, PER_ROUND));
+        }
+        if (chosen.contains("list")) {
+            measure(new Endpoint("GET /api/deploy-decisions?service=&limit=" + LIST_LIMIT, this::decisions, 200,
+                    PER_ROUND / 10));
+        }
     }
 
     private void measure(Endpoint endpoint) throws Exception {
