@@ -318,13 +318,12 @@ final class Checks {
      * Every topic the services' configuration or event-contracts' Topics names has a KafkaTopic, every KafkaTopic is
      * such a topic, and each topic's replication fits the brokers: replicas ≤ brokers, min.insync.replicas ≤ replicas
      * and, with more than one replica, below it (so one broker can be down); and no topic keeps records as long as a
-     * service may be set to keep their event ids ({@code daff.events.processed-retention}, at least 8 days).
+     * service may be set to keep their event ids ({@code daff.events.processed-retention}: at least service-kit's
+     * {@code ProcessedEventRetention.SHORTEST}).
      */
-    /** service-kit's ProcessedEventRetention.SHORTEST: the shortest time a consumed event id is remembered. */
-    static final Duration PROCESSED_EVENT_RETENTION_FLOOR = Duration.ofDays(8);
-
     static List<String> topics(List<HasMetadata> objects) {
         List<String> problems = new ArrayList<>();
+        Duration idsKept = Project.processedEventRetentionFloor();
         Set<String> named = new TreeSet<>(Project.contractTopics());
         Project.SERVICES.forEach(s -> named.addAll(Project.configuredTopics(s)));
         int brokers = objects.stream().filter(KafkaNodePool.class::isInstance).map(KafkaNodePool.class::cast)
@@ -346,9 +345,9 @@ final class Checks {
                 }
                 Object retentionMs = nonNull(t.getSpec().getConfig()).get("retention.ms");
                 Duration kept = retentionMs == null ? null : Duration.ofMillis(Long.parseLong(String.valueOf(retentionMs)));
-                if (kept != null && kept.compareTo(PROCESSED_EVENT_RETENTION_FLOOR) >= 0) {
+                if (kept != null && kept.compareTo(idsKept) >= 0) {
                     problems.add("KafkaTopic " + topic + ": keeps records " + kept.toDays() + " days, as long as or longer"
-                            + " than a service may keep their event ids (" + PROCESSED_EVENT_RETENTION_FLOOR.toDays()
+                            + " than a service may keep their event ids (" + idsKept.toDays()
                             + " days): a redelivery could apply twice");
                 }
             }

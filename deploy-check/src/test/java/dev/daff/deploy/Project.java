@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,8 @@ final class Project {
             "public\\s+static\\s+final\\s+String\\s+(\\w+)\\s*=\\s*\"([^\"]+)\"\\s*;");
     private static final Pattern EXTERNAL_SECRET_ROW = Pattern.compile("^\\|\\s*`([a-z0-9.-]+)`\\s*\\|([^|]*)\\|");
     private static final Pattern BACKTICKED = Pattern.compile("`([^`]+)`");
+    private static final Pattern SHORTEST_RETENTION = Pattern.compile(
+            "static final Duration SHORTEST = Duration\\.ofDays\\((\\d+)\\);");
 
     private Project() {
     }
@@ -128,6 +131,16 @@ final class Project {
             throw new IllegalStateException("no topic constants found in " + topics);
         }
         return constants;
+    }
+
+    /** service-kit's {@code ProcessedEventRetention.SHORTEST}: the least time a consumed event id is remembered. */
+    static Duration processedEventRetentionFloor() {
+        Path retention = root().resolve("service-kit/src/main/java/dev/daff/kit/inbox/ProcessedEventRetention.java");
+        Matcher m = SHORTEST_RETENTION.matcher(String.join("\n", lines(retention)));
+        if (!m.find()) {
+            throw new IllegalStateException("no SHORTEST retention found in " + retention);
+        }
+        return Duration.ofDays(Long.parseLong(m.group(1)));
     }
 
     /**

@@ -88,7 +88,8 @@ public class DeployGate {
             });
         }
         decisions.persist(stored);
-        return view(stored);
+        // The pipeline posts its change after this answer: no change can be linked to the decision yet.
+        return view(stored, null);
     }
 
     @Transactional
@@ -115,10 +116,6 @@ public class DeployGate {
         decision.overriddenBy = actor.name();
         decision.overriddenBySubject = actor.subject();
         decision.overrideReason = why;
-        return view(decision);
-    }
-
-    private DecisionView view(DeployDecision decision) {
         return view(decision, linkedChanges(List.of(decision)).get(0));
     }
 
