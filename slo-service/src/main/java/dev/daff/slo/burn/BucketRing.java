@@ -7,16 +7,23 @@ import java.util.Arrays;
  * lengths counted in buckets. A window of length W at the current bucket {@code c} covers {@code [c − W, c]}; the
  * ring holds the longest window plus the current bucket. Not thread-safe.
  *
- * <p>The buckets are allocated with the first events: most of a 30-day SLO's 17 KB is its rings, and of 10,000
+ * <p>The buckets are allocated with the first events: most of a 30-day SLO's 9 KB is its rings, and of 10,000
  * SLOs defined many have no data yet (new, or fed only while a test or a migration runs).
  */
 final class BucketRing {
 
     private final long[] windows;
     private final int size;
-    /** Null until the first events arrive. */
-    private long[] good;
-    private long[] total;
+    /**
+     * The buckets as ints while every bucket's total fits one, which is half the memory of longs: a replica holds the
+     * rings of every SLO it owns with data (10,000 of them were 170 MiB as longs, most of a loaded heap, and made the
+     * collector run full collections under load). Null until the first events arrive, and once the ring is wide.
+     */
+    private int[] good;
+    private int[] total;
+    /** The buckets as longs, from the first bucket whose total passes {@link Integer#MAX_VALUE} on. */
+    private long[] wideGood;
+    private long[] wideTotal;
     private final long[] windowGood;
     private final long[] windowTotal;
 
@@ -38,13 +45,22 @@ final class BucketRing {
         if (totalEvents == 0 && goodEvents == 0) {
             return;
         }
-        if (total == null) {
-            good = new long[size];
-            total = new long[size];
+        if (total == null && wideTotal == null) {
+            good = new int[size];
+            total = new int[size];
         }
         int slot = slot(bucket);
-        good[slot] += goodEvents;
-        total[slot] += totalEvents;
+        if (wideTotal == null && total[slot] + totalEvents > Integer.MAX_VALUE) {
+            widen();
+        }
+        if (wideTotal == null) {
+            // good <= total in every bucket, so good fits wherever total does
+            good[slot] += (int) goodEvents;
+            total[slot] += (int) totalEvents;
+        } else {
+            wideGood[slot] += goodEvents;
+            wideTotal[slot] += totalEvents;
+        }
         for (int i = 0; i < windows.length; i++) {
             if (bucket >= current - windows[i]) {
                 windowGood[i] += goodEvents;
@@ -55,14 +71,16 @@ final class BucketRing {
 
     /** Moves the current bucket from {@code current} to the later {@code target}: buckets leave the windows and the ring. */
     void advance(long current, long target) {
-        if (total == null) {
+        if (total == null && wideTotal == null) {
             return; // nothing counted yet: every sum is and stays zero
         }
         if (target - current >= size) {
             // every bucket in [target − longest, target] is newer than the old current one, hence empty: the ring is
-            // given back until events come again
+            // given back until events come again (as ints: the wide buckets went with it)
             good = null;
             total = null;
+            wideGood = null;
+            wideTotal = null;
             Arrays.fill(windowGood, 0);
             Arrays.fill(windowTotal, 0);
             return;
@@ -72,12 +90,17 @@ final class BucketRing {
                 // the bucket that was the oldest of [bucket − 1 − W, bucket − 1]; for the longest window it shares the
                 // new bucket's slot, which is why the slot is cleared only afterwards
                 int leaving = slot(bucket - windows[i] - 1);
-                windowGood[i] -= good[leaving];
-                windowTotal[i] -= total[leaving];
+                windowGood[i] -= goodAt(leaving);
+                windowTotal[i] -= totalAt(leaving);
             }
             int slot = slot(bucket);
-            good[slot] = 0;
-            total[slot] = 0;
+            if (wideTotal == null) {
+                good[slot] = 0;
+                total[slot] = 0;
+            } else {
+                wideGood[slot] = 0;
+                wideTotal[slot] = 0;
+            }
         }
     }
 
@@ -101,7 +124,27 @@ final class BucketRing {
 
     /** All events in one bucket of the ring. */
     long bucketTotal(long bucket) {
-        return total == null ? 0 : total[slot(bucket)];
+        return total == null && wideTotal == null ? 0 : totalAt(slot(bucket));
+    }
+
+    private long goodAt(int slot) {
+        return wideTotal == null ? good[slot] : wideGood[slot];
+    }
+
+    private long totalAt(int slot) {
+        return wideTotal == null ? total[slot] : wideTotal[slot];
+    }
+
+    /** From ints to longs, for good: a ring that once held such a bucket is likely to again. */
+    private void widen() {
+        wideGood = new long[size];
+        wideTotal = new long[size];
+        for (int slot = 0; slot < size; slot++) {
+            wideGood[slot] = good[slot];
+            wideTotal[slot] = total[slot];
+        }
+        good = null;
+        total = null;
     }
 
     private int slot(long bucket) {

@@ -13,7 +13,7 @@ import java.util.List;
  * 361 minutes). The 1d, 3d and SLO windows feed tickets and the budget, where an hour of edge blur moves the
  * result by at most 1/24 of the 1d window; keeping them per minute would cost 43,200 buckets per SLO for a
  * 30-day window, which with 10,000 SLOs is several gigabytes. Hour buckets (one ring of days × 24 + 1 hours)
- * keep an SLO at about (361 + 721) × 2 longs, ~17 KB.
+ * keep an SLO at about (361 + 721) × 2 ints, ~9 KB (longs, ~17 KB, for a ring once a bucket passes 2^31 events).
  *
  * <p><b>Edges.</b> A window of length W at the current minute bucket {@code c} (the minute containing the
  * last {@code advance} or the newest {@code add}) covers the buckets {@code [c − W, c]} at its resolution:

@@ -27,11 +27,44 @@ class SliWindowsTest {
     @Test
     void runningSumsEqualBruteForceOverRandomisedInput() {
         for (int days : new int[] { 7, 28, 30 }) {
-            checkAgainstBruteForce(Duration.ofDays(days), new Random(20260301L + days));
+            checkAgainstBruteForce(Duration.ofDays(days), new Random(20260301L + days), random -> random.nextInt(40));
         }
     }
 
-    private static void checkAgainstBruteForce(Duration period, Random random) {
+    /**
+     * The rings keep buckets as ints until one passes {@link Integer#MAX_VALUE}: minutes and hours that cross it by
+     * one huge add or by several large ones, at any point of a ring's life, keep every sum exact.
+     */
+    @Test
+    void runningSumsStayExactWhenBucketsPassTheIntRange() {
+        for (int days : new int[] { 7, 30 }) {
+            checkAgainstBruteForce(Duration.ofDays(days), new Random(20261204L + days), random -> switch (random.nextInt(50)) {
+                case 0 -> random.nextLong(SliWindows.MAX_EVENTS_PER_MINUTE + 1);
+                case 1, 2 -> (1L << 30) + random.nextInt(40); // two or three in one hour pass 2^31
+                default -> random.nextInt(40);
+            });
+        }
+    }
+
+    @Test
+    void aBucketJustPastTheIntRangeIsCountedWhole() {
+        SliWindows windows = new SliWindows(Duration.ofDays(30));
+        windows.add(T, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        windows.add(T, 0, 1);
+        windows.add(T.plusSeconds(60), 5, 7);
+        assertEquals(Integer.MAX_VALUE + 8L, windows.total(SliWindows.FIVE_MINUTES));
+        assertEquals(Integer.MAX_VALUE + 5L, windows.good(Duration.ofDays(30)));
+        windows.advance(T.plus(Duration.ofMinutes(6)));
+        assertEquals(7, windows.total(SliWindows.FIVE_MINUTES), "the wide minute left the window, the next stays");
+        assertEquals(Integer.MAX_VALUE + 8L, windows.total(SliWindows.ONE_HOUR));
+    }
+
+    /** How many events one add of the randomised comparison counts. */
+    private interface Totals {
+        long next(Random random);
+    }
+
+    private static void checkAgainstBruteForce(Duration period, Random random, Totals totals) {
         SliWindows windows = new SliWindows(period);
         long sloHours = period.toHours();
         long clock = T.getEpochSecond() / 60;
@@ -42,8 +75,8 @@ class SliWindowsTest {
             int choice = random.nextInt(100);
             if (choice < 60) {
                 long minute = clock - randomAge(random);
-                long total = random.nextInt(40);
-                long good = total == 0 ? 0 : random.nextInt((int) total + 1);
+                long total = totals.next(random);
+                long good = total == 0 ? 0 : random.nextLong(total + 1);
                 windows.add(minute(minute), good, total);
                 clock = Math.max(clock, minute);
                 boolean accepted = Math.floorDiv(minute, 60) >= Math.floorDiv(clock, 60) - sloHours;
