@@ -208,6 +208,9 @@ public final class SloBenchmark {
                     Bench.say("slo-service RSS under the ingest load (highest VmRSS, sampled every 200 ms): %.0f MiB;"
                             + " VmHWM %.0f MiB", loadedRss, Bench.memoryMiB(slo.pid(), "VmHWM"));
                 }
+                if (wants("kafka")) {
+                    idleWithData(slo);
+                }
                 if (wants("page")) {
                     part("page", () -> CrossingLatency.measure(slo, admin, kafka.bootstrapServers(), pagerDuty, outages));
                 }
@@ -437,6 +440,20 @@ public final class SloBenchmark {
             second.stop();
         }
         ingest.awaitOwners(1);
+    }
+
+    /**
+     * The footprint part starts the service on SLOs without data; after the Kafka runs nearly every SLO has an hour
+     * of it, whose window rings a replica loads and keeps. One start on that, timed, and its idle memory.
+     */
+    private static void idleWithData(ServiceProcess slo) {
+        slo.stop();
+        long ready = Bench.startTimed(slo, Duration.ofSeconds(120));
+        Bench.sleep(10_000);
+        double idle = Bench.memoryMiB(slo.pid(), "VmRSS");
+        heapOf(slo, Path.of("target/benchmark-slo-service-heap-with-data.txt"));
+        Bench.say("slo-service with an hour of data in its SLOs: JVM start to /q/health/ready UP %d ms; VmRSS idle 10 s"
+                + " after ready %.0f MiB (heap in target/benchmark-slo-service-heap-with-data.txt)", ready, idle);
     }
 
     private void http(ServiceProcess slo, String admin, List<String> bulk) throws Exception {
