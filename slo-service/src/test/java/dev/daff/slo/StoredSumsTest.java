@@ -70,7 +70,7 @@ class StoredSumsTest {
             SliWindows alone = new SliWindows(slo.getValue());
             alone.advance(now);
             QuarkusTransaction.requiringNew().run(() -> buckets.history(slo.getKey(), slo.getValue(), now)
-                    .forEach(bucket -> alone.add(bucket.at(), bucket.good(), bucket.total())));
+                    .forEach(bucket -> alone.addStored(bucket.at(), bucket.good(), bucket.total())));
             SliWindows loaded = together.get(slo.getKey());
             for (Duration window : alone.windows()) {
                 assertEquals(alone.total(window), loaded.total(window), slo.getKey() + " total over " + window);
@@ -80,5 +80,34 @@ class StoredSumsTest {
                 assertTrue(loaded.total(slo.getValue()) > 0, slo.getKey());
             }
         }
+    }
+
+    /**
+     * Each minute holds at most the per-minute limit, but history older than six hours is read summed per hour: an
+     * hour with two full minutes is more than one minute may hold, and its SLO must still load (and be evaluated).
+     */
+    @Test
+    void anHourHoldingMoreThanAMinutesLimitLoads() throws Exception {
+        Instant now = clock.instant();
+        Instant hour = now.minus(Duration.ofHours(8)).truncatedTo(ChronoUnit.HOURS);
+        long full = SliWindows.MAX_EVENTS_PER_MINUTE;
+        try (Connection connection = database.getConnection(); PreparedStatement insert = connection.prepareStatement(
+                "insert into sli_bucket (slo_name, minute, good, total) values ('sums-heavy', ?, ?, ?)")) {
+            for (Object[] minute : new Object[][] { { hour.plusSeconds(60), full, full }, { hour.plusSeconds(120), full - 7, full },
+                    { now.truncatedTo(ChronoUnit.MINUTES).minusSeconds(120), 3L, 5L } }) {
+                insert.setTimestamp(1, Timestamp.from((Instant) minute[0]));
+                insert.setLong(2, (Long) minute[1]);
+                insert.setLong(3, (Long) minute[2]);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+
+        SliWindows loaded = QuarkusTransaction.requiringNew()
+                .call(() -> buckets.windows(Map.of("sums-heavy", Duration.ofDays(30)), now)).get("sums-heavy");
+
+        assertEquals(2 * full + 5, loaded.total(Duration.ofDays(1)));
+        assertEquals(2 * full - 7 + 3, loaded.good(Duration.ofDays(30)));
+        assertEquals(5, loaded.total(SliWindows.ONE_HOUR));
     }
 }

@@ -84,12 +84,26 @@ public final class SliWindows {
      * Adds counts to the minute bucket starting at {@code minute}; repeated calls for one minute accumulate.
      */
     public void add(Instant minute, long good, long total) {
+        add(minute, good, total, MAX_EVENTS_PER_MINUTE);
+    }
+
+    /**
+     * Adds a bucket of stored history as {@code SliBuckets} reads it: a minute, or, at the start of an hour, an hour
+     * older than the minute resolution summed from its minutes — which may hold sixty minutes' limit. (Two full
+     * minutes of one such hour once kept the SLO from being loaded at all, so from being evaluated.)
+     */
+    public void addStored(Instant at, long good, long total) {
+        add(at, good, total, at.getEpochSecond() % 3_600 == 0 ? 60 * MAX_EVENTS_PER_MINUTE : MAX_EVENTS_PER_MINUTE);
+    }
+
+    /** Sums stay exact with buckets up to 60 × {@link #MAX_EVENTS_PER_MINUTE}: 43,200 of them are below 2^62. */
+    private void add(Instant minute, long good, long total, long limit) {
         long epochSecond = minute.getEpochSecond();
         if (epochSecond % 60 != 0 || minute.getNano() != 0) {
             throw new IllegalArgumentException("not the start of a minute: " + minute);
         }
-        if (good < 0 || total < good || total > MAX_EVENTS_PER_MINUTE) {
-            throw new IllegalArgumentException("need 0 <= good <= total <= " + MAX_EVENTS_PER_MINUTE + ", got good=" + good
+        if (good < 0 || total < good || total > limit) {
+            throw new IllegalArgumentException("need 0 <= good <= total <= " + limit + ", got good=" + good
                     + " total=" + total);
         }
         long bucketMinute = epochSecond / 60;

@@ -172,7 +172,7 @@ public class SliBuckets {
                 query.setFetchSize(10_000); // a 30-day SLO has about 1,100 rows: do not hold thousands of SLOs' at once
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        loaded.get(rows.getString(1)).add(Instant.ofEpochSecond(rows.getLong(2)), rows.getLong(3),
+                        loaded.get(rows.getString(1)).addStored(Instant.ofEpochSecond(rows.getLong(2)), rows.getLong(3),
                                 rows.getLong(4));
                     }
                 }
