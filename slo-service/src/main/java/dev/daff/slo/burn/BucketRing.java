@@ -45,19 +45,19 @@ final class BucketRing {
         if (totalEvents == 0 && goodEvents == 0) {
             return;
         }
-        if (total == null && wideTotal == null) {
+        if (empty()) {
             good = new int[size];
             total = new int[size];
         }
         int slot = slot(bucket);
-        if (wideTotal == null && total[slot] + totalEvents > Integer.MAX_VALUE) {
-            widen();
-        }
-        if (wideTotal == null) {
+        if (wideTotal == null && total[slot] + totalEvents <= Integer.MAX_VALUE) {
             // good <= total in every bucket, so good fits wherever total does
             good[slot] += (int) goodEvents;
             total[slot] += (int) totalEvents;
         } else {
+            if (wideTotal == null) {
+                widen();
+            }
             wideGood[slot] += goodEvents;
             wideTotal[slot] += totalEvents;
         }
@@ -71,7 +71,7 @@ final class BucketRing {
 
     /** Moves the current bucket from {@code current} to the later {@code target}: buckets leave the windows and the ring. */
     void advance(long current, long target) {
-        if (total == null && wideTotal == null) {
+        if (empty()) {
             return; // nothing counted yet: every sum is and stays zero
         }
         if (target - current >= size) {
@@ -124,7 +124,12 @@ final class BucketRing {
 
     /** All events in one bucket of the ring. */
     long bucketTotal(long bucket) {
-        return total == null && wideTotal == null ? 0 : totalAt(slot(bucket));
+        return empty() ? 0 : totalAt(slot(bucket));
+    }
+
+    /** No buckets allocated: nothing counted since the ring was made or last emptied. */
+    private boolean empty() {
+        return total == null && wideTotal == null;
     }
 
     private long goodAt(int slot) {

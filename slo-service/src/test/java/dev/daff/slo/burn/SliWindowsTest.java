@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.ToLongFunction;
 
 import org.junit.jupiter.api.Test;
 
@@ -59,12 +60,8 @@ class SliWindowsTest {
         assertEquals(Integer.MAX_VALUE + 8L, windows.total(SliWindows.ONE_HOUR));
     }
 
-    /** How many events one add of the randomised comparison counts. */
-    private interface Totals {
-        long next(Random random);
-    }
-
-    private static void checkAgainstBruteForce(Duration period, Random random, Totals totals) {
+    /** @param totals how many events one add of the randomised comparison counts */
+    private static void checkAgainstBruteForce(Duration period, Random random, ToLongFunction<Random> totals) {
         SliWindows windows = new SliWindows(period);
         long sloHours = period.toHours();
         long clock = T.getEpochSecond() / 60;
@@ -75,7 +72,7 @@ class SliWindowsTest {
             int choice = random.nextInt(100);
             if (choice < 60) {
                 long minute = clock - randomAge(random);
-                long total = totals.next(random);
+                long total = totals.applyAsLong(random);
                 long good = total == 0 ? 0 : random.nextLong(total + 1);
                 windows.add(minute(minute), good, total);
                 clock = Math.max(clock, minute);
