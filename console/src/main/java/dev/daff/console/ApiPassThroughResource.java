@@ -38,39 +38,40 @@ public class ApiPassThroughResource {
     }
 
     @GET
-    public Response get(@PathParam("service") String service, @PathParam("path") String path, @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        return forward("GET", service, path, uri, headers, null);
+    public Response get(@PathParam("service") String service, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return forward("GET", service, uri, headers, null);
     }
 
     @POST
-    public Response post(@PathParam("service") String service, @PathParam("path") String path, @Context UriInfo uri,
-            @Context HttpHeaders headers, byte[] body) {
-        return forward("POST", service, path, uri, headers, body);
+    public Response post(@PathParam("service") String service, @Context UriInfo uri, @Context HttpHeaders headers,
+            byte[] body) {
+        return forward("POST", service, uri, headers, body);
     }
 
     @PUT
-    public Response put(@PathParam("service") String service, @PathParam("path") String path, @Context UriInfo uri,
-            @Context HttpHeaders headers, byte[] body) {
-        return forward("PUT", service, path, uri, headers, body);
+    public Response put(@PathParam("service") String service, @Context UriInfo uri, @Context HttpHeaders headers,
+            byte[] body) {
+        return forward("PUT", service, uri, headers, body);
     }
 
     @PATCH
-    public Response patch(@PathParam("service") String service, @PathParam("path") String path, @Context UriInfo uri,
-            @Context HttpHeaders headers, byte[] body) {
-        return forward("PATCH", service, path, uri, headers, body);
+    public Response patch(@PathParam("service") String service, @Context UriInfo uri, @Context HttpHeaders headers,
+            byte[] body) {
+        return forward("PATCH", service, uri, headers, body);
     }
 
     @DELETE
-    public Response delete(@PathParam("service") String service, @PathParam("path") String path, @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        return forward("DELETE", service, path, uri, headers, null);
+    public Response delete(@PathParam("service") String service, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return forward("DELETE", service, uri, headers, null);
     }
 
-    private Response forward(String method, String service, String path, UriInfo uri, HttpHeaders headers,
-            byte[] body) {
+    private Response forward(String method, String service, UriInfo uri, HttpHeaders headers, byte[] body) {
         URI base = upstream.base(service).orElse(null);
-        if (base == null || !Upstream.isPublic(path)) {
+        // Forwarded as it came, still encoded: decoded, an escaped '?', '#' or space would change the target.
+        String requestPath = uri.getRequestUri().getRawPath();
+        String rawPath = Upstream.publicPath(requestPath.substring(requestPath.indexOf('/', "/api/".length()) + 1))
+                .orElse(null);
+        if (base == null || rawPath == null) {
             return Problems.answer(404, "not-found", "No such API", "The console forwards the public APIs under"
                     + " /api/slo, /api/incident and /api/action only.");
         }
@@ -82,8 +83,8 @@ public class ApiPassThroughResource {
             forwarded.put("Authorization", "Bearer " + session.getToken());
         }
         try {
-            Upstream.Answer answer = upstream.forward(base, method, path, uri.getRequestUri().getRawQuery(), forwarded,
-                    body);
+            Upstream.Answer answer = upstream.forward(base, method, rawPath, uri.getRequestUri().getRawQuery(),
+                    forwarded, body);
             Response.ResponseBuilder response = Response.status(answer.status()).entity(answer.body());
             answer.headers().forEach(response::header);
             return response.build();

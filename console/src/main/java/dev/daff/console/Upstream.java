@@ -2,10 +2,13 @@ package dev.daff.console;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,13 +41,35 @@ public class Upstream {
     }
 
     /**
-     * Whether a path (after {@code /api/}) is one the public Ingress routes too: not the admin endpoints nor the audit
-     * log, which stay behind {@code kubectl port-forward}, and nothing that climbs out of {@code /api}.
+     * The raw (still percent-encoded) path after {@code /api/} when it is one the public Ingress routes too: not the
+     * admin endpoints nor the audit log, which stay behind {@code kubectl port-forward}, and nothing that climbs out of
+     * {@code /api}. Every segment is judged decoded, as the service will route it: a {@code .} or {@code ..} segment
+     * (the service's router removes them, so {@code ./admin} would reach {@code admin}), an empty one, an encoded
+     * slash or a malformed escape is refused.
      */
-    static boolean isPublic(String path) {
-        String lower = path.toLowerCase(java.util.Locale.ROOT);
-        return !lower.contains("..") && !lower.contains("%2e") && !lower.contains("%2f") && !lower.startsWith("admin")
-                && !lower.startsWith("audit") && !lower.startsWith("/");
+    static Optional<String> publicPath(String rawPath) {
+        String[] segments = rawPath.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String segment = decoded(segments[i]).orElse(null);
+            if (segment == null || segment.isEmpty() || segment.equals(".") || segment.equals("..")
+                    || segment.contains("/") || segment.contains("\\")) {
+                return Optional.empty();
+            }
+            String lower = segment.toLowerCase(Locale.ROOT);
+            if (i == 0 && (lower.equals("admin") || lower.equals("audit"))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(rawPath);
+    }
+
+    private static Optional<String> decoded(String rawSegment) {
+        try {
+            // URLDecoder reads '+' as a space (form encoding); in a path it is a plus.
+            return Optional.of(URLDecoder.decode(rawSegment.replace("+", "%2B"), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
     }
 
     /** The base URL of "slo", "incident" or "action"; empty for anything else. */
@@ -57,10 +82,10 @@ public class Upstream {
         };
     }
 
-    /** {@code path} is what follows {@code /api/}; {@code query} the raw query string or null. */
-    public Answer forward(URI base, String method, String path, String query, Map<String, String> headers, byte[] body)
-            throws IOException, InterruptedException {
-        String target = base.toString().replaceAll("/+$", "") + "/api/" + path + (query == null ? "" : "?" + query);
+    /** {@code rawPath} is what follows {@code /api/}, still percent-encoded; {@code query} the raw query or null. */
+    public Answer forward(URI base, String method, String rawPath, String query, Map<String, String> headers,
+            byte[] body) throws IOException, InterruptedException {
+        String target = base.toString().replaceAll("/+$", "") + "/api/" + rawPath + (query == null ? "" : "?" + query);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(config.upstreamTimeout())
                 .method(method, body == null || body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));

@@ -1,15 +1,31 @@
 package dev.daff.console;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
+@QuarkusTestResource(RecordingService.class)
 class ConsoleTest {
+
+    /** The JDK's client sends a path exactly as written: no dot-segment removal, no re-encoding. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TestHTTPResource("/")
+    URI root;
 
     @Test
     void servesThePageItsScriptAndEChartsFromTheWebjar() {
@@ -44,5 +60,44 @@ class ConsoleTest {
     @Test
     void healthIsUpWithoutAnyService() {
         given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void aCallIsForwardedAsItCameStillEncodedAndTheAnswerComesBack() throws Exception {
+        RecordingService.RECEIVED.clear();
+        HttpResponse<String> answer = send(HttpRequest
+                .newBuilder(console("/api/slo/slos/a%20b%3Fc%23d/events?dryRun=true&x=%26"))
+                .header("Authorization", "Bearer responder-token").header("Idempotency-Key", "key-1")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[{\"good\":1}]")));
+
+        assertThat(answer.statusCode(), equalTo(200));
+        assertThat(answer.body(), equalTo("{\"recorded\":true}"));
+        assertThat(answer.headers().firstValue("X-Next-Cursor").orElse(null), equalTo("next-page"));
+        assertThat(answer.headers().firstValue("Set-Cookie").isPresent(), equalTo(false));
+        assertThat(RecordingService.RECEIVED, equalTo(List.of(new RecordingService.Received("POST",
+                "/api/slos/a%20b%3Fc%23d/events", "dryRun=true&x=%26", "Bearer responder-token", "key-1",
+                "[{\"good\":1}]"))));
+    }
+
+    @Test
+    void noDotSegmentOrEscapeReachesTheAdminEndpointsOrTheAuditLog() throws Exception {
+        RecordingService.RECEIVED.clear();
+        for (String path : List.of("./admin/dead-letters", "%2e/admin/dead-letters", "%2E/admin/secrets",
+                "slos/../admin/dead-letters", "slos/%2e%2e/admin/dead-letters", "slos%2F..%2Fadmin/secrets",
+                "./audit", "Admin/dead-letters", "AUDIT", ".%2e/slo/admin", "slos/a%5C..%5Cadmin")) {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(console("/api/slo/" + path))
+                    .header("Authorization", "Bearer admin-token").GET());
+            assertThat(path, answer.statusCode(), equalTo(404));
+        }
+        assertThat(RecordingService.RECEIVED, equalTo(List.of()));
+    }
+
+    private URI console(String rawPathAndQuery) {
+        return URI.create(root.toString().replaceAll("/+$", "") + rawPathAndQuery);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }
