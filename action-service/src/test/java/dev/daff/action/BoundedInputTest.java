@@ -2,6 +2,7 @@ package dev.daff.action;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
@@ -97,5 +98,23 @@ class BoundedInputTest {
                 .body("title", equalTo("t".repeat(200)));
         given().when().get("/api/teams/" + "t".repeat(101) + "/actions/report").then().statusCode(400)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void valuesTheDatabaseCannotStoreAre400AndChangeNothing() throws Exception {
+        UUID incidentId = UUID.randomUUID();
+        for (String body : List.of(create(incidentId, "title", "pool\u0000connections"),
+                create(incidentId, "dueAt", "+300000-01-01T00:00:00Z"))) {
+            given().contentType(ContentType.JSON).body(body).when().post("/api/actions").then()
+                    .log().ifValidationFails().statusCode(400).contentType("application/problem+json")
+                    .body("type", endsWith("/invalid-request"));
+        }
+        given().queryParam("ownerTeam", "pay\u0000ments").when().get("/api/actions").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
+                .body("", hasSize(0));
+        // and the next caller is served as before
+        given().contentType(ContentType.JSON).body(create(incidentId, "title", "Pool connections"))
+                .when().post("/api/actions").then().statusCode(201);
     }
 }

@@ -346,4 +346,23 @@ class BoundedInputTest {
         assertNull(given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
                 .extract().header("X-Next-Cursor"));
     }
+
+    @Test
+    void valuesTheDatabaseCannotStoreAre400AndChangeNothing() {
+        String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+        List<String> before = timelineTexts(id);
+        given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"a\\u0000b\"}")
+                .when().post("/api/incidents/" + id + "/timeline").then().log().ifValidationFails().statusCode(400)
+                .contentType("application/problem+json").body("type", endsWith("/invalid-request"));
+        String nulCursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] { 0 });
+        given().queryParam("cursor", nulCursor).when().get("/api/services").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().queryParam("team", "pay\u0000ments").when().get("/api/incidents").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().queryParam("from", "+300000-01-01T00:00:00Z").when().get("/api/incidents").then().statusCode(400)
+                .contentType("application/problem+json");
+        assertEquals(before, timelineTexts(id));
+        given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"still works\"}")
+                .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201);
+    }
 }

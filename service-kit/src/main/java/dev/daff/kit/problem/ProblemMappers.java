@@ -1,5 +1,6 @@
 package dev.daff.kit.problem;
 
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -132,11 +133,29 @@ public class ProblemMappers {
             return problem(ProblemException.unavailable("temporarily-unavailable", "Temporarily unavailable",
                     "A service this one depends on did not answer; nothing was changed. Retry shortly.", 5), uri);
         }
+        if (refusedValue(e)) {
+            // The transaction rolled back, so nothing changed; the value is the client's to fix, not ours.
+            LOG.warnf("answered 400 on %s: the database refused a value: %s", path(uri), e.toString());
+            return answer(new Problem(Problem.TYPE_PREFIX + "invalid-request", "Invalid request", 400,
+                    "A value in the request cannot be stored: a NUL character, a time outside years 1 to 294,276 or a"
+                            + " number out of range. Nothing was changed.",
+                    path(uri), null, null));
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s", errorId, path(uri));
         return answer(new Problem(Problem.TYPE_PREFIX + "internal-error", "Internal error", 500,
                 "Something went wrong on our side. Quote error id " + errorId + " when you report it.", path(uri), null,
                 null));
+    }
+
+    /** Whether PostgreSQL refused a value itself: SQLSTATE class 22, "data exception". */
+    private static boolean refusedValue(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return sql.getSQLState() != null && sql.getSQLState().startsWith("22");
+            }
+        }
+        return false;
     }
 
     private static Response unreadable(JsonMappingException e, UriInfo uri) {
