@@ -8,6 +8,9 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +29,7 @@ import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.TestTokens;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -37,6 +43,9 @@ import io.restassured.specification.RequestSpecification;
  */
 @QuarkusTest
 class DeployGateTest {
+
+    @Inject
+    AgroalDataSource database;
 
     static final String PIPELINE = TestTokens.token("pipeline", TestTokens.INGEST);
     static final String ADMIN = TestTokens.token("ada", TestTokens.ADMIN);
@@ -120,6 +129,32 @@ class DeployGateTest {
         String quiet = "quiet-" + ChangesTest.unique();
         publishBudget(quiet, 0.9, 0.1, 0, Instant.now().minus(Duration.ofMinutes(10)));
         assertEquals(List.of("WARN BUDGET_UNKNOWN"), about(awaitDecision(quiet, "production", "WARN"), quiet));
+    }
+
+    @Test
+    void aSnapshotDatedAheadOfTheClockNeitherFreezesTheBudgetNorPassesForFresh() throws SQLException {
+        String service = "skewed-" + ChangesTest.unique();
+        // A replica whose clock runs an hour ahead says all is well; the truth, a moment later, is a burnt budget.
+        publishBudget(service, 0.9, 0.5, 0, Instant.now().plus(Duration.ofHours(1)));
+        publishBudget(service, 0.05, 20, 0, Instant.now());
+        assertEquals(List.of("BLOCK BUDGET_EXHAUSTED", "BLOCK FAST_BURN"),
+                about(awaitDecision(service, "production", "BLOCK"), service).stream().sorted().toList());
+
+        // One stored before snapshots were checked against the clock is unknown, and the next true one replaces it.
+        String stored = "stored-skewed-" + ChangesTest.unique();
+        publishBudget(stored, 0.9, 0.5, 0, Instant.now());
+        await().atMost(Duration.ofSeconds(20)).until(() -> setAnHourAhead(stored) == 1);
+        assertEquals(List.of("WARN BUDGET_UNKNOWN"), about(decide(stored, "production"), stored));
+        publishBudget(stored, 0.05, 1.0, 0, Instant.now());
+        assertEquals(List.of("BLOCK BUDGET_EXHAUSTED"), about(awaitDecision(stored, "production", "BLOCK"), stored));
+    }
+
+    private int setAnHourAhead(String service) throws SQLException {
+        try (Connection connection = database.getConnection(); PreparedStatement ahead = connection.prepareStatement(
+                "update slo_budget set observed_at = now() + interval '1 hour' where service = ?")) {
+            ahead.setString(1, service);
+            return ahead.executeUpdate();
+        }
     }
 
     @Test

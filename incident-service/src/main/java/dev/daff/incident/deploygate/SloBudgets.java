@@ -1,5 +1,6 @@
 package dev.daff.incident.deploygate;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -15,9 +16,12 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 @ApplicationScoped
 public class SloBudgets implements PanacheRepositoryBase<SloBudget, String> {
 
-    /** Keeps the snapshot unless a newer one of its SLO is stored (partitions and replicas may deliver out of order). */
+    /**
+     * Keeps the snapshot unless a newer one of its SLO is stored (partitions and replicas may deliver out of order); a
+     * stored one dated after {@code latestPlausible} (a clock that ran ahead) is replaced whatever its date.
+     */
     @Transactional
-    public void keep(SloBudgetSnapshot snapshot) {
+    public void keep(SloBudgetSnapshot snapshot, Instant latestPlausible) {
         getEntityManager().createNativeQuery("""
                 insert into slo_budget (slo, service, team, objective, budget_remaining, burn_rate_one_hour,
                     burn_rate_six_hours, page_firing, unacknowledged_pages, observed_at)
@@ -27,13 +31,14 @@ public class SloBudgets implements PanacheRepositoryBase<SloBudget, String> {
                     burn_rate_one_hour = excluded.burn_rate_one_hour, burn_rate_six_hours = excluded.burn_rate_six_hours,
                     page_firing = excluded.page_firing, unacknowledged_pages = excluded.unacknowledged_pages,
                     observed_at = excluded.observed_at
-                where slo_budget.observed_at <= excluded.observed_at
+                where slo_budget.observed_at <= excluded.observed_at or slo_budget.observed_at > ?11
                 """)
                 .setParameter(1, snapshot.slo()).setParameter(2, snapshot.service()).setParameter(3, snapshot.team())
                 .setParameter(4, snapshot.objective()).setParameter(5, snapshot.budgetRemaining())
                 .setParameter(6, snapshot.burnRateOneHour()).setParameter(7, snapshot.burnRateSixHours())
                 .setParameter(8, snapshot.pageFiring()).setParameter(9, snapshot.unacknowledgedPages())
                 .setParameter(10, OffsetDateTime.ofInstant(snapshot.occurredAt(), ZoneOffset.UTC))
+                .setParameter(11, OffsetDateTime.ofInstant(latestPlausible, ZoneOffset.UTC))
                 .executeUpdate();
     }
 

@@ -1,7 +1,12 @@
 package dev.daff.incident.deploygate;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -24,10 +29,15 @@ public class SloBudgetsConsumer {
 
     private final SloBudgets budgets;
     private final ObjectMapper json;
+    private final Clock clock;
+    private final Duration maxClockSkew;
 
-    public SloBudgetsConsumer(SloBudgets budgets, ObjectMapper json) {
+    public SloBudgetsConsumer(SloBudgets budgets, ObjectMapper json, Clock clock,
+            @ConfigProperty(name = "daff.events.max-clock-skew", defaultValue = "PT5M") Duration maxClockSkew) {
         this.budgets = budgets;
         this.json = json;
+        this.clock = clock;
+        this.maxClockSkew = maxClockSkew;
     }
 
     @Incoming("slo-budgets")
@@ -51,8 +61,16 @@ public class SloBudgetsConsumer {
             LOG.warnf("skipped a budget snapshot this version cannot use (key %s)", record.key());
             return;
         }
+        Instant latestPlausible = clock.instant().plus(maxClockSkew);
+        if (snapshot.occurredAt().isAfter(latestPlausible)) {
+            // Kept, it would outrank every true snapshot after it (newest wins) and never look stale: a replica whose
+            // clock ran ahead, or a forged date, would freeze the gate's view of this budget.
+            LOG.warnf("skipped a budget snapshot of %s dated %s, more than %s ahead of this service's clock",
+                    snapshot.slo(), snapshot.occurredAt(), maxClockSkew);
+            return;
+        }
         try {
-            budgets.keep(snapshot);
+            budgets.keep(snapshot, latestPlausible);
         } catch (RuntimeException e) {
             // The database is away (a restart, a failover): a failed record would stop this channel for good and take
             // readiness with it, while the SLO's next snapshot, a minute later, says the same or newer.
