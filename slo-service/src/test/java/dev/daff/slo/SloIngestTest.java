@@ -147,6 +147,56 @@ class SloIngestTest {
     }
 
     @Test
+    void hostileRecordsAreDeadLetteredOrCountedAndCountingGoesOn() throws Exception {
+        for (String name : List.of("hostile-records", "hostile-records-other")) {
+            given().contentType(ContentType.JSON).body(slo(name)).when().post("/api/slos").then().statusCode(201);
+        }
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", RealInfrastructureResource.kafka().bootstrapServers());
+        // The broker bounds a record only as compressed: gzip passes a value of megabytes.
+        props.put("compression.type", "gzip");
+        props.put("max.request.size", String.valueOf(16 << 20));
+        String hugeKey = "k".repeat(600_000);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            // Ids as producers write them: a NUL (PostgreSQL refuses it in text), an empty one, and the same id
+            // for two SLOs, each counted once for its own SLO.
+            for (String[] event : new String[][] { { "hostile-records", "a\u0000b" }, { "hostile-records", "" },
+                    { "hostile-records", "17" }, { "hostile-records-other", "17" } }) {
+                var record = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, event[0],
+                        "{\"slo\": \"" + event[0] + "\", \"eventId\": \"" + event[1].replace("\u0000", "\\u0000")
+                                + "\", \"at\": \"" + Instant.now() + "\", \"good\": 1, \"total\": 1}");
+                record.headers().add(dev.daff.slo.ingest.SliPublisher.IDEMPOTENCY_HEADER,
+                        "k".getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get();
+            }
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, "hostile-records",
+                    "{\"slo\": \"hostile-records\", \"good\": 1, \"total\": 1, \"pad\": \"" + "x".repeat(3_000_000)
+                            + "\"}")).get();
+            // Within the record bound, but its key and its reason ("unknown SLO '…'") would not fit one dead letter.
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, hugeKey,
+                    "{\"slo\": \"" + "z".repeat(200_000) + "\", \"good\": 1, \"total\": 1}")).get();
+        }
+        KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLI_EVENTS, "hostile-records",
+                "{\"slo\": \"hostile-records\", \"at\": \"" + Instant.now() + "\", \"good\": 3, \"total\": 4}");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/hostile-records/status")
+                .then().statusCode(200).body("events.total", equalTo(7)));
+        given().when().get("/api/slos/hostile-records-other/status").then().statusCode(200)
+                .body("events.total", equalTo(1));
+        List<ConsumerRecord<String, String>> deadLetters = KafkaTestClient.read(
+                RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLI_EVENTS_DEAD_LETTER,
+                record -> "hostile-records".equals(record.key()) || hugeKey.startsWith(String.valueOf(record.key()))
+                        && record.key().length() > 100, 2, Duration.ofSeconds(20));
+        assertEquals(2, deadLetters.size());
+        assertTrue(deadLetters.stream().anyMatch(record -> reason(record).startsWith("a record holds at most")
+                && record.value().length() < 100_000), "the oversized record is dead-lettered with its head only");
+        assertTrue(deadLetters.stream().anyMatch(record -> reason(record).startsWith("unknown SLO 'zzz")
+                && reason(record).length() <= 1_000), "the huge name's reason is cut short");
+    }
+
+    @Test
     void badEventsAreRefusedWholeWithProblemJsonAndNothingIsStored() {
         given().contentType(ContentType.JSON).body(slo("login-success")).when().post("/api/slos").then().statusCode(201);
         given().contentType(ContentType.JSON)

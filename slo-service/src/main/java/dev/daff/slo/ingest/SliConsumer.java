@@ -120,8 +120,9 @@ public class SliConsumer {
                 }
             } catch (WakeupException e) {
                 // shutting down
-            } catch (RuntimeException e) {
-                // Nothing was committed for the failed batch: a fresh consumer resumes from the stored offsets.
+            } catch (RuntimeException | Error e) {
+                // Nothing was committed for the failed batch: a fresh consumer resumes from the stored offsets. An
+                // Error (the heap ran out) must not end the thread: this replica would own partitions it never counts.
                 LOG.warnf("SLI consumer restarts after: %s", e.toString());
                 pause(Duration.ofSeconds(1));
             }

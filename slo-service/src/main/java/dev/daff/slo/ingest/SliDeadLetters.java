@@ -30,6 +30,13 @@ import dev.daff.slo.ingest.SliBatch.Source;
 public class SliDeadLetters {
 
     public static final String REJECTION_HEADER = "daff-rejection";
+    /**
+     * Bounds that keep every dead letter under the producer's 1 MiB request limit whatever the record held: a record
+     * that cannot be dead-lettered would be read again at every restart and stop its partition's counting.
+     */
+    static final int MAX_KEY_CHARS = 256;
+    static final int MAX_REASON_CHARS = 1_000;
+    static final int MAX_OVERSIZED_VALUE_CHARS = 64 * 1024;
 
     private final KafkaClients kafkaClients;
     private final ObjectWriter eventWriter;
@@ -47,7 +54,10 @@ public class SliDeadLetters {
      */
     private String value(Source source) {
         if (source.batch() == null) {
-            return source.record().value();
+            String value = source.record().value();
+            // Only a record over SliRecords' bound is this long; its head is enough to see what sent it.
+            return value != null && value.length() > SliRecords.MAX_RECORD_CHARS
+                    ? value.substring(0, MAX_OVERSIZED_VALUE_CHARS) : value;
         }
         if (source.batch().observations().get(source.index()) == null) {
             return "null";
@@ -57,6 +67,10 @@ public class SliDeadLetters {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an SLI event cannot be written as JSON", e);
         }
+    }
+
+    private static String head(String text, int maxChars) {
+        return text == null || text.length() <= maxChars ? text : text.substring(0, maxChars);
     }
 
     /** Returns once the broker has every record, so the offsets that skip them may commit; throws otherwise. */
@@ -70,9 +84,9 @@ public class SliDeadLetters {
         List<Future<RecordMetadata>> sends = new ArrayList<>(refused.size());
         for (Refused one : refused) {
             ConsumerRecord<String, String> record = one.source().record();
-            ProducerRecord<String, String> reject = new ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER, record.key(),
-                    value(one.source()));
-            reject.headers().add(REJECTION_HEADER, one.reason().getBytes(StandardCharsets.UTF_8));
+            ProducerRecord<String, String> reject = new ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER,
+                    head(record.key(), MAX_KEY_CHARS), value(one.source()));
+            reject.headers().add(REJECTION_HEADER, head(one.reason(), MAX_REASON_CHARS).getBytes(StandardCharsets.UTF_8));
             reject.headers().add(DeadLetterHeaders.SOURCE_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
             sends.add(producer.send(reject));
         }
