@@ -48,6 +48,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class OutboxConcurrencyTest {
 
     static final String TOPIC = "daff.outbox-drill";
+    static final String TOPIC_HELD = "daff.outbox-held";
     static final int WRITERS = 16;
     static final int KEYS = 8;
 
@@ -132,6 +133,28 @@ class OutboxConcurrencyTest {
         assertEquals(committed, records.size());
         for (int k = 0; k < KEYS; k++) {
             assertEquals(sequences[k].get(), lastSeq.getOrDefault("key-" + k, 0L), "key-" + k);
+        }
+    }
+
+    @Test
+    void aTransactionLeftOpenInAnotherDatabaseDoesNotHoldTheOutboxBack() throws Exception {
+        createTopic(TOPIC_HELD, 1);
+        // Another service's database on the same server: a replica frozen mid-transaction, a long migration.
+        RealInfrastructureResource.postgres().ensureDatabase("held_open");
+        try (java.sql.Connection other = java.sql.DriverManager.getConnection(
+                RealInfrastructureResource.postgres().jdbcUrl("held_open"), dev.daff.localinfra.LocalPostgres.USER, "")) {
+            other.setAutoCommit(false);
+            try (var statement = other.createStatement()) {
+                statement.execute("select pg_current_xact_id()");
+            }
+            String eventId = UUID.randomUUID().toString();
+            QuarkusTransaction.requiringNew().run(() -> outbox.publish(TOPIC_HELD, "held",
+                    new DrillEvent(eventId, "Drill", 1, Instant.now(), "held", 1)));
+            List<ConsumerRecord<String, String>> published = KafkaTestClient.read(
+                    RealInfrastructureResource.kafka().bootstrapServers(), TOPIC_HELD,
+                    record -> record.value().contains(eventId), 1, Duration.ofSeconds(20));
+            assertEquals(1, published.size(), "published while the other transaction is still open");
+            other.rollback();
         }
     }
 

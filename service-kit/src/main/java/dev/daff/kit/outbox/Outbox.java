@@ -18,7 +18,7 @@ import dev.daff.events.EventEnvelope;
 /**
  * Writes an event to the transactional outbox inside the caller's transaction: it is published by
  * {@link OutboxRelay} if and only if the business change commits. Events for one key are published in the order
- * their transactions wrote them, as long as writers of one key serialise on that key's row (they update it).
+ * their transactions commit: {@link #publish} takes the key's lock before it inserts, so ids follow that order.
  */
 @ApplicationScoped
 public class Outbox {

@@ -30,12 +30,14 @@ import io.quarkus.runtime.StartupEvent;
  * Publishes outbox rows to Kafka in the order they were written, then deletes exactly the rows it sent. One
  * relay at a time across all replicas (a PostgreSQL advisory lock), so events for one key keep their order.
  *
- * <p><b>Why the transaction filter.</b> Row ids are taken at insert, not at commit: a row with a lower id can
- * commit after the relay has read a higher one. The relay therefore reads only rows written by transactions
- * older than every transaction still in flight ({@code txid < pg_snapshot_xmin}); whatever commits later has a
- * newer transaction id and comes in a later batch, so no row is skipped and no key's events overtake each
- * other. When the broker is away the batch rolls back and is retried on the next tick: the API that wrote the
- * rows never notices. A send that succeeded before a failure is sent again (at least once); consumers apply
+ * <p><b>Why order by id is enough.</b> Row ids are taken at insert, not at commit, so a row with a lower id may
+ * commit after the relay has sent a higher one; but a row is deleted only once sent, so it is never skipped, only
+ * sent in a later batch. Within one key the ids are the commit order: {@link Outbox#publish} takes the key's lock
+ * before it inserts, so a key's next row gets its id only after the previous writer committed, and whenever the
+ * relay sees a key's row it sees every earlier one. (The relay once read only rows older than every transaction in
+ * flight, {@code pg_snapshot_xmin}: that horizon spans the whole PostgreSQL server, so one transaction left open in
+ * another service's database held back every alert.) When the broker is away the batch rolls back and is retried
+ * on the next tick: the API that wrote the rows never notices. A send that succeeded before a failure is sent again (at least once); consumers apply
  * each event id once.
  */
 @ApplicationScoped
@@ -121,7 +123,6 @@ public class OutboxRelay {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = entityManager.createNativeQuery("""
                     select id, topic, message_key, payload, event_id, event_type from outbox_message
-                    where txid < pg_snapshot_xmin(pg_current_snapshot())
                     order by id limit ?1
                     """)
                     .setParameter(1, BATCH)
