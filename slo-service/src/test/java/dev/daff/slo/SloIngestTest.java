@@ -497,6 +497,12 @@ class SloIngestTest {
                 .then().statusCode(400).body("errors[0].field", equalTo("objective"));
         given().contentType(ContentType.JSON).body(slo("weekly").replace("30d", "14d")).when().post("/api/slos")
                 .then().statusCode(400).body("errors[0].field", equalTo("window"));
+        // No team can be defined under such a name, so its pages would go to nobody.
+        for (String team : List.of("Payments", "payments and billing", "payments/billing")) {
+            given().contentType(ContentType.JSON).body(slo("teamless").replace("\"payments\"", "\"" + team + "\""))
+                    .when().post("/api/slos").then().statusCode(400).body("errors[0].field", equalTo("team"));
+        }
+        given().when().get("/api/slos/teamless").then().statusCode(404);
         given().contentType(ContentType.JSON).body(slo("twice")).when().post("/api/slos").then().statusCode(201);
         given().contentType(ContentType.JSON).body(slo("twice")).when().post("/api/slos")
                 .then().statusCode(409).contentType("application/problem+json");

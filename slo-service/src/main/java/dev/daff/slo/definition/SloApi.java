@@ -25,7 +25,10 @@ public final class SloApi {
     public record SloRequest(
             @Pattern(regexp = SLUG, message = "must be a lower-case slug (a-z, 0-9, '-'), at most 63 characters") String name,
             @NotBlank @Size(max = 100) String service,
-            @NotBlank @Size(max = 100) String team,
+            // The handle PUT /api/teams/{team} takes (paging's TeamDefinition.HANDLE): a page goes to the team
+            // defined under this name, and a name no team can have would page nobody.
+            @NotBlank @Pattern(regexp = "^[a-z0-9][a-z0-9._-]{0,99}$", message = "must be a lower-case team handle"
+                    + " (a-z, 0-9, '.', '_', '-'), as PUT /api/teams/{team} takes") String team,
             @Size(max = 2000) String description,
             @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "100", inclusive = false) Double objective,
             @NotNull @Pattern(regexp = "7d|28d|30d", message = "must be 7d, 28d or 30d") String window,

@@ -121,6 +121,29 @@ class PagingTest {
     }
 
     @Test
+    void aPageForATeamNotYetDefinedGoesOutOnceTheTeamIs() throws Exception {
+        String team = "sre-late";
+        publish(team, alert("AlertFired", team, "dns-late", "dns-late:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED")).body("notifications", hasSize(0));
+        clock.advance(Duration.ofMinutes(1));
+        escalator.escalate(clock.instant());
+        given().when().get("/api/pages/" + id).then().body("notifications", hasSize(0));
+
+        team(team, "/hook/sre-late");
+        clock.advance(Duration.ofMinutes(1));
+        escalator.escalate(clock.instant());
+        await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-sre-late", "trigger").size() == 1);
+        given().when().get("/api/pages/" + id).then().body("primary", equalTo("alice"))
+                .body("notifications.action", contains("trigger"));
+        // and from there it escalates as any page: the secondary five minutes later
+        clock.advance(Duration.ofMinutes(5));
+        escalator.escalate(clock.instant());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> receiver().received(r -> r.path().equals("/hook/sre-late")).size() == 1);
+    }
+
+    @Test
     void unacknowledgedPagesEscalateToTheSecondaryAndAcknowledgementStopsThem() throws Exception {
         String team = team("sre-esc", "/hook/sre-esc");
         String dedupKey = "dns-esc:PAGE:BURN_RATE:1";

@@ -8,6 +8,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.scheduler.Scheduled;
 
 import dev.daff.slo.evaluation.AlertQueries;
@@ -22,6 +24,8 @@ import dev.daff.slo.paging.pages.Pages;
 /** Pages the next level of a team's escalation policy when nobody acknowledged a page in time. */
 @ApplicationScoped
 public class Escalator {
+
+    private static final Logger LOG = Logger.getLogger(Escalator.class);
 
     private final Pages pages;
     private final TeamService teams;
@@ -102,7 +106,14 @@ public class Escalator {
         for (Page page : due) {
             Optional<TeamDefinition> team = teams.definition(page.team);
             if (team.isEmpty()) {
-                page.nextEscalationAt = null;
+                // A page nobody can be told of stays due: the team may be defined (again) any minute.
+                LOG.warnf("page %s for team %s has nobody to go to: the team has no on-call schedule", page.id, page.team);
+                page.nextEscalationAt = now.plus(Pager.UNROUTED_RETRY);
+                continue;
+            }
+            if (page.primaryHandle == null) {
+                pager.firstPage(page, team.get(), now); // its team was not defined when it fired
+                escalated++;
                 continue;
             }
             TeamDefinition.Escalation escalation = team.get().escalationOrDefault();

@@ -8,6 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import dev.daff.events.AlertEvent;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
@@ -55,4 +56,22 @@ public class Page extends PanacheEntityBase {
     public String reopenReason;
     @Version
     public long version;
+
+    /** A new TRIGGERED page for a PAGE alert that fired, nobody notified yet. */
+    static Page firing(AlertEvent alert, String payload, Instant now) {
+        Page page = new Page();
+        page.id = UUID.randomUUID();
+        page.dedupKey = alert.dedupKey();
+        page.alertId = alert.alertId();
+        page.sloName = alert.slo();
+        page.service = alert.service();
+        page.team = alert.team();
+        page.kind = alert.kind();
+        page.tier = alert.tier();
+        page.summary = PageMessages.summary(alert);
+        page.alert = payload;
+        page.state = TRIGGERED;
+        page.createdAt = now;
+        return page;
+    }
 }

@@ -1,6 +1,8 @@
 package dev.daff.slo.paging.pages;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +40,8 @@ import dev.daff.slo.paging.oncall.TeamDefinition;
 public class Pager {
 
     private static final Logger LOG = Logger.getLogger(Pager.class);
+    /** How often a page whose team has no definition looks for one again. */
+    public static final Duration UNROUTED_RETRY = Duration.ofMinutes(1);
 
     private final Pages pages;
     private final PageNotifications notifications;
@@ -79,30 +83,25 @@ public class Pager {
     }
 
     private void trigger(AlertEvent alert, String payload) {
-        Page page = new Page();
-        page.id = UUID.randomUUID();
-        page.dedupKey = alert.dedupKey();
-        page.alertId = alert.alertId();
-        page.sloName = alert.slo();
-        page.service = alert.service();
-        page.team = alert.team();
-        page.kind = alert.kind();
-        page.tier = alert.tier();
-        page.summary = PageMessages.summary(alert);
-        page.alert = payload;
-        page.state = Page.TRIGGERED;
-        page.createdAt = clock.instant();
-        Optional<TeamDefinition> team = teams.definition(alert.team());
-        if (team.isEmpty()) {
-            LOG.warnf("page %s for team %s has nobody to go to: the team has no on-call schedule", page.id, alert.team());
-            pages.persist(page);
-            return;
-        }
-        OnCall onCall = OnCall.at(team.get(), page.createdAt);
-        page.primaryHandle = onCall.primary();
+        Page page = Page.firing(alert, payload, clock.instant());
         pages.persist(page);
-        notifyLevel(page, team.get(), onCall, true);
-        page.nextEscalationAt = page.createdAt.plus(team.get().escalationOrDefault().ackTimeout());
+        Optional<TeamDefinition> team = teams.definition(alert.team());
+        if (team.isPresent()) {
+            firstPage(page, team.get(), page.createdAt);
+        } else {
+            // Not left open with nobody told: the escalation check pages it as soon as the team is defined.
+            LOG.warnf("page %s for team %s has nobody to go to yet: the team has no on-call schedule", page.id,
+                    alert.team());
+            page.nextEscalationAt = page.createdAt.plus(UNROUTED_RETRY);
+        }
+    }
+
+    /** The page's first notifications, to whoever is on call now; escalation follows from here. */
+    public void firstPage(Page page, TeamDefinition team, Instant now) {
+        OnCall onCall = OnCall.at(team, now);
+        page.primaryHandle = onCall.primary();
+        notifyLevel(page, team, onCall, true);
+        page.nextEscalationAt = now.plus(team.escalationOrDefault().ackTimeout());
     }
 
     private void resolve(Page page, AlertEvent alert) {
