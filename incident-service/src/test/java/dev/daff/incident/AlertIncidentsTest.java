@@ -9,12 +9,21 @@ import static org.hamcrest.Matchers.hasSize;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.daff.events.Topics;
+import dev.daff.incident.alerts.SloAlertConsumer;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
 import dev.daff.localinfra.KafkaTestClient;
@@ -22,6 +31,9 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 class AlertIncidentsTest {
+
+    @Inject
+    SloAlertConsumer alerts;
 
     @BeforeAll
     static void authenticate() {
@@ -90,5 +102,33 @@ class AlertIncidentsTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", marker)
                 .when().get("/api/incidents").then().body("items", hasSize(1)));
         given().queryParam("service", service).when().get("/api/incidents").then().body("items", hasSize(0));
+    }
+
+    @Test
+    void twoPagesForOneServiceHandledAtOnceOpenOneIncident() throws Exception {
+        ExecutorService replicas = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String service = "raced-" + UUID.randomUUID().toString().substring(0, 8);
+                CyclicBarrier together = new CyclicBarrier(2);
+                List<Future<?>> handled = new ArrayList<>();
+                for (String slo : List.of("availability", "latency")) {
+                    // As two replicas' consumers would: each owns one of the two SLOs' partitions.
+                    String event = alert(UUID.randomUUID().toString(), "AlertFired",
+                            service + "-" + slo + ":PAGE:BURN_RATE:1", service, "PAGE");
+                    handled.add(replicas.submit(() -> {
+                        together.await();
+                        alerts.on(event);
+                        return null;
+                    }));
+                }
+                for (Future<?> one : handled) {
+                    one.get();
+                }
+                given().queryParam("service", service).when().get("/api/incidents").then().body("items", hasSize(1));
+            }
+        } finally {
+            replicas.shutdown();
+        }
     }
 }

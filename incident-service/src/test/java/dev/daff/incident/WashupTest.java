@@ -115,6 +115,46 @@ class WashupTest {
     }
 
     @Test
+    void anEditAndAReviewAtOnceNeverLoseEitherSilently() throws Exception {
+        java.util.concurrent.ExecutorService people = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String id = reviewableIncident();
+                String edited = "edited in round " + round;
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                var edit = people.submit(() -> {
+                    together.await();
+                    return given().contentType(ContentType.JSON).body(FULL_WASHUP.replace(
+                            "connection pool too small for the new retry policy", edited))
+                            .when().put("/api/incidents/" + id + "/washup").then().extract().statusCode();
+                });
+                var review = people.submit(() -> {
+                    together.await();
+                    return given().contentType(ContentType.JSON).body("{}")
+                            .when().post("/api/incidents/" + id + "/washup/review").then().extract().statusCode();
+                });
+                int editStatus = edit.get();
+                int reviewStatus = review.get();
+                var stored = given().when().get("/api/incidents/" + id + "/washup").then().statusCode(200).extract()
+                        .jsonPath();
+                if (editStatus == 200) {
+                    assertEquals(edited, stored.getString("rootCause"), "round " + round + ": the edit answered 200");
+                } else {
+                    assertEquals(409, editStatus);
+                }
+                if (reviewStatus == 200) {
+                    assertEquals("REVIEWED", stored.getString("status"), "round " + round + ": the review answered 200");
+                } else {
+                    assertEquals(409, reviewStatus);
+                    review(id, 200); // refused whole, so it can be done again
+                }
+            }
+        } finally {
+            people.shutdown();
+        }
+    }
+
+    @Test
     void aReviewNeverTakesAFreeTextReviewerAndChangesNothingWhenRefused() {
         String id = reviewableIncident();
         as("alice").body("{\"reviewedBy\": \"payments washup\"}")

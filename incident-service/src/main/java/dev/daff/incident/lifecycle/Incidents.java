@@ -19,8 +19,14 @@ public class Incidents implements PanacheRepositoryBase<Incident, UUID> {
         return findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
     }
 
-    /** The oldest unresolved incident that covers {@code service}: the one a new alert for it joins. */
+    /**
+     * The oldest unresolved incident that covers {@code service}: the one a new alert for it joins. Waits first for
+     * any other transaction that asked the same (until it commits), so that two alerts for one service handled at
+     * once by two replicas (their SLOs' partitions) open one incident, the second joining it.
+     */
     public Optional<Incident> openFor(String service) {
+        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, "incident-for-service\n" + service).getSingleResult();
         return find("status in ?1 and ?2 member of services order by detectedAt",
                 List.of(IncidentStatus.DISCOVERED, IncidentStatus.ANALYSING, IncidentStatus.FIXING), service)
                 .firstResultOptional();

@@ -10,6 +10,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -25,6 +26,9 @@ public class Washup extends PanacheEntityBase {
     public UUID incidentId;
     @Enumerated(EnumType.STRING)
     public WashupStatus status;
+    /** An edit and a review that overlap: the later one to commit is 409 stale-update, not a silent overwrite. */
+    @Version
+    public long version;
     public String summary;
     public String impact;
     public String trigger;
