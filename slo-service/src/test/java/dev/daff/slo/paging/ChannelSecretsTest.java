@@ -191,6 +191,46 @@ class ChannelSecretsTest {
     }
 
     @Test
+    void removingOneOfTwoChannelsNeverLeavesTheSurvivorTheRemovedOnesSecret() throws Exception {
+        String team = "sre-remove";
+        String slackA = receiver().url("/slack/sre-remove-a");
+        String slackB = receiver().url("/slack/sre-remove-b");
+        String hookA = receiver().url("/hook/sre-remove-a");
+        String hookB = receiver().url("/hook/sre-remove-b");
+        String rotation = """
+                "rotation": {"members": ["dave"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"}"""
+                .formatted(clock.instant().minus(Duration.ofHours(1)));
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "dave", "channels": [{"type": "webhook", "url": "%s", "secret": "s-a"},
+                                                            {"type": "webhook", "url": "%s", "secret": "s-b"}]}],
+                 "channels": [{"type": "slack", "url": "%s"}, {"type": "slack", "url": "%s"}], %s}
+                """.formatted(hookA, hookB, slackA, slackB, rotation)).when().put("/api/teams/" + team).then().statusCode(200);
+        String stored = query("select definition from team where name = ?", team).get(0);
+
+        // The first of each is removed, as a client editing the GET's answer sends it: nothing tells the two Slack
+        // channels apart, so the one left cannot be known without its URL.
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "dave", "channels": [{"type": "webhook", "url": "%s", "configured": true}]}],
+                 "channels": [{"type": "slack", "configured": true}], %s}
+                """.formatted(hookB, rotation)).when().put("/api/teams/" + team).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("channels"));
+        assertEquals(stored, query("select definition from team where name = ?", team).get(0));
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "dave", "channels": [{"type": "webhook", "url": "%s", "configured": true}]}],
+                 "channels": [{"type": "slack", "url": "%s"}], %s}
+                """.formatted(hookB, slackB, rotation)).when().put("/api/teams/" + team).then().statusCode(200);
+
+        firePage(team);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals("/slack/sre-remove-b")).size() == 1
+                && receiver().received(r -> r.path().equals("/hook/sre-remove-b")).size() == 1);
+        Received toB = receiver().received(r -> r.path().equals("/hook/sre-remove-b")).get(0);
+        assertTrue(WebhookSignature.verify("s-b", toB.body().getBytes(StandardCharsets.UTF_8), toB.header(WebhookSignature.HEADER)),
+                "the webhook kept its own signing secret, not the removed one's");
+        assertEquals(0, receiver().received(r -> r.path().startsWith("/slack/sre-remove-a")
+                || r.path().startsWith("/hook/sre-remove-a")).size(), "nothing goes to a removed channel");
+    }
+
+    @Test
     void valuesUnderARotatedOutKeyStillDeliverAndReEncryptionMovesEverythingToTheCurrentKey() throws Exception {
         String team = PagingFixtures.team(clock, "sre-rotate", receiver().url("/hook/sre-rotate"));
         // As a replica on the old configuration (test0 current) and one from before sealing (V11) would have stored it.

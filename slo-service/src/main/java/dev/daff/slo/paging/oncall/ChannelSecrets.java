@@ -121,10 +121,12 @@ public class ChannelSecrets {
 
     /**
      * A PUT may leave out a channel's secret (answers never show it, so a client editing a team cannot send it
-     * back): the secret stored for the same channel is kept. The same channel is the same member's (or the team's)
-     * n-th channel of the same type; a webhook keeps its signing secret only while its URL stays the same, and
-     * {@code "secret": ""} removes it. A routing key or Slack URL left out with nothing to keep is refused by
-     * {@link TeamService}.
+     * back): the secret stored for the same channel is kept. A webhook is the same channel while its URL is the same
+     * (it keeps that webhook's signing secret; {@code "secret": ""} removes it). PagerDuty and Slack channels show
+     * nothing that tells two apart, so one is the same member's (or the team's) n-th channel of its type only while
+     * there are as many of that type as stored: after one is added or removed, position says nothing (the survivor
+     * of two would take the removed one's routing key or URL), so each must be sent again, and one left out with
+     * nothing to keep is refused by {@link TeamService}.
      */
     static TeamDefinition keepOmittedSecrets(TeamDefinition incoming, TeamDefinition stored) {
         if (stored == null) {
@@ -139,18 +141,26 @@ public class ChannelSecrets {
     }
 
     private static List<TeamDefinition.Channel> keep(List<TeamDefinition.Channel> incoming, List<TeamDefinition.Channel> stored) {
+        List<TeamDefinition.Channel> before = stored == null ? List.of() : stored;
         Map<String, Integer> seen = new HashMap<>();
         List<TeamDefinition.Channel> kept = new ArrayList<>();
         for (TeamDefinition.Channel channel : incoming) {
-            int ordinal = seen.merge(channel.type(), 1, Integer::sum) - 1;
-            Optional<TeamDefinition.Channel> before = stored == null ? Optional.empty()
-                    : stored.stream().filter(c -> c.type().equals(channel.type())).skip(ordinal).findFirst();
-            kept.add(before.map(b -> switch (channel.type()) {
+            String type = channel.type();
+            // Webhooks are told apart by URL; the others only by their place among as many of their type.
+            String sameWhen = "webhook".equals(type) ? type + '\n' + channel.url() : type;
+            int ordinal = seen.merge(sameWhen, 1, Integer::sum) - 1;
+            List<TeamDefinition.Channel> candidates = before.stream().filter(c -> c.type().equals(type)
+                    && (!"webhook".equals(type) || Objects.equals(c.url(), channel.url()))).toList();
+            boolean samePlaces = "webhook".equals(type)
+                    || candidates.size() == incoming.stream().filter(c -> c.type().equals(type)).count();
+            Optional<TeamDefinition.Channel> same = samePlaces && ordinal < candidates.size()
+                    ? Optional.of(candidates.get(ordinal)) : Optional.empty();
+            kept.add(same.map(b -> switch (type) {
                 case "pagerduty" -> channel.routingKey() != null ? channel
-                        : new TeamDefinition.Channel(channel.type(), b.routingKey(), null, null, null);
-                case "slack" -> channel.url() != null ? channel : new TeamDefinition.Channel(channel.type(), null, b.url(), null, null);
-                default -> channel.secret() != null || !Objects.equals(channel.url(), b.url())
-                        ? channel : new TeamDefinition.Channel(channel.type(), null, channel.url(), b.secret(), null);
+                        : new TeamDefinition.Channel(type, b.routingKey(), null, null, null);
+                case "slack" -> channel.url() != null ? channel : new TeamDefinition.Channel(type, null, b.url(), null, null);
+                default -> channel.secret() != null ? channel
+                        : new TeamDefinition.Channel(type, null, channel.url(), b.secret(), null);
             }).orElse(channel));
         }
         return kept;
