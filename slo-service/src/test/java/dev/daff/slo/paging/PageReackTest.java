@@ -7,11 +7,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.StringJoiner;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -47,18 +47,22 @@ class PageReackTest {
         TestTokens.authenticateEveryRequest();
     }
 
-    /** alice (Slack) on call, bob (webhook) second; acknowledged pages are re-opened after 30 minutes. */
+    /**
+     * alice (Slack) on call, bob (webhook) second, a team PagerDuty service; acknowledged pages are re-opened after 30
+     * minutes.
+     */
     private String team(String name) {
         given().contentType(ContentType.JSON).body("""
                 {"members": [
                    {"handle": "alice", "name": "Alice", "slackUserId": "U0ALICE%1$s",
                     "channels": [{"type": "slack", "url": "%2$s"}]},
                    {"handle": "bob", "name": "Bob", "channels": [{"type": "webhook", "url": "%3$s"}]}],
+                 "channels": [{"type": "pagerduty", "routingKey": "rk-%5$s"}],
                  "rotation": {"members": ["alice", "bob"], "shiftLength": "P7D", "startsAt": "%4$s", "timeZone": "UTC"},
                  "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY", "SECONDARY"], "repeat": 0},
                  "reackAfter": "PT30M"}
                 """.formatted(name.toUpperCase().replaceAll("[^A-Z0-9]", ""), PagingFixtures.receiver().url("/slack/" + name),
-                PagingFixtures.receiver().url("/hook/" + name), clock.instant().minus(Duration.ofHours(1))))
+                PagingFixtures.receiver().url("/hook/" + name), clock.instant().minus(Duration.ofHours(1)), name))
                 .when().put("/api/teams/" + name).then().statusCode(200).body("reackAfter", equalTo(1800.0f));
         return name;
     }
@@ -89,6 +93,7 @@ class PageReackTest {
         String slo = team + "-dns";
         burn(slo, team);
         String id = PagingFixtures.awaitPage(team);
+        String dedupKey = given().when().get("/api/pages/" + id).then().extract().path("dedupKey");
         await().atMost(Duration.ofSeconds(20)).until(() -> slackMessages(team, "PAGE") == 1);
 
         given().header("Authorization", "Bearer " + TestTokens.token("alice", TestTokens.RESPONDER))
@@ -117,6 +122,14 @@ class PageReackTest {
                 .body("reopenReason", containsString("still fires after the team's reackAfter of 30 min"));
         dispatcher.deliverDue();
         await().atMost(Duration.ofSeconds(20)).until(() -> slackMessages(team, "RE-OPENED: acknowledged by alice") == 1);
+        // PagerDuty folds a trigger into the open incident with its key, and the acknowledged one notifies nobody:
+        // the re-open is a new incident there, under a key of its own.
+        await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-" + team, "trigger").size() == 2);
+        List<String> pagerDutyKeys = PagingFixtures.pagerDuty("rk-" + team, "trigger").stream()
+                .map(trigger -> dedupKey(trigger.body())).toList();
+        assertEquals(List.of(dedupKey, dedupKey + "#reopened-1"), pagerDutyKeys);
+        assertEquals(List.of(dedupKey), PagingFixtures.pagerDuty("rk-" + team, "acknowledge").stream()
+                .map(ack -> dedupKey(ack.body())).toList());
 
         // Escalated again: nobody acknowledges within ackTimeout, so bob is paged, and his message says why too.
         clock.advance(Duration.ofMinutes(5));
@@ -132,6 +145,18 @@ class PageReackTest {
                 .body("state", equalTo("RESOLVED")));
         given().when().post("/api/pages/" + id + "/resolve").then().statusCode(409)
                 .contentType("application/problem+json").body("type", containsString("page-resolved"));
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-" + team, "resolve").size() == 2);
+        assertEquals(pagerDutyKeys, PagingFixtures.pagerDuty("rk-" + team, "resolve").stream()
+                .map(resolve -> dedupKey(resolve.body())).toList(), "both PagerDuty incidents are resolved");
+    }
+
+    private static String dedupKey(String pagerDutyBody) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(pagerDutyBody).path("dedup_key").asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -161,6 +186,5 @@ class PageReackTest {
         given().contentType(ContentType.JSON).body(body).when().put("/api/teams/reack-bad").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("reackAfter"));
         given().when().get("/api/teams/reack-bad").then().statusCode(404);
-        assertTrue(true);
     }
 }

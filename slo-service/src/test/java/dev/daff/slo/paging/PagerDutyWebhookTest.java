@@ -63,6 +63,9 @@ class PagerDutyWebhookTest {
         assertEquals(0, PagingFixtures.pagerDuty("rk-" + team, "acknowledge").size(), "PagerDuty told us: not told back");
 
         post(acknowledged, signed(acknowledged)).statusCode(200).body("result", equalTo("already acknowledged"));
+        // A re-opened page's PagerDuty incident has a key of its own: it names the same page.
+        String reopened = event("incident.acknowledged", dedupKey + "#reopened-1");
+        post(reopened, signed(reopened)).statusCode(200).body("result", equalTo("already acknowledged"));
         String resolved = event("incident.resolved", dedupKey);
         post(resolved, signed(resolved)).statusCode(200).body("result", containsString("not resolved: its alert still fires"));
         given().when().get("/api/pages/" + id).then().body("state", equalTo("ACKNOWLEDGED")).body("acknowledgedAt", equalTo(at));

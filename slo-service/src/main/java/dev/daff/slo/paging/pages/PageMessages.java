@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.daff.events.AlertEvent;
+import dev.daff.slo.paging.delivery.NotificationQueue;
+import dev.daff.slo.paging.delivery.PageNotification;
 
 /**
  * What a page says, per channel. A page must be unmistakable: which SLO and service, how fast the budget
@@ -104,7 +106,7 @@ public final class PageMessages {
     public String pagerDuty(String action, Page page, AlertEvent alert) {
         ObjectNode event = json.createObjectNode();
         event.put("event_action", action);
-        event.put("dedup_key", page.dedupKey);
+        event.put("dedup_key", pagerDutyKey(page));
         if ("trigger".equals(action)) {
             ObjectNode payload = event.putObject("payload");
             payload.put("summary", truncate(headline(page), PAGERDUTY_SUMMARY_LIMIT));
@@ -176,6 +178,46 @@ public final class PageMessages {
         view.put("createdAt", page.createdAt.toString());
         message.set("alert", alert);
         return write(message);
+    }
+
+    /**
+     * The key PagerDuty groups the page's triggers by: a new one each time the page is re-opened, since PagerDuty
+     * folds a trigger into the open incident with its key, and an acknowledged incident notifies nobody.
+     */
+    static String pagerDutyKey(Page page) {
+        return page.reopenedCount == 0 ? page.dedupKey : page.dedupKey + REOPENED + page.reopenedCount;
+    }
+
+    private static final String REOPENED = "#reopened-";
+
+    /** The page's dedup key, from a key PagerDuty reports back ({@link #pagerDutyKey}). */
+    static String pageKeyOf(String pagerDutyKey) {
+        return pagerDutyKey.replaceFirst(REOPENED + "\\d+$", "");
+    }
+
+    /** A resolve or acknowledge for the PagerDuty incident {@code trigger} opened (under its own key). */
+    String pagerDutyFollowUp(String action, PageNotification trigger) {
+        ObjectNode event = json.createObjectNode();
+        event.put("event_action", action);
+        event.put("dedup_key", dedupKeyOf(trigger));
+        return write(event);
+    }
+
+    /**
+     * Which follow-ups (resolve, acknowledge) one trigger stands for: one per channel, and on PagerDuty one per
+     * channel and key, as each re-open opened an incident of its own there.
+     */
+    String followUpKey(PageNotification trigger) {
+        String channel = NotificationQueue.Destination.of(trigger).channelKey();
+        return "pagerduty".equals(trigger.channelType) ? channel + '\n' + dedupKeyOf(trigger) : channel;
+    }
+
+    private String dedupKeyOf(PageNotification trigger) {
+        try {
+            return json.readTree(trigger.body).path("dedup_key").asText();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a stored PagerDuty trigger is not JSON", e);
+        }
     }
 
     private String write(JsonNode node) {

@@ -117,11 +117,11 @@ public class Pager {
         AlertEvent fired = readAlert(page);
         Set<String> sent = new LinkedHashSet<>();
         for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger'", Sort.by("id"), page.id)) {
-            if (!sent.add(Destination.of(trigger).channelKey())) {
+            if (!sent.add(messages.followUpKey(trigger))) {
                 continue;
             }
             String body = switch (trigger.channelType) {
-                case "pagerduty" -> messages.pagerDuty("resolve", page, fired);
+                case "pagerduty" -> messages.pagerDutyFollowUp("resolve", trigger);
                 case "slack" -> messages.slack("resolve", page, fired);
                 default -> messages.webhook("resolve", page, trigger.recipient, json.valueToTree(alert));
             };
@@ -189,8 +189,8 @@ public class Pager {
         Set<String> keys = new LinkedHashSet<>();
         for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger' and channelType = 'pagerduty'",
                 Sort.by("id"), page.id)) {
-            if (keys.add(Destination.of(trigger).channelKey())) {
-                queue(page, "acknowledge", trigger, messages.pagerDuty("acknowledge", page, readAlert(page)));
+            if (keys.add(messages.followUpKey(trigger))) {
+                queue(page, "acknowledge", trigger, messages.pagerDutyFollowUp("acknowledge", trigger));
             }
         }
     }

@@ -58,7 +58,8 @@ public class PagerDutyWebhooks {
         if (!type.equals("incident.acknowledged") && !type.equals("incident.resolved") || dedupKey.isEmpty()) {
             return new Outcome(type, dedupKey, "ignored");
         }
-        Optional<Page> page = QuarkusTransaction.requiringNew().call(() -> pages.find("dedupKey", dedupKey).firstResultOptional());
+        Optional<Page> page = QuarkusTransaction.requiringNew().call(() -> pages.find("dedupKey", PageMessages.pageKeyOf(dedupKey))
+                .firstResultOptional());
         if (page.isEmpty()) {
             return new Outcome(type, dedupKey, "no daff page has this key");
         }
