@@ -12,6 +12,12 @@ public final class TransientFailures {
 
     /** PostgreSQL SQLSTATE classes that say "try again": connection, transaction rollback, resources, operator. */
     private static final Set<String> TRANSIENT_SQL_CLASSES = Set.of("08", "40", "53", "57", "58");
+    /**
+     * And single states: a lock not available at once; a read-only transaction (after a failover the pool still holds
+     * connections to the old primary, now a standby); a session ended for idling in a transaction (a stall). Unknown,
+     * they were dead-lettered after five quick attempts: for an alert, a page missed until someone replays it.
+     */
+    private static final Set<String> TRANSIENT_SQL_STATES = Set.of("55P03", "25006", "25P03");
 
     private TransientFailures() {
     }
@@ -37,7 +43,7 @@ public final class TransientFailures {
             String state = sql.getSQLState();
             // the pool's own failures (acquisition timeout) carry no state
             return state == null || state.length() < 2 || TRANSIENT_SQL_CLASSES.contains(state.substring(0, 2))
-                    || "55P03".equals(state);
+                    || TRANSIENT_SQL_STATES.contains(state);
         }
         return cause instanceof jakarta.persistence.OptimisticLockException
                 || cause instanceof jakarta.persistence.PessimisticLockException

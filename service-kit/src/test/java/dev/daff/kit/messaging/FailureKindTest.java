@@ -20,6 +20,11 @@ class FailureKindTest {
         assertEquals(FailureKind.TRANSIENT, FailureKind.of(wrapped(new SQLException("deadlock detected", "40P01"))));
         assertEquals(FailureKind.TRANSIENT, FailureKind.of(wrapped(new SQLException("lock timeout", "55P03"))));
         assertEquals(FailureKind.TRANSIENT, FailureKind.of(wrapped(new SQLException("too many connections", "53300"))));
+        // A failover: the pool still holds a connection to the old primary, now a read-only standby.
+        assertEquals(FailureKind.TRANSIENT, FailureKind.of(wrapped(new SQLException(
+                "cannot execute INSERT in a read-only transaction", "25006"))));
+        assertEquals(FailureKind.TRANSIENT, FailureKind.of(wrapped(new SQLException(
+                "terminating connection due to idle-in-transaction timeout", "25P03"))));
         assertEquals(FailureKind.TRANSIENT,
                 FailureKind.of(wrapped(new SQLException("Acquisition timeout while waiting for new connection"))));
         assertEquals(FailureKind.TRANSIENT,
