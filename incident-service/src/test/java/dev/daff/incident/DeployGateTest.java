@@ -334,6 +334,19 @@ class DeployGateTest {
         } finally {
             GIT_SHA_OTHER.set(null);
         }
+        // The override covered the burnt budget the admin saw, not a freeze declared after it.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String freeze = "freeze-" + ChangesTest.unique();
+        asAdmin().body(freezeJson(freeze, now.minusSeconds(60), now.plusSeconds(3600), service))
+                .when().put("/api/freezes").then().statusCode(201);
+        try {
+            Gate frozen = gate(service);
+            assertEquals(1, frozen.exit(), frozen.output());
+            assertTrue(frozen.output().contains("BLOCK FREEZE"), frozen.output());
+        } finally {
+            asAdmin().when().delete("/api/freezes/" + freeze).then().statusCode(204);
+        }
+        assertEquals(0, gate(service).exit(), "once the freeze is lifted, the override holds again");
 
         Gate unreachable = gate(service, "http://localhost:1", java.util.Map.of());
         assertEquals(2, unreachable.exit(), unreachable.output());

@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,20 +74,24 @@ public class DeployGate {
         stored.ref = ref.orElse(null);
         stored.author = author.orElse(null);
         stored.decision = decision.decision().name();
-        stored.reasons = write(decision.reasons().stream()
-                .map(reason -> new ReasonView(reason.code(), reason.severity().name(), reason.text())).toList());
+        List<ReasonView> reasons = decision.reasons().stream()
+                .map(reason -> new ReasonView(reason.code(), reason.severity().name(), reason.text())).toList();
+        stored.reasons = write(reasons);
         stored.checkedAt = now;
         stored.requestedBy = actor.name();
         stored.requestedBySubject = actor.subject();
         if (decision.decision() != GateRule.Verdict.ALLOW && stored.ref != null) {
             // An admin who overrode the gate for this very change (service, environment, ref) is not asked again
             // when the pipeline re-runs; the override is copied onto the new decision, so it is on record there too.
-            decisions.overrideOf(service, environment, stored.ref, now.minus(LINK_WITHIN)).ifPresent(earlier -> {
-                stored.overriddenAt = earlier.overriddenAt;
-                stored.overriddenBy = earlier.overriddenBy;
-                stored.overriddenBySubject = earlier.overriddenBySubject;
-                stored.overrideReason = earlier.overrideReason;
-            });
+            // It covers the reasons the admin saw: a freeze or an incident that came after is asked about anew.
+            decisions.overrideOf(service, environment, stored.ref, now.minus(LINK_WITHIN))
+                    .filter(earlier -> blockCodes(read(earlier.reasons)).containsAll(blockCodes(reasons)))
+                    .ifPresent(earlier -> {
+                        stored.overriddenAt = earlier.overriddenAt;
+                        stored.overriddenBy = earlier.overriddenBy;
+                        stored.overriddenBySubject = earlier.overriddenBySubject;
+                        stored.overrideReason = earlier.overrideReason;
+                    });
         }
         decisions.persist(stored);
         // The pipeline posts its change after this answer: no change can be linked to the decision yet.
@@ -155,6 +161,11 @@ public class DeployGate {
 
     private static Optional<String> optional(String field, String value) {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(required(field, value, 200));
+    }
+
+    private static Set<String> blockCodes(List<ReasonView> reasons) {
+        return reasons.stream().filter(reason -> GateRule.Verdict.BLOCK.name().equals(reason.severity()))
+                .map(ReasonView::code).collect(Collectors.toSet());
     }
 
     private String write(List<ReasonView> reasons) {
