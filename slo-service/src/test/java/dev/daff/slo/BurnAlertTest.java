@@ -203,6 +203,46 @@ class BurnAlertTest {
         given().when().delete("/api/slos/" + slo).then().statusCode(204);
     }
 
+    /**
+     * Another replica deletes the SLO and creates it again under the same name between two of this replica's ticks:
+     * its CDI events never reach this one, and the new SLO starts at version 0 again. The owner must still drop the old
+     * definition, sums and firing alert, or the new SLO's burn would not page.
+     */
+    @Test
+    void anSloDeletedAndCreatedAgainOnAnotherReplicaPagesAfresh() throws Exception {
+        String slo = "recreated-elsewhere";
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo)).when().post("/api/slos").then().statusCode(201);
+        send(slo, traffic(clock.instant().minus(Duration.ofHours(1)), clock.instant().minusSeconds(120), 0), 58_000);
+        send(slo, traffic(clock.instant().minusSeconds(120), clock.instant(), 1000), 60_000);
+        evaluator.tick();
+        given().when().get("/api/alerts?state=firing&slo=" + slo).then().body("", hasSize(1));
+
+        // What the other replica's DELETE and POST store, without this replica's events.
+        try (var connection = dataSource.getConnection(); var sql = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            sql.execute("update slo_alert set resolved_at = now() where slo_name = '" + slo + "' and resolved_at is null");
+            sql.execute("delete from sli_bucket where slo_name = '" + slo + "'");
+            sql.execute("create temporary table slo_again on commit drop as select * from slo where name = '" + slo + "'");
+            sql.execute("delete from slo where name = '" + slo + "'");
+            sql.execute("update slo_again set version = 0, generation = nextval('slo_generation')");
+            sql.execute("insert into slo select * from slo_again");
+            connection.commit();
+        }
+        given().when().get("/api/alerts?state=firing&slo=" + slo).then().body("", hasSize(0));
+
+        clock.advance(Duration.ofMinutes(1));
+        given().contentType(ContentType.JSON).body(traffic(clock.instant().minus(Duration.ofHours(1)),
+                clock.instant().minusSeconds(120), 0)).when().post("/api/slos/" + slo + "/events").then().statusCode(202);
+        given().contentType(ContentType.JSON).body(traffic(clock.instant().minusSeconds(120), clock.instant(), 1000))
+                .when().post("/api/slos/" + slo + "/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal(slo) == 60_000);
+        evaluator.tick();
+        given().when().get("/api/alerts?state=firing&slo=" + slo).then().body("", hasSize(1))
+                .body("[0].severity", equalTo("PAGE"));
+        given().when().get("/api/slos/" + slo + "/status").then().body("events.total", equalTo(60_000));
+        given().when().delete("/api/slos/" + slo).then().statusCode(204);
+    }
+
     private long storedTotal(String slo) throws java.sql.SQLException {
         try (var connection = dataSource.getConnection();
                 var query = connection.prepareStatement("select coalesce(sum(total), 0) from sli_bucket where slo_name = ?")) {

@@ -49,6 +49,18 @@ public class Slo extends PanacheEntityBase {
     public Instant updatedAt;
     @Version
     public long version;
+    /** New with every create (the database's sequence): a re-created SLO of the same name is another SLO. */
+    @Column(insertable = false, updatable = false)
+    public long generation;
+
+    /** What a replica compares with the stored row to know it holds this very definition. */
+    public Revision revision() {
+        return new Revision(generation, version);
+    }
+
+    /** An SLO's generation (which SLO of its name) and version (which edit of it). */
+    public record Revision(long generation, long version) {
+    }
 
     public SloWindow window() {
         return SloWindow.ofDays(windowDays);

@@ -32,7 +32,7 @@ public class SloDefinitions implements PanacheRepositoryBase<Slo, String> {
                    ticket_slow_budget, exhaustion_alerts_enabled, exhaustion_rate_window_seconds,
                    exhaustion_ticket_within_seconds, exhaustion_page_within_seconds, budget_drop_enabled,
                    budget_drop_fraction, budget_drop_window_seconds, budget_drop_severity, prometheus_error_query,
-                   prometheus_total_query, created_at, updated_at, version
+                   prometheus_total_query, created_at, updated_at, version, generation
             from slo""";
 
     private final DataSource dataSource;
@@ -45,10 +45,21 @@ public class SloDefinitions implements PanacheRepositoryBase<Slo, String> {
      * Every SLO's name and definition version, cheaply: what a replica compares its copies with each tick. Plain JDBC
      * like {@link #all()}: on a replica's start this is the first query, and Hibernate's first one took 0.9 s.
      */
-    public Map<String, Long> versions() {
-        Map<String, Long> versions = new HashMap<>();
-        read("select name, version from slo", row -> versions.put(row.getString(1), row.getLong(2)));
+    public Map<String, Slo.Revision> versions() {
+        Map<String, Slo.Revision> versions = new HashMap<>();
+        read("select name, generation, version from slo",
+                row -> versions.put(row.getString(1), new Slo.Revision(row.getLong(2), row.getLong(3))));
         return versions;
+    }
+
+    /**
+     * Whether the SLO is still stored as {@code revision}'s generation, holding its row until the caller's transaction
+     * ends: a delete (which locks the row first) then waits for what the caller stores about it, and resolves it.
+     */
+    public boolean stillStored(String name, Slo.Revision revision) {
+        List<?> found = getEntityManager().createNativeQuery("select generation from slo where name = ?1 for share")
+                .setParameter(1, name).getResultList();
+        return !found.isEmpty() && ((Number) found.get(0)).longValue() == revision.generation();
     }
 
     /** The window of each named SLO that exists, in days; one query per {@value #CHUNK} names. */
@@ -135,6 +146,7 @@ public class SloDefinitions implements PanacheRepositoryBase<Slo, String> {
         slo.createdAt = row.getObject("created_at", OffsetDateTime.class).toInstant();
         slo.updatedAt = row.getObject("updated_at", OffsetDateTime.class).toInstant();
         slo.version = row.getLong("version");
+        slo.generation = row.getLong("generation");
         return slo;
     }
 

@@ -87,7 +87,9 @@ public class SloService {
 
     @Transactional
     public boolean delete(String name) {
-        Optional<Slo> existing = slos.findByIdOptional(name);
+        // Locked first: an evaluation storing an alert of this SLO (SloDefinitions.stillStored) finishes before its
+        // open episodes are resolved below, or finds the SLO gone and stores nothing.
+        Optional<Slo> existing = slos.findByIdOptional(name, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         existing.ifPresent(slo -> deleted.fire(new SloDeleted(slo.name, slo.service, slo.team)));
         boolean deleted = slos.deleteById(name);
         if (deleted) {

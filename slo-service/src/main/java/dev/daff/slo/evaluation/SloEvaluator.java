@@ -17,7 +17,6 @@ import dev.daff.slo.burn.AlertEvaluator;
 import dev.daff.slo.burn.AlertTransition;
 import dev.daff.slo.burn.BurnCalculator;
 import dev.daff.slo.burn.BurnSnapshot;
-import dev.daff.slo.burn.SliWindows;
 import dev.daff.slo.definition.Slo;
 import dev.daff.slo.definition.SloDefinitions;
 import dev.daff.slo.definition.SloService.SloChanged;
@@ -136,7 +135,11 @@ public class SloEvaluator {
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
                     ownership.confirm(slo.slo.name);
-                    transitions.forEach(t -> episodes.announce(slo.slo, t));
+                    if (slos.stillStored(slo.slo.name, slo.slo.revision())) {
+                        transitions.forEach(t -> episodes.announce(slo.slo, t));
+                    } else { // deleted or re-created on another replica since our tick; the next tick reads it
+                        drop(slo);
+                    }
                 });
             } catch (PartitionOwners.NotOwner e) {
                 // Paused past our Kafka session: another replica counts this SLO now and our sums are stale. Drop
@@ -171,7 +174,7 @@ public class SloEvaluator {
     /** Brings the known definitions in line with the database: new, changed (version) and deleted SLOs. */
     private void syncDefinitions() {
         synchronized (definitionsReader) {
-            Map<String, Long> versions = QuarkusTransaction.requiringNew().call(slos::versions);
+            Map<String, Slo.Revision> versions = QuarkusTransaction.requiringNew().call(slos::versions);
             List<String> stale;
             synchronized (this) {
                 for (String name : List.copyOf(tracked.keySet())) {
@@ -181,7 +184,8 @@ public class SloEvaluator {
                     }
                 }
                 stale = versions.entrySet().stream()
-                        .filter(e -> !tracked.containsKey(e.getKey()) || tracked.get(e.getKey()).slo.version != e.getValue())
+                        .filter(e -> !tracked.containsKey(e.getKey())
+                                || !tracked.get(e.getKey()).slo.revision().equals(e.getValue()))
                         .map(Map.Entry::getKey).toList();
             }
             if (!stale.isEmpty()) {
