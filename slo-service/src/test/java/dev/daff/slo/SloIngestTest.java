@@ -196,6 +196,47 @@ class SloIngestTest {
                 && reason(record).length() <= 1_000), "the huge name's reason is cut short");
     }
 
+    /**
+     * Only the replica that owns an SLO's partition evaluates it: an event on another partition (keyed by something
+     * else than its SLO) would be stored but never reach the owner's sums. It is forwarded under its SLO's key and
+     * counted there, once even when forwarded twice.
+     */
+    @Test
+    void anEventOnAPartitionNotItsSlosIsForwardedToItsSlosAndCountedOnce() throws Exception {
+        String slo = "misrouted-key";
+        given().contentType(ContentType.JSON).body(slo(slo)).when().post("/api/slos").then().statusCode(201);
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        String otherKey = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "service-" + i)
+                .filter(key -> partitionOf(key) != partitionOf(slo)).findFirst().orElseThrow();
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, otherKey,
+                "{\"slo\": \"" + slo + "\", \"at\": \"" + Instant.now() + "\", \"good\": 3, \"total\": 4}");
+        // The same copy forwarded twice (a batch whose commit failed after its forwards were sent).
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", kafka);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int copy = 0; copy < 2; copy++) {
+                var record = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, slo,
+                        "{\"slo\": \"" + slo + "\", \"at\": \"" + Instant.now() + "\", \"good\": 1, \"total\": 1}");
+                record.headers().add("daff-forwarded-from", "daff.sli-events/0/424242".getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get();
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/" + slo + "/status")
+                .then().statusCode(200).body("events.total", equalTo(5)).body("events.good", equalTo(4)));
+        List<ConsumerRecord<String, String>> forwarded = KafkaTestClient.read(kafka, Topics.SLI_EVENTS,
+                record -> slo.equals(record.key()) && record.value().contains("\"good\": 3")
+                        && record.headers().lastHeader("daff-forwarded-from") != null, 1, Duration.ofSeconds(20));
+        assertEquals(1, forwarded.size(), "the event went back on the topic under its SLO's key");
+        assertEquals(partitionOf(slo), forwarded.get(0).partition());
+    }
+
+    static int partitionOf(String key) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                key.getBytes(StandardCharsets.UTF_8))) % dev.daff.localinfra.KafkaTopicsSetup.SLI_EVENTS_PARTITIONS;
+    }
+
     @Test
     void badEventsAreRefusedWholeWithProblemJsonAndNothingIsStored() {
         given().contentType(ContentType.JSON).body(slo("login-success")).when().post("/api/slos").then().statusCode(201);

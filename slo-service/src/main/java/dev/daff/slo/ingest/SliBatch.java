@@ -50,6 +50,14 @@ public class SliBatch {
     record Refused(Source source, String reason) {
     }
 
+    /**
+     * A record on a partition that is not its SLO's (keyed by something else than the SLO's name, or placed by a
+     * partitioner of the producer's own): counted here, it would never reach the sums of the replica that evaluates
+     * the SLO, so it goes back on the topic keyed by its SLO and is counted there.
+     */
+    record Forwarded(ConsumerRecord<String, String> record, String slo) {
+    }
+
     /** What one batch's transaction committed. */
     record Stored(Map<String, Map<Instant, MinuteCount>> buckets, int refused) {
     }
@@ -92,8 +100,8 @@ public class SliBatch {
      * Moves each partition's stored offset — only if it still holds what this replica last stored
      * ({@code lastStored}), so that a replica which lost its partitions while paused cannot count them again — then
      * drops redelivered idempotent events, adds each minute to its bucket unless that would pass
-     * {@link SliRules#MAX_EVENTS_PER_MINUTE}, and puts every refused record on the dead-letter topic (durable before
-     * the offsets that skip them commit). With {@code isolateBuckets}, a bucket that fails to store is dead-lettered
+     * {@link SliRules#MAX_EVENTS_PER_MINUTE}, and puts every refused record on the dead-letter topic and every
+     * forwarded one back on the topic under its SLO's key (both durable before the offsets that skip them commit). With {@code isolateBuckets}, a bucket that fails to store is dead-lettered
      * instead of failing the batch. Answers the buckets it stored.
      *
      * <p>The fence comes first and everything is written in one order (offset rows by partition, then bucket rows
@@ -103,8 +111,9 @@ public class SliBatch {
      * orders and PostgreSQL broke the deadlock by aborting either one — the new owner's consumer too, which then
      * restarted and took the whole group through two more rebalances (seen in TwoReplicasIT).
      */
-    Stored store(List<Observed> observed, List<Refused> refusedBefore, Map<TopicPartition, Long> nextOffsets,
-            Function<TopicPartition, Long> lastStored, Instant now, boolean isolateBuckets) {
+    Stored store(List<Observed> observed, List<Refused> refusedBefore, List<Forwarded> forwarded,
+            Map<TopicPartition, Long> nextOffsets, Function<TopicPartition, Long> lastStored, Instant now,
+            boolean isolateBuckets) {
         nextOffsets.entrySet().stream().sorted(Map.Entry.comparingByKey(BY_PARTITION))
                 .forEach(offset -> offsets.move(offset.getKey(), lastStored.apply(offset.getKey()), offset.getValue()));
         List<Refused> refused = new ArrayList<>(refusedBefore);
@@ -148,6 +157,7 @@ public class SliBatch {
             }
         }
         deadLetters.send(refused);
+        deadLetters.forward(forwarded);
         return new Stored(stored, refused.size());
     }
 

@@ -61,6 +61,7 @@ public class SliConsumer {
     private final boolean enabled;
     private final Counter accepted;
     private final Counter rejected;
+    private final Counter forwardedRecords;
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread thread;
@@ -80,6 +81,7 @@ public class SliConsumer {
         this.enabled = enabled;
         this.accepted = registry.counter("daff.sli.events", "outcome", "counted");
         this.rejected = registry.counter("daff.sli.events", "outcome", "dead-lettered");
+        this.forwardedRecords = registry.counter("daff.sli.records.forwarded");
     }
 
     void start(@Observes StartupEvent startup) {
@@ -131,7 +133,7 @@ public class SliConsumer {
 
     private void apply(ConsumerRecords<String, String> records) {
         Instant now = clock.instant();
-        SliRecords.Read read = sliRecords.read(records, now);
+        SliRecords.Read read = sliRecords.read(records, now, ownership.partitionCount());
         List<Observed> observed = read.observed();
         List<Refused> refused = read.refused();
         Map<TopicPartition, Long> nextOffsets = read.nextOffsets();
@@ -139,7 +141,7 @@ public class SliConsumer {
             Stored stored;
             try {
                 stored = QuarkusTransaction.requiringNew()
-                        .call(() -> batch.store(observed, refused, nextOffsets, positions::get, now, false));
+                        .call(() -> batch.store(observed, refused, read.forwarded(), nextOffsets, positions::get, now, false));
             } catch (Fenced e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -149,10 +151,11 @@ public class SliConsumer {
                 // Some bucket can never be stored: store bucket by bucket and dead-letter the ones that fail.
                 LOG.warnf("SLI consumer: a batch could not be stored (%s); storing it bucket by bucket", e.getMessage());
                 stored = QuarkusTransaction.requiringNew()
-                        .call(() -> batch.store(observed, refused, nextOffsets, positions::get, now, true));
+                        .call(() -> batch.store(observed, refused, read.forwarded(), nextOffsets, positions::get, now, true));
             }
             positions.putAll(nextOffsets);
             accepted.increment(read.events() - stored.refused());
+            forwardedRecords.increment(read.forwarded().size());
             rejected.increment(stored.refused());
             if (!stored.buckets().isEmpty()) {
                 counted.fire(new CountedBuckets(stored.buckets()));

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,10 +23,14 @@ import dev.daff.events.SliEvent;
 import dev.daff.events.Topics;
 import dev.daff.kit.kafka.KafkaClients;
 import dev.daff.kit.messaging.DeadLetterHeaders;
+import dev.daff.slo.ingest.SliBatch.Forwarded;
 import dev.daff.slo.ingest.SliBatch.Refused;
 import dev.daff.slo.ingest.SliBatch.Source;
 
-/** Puts SLI events that will never be counted on the dead-letter topic, each with the reason. */
+/**
+ * Puts SLI events that will never be counted on the dead-letter topic, each with the reason, and records read on a
+ * partition not their SLO's back on the topic under their SLO's key.
+ */
 @ApplicationScoped
 public class SliDeadLetters {
 
@@ -75,20 +80,51 @@ public class SliDeadLetters {
 
     /** Returns once the broker has every record, so the offsets that skip them may commit; throws otherwise. */
     void send(List<Refused> refused) {
-        if (refused.isEmpty()) {
-            return;
-        }
-        if (producer == null) {
-            producer = kafkaClients.producer("daff-sli-dead-letters");
-        }
-        List<Future<RecordMetadata>> sends = new ArrayList<>(refused.size());
+        List<ProducerRecord<String, String>> rejects = new ArrayList<>(refused.size());
         for (Refused one : refused) {
             ConsumerRecord<String, String> record = one.source().record();
             ProducerRecord<String, String> reject = new ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER,
                     head(record.key(), MAX_KEY_CHARS), value(one.source()));
             reject.headers().add(REJECTION_HEADER, head(one.reason(), MAX_REASON_CHARS).getBytes(StandardCharsets.UTF_8));
             reject.headers().add(DeadLetterHeaders.SOURCE_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
-            sends.add(producer.send(reject));
+            rejects.add(reject);
+        }
+        sendAll(rejects);
+    }
+
+    /**
+     * Puts each record back on its topic keyed by its SLO, as it came (value, timestamp, headers) and marked with where
+     * it was first read; returns once the broker has them all, so the offsets that skip them may commit.
+     */
+    void forward(List<Forwarded> forwarded) {
+        List<ProducerRecord<String, String>> copies = new ArrayList<>(forwarded.size());
+        for (Forwarded one : forwarded) {
+            ConsumerRecord<String, String> from = one.record();
+            ProducerRecord<String, String> copy = new ProducerRecord<>(from.topic(), null, from.timestamp(), one.slo(),
+                    from.value());
+            Header origin = from.headers().lastHeader(SliRecords.FORWARDED_FROM_HEADER);
+            from.headers().forEach(header -> {
+                if (!header.key().equals(SliRecords.FORWARDED_FROM_HEADER)) {
+                    copy.headers().add(header);
+                }
+            });
+            copy.headers().add(SliRecords.FORWARDED_FROM_HEADER, origin != null ? origin.value()
+                    : (from.topic() + "/" + from.partition() + "/" + from.offset()).getBytes(StandardCharsets.UTF_8));
+            copies.add(copy);
+        }
+        sendAll(copies);
+    }
+
+    private void sendAll(List<ProducerRecord<String, String>> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        if (producer == null) {
+            producer = kafkaClients.producer("daff-sli-dead-letters");
+        }
+        List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+        for (ProducerRecord<String, String> record : records) {
+            sends.add(producer.send(record));
         }
         try {
             for (Future<RecordMetadata> send : sends) {

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.daff.events.SliEvent;
 import dev.daff.events.SliObservedBatch;
+import dev.daff.slo.ingest.SliBatch.Forwarded;
 import dev.daff.slo.ingest.SliBatch.Observed;
 import dev.daff.slo.ingest.SliBatch.Refused;
 import dev.daff.slo.ingest.SliBatch.Source;
@@ -38,8 +39,12 @@ import dev.daff.slo.ingest.SliBatch.Source;
 public class SliRecords {
 
     /** A poll as read: the events to count, those refused, how many events it held, and the next offset of each partition. */
-    record Read(List<Observed> observed, List<Refused> refused, int events, Map<TopicPartition, Long> nextOffsets) {
+    record Read(List<Observed> observed, List<Refused> refused, List<Forwarded> forwarded, int events,
+            Map<TopicPartition, Long> nextOffsets) {
     }
+
+    /** Where a forwarded record was first read (topic/partition/offset): a forwarded copy's identity. */
+    static final String FORWARDED_FROM_HEADER = "daff-forwarded-from";
 
     /**
      * The longest record value read, in characters: a thousand observations as daff writes them take about 55,000. The
@@ -59,7 +64,7 @@ public class SliRecords {
         });
     }
 
-    Read read(ConsumerRecords<String, String> records, Instant now) {
+    Read read(ConsumerRecords<String, String> records, Instant now, int partitionCount) {
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
         List<Parsed> parsed = new ArrayList<>(records.count());
         Set<String> named = new HashSet<>();
@@ -86,14 +91,22 @@ public class SliRecords {
         Map<String, Duration> windows = catalog.windows(named);
         List<Observed> observed = new ArrayList<>(parsed.size());
         List<Refused> refused = new ArrayList<>();
+        List<Forwarded> forwarded = new ArrayList<>();
         int events = 0;
         for (Parsed one : parsed) {
             ConsumerRecord<String, String> record = one.record();
+            String slo = one.batch() != null ? one.batch().slo() : one.event() != null ? one.event().slo() : null;
+            if (slo != null && windows.containsKey(slo)
+                    && record.partition() != SloOwnership.partitionOf(slo, partitionCount)) {
+                forwarded.add(new Forwarded(record, slo)); // read, validated and counted on its SLO's partition
+                continue;
+            }
             Instant recordTime = Instant.ofEpochMilli(record.timestamp());
             boolean idempotent = record.headers().lastHeader(SliPublisher.IDEMPOTENCY_HEADER) != null;
+            String forwardedFrom = header(record, FORWARDED_FROM_HEADER);
             if (one.batch() != null) {
-                events += readBatch(record, one.batch(), idempotent ? idempotencyId(record, one.batch()) : null, windows,
-                        recordTime, now, observed, refused);
+                events += readBatch(record, one.batch(), idempotent ? idempotencyId(record, one.batch())
+                        : forwardedId(forwardedFrom), windows, recordTime, now, observed, refused);
                 continue;
             }
             events++;
@@ -107,9 +120,9 @@ public class SliRecords {
             Instant at = event.at() == null ? recordTime : event.at();
             boolean identified = idempotent && event.eventId() != null && !event.eventId().isEmpty();
             observed.add(new Observed(Source.whole(record), event.slo(), SliRules.minuteOf(at), event.good(), event.total(),
-                    identified ? idempotencyId(event) : null));
+                    identified ? idempotencyId(event) : forwardedId(forwardedFrom)));
         }
-        return new Read(observed, refused, events, nextOffsets);
+        return new Read(observed, refused, forwarded, events, nextOffsets);
     }
 
     /** A batch's observations: as daff writes them read by hand, anything else by Jackson. */
@@ -188,6 +201,15 @@ public class SliRecords {
      */
     private static String idempotencyId(SliEvent event) {
         return UUID.nameUUIDFromBytes(("SliEvent\u0000" + event.slo() + '\u0000' + event.eventId())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * What a forwarded copy of a record without its own idempotency is counted once by, should it be forwarded twice
+     * (a batch whose commit failed after the copy was sent): where the original was read. Null when not forwarded.
+     */
+    private static String forwardedId(String forwardedFrom) {
+        return forwardedFrom == null ? null : UUID.nameUUIDFromBytes(("Forwarded\u0000" + forwardedFrom)
                 .getBytes(StandardCharsets.UTF_8)).toString();
     }
 

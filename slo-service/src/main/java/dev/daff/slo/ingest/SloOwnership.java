@@ -54,6 +54,10 @@ public class SloOwnership {
         return partitions;
     }
 
+    int partitionCount() {
+        return partitionCount;
+    }
+
     /** Kafka's default partitioner for a keyed record: murmur2 of the key bytes. */
     static int partitionOf(String slo, int partitionCount) {
         return Utils.toPositive(Utils.murmur2(slo.getBytes(StandardCharsets.UTF_8))) % partitionCount;
