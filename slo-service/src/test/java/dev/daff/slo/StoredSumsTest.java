@@ -37,6 +37,9 @@ class StoredSumsTest {
     @Inject
     SimulatedClock clock;
 
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
+
     @Test
     void sumsOfManySlosLoadedTogetherMatchEachSlosHistory() throws Exception {
         Instant now = clock.instant();
@@ -109,5 +112,40 @@ class StoredSumsTest {
         assertEquals(2 * full + 5, loaded.total(Duration.ofDays(1)));
         assertEquals(2 * full - 7 + 3, loaded.good(Duration.ofDays(30)));
         assertEquals(5, loaded.total(SliWindows.ONE_HOUR));
+    }
+
+    /**
+     * PostgreSQL truncates a timestamptz to the hour in the session's time zone, which the JDBC driver takes from the
+     * JVM's: in a zone half an hour off UTC (India, Newfoundland) or a quarter (Nepal), "hours" of stored history
+     * began at :30 or :15 and their sums landed in the wrong hour of the windows.
+     */
+    @Test
+    void storedSumsAreTheSameWhateverTheSessionTimeZone() throws Exception {
+        Instant now = clock.instant();
+        Instant first = now.minus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MINUTES);
+        try (Connection connection = database.getConnection(); PreparedStatement insert = connection.prepareStatement(
+                "insert into sli_bucket (slo_name, minute, good, total) values ('sums-zoned', ?, 1, 1)")) {
+            for (Instant minute = first; !minute.isAfter(now); minute = minute.plusSeconds(60)) {
+                insert.setTimestamp(1, Timestamp.from(minute));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        Map<String, Duration> slo = Map.of("sums-zoned", Duration.ofDays(30));
+        SliWindows utc = loadedIn("UTC", slo, now);
+        for (String zone : new String[] { "Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns" }) {
+            SliWindows zoned = loadedIn(zone, slo, now);
+            for (Duration window : utc.windows()) {
+                assertEquals(utc.total(window), zoned.total(window), zone + ", total over " + window);
+            }
+        }
+    }
+
+    private SliWindows loadedIn(String zone, Map<String, Duration> slo, Instant now) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            entityManager.createNativeQuery("select set_config('TimeZone', ?1, true)").setParameter(1, zone)
+                    .getSingleResult();
+            return buckets.windows(slo, now).get("sums-zoned");
+        });
     }
 }

@@ -109,14 +109,14 @@ public class SliBuckets {
 
     /**
      * An SLO's counts over its window ending {@code now}, oldest first: the last six hours minute by minute (the
-     * paging windows need minutes), everything older summed per hour, so a 30-day SLO costs about 1,100 rows, not
-     * 43,200.
+     * paging windows need minutes), everything older summed per UTC hour (truncated in UTC whatever the session's
+     * time zone, which would start an hour at :30 in India), so a 30-day SLO costs about 1,100 rows, not 43,200.
      */
     public List<Bucket> history(String slo, Duration window, Instant now) {
         Instant minuteCutoff = SliRules.minuteOf(now).minus(MINUTE_RESOLUTION).truncatedTo(ChronoUnit.HOURS);
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
-                select date_trunc('hour', minute) as at, sum(good), sum(total) from sli_bucket
+                select date_trunc('hour', minute, 'UTC') as at, sum(good), sum(total) from sli_bucket
                 where slo_name = ?1 and minute > ?2 and minute < ?3 group by 1
                 union all
                 select minute, good, total from sli_bucket where slo_name = ?1 and minute >= ?3
@@ -155,7 +155,7 @@ public class SliBuckets {
         long minuteCutoff = SliRules.minuteOf(now).minus(MINUTE_RESOLUTION).truncatedTo(ChronoUnit.HOURS).getEpochSecond();
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement query = connection.prepareStatement("""
-                    select w.slo, extract(epoch from date_trunc('hour', b.minute))::bigint, sum(b.good), sum(b.total)
+                    select w.slo, extract(epoch from date_trunc('hour', b.minute, 'UTC'))::bigint, sum(b.good), sum(b.total)
                     from unnest(?, ?) as w(slo, since) join sli_bucket b on b.slo_name = w.slo
                     where b.minute > to_timestamp(w.since) and b.minute < to_timestamp(?) group by 1, 2
                     union all

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 
 import dev.daff.events.SliEvent;
+import dev.daff.events.SliObservedBatch;
 import dev.daff.events.Topics;
 import dev.daff.kit.kafka.KafkaClients;
 import dev.daff.kit.messaging.DeadLetterHeaders;
@@ -42,6 +43,10 @@ public class SliDeadLetters {
     static final int MAX_KEY_CHARS = 256;
     static final int MAX_REASON_CHARS = 1_000;
     static final int MAX_OVERSIZED_VALUE_CHARS = 64 * 1024;
+    /** The headers a forwarded copy keeps (those the consumer reads), each at most this long; a producer's others stay. */
+    private static final List<String> FORWARDED_HEADERS = List.of(SliPublisher.IDEMPOTENCY_HEADER,
+            SliObservedBatch.BATCH_ID_HEADER, SliObservedBatch.FIRST_INDEX_HEADER);
+    private static final int MAX_HEADER_BYTES = 1_024;
 
     private final KafkaClients kafkaClients;
     private final ObjectWriter eventWriter;
@@ -87,14 +92,18 @@ public class SliDeadLetters {
                     head(record.key(), MAX_KEY_CHARS), value(one.source()));
             reject.headers().add(REJECTION_HEADER, head(one.reason(), MAX_REASON_CHARS).getBytes(StandardCharsets.UTF_8));
             reject.headers().add(DeadLetterHeaders.SOURCE_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
+            String origin = origin(record);
+            reject.headers().add(SliRecords.ORIGIN_HEADER, (one.source().batch() == null ? origin
+                    : origin + "#" + one.source().index()).getBytes(StandardCharsets.UTF_8));
             rejects.add(reject);
         }
         sendAll(rejects);
     }
 
     /**
-     * Puts each record back on its topic keyed by its SLO, as it came (value, timestamp, headers) and marked with where
-     * it was first read; returns once the broker has them all, so the offsets that skip them may commit.
+     * Puts each record back on its topic keyed by its SLO, as it came (value, timestamp, the headers daff reads) and
+     * marked with where it was first read ({@link SliRecords#ORIGIN_HEADER}); returns once the broker has them all, so
+     * the offsets that skip them may commit.
      */
     void forward(List<Forwarded> forwarded) {
         List<ProducerRecord<String, String>> copies = new ArrayList<>(forwarded.size());
@@ -102,17 +111,24 @@ public class SliDeadLetters {
             ConsumerRecord<String, String> from = one.record();
             ProducerRecord<String, String> copy = new ProducerRecord<>(from.topic(), null, from.timestamp(), one.slo(),
                     from.value());
-            Header origin = from.headers().lastHeader(SliRecords.FORWARDED_FROM_HEADER);
-            from.headers().forEach(header -> {
-                if (!header.key().equals(SliRecords.FORWARDED_FROM_HEADER)) {
+            for (String name : FORWARDED_HEADERS) {
+                Header header = from.headers().lastHeader(name);
+                if (header != null && header.value() != null && header.value().length <= MAX_HEADER_BYTES) {
                     copy.headers().add(header);
                 }
-            });
-            copy.headers().add(SliRecords.FORWARDED_FROM_HEADER, origin != null ? origin.value()
-                    : (from.topic() + "/" + from.partition() + "/" + from.offset()).getBytes(StandardCharsets.UTF_8));
+            }
+            copy.headers().add(SliRecords.ORIGIN_HEADER, origin(from).getBytes(StandardCharsets.UTF_8));
             copies.add(copy);
         }
         sendAll(copies);
+    }
+
+    /** Where the record's event was first read: its own origin if it is a copy already, else here. */
+    private static String origin(ConsumerRecord<String, String> record) {
+        Header origin = record.headers().lastHeader(SliRecords.ORIGIN_HEADER);
+        return origin != null && origin.value() != null && origin.value().length <= MAX_HEADER_BYTES
+                ? new String(origin.value(), StandardCharsets.UTF_8)
+                : record.topic() + "/" + record.partition() + "/" + record.offset();
     }
 
     private void sendAll(List<ProducerRecord<String, String>> records) {

@@ -43,8 +43,12 @@ public class SliRecords {
             Map<TopicPartition, Long> nextOffsets) {
     }
 
-    /** Where a forwarded record was first read (topic/partition/offset): a forwarded copy's identity. */
-    static final String FORWARDED_FROM_HEADER = "daff-forwarded-from";
+    /**
+     * Where an event was first read ({@code topic/partition/offset}, and {@code #index} for one observation of a batch
+     * record): the identity of a copy daff made of it — forwarded to its SLO's partition, or dead-lettered and
+     * replayed — so that a copy made or replayed twice is counted once.
+     */
+    static final String ORIGIN_HEADER = "daff-origin";
 
     /**
      * The longest record value read, in characters: a thousand observations as daff writes them take about 55,000. The
@@ -103,10 +107,10 @@ public class SliRecords {
             }
             Instant recordTime = Instant.ofEpochMilli(record.timestamp());
             boolean idempotent = record.headers().lastHeader(SliPublisher.IDEMPOTENCY_HEADER) != null;
-            String forwardedFrom = header(record, FORWARDED_FROM_HEADER);
+            String origin = header(record, ORIGIN_HEADER);
             if (one.batch() != null) {
                 events += readBatch(record, one.batch(), idempotent ? idempotencyId(record, one.batch())
-                        : forwardedId(forwardedFrom), windows, recordTime, now, observed, refused);
+                        : copyId(origin), windows, recordTime, now, observed, refused);
                 continue;
             }
             events++;
@@ -120,7 +124,7 @@ public class SliRecords {
             Instant at = event.at() == null ? recordTime : event.at();
             boolean identified = idempotent && event.eventId() != null && !event.eventId().isEmpty();
             observed.add(new Observed(Source.whole(record), event.slo(), SliRules.minuteOf(at), event.good(), event.total(),
-                    identified ? idempotencyId(event) : forwardedId(forwardedFrom)));
+                    identified ? idempotencyId(event) : copyId(origin)));
         }
         return new Read(observed, refused, forwarded, events, nextOffsets);
     }
@@ -205,12 +209,13 @@ public class SliRecords {
     }
 
     /**
-     * What a forwarded copy of a record without its own idempotency is counted once by, should it be forwarded twice
-     * (a batch whose commit failed after the copy was sent): where the original was read. Null when not forwarded.
+     * What a copy daff made of an event without an idempotency of its own is counted once by, should it be made or
+     * replayed twice (a batch whose commit failed after the copy was sent): where the original was read. Null for an
+     * original.
      */
-    private static String forwardedId(String forwardedFrom) {
-        return forwardedFrom == null ? null : UUID.nameUUIDFromBytes(("Forwarded\u0000" + forwardedFrom)
-                .getBytes(StandardCharsets.UTF_8)).toString();
+    private static String copyId(String origin) {
+        return origin == null ? null : UUID.nameUUIDFromBytes(("Copy\u0000" + origin).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** A record as read: its event or batch, or why it could not be read. */
