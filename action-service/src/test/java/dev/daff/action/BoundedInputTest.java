@@ -2,6 +2,7 @@ package dev.daff.action;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -65,6 +66,13 @@ class BoundedInputTest {
         }
         given().queryParam("cursor", "%%%").when().get("/api/actions").then().statusCode(400)
                 .contentType("application/problem+json").body("errors.field", contains("cursor"));
+        // A typed filter that is not its type is 400 naming it and what it takes, not 404 "nothing here".
+        given().queryParam("status", "open").when().get("/api/actions").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("status"))
+                .body("errors[0].message", containsString("OPEN"));
+        given().queryParam("incidentId", "42").when().get("/api/actions").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("incidentId"));
+        given().queryParam("status", "OPEN").when().get("/api/actions").then().statusCode(200);
         given().queryParam("limit", 500).when().get("/api/actions").then().statusCode(200);
     }
 

@@ -70,6 +70,21 @@ class AlertmanagerWebhookTest {
     }
 
     @Test
+    void anAlertWithoutATeamLabelGoesToItsServicesOwnerInTheCatalog() {
+        String service = "owned-" + UUID.randomUUID().toString().substring(0, 8);
+        ChangesTest.service(service, "{\"team\": \"storage\"}");
+        String groupKey = "{}:{alertname=\\\"HighErrorRate\\\", service=\\\"" + service + "\\\"}";
+        String id = post(notification(groupKey, "firing", service, "critical").replace("{\"team\": \"edge\"}", "{}"));
+        given().when().get("/api/incidents/" + id).then().statusCode(200).body("team", equalTo("storage"));
+
+        String stranger = "stranger-" + UUID.randomUUID().toString().substring(0, 8);
+        String strangerKey = "{}:{alertname=\\\"HighErrorRate\\\", service=\\\"" + stranger + "\\\"}";
+        String unowned = post(notification(strangerKey, "firing", stranger, "critical")
+                .replace("{\"team\": \"edge\"}", "{}"));
+        given().when().get("/api/incidents/" + unowned).then().statusCode(200).body("team", equalTo("unknown"));
+    }
+
+    @Test
     void aWarningAloneOpensNothing() {
         String service = "batch-" + UUID.randomUUID().toString().substring(0, 8);
         given().contentType(ContentType.JSON).body(notification("{}:{warn=" + service + "}", "firing", service, "warning"))

@@ -361,6 +361,13 @@ class BoundedInputTest {
                 .contentType("application/problem+json");
         given().queryParam("from", "+300000-01-01T00:00:00Z").when().get("/api/incidents").then().statusCode(400)
                 .contentType("application/problem+json");
+        // A typed filter that is not its type is 400 naming it, not 404 "nothing here"; a path's id stays 404.
+        for (String[] bad : new String[][] { { "from", "yesterday" }, { "severity", "sev1" }, { "status", "open" } }) {
+            given().queryParam(bad[0], bad[1]).when().get("/api/incidents").then().statusCode(400)
+                    .contentType("application/problem+json").body("errors.field", contains(bad[0]));
+        }
+        given().queryParam("from", "2026-12-01T10:00:00+01:00").when().get("/api/incidents").then().statusCode(200);
+        given().when().get("/api/incidents/not-an-id").then().statusCode(404);
         assertEquals(before, timelineTexts(id));
         given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"still works\"}")
                 .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201);

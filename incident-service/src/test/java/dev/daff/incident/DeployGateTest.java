@@ -118,6 +118,8 @@ class DeployGateTest {
         JsonPath production = awaitDecision(service, "production", "BLOCK");
         assertEquals(List.of("BLOCK BUDGET_EXHAUSTED"), about(production, service), "15 % left: below production's 20 % floor");
         assertEquals(List.of("WARN BUDGET_LOW"), about(decide(service, "staging"), service), "below the default 25 % warning only");
+        assertEquals(List.of("BLOCK BUDGET_EXHAUSTED"), about(decide(service, "Production"), service),
+                "production's floors whatever the case the pipeline writes it in");
 
         publishBudget(service, 0.15, 1.0, 0, Instant.now().minus(Duration.ofMinutes(10)));
         assertEquals(List.of("WARN BUDGET_LOW"), about(decide(service, "staging"), service),

@@ -15,6 +15,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import dev.daff.incident.changes.Catalog;
 import dev.daff.incident.lifecycle.DetectionSource;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
@@ -35,6 +36,7 @@ public class AlertmanagerIntake {
     /** The same daff actor as SLO alerts: alerts reach timelines under one name, whatever sent them. */
     static final Actor ACTOR = SloAlertConsumer.ACTOR;
     static final Set<String> PAGING_SEVERITIES = Set.of("critical", "page");
+    private static final String UNKNOWN = "unknown";
 
     private final ProcessedEvents processed;
     private final Incidents incidents;
@@ -43,9 +45,10 @@ public class AlertmanagerIntake {
     private final Clock clock;
     private final AlertLinks links;
     private final AlertIncidentConfig config;
+    private final Catalog catalog;
 
     public AlertmanagerIntake(ProcessedEvents processed, Incidents incidents, IncidentCommands lifecycle,
-            Timeline timeline, Clock clock, AlertLinks links, AlertIncidentConfig config) {
+            Timeline timeline, Clock clock, AlertLinks links, AlertIncidentConfig config, Catalog catalog) {
         this.processed = processed;
         this.incidents = incidents;
         this.lifecycle = lifecycle;
@@ -53,6 +56,7 @@ public class AlertmanagerIntake {
         this.clock = clock;
         this.links = links;
         this.config = config;
+        this.catalog = catalog;
     }
 
     /**
@@ -86,6 +90,11 @@ public class AlertmanagerIntake {
             String service = firstLabel(alert.labels(), notification.commonLabels(), "service", "job", "app");
             if (incident.isEmpty()) {
                 String team = firstLabel(alert.labels(), notification.commonLabels(), "team", "owner");
+                if (UNKNOWN.equals(team)) {
+                    // Without a team label the service's owner in the catalog: "unknown" is no team, so its washup
+                    // action would be owned by nobody and its reminders would go nowhere.
+                    team = catalog.findByIdOptional(service).map(entry -> entry.team).orElse(UNKNOWN);
+                }
                 Incident opened = lifecycle.openIncident(new OpenIncident(truncate("Alertmanager: " + name
                         + (summary == null ? "" : " — " + summary), 200), null, config.defaultAlertSeverity(),
                         List.of(service), team, earliest(alert.startsAt(), clock.instant()), clock.instant(),
@@ -133,7 +142,7 @@ public class AlertmanagerIntake {
                 return truncate(value, 100);
             }
         }
-        return "unknown";
+        return UNKNOWN;
     }
 
     /** Alertmanager's clock may run ahead of ours; impact cannot start after we detected it. */

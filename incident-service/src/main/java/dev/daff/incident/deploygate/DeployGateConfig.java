@@ -46,10 +46,15 @@ public interface DeployGateConfig {
         Optional<Double> burnWarnAbove();
     }
 
-    /** The thresholds of one environment. */
+    /**
+     * The thresholds of one environment, whatever its case: a pipeline that says "Production" must not get the looser
+     * defaults instead of production's floors.
+     */
     default GateRule.Limits limits(String environment) {
         Thresholds base = defaults();
-        Optional<Overrides> own = Optional.ofNullable(environments().get(environment));
+        Optional<Overrides> own = environments().entrySet().stream()
+                .filter(entry -> entry.getKey().equalsIgnoreCase(environment)).map(java.util.Map.Entry::getValue)
+                .findFirst();
         return new GateRule.Limits(
                 own.flatMap(Overrides::budgetBlockBelowPercent).orElse(base.budgetBlockBelowPercent()),
                 own.flatMap(Overrides::budgetWarnBelowPercent).orElse(base.budgetWarnBelowPercent()),

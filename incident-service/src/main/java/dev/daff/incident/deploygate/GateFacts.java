@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -65,7 +64,7 @@ public class GateFacts {
         }
         List<GateRule.NearbyChange> nearby = changes.overlapping(related.keySet(), now.minus(config.concurrentWindow()),
                 now.plus(config.concurrentWindow())).stream()
-                .filter(change -> change.environment == null || Objects.equals(change.environment, environment))
+                .filter(change -> change.environment == null || change.environment.equalsIgnoreCase(environment))
                 .filter(change -> related.get(change.service) != Relation.SHARED_PLATFORM
                         || change.kind == ChangeKind.INFRASTRUCTURE)
                 .map(change -> new GateRule.NearbyChange(change.service, change.kind.name(), change.ref,

@@ -92,6 +92,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
+        // A query parameter QueryParameters could not read comes wrapped (JAX-RS makes it a 404): its own 400.
+        if (e.getCause() instanceof ProblemException problem) {
+            return problem(problem, uri);
+        }
         // The JSON reader wraps what Jackson found wrong in a plain 400: answer with the real reason.
         if (e.getCause() instanceof JsonParseException parse) {
             return malformedJson(parse, uri);
