@@ -53,8 +53,14 @@ public interface PagingConfig {
     @Min(1)
     int maxAttempts();
 
-    /** First retry delay; each retry doubles it, with ±20 % jitter. */
+    /** First retry delay; each retry doubles it, up to {@link #retryBackoffMax}, with ±20 % jitter. */
     Duration retryBackoff();
+
+    /**
+     * The longest delay between two attempts: a channel away for minutes (PagerDuty rate-limiting an alert storm, a
+     * chat outage) is tried every this long until {@link #maxAttempts} runs out, rather than at ever longer gaps.
+     */
+    Duration retryBackoffMax();
 
     /** How often due deliveries (first attempts and retries) are looked for; new pages go out at once anyway. */
     String dispatchEvery();

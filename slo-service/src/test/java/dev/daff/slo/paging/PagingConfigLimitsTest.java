@@ -18,7 +18,7 @@ class PagingConfigLimitsTest {
     @Test
     void theShippedValuesAreInRange() {
         PagingConfig shipped = ShippedConfig.mapping(PagingConfig.class, Map.of());
-        assertEquals(6, shipped.maxAttempts());
+        assertEquals(12, shipped.maxAttempts());
         assertEquals(8, shipped.deliveryConcurrency());
     }
 

@@ -15,8 +15,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The delivery log: every attempt is recorded, and 429, 5xx and timeouts are retried with exponential backoff and
- * jitter up to {@code maxAttempts}; other 4xx are not (retrying cannot fix them).
+ * The delivery log: every attempt is recorded, and 429, 5xx and timeouts are retried with exponential backoff (capped
+ * at {@code retryBackoffMax}) and jitter up to {@code maxAttempts}; other 4xx are not (retrying cannot fix them).
  */
 @ApplicationScoped
 public class DeliveryLog {
@@ -91,8 +91,13 @@ public class DeliveryLog {
     }
 
     Duration backoff(int attemptsSoFar) {
-        long base = config.retryBackoff().toMillis() << Math.min(attemptsSoFar - 1, 16);
-        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
-        return Duration.ofMillis((long) (base * jitter));
+        return backoff(config.retryBackoff(), config.retryBackoffMax(), attemptsSoFar,
+                0.8 + ThreadLocalRandom.current().nextDouble() * 0.4);
+    }
+
+    /** {@code first} doubled for each attempt after the first, at most {@code longest}, times {@code jitter}. */
+    static Duration backoff(Duration first, Duration longest, int attemptsSoFar, double jitter) {
+        long doubled = first.toMillis() << Math.min(attemptsSoFar - 1, 16);
+        return Duration.ofMillis((long) (Math.min(doubled, longest.toMillis()) * jitter));
     }
 }
