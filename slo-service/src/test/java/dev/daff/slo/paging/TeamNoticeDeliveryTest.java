@@ -103,6 +103,29 @@ class TeamNoticeDeliveryTest {
         assertEquals(1, received(slack, eventId).size(), "delivered once");
     }
 
+    @Test
+    void oneTeamsSlackBeingDownHoldsBackNoOtherTeamsNotice() {
+        String down = "notice-down-" + UUID.randomUUID().toString().substring(0, 8);
+        String up = "notice-up-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String team : List.of(down, up)) {
+            given().contentType(ContentType.JSON).body("""
+                    {"members": [{"handle": "alice", "channels": []}],
+                     "channels": [{"type": "slack", "url": "%s"}],
+                     "rotation": {"members": ["alice"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"}}
+                    """.formatted(PagingFixtures.receiver().url("/notices/slack/" + team),
+                    clock.instant().minus(Duration.ofHours(1)))).when().put("/api/teams/" + team).then().statusCode(200);
+        }
+        PagingFixtures.receiver().script("/notices/slack/" + down, 503);
+        String first = UUID.randomUUID().toString();
+        KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, down, notice(first, down, "down " + first));
+        await().atMost(Duration.ofSeconds(20)).until(() -> QuarkusTransaction.requiringNew().call(() -> notifications
+                .count("action = 'notice' and attempts > 0 and status = 'PENDING' and body like ?1", "%" + first + "%")) > 0);
+        String second = UUID.randomUUID().toString();
+        KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, up, notice(second, up, "up " + second));
+        // The clock stays put: the down team's notice waits for its retry, the other team's goes out meanwhile.
+        await().atMost(Duration.ofSeconds(20)).until(() -> received("/notices/slack/" + up, second).size() == 1);
+    }
+
     private static String notice(String eventId, String team, String summary) {
         return """
                 {"eventId": "%s", "type": "ActionDueSoon", "version": 1, "occurredAt": "%s", "team": "%s",
