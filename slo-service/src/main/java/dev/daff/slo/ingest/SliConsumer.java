@@ -201,7 +201,8 @@ public class SliConsumer {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             partitions.forEach(positions::remove);
-            ownership.assigned(Set.of(), 1);
+            // The topic keeps its partitions: an evaluation that checks its SLO's owner meanwhile checks the right one.
+            ownership.assigned(Set.of(), ownership.partitionCount());
         }
     }
 

@@ -61,7 +61,10 @@ public class DeliveryLog {
         attempt.durationMs = durationMs;
         attempts.persist(attempt);
         String outcome;
-        if (status != null && status >= 200 && status < 300) {
+        if (PageNotification.DELIVERED.equals(notification.status)) {
+            // An attempt that outlived its lease, while another replica's delivered it: on record, and nothing more.
+            outcome = "superseded";
+        } else if (status != null && status >= 200 && status < 300) {
             notification.status = PageNotification.DELIVERED;
             notification.deliveredAt = clock.instant();
             outcome = "delivered";

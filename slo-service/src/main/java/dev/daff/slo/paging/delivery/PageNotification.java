@@ -30,8 +30,9 @@ public class PageNotification extends PanacheEntityBase {
     public String action;
     public String recipient;
     /**
-     * The team channel it goes to ({@code <member>/<n>} or {@code team/<n>}; {@code legacy/<id>} for rows from
-     * before V11): what keeps one channel's notifications of a page in order, without comparing secrets.
+     * The team channel it goes to ({@code <member>/<n>} or {@code team/<n>}; a team notice {@code team:<team>/<n>};
+     * {@code legacy/<id>} for rows from before V11): what keeps one channel's notifications of a page in order,
+     * without comparing secrets.
      */
     public String channelRef;
     public String channelType;
