@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -151,15 +152,9 @@ class SloIngestTest {
         for (String name : List.of("hostile-records", "hostile-records-other")) {
             given().contentType(ContentType.JSON).body(slo(name)).when().post("/api/slos").then().statusCode(201);
         }
-        java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", RealInfrastructureResource.kafka().bootstrapServers());
-        // The broker bounds a record only as compressed: gzip passes a value of megabytes.
-        props.put("compression.type", "gzip");
-        props.put("max.request.size", String.valueOf(16 << 20));
         String hugeKey = "k".repeat(600_000);
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+        // The broker bounds a record only as compressed: gzip passes a value of megabytes.
+        try (var producer = producer(Map.of("compression.type", "gzip", "max.request.size", String.valueOf(16 << 20)))) {
             // Ids as producers write them: a NUL (PostgreSQL refuses it in text), an empty one, and the same id
             // for two SLOs, each counted once for its own SLO.
             for (String[] event : new String[][] { { "hostile-records", "a\u0000b" }, { "hostile-records", "" },
@@ -211,11 +206,7 @@ class SloIngestTest {
         KafkaTestClient.send(kafka, Topics.SLI_EVENTS, otherKey,
                 "{\"slo\": \"" + slo + "\", \"at\": \"" + Instant.now() + "\", \"good\": 3, \"total\": 4}");
         // The same copy forwarded twice (a batch whose commit failed after its forwards were sent).
-        java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", kafka);
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+        try (var producer = producer(Map.of())) {
             for (int copy = 0; copy < 2; copy++) {
                 var record = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, slo,
                         "{\"slo\": \"" + slo + "\", \"at\": \"" + Instant.now() + "\", \"good\": 1, \"total\": 1}");
@@ -230,6 +221,16 @@ class SloIngestTest {
                         && record.headers().lastHeader("daff-origin") != null, 1, Duration.ofSeconds(20));
         assertEquals(1, forwarded.size(), "the event went back on the topic under its SLO's key");
         assertEquals(partitionOf(slo), forwarded.get(0).partition());
+    }
+
+    /** A producer of the test's own, as telemetry writes to the topic: headers, compression, whatever it sets. */
+    static org.apache.kafka.clients.producer.KafkaProducer<String, String> producer(Map<String, String> settings) {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", RealInfrastructureResource.kafka().bootstrapServers());
+        props.putAll(settings);
+        return new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer());
     }
 
     static int partitionOf(String key) {
@@ -337,11 +338,7 @@ class SloIngestTest {
         ConsumerRecord<String, String> letter = KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
                 record -> "defined-later".equals(record.key()), 1, Duration.ofSeconds(20)).get(0);
         assertTrue(letter.headers().lastHeader("daff-origin") != null, "a dead letter says where it was first read");
-        java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", kafka);
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+        try (var producer = producer(Map.of())) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(letter.topic(), null, letter.key(),
                     letter.value(), letter.headers())).get();
         } catch (Exception e) {
@@ -482,11 +479,7 @@ class SloIngestTest {
     void aBatchRecordDeadLetteredByAVersionBeforeBatchesIsCountedWhenReplayed() throws Exception {
         given().contentType(ContentType.JSON).body(slo("replayed-batch")).when().post("/api/slos").then().statusCode(201);
         // As that version's consumer dead-letters what it cannot read: the value as it was, the reason, the source.
-        java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", RealInfrastructureResource.kafka().bootstrapServers());
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+        try (var producer = producer(Map.of())) {
             var letter = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER, "replayed-batch",
                     "[{\"at\": \"" + Instant.now() + "\", \"good\": 6, \"total\": 7}, {\"good\": 1, \"total\": 1}]");
             letter.headers().add(dev.daff.slo.ingest.SliDeadLetters.REJECTION_HEADER,

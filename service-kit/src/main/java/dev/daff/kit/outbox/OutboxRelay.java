@@ -37,8 +37,8 @@ import io.quarkus.runtime.StartupEvent;
  * relay sees a key's row it sees every earlier one. (The relay once read only rows older than every transaction in
  * flight, {@code pg_snapshot_xmin}: that horizon spans the whole PostgreSQL server, so one transaction left open in
  * another service's database held back every alert.) When the broker is away the batch rolls back and is retried
- * on the next tick: the API that wrote the rows never notices. A send that succeeded before a failure is sent again (at least once); consumers apply
- * each event id once.
+ * on the next tick: the API that wrote the rows never notices. A send that succeeded before a failure is sent again
+ * (at least once); consumers apply each event id once.
  */
 @ApplicationScoped
 public class OutboxRelay {
