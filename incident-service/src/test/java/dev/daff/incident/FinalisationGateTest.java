@@ -31,6 +31,9 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 class FinalisationGateTest {
 
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource database;
+
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     @BeforeAll
@@ -190,6 +193,44 @@ class FinalisationGateTest {
         // The honest summary that follows is taken as usual.
         send(id, actionEvent(id, UUID.randomUUID().toString(), now, 2, 1, 0, 1));
         awaitSummaryOccurredAt(id, now);
+    }
+
+    /**
+     * action-service reports a newly opened action while someone finalises: the finalise waits for the summary being
+     * stored and is refused by it, rather than both committing (FINALISED with an open action it never saw).
+     */
+    @Test
+    void aFinaliseWaitsForTheActionSummaryBeingStoredAndIsRefusedByItsOpenAction() throws Exception {
+        String id = resolvedIncident();
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(600);
+        send(id, actionEvent(id, UUID.randomUUID().toString(), t0, 1, 0, 1, 0));
+        awaitSummaryOccurredAt(id, t0);
+        reviewWashup(id);
+        given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(true));
+
+        java.util.concurrent.ExecutorService person = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection consumer = database.getConnection(); var sql = consumer.createStatement()) {
+            // What ActionEventsConsumer's transaction does, held open: the summary's lock, then the new counts.
+            consumer.setAutoCommit(false);
+            sql.execute("select pg_advisory_xact_lock(hashtextextended('action-summary\n" + id + "', 0))");
+            sql.execute("update action_summary set total = 2, open = 1 where incident_id = '" + id + "'");
+            var finalising = person.submit(() -> given().contentType(ContentType.JSON).body("{\"to\": \"FINALISED\"}")
+                    .when().post("/api/incidents/" + id + "/transitions").then().extract().statusCode());
+            await("the finalise waits for the summary").atMost(PATIENCE).until(() -> waitingForAdvisoryLocks() > 0);
+            consumer.commit();
+            assertEquals(409, finalising.get());
+        } finally {
+            person.shutdown();
+        }
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("RESOLVED"));
+    }
+
+    private long waitingForAdvisoryLocks() throws java.sql.SQLException {
+        try (java.sql.Connection connection = database.getConnection(); var sql = connection.createStatement();
+                var result = sql.executeQuery("select count(*) from pg_locks where locktype = 'advisory' and not granted")) {
+            result.next();
+            return result.getLong(1);
+        }
     }
 
     @Test

@@ -60,6 +60,7 @@ public class ActionEventsConsumer {
         // A malformed id fails here and the record goes to the dead-letter topic.
         UUID incidentId = UUID.fromString(summary.incidentId() != null ? summary.incidentId() : event.incidentId());
         keepAction(event, incidentId);
+        summaries.lockFor(incidentId);
         ActionSummaryRecord stored = summaries.findByIdOptional(incidentId).orElse(null);
         if (stored != null && event.occurredAt().isBefore(stored.occurredAt)) {
             return;

@@ -10,6 +10,16 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 @ApplicationScoped
 public class ActionSummaries implements PanacheRepositoryBase<ActionSummaryRecord, UUID> {
 
+    /**
+     * Waits for, then holds until the caller's transaction ends, the right to change or act on the incident's action
+     * summary: a new summary and a finalisation that reads the old one otherwise both commit (an incident FINALISED
+     * while an action it should have waited for had just opened).
+     */
+    public void lockFor(UUID incidentId) {
+        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, "action-summary\n" + incidentId).getSingleResult();
+    }
+
     /** action-service's latest count of the incident's actions, or empty before it reported on the incident. */
     public Optional<ActionCounts> countsOf(UUID incidentId) {
         return findByIdOptional(incidentId)

@@ -71,6 +71,7 @@ public class FinalisationGate implements FinalisationCheck {
     @Override
     @Transactional(Transactional.TxType.MANDATORY)
     public void requireFinalisable(Incident incident) {
+        summaries.lockFor(incident.id); // a summary being stored now is read once it commits
         Verdict verdict = assess(incident);
         if (verdict.finalisable()) {
             return;
