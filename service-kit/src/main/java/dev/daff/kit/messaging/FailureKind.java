@@ -2,6 +2,7 @@ package dev.daff.kit.messaging;
 
 import java.sql.SQLException;
 import java.time.DateTimeException;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.daff.kit.problem.ProblemException;
@@ -22,11 +23,10 @@ public enum FailureKind {
 
     public static FailureKind of(Throwable failure) {
         // The database's own verdict wins over whatever wraps it (a rollback caused by a constraint violation).
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof SQLException) {
-                FailureKind kind = classify(cause);
-                return kind == null ? UNKNOWN : kind;
-            }
+        Optional<SQLException> database = TransientFailures.databaseError(failure);
+        if (database.isPresent()) {
+            FailureKind kind = classify(database.get());
+            return kind == null ? UNKNOWN : kind;
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             FailureKind kind = classify(cause);

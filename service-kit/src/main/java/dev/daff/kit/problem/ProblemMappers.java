@@ -154,12 +154,8 @@ public class ProblemMappers {
 
     /** Whether PostgreSQL refused a value itself: SQLSTATE class 22, "data exception". */
     private static boolean refusedValue(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof SQLException sql) {
-                return sql.getSQLState() != null && sql.getSQLState().startsWith("22");
-            }
-        }
-        return false;
+        return TransientFailures.databaseError(failure).map(SQLException::getSQLState)
+                .filter(state -> state.startsWith("22")).isPresent();
     }
 
     private static Response unreadable(JsonMappingException e, UriInfo uri) {

@@ -1,6 +1,7 @@
 package dev.daff.kit.problem;
 
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,10 +26,9 @@ public final class TransientFailures {
     /** Whether this failure, or one of its causes, is known to pass by itself. */
     public static boolean isTransient(Throwable failure) {
         // The database's own verdict wins: a rollback caused by a constraint violation is no passing trouble.
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof SQLException) {
-                return isTransientItself(cause);
-            }
+        Optional<SQLException> database = databaseError(failure);
+        if (database.isPresent()) {
+            return isTransientItself(database.get());
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (isTransientItself(cause)) {
@@ -36,6 +36,16 @@ public final class TransientFailures {
             }
         }
         return false;
+    }
+
+    /** The first SQL failure in the chain: the database's own verdict, which wins over whatever wraps it. */
+    public static Optional<SQLException> databaseError(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return Optional.of(sql);
+            }
+        }
+        return Optional.empty();
     }
 
     public static boolean isTransientItself(Throwable cause) {

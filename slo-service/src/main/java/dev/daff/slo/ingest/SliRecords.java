@@ -84,9 +84,8 @@ public class SliRecords {
                         ? new Parsed(record, null, batch(record, observations(record.value())), null)
                         : new Parsed(record, eventReader.readValue(record.value()), null, null);
                 parsed.add(one);
-                String slo = one.batch() != null ? one.batch().slo() : one.event() != null ? one.event().slo() : null;
-                if (slo != null) {
-                    named.add(slo);
+                if (one.slo() != null) {
+                    named.add(one.slo());
                 }
             } catch (Exception e) {
                 parsed.add(new Parsed(record, null, null, "not a valid SLI event: " + e.getClass().getSimpleName()));
@@ -99,7 +98,7 @@ public class SliRecords {
         int events = 0;
         for (Parsed one : parsed) {
             ConsumerRecord<String, String> record = one.record();
-            String slo = one.batch() != null ? one.batch().slo() : one.event() != null ? one.event().slo() : null;
+            String slo = one.slo();
             if (slo != null && windows.containsKey(slo)
                     && record.partition() != SloOwnership.partitionOf(slo, partitionCount)) {
                 forwarded.add(new Forwarded(record, slo)); // read, validated and counted on its SLO's partition
@@ -220,6 +219,10 @@ public class SliRecords {
 
     /** A record as read: its event or batch, or why it could not be read. */
     private record Parsed(ConsumerRecord<String, String> record, SliEvent event, SliObservedBatch batch, String unreadable) {
+        /** The SLO it names (a batch in its key, an event in its body); null when it names none. */
+        String slo() {
+            return batch != null ? batch.slo() : event != null ? event.slo() : null;
+        }
     }
 
     private static Optional<String> check(SliEvent event, Map<String, Duration> windows, Instant recordTime, Instant now) {
