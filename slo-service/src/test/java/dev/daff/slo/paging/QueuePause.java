@@ -1,5 +1,6 @@
 package dev.daff.slo.paging;
 
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,21 +37,32 @@ public class QueuePause {
     }
 
     private final ThreadLocal<Hold> current = new ThreadLocal<>();
+    private final ThreadLocal<UUID> page = new ThreadLocal<>();
 
     /** Runs {@code work} on this thread, holding it at its first queued notification. */
     public <T> T holdAtFirstQueue(Hold hold, Callable<T> work) throws Exception {
+        return holdAtFirstQueue(null, hold, work);
+    }
+
+    /**
+     * As {@link #holdAtFirstQueue(Hold, Callable)}, at the first notification queued for {@code pageId}: an
+     * escalation goes page by page, and other tests' pages may come first.
+     */
+    public <T> T holdAtFirstQueue(UUID pageId, Hold hold, Callable<T> work) throws Exception {
         current.set(hold);
+        page.set(pageId);
         try {
             return work.call();
         } finally {
             current.remove();
+            page.remove();
             hold.reached.countDown(); // never leave the test waiting for a thread that queued nothing
         }
     }
 
     void onQueued(@Observes NotificationQueue.NotificationsQueued queued) throws InterruptedException {
         Hold hold = current.get();
-        if (hold == null) {
+        if (hold == null || page.get() != null && !page.get().equals(queued.pageId())) {
             return;
         }
         current.remove();

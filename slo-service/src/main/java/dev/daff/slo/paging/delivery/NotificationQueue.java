@@ -14,7 +14,7 @@ import jakarta.enterprise.event.Event;
 public class NotificationQueue {
 
     /** Fired after notifications were committed, so the dispatcher starts at once instead of at its next poll. */
-    public record NotificationsQueued() {
+    public record NotificationsQueued(UUID pageId) {
     }
 
     /** Where a notification goes: the channel as the team stores it, its secret sealed. */
@@ -55,6 +55,6 @@ public class NotificationQueue {
         notification.createdAt = clock.instant();
         notification.nextAttemptAt = notification.createdAt;
         notifications.persist(notification);
-        queued.fire(new NotificationsQueued());
+        queued.fire(new NotificationsQueued(pageId));
     }
 }

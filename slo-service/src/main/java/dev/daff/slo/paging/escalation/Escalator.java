@@ -4,14 +4,18 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
+import dev.daff.kit.problem.TransientFailures;
 import dev.daff.slo.evaluation.AlertQueries;
 import dev.daff.slo.paging.oncall.OnCall;
 import dev.daff.slo.paging.oncall.TeamDefinition;
@@ -32,13 +36,16 @@ public class Escalator {
     private final Pager pager;
     private final Clock clock;
     private final AlertQueries alerts;
+    private final MeterRegistry registry;
 
-    public Escalator(Pages pages, TeamService teams, Pager pager, Clock clock, AlertQueries alerts) {
+    public Escalator(Pages pages, TeamService teams, Pager pager, Clock clock, AlertQueries alerts,
+            MeterRegistry registry) {
         this.alerts = alerts;
         this.pages = pages;
         this.teams = teams;
         this.pager = pager;
         this.clock = clock;
+        this.registry = registry;
     }
 
     @Scheduled(every = "${daff.paging.escalation-check-every}", identity = "page-escalation",
@@ -50,27 +57,18 @@ public class Escalator {
 
     /**
      * Re-opens every acknowledged page whose {@code reackAfter} has passed while its alert still fires; answers how
-     * many. A page whose alert has cleared is left to its AlertResolved, which is on its way. Locked like
-     * {@link #escalate}, so two replicas never re-open one page twice.
+     * many. A page whose alert has cleared is left to its AlertResolved, which is on its way.
      */
-    @Transactional
     public int reopenStillFiring(Instant now) {
-        @SuppressWarnings("unchecked")
-        List<Page> due = pages.getEntityManager().createNativeQuery("""
-                select * from page where state = 'ACKNOWLEDGED' and reack_due_at <= ?1
-                order by reack_due_at for update skip locked""", Page.class)
-                .setParameter(1, now).getResultList();
-        int reopened = 0;
-        for (Page page : due) {
+        return eachDue(Page.ACKNOWLEDGED, "reack_due_at", now, page -> {
             Optional<TeamDefinition> team = teams.definition(page.team);
             if (team.isEmpty() || team.get().reackAfter() == null || !alerts.stillFiring(page.dedupKey)) {
                 page.reackDueAt = null;
-                continue;
+                return false;
             }
             reopen(page, team.get(), OnCall.at(team.get(), now), now);
-            reopened++;
-        }
-        return reopened;
+            return true;
+        });
     }
 
     /**
@@ -90,49 +88,73 @@ public class Escalator {
         page.nextEscalationAt = now.plus(team.escalationOrDefault().ackTimeout());
     }
 
-    /**
-     * Pages the next level for every page nobody acknowledged in time; answers how many escalated. Every replica runs
-     * this: {@code SKIP LOCKED} leaves a page that another replica is escalating (or someone is acknowledging or
-     * resolving) to that transaction, and once it commits the page is no longer due, so each step is paged once.
-     */
-    @Transactional
+    /** Pages the next level for every page nobody acknowledged in time; answers how many escalated. */
     public int escalate(Instant now) {
-        @SuppressWarnings("unchecked")
-        List<Page> due = pages.getEntityManager().createNativeQuery("""
-                select * from page where state = 'TRIGGERED' and next_escalation_at <= ?1
-                order by next_escalation_at for update skip locked""", Page.class)
-                .setParameter(1, now).getResultList();
-        int escalated = 0;
-        for (Page page : due) {
-            Optional<TeamDefinition> team = teams.definition(page.team);
-            if (team.isEmpty()) {
-                // A page nobody can be told of stays due: the team may be defined (again) any minute.
-                LOG.warnf("page %s for team %s has nobody to go to: the team has no on-call schedule", page.id, page.team);
-                page.nextEscalationAt = now.plus(Pager.UNROUTED_RETRY);
-                continue;
-            }
-            if (page.primaryHandle == null) {
-                pager.firstPage(page, team.get(), now); // its team was not defined when it fired
-                escalated++;
-                continue;
-            }
-            TeamDefinition.Escalation escalation = team.get().escalationOrDefault();
-            int level = page.escalationLevel + 1;
-            int round = page.escalationRound;
-            if (level >= escalation.levels().size()) {
-                level = 0;
-                round++;
-            }
-            if (round > escalation.repeat()) {
-                page.nextEscalationAt = null; // everyone was paged repeat + 1 times: stop, the page stays open
-                continue;
-            }
-            page.escalationLevel = level;
-            page.escalationRound = round;
-            pager.notifyLevel(page, team.get(), OnCall.at(team.get(), now), false);
-            page.nextEscalationAt = now.plus(escalation.ackTimeout());
-            escalated++;
+        return eachDue(Page.TRIGGERED, "next_escalation_at", now, page -> escalate(page, now));
+    }
+
+    private boolean escalate(Page page, Instant now) {
+        Optional<TeamDefinition> team = teams.definition(page.team);
+        if (team.isEmpty()) {
+            // A page nobody can be told of stays due: the team may be defined (again) any minute.
+            LOG.warnf("page %s for team %s has nobody to go to: the team has no on-call schedule", page.id, page.team);
+            page.nextEscalationAt = now.plus(Pager.UNROUTED_RETRY);
+            return false;
         }
-        return escalated;
+        if (page.primaryHandle == null) {
+            pager.firstPage(page, team.get(), now); // nobody could be paged when it fired
+            return true;
+        }
+        TeamDefinition.Escalation escalation = team.get().escalationOrDefault();
+        int level = page.escalationLevel + 1;
+        int round = page.escalationRound;
+        if (level >= escalation.levels().size()) {
+            level = 0;
+            round++;
+        }
+        if (round > escalation.repeat()) {
+            page.nextEscalationAt = null; // everyone was paged repeat + 1 times: stop, the page stays open
+            return false;
+        }
+        page.escalationLevel = level;
+        page.escalationRound = round;
+        pager.notifyLevel(page, team.get(), OnCall.at(team.get(), now), false);
+        page.nextEscalationAt = now.plus(escalation.ackTimeout());
+        return true;
+    }
+
+    /**
+     * Applies {@code step} to each page in {@code state} due by {@code dueColumn}, each page in its own transaction,
+     * and answers for how many it did something. One page whose step fails (its team's stored definition unreadable
+     * by this version) is logged, counted in {@code daff_paging_escalation_failures_total} and tried again at the
+     * next check; it holds back no other page. Every replica runs this: {@code SKIP LOCKED} leaves a page that
+     * another replica is escalating (or someone is acknowledging or resolving) to that transaction, and once it
+     * commits the page is no longer due, so each step is paged once.
+     */
+    private int eachDue(String state, String dueColumn, Instant now, Predicate<Page> step) {
+        @SuppressWarnings("unchecked")
+        List<UUID> due = QuarkusTransaction.requiringNew().call(() -> pages.getEntityManager().createNativeQuery(
+                "select id from page where state = ?1 and " + dueColumn + " <= ?2 order by " + dueColumn, UUID.class)
+                .setParameter(1, state).setParameter(2, now).getResultList());
+        int done = 0;
+        for (UUID id : due) {
+            try {
+                boolean did = QuarkusTransaction.requiringNew().call(() -> {
+                    @SuppressWarnings("unchecked")
+                    List<Page> locked = pages.getEntityManager().createNativeQuery("select * from page where id = ?1"
+                            + " and state = ?2 and " + dueColumn + " <= ?3 for update skip locked", Page.class)
+                            .setParameter(1, id).setParameter(2, state).setParameter(3, now).getResultList();
+                    return !locked.isEmpty() && step.test(locked.get(0));
+                });
+                done += did ? 1 : 0;
+            } catch (RuntimeException e) {
+                if (TransientFailures.isTransient(e)) {
+                    throw e; // the database is away: every page waits for the next check alike
+                }
+                LOG.errorf(e, "page %s could not be escalated; it stays due and is tried again at the next check", id);
+                registry.counter("daff.paging.escalation.failures").increment();
+            }
+        }
+        return done;
     }
 }

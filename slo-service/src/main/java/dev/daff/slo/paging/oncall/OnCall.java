@@ -1,18 +1,24 @@
 package dev.daff.slo.paging.oncall;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAmount;
 import java.util.List;
 
+import org.jboss.logging.Logger;
+
 /**
  * Who is on call at an instant: rotation arithmetic in the schedule's time zone (so a weekly hand-over stays at
- * 09:00 local across DST changes), then overrides, which win. Plain rules, no framework.
+ * 09:00 local across DST changes), then overrides, which win. Plain rules, no framework but a logger.
  */
 public record OnCall(String primary, String secondary, Instant shiftStartedAt, Instant shiftEndsAt, boolean overridden) {
+
+    private static final Logger LOG = Logger.getLogger(OnCall.class);
 
     /** The shortest shift a rotation may have: anything shorter is not an on-call rotation but a typo. */
     public static final Duration MIN_SHIFT = Duration.ofHours(1);
@@ -26,7 +32,7 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
         TeamDefinition.Rotation rotation = team.rotation();
         List<String> members = rotation.members();
         TemporalAmount shift = shiftLength(rotation.shiftLength());
-        ZonedDateTime start = rotation.startsAt().atZone(ZoneId.of(rotation.timeZone()));
+        ZonedDateTime start = rotation.startsAt().atZone(zoneOrUtc(rotation.timeZone()));
         long index = shiftIndex(start, shift, at);
         String primary = members.get(Math.floorMod(index, members.size()));
         String secondary = members.get(Math.floorMod(index + 1, members.size()));
@@ -40,6 +46,19 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
             }
         }
         return new OnCall(primary, secondary, shiftStart, shiftEnd, false);
+    }
+
+    /**
+     * The schedule's zone, or UTC when this JDK does not know it (a zone a newer time-zone database dropped after the
+     * team was stored): the hand-overs shift by the zone's offset, but the page still reaches someone on the rotation.
+     */
+    static ZoneId zoneOrUtc(String zone) {
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            LOG.errorf("on-call schedule's time zone %s is unknown to this JDK; working out who is on call in UTC", zone);
+            return ZoneOffset.UTC;
+        }
     }
 
     /** ISO-8601: a date-based period (P7D) follows the local calendar; a time-based duration (PT12H) is exact. */

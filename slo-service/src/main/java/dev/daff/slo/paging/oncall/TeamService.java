@@ -48,7 +48,7 @@ public class TeamService {
             throw ProblemException.invalidField("team", "must be a lower-case name (a-z, 0-9, '.', '_', '-')");
         }
         Optional<Team> stored = teams.findByIdOptional(name);
-        TeamDefinition sealed = secrets.sealForPut(definition, stored.map(teams::definitionOf).orElse(null));
+        TeamDefinition sealed = secrets.sealForPut(definition, stored.map(this::storedIfReadable).orElse(null));
         check(sealed);
         Team team = stored.orElseGet(() -> {
             Team created = new Team();
@@ -60,8 +60,24 @@ public class TeamService {
         return sealed.masked();
     }
 
-    /** The stored definition, channel secrets sealed (open them with the {@link Keyring} only to send). */
-    @Transactional
+    /**
+     * The stored definition to keep omitted secrets from; none when it is unreadable (written by another version, or
+     * by hand), so that a PUT carrying every secret mends it.
+     */
+    private TeamDefinition storedIfReadable(Team team) {
+        try {
+            return teams.definitionOf(team);
+        } catch (Teams.UnreadableDefinition unreadable) {
+            return null;
+        }
+    }
+
+    /**
+     * The stored definition, channel secrets sealed (open them with the {@link Keyring} only to send). An unreadable
+     * one throws {@link Teams.UnreadableDefinition} without dooming the caller's transaction: the pager stores the
+     * page all the same.
+     */
+    @Transactional(dontRollbackOn = Teams.UnreadableDefinition.class)
     public Optional<TeamDefinition> definition(String name) {
         return teams.findByIdOptional(name).map(teams::definitionOf);
     }

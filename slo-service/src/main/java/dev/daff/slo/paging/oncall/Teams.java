@@ -17,13 +17,28 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
         this.json = json;
     }
 
-    /** The stored definition, channel secrets sealed. */
-    TeamDefinition definitionOf(Team team) {
-        try {
-            return json.readValue(team.definition, TeamDefinition.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored team definition is unreadable", e);
+    /** A stored definition this version cannot use; the team is as good as undefined until it is PUT again. */
+    public static final class UnreadableDefinition extends IllegalStateException {
+        UnreadableDefinition(String message, Throwable cause) {
+            super(message, cause);
         }
+    }
+
+    /**
+     * The stored definition, channel secrets sealed; one without members or rotation (written by another version, or
+     * by hand) is as unreadable as broken JSON, never half a team.
+     */
+    TeamDefinition definitionOf(Team team) {
+        TeamDefinition definition;
+        try {
+            definition = json.readValue(team.definition, TeamDefinition.class);
+        } catch (JsonProcessingException e) {
+            throw new UnreadableDefinition("stored team definition of " + team.name + " is unreadable", e);
+        }
+        if (definition.members() == null || definition.rotation() == null) {
+            throw new UnreadableDefinition("stored team definition of " + team.name + " has no members or rotation", null);
+        }
+        return definition;
     }
 
     /** Stores the definition (secrets already sealed) in the team's row, new or not. */

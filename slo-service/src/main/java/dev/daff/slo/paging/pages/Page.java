@@ -8,6 +8,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.daff.events.AlertEvent;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
@@ -73,5 +76,14 @@ public class Page extends PanacheEntityBase {
         page.state = TRIGGERED;
         page.createdAt = now;
         return page;
+    }
+
+    /** The alert this page fired for, as it was consumed. */
+    AlertEvent firedAlert(ObjectMapper json) {
+        try {
+            return json.readValue(alert, AlertEvent.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the page's stored alert is unreadable", e);
+        }
     }
 }

@@ -15,12 +15,13 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.AlertEvent;
 import dev.daff.kit.problem.ProblemException;
+import dev.daff.kit.problem.TransientFailures;
 import dev.daff.slo.evaluation.AlertQueries;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import dev.daff.slo.paging.PagingConfig;
 import dev.daff.slo.paging.delivery.NotificationQueue;
@@ -85,15 +86,22 @@ public class Pager {
     private void trigger(AlertEvent alert, String payload) {
         Page page = Page.firing(alert, payload, clock.instant());
         pages.persist(page);
-        Optional<TeamDefinition> team = teams.definition(alert.team());
-        if (team.isPresent()) {
-            firstPage(page, team.get(), page.createdAt);
-        } else {
-            // Not left open with nobody told: the escalation check pages it as soon as the team is defined.
-            LOG.warnf("page %s for team %s has nobody to go to yet: the team has no on-call schedule", page.id,
-                    alert.team());
-            page.nextEscalationAt = page.createdAt.plus(UNROUTED_RETRY);
+        try {
+            Optional<TeamDefinition> team = teams.definition(alert.team());
+            if (team.isPresent()) {
+                firstPage(page, team.get(), page.createdAt);
+                return;
+            }
+            LOG.warnf("page %s for team %s has nobody to go to yet: the team is not defined", page.id, alert.team());
+        } catch (RuntimeException e) {
+            if (TransientFailures.databaseError(e).isPresent() || QuarkusTransaction.isRollbackOnly()) {
+                throw e; // the transaction is lost with it; the alert is consumed again
+            }
+            // Thrown on, it would dead-letter the alert and the page would never be seen; stored, it is retried.
+            LOG.errorf(e, "page %s for team %s: its first notifications could not be worked out", page.id, alert.team());
         }
+        page.primaryHandle = null; // the escalation check pages it as soon as the team can be paged
+        page.nextEscalationAt = page.createdAt.plus(UNROUTED_RETRY);
     }
 
     /** The page's first notifications, to whoever is on call now; escalation follows from here. */
@@ -114,7 +122,7 @@ public class Pager {
         page.state = Page.RESOLVED;
         page.resolvedAt = clock.instant();
         page.nextEscalationAt = null;
-        AlertEvent fired = readAlert(page);
+        AlertEvent fired = page.firedAlert(json);
         Set<String> sent = new LinkedHashSet<>();
         for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger'", Sort.by("id"), page.id)) {
             if (!sent.add(messages.followUpKey(trigger))) {
@@ -132,13 +140,8 @@ public class Pager {
     /**
      * Acknowledges a triggered page (an acknowledged one stays as it is); a resolved page answers 409. The row lock
      * makes an acknowledgement wait for an escalation or resolve in flight and then see what it wrote.
+     * {@code tellPagerDuty} is false when PagerDuty is who told us.
      */
-    @Transactional
-    public void acknowledge(UUID id, String subject, String displayName) {
-        acknowledge(id, subject, displayName, true);
-    }
-
-    /** As {@link #acknowledge(UUID, String, String)}; {@code tellPagerDuty} false when PagerDuty is who told us. */
     @Transactional
     public void acknowledge(UUID id, String subject, String displayName, boolean tellPagerDuty) {
         Page page = pages.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
@@ -179,7 +182,7 @@ public class Pager {
                     "SLO " + page.sloName + " still fires its " + page.kind + " alert (" + page.tier + "), so the page"
                             + " stays open: daff resolves it when the alert clears. Acknowledge it to stop the escalation.");
         }
-        resolve(page, readAlert(page));
+        resolve(page, page.firedAlert(json));
         page.resolvedBy = displayName;
         pages.flush();
     }
@@ -203,7 +206,7 @@ public class Pager {
             case "TEAM" -> team.members().stream().map(TeamDefinition.Member::handle).toList();
             default -> List.of(onCall.primary());
         };
-        AlertEvent alert = readAlert(page);
+        AlertEvent alert = page.firedAlert(json);
         for (String handle : recipients) {
             List<TeamDefinition.Channel> channels = team.member(handle).map(TeamDefinition.Member::channels).orElse(List.of());
             for (int i = 0; i < channels.size(); i++) {
@@ -237,13 +240,4 @@ public class Pager {
     private void queue(Page page, String action, PageNotification trigger, String body) {
         queue.queue(page.id, action, Destination.of(trigger), body);
     }
-
-    AlertEvent readAlert(Page page) {
-        try {
-            return json.readValue(page.alert, AlertEvent.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
 }
