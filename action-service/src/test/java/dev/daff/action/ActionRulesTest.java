@@ -99,6 +99,26 @@ class ActionRulesTest {
     }
 
     @Test
+    void anActionForAFinalisedIncidentIsRefusedAndNothingIsStored() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "final-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED");
+        create(incidentId, "payments", "LOCAL", null); // RESOLVED: follow-up is still open
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentStatusChanged", incidentId, "SEV2", team, "FINALISED");
+        awaitKnownIncident(incidents, incidentId, "FINALISED");
+        int before = given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions")
+                .then().statusCode(200).extract().path("size()");
+
+        given().contentType(ContentType.JSON).body(ActionTestSupport.action(incidentId, "payments", "LOCAL", null))
+                .when().post("/api/actions")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("incident-finalised")).body("detail", containsString("FINALISED"));
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions")
+                .then().statusCode(200).body("size()", equalTo(before));
+        create(UUID.randomUUID(), "payments", "LOCAL", null); // and the next caller's action is taken
+    }
+
+    @Test
     void anIllegalTransitionIsAConflict() {
         String id = create(UUID.randomUUID(), "payments", "LOCAL", null);
         ActionTestSupport.move(id, "IN_PROGRESS");
@@ -123,9 +143,10 @@ class ActionRulesTest {
         String reviewed = UUID.randomUUID().toString();
         sendIncidentEvent(reviewed, "WashupReviewed", incidentId, "SEV2", team, "RESOLVED");
         sendIncidentEvent(reviewed, "WashupReviewed", incidentId, "SEV2", team, "RESOLVED");
-        // A later event on the same partition: once it is taken in, so is the redelivery before it.
-        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentStatusChanged", incidentId, "SEV2", team, "FINALISED");
-        awaitKnownIncident(incidents, incidentId, "FINALISED");
+        // A later event on the same partition: once it is taken in, so is the redelivery before it. (Not the
+        // finalise: the marker action below could not be opened on a FINALISED incident.)
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", team, "MITIGATED");
+        awaitKnownIncident(incidents, incidentId, "MITIGATED");
 
         given().queryParam("incidentId", incidentId.toString())
                 .when().get("/api/actions")

@@ -57,6 +57,13 @@ public class ActionService {
         if (request.kind() == Kind.WASHUP) {
             throw ProblemException.invalidField("kind", "WASHUP actions are made by daff when an incident is resolved");
         }
+        if (incidents.finalised(request.incidentId())) {
+            // The incident was finished on the strength of its actions being closed; one opened now would never
+            // hold it back, and nobody would be asked about it again.
+            throw ProblemException.conflict("incident-finalised", "The incident is finalised",
+                    "Incident " + request.incidentId() + " is FINALISED: its follow-up is closed. Open this action"
+                            + " on the incident where the work was found (a new incident, or one in its meta-review).");
+        }
         Instant now = clock.instant();
         Instant dueAt = request.dueAt();
         if (dueAt == null) {

@@ -13,6 +13,9 @@ public interface IncidentFacts {
     /** The incident's severity (SEV1..SEV4), or empty when action-service has not heard of the incident yet. */
     Optional<String> severity(UUID incidentId);
 
+    /** Whether action-service has heard that the incident was FINALISED: its follow-up is closed. */
+    boolean finalised(UUID incidentId);
+
     /** How many of the team's incidents are RESOLVED and not yet FINALISED, as far as action-service has heard. */
     long awaitingFinalisation(String team);
 }

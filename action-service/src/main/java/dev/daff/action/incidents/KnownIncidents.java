@@ -18,6 +18,11 @@ public class KnownIncidents implements PanacheRepositoryBase<KnownIncident, UUID
     }
 
     @Override
+    public boolean finalised(UUID incidentId) {
+        return findByIdOptional(incidentId).map(known -> "FINALISED".equals(known.status)).orElse(false);
+    }
+
+    @Override
     public long awaitingFinalisation(String team) {
         return count("team = ?1 and status = 'RESOLVED'", team);
     }
