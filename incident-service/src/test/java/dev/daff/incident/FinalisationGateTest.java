@@ -175,6 +175,20 @@ class FinalisationGateTest {
 
         finalise(id, 200);
         given().when().get("/api/incidents/" + id).then().body("status", equalTo("FINALISED"));
+
+        // An action opened in the moment before action-service heard of the finalise is said on the timeline, once;
+        // a later change to it is not news.
+        Instant late = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        send(id, actionEvent(id, UUID.randomUUID().toString(), late, 2, 1, 1, 1)
+                .replace("\"ActionUpdated\"", "\"ActionCreated\"").replace("\"DONE\"", "\"OPEN\"")
+                .replace("standardise access to the platform database", "cap the pool per replica"));
+        awaitSummaryOccurredAt(id, late);
+        send(id, actionEvent(id, UUID.randomUUID().toString(), late.plusSeconds(1), 2, 1, 1, 1));
+        awaitSummaryOccurredAt(id, late.plusSeconds(1));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'ACTION_AFTER_FINALISE' }.text",
+                        contains(containsString("\"cap the pool per replica\" was opened after this incident was finalised")));
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("FINALISED"));
     }
 
     @Test

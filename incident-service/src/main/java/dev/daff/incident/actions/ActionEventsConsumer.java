@@ -1,6 +1,7 @@
 package dev.daff.incident.actions;
 
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -80,7 +81,8 @@ public class ActionEventsConsumer {
         if (created) {
             summaries.persist(stored);
         }
-        updated.fire(new ActionSummaryUpdated(incidentId));
+        updated.fire(new ActionSummaryUpdated(incidentId,
+                ActionEvent.CREATED.equals(event.type()) ? Objects.requireNonNullElse(event.title(), "") : null));
     }
 
     /**

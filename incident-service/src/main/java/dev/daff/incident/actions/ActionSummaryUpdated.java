@@ -4,7 +4,8 @@ import java.util.UUID;
 
 /**
  * The stored action summary of an incident changed: fired (CDI, synchronously) inside the transaction that stored
- * it, for the rules that read it (the finalisation gate observes it).
+ * it, for the rules that read it (the finalisation gate observes it). {@code openedAction} is the title of the
+ * action whose creation changed it, null for any other change.
  */
-public record ActionSummaryUpdated(UUID incidentId) {
+public record ActionSummaryUpdated(UUID incidentId, String openedAction) {
 }

@@ -105,6 +105,19 @@ public class FinalisationGate implements FinalisationCheck {
     }
 
     /**
+     * An action opened for an incident already FINALISED (action-service had not heard of the finalise yet): it
+     * cannot hold the incident back any more, so it is said on the timeline rather than absorbed in silence.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void noteActionOpenedAfterFinalise(Incident incident, String title) {
+        if (incident.status == IncidentStatus.FINALISED) {
+            timeline.record(incident.id, null, Timeline.ACTION_AFTER_FINALISE, "FINALISE", ACTOR,
+                    "Action \"" + title + "\" was opened after this incident was finalised; it is tracked in"
+                            + " action-service but no longer holds the incident back", Map.of("title", title));
+        }
+    }
+
+    /**
      * Records a waiver proposal for a RESOLVED incident, replacing any waiver before it. An admin's proposal is
      * approved by the admin at once; anyone else's waits, and the gate stays shut, until a different person
      * approves it ({@link #approveWaiver}).

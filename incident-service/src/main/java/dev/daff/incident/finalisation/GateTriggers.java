@@ -36,6 +36,11 @@ public class GateTriggers {
 
     /** action-service may report on an incident this service has not heard of yet; that one is assessed later. */
     void actionSummaryUpdated(@Observes ActionSummaryUpdated event) {
-        incidents.findByIdOptional(event.incidentId()).ifPresent(gate::reassess);
+        incidents.findByIdOptional(event.incidentId()).ifPresent(incident -> {
+            if (event.openedAction() != null) {
+                gate.noteActionOpenedAfterFinalise(incident, event.openedAction());
+            }
+            gate.reassess(incident);
+        });
     }
 }

@@ -40,6 +40,7 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
     public static final String READY_TO_FINALISE = "READY_TO_FINALISE";
     public static final String RECURRENCE = "RECURRENCE";
     public static final String ROLLBACK_REQUESTED = "ROLLBACK_REQUESTED";
+    public static final String ACTION_AFTER_FINALISE = "ACTION_AFTER_FINALISE";
 
     /** The {@code timeline_entry.text} column's size. */
     public static final int TEXT_MAX = 4000;
