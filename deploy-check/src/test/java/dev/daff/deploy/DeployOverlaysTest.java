@@ -231,7 +231,7 @@ class DeployOverlaysTest {
         assertTrue(slo.writes().keySet().containsAll(Set.of("daff.sli-events", "daff.slo-alerts", "daff.sli-events.dead-letter",
                 "daff.slo-alerts.slo-service.dead-letter")), slo::toString);
         assertTrue(slo.groups().keySet().containsAll(Set.of("daff-slo-service", "daff-slo-service-paging",
-                "slo-service-dead-letter-replay")), slo::toString);
+                "daff-slo-service-incidents-seen", "slo-service-dead-letter-replay")), slo::toString);
         assertEquals(Set.of("daff-sli-http-"), slo.transactionalIdPrefixes().keySet());
         Project.KafkaUse action = Project.kafkaUse("action-service");
         assertTrue(action.writes().containsKey("daff.action-events"), action::toString);
