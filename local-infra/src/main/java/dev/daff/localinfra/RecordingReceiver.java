@@ -34,6 +34,7 @@ public final class RecordingReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Integer>> scripts = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> answerHeaders = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<Received> listener = received -> {
     };
 
@@ -59,6 +60,7 @@ public final class RecordingReceiver implements AutoCloseable {
                 int status = scripted == null ? 200 : scripted;
                 byte[] answer = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
+                receiver.answerHeaders.getOrDefault(path, Map.of()).forEach(exchange.getResponseHeaders()::add);
                 exchange.sendResponseHeaders(status, answer.length);
                 exchange.getResponseBody().write(answer);
                 exchange.close();
@@ -83,6 +85,11 @@ public final class RecordingReceiver implements AutoCloseable {
     /** The next requests to {@code path} are answered with these statuses, in order. */
     public void script(String path, Integer... statuses) {
         scripts.computeIfAbsent(path, p -> new ArrayDeque<>()).addAll(List.of(statuses));
+    }
+
+    /** Every answer to {@code path} from now on carries this header (a rate limit's {@code Retry-After}, say). */
+    public void answerHeader(String path, String name, String value) {
+        answerHeaders.computeIfAbsent(path, p -> new ConcurrentHashMap<>()).put(name, value);
     }
 
     public List<Received> received(Predicate<Received> which) {

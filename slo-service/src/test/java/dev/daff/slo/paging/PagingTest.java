@@ -223,6 +223,36 @@ class PagingTest {
         assertEquals(1, receiver().received(r -> r.path().equals("/hook/sre-bad")).size());
     }
 
+    @Test
+    void aRateLimitsRetryAfterIsWaitedOutButNeverBeyondTheLongestBackoff() throws Exception {
+        String team = "sre-limited";
+        receiver().script("/hook/" + team, 429, 429);
+        receiver().answerHeader("/hook/" + team, "Retry-After", "30");
+        PagingFixtures.soloTeam(clock, team, "bob", "{\"type\": \"webhook\", \"url\": \"" + receiver().url("/hook/" + team) + "\"}");
+        publish(team, alert("AlertFired", team, "dns-limited", "dns-limited:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id)
+                .then().body("notifications[0].deliveryLog.statusCode", contains(429)));
+
+        clock.advance(Duration.ofSeconds(2)); // the backoff alone (1 s ± 20 %) would try again now
+        dispatcher.deliverDue();
+        given().when().get("/api/pages/" + id).then().body("notifications[0].deliveryLog", hasSize(1));
+        receiver().answerHeader("/hook/" + team, "Retry-After", "3600"); // next, an hour: waited a minute at most
+        clock.advance(Duration.ofSeconds(29)); // 31 s after the 429: past what the channel asked for
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id)
+                .then().body("notifications[0].deliveryLog.statusCode", contains(429, 429)));
+
+        clock.advance(Duration.ofSeconds(50));
+        dispatcher.deliverDue();
+        given().when().get("/api/pages/" + id).then().body("notifications[0].deliveryLog", hasSize(2));
+        clock.advance(Duration.ofSeconds(11));
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("notifications[0].status", equalTo("DELIVERED"))
+                .body("notifications[0].deliveryLog.statusCode", contains(429, 429, 200)));
+    }
+
     /** Found, not registered: a meter registered here first would lack the buckets the service gives it. */
     private Timer webhookLatency() {
         return registry.find("daff.page.delivery.latency").tags("channel", "webhook", "action", "trigger").timer();

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,8 +41,15 @@ public class ChannelSender {
 
     private static final Logger LOG = Logger.getLogger(ChannelSender.class);
 
-    /** What one attempt came to: the HTTP status if any answer came, else the failure's category. */
-    record Attempt(Instant at, Integer status, String error, boolean retryable, long durationMs) {
+    /**
+     * What one attempt came to: the HTTP status if any answer came, else the failure's category; {@code retryAfter}
+     * is how long the channel asked to be left alone (its {@code Retry-After}), null when it did not say.
+     */
+    record Attempt(Instant at, Integer status, String error, boolean retryable, long durationMs, Duration retryAfter) {
+
+        Attempt(Instant at, Integer status, String error, boolean retryable, long durationMs) {
+            this(at, status, error, retryable, durationMs, null);
+        }
     }
 
     private final PagingConfig config;
@@ -65,6 +75,7 @@ public class ChannelSender {
         String error = null;
         boolean retry = true;
         Duration deadline = config.deliveryTimeout();
+        Duration retryAfter = null;
         CompletableFuture<HttpResponse<Void>> response = null;
         List<String> secrets = new ArrayList<>(2);
         try {
@@ -89,9 +100,12 @@ public class ChannelSender {
                 request.header(WebhookSignature.HEADER, WebhookSignature.sign(secret, body.getBytes(StandardCharsets.UTF_8)));
             }
             response = http().sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
-            status = response.get(deadline.toMillis(), TimeUnit.MILLISECONDS).statusCode();
+            HttpResponse<Void> answer = response.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            status = answer.statusCode();
             if (status < 200 || status >= 300) {
                 error = "HTTP " + status;
+                retryAfter = answer.headers().firstValue("Retry-After").map(value -> retryAfter(value, started))
+                        .orElse(null);
             }
         } catch (TimeoutException e) {
             error = "timeout";
@@ -114,7 +128,21 @@ public class ChannelSender {
             }
         }
         long durationMs = (System.nanoTime() - begin) / 1_000_000;
-        return new Attempt(started, status, error, retry && DeliveryLog.retryable(status), durationMs);
+        return new Attempt(started, status, error, retry && DeliveryLog.retryable(status), durationMs, retryAfter);
+    }
+
+    /** A {@code Retry-After} of seconds or an HTTP date, as a wait from {@code now}; null when it is neither. */
+    static Duration retryAfter(String value, Instant now) {
+        String trimmed = value.trim();
+        try {
+            if (trimmed.matches("\\d{1,9}")) {
+                return Duration.ofSeconds(Long.parseLong(trimmed));
+            }
+            Duration until = Duration.between(now, ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME));
+            return until.isNegative() ? Duration.ZERO : until;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** A team's URL that points where pages must not go, as it resolves now (or that does not resolve). */

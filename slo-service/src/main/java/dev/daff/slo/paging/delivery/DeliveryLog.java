@@ -77,7 +77,8 @@ public class DeliveryLog {
                         .record(Duration.between(notification.createdAt, notification.deliveredAt));
             }
         } else if (retryable && notification.attempts < config.maxAttempts()) {
-            notification.nextAttemptAt = clock.instant().plus(backoff(notification.attempts));
+            notification.nextAttemptAt = clock.instant().plus(nextWait(backoff(notification.attempts),
+                    made.retryAfter(), config.retryBackoffMax()));
             outcome = "retry";
         } else {
             notification.status = PageNotification.FAILED;
@@ -96,6 +97,17 @@ public class DeliveryLog {
     Duration backoff(int attemptsSoFar) {
         return backoff(config.retryBackoff(), config.retryBackoffMax(), attemptsSoFar,
                 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4);
+    }
+
+    /**
+     * The backoff, or longer when the channel asked for longer ({@code Retry-After}: PagerDuty's rate limit in an
+     * alert storm) — but never longer than {@code longest}: a page must not wait out a channel's whim.
+     */
+    static Duration nextWait(Duration backoff, Duration retryAfter, Duration longest) {
+        if (retryAfter == null || retryAfter.compareTo(backoff) <= 0) {
+            return backoff;
+        }
+        return retryAfter.compareTo(longest) < 0 ? retryAfter : longest;
     }
 
     /** {@code first} doubled for each attempt after the first, at most {@code longest}, times {@code jitter}. */

@@ -1,8 +1,10 @@
 package dev.daff.slo.paging.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -30,5 +32,22 @@ class RetryBackoffTest {
             trying = trying.plus(DeliveryLog.backoff(shipped.retryBackoff(), shipped.retryBackoffMax(), attempt, 0.8));
         }
         assertEquals(true, trying.compareTo(Duration.ofMinutes(4)) > 0, "retried for " + trying);
+    }
+
+    @Test
+    void aChannelsRetryAfterLengthensTheWaitUpToTheLongestBackoff() {
+        Duration longest = Duration.ofMinutes(1);
+        assertEquals(Duration.ofSeconds(2), DeliveryLog.nextWait(Duration.ofSeconds(2), null, longest));
+        assertEquals(Duration.ofSeconds(2), DeliveryLog.nextWait(Duration.ofSeconds(2), Duration.ofSeconds(1), longest));
+        assertEquals(Duration.ofSeconds(30), DeliveryLog.nextWait(Duration.ofSeconds(2), Duration.ofSeconds(30), longest));
+        assertEquals(longest, DeliveryLog.nextWait(Duration.ofSeconds(2), Duration.ofHours(1), longest));
+
+        Instant now = Instant.parse("2026-12-04T10:00:00Z");
+        assertEquals(Duration.ofSeconds(120), ChannelSender.retryAfter(" 120 ", now));
+        assertEquals(Duration.ofSeconds(45), ChannelSender.retryAfter("Fri, 04 Dec 2026 10:00:45 GMT", now));
+        assertEquals(Duration.ZERO, ChannelSender.retryAfter("Fri, 04 Dec 2026 09:00:00 GMT", now));
+        assertNull(ChannelSender.retryAfter("soon", now));
+        assertNull(ChannelSender.retryAfter("-5", now));
+        assertNull(ChannelSender.retryAfter("99999999999999999999", now));
     }
 }
