@@ -223,6 +223,9 @@ class TwoReplicasIT {
         traffic.pause();
         awaitExactTotals("1. both replicas count every event once", a, b);
         assertPagedOnceEach("page.triggered");
+        long forwarded = forwardedRecords(a) + forwardedRecords(b);
+        assertTrue(forwarded > 0, "records keyed by service were forwarded to their SLOs' partitions");
+        report("1. %d records keyed by service forwarded to their SLOs' owners, each counted once", forwarded);
         assertEquals(tree(get(a, "/api/slos")), tree(get(b, "/api/slos")), "GET /api/slos is the same on A and B");
         Map<String, String> firing = firingPageEpisodes(a);
         assertEquals(new TreeSet<>(burning), firing.keySet(), "exactly the burning SLOs have a firing PAGE");
@@ -434,13 +437,17 @@ class TwoReplicasIT {
 
     /**
      * SLI events straight onto Kafka, as telemetry pipelines send them: every 100 ms one record per SLO (1 to 5
-     * events, all bad for a burning SLO until it heals). Only what the broker acknowledged is counted as sent.
+     * events, all bad for a burning SLO until it heals). Every other round is keyed by the SLO's service, as a
+     * pipeline keyed by service sends them: such a record lands on a partition not its SLO's, often the other
+     * replica's, and is forwarded to the owner — through the crash, the zombie and the rolling restart it is still
+     * counted exactly once. Only what the broker acknowledged is counted as sent.
      */
     final class TrafficStream implements AutoCloseable {
         private final KafkaProducer<String, String> producer;
         private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         private final AtomicLong records = new AtomicLong();
         private final AtomicLong failed = new AtomicLong();
+        private final AtomicLong rounds = new AtomicLong();
         private volatile boolean healed;
         private ScheduledFuture<?> running;
 
@@ -486,11 +493,13 @@ class TwoReplicasIT {
 
         private void sendRound() {
             Instant at = Instant.now();
+            boolean keyedByService = rounds.getAndIncrement() % 2 == 1;
             for (String slo : all) {
                 long total = 1 + ThreadLocalRandom.current().nextInt(5);
                 long good = burning.contains(slo) && !healed ? 0 : total;
                 String value = "{\"slo\": \"" + slo + "\", \"at\": \"" + at + "\", \"good\": " + good + ", \"total\": " + total + "}";
-                producer.send(new ProducerRecord<>(Topics.SLI_EVENTS, slo, value), (metadata, error) -> {
+                String key = keyedByService ? "svc-" + slo : slo;
+                producer.send(new ProducerRecord<>(Topics.SLI_EVENTS, key, value), (metadata, error) -> {
                     if (error == null) {
                         count(slo, good, total);
                         records.incrementAndGet();
@@ -582,6 +591,16 @@ class TwoReplicasIT {
             byId.put(alert.path("alertId").asText(), alert);
         }
         return byId;
+    }
+
+    /** {@code daff_sli_records_forwarded_total}: records this replica read on a partition not their SLO's. */
+    long forwardedRecords(ServiceProcess replica) throws Exception {
+        for (String line : get(replica, "/q/metrics").split("\n")) {
+            if (line.startsWith("daff_sli_records_forwarded_total")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     /** {@code daff_slo_burn_rate{window="5m"}} per SLO: set only when this replica evaluates the SLO. */
