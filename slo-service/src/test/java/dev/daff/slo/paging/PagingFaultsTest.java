@@ -28,6 +28,7 @@ import dev.daff.slo.paging.pages.PageAlertsConsumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 
 /**
  * A team whose stored on-call definition this version cannot use — a time zone a newer JDK dropped, a document it
@@ -72,11 +73,12 @@ class PagingFaultsTest {
     /** Rewrites the team's stored definition behind the API's back, as an older version or a newer JDK leaves it. */
     void storedDefinition(String team, String from, String to) throws SQLException {
         try (Connection connection = database.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "update team set definition = replace(definition, ?, ?) where name = ?")) {
+                "update team set definition = replace(definition, ?, ?) where name = ? and strpos(definition, ?) > 0")) {
             update.setString(1, from);
             update.setString(2, to);
             update.setString(3, team);
-            assertEquals(1, update.executeUpdate());
+            update.setString(4, from);
+            assertEquals(1, update.executeUpdate(), "the stored definition held " + from);
         }
     }
 
@@ -120,6 +122,20 @@ class PagingFaultsTest {
     }
 
     @Test
+    void aPageWhoseTeamsDefinitionWentBadCanStillBeAcknowledged() throws Exception {
+        String team = team("fault-ack");
+        fire(team);
+        String id = PagingFixtures.awaitPage(team);
+        storedDefinition(team, "\"rotation\"", "\"rotation-of-a-newer-version\"");
+
+        given().header("Authorization", "Bearer " + TestTokens.token("alice", TestTokens.RESPONDER))
+                .contentType(ContentType.JSON).body("{}")
+                .when().post("/api/pages/" + id + "/ack")
+                .then().statusCode(200).body("state", equalTo("ACKNOWLEDGED")).body("acknowledgedBy", equalTo("alice"));
+        team(team);
+    }
+
+    @Test
     void aPageThatCannotBeEscalatedHoldsBackNoOtherTeamsEscalation() throws Exception {
         String broken = team("fault-esc-broken");
         String healthy = team("fault-esc-healthy");
@@ -137,9 +153,13 @@ class PagingFaultsTest {
         given().when().get("/api/pages/" + brokenPage).then().body("state", equalTo("TRIGGERED"))
                 .body("escalationLevel", equalTo(0));
         assertTrue(escalationFailures() >= failuresBefore + 1, "the failure is counted");
+        clock.advance(Duration.ofSeconds(30));
+        double failuresThen = escalationFailures();
+        escalator.escalate(clock.instant());
+        assertEquals(failuresThen, escalationFailures(), "a failed page is tried again a minute later, not at every check");
 
-        team(broken); // mended: the step it missed is paged at the next check
-        clock.advance(Duration.ofMinutes(1));
+        team(broken); // mended: the step it missed is paged a minute after its failure
+        clock.advance(Duration.ofSeconds(30));
         escalator.escalate(clock.instant());
         await().atMost(Duration.ofSeconds(20)).until(() -> webhooksTo(broken) == 1);
         given().when().get("/api/pages/" + brokenPage).then().body("escalationLevel", equalTo(1));

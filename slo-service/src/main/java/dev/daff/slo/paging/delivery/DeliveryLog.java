@@ -101,13 +101,15 @@ public class DeliveryLog {
 
     /**
      * The backoff, or longer when the channel asked for longer ({@code Retry-After}: PagerDuty's rate limit in an
-     * alert storm) — but never longer than {@code longest}: a page must not wait out a channel's whim.
+     * alert storm) — but what was asked for counts only up to {@code longest}: a page must not wait out a
+     * channel's whim. Never shorter than the backoff.
      */
     static Duration nextWait(Duration backoff, Duration retryAfter, Duration longest) {
-        if (retryAfter == null || retryAfter.compareTo(backoff) <= 0) {
+        if (retryAfter == null) {
             return backoff;
         }
-        return retryAfter.compareTo(longest) < 0 ? retryAfter : longest;
+        Duration asked = retryAfter.compareTo(longest) < 0 ? retryAfter : longest;
+        return asked.compareTo(backoff) > 0 ? asked : backoff;
     }
 
     /** {@code first} doubled for each attempt after the first, at most {@code longest}, times {@code jitter}. */

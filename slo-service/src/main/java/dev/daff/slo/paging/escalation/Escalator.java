@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -36,7 +37,7 @@ public class Escalator {
     private final Pager pager;
     private final Clock clock;
     private final AlertQueries alerts;
-    private final MeterRegistry registry;
+    private final Counter failures;
 
     public Escalator(Pages pages, TeamService teams, Pager pager, Clock clock, AlertQueries alerts,
             MeterRegistry registry) {
@@ -45,7 +46,9 @@ public class Escalator {
         this.teams = teams;
         this.pager = pager;
         this.clock = clock;
-        this.registry = registry;
+        this.failures = Counter.builder("daff.paging.escalation.failures")
+                .description("Pages whose escalation step failed for another reason than the database being away")
+                .register(registry);
     }
 
     @Scheduled(every = "${daff.paging.escalation-check-every}", identity = "page-escalation",
@@ -126,8 +129,8 @@ public class Escalator {
     /**
      * Applies {@code step} to each page in {@code state} due by {@code dueColumn}, each page in its own transaction,
      * and answers for how many it did something. One page whose step fails (its team's stored definition unreadable
-     * by this version) is logged, counted in {@code daff_paging_escalation_failures_total} and tried again at the
-     * next check; it holds back no other page. Every replica runs this: {@code SKIP LOCKED} leaves a page that
+     * by this version) is logged, counted in {@code daff_paging_escalation_failures_total} and tried again a minute
+     * later; it holds back no other page. Every replica runs this: {@code SKIP LOCKED} leaves a page that
      * another replica is escalating (or someone is acknowledging or resolving) to that transaction, and once it
      * commits the page is no longer due, so each step is paged once.
      */
@@ -148,13 +151,22 @@ public class Escalator {
                 });
                 done += did ? 1 : 0;
             } catch (RuntimeException e) {
-                if (TransientFailures.isTransient(e)) {
+                if (TransientFailures.databaseError(e).filter(TransientFailures::isTransient).isPresent()) {
                     throw e; // the database is away: every page waits for the next check alike
                 }
-                LOG.errorf(e, "page %s could not be escalated; it stays due and is tried again at the next check", id);
-                registry.counter("daff.paging.escalation.failures").increment();
+                failures.increment();
+                LOG.errorf(e, "page %s could not be escalated; it is tried again in %s", id, Pager.UNROUTED_RETRY);
+                postpone(id, state, dueColumn, now);
             }
         }
         return done;
+    }
+
+    /** A page whose step failed is tried again after {@link Pager#UNROUTED_RETRY}, not at every check. */
+    private void postpone(UUID id, String state, String dueColumn, Instant now) {
+        QuarkusTransaction.requiringNew().run(() -> pages.getEntityManager().createNativeQuery("update page set "
+                + dueColumn + " = ?1 where id = ?2 and state = ?3 and " + dueColumn + " <= ?4")
+                .setParameter(1, now.plus(Pager.UNROUTED_RETRY)).setParameter(2, id).setParameter(3, state)
+                .setParameter(4, now).executeUpdate());
     }
 }

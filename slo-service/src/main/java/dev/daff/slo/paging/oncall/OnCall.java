@@ -49,14 +49,15 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
     }
 
     /**
-     * The schedule's zone, or UTC when this JDK does not know it (a zone a newer time-zone database dropped after the
-     * team was stored): the hand-overs shift by the zone's offset, but the page still reaches someone on the rotation.
+     * The schedule's zone, or UTC when this JDK does not know it (a zone stored by a replica on a newer time-zone
+     * database than this one's): the hand-overs shift by the zone's offset, but the page still reaches someone on
+     * the rotation.
      */
-    static ZoneId zoneOrUtc(String zone) {
+    public static ZoneId zoneOrUtc(String zone) {
         try {
             return ZoneId.of(zone);
         } catch (DateTimeException e) {
-            LOG.errorf("on-call schedule's time zone %s is unknown to this JDK; working out who is on call in UTC", zone);
+            LOG.warnf("on-call schedule's time zone %s is unknown to this JDK; working out who is on call in UTC", zone);
             return ZoneOffset.UTC;
         }
     }

@@ -2,6 +2,7 @@ package dev.daff.slo.paging.oncall;
 
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashSet;
@@ -80,6 +81,19 @@ public class TeamService {
     @Transactional(dontRollbackOn = Teams.UnreadableDefinition.class)
     public Optional<TeamDefinition> definition(String name) {
         return teams.findByIdOptional(name).map(teams::definitionOf);
+    }
+
+    /**
+     * The team's {@code reackAfter}; none when the team is undefined, has none, or its stored definition cannot be
+     * read — an acknowledgement must still go through.
+     */
+    @Transactional
+    public Optional<Duration> reackAfter(String name) {
+        try {
+            return teams.findByIdOptional(name).map(teams::definitionOf).map(TeamDefinition::reackAfter);
+        } catch (Teams.UnreadableDefinition unreadable) {
+            return Optional.empty();
+        }
     }
 
     /** Team names in order, a page at a time; the cursor holds the last name. */

@@ -97,8 +97,10 @@ public class Pager {
             if (TransientFailures.databaseError(e).isPresent() || QuarkusTransaction.isRollbackOnly()) {
                 throw e; // the transaction is lost with it; the alert is consumed again
             }
-            // Thrown on, it would dead-letter the alert and the page would never be seen; stored, it is retried.
+            // Thrown on, it would dead-letter the alert and the page would never be seen; stored, it is retried
+            // whole (what was queued before the failure goes: the retry queues it again).
             LOG.errorf(e, "page %s for team %s: its first notifications could not be worked out", page.id, alert.team());
+            notifications.delete("pageId", page.id);
         }
         page.primaryHandle = null; // the escalation check pages it as soon as the team can be paged
         page.nextEscalationAt = page.createdAt.plus(UNROUTED_RETRY);
@@ -156,8 +158,7 @@ public class Pager {
             page.acknowledgedBy = displayName;
             page.acknowledgedBySubject = subject;
             page.nextEscalationAt = null;
-            page.reackDueAt = teams.definition(page.team).map(TeamDefinition::reackAfter)
-                    .map(page.acknowledgedAt::plus).orElse(null);
+            page.reackDueAt = teams.reackAfter(page.team).map(page.acknowledgedAt::plus).orElse(null);
             if (tellPagerDuty) {
                 acknowledgeInPagerDuty(page);
             }

@@ -3,7 +3,6 @@ package dev.daff.slo.paging.report;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +12,7 @@ import dev.daff.kit.problem.ProblemException;
 import io.quarkus.panache.common.Sort;
 import dev.daff.slo.paging.PagingConfig;
 import dev.daff.slo.paging.oncall.TeamService;
+import dev.daff.slo.paging.oncall.OnCall;
 import dev.daff.slo.paging.oncall.TeamDefinition;
 import dev.daff.slo.paging.pages.Page;
 import dev.daff.slo.paging.pages.Pages;
@@ -48,7 +48,7 @@ public class PagingReportService {
                 since, until);
         List<PagingReport.SeenIncident> incidents = seen.between(since.minus(PagingReport.INCIDENT_AFTER),
                 until.plus(PagingReport.INCIDENT_AFTER));
-        return PagingReport.of(team, since, until, inPeriod, ZoneId.of(definition.rotation().timeZone()),
+        return PagingReport.of(team, since, until, inPeriod, OnCall.zoneOrUtc(definition.rotation().timeZone()),
                 config.workdayStartHour(), config.workdayEndHour(), incidents, seen.any());
     }
 }

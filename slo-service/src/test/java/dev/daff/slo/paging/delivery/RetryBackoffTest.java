@@ -41,6 +41,8 @@ class RetryBackoffTest {
         assertEquals(Duration.ofSeconds(2), DeliveryLog.nextWait(Duration.ofSeconds(2), Duration.ofSeconds(1), longest));
         assertEquals(Duration.ofSeconds(30), DeliveryLog.nextWait(Duration.ofSeconds(2), Duration.ofSeconds(30), longest));
         assertEquals(longest, DeliveryLog.nextWait(Duration.ofSeconds(2), Duration.ofHours(1), longest));
+        assertEquals(Duration.ofSeconds(69), DeliveryLog.nextWait(Duration.ofSeconds(69), Duration.ofMinutes(2), longest),
+                "a jittered backoff past the longest is not cut short by a Retry-After");
 
         Instant now = Instant.parse("2026-12-04T10:00:00Z");
         assertEquals(Duration.ofSeconds(120), ChannelSender.retryAfter(" 120 ", now));
