@@ -115,6 +115,15 @@ class ActionRulesTest {
                 .body("type", containsString("incident-finalised")).body("detail", containsString("FINALISED"));
         given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions")
                 .then().statusCode(200).body("size()", equalTo(before));
+
+        // A replayed older IncidentResolved does not take it back from FINALISED, nor make a second washup action.
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV1", team, "RESOLVED");
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1");
+        awaitKnownIncident(incidents, incidentId, "FINALISED");
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions")
+                .then().statusCode(200).body("size()", equalTo(before));
+        given().contentType(ContentType.JSON).body(ActionTestSupport.action(incidentId, "payments", "LOCAL", null))
+                .when().post("/api/actions").then().statusCode(409);
         create(UUID.randomUUID(), "payments", "LOCAL", null); // and the next caller's action is taken
     }
 
@@ -145,8 +154,8 @@ class ActionRulesTest {
         sendIncidentEvent(reviewed, "WashupReviewed", incidentId, "SEV2", team, "RESOLVED");
         // A later event on the same partition: once it is taken in, so is the redelivery before it. (Not the
         // finalise: the marker action below could not be opened on a FINALISED incident.)
-        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", team, "MITIGATED");
-        awaitKnownIncident(incidents, incidentId, "MITIGATED");
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "RESOLVED");
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1");
 
         given().queryParam("incidentId", incidentId.toString())
                 .when().get("/api/actions")

@@ -54,6 +54,12 @@ final class ActionTestSupport {
                 .findByIdOptional(incidentId).map(known -> status.equals(known.status)).orElse(false)));
     }
 
+    /** Waits until action-service has taken in the incident with this severity (a marker that changes nothing else). */
+    static void awaitKnownSeverity(KnownIncidents incidents, UUID incidentId, String severity) {
+        await().atMost(PATIENCE).until(() -> QuarkusTransaction.requiringNew().call(() -> incidents
+                .severity(incidentId).map(severity::equals).orElse(false)));
+    }
+
     static String action(UUID incidentId, String ownerTeam, String scope, String dueAt) {
         return """
                 {"incidentId": "%s", "title": "Pool connections through the platform client", "ownerTeam": "%s",

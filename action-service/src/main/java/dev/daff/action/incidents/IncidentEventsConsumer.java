@@ -28,6 +28,8 @@ public class IncidentEventsConsumer {
     static final Subscription<IncidentEvent> SUBSCRIPTION = Subscription.of(CONSUMER, IncidentEvent.class,
             IncidentEvent.CURRENT_VERSION, IncidentEvent.TYPES);
 
+    private static final String FINALISED = "FINALISED";
+
     private final IdempotentConsumer consumer;
     private final KnownIncidents incidents;
     private final WashupActions washups;
@@ -63,12 +65,18 @@ public class IncidentEventsConsumer {
         if (event.team() != null) {
             incident.team = event.team();
         }
-        if (event.status() != null) {
+        // FINALISED is the last status there is: a late or replayed older event never takes an incident back from
+        // it (that would let actions be opened for it again, and make it a washup action of its own).
+        boolean finalised = FINALISED.equals(incident.status);
+        if (event.status() != null && !finalised) {
             incident.status = event.status();
         }
         incident.updatedAt = clock.instant();
         incidents.persist(incident);
 
+        if (finalised) {
+            return;
+        }
         if (IncidentEvent.RESOLVED.equals(event.type())) {
             washups.incidentResolved(incidentId, incident.team, incident.severity);
         } else if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
