@@ -1,7 +1,6 @@
 package dev.daff.incident.actions;
 
 import java.time.Clock;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -36,14 +35,16 @@ public class ActionEventsConsumer {
     private final ActionSummaries summaries;
     private final ActionItems items;
     private final Event<ActionSummaryUpdated> updated;
+    private final Event<ActionFirstHeard> firstHeard;
     private final Clock clock;
 
     public ActionEventsConsumer(IdempotentConsumer consumer, ActionSummaries summaries, ActionItems items,
-            Event<ActionSummaryUpdated> updated, Clock clock) {
+            Event<ActionSummaryUpdated> updated, Event<ActionFirstHeard> firstHeard, Clock clock) {
         this.consumer = consumer;
         this.summaries = summaries;
         this.items = items;
         this.updated = updated;
+        this.firstHeard = firstHeard;
         this.clock = clock;
     }
 
@@ -81,8 +82,7 @@ public class ActionEventsConsumer {
         if (created) {
             summaries.persist(stored);
         }
-        updated.fire(new ActionSummaryUpdated(incidentId,
-                ActionEvent.CREATED.equals(event.type()) ? Objects.requireNonNullElse(event.title(), "") : null));
+        updated.fire(new ActionSummaryUpdated(incidentId));
     }
 
     /**
@@ -116,6 +116,9 @@ public class ActionEventsConsumer {
         item.eventId = event.eventId();
         if (created) {
             items.persist(item);
+            if (!ActionItems.DONE.equals(item.status) && !"WONT_DO".equals(item.status)) {
+                firstHeard.fire(new ActionFirstHeard(incidentId, actionId, item.title, event.occurredAt()));
+            }
         }
     }
 }

@@ -4,8 +4,7 @@ import java.util.UUID;
 
 /**
  * The stored action summary of an incident changed: fired (CDI, synchronously) inside the transaction that stored
- * it, for the rules that read it (the finalisation gate observes it). {@code openedAction} is the title of the
- * action whose creation changed it, null for any other change.
+ * it, for the rules that read it (the finalisation gate observes it).
  */
-public record ActionSummaryUpdated(UUID incidentId, String openedAction) {
+public record ActionSummaryUpdated(UUID incidentId) {
 }

@@ -1,6 +1,7 @@
 package dev.daff.incident.finalisation;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,16 +106,20 @@ public class FinalisationGate implements FinalisationCheck {
     }
 
     /**
-     * An action opened for an incident already FINALISED (action-service had not heard of the finalise yet): it
-     * cannot hold the incident back any more, so it is said on the timeline rather than absorbed in silence.
+     * An open action first heard of for an incident already FINALISED — opened in the moment before action-service
+     * heard of the finalise, or opened before it and reported late: it cannot hold the incident back any more, so it
+     * is said on the timeline rather than absorbed in silence.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void noteActionOpenedAfterFinalise(Incident incident, String title) {
-        if (incident.status == IncidentStatus.FINALISED) {
-            timeline.record(incident.id, null, Timeline.ACTION_AFTER_FINALISE, "FINALISE", ACTOR,
-                    "Action \"" + title + "\" was opened after this incident was finalised; it is tracked in"
-                            + " action-service but no longer holds the incident back", Map.of("title", title));
+    public void noteActionAfterFinalise(Incident incident, UUID actionId, String title, Instant openedAt) {
+        if (incident.status != IncidentStatus.FINALISED) {
+            return;
         }
+        String when = incident.finalisedAt != null && openedAt.isBefore(incident.finalisedAt)
+                ? "was reported after this incident was finalised" : "was opened after this incident was finalised";
+        timeline.record(incident.id, null, Timeline.ACTION_AFTER_FINALISE, "FINALISE", ACTOR, "Action \"" + title
+                + "\" " + when + "; it is tracked in action-service but no longer holds the incident back",
+                Map.of("actionId", actionId.toString(), "title", title, "openedAt", openedAt.toString()));
     }
 
     /**

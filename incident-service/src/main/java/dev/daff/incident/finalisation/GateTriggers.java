@@ -3,6 +3,7 @@ package dev.daff.incident.finalisation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.daff.incident.actions.ActionFirstHeard;
 import dev.daff.incident.actions.ActionSummaryUpdated;
 import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.lifecycle.IncidentTransitioned;
@@ -36,11 +37,12 @@ public class GateTriggers {
 
     /** action-service may report on an incident this service has not heard of yet; that one is assessed later. */
     void actionSummaryUpdated(@Observes ActionSummaryUpdated event) {
-        incidents.findByIdOptional(event.incidentId()).ifPresent(incident -> {
-            if (event.openedAction() != null) {
-                gate.noteActionOpenedAfterFinalise(incident, event.openedAction());
-            }
-            gate.reassess(incident);
-        });
+        incidents.findByIdOptional(event.incidentId()).ifPresent(gate::reassess);
+    }
+
+    /** An open action first heard of once the incident is FINALISED is said on its timeline. */
+    void actionFirstHeard(@Observes ActionFirstHeard event) {
+        incidents.findByIdOptional(event.incidentId()).ifPresent(incident -> gate.noteActionAfterFinalise(incident,
+                event.actionId(), event.title(), event.occurredAt()));
     }
 }
