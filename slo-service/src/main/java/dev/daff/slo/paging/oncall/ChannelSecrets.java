@@ -25,6 +25,8 @@ import dev.daff.slo.paging.secrets.Keyring;
 public class ChannelSecrets {
 
     private static final Logger LOG = Logger.getLogger(ChannelSecrets.class);
+    /** In {@link #secretsByKey()}: teams whose stored definition cannot be read, their secrets uncounted. */
+    public static final String UNREADABLE_TEAMS = "unreadable-teams";
 
     private final Teams teams;
     private final Keyring keyring;
@@ -104,6 +106,8 @@ public class ChannelSecrets {
         for (Team team : teams.listAll()) {
             TeamDefinition stored = readable(team);
             if (stored == null) {
+                // Its secrets may be under any key: shown, so that no key is retired while it may still hold some.
+                counts.merge(UNREADABLE_TEAMS, 1L, Long::sum);
                 continue;
             }
             sealSecrets(stored, value -> {
