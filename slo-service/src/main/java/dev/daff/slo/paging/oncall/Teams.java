@@ -17,7 +17,7 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
         this.json = json;
     }
 
-    /** A stored definition this version cannot use; the team is as good as undefined until it is PUT again. */
+    /** A stored definition this version cannot use (another version's, or edited by hand); a PUT of the team mends it. */
     public static final class UnreadableDefinition extends IllegalStateException {
         UnreadableDefinition(String message, Throwable cause) {
             super(message, cause);
