@@ -28,8 +28,6 @@ public class IncidentEventsConsumer {
     static final Subscription<IncidentEvent> SUBSCRIPTION = Subscription.of(CONSUMER, IncidentEvent.class,
             IncidentEvent.CURRENT_VERSION, IncidentEvent.TYPES);
 
-    private static final String FINALISED = "FINALISED";
-
     private final IdempotentConsumer consumer;
     private final KnownIncidents incidents;
     private final WashupActions washups;
@@ -67,7 +65,7 @@ public class IncidentEventsConsumer {
         }
         // FINALISED is the last status there is: a late or replayed older event never takes an incident back from
         // it (that would let actions be opened for it again, and make it a washup action of its own).
-        boolean finalised = FINALISED.equals(incident.status);
+        boolean finalised = KnownIncidents.FINALISED.equals(incident.status);
         if (event.status() != null && !finalised) {
             incident.status = event.status();
         }

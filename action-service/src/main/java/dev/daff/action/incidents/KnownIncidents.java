@@ -17,9 +17,12 @@ public class KnownIncidents implements PanacheRepositoryBase<KnownIncident, UUID
         return findByIdOptional(incidentId).map(known -> known.severity);
     }
 
+    /** incident-service's last status: nothing follows it. */
+    static final String FINALISED = "FINALISED";
+
     @Override
     public boolean finalised(UUID incidentId) {
-        return findByIdOptional(incidentId).map(known -> "FINALISED".equals(known.status)).orElse(false);
+        return findByIdOptional(incidentId).map(known -> FINALISED.equals(known.status)).orElse(false);
     }
 
     @Override

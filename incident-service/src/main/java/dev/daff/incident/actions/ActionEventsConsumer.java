@@ -116,7 +116,7 @@ public class ActionEventsConsumer {
         item.eventId = event.eventId();
         if (created) {
             items.persist(item);
-            if (!ActionItems.DONE.equals(item.status) && !"WONT_DO".equals(item.status)) {
+            if (!ActionItems.DONE.equals(item.status) && !ActionItems.WONT_DO.equals(item.status)) {
                 firstHeard.fire(new ActionFirstHeard(incidentId, actionId, item.title, event.occurredAt()));
             }
         }

@@ -17,6 +17,7 @@ public class ActionItems implements PanacheRepositoryBase<ActionItem, UUID> {
     /** The SCOPE that stops the class of problem elsewhere too. */
     public static final String SYSTEMIC = "SYSTEMIC";
     public static final String DONE = "DONE";
+    public static final String WONT_DO = "WONT_DO";
 
     /** An action as the read model knows it. */
     public record ActionView(UUID actionId, UUID incidentId, String title, String kind, String status, Instant doneAt) {

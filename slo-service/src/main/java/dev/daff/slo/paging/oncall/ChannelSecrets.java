@@ -12,8 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
-import org.jboss.logging.Logger;
-
 import dev.daff.slo.paging.secrets.Keyring;
 
 /**
@@ -24,7 +22,6 @@ import dev.daff.slo.paging.secrets.Keyring;
 @ApplicationScoped
 public class ChannelSecrets {
 
-    private static final Logger LOG = Logger.getLogger(ChannelSecrets.class);
     /** In {@link #secretsByKey()}: teams whose stored definition cannot be read, their secrets uncounted. */
     public static final String UNREADABLE_TEAMS = "unreadable-teams";
 
@@ -79,7 +76,7 @@ public class ChannelSecrets {
     public int resealAll() {
         int resealed = 0;
         for (Team team : teams.find("order by name").withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
-            TeamDefinition stored = readable(team);
+            TeamDefinition stored = teams.readable(team).orElse(null);
             if (stored == null) {
                 continue;
             }
@@ -104,7 +101,7 @@ public class ChannelSecrets {
     public Map<String, Long> secretsByKey() {
         Map<String, Long> counts = new HashMap<>();
         for (Team team : teams.listAll()) {
-            TeamDefinition stored = readable(team);
+            TeamDefinition stored = teams.readable(team).orElse(null);
             if (stored == null) {
                 // Its secrets may be under any key: shown, so that no key is retired while it may still hold some.
                 counts.merge(UNREADABLE_TEAMS, 1L, Long::sum);
@@ -118,16 +115,6 @@ public class ChannelSecrets {
             });
         }
         return counts;
-    }
-
-    /** The team's stored definition; none when this version cannot read it (a PUT mends it): one such is skipped. */
-    private TeamDefinition readable(Team team) {
-        try {
-            return teams.definitionOf(team);
-        } catch (Teams.UnreadableDefinition e) {
-            LOG.warnf("%s; its channel secrets are left as they are", e.getMessage());
-            return null;
-        }
     }
 
     /** The definition with {@code seal} applied to every channel secret (routing key, Slack URL, webhook secret). */

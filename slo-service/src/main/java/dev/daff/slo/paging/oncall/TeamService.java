@@ -49,7 +49,7 @@ public class TeamService {
             throw ProblemException.invalidField("team", "must be a lower-case name (a-z, 0-9, '.', '_', '-')");
         }
         Optional<Team> stored = teams.findByIdOptional(name);
-        TeamDefinition sealed = secrets.sealForPut(definition, stored.map(this::storedIfReadable).orElse(null));
+        TeamDefinition sealed = secrets.sealForPut(definition, stored.flatMap(teams::readable).orElse(null));
         check(sealed);
         Team team = stored.orElseGet(() -> {
             Team created = new Team();
@@ -59,18 +59,6 @@ public class TeamService {
         team.updatedAt = clock.instant();
         teams.store(team, sealed);
         return sealed.masked();
-    }
-
-    /**
-     * The stored definition to keep omitted secrets from; none when it is unreadable (written by another version, or
-     * by hand), so that a PUT carrying every secret mends it.
-     */
-    private TeamDefinition storedIfReadable(Team team) {
-        try {
-            return teams.definitionOf(team);
-        } catch (Teams.UnreadableDefinition unreadable) {
-            return null;
-        }
     }
 
     /**
@@ -89,11 +77,7 @@ public class TeamService {
      */
     @Transactional
     public Optional<Duration> reackAfter(String name) {
-        try {
-            return teams.findByIdOptional(name).map(teams::definitionOf).map(TeamDefinition::reackAfter);
-        } catch (Teams.UnreadableDefinition unreadable) {
-            return Optional.empty();
-        }
+        return teams.findByIdOptional(name).flatMap(teams::readable).map(TeamDefinition::reackAfter);
     }
 
     /** Team names in order, a page at a time; the cursor holds the last name. */

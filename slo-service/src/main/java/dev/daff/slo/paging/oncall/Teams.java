@@ -1,6 +1,10 @@
 package dev.daff.slo.paging.oncall;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +14,8 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 /** Teams and their on-call definitions ({@code team}), each definition stored as one JSON document. */
 @ApplicationScoped
 public class Teams implements PanacheRepositoryBase<Team, String> {
+
+    private static final Logger LOG = Logger.getLogger(Teams.class);
 
     private final ObjectMapper json;
 
@@ -39,6 +45,19 @@ public class Teams implements PanacheRepositoryBase<Team, String> {
             throw new UnreadableDefinition("stored team definition of " + team.name + " has no members or rotation", null);
         }
         return definition;
+    }
+
+    /**
+     * As {@link #definitionOf}, but empty when the stored definition cannot be read (logged): for what can go on
+     * without it — a PUT that mends it, an acknowledgement, counting or re-encrypting every team's secrets.
+     */
+    Optional<TeamDefinition> readable(Team team) {
+        try {
+            return Optional.of(definitionOf(team));
+        } catch (UnreadableDefinition e) {
+            LOG.warnf("%s; carrying on without it (a PUT of the team mends it)", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Stores the definition (secrets already sealed) in the team's row, new or not. */
