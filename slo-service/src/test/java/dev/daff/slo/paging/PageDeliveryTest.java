@@ -3,6 +3,7 @@ package dev.daff.slo.paging;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -84,6 +87,43 @@ class PageDeliveryTest {
             assertTrue(tookMs >= deadline.toMillis() && tookMs < deadline.toMillis() + 3_000,
                     "the attempt was cut off at its deadline, not later: " + tookMs + " ms");
             given().when().get("/api/pages/" + id).then().body("notifications[0].status", equalTo("PENDING"));
+        }
+    }
+
+    @Test
+    void receiversThatHangTogetherLeaveWorkersForEveryOtherPage() throws Exception {
+        // One team's ten channels all behind one host that hangs: more attempts than the replica has workers.
+        Duration deadline = config.deliveryTimeout();
+        try (StallingReceiver stalling = StallingReceiver.start()) {
+            String channels = IntStream.range(0, 10)
+                    .mapToObj(i -> "{\"type\": \"webhook\", \"url\": \"" + stalling.url("/hook/" + i) + "\"}")
+                    .collect(Collectors.joining(", "));
+            assertTrue(10 > config.deliveryConcurrency(), "the flood must outnumber the workers");
+            String flooded = PagingFixtures.soloTeam(clock, "sre-flooded", "gus", channels);
+            String bystander = PagingFixtures.soloTeam(clock, "sre-bystander", "hana",
+                    "{\"type\": \"pagerduty\", \"routingKey\": \"rk-sre-bystander\"}");
+
+            PagingFixtures.publish(flooded, PagingFixtures.alert(clock, "AlertFired", flooded, "dns-flooded",
+                    "dns-flooded:PAGE:BURN_RATE:1"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !stalling.arrivals().isEmpty());
+            Instant published = Instant.now();
+            PagingFixtures.publish(bystander, PagingFixtures.alert(clock, "AlertFired", bystander, "dns-bystander",
+                    "dns-bystander:PAGE:BURN_RATE:1"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> PagingFixtures.pagerDuty("rk-sre-bystander", "trigger").size() == 1);
+            Duration waited = Duration.between(published, PagingFixtures.pagerDuty("rk-sre-bystander", "trigger").get(0).at());
+            assertTrue(waited.compareTo(deadline.dividedBy(2)) < 0, "the bystander's page waited " + waited.toMillis()
+                    + " ms behind the hanging host; the attempt deadline is " + deadline.toMillis() + " ms");
+
+            // The host comes back: every one of the flood's notifications is still sent, none given up.
+            stalling.release();
+            String page = PagingFixtures.awaitPage(flooded);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                clock.advance(Duration.ofSeconds(2)); // past a first retry's backoff; far from the page's escalation
+                dispatcher.deliverDue();
+                given().when().get("/api/pages/" + page).then().body("notifications", hasSize(10))
+                        .body("notifications.status", everyItem(equalTo("DELIVERED")));
+            });
         }
     }
 

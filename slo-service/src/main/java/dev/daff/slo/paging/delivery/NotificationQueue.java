@@ -49,6 +49,7 @@ public class NotificationQueue {
         notification.channelRef = destination.channelRef();
         notification.channelType = destination.channelType();
         notification.endpoint = destination.endpoint();
+        notification.lane = DeliveryLanes.of(destination.channelType(), destination.endpoint());
         notification.secret = destination.secret();
         notification.body = body;
         notification.status = PageNotification.PENDING;

@@ -3,7 +3,10 @@ package dev.daff.slo.paging.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +37,7 @@ import dev.daff.slo.paging.PagingConfig;
  * {@link DeliveryLog} records it and decides whether and when to try again.
  * <p>
  * Up to {@code deliveryConcurrency} attempts run at once, so a channel that hangs holds up only its own
- * notification. Notifications are claimed with {@code SKIP LOCKED} one per free worker, each with a lease of one
+ * notification, and receivers that hang together take only part of them ({@link DeliveryLanes}). Notifications are claimed with {@code SKIP LOCKED} one per free worker, each with a lease of one
  * deadline ({@code deliveryTimeout}) plus {@link #LEASE_MARGIN}, so a claim always outlives the single attempt it
  * covers and no other replica sends it meanwhile. Notifications of one page to one channel go out in the order they
  * were queued (a PagerDuty resolve never overtakes its trigger).
@@ -60,6 +63,7 @@ public class PageDispatcher {
     private final Semaphore free;
     /** Notifications this replica is sending now: never started twice, even if a lease ran out under a jumping clock. */
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final DeliveryLanes lanes;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean closed;
@@ -74,6 +78,7 @@ public class PageDispatcher {
         this.executor = executor;
         int concurrency = config.deliveryConcurrency();
         this.free = new Semaphore(concurrency);
+        this.lanes = new DeliveryLanes(concurrency);
         this.workers = Executors.newFixedThreadPool(concurrency, daemonThreads("page-delivery-"));
     }
 
@@ -115,61 +120,86 @@ public class PageDispatcher {
         int slots;
         while ((slots = free.availablePermits()) > 0) {
             int wanted = slots;
-            List<PageNotification> claimed = QuarkusTransaction.requiringNew().call(() -> claim(wanted));
-            for (PageNotification notification : claimed) {
+            Claimed claimed = QuarkusTransaction.requiringNew().call(() -> claim(wanted));
+            for (PageNotification notification : claimed.leased()) {
                 if (!inFlight.add(notification.id)) {
                     continue; // still being sent here: its lease ran out on a clock that jumped ahead
                 }
+                String lane = DeliveryLanes.of(notification);
+                lanes.started(lane);
                 free.acquireUninterruptibly(); // never waits: only this loop takes permits, and it saw enough
                 try {
-                    workers.execute(() -> {
-                        try {
-                            ChannelSender.Attempt attempt = sender.send(notification);
-                            QuarkusTransaction.requiringNew().run(() -> log.record(notification.id, attempt));
-                        } catch (RuntimeException e) {
-                            // Not recorded (the database?): the lease runs out and the notification is sent again.
-                            LOG.warnf("page notification %d: the attempt's outcome was not recorded: %s", notification.id,
-                                    e.toString());
-                        } finally {
-                            inFlight.remove(notification.id);
-                            free.release();
-                            deliverDue();
-                        }
-                    });
+                    workers.execute(() -> attempt(notification, lane));
                 } catch (RejectedExecutionException e) {
                     inFlight.remove(notification.id); // shutting down: the lease runs out and a replica sends it
+                    lanes.ended(lane, true);
                     free.release();
                     return;
                 }
             }
-            if (claimed.size() < wanted) {
+            // A lane that filled up within this claim is left out of the next, which may find what queued behind it.
+            if (claimed.leased().size() < wanted && !claimed.laneFilled()) {
                 return;
             }
         }
     }
 
+    private void attempt(PageNotification notification, String lane) {
+        ChannelSender.Attempt attempt = null;
+        try {
+            attempt = sender.send(notification);
+            ChannelSender.Attempt made = attempt;
+            QuarkusTransaction.requiringNew().run(() -> log.record(notification.id, made));
+        } catch (RuntimeException e) {
+            // Not recorded (the database?): the lease runs out and the notification is sent again.
+            LOG.warnf("page notification %d: the attempt's outcome was not recorded: %s", notification.id, e.toString());
+        } finally {
+            lanes.ended(lane, attempt == null || attempt.status() != null);
+            inFlight.remove(notification.id);
+            free.release();
+            deliverDue();
+        }
+    }
+
+    /** What one claim leased, and whether it passed over a notification because its lane had just filled up. */
+    private record Claimed(List<PageNotification> leased, boolean laneFilled) {
+    }
+
     /**
-     * Claims up to {@code max} due notifications whose page has nothing earlier pending on the same channel, and
-     * leases them for one attempt.
+     * Claims up to {@code max} due notifications whose page has nothing earlier pending on the same channel and
+     * whose lane has room, and leases them for one attempt.
      */
-    private List<PageNotification> claim(int max) {
+    private Claimed claim(int max) {
         Instant now = clock.instant();
         @SuppressWarnings("unchecked")
         List<PageNotification> due = notifications.getEntityManager().createNativeQuery("""
                 select n.* from page_notification n
                 where n.status = 'PENDING' and n.next_attempt_at <= ?1
+                  and coalesce(n.lane, n.channel_type) <> all(?3)
                   and not exists (select 1 from page_notification earlier
                                   where earlier.page_id is not distinct from n.page_id and earlier.id < n.id and earlier.status = 'PENDING'
                                     and earlier.channel_type = n.channel_type
                                     and earlier.channel_ref is not distinct from n.channel_ref
                                     and earlier.endpoint is not distinct from n.endpoint)
                 order by n.id limit ?2 for update of n skip locked""", PageNotification.class)
-                .setParameter(1, now).setParameter(2, max).getResultList();
+                .setParameter(1, now).setParameter(2, max).setParameter(3, lanes.full()).getResultList();
+        Map<String, Integer> taken = new HashMap<>();
+        List<PageNotification> leased = new ArrayList<>(due.size());
+        boolean laneFilled = false;
         Instant leasedUntil = now.plus(lease());
-        due.forEach(notification -> notification.nextAttemptAt = leasedUntil);
+        for (PageNotification notification : due) {
+            String lane = DeliveryLanes.of(notification);
+            if (taken.getOrDefault(lane, 0) >= lanes.room(lane)) {
+                laneFilled = true;
+                continue; // not leased: it stays due, for a worker this lane frees
+            }
+            taken.merge(lane, 1, Integer::sum);
+            notification.nextAttemptAt = leasedUntil;
+            leased.add(notification);
+        }
         notifications.flush();
         due.forEach(notifications.getEntityManager()::detach);
-        return due;
+        return new Claimed(leased, laneFilled);
     }
 
     /** How long a claim keeps other replicas off a notification: longer than the one attempt it covers. */

@@ -38,6 +38,8 @@ public class PageNotification extends PanacheEntityBase {
     public String channelType;
     /** The URL for PagerDuty and webhooks; empty for Slack, whose URL is the secret. */
     public String endpoint;
+    /** Where it is sent, as {@link DeliveryLanes} groups attempts; null for rows queued before V19. */
+    public String lane;
     /** The routing key, Slack URL or webhook signing secret, sealed ({@code Keyring}); opened only to send. */
     public String secret;
     /** The request body; a PagerDuty body gets its {@code routing_key} only when it is sent. */
