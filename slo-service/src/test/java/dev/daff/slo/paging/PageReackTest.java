@@ -131,6 +131,13 @@ class PageReackTest {
         assertEquals(List.of(dedupKey), PagingFixtures.pagerDuty("rk-" + team, "acknowledge").stream()
                 .map(ack -> dedupKey(ack.body())).toList());
 
+        // The on-call tidies up the superseded incident in PagerDuty: that says nothing of the re-opened page.
+        String staleResolve = PagerDutyWebhookTest.event("incident.resolved", dedupKey);
+        PagerDutyWebhookTest.post(staleResolve, PagerDutyWebhookTest.signed(staleResolve)).statusCode(200)
+                .body("result", containsString("not the page's current PagerDuty incident (" + dedupKey + "#reopened-1)"));
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED"))
+                .body("nextEscalationAt", org.hamcrest.Matchers.notNullValue());
+
         // Escalated again: nobody acknowledges within ackTimeout, so bob is paged, and his message says why too.
         clock.advance(Duration.ofMinutes(5));
         escalator.escalate(clock.instant());
@@ -138,6 +145,13 @@ class PageReackTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.receiver()
                 .received(r -> r.path().equals("/hook/" + team) && r.body().contains("\"reopenReason\":\"acknowledged by alice"))
                 .size() == 1);
+
+        // Acknowledged in PagerDuty under the re-open's own key: that is the page's incident now.
+        String acknowledged = PagerDutyWebhookTest.event("incident.acknowledged", dedupKey + "#reopened-1");
+        PagerDutyWebhookTest.post(acknowledged, PagerDutyWebhookTest.signed(acknowledged)).statusCode(200)
+                .body("result", equalTo("acknowledged by Alice (PagerDuty)"));
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("ACKNOWLEDGED"))
+                .body("nextEscalationAt", nullValue());
 
         // The alert clears (the SLO is deleted): the page resolves, and resolving it by hand says it already is.
         given().when().delete("/api/slos/" + slo).then().statusCode(204);

@@ -63,9 +63,10 @@ class PagerDutyWebhookTest {
         assertEquals(0, PagingFixtures.pagerDuty("rk-" + team, "acknowledge").size(), "PagerDuty told us: not told back");
 
         post(acknowledged, signed(acknowledged)).statusCode(200).body("result", equalTo("already acknowledged"));
-        // A re-opened page's PagerDuty incident has a key of its own: it names the same page.
+        // A key of a re-open this page never had names no incident of it (PageReackTest: one it had).
         String reopened = event("incident.acknowledged", dedupKey + "#reopened-1");
-        post(reopened, signed(reopened)).statusCode(200).body("result", equalTo("already acknowledged"));
+        post(reopened, signed(reopened)).statusCode(200)
+                .body("result", equalTo("not the page's current PagerDuty incident (" + dedupKey + "): the page is left as it is"));
         String resolved = event("incident.resolved", dedupKey);
         post(resolved, signed(resolved)).statusCode(200).body("result", containsString("not resolved: its alert still fires"));
         given().when().get("/api/pages/" + id).then().body("state", equalTo("ACKNOWLEDGED")).body("acknowledgedAt", equalTo(at));
@@ -77,7 +78,7 @@ class PagerDutyWebhookTest {
     }
 
     /** As PagerDuty posts it: no bearer token, only the signature (RestAssured would add this test's token). */
-    private static ValidatableResponse post(String body, String signature) {
+    static ValidatableResponse post(String body, String signature) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
                     + "/api/integrations/pagerduty")).header("Content-Type", "application/json")

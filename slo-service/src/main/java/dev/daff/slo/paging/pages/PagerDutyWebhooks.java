@@ -66,6 +66,12 @@ public class PagerDutyWebhooks {
         if (Page.RESOLVED.equals(page.get().state)) {
             return new Outcome(type, dedupKey, "the page is already resolved");
         }
+        if (!dedupKey.equals(PageMessages.pagerDutyKey(page.get()))) {
+            // The incident a re-open superseded (PagerDuty keeps it until the page resolves): acknowledging or closing
+            // it there says nothing of the re-opened page, whose escalation must go on.
+            return new Outcome(type, dedupKey, "not the page's current PagerDuty incident ("
+                    + PageMessages.pagerDutyKey(page.get()) + "): the page is left as it is");
+        }
         JsonNode agent = event.path("agent");
         String who = agent.path("summary").asText("someone") + " (PagerDuty)";
         String subject = "pagerduty:" + agent.path("id").asText("unknown");
