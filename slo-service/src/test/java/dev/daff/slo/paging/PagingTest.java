@@ -182,6 +182,32 @@ class PagingTest {
     }
 
     @Test
+    void aPageLeftUnacknowledgedAcrossAHandOverGoesToWhoeverCameOnCall() {
+        // alice's day ends two minutes after the page fires; bob's begins. Escalation: PRIMARY, then SECONDARY, once.
+        String team = "sre-handover";
+        given().contentType(ContentType.JSON).body("""
+                {"members": [
+                   {"handle": "alice", "channels": [{"type": "webhook", "url": "%s"}]},
+                   {"handle": "bob", "channels": [{"type": "webhook", "url": "%s"}]}],
+                 "rotation": {"members": ["alice", "bob"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"},
+                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY", "SECONDARY"], "repeat": 0}}
+                """.formatted(receiver().url("/hook/handover-alice"), receiver().url("/hook/handover-bob"),
+                clock.instant().minus(Duration.ofDays(1)).plus(Duration.ofMinutes(2))))
+                .when().put("/api/teams/" + team).then().statusCode(200);
+        publish(team, alert("AlertFired", team, "dns-handover", "dns-handover:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals("/hook/handover-alice")).size() == 1);
+
+        clock.advance(Duration.ofMinutes(5)); // bob is on call now, and nobody acknowledged
+        escalator.escalate(clock.instant());
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals("/hook/handover-bob")).size() == 1);
+        given().when().get("/api/pages/" + id).then().body("notifications.recipient", contains("alice", "bob"));
+        assertEquals(1, receiver().received(r -> r.path().equals("/hook/handover-alice")).size(),
+                "alice, off shift, is not paged a second time in bob's place");
+    }
+
+    @Test
     void a503IsRetriedUntilItSucceedsAndA400IsNot() throws Exception {
         Timer before = webhookLatency();
         long deliveredBefore = before == null ? 0 : before.count();

@@ -2,6 +2,7 @@ package dev.daff.slo.paging.escalation;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -121,9 +122,23 @@ public class Escalator {
         }
         page.escalationLevel = level;
         page.escalationRound = round;
-        pager.notifyLevel(page, team.get(), OnCall.at(team.get(), now), false);
+        pager.notify(page, team.get(), recipients(page, team.get(), OnCall.at(team.get(), now)), false);
         page.nextEscalationAt = now.plus(escalation.ackTimeout());
         return true;
+    }
+
+    /**
+     * Whom an escalation step pages. While the on-call the page first went to is still primary, the level's people.
+     * After a hand-over, whoever holds the pager now takes the secondary's place, and a PRIMARY level pages them beside
+     * the page's first recipient: a page left unacknowledged as its on-call goes off shift reaches the one who came on
+     * (in a rotation, the shift's secondary), not the one who left a second time.
+     */
+    static Collection<String> recipients(Page page, TeamDefinition team, OnCall onCall) {
+        String level = team.escalationOrDefault().levels().get(page.escalationLevel);
+        if (onCall.primary().equals(page.primaryHandle) || "TEAM".equals(level)) {
+            return team.levelRecipients(page.escalationLevel, onCall);
+        }
+        return "SECONDARY".equals(level) ? List.of(onCall.primary()) : List.of(page.primaryHandle, onCall.primary());
     }
 
     /**

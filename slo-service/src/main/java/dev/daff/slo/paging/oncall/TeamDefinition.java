@@ -104,6 +104,15 @@ public record TeamDefinition(
         return escalation == null ? Escalation.DEFAULT : escalation.withDefaults();
     }
 
+    /** Who level {@code level} of the escalation is, with {@code onCall} on call. */
+    public List<String> levelRecipients(int level, OnCall onCall) {
+        return switch (escalationOrDefault().levels().get(level)) {
+            case "SECONDARY" -> List.of(onCall.secondary());
+            case "TEAM" -> members().stream().map(Member::handle).toList();
+            default -> List.of(onCall.primary());
+        };
+    }
+
     public List<Channel> teamChannels() {
         return channels == null ? List.of() : channels;
     }

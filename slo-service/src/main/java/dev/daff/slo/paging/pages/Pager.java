@@ -3,6 +3,7 @@ package dev.daff.slo.paging.pages;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -201,12 +202,11 @@ public class Pager {
 
     /** Queues the page's current escalation level's notifications (and, the first time, the team's channels). */
     public void notifyLevel(Page page, TeamDefinition team, OnCall onCall, boolean first) {
-        String level = team.escalationOrDefault().levels().get(page.escalationLevel);
-        List<String> recipients = switch (level) {
-            case "SECONDARY" -> List.of(onCall.secondary());
-            case "TEAM" -> team.members().stream().map(TeamDefinition.Member::handle).toList();
-            default -> List.of(onCall.primary());
-        };
+        notify(page, team, team.levelRecipients(page.escalationLevel, onCall), first);
+    }
+
+    /** Queues a trigger to each channel of each of {@code recipients} (and, the first time, the team's channels). */
+    public void notify(Page page, TeamDefinition team, Collection<String> recipients, boolean first) {
         AlertEvent alert = page.firedAlert(json);
         for (String handle : recipients) {
             List<TeamDefinition.Channel> channels = team.member(handle).map(TeamDefinition.Member::channels).orElse(List.of());
