@@ -244,6 +244,10 @@ class BudgetAlertTest {
         given().contentType(ContentType.JSON).body(slo("budget-bad", "t",
                 "\"exhaustionAlerts\": {\"enabled\": true, \"pageWithin\": \"P40D\"}")).when().post("/api/slos")
                 .then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(slo("budget-bad", "t",
+                "\"budgetDropAlert\": {\"enabled\": true, \"percent\": 0.001}")).when().post("/api/slos")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", containsString("budgetDropAlert.percent"));
         given().when().get("/api/slos/budget-bad").then().statusCode(404);
     }
 }

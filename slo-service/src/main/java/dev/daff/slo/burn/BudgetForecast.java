@@ -2,6 +2,7 @@ package dev.daff.slo.burn;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.Duration;
 
 /**
@@ -44,7 +45,16 @@ public final class BudgetForecast {
         return burnRate * window.toSeconds() / (double) period.toSeconds();
     }
 
+    /**
+     * "5%", "0.0123%": four significant digits, at most four decimals — the label is part of an alert's tier,
+     * stored in 20 characters, and one that did not fit failed every evaluation of its SLO.
+     */
     static String percentLabel(double fraction) {
-        return new BigDecimal(fraction * 100, new MathContext(4)).stripTrailingZeros().toPlainString() + "%";
+        BigDecimal percent = new BigDecimal(fraction * 100);
+        BigDecimal rounded = percent.round(new MathContext(4));
+        if (rounded.scale() > 4) {
+            rounded = percent.setScale(4, RoundingMode.HALF_UP);
+        }
+        return rounded.stripTrailingZeros().toPlainString() + "%";
     }
 }

@@ -50,7 +50,8 @@ public final class SloApi {
 
     /** "{@code percent} % of the budget burned within {@code window}"; off unless enabled; defaults 5, PT1H, TICKET. */
     public record BudgetDropAlert(Boolean enabled,
-            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double percent,
+            @DecimalMin(value = "0.01", message = "must be at least 0.01 (percent of the period's budget)")
+            @DecimalMax("100") Double percent,
             Duration window,
             @Pattern(regexp = "PAGE|TICKET", message = "must be PAGE or TICKET") String severity) {
     }

@@ -37,6 +37,18 @@ class BudgetAlertsTest {
         return new SloAlertSettings("checkout", 99.9, tiers, 1, Duration.ofMinutes(15), false, 0.5, TICKET, budget);
     }
 
+    @Test
+    void everyDropLabelFitsTheTierItIsStoredAs() {
+        // slo_alert.tier and page.tier are varchar(20): a longer label failed every evaluation of its SLO, burn pages too.
+        for (double fraction : new double[] { 1.234e-13, 1.2345e-6, 0.000123456, 0.0001, 0.123456, 0.999999, 1.0 }) {
+            BudgetAlerts alerts = new BudgetAlerts(false, Duration.ofHours(6), Duration.ofHours(24), Duration.ofHours(4),
+                    true, fraction, Duration.ofMinutes(30), TICKET);
+            assertTrue(alerts.dropLabel().length() <= 20, alerts.dropLabel());
+        }
+        assertEquals("0.0123%/3d", new BudgetAlerts(false, Duration.ofHours(6), Duration.ofHours(24),
+                Duration.ofHours(4), true, 0.000123456, Duration.ofDays(3), TICKET).dropLabel());
+    }
+
     private static BudgetAlerts exhaustion() {
         return new BudgetAlerts(true, Duration.ofHours(6), Duration.ofHours(24), Duration.ofHours(4), false, 0.05,
                 Duration.ofHours(1), TICKET);
