@@ -318,7 +318,23 @@ class PagingTest {
                     .body("errors[0].field", equalTo("rotation.shiftLength"))
                     .body("detail", containsString("at least PT1H"));
         }
+        // Longer than a year is a typo; a billion years overflowed the calendar when the team was paged.
+        for (String tooLong : List.of("P367D", "P1Y2D", "P999999999Y", "PT8785H")) {
+            given().contentType(ContentType.JSON).body(rotation.formatted(tooLong, "2026-01-01T00:00:00Z"))
+                    .when().put("/api/teams/sre-short").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("rotation.shiftLength"))
+                    .body("detail", containsString("at most 366 days"));
+        }
+        // An acknowledgement timeout past a day: escalation would never come (and a huge one overflowed the clock).
+        for (String ackTimeout : List.of("PT25H", "PT9999999999999H")) {
+            given().contentType(ContentType.JSON).body(rotation.formatted("P1Y", "2026-01-01T00:00:00Z")
+                    .replaceFirst("}$", ", \"escalation\": {\"ackTimeout\": \"" + ackTimeout + "\"}}"))
+                    .when().put("/api/teams/sre-short").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("escalation.ackTimeout"));
+        }
         given().when().get("/api/teams/sre-short").then().statusCode(404);
+        given().contentType(ContentType.JSON).body(rotation.formatted("P1Y", "2026-01-01T00:00:00Z"))
+                .when().put("/api/teams/sre-yearly").then().statusCode(200);
         given().contentType(ContentType.JSON).body(rotation.formatted("PT1H", "+10000-01-01T00:00:00Z"))
                 .when().put("/api/teams/sre-short").then().statusCode(400).body("errors[0].field", equalTo("rotation.startsAt"));
 

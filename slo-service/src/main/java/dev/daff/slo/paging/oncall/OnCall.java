@@ -22,6 +22,8 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
 
     /** The shortest shift a rotation may have: anything shorter is not an on-call rotation but a typo. */
     public static final Duration MIN_SHIFT = Duration.ofHours(1);
+    /** The longest shift a rotation may have, in days. */
+    public static final int MAX_SHIFT_DAYS = 366;
     /** Rotations start, and on-call is asked for, within these years: the calendar arithmetic stays in range. */
     public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
@@ -76,6 +78,16 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
     /** Whether a shift is long enough to be taken for a rotation (every positive calendar period is: P1D and up). */
     public static boolean atLeastMinimum(TemporalAmount shift) {
         return !(shift instanceof Duration duration) || duration.compareTo(MIN_SHIFT) >= 0;
+    }
+
+    /**
+     * Whether a shift is at most a year ({@link #MAX_SHIFT_DAYS}): longer is a typo, and one of a billion years
+     * overflowed the calendar at paging time, so its team was never paged.
+     */
+    public static boolean atMostMaximum(TemporalAmount shift) {
+        double days = shift instanceof Duration duration ? duration.toSeconds() / 86_400.0
+                : ((Period) shift).toTotalMonths() * (MEAN_MONTH_SECONDS / 86_400) + ((Period) shift).getDays();
+        return days <= MAX_SHIFT_DAYS;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.temporal.TemporalAmount;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -122,15 +123,16 @@ public class TeamService {
         } catch (DateTimeException e) {
             throw ProblemException.invalidField("rotation.timeZone", "is not a time zone (e.g. Europe/London)");
         }
-        boolean longEnough;
+        boolean inRange;
         try {
-            longEnough = OnCall.atLeastMinimum(OnCall.shiftLength(definition.rotation().shiftLength()));
+            TemporalAmount shift = OnCall.shiftLength(definition.rotation().shiftLength());
+            inRange = OnCall.atLeastMinimum(shift) && OnCall.atMostMaximum(shift);
         } catch (RuntimeException e) {
-            longEnough = false;
+            inRange = false;
         }
-        if (!longEnough) {
-            throw ProblemException.invalidField("rotation.shiftLength",
-                    "must be an ISO-8601 duration of at least " + OnCall.MIN_SHIFT + " (P7D, PT12H)");
+        if (!inRange) {
+            throw ProblemException.invalidField("rotation.shiftLength", "must be an ISO-8601 duration of at least "
+                    + OnCall.MIN_SHIFT + " and at most " + OnCall.MAX_SHIFT_DAYS + " days (P7D, PT12H)");
         }
         if (!withinCalendar(definition.rotation().startsAt())) {
             throw ProblemException.invalidField("rotation.startsAt", "must be in the years 0001 to 9999");
@@ -144,8 +146,9 @@ public class TeamService {
             }
         }
         TeamDefinition.Escalation escalation = definition.escalationOrDefault();
-        if (escalation.ackTimeout().compareTo(java.time.Duration.ofMinutes(1)) < 0) {
-            throw ProblemException.invalidField("escalation.ackTimeout", "must be at least PT1M");
+        if (escalation.ackTimeout().compareTo(java.time.Duration.ofMinutes(1)) < 0
+                || escalation.ackTimeout().compareTo(java.time.Duration.ofDays(1)) > 0) {
+            throw ProblemException.invalidField("escalation.ackTimeout", "must be between PT1M and P1D");
         }
         if (definition.reackAfter() != null && (definition.reackAfter().compareTo(java.time.Duration.ofMinutes(1)) < 0
                 || definition.reackAfter().compareTo(java.time.Duration.ofDays(1)) > 0)) {
