@@ -3,6 +3,7 @@ package dev.daff.slo.paging.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,9 +43,12 @@ public class DeliveryLog {
         this.registry = registry;
     }
 
-    /** Records the attempt and what follows: delivered, another attempt after a backoff, or failed for good. */
+    /**
+     * Records the attempt made under the claim that leased the notification until {@code leasedUntil}, and what
+     * follows: delivered, another attempt after a backoff, or failed for good.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    void record(Long id, ChannelSender.Attempt made) {
+    void record(Long id, Instant leasedUntil, ChannelSender.Attempt made) {
         Instant at = made.at();
         Integer status = made.status();
         String error = made.error();
@@ -61,10 +65,13 @@ public class DeliveryLog {
         attempt.durationMs = durationMs;
         attempts.persist(attempt);
         String outcome;
-        if (PageNotification.DELIVERED.equals(notification.status)) {
-            // An attempt that outlived its lease, while another replica's delivered it: on record, and nothing more.
+        boolean delivered = status != null && status >= 200 && status < 300;
+        if (PageNotification.DELIVERED.equals(notification.status)
+                || !delivered && PageNotification.PENDING.equals(notification.status) && !leaseHeld(notification, leasedUntil)) {
+            // An attempt that outlived its lease, while another replica delivered the notification or claimed it again:
+            // on record, and nothing more — its retry schedule is the other claim's to write.
             outcome = "superseded";
-        } else if (status != null && status >= 200 && status < 300) {
+        } else if (delivered) {
             notification.status = PageNotification.DELIVERED;
             notification.deliveredAt = clock.instant();
             outcome = "delivered";
@@ -87,6 +94,11 @@ public class DeliveryLog {
                     notification.channelType, notification.attempts, error);
         }
         registry.counter("daff.page.deliveries", "channel", notification.channelType, "outcome", outcome).increment();
+    }
+
+    /** Whether the notification is still leased as the claim behind this attempt leased it (to the microsecond stored). */
+    private static boolean leaseHeld(PageNotification notification, Instant leasedUntil) {
+        return notification.nextAttemptAt.truncatedTo(ChronoUnit.MICROS).equals(leasedUntil.truncatedTo(ChronoUnit.MICROS));
     }
 
     /** 429 and 5xx may pass later; no answer at all (timeout, refused) too. Other 4xx never will. */

@@ -3,6 +3,7 @@ package dev.daff.slo.paging.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -149,7 +150,7 @@ public class PageDispatcher {
         try {
             attempt = sender.send(notification);
             ChannelSender.Attempt made = attempt;
-            QuarkusTransaction.requiringNew().run(() -> log.record(notification.id, made));
+            QuarkusTransaction.requiringNew().run(() -> log.record(notification.id, notification.nextAttemptAt, made));
         } catch (RuntimeException e) {
             // Not recorded (the database?): the lease runs out and the notification is sent again.
             LOG.warnf("page notification %d: the attempt's outcome was not recorded: %s", notification.id, e.toString());
@@ -186,7 +187,8 @@ public class PageDispatcher {
         Map<String, Integer> taken = new HashMap<>();
         List<PageNotification> leased = new ArrayList<>(due.size());
         boolean laneFilled = false;
-        Instant leasedUntil = now.plus(lease());
+        // As stored (PostgreSQL keeps microseconds): the outcome is recorded only while the lease is still this one.
+        Instant leasedUntil = now.plus(lease()).truncatedTo(ChronoUnit.MICROS);
         for (PageNotification notification : due) {
             String lane = DeliveryLanes.of(notification);
             if (taken.getOrDefault(lane, 0) >= lanes.room(lane)) {
