@@ -552,6 +552,16 @@ class SloIngestTest {
                     .when().post("/api/slos").then().statusCode(400).body("errors[0].field", equalTo("team"));
         }
         given().when().get("/api/slos/teamless").then().statusCode(404);
+        // At 80 % over 30 days even a total outage burns at 5x, under the slow page tier's 6x: it could never page.
+        given().contentType(ContentType.JSON).body(slo("never-pages").replace("99.9", "80")).when().post("/api/slos")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("objective"))
+                .body("errors[0].message", containsString("raise the objective above 83.33%"));
+        given().when().get("/api/slos/never-pages").then().statusCode(404);
+        // ... unless its page budgets are made to fit it: then a total outage pages.
+        given().contentType(ContentType.JSON).body(slo("never-pages").replace("99.9", "80")
+                .replaceFirst("}\\s*$", ", \"alertBudgets\": {\"pageFast\": 0.2, \"pageSlow\": 1}}"))
+                .when().post("/api/slos").then().statusCode(201);
         given().contentType(ContentType.JSON).body(slo("twice")).when().post("/api/slos").then().statusCode(201);
         given().contentType(ContentType.JSON).body(slo("twice")).when().post("/api/slos")
                 .then().statusCode(409).contentType("application/problem+json");

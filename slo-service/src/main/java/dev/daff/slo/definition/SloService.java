@@ -1,9 +1,11 @@
 package dev.daff.slo.definition;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -141,6 +143,7 @@ public class SloService {
         slo.pageSlowBudget = percentOr(budgets == null ? null : budgets.pageSlow(), AlertTiers.DEFAULT_PAGE_SLOW);
         slo.ticketFastBudget = percentOr(budgets == null ? null : budgets.ticketFast(), AlertTiers.DEFAULT_TICKET_FAST);
         slo.ticketSlowBudget = percentOr(budgets == null ? null : budgets.ticketSlow(), AlertTiers.DEFAULT_TICKET_SLOW);
+        refuseUnpageable(slo);
         applyBudgetAlerts(slo, request, SloWindow.parse(request.window()).orElseThrow().length());
         Prometheus prometheus = request.prometheus();
         slo.prometheusErrorQuery = prometheus == null ? null : prometheus.errorQuery();
@@ -194,6 +197,25 @@ public class SloService {
                 Duration.ofSeconds(slo.exhaustionTicketWithinSeconds), Duration.ofSeconds(slo.exhaustionPageWithinSeconds),
                 slo.budgetDropEnabled, slo.budgetDropFraction, Duration.ofSeconds(slo.budgetDropWindowSeconds),
                 Severity.valueOf(slo.budgetDropSeverity));
+    }
+
+    /**
+     * A page tier fires when the error ratio passes its threshold (burn factor × error budget), and no error ratio
+     * passes 1: an objective so low, or page budgets so large, that both page thresholds are 1 or more would be an SLO
+     * that no outage ever pages for — refused, saying what would make it page.
+     */
+    private static void refuseUnpageable(Slo slo) {
+        double budget = slo.errorBudget();
+        AlertTiers tiers = tiers(slo);
+        if (tiers.pageFast().threshold(budget) < 1 || tiers.pageSlow().threshold(budget) < 1) {
+            return;
+        }
+        double factor = Math.min(tiers.pageFast().burnFactor(), tiers.pageSlow().burnFactor());
+        throw ProblemException.invalidField("objective", String.format(Locale.ROOT, "no outage could page: a total"
+                + " outage burns a %s%% objective's budget at most %.3g times as fast as the %s window allows, and"
+                + " the page tiers need more than %.3g; raise the objective above %.4g%% or lower alertBudgets.pageFast"
+                + " and pageSlow", BigDecimal.valueOf(slo.objective).stripTrailingZeros().toPlainString(), 1 / budget,
+                slo.window().label(), factor, 100 * (1 - 1 / factor)));
     }
 
     private static double percentOr(Double percent, double defaultFraction) {
