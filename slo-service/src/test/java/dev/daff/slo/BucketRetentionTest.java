@@ -65,6 +65,8 @@ class BucketRetentionTest {
         assertEquals(2, buckets("weekly-retention"), "both minutes are inside the 7-day window");
         retention.deleteExpired(now.plus(Duration.ofDays(2)));
         assertEquals(1, buckets("weekly-retention"), "the 6-day-old minute left the window two days later");
+        retention.deleteExpired(now.plus(Duration.ofDays(9)));
+        assertEquals(1, buckets("weekly-retention"), "the last minute the SLO was heard from stays: NO_DATA measures from it");
         given().when().get("/api/slos/weekly-retention/status").then().body("events.total", equalTo(3));
     }
 

@@ -115,6 +115,39 @@ class StoredSumsTest {
     }
 
     /**
+     * NO_DATA measures the silence from the last minute with events. A replica that loads an SLO (a restart, a
+     * rebalance) reads history older than six hours summed per hour, and nothing from before the window: the last
+     * minute heard from must still come back to the minute, or a 12-hour NO_DATA fired up to 59 minutes early after a
+     * takeover, and one open longer than the window resolved on the next and never fired again.
+     */
+    @Test
+    void theLastMinuteWithEventsLoadsToTheMinuteFromAnHourOrFromBeforeTheWindow() throws Exception {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MINUTES);
+        Instant inAnHour = now.minus(Duration.ofHours(9)).truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(59));
+        Instant beforeTheWindow = now.minus(Duration.ofDays(9)).plus(Duration.ofMinutes(17));
+        try (Connection connection = database.getConnection(); PreparedStatement insert = connection.prepareStatement(
+                "insert into sli_bucket (slo_name, minute, good, total) values (?, ?, ?, ?)")) {
+            for (Object[] bucket : new Object[][] { { "quiet-hours", inAnHour.minusSeconds(1_800), 5L },
+                    { "quiet-hours", inAnHour, 5L }, { "quiet-hours", inAnHour.plusSeconds(60), 0L },
+                    { "quiet-weeks", beforeTheWindow.minus(Duration.ofDays(1)), 3L }, { "quiet-weeks", beforeTheWindow, 3L } }) {
+                insert.setString(1, (String) bucket[0]);
+                insert.setTimestamp(2, Timestamp.from((Instant) bucket[1]));
+                insert.setLong(3, 0);
+                insert.setLong(4, (Long) bucket[2]);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        Map<String, SliWindows> loaded = QuarkusTransaction.requiringNew().call(() -> buckets.windows(
+                Map.of("quiet-hours", Duration.ofDays(30), "quiet-weeks", Duration.ofDays(7)), now));
+
+        assertEquals(inAnHour, loaded.get("quiet-hours").lastEventMinute(), "the hour's last minute with events");
+        assertEquals(10, loaded.get("quiet-hours").total(Duration.ofDays(1)));
+        assertEquals(beforeTheWindow, loaded.get("quiet-weeks").lastEventMinute(), "heard from before the window");
+        assertEquals(0, loaded.get("quiet-weeks").total(Duration.ofDays(7)), "and nothing of it counts in the window");
+    }
+
+    /**
      * PostgreSQL truncates a timestamptz to the hour in the session's time zone, which the JDBC driver takes from the
      * JVM's: in a zone half an hour off UTC (India, Newfoundland) or a quarter (Nepal), "hours" of stored history
      * began at :30 or :15 and their sums landed in the wrong hour of the windows.

@@ -127,6 +127,15 @@ public final class SliWindows {
         }
     }
 
+    /**
+     * Notes that the SLO had events in {@code minute}, stored outside what the windows hold to the minute (within an
+     * hour's bucket, or before the SLO window): when it was last heard from, for NO_DATA.
+     */
+    public void heardAt(Instant minute) {
+        long epochMinute = Math.floorDiv(minute.getEpochSecond(), 60);
+        lastEventMinute = lastEventMinute == UNSET ? epochMinute : Math.max(lastEventMinute, epochMinute);
+    }
+
     /** Moves time forward to the minute containing {@code now}; earlier instants change nothing. */
     public void advance(Instant now) {
         long minute = Math.floorDiv(now.getEpochSecond(), 60);

@@ -154,26 +154,45 @@ public class SliBuckets {
         }
         long minuteCutoff = SliRules.minuteOf(now).minus(MINUTE_RESOLUTION).truncatedTo(ChronoUnit.HOURS).getEpochSecond();
         entityManager.unwrap(Session.class).doWork(connection -> {
+            // Each row also says the last minute with events it covers (an hour's is one of its minutes), and a last
+            // row per SLO the last minute with events before its window (retention keeps it): the silence a NO_DATA
+            // alert measures is rebuilt to the minute, however long it has lasted.
             try (PreparedStatement query = connection.prepareStatement("""
-                    select w.slo, extract(epoch from date_trunc('hour', b.minute, 'UTC'))::bigint, sum(b.good), sum(b.total)
+                    select w.slo, extract(epoch from date_trunc('hour', b.minute, 'UTC'))::bigint, sum(b.good), sum(b.total),
+                           extract(epoch from max(b.minute) filter (where b.total > 0))::bigint
                     from unnest(?, ?) as w(slo, since) join sli_bucket b on b.slo_name = w.slo
                     where b.minute > to_timestamp(w.since) and b.minute < to_timestamp(?) group by 1, 2
                     union all
-                    select slo_name, extract(epoch from minute)::bigint, good, total from sli_bucket
-                    where slo_name = any(?) and minute >= to_timestamp(?)
+                    select slo_name, extract(epoch from minute)::bigint, good, total,
+                           case when total > 0 then extract(epoch from minute)::bigint end
+                    from sli_bucket where slo_name = any(?) and minute >= to_timestamp(?)
+                    union all
+                    select w.slo, null, null, null, extract(epoch from (select max(b.minute) from sli_bucket b
+                           where b.slo_name = w.slo and b.minute <= to_timestamp(w.since) and b.total > 0))::bigint
+                    from unnest(?, ?) as w(slo, since)
                     order by 1, 2
                     """)) {
                 Array nameArray = connection.createArrayOf("text", names);
+                Array sinceArray = connection.createArrayOf("bigint", since);
                 query.setArray(1, nameArray);
-                query.setArray(2, connection.createArrayOf("bigint", since));
+                query.setArray(2, sinceArray);
                 query.setLong(3, minuteCutoff);
                 query.setArray(4, nameArray);
                 query.setLong(5, minuteCutoff);
+                query.setArray(6, nameArray);
+                query.setArray(7, sinceArray);
                 query.setFetchSize(10_000); // a 30-day SLO has about 1,100 rows: do not hold thousands of SLOs' at once
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        loaded.get(rows.getString(1)).addStored(Instant.ofEpochSecond(rows.getLong(2)), rows.getLong(3),
-                                rows.getLong(4));
+                        SliWindows windows = loaded.get(rows.getString(1));
+                        long at = rows.getLong(2);
+                        if (!rows.wasNull()) {
+                            windows.addStored(Instant.ofEpochSecond(at), rows.getLong(3), rows.getLong(4));
+                        }
+                        long lastHeard = rows.getLong(5);
+                        if (!rows.wasNull()) {
+                            windows.heardAt(Instant.ofEpochSecond(lastHeard));
+                        }
                     }
                 }
             }
@@ -181,11 +200,16 @@ public class SliBuckets {
         return loaded;
     }
 
-    /** Deletes buckets older than their SLO's window and {@code grace}; answers how many. */
+    /**
+     * Deletes buckets older than their SLO's window and {@code grace}, but for each SLO's last one with events: when
+     * it was last heard from is what a NO_DATA alert's silence is measured from, after a restart too; answers how many.
+     */
     int deleteOlderThanWindow(Instant now, Duration grace) {
         return entityManager.createNativeQuery("""
                 delete from sli_bucket b using slo s
                 where b.slo_name = s.name and b.minute < cast(?1 as timestamptz) - make_interval(days => s.window_days)
+                and exists (select 1 from sli_bucket newer where newer.slo_name = b.slo_name and newer.minute > b.minute
+                            and newer.total > 0)
                 """)
                 .setParameter(1, OffsetDateTime.ofInstant(now.minus(grace), ZoneOffset.UTC))
                 .executeUpdate();
