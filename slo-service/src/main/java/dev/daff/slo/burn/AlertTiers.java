@@ -23,6 +23,14 @@ public record AlertTiers(AlertTier pageFast, AlertTier pageSlow, AlertTier ticke
                 AlertTier.of("TICKET", period, Duration.ofDays(3), Duration.ofHours(6), ticketSlow));
     }
 
+    /**
+     * The slowest burn a page tier fires at: a tier fires when the error ratio passes factor × error budget, and no
+     * error ratio passes 1, so an SLO whose budget is 1 / this or more can never page.
+     */
+    public double slowestPagingBurn() {
+        return Math.min(pageFast.burnFactor(), pageSlow.burnFactor());
+    }
+
     public List<AlertTier> all() {
         return List.of(pageFast, pageSlow, ticketFast, ticketSlow);
     }

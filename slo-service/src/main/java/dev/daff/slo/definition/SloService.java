@@ -199,23 +199,16 @@ public class SloService {
                 Severity.valueOf(slo.budgetDropSeverity));
     }
 
-    /**
-     * A page tier fires when the error ratio passes its threshold (burn factor × error budget), and no error ratio
-     * passes 1: an objective so low, or page budgets so large, that both page thresholds are 1 or more would be an SLO
-     * that no outage ever pages for — refused, saying what would make it page.
-     */
+    /** An SLO whose budget not even a total outage burns fast enough for a page tier could never page: refused. */
     private static void refuseUnpageable(Slo slo) {
-        double budget = slo.errorBudget();
-        AlertTiers tiers = tiers(slo);
-        if (tiers.pageFast().threshold(budget) < 1 || tiers.pageSlow().threshold(budget) < 1) {
-            return;
+        double factor = tiers(slo).slowestPagingBurn();
+        if (factor * slo.errorBudget() >= 1) {
+            throw ProblemException.invalidField("objective", String.format(Locale.ROOT, "no outage could page: a total"
+                    + " outage burns a %s%% objective's budget at most %.3g times as fast as the %s window allows, and"
+                    + " the page tiers need more than %.3g; raise the objective above %.4g%% or lower alertBudgets.pageFast"
+                    + " and pageSlow", BigDecimal.valueOf(slo.objective).stripTrailingZeros().toPlainString(),
+                    1 / slo.errorBudget(), slo.window().label(), factor, 100 * (1 - 1 / factor)));
         }
-        double factor = Math.min(tiers.pageFast().burnFactor(), tiers.pageSlow().burnFactor());
-        throw ProblemException.invalidField("objective", String.format(Locale.ROOT, "no outage could page: a total"
-                + " outage burns a %s%% objective's budget at most %.3g times as fast as the %s window allows, and"
-                + " the page tiers need more than %.3g; raise the objective above %.4g%% or lower alertBudgets.pageFast"
-                + " and pageSlow", BigDecimal.valueOf(slo.objective).stripTrailingZeros().toPlainString(), 1 / budget,
-                slo.window().label(), factor, 100 * (1 - 1 / factor)));
     }
 
     private static double percentOr(Double percent, double defaultFraction) {
