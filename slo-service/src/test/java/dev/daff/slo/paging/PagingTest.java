@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -205,6 +206,29 @@ class PagingTest {
         given().when().get("/api/pages/" + id).then().body("notifications.recipient", contains("alice", "bob"));
         assertEquals(1, receiver().received(r -> r.path().equals("/hook/handover-alice")).size(),
                 "alice, off shift, is not paged a second time in bob's place");
+    }
+
+    @Test
+    void aChannelWhoseSecretWasSealedAgainGetsOneResolve() {
+        // The team is PUT again with its routing key between alice's two pages (as after adding a channel): the key is
+        // sealed again, with a fresh nonce, yet it is the same PagerDuty service and the same incident.
+        String team = team("sre-resealed", "/hook/sre-resealed");
+        publish(team, alert("AlertFired", team, "dns-resealed", "dns-resealed:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-sre-resealed", "trigger").size() == 1);
+        team("sre-resealed", "/hook/sre-resealed");
+        for (int step = 0; step < 2; step++) { // SECONDARY, then TEAM: alice's PagerDuty again
+            clock.advance(Duration.ofMinutes(5));
+            escalator.escalate(clock.instant());
+        }
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-sre-resealed", "trigger").size() == 2);
+
+        publish(team, alert("AlertResolved", team, "dns-resealed", "dns-resealed:PAGE:BURN_RATE:1"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("state", equalTo("RESOLVED")).body("notifications.findAll { it.action == 'resolve' }.status",
+                        everyItem(equalTo("DELIVERED"))));
+        assertEquals(1, pagerDuty("rk-sre-resealed", "resolve").size(), "one resolve for one PagerDuty incident");
     }
 
     @Test

@@ -24,11 +24,6 @@ public class NotificationQueue {
         public static Destination of(PageNotification sent) {
             return new Destination(sent.recipient, sent.channelRef, sent.channelType, sent.endpoint, sent.secret);
         }
-
-        /** Notifications that go to one channel: one resolve (or acknowledge) each. */
-        public String channelKey() {
-            return channelType + " " + channelRef + " " + endpoint + " " + secret;
-        }
     }
 
     private final PageNotifications notifications;

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.daff.events.AlertEvent;
-import dev.daff.slo.paging.delivery.NotificationQueue;
 import dev.daff.slo.paging.delivery.PageNotification;
+import dev.daff.slo.paging.secrets.Keyring;
 
 /**
  * What a page says, per channel. A page must be unmistakable: which SLO and service, how fast the budget
@@ -26,11 +26,13 @@ public final class PageMessages {
     public static final String SLACK_OPEN_INCIDENT = "daff_open_incident";
 
     private final ObjectMapper json;
+    private final Keyring keyring;
     private final String publicUrl;
     private final String consoleUrl;
 
-    public PageMessages(ObjectMapper json, String publicUrl, String consoleUrl) {
+    public PageMessages(ObjectMapper json, Keyring keyring, String publicUrl, String consoleUrl) {
         this.json = json;
+        this.keyring = keyring;
         this.publicUrl = publicUrl;
         this.consoleUrl = consoleUrl;
     }
@@ -208,8 +210,17 @@ public final class PageMessages {
      * channel and key, as each re-open opened an incident of its own there.
      */
     String followUpKey(PageNotification trigger) {
-        String channel = NotificationQueue.Destination.of(trigger).channelKey();
+        // The secret as it opens, not as sealed: sealed again (the team re-sent it, a key rotation) it is one channel.
+        String channel = trigger.channelType + ' ' + trigger.channelRef + ' ' + trigger.endpoint + ' ' + opened(trigger.secret);
         return "pagerduty".equals(trigger.channelType) ? channel + '\n' + dedupKeyOf(trigger) : channel;
+    }
+
+    private String opened(String sealed) {
+        try {
+            return keyring.open(sealed);
+        } catch (Keyring.UnreadableSecret e) {
+            return sealed; // its sends fail alike; told apart as stored
+        }
     }
 
     private String dedupKeyOf(PageNotification trigger) {

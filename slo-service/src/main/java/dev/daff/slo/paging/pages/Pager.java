@@ -32,6 +32,7 @@ import dev.daff.slo.paging.delivery.PageNotification;
 import dev.daff.slo.paging.oncall.TeamService;
 import dev.daff.slo.paging.oncall.OnCall;
 import dev.daff.slo.paging.oncall.TeamDefinition;
+import dev.daff.slo.paging.secrets.Keyring;
 
 /**
  * Turns PAGE alerts into pages for whoever is on call, takes acknowledgements, and sends the resolve when the alert
@@ -56,7 +57,7 @@ public class Pager {
     private final AlertQueries alerts;
 
     public Pager(Pages pages, PageNotifications notifications, NotificationQueue queue, TeamService teams,
-            PagingConfig config, ObjectMapper json, Clock clock, AlertQueries alerts) {
+            PagingConfig config, ObjectMapper json, Clock clock, AlertQueries alerts, Keyring keyring) {
         this.alerts = alerts;
         this.pages = pages;
         this.notifications = notifications;
@@ -65,7 +66,7 @@ public class Pager {
         this.config = config;
         this.json = json;
         this.clock = clock;
-        this.messages = new PageMessages(json, config.publicUrl(), config.consoleUrl());
+        this.messages = new PageMessages(json, keyring, config.publicUrl(), config.consoleUrl());
     }
 
     /** Pages a PAGE alert that fired, or resolves its page when it cleared; tickets are listed, not paged. */
