@@ -116,9 +116,12 @@ class ChannelSecretsTest {
         clock.advance(Duration.ofMinutes(5));
         escalator.escalate(clock.instant());
         dispatcher.deliverDue();
-        await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-sre-sealed", "trigger").size() == 2
-                && receiver().received(r -> r.path().equals("/slack/sre-sealed")).size() == 1
-                && receiver().received(r -> r.path().equals("/hook/sre-sealed")).size() == 2);
+        // Said in full when it fails: what arrived where, and each notification's state as the page shows it.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals("PagerDuty 2, Slack 1, webhook 2",
+                "PagerDuty " + PagingFixtures.pagerDuty("rk-sre-sealed", "trigger").size()
+                        + ", Slack " + receiver().received(r -> r.path().equals("/slack/sre-sealed")).size()
+                        + ", webhook " + receiver().received(r -> r.path().equals("/hook/sre-sealed")).size(),
+                given().when().get("/api/pages/" + id).then().extract().path("notifications").toString()));
         Received toBob = receiver().received(r -> r.path().equals("/hook/sre-sealed")).get(0);
         assertTrue(WebhookSignature.verify("s3cret-sre-sealed", toBob.body().getBytes(StandardCharsets.UTF_8),
                 toBob.header(WebhookSignature.HEADER)), "signed with the secret opened at send time");
