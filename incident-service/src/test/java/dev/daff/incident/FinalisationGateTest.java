@@ -251,6 +251,42 @@ class FinalisationGateTest {
         given().when().get("/api/incidents/" + id).then().body("status", equalTo("RESOLVED"));
     }
 
+    @Test
+    void aFinaliseWaitsForAWaiverBeingReplacedAndNeverWritesTheOldOneBack() throws Exception {
+        String id = resolvedIncident();
+        as(TestTokens.token("carol", TestTokens.ADMIN)).body("{\"reason\": \"duplicate of another incident\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver")
+                .then().statusCode(201).body("finalisable", equalTo(true));
+
+        java.util.concurrent.ExecutorService person = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection proposal = database.getConnection(); var sql = proposal.createStatement()) {
+            // What a responder's new proposal writes, held open: the waiver replaced, waiting for its approval.
+            proposal.setAutoCommit(false);
+            sql.execute("update finalisation set waiver_reason = 'not a duplicate after all', waiver_recorded_by = 'bob',"
+                    + " waiver_recorded_by_subject = 'bob-subject', waiver_recorded_at = now(), waiver_approved_by = null,"
+                    + " waiver_approved_by_subject = null, waiver_approved_at = null, finalisable = false,"
+                    + " ready_since = null where incident_id = '" + id + "'");
+            var finalising = person.submit(() -> given().contentType(ContentType.JSON).body("{\"to\": \"FINALISED\"}")
+                    .when().post("/api/incidents/" + id + "/transitions").then().extract().statusCode());
+            await("the finalise waits for the waiver row").atMost(PATIENCE).until(() -> waitingForRowLocks() > 0);
+            proposal.commit();
+            assertEquals(409, finalising.get(), "decided on the waiver being replaced");
+        } finally {
+            person.shutdown();
+        }
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("RESOLVED"));
+        given().when().get("/api/incidents/" + id + "/finalisation").then()
+                .body("waiver.recordedBy", equalTo("bob")).body("waiver.status", equalTo("PENDING"));
+    }
+
+    private long waitingForRowLocks() throws java.sql.SQLException {
+        try (java.sql.Connection connection = database.getConnection(); var sql = connection.createStatement();
+                var result = sql.executeQuery("select count(*) from pg_locks where locktype = 'transactionid' and not granted")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
     private long waitingForAdvisoryLocks() throws java.sql.SQLException {
         try (java.sql.Connection connection = database.getConnection(); var sql = connection.createStatement();
                 var result = sql.executeQuery("select count(*) from pg_locks where locktype = 'advisory' and not granted")) {

@@ -73,7 +73,8 @@ public class FinalisationGate implements FinalisationCheck {
     @Transactional(Transactional.TxType.MANDATORY)
     public void requireFinalisable(Incident incident) {
         summaries.lockFor(incident.id); // a summary being stored now is read once it commits
-        Verdict verdict = assess(incident);
+        // And a waiver being proposed or approved now: read once it commits, and never written back over it later.
+        Verdict verdict = assess(incident, finalisations.lockedFor(incident.id));
         if (verdict.finalisable()) {
             return;
         }
