@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +87,28 @@ class FollowUpActionTest {
         }
         given().contentType(ContentType.JSON).body(action(incidentId, "\"payments\"", "LOCAL", null))
                 .when().post("/api/actions").then().statusCode(201).body("status", equalTo("OPEN"));
+    }
+
+    @Test
+    void anIncidentsActionEventsCarryTheOrderTheyWereCommittedIn() throws Exception {
+        // incident-service keeps the latest summary by this order: replicas' clocks cannot say which change came last.
+        UUID incidentId = UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            given().contentType(ContentType.JSON).body(action(incidentId, "\"payments\"", "LOCAL", null))
+                    .when().post("/api/actions").then().statusCode(201);
+        }
+        List<ConsumerRecord<String, String>> events = KafkaTestClient.read(RealInfrastructureResource.kafka().bootstrapServers(),
+                Topics.ACTION_EVENTS, record -> incidentId.toString().equals(record.key()), 3, Duration.ofSeconds(20));
+        assertEquals(3, events.size());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        long previous = Long.MIN_VALUE;
+        for (ConsumerRecord<String, String> event : events) {
+            com.fasterxml.jackson.databind.JsonNode read = json.readTree(event.value());
+            assertTrue(read.path("sequence").isIntegralNumber(), event.value());
+            assertTrue(read.path("sequence").asLong() > previous, "in the order they were committed: " + events);
+            assertEquals(events.indexOf(event) + 1, read.path("summary").path("total").asInt(), "its summary after the change");
+            previous = read.path("sequence").asLong();
+        }
     }
 
     @Test

@@ -16,7 +16,12 @@ public record ActionEvent(
         String scope,
         String status,
         Instant dueAt,
-        ActionSummary summary) implements EventEnvelope {
+        ActionSummary summary,
+        /*
+         * The order in which action-service committed this incident's action events: increasing per incident (read
+         * under the incident's lock), where occurredAt is one replica's clock. Null from versions before it.
+         */
+        Long sequence) implements EventEnvelope {
 
     public static final int CURRENT_VERSION = 1;
     public static final String CREATED = "ActionCreated";

@@ -295,6 +295,54 @@ class FinalisationGateTest {
         }
     }
 
+    /**
+     * Two action-service replicas whose clocks disagree: the later change (an action opened) carries the earlier
+     * occurredAt. Its sequence — action-service's order of the incident's events — says it is the later, so its summary
+     * is kept and the open action refuses the finalise; a replayed dead letter of an earlier sequence changes nothing.
+     */
+    @Test
+    void theLaterActionEventCountsWhateverTheWritingReplicasClockSaid() {
+        String id = resolvedIncident();
+        reviewWashup(id);
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(600);
+        send(id, withSequence(actionEvent(id, UUID.randomUUID().toString(), t0, 1, 0, 1, 0), 10));
+        awaitSummaryOccurredAt(id, t0);
+        given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(true));
+
+        String opened = UUID.randomUUID().toString();
+        send(id, withSequence(withAction(actionEvent(id, UUID.randomUUID().toString(), t0.minusMillis(5), 2, 1, 1, 0),
+                opened, "ActionCreated", "OPEN", "a second replica's action"), 11));
+        awaitSummaryOccurredAt(id, t0.minusMillis(5));
+        given().contentType(ContentType.JSON).body("{\"to\": \"FINALISED\"}").when()
+                .post("/api/incidents/" + id + "/transitions").then().statusCode(409)
+                .body("unmet.code", contains("ACTIONS_OPEN"));
+
+        // Dead letters of sequences 9 and 8 replayed now, however new their times: the summary stays the latest. The
+        // second names an action not heard of before, whose row says both were consumed.
+        send(id, withSequence(actionEvent(id, UUID.randomUUID().toString(), t0.plusSeconds(60), 1, 0, 1, 0), 9));
+        String replayed = UUID.randomUUID().toString();
+        send(id, withSequence(withAction(actionEvent(id, UUID.randomUUID().toString(), t0.plusSeconds(61), 1, 0, 1, 0),
+                replayed, "ActionUpdated", "DONE", "an action from a replayed dead letter"), 8));
+        await().atMost(PATIENCE).until(() -> actionItems(replayed) == 1);
+        given().when().get("/api/incidents/" + id + "/finalisation").then()
+                .body("actionSummary.occurredAt", equalTo(t0.minusMillis(5).toString())).body("actionSummary.open", equalTo(1));
+    }
+
+    private long actionItems(String actionId) throws java.sql.SQLException {
+        try (java.sql.Connection connection = database.getConnection();
+                var count = connection.prepareStatement("select count(*) from action_item where action_id = ?::uuid")) {
+            count.setString(1, actionId);
+            try (var result = count.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    static String withSequence(String event, long sequence) {
+        return event.replaceFirst("\"dueAt\": null", "\"dueAt\": null, \"sequence\": " + sequence);
+    }
+
     @Test
     void readyToFinaliseIsNotedOnceAndRedeliveredOrOlderEventsChangeNothing() {
         String id = resolvedIncident();

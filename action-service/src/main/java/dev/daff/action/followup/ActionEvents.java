@@ -32,9 +32,14 @@ public class ActionEvents {
         // Concurrent changes to one incident's actions must see each other before summarising.
         outbox.serialise(Topics.ACTION_EVENTS, action.incidentId.toString());
         actions.flush();
+        // Read under the incident's lock, so a later event of this incident always has a larger one: the order
+        // incident-service keeps summaries in, whatever each replica's clock says.
+        long sequence = ((Number) actions.getEntityManager().createNativeQuery("select nextval('action_event_sequence')")
+                .getSingleResult()).longValue();
         ActionEvent event = new ActionEvent(UUID.randomUUID().toString(), type, ActionEvent.CURRENT_VERSION,
                 action.id.toString(), action.incidentId.toString(), clock.instant(), action.title, action.ownerTeam,
-                action.kind.name(), action.scope.name(), action.status.name(), action.dueAt, summary(action.incidentId));
+                action.kind.name(), action.scope.name(), action.status.name(), action.dueAt, summary(action.incidentId),
+                sequence);
         outbox.publish(Topics.ACTION_EVENTS, action.incidentId.toString(), event);
     }
 

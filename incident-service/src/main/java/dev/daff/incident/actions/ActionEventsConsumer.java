@@ -1,6 +1,7 @@
 package dev.daff.incident.actions;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
@@ -64,7 +65,7 @@ public class ActionEventsConsumer {
         keepAction(event, incidentId);
         summaries.lockFor(incidentId);
         ActionSummaryRecord stored = summaries.findByIdOptional(incidentId).orElse(null);
-        if (stored != null && event.occurredAt().isBefore(stored.occurredAt)) {
+        if (stored != null && older(event, stored.sequence, stored.occurredAt)) {
             return;
         }
         boolean created = stored == null;
@@ -77,12 +78,26 @@ public class ActionEventsConsumer {
         stored.systemicDone = summary.systemicDone();
         stored.systemicOpen = summary.systemicOpen();
         stored.occurredAt = event.occurredAt();
+        stored.sequence = event.sequence();
         stored.eventId = event.eventId();
         stored.receivedAt = clock.instant();
         if (created) {
             summaries.persist(stored);
         }
         updated.fire(new ActionSummaryUpdated(incidentId));
+    }
+
+    /**
+     * Whether {@code event} is older than what was kept from an earlier one: by action-service's sequence when both
+     * have one — its replicas' clocks may disagree by more than the time between two changes, and a summary dropped
+     * as "older" left an open action out of the gate — else (events from before the sequence) by occurredAt. A replayed
+     * dead letter carries its old sequence.
+     */
+    static boolean older(ActionEvent event, Long storedSequence, Instant storedOccurredAt) {
+        if (event.sequence() != null && storedSequence != null) {
+            return event.sequence() < storedSequence;
+        }
+        return event.occurredAt().isBefore(storedOccurredAt);
     }
 
     /**
@@ -96,7 +111,7 @@ public class ActionEventsConsumer {
         }
         UUID actionId = UUID.fromString(event.actionId());
         ActionItem item = items.findByIdOptional(actionId).orElse(null);
-        if (item != null && event.occurredAt().isBefore(item.occurredAt)) {
+        if (item != null && older(event, item.sequence, item.occurredAt)) {
             return;
         }
         boolean created = item == null;
@@ -113,6 +128,7 @@ public class ActionEventsConsumer {
             item.doneAt = event.occurredAt();
         }
         item.occurredAt = event.occurredAt();
+        item.sequence = event.sequence();
         item.eventId = event.eventId();
         if (created) {
             items.persist(item);

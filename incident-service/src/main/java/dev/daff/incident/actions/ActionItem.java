@@ -25,5 +25,7 @@ public class ActionItem extends PanacheEntityBase {
     public Instant doneAt;
     /** When the change the row follows happened at action-service; older events never replace newer ones. */
     public Instant occurredAt;
+    /** action-service's order of the event it came with ({@link ActionEventsConsumer#older}); null before it had one. */
+    public Long sequence;
     public String eventId;
 }

@@ -22,6 +22,8 @@ public class ActionSummaryRecord extends PanacheEntityBase {
     public int systemicOpen;
     /** When the change the summary follows happened at action-service; older summaries never replace newer ones. */
     public Instant occurredAt;
+    /** action-service's order of the event it came with ({@link ActionEventsConsumer#older}); null before it had one. */
+    public Long sequence;
     public String eventId;
     public Instant receivedAt;
 }
