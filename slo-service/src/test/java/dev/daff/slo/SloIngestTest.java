@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -254,6 +255,66 @@ class SloIngestTest {
                 .when().post("/api/slos/no-such-slo/events")
                 .then().statusCode(404).contentType("application/problem+json");
         given().when().get("/api/slos/login-success/status").then().statusCode(200).body("events.total", equalTo(0));
+    }
+
+    /**
+     * Jackson's defaults read a missing or null count as 0 and 0.999 as 0: one such observation was counted as all of
+     * its events failed, which pages a 99.9 % SLO. A count must be there, not null, and whole.
+     */
+    @Test
+    void countsThatAreMissingNullOrFractionalAreRefusedNotReadAsZero() {
+        given().contentType(ContentType.JSON).body(slo("counts-required")).when().post("/api/slos").then().statusCode(201);
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}, {\"total\": 100}]")
+                .when().post("/api/slos/counts-required/events").then().statusCode(400)
+                .body("errors[0].field", equalTo("[1].good")).body("errors[0].message", equalTo("is required"));
+        given().contentType(ContentType.JSON).body("[{\"good\": null, \"total\": 100}]")
+                .when().post("/api/slos/counts-required/events").then().statusCode(400)
+                .body("errors[0].field", equalTo("[0].good")).body("errors[0].message", equalTo("must not be null"));
+        for (String batch : List.of("[{\"total\": 100}]", "[{\"good\": null, \"total\": 5}]", "[{\"good\": 0.999, \"total\": 1}]",
+                "[{\"good\": 1, \"total\": 2.5}]", "[{\"good\": 3}]")) {
+            given().contentType(ContentType.JSON).body(batch).when().post("/api/slos/counts-required/events")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", not(containsString("Exception"))).body("detail", not(containsString("dev.daff")));
+        }
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        // Another producer's schema, and a success ratio where a count belongs: dead letters, not 100 failed events.
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "counts-required", "{\"slo\": \"counts-required\", \"bad\": 2, \"total\": 100}");
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "counts-required", "{\"slo\": \"counts-required\", \"good\": 0.999, \"total\": 1}");
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "counts-required", "[{\"good\": null, \"total\": 7}]");
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "counts-required", "{\"slo\": \"counts-required\", \"good\": 4, \"total\": 4}");
+        given().contentType(ContentType.JSON).body("[{\"good\": 6, \"total\": 6}]").when()
+                .post("/api/slos/counts-required/events").then().statusCode(202);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/counts-required/status")
+                .then().statusCode(200).body("events.total", equalTo(10)).body("events.good", equalTo(10)));
+        assertEquals(3, KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER, record -> "counts-required".equals(record.key()),
+                3, Duration.ofSeconds(20)).size());
+        given().queryParam("state", "firing").when().get("/api/alerts").then().statusCode(200)
+                .body("findAll { it.slo == 'counts-required' }", hasSize(0));
+    }
+
+    /** A header with a null value (Kafka allows one) was read as text: the consumer failed on that record for good. */
+    @Test
+    void aHeaderWithoutAValueStopsNoCounting() throws Exception {
+        given().contentType(ContentType.JSON).body(slo("null-header")).when().post("/api/slos").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(slo("after-null-header")).when().post("/api/slos").then().statusCode(201);
+        try (var producer = producer(Map.of())) {
+            var event = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, "null-header",
+                    "{\"slo\": \"null-header\", \"good\": 1, \"total\": 1}");
+            event.headers().add("daff-origin", null);
+            producer.send(event).get();
+            var batch = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, "null-header",
+                    "[{\"good\": 1, \"total\": 2}]");
+            batch.headers().add(dev.daff.slo.ingest.SliPublisher.IDEMPOTENCY_HEADER, null);
+            batch.headers().add(dev.daff.events.SliObservedBatch.BATCH_ID_HEADER, null);
+            producer.send(batch).get();
+        }
+        KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLI_EVENTS, "after-null-header",
+                "{\"slo\": \"after-null-header\", \"good\": 3, \"total\": 4}");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/after-null-header/status")
+                .then().body("events.total", equalTo(4)));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/null-header/status")
+                .then().body("events.total", equalTo(3)).body("events.good", equalTo(2)));
     }
 
     @Test

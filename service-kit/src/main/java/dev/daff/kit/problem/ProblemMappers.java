@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
@@ -164,6 +165,9 @@ public class ProblemMappers {
                 .collect(Collectors.joining(".")).replace(".[", "[");
         String message = e instanceof InvalidFormatException invalid
                 ? "cannot be '" + invalid.getValue() + "'" + allowedValues(invalid.getTargetType())
+                : e instanceof InvalidNullException ? "must not be null"
+                : e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Missing required creator property")
+                        ? "is required"
                 : "has the wrong shape or type";
         if (field.isEmpty()) {
             field = "body";

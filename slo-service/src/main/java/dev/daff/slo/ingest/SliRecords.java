@@ -105,7 +105,7 @@ public class SliRecords {
                 continue;
             }
             Instant recordTime = Instant.ofEpochMilli(record.timestamp());
-            boolean idempotent = record.headers().lastHeader(SliPublisher.IDEMPOTENCY_HEADER) != null;
+            boolean idempotent = header(record, SliPublisher.IDEMPOTENCY_HEADER) != null;
             String origin = header(record, ORIGIN_HEADER);
             if (one.batch() != null) {
                 events += readBatch(record, one.batch(), idempotent ? idempotencyId(record, one.batch())
@@ -156,9 +156,10 @@ public class SliRecords {
         return new SliObservedBatch(record.key(), batchId, first, Instant.ofEpochMilli(record.timestamp()), observations);
     }
 
+    /** A header's text; null when it is missing or has no value (Kafka allows one: read as text, it stopped counting). */
     private static String header(ConsumerRecord<String, String> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** Reads the observations of one {@link SliObservedBatch} record, each counted or refused on its own; answers how many. */
