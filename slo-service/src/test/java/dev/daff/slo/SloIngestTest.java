@@ -293,6 +293,59 @@ class SloIngestTest {
                 .body("findAll { it.slo == 'counts-required' }", hasSize(0));
     }
 
+    @Inject
+    javax.sql.DataSource database;
+
+    @Inject
+    dev.daff.slo.ingest.SloCatalog catalog;
+
+    /**
+     * An SLO deleted through another replica: this one stops counting it once it has read the definitions again (every
+     * evaluation tick), and what it counted in between does not follow the name into an SLO created under it later.
+     */
+    @Test
+    void anSloDeletedThroughAnotherReplicaIsNoLongerCountedAndARecreatedOneStartsFromNothing() throws Exception {
+        String slo = "deleted-elsewhere";
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        given().contentType(ContentType.JSON).body(slo(slo)).when().post("/api/slos").then().statusCode(201);
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]").when().post("/api/slos/" + slo + "/events")
+                .then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal(slo) == 1);
+        try (var connection = database.getConnection(); var sql = connection.createStatement()) {
+            connection.setAutoCommit(false); // what the other replica's DELETE stores
+            sql.execute("delete from sli_bucket where slo_name = '" + slo + "'");
+            sql.execute("delete from slo where name = '" + slo + "'");
+            connection.commit();
+        }
+        // Before this replica reads the definitions again, the failures of a producer not yet told are still counted.
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, slo, "{\"slo\": \"" + slo + "\", \"good\": 0, \"total\": 100}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal(slo) == 100);
+
+        catalog.follow();
+        given().contentType(ContentType.JSON).body("[{\"good\": 0, \"total\": 50}]").when().post("/api/slos/" + slo + "/events")
+                .then().statusCode(404).contentType("application/problem+json");
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, slo, "{\"slo\": \"" + slo + "\", \"good\": 0, \"total\": 70}");
+        List<ConsumerRecord<String, String>> deadLetters = KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
+                record -> slo.equals(record.key()), 1, Duration.ofSeconds(20));
+        assertEquals("unknown SLO '" + slo + "'", reason(deadLetters.get(0)));
+        assertEquals(100, storedTotal(slo));
+
+        given().contentType(ContentType.JSON).body(slo(slo)).when().post("/api/slos").then().statusCode(201);
+        assertEquals(0, storedTotal(slo), "created again, it starts from nothing");
+        given().when().get("/api/slos/" + slo + "/status").then().statusCode(200).body("events.total", equalTo(0));
+    }
+
+    private long storedTotal(String slo) throws java.sql.SQLException {
+        try (var connection = database.getConnection();
+                var query = connection.prepareStatement("select coalesce(sum(total), 0) from sli_bucket where slo_name = ?")) {
+            query.setString(1, slo);
+            try (var result = query.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
     /** A header with a null value (Kafka allows one) was read as text: the consumer failed on that record for good. */
     @Test
     void aHeaderWithoutAValueStopsNoCounting() throws Exception {

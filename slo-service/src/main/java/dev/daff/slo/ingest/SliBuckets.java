@@ -22,6 +22,7 @@ import org.hibernate.Session;
 
 import dev.daff.kit.time.SqlTimes;
 import dev.daff.slo.burn.SliWindows;
+import dev.daff.slo.definition.SloService.SloChanged;
 import dev.daff.slo.definition.SloService.SloDeleted;
 
 /**
@@ -213,6 +214,18 @@ public class SliBuckets {
                 """)
                 .setParameter(1, OffsetDateTime.ofInstant(now.minus(grace), ZoneOffset.UTC))
                 .executeUpdate();
+    }
+
+    /**
+     * An SLO created under a name another one had starts from nothing, in the transaction that creates it: what a
+     * replica that had not yet heard of the old one's delete went on counting under the name goes (version 0: a
+     * create, not a change).
+     */
+    void clearForNewSlo(@Observes SloChanged changed) {
+        if (changed.slo() != null && changed.slo().version() == 0) {
+            entityManager.createNativeQuery("delete from sli_bucket where slo_name = ?1").setParameter(1, changed.name())
+                    .executeUpdate();
+        }
     }
 
     /** A deleted SLO's counts go with it, in the transaction that deletes it. */

@@ -15,11 +15,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 
+import dev.daff.slo.definition.Slo;
 import dev.daff.slo.definition.SloApi;
 import dev.daff.slo.definition.SloDefinitions;
 import dev.daff.slo.definition.SloService.SloChanged;
 import dev.daff.slo.definition.SloWindow;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * Which SLOs exist and how long their windows are, kept in memory for the ingest hot path. Names not known yet are
@@ -34,6 +36,8 @@ public class SloCatalog {
 
     private final SloDefinitions slos;
     private final Map<String, Duration> windows = new ConcurrentHashMap<>();
+    /** Each SLO's revision when {@link #follow} last read them. */
+    private volatile Map<String, Slo.Revision> followed = Map.of();
 
     public SloCatalog(SloDefinitions slos) {
         this.slos = slos;
@@ -65,6 +69,21 @@ public class SloCatalog {
             });
         }
         return found;
+    }
+
+    /**
+     * Forgets what changed through another replica, as often as the evaluator reads the definitions: a deleted SLO is
+     * no longer counted here (its events are dead-lettered as unknown, 404 over HTTP) and a changed one's window is
+     * read again when next named. Without this the owner of a deleted SLO's partition went on counting it for good.
+     * The replica that made the change knows at once ({@link #onChange}).
+     */
+    @Scheduled(every = "${daff.slo.evaluation.tick}", identity = "slo-catalog-follow",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public void follow() {
+        Map<String, Slo.Revision> current = QuarkusTransaction.requiringNew().call(slos::versions);
+        Map<String, Slo.Revision> before = followed;
+        windows.keySet().removeIf(name -> !current.containsKey(name) || !current.get(name).equals(before.get(name)));
+        followed = current;
     }
 
     void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) SloChanged change) {
