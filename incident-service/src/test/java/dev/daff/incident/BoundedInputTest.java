@@ -207,7 +207,46 @@ class BoundedInputTest {
                 .get("/api/incidents").then().statusCode(400).body("errors.field", contains("page"));
         given().queryParam("page", 21).queryParam("limit", 500).when().get("/api/incidents").then().statusCode(400)
                 .body("errors.field", contains("page"));
+        // Past the bound by wrapping around in int arithmetic: a negative offset, once a 500.
+        given().queryParam("page", Integer.MAX_VALUE).when().get("/api/incidents").then().statusCode(400)
+                .body("errors.field", contains("page"));
         limitsAreChecked("/api/incidents");
+    }
+
+    /**
+     * Two requests making the same row at once — a first cause, a first washup draft — once gave one of them a 500
+     * (a unique violation): now it is a 409 saying so, nothing of it kept, and the timeline tells of each one that
+     * was answered 200.
+     */
+    @Test
+    void twoRequestsMakingTheSameRecordAtOnceGetAnAnswerNeverA500() throws Exception {
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+                for (int client = 0; client < 2; client++) {
+                    answers.add(clients.submit(() -> {
+                        together.await();
+                        return given().contentType(ContentType.JSON).body("{\"class\": \"CHANGE\", \"seams\": [\"CONFIG\"]}")
+                                .when().put("/api/incidents/" + id + "/cause").then().extract().statusCode();
+                    }));
+                }
+                int applied = 0;
+                for (java.util.concurrent.Future<Integer> answer : answers) {
+                    int status = answer.get();
+                    assertTrue(status == 200 || status == 409 || status == 503, "round " + round + ": " + status);
+                    applied += status == 200 ? 1 : 0;
+                }
+                assertTrue(applied >= 1, "round " + round);
+                given().when().get("/api/incidents/" + id + "/cause").then().statusCode(200);
+                given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                        .body("findAll { it.kind == 'CAUSE_SET' }", hasSize(applied));
+            }
+        } finally {
+            clients.shutdown();
+        }
     }
 
     static <T> java.util.Set<T> Set(List<T> items) {

@@ -79,7 +79,7 @@ public class IncidentQueries {
             if (!request.isFirst()) {
                 throw ProblemException.invalidField("page", "cannot be combined with cursor; follow the cursor alone");
             }
-            if ((long) (offsetPage + 1) * request.limit() > MAX_OFFSET) {
+            if ((offsetPage + 1L) * request.limit() > MAX_OFFSET) { // in long: page 2^31 - 1 wrapped past the bound
                 throw ProblemException.invalidField("page", "reaches past the first " + MAX_OFFSET
                         + " incidents; page on with the cursor (X-Next-Cursor) instead");
             }

@@ -146,11 +146,24 @@ public class ProblemMappers {
                             + " number out of range. Nothing was changed.",
                     path(uri), null, null));
         }
+        if (createdConcurrently(e)) {
+            // Two requests made the same row at once (a first cause, a first washup draft): one of them lost, nothing
+            // of it was kept, and the row it meant to make is there now.
+            LOG.infof("answered 409 on %s: made concurrently by another request: %s", path(uri), e.toString());
+            return problem(ProblemException.conflict("concurrent-update", "Changed at the same moment",
+                    "Another request made the same record at the same moment; nothing of this one was kept. Read it again"
+                            + " and retry if it still needs changing."), uri);
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s on %s", errorId, path(uri));
         return answer(new Problem(Problem.TYPE_PREFIX + "internal-error", "Internal error", 500,
                 "Something went wrong on our side. Quote error id " + errorId + " when you report it.", path(uri), null,
                 null));
+    }
+
+    /** Whether PostgreSQL refused a row because a concurrent transaction had just made one with its key (23505). */
+    private static boolean createdConcurrently(Throwable failure) {
+        return TransientFailures.databaseError(failure).map(SQLException::getSQLState).filter("23505"::equals).isPresent();
     }
 
     /** Whether PostgreSQL refused a value itself: SQLSTATE class 22, "data exception". */
