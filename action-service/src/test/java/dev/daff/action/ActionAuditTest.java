@@ -118,6 +118,11 @@ class ActionAuditTest {
                 .when().post("/api/actions/" + id + "/transitions").then().statusCode(409);
         given().header("Authorization", auditor.bearer()).when().post("/api/admin/dead-letters/daff.no-such-topic/replay")
                 .then().statusCode(404);
+        for (String max : List.of("ten", "99999999999", "0")) { // a wrong type too is a 400 naming it, not JAX-RS's 404
+            given().header("Authorization", auditor.bearer()).queryParam("max", max)
+                    .when().post("/api/admin/dead-letters/" + DEAD_LETTERS + "/replay").then().statusCode(400)
+                    .contentType("application/problem+json").body("errors[0].field", org.hamcrest.Matchers.equalTo("max"));
+        }
 
         assertEquals(List.of(), AuditProbe.entriesBy(auditor));
     }

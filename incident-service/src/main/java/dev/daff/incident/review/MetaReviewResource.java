@@ -30,11 +30,20 @@ public class MetaReviewResource {
         return review.review(instant("from", from), instant("to", to));
     }
 
+    /** The years a review can span; Java reads instants a billion years away, whose periods cannot be worked out. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private static Instant instant(String name, String text) {
+        Instant instant;
         try {
-            return text == null ? null : Instant.parse(text);
+            instant = text == null ? null : Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidField(name, "must be an ISO-8601 instant such as 2024-05-01T00:00:00Z");
         }
+        if (instant != null && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
+            throw ProblemException.invalidField(name, "must be in the years 0001 to 9999");
+        }
+        return instant;
     }
 }
