@@ -242,6 +242,42 @@ class DeployGateTest {
                 .then().statusCode(409).contentType("application/problem+json");
     }
 
+    /** Two admins overriding at the same moment: one override is recorded, the other is told so, never replaced. */
+    @Test
+    void twoOverridesAtOnceRecordOneAndRefuseTheOther() throws Exception {
+        java.util.concurrent.ExecutorService admins = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String service = "race-" + ChangesTest.unique();
+                publishBudget(service, 0.01, 1, 0, Instant.now());
+                String id = awaitDecision(service, "production", "BLOCK").getString("decisionId");
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                Map<String, java.util.concurrent.Future<Integer>> answers = new java.util.LinkedHashMap<>();
+                for (String admin : List.of("ada", "carol")) {
+                    answers.put(admin, admins.submit(() -> {
+                        together.await();
+                        return given().header("Authorization", "Bearer " + TestTokens.token(admin, TestTokens.ADMIN))
+                                .contentType(ContentType.JSON).body("{\"reason\": \"" + admin + "'s hotfix\"}")
+                                .when().post("/api/deploy-decisions/" + id + "/override").then().extract().statusCode();
+                    }));
+                }
+                List<String> recorded = new java.util.ArrayList<>();
+                for (Map.Entry<String, java.util.concurrent.Future<Integer>> answer : answers.entrySet()) {
+                    int status = answer.getValue().get();
+                    assertTrue(status == 200 || status == 409, "round " + round + ": " + status);
+                    if (status == 200) {
+                        recorded.add(answer.getKey());
+                    }
+                }
+                assertEquals(1, recorded.size(), "round " + round + ": overridden once");
+                given().queryParam("service", service).when().get("/api/deploy-decisions").then()
+                        .body("find { it.decisionId == '" + id + "' }.override.by", equalTo(recorded.get(0)));
+            }
+        } finally {
+            admins.shutdown();
+        }
+    }
+
     @Test
     void aChangeLinkedAsTheCauseTellsTheResponderWhatToRollBack() {
         String service = "rollback-" + ChangesTest.unique();

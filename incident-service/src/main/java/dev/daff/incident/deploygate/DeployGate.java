@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -108,7 +109,8 @@ public class DeployGate {
     /** An admin ships despite a WARN or BLOCK: recorded with who and why, once. */
     @Transactional
     public DecisionView override(UUID id, String reason, Actor actor) {
-        DeployDecision decision = decisions.findByIdOptional(id)
+        // Locked: of two admins overriding at once, the second reads the first's override and is told, not let replace it.
+        DeployDecision decision = decisions.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
                 .orElseThrow(() -> ProblemException.notFound("deploy decision", id.toString()));
         String why = required("reason", reason, 2000);
         if (decision.overriddenAt != null) {

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -157,7 +158,9 @@ public class WashupService {
     @Transactional
     public WashupView confirmReview(UUID incidentId, Actor actor) {
         incidents.require(incidentId);
-        Washup washup = washups.findByIdOptional(incidentId).filter(w -> w.status == WashupStatus.REVIEWED)
+        // Locked: a second confirmation at the same moment (a double click, a client's retry) reads the first's.
+        Washup washup = washups.findByIdOptional(incidentId, LockModeType.PESSIMISTIC_WRITE)
+                .filter(w -> w.status == WashupStatus.REVIEWED)
                 .orElseThrow(() -> ProblemException.conflict("washup-not-reviewed", "Washup not reviewed",
                         "Nobody has reviewed this washup yet (POST /api/incidents/" + incidentId + "/washup/review)."));
         List<WashupReviewer> named = reviewers.of(incidentId);
