@@ -335,6 +335,39 @@ class SloIngestTest {
         given().when().get("/api/slos/" + slo + "/status").then().statusCode(200).body("events.total", equalTo(0));
     }
 
+    /**
+     * An event dead-lettered (its SLO not made yet) and replayed hours later counts in the minute it happened: replayed
+     * as "now", hours of failures landed in the paging windows and paged for something long over.
+     */
+    @Test
+    void aDeadLetterReplayedLaterCountsWhenItHappenedNotWhenReplayed() throws Exception {
+        String slo = "defined-hours-later";
+        Instant happened = clock.instant().minus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        try (var producer = producer(Map.of())) { // no "at": the record's time is when it happened
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, null,
+                    happened.toEpochMilli(), slo, "{\"slo\": \"" + slo + "\", \"good\": 0, \"total\": 50}")).get();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, null,
+                    happened.plusSeconds(60).toEpochMilli(), slo, "[{\"good\": 0, \"total\": 5}]")).get();
+        }
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER, record -> slo.equals(record.key()), 2, Duration.ofSeconds(20));
+        given().contentType(ContentType.JSON).body(slo(slo)).when().post("/api/slos").then().statusCode(201);
+        given().when().post("/api/admin/dead-letters/daff.sli-events.dead-letter/replay?max=10000").then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal(slo) == 55);
+        try (var connection = database.getConnection(); var query = connection.prepareStatement(
+                "select minute, total from sli_bucket where slo_name = ? order by minute")) {
+            query.setString(1, slo);
+            try (var rows = query.executeQuery()) {
+                List<String> minutes = new java.util.ArrayList<>();
+                while (rows.next()) {
+                    minutes.add(rows.getTimestamp(1).toInstant() + " " + rows.getLong(2));
+                }
+                assertEquals(List.of(happened + " 50", happened.plusSeconds(60) + " 5"), minutes);
+            }
+        }
+    }
+
     private long storedTotal(String slo) throws java.sql.SQLException {
         try (var connection = database.getConnection();
                 var query = connection.prepareStatement("select coalesce(sum(total), 0) from sli_bucket where slo_name = ?")) {

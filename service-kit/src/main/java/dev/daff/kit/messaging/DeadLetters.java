@@ -153,8 +153,10 @@ public class DeadLetters {
                     }
                     Header source = record.headers().lastHeader(DeadLetterHeaders.SOURCE_TOPIC);
                     if (source != null) {
+                        // With its time: an event that says nothing else of when it happened is counted then.
                         ProducerRecord<String, String> again = new ProducerRecord<>(
-                                new String(source.value(), StandardCharsets.UTF_8), record.key(), record.value());
+                                new String(source.value(), StandardCharsets.UTF_8), null, record.timestamp(), record.key(),
+                                record.value());
                         for (Header header : record.headers()) {
                             if (!header.key().startsWith("dead-letter-") && !header.key().startsWith("daff-rejection")) {
                                 again.headers().add(header);

@@ -2,6 +2,7 @@ package dev.daff.slo.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -72,8 +73,13 @@ public class SliDeadLetters {
         if (source.batch().observations().get(source.index()) == null) {
             return "null";
         }
+        SliEvent event = source.batch().event(source.index());
+        if (event.at() == null) { // it happened at the record's time, which a dead letter's own record does not carry
+            event = SliEvent.observed(event.eventId(), event.occurredAt(), event.slo(),
+                    Instant.ofEpochMilli(source.record().timestamp()), event.good(), event.total());
+        }
         try {
-            return eventWriter.writeValueAsString(source.batch().event(source.index()));
+            return eventWriter.writeValueAsString(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an SLI event cannot be written as JSON", e);
         }
@@ -88,8 +94,9 @@ public class SliDeadLetters {
         List<ProducerRecord<String, String>> rejects = new ArrayList<>(refused.size());
         for (Refused one : refused) {
             ConsumerRecord<String, String> record = one.source().record();
-            ProducerRecord<String, String> reject = new ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER,
-                    head(record.key(), MAX_KEY_CHARS), value(one.source()));
+            // With the record's own time: an event without "at" happened then, and a replay counts it then, not now.
+            ProducerRecord<String, String> reject = new ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER, null,
+                    record.timestamp(), head(record.key(), MAX_KEY_CHARS), value(one.source()));
             reject.headers().add(REJECTION_HEADER, head(one.reason(), MAX_REASON_CHARS).getBytes(StandardCharsets.UTF_8));
             reject.headers().add(DeadLetterHeaders.SOURCE_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
             String origin = origin(record);
