@@ -28,21 +28,8 @@ class DeliveryLogTest {
      */
     @Test
     void anAttemptThatOutlivedItsLeaseLeavesADeliveredNotificationDelivered() {
-        Long id = QuarkusTransaction.requiringNew().call(() -> {
-            PageNotification delivered = new PageNotification();
-            delivered.action = "notice";
-            delivered.channelRef = "team:late-attempt/0";
-            delivered.channelType = "webhook";
-            delivered.endpoint = "http://127.0.0.1:9/late-attempt";
-            delivered.body = "{}";
-            delivered.status = PageNotification.DELIVERED;
-            delivered.attempts = 11; // the next is the last the shipped 12 allow
-            delivered.createdAt = Instant.now();
-            delivered.deliveredAt = Instant.now();
-            delivered.nextAttemptAt = Instant.now();
-            notifications.persist(delivered);
-            return delivered.id;
-        });
+        // 11 attempts: the next is the last the shipped 12 allow.
+        Long id = stored("late-attempt", PageNotification.DELIVERED, 11, Instant.now());
         QuarkusTransaction.requiringNew().run(() -> log.record(id, Instant.now().minusSeconds(60),
                 new ChannelSender.Attempt(Instant.now(), null, "timeout", true, 5_000)));
         PageNotification after = QuarkusTransaction.requiringNew().call(() -> notifications.findById(id));
@@ -59,20 +46,7 @@ class DeliveryLogTest {
     void aLateFailureLeavesAnotherReplicasLeaseAsItIs() {
         Instant staleLease = Instant.parse("2026-12-04T10:00:35Z");
         Instant liveLease = Instant.parse("2026-12-04T10:01:20Z");
-        Long id = QuarkusTransaction.requiringNew().call(() -> {
-            PageNotification pending = new PageNotification();
-            pending.action = "notice";
-            pending.channelRef = "team:late-failure/0";
-            pending.channelType = "webhook";
-            pending.endpoint = "http://127.0.0.1:9/late-failure";
-            pending.body = "{}";
-            pending.status = PageNotification.PENDING;
-            pending.attempts = 0;
-            pending.createdAt = staleLease.minusSeconds(35);
-            pending.nextAttemptAt = liveLease; // claimed again by another replica since
-            notifications.persist(pending);
-            return pending.id;
-        });
+        Long id = stored("late-failure", PageNotification.PENDING, 0, liveLease); // claimed again by another replica since
         QuarkusTransaction.requiringNew().run(() -> log.record(id, staleLease,
                 new ChannelSender.Attempt(staleLease.minusSeconds(35), null, "timeout", true, 5_000)));
         PageNotification after = QuarkusTransaction.requiringNew().call(() -> notifications.findById(id));
@@ -86,5 +60,24 @@ class DeliveryLogTest {
         after = QuarkusTransaction.requiringNew().call(() -> notifications.findById(id));
         assertEquals(2, after.attempts);
         assertNotEquals(liveLease, after.nextAttemptAt, "the claim that holds the lease schedules the retry");
+    }
+
+    /** A team notice's notification as stored, to a webhook nobody listens on. */
+    private Long stored(String name, String status, int attempts, Instant nextAttemptAt) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            PageNotification notification = new PageNotification();
+            notification.action = "notice";
+            notification.channelRef = "team:" + name + "/0";
+            notification.channelType = "webhook";
+            notification.endpoint = "http://127.0.0.1:9/" + name;
+            notification.body = "{}";
+            notification.status = status;
+            notification.attempts = attempts;
+            notification.createdAt = Instant.now();
+            notification.deliveredAt = PageNotification.DELIVERED.equals(status) ? Instant.now() : null;
+            notification.nextAttemptAt = nextAttemptAt;
+            notifications.persist(notification);
+            return notification.id;
+        });
     }
 }
