@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -277,6 +278,36 @@ class FinalisationGateTest {
         given().when().get("/api/incidents/" + id).then().body("status", equalTo("RESOLVED"));
         given().when().get("/api/incidents/" + id + "/finalisation").then()
                 .body("waiver.recordedBy", equalTo("bob")).body("waiver.status", equalTo("PENDING"));
+    }
+
+    /** A finalise and a reopen of one incident at the same moment take turns: one wins, the other is told why. */
+    @Test
+    void aFinaliseAndAReopenAtOnceTakeTurns() throws Exception {
+        java.util.concurrent.ExecutorService people = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String id = resolvedIncident();
+                as(TestTokens.token("carol", TestTokens.ADMIN)).body("{\"reason\": \"duplicate of another incident\"}")
+                        .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+                for (String to : List.of("FINALISED", "FIXING")) {
+                    answers.add(people.submit(() -> {
+                        together.await();
+                        return given().contentType(ContentType.JSON).body("{\"to\": \"" + to + "\"}")
+                                .when().post("/api/incidents/" + id + "/transitions").then().extract().statusCode();
+                    }));
+                }
+                int finalised = answers.get(0).get();
+                int reopened = answers.get(1).get();
+                assertTrue((finalised == 200) != (reopened == 200), "round " + round + ": " + finalised + ", " + reopened);
+                assertTrue(finalised != 503 && reopened != 503, "round " + round + ": a deadlock");
+                given().when().get("/api/incidents/" + id).then()
+                        .body("status", equalTo(finalised == 200 ? "FINALISED" : "FIXING"));
+            }
+        } finally {
+            people.shutdown();
+        }
     }
 
     private long waitingForRowLocks() throws java.sql.SQLException {

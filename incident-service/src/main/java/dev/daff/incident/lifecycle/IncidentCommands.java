@@ -137,7 +137,7 @@ public class IncidentCommands {
 
     @Transactional
     public IncidentView transition(UUID id, @Valid @NotNull Transition transition, Actor actor) {
-        Incident incident = incidents.require(id);
+        Incident incident = incidents.requireLocked(id);
         IncidentStatus from = incident.status;
         IncidentStatus to = transition.to();
         if (!from.canMoveTo(to)) {

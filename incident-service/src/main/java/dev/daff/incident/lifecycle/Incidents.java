@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import dev.daff.kit.problem.ProblemException;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
@@ -17,6 +18,16 @@ public class Incidents implements PanacheRepositoryBase<Incident, UUID> {
     /** The incident, or the 404 every API answers for an unknown one. */
     public Incident require(UUID id) {
         return findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
+    }
+
+    /**
+     * The incident, locked until the transaction ends: a transition takes it before anything else of the incident (the
+     * finalisation row a finalise decides on, or a reopen changes), so two transitions take turns instead of
+     * deadlocking.
+     */
+    public Incident requireLocked(UUID id) {
+        return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
+                .orElseThrow(() -> ProblemException.notFound("incident", id.toString()));
     }
 
     /**

@@ -153,9 +153,8 @@ public class DeadLetters {
                     }
                     Header source = record.headers().lastHeader(DeadLetterHeaders.SOURCE_TOPIC);
                     if (source != null) {
-                        // With its time: an event that says nothing else of when it happened is counted then.
                         ProducerRecord<String, String> again = new ProducerRecord<>(
-                                new String(source.value(), StandardCharsets.UTF_8), null, record.timestamp(), record.key(),
+                                new String(source.value(), StandardCharsets.UTF_8), null, recordTime(record), record.key(),
                                 record.value());
                         for (Header header : record.headers()) {
                             if (!header.key().startsWith("dead-letter-") && !header.key().startsWith("daff-rejection")) {
@@ -192,5 +191,12 @@ public class DeadLetters {
     private static ProblemException unavailable() {
         return ProblemException.unavailable("event-log-unavailable", "Event log unavailable",
                 "Kafka did not answer; try again shortly.", 5);
+    }
+
+    /** The refused record's own time when the dead letter says it ({@link DeadLetterHeaders#RECORD_TIME}), else none. */
+    private static Long recordTime(ConsumerRecord<String, String> deadLetter) {
+        Header time = deadLetter.headers().lastHeader(DeadLetterHeaders.RECORD_TIME);
+        String text = time == null || time.value() == null ? "" : new String(time.value(), StandardCharsets.UTF_8);
+        return text.matches("\\d{1,15}") ? Long.valueOf(text) : null;
     }
 }

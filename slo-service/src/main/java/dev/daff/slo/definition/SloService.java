@@ -46,8 +46,8 @@ public class SloService {
         this.changes = changes;
     }
 
-    /** Fired after an SLO is created, replaced or deleted ({@code slo} is null then). */
-    public record SloChanged(String name, SloView slo) {
+    /** Fired after an SLO is created ({@code created}), replaced or deleted ({@code slo} is null then). */
+    public record SloChanged(String name, SloView slo, boolean created) {
     }
 
     /** Fired inside the deleting transaction, so what ends with the SLO (its open alerts) ends in the same commit. */
@@ -70,7 +70,7 @@ public class SloService {
         apply(slo, request);
         slos.persist(slo);
         SloView view = toView(slo);
-        changes.fire(new SloChanged(slo.name, view));
+        changes.fire(new SloChanged(slo.name, view, true));
         return view;
     }
 
@@ -83,7 +83,7 @@ public class SloService {
         apply(slo, request);
         slos.flush();
         SloView view = toView(slo);
-        changes.fire(new SloChanged(slo.name, view));
+        changes.fire(new SloChanged(slo.name, view, false));
         return view;
     }
 
@@ -95,7 +95,7 @@ public class SloService {
         existing.ifPresent(slo -> deleted.fire(new SloDeleted(slo.name, slo.service, slo.team)));
         boolean deleted = slos.deleteById(name);
         if (deleted) {
-            changes.fire(new SloChanged(name, null));
+            changes.fire(new SloChanged(name, null, false));
         }
         return deleted;
     }

@@ -209,8 +209,8 @@ public class SliBuckets {
         return entityManager.createNativeQuery("""
                 delete from sli_bucket b using slo s
                 where b.slo_name = s.name and b.minute < cast(?1 as timestamptz) - make_interval(days => s.window_days)
-                and exists (select 1 from sli_bucket newer where newer.slo_name = b.slo_name and newer.minute > b.minute
-                            and newer.total > 0)
+                and (b.total = 0 or exists (select 1 from sli_bucket newer where newer.slo_name = b.slo_name
+                                            and newer.minute > b.minute and newer.total > 0))
                 """)
                 .setParameter(1, OffsetDateTime.ofInstant(now.minus(grace), ZoneOffset.UTC))
                 .executeUpdate();
@@ -218,11 +218,10 @@ public class SliBuckets {
 
     /**
      * An SLO created under a name another one had starts from nothing, in the transaction that creates it: what a
-     * replica that had not yet heard of the old one's delete went on counting under the name goes (version 0: a
-     * create, not a change).
+     * replica that had not yet heard of the old one's delete went on counting under the name goes.
      */
     void clearForNewSlo(@Observes SloChanged changed) {
-        if (changed.slo() != null && changed.slo().version() == 0) {
+        if (changed.created()) {
             entityManager.createNativeQuery("delete from sli_bucket where slo_name = ?1").setParameter(1, changed.name())
                     .executeUpdate();
         }

@@ -94,9 +94,12 @@ public class SliDeadLetters {
         List<ProducerRecord<String, String>> rejects = new ArrayList<>(refused.size());
         for (Refused one : refused) {
             ConsumerRecord<String, String> record = one.source().record();
-            // With the record's own time: an event without "at" happened then, and a replay counts it then, not now.
-            ProducerRecord<String, String> reject = new ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER, null,
-                    record.timestamp(), head(record.key(), MAX_KEY_CHARS), value(one.source()));
+            ProducerRecord<String, String> reject = new ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER,
+                    head(record.key(), MAX_KEY_CHARS), value(one.source()));
+            // An event without "at" happened at its record's time: a replay sends it back with that time, to count it
+            // then, not at the replay (the dead letter's own time stays the refusal's, for the topic's retention).
+            reject.headers().add(DeadLetterHeaders.RECORD_TIME,
+                    Long.toString(record.timestamp()).getBytes(StandardCharsets.UTF_8));
             reject.headers().add(REJECTION_HEADER, head(one.reason(), MAX_REASON_CHARS).getBytes(StandardCharsets.UTF_8));
             reject.headers().add(DeadLetterHeaders.SOURCE_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
             String origin = origin(record);

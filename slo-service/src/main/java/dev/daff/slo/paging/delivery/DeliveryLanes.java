@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * Keeps receivers that hang from taking every delivery worker of a replica. Notifications go in lanes by where they
  * are sent — a webhook's host, Slack, PagerDuty — and one lane holds at most half the workers at once, or one while
- * its last attempt got no answer at all. A chat outage in an alert storm, or one team's many channels behind one
+ * its last attempt timed out. A chat outage in an alert storm, or one team's many channels behind one
  * stalled host, then leaves workers for every other page: without lanes, eight hanging attempts (and their retries,
  * which keep their early place in the queue) held every page behind them for a deadline each.
  */
@@ -21,7 +21,7 @@ final class DeliveryLanes {
 
     private final int limit;
     private final Map<String, Integer> inFlight = new HashMap<>();
-    /** Lanes whose last attempt got no answer (a timeout, a refused or failed connection). */
+    /** Lanes whose last attempt timed out. */
     private final Set<String> unanswering = new HashSet<>();
 
     DeliveryLanes(int workers) {
@@ -63,7 +63,7 @@ final class DeliveryLanes {
         inFlight.merge(lane, 1, Integer::sum);
     }
 
-    /** An attempt in the lane ended; {@code answered} whether the receiver answered at all, even with an error. */
+    /** An attempt in the lane ended; {@code answered} whether it ended before its deadline, whatever the answer. */
     synchronized void ended(String lane, boolean answered) {
         inFlight.computeIfPresent(lane, (key, count) -> count == 1 ? null : count - 1);
         if (answered) {

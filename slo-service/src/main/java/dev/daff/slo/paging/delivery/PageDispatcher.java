@@ -155,7 +155,9 @@ public class PageDispatcher {
             // Not recorded (the database?): the lease runs out and the notification is sent again.
             LOG.warnf("page notification %d: the attempt's outcome was not recorded: %s", notification.id, e.toString());
         } finally {
-            lanes.ended(lane, attempt == null || attempt.status() != null);
+            // Only a timeout holds a worker: a refused connection, a bad URL or secret fail at once, and are this
+            // channel's, not the lane's other receivers'.
+            lanes.ended(lane, attempt == null || !"timeout".equals(attempt.error()));
             inFlight.remove(notification.id);
             free.release();
             deliverDue();
