@@ -34,8 +34,8 @@ public class ActionEvents {
         actions.flush();
         // Read under the incident's lock, so a later event of this incident always has a larger one: the order
         // incident-service keeps summaries in, whatever each replica's clock says.
-        long sequence = ((Number) actions.getEntityManager().createNativeQuery("select nextval('action_event_sequence')")
-                .getSingleResult()).longValue();
+        long sequence = ((Number) actions.getEntityManager()
+                .createNativeQuery("select nextval('action_event_sequence')").getSingleResult()).longValue();
         ActionEvent event = new ActionEvent(UUID.randomUUID().toString(), type, ActionEvent.CURRENT_VERSION,
                 action.id.toString(), action.incidentId.toString(), clock.instant(), action.title, action.ownerTeam,
                 action.kind.name(), action.scope.name(), action.status.name(), action.dueAt, summary(action.incidentId),

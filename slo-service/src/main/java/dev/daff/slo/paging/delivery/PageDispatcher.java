@@ -38,9 +38,10 @@ import dev.daff.slo.paging.PagingConfig;
  * {@link DeliveryLog} records it and decides whether and when to try again.
  * <p>
  * Up to {@code deliveryConcurrency} attempts run at once, so a channel that hangs holds up only its own
- * notification, and receivers that hang together take only part of them ({@link DeliveryLanes}). Notifications are claimed with {@code SKIP LOCKED} one per free worker, each with a lease of one
- * deadline ({@code deliveryTimeout}) plus {@link #LEASE_MARGIN}, so a claim always outlives the single attempt it
- * covers and no other replica sends it meanwhile. Notifications of one page to one channel go out in the order they
+ * notification, and receivers that hang together take only part of them ({@link DeliveryLanes}). Notifications are
+ * claimed with {@code SKIP LOCKED} one per free worker, each with a lease of one deadline ({@code deliveryTimeout})
+ * plus {@link #LEASE_MARGIN}, so a claim always outlives the single attempt it covers and no other replica sends it
+ * meanwhile. Notifications of one page to one channel go out in the order they
  * were queued (a PagerDuty resolve never overtakes its trigger).
  */
 @ApplicationScoped
