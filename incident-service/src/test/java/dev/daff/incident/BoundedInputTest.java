@@ -220,32 +220,20 @@ class BoundedInputTest {
      */
     @Test
     void twoRequestsMakingTheSameRecordAtOnceGetAnAnswerNeverA500() throws Exception {
-        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 8; round++) {
-                String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
-                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
-                List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
-                for (int client = 0; client < 2; client++) {
-                    answers.add(clients.submit(() -> {
-                        together.await();
-                        return given().contentType(ContentType.JSON).body("{\"class\": \"CHANGE\", \"seams\": [\"CONFIG\"]}")
-                                .when().put("/api/incidents/" + id + "/cause").then().extract().statusCode();
-                    }));
-                }
-                int applied = 0;
-                for (java.util.concurrent.Future<Integer> answer : answers) {
-                    int status = answer.get();
-                    assertTrue(status == 200 || status == 409 || status == 503, "round " + round + ": " + status);
-                    applied += status == 200 ? 1 : 0;
-                }
-                assertTrue(applied >= 1, "round " + round);
-                given().when().get("/api/incidents/" + id + "/cause").then().statusCode(200);
-                given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
-                        .body("findAll { it.kind == 'CAUSE_SET' }", hasSize(applied));
+        for (int round = 0; round < 8; round++) {
+            String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+            java.util.function.Supplier<Integer> setCause = () -> given().contentType(ContentType.JSON)
+                    .body("{\"class\": \"CHANGE\", \"seams\": [\"CONFIG\"]}")
+                    .when().put("/api/incidents/" + id + "/cause").then().extract().statusCode();
+            int applied = 0;
+            for (int status : AtOnce.statuses(setCause, setCause)) {
+                assertTrue(status == 200 || status == 409 || status == 503, "round " + round + ": " + status);
+                applied += status == 200 ? 1 : 0;
             }
-        } finally {
-            clients.shutdown();
+            assertTrue(applied >= 1, "round " + round);
+            given().when().get("/api/incidents/" + id + "/cause").then().statusCode(200);
+            given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                    .body("findAll { it.kind == 'CAUSE_SET' }", hasSize(applied));
         }
     }
 

@@ -245,37 +245,29 @@ class DeployGateTest {
     /** Two admins overriding at the same moment: one override is recorded, the other is told so, never replaced. */
     @Test
     void twoOverridesAtOnceRecordOneAndRefuseTheOther() throws Exception {
-        java.util.concurrent.ExecutorService admins = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 5; round++) {
-                String service = "race-" + ChangesTest.unique();
-                publishBudget(service, 0.01, 1, 0, Instant.now());
-                String id = awaitDecision(service, "production", "BLOCK").getString("decisionId");
-                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
-                Map<String, java.util.concurrent.Future<Integer>> answers = new java.util.LinkedHashMap<>();
-                for (String admin : List.of("ada", "carol")) {
-                    answers.put(admin, admins.submit(() -> {
-                        together.await();
-                        return given().header("Authorization", "Bearer " + TestTokens.token(admin, TestTokens.ADMIN))
-                                .contentType(ContentType.JSON).body("{\"reason\": \"" + admin + "'s hotfix\"}")
-                                .when().post("/api/deploy-decisions/" + id + "/override").then().extract().statusCode();
-                    }));
+        List<String> admins = List.of("ada", "carol");
+        for (int round = 0; round < 5; round++) {
+            String service = "race-" + ChangesTest.unique();
+            publishBudget(service, 0.01, 1, 0, Instant.now());
+            String id = awaitDecision(service, "production", "BLOCK").getString("decisionId");
+            List<Integer> statuses = AtOnce.statuses(() -> override(id, admins.get(0)), () -> override(id, admins.get(1)));
+            List<String> recorded = new java.util.ArrayList<>();
+            for (int i = 0; i < admins.size(); i++) {
+                assertTrue(statuses.get(i) == 200 || statuses.get(i) == 409, "round " + round + ": " + statuses);
+                if (statuses.get(i) == 200) {
+                    recorded.add(admins.get(i));
                 }
-                List<String> recorded = new java.util.ArrayList<>();
-                for (Map.Entry<String, java.util.concurrent.Future<Integer>> answer : answers.entrySet()) {
-                    int status = answer.getValue().get();
-                    assertTrue(status == 200 || status == 409, "round " + round + ": " + status);
-                    if (status == 200) {
-                        recorded.add(answer.getKey());
-                    }
-                }
-                assertEquals(1, recorded.size(), "round " + round + ": overridden once");
-                given().queryParam("service", service).when().get("/api/deploy-decisions").then()
-                        .body("find { it.decisionId == '" + id + "' }.override.by", equalTo(recorded.get(0)));
             }
-        } finally {
-            admins.shutdown();
+            assertEquals(1, recorded.size(), "round " + round + ": overridden once");
+            given().queryParam("service", service).when().get("/api/deploy-decisions").then()
+                    .body("find { it.decisionId == '" + id + "' }.override.by", equalTo(recorded.get(0)));
         }
+    }
+
+    private static int override(String id, String admin) {
+        return given().header("Authorization", "Bearer " + TestTokens.token(admin, TestTokens.ADMIN))
+                .contentType(ContentType.JSON).body("{\"reason\": \"" + admin + "'s hotfix\"}")
+                .when().post("/api/deploy-decisions/" + id + "/override").then().extract().statusCode();
     }
 
     @Test

@@ -283,31 +283,23 @@ class FinalisationGateTest {
     /** A finalise and a reopen of one incident at the same moment take turns: one wins, the other is told why. */
     @Test
     void aFinaliseAndAReopenAtOnceTakeTurns() throws Exception {
-        java.util.concurrent.ExecutorService people = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 8; round++) {
-                String id = resolvedIncident();
-                as(TestTokens.token("carol", TestTokens.ADMIN)).body("{\"reason\": \"duplicate of another incident\"}")
-                        .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
-                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
-                List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
-                for (String to : List.of("FINALISED", "FIXING")) {
-                    answers.add(people.submit(() -> {
-                        together.await();
-                        return given().contentType(ContentType.JSON).body("{\"to\": \"" + to + "\"}")
-                                .when().post("/api/incidents/" + id + "/transitions").then().extract().statusCode();
-                    }));
-                }
-                int finalised = answers.get(0).get();
-                int reopened = answers.get(1).get();
-                assertTrue((finalised == 200) != (reopened == 200), "round " + round + ": " + finalised + ", " + reopened);
-                assertTrue(finalised != 503 && reopened != 503, "round " + round + ": a deadlock");
-                given().when().get("/api/incidents/" + id).then()
-                        .body("status", equalTo(finalised == 200 ? "FINALISED" : "FIXING"));
-            }
-        } finally {
-            people.shutdown();
+        for (int round = 0; round < 8; round++) {
+            String id = resolvedIncident();
+            as(TestTokens.token("carol", TestTokens.ADMIN)).body("{\"reason\": \"duplicate of another incident\"}")
+                    .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
+            List<Integer> answers = AtOnce.statuses(() -> transition(id, "FINALISED"), () -> transition(id, "FIXING"));
+            int finalised = answers.get(0);
+            int reopened = answers.get(1);
+            assertTrue((finalised == 200) != (reopened == 200), "round " + round + ": " + answers);
+            assertTrue(finalised != 503 && reopened != 503, "round " + round + ": a deadlock");
+            given().when().get("/api/incidents/" + id).then()
+                    .body("status", equalTo(finalised == 200 ? "FINALISED" : "FIXING"));
         }
+    }
+
+    private static int transition(String id, String to) {
+        return given().contentType(ContentType.JSON).body("{\"to\": \"" + to + "\"}")
+                .when().post("/api/incidents/" + id + "/transitions").then().extract().statusCode();
     }
 
     private long waitingForRowLocks() throws java.sql.SQLException {

@@ -179,32 +179,17 @@ class WashupTest {
     /** A confirmation sent twice at once (a double click, a client's retry): one is recorded, the other is told so. */
     @Test
     void aConfirmationSentTwiceAtOnceIsRecordedOnce() throws Exception {
-        java.util.concurrent.ExecutorService clicks = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 5; round++) {
-                String id = reviewableIncident();
-                as("alice").body("{\"reviewers\": [\"bob\"]}").when().post("/api/incidents/" + id + "/washup/review")
-                        .then().statusCode(200);
-                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
-                List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
-                for (int click = 0; click < 2; click++) {
-                    answers.add(clicks.submit(() -> {
-                        together.await();
-                        return as("bob").when().post("/api/incidents/" + id + "/washup/review/confirmations").then()
-                                .extract().statusCode();
-                    }));
-                }
-                List<Integer> statuses = new java.util.ArrayList<>();
-                for (java.util.concurrent.Future<Integer> answer : answers) {
-                    statuses.add(answer.get());
-                }
-                statuses.sort(null);
-                assertEquals(List.of(200, 409), statuses, "round " + round);
-                given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
-                        .body("findAll { it.kind == 'WASHUP_REVIEW_CONFIRMED' }", hasSize(1));
-            }
-        } finally {
-            clicks.shutdown();
+        for (int round = 0; round < 5; round++) {
+            String id = reviewableIncident();
+            as("alice").body("{\"reviewers\": [\"bob\"]}").when().post("/api/incidents/" + id + "/washup/review")
+                    .then().statusCode(200);
+            java.util.function.Supplier<Integer> confirm = () -> as("bob").when()
+                    .post("/api/incidents/" + id + "/washup/review/confirmations").then().extract().statusCode();
+            List<Integer> statuses = new java.util.ArrayList<>(AtOnce.statuses(confirm, confirm));
+            statuses.sort(null);
+            assertEquals(List.of(200, 409), statuses, "round " + round);
+            given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                    .body("findAll { it.kind == 'WASHUP_REVIEW_CONFIRMED' }", hasSize(1));
         }
     }
 
