@@ -56,11 +56,6 @@ public class FinalisationGate implements FinalisationCheck {
         this.clock = clock;
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Verdict assess(Incident incident) {
-        return assess(incident, finalisations.findByIdOptional(incident.id).orElse(null));
-    }
-
     private Verdict assess(Incident incident, Finalisation finalisation) {
         Actions actions = summaries.countsOf(incident.id)
                 .map(c -> new Actions(c.total(), c.open(), c.systemicDone(), c.systemicOpen())).orElse(null);
