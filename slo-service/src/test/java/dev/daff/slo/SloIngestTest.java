@@ -289,8 +289,10 @@ class SloIngestTest {
                 .then().statusCode(200).body("events.total", equalTo(10)).body("events.good", equalTo(10)));
         assertEquals(3, KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER, record -> "counts-required".equals(record.key()),
                 3, Duration.ofSeconds(20)).size());
+        // No burn: the refused observations were not counted as failed events. (A NO_DATA may fire, since the test
+        // clock may stand past these minutes by then; it says nothing of the counts.)
         given().queryParam("state", "firing").when().get("/api/alerts").then().statusCode(200)
-                .body("findAll { it.slo == 'counts-required' }", hasSize(0));
+                .body("findAll { it.slo == 'counts-required' && it.kind == 'BURN_RATE' }", hasSize(0));
     }
 
     @Inject
