@@ -209,6 +209,58 @@ class PagingTest {
     }
 
     @Test
+    void aPageWhoseOnCallHasNoChannelGoesToTheSecondaryWithoutWaitingTheAckTimeout() {
+        // alice is on call but has no channel, and the team none of its own: nobody can acknowledge in five minutes.
+        String team = "sre-silent-primary";
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "alice"}, {"handle": "bob", "channels": [{"type": "webhook", "url": "%s"}]}],
+                 "rotation": {"members": ["alice", "bob"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"},
+                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY", "SECONDARY"], "repeat": 0}}
+                """.formatted(receiver().url("/hook/silent-primary-bob"), clock.instant().minus(Duration.ofHours(1))))
+                .when().put("/api/teams/" + team).then().statusCode(200);
+        publish(team, alert("AlertFired", team, "dns-silent", "dns-silent:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        given().when().get("/api/pages/" + id).then().body("primary", equalTo("alice")).body("notifications", hasSize(0));
+
+        escalator.escalate(clock.instant()); // the next escalation check, the clock not moved
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> receiver().received(r -> r.path().equals("/hook/silent-primary-bob")).size() == 1);
+        given().when().get("/api/pages/" + id).then().body("notifications.recipient", contains("bob"));
+    }
+
+    @Test
+    void aPageThatReachedNobodyAtAnyLevelKeepsLookingUntilTheTeamGivesSomebodyAChannel() {
+        String team = "sre-no-channels";
+        String noChannels = """
+                {"members": [{"handle": "alice"}, {"handle": "bob"}],
+                 "rotation": {"members": ["alice", "bob"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"},
+                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY", "SECONDARY"], "repeat": 0}}
+                """.formatted(clock.instant().minus(Duration.ofHours(1)));
+        given().contentType(ContentType.JSON).body(noChannels).when().put("/api/teams/" + team).then().statusCode(200);
+        publish(team, alert("AlertFired", team, "dns-nochan", "dns-nochan:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        double unreachedBefore = registry.counter("daff.paging.pages.unreached").count();
+        for (int check = 0; check < 3; check++) { // SECONDARY, then past the last level
+            escalator.escalate(clock.instant());
+        }
+        assertEquals(1, registry.counter("daff.paging.pages.unreached").count() - unreachedBefore, 0.0,
+                "counted once as a page that reached nobody");
+
+        given().contentType(ContentType.JSON).body(noChannels.replace("{\"handle\": \"alice\"}",
+                "{\"handle\": \"alice\", \"channels\": [{\"type\": \"webhook\", \"url\": \""
+                        + receiver().url("/hook/no-channels-alice") + "\"}]}"))
+                .when().put("/api/teams/" + team).then().statusCode(200);
+        clock.advance(Duration.ofMinutes(1));
+        escalator.escalate(clock.instant());
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> receiver().received(r -> r.path().equals("/hook/no-channels-alice")).size() == 1);
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED"))
+                .body("notifications.recipient", contains("alice"));
+    }
+
+    @Test
     void aChannelWhoseSecretWasSealedAgainGetsOneResolve() {
         // The team is PUT again with its routing key between alice's two pages (as after adding a channel): the key is
         // sealed again, with a fresh nonce, yet it is the same PagerDuty service and the same incident.

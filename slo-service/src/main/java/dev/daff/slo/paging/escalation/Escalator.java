@@ -39,6 +39,7 @@ public class Escalator {
     private final Clock clock;
     private final AlertQueries alerts;
     private final Counter failures;
+    private final Counter unreached;
 
     public Escalator(Pages pages, TeamService teams, Pager pager, Clock clock, AlertQueries alerts,
             MeterRegistry registry) {
@@ -49,6 +50,9 @@ public class Escalator {
         this.clock = clock;
         this.failures = Counter.builder("daff.paging.escalation.failures")
                 .description("Pages whose escalation step failed for another reason than the database being away")
+                .register(registry);
+        this.unreached = Counter.builder("daff.paging.pages.unreached")
+                .description("Times a page went through every escalation level without anyone having a channel to tell")
                 .register(registry);
     }
 
@@ -88,8 +92,7 @@ public class Escalator {
         page.escalationLevel = 0;
         page.escalationRound = 0;
         page.primaryHandle = onCall.primary();
-        pager.notifyLevel(page, team, onCall, true);
-        page.nextEscalationAt = now.plus(team.escalationOrDefault().ackTimeout());
+        page.nextEscalationAt = team.nextEscalationAt(pager.notifyLevel(page, team, onCall, true), now);
     }
 
     /** Pages the next level for every page nobody acknowledged in time; answers how many escalated. */
@@ -116,15 +119,32 @@ public class Escalator {
             level = 0;
             round++;
         }
+        if (round > escalation.repeat() && !toldAnyone(page)) {
+            // Every level went by without a channel to tell: start over as a page not yet routed, until the team's
+            // definition gives somebody one. Stopping here would leave a firing page that nobody has heard of.
+            unreached.increment();
+            LOG.warnf("page %s for team %s has reached nobody: no one it escalated to has a channel", page.id, page.team);
+            page.primaryHandle = null;
+            page.escalationLevel = 0;
+            page.escalationRound = 0;
+            page.nextEscalationAt = now.plus(Pager.UNROUTED_RETRY);
+            return false;
+        }
         if (round > escalation.repeat()) {
             page.nextEscalationAt = null; // everyone was paged repeat + 1 times: stop, the page stays open
             return false;
         }
         page.escalationLevel = level;
         page.escalationRound = round;
-        pager.notify(page, team.get(), recipients(page, team.get(), OnCall.at(team.get(), now)), false);
-        page.nextEscalationAt = now.plus(escalation.ackTimeout());
+        int told = pager.notify(page, team.get(), recipients(page, team.get(), OnCall.at(team.get(), now)), false);
+        page.nextEscalationAt = team.get().nextEscalationAt(told, now);
         return true;
+    }
+
+    /** Whether any trigger of the page was ever queued to a channel. */
+    private boolean toldAnyone(Page page) {
+        return pages.getEntityManager().createQuery("select count(n) from PageNotification n where n.pageId = ?1"
+                + " and n.action = 'trigger'", Long.class).setParameter(1, page.id).getSingleResult() > 0;
     }
 
     /**

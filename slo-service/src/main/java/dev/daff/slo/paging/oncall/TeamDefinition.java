@@ -104,6 +104,15 @@ public record TeamDefinition(
         return escalation == null ? Escalation.DEFAULT : escalation.withDefaults();
     }
 
+    /**
+     * When a page that has just been sent to {@code told} channels escalates: after the ackTimeout, or at the next
+     * escalation check when nobody was told (an on-call without channels, and no team channels) — waiting out the
+     * timeout for an answer nobody can give would only hold the page back from whoever can give one.
+     */
+    public Instant nextEscalationAt(int told, Instant now) {
+        return told > 0 ? now.plus(escalationOrDefault().ackTimeout()) : now;
+    }
+
     /** Who level {@code level} of the escalation is, with {@code onCall} on call. */
     public List<String> levelRecipients(int level, OnCall onCall) {
         return switch (escalationOrDefault().levels().get(level)) {

@@ -112,8 +112,7 @@ public class Pager {
     public void firstPage(Page page, TeamDefinition team, Instant now) {
         OnCall onCall = OnCall.at(team, now);
         page.primaryHandle = onCall.primary();
-        notifyLevel(page, team, onCall, true);
-        page.nextEscalationAt = now.plus(team.escalationOrDefault().ackTimeout());
+        page.nextEscalationAt = team.nextEscalationAt(notifyLevel(page, team, onCall, true), now);
     }
 
     private void resolve(Page page, AlertEvent alert) {
@@ -201,25 +200,28 @@ public class Pager {
         }
     }
 
-    /** Queues the page's current escalation level's notifications (and, the first time, the team's channels). */
-    public void notifyLevel(Page page, TeamDefinition team, OnCall onCall, boolean first) {
-        notify(page, team, team.levelRecipients(page.escalationLevel, onCall), first);
+    /** Queues the page's current escalation level's notifications (and, the first time, the team's channels); answers how many. */
+    public int notifyLevel(Page page, TeamDefinition team, OnCall onCall, boolean first) {
+        return notify(page, team, team.levelRecipients(page.escalationLevel, onCall), first);
     }
 
-    /** Queues a trigger to each channel of each of {@code recipients} (and, the first time, the team's channels). */
-    public void notify(Page page, TeamDefinition team, Collection<String> recipients, boolean first) {
+    /**
+     * Queues a trigger to each channel of each of {@code recipients} (and, the first time, the team's channels);
+     * answers how many it queued.
+     */
+    public int notify(Page page, TeamDefinition team, Collection<String> recipients, boolean first) {
         AlertEvent alert = page.firedAlert(json);
+        int queued = 0;
         for (String handle : recipients) {
             List<TeamDefinition.Channel> channels = team.member(handle).map(TeamDefinition.Member::channels).orElse(List.of());
-            for (int i = 0; i < channels.size(); i++) {
+            for (int i = 0; i < channels.size(); i++, queued++) {
                 queue(page, handle, handle + "/" + i, channels.get(i), alert);
             }
         }
-        if (first) {
-            for (int i = 0; i < team.teamChannels().size(); i++) {
-                queue(page, null, "team/" + i, team.teamChannels().get(i), alert);
-            }
+        for (int i = 0; first && i < team.teamChannels().size(); i++, queued++) {
+            queue(page, null, "team/" + i, team.teamChannels().get(i), alert);
         }
+        return queued;
     }
 
     /**
