@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,13 +29,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.daff.events.Topics;
 import dev.daff.localinfra.DevelopmentKeys;
 import dev.daff.localinfra.FreePorts;
+import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.LocalKafka;
 import dev.daff.localinfra.LocalPostgres;
 import dev.daff.localinfra.ServiceProcess;
+import dev.daff.slo.ingest.SliDeadLetters;
 
 /**
  * Exactly-once counting across a crash: the packaged slo-service, in its own JVM, is killed with SIGKILL
- * while it consumes a backlog of SLI events, then started again; the totals must be exact.
+ * while it consumes a backlog of SLI events, then started again; the totals must be exact. Then records far too long
+ * to read, in the heap the service has in a pod, must stop no counting.
  */
 class SliExactlyOnceIT {
 
@@ -41,8 +46,12 @@ class SliExactlyOnceIT {
     final HttpClient http = HttpClient.newHttpClient();
     final ObjectMapper json = new ObjectMapper();
 
+    /** Records of this many characters, compressed by their producer: each passes the broker's 1 MB bound. */
+    static final int HUGE_CHARS = 40_000_000;
+    static final int HUGE_RECORDS = 10;
+
     @Test
-    void killNineMidStreamLosesNothingAndCountsNothingTwice() throws Exception {
+    void killNineMidStreamLosesNothingAndCountsNothingTwiceAndHugeRecordsStopNothing() throws Exception {
         Path work = Files.createTempDirectory("daff-crash-test");
         try (LocalPostgres postgres = LocalPostgres.startEphemeral(); LocalKafka kafka = LocalKafka.startEphemeral()) {
             postgres.ensureDatabase("slo");
@@ -77,6 +86,25 @@ class SliExactlyOnceIT {
                 JsonNode events = status(slo, admin).path("events");
                 assertEquals(EVENTS, events.path("total").asLong(), "total after the crash");
                 assertEquals(expectedGood, events.path("good").asLong(), "good after the crash");
+
+                // Ten records of 40 million characters, gzipped to about 40 KB each by their producer, then an event:
+                // decoded whole, one poll of them was 400 MB in a heap of 384 MB — the service exited on it, again
+                // after every restart, and counted nothing more.
+                // Put on the topic while the service is down, they come in one poll, as a backlog after an outage.
+                slo.stopTimed();
+                produceHuge(kafka.bootstrapServers());
+                slo.start().awaitReady(Duration.ofSeconds(90));
+                awaitTotal(slo, admin, total -> total == EVENTS + 1, Duration.ofSeconds(60));
+                List<ConsumerRecord<String, String>> deadLetters = KafkaTestClient.read(kafka.bootstrapServers(),
+                        Topics.SLI_EVENTS_DEAD_LETTER, record -> "crash-test".equals(record.key()), HUGE_RECORDS,
+                        Duration.ofSeconds(30));
+                assertEquals(HUGE_RECORDS, deadLetters.size());
+                for (ConsumerRecord<String, String> deadLetter : deadLetters) {
+                    assertEquals("a record's key and value hold at most 262144 characters; this one's value has "
+                            + (HUGE_CHARS + 48) + " bytes", new String(deadLetter.headers()
+                                    .lastHeader(SliDeadLetters.REJECTION_HEADER).value(), StandardCharsets.UTF_8));
+                    assertEquals(65_536, deadLetter.value().length(), "its head only");
+                }
             } finally {
                 slo.kill();
             }
@@ -104,11 +132,31 @@ class SliExactlyOnceIT {
         return good;
     }
 
+    /** {@link #HUGE_RECORDS} records far past the record bound, compressed as a producer may, then one event. */
+    private void produceHuge(String bootstrapServers) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(64 * 1024 * 1024));
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(256L * 1024 * 1024));
+        String huge = "{\"slo\":\"crash-test\",\"good\":1,\"total\":1,\"pad\":\"" + "x".repeat(HUGE_CHARS) + "\"}";
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            for (int i = 0; i < HUGE_RECORDS; i++) {
+                producer.send(new ProducerRecord<>(Topics.SLI_EVENTS, "crash-test", huge));
+            }
+            producer.send(new ProducerRecord<>(Topics.SLI_EVENTS, "crash-test",
+                    "{\"slo\":\"crash-test\",\"good\":1,\"total\":1}")).get();
+        }
+    }
+
     private long awaitTotal(ServiceProcess slo, String token, java.util.function.LongPredicate done, Duration timeout)
             throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         long total = 0;
         while (Instant.now().isBefore(deadline)) {
+            assertTrue(slo.isAlive(), "slo-service exited (target/crash-test-slo-service.log says why)");
             total = status(slo, token).path("events").path("total").asLong();
             if (done.test(total)) {
                 return total;

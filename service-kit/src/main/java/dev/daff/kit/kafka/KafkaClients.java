@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -80,9 +81,15 @@ public class KafkaClients {
 
     /** A consumer that never commits on its own: the caller stores offsets where it stores its results. */
     public KafkaConsumer<String, String> consumer(String groupId, String clientId) {
+        return consumer(groupId, clientId, StringDeserializer.class);
+    }
+
+    /** {@link #consumer(String, String)} reading keys and values with {@code text} (one that bounds what it decodes). */
+    public KafkaConsumer<String, String> consumer(String groupId, String clientId,
+            Class<? extends Deserializer<String>> text) {
         Properties props = common();
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, text.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, text.getName());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

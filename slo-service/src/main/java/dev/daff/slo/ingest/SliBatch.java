@@ -58,6 +58,18 @@ public class SliBatch {
     record Forwarded(ConsumerRecord<String, String> record, String slo) {
     }
 
+    /**
+     * A minute of the batch would pass {@link SliRules#MAX_EVENTS_PER_MINUTE} with what its bucket holds: the batch's
+     * transaction is rolled back, and the batch stored again bucket by bucket, which adds that minute's events one by
+     * one. Rare (a bucket near 10^12 events), so the common batch does not pay for finding out which minute it was.
+     */
+    static final class OverfullMinutes extends RuntimeException {
+        OverfullMinutes() {
+            super("a minute of the batch would hold more than " + SliRules.MAX_EVENTS_PER_MINUTE + " events", null, false,
+                    false);
+        }
+    }
+
     /** What one batch's transaction committed. */
     record Stored(Map<String, Map<Instant, MinuteCount>> buckets, int refused) {
     }
@@ -100,7 +112,8 @@ public class SliBatch {
      * Moves each partition's stored offset — only if it still holds what this replica last stored
      * ({@code lastStored}), so that a replica which lost its partitions while paused cannot count them again — then
      * drops redelivered idempotent events, adds each minute to its bucket unless that would pass
-     * {@link SliRules#MAX_EVENTS_PER_MINUTE}, and puts every refused record on the dead-letter topic and every
+     * {@link SliRules#MAX_EVENTS_PER_MINUTE} ({@link OverfullMinutes} when one would, unless {@code isolateBuckets}),
+     * and puts every refused record on the dead-letter topic and every
      * forwarded one back on the topic under its SLO's key (both durable before the offsets that skip them commit). With {@code isolateBuckets}, a bucket that fails to store is dead-lettered
      * instead of failing the batch. Answers the buckets it stored.
      *
@@ -147,14 +160,11 @@ public class SliBatch {
                 }
             }
         }
-        Set<MinuteAdd> overfull = buckets.addAll(adds, SliRules.MAX_EVENTS_PER_MINUTE);
+        if (!buckets.addAll(adds, SliRules.MAX_EVENTS_PER_MINUTE)) {
+            throw new OverfullMinutes();
+        }
         for (MinuteAdd add : adds) {
-            MinuteAggregate aggregate = aggregates.get(add.slo()).get(add.minute());
-            if (overfull.contains(add)) {
-                storeEventByEvent(add.slo(), add.minute(), aggregate, refused, stored);
-            } else {
-                counted(stored, add.slo(), add.minute(), aggregate);
-            }
+            counted(stored, add.slo(), add.minute(), aggregates.get(add.slo()).get(add.minute()));
         }
         deadLetters.send(refused);
         deadLetters.forward(forwarded);
@@ -171,9 +181,8 @@ public class SliBatch {
         Map<String, Map<Instant, MinuteCount>> storedHere = new HashMap<>();
         entityManager.createNativeQuery("savepoint sli_bucket").executeUpdate();
         try {
-            Set<MinuteAdd> overfull = buckets.addAll(List.of(new MinuteAdd(slo, minute, aggregate.good, aggregate.total)),
-                    SliRules.MAX_EVENTS_PER_MINUTE);
-            if (overfull.isEmpty()) {
+            if (buckets.addAll(List.of(new MinuteAdd(slo, minute, aggregate.good, aggregate.total)),
+                    SliRules.MAX_EVENTS_PER_MINUTE)) {
                 counted(storedHere, slo, minute, aggregate);
             } else {
                 storeEventByEvent(slo, minute, aggregate, refusedHere, storedHere);
@@ -195,9 +204,7 @@ public class SliBatch {
             Map<String, Map<Instant, MinuteCount>> stored) {
         MinuteAggregate fitted = new MinuteAggregate();
         for (Observed one : aggregate.events) {
-            Set<MinuteAdd> overfull = buckets.addAll(List.of(new MinuteAdd(slo, minute, one.good(), one.total())),
-                    SliRules.MAX_EVENTS_PER_MINUTE);
-            if (overfull.isEmpty()) {
+            if (buckets.addAll(List.of(new MinuteAdd(slo, minute, one.good(), one.total())), SliRules.MAX_EVENTS_PER_MINUTE)) {
                 fitted.add(one);
             } else {
                 refused.add(new Refused(one.source(), OVERFULL.formatted(minute, SliRules.MAX_EVENTS_PER_MINUTE)));

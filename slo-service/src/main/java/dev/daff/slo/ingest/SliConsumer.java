@@ -111,7 +111,8 @@ public class SliConsumer {
 
     private void run() {
         while (running) {
-            try (KafkaConsumer<String, String> created = kafkaClients.consumer(GROUP, "daff-sli-consumer")) {
+            try (KafkaConsumer<String, String> created = kafkaClients.consumer(GROUP, "daff-sli-consumer",
+                    SliTextDeserializer.class)) {
                 consumer = created;
                 created.subscribe(List.of(Topics.SLI_EVENTS), new ResumeFromDatabase(created));
                 while (running) {
@@ -145,10 +146,10 @@ public class SliConsumer {
             } catch (Fenced e) {
                 throw e;
             } catch (RuntimeException e) {
-                if (FailureKind.of(e) != FailureKind.PERMANENT) {
+                if (!(e instanceof SliBatch.OverfullMinutes) && FailureKind.of(e) != FailureKind.PERMANENT) {
                     throw e; // transient: nothing was committed, a fresh consumer resumes from the stored offsets
                 }
-                // Some bucket can never be stored: store bucket by bucket and dead-letter the ones that fail.
+                // Some bucket can never be stored, or not whole: store bucket by bucket, dead-letter what fails.
                 LOG.warnf("SLI consumer: a batch could not be stored (%s); storing it bucket by bucket", e.getMessage());
                 stored = QuarkusTransaction.requiringNew()
                         .call(() -> batch.store(observed, refused, read.forwarded(), nextOffsets, positions::get, now, true));

@@ -72,23 +72,15 @@ public class SliRecords {
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
         List<Parsed> parsed = new ArrayList<>(records.count());
         Set<String> named = new HashSet<>();
-        for (ConsumerRecord<String, String> record : records) {
-            nextOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
-            if (record.value() != null && record.value().length() > MAX_RECORD_CHARS) {
-                parsed.add(new Parsed(record, null, null, "a record holds at most " + MAX_RECORD_CHARS
-                        + " characters; this one has " + record.value().length()));
-                continue;
-            }
-            try {
-                Parsed one = isArray(record.value())
-                        ? new Parsed(record, null, batch(record, observations(record.value())), null)
-                        : new Parsed(record, eventReader.readValue(record.value()), null, null);
+        for (TopicPartition partition : records.partitions()) {
+            List<ConsumerRecord<String, String>> ofPartition = records.records(partition);
+            nextOffsets.put(partition, ofPartition.get(ofPartition.size() - 1).offset() + 1);
+            for (ConsumerRecord<String, String> record : ofPartition) {
+                Parsed one = parse(record);
                 parsed.add(one);
                 if (one.slo() != null) {
                     named.add(one.slo());
                 }
-            } catch (Exception e) {
-                parsed.add(new Parsed(record, null, null, "not a valid SLI event: " + e.getClass().getSimpleName()));
             }
         }
         Map<String, Duration> windows = catalog.windows(named);
@@ -126,6 +118,20 @@ public class SliRecords {
                     identified ? idempotencyId(event) : copyId(origin)));
         }
         return new Read(observed, refused, forwarded, events, nextOffsets);
+    }
+
+    private Parsed parse(ConsumerRecord<String, String> record) {
+        String tooLong = SliTextDeserializer.tooLong(record);
+        if (tooLong != null) {
+            return new Parsed(record, null, null, tooLong);
+        }
+        try {
+            return isArray(record.value())
+                    ? new Parsed(record, null, batch(record, observations(record.value())), null)
+                    : new Parsed(record, eventReader.readValue(record.value()), null, null);
+        } catch (Exception e) {
+            return new Parsed(record, null, null, "not a valid SLI event: " + e.getClass().getSimpleName());
+        }
     }
 
     /** A batch's observations: as daff writes them read by hand, anything else by Jackson. */
