@@ -9,6 +9,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * Reads an SLI record's key or value as UTF-8 text, but never decodes one far longer than
  * {@link SliRecords#MAX_RECORD_CHARS}: of such a one only the head is kept, and a header says how many bytes it had.
@@ -17,6 +19,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * did it again — no SLO was counted or paged for any more. Kept short, they are refused and dead-lettered like any
  * oversized record, each at most its own bytes in memory, once, while it is read.
  */
+@RegisterForReflection // Kafka makes it from its class name, in a native image too
 public class SliTextDeserializer implements Deserializer<String> {
 
     /** On a record whose value was cut: how many bytes it had. */
