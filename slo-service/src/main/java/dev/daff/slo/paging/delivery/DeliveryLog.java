@@ -11,9 +11,11 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import dev.daff.kit.problem.TransientFailures;
 import dev.daff.slo.paging.PagingConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * The delivery log: every attempt is recorded, and 429, 5xx and timeouts are retried with exponential backoff (capped
@@ -42,6 +44,36 @@ public class DeliveryLog {
         this.clock = clock;
         this.registry = registry;
     }
+
+    /**
+     * {@link #record} in a transaction of its own, tried again while the database is briefly away (a failover, a
+     * restart, a conflict): left unrecorded, a delivered notification would be sent again once its lease ran out — a
+     * second page for one the on-call already has. Gives up after about 12 s, well within the lease's margin.
+     */
+    void recordOutcome(Long id, Instant leasedUntil, ChannelSender.Attempt made) {
+        long pauseMs = 250;
+        for (int tries = 1;; tries++) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> record(id, leasedUntil, made));
+                return;
+            } catch (RuntimeException e) {
+                if (tries == RECORD_TRIES || !TransientFailures.isTransient(e)) {
+                    throw e;
+                }
+                LOG.debugf("page notification %d: recording its attempt failed (%s); trying again", id, e.toString());
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pauseMs = Math.min(pauseMs * 2, 4_000);
+            }
+        }
+    }
+
+    /** How often {@link #recordOutcome} tries: pauses of 0.25, 0.5, 1, 2, 4 and 4 s between them. */
+    private static final int RECORD_TRIES = 7;
 
     /**
      * Records the attempt made under the claim that leased the notification until {@code leasedUntil}, and what

@@ -151,9 +151,9 @@ public class PageDispatcher {
         try {
             attempt = sender.send(notification);
             ChannelSender.Attempt made = attempt;
-            QuarkusTransaction.requiringNew().run(() -> log.record(notification.id, notification.nextAttemptAt, made));
+            log.recordOutcome(notification.id, notification.nextAttemptAt, made);
         } catch (RuntimeException e) {
-            // Not recorded (the database?): the lease runs out and the notification is sent again.
+            // Not recorded (the database away for longer): the lease runs out and the notification is sent again.
             LOG.warnf("page notification %d: the attempt's outcome was not recorded: %s", notification.id, e.toString());
         } finally {
             // Only a timeout holds a worker: a refused connection, a bad URL or secret fail at once, and are this
