@@ -3,15 +3,24 @@ package dev.daff.slo.paging;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+
+import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -35,6 +44,9 @@ class PagerDutyWebhookTest {
 
     @Inject
     SimulatedClock clock;
+
+    @Inject
+    DataSource database;
 
     @BeforeAll
     static void authenticate() {
@@ -75,6 +87,41 @@ class PagerDutyWebhookTest {
         post(unknown, signed(unknown)).statusCode(200).body("result", equalTo("no daff page has this key"));
         String other = event("incident.annotated", dedupKey);
         post(other, signed(other)).statusCode(200).body("result", equalTo("ignored"));
+    }
+
+    @Test
+    void anAcknowledgementForTheKeyAReopenJustReplacedLeavesTheReopenedPageEscalating() throws Exception {
+        String team = PagingFixtures.team(clock, "pd-race-" + UUID.randomUUID().toString().substring(0, 8),
+                PagingFixtures.receiver().url("/webhook/pd-race"));
+        String dedupKey = "pd-" + UUID.randomUUID().toString().substring(0, 8);
+        PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "dns-availability", dedupKey));
+        String id = PagingFixtures.awaitPage(team);
+        String acknowledged = event("incident.acknowledged", dedupKey);
+
+        // A re-open commits while PagerDuty's webhook for the old incident is on its way in: the page row is held, as
+        // the re-open's transaction holds it, until the webhook waits for it; then the re-open commits.
+        CompletableFuture<ValidatableResponse> webhook;
+        try (Connection reopen = database.getConnection()) {
+            reopen.setAutoCommit(false);
+            try (Statement sql = reopen.createStatement()) {
+                sql.executeQuery("select id from page where id = '" + id + "' for update").close();
+                webhook = CompletableFuture.supplyAsync(() -> post(acknowledged, signed(acknowledged)));
+                await().atMost(Duration.ofSeconds(10)).until(() -> waitingForALock(sql));
+                sql.executeUpdate("update page set reopened_count = reopened_count + 1, version = version + 1 where id = '"
+                        + id + "'");
+            }
+            reopen.commit();
+        }
+        webhook.get(20, TimeUnit.SECONDS).statusCode(200).body("result",
+                equalTo("not the page's current PagerDuty incident (" + dedupKey + "#reopened-1): the page is left as it is"));
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED"));
+    }
+
+    private static boolean waitingForALock(Statement sql) throws Exception {
+        try (ResultSet waiting = sql.executeQuery("select count(*) from pg_locks where not granted")) {
+            waiting.next();
+            return waiting.getInt(1) > 0;
+        }
     }
 
     /** As PagerDuty posts it: no bearer token, only the signature (RestAssured would add this test's token). */

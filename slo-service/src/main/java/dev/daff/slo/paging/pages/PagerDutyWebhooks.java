@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,8 +59,14 @@ public class PagerDutyWebhooks {
         if (!type.equals("incident.acknowledged") && !type.equals("incident.resolved") || dedupKey.isEmpty()) {
             return new Outcome(type, dedupKey, "ignored");
         }
-        Optional<Page> page = QuarkusTransaction.requiringNew().call(() -> pages.find("dedupKey", PageMessages.pageKeyOf(dedupKey))
-                .firstResultOptional());
+        // Decided and applied in one transaction, on the page's locked row: read unlocked, a re-open committing in
+        // between let the old incident's acknowledgement stop the re-opened page's escalation.
+        return QuarkusTransaction.requiringNew().call(() -> apply(event, type, dedupKey));
+    }
+
+    private Outcome apply(JsonNode event, String type, String dedupKey) {
+        Optional<Page> page = pages.find("dedupKey", PageMessages.pageKeyOf(dedupKey)).withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResultOptional();
         if (page.isEmpty()) {
             return new Outcome(type, dedupKey, "no daff page has this key");
         }
