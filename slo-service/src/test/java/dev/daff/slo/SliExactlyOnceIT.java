@@ -111,12 +111,17 @@ class SliExactlyOnceIT {
         }
     }
 
-    /** Puts the backlog on the topic; each event has total 1 and good 1 except every seventh. */
-    private long produce(String bootstrapServers) throws Exception {
+    private static Properties producerProperties(String bootstrapServers) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return props;
+    }
+
+    /** Puts the backlog on the topic; each event has total 1 and good 1 except every seventh. */
+    private long produce(String bootstrapServers) throws Exception {
+        Properties props = producerProperties(bootstrapServers);
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         long good = 0;
         Instant at = Instant.now();
@@ -134,10 +139,7 @@ class SliExactlyOnceIT {
 
     /** {@link #HUGE_RECORDS} records far past the record bound, compressed as a producer may, then one event. */
     private void produceHuge(String bootstrapServers) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        Properties props = producerProperties(bootstrapServers);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(64 * 1024 * 1024));
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(256L * 1024 * 1024));
