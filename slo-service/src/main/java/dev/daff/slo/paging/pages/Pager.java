@@ -23,6 +23,7 @@ import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.problem.TransientFailures;
 import dev.daff.slo.evaluation.AlertQueries;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.panache.common.Sort;
 import dev.daff.slo.paging.PagingConfig;
 import dev.daff.slo.paging.delivery.NotificationQueue;
@@ -96,8 +97,9 @@ public class Pager {
             }
             LOG.warnf("page %s for team %s has nobody to go to yet: the team is not defined", page.id, alert.team());
         } catch (RuntimeException e) {
-            if (TransientFailures.databaseError(e).isPresent() || QuarkusTransaction.isRollbackOnly()) {
-                throw e; // the transaction is lost with it; the alert is consumed again
+            if (TransientFailures.databaseError(e).isPresent() || QuarkusTransaction.isRollbackOnly()
+                    || ApplicationLifecycleManager.isVmShuttingDown()) { // stopping: the EntityManager closed under it
+                throw e; // the transaction is lost with it; the alert is consumed again, here or by another replica
             }
             // Thrown on, it would dead-letter the alert and the page would never be seen; stored, it is retried
             // whole (what was queued before the failure goes: the retry queues it again).
