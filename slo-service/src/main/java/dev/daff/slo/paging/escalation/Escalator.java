@@ -119,19 +119,12 @@ public class Escalator {
             level = 0;
             round++;
         }
-        if (round > escalation.repeat() && !toldAnyone(page)) {
-            // Every level went by without a channel to tell: start over as a page not yet routed, until the team's
-            // definition gives somebody one. Stopping here would leave a firing page that nobody has heard of.
-            unreached.increment();
-            LOG.warnf("page %s for team %s has reached nobody: no one it escalated to has a channel", page.id, page.team);
-            page.primaryHandle = null;
-            page.escalationLevel = 0;
-            page.escalationRound = 0;
-            page.nextEscalationAt = now.plus(Pager.UNROUTED_RETRY);
-            return false;
-        }
         if (round > escalation.repeat()) {
-            page.nextEscalationAt = null; // everyone was paged repeat + 1 times: stop, the page stays open
+            if (toldAnyone(page)) {
+                page.nextEscalationAt = null; // everyone was paged repeat + 1 times: stop, the page stays open
+            } else {
+                startOverUnrouted(page, now);
+            }
             return false;
         }
         page.escalationLevel = level;
@@ -139,6 +132,19 @@ public class Escalator {
         int told = pager.notify(page, team.get(), recipients(page, team.get(), OnCall.at(team.get(), now)), false);
         page.nextEscalationAt = team.get().nextEscalationAt(told, now);
         return true;
+    }
+
+    /**
+     * Every level went by without a channel to tell: the page starts over as one not yet routed, until the team's
+     * definition gives somebody a channel. Stopping would leave a firing page that nobody has heard of.
+     */
+    private void startOverUnrouted(Page page, Instant now) {
+        unreached.increment();
+        LOG.warnf("page %s for team %s has reached nobody: no one it escalated to has a channel", page.id, page.team);
+        page.primaryHandle = null;
+        page.escalationLevel = 0;
+        page.escalationRound = 0;
+        page.nextEscalationAt = now.plus(Pager.UNROUTED_RETRY);
     }
 
     /** Whether any trigger of the page was ever queued to a channel. */
