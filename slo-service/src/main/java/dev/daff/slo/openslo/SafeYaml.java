@@ -1,6 +1,8 @@
 package dev.daff.slo.openslo;
 
+import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.representer.Representer;
 
 import dev.daff.kit.problem.ProblemException;
@@ -31,6 +38,12 @@ public final class SafeYaml {
     public static final int MAX_CODE_POINTS = 1024 * 1024;
     /** Documents in one upload. */
     public static final int MAX_DOCUMENTS = 1_000;
+    /**
+     * Scalar characters plus collections and scalars, counted as if every alias were written out. Without aliases a
+     * document within {@link #MAX_CODE_POINTS} stays under it; SnakeYAML's own alias limit counts only aliases to
+     * collections, so a list naming a long scalar many times, doubled a few dozen times, gets past that one.
+     */
+    public static final long MAX_EXPANDED = 2L * MAX_CODE_POINTS;
 
     private SafeYaml() {
     }
@@ -50,6 +63,13 @@ public final class SafeYaml {
                 options);
         List<Object> documents = new ArrayList<>();
         try {
+            long expanded = 0;
+            for (Node document : yaml.composeAll(new StringReader(text))) {
+                expanded += expandedSize(document, new IdentityHashMap<>());
+                if (expanded > MAX_EXPANDED) {
+                    throw tooMuch("more than " + MAX_EXPANDED + " characters and values once its aliases are expanded");
+                }
+            }
             Iterator<Object> stream = yaml.loadAll(text).iterator();
             while (stream.hasNext()) {
                 Object document = stream.next();
@@ -78,6 +98,42 @@ public final class SafeYaml {
             throw ProblemException.badRequest("The body holds no YAML document.");
         }
         return documents;
+    }
+
+    /**
+     * Walks the composed node graph, before anything builds Java objects from it: refuses collections as mapping keys
+     * (building the map hashes the key, all of it however far its aliases expand) and anything whose expanded size
+     * passes {@link #MAX_EXPANDED}. An alias is its anchor's node object, so each collection is measured once and its
+     * size reused: linear in the text, however far the aliases would expand.
+     */
+    private static long expandedSize(Node node, IdentityHashMap<Node, Long> measured) {
+        if (node instanceof ScalarNode scalar) {
+            return 1L + scalar.getValue().length();
+        }
+        Long known = measured.get(node);
+        if (known != null) {
+            return known;
+        }
+        // a collection that holds itself expands for ever: met again while measured, it counts as past the limit
+        measured.put(node, MAX_EXPANDED + 1);
+        long size = 1L;
+        if (node instanceof SequenceNode sequence) {
+            for (Node item : sequence.getValue()) {
+                size = Math.min(size + expandedSize(item, measured), MAX_EXPANDED + 1);
+            }
+        } else if (node instanceof MappingNode mapping) {
+            for (NodeTuple entry : mapping.getValue()) {
+                if (!(entry.getKeyNode() instanceof ScalarNode)) {
+                    Mark mark = entry.getKeyNode().getStartMark();
+                    throw tooMuch("a list or mapping used as a mapping key (written at line " + (mark.getLine() + 1) + ", column "
+                            + (mark.getColumn() + 1) + ")");
+                }
+                size = Math.min(size + expandedSize(entry.getKeyNode(), measured)
+                        + expandedSize(entry.getValueNode(), measured), MAX_EXPANDED + 1);
+            }
+        }
+        measured.put(node, size);
+        return size;
     }
 
     private static String limitReason(String message) {

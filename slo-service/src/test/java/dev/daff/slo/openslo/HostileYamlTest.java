@@ -37,6 +37,22 @@ class HostileYamlTest {
         return yaml.toString();
     }
 
+    /**
+     * Aliases to scalars are free in SnakeYAML's alias count: a 1,000-character scalar named a hundred times in one
+     * list, that list doubled 24 times with 48 counted aliases, is a few KB of YAML and 10^12 characters once walked.
+     */
+    static String scalarAliasBomb() {
+        StringBuilder yaml = new StringBuilder("kind: SLO\nmetadata:\n  name: bomb\n"
+                + "  annotations:\n    s: &s \"" + "x".repeat(1_000) + "\"\n    x0: &x0 ["
+                + String.join(",", java.util.Collections.nCopies(100, "*s")) + "]\n");
+        for (int level = 1; level <= 24; level++) {
+            yaml.append("    x").append(level).append(": &x").append(level).append(" [*x").append(level - 1)
+                    .append(", *x").append(level - 1).append("]\n");
+        }
+        // a refusal quotes the apiVersion it was given
+        return yaml.append("spec:\n  service: checkout\napiVersion: *x24\n").toString();
+    }
+
     private static void refused(String yaml, int status, String type, String detail) {
         given().contentType("application/yaml").body(yaml).when().post("/api/openslo")
                 .then().statusCode(status).contentType("application/problem+json")
@@ -52,6 +68,16 @@ class HostileYamlTest {
     @Test
     void anAliasBombIsRefusedBeforeItExpands() {
         refused(aliasBomb(), 400, "yaml-limits", "more than 50 aliases to collections");
+    }
+
+    @Test
+    void anAliasBombOfScalarsIsRefusedBeforeAnythingWalksIt() {
+        refused(scalarAliasBomb(), 400, "yaml-limits", "once its aliases are expanded");
+        given().when().get("/api/slos/bomb").then().statusCode(404);
+        // the same graph as a mapping key: building the map would hash all of it
+        String asKey = scalarAliasBomb().replace("apiVersion: *x24\n", "? *x24\n: apiVersion\n");
+        refused(asKey, 400, "yaml-limits", "a list or mapping used as a mapping key (written at line 30, column 10)");
+        refused("a: &a [1, *a]\n", 400, "yaml-limits", "once its aliases are expanded");
     }
 
     @Test
