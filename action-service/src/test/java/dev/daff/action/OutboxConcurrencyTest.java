@@ -1,8 +1,11 @@
 package dev.daff.action;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +33,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.EventEnvelope;
 import dev.daff.kit.outbox.Outbox;
+import dev.daff.kit.outbox.OutboxRelay;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.RealInfrastructureResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -49,6 +55,7 @@ class OutboxConcurrencyTest {
 
     static final String TOPIC = "daff.outbox-drill";
     static final String TOPIC_HELD = "daff.outbox-held";
+    static final String TOPIC_FROZEN = "daff.outbox-frozen";
     static final int WRITERS = 16;
     static final int KEYS = 8;
 
@@ -62,6 +69,12 @@ class OutboxConcurrencyTest {
 
     @Inject
     jakarta.persistence.EntityManager entityManager;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    MeterRegistry meters;
 
     @Test
     void sixteenWritersForAMinuteEveryCommittedEventOnTheTopicOnceAndInOrderPerKey() throws Exception {
@@ -155,6 +168,36 @@ class OutboxConcurrencyTest {
                     record -> record.value().contains(eventId), 1, Duration.ofSeconds(20));
             assertEquals(1, published.size(), "published while the other transaction is still open");
             other.rollback();
+        }
+    }
+
+    /**
+     * A replica frozen (SIGSTOP, a VM stall) in the relay's transaction keeps its lock for as long as PostgreSQL keeps
+     * its session. Through this service's own connection settings, as that replica would have: the session is ended
+     * after 20 s idle in the transaction and the relay here goes on. Without that, nothing would be published again.
+     */
+    @Test
+    void aReplicaFrozenHoldingTheRelayLockHoldsTheOutboxBackForTwentySecondsAtMost() throws Exception {
+        createTopic(TOPIC_FROZEN, 1);
+        double heldBefore = meters.counter("daff.outbox.lock.held.elsewhere").count();
+        try (Connection frozen = dataSource.getConnection()) {
+            frozen.setAutoCommit(false);
+            try (var statement = frozen.createStatement()) {
+                statement.execute("select pg_advisory_xact_lock(" + OutboxRelay.RELAY_LOCK + ")");
+            }
+            String eventId = UUID.randomUUID().toString();
+            QuarkusTransaction.requiringNew().run(() -> outbox.publish(TOPIC_FROZEN, "frozen",
+                    new DrillEvent(eventId, "Drill", 1, Instant.now(), "frozen", 1)));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> meters
+                    .counter("daff.outbox.lock.held.elsewhere").count() > heldBefore
+                    && meters.get("daff.outbox.backlog").gauge().value() >= 1);
+            List<ConsumerRecord<String, String>> published = KafkaTestClient.read(
+                    RealInfrastructureResource.kafka().bootstrapServers(), TOPIC_FROZEN,
+                    record -> record.value().contains(eventId), 1, Duration.ofSeconds(60));
+            assertEquals(1, published.size(), "published once the frozen session was ended");
+            SQLException ended = assertThrows(SQLException.class,
+                    () -> frozen.createStatement().execute("select 1"), "the frozen replica's session was ended");
+            assertTrue(String.valueOf(ended.getMessage()).contains("idle-in-transaction"), ended.getMessage());
         }
     }
 

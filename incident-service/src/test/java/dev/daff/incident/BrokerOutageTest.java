@@ -2,7 +2,11 @@ package dev.daff.incident;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.Duration;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,10 +16,14 @@ import dev.daff.localinfra.LocalKafka;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
 import dev.daff.localinfra.KafkaTestClient;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 class BrokerOutageTest {
+
+    @Inject
+    AgroalDataSource database;
 
     @BeforeAll
     static void authenticate() {
@@ -35,5 +43,18 @@ class BrokerOutageTest {
         var events = KafkaTestClient.read(kafka.bootstrapServers(), Topics.INCIDENT_EVENTS, record -> id.equals(record.key()),
                 1, Duration.ofSeconds(60));
         assertEquals(1, events.size(), "IncidentOpened arrives after the broker is back");
+    }
+
+    /**
+     * A replica frozen in a transaction holds the outbox relay's lock, an incident's lock or a processed-event row from
+     * the other replicas only until PostgreSQL ends its session (action-service's OutboxConcurrencyTest freezes one).
+     */
+    @Test
+    void theServicesSessionsIdleInATransactionAreEndedAfterTwentySeconds() throws Exception {
+        try (Connection connection = database.getConnection();
+                ResultSet shown = connection.createStatement().executeQuery("show idle_in_transaction_session_timeout")) {
+            shown.next();
+            assertEquals("20s", shown.getString(1));
+        }
     }
 }

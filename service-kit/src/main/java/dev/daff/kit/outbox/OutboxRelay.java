@@ -46,7 +46,7 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     static final int BATCH = 500;
     /** Any constant shared by all replicas of one service; each service has its own database. */
-    private static final long RELAY_LOCK = 0x0da1ff;
+    public static final long RELAY_LOCK = 0x0da1ff;
     public static final String EVENT_ID_HEADER = "daff-event-id";
     public static final String EVENT_TYPE_HEADER = "daff-event-type";
 
@@ -54,6 +54,7 @@ public class OutboxRelay {
     private final KafkaClients kafkaClients;
     private final Counter published;
     private final Counter failures;
+    private final Counter lockHeld;
     private final OutboxSignal signal;
     private final Duration interval;
     private volatile boolean running;
@@ -70,6 +71,7 @@ public class OutboxRelay {
         this.kafkaClients = kafkaClients;
         this.published = registry.counter("daff.outbox.published");
         this.failures = registry.counter("daff.outbox.failures");
+        this.lockHeld = registry.counter("daff.outbox.lock.held.elsewhere");
         Gauge.builder("daff.outbox.backlog", this, relay -> relay.backlog).register(registry);
     }
 
@@ -118,6 +120,9 @@ public class OutboxRelay {
             Boolean locked = (Boolean) entityManager.createNativeQuery("select pg_try_advisory_xact_lock(?1)")
                     .setParameter(1, RELAY_LOCK).getSingleResult();
             if (!locked) {
+                // another replica relays; if it is frozen holding the lock, the backlog and this count show it
+                lockHeld.increment();
+                countBacklogInTransaction();
                 return 0;
             }
             @SuppressWarnings("unchecked")
