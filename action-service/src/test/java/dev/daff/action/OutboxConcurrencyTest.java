@@ -56,6 +56,7 @@ class OutboxConcurrencyTest {
     static final String TOPIC = "daff.outbox-drill";
     static final String TOPIC_HELD = "daff.outbox-held";
     static final String TOPIC_FROZEN = "daff.outbox-frozen";
+    static final String TOPIC_REFUSED = "daff.outbox-refused";
     static final int WRITERS = 16;
     static final int KEYS = 8;
 
@@ -199,6 +200,53 @@ class OutboxConcurrencyTest {
                     () -> frozen.createStatement().execute("select 1"), "the frozen replica's session was ended");
             assertTrue(String.valueOf(ended.getMessage()).contains("idle-in-transaction"), ended.getMessage());
         }
+    }
+
+    /**
+     * A send the producer refuses before queueing it (no metadata yet after a broker outage, a record over the size
+     * limit) must not let the key's later rows go out ahead of it: consumers keep the first copy of an event, so the
+     * earlier event arriving second would be the state they end with. A record over the size limit (which the outbox
+     * itself no longer takes) makes the refusal certain; it is removed by hand, and then the later rows go out once,
+     * in order.
+     */
+    @Test
+    void aRowTheProducerRefusesIsNotOvertakenByTheKeysLaterRows() throws Exception {
+        createTopic(TOPIC_REFUSED, 1);
+        String refused = UUID.randomUUID().toString();
+        int later = 300;
+        DrillEvent tooLarge = new DrillEvent(refused, "Drill", 1, Instant.now(), "x".repeat(1_200_000), 0);
+        assertThrows(IllegalArgumentException.class, () -> QuarkusTransaction.requiringNew()
+                .run(() -> outbox.publish(TOPIC_REFUSED, "k", tooLarge)), "the outbox takes no event the broker would refuse");
+        QuarkusTransaction.requiringNew().run(() -> {
+            // as a row the producer cannot send yet would be (no metadata after an outage), but certain to be refused
+            entityManager.createNativeQuery("""
+                    insert into outbox_message (topic, message_key, payload, created_at, event_id, event_type)
+                    values (?1, 'k', ?2, now(), ?3, 'Drill')
+                    """).setParameter(1, TOPIC_REFUSED).setParameter(2, "x".repeat(1_200_000)).setParameter(3, refused)
+                    .executeUpdate();
+            for (int seq = 1; seq <= later; seq++) {
+                outbox.publish(TOPIC_REFUSED, "k", new DrillEvent(UUID.randomUUID().toString(), "Drill", 1, Instant.now(),
+                        "k", seq));
+            }
+        });
+        double failures = meters.counter("daff.outbox.failures").count();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> meters.counter("daff.outbox.failures").count() >= failures + 3);
+            assertEquals(0, endOffsets(TOPIC_REFUSED), "nothing of the key went out while its first row is refused");
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> entityManager
+                    .createNativeQuery("delete from outbox_message where event_id = ?1").setParameter(1, refused)
+                    .executeUpdate());
+        }
+        List<ConsumerRecord<String, String>> published = KafkaTestClient.read(
+                RealInfrastructureResource.kafka().bootstrapServers(), TOPIC_REFUSED, record -> true, later,
+                Duration.ofSeconds(30));
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < later; i++) {
+            assertEquals(i + 1, json.readTree(published.get(i).value()).get("seq").asLong());
+        }
+        assertEquals(later, endOffsets(TOPIC_REFUSED), "the later rows went out once");
     }
 
     static void createTopic(String topic, int partitions) throws Exception {

@@ -1,5 +1,6 @@
 package dev.daff.kit.outbox;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 
@@ -22,6 +23,13 @@ import dev.daff.events.EventEnvelope;
  */
 @ApplicationScoped
 public class Outbox {
+
+    /**
+     * Bytes of one event's JSON: Kafka's default request and message limits are 1 MiB with the key and headers. A row
+     * the producer refuses holds back every later row of the outbox (they wait so as not to overtake it), so a larger
+     * event fails its own transaction instead.
+     */
+    public static final int MAX_PAYLOAD_BYTES = 1_000_000;
 
     private final EntityManager entityManager;
     private final ObjectMapper json;
@@ -62,6 +70,11 @@ public class Outbox {
             payload = json.writeValueAsString(event);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event cannot be written as JSON: " + event.getClass().getSimpleName(), e);
+        }
+        int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("an event of " + bytes + " bytes is over the outbox's "
+                    + MAX_PAYLOAD_BYTES + ": " + event.getClass().getSimpleName());
         }
         entityManager.createNativeQuery("""
                 insert into outbox_message (topic, message_key, payload, created_at, event_id, event_type)

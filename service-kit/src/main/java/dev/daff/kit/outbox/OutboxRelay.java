@@ -145,7 +145,13 @@ public class OutboxRelay {
                 ProducerRecord<String, String> record = new ProducerRecord<>((String) row[1], (String) row[2], (String) row[3]);
                 header(record, EVENT_ID_HEADER, (String) row[4]);
                 header(record, EVENT_TYPE_HEADER, (String) row[5]);
-                sends.add(sender.send(record));
+                Future<RecordMetadata> send = sender.send(record);
+                if (send.isDone()) {
+                    // refused before it was queued (no metadata yet after an outage, too large): throws, and no later
+                    // row is sent ahead of it, since a consumer keeps the first copy of an event it is given
+                    send.get();
+                }
+                sends.add(send);
                 sent.add(((Number) row[0]).longValue());
             }
             for (Future<RecordMetadata> send : sends) {
