@@ -34,9 +34,21 @@ final class MarkdownEscape {
         return out.toString();
     }
 
+    /**
+     * Someone's text on one line: each line break, with the blank lines and whitespace around it, becomes one space.
+     * Line by line, in one pass: the regex {@code \s*\R\s*} did the same but scanned a run of spaces again from each
+     * of its positions, and a timeline of 300 notes of 4,000 spaces cost 5 s of CPU on every washup.md.
+     */
+    static String oneLine(String text) {
+        String breaksAsNewlines = text.replace('\u000B', '\n').replace('\f', '\n').replace('\u0085', '\n')
+                .replace('\u2028', '\n').replace('\u2029', '\n');
+        return String.join(" ", breaksAsNewlines.strip().lines().map(String::strip).filter(line -> !line.isEmpty())
+                .toList());
+    }
+
     /** Someone's text as inline code: a fence longer than any run of backticks in it, so it cannot close early. */
     static String code(String text) {
-        String content = text.strip().replaceAll("\\s*\\R\\s*", " ");
+        String content = oneLine(text);
         int longest = 0;
         int run = 0;
         for (char c : content.toCharArray()) {

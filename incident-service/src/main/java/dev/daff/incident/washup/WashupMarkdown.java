@@ -202,7 +202,7 @@ final class WashupMarkdown {
      * escaped as {@link MarkdownEscape#escapeLine} does.
      */
     static String text(String text) {
-        return text == null ? "" : MarkdownEscape.escapeLine(text.strip().replaceAll("\\s*\\R\\s*", " "));
+        return text == null ? "" : MarkdownEscape.escapeLine(MarkdownEscape.oneLine(text));
     }
 
     /** Someone's paragraphs: their line breaks and blank lines kept, each line escaped and unindented. */
