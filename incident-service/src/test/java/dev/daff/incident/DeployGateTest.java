@@ -378,11 +378,65 @@ class DeployGateTest {
         }
         assertEquals(0, gate(service).exit(), "once the freeze is lifted, the override holds again");
 
-        Gate unreachable = gate(service, "http://localhost:1", java.util.Map.of());
+        // asked once more, not five times: the retry itself is thePipelineStepAsksAgainWhenTheGateIsBrieflyUnavailable
+        Gate unreachable = gate(service, "http://localhost:1", java.util.Map.of("DAFF_GATE_RETRIES", "1"));
         assertEquals(2, unreachable.exit(), unreachable.output());
-        Gate failOpen = gate(service, "http://localhost:1", java.util.Map.of("DAFF_GATE_FAIL_OPEN", "1"));
+        Gate failOpen = gate(service, "http://localhost:1", java.util.Map.of("DAFF_GATE_FAIL_OPEN", "1",
+                "DAFF_GATE_RETRIES", "1"));
         assertEquals(0, failOpen.exit(), "a team that would rather ship than wait: " + failOpen.output());
         assertTrue(failOpen.output().contains("could not ask"), failOpen.output());
+    }
+
+    /**
+     * A rolling update or a database restart answers 503 for a moment: the pipeline step asks again rather than fail
+     * the deploy (or, failing open, let it through unasked). The gate here answers 503 once, then passes the call on.
+     */
+    @Test
+    void thePipelineStepAsksAgainWhenTheGateIsBrieflyUnavailable() throws Exception {
+        String service = "retried-" + ChangesTest.unique();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        com.sun.net.httpserver.HttpServer briefly = com.sun.net.httpserver.HttpServer
+                .create(new java.net.InetSocketAddress("localhost", 0), 0);
+        briefly.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            int status;
+            byte[] answer;
+            if (asked.incrementAndGet() == 1) {
+                status = 503;
+                answer = "{\"status\":503,\"title\":\"Service Unavailable\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } else {
+                try {
+                    java.net.http.HttpResponse<byte[]> passed = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + exchange.getRequestURI()))
+                            .header("Authorization", exchange.getRequestHeaders().getFirst("Authorization"))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                    status = passed.statusCode();
+                    answer = passed.body();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    status = 502;
+                    answer = new byte[0];
+                }
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        briefly.start();
+        try {
+            Gate gate = gate(service, "http://localhost:" + briefly.getAddress().getPort(), java.util.Map.of());
+            assertEquals(0, gate.exit(), gate.output());
+            assertTrue(gate.output().contains("daff deploy gate: ALLOW for " + service), gate.output());
+            assertEquals(2, asked.get());
+        } finally {
+            briefly.stop(0);
+        }
+        given().queryParam("service", service).when().get("/api/deploy-decisions").then().statusCode(200)
+                .body("", hasSize(1));
     }
 
     record Gate(int exit, String output) {
