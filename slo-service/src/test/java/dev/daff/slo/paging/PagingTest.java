@@ -84,6 +84,38 @@ class PagingTest {
         return PagingFixtures.pagerDuty(routingKey, action);
     }
 
+    /** The report counts the team's page; a range it cannot answer is a 400 that names the field, never a 500. */
+    @Test
+    void theTeamsPagingReportCountsItsPageAndRefusesARangeItCannotAnswer() {
+        String team = team("sre-report", "/hook/sre-report");
+        publish(team, alert("AlertFired", team, "report", "report:PAGE:BURN_RATE:1"));
+        awaitPage(team);
+        // the simulated clock stands still: the page was made at "now", which the default [now - 7 days, now) leaves out
+        String to = clock.instant().plusSeconds(60).toString();
+        given().queryParam("to", to).when().get("/api/teams/" + team + "/paging-report").then().statusCode(200)
+                .body("team", equalTo(team)).body("pages", equalTo(1));
+        for (String[] range : new String[][] {
+                { "-1000000000-01-01T00:00:00Z", null, "from" },
+                { "+1000000000-01-01T00:00:00Z", null, "from" },
+                { null, "+1000000000-01-01T00:00:00Z", "to" },
+                { clock.instant().minus(Duration.ofDays(800)).toString(), null, "from" },
+                { clock.instant().toString(), clock.instant().minus(Duration.ofDays(1)).toString(), "from" },
+                { "yesterday", null, "from" } }) {
+            var request = given();
+            if (range[0] != null) {
+                request.queryParam("from", range[0]);
+            }
+            if (range[1] != null) {
+                request.queryParam("to", range[1]);
+            }
+            request.when().get("/api/teams/" + team + "/paging-report").then().statusCode(400)
+                    .contentType("application/problem+json").body("detail", containsString(range[2]))
+                    .body("detail", org.hamcrest.Matchers.not(containsString("Exception")));
+        }
+        given().queryParam("to", to).when().get("/api/teams/" + team + "/paging-report").then().statusCode(200)
+                .body("pages", equalTo(1));
+    }
+
     @Test
     void pageReachesThePrimaryWithThePagerDutyV2BodyOnceEvenWhenTheAlertComesTwice() throws Exception {
         String team = team("sre-one", "/hook/sre-one");
