@@ -123,8 +123,23 @@ final class SlothRules {
         return WINDOW.matcher(query).replaceAll(Matcher.quoteReplacement(window));
     }
 
+    /**
+     * A PromQL double-quoted string's content (Go's escaping): a backslash and a quote escaped, and every control
+     * character by its code, since a raw line break or tab ends the string, and the team's whole rule file with it.
+     */
     private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+        StringBuilder out = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' || c == '"') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static Map<String, Object> labels(Map<String, Object> identity, String team, String... more) {

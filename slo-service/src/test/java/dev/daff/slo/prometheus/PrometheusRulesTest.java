@@ -125,9 +125,12 @@ class PrometheusRulesTest {
     void promtoolAcceptsATeamsRules() throws Exception {
         create(slo("checked-a", "promtool-team", "30d", QUERIES));
         create(slo("checked-b", "promtool-team", "28d", QUERIES));
+        // a service name is free text: quotes, a backslash, a line break and a tab go into PromQL label matchers
+        create(slo("checked-c", "promtool-team", "7d", QUERIES).replace("\"service\": \"orders\"",
+                "\"service\": \"orders \\\"eu\\\"\\n\\\\ second line\\t\\u0007\""));
         String yaml = given().when().get("/api/teams/promtool-team/prometheus-rules").then().statusCode(200)
                 .extract().asString();
-        assertEquals(6, groups(yaml).size());
+        assertEquals(9, groups(yaml).size());
         boolean required = "true".equals(System.getenv("DAFF_REQUIRE_PROMTOOL"));
         boolean present = new ProcessBuilder("sh", "-c", "command -v promtool").start().waitFor() == 0;
         if (!present) {
@@ -142,7 +145,7 @@ class PrometheusRulesTest {
         assertTrue(check.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
         String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, check.exitValue(), output + "\n" + yaml);
-        assertTrue(output.contains("SUCCESS: 32 rules found"), output);
+        assertTrue(output.contains("SUCCESS: 48 rules found"), output);
     }
 
     @Test
