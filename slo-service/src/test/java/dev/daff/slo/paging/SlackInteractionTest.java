@@ -107,13 +107,20 @@ class SlackInteractionTest {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         String team = slackTeam(clock, "slack-ack-" + suffix, "UALICE" + suffix.toUpperCase());
         String aliceInSlack = "UALICE" + suffix.toUpperCase();
-        PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "dns-" + suffix, "slack-" + suffix));
+        // an SLO's service is anyone's text: in Slack it must not mention @channel nor disguise a link
+        PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "dns-" + suffix, "slack-" + suffix)
+                .replace("\"service\": \"dns\"", "\"service\": \"dns <!channel> & <https://evil.example|runbook>\""));
         String id = PagingFixtures.awaitPage(team);
         await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.receiver()
                 .received(r -> r.path().equals("/slack/" + team)).size() == 1);
 
         JsonNode message = new ObjectMapper().readTree(PagingFixtures.receiver()
                 .received(r -> r.path().equals("/slack/" + team)).get(0).body());
+        String service = "(dns &lt;!channel&gt; &amp; &lt;https://evil.example|runbook&gt;)";
+        assertTrue(message.get("text").asText().contains(service), message.toString());
+        assertTrue(message.at("/blocks/1/text/text").asText().contains(service), message.toString());
+        assertTrue(message.at("/blocks/0/text/text").asText().contains("(dns <!channel> & <https://evil.example|"),
+                "a plain_text header is shown as written: " + message);
         JsonNode actions = null;
         for (JsonNode block : message.get("blocks")) {
             if (block.get("type").asText().equals("actions")) {

@@ -69,7 +69,9 @@ class TeamNoticeDeliveryTest {
         PagingFixtures.receiver().script(hook, 503); // the first attempt fails: notices are retried as pages are
 
         String eventId = UUID.randomUUID().toString();
-        String summary = "Follow-up action due in 2 days: rotate the DNS zone keys " + eventId;
+        // an action's title is anyone's text: in Slack it must not mention @channel nor disguise a link
+        String summary = "Follow-up action due in 2 days: <!channel> rotate the DNS zone keys <https://evil.example|see the"
+                + " runbook> & more " + eventId;
         String notice = notice(eventId, team, summary);
         KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, team, notice);
         KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, team, notice); // Kafka delivers it again
@@ -94,7 +96,10 @@ class TeamNoticeDeliveryTest {
         assertEquals("team.notice", body.path("type").asText());
         assertEquals("ActionDueSoon", body.path("notice").path("type").asText());
         assertEquals("4f1c8a1e-2b7d-4f5e-9a53-0d2c6b1e7a90", body.path("notice").path("actionId").asText());
-        assertEquals(summary, json.readTree(received(slack, eventId).get(0).body()).path("text").asText());
+        assertEquals("Follow-up action due in 2 days: &lt;!channel&gt; rotate the DNS zone keys &lt;https://evil.example|see"
+                + " the runbook&gt; &amp; more " + eventId,
+                json.readTree(received(slack, eventId).get(0).body()).path("text").asText());
+        assertEquals(summary, body.path("notice").path("summary").asText(), "the webhook gets the text as written");
         List<Received> pagerDuty = PagingFixtures.receiver().received(r -> r.body().contains("rk-team-" + team)
                 || r.body().contains("rk-member-" + team) || r.body().contains(eventId) && r.path().equals("/pagerduty"));
         assertEquals(List.of(), pagerDuty, "a notice never goes to PagerDuty");

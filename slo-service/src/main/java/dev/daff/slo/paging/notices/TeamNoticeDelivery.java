@@ -17,6 +17,7 @@ import dev.daff.events.TeamNotice;
 import dev.daff.kit.messaging.UnprocessableEvent;
 import dev.daff.slo.paging.delivery.NotificationQueue;
 import dev.daff.slo.paging.delivery.NotificationQueue.Destination;
+import dev.daff.slo.paging.delivery.SlackText;
 import dev.daff.slo.paging.oncall.TeamDefinition;
 import dev.daff.slo.paging.oncall.TeamService;
 
@@ -76,7 +77,7 @@ public class TeamNoticeDelivery {
 
     private String slack(TeamNotice notice) {
         ObjectNode message = json.createObjectNode();
-        message.put("text", notice.summary());
+        message.put("text", SlackText.escaped(notice.summary()));
         return write(message);
     }
 

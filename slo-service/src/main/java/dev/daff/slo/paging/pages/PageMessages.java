@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.daff.events.AlertEvent;
 import dev.daff.slo.paging.delivery.PageNotification;
+import dev.daff.slo.paging.delivery.SlackText;
 import dev.daff.slo.paging.secrets.Keyring;
 
 /**
@@ -140,7 +141,8 @@ public final class PageMessages {
 
     /** Slack incoming webhook: a text fallback and blocks. */
     public String slack(String action, Page page, AlertEvent alert) {
-        String text = "resolve".equals(action) ? "RESOLVED: " + page.summary : headline(page);
+        // the service is anyone's text, and the summary holds it
+        String text = SlackText.escaped("resolve".equals(action) ? "RESOLVED: " + page.summary : headline(page));
         ObjectNode message = json.createObjectNode();
         message.put("text", text);
         ArrayNode blocks = message.putArray("blocks");
@@ -150,7 +152,7 @@ public final class PageMessages {
         blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", text);
         ArrayNode context = blocks.addObject().put("type", "context").putArray("elements");
         context.addObject().put("type", "mrkdwn").put("text", "<" + statusLink(alert.slo()) + "|SLO status> · team "
-                + alert.team() + " · dedup " + page.dedupKey);
+                + SlackText.escaped(alert.team()) + " · dedup " + SlackText.escaped(page.dedupKey));
         if (!"resolve".equals(action)) {
             ArrayNode buttons = blocks.addObject().put("type", "actions").put("block_id", "daff_page")
                     .putArray("elements");
