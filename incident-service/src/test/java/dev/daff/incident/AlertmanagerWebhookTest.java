@@ -69,6 +69,35 @@ class AlertmanagerWebhookTest {
                 .body("[0].text", equalTo("Alert fired: HighErrorRate on " + service + " — 5xx above 5 % in eu-west-1c"));
     }
 
+    /**
+     * Alertmanager runs as a pair and each instance notifies; incident-service runs as two replicas. Two notifications
+     * of one new group, with different alerts, arriving at once on two replicas open one incident with both alerts.
+     */
+    @Test
+    void twoNotificationsOfANewGroupAtOnceOpenOneIncidentWithBothAlerts() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String service = "ha-" + UUID.randomUUID().toString().substring(0, 8);
+            String groupKey = "{}:{alertname=\\\"HighErrorRate\\\", service=\\\"" + service + "\\\"}";
+            String first = notification(groupKey, "firing", service, "critical");
+            String second = first.replace("\"fingerprint\": \"f00d\"", "\"fingerprint\": \"beef\"")
+                    .replace("eu-west-1c", "eu-west-1a");
+            java.util.List<io.restassured.response.Response> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.List<Integer> statuses = AtOnce.statuses(() -> send(first, answers), () -> send(second, answers));
+            assertEquals(java.util.List.of(200, 200), statuses, "round " + round);
+            String id = answers.get(0).path("incidentId");
+            assertEquals(id, answers.get(1).path("incidentId"), "round " + round + ": one incident for the group");
+            given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                    .body("findAll { it.kind == 'ALERT_FIRED' }", hasSize(2));
+        }
+    }
+
+    private static int send(String body, java.util.List<io.restassured.response.Response> answers) {
+        io.restassured.response.Response answer = given().contentType(ContentType.JSON).body(body).when()
+                .post("/api/integrations/alertmanager");
+        answers.add(answer);
+        return answer.statusCode();
+    }
+
     @Test
     void anAlertWithoutATeamLabelGoesToItsServicesOwnerInTheCatalog() {
         String service = "owned-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,6 +1,7 @@
 package dev.daff.incident.alerts;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +11,17 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 /** Which incident an alert (an SLO alert's dedup key, an Alertmanager group's key digest) belongs to. */
 @ApplicationScoped
 public class AlertLinks implements PanacheRepositoryBase<AlertLink, String> {
+
+    /**
+     * The key's link, read once any other transaction that asked for the same key has ended: Alertmanager's pair of
+     * instances each notify, and two notifications of one new group on two replicas would otherwise each open an
+     * incident; the second now finds the first's.
+     */
+    Optional<AlertLink> findInTurn(String key) {
+        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, "alert-link\n" + key).getSingleResult();
+        return findByIdOptional(key);
+    }
 
     /** Links a key seen for the first time. */
     void add(String key, UUID incidentId, Instant at) {

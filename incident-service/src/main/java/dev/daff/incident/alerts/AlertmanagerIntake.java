@@ -70,7 +70,7 @@ public class AlertmanagerIntake {
         // Group keys run to 1,000 characters and alert identities add a fingerprint: stored as SHA-256 digests they
         // fit alert_link.dedup_key (300) and processed_event.event_id (100) whatever Alertmanager sends.
         String linkKey = "alertmanager:" + sha256(notification.groupKey());
-        Optional<Incident> incident = links.findByIdOptional(linkKey)
+        Optional<Incident> incident = links.findInTurn(linkKey)
                 .flatMap(link -> incidents.findByIdOptional(link.incidentId))
                 .filter(found -> found.status.isOpen());
         int entries = 0;

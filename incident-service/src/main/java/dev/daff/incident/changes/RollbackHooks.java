@@ -15,6 +15,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -24,6 +26,7 @@ import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
 import dev.daff.kit.http.OutboundAddresses;
 import dev.daff.kit.problem.ProblemException;
+import dev.daff.kit.problem.TransientFailures;
 import dev.daff.kit.security.WebhookSignature;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -36,7 +39,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class RollbackHooks {
 
+    private static final Logger LOG = Logger.getLogger(RollbackHooks.class);
     static final Duration DEADLINE = Duration.ofSeconds(10);
+    /** Tries at recording a fired hook's answer: about 12 s in all, pauses from 0.25 s doubling to 4 s. */
+    private static final int RECORD_TRIES = 7;
 
     private final Incidents incidents;
     private final Changes changes;
@@ -102,8 +108,11 @@ public class RollbackHooks {
         data.put("changeId", changeId.toString());
         data.put("service", target.change().service);
         data.put("status", status);
-        QuarkusTransaction.requiringNew().run(() -> timeline.record(incidentId, at, Timeline.ROLLBACK_REQUESTED, "FIX", actor,
-                text, data));
+        // The hook has fired: a failure to record it now would answer 503 and the responder would fire it again.
+        TransientFailures.retried(() -> QuarkusTransaction.requiringNew().run(() -> timeline.record(incidentId, at,
+                Timeline.ROLLBACK_REQUESTED, "FIX", actor, text, data)), RECORD_TRIES, Duration.ofSeconds(4),
+                e -> LOG.warnf("incident %s: the rollback hook's answer not recorded yet, trying again: %s", incidentId,
+                        e.toString()));
         return new RollbackFired(incidentId, changeId, target.change().service, target.change().ref, target.hook(), status,
                 outcome, at, actor.name());
     }

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.SloBudgetSnapshot;
+import dev.daff.kit.problem.TransientFailures;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 
@@ -20,7 +21,8 @@ import io.smallrye.reactive.messaging.kafka.Record;
  * Keeps the newest {@link SloBudgetSnapshot} per SLO from the compacted {@code daff.slo-budgets}; a tombstone
  * forgets the SLO. A snapshot that cannot be read is logged and skipped rather than dead-lettered: it is state, not
  * an event anyone waits for, and the SLO's next snapshot replaces it within a minute. For the same reason a snapshot
- * that cannot be stored (the database restarting) is logged and passed over rather than retried.
+ * that cannot be stored (the database restarting) is logged and passed over rather than retried; a tombstone, which
+ * nothing replaces, is retried.
  */
 @ApplicationScoped
 public class SloBudgetsConsumer {
@@ -45,7 +47,7 @@ public class SloBudgetsConsumer {
     public void on(Record<String, String> record) {
         if (record.value() == null) {
             if (record.key() != null) {
-                budgets.forget(record.key());
+                forget(record.key());
             }
             return;
         }
@@ -76,5 +78,15 @@ public class SloBudgetsConsumer {
             // readiness with it, while the SLO's next snapshot, a minute later, says the same or newer.
             LOG.warnf("budget snapshot of %s not kept, the next one replaces it: %s", snapshot.slo(), e.toString());
         }
+    }
+
+    /**
+     * A tombstone is said once, and nothing replaces it a minute later: while the database refuses for a moment (a
+     * restart, a failover) it is tried again, the partition waiting, rather than passed over and the deleted SLO's
+     * budget left in the gate for good (a lasting BUDGET_UNKNOWN warning).
+     */
+    private void forget(String slo) {
+        TransientFailures.retried(() -> budgets.forget(slo), Integer.MAX_VALUE, Duration.ofSeconds(10), e -> LOG.warnf(
+                "deleted SLO %s not forgotten yet, tried again: %s", slo, e.toString()));
     }
 }

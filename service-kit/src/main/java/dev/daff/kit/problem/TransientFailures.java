@@ -1,8 +1,12 @@
 package dev.daff.kit.problem;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+
+import io.quarkus.runtime.ApplicationLifecycleManager;
 
 /**
  * Failures that pass by themselves: PostgreSQL restarting or refusing connections, a pool exhausted, a
@@ -67,5 +71,32 @@ public final class TransientFailures {
                 || cause instanceof java.util.concurrent.TimeoutException
                 || cause instanceof jakarta.transaction.RollbackException
                 || cause instanceof jakarta.transaction.SystemException;
+    }
+
+    /**
+     * Runs {@code work}, again after each transient failure, pausing 0.25 s and doubling up to {@code maxPause}
+     * between tries, at most {@code tries} times. A failure that is not transient, the last try's, or one while the
+     * JVM stops is thrown; {@code onRetry} hears of each failure tried again (to log it).
+     */
+    public static void retried(Runnable work, int tries, Duration maxPause, Consumer<RuntimeException> onRetry) {
+        long pauseMillis = 250;
+        for (int tried = 1;; tried++) {
+            try {
+                work.run();
+                return;
+            } catch (RuntimeException e) {
+                if (tried >= tries || !isTransient(e) || ApplicationLifecycleManager.isVmShuttingDown()) {
+                    throw e;
+                }
+                onRetry.accept(e);
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pauseMillis = Math.min(pauseMillis * 2, maxPause.toMillis());
+            }
+        }
     }
 }

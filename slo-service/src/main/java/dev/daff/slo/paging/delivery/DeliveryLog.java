@@ -51,25 +51,9 @@ public class DeliveryLog {
      * second page for one the on-call already has. Gives up after about 12 s, well within the lease's margin.
      */
     void recordOutcome(Long id, Instant leasedUntil, ChannelSender.Attempt made) {
-        long pauseMs = 250;
-        for (int tries = 1;; tries++) {
-            try {
-                QuarkusTransaction.requiringNew().run(() -> record(id, leasedUntil, made));
-                return;
-            } catch (RuntimeException e) {
-                if (tries == RECORD_TRIES || !TransientFailures.isTransient(e)) {
-                    throw e;
-                }
-                LOG.debugf("page notification %d: recording its attempt failed (%s); trying again", id, e.toString());
-                try {
-                    Thread.sleep(pauseMs);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                pauseMs = Math.min(pauseMs * 2, 4_000);
-            }
-        }
+        TransientFailures.retried(() -> QuarkusTransaction.requiringNew().run(() -> record(id, leasedUntil, made)),
+                RECORD_TRIES, Duration.ofSeconds(4), e -> LOG.debugf(
+                        "page notification %d: recording its attempt failed (%s); trying again", id, e.toString()));
     }
 
     /** How often {@link #recordOutcome} tries: pauses of 0.25, 0.5, 1, 2, 4 and 4 s between them. */
