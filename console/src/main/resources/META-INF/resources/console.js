@@ -40,7 +40,8 @@ class ApiError extends Error {
 }
 
 async function api(service, path, options = {}) {
-  const headers = { 'Accept': 'application/json' };
+  // X-Daff-Console: a change signed in through the console's session is taken only with it (no other site can send it)
+  const headers = { 'Accept': 'application/json', 'X-Daff-Console': '1' };
   if (token()) headers['Authorization'] = 'Bearer ' + token();
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch('/api/' + service + '/' + path, {

@@ -29,6 +29,13 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Path("/api/{service}/{path: .+}")
 public class ApiPassThroughResource {
 
+    /**
+     * What the console's page sends with every call. A change that carries no token of its own would be made with the
+     * session's: this header, which a form on another site cannot send and a script there could only with the
+     * console's CORS consent (none is given), shows the console's own page asked for it.
+     */
+    static final String CONSOLE_HEADER = "X-Daff-Console";
+
     private final Upstream upstream;
     private final SecurityIdentity identity;
 
@@ -74,6 +81,12 @@ public class ApiPassThroughResource {
         if (base == null || rawPath == null) {
             return Problems.answer(404, "not-found", "No such API", "The console forwards the public APIs under"
                     + " /api/slo, /api/incident and /api/action only.");
+        }
+        if (!"GET".equals(method) && headers.getHeaderString("Authorization") == null
+                && headers.getHeaderString(CONSOLE_HEADER) == null) {
+            return Problems.answer(403, "console-header-required", "Not sent by the console", "A change made with the"
+                    + " console's sign-in must carry the " + CONSOLE_HEADER + " header, which the console's page sends"
+                    + " and a page on another site cannot. Nothing was forwarded.");
         }
         Map<String, String> forwarded = new LinkedHashMap<>();
         headers.getRequestHeaders().forEach((name, values) -> forwarded.put(canonical(name), values.get(0)));

@@ -80,6 +80,30 @@ class ConsoleTest {
                 "[{\"good\":1}]"))));
     }
 
+    /**
+     * Signed in through the provider, the console adds the session's token to what it forwards: a page on another
+     * site must not make the signed-in browser change anything. A change without the page's own token needs the
+     * console's header, which a form or a cross-site request cannot send without the console allowing it (CORS).
+     */
+    @Test
+    void aChangeWithoutTheConsolesHeaderOrItsOwnTokenIsRefusedUnforwarded() throws Exception {
+        RecordingService.RECEIVED.clear();
+        for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(console("/api/incident/incidents/x/transitions"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .method(method, HttpRequest.BodyPublishers.ofString("to=RESOLVED")));
+            assertThat(method, answer.statusCode(), equalTo(403));
+            assertThat(answer.headers().firstValue("Content-Type").orElse(""), equalTo("application/problem+json"));
+            assertThat(answer.body(), containsString("X-Daff-Console"));
+        }
+        assertThat(RecordingService.RECEIVED, equalTo(List.of()));
+        HttpResponse<String> fromTheConsole = send(HttpRequest.newBuilder(console("/api/slo/slos/a/events"))
+                .header("X-Daff-Console", "1").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[]")));
+        assertThat(fromTheConsole.statusCode(), equalTo(200));
+        assertThat(RecordingService.RECEIVED.size(), equalTo(1));
+    }
+
     @Test
     void noDotSegmentEscapeOrMatrixParameterReachesTheAdminEndpointsOrTheAuditLog() throws Exception {
         RecordingService.RECEIVED.clear();
