@@ -9,10 +9,17 @@ import static dev.daff.action.ActionTestSupport.sendIncidentEvent;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,6 +38,7 @@ import dev.daff.events.Topics;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.SimulatedClock;
 import dev.daff.localinfra.TestTokens;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -47,6 +55,9 @@ class WeeklyReportTest {
 
     @Inject
     ActionReminders reminders;
+
+    @Inject
+    AgroalDataSource database;
 
     @BeforeAll
     static void authenticate() {
@@ -106,5 +117,47 @@ class WeeklyReportTest {
         assertEquals(1, weekly.path("incidentsAwaitingFinalisation").asInt());
         assertTrue(weekly.path("week").asText().matches("\\d{4}-W\\d{2}"));
         assertEquals(team, json(reports.get(0)).path("team").asText());
+    }
+
+    /**
+     * The week's report is due at the cron's time (Monday 08:00 UTC) and not before; a database that refused it then
+     * only delays it to the next check, where it went out the next Monday before.
+     */
+    @Test
+    void theWeeksReportWaitsForItsTimeAndADatabaseThatRefusedThenOnlyDelaysIt() throws Exception {
+        String team = "weekly-late-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant now = clock.instant();
+        Instant mondaySeven = now.atZone(ZoneOffset.UTC).plusWeeks(2).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+                .truncatedTo(ChronoUnit.DAYS).plusHours(7).toInstant();
+        clock.advance(Duration.between(now, mondaySeven));
+        create(UUID.randomUUID(), team, "LOCAL", clock.instant().plus(Duration.ofDays(20)));
+        assertEquals(0, weeklyReports.sendIfDue(), "not due before Monday 08:00");
+
+        clock.advance(Duration.ofMinutes(61));
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    create or replace function weekly_report_refused() returns trigger language plpgsql as $$
+                    begin raise exception 'the database is restarting' using errcode = '57P03'; end $$""");
+            statement.execute("create trigger weekly_report_refused before insert on weekly_report_run"
+                    + " for each row execute function weekly_report_refused()");
+        }
+        try {
+            assertThrows(RuntimeException.class, () -> weeklyReports.sendIfDue(), "the check at 08:01 fails");
+        } finally {
+            try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("drop trigger weekly_report_refused on weekly_report_run");
+            }
+        }
+        clock.advance(Duration.ofMinutes(5));
+        assertTrue(weeklyReports.sendIfDue() >= 1, "the next check sends the week's reports");
+        assertEquals(0, weeklyReports.sendIfDue(), "and only once");
+        List<ConsumerRecord<String, String>> reports = KafkaTestClient.read(kafka(), Topics.TEAM_NOTICES,
+                r -> team.equals(r.key()) && "WeeklyActionReport".equals(json(r).path("type").asText()), 1,
+                Duration.ofSeconds(30));
+        assertEquals(1, reports.size());
+        java.time.ZonedDateTime at = clock.instant().atZone(ZoneOffset.UTC);
+        assertEquals("%d-W%02d".formatted(at.get(java.time.temporal.IsoFields.WEEK_BASED_YEAR),
+                at.get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR)),
+                json(reports.get(0)).path("weekly").path("week").asText());
     }
 }

@@ -9,6 +9,9 @@ public interface WeeklyReportConfig {
     /** Whether the scheduled report is sent at all; off unless a deployment turns it on. */
     boolean enabled();
 
-    /** When the report is sent (Quartz cron, the service's time zone): once a week. */
+    /** When the week's report is due (Quartz cron, UTC): it goes at the first check at or after that time. */
     String cron();
+
+    /** How often the schedule checks whether this week's report is due and not yet sent. */
+    String checkEvery();
 }

@@ -1,10 +1,13 @@
 package dev.daff.action.report;
 
 import java.time.Clock;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.temporal.IsoFields;
+import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import java.util.UUID;
 
@@ -13,6 +16,11 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
+
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
 
 import dev.daff.action.report.TeamReportApi.TeamReport;
 import dev.daff.events.TeamNotice;
@@ -24,9 +32,10 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Sends each team its weekly follow-up report ({@code WeeklyActionReport} on daff.team-notices, for the team's
  * channels): the figures of {@link TeamReport} at that moment. A team is reported on while it has an open action or
- * closed one in the last 7 days. Each team gets one report per ISO week (UTC): a row of {@code team_weekly_report}
- * (key: team, week) is inserted "on conflict do nothing" in the same transaction as the outbox rows, so replicas,
- * restarts and a repeated run send nothing twice.
+ * closed one in the last 7 days. Each team gets one report per ISO week (UTC), once the cron's time in that week has
+ * come: a row of {@code weekly_report_run} (key: week) and one of {@code team_weekly_report} (key: team, week) are
+ * inserted "on conflict do nothing" in the same transaction as the outbox rows, so replicas, restarts and a repeated
+ * run send nothing twice, and a run that failed is made at a later check.
  */
 @ApplicationScoped
 public class WeeklyReports {
@@ -38,6 +47,8 @@ public class WeeklyReports {
     private final WeeklyReportConfig config;
     private final EntityManager entityManager;
     private final Clock clock;
+    /** When the week's reports are due: the cron, read as Quartz reads it, in UTC. */
+    private final ExecutionTime schedule;
 
     public WeeklyReports(TeamReportService reports, Outbox outbox, WeeklyReportConfig config,
             EntityManager entityManager, Clock clock) {
@@ -46,29 +57,54 @@ public class WeeklyReports {
         this.config = config;
         this.entityManager = entityManager;
         this.clock = clock;
+        this.schedule = ExecutionTime.forCron(new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ))
+                .parse(config.cron()));
     }
 
-    @Scheduled(cron = "${daff.actions.weekly-report.cron}", identity = "action-weekly-report",
+    /**
+     * Checks every few minutes rather than firing once at the cron's time: a database away at that moment (or a
+     * replica restarting) only delays the week's reports to the next check after it is back.
+     */
+    @Scheduled(every = "${daff.actions.weekly-report.check-every}", identity = "action-weekly-report",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
             tick();
         } catch (RuntimeException e) {
-            // The week's rows were not committed: the next run (a restart, or next week's) may send them.
-            LOG.warnf("weekly report not sent: %s", e.getMessage());
+            LOG.warnf("weekly report not sent yet, tried again at the next check: %s", e.getMessage());
         }
     }
 
-    /** What the schedule runs: the reports when enabled, nothing otherwise; answers how many it sent. */
+    /** What the schedule runs: the week's reports when enabled and due, nothing otherwise; answers how many it sent. */
     public int tick() {
-        return config.enabled() ? send() : 0;
+        return config.enabled() ? sendIfDue() : 0;
     }
 
-    /** Sends this ISO week's report to every team that has none yet; answers how many it sent. */
+    /** Sends this ISO week's reports once the cron's time in this week has come; answers how many it sent. */
+    @Transactional
+    public int sendIfDue() {
+        Instant now = clock.instant();
+        Instant weekStart = now.atZone(ZoneOffset.UTC).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+                .truncatedTo(ChronoUnit.DAYS).toInstant();
+        boolean due = schedule.lastExecution(now.atZone(ZoneOffset.UTC))
+                .filter(last -> !last.toInstant().isBefore(weekStart)).isPresent();
+        return due ? send() : 0;
+    }
+
+    /**
+     * Sends this ISO week's report to every team that has none yet, unless this week's run has been made (by any
+     * replica); answers how many it sent.
+     */
     @Transactional
     public int send() {
         Instant now = clock.instant();
         String week = isoWeek(now);
+        int firstRun = entityManager.createNativeQuery("""
+                insert into weekly_report_run (week, sent_at) values (?1, ?2) on conflict do nothing""")
+                .setParameter(1, week).setParameter(2, now).executeUpdate();
+        if (firstRun == 0) {
+            return 0;
+        }
         @SuppressWarnings("unchecked")
         List<String> teams = entityManager.createNativeQuery("""
                 insert into team_weekly_report (team, week, sent_at)
