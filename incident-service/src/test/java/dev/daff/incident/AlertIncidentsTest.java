@@ -6,7 +6,11 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +31,7 @@ import dev.daff.incident.alerts.SloAlertConsumer;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
 import dev.daff.localinfra.KafkaTestClient;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -34,6 +39,9 @@ class AlertIncidentsTest {
 
     @Inject
     SloAlertConsumer alerts;
+
+    @Inject
+    AgroalDataSource database;
 
     @BeforeAll
     static void authenticate() {
@@ -52,6 +60,54 @@ class AlertIncidentsTest {
                  "firedAt": "%s", "resolvedAt": %s, "occurredAt": "%s"}
                 """.formatted(eventId, type, UUID.randomUUID(), dedupKey, service, service, severity, tier, Instant.now(),
                 type.equals("AlertResolved") ? "\"" + Instant.now() + "\"" : "null", Instant.now());
+    }
+
+    /**
+     * A PAGE that fires while its service's incident is being resolved is not filed on the incident that is closing:
+     * the burn is back and needs an incident of its own. The test holds the incident's row as a resolving transaction
+     * does, and resolves it once the alert has arrived.
+     */
+    @Test
+    void aPageFiringWhileItsIncidentIsBeingResolvedOpensANewIncident() throws Exception {
+        String service = "race-" + UUID.randomUUID().toString().substring(0, 8);
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, alert(UUID.randomUUID().toString(), "AlertFired",
+                service + ":PAGE:BURN_RATE:1", service, "PAGE"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
+                .when().get("/api/incidents").then().statusCode(200).body("items", hasSize(1)));
+        String resolved = given().queryParam("service", service).when().get("/api/incidents").then()
+                .extract().path("items[0].id");
+        try (Connection resolving = database.getConnection(); Statement statement = resolving.createStatement()) {
+            resolving.setAutoCommit(false);
+            statement.executeQuery("select id from incident where id = '" + resolved + "' for update").close();
+            KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, alert(UUID.randomUUID().toString(), "AlertFired",
+                    service + ":PAGE:BURN_RATE:2", service, "PAGE"));
+            // the alert's consumer now waits for the row, or (filing it on the closing incident) has done with it
+            await().atMost(Duration.ofSeconds(20)).until(() -> waitingForALock() || alertsFiled(resolved) == 2);
+            statement.executeUpdate("update incident set status = 'RESOLVED', resolved_at = now() where id = '"
+                    + resolved + "'");
+            resolving.commit();
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
+                .when().get("/api/incidents").then().statusCode(200).body("items", hasSize(2)));
+        String reopened = given().queryParam("service", service).queryParam("status", "DISCOVERED").when()
+                .get("/api/incidents").then().extract().path("items[0].id");
+        assertEquals(1, alertsFiled(resolved), "the resolved incident keeps only its own alert");
+        assertEquals(1, alertsFiled(reopened), "the new burn is on an incident of its own");
+    }
+
+    private int alertsFiled(String incident) {
+        return given().when().get("/api/incidents/" + incident + "/timeline").then().statusCode(200).extract()
+                .path("findAll { it.kind == 'ALERT_FIRED' }.size()");
+    }
+
+    private boolean waitingForALock() throws Exception {
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
+                ResultSet waiting = statement.executeQuery("select count(*) from pg_stat_activity where"
+                        + " wait_event_type = 'Lock' and datname = current_database()")) {
+            waiting.next();
+            return waiting.getInt(1) > 0;
+        }
     }
 
     @Test

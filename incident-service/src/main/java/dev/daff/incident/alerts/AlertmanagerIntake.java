@@ -72,6 +72,7 @@ public class AlertmanagerIntake {
         String linkKey = "alertmanager:" + sha256(notification.groupKey());
         Optional<Incident> incident = links.findInTurn(linkKey)
                 .flatMap(link -> incidents.findByIdOptional(link.incidentId))
+                .map(incidents::relocked) // one being resolved right now opens a new one, as for SLO alerts
                 .filter(found -> found.status.isOpen());
         int entries = 0;
         for (AlertmanagerApi.Alert alert : notification.alerts()) {

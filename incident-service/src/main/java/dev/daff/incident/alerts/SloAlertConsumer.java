@@ -77,7 +77,9 @@ public class SloAlertConsumer {
     }
 
     private void fired(AlertEvent alert) {
-        Optional<Incident> open = incidents.openFor(alert.service());
+        // An incident being resolved right now must not take the alert: its burn is back, and needs one of its own.
+        Optional<Incident> open = incidents.openFor(alert.service()).map(incidents::relocked)
+                .filter(found -> found.status.isOpen());
         Incident incident;
         if (open.isPresent()) {
             incident = open.get();

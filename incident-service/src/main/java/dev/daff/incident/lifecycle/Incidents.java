@@ -31,6 +31,15 @@ public class Incidents implements PanacheRepositoryBase<Incident, UUID> {
     }
 
     /**
+     * {@code incident} read again under its row lock: waits for a transition of it in flight (a resolve) to end and
+     * sees what that left, where a plain lock on an entity already read would keep the state read before.
+     */
+    public Incident relocked(Incident incident) {
+        getEntityManager().refresh(incident, LockModeType.PESSIMISTIC_WRITE);
+        return incident;
+    }
+
+    /**
      * The oldest unresolved incident that covers {@code service}: the one a new alert for it joins. Waits first for
      * any other transaction that asked the same (until it commits), so that two alerts for one service handled at
      * once by two replicas (their SLOs' partitions) open one incident, the second joining it.
