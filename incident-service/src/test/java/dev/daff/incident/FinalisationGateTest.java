@@ -408,7 +408,40 @@ class FinalisationGateTest {
     }
 
     static void approveWaiver(String id, String token, int status) {
-        as(token).when().post("/api/incidents/" + id + "/finalisation-waiver/approval").then().statusCode(status);
+        as(token).body(approvalOf(id)).when().post("/api/incidents/" + id + "/finalisation-waiver/approval").then()
+                .statusCode(status);
+    }
+
+    /** An approval of the pending waiver as it reads now (any reason when there is none). */
+    static String approvalOf(String id) {
+        String reason = given().when().get("/api/incidents/" + id + "/finalisation").then().extract().path("waiver.reason");
+        return new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("reason", reason == null ? "r" : reason).toString();
+    }
+
+    /**
+     * Four eyes on what was read: bob reads alice's waiver, alice replaces it with another reason, and bob's approval
+     * of the one he read is refused; the new one stays pending until someone approves what it says.
+     */
+    @Test
+    void anApprovalOfAWaiverReplacedSinceItWasReadIsRefused() {
+        String id = resolvedIncident();
+        as(responder("alice")).body("{\"reason\": \"the service is being retired next week\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
+        String read = approvalOf(id);
+        as(responder("alice")).body("{\"reason\": \"nobody needs a washup for this one\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
+        as(responder("bob")).body(read).when().post("/api/incidents/" + id + "/finalisation-waiver/approval")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("waiver-changed"));
+        as(responder("bob")).when().post("/api/incidents/" + id + "/finalisation-waiver/approval")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().when().get("/api/incidents/" + id + "/finalisation").then().statusCode(200)
+                .body("finalisable", equalTo(false)).body("waiver.status", equalTo("PENDING"))
+                .body("waiver.reason", equalTo("nobody needs a washup for this one"));
+        approveWaiver(id, responder("bob"), 200);
+        given().when().get("/api/incidents/" + id + "/finalisation").then().statusCode(200)
+                .body("finalisable", equalTo(true)).body("waiver.approvedBy", equalTo("bob"));
     }
 
     @Test
@@ -435,7 +468,7 @@ class FinalisationGateTest {
                 .when().post("/api/incidents/" + unresolved + "/finalisation-waiver")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("type", containsString("incident-not-resolved"));
-        as(responder("bob")).when().post("/api/incidents/" + id + "/finalisation-waiver/approval")
+        as(responder("bob")).body(approvalOf(id)).when().post("/api/incidents/" + id + "/finalisation-waiver/approval")
                 .then().statusCode(409).contentType("application/problem+json").body("type", containsString("no-pending-waiver"));
 
         given().when().get("/api/incidents/" + id + "/finalisation").then().statusCode(200)
@@ -466,7 +499,7 @@ class FinalisationGateTest {
         String aliceRenamed = io.smallrye.jwt.build.Jwt.preferredUserName("alice.smith").subject("alice-subject")
                 .groups(java.util.Set.of(TestTokens.RESPONDER)).expiresIn(3600).sign();
         for (String proposer : List.of(responder("alice"), aliceRenamed)) {
-            as(proposer).when().post("/api/incidents/" + id + "/finalisation-waiver/approval")
+            as(proposer).body(approvalOf(id)).when().post("/api/incidents/" + id + "/finalisation-waiver/approval")
                     .then().statusCode(403).contentType("application/problem+json")
                     .body("type", containsString("four-eyes"));
         }
@@ -477,7 +510,7 @@ class FinalisationGateTest {
         // Someone else who happens to share the display name is a second person.
         String otherAlice = io.smallrye.jwt.build.Jwt.preferredUserName("alice").subject("the-other-alice")
                 .groups(java.util.Set.of(TestTokens.RESPONDER)).expiresIn(3600).sign();
-        as(otherAlice).when().post("/api/incidents/" + id + "/finalisation-waiver/approval")
+        as(otherAlice).body(approvalOf(id)).when().post("/api/incidents/" + id + "/finalisation-waiver/approval")
                 .then().statusCode(200)
                 .body("finalisable", equalTo(true))
                 .body("waiver.status", equalTo("APPROVED"))

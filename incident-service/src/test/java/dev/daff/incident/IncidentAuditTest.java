@@ -156,7 +156,8 @@ class IncidentAuditTest {
             given().header("Authorization", "Bearer " + FinalisationGateTest.responder("proposer")).contentType(ContentType.JSON)
                     .body("{\"reason\": \"the service is being retired\"}")
                     .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
-            as(auditor).when().post("/api/incidents/" + id + "/finalisation-waiver/approval").then().statusCode(200);
+            as(auditor).body(FinalisationGateTest.approvalOf(id)).when().post("/api/incidents/" + id
+                    + "/finalisation-waiver/approval").then().statusCode(200);
             return "incident:" + id;
         });
         writes.put("POST /api/integrations/alertmanager", auditor -> {
@@ -225,7 +226,8 @@ class IncidentAuditTest {
         as(auditor).body("{}").when().post("/api/incidents/" + id + "/washup/review").then().statusCode(409);
         as(auditor).body("{\"reason\": \"r\"}").when().post("/api/incidents/" + id + "/finalisation-waiver")
                 .then().statusCode(409);
-        as(auditor).when().post("/api/incidents/" + id + "/finalisation-waiver/approval").then().statusCode(409);
+        as(auditor).body(FinalisationGateTest.approvalOf(id)).when().post("/api/incidents/" + id
+                + "/finalisation-waiver/approval").then().statusCode(409);
 
         assertEquals(List.of(), AuditProbe.entriesBy(auditor));
     }

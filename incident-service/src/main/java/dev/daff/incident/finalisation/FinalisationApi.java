@@ -24,6 +24,13 @@ public final class FinalisationApi {
     public record Waiver(@NotBlank @Size(max = 4000) String reason, String approvedBy) {
     }
 
+    /**
+     * An approval names the reason it approves, as the approver read it: a proposal replaced in between (by its
+     * proposer, say, once a colleague had read the first) is not approved unread.
+     */
+    public record WaiverApproval(@NotBlank @Size(max = 4000) String reason) {
+    }
+
     /** PENDING until approved by someone other than the proposer; only an APPROVED waiver opens the gate. */
     public enum WaiverStatus {
         PENDING, APPROVED

@@ -149,7 +149,7 @@ public class FinalisationGate implements FinalisationCheck {
      * subject, never by name).
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void approveWaiver(Incident incident, Actor approver) {
+    public void approveWaiver(Incident incident, String reasonRead, Actor approver) {
         Finalisation finalisation = finalisations.lockedFor(incident.id);
         if (!finalisation.hasWaiver() || finalisation.waived()) {
             throw ProblemException.conflict("no-pending-waiver", "No waiver waiting for approval",
@@ -162,6 +162,12 @@ public class FinalisationGate implements FinalisationCheck {
             throw new ProblemException(403, "four-eyes", "Approval by the proposer",
                     "A waiver needs a second person: someone other than " + finalisation.waiverRecordedBy
                             + ", who proposed it, must approve it with their own token.");
+        }
+        if (!finalisation.waiverReason.equals(reasonRead)) {
+            throw ProblemException.conflict("waiver-changed", "The waiver is not the one read",
+                    "The pending waiver's reason is not the reason given with this approval: it was replaced since it"
+                            + " was read. Read it again (GET /api/incidents/" + incident.id + "/finalisation) and"
+                            + " approve what it says now.");
         }
         approve(incident, finalisation, approver);
     }

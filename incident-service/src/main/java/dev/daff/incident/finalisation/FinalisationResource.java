@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 
 import dev.daff.incident.finalisation.FinalisationApi.FinalisationView;
 import dev.daff.incident.finalisation.FinalisationApi.Waiver;
+import dev.daff.incident.finalisation.FinalisationApi.WaiverApproval;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.security.CurrentActor;
 import dev.daff.kit.security.Roles;
@@ -51,9 +54,9 @@ public class FinalisationResource {
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
     @Path("finalisation-waiver/approval")
-    @Consumes(MediaType.WILDCARD)
-    public FinalisationView approveWaiver(@PathParam("id") UUID id) {
-        return finalisation.approveWaiver(id, caller());
+    @Consumes(MediaType.APPLICATION_JSON)
+    public FinalisationView approveWaiver(@PathParam("id") UUID id, @NotNull @Valid WaiverApproval approval) {
+        return finalisation.approveWaiver(id, approval.reason(), caller());
     }
 
     private Actor caller() {

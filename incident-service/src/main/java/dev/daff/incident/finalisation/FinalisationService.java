@@ -45,9 +45,9 @@ public class FinalisationService {
     }
 
     @Transactional
-    public FinalisationView approveWaiver(UUID incidentId, Actor approver) {
+    public FinalisationView approveWaiver(UUID incidentId, String reasonRead, Actor approver) {
         Incident incident = incident(incidentId);
-        gate.approveWaiver(incident, approver);
+        gate.approveWaiver(incident, reasonRead, approver);
         return gate.view(incident);
     }
 
