@@ -207,13 +207,14 @@ class DaffEndToEndIT {
         assertEquals(1, review.at("/mttr/count").asInt());
         assertTrue(review.at("/mttr/meanSeconds").asDouble() > 0, review.toString());
 
-        // 7. Every metric the Grafana dashboards in deploy/grafana query is one the services expose, now that the loop
-        // has run once (a counter appears with its first increment, the incident gauges at their next refresh).
-        Set<String> wanted = dashboardMetrics();
+        // 7. Every metric the Grafana dashboards (deploy/grafana) and the self-alerts (deploy/prometheus) query is one the
+        // services expose, now that the loop has run once (a counter appears with its first increment, the incident
+        // gauges at their next refresh).
+        Set<String> wanted = queriedMetrics();
         await().atMost(WAIT).untilAsserted(() -> {
             Set<String> missing = new TreeSet<>(wanted);
             missing.removeAll(exposedMetrics());
-            assertEquals(Set.of(), missing, "metrics the dashboards query but no service exposes");
+            assertEquals(Set.of(), missing, "metrics the dashboards or the self-alerts query but no service exposes");
         });
     }
 
@@ -262,8 +263,8 @@ class DaffEndToEndIT {
                 .filter(line -> !line.startsWith("#")).map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toSet());
     }
 
-    /** The metric names in every query of every dashboard in deploy/grafana. */
-    static Set<String> dashboardMetrics() {
+    /** The metric names in every query of every dashboard in deploy/grafana and every rule in deploy/prometheus. */
+    static Set<String> queriedMetrics() {
         Set<String> names = new TreeSet<>();
         try (Stream<Path> files = Files.list(Path.of("..", "deploy", "grafana"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
@@ -274,10 +275,20 @@ class DaffEndToEndIT {
                     }
                 }
             }
+            // and daff's alerts on itself: a rule on a metric no service exposes would never fire
+            for (String line : Files.readAllLines(Path.of("..", "deploy", "prometheus", "daff-self-alerts.yaml"))) {
+                if (line.strip().startsWith("expr:")) {
+                    Matcher metric = METRIC.matcher(line);
+                    while (metric.find()) {
+                        names.add(metric.group());
+                    }
+                }
+            }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         assertTrue(names.size() >= 10, "the dashboards query " + names);
+        assertTrue(names.contains("daff_paging_pages_unreached_total"), "the self-alerts were read: " + names);
         return names;
     }
 
