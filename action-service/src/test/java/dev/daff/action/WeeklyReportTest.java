@@ -12,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +33,7 @@ import dev.daff.action.incidents.KnownIncidents;
 import dev.daff.action.reminders.ActionReminders;
 import dev.daff.action.report.WeeklyReports;
 import dev.daff.events.Topics;
+import dev.daff.localinfra.DatabaseRefusals;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.SimulatedClock;
 import dev.daff.localinfra.TestTokens;
@@ -134,19 +133,9 @@ class WeeklyReportTest {
         assertEquals(0, weeklyReports.sendIfDue(), "not due before Monday 08:00");
 
         clock.advance(Duration.ofMinutes(61));
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("""
-                    create or replace function weekly_report_refused() returns trigger language plpgsql as $$
-                    begin raise exception 'the database is restarting' using errcode = '57P03'; end $$""");
-            statement.execute("create trigger weekly_report_refused before insert on weekly_report_run"
-                    + " for each row execute function weekly_report_refused()");
-        }
-        try {
+        try (DatabaseRefusals refusing = DatabaseRefusals.refuse(database, "weekly_report_run", "insert on weekly_report_run",
+                "true", "57P03", 1)) {
             assertThrows(RuntimeException.class, () -> weeklyReports.sendIfDue(), "the check at 08:01 fails");
-        } finally {
-            try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("drop trigger weekly_report_refused on weekly_report_run");
-            }
         }
         clock.advance(Duration.ofMinutes(5));
         assertTrue(weeklyReports.sendIfDue() >= 1, "the next check sends the week's reports");

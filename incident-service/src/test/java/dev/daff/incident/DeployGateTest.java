@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.daff.events.Topics;
+import dev.daff.localinfra.DatabaseRefusals;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.RecordingReceiver;
@@ -138,40 +139,16 @@ class DeployGateTest {
      * refuses the first two tries to forget this SLO (as while it restarts): the SLO is forgotten all the same.
      */
     @Test
-    void aTombstoneTheDatabaseRefusedForAMomentStillForgetsTheSlo() throws Exception {
+    void aTombstoneTheDatabaseRefusedForAMomentStillForgetsTheSlo() throws SQLException {
         String service = "deleted-" + ChangesTest.unique();
         publishBudget(service, 0.15, 1.0, 0, Instant.now());
         awaitDecision(service, "production", "BLOCK");
-        try (AutoCloseable refusing = refusedTwice("budget_forget", "delete on slo_budget",
-                "old.slo = '" + service + "-availability'")) {
+        try (DatabaseRefusals refusing = DatabaseRefusals.refuse(database, "budget_forget", "delete on slo_budget",
+                "old.slo = '" + service + "-availability'", "57P03", 2)) {
             KafkaTestClient.send(kafka(), Topics.SLO_BUDGETS, service + "-availability", null);
             await("the tombstone forgets the SLO").atMost(Duration.ofSeconds(20))
                     .until(() -> about(decide(service, "production"), service).isEmpty());
         }
-    }
-
-    /**
-     * The database refuses the first two rows of {@code operation} (e.g. "insert on timeline_entry") that meet
-     * {@code when}, with SQLSTATE 57P03 as while it restarts; closing the answer stops it.
-     */
-    private AutoCloseable refusedTwice(String name, String operation, String when) throws SQLException {
-        try (Connection connection = database.getConnection(); var statement = connection.createStatement()) {
-            statement.execute("create sequence " + name + "_refusals");
-            statement.execute("create function " + name + "_refused() returns trigger language plpgsql as $$ begin"
-                    + " if nextval('" + name + "_refusals') <= 2 then"
-                    + " raise exception 'the database is restarting' using errcode = '57P03'; end if;"
-                    + " return case when tg_op = 'DELETE' then old else new end; end $$");
-            statement.execute("create trigger " + name + "_refused before " + operation + " for each row when (" + when
-                    + ") execute function " + name + "_refused()");
-        }
-        String table = operation.substring(operation.indexOf(" on ") + 4);
-        return () -> {
-            try (Connection connection = database.getConnection(); var statement = connection.createStatement()) {
-                statement.execute("drop trigger " + name + "_refused on " + table);
-                statement.execute("drop function " + name + "_refused()");
-                statement.execute("drop sequence " + name + "_refusals");
-            }
-        };
     }
 
     @Test
@@ -357,8 +334,9 @@ class DeployGateTest {
 
             // the database refuses the first two tries to record the hook's answer: the responder still gets it, and
             // is not left to ask again (and roll back twice)
-            try (AutoCloseable refusing = refusedTwice("rollback_record", "insert on timeline_entry",
-                    "new.kind = 'ROLLBACK_REQUESTED' and new.incident_id = '" + incident + "'")) {
+            try (DatabaseRefusals refusing = DatabaseRefusals.refuse(database, "rollback_record",
+                    "insert on timeline_entry", "new.kind = 'ROLLBACK_REQUESTED' and new.incident_id = '" + incident + "'",
+                    "57P03", 2)) {
                 given().header("Authorization", responder).when().post("/api/incidents/" + incident + "/changes/" + change
                         + "/rollback").then().statusCode(200).body("status", equalTo(202))
                         .body("outcome", equalTo("answered 202")).body("by", equalTo("rita"));

@@ -71,7 +71,8 @@ public class Outbox {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event cannot be written as JSON: " + event.getClass().getSimpleName(), e);
         }
-        int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
+        // a char is at most 3 bytes in UTF-8: only a payload that might be over the limit is measured (and copied)
+        int bytes = payload.length() <= MAX_PAYLOAD_BYTES / 3 ? 0 : payload.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("an event of " + bytes + " bytes is over the outbox's "
                     + MAX_PAYLOAD_BYTES + ": " + event.getClass().getSimpleName());

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +23,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.daff.localinfra.DatabaseRefusals;
 import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.RecordingReceiver.Received;
 import dev.daff.localinfra.TestTokens;
@@ -60,20 +59,9 @@ class PageDeliveryTest {
         // The receiver answers 200; then recording the attempt fails twice as a database in a failover fails (a
         // transient SQLSTATE, injected by a trigger for this receiver's notifications only), and the third try works.
         String receiver = PagingFixtures.receiver().url("/hook/record-blip");
-        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
-            sql.execute("create sequence if not exists record_blip_failures");
-            sql.execute("""
-                    create or replace function record_blip() returns trigger language plpgsql as $$
-                    begin
-                      if exists (select 1 from page_notification n where n.id = new.notification_id
-                                 and n.endpoint = '%s') and nextval('record_blip_failures') <= 2 then
-                        raise exception 'the database is failing over' using errcode = '40001';
-                      end if;
-                      return new;
-                    end $$""".formatted(receiver));
-            sql.execute("create trigger record_blip before insert on delivery_attempt for each row execute function record_blip()");
-        }
-        try {
+        try (DatabaseRefusals refusing = DatabaseRefusals.refuse(database, "record_blip", "insert on delivery_attempt",
+                "exists (select 1 from page_notification n where n.id = new.notification_id and n.endpoint = '"
+                        + receiver + "')", "40001", 2)) {
             String team = PagingFixtures.soloTeam(clock, "sre-record-blip", "fay",
                     "{\"type\": \"webhook\", \"url\": \"" + receiver + "\"}");
             PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "dns-blip", "dns-blip:PAGE:1"));
@@ -86,10 +74,6 @@ class PageDeliveryTest {
             given().when().get("/api/pages/" + id).then().body("notifications[0].deliveryLog", hasSize(1));
             assertEquals(1, PagingFixtures.receiver().received(r -> r.path().equals("/hook/record-blip")).size(),
                     "one page at the receiver");
-        } finally {
-            try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
-                sql.execute("drop trigger record_blip on delivery_attempt");
-            }
         }
     }
 
