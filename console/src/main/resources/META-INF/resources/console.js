@@ -356,12 +356,28 @@ async function signInPage() {
       el('p', {}, 'Sign in through your identity provider, or paste a bearer token below.'),
     el('form', { class: 'inline', onsubmit: e => { e.preventDefault(); use(e.target.token.value.trim()); } },
       el('label', {}, 'Bearer token', el('textarea', { name: 'token', rows: 3, cols: 60, required: true })), el('button', {}, 'Use token')),
-    signedIn() ? el('button', { type: 'button', onclick: () => {
-      sessionStorage.removeItem(TOKEN_KEY);
-      sessionStorage.removeItem(SESSION_KEY);
-      showWho();
-      route();
-    } }, 'Sign out') : null);
+    signedIn() ? el('button', { type: 'button', id: 'sign-out', onclick: signOut }, 'Sign out') : null);
+}
+
+/**
+ * Forgets the tab's token and ends the console's session with the identity provider (its cookie would otherwise
+ * sign the next person at this screen in as this one); where the provider ends its own session too, the browser goes
+ * there and comes back to the console.
+ */
+async function signOut() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(SESSION_KEY);
+  showWho();
+  // Asked even without a session this tab knows of: another tab may have signed in through the provider (one cookie).
+  try {
+    const response = await fetch('/sign-out', { method: 'POST', headers: { 'X-Daff-Console': '1' } });
+    const answer = response.ok ? await response.json() : {};
+    if (!response.ok) say('Signing out of the console\'s session failed (HTTP ' + response.status + '): close the browser.');
+    else if (answer.providerSignOut) { location.assign(answer.providerSignOut); return; }
+  } catch (e) {
+    say('Signing out of the console\'s session failed: ' + e.message + '. Close the browser.');
+  }
+  route();
 }
 
 function showWho() {

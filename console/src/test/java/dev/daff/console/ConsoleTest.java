@@ -57,6 +57,14 @@ class ConsoleTest {
         given().redirects().follow(false).when().get("/sign-in/oidc").then().statusCode(401);
     }
 
+    /** The signed-in flow and its end are in e2e's ConsoleIT, against a real provider; here what holds without one. */
+    @Test
+    void signingOutNeedsTheConsolesHeaderAndWithoutASessionHasNothingToEnd() {
+        given().when().post("/sign-out").then().statusCode(403).contentType("application/problem+json")
+                .body("detail", containsString("X-Daff-Console"));
+        given().header("X-Daff-Console", "1").when().post("/sign-out").then().statusCode(200).body(equalTo("{}"));
+    }
+
     @Test
     void healthIsUpWithoutAnyService() {
         given().when().get("/q/health/ready").then().statusCode(200);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,6 +171,49 @@ class ConsoleIT {
         browser.get(console.url() + "/#/review");
         waitFor(By.xpath("//h1[text()='Meta-review']"));
         screenshot("6-meta-review");
+    }
+
+    /**
+     * Production sign-in, through a real OpenID Connect provider (a stand-in): the console keeps the session in its
+     * cookie and forwards the access token; "Sign out" must end that session — at the console and, by RP-initiated
+     * logout, at the provider — so the next person at a shared screen is not signed in as this one.
+     */
+    @Test
+    void signingOutEndsTheSessionWithTheOrganisationsAccount() {
+        try (OidcProviderStandIn provider = OidcProviderStandIn.start("oliver", tokens.get("daff-responder"))) {
+            Map<String, String> environment = new LinkedHashMap<>(LocalSuite.consoleEnvironment(slo.url(),
+                    incident.url(), action.url(), null));
+            environment.putAll(provider.consoleEnvironment());
+            ServiceProcess signedInConsole = suite.start("console", "console-oidc", environment);
+            signedInConsole.awaitReady(WAIT);
+
+            browser.get(signedInConsole.url() + "/#/sign-in");
+            waitFor(By.id("oidc-sign-in")).click();
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(By.id("who"),
+                    "signed in with your organisation's account"));
+            assertEquals(1, provider.idTokensIssued().size(), "ID tokens issued");
+            assertEquals(200, statusOfAConsoleCall(), "a call through the console's session");
+
+            browser.get(signedInConsole.url() + "/#/sign-in");
+            waitFor(By.xpath("//button[text()='Sign out']")).click();
+            await().atMost(WAIT).until(() -> provider.logouts().size() == 1);
+            OidcProviderStandIn.Logout logout = provider.logouts().get(0);
+            assertEquals(provider.idTokensIssued().get(0), logout.idTokenHint(), "the session the provider was asked to end");
+            assertEquals(signedInConsole.url() + "/", logout.postLogoutRedirectUri());
+            // Back at the console: no session left to forward, so the service sees no token.
+            await().atMost(WAIT).until(() -> browser.getCurrentUrl().startsWith(signedInConsole.url()));
+            waitFor(By.id("oidc-sign-in"));
+            assertEquals(401, statusOfAConsoleCall(), "a call after signing out");
+            assertEquals("", browser.findElement(By.id("who")).getText());
+        }
+    }
+
+    /** What the SLO list's call through the console answers in the browser now, with its cookies. */
+    int statusOfAConsoleCall() {
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/slo/slos', { headers: { 'X-Daff-Console': '1' } }).then(r => done(r.status), e => done(-1));""");
+        return ((Number) status).intValue();
     }
 
     /** A team on call for service web, a 99.9 % SLO, an hour of good traffic and then two minutes of failures. */

@@ -70,8 +70,13 @@ final class Suite implements AutoCloseable {
 
     /** Starts one more packaged module (the console, say) beside the services; {@link #awaitReady} waits for it too. */
     ServiceProcess start(String module, Map<String, String> environment) {
+        return start(module, module, environment);
+    }
+
+    /** A second process of a module needs a log of its own: {@code name} tells them apart. */
+    ServiceProcess start(String module, String name, Map<String, String> environment) {
         ServiceProcess process = new ServiceProcess(module, Path.of("..", module, "target/quarkus-app/quarkus-run.jar"),
-                FreePorts.pick(), environment, Path.of("target/" + logPrefix + "-" + module + ".log"));
+                FreePorts.pick(), environment, Path.of("target/" + logPrefix + "-" + name + ".log"));
         processes.add(process.start());
         return process;
     }
