@@ -52,6 +52,31 @@ class FollowUpActionTest {
                 """.formatted(incidentId, ownerTeam, scope, rationale == null ? "" : ", \"systemicRationale\": \"" + rationale + "\"");
     }
 
+    /**
+     * A client whose answer was lost sends its create again with the same Idempotency-Key: one action, the same id in
+     * both answers (the retry marked), one ActionCreated; the key with another request is 422 and creates nothing.
+     */
+    @Test
+    void aRetriedCreateWithItsIdempotencyKeyMakesOneAction() {
+        UUID incidentId = UUID.randomUUID();
+        String body = action(incidentId, "\"payments\"", "LOCAL", null);
+        String key = UUID.randomUUID().toString();
+        String id = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .when().post("/api/actions").then().statusCode(201).header("Idempotent-Replayed", nullValue())
+                .extract().path("id");
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .when().post("/api/actions").then().statusCode(201).header("Idempotent-Replayed", "true")
+                .header("Location", containsString("/api/actions/" + id)).body("id", equalTo(id));
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body.replace("P2", "P1"))
+                .when().post("/api/actions").then().statusCode(422).contentType("application/problem+json")
+                .body("type", containsString("idempotency-key-reused"));
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
+                .body("", hasSize(1)).body("[0].priority", equalTo("P2"));
+        assertEquals(1, KafkaTestClient.read(RealInfrastructureResource.kafka().bootstrapServers(), Topics.ACTION_EVENTS,
+                record -> record.value().contains(id) && record.value().contains("\"type\":\"ActionCreated\""), 2,
+                Duration.ofSeconds(5)).size(), "ActionCreated announced once");
+    }
+
     @Test
     void resolvedIncidentGetsOneWashupActionEvenWhenDeliveredTwice() {
         UUID incidentId = UUID.randomUUID();

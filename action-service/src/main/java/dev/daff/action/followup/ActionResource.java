@@ -8,6 +8,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +25,8 @@ import dev.daff.action.followup.ActionApi.ActionTransition;
 import dev.daff.action.followup.ActionApi.ActionView;
 import dev.daff.action.followup.ActionApi.CreateAction;
 import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.kit.http.IdempotentCreates;
+import dev.daff.kit.http.IdempotentCreates.Made;
 import dev.daff.kit.listing.NextPage;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
@@ -45,9 +48,9 @@ public class ActionResource {
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
-    public Response create(CreateAction request) {
-        ActionView created = actions.create(request, caller());
-        return Response.created(URI.create("/api/actions/" + created.id())).entity(created).build();
+    public Response create(CreateAction request, @HeaderParam(IdempotentCreates.HEADER) String idempotencyKey) {
+        Made<ActionView> created = actions.create(request, caller(), idempotencyKey);
+        return created.created(URI.create("/api/actions/" + created.view().id()));
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })

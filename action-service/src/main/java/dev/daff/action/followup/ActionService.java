@@ -19,6 +19,9 @@ import dev.daff.action.followup.ActionApi.CreateAction;
 import dev.daff.action.followup.ActionTypes.Kind;
 import dev.daff.action.followup.ActionTypes.Scope;
 import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.kit.http.IdempotentCreates;
+import dev.daff.kit.http.IdempotentCreates.Created;
+import dev.daff.kit.http.IdempotentCreates.Made;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.listing.Slice;
 import dev.daff.events.ActionEvent;
@@ -34,19 +37,28 @@ public class ActionService {
     private final IncidentFacts incidents;
     private final ActionEvents events;
     private final ActionConfig config;
+    private final IdempotentCreates creates;
     private final Clock clock;
 
     public ActionService(FollowUpActions actions, IncidentFacts incidents, ActionEvents events, ActionConfig config,
-            Clock clock) {
+            IdempotentCreates creates, Clock clock) {
         this.actions = actions;
         this.incidents = incidents;
         this.events = events;
         this.config = config;
+        this.creates = creates;
         this.clock = clock;
     }
 
+    /** Opens an action, or answers the one an earlier request with the same Idempotency-Key opened. */
     @Transactional
-    public ActionView create(@Valid @NotNull CreateAction request, Actor actor) {
+    public Made<ActionView> create(@Valid @NotNull CreateAction request, Actor actor, String idempotencyKey) {
+        Created created = creates.once("POST /api/actions", actor.subject(), idempotencyKey, request,
+                () -> open(request, actor).id);
+        return created.as(view(actions.findById(created.id())));
+    }
+
+    private FollowUpAction open(CreateAction request, Actor actor) {
         String ownerTeam = singleOwner(request.ownerTeam());
         if (request.scope() == Scope.SYSTEMIC
                 && (request.systemicRationale() == null || request.systemicRationale().isBlank())) {
@@ -76,7 +88,7 @@ public class ActionService {
         action.systemicRationale = request.systemicRationale();
         actions.persist(action);
         events.publish(ActionEvent.CREATED, action);
-        return view(action);
+        return action;
     }
 
     @Transactional

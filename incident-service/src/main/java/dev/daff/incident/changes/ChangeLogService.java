@@ -16,6 +16,9 @@ import dev.daff.incident.changes.ChangesApi.ConcurrentChange;
 import dev.daff.incident.changes.ChangesApi.NewChange;
 import dev.daff.incident.changes.ChangesApi.Registered;
 import dev.daff.incident.timeline.Actor;
+import dev.daff.kit.http.IdempotentCreates;
+import dev.daff.kit.http.IdempotentCreates.Created;
+import dev.daff.kit.http.IdempotentCreates.Made;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.listing.Slice;
 import dev.daff.kit.problem.ProblemException;
@@ -29,12 +32,15 @@ public class ChangeLogService {
     private final Catalog catalog;
     private final Changes changes;
     private final ChangeConfig config;
+    private final IdempotentCreates creates;
     private final Clock clock;
 
-    public ChangeLogService(Catalog catalog, Changes changes, ChangeConfig config, Clock clock) {
+    public ChangeLogService(Catalog catalog, Changes changes, ChangeConfig config, IdempotentCreates creates,
+            Clock clock) {
         this.catalog = catalog;
         this.changes = changes;
         this.config = config;
+        this.creates = creates;
         this.clock = clock;
     }
 
@@ -43,13 +49,15 @@ public class ChangeLogService {
      * {@code concurrent-limit} most related, and how many there were.
      */
     @Transactional
-    public Registered register(@Valid @NotNull NewChange request, Actor recordedBy) {
-        Change change = store(request, recordedBy);
+    public Made<Registered> register(@Valid @NotNull NewChange request, Actor recordedBy, String idempotencyKey) {
+        Created created = creates.once("POST /api/changes", recordedBy.subject(), idempotencyKey, request,
+                () -> store(request, recordedBy).id);
+        Change change = changes.findById(created.id());
         List<Relatedness.Related> concurrent = concurrentWith(change);
         List<ConcurrentChange> shown = concurrent.stream().limit(config.concurrentLimit())
                 .map(r -> new ConcurrentChange(view(r.change()), r.relation(), r.reason()))
                 .toList();
-        return new Registered(view(change), shown, concurrent.size());
+        return created.as(new Registered(view(change), shown, concurrent.size()));
     }
 
     /** Stores a change reported where nobody reads an answer (Kafka). */

@@ -8,6 +8,7 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +25,8 @@ import dev.daff.incident.changes.ChangesApi.ChangeView;
 import dev.daff.incident.changes.ChangesApi.NewChange;
 import dev.daff.incident.changes.ChangesApi.Registered;
 import dev.daff.incident.timeline.Actor;
+import dev.daff.kit.http.IdempotentCreates;
+import dev.daff.kit.http.IdempotentCreates.Made;
 import dev.daff.kit.listing.NextPage;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.problem.ProblemException;
@@ -45,9 +48,9 @@ public class ChangeResource {
 
     @RolesAllowed({ Roles.INGEST, Roles.ADMIN })
     @POST
-    public Response register(NewChange request) {
-        Registered registered = changes.register(request, caller());
-        return Response.created(URI.create("/api/changes/" + registered.change().id())).entity(registered).build();
+    public Response register(NewChange request, @HeaderParam(IdempotentCreates.HEADER) String idempotencyKey) {
+        Made<Registered> registered = changes.register(request, caller(), idempotencyKey);
+        return registered.created(URI.create("/api/changes/" + registered.view().change().id()));
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })

@@ -26,6 +26,9 @@ import dev.daff.incident.lifecycle.IncidentApi.TimelineView;
 import dev.daff.incident.lifecycle.IncidentApi.Transition;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
+import dev.daff.kit.http.IdempotentCreates;
+import dev.daff.kit.http.IdempotentCreates.Created;
+import dev.daff.kit.http.IdempotentCreates.Made;
 import dev.daff.kit.problem.ProblemException;
 
 /**
@@ -42,22 +45,28 @@ public class IncidentCommands {
     private final Event<IncidentTransitioned> transitioned;
     private final FinalisationCheck finalisation;
     private final IncidentViews views;
+    private final IdempotentCreates creates;
     private final Clock clock;
 
     public IncidentCommands(Incidents incidents, Timeline timeline, IncidentEvents events,
-            Event<IncidentTransitioned> transitioned, FinalisationCheck finalisation, IncidentViews views, Clock clock) {
+            Event<IncidentTransitioned> transitioned, FinalisationCheck finalisation, IncidentViews views,
+            IdempotentCreates creates, Clock clock) {
         this.incidents = incidents;
         this.timeline = timeline;
         this.events = events;
         this.transitioned = transitioned;
         this.finalisation = finalisation;
         this.views = views;
+        this.creates = creates;
         this.clock = clock;
     }
 
+    /** Opens an incident, or answers the one an earlier request with the same Idempotency-Key opened. */
     @Transactional
-    public IncidentView open(@Valid @NotNull OpenIncident request, Actor actor) {
-        return IncidentViews.view(openIncident(request, actor), false);
+    public Made<IncidentView> open(@Valid @NotNull OpenIncident request, Actor actor, String idempotencyKey) {
+        Created created = creates.once("POST /api/incidents", actor.subject(), idempotencyKey, request,
+                () -> openIncident(request, actor).id);
+        return created.as(IncidentViews.view(incidents.require(created.id()), false));
     }
 
     /** Opens an incident inside the caller's transaction (the alert consumers use this too). */

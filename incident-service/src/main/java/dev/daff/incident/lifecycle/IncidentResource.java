@@ -8,6 +8,7 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -35,6 +36,8 @@ import dev.daff.incident.lifecycle.IncidentApi.Transition;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.listing.NextPage;
 import dev.daff.kit.listing.PageRequest;
+import dev.daff.kit.http.IdempotentCreates;
+import dev.daff.kit.http.IdempotentCreates.Made;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.security.CurrentActor;
 
@@ -57,9 +60,9 @@ public class IncidentResource {
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     @POST
-    public Response open(OpenIncident request) {
-        IncidentView opened = commands.open(request, caller());
-        return Response.created(URI.create("/api/incidents/" + opened.id())).entity(opened).build();
+    public Response open(OpenIncident request, @HeaderParam(IdempotentCreates.HEADER) String idempotencyKey) {
+        Made<IncidentView> opened = commands.open(request, caller(), idempotencyKey);
+        return opened.created(URI.create("/api/incidents/" + opened.view().id()));
     }
 
     /**
