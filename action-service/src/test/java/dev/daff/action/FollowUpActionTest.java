@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +77,17 @@ class FollowUpActionTest {
         assertEquals(1, KafkaTestClient.read(RealInfrastructureResource.kafka().bootstrapServers(), Topics.ACTION_EVENTS,
                 record -> record.value().contains(id) && record.value().contains("\"type\":\"ActionCreated\""), 2,
                 Duration.ofSeconds(5)).size(), "ActionCreated announced once");
+
+        // A day later the key is forgotten: the same request is a new action.
+        clock.advance(Duration.ofHours(25));
+        String later = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .when().post("/api/actions").then().statusCode(201).header("Idempotent-Replayed", nullValue())
+                .extract().path("id");
+        assertTrue(!later.equals(id), "a new action after the key was forgotten");
     }
+
+    @Inject
+    SimulatedClockBean clock;
 
     @Test
     void resolvedIncidentGetsOneWashupActionEvenWhenDeliveredTwice() {

@@ -143,6 +143,10 @@ class IdempotentCreatesTest {
                     .body("errors[0].field", equalTo("Idempotency-Key"));
         }
         assertEquals(0, incidentsOf(team));
+        // An empty header is no key: each such request opens an incident.
+        open(incident(team), "", null).then().statusCode(201);
+        open(incident(team), "", null).then().statusCode(201);
+        assertEquals(2, incidentsOf(team));
     }
 
     @Test
