@@ -220,6 +220,40 @@ final class Project {
         while (service.find()) {
             paths.add("/api/" + service.group(1) + "/{path}");
         }
+        paths.addAll(consoleResourcePaths(module.resolve("src/main/java/dev/daff/console")));
+        return paths;
+    }
+
+    private static final Pattern JAX_RS_PATH = Pattern.compile("@Path\\(\"([^\"]*)\"\\)");
+    private static final Pattern HTTP_METHOD = Pattern.compile("@(GET|POST|PUT|PATCH|DELETE)\\b");
+
+    /**
+     * The paths of the console's own endpoints (sign-in, sign-out), read from its {@code *Resource} classes: the
+     * class's {@code @Path} joined with each method's. Left out: the pass-through (above, per service) and {@code /dev/},
+     * the local run's role picker, which stays inside the cluster.
+     */
+    static Set<String> consoleResourcePaths(Path sources) {
+        Set<String> paths = new TreeSet<>();
+        try (Stream<Path> files = Files.list(sources)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith("Resource.java")).toList()) {
+                String source = String.join("\n", lines(file));
+                int classAt = source.indexOf("public class ");
+                Matcher classPath = JAX_RS_PATH.matcher(source.substring(0, Math.max(classAt, 0)));
+                if (!classPath.find() || classPath.group(1).contains("{") || classPath.group(1).startsWith("/dev")) {
+                    continue;
+                }
+                String base = classPath.group(1);
+                // each endpoint: an HTTP method annotation, with the @Path among the annotations around it
+                for (String method : source.substring(classAt).split("\n\\s*\n")) {
+                    if (HTTP_METHOD.matcher(method).find()) {
+                        Matcher sub = JAX_RS_PATH.matcher(method);
+                        paths.add(sub.find() ? base + "/" + sub.group(1).replaceAll("^/", "") : base);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return paths;
     }
 

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -179,13 +185,22 @@ class ConsoleIT {
      * logout, at the provider — so the next person at a shared screen is not signed in as this one.
      */
     @Test
-    void signingOutEndsTheSessionWithTheOrganisationsAccount() {
+    void signingOutEndsTheSessionWithTheOrganisationsAccount() throws Exception {
         try (OidcProviderStandIn provider = OidcProviderStandIn.start("oliver", tokens.get("daff-responder"))) {
             Map<String, String> environment = new LinkedHashMap<>(LocalSuite.consoleEnvironment(slo.url(),
                     incident.url(), action.url(), null));
             environment.putAll(provider.consoleEnvironment());
             ServiceProcess signedInConsole = suite.start("console", "console-oidc", environment);
             signedInConsole.awaitReady(WAIT);
+
+            // Behind the Ingress (TLS ends there) the provider must send people back to the https address they used.
+            HttpResponse<Void> challenge = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(signedInConsole.url() + "/sign-in/oidc")).header("X-Forwarded-Proto", "https")
+                    .header("X-Forwarded-Host", "daff.example.com").build(), HttpResponse.BodyHandlers.discarding());
+            assertEquals(302, challenge.statusCode());
+            String location = challenge.headers().firstValue("Location").orElse("");
+            assertTrue(location.startsWith(provider.issuer() + "/authorize?") && location.contains("redirect_uri="
+                    + URLEncoder.encode("https://daff.example.com/sign-in/oidc", StandardCharsets.UTF_8)), location);
 
             browser.get(signedInConsole.url() + "/#/sign-in");
             waitFor(By.id("oidc-sign-in")).click();

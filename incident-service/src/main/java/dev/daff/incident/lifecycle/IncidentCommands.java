@@ -66,7 +66,7 @@ public class IncidentCommands {
     public Made<IncidentView> open(@Valid @NotNull OpenIncident request, Actor actor, String idempotencyKey) {
         Created created = creates.once("POST /api/incidents", actor.subject(), idempotencyKey, request,
                 () -> openIncident(request, actor).id);
-        return created.as(IncidentViews.view(incidents.require(created.id()), false));
+        return created.as(views.view(incidents.require(created.id())));
     }
 
     /** Opens an incident inside the caller's transaction (the alert consumers use this too). */
