@@ -143,7 +143,7 @@ class DeployOverlaysTest {
         List<HasMetadata> objects = Overlay.deploy("prod").objects();
         var routes = IngressRoutes.routes(objects).get("daff.example.com");
         for (String uri : List.of("/", "/console.js", "/webjars/echarts/5.3.1/dist/echarts.min.js", "/api/slo/slos",
-                "/api/incident/incidents/p1", "/api/action/actions")) {
+                "/api/incident/incidents/p1", "/api/action/actions", "/sign-in/options", "/sign-in/oidc", "/sign-out")) {
             assertEquals(Project.CONSOLE, IngressRoutes.route(routes, uri).map(IngressRoutes.Route::service).orElse(null), uri);
         }
         assertEquals("slo-service", IngressRoutes.route(routes, "/api/slos").orElseThrow().service());
@@ -152,10 +152,15 @@ class DeployOverlaysTest {
         }
         var policy = of(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).stream()
                 .filter(p -> p.getMetadata().getName().equals(Project.CONSOLE)).findFirst().orElseThrow();
+        // the three services' pods, and the OpenID Connect provider: HTTPS outside the cluster's private ranges only
         Set<String> reaches = new TreeSet<>();
-        policy.getSpec().getEgress().forEach(rule -> rule.getTo().forEach(peer -> reaches.add(
-                String.valueOf(peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name")))));
-        assertEquals(new TreeSet<>(Project.SERVICES), reaches);
+        policy.getSpec().getEgress().forEach(rule -> rule.getTo().forEach(peer -> reaches.add(peer.getIpBlock() != null
+                ? peer.getIpBlock().getCidr() + " except " + peer.getIpBlock().getExcept() + " on " + rule.getPorts().stream()
+                        .map(port -> port.getPort().getIntVal() + "/" + port.getProtocol()).toList()
+                : String.valueOf(peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name")))));
+        Set<String> expected = new TreeSet<>(Project.SERVICES);
+        expected.add("0.0.0.0/0 except [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16] on [443/TCP]");
+        assertEquals(expected, reaches);
         for (String service : Project.SERVICES) {
             var admitted = of(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).stream()
                     .filter(p -> p.getMetadata().getName().equals(service)).findFirst().orElseThrow()
