@@ -182,16 +182,13 @@ class ConsoleIT {
     /**
      * Production sign-in, through a real OpenID Connect provider (a stand-in): the console keeps the session in its
      * cookie and forwards the access token; "Sign out" must end that session — at the console and, by RP-initiated
-     * logout, at the provider — so the next person at a shared screen is not signed in as this one.
+     * logout, at the provider — so the next person at a shared screen is not signed in as this one. A provider that
+     * offers no RP-initiated logout (Google's) still has the console's own session ended.
      */
     @Test
     void signingOutEndsTheSessionWithTheOrganisationsAccount() throws Exception {
-        try (OidcProviderStandIn provider = OidcProviderStandIn.start("oliver", tokens.get("daff-responder"))) {
-            Map<String, String> environment = new LinkedHashMap<>(LocalSuite.consoleEnvironment(slo.url(),
-                    incident.url(), action.url(), null));
-            environment.putAll(provider.consoleEnvironment());
-            ServiceProcess signedInConsole = suite.start("console", "console-oidc", environment);
-            signedInConsole.awaitReady(WAIT);
+        try (OidcProviderStandIn provider = OidcProviderStandIn.start("oliver", tokens.get("daff-responder"), true)) {
+            ServiceProcess signedInConsole = consoleSigningInWith(provider, "console-oidc");
 
             // Behind the Ingress (TLS ends there) the provider must send people back to the https address they used.
             HttpResponse<Void> challenge = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -202,25 +199,46 @@ class ConsoleIT {
             assertTrue(location.startsWith(provider.issuer() + "/authorize?") && location.contains("redirect_uri="
                     + URLEncoder.encode("https://daff.example.com/sign-in/oidc", StandardCharsets.UTF_8)), location);
 
-            browser.get(signedInConsole.url() + "/#/sign-in");
-            waitFor(By.id("oidc-sign-in")).click();
-            new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(By.id("who"),
-                    "signed in with your organisation's account"));
-            assertEquals(1, provider.idTokensIssued().size(), "ID tokens issued");
-            assertEquals(200, statusOfAConsoleCall(), "a call through the console's session");
-
-            browser.get(signedInConsole.url() + "/#/sign-in");
-            waitFor(By.xpath("//button[text()='Sign out']")).click();
+            signInAndOut(signedInConsole, provider);
             await().atMost(WAIT).until(() -> provider.logouts().size() == 1);
             OidcProviderStandIn.Logout logout = provider.logouts().get(0);
             assertEquals(provider.idTokensIssued().get(0), logout.idTokenHint(), "the session the provider was asked to end");
             assertEquals(signedInConsole.url() + "/", logout.postLogoutRedirectUri());
-            // Back at the console: no session left to forward, so the service sees no token.
-            await().atMost(WAIT).until(() -> browser.getCurrentUrl().startsWith(signedInConsole.url()));
-            waitFor(By.id("oidc-sign-in"));
-            assertEquals(401, statusOfAConsoleCall(), "a call after signing out");
-            assertEquals("", browser.findElement(By.id("who")).getText());
+            signedOut(signedInConsole);
         }
+        try (OidcProviderStandIn provider = OidcProviderStandIn.start("olga", tokens.get("daff-responder"), false)) {
+            ServiceProcess signedInConsole = consoleSigningInWith(provider, "console-oidc-no-logout");
+            signInAndOut(signedInConsole, provider);
+            signedOut(signedInConsole);
+            assertEquals(List.of(), provider.logouts(), "a provider without end_session_endpoint was sent there");
+        }
+    }
+
+    ServiceProcess consoleSigningInWith(OidcProviderStandIn provider, String name) {
+        Map<String, String> environment = new LinkedHashMap<>(LocalSuite.consoleEnvironment(slo.url(), incident.url(),
+                action.url(), null));
+        environment.putAll(provider.consoleEnvironment());
+        return suite.start("console", name, environment).awaitReady(WAIT);
+    }
+
+    void signInAndOut(ServiceProcess signedInConsole, OidcProviderStandIn provider) {
+        browser.get(signedInConsole.url() + "/#/sign-in");
+        waitFor(By.id("oidc-sign-in")).click();
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(By.id("who"),
+                "signed in with your organisation's account"));
+        assertEquals(1, provider.idTokensIssued().size(), "ID tokens issued");
+        assertEquals(200, statusOfAConsoleCall(), "a call through the console's session");
+
+        browser.get(signedInConsole.url() + "/#/sign-in");
+        waitFor(By.xpath("//button[text()='Sign out']")).click();
+    }
+
+    /** Back at the console's sign-in: no session left to forward, so the service sees no token. */
+    void signedOut(ServiceProcess signedInConsole) {
+        await().atMost(WAIT).until(() -> browser.getCurrentUrl().startsWith(signedInConsole.url()));
+        waitFor(By.id("oidc-sign-in"));
+        await().atMost(WAIT).until(() -> statusOfAConsoleCall() == 401);
+        assertEquals("", browser.findElement(By.id("who")).getText());
     }
 
     /** What the SLO list's call through the console answers in the browser now, with its cookies. */

@@ -45,23 +45,27 @@ final class OidcProviderStandIn implements AutoCloseable {
     private final KeyPair key;
     private final String person;
     private final String accessToken;
+    private final boolean endSession;
     private final Map<String, String> nonceByCode = new ConcurrentHashMap<>();
     private final List<String> idTokensIssued = new CopyOnWriteArrayList<>();
     private final List<Logout> logouts = new CopyOnWriteArrayList<>();
 
-    private OidcProviderStandIn(HttpServer server, KeyPair key, String person, String accessToken) {
+    private OidcProviderStandIn(HttpServer server, KeyPair key, String person, String accessToken, boolean endSession) {
         this.server = server;
         this.key = key;
         this.person = person;
         this.accessToken = accessToken;
+        this.endSession = endSession;
     }
 
-    static OidcProviderStandIn start(String person, String accessToken) {
+    /** @param endSession whether it offers RP-initiated logout (an {@code end_session_endpoint}; Google's does not) */
+    static OidcProviderStandIn start(String person, String accessToken, boolean endSession) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 20);
-            OidcProviderStandIn provider = new OidcProviderStandIn(server, generator.generateKeyPair(), person, accessToken);
+            OidcProviderStandIn provider = new OidcProviderStandIn(server, generator.generateKeyPair(), person, accessToken,
+                    endSession);
             server.createContext("/", provider::handle);
             server.start();
             return provider;
@@ -98,7 +102,7 @@ final class OidcProviderStandIn implements AutoCloseable {
                 case "/jwks" -> json(exchange, 200, Map.of("keys", List.of(publicJwk())));
                 case "/authorize" -> signIn(exchange, query);
                 case "/token" -> token(exchange);
-                case "/logout" -> {
+                case "/logout" -> { // asked only if discovery names it, but recorded either way
                     logouts.add(new Logout(query.get("id_token_hint"), query.get("post_logout_redirect_uri")));
                     String back = query.getOrDefault("post_logout_redirect_uri", issuer() + "/signed-out");
                     redirect(exchange, query.containsKey("state") ? back + (back.contains("?") ? "&" : "?")
@@ -115,7 +119,9 @@ final class OidcProviderStandIn implements AutoCloseable {
         metadata.put("authorization_endpoint", issuer() + "/authorize");
         metadata.put("token_endpoint", issuer() + "/token");
         metadata.put("jwks_uri", issuer() + "/jwks");
-        metadata.put("end_session_endpoint", issuer() + "/logout");
+        if (endSession) {
+            metadata.put("end_session_endpoint", issuer() + "/logout");
+        }
         metadata.put("response_types_supported", List.of("code"));
         metadata.put("subject_types_supported", List.of("public"));
         metadata.put("id_token_signing_alg_values_supported", List.of("RS256"));
