@@ -220,13 +220,20 @@ async function onCallPage() {
           } }, 'Acknowledge')))))));
 }
 
+/** Whether a change is on its way: a second click or Enter meanwhile would send it again (two notes, say). */
+let changing = false;
+
 async function act(call, done) {
+  if (changing) return;
+  changing = true;
   try {
     await call();
     say(done, true);
   } catch (e) {
     say((e.status ? e.status + ': ' : '') + e.message);
     throw e;
+  } finally {
+    changing = false;
   }
 }
 

@@ -164,9 +164,16 @@ class ConsoleIT {
         waitFor(By.cssSelector("#incidents tbody a")).click();
         WebElement note = waitFor(By.cssSelector("#note-form textarea[name=text]"));
         note.sendKeys("Errors began at 100 % on web; looking at the last deploy.");
-        browser.findElement(By.cssSelector("#note-form button")).click();
+        // A double click (or Enter pressed twice) while the first is on its way adds the note once.
+        ((JavascriptExecutor) browser).executeScript(
+                "const f = document.getElementById('note-form'); f.requestSubmit(); f.requestSubmit();");
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"),
                 "looking at the last deploy"));
+        String incidentId = api.get(incident.url() + "/api/incidents?service=web", tokens.get("daff-viewer"))
+                .get("items").get(0).get("id").asText();
+        JsonNode entries = api.get(incident.url() + "/api/incidents/" + incidentId + "/timeline", tokens.get("daff-viewer"));
+        assertEquals(1, java.util.stream.StreamSupport.stream(entries.spliterator(), false)
+                .filter(entry -> entry.get("text").asText().contains("looking at the last deploy")).count(), entries.toString());
         waitFor(By.cssSelector("button[data-to='ANALYSING']")).click();
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(By.id("status"), "ANALYSING"));
         List<WebElement> conditions = waitFor(By.id("finalisation")).findElements(By.cssSelector("li[data-code]"));
