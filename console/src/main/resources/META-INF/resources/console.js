@@ -5,6 +5,9 @@ const TOKEN_KEY = 'daff.token';
 const main = () => document.getElementById('main');
 
 const SESSION_KEY = 'daff.session';
+/** Why the sign-in page was shown, for it to say (the message area is cleared when the page changes). */
+const SIGNED_OUT_KEY = 'daff.signedOutBecause';
+const SESSION_ENDED = 'Your session with your organisation\'s account has ended: sign in again.';
 
 function token() { return sessionStorage.getItem(TOKEN_KEY); }
 
@@ -41,7 +44,8 @@ class ApiError extends Error {
 
 async function api(service, path, options = {}) {
   // X-Daff-Console: a change signed in through the console's session is taken only with it (no other site can send it)
-  const headers = { 'Accept': 'application/json', 'X-Daff-Console': '1' };
+  // X-Requested-With: a session the provider no longer renews answers 499, not a redirect this call could not follow
+  const headers = { 'Accept': 'application/json', 'X-Daff-Console': '1', 'X-Requested-With': 'JavaScript' };
   if (token()) headers['Authorization'] = 'Bearer ' + token();
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch('/api/' + service + '/' + path, {
@@ -50,8 +54,9 @@ async function api(service, path, options = {}) {
   });
   const text = await response.text();
   const body = text ? JSON.parse(text) : null;
-  if (response.status === 401) {
+  if (response.status === 401 || response.status === 499) {
     sessionStorage.removeItem(SESSION_KEY);
+    if (response.status === 499 || (body && String(body.type).endsWith('/session-ended'))) sessionStorage.setItem(SIGNED_OUT_KEY, SESSION_ENDED);
     location.hash = '#/sign-in';
     throw new ApiError(401, { detail: 'Please sign in.' });
   }
@@ -347,6 +352,8 @@ async function reviewPage() {
 // ---- Sign-in -----------------------------------------------------------------------------------------------------
 
 async function signInPage() {
+  const why = sessionStorage.getItem(SIGNED_OUT_KEY);
+  sessionStorage.removeItem(SIGNED_OUT_KEY);
   const options = await (await fetch('/sign-in/options')).json();
   const response = options.devTokens ? await fetch('/dev/tokens') : null;
   const tokens = response && response.ok ? await response.json() : null;
@@ -364,6 +371,7 @@ async function signInPage() {
     el('form', { class: 'inline', onsubmit: e => { e.preventDefault(); use(e.target.token.value.trim()); } },
       el('label', {}, 'Bearer token', el('textarea', { name: 'token', rows: 3, cols: 60, required: true })), el('button', {}, 'Use token')),
     signedIn() ? el('button', { type: 'button', id: 'sign-out', onclick: signOut }, 'Sign out') : null);
+  if (why) say(why);
 }
 
 /**
@@ -377,9 +385,11 @@ async function signOut() {
   showWho();
   // Asked even without a session this tab knows of: another tab may have signed in through the provider (one cookie).
   try {
-    const response = await fetch('/sign-out', { method: 'POST', headers: { 'X-Daff-Console': '1' } });
+    const response = await fetch('/sign-out', { method: 'POST',
+      headers: { 'X-Daff-Console': '1', 'X-Requested-With': 'JavaScript' } });
     const answer = response.ok ? await response.json() : {};
-    if (!response.ok) say('Signing out of the console\'s session failed (HTTP ' + response.status + '): close the browser.');
+    // 499: the session had already ended at the provider, and the console has dropped its cookie
+    if (!response.ok && response.status !== 499) say('Signing out of the console\'s session failed (HTTP ' + response.status + '): close the browser.');
     else if (answer.providerSignOut) { location.assign(answer.providerSignOut); return; }
   } catch (e) {
     say('Signing out of the console\'s session failed: ' + e.message + '. Close the browser.');
@@ -407,6 +417,13 @@ async function route() {
   const [path, query] = (location.hash.slice(1) || '/slos').split('?');
   const params = new URLSearchParams(query || '');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'session-ended') { // the provider no longer renews the console's session, whose cookie is gone
+    sessionStorage.removeItem(SESSION_KEY);
+    sessionStorage.setItem(SIGNED_OUT_KEY, SESSION_ENDED);
+    showWho();
+    location.hash = '#/sign-in';
+    return;
+  }
   if (parts[0] === 'signed-in') { // back from the identity provider: the console holds the session
     sessionStorage.setItem(SESSION_KEY, 'oidc');
     showWho();

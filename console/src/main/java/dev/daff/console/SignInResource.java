@@ -6,6 +6,8 @@ import java.util.Map;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -35,6 +37,23 @@ public class SignInResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Boolean> options() {
         return Map.of("oidc", oidc, "devTokens", config.devTokensFile().isPresent());
+    }
+
+    /**
+     * Where quarkus-oidc sends a request whose session the provider no longer renews
+     * ({@code quarkus.oidc.authentication.session-expired-path}), its cookie removed: a page load goes on to the sign-in
+     * page, which says why; the page's own calls get 401 problem+json saying so, for the page to do the same.
+     */
+    @GET
+    @Path("expired")
+    public Response expired(@Context HttpHeaders headers) {
+        boolean pageLoad = headers.getAcceptableMediaTypes().stream()
+                .anyMatch(type -> type.isCompatible(MediaType.TEXT_HTML_TYPE) && !type.isWildcardType());
+        if (pageLoad) {
+            return Response.seeOther(URI.create("/#/session-ended")).build();
+        }
+        return Problems.answer(401, "session-ended", "Your session has ended",
+                "Your session with your organisation's account has ended: sign in again.");
     }
 
     /** Reached once the provider has signed the person in (quarkus-oidc redirects here first when there is no session). */

@@ -65,6 +65,15 @@ class ConsoleTest {
         given().header("X-Daff-Console", "1").when().post("/sign-out").then().statusCode(200).body(equalTo("{}"));
     }
 
+    /** Where quarkus-oidc sends a session the provider no longer renews: the page's call is told, a page load goes on. */
+    @Test
+    void anEndedSessionIsTold401ToThePagesCallsAndSendsAPageLoadToSignIn() {
+        given().accept("application/json").when().get("/sign-in/expired").then().statusCode(401)
+                .contentType("application/problem+json").body("type", containsString("session-ended"));
+        given().accept("text/html,application/xhtml+xml,*/*;q=0.8").redirects().follow(false).when()
+                .get("/sign-in/expired").then().statusCode(303).header("Location", containsString("/#/session-ended"));
+    }
+
     @Test
     void healthIsUpWithoutAnyService() {
         given().when().get("/q/health/ready").then().statusCode(200);

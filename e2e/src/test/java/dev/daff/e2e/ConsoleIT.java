@@ -221,6 +221,38 @@ class ConsoleIT {
         }
     }
 
+    /**
+     * Tokens last minutes at a provider (Keycloak: five); the console's session must outlive them: renewed with the
+     * refresh token while the provider allows it (before: the page's calls met a redirect to the provider they could
+     * not follow), and once it does not, the cookie is dropped and the page asks the person to sign in again.
+     */
+    @Test
+    void theSessionOutlivesTheProvidersShortTokensUntilTheProviderEndsIt() {
+        try (OidcProviderStandIn provider = OidcProviderStandIn.start("otto", tokens.get("daff-responder"), true,
+                Duration.ofSeconds(4))) {
+            ServiceProcess signedInConsole = consoleSigningInWith(provider, "console-oidc-short-tokens");
+            forgetCookies();
+            browser.get(signedInConsole.url() + "/#/sign-in");
+            waitFor(By.id("oidc-sign-in")).click();
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(By.id("who"),
+                    "signed in with your organisation's account"));
+            assertEquals(200, statusOfAConsoleCall());
+            // past the first tokens' four seconds: renewed on the next call
+            await().atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> statusOfAConsoleCall() == 200 && provider.refreshes() >= 1);
+
+            // The provider ends the person's session: past the tokens' life the console drops its cookie and the
+            // page asks the person to sign in again.
+            provider.forgetRefreshTokens();
+            await().atMost(WAIT).until(() -> Instant.now().isAfter(provider.lastExpiry().plusSeconds(1)));
+            browser.get(signedInConsole.url() + "/#/incidents"); // the page is on #/slos: a new hash, its call
+            waitFor(By.id("oidc-sign-in"));
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+                    "sign in again"));
+            assertEquals(401, statusOfAConsoleCall(), "the console kept the ended session");
+        }
+    }
+
     ServiceProcess consoleSigningInWith(OidcProviderStandIn provider, String name) {
         Map<String, String> environment = new LinkedHashMap<>(LocalSuite.consoleEnvironment(slo.url(), incident.url(),
                 action.url(), null));
@@ -229,6 +261,7 @@ class ConsoleIT {
     }
 
     void signInAndOut(ServiceProcess signedInConsole, OidcProviderStandIn provider) {
+        forgetCookies();
         browser.get(signedInConsole.url() + "/#/sign-in");
         waitFor(By.id("oidc-sign-in")).click();
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(By.id("who"),
@@ -240,6 +273,13 @@ class ConsoleIT {
         waitFor(By.xpath("//button[text()='Sign out']")).click();
     }
 
+    /** Every console here is on localhost, which shares cookies across ports: none of another test's sessions. */
+    void forgetCookies() {
+        if (browser.getCurrentUrl().startsWith("http://localhost")) {
+            browser.manage().deleteAllCookies();
+        }
+    }
+
     /** Back at the console's sign-in: no session left to forward, so the service sees no token. */
     void signedOut(ServiceProcess signedInConsole) {
         await().atMost(WAIT).until(() -> browser.getCurrentUrl().startsWith(signedInConsole.url()));
@@ -248,11 +288,12 @@ class ConsoleIT {
         assertEquals("", browser.findElement(By.id("who")).getText());
     }
 
-    /** What the SLO list's call through the console answers in the browser now, with its cookies. */
+    /** What the SLO list's call through the console answers in the browser now, with its cookies (as the page sends it). */
     int statusOfAConsoleCall() {
         Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
-                fetch('/api/slo/slos', { headers: { 'X-Daff-Console': '1' } }).then(r => done(r.status), e => done(-1));""");
+                fetch('/api/slo/slos', { headers: { 'X-Daff-Console': '1', 'X-Requested-With': 'JavaScript' } })
+                    .then(r => done(r.status), e => done(-1));""");
         return ((Number) status).intValue();
     }
 

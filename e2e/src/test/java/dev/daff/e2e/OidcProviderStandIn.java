@@ -12,14 +12,17 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -46,26 +49,37 @@ final class OidcProviderStandIn implements AutoCloseable {
     private final String person;
     private final String accessToken;
     private final boolean endSession;
+    private final Duration tokenLifetime;
     private final Map<String, String> nonceByCode = new ConcurrentHashMap<>();
+    private final Set<String> refreshTokens = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger refreshes = new AtomicInteger();
+    private volatile Instant lastExpiry = Instant.EPOCH;
     private final List<String> idTokensIssued = new CopyOnWriteArrayList<>();
     private final List<Logout> logouts = new CopyOnWriteArrayList<>();
 
-    private OidcProviderStandIn(HttpServer server, KeyPair key, String person, String accessToken, boolean endSession) {
+    private OidcProviderStandIn(HttpServer server, KeyPair key, String person, String accessToken, boolean endSession,
+            Duration tokenLifetime) {
         this.server = server;
         this.key = key;
         this.person = person;
         this.accessToken = accessToken;
         this.endSession = endSession;
+        this.tokenLifetime = tokenLifetime;
     }
 
     /** @param endSession whether it offers RP-initiated logout (an {@code end_session_endpoint}; Google's does not) */
     static OidcProviderStandIn start(String person, String accessToken, boolean endSession) {
+        return start(person, accessToken, endSession, Duration.ofHours(1));
+    }
+
+    /** @param tokenLifetime how long its ID and access tokens last (Keycloak's default: five minutes) */
+    static OidcProviderStandIn start(String person, String accessToken, boolean endSession, Duration tokenLifetime) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 20);
             OidcProviderStandIn provider = new OidcProviderStandIn(server, generator.generateKeyPair(), person, accessToken,
-                    endSession);
+                    endSession, tokenLifetime);
             server.createContext("/", provider::handle);
             server.start();
             return provider;
@@ -150,15 +164,42 @@ final class OidcProviderStandIn implements AutoCloseable {
             json(exchange, 401, Map.of("error", "invalid_client"));
             return;
         }
-        String nonce = nonceByCode.remove(body.getOrDefault("code", ""));
-        if (!"authorization_code".equals(body.get("grant_type")) || nonce == null) {
+        String nonce;
+        if ("refresh_token".equals(body.get("grant_type"))) {
+            // each refresh token once (rotated, as Keycloak can be told to)
+            nonce = refreshTokens.remove(body.getOrDefault("refresh_token", "")) ? "" : null;
+            if (nonce != null) {
+                refreshes.incrementAndGet();
+            }
+        } else {
+            nonce = "authorization_code".equals(body.get("grant_type")) ? nonceByCode.remove(body.getOrDefault("code", ""))
+                    : null;
+        }
+        if (nonce == null) {
             json(exchange, 400, Map.of("error", "invalid_grant"));
             return;
         }
         String idToken = idToken(nonce);
         idTokensIssued.add(idToken);
-        json(exchange, 200, Map.of("access_token", accessToken, "token_type", "Bearer", "expires_in", 3600,
-                "id_token", idToken));
+        String refreshToken = UUID.randomUUID().toString();
+        refreshTokens.add(refreshToken);
+        json(exchange, 200, Map.of("access_token", accessToken, "token_type", "Bearer", "expires_in",
+                tokenLifetime.toSeconds(), "id_token", idToken, "refresh_token", refreshToken));
+    }
+
+    /** From now on no refresh token it gave out renews anything (the person's session at the provider ended). */
+    void forgetRefreshTokens() {
+        refreshTokens.clear();
+    }
+
+    /** When the last ID token it issued expires. */
+    Instant lastExpiry() {
+        return lastExpiry;
+    }
+
+    /** How many times a client used a refresh token to renew its session. */
+    int refreshes() {
+        return refreshes.get();
     }
 
     private String idToken(String nonce) {
@@ -169,7 +210,8 @@ final class OidcProviderStandIn implements AutoCloseable {
         claims.put("sub", person);
         claims.put("preferred_username", person);
         claims.put("iat", now.getEpochSecond());
-        claims.put("exp", now.plusSeconds(3600).getEpochSecond());
+        claims.put("exp", now.plus(tokenLifetime).getEpochSecond());
+        lastExpiry = now.plus(tokenLifetime);
         claims.put("sid", UUID.randomUUID().toString());
         if (!nonce.isEmpty()) {
             claims.put("nonce", nonce);
