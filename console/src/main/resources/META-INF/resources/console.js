@@ -44,7 +44,7 @@ class ApiError extends Error {
 
 async function api(service, path, options = {}) {
   // X-Daff-Console: a change signed in through the console's session is taken only with it (no other site can send it)
-  // X-Requested-With: a session the provider no longer renews answers 499, not a redirect this call could not follow
+  // X-Requested-With: a call that meets a sign-in challenge gets 499, not a redirect to the provider it could not follow
   const headers = { 'Accept': 'application/json', 'X-Daff-Console': '1', 'X-Requested-With': 'JavaScript' };
   if (token()) headers['Authorization'] = 'Bearer ' + token();
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -388,7 +388,7 @@ async function signOut() {
     const response = await fetch('/sign-out', { method: 'POST',
       headers: { 'X-Daff-Console': '1', 'X-Requested-With': 'JavaScript' } });
     const answer = response.ok ? await response.json() : {};
-    // 499: the session had already ended at the provider, and the console has dropped its cookie
+    // 499: there was no session left to end
     if (!response.ok && response.status !== 499) say('Signing out of the console\'s session failed (HTTP ' + response.status + '): close the browser.');
     else if (answer.providerSignOut) { location.assign(answer.providerSignOut); return; }
   } catch (e) {
