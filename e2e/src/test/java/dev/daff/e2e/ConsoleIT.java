@@ -250,6 +250,11 @@ class ConsoleIT {
             new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
                     "sign in again"));
             assertEquals(401, statusOfAConsoleCall(), "the console kept the ended session");
+            // A page load whose session ended lands here (/sign-in/expired sends it on): the same sign-in and words.
+            browser.get(signedInConsole.url() + "/#/session-ended");
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlToBe(signedInConsole.url() + "/#/sign-in"));
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+                    "sign in again"));
         }
     }
 
