@@ -12,8 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import jakarta.inject.Inject;
 
@@ -28,6 +35,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructureResource.class, restrictToAnnotatedClass = false,
@@ -84,6 +92,29 @@ class FollowUpActionTest {
                 .when().post("/api/actions").then().statusCode(201).header("Idempotent-Replayed", nullValue())
                 .extract().path("id");
         assertTrue(!later.equals(id), "a new action after the key was forgotten");
+    }
+
+    /** Retries that arrive together (a client's timeout shorter than the request) still make one action. */
+    @Test
+    void createsWithOneIdempotencyKeyAtOnceMakeOneAction() throws Exception {
+        UUID incidentId = UUID.randomUUID();
+        String body = action(incidentId, "\"payments\"", "LOCAL", null);
+        String key = UUID.randomUUID().toString();
+        ExecutorService clients = Executors.newFixedThreadPool(6);
+        try {
+            Callable<Response> create = () -> given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                    .body(body).when().post("/api/actions").andReturn();
+            Set<String> ids = new HashSet<>();
+            for (Future<Response> answer : clients.invokeAll(Collections.nCopies(6, create))) {
+                answer.get().then().statusCode(201);
+                ids.add(answer.get().path("id"));
+            }
+            assertEquals(1, ids.size(), ids.toString());
+        } finally {
+            clients.shutdownNow();
+        }
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
+                .body("", hasSize(1));
     }
 
     @Inject

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -100,19 +101,24 @@ class IdempotentCreatesTest {
     void requestsWithOneKeyAtOnceOpenOneIncidentBetweenThem() throws Exception {
         String team = "idem-" + UUID.randomUUID().toString().substring(0, 8);
         String key = UUID.randomUUID().toString();
-        ExecutorService clients = Executors.newFixedThreadPool(6);
+        Set<String> ids = new HashSet<>();
+        for (Response answer : atOnce(6, () -> open(incident(team), key, null))) {
+            answer.then().statusCode(201);
+            ids.add(answer.path("id"));
+        }
+        assertEquals(1, ids.size(), ids.toString());
+        assertEquals(1, incidentsOf(team));
+    }
+
+    /** {@code requests} copies of one request sent together, each on its own connection; their answers. */
+    static List<Response> atOnce(int requests, Callable<Response> request) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(requests);
         try {
-            List<Callable<Response>> calls = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                calls.add(() -> open(incident(team), key, null));
+            List<Response> answers = new ArrayList<>();
+            for (Future<Response> answer : clients.invokeAll(Collections.nCopies(requests, request))) {
+                answers.add(answer.get());
             }
-            Set<String> ids = new HashSet<>();
-            for (Future<Response> answer : clients.invokeAll(calls)) {
-                answer.get().then().statusCode(201);
-                ids.add(answer.get().path("id"));
-            }
-            assertEquals(1, ids.size(), ids.toString());
-            assertEquals(1, incidentsOf(team));
+            return answers;
         } finally {
             clients.shutdownNow();
         }
@@ -162,6 +168,26 @@ class IdempotentCreatesTest {
                 .post("/api/changes").then().statusCode(201).extract().path("change.id");
         given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(change).when().post("/api/changes")
                 .then().statusCode(201).header("Idempotent-Replayed", "true").body("change.id", equalTo(id));
+        assertEquals(1, given().queryParam("service", service).when().get("/api/changes").then().statusCode(200)
+                .extract().jsonPath().getList("$").size());
+    }
+
+    @Test
+    void aChangeReportedFromSeveralRetriesAtOnceIsStoredOnce() throws Exception {
+        String service = "idem-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body("{\"team\": \"payments\"}").when().put("/api/services/" + service)
+                .then().statusCode(201);
+        String change = """
+                {"service": "%s", "kind": "DEPLOY", "summary": "v43", "author": "ci", "startedAt": "%s",
+                 "environment": "prod"}""".formatted(service, Instant.now().minus(Duration.ofMinutes(5)));
+        String key = "pipeline-" + UUID.randomUUID();
+        Set<String> ids = new HashSet<>();
+        for (Response answer : atOnce(6, () -> given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(change).when().post("/api/changes").andReturn())) {
+            answer.then().statusCode(201);
+            ids.add(answer.path("change.id"));
+        }
+        assertEquals(1, ids.size(), ids.toString());
         assertEquals(1, given().queryParam("service", service).when().get("/api/changes").then().statusCode(200)
                 .extract().jsonPath().getList("$").size());
     }
