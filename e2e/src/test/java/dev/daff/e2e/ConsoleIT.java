@@ -258,6 +258,23 @@ class ConsoleIT {
         }
     }
 
+    /**
+     * The provider is down while the console starts (Keycloak restarting with the cluster, a network policy not yet
+     * applied): the console must start all the same and sign people in once the provider is back, without a restart.
+     */
+    @Test
+    void aConsoleStartedWhileTheProviderWasDownSignsPeopleInOnceItIsBack() {
+        try (OidcProviderStandIn provider = OidcProviderStandIn.start("ursula", tokens.get("daff-responder"), true)) {
+            provider.unavailable(true);
+            ServiceProcess signedInConsole = consoleSigningInWith(provider, "console-oidc-provider-down");
+            assertTrue(provider.refusedWhileUnavailable() > 0, "the console did not ask the provider at its start");
+
+            provider.unavailable(false);
+            signInAndOut(signedInConsole, provider);
+            signedOut(signedInConsole);
+        }
+    }
+
     ServiceProcess consoleSigningInWith(OidcProviderStandIn provider, String name) {
         Map<String, String> environment = new LinkedHashMap<>(LocalSuite.consoleEnvironment(slo.url(), incident.url(),
                 action.url(), null));

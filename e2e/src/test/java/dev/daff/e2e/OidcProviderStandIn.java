@@ -54,6 +54,8 @@ final class OidcProviderStandIn implements AutoCloseable {
     private final Set<String> refreshTokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refreshes = new AtomicInteger();
     private volatile Instant lastExpiry = Instant.EPOCH;
+    private volatile boolean unavailable;
+    private final AtomicInteger refusedWhileUnavailable = new AtomicInteger();
     private final List<String> idTokensIssued = new CopyOnWriteArrayList<>();
     private final List<Logout> logouts = new CopyOnWriteArrayList<>();
 
@@ -110,6 +112,11 @@ final class OidcProviderStandIn implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (unavailable) {
+                refusedWhileUnavailable.incrementAndGet();
+                json(exchange, 503, Map.of("error", "temporarily_unavailable"));
+                return;
+            }
             Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
             switch (exchange.getRequestURI().getPath()) {
                 case "/.well-known/openid-configuration" -> json(exchange, 200, discovery());
@@ -185,6 +192,16 @@ final class OidcProviderStandIn implements AutoCloseable {
         refreshTokens.add(refreshToken);
         json(exchange, 200, Map.of("access_token", accessToken, "token_type", "Bearer", "expires_in",
                 tokenLifetime.toSeconds(), "id_token", idToken, "refresh_token", refreshToken));
+    }
+
+    /** Whether it answers every request 503, as a provider that is restarting behind its load balancer does. */
+    void unavailable(boolean down) {
+        unavailable = down;
+    }
+
+    /** How many requests it refused while unavailable. */
+    int refusedWhileUnavailable() {
+        return refusedWhileUnavailable.get();
     }
 
     /** From now on no refresh token it gave out renews anything (the person's session at the provider ended). */
