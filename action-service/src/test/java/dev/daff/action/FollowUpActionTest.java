@@ -12,15 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import jakarta.inject.Inject;
 
@@ -28,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.daff.events.Topics;
+import dev.daff.localinfra.Concurrently;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.TestTokens;
@@ -100,21 +96,19 @@ class FollowUpActionTest {
         UUID incidentId = UUID.randomUUID();
         String body = action(incidentId, "\"payments\"", "LOCAL", null);
         String key = UUID.randomUUID().toString();
-        ExecutorService clients = Executors.newFixedThreadPool(6);
-        try {
-            Callable<Response> create = () -> given().contentType(ContentType.JSON).header("Idempotency-Key", key)
-                    .body(body).when().post("/api/actions").andReturn();
-            Set<String> ids = new HashSet<>();
-            for (Future<Response> answer : clients.invokeAll(Collections.nCopies(6, create))) {
-                answer.get().then().statusCode(201);
-                ids.add(answer.get().path("id"));
-            }
-            assertEquals(1, ids.size(), ids.toString());
-        } finally {
-            clients.shutdownNow();
+        Set<String> ids = new HashSet<>();
+        for (Response answer : Concurrently.atOnce(6, () -> given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key).body(body).when().post("/api/actions").andReturn())) {
+            answer.then().statusCode(201);
+            ids.add(answer.path("id"));
         }
+        assertEquals(1, ids.size(), ids.toString());
         given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
                 .body("", hasSize(1));
+        String id = ids.iterator().next();
+        assertEquals(1, KafkaTestClient.read(RealInfrastructureResource.kafka().bootstrapServers(), Topics.ACTION_EVENTS,
+                record -> record.value().contains(id) && record.value().contains("\"type\":\"ActionCreated\""), 2,
+                Duration.ofSeconds(5)).size(), "ActionCreated announced once");
     }
 
     @Inject

@@ -8,21 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.daff.events.Topics;
+import dev.daff.localinfra.Concurrently;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
@@ -102,26 +97,12 @@ class IdempotentCreatesTest {
         String team = "idem-" + UUID.randomUUID().toString().substring(0, 8);
         String key = UUID.randomUUID().toString();
         Set<String> ids = new HashSet<>();
-        for (Response answer : atOnce(6, () -> open(incident(team), key, null))) {
+        for (Response answer : Concurrently.atOnce(6, () -> open(incident(team), key, null))) {
             answer.then().statusCode(201);
             ids.add(answer.path("id"));
         }
         assertEquals(1, ids.size(), ids.toString());
         assertEquals(1, incidentsOf(team));
-    }
-
-    /** {@code requests} copies of one request sent together, each on its own connection; their answers. */
-    static List<Response> atOnce(int requests, Callable<Response> request) throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(requests);
-        try {
-            List<Response> answers = new ArrayList<>();
-            for (Future<Response> answer : clients.invokeAll(Collections.nCopies(requests, request))) {
-                answers.add(answer.get());
-            }
-            return answers;
-        } finally {
-            clients.shutdownNow();
-        }
     }
 
     @Test
@@ -157,38 +138,46 @@ class IdempotentCreatesTest {
 
     @Test
     void aChangeReportedAgainWithItsKeyIsStoredOnce() {
-        String service = "idem-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body("{\"team\": \"payments\"}").when().put("/api/services/" + service)
-                .then().statusCode(201);
-        String change = """
-                {"service": "%s", "kind": "DEPLOY", "summary": "v42", "author": "ci", "startedAt": "%s",
-                 "environment": "prod"}""".formatted(service, Instant.now().minus(Duration.ofMinutes(5)));
+        String service = serviceInTheCatalog();
+        String change = deploy(service);
         String key = "pipeline-1234-deploy-prod";
         String id = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(change).when()
                 .post("/api/changes").then().statusCode(201).extract().path("change.id");
         given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(change).when().post("/api/changes")
                 .then().statusCode(201).header("Idempotent-Replayed", "true").body("change.id", equalTo(id));
-        assertEquals(1, given().queryParam("service", service).when().get("/api/changes").then().statusCode(200)
-                .extract().jsonPath().getList("$").size());
+        assertEquals(1, changesTo(service));
     }
 
     @Test
     void aChangeReportedFromSeveralRetriesAtOnceIsStoredOnce() throws Exception {
-        String service = "idem-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body("{\"team\": \"payments\"}").when().put("/api/services/" + service)
-                .then().statusCode(201);
-        String change = """
-                {"service": "%s", "kind": "DEPLOY", "summary": "v43", "author": "ci", "startedAt": "%s",
-                 "environment": "prod"}""".formatted(service, Instant.now().minus(Duration.ofMinutes(5)));
+        String service = serviceInTheCatalog();
+        String change = deploy(service);
         String key = "pipeline-" + UUID.randomUUID();
         Set<String> ids = new HashSet<>();
-        for (Response answer : atOnce(6, () -> given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+        for (Response answer : Concurrently.atOnce(6, () -> given().contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(change).when().post("/api/changes").andReturn())) {
             answer.then().statusCode(201);
             ids.add(answer.path("change.id"));
         }
         assertEquals(1, ids.size(), ids.toString());
-        assertEquals(1, given().queryParam("service", service).when().get("/api/changes").then().statusCode(200)
-                .extract().jsonPath().getList("$").size());
+        assertEquals(1, changesTo(service));
+    }
+
+    static String serviceInTheCatalog() {
+        String service = "idem-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body("{\"team\": \"payments\"}").when().put("/api/services/" + service)
+                .then().statusCode(201);
+        return service;
+    }
+
+    static String deploy(String service) {
+        return """
+                {"service": "%s", "kind": "DEPLOY", "summary": "v42", "author": "ci", "startedAt": "%s",
+                 "environment": "prod"}""".formatted(service, Instant.now().minus(Duration.ofMinutes(5)));
+    }
+
+    static int changesTo(String service) {
+        return given().queryParam("service", service).when().get("/api/changes").then().statusCode(200)
+                .extract().jsonPath().getList("$").size();
     }
 }
