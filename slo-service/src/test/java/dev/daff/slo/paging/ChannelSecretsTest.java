@@ -41,6 +41,7 @@ import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.RecordingReceiver.Received;
 import dev.daff.localinfra.TestTokens;
 import dev.daff.localinfra.SimulatedClock;
+import dev.daff.slo.paging.oncall.SecretRotation;
 import dev.daff.slo.paging.secrets.Keyring;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,6 +62,9 @@ class ChannelSecretsTest {
 
     @Inject
     SimulatedClock clock;
+
+    @Inject
+    SecretRotation rotation;
 
     @Inject
     PageAlertsConsumer alerts;
@@ -231,6 +235,27 @@ class ChannelSecretsTest {
                 "the webhook kept its own signing secret, not the removed one's");
         assertEquals(0, receiver().received(r -> r.path().startsWith("/slack/sre-remove-a")
                 || r.path().startsWith("/hook/sre-remove-a")).size(), "nothing goes to a removed channel");
+    }
+
+    /**
+     * The pass each replica makes as it starts (on a thread of its own, so that readiness does not wait for it) seals
+     * what it finds from before sealing and under a key no longer current, with no one calling the endpoint.
+     */
+    @Test
+    void theStartUpPassSealsWhatItFindsUnderTheCurrentKey() throws Exception {
+        String team = PagingFixtures.team(clock, "sre-start", receiver().url("/hook/sre-start"));
+        Keyring before = Keyring.of(Map.of("test0", oldKey), "test0");
+        ObjectNode definition = (ObjectNode) json.readTree(query("select definition from team where name = ?", team).get(0));
+        ((ObjectNode) definition.at("/members/0/channels/0")).put("routingKey", before.seal("rk-sre-start"));
+        ((ObjectNode) definition.at("/members/1/channels/0")).put("secret", "s3cret-sre-start");
+        update("update team set definition = ? where name = ?", json.writeValueAsString(definition), team);
+
+        Thread pass = rotation.resealInBackground();
+        pass.join(Duration.ofSeconds(20).toMillis());
+        assertFalse(pass.isAlive(), "the start-up pass did not end");
+        String stored = query("select definition from team where name = ?", team).get(0);
+        assertFalse(stored.contains("s3cret-sre-start") || stored.contains("enc:v1:test0:"), stored);
+        assertEquals(3, stored.split("enc:v1:test1:", -1).length - 1, stored);
     }
 
     @Test

@@ -50,9 +50,15 @@ public class SecretRotation {
      * the start's main thread it cost 0.4–0.75 s, the first transactions and queries of a cold JVM.
      */
     void onStart(@Observes StartupEvent start) {
+        resealInBackground();
+    }
+
+    /** The start-up pass, on a daemon thread of its own; answers that thread. */
+    public Thread resealInBackground() {
         Thread resealing = new Thread(this::resealAtStart, "daff-secrets-reseal");
         resealing.setDaemon(true);
         resealing.start();
+        return resealing;
     }
 
     private void resealAtStart() {
