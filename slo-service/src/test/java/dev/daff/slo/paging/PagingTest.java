@@ -293,6 +293,66 @@ class PagingTest {
     }
 
     @Test
+    void aPageWhoseEveryDeliveryFailedIsPagedAgainOnceAChannelTakesIt() {
+        // bob's only channel refuses the trigger (a 400 is not retried), and the last escalation round passes: a
+        // page nobody has heard of must not stop escalating, whatever was queued for it.
+        String team = "sre-refused";
+        receiver().script("/hook/" + team, 400);
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "bob", "channels": [{"type": "webhook", "url": "%s"}]}],
+                 "rotation": {"members": ["bob"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"},
+                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY"], "repeat": 0}}
+                """.formatted(receiver().url("/hook/" + team), clock.instant().minus(Duration.ofHours(1))))
+                .when().put("/api/teams/" + team).then().statusCode(200);
+        publish(team, alert("AlertFired", team, "dns-refused", "dns-refused:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("notifications[0].status", equalTo("FAILED")));
+        double unreachedBefore = registry.counter("daff.paging.pages.unreached").count();
+
+        clock.advance(Duration.ofMinutes(5)); // the ack timeout: past the last level of the only round
+        escalator.escalate(clock.instant());
+        assertEquals(1, registry.counter("daff.paging.pages.unreached").count() - unreachedBefore, 0.0,
+                "counted as a page that reached nobody");
+        clock.advance(Duration.ofMinutes(1)); // the receiver answers 200 from here on
+        escalator.escalate(clock.instant());
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("state", equalTo("TRIGGERED")).body("notifications.status", contains("FAILED", "DELIVERED")));
+        assertEquals(2, receiver().received(r -> r.path().equals("/hook/" + team)).size());
+    }
+
+    @Test
+    void aPageStillBeingRetriedAtItsLastRoundIsNotQueuedAgainBesideTheRetry() {
+        // The receiver answers 503 for a while: the trigger is retried (backing off), not yet failed, when the round
+        // ends. Queuing another beside it would page twice once the receiver is back; the retry is left to finish.
+        String team = "sre-retrying";
+        receiver().script("/hook/" + team, 503, 503, 503, 503, 503);
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "bob", "channels": [{"type": "webhook", "url": "%s"}]}],
+                 "rotation": {"members": ["bob"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"},
+                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY"], "repeat": 0}}
+                """.formatted(receiver().url("/hook/" + team), clock.instant().minus(Duration.ofHours(1))))
+                .when().put("/api/teams/" + team).then().statusCode(200);
+        publish(team, alert("AlertFired", team, "dns-retrying", "dns-retrying:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("notifications[0].deliveryLog", hasSize(1)));
+
+        for (int step = 1; step <= 6; step++) { // every two minutes: past each backoff; the round ends at 5 minutes
+            clock.advance(Duration.ofMinutes(2));
+            escalator.escalate(clock.instant());
+            dispatcher.deliverDue();
+            int attempts = Math.min(step + 1, 6);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                    .body("notifications", hasSize(1)).body("notifications[0].deliveryLog", hasSize(attempts)));
+        }
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED"))
+                .body("notifications.status", contains("DELIVERED"));
+        assertEquals(6, receiver().received(r -> r.path().equals("/hook/" + team)).size(), "five 503s, one 200");
+    }
+
+    @Test
     void aChannelWhoseSecretWasSealedAgainGetsOneResolve() {
         // The team is PUT again with its routing key between alice's two pages (as after adding a channel): the key is
         // sealed again, with a fresh nonce, yet it is the same PagerDuty service and the same incident.

@@ -19,6 +19,7 @@ import io.quarkus.scheduler.Scheduled;
 
 import dev.daff.kit.problem.TransientFailures;
 import dev.daff.slo.evaluation.AlertQueries;
+import dev.daff.slo.paging.delivery.PageNotification;
 import dev.daff.slo.paging.oncall.OnCall;
 import dev.daff.slo.paging.oncall.TeamDefinition;
 import dev.daff.slo.paging.oncall.TeamService;
@@ -120,10 +121,10 @@ public class Escalator {
             round++;
         }
         if (round > escalation.repeat()) {
-            if (toldAnyone(page)) {
-                page.nextEscalationAt = null; // everyone was paged repeat + 1 times: stop, the page stays open
-            } else {
-                startOverUnrouted(page, now);
+            switch (triggersHeard(page)) {
+                case DELIVERED -> page.nextEscalationAt = null; // everyone was paged repeat + 1 times: stop, it stays open
+                case STILL_TRYING -> page.nextEscalationAt = now.plus(Pager.UNROUTED_RETRY); // a retry may yet get through
+                case NONE -> startOverUnrouted(page, now);
             }
             return false;
         }
@@ -135,22 +136,29 @@ public class Escalator {
     }
 
     /**
-     * Every level went by without a channel to tell: the page starts over as one not yet routed, until the team's
-     * definition gives somebody a channel. Stopping would leave a firing page that nobody has heard of.
+     * Every level went by without anyone hearing of the page: no channel to tell, or every channel refused it (a 4xx,
+     * or 5xx until the attempts ran out). The page starts over as one not yet routed, until the team's definition
+     * gives somebody a channel or a channel takes it. Stopping would leave a firing page that nobody has heard of.
      */
     private void startOverUnrouted(Page page, Instant now) {
         unreached.increment();
-        LOG.warnf("page %s for team %s has reached nobody: no one it escalated to has a channel", page.id, page.team);
+        LOG.warnf("page %s for team %s has reached nobody: no channel it went to has taken it", page.id, page.team);
         page.primaryHandle = null;
         page.escalationLevel = 0;
         page.escalationRound = 0;
         page.nextEscalationAt = now.plus(Pager.UNROUTED_RETRY);
     }
 
-    /** Whether any trigger of the page was ever queued to a channel. */
-    private boolean toldAnyone(Page page) {
-        return pages.getEntityManager().createQuery("select count(n) from PageNotification n where n.pageId = ?1"
-                + " and n.action = 'trigger'", Long.class).setParameter(1, page.id).getSingleResult() > 0;
+    private enum Heard { DELIVERED, STILL_TRYING, NONE }
+
+    /** Whether a trigger of the page reached a channel, is still being tried, or none ever will. */
+    private Heard triggersHeard(Page page) {
+        List<String> statuses = pages.getEntityManager().createQuery("select distinct n.status from PageNotification n"
+                + " where n.pageId = ?1 and n.action = 'trigger'", String.class).setParameter(1, page.id).getResultList();
+        if (statuses.contains(PageNotification.DELIVERED)) {
+            return Heard.DELIVERED;
+        }
+        return statuses.contains(PageNotification.PENDING) ? Heard.STILL_TRYING : Heard.NONE;
     }
 
     /**
