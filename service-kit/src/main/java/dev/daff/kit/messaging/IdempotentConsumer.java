@@ -35,7 +35,7 @@ import io.quarkus.runtime.ShutdownEvent;
 public class IdempotentConsumer {
 
     private static final Logger LOG = Logger.getLogger(IdempotentConsumer.class);
-    /** Retries of a failure nobody recognises before the event is dead-lettered. */
+    /** Tries that fail for a reason nobody recognises before the event is dead-lettered (transient ones aside). */
     static final int UNKNOWN_FAILURE_ATTEMPTS = 5;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
@@ -83,6 +83,9 @@ public class IdempotentConsumer {
     public <E extends EventEnvelope> void consume(Subscription<E> subscription, String payload, Consumer<E> apply) {
         E event = parse(subscription, payload);
         String eventId = eventId(subscription, event);
+        // Only unrecognised failures count towards dead-lettering: a database restart's transient ones before them
+        // must not use up the few tries a passing bug gets.
+        int unknownFailures = 0;
         for (int attempt = 1;; attempt++) {
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
@@ -108,11 +111,12 @@ public class IdempotentConsumer {
                     throw failure instanceof UnprocessableEvent ? failure
                             : new UnprocessableEvent("cannot be applied: " + reason(failure), failure);
                 }
-                if (kind == FailureKind.UNKNOWN && attempt >= UNKNOWN_FAILURE_ATTEMPTS) {
+                if (kind == FailureKind.UNKNOWN && ++unknownFailures >= UNKNOWN_FAILURE_ATTEMPTS) {
                     LOG.errorf(failure, "%s: event %s failed %d times for an unknown reason; dead-lettering it",
-                            subscription.consumer(), eventId, attempt);
+                            subscription.consumer(), eventId, unknownFailures);
                     registry.counter("daff.events.dead-lettered", "consumer", subscription.consumer()).increment();
-                    throw new UnprocessableEvent("failed " + attempt + " times: " + reason(failure), failure);
+                    throw new UnprocessableEvent("failed " + unknownFailures + " times for an unknown reason: "
+                            + reason(failure), failure);
                 }
                 registry.counter("daff.events.retries", "consumer", subscription.consumer()).increment();
                 if (attempt == 1 || attempt % 10 == 0) {
