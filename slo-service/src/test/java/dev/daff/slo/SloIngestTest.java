@@ -193,6 +193,49 @@ class SloIngestTest {
     }
 
     /**
+     * A batch record's SLO (its key) and id (a header) go into each refused observation's dead letter. Megabytes of
+     * either — a 2 MB batch id, or a key of quotes that JSON escaping doubles — made a dead letter the producer could
+     * not send: the consumer went back to the record at every restart and its partition stopped counting for good.
+     */
+    @Test
+    void hostileBatchRecordsAreDeadLetteredAndTheirPartitionsGoOnCounting() throws Exception {
+        String quotes = "\"".repeat(600_000);
+        String besideQuotes = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> "hostile-batch-" + i)
+                .filter(name -> partitionOf(name) == partitionOf(quotes)).findFirst().orElseThrow();
+        String hugeId = "hostile-batch-id";
+        for (String name : List.of(besideQuotes, hugeId)) {
+            given().contentType(ContentType.JSON).body(slo(name)).when().post("/api/slos").then().statusCode(201);
+        }
+        try (var producer = producer(Map.of("compression.type", "gzip", "max.request.size", String.valueOf(16 << 20)))) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, quotes,
+                    "[{\"good\": 1, \"total\": 1}, {\"good\": 1, \"total\": 1}]")).get();
+            var refusedObservation = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, hugeId,
+                    "[{\"good\": 5, \"total\": 3}]");
+            refusedObservation.headers().add(SliObservedBatch.BATCH_ID_HEADER,
+                    "b".repeat(2_000_000).getBytes(StandardCharsets.UTF_8));
+            producer.send(refusedObservation).get();
+        }
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        for (String name : List.of(besideQuotes, hugeId)) {
+            KafkaTestClient.send(kafka, Topics.SLI_EVENTS, name, "[{\"good\": 3, \"total\": 4}]");
+        }
+
+        for (String name : List.of(besideQuotes, hugeId)) {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/" + name + "/status")
+                    .then().statusCode(200).body("events.total", equalTo(4)).body("events.good", equalTo(3)));
+        }
+        List<ConsumerRecord<String, String>> deadLetters = KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
+                record -> hugeId.equals(record.key()) || quotes.startsWith(String.valueOf(record.key()))
+                        && record.key().length() > 100, 3, Duration.ofSeconds(20));
+        assertEquals(3, deadLetters.size(), "each refused observation dead-lettered once");
+        for (ConsumerRecord<String, String> deadLetter : deadLetters) {
+            assertTrue(deadLetter.value().length() < 2_000, "a dead letter of " + deadLetter.value().length() + " chars");
+            SliEvent refused = json.readValue(deadLetter.value(), SliEvent.class);
+            assertTrue(refused.eventId() == null || refused.eventId().length() <= 100, refused.eventId());
+        }
+    }
+
+    /**
      * Only the replica that owns an SLO's partition evaluates it: an event on another partition (keyed by something
      * else than its SLO) would be stored but never reach the owner's sums. It is forwarded under its SLO's key and
      * counted there, once even when forwarded twice.

@@ -25,6 +25,20 @@ final class ObservationArrays {
     private ObservationArrays() {
     }
 
+    /** A value that is a JSON array is a batch of observations (an object is one event). */
+    static boolean isArray(String value) {
+        if (value == null) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '[';
+            }
+        }
+        return false;
+    }
+
     /** The observations of {@code value} if it is in the canonical form; null otherwise. */
     static List<Observation> readCanonical(String value) {
         int length = value.length();

@@ -74,10 +74,12 @@ public class SliDeadLetters {
             return "null";
         }
         SliEvent event = source.batch().event(source.index());
-        if (event.at() == null) { // it happened at the record's time, which a dead letter's own record does not carry
-            event = SliEvent.observed(event.eventId(), event.occurredAt(), event.slo(),
-                    Instant.ofEpochMilli(source.record().timestamp()), event.good(), event.total());
-        }
+        // An event without "at" happened at its record's time, which a dead letter's own record does not carry. A
+        // batch's SLO is its record's key, as long as the key: cut as the key is (no SLO has so long a name), or the
+        // JSON of a key of quotes (escaping doubles each) would not fit a dead letter.
+        event = SliEvent.observed(event.eventId(), event.occurredAt(), head(event.slo(), MAX_KEY_CHARS),
+                event.at() == null ? Instant.ofEpochMilli(source.record().timestamp()) : event.at(), event.good(),
+                event.total());
         try {
             return eventWriter.writeValueAsString(event);
         } catch (JsonProcessingException e) {

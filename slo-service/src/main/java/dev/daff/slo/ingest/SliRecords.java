@@ -56,6 +56,8 @@ public class SliRecords {
      * parsed and could not be dead-lettered whole.
      */
     static final int MAX_RECORD_CHARS = 256 * 1024;
+    /** The longest batch id taken as it is: with ":" and an index, an {@code eventId} within its 100 characters. */
+    static final int MAX_BATCH_ID_CHARS = 64;
 
     private final SloCatalog catalog;
     private final ObjectReader eventReader;
@@ -126,7 +128,7 @@ public class SliRecords {
             return new Parsed(record, null, null, tooLong);
         }
         try {
-            return isArray(record.value())
+            return ObservationArrays.isArray(record.value())
                     ? new Parsed(record, null, batch(record, observations(record.value())), null)
                     : new Parsed(record, eventReader.readValue(record.value()), null, null);
         } catch (Exception e) {
@@ -140,23 +142,16 @@ public class SliRecords {
         return canonical != null ? canonical : observationsReader.readValue(value);
     }
 
-    /** A value that is a JSON array is a batch of observations (an object is one event). */
-    private static boolean isArray(String value) {
-        if (value == null) {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (!Character.isWhitespace(c)) {
-                return c == '[';
-            }
-        }
-        return false;
-    }
-
-    /** A batch record as read: the SLO from its key, the batch's id and first index from its headers. */
+    /**
+     * A batch record as read: the SLO from its key, the batch's id and first index from its headers. An id longer than
+     * daff writes (a UUID) stands for itself by a name-UUID of it: it goes into each refused observation's dead letter
+     * as its {@code eventId}, and megabytes of it would make a dead letter that cannot be sent.
+     */
     private static SliObservedBatch batch(ConsumerRecord<String, String> record, List<SliObservedBatch.Observation> observations) {
         String batchId = header(record, SliObservedBatch.BATCH_ID_HEADER);
+        if (batchId != null && batchId.length() > MAX_BATCH_ID_CHARS) {
+            batchId = UUID.nameUUIDFromBytes(batchId.getBytes(StandardCharsets.UTF_8)).toString();
+        }
         String firstIndex = header(record, SliObservedBatch.FIRST_INDEX_HEADER);
         int first = firstIndex != null && firstIndex.matches("\\d{1,9}") ? Integer.parseInt(firstIndex) : 0;
         return new SliObservedBatch(record.key(), batchId, first, Instant.ofEpochMilli(record.timestamp()), observations);

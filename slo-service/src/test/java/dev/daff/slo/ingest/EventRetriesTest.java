@@ -1,6 +1,8 @@
 package dev.daff.slo.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
 import java.time.Instant;
@@ -18,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.daff.events.SliEvent;
 import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
+import dev.daff.kit.messaging.UnprocessableEvent;
 import dev.daff.localinfra.SimulatedClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -60,5 +63,23 @@ class EventRetriesTest {
         });
         assertEquals(6, tries.get(), "applied on the sixth try");
         assertEquals(0, registry.counter("daff.events.dead-lettered", "consumer", "test/retries").count());
+    }
+
+    @Test
+    void aFailureNobodyRecognisesIsDeadLetteredAfterFiveTries() throws Exception {
+        // One bad event cannot hold its partition for good: a bug that fails every time is given up on.
+        Instant now = clock.instant();
+        String payload = json.writeValueAsString(SliEvent.observed(UUID.randomUUID().toString(), now, "retries", now, 1, 1));
+        Subscription<SliEvent> subscription = Subscription.of("test/unknown", SliEvent.class, SliEvent.CURRENT_VERSION,
+                Set.of(SliEvent.OBSERVED));
+        AtomicInteger tries = new AtomicInteger();
+        UnprocessableEvent deadLettered = assertThrows(UnprocessableEvent.class, () -> consumer.consume(subscription,
+                payload, event -> {
+                    tries.incrementAndGet();
+                    throw new IllegalStateException("a bug");
+                }));
+        assertEquals(5, tries.get());
+        assertTrue(deadLettered.getMessage().contains("a bug"), deadLettered.getMessage());
+        assertEquals(1, registry.counter("daff.events.dead-lettered", "consumer", "test/unknown").count());
     }
 }
