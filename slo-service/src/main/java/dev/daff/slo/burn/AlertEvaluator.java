@@ -33,7 +33,9 @@ import java.util.UUID;
  * <li>VOLUME_DROP: the last 30 complete minutes hold fewer than ratio × the average 30 minutes of the
  * previous 24 h. Judged only with at least {@value #MIN_VOLUME_HISTORY_HOURS} complete hours of history and a
  * positive average: a baseline of an hour or two is mostly start-up noise. Not judged while NO_DATA is active
- * (silence is the stronger, already paged, form of the same fact); an active VOLUME_DROP resolves then.</li>
+ * (silence is the stronger, already paged, form of the same fact); an active VOLUME_DROP resolves then. Nor are
+ * the minutes of such a silence (one of {@code noDataAfter} or longer) judged once it is over: until 30 complete
+ * minutes have passed since, the minutes since (at least 5) are held to their share of the average.</li>
  * </ul>
  *
  * <p>Each evaluation reads a fixed number of running sums: O(1) per SLO. Not thread-safe: evaluate all SLOs
@@ -44,6 +46,7 @@ public final class AlertEvaluator {
     /** Complete hours of traffic history before a volume drop is judged. */
     public static final int MIN_VOLUME_HISTORY_HOURS = 6;
     static final String VOLUME_DROP_TIER = "30m/24h";
+    private static final long MIN_MINUTES_AFTER_SILENCE = 5;
 
     private final Map<String, Map<AlertSlot, ActiveAlert>> activeBySlo = new HashMap<>();
 
@@ -197,9 +200,13 @@ public final class AlertEvaluator {
 
     private static AlertSignal volumeDropSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot) {
         SliWindows.VolumeSample volume = windows.volume();
-        boolean dropped = volume.historyHours() >= MIN_VOLUME_HISTORY_HOURS
-                && volume.averagePerThirtyMinutes() > 0.0
-                && volume.lastThirtyMinutes() < settings.volumeDropRatio() * volume.averagePerThirtyMinutes();
+        double expected = settings.volumeDropRatio() * volume.averagePerThirtyMinutes();
+        boolean dropped = volume.historyHours() >= MIN_VOLUME_HISTORY_HOURS && expected > 0.0
+                && volume.lastThirtyMinutes() < expected;
+        if (dropped) { // the silence of an outage NO_DATA paged for is no drop: judge the minutes since, once 5 are in
+            long since = windows.minutesSinceSilence(settings.noDataAfter(), 30);
+            dropped = since >= MIN_MINUTES_AFTER_SILENCE && volume.lastThirtyMinutes() < expected * since / 30.0;
+        }
         return new AlertSignal(dropped, VOLUME_DROP_TIER, snapshot.oneHour().burnRate(),
                 snapshot.fiveMinutes().burnRate(), settings.volumeDropRatio());
     }

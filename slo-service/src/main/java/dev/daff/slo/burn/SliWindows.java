@@ -198,6 +198,24 @@ public final class SliWindows {
     }
 
     /**
+     * The complete minutes before the current one since the latest silence of at least {@code silence} (minutes
+     * without events) ended, at most {@code limit} (also when none ended within it). O(limit + silence).
+     */
+    public long minutesSinceSilence(Duration silence, long limit) {
+        long needed = Math.max(1, silence.toMinutes());
+        long zeros = 0;
+        for (long minute = currentMinute - 1; currentMinute != UNSET && minutes.holds(minute, currentMinute)
+                && currentMinute - 1 - minute < limit + needed; minute--) {
+            if (minutes.bucketTotal(minute) > 0) {
+                zeros = 0;
+            } else if (++zeros >= needed) {
+                return Math.min(limit, currentMinute - minute - zeros); // the minutes after the silence's last one
+            }
+        }
+        return limit;
+    }
+
+    /**
      * @param lastThirtyMinutes       events in the 30 complete minutes before the current minute
      * @param averagePerThirtyMinutes events per 30 minutes over the complete hours of the previous 24 h
      * @param historyHours            complete hours of history behind that average (0 to 24)

@@ -218,6 +218,49 @@ class AlertEvaluatorTest {
     }
 
     @Test
+    void trafficBackInFullAfterAnOutageResolvesNoDataAndIsNoVolumeDrop() {
+        // The last 30 minutes are still mostly the outage NO_DATA paged for: that silence is no drop in volume.
+        TrafficSimulation sim = new TrafficSimulation(THIRTY_DAYS,
+                TrafficSimulation.settings(THIRTY_DAYS, 100, Duration.ofMinutes(15), true));
+        sim.run(Duration.ofDays(1), 1_000, 0);
+        sim.run(Duration.ofHours(1), 0, 0);
+        sim.run(Duration.ofMinutes(40), 1_000, 0);
+        assertEquals(1, sim.transitions(FIRED, PAGE, NO_DATA).size());
+        assertEquals(1, sim.transitions(RESOLVED, PAGE, NO_DATA).size());
+        assertEquals(List.of(), sim.transitions(FIRED, TICKET, VOLUME_DROP));
+    }
+
+    @Test
+    void trafficBackAtATenthAfterAnOutageIsAVolumeDropOnceFiveMinutesOfItAreIn() {
+        TrafficSimulation sim = new TrafficSimulation(THIRTY_DAYS,
+                TrafficSimulation.settings(THIRTY_DAYS, 100, Duration.ofMinutes(15), true));
+        sim.run(Duration.ofDays(1), 1_000, 0);
+        sim.run(Duration.ofHours(1), 0, 0);
+        Instant back = sim.now;
+        sim.run(Duration.ofMinutes(20), 100, 0);
+        assertEquals(1, sim.transitions(RESOLVED, PAGE, NO_DATA).size());
+        List<AlertTransition> fired = sim.transitions(FIRED, TICKET, VOLUME_DROP);
+        assertEquals(1, fired.size());
+        // judged on the minutes since the traffic came back, once five complete ones are in
+        assertEquals(5 * 60.0, secondsBetween(back, fired.get(0).firedAt()), 60.0);
+    }
+
+    @Test
+    void aSilenceTooShortForNoDataStillCountsAsLowVolume() {
+        // Ten silent minutes (NO_DATA waits fifteen) then a tenth of the traffic: the drop is judged on all 30 minutes.
+        TrafficSimulation sim = new TrafficSimulation(THIRTY_DAYS,
+                TrafficSimulation.settings(THIRTY_DAYS, 100, Duration.ofMinutes(15), true));
+        sim.run(Duration.ofDays(1), 1_000, 0);
+        Instant dropFrom = sim.now;
+        sim.run(Duration.ofMinutes(10), 0, 0);
+        sim.run(Duration.ofMinutes(20), 100, 0);
+        assertEquals(List.of(), sim.transitions(FIRED, PAGE, NO_DATA));
+        List<AlertTransition> fired = sim.transitions(FIRED, TICKET, VOLUME_DROP);
+        assertEquals(1, fired.size());
+        assertEquals(16 * 60.0, secondsBetween(dropFrom, fired.get(0).firedAt()), 60.0);
+    }
+
+    @Test
     void volumeDropNeedsSomeHistory() {
         TrafficSimulation sim = new TrafficSimulation(THIRTY_DAYS,
                 TrafficSimulation.settings(THIRTY_DAYS, 100, Duration.ofMinutes(15), true));
