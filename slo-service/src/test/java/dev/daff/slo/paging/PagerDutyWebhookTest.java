@@ -33,6 +33,7 @@ import dev.daff.kit.security.WebhookSignature;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.builder.ResponseBuilder;
+import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 /** PagerDuty's V3 webhooks acknowledge daff's pages, only when signed, and never resolve one whose alert still fires. */
@@ -87,6 +88,31 @@ class PagerDutyWebhookTest {
         post(unknown, signed(unknown)).statusCode(200).body("result", equalTo("no daff page has this key"));
         String other = event("incident.annotated", dedupKey);
         post(other, signed(other)).statusCode(200).body("result", equalTo("ignored"));
+    }
+
+    @Test
+    void anAcknowledgementInOnePagerDutyServiceIsPassedOnToThePagesOtherServices() {
+        // The TEAM level paged alice and dave, each through a PagerDuty service of their own. alice acknowledges in
+        // hers; dave's incident would go on escalating in PagerDuty, paging him for what alice has in hand.
+        String team = "pd-two-services-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "alice", "channels": [{"type": "pagerduty", "routingKey": "rk-a-%1$s"}]},
+                             {"handle": "dave", "channels": [{"type": "pagerduty", "routingKey": "rk-d-%1$s"}]}],
+                 "rotation": {"members": ["alice", "dave"], "shiftLength": "P1D", "startsAt": "%2$s", "timeZone": "UTC"},
+                 "escalation": {"ackTimeout": "PT5M", "levels": ["TEAM"], "repeat": 0}}
+                """.formatted(team, clock.instant().minus(Duration.ofHours(1)))).when().put("/api/teams/" + team)
+                .then().statusCode(200);
+        String dedupKey = "pd-" + UUID.randomUUID().toString().substring(0, 8);
+        PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "dns-availability", dedupKey));
+        PagingFixtures.awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-a-" + team, "trigger").size() == 1
+                && PagingFixtures.pagerDuty("rk-d-" + team, "trigger").size() == 1);
+
+        String acknowledged = event("incident.acknowledged", dedupKey);
+        post(acknowledged, signed(acknowledged)).statusCode(200).body("result", equalTo("acknowledged by Alice (PagerDuty)"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-d-" + team, "acknowledge").size() == 1);
+        // Which service told us, the webhook does not say: alice's gets one too, which PagerDuty takes as a no-op.
+        await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-a-" + team, "acknowledge").size() == 1);
     }
 
     @Test

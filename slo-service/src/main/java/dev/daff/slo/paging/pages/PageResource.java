@@ -58,7 +58,7 @@ public class PageResource {
     @Path("{id}/ack")
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
     public PageView acknowledge(@PathParam("id") UUID id, Acknowledgement ignored) {
-        pager.acknowledge(id, actor.subject(), actor.displayName(), true);
+        pager.acknowledge(id, actor.subject(), actor.displayName(), false);
         return pages.get(id);
     }
 

@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -145,10 +147,10 @@ public class Pager {
     /**
      * Acknowledges a triggered page (an acknowledged one stays as it is); a resolved page answers 409. The row lock
      * makes an acknowledgement wait for an escalation or resolve in flight and then see what it wrote.
-     * {@code tellPagerDuty} is false when PagerDuty is who told us.
+     * {@code toldByPagerDuty} when PagerDuty is who told us.
      */
     @Transactional
-    public void acknowledge(UUID id, String subject, String displayName, boolean tellPagerDuty) {
+    public void acknowledge(UUID id, String subject, String displayName, boolean toldByPagerDuty) {
         Page page = pages.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
                 .orElseThrow(() -> ProblemException.notFound("page", id.toString()));
         if (Page.RESOLVED.equals(page.state)) {
@@ -162,9 +164,7 @@ public class Pager {
             page.acknowledgedBySubject = subject;
             page.nextEscalationAt = null;
             page.reackDueAt = teams.reackAfter(page.team).map(page.acknowledgedAt::plus).orElse(null);
-            if (tellPagerDuty) {
-                acknowledgeInPagerDuty(page);
-            }
+            acknowledgeInPagerDuty(page, toldByPagerDuty);
         }
         pages.flush(); // a stale write (a writer that skipped the lock) fails here, as 409, not at commit
     }
@@ -191,14 +191,18 @@ public class Pager {
         pages.flush();
     }
 
-    /** PagerDuty runs its own escalation: tell it too, once per channel paged. */
-    private void acknowledgeInPagerDuty(Page page) {
-        Set<String> keys = new LinkedHashSet<>();
-        for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger' and channelType = 'pagerduty'",
-                Sort.by("id"), page.id)) {
-            if (keys.add(messages.followUpKey(trigger))) {
-                queue(page, "acknowledge", trigger, messages.pagerDutyFollowUp("acknowledge", trigger));
-            }
+    /**
+     * PagerDuty runs its own escalation: tell it too, once per service paged. When PagerDuty told us, its webhook does
+     * not say which of the page's services it was: with one there is nobody to tell; with several, all are told (the
+     * one that told us takes an acknowledge of an acknowledged incident as a no-op), or the others go on paging.
+     */
+    private void acknowledgeInPagerDuty(Page page, boolean toldByPagerDuty) {
+        Map<String, PageNotification> byService = new LinkedHashMap<>();
+        notifications.list("pageId = ?1 and action = 'trigger' and channelType = 'pagerduty'", Sort.by("id"), page.id)
+                .forEach(trigger -> byService.putIfAbsent(messages.followUpKey(trigger), trigger));
+        if (!toldByPagerDuty || byService.size() > 1) {
+            byService.values().forEach(trigger -> queue(page, "acknowledge", trigger,
+                    messages.pagerDutyFollowUp("acknowledge", trigger)));
         }
     }
 
@@ -207,10 +211,7 @@ public class Pager {
         return notify(page, team, team.levelRecipients(page.escalationLevel, onCall), first);
     }
 
-    /**
-     * Queues a trigger to each channel of each of {@code recipients} (and, the first time, the team's channels);
-     * answers how many it queued.
-     */
+    /** Queues a trigger to each channel of each of {@code recipients} (and, the first time, the team's); answers how many. */
     public int notify(Page page, TeamDefinition team, Collection<String> recipients, boolean first) {
         AlertEvent alert = page.firedAlert(json);
         int queued = 0;

@@ -83,7 +83,7 @@ public class PagerDutyWebhooks {
         String who = agent.path("summary").asText("someone") + " (PagerDuty)";
         String subject = "pagerduty:" + agent.path("id").asText("unknown");
         boolean wasTriggered = Page.TRIGGERED.equals(page.get().state);
-        pager.acknowledge(page.get().id, subject, who, false);
+        pager.acknowledge(page.get().id, subject, who, true);
         String acknowledged = wasTriggered ? "acknowledged by " + who : "already acknowledged";
         return new Outcome(type, dedupKey, type.equals("incident.resolved")
                 ? acknowledged + "; not resolved: its alert still fires, and daff resolves the page when the burn stops"

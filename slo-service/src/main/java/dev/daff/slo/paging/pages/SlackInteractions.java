@@ -96,7 +96,7 @@ public class SlackInteractions {
             return Reply.of("Already acknowledged by " + page.get().acknowledgedBy + ".");
         }
         try {
-            pager.acknowledge(pageId, "slack:" + slackUser, member.get().handle(), true);
+            pager.acknowledge(pageId, "slack:" + slackUser, member.get().handle(), false);
         } catch (ProblemException e) {
             return Reply.of("Not acknowledged: " + e.getMessage()); // resolved in the meantime: its problem says so
         }
