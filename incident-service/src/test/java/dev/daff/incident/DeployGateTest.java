@@ -2,6 +2,8 @@ package dev.daff.incident;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
@@ -101,6 +103,14 @@ class DeployGateTest {
         assertEquals(expected, changeOf);
         assertEquals(List.of(v3, noRef, v2, v1), listed.stream().map(decision -> decision.get("decisionId")).toList(),
                 "newest first");
+        // The newest few, not a paged list: limit 1-200, no cursor.
+        given().queryParam("service", service).queryParam("limit", 2).when().get("/api/deploy-decisions").then()
+                .statusCode(200).body("decisionId", contains(v3, noRef));
+        for (String limit : List.of("0", "201", "ten")) {
+            given().queryParam("service", service).queryParam("limit", limit).when().get("/api/deploy-decisions")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", containsString("limit"));
+        }
     }
 
     private static String postChange(String service, String ref) {
