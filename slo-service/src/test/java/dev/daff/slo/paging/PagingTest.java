@@ -381,6 +381,52 @@ class PagingTest {
     }
 
     @Test
+    void withoutAnEscalationOfItsOwnAPageGoesThroughPrimarySecondaryAndTeamThreeTimesThenStaysOpen() {
+        // The default: PRIMARY, SECONDARY, TEAM, each after 5 minutes unacknowledged, repeated twice (3 rounds).
+        String team = "sre-default-escalation";
+        PagingFixtures.soloTeam(clock, team, "bob", "{\"type\": \"webhook\", \"url\": \"" + receiver().url("/hook/" + team) + "\"}");
+        publish(team, alert("AlertFired", team, "dns-default", "dns-default:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        List<String> steps = new java.util.ArrayList<>();
+        for (int check = 0; check < 10; check++) {
+            clock.advance(Duration.ofMinutes(5));
+            escalator.escalate(clock.instant());
+            dispatcher.deliverDue();
+            var page = given().when().get("/api/pages/" + id).then().extract().jsonPath();
+            steps.add(page.getInt("escalationLevel") + "/" + page.getInt("escalationRound"));
+        }
+        assertEquals(List.of("1/0", "2/0", "0/1", "1/1", "2/1", "0/2", "1/2", "2/2", "2/2", "2/2"), steps,
+                "level/round after each check");
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED"))
+                .body("nextEscalationAt", org.hamcrest.Matchers.nullValue()).body("notifications", hasSize(9));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("notifications.status", everyItem(equalTo("DELIVERED"))));
+        assertEquals(9, receiver().received(r -> r.path().equals("/hook/" + team)).size());
+    }
+
+    @Test
+    void aChannelThatKeepsFailingIsGivenUpOnAfterMaxAttemptsAndCounted() {
+        String team = "sre-gives-up";
+        receiver().script("/hook/" + team, java.util.Collections.nCopies(12, 503).toArray(Integer[]::new));
+        PagingFixtures.soloTeam(clock, team, "bob", "{\"type\": \"webhook\", \"url\": \"" + receiver().url("/hook/" + team) + "\"}");
+        double failedBefore = registry.counter("daff.page.deliveries", "channel", "webhook", "outcome", "failed").count();
+        publish(team, alert("AlertFired", team, "dns-gives-up", "dns-gives-up:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        for (int attempt = 1; attempt <= 12; attempt++) {
+            int made = attempt;
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                    .body("notifications[0].deliveryLog", hasSize(made)));
+            clock.advance(Duration.ofSeconds(90)); // past the longest backoff (a minute, + 20 % jitter)
+            dispatcher.deliverDue();
+        }
+        given().when().get("/api/pages/" + id).then().body("notifications[0].status", equalTo("FAILED"))
+                .body("notifications[0].deliveryLog", hasSize(12));
+        assertEquals(1, registry.counter("daff.page.deliveries", "channel", "webhook", "outcome", "failed").count()
+                - failedBefore, 0.0);
+        assertEquals(12, receiver().received(r -> r.path().equals("/hook/" + team)).size(), "no 13th attempt");
+    }
+
+    @Test
     void aChannelWhoseSecretWasSealedAgainGetsOneResolve() {
         // The team is PUT again with its routing key between alice's two pages (as after adding a channel): the key is
         // sealed again, with a fresh nonce, yet it is the same PagerDuty service and the same incident.
