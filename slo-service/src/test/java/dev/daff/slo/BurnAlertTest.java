@@ -111,6 +111,28 @@ class BurnAlertTest {
     }
 
     @Test
+    void aFiringWhoseStoreFailedIsDerivedAgainAtTheNextTickAndAnnouncedOnce() throws Exception {
+        // The database refuses the episode's row once (a failover): the evaluator must not believe an alert it could
+        // not store (a phantom: active here, on record nowhere, never announced), but find it again next tick.
+        String slo = "store-refused";
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo)).when().post("/api/slos").then().statusCode(201);
+        send(slo, traffic(clock.instant().minus(Duration.ofHours(1)), clock.instant().minusSeconds(120), 0), 58_000);
+        try (var refusing = dev.daff.localinfra.DatabaseRefusals.refuse(dataSource, "store_refused",
+                "insert on slo_alert", "new.slo_name = '" + slo + "'", "40001", 1)) {
+            send(slo, traffic(clock.instant().minusSeconds(120), clock.instant(), 1000), 60_000);
+            evaluator.tick();
+        }
+        evaluator.tick();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().when().get("/api/alerts?state=all&slo=" + slo)
+                .then().statusCode(200).body("", hasSize(1)).body("[0].severity", equalTo("PAGE"))
+                .body("[0].state", equalTo("FIRING")));
+        evaluator.tick();
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        assertEquals(1, KafkaTestClient.read(kafka, Topics.SLO_ALERTS, record -> slo.equals(record.key())
+                && record.value().contains("\"type\":\"AlertFired\""), 2, Duration.ofSeconds(10)).size());
+    }
+
+    @Test
     void fastBurnPagesThroughTheOutboxAndResolvesWhenTheShortWindowClears() throws Exception {
         String slo = "edge-dns";
         given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo).replace("checkout", "edge"))
