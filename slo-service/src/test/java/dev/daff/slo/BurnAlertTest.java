@@ -133,6 +133,30 @@ class BurnAlertTest {
     }
 
     @Test
+    void aChangedObjectiveTakesEffectAtTheNextTick() {
+        // 2 % of requests fail for an hour: a burn of 2 against 99 %, of 20 against 99.9 % (past the page's 14.4).
+        // (A burn of 2 is a ticket either way.)
+        String slo = "retargeted";
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo).replace("99.9", "99")).when().post("/api/slos")
+                .then().statusCode(201);
+        send(slo, traffic(clock.instant().minus(Duration.ofHours(1)), clock.instant(), 20), 60_000);
+        evaluator.tick();
+        given().when().get("/api/alerts?state=firing&slo=" + slo).then().statusCode(200).body("findAll { it.severity == 'PAGE' }", hasSize(0));
+
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo)).when().put("/api/slos/" + slo).then().statusCode(200);
+        evaluator.tick();
+        given().when().get("/api/alerts?state=firing&slo=" + slo).then().statusCode(200).body("findAll { it.severity == 'PAGE' }", hasSize(1));
+
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo).replace("99.9", "99")).when()
+                .put("/api/slos/" + slo).then().statusCode(200);
+        // A tick later, as it would be: the ticket the page inhibited fires again now, and an episode's dedupKey is
+        // its firing second (with the clock standing still, the same key as the first ticket's).
+        clock.advance(Duration.ofSeconds(10));
+        evaluator.tick();
+        given().when().get("/api/alerts?state=firing&slo=" + slo).then().statusCode(200).body("findAll { it.severity == 'PAGE' }", hasSize(0));
+    }
+
+    @Test
     void fastBurnPagesThroughTheOutboxAndResolvesWhenTheShortWindowClears() throws Exception {
         String slo = "edge-dns";
         given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo).replace("checkout", "edge"))
