@@ -50,10 +50,4 @@ public class AlertQueries {
     public boolean stillFiring(String dedupKey) {
         return alerts.count("dedupKey = ?1 and resolvedAt is null", dedupKey) > 0;
     }
-
-    /** Whether the episode {@code dedupKey} is stored and resolved: over, whatever of it is still on its way. */
-    @Transactional
-    public boolean over(String dedupKey) {
-        return alerts.count("dedupKey = ?1 and resolvedAt is not null", dedupKey) > 0;
-    }
 }

@@ -78,6 +78,17 @@ public class Page extends PanacheEntityBase {
         return page;
     }
 
+    /**
+     * The record of an episode whose AlertResolved came before its AlertFired was applied (dead-lettered, to be
+     * replayed): resolved, nobody told. The AlertFired, when it comes, finds it and wakes nobody for what is over.
+     */
+    static Page resolvedBeforePaged(AlertEvent resolved, String payload, Instant now) {
+        Page page = firing(resolved, payload, now);
+        page.state = RESOLVED;
+        page.resolvedAt = now;
+        return page;
+    }
+
     /** The alert this page fired for, as it was consumed. */
     AlertEvent firedAlert(ObjectMapper json) {
         try {

@@ -82,9 +82,8 @@ public class Pager {
                 trigger(alert, payload);
             }
         } else {
-            pages.find("dedupKey", alert.dedupKey()).firstResultOptional()
-                    .filter(page -> !Page.RESOLVED.equals(page.state))
-                    .ifPresent(page -> resolve(page, alert));
+            pages.find("dedupKey", alert.dedupKey()).firstResultOptional().ifPresentOrElse(page -> resolve(page, alert),
+                    () -> pages.persist(Page.resolvedBeforePaged(alert, payload, clock.instant())));
         }
     }
 
@@ -192,9 +191,8 @@ public class Pager {
     }
 
     /**
-     * PagerDuty runs its own escalation: tell it too, once per service paged. When PagerDuty told us, its webhook does
-     * not say which of the page's services it was: with one there is nobody to tell; with several, all are told (the
-     * one that told us takes an acknowledge of an acknowledged incident as a no-op), or the others go on paging.
+     * PagerDuty runs its own escalation: tell it too, once per service paged. Its webhook does not say which service told
+     * us: with one, nobody else to tell; with several all are told (to the one that told us, a no-op), or others page on.
      */
     private void acknowledgeInPagerDuty(Page page, boolean toldByPagerDuty) {
         Map<String, PageNotification> byService = new LinkedHashMap<>();
@@ -206,7 +204,7 @@ public class Pager {
         }
     }
 
-    /** Queues the page's current escalation level's notifications (and, the first time, the team's channels); answers how many. */
+    /** Queues the current escalation level's notifications (and, the first time, the team's); answers how many. */
     public int notifyLevel(Page page, TeamDefinition team, OnCall onCall, boolean first) {
         return notify(page, team, team.levelRecipients(page.escalationLevel, onCall), first);
     }
