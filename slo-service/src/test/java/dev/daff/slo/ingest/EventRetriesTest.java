@@ -46,10 +46,8 @@ class EventRetriesTest {
         // PostgreSQL restarting fails the first four tries (57P01, retried while the partition waits); the fifth
         // fails once for a reason nobody recognises. The event must be applied on the sixth, not dead-lettered: an
         // AlertFired dead-lettered there is a page nobody gets.
-        Instant now = clock.instant();
-        String payload = json.writeValueAsString(SliEvent.observed(UUID.randomUUID().toString(), now, "retries", now, 1, 1));
-        Subscription<SliEvent> subscription = Subscription.of("test/retries", SliEvent.class, SliEvent.CURRENT_VERSION,
-                Set.of(SliEvent.OBSERVED));
+        String payload = anEvent();
+        Subscription<SliEvent> subscription = subscription("test/retries");
         AtomicInteger tries = new AtomicInteger();
         consumer.consume(subscription, payload, event -> {
             int attempt = tries.incrementAndGet();
@@ -68,10 +66,8 @@ class EventRetriesTest {
     @Test
     void aFailureNobodyRecognisesIsDeadLetteredAfterFiveTries() throws Exception {
         // One bad event cannot hold its partition for good: a bug that fails every time is given up on.
-        Instant now = clock.instant();
-        String payload = json.writeValueAsString(SliEvent.observed(UUID.randomUUID().toString(), now, "retries", now, 1, 1));
-        Subscription<SliEvent> subscription = Subscription.of("test/unknown", SliEvent.class, SliEvent.CURRENT_VERSION,
-                Set.of(SliEvent.OBSERVED));
+        String payload = anEvent();
+        Subscription<SliEvent> subscription = subscription("test/unknown");
         AtomicInteger tries = new AtomicInteger();
         UnprocessableEvent deadLettered = assertThrows(UnprocessableEvent.class, () -> consumer.consume(subscription,
                 payload, event -> {
@@ -81,5 +77,14 @@ class EventRetriesTest {
         assertEquals(5, tries.get());
         assertTrue(deadLettered.getMessage().contains("a bug"), deadLettered.getMessage());
         assertEquals(1, registry.counter("daff.events.dead-lettered", "consumer", "test/unknown").count());
+    }
+
+    private String anEvent() throws Exception {
+        Instant now = clock.instant();
+        return json.writeValueAsString(SliEvent.observed(UUID.randomUUID().toString(), now, "retries", now, 1, 1));
+    }
+
+    private static Subscription<SliEvent> subscription(String consumer) {
+        return Subscription.of(consumer, SliEvent.class, SliEvent.CURRENT_VERSION, Set.of(SliEvent.OBSERVED));
     }
 }

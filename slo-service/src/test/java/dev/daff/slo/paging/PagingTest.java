@@ -292,18 +292,23 @@ class PagingTest {
                 .body("notifications.recipient", contains("alice"));
     }
 
-    @Test
-    void aPageWhoseEveryDeliveryFailedIsPagedAgainOnceAChannelTakesIt() {
-        // bob's only channel refuses the trigger (a 400 is not retried), and the last escalation round passes: a
-        // page nobody has heard of must not stop escalating, whatever was queued for it.
-        String team = "sre-refused";
-        receiver().script("/hook/" + team, 400);
+    /** bob alone, his webhook at /hook/{team}, paged once: one level (PRIMARY), no repeat. */
+    void oneLevelOneRound(String team) {
         given().contentType(ContentType.JSON).body("""
                 {"members": [{"handle": "bob", "channels": [{"type": "webhook", "url": "%s"}]}],
                  "rotation": {"members": ["bob"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"},
                  "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY"], "repeat": 0}}
                 """.formatted(receiver().url("/hook/" + team), clock.instant().minus(Duration.ofHours(1))))
                 .when().put("/api/teams/" + team).then().statusCode(200);
+    }
+
+    @Test
+    void aPageWhoseEveryDeliveryFailedIsPagedAgainOnceAChannelTakesIt() {
+        // bob's only channel refuses the trigger (a 400 is not retried), and the last escalation round passes: a
+        // page nobody has heard of must not stop escalating, whatever was queued for it.
+        String team = "sre-every-trigger-refused";
+        receiver().script("/hook/" + team, 400);
+        oneLevelOneRound(team);
         publish(team, alert("AlertFired", team, "dns-refused", "dns-refused:PAGE:BURN_RATE:1"));
         String id = awaitPage(team);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
@@ -328,12 +333,7 @@ class PagingTest {
         // ends. Queuing another beside it would page twice once the receiver is back; the retry is left to finish.
         String team = "sre-retrying";
         receiver().script("/hook/" + team, 503, 503, 503, 503, 503);
-        given().contentType(ContentType.JSON).body("""
-                {"members": [{"handle": "bob", "channels": [{"type": "webhook", "url": "%s"}]}],
-                 "rotation": {"members": ["bob"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"},
-                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY"], "repeat": 0}}
-                """.formatted(receiver().url("/hook/" + team), clock.instant().minus(Duration.ofHours(1))))
-                .when().put("/api/teams/" + team).then().statusCode(200);
+        oneLevelOneRound(team);
         publish(team, alert("AlertFired", team, "dns-retrying", "dns-retrying:PAGE:BURN_RATE:1"));
         String id = awaitPage(team);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
@@ -425,8 +425,9 @@ class PagingTest {
         }
         given().when().get("/api/pages/" + id).then().body("notifications[0].status", equalTo("FAILED"))
                 .body("notifications[0].deliveryLog", hasSize(12));
-        assertEquals(1, registry.counter("daff.page.deliveries", "channel", "webhook", "outcome", "failed").count()
-                - failedBefore, 0.0);
+        // At least: moving the shared clock 18 minutes lets other tests' failing notifications run out of attempts too.
+        assertTrue(registry.counter("daff.page.deliveries", "channel", "webhook", "outcome", "failed").count()
+                - failedBefore >= 1);
         assertEquals(12, receiver().received(r -> r.path().equals("/hook/" + team)).size(), "no 13th attempt");
     }
 
