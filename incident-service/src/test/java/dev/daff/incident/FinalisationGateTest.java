@@ -252,6 +252,37 @@ class FinalisationGateTest {
         given().when().get("/api/incidents/" + id).then().body("status", equalTo("RESOLVED"));
     }
 
+    /**
+     * The other order: a finalise holds the summary's lock, and an action opened in that moment is consumed. The
+     * consumer waits for the finalise, then sees the incident FINALISED and says so on its timeline — it must not
+     * judge the action against the incident as it was before the finalise committed.
+     */
+    @Test
+    void anActionOpenedWhileAFinaliseCommitsIsSaidOnTheFinalisedIncidentsTimeline() throws Exception {
+        String id = resolvedIncident();
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(600);
+        send(id, actionEvent(id, UUID.randomUUID().toString(), t0, 1, 0, 1, 0));
+        awaitSummaryOccurredAt(id, t0);
+        reviewWashup(id);
+
+        try (java.sql.Connection finalising = database.getConnection(); var sql = finalising.createStatement()) {
+            // What a finalise's transaction does, held open: the summary's lock, then the incident FINALISED.
+            finalising.setAutoCommit(false);
+            sql.execute("select pg_advisory_xact_lock(hashtextextended('action-summary\n" + id + "', 0))");
+            sql.execute("update incident set status = 'FINALISED', finalised_at = now() where id = '" + id + "'");
+            Instant opened = t0.plusSeconds(60);
+            send(id, withAction(actionEvent(id, UUID.randomUUID().toString(), opened, 2, 1, 1, 1),
+                    UUID.randomUUID().toString(), "ActionCreated", "OPEN", "shed load before the pool fills"));
+            await("the consumer waits for the finalise").atMost(PATIENCE).until(() -> waitingForAdvisoryLocks() > 0);
+            finalising.commit();
+            awaitSummaryOccurredAt(id, opened);
+        }
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'ACTION_AFTER_FINALISE' }.text", contains(
+                        containsString("\"shed load before the pool fills\" was reported after this incident was finalised")));
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("FINALISED"));
+    }
+
     @Test
     void aFinaliseWaitsForAWaiverBeingReplacedAndNeverWritesTheOldOneBack() throws Exception {
         String id = resolvedIncident();

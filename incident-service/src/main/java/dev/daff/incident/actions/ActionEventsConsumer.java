@@ -62,8 +62,10 @@ public class ActionEventsConsumer {
         ActionSummary summary = event.summary();
         // A malformed id fails here and the record goes to the dead-letter topic.
         UUID incidentId = UUID.fromString(summary.incidentId() != null ? summary.incidentId() : event.incidentId());
-        keepAction(event, incidentId);
+        // The lock first: a finalise in flight holds it, and the action is judged against the incident it leaves
+        // (an open action heard of after the finalise is said on the timeline, not checked against RESOLVED).
         summaries.lockFor(incidentId);
+        keepAction(event, incidentId);
         ActionSummaryRecord stored = summaries.findByIdOptional(incidentId).orElse(null);
         if (stored != null && older(event, stored.sequence, stored.occurredAt)) {
             return;
