@@ -283,6 +283,36 @@ class FinalisationGateTest {
         given().when().get("/api/incidents/" + id).then().body("status", equalTo("FINALISED"));
     }
 
+    /**
+     * A washup review and a reopen at the same moment: the review waits for the reopen and is refused by it (the
+     * incident is no longer RESOLVED), rather than announcing a review of the incident as it was before it reopened.
+     */
+    @Test
+    void aWashupReviewWaitsForAReopenInFlightAndIsRefusedByIt() throws Exception {
+        String id = resolvedIncident();
+        given().contentType(ContentType.JSON).body("{\"class\": \"CHANGE\", \"seams\": [\"CONFIG\"]}")
+                .when().put("/api/incidents/" + id + "/cause").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(WashupTest.FULL_WASHUP)
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(200);
+
+        java.util.concurrent.ExecutorService reviewer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection reopening = database.getConnection(); var sql = reopening.createStatement()) {
+            // What a reopen's transaction does, held open: the incident's row locked and moved back to FIXING.
+            reopening.setAutoCommit(false);
+            sql.execute("select id from incident where id = '" + id + "' for update");
+            sql.execute("update incident set status = 'FIXING', resolved_at = null where id = '" + id + "'");
+            var reviewing = reviewer.submit(() -> given().contentType(ContentType.JSON).body("{}")
+                    .when().post("/api/incidents/" + id + "/washup/review").then().extract().statusCode());
+            await("the review waits for the reopen").atMost(PATIENCE)
+                    .until(() -> reviewing.isDone() || waitingForRowLocks() > 0);
+            reopening.commit();
+            assertEquals(409, reviewing.get(), "reviewed the incident as it was before it reopened");
+        } finally {
+            reviewer.shutdown();
+        }
+        given().when().get("/api/incidents/" + id + "/washup").then().body("status", equalTo("DRAFT"));
+    }
+
     @Test
     void aFinaliseWaitsForAWaiverBeingReplacedAndNeverWritesTheOldOneBack() throws Exception {
         String id = resolvedIncident();
