@@ -18,6 +18,7 @@ public record HistoryRange(Instant from, Instant to, Duration step, boolean step
 
     public static final int MAX_POINTS = 500;
     public static final Duration MAX_RANGE = Duration.ofDays(30);
+    private static final Duration LATEST_AHEAD = Duration.ofDays(1);
 
     public int points() {
         return (int) (Duration.between(from, to).toMinutes() / step.toMinutes()) + 1;
@@ -31,9 +32,9 @@ public record HistoryRange(Instant from, Instant to, Duration step, boolean step
     /** Parses the query parameters; each refusal is a 400 naming the parameter. */
     public static HistoryRange parse(String fromParam, String toParam, String stepParam, Duration sloWindow,
             Instant now) {
-        Instant to = blank(toParam) ? now : instant("to", toParam);
+        Instant to = blank(toParam) ? now : instant("to", toParam, now);
         to = to.truncatedTo(ChronoUnit.MINUTES);
-        Instant from = blank(fromParam) ? to.minus(sloWindow) : instant("from", fromParam);
+        Instant from = blank(fromParam) ? to.minus(sloWindow) : instant("from", fromParam, now);
         from = from.truncatedTo(ChronoUnit.MINUTES);
         if (from.isAfter(to)) {
             throw ProblemException.invalidField("from", "must not be after to");
@@ -68,12 +69,21 @@ public record HistoryRange(Instant from, Instant to, Duration step, boolean step
         return step;
     }
 
-    private static Instant instant(String name, String value) {
+    /**
+     * Bounded to the epoch and a day ahead: Java parses instants a billion years away, which no history holds and
+     * whose arithmetic (a window before them) overflows.
+     */
+    private static Instant instant(String name, String value, Instant now) {
+        Instant instant;
         try {
-            return Instant.parse(value);
+            instant = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidField(name, "must be an ISO-8601 instant (2026-12-01T10:00:00Z)");
         }
+        if (instant.isBefore(Instant.EPOCH) || instant.isAfter(now.plus(LATEST_AHEAD))) {
+            throw ProblemException.invalidField(name, "must lie between 1970-01-01T00:00:00Z and a day from now");
+        }
+        return instant;
     }
 
     private static boolean blank(String value) {

@@ -149,6 +149,16 @@ class SloHistoryTest {
         given().queryParam("from", now.minus(Duration.ofDays(31)).toString())
                 .when().get("/api/slos/history-refusals/history")
                 .then().statusCode(400).contentType("application/problem+json");
+        // Instants Java parses but no history has: before the epoch, or beyond tomorrow (and PostgreSQL's range).
+        for (String[] edge : new String[][] {{"to", "-1000000000-01-01T00:00:00Z"},
+                {"from", "-1000000000-01-01T00:00:00Z"}, {"to", "+1000000000-12-31T23:59:59Z"},
+                {"to", "1969-12-31T23:59:00Z"}, {"to", now.plus(Duration.ofDays(2)).toString()}}) {
+            given().queryParam(edge[0], edge[1]).when().get("/api/slos/history-refusals/history")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo(edge[0]));
+        }
+        given().queryParam("to", now.plus(Duration.ofHours(1)).toString())
+                .when().get("/api/slos/history-refusals/history").then().statusCode(200);
         given().when().get("/api/slos/no-such-slo/history").then().statusCode(404)
                 .contentType("application/problem+json");
     }
