@@ -82,6 +82,9 @@ class ChannelSecretsTest {
     @ConfigProperty(name = "daff.secrets.keys.test0")
     String oldKey;
 
+    @ConfigProperty(name = "daff.secrets.keys.test1")
+    String currentKey;
+
     @BeforeAll
     static void authenticate() {
         TestTokens.authenticateEveryRequest();
@@ -366,6 +369,60 @@ class ChannelSecretsTest {
             assertEquals(List.of("/redirect"), hits);
         } finally {
             inside.stop(0);
+        }
+    }
+
+    /**
+     * A re-encryption that seals a notification's secret again while its delivery is in flight: the delivery's
+     * record (attempts, status) must not write back the secret it read before — under a key about to be removed, the
+     * notification could never be sent again.
+     */
+    @Test
+    void aDeliveryRecordedWhileItsSecretIsResealedKeepsTheNewSeal() throws Exception {
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        HttpServer slow = HttpServer.create(new InetSocketAddress(0), 10);
+        slow.createContext("/", exchange -> {
+            arrived.countDown();
+            try {
+                answer.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        slow.start();
+        try {
+            String team = PagingFixtures.soloTeam(clock, "sre-rrace", "lee", "{\"type\": \"webhook\", \"url\":"
+                    + " \"http://localhost:" + slow.getAddress().getPort() + "/hook\", \"secret\": \"s-reseal-race\"}");
+            String id = firePage(team);
+            assertTrue(arrived.await(20, java.util.concurrent.TimeUnit.SECONDS), "the webhook was never called");
+            String resealed = Keyring.of(Map.of("test1", currentKey), "test1").seal("s-reseal-race");
+            try (Connection rotating = database.getConnection(); var sql = rotating.createStatement()) {
+                // What SecretRotation's pass does, held open: the notification's row locked and its secret sealed anew.
+                rotating.setAutoCommit(false);
+                sql.execute("select id from page_notification where page_id = '" + id + "' for update");
+                sql.execute("update page_notification set secret = '" + resealed + "' where page_id = '" + id + "'");
+                answer.countDown();
+                await("the delivery's record waits for the pass").atMost(Duration.ofSeconds(20))
+                        .until(() -> waitingForRowLocks() > 0);
+                rotating.commit();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> query(
+                    "select status from page_notification where page_id = ?::uuid", id).equals(List.of("DELIVERED")));
+            assertEquals(List.of(resealed), query("select secret from page_notification where page_id = ?::uuid", id));
+        } finally {
+            answer.countDown();
+            slow.stop(0);
+        }
+    }
+
+    private long waitingForRowLocks() throws SQLException {
+        try (Connection connection = database.getConnection(); var sql = connection.createStatement();
+                var result = sql.executeQuery("select count(*) from pg_locks where locktype = 'transactionid' and not granted")) {
+            result.next();
+            return result.getLong(1);
         }
     }
 

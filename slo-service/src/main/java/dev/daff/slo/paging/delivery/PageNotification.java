@@ -9,11 +9,18 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.DynamicUpdate;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import dev.daff.slo.paging.secrets.Keyring;
 
-/** One message for one channel, delivered by {@link PageDispatcher}. */
+/**
+ * One message for one channel, delivered by {@link PageDispatcher}. Updates write only the columns changed: a
+ * delivery's record reads the row unlocked, and writing all of it back would undo a secret re-sealed meanwhile
+ * ({@code SecretRotation}) — under a key about to be removed, a notification that could never be sent again.
+ */
 @Entity
+@DynamicUpdate
 @Table(name = "page_notification")
 public class PageNotification extends PanacheEntityBase {
 
