@@ -19,6 +19,11 @@ public record SliObservedBatch(String slo, String batchId, int firstIndex, Insta
 
     public static final String BATCH_ID_HEADER = "daff-batch-id";
     public static final String FIRST_INDEX_HEADER = "daff-first-index";
+    /**
+     * When daff's HTTP ingest accepted the batch (epoch milliseconds, optional): the time its observations are judged
+     * by, so what a client was answered 202 for is not refused later by a consumer that reads it late.
+     */
+    public static final String ACCEPTED_AT_HEADER = "daff-accepted-at";
     /** About 60 bytes of JSON each: a full record stays far below Kafka's default 1 MiB message limit. */
     public static final int MAX_OBSERVATIONS = 1_000;
 

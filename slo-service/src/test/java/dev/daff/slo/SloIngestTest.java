@@ -567,6 +567,43 @@ class SloIngestTest {
                 .when().get("/api/slos/broker-stall/status").then().statusCode(200).body("events.total", equalTo(2)));
     }
 
+    /**
+     * An observation accepted over HTTP (202) is judged by the time rules when it was accepted, not again by the
+     * consuming replica's clock: a consumer that reads it later (behind, or a replica whose clock runs ahead) would
+     * otherwise dead-letter what the client was told is counted. Here the consumer is held on its previous poll while
+     * the clock moves a minute past the observation's window.
+     */
+    @Test
+    void anObservationAcceptedOverHttpIsCountedHoweverLateTheConsumerReadsIt() throws Exception {
+        String slo = "accepted-at-the-edge";
+        given().contentType(ContentType.JSON).body(slo(slo)).when().post("/api/slos").then().statusCode(201);
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]")
+                .when().post("/api/slos/" + slo + "/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal(slo) == 1); // its partition's offset is stored
+        try (var holding = database.getConnection(); var sql = holding.createStatement()) {
+            // The consumer's stored offsets locked: its next poll waits at the end, where it moves them.
+            holding.setAutoCommit(false);
+            sql.execute("select next_offset from sli_consumer_offset for update");
+            given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]")
+                    .when().post("/api/slos/" + slo + "/events").then().statusCode(202);
+            await("the consumer waits on its offsets").atMost(Duration.ofSeconds(20)).until(() -> waitingForRowLocks() > 0);
+            Instant edge = clock.instant().minus(Duration.ofDays(30)).plusSeconds(30);
+            given().contentType(ContentType.JSON).body("[{\"at\": \"" + edge + "\", \"good\": 0, \"total\": 7}]")
+                    .when().post("/api/slos/" + slo + "/events").then().statusCode(202).body("accepted", equalTo(1));
+            clock.advance(Duration.ofMinutes(1));
+            holding.commit();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal(slo) == 9);
+    }
+
+    private long waitingForRowLocks() throws java.sql.SQLException {
+        try (var connection = database.getConnection(); var sql = connection.createStatement(); var result = sql.executeQuery(
+                "select count(*) from pg_locks where locktype = 'transactionid' and not granted")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
     @Test
     void anHttpBatchTravelsAsOneRecordPerThousandAndAnObservationRefusedWhenCountedIsDeadLetteredAlone() throws Exception {
         given().contentType(ContentType.JSON).body(slo("batched-http")).when().post("/api/slos").then().statusCode(201);

@@ -46,7 +46,7 @@ public class SliDeadLetters {
     static final int MAX_OVERSIZED_VALUE_CHARS = 64 * 1024;
     /** The headers a forwarded copy keeps (those the consumer reads), each at most this long; a producer's others stay. */
     private static final List<String> FORWARDED_HEADERS = List.of(SliPublisher.IDEMPOTENCY_HEADER,
-            SliObservedBatch.BATCH_ID_HEADER, SliObservedBatch.FIRST_INDEX_HEADER);
+            SliObservedBatch.BATCH_ID_HEADER, SliObservedBatch.FIRST_INDEX_HEADER, SliObservedBatch.ACCEPTED_AT_HEADER);
     private static final int MAX_HEADER_BYTES = 1_024;
 
     private final KafkaClients kafkaClients;

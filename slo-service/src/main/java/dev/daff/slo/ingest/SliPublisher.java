@@ -111,7 +111,7 @@ public class SliPublisher {
             throw new ProblemException(400, "invalid-sli-events", "Invalid SLI events",
                     errors.size() + " of " + observations.size() + " observations are invalid; none was stored.", errors);
         }
-        send(slo, accepted, idempotencyKey);
+        send(slo, accepted, idempotencyKey, now);
         return accepted.size();
     }
 
@@ -121,8 +121,10 @@ public class SliPublisher {
      * may still have been stored; a client that sends an Idempotency-Key can retry it without
      * counting it twice (the consumer counts each record of a key once).
      */
-    private void send(String slo, List<SliObservedBatch.Observation> observations, String idempotencyKey) {
+    private void send(String slo, List<SliObservedBatch.Observation> observations, String idempotencyKey,
+            Instant acceptedAt) {
         byte[] batchId = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] accepted = Long.toString(acceptedAt.toEpochMilli()).getBytes(StandardCharsets.UTF_8);
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         for (int first = 0; first < observations.size(); first += SliObservedBatch.MAX_OBSERVATIONS) {
             List<SliObservedBatch.Observation> part = observations.subList(first,
@@ -130,6 +132,7 @@ public class SliPublisher {
             ProducerRecord<String, String> record = new ProducerRecord<>(Topics.SLI_EVENTS, slo, write(part));
             record.headers().add(SliObservedBatch.BATCH_ID_HEADER, batchId);
             record.headers().add(SliObservedBatch.FIRST_INDEX_HEADER, String.valueOf(first).getBytes(StandardCharsets.UTF_8));
+            record.headers().add(SliObservedBatch.ACCEPTED_AT_HEADER, accepted);
             if (idempotencyKey != null) {
                 record.headers().add(IDEMPOTENCY_HEADER, idempotencyKey.getBytes(StandardCharsets.UTF_8));
             }

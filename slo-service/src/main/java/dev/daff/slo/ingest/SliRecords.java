@@ -171,6 +171,8 @@ public class SliRecords {
             return 1;
         }
         Duration window = batch.slo() == null ? null : windows.get(batch.slo());
+        Instant judgedAt = window == null ? now
+                : SliRules.judgedAt(header(record, SliObservedBatch.ACCEPTED_AT_HEADER), now, window);
         for (int i = 0; i < batch.observations().size(); i++) {
             Source source = new Source(record, batch, i);
             SliObservedBatch.Observation observation = batch.observations().get(i);
@@ -178,7 +180,7 @@ public class SliRecords {
             Optional<String> rejection = observation == null ? Optional.of("an observation must not be null")
                     : batch.slo() == null ? Optional.of("a batch names its SLO in the record key")
                     : window == null ? Optional.of("unknown SLO '" + batch.slo() + "'")
-                    : SliRules.rejection(observation.good(), observation.total(), at, now, window);
+                    : SliRules.rejection(observation.good(), observation.total(), at, judgedAt, window);
             if (rejection.isPresent()) {
                 refused.add(new Refused(source, rejection.get()));
             } else {

@@ -43,6 +43,21 @@ public final class SliRules {
         return Optional.empty();
     }
 
+    /**
+     * The time a batch record's observations are judged at: when daff's HTTP ingest accepted them
+     * ({@code acceptedAtHeader}, epoch milliseconds), so that a consumer reading the record late, or on a replica
+     * whose clock runs ahead, does not refuse what the client was told is counted. Only a time within the window
+     * before {@code now} and the allowed skew after it is taken; any other (a record from elsewhere) is judged now.
+     */
+    public static Instant judgedAt(String acceptedAtHeader, Instant now, Duration window) {
+        if (acceptedAtHeader == null || acceptedAtHeader.isEmpty() || acceptedAtHeader.length() > 18
+                || !acceptedAtHeader.chars().allMatch(Character::isDigit)) {
+            return now;
+        }
+        Instant accepted = Instant.ofEpochMilli(Long.parseLong(acceptedAtHeader));
+        return accepted.isAfter(now.minus(window)) && !accepted.isAfter(now.plus(MAX_CLOCK_SKEW)) ? accepted : now;
+    }
+
     /** Totals per minute within one batch, to refuse a batch that alone would overfill a minute. */
     public static final class MinuteTotals {
         private final java.util.Map<Instant, Long> totals = new java.util.HashMap<>();
