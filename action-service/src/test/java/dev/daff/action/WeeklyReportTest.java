@@ -149,4 +149,15 @@ class WeeklyReportTest {
                 at.get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR)),
                 json(reports.get(0)).path("weekly").path("week").asText());
     }
+
+    /**
+     * Every pooled connection gives up on a database that stops answering (a host lost without a reset) after a
+     * minute, rather than after TCP's quarter of an hour with this service's consumers stalled on it.
+     */
+    @Test
+    void everyDatabaseConnectionGivesUpOnAnAnswerAfterAMinute() throws Exception {
+        try (java.sql.Connection connection = database.getConnection()) {
+            assertEquals(60_000, connection.getNetworkTimeout());
+        }
+    }
 }

@@ -61,4 +61,15 @@ class BrokerOutageTest {
             assertEquals("20s", shown.getString(1));
         }
     }
+
+    /**
+     * Every pooled connection gives up on a database that stops answering (a host lost without a reset) after a
+     * minute, rather than after TCP's quarter of an hour with this service's consumers stalled on it.
+     */
+    @Test
+    void everyDatabaseConnectionGivesUpOnAnAnswerAfterAMinute() throws Exception {
+        try (java.sql.Connection connection = database.getConnection()) {
+            assertEquals(60_000, connection.getNetworkTimeout());
+        }
+    }
 }

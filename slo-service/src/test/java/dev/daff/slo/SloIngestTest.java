@@ -803,6 +803,17 @@ class SloIngestTest {
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("daff_sli_events"));
     }
 
+    /**
+     * Every pooled connection gives up on a database that stops answering (a host lost without a reset) after a
+     * minute, rather than after TCP's quarter of an hour with this service's consumers stalled on it.
+     */
+    @Test
+    void everyDatabaseConnectionGivesUpOnAnAnswerAfterAMinute() throws Exception {
+        try (java.sql.Connection connection = database.getConnection()) {
+            assertEquals(60_000, connection.getNetworkTimeout());
+        }
+    }
+
     private static String reason(ConsumerRecord<String, String> record) {
         return new String(record.headers().lastHeader(dev.daff.slo.ingest.SliDeadLetters.REJECTION_HEADER).value(), StandardCharsets.UTF_8);
     }
