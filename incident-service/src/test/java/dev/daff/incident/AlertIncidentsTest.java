@@ -136,6 +136,19 @@ class AlertIncidentsTest {
         given().when().get("/api/incidents/" + id).then().body("status", equalTo("DISCOVERED"));
     }
 
+    /** The incident is detected when the alert fired, not when incident-service heard of it (a consumer behind). */
+    @Test
+    void anIncidentFromAPageIsDetectedWhenItsAlertFired() {
+        String service = "late-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant fired = Instant.now().minus(Duration.ofMinutes(7)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLO_ALERTS, service,
+                alert(UUID.randomUUID().toString(), "AlertFired", service + ":PAGE:BURN_RATE:1", service, "PAGE")
+                        .replaceFirst("\"firedAt\": \"[^\"]+\"", "\"firedAt\": \"" + fired + "\""));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
+                .when().get("/api/incidents").then().body("items", hasSize(1))
+                .body("items[0].detectedAt", equalTo(fired.toString())));
+    }
+
     @Test
     void incidentSeverityFollowsTheConfiguredMapByTier() {
         String service = "slow-" + UUID.randomUUID().toString().substring(0, 8);

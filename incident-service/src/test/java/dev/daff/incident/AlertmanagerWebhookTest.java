@@ -113,6 +113,28 @@ class AlertmanagerWebhookTest {
         given().when().get("/api/incidents/" + unowned).then().statusCode(200).body("team", equalTo("unknown"));
     }
 
+    /**
+     * Rules written for other tools: {@code severity: page} pages as critical does, the service comes from {@code job}
+     * or {@code app} when there is no {@code service} label, and the team from {@code owner} when there is no
+     * {@code team}.
+     */
+    @Test
+    void severityPageAndTheJobAppAndOwnerLabelsAreReadWhereServiceAndTeamAreMissing() {
+        String job = "job-" + UUID.randomUUID().toString().substring(0, 8);
+        String fromJob = post(notification("{}:{job=" + job + "}", "firing", job, "page")
+                .replace("\"service\": \"" + job + "\"", "\"job\": \"" + job + "\", \"app\": \"not-this\"")
+                .replace("{\"team\": \"edge\"}", "{\"owner\": \"search\"}"));
+        given().when().get("/api/incidents/" + fromJob).then().statusCode(200)
+                .body("services", contains(job)).body("team", equalTo("search"));
+
+        String app = "app-" + UUID.randomUUID().toString().substring(0, 8);
+        String fromApp = post(notification("{}:{app=" + app + "}", "firing", app, "critical")
+                .replace("\"service\": \"" + app + "\"", "\"app\": \"" + app + "\"")
+                .replace("{\"team\": \"edge\"}", "{\"team\": \"checkout\", \"owner\": \"not-this\"}"));
+        given().when().get("/api/incidents/" + fromApp).then().statusCode(200)
+                .body("services", contains(app)).body("team", equalTo("checkout"));
+    }
+
     @Test
     void aWarningAloneOpensNothing() {
         String service = "batch-" + UUID.randomUUID().toString().substring(0, 8);

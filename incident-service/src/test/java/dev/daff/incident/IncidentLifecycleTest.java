@@ -64,6 +64,19 @@ class IncidentLifecycleTest {
         org.hamcrest.MatcherAssert.assertThat(events.get(0).value(), containsString("\"type\":\"IncidentOpened\""));
     }
 
+    /** A PATCH is announced too, with the state it leaves: action-service keeps severity and team from these events. */
+    @Test
+    void aPatchIsAnnouncedAsIncidentUpdatedWithTheNewState() {
+        String id = open(CHECKOUT_DOWN);
+        given().contentType(ContentType.JSON).body("{\"version\": " + BoundedInputTest.version(id) + ", \"severity\": \"SEV1\"}")
+                .when().patch("/api/incidents/" + id).then().statusCode(200);
+        List<ConsumerRecord<String, String>> events = KafkaTestClient.read(RealInfrastructureResource.kafka().bootstrapServers(),
+                Topics.INCIDENT_EVENTS, record -> id.equals(record.key()), 2, Duration.ofSeconds(20));
+        assertEquals(2, events.size());
+        org.hamcrest.MatcherAssert.assertThat(events.get(1).value(), containsString("\"type\":\"IncidentUpdated\""));
+        org.hamcrest.MatcherAssert.assertThat(events.get(1).value(), containsString("\"severity\":\"SEV1\""));
+    }
+
     @Test
     void lifecycleStampsMilestonesAndTimelineInOrder() {
         String id = open(CHECKOUT_DOWN);

@@ -157,9 +157,9 @@ class SloIngestTest {
         // The broker bounds a record only as compressed: gzip passes a value of megabytes.
         try (var producer = producer(Map.of("compression.type", "gzip", "max.request.size", String.valueOf(16 << 20)))) {
             // Ids as producers write them: a NUL (PostgreSQL refuses it in text), an empty one, and the same id
-            // for two SLOs, each counted once for its own SLO.
+            // for two SLOs, each counted once for its own SLO — and once however often it is sent (a retry).
             for (String[] event : new String[][] { { "hostile-records", "a\u0000b" }, { "hostile-records", "" },
-                    { "hostile-records", "17" }, { "hostile-records-other", "17" } }) {
+                    { "hostile-records", "17" }, { "hostile-records-other", "17" }, { "hostile-records", "17" } }) {
                 var record = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, event[0],
                         "{\"slo\": \"" + event[0] + "\", \"eventId\": \"" + event[1].replace("\u0000", "\\u0000")
                                 + "\", \"at\": \"" + Instant.now() + "\", \"good\": 1, \"total\": 1}");
@@ -294,6 +294,10 @@ class SloIngestTest {
         given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1, \"at\": \"" + Instant.now().plus(Duration.ofDays(1)) + "\"}]")
                 .when().post("/api/slos/login-success/events")
                 .then().statusCode(400).body("errors[0].message", containsString("in the future"));
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1, \"at\": \""
+                + clock.instant().minus(Duration.ofDays(30)) + "\"}]")
+                .when().post("/api/slos/login-success/events")
+                .then().statusCode(400).body("errors[0].message", containsString("older than the SLO window (30 days)"));
         given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]")
                 .when().post("/api/slos/no-such-slo/events")
                 .then().statusCode(404).contentType("application/problem+json");
