@@ -21,7 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Walks every operation of a service's {@code /q/openapi} document and checks its security: 401 without a token and
- * with every refused token (expired, forged, another audience, {@code alg: none}, HS256 keyed with the public key);
+ * with every refused token (expired, forged, another audience or issuer, issued over a day ago, {@code alg: none},
+ * HS256 keyed with the public key);
  * 403 for a valid token without roles and for every role the operation does not list; and no 401/403 for the roles it
  * does list. An operation marked {@code x-daff-authentication: signature} (a signed webhook from outside) must answer
  * 401 to every caller that brings no signature, whatever its token. Answers what is wrong, one line per problem.

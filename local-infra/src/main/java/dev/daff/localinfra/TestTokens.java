@@ -49,6 +49,19 @@ public final class TestTokens {
         return Jwt.preferredUserName("elsewhere").audience("some-other-app").groups(Set.of(role)).expiresIn(3600).sign();
     }
 
+    /** Signed by the right key, from another issuer. */
+    public static String wrongIssuer(String role) {
+        return Jwt.issuer("https://issuer.elsewhere.example").preferredUserName("stranger").groups(Set.of(role))
+                .expiresIn(3600).sign();
+    }
+
+    /** Signed by the right key and not expired, but issued more than a day ago (the longest a token is taken). */
+    public static String tooOld(String role) {
+        Instant now = Instant.now();
+        return Jwt.preferredUserName("old").groups(Set.of(role)).issuedAt(now.minus(java.time.Duration.ofDays(2)))
+                .expiresAt(now.plusSeconds(3600)).sign();
+    }
+
     /** Signed by the right key, carrying no roles at all. */
     public static String withoutGroups() {
         return Jwt.preferredUserName("nobody").expiresIn(3600).sign();
@@ -85,7 +98,7 @@ public final class TestTokens {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Walks the service's OpenAPI document with a token per role, an expired one and a forged one. */
+    /** Walks the service's OpenAPI document with a token per role and each token that must be refused. */
     public static ApiSecurityWalker.Report walkApi(String baseUrl) throws java.io.IOException, InterruptedException {
         byte[] publicKey = java.util.Base64.getMimeDecoder().decode(org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getValue("mp.jwt.verify.publickey.location", String.class).transform(TestTokens::readPem));
@@ -93,6 +106,8 @@ public final class TestTokens {
         refused.put("expired token", expired(ADMIN));
         refused.put("forged token", forged(ADMIN));
         refused.put("token for another audience", wrongAudience(ADMIN));
+        refused.put("token from another issuer", wrongIssuer(ADMIN));
+        refused.put("token issued two days ago", tooOld(ADMIN));
         refused.put("alg none token", unsigned(ADMIN));
         refused.put("HS256 token keyed with the public key", hmacWithPublicKey(ADMIN, publicKey));
         return new ApiSecurityWalker(baseUrl, role -> token("walker", role), refused, withoutGroups()).walk(ALL_ROLES);
