@@ -61,6 +61,30 @@ class SlackInteractionTest {
         return name;
     }
 
+    /**
+     * A Slack user id is a Slack user id (U… or W…), and one person's: whom a button press acknowledges as must never
+     * be two members or a mistyped name. Refused whole, with nothing stored.
+     */
+    @Test
+    void aSlackUserIdThatIsNotOneOrBelongsToTwoMembersIsRefused() {
+        String rotation = """
+                "rotation": {"members": ["bo"], "shiftLength": "P1D", "startsAt": "2026-01-01T00:00:00Z", "timeZone": "UTC"}""";
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "bo", "slackUserId": "@bo", "channels": []}], %s}""".formatted(rotation))
+                .when().put("/api/teams/sre-slackids").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("Slack user id"));
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "bo", "slackUserId": "U024BE7LH", "channels": []},
+                             {"handle": "cy", "slackUserId": "U024BE7LH", "channels": []}], %s}""".formatted(rotation))
+                .when().put("/api/teams/sre-slackids").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("members.slackUserId"));
+        given().when().get("/api/teams/sre-slackids").then().statusCode(404);
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "bo", "slackUserId": "W024BE7LH", "channels": []},
+                             {"handle": "cy", "slackUserId": "U024BE7LH", "channels": []}], %s}""".formatted(rotation))
+                .when().put("/api/teams/sre-slackids").then().statusCode(200);
+    }
+
     /** A click as Slack posts it: form-encoded, the interaction as JSON in {@code payload}. */
     static String click(String slackUserId, String actionId, String value) {
         String payload = """
