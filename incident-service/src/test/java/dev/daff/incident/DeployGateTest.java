@@ -368,6 +368,42 @@ class DeployGateTest {
                 .contentType("application/problem+json").body("errors[0].field", equalTo("rollbackHook"));
     }
 
+    /**
+     * A hook that redirects is not followed (a redirect could point anywhere, inside the network too): its answer is
+     * what goes on the timeline. A service without a hook is a 409 that sends nothing.
+     */
+    @Test
+    void aRollbackHookThatRedirectsIsNotFollowedAndAServiceWithoutOneIsRefused() throws Exception {
+        try (RecordingReceiver pipeline = RecordingReceiver.start()) {
+            pipeline.script("/moved", 302);
+            pipeline.answerHeader("/moved", "Location", pipeline.url("/elsewhere"));
+            String hooked = "redirected-" + ChangesTest.unique();
+            ChangesTest.service(hooked, "{\"team\": \"payments\", \"rollbackHook\": \"" + pipeline.url("/moved") + "\"}");
+            String unhooked = "unhooked-" + ChangesTest.unique();
+            ChangesTest.service(unhooked, "{\"team\": \"payments\"}");
+            String responder = "Bearer " + TestTokens.token("rita", TestTokens.RESPONDER);
+            for (String service : List.of(hooked, unhooked)) {
+                Instant impact = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5));
+                String change = given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                        .body(ChangesTest.changeJson(service, "DEPLOY", "v7", impact.minus(Duration.ofMinutes(10)), null,
+                                "production"))
+                        .when().post("/api/changes").then().statusCode(201).extract().path("change.id");
+                String incident = ChangesTest.incident(service, impact, impact.plusSeconds(60));
+                given().contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
+                        .when().post("/api/incidents/" + incident + "/changes/" + change).then().statusCode(200);
+                var answer = given().header("Authorization", responder)
+                        .when().post("/api/incidents/" + incident + "/changes/" + change + "/rollback").then();
+                if (service.equals(hooked)) {
+                    answer.statusCode(200).body("status", equalTo(302)).body("outcome", equalTo("refused with 302"));
+                } else {
+                    answer.statusCode(409).contentType("application/problem+json");
+                }
+            }
+            assertEquals(1, pipeline.received(r -> true).size(), "one request, to the hook itself");
+            assertEquals(0, pipeline.received(r -> r.path().equals("/elsewhere")).size());
+        }
+    }
+
     /** The README's pipeline step ({@code deploy/ci/daff-gate.sh}) against this service: BLOCK fails the job. */
     @Test
     void thePipelineStepFailsOnBlockPrintsTheReasonsAndPassesOnceOverridden() throws Exception {
