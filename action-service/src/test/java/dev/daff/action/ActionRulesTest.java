@@ -170,6 +170,22 @@ class ActionRulesTest {
         assertEquals(true, json(closed.get(0)).path("summary").path("washupDone").asBoolean());
     }
 
+    /**
+     * An incident finalised by a waiver never has its washup reviewed: its WASHUP action is closed as WONT_DO, saying
+     * why, rather than left open and announced as overdue every week for an incident that is done.
+     */
+    @Test
+    void anIncidentFinalisedWithoutAReviewedWashupClosesItsWashupActionAsWontDo() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "waived-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED");
+        String washup = awaitOpenWashupAction(incidentId);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentFinalised", incidentId, "SEV2", team, "FINALISED");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + washup)
+                .then().statusCode(200).body("status", equalTo("WONT_DO"))
+                .body("wontDoReason", containsString("finalised without a reviewed washup")));
+    }
+
     @Test
     void anIncidentWhoseOnlyOpenActionIsItsWashupReportsNothingOpen() {
         UUID incidentId = UUID.randomUUID();

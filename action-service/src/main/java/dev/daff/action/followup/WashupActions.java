@@ -51,6 +51,18 @@ public class WashupActions {
         events.publish(ActionEvent.CREATED, action);
     }
 
+    /**
+     * Closes the incident's open WASHUP action as WONT_DO: the incident was finalised without its washup reviewed (a
+     * finalisation waiver), so nothing will ever close it, and left open it would be announced as overdue every week.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void incidentFinalised(UUID incidentId) {
+        actions.list("incidentId = ?1 and kind = ?2", incidentId, Kind.WASHUP).stream()
+                .filter(action -> action.status.isOpen())
+                .forEach(action -> service.move(action, Status.WONT_DO,
+                        "the incident was finalised without a reviewed washup (a finalisation waiver)", Actor.DAFF));
+    }
+
     /** Closes the incident's open WASHUP action as done by daff: the washup it reminded the team of is reviewed. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void washupReviewed(UUID incidentId) {

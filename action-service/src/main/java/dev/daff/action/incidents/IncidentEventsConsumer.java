@@ -16,8 +16,8 @@ import io.smallrye.common.annotation.Blocking;
 
 /**
  * Follows incidents: keeps what action-service knows of each ({@link KnownIncidents}), and tells follow-up when one
- * is resolved (it makes the team's WASHUP action) and when its washup is reviewed (it closes it). Each event is
- * applied once, however often Kafka delivers it.
+ * is resolved (it makes the team's WASHUP action), when its washup is reviewed (it closes it) and when it is finalised
+ * (an open one is closed as WONT_DO). Each event is applied once, however often Kafka delivers it.
  */
 @ApplicationScoped
 public class IncidentEventsConsumer {
@@ -79,6 +79,8 @@ public class IncidentEventsConsumer {
             washups.incidentResolved(incidentId, incident.team, incident.severity);
         } else if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
             washups.washupReviewed(incidentId);
+        } else if (IncidentEvent.FINALISED.equals(event.type())) {
+            washups.incidentFinalised(incidentId);
         }
     }
 }
