@@ -186,6 +186,28 @@ class ActionRulesTest {
                 .body("wontDoReason", containsString("finalised without a reviewed washup")));
     }
 
+    /**
+     * A dead letter replayed after newer events of its incident — here an IncidentResolved, after the incident was
+     * reopened — is older by incident-service's sequence and changes nothing: no WASHUP action for an incident that
+     * is being fixed, no severity or status rolled back.
+     */
+    @Test
+    void anOlderIncidentEventReplayedAfterNewerOnesChangesNothing() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "replayed-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentOpened", incidentId, "SEV3", team, "DISCOVERED", 10L);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "FIXING", 12L);
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1");
+
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV3", team, "RESOLVED", 11L);
+        // A newer event that changes nothing the replay would: once it is taken in, so is the replay before it.
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team + "-x", "FIXING", 13L);
+        await().atMost(Duration.ofSeconds(30)).until(() -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .call(() -> incidents.findByIdOptional(incidentId).map(known -> known.team.endsWith("-x")).orElse(false)));
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions")
+                .then().statusCode(200).body("", hasSize(0));
+    }
+
     @Test
     void anIncidentWhoseOnlyOpenActionIsItsWashupReportsNothingOpen() {
         UUID incidentId = UUID.randomUUID();

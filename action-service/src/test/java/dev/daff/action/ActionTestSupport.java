@@ -39,11 +39,17 @@ final class ActionTestSupport {
     /** Sends an incident event as incident-service would; answers the eventId. */
     static String sendIncidentEvent(String eventId, String type, UUID incidentId, String severity, String team,
             String status) {
+        return sendIncidentEvent(eventId, type, incidentId, severity, team, status, null);
+    }
+
+    /** An incident event with its {@code sequence}: the order incident-service committed the incident's events in. */
+    static String sendIncidentEvent(String eventId, String type, UUID incidentId, String severity, String team,
+            String status, Long sequence) {
         String event = """
                 {"eventId": "%s", "type": "%s", "version": 1, "incidentId": "%s", "occurredAt": "%s",
                  "title": "Checkout errors", "severity": "%s", "services": ["checkout"], "team": "%s",
-                 "status": "%s"}
-                """.formatted(eventId, type, incidentId, Instant.now(), severity, team, status);
+                 "status": "%s", "sequence": %s}
+                """.formatted(eventId, type, incidentId, Instant.now(), severity, team, status, sequence);
         KafkaTestClient.send(kafka(), Topics.INCIDENT_EVENTS, incidentId.toString(), event);
         return eventId;
     }

@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Something happened to an incident. Carries the whole state consumers need (severity, services, team,
- * status, milestones, how it was detected) so none of them has to call back.
+ * status, milestones, how it was detected) so none of them has to call back, and {@code sequence}: the order
+ * incident-service committed the incident's events in (null from versions before it), by which a consumer knows a
+ * replayed dead letter for older than what it has applied.
  */
 public record IncidentEvent(
         String eventId,
@@ -24,7 +26,8 @@ public record IncidentEvent(
         Instant identifiedAt,
         Instant resolvedAt,
         Instant finalisedAt,
-        String detectionSource) implements EventEnvelope {
+        String detectionSource,
+        Long sequence) implements EventEnvelope {
 
     public static final int CURRENT_VERSION = 1;
     public static final String OPENED = "IncidentOpened";

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -75,6 +76,14 @@ class IncidentLifecycleTest {
         assertEquals(2, events.size());
         org.hamcrest.MatcherAssert.assertThat(events.get(1).value(), containsString("\"type\":\"IncidentUpdated\""));
         org.hamcrest.MatcherAssert.assertThat(events.get(1).value(), containsString("\"severity\":\"SEV1\""));
+        // In the order they were committed: consumers tell a replayed older event by it.
+        assertTrue(sequence(events.get(0).value()) < sequence(events.get(1).value()), events.toString());
+    }
+
+    private static long sequence(String event) {
+        java.util.regex.Matcher sequence = java.util.regex.Pattern.compile("\"sequence\":(\\d+)").matcher(event);
+        assertTrue(sequence.find(), event);
+        return Long.parseLong(sequence.group(1));
     }
 
     @Test

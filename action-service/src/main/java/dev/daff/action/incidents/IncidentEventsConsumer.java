@@ -57,6 +57,12 @@ public class IncidentEventsConsumer {
             created.id = incidentId;
             return created;
         });
+        if (older(event, incident.sequence)) {
+            return; // a replayed dead letter: what it says was changed since
+        }
+        if (event.sequence() != null) {
+            incident.sequence = event.sequence();
+        }
         if (event.severity() != null) {
             incident.severity = event.severity();
         }
@@ -82,5 +88,13 @@ public class IncidentEventsConsumer {
         } else if (IncidentEvent.FINALISED.equals(event.type())) {
             washups.incidentFinalised(incidentId);
         }
+    }
+
+    /**
+     * Whether {@code event} is older than the newest applied, by incident-service's sequence; an event without one
+     * (from a version before it), or the first with one, is applied as before.
+     */
+    static boolean older(IncidentEvent event, Long appliedSequence) {
+        return event.sequence() != null && appliedSequence != null && event.sequence() < appliedSequence;
     }
 }

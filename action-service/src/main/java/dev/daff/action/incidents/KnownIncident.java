@@ -19,5 +19,7 @@ public class KnownIncident extends PanacheEntityBase {
     public String severity;
     public String team;
     public String status;
+    /** incident-service's sequence of the newest event applied; null before it sent one. */
+    public Long sequence;
     public Instant updatedAt;
 }
