@@ -116,8 +116,7 @@ public class WashupService {
                     + " name the others in reviewers, and each confirms with their own call (POST /api/incidents/"
                     + incidentId + "/washup/review/confirmations)");
         }
-        // Locked, as a transition locks it first: a reopen in flight is waited for, and the review judges (and
-        // announces) the incident it leaves, not the RESOLVED one read before it committed.
+        // Locked first, as transitions lock it: a reopen in flight is waited for and judged, not the RESOLVED before.
         Incident incident = incidents.requireLocked(incidentId);
         Washup washup = washups.findByIdOptional(incidentId).orElse(null);
         if (washup != null && washup.status == WashupStatus.REVIEWED) {
