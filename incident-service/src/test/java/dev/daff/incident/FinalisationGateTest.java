@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.daff.events.Topics;
+import dev.daff.localinfra.LockWaits;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
@@ -243,7 +244,7 @@ class FinalisationGateTest {
             sql.execute("update action_summary set total = 2, open = 1 where incident_id = '" + id + "'");
             var finalising = person.submit(() -> given().contentType(ContentType.JSON).body("{\"to\": \"FINALISED\"}")
                     .when().post("/api/incidents/" + id + "/transitions").then().extract().statusCode());
-            await("the finalise waits for the summary").atMost(PATIENCE).until(() -> waitingForAdvisoryLocks() > 0);
+            await("the finalise waits for the summary").atMost(PATIENCE).until(() -> LockWaits.onAdvisoryLocks(database) > 0);
             consumer.commit();
             assertEquals(409, finalising.get());
         } finally {
@@ -273,7 +274,7 @@ class FinalisationGateTest {
             Instant opened = t0.plusSeconds(60);
             send(id, withAction(actionEvent(id, UUID.randomUUID().toString(), opened, 2, 1, 1, 1),
                     UUID.randomUUID().toString(), "ActionCreated", "OPEN", "shed load before the pool fills"));
-            await("the consumer waits for the finalise").atMost(PATIENCE).until(() -> waitingForAdvisoryLocks() > 0);
+            await("the consumer waits for the finalise").atMost(PATIENCE).until(() -> LockWaits.onAdvisoryLocks(database) > 0);
             finalising.commit();
             awaitSummaryOccurredAt(id, opened);
         }
@@ -304,7 +305,7 @@ class FinalisationGateTest {
             var reviewing = reviewer.submit(() -> given().contentType(ContentType.JSON).body("{}")
                     .when().post("/api/incidents/" + id + "/washup/review").then().extract().statusCode());
             await("the review waits for the reopen").atMost(PATIENCE)
-                    .until(() -> reviewing.isDone() || waitingForRowLocks() > 0);
+                    .until(() -> reviewing.isDone() || LockWaits.onRows(database) > 0);
             reopening.commit();
             assertEquals(409, reviewing.get(), "reviewed the incident as it was before it reopened");
         } finally {
@@ -330,7 +331,7 @@ class FinalisationGateTest {
                     + " ready_since = null where incident_id = '" + id + "'");
             var finalising = person.submit(() -> given().contentType(ContentType.JSON).body("{\"to\": \"FINALISED\"}")
                     .when().post("/api/incidents/" + id + "/transitions").then().extract().statusCode());
-            await("the finalise waits for the waiver row").atMost(PATIENCE).until(() -> waitingForRowLocks() > 0);
+            await("the finalise waits for the waiver row").atMost(PATIENCE).until(() -> LockWaits.onRows(database) > 0);
             proposal.commit();
             assertEquals(409, finalising.get(), "decided on the waiver being replaced");
         } finally {
@@ -361,22 +362,6 @@ class FinalisationGateTest {
     private static int transition(String id, String to) {
         return given().contentType(ContentType.JSON).body("{\"to\": \"" + to + "\"}")
                 .when().post("/api/incidents/" + id + "/transitions").then().extract().statusCode();
-    }
-
-    private long waitingForRowLocks() throws java.sql.SQLException {
-        try (java.sql.Connection connection = database.getConnection(); var sql = connection.createStatement();
-                var result = sql.executeQuery("select count(*) from pg_locks where locktype = 'transactionid' and not granted")) {
-            result.next();
-            return result.getLong(1);
-        }
-    }
-
-    private long waitingForAdvisoryLocks() throws java.sql.SQLException {
-        try (java.sql.Connection connection = database.getConnection(); var sql = connection.createStatement();
-                var result = sql.executeQuery("select count(*) from pg_locks where locktype = 'advisory' and not granted")) {
-            result.next();
-            return result.getLong(1);
-        }
     }
 
     /**

@@ -32,6 +32,7 @@ import dev.daff.events.SliObservedBatch;
 import dev.daff.events.Topics;
 import dev.daff.kit.json.IsoInstantWriter;
 import dev.daff.kit.json.IsoInstants;
+import dev.daff.localinfra.LockWaits;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.slo.ingest.SliConsumer;
@@ -590,7 +591,7 @@ class SloIngestTest {
             sql.execute("select next_offset from sli_consumer_offset for update");
             given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]")
                     .when().post("/api/slos/" + slo + "/events").then().statusCode(202);
-            await("the consumer waits on its offsets").atMost(Duration.ofSeconds(20)).until(() -> waitingForRowLocks() > 0);
+            await("the consumer waits on its offsets").atMost(Duration.ofSeconds(20)).until(() -> LockWaits.onRows(database) > 0);
             Instant edge = clock.instant().minus(Duration.ofDays(30)).plusSeconds(30);
             given().contentType(ContentType.JSON).body("[{\"at\": \"" + edge + "\", \"good\": 0, \"total\": 7}]")
                     .when().post("/api/slos/" + slo + "/events").then().statusCode(202).body("accepted", equalTo(1));
@@ -598,14 +599,6 @@ class SloIngestTest {
             holding.commit();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal(slo) == 9);
-    }
-
-    private long waitingForRowLocks() throws java.sql.SQLException {
-        try (var connection = database.getConnection(); var sql = connection.createStatement(); var result = sql.executeQuery(
-                "select count(*) from pg_locks where locktype = 'transactionid' and not granted")) {
-            result.next();
-            return result.getLong(1);
-        }
     }
 
     @Test

@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.daff.kit.security.WebhookSignature;
+import dev.daff.localinfra.LockWaits;
 import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.RecordingReceiver.Received;
 import dev.daff.localinfra.TestTokens;
@@ -406,7 +407,7 @@ class ChannelSecretsTest {
                 sql.execute("update page_notification set secret = '" + resealed + "' where page_id = '" + id + "'");
                 answer.countDown();
                 await("the delivery's record waits for the pass").atMost(Duration.ofSeconds(20))
-                        .until(() -> waitingForRowLocks() > 0);
+                        .until(() -> LockWaits.onRows(database) > 0);
                 rotating.commit();
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> query(
@@ -415,14 +416,6 @@ class ChannelSecretsTest {
         } finally {
             answer.countDown();
             slow.stop(0);
-        }
-    }
-
-    private long waitingForRowLocks() throws SQLException {
-        try (Connection connection = database.getConnection(); var sql = connection.createStatement();
-                var result = sql.executeQuery("select count(*) from pg_locks where locktype = 'transactionid' and not granted")) {
-            result.next();
-            return result.getLong(1);
         }
     }
 
@@ -459,5 +452,4 @@ class ChannelSecretsTest {
             assertEquals(1, statement.executeUpdate());
         }
     }
-
 }
