@@ -5,6 +5,7 @@ import static dev.daff.action.ActionTestSupport.create;
 import static dev.daff.action.ActionTestSupport.eventsBefore;
 import static dev.daff.action.ActionTestSupport.is;
 import static dev.daff.action.ActionTestSupport.json;
+import static dev.daff.action.ActionTestSupport.awaitOpenWashupAction;
 import static dev.daff.action.ActionTestSupport.sendIncidentEvent;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -236,14 +237,5 @@ class ActionRulesTest {
     private static Instant dueAt(String actionId) {
         return Instant.parse(given().when().get("/api/actions/" + actionId).then().statusCode(200)
                 .extract().path("dueAt"));
-    }
-
-    /** The id of the incident's one open WASHUP action, once action-service has made it. */
-    private static String awaitOpenWashupAction(UUID incidentId) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> given()
-                .queryParam("incidentId", incidentId.toString()).queryParam("status", "OPEN")
-                .when().get("/api/actions")
-                .then().statusCode(200).extract().<List<String>> path("findAll { it.kind == 'WASHUP' }.id"),
-                ids -> ids.size() == 1).get(0);
     }
 }

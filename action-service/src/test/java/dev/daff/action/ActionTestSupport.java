@@ -66,6 +66,15 @@ final class ActionTestSupport {
                 .severity(incidentId).map(severity::equals).orElse(false)));
     }
 
+    /** The id of the incident's one open WASHUP action, once action-service has made it. */
+    static String awaitOpenWashupAction(UUID incidentId) {
+        return await().atMost(PATIENCE).until(() -> given()
+                .queryParam("incidentId", incidentId.toString()).queryParam("status", "OPEN")
+                .when().get("/api/actions")
+                .then().statusCode(200).extract().<List<String>> path("findAll { it.kind == 'WASHUP' }.id"),
+                ids -> ids.size() == 1).get(0);
+    }
+
     static String action(UUID incidentId, String ownerTeam, String scope, String dueAt) {
         return """
                 {"incidentId": "%s", "title": "Pool connections through the platform client", "ownerTeam": "%s",
@@ -110,8 +119,18 @@ final class ActionTestSupport {
      */
     static List<ConsumerRecord<String, String>> eventsBefore(UUID incidentId, String markerActionId,
             Predicate<ConsumerRecord<String, String>> wanted, int expected) {
+        return eventsBefore(incidentId, record -> is(record, "ActionCreated", markerActionId), wanted, expected);
+    }
+
+    /**
+     * As {@link #eventsBefore(UUID, String, Predicate, int)}, up to another {@code marker} of the incident: where no
+     * action can be created after the test's events (a FINALISED incident refuses them), an event published after
+     * them in the same transaction.
+     */
+    static List<ConsumerRecord<String, String>> eventsBefore(UUID incidentId,
+            Predicate<ConsumerRecord<String, String>> marker, Predicate<ConsumerRecord<String, String>> wanted,
+            int expected) {
         Predicate<ConsumerRecord<String, String>> ofIncident = record -> incidentId.toString().equals(record.key());
-        Predicate<ConsumerRecord<String, String>> marker = record -> is(record, "ActionCreated", markerActionId);
         List<ConsumerRecord<String, String>> seen = KafkaTestClient.read(kafka(), Topics.ACTION_EVENTS,
                 ofIncident.and(wanted.or(marker)), expected + 1, PATIENCE);
         int markerAt = seen.indexOf(seen.stream().filter(marker).findFirst().orElse(null));

@@ -22,6 +22,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import dev.daff.action.incidents.KnownIncidents;
 import dev.daff.events.Topics;
 import dev.daff.localinfra.Concurrently;
 import dev.daff.localinfra.RealInfrastructureResource;
@@ -113,6 +114,9 @@ class FollowUpActionTest {
 
     @Inject
     SimulatedClockBean clock;
+
+    @Inject
+    KnownIncidents incidents;
 
     @Test
     void resolvedIncidentGetsOneWashupActionEvenWhenDeliveredTwice() {
@@ -239,6 +243,28 @@ class FollowUpActionTest {
                 .body("[0].createdBy", equalTo("daff"))
                 .body("[0].closedBy", equalTo("daff"))
                 .body("[0].closedBySubject", nullValue()));
+    }
+
+    /** The usual end: the review closed the WASHUP action DONE, and the finalise after it leaves it as it was. */
+    @Test
+    void aFinaliseAfterTheReviewLeavesTheWashupActionDone() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "reviewed-" + UUID.randomUUID().toString().substring(0, 8);
+        ActionTestSupport.sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team,
+                "RESOLVED");
+        String washup = ActionTestSupport.awaitOpenWashupAction(incidentId);
+        ActionTestSupport.sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV2", team,
+                "RESOLVED");
+        String closedAt = await().atMost(Duration.ofSeconds(20)).until(() -> given().when()
+                .get("/api/actions/" + washup).then().statusCode(200).extract().<String> path("closedAt"),
+                java.util.Objects::nonNull);
+
+        ActionTestSupport.sendIncidentEvent(UUID.randomUUID().toString(), "IncidentFinalised", incidentId, "SEV2",
+                team, "FINALISED");
+        ActionTestSupport.awaitKnownIncident(incidents, incidentId, "FINALISED");
+        given().when().get("/api/actions/" + washup).then().statusCode(200)
+                .body("status", equalTo("DONE")).body("wontDoReason", nullValue())
+                .body("closedBy", equalTo("daff")).body("closedAt", equalTo(closedAt));
     }
 
     @Test
