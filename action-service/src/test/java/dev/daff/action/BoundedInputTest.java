@@ -112,7 +112,8 @@ class BoundedInputTest {
     void valuesTheDatabaseCannotStoreAre400AndChangeNothing() throws Exception {
         UUID incidentId = UUID.randomUUID();
         for (String body : List.of(create(incidentId, "title", "pool\u0000connections"),
-                create(incidentId, "dueAt", "+300000-01-01T00:00:00Z"))) {
+                create(incidentId, "dueAt", "+300000-01-01T00:00:00Z"),
+                create(incidentId, "dueAt", "-1000000000-01-01T00:00:00Z"))) {
             given().contentType(ContentType.JSON).body(body).when().post("/api/actions").then()
                     .log().ifValidationFails().statusCode(400).contentType("application/problem+json")
                     .body("type", endsWith("/invalid-request"));

@@ -388,6 +388,20 @@ class BoundedInputTest {
                 .contentType("application/problem+json");
         given().queryParam("from", "+300000-01-01T00:00:00Z").when().get("/api/incidents").then().statusCode(400)
                 .contentType("application/problem+json");
+        // Instants Java reads but no conversion to the database takes: 400 naming the field, in a query, a cursor
+        // or a body.
+        String farAway = "-1000000000-01-01T00:00:00Z";
+        for (String list : List.of("/api/incidents", "/api/changes", "/api/audit")) {
+            given().queryParam("from", farAway).when().get(list).then().statusCode(400)
+                    .contentType("application/problem+json").body("errors.field", contains("from"));
+        }
+        String farCursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                (farAway + "\n" + java.util.UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        given().queryParam("cursor", farCursor).when().get("/api/incidents").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(IncidentLifecycleTest.CHECKOUT_DOWN.replace("\"team\"",
+                "\"detectedAt\": \"" + farAway + "\", \"team\"")).when().post("/api/incidents").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("detectedAt"));
         // A typed filter that is not its type is 400 naming it, not 404 "nothing here"; a path's id stays 404.
         for (String[] bad : new String[][] { { "from", "yesterday" }, { "severity", "sev1" }, { "status", "open" } }) {
             given().queryParam(bad[0], bad[1]).when().get("/api/incidents").then().statusCode(400)

@@ -295,6 +295,9 @@ class ChangesTest {
         KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "ci" + u,
                 changeJson("ci" + u, "ROLLOUT", "bad kind", t, null, "production"));
         KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "ci" + u, "{not json");
+        // An instant no conversion to the database takes: it failed the commit at every try and stopped the topic.
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "ci" + u, changeJson("ci" + u, "DEPLOY", "from far away", t,
+                null, "production").replace(t.toString(), "-1000000000-01-01T00:00:00Z"));
         String good = changeJson("ci" + u, "DEPLOY", "from the pipeline", t, null, "production");
         KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "ci" + u, good);
         KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "ci" + u, good);
@@ -306,13 +309,13 @@ class ChangesTest {
                 .body("summary", contains("second", "from the pipeline"))
                 .body("recordedBy", hasItem("daff-change-events")));
         // Kafka delivers at least once: a record refused twice (say, across a rebalance) is dead-lettered twice.
-        // What matters is that each of the three bad records is there.
+        // What matters is that each of the four bad records is there.
         List<ConsumerRecord<String, String>> dead = new java.util.ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             dead.clear();
             dead.addAll(KafkaTestClient.read(kafka, DEAD_LETTER, r -> r.key() != null && r.key().endsWith(u), 100,
                     Duration.ofSeconds(2)));
-            assertEquals(3, dead.stream().map(ConsumerRecord::value).distinct().count());
+            assertEquals(4, dead.stream().map(ConsumerRecord::value).distinct().count());
         });
         String reason = new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
         assertTrue(reason.contains("unknown service"), reason);

@@ -1,7 +1,6 @@
 package dev.daff.kit.audit;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -65,9 +64,10 @@ public class AuditResource {
             return null;
         }
         try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalidField(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+            return dev.daff.kit.json.IsoInstants.parseInYears(text);
+        } catch (java.time.DateTimeException e) {
+            throw ProblemException.invalidField(name,
+                    "must be an ISO-8601 instant in the years 0001 to 9999, such as 2026-01-31T12:00:00Z");
         }
     }
 }

@@ -21,9 +21,41 @@ import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 public final class IsoInstants extends InstantDeserializer<Instant> {
 
     private static final long serialVersionUID = 1L;
+    /** The first and last instant of the years 0001 to 9999: what PostgreSQL and every conversion on the way take. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     public IsoInstants() {
         super(InstantDeserializer.INSTANT, (Boolean) null);
+    }
+
+    /**
+     * Refuses instants outside the years 0001 to 9999, which Jackson reads ({@code -1000000000-01-01T00:00:00Z}, a
+     * huge number) but no conversion to the database survives: one in a Kafka event failed its commit, was taken for
+     * a transient failure and retried forever, and no event after it on its partition was applied.
+     */
+    @Override
+    public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+        Instant instant = super.deserialize(parser, context);
+        if (instant != null && !inYears(instant)) {
+            return (Instant) context.handleWeirdStringValue(Instant.class, parser.getText(),
+                    "an instant must be in the years 0001 to 9999");
+        }
+        return instant;
+    }
+
+    /** Whether {@code instant} lies in the years 0001 to 9999. */
+    public static boolean inYears(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
+    }
+
+    /** {@link Instant#parse}, refusing (DateTimeException) instants outside the years 0001 to 9999. */
+    public static Instant parseInYears(String text) {
+        Instant instant = Instant.parse(text);
+        if (!inYears(instant)) {
+            throw new DateTimeException("an instant must be in the years 0001 to 9999: " + text);
+        }
+        return instant;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.daff.kit.listing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -60,8 +59,8 @@ public record PageRequest(int limit, List<String> after) {
     /** Part {@code index} of the cursor as an instant, or 400 when the cursor is not one this list gave out. */
     public Instant instant(int index) {
         try {
-            return Instant.parse(part(index));
-        } catch (DateTimeParseException e) {
+            return dev.daff.kit.json.IsoInstants.parseInYears(part(index));
+        } catch (java.time.DateTimeException e) {
             throw badCursor();
         }
     }

@@ -31,8 +31,8 @@ public class QueryParameters implements ParamConverterProvider {
             return null;
         }
         if (rawType == Instant.class) {
-            return (ParamConverter<T>) new Converter<>(name, Instant::parse,
-                    "must be an ISO-8601 instant, such as 2026-12-01T10:00:00Z");
+            return (ParamConverter<T>) new Converter<>(name, dev.daff.kit.json.IsoInstants::parseInYears,
+                    "must be an ISO-8601 instant in the years 0001 to 9999, such as 2026-12-01T10:00:00Z");
         }
         if (rawType == UUID.class) {
             return (ParamConverter<T>) new Converter<>(name, UUID::fromString, "must be a UUID");

@@ -69,7 +69,9 @@ public final class TransientFailures {
                 || cause instanceof java.net.ConnectException
                 || cause instanceof java.net.SocketTimeoutException
                 || cause instanceof java.util.concurrent.TimeoutException
-                || cause instanceof jakarta.transaction.RollbackException
+                // A rollback at commit is transient by itself, not when it carries why: a value no conversion to the
+                // database takes failed one at every try, and was retried for good.
+                || cause instanceof jakarta.transaction.RollbackException && cause.getCause() == null
                 || cause instanceof jakarta.transaction.SystemException;
     }
 

@@ -89,10 +89,11 @@ record Field(Refusals.Source source, Refusals refusals, String path, Object valu
         if (value == null) {
             return Optional.empty();
         }
-        if (value instanceof Number number) {
+        // YAML's .nan and .inf are numbers to the parser; no target or threshold is either.
+        if (value instanceof Number number && Double.isFinite(number.doubleValue())) {
             return Optional.of(number.doubleValue());
         }
-        refuse("must be a number");
+        refuse(value instanceof Number ? "must be a finite number" : "must be a number");
         return Optional.empty();
     }
 

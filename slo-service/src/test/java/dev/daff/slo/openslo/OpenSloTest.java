@@ -104,6 +104,18 @@ class OpenSloTest {
                 .body("prometheus", nullValue());
     }
 
+    /** YAML's .nan and .inf are numbers to the parser: as a target they are refused like any other bad value. */
+    @Test
+    void aTargetThatIsNotAFiniteNumberIsRefused() {
+        for (String target : List.of(".nan", ".inf", "-.inf")) {
+            post(slo("not-finite").replace("target: 0.999", "target: " + target), "").statusCode(422)
+                    .contentType("application/problem+json")
+                    .body("refusals.find { it.path == 'spec.objectives[0].target' }.reason",
+                            containsString("must be a finite number"));
+        }
+        given().when().get("/api/slos/not-finite").then().statusCode(404);
+    }
+
     @Test
     void refusesTheSpecificationsTimeSliceAndThresholdExamplesNamingEveryReason() {
         post(fixture("spec-ratio-timeslices.yaml"), "?team=platform").statusCode(422)

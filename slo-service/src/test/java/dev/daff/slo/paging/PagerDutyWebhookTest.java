@@ -90,6 +90,21 @@ class PagerDutyWebhookTest {
         post(other, signed(other)).statusCode(200).body("result", equalTo("ignored"));
     }
 
+    /** A PagerDuty user's name longer than the page keeps still acknowledges: cut, not refused. */
+    @Test
+    void anAcknowledgementByALongNameAcknowledgesThePage() {
+        String team = PagingFixtures.team(clock, "pd-long-" + UUID.randomUUID().toString().substring(0, 8),
+                PagingFixtures.receiver().url("/webhook/pd-long"));
+        String dedupKey = "pl-" + UUID.randomUUID().toString().substring(0, 8);
+        PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "dns-availability", dedupKey));
+        String id = PagingFixtures.awaitPage(team);
+        String acknowledged = event("incident.acknowledged", dedupKey).replace("\"Alice\"", "\"" + "A".repeat(300) + "\"")
+                .replace("PALICE1", "P" + "1".repeat(300));
+        post(acknowledged, signed(acknowledged)).statusCode(200);
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("ACKNOWLEDGED"))
+                .body("acknowledgedBy", equalTo("A".repeat(188) + " (PagerDuty)"));
+    }
+
     @Test
     void anAcknowledgementInOnePagerDutyServiceIsPassedOnToThePagesOtherServices() {
         // The TEAM level paged alice and dave, each through a PagerDuty service of their own. alice acknowledges in

@@ -80,8 +80,10 @@ public class PagerDutyWebhooks {
                     + PageMessages.pagerDutyKey(page.get()) + "): the page is left as it is");
         }
         JsonNode agent = event.path("agent");
-        String who = agent.path("summary").asText("someone") + " (PagerDuty)";
-        String subject = "pagerduty:" + agent.path("id").asText("unknown");
+        // Cut to what the page keeps (200 characters): a name too long to store refused the acknowledge, and the
+        // page went on escalating to people who had acknowledged it.
+        String who = fitted(agent.path("summary").asText("someone"), 200 - " (PagerDuty)".length()) + " (PagerDuty)";
+        String subject = fitted("pagerduty:" + agent.path("id").asText("unknown"), 200);
         boolean wasTriggered = Page.TRIGGERED.equals(page.get().state);
         pager.acknowledge(page.get().id, subject, who, true);
         String acknowledged = wasTriggered ? "acknowledged by " + who : "already acknowledged";
@@ -104,5 +106,9 @@ public class PagerDutyWebhooks {
             }
         }
         return false;
+    }
+
+    private static String fitted(String text, int most) {
+        return text.length() <= most ? text : text.substring(0, most);
     }
 }
