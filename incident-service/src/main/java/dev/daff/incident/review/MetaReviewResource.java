@@ -1,6 +1,7 @@
 package dev.daff.incident.review;
 
 import java.time.Instant;
+import java.time.DateTimeException;
 import java.time.format.DateTimeParseException;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.daff.incident.review.MetaReviewApi.MetaReview;
+import dev.daff.kit.json.IsoInstants;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.security.Roles;
 
@@ -30,20 +32,14 @@ public class MetaReviewResource {
         return review.review(instant("from", from), instant("to", to));
     }
 
-    /** The years a review can span; Java reads instants a billion years away, whose periods cannot be worked out. */
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
-
+    /** Within the years 0001 to 9999: Java reads instants a billion years away, whose periods cannot be worked out. */
     private static Instant instant(String name, String text) {
-        Instant instant;
         try {
-            instant = text == null ? null : Instant.parse(text);
+            return text == null ? null : IsoInstants.parseInYears(text);
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidField(name, "must be an ISO-8601 instant such as 2024-05-01T00:00:00Z");
-        }
-        if (instant != null && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
+        } catch (DateTimeException e) {
             throw ProblemException.invalidField(name, "must be in the years 0001 to 9999");
         }
-        return instant;
     }
 }

@@ -43,6 +43,11 @@ class FailureKindTest {
         jakarta.transaction.RollbackException duplicate = new jakarta.transaction.RollbackException("commit failed");
         duplicate.initCause(new SQLException("duplicate key", "23505"));
         assertEquals(FailureKind.PERMANENT, FailureKind.of(duplicate));
+        // A value no conversion to the database takes fails at commit, wrapped in the rollback: it is its cause
+        // that says whether trying again can help, not the rollback.
+        jakarta.transaction.RollbackException unconvertible = new jakarta.transaction.RollbackException("commit failed");
+        unconvertible.initCause(new IllegalArgumentException("Timestamp out of range"));
+        assertEquals(FailureKind.PERMANENT, FailureKind.of(unconvertible));
     }
 
     @Test

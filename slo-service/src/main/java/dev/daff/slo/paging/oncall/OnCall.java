@@ -24,9 +24,6 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
     public static final Duration MIN_SHIFT = Duration.ofHours(1);
     /** The longest shift a rotation may have, in days. */
     public static final int MAX_SHIFT_DAYS = 366;
-    /** Rotations start, and on-call is asked for, within these years: the calendar arithmetic stays in range. */
-    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     /** The Gregorian calendar's mean month (over its 400-year cycle), for estimating calendar shifts. */
     private static final double MEAN_MONTH_SECONDS = 365.2425 * 86_400 / 12;
 

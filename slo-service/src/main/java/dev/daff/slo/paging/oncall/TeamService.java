@@ -18,6 +18,7 @@ import jakarta.validation.constraints.NotNull;
 
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.listing.Slice;
+import dev.daff.kit.json.IsoInstants;
 import dev.daff.kit.problem.ProblemException;
 import io.quarkus.panache.common.Sort;
 import dev.daff.slo.paging.PagingConfig;
@@ -98,8 +99,9 @@ public class TeamService {
         return OnCall.at(definition(name).orElseThrow(() -> ProblemException.notFound("team", name)), at);
     }
 
+    /** Rotations start, and on-call is asked for, in the years 0001 to 9999: the calendar arithmetic stays in range. */
     private static boolean withinCalendar(Instant at) {
-        return !at.isBefore(OnCall.EARLIEST) && !at.isAfter(OnCall.LATEST);
+        return IsoInstants.inYears(at);
     }
 
     private void check(TeamDefinition definition) {
