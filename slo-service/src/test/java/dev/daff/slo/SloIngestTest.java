@@ -518,6 +518,37 @@ class SloIngestTest {
                 .contentType("application/problem+json");
     }
 
+    /**
+     * The consumer counts a keyed batch once per SLO, key and position, whatever it holds: a new batch under a used key
+     * was answered 202 and never counted. It is refused instead, and the key keeps working for the batch it came with.
+     */
+    @Test
+    void aKeyReusedWithADifferentBatchIsRefusedAndNothingOfThatBatchIsCounted() {
+        for (String slo : List.of("reused-key", "reused-key-elsewhere")) {
+            given().contentType(ContentType.JSON).body(slo(slo)).when().post("/api/slos").then().statusCode(201);
+        }
+        String first = "[{\"good\": 5, \"total\": 6}]";
+        String other = "[{\"good\": 0, \"total\": 50}]";
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "reused-0001").body(first)
+                .when().post("/api/slos/reused-key/events").then().statusCode(202);
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "reused-0001").body(other)
+                .when().post("/api/slos/reused-key/events").then().statusCode(422)
+                .contentType("application/problem+json").body("type", containsString("idempotency-key-reused"));
+        // The batch the key came with is still a retry; another SLO's batch with the same key is its own.
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "reused-0001").body(first)
+                .when().post("/api/slos/reused-key/events").then().statusCode(202);
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "reused-0001").body(other)
+                .when().post("/api/slos/reused-key-elsewhere/events").then().statusCode(202);
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]")
+                .when().post("/api/slos/reused-key/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            given().when().get("/api/slos/reused-key/status").then().statusCode(200)
+                    .body("events.total", equalTo(7)).body("events.good", equalTo(6));
+            given().when().get("/api/slos/reused-key-elsewhere/status").then().statusCode(200)
+                    .body("events.total", equalTo(50));
+        });
+    }
+
     @Test
     void deadLettersAreCountedAndReplayedOnceTheCauseIsFixed() {
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();

@@ -23,11 +23,13 @@ public class BucketRetention {
 
     private final SliBuckets buckets;
     private final SeenEvents seen;
+    private final IngestKeys ingestKeys;
     private final Clock clock;
 
-    public BucketRetention(SliBuckets buckets, SeenEvents seen, Clock clock) {
+    public BucketRetention(SliBuckets buckets, SeenEvents seen, IngestKeys ingestKeys, Clock clock) {
         this.buckets = buckets;
         this.seen = seen;
+        this.ingestKeys = ingestKeys;
         this.clock = clock;
     }
 
@@ -41,6 +43,7 @@ public class BucketRetention {
     @Transactional
     public int deleteExpired(Instant now) {
         seen.forgetBefore(now.minus(IDEMPOTENCY_HORIZON));
+        ingestKeys.forgetBefore(now.minus(IDEMPOTENCY_HORIZON));
         return buckets.deleteOlderThanWindow(now, GRACE);
     }
 }

@@ -45,12 +45,15 @@ public class SliPublisher {
 
     private final SloCatalog catalog;
     private final SliTopicWriter topicWriter;
+    private final IngestKeys ingestKeys;
     private final ObjectWriter observationsWriter;
     private final Clock clock;
 
-    public SliPublisher(SloCatalog catalog, SliTopicWriter topicWriter, ObjectMapper json, Clock clock) {
+    public SliPublisher(SloCatalog catalog, SliTopicWriter topicWriter, IngestKeys ingestKeys, ObjectMapper json,
+            Clock clock) {
         this.catalog = catalog;
         this.topicWriter = topicWriter;
+        this.ingestKeys = ingestKeys;
         this.observationsWriter = json.writerFor(new TypeReference<List<SliObservedBatch.Observation>>() {
         });
         this.clock = clock;
@@ -58,7 +61,7 @@ public class SliPublisher {
 
     /**
      * @param idempotencyKey the client's key for this batch, or null: a retried batch with the same key is
-     *                       counted once
+     *                       counted once, a different batch with it refused
      */
     public int publish(String slo, List<Observation> observations, String idempotencyKey) {
         if (observations.size() > MAX_BATCH) {
@@ -110,6 +113,9 @@ public class SliPublisher {
             }
             throw new ProblemException(400, "invalid-sli-events", "Invalid SLI events",
                     errors.size() + " of " + observations.size() + " observations are invalid; none was stored.", errors);
+        }
+        if (idempotencyKey != null) {
+            ingestKeys.claim(slo, idempotencyKey, observations, now);
         }
         send(slo, accepted, idempotencyKey, now);
         return accepted.size();
