@@ -121,8 +121,9 @@ public class SliDeadLetters {
         List<ProducerRecord<String, String>> copies = new ArrayList<>(forwarded.size());
         for (Forwarded one : forwarded) {
             ConsumerRecord<String, String> from = one.record();
-            ProducerRecord<String, String> copy = new ProducerRecord<>(from.topic(), null, from.timestamp(), one.slo(),
-                    from.value());
+            // A record without a time (-1) goes without one, stamped by the broker: the producer refuses a negative one.
+            ProducerRecord<String, String> copy = new ProducerRecord<>(from.topic(), null,
+                    from.timestamp() < 0 ? null : from.timestamp(), one.slo(), from.value());
             for (String name : FORWARDED_HEADERS) {
                 Header header = from.headers().lastHeader(name);
                 if (header != null && header.value() != null && header.value().length <= MAX_HEADER_BYTES) {
