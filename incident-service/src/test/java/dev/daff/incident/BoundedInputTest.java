@@ -399,9 +399,12 @@ class BoundedInputTest {
                 (farAway + "\n" + java.util.UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         given().queryParam("cursor", farCursor).when().get("/api/incidents").then().statusCode(400)
                 .contentType("application/problem+json");
-        given().contentType(ContentType.JSON).body(IncidentLifecycleTest.CHECKOUT_DOWN.replace("\"team\"",
-                "\"detectedAt\": \"" + farAway + "\", \"team\"")).when().post("/api/incidents").then().statusCode(400)
-                .contentType("application/problem+json").body("errors.field", contains("detectedAt"));
+        // The last half microsecond of 9999 too: the database rounds it into the year 10000, which no reader takes.
+        for (String detectedAt : List.of(farAway, "9999-12-31T23:59:59.9999995Z")) {
+            given().contentType(ContentType.JSON).body(IncidentLifecycleTest.CHECKOUT_DOWN.replace("\"team\"",
+                    "\"detectedAt\": \"" + detectedAt + "\", \"team\"")).when().post("/api/incidents").then()
+                    .statusCode(400).contentType("application/problem+json").body("errors.field", contains("detectedAt"));
+        }
         // A typed filter that is not its type is 400 naming it, not 404 "nothing here"; a path's id stays 404.
         for (String[] bad : new String[][] { { "from", "yesterday" }, { "severity", "sev1" }, { "status", "open" } }) {
             given().queryParam(bad[0], bad[1]).when().get("/api/incidents").then().statusCode(400)

@@ -23,7 +23,12 @@ public final class IsoInstants extends InstantDeserializer<Instant> {
     private static final long serialVersionUID = 1L;
     /** The first and last instant of the years 0001 to 9999: what PostgreSQL and every conversion on the way take. */
     public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    /**
+     * The last microsecond, not nanosecond: PostgreSQL keeps microseconds and the driver rounds the rest, so
+     * {@code 9999-12-31T23:59:59.9999995Z} was stored as the year 10000, and every event that carried it from the
+     * database afterwards was refused by the service reading it.
+     */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     public IsoInstants() {
         super(InstantDeserializer.INSTANT, (Boolean) null);
