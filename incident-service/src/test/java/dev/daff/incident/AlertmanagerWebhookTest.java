@@ -135,6 +135,23 @@ class AlertmanagerWebhookTest {
                 .body("services", contains(app)).body("team", equalTo("checkout"));
     }
 
+    /**
+     * PostgreSQL stores a NUL character neither in text nor in jsonb: one in a label or annotation refused the whole
+     * notification (400), so a critical alert opened no incident. It is kept as U+FFFD instead.
+     */
+    @Test
+    void aNulCharacterInALabelOrAnnotationStillOpensTheIncident() {
+        String service = "nul-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = notification("{}:{nul=" + service + "}", "firing", service, "critical")
+                .replace("5xx above 5 %", "db\\u0000down").replace("\"severity\": \"critical\"",
+                        "\"severity\": \"critical\", \"pod\\u0000\": \"api-1\\u0000\"");
+        String id = post(body);
+        given().when().get("/api/incidents/" + id).then().statusCode(200)
+                .body("title", equalTo("Alertmanager: HighErrorRate — db\ufffddown in eu-west-1c"));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("find { it.kind == 'ALERT_FIRED' }.data.labels['pod\ufffd']", equalTo("api-1\ufffd"));
+    }
+
     @Test
     void aWarningAloneOpensNothing() {
         String service = "batch-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,6 +1,7 @@
 package dev.daff.incident.alerts;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +35,31 @@ public final class AlertmanagerApi {
             Map<String, String> commonLabels,
             String externalURL,
             @NotEmpty @Size(max = 1000) List<@NotNull @Valid Alert> alerts) {
+
+        /**
+         * This notification with each NUL character in its text made U+FFFD, which PostgreSQL stores neither in text
+         * nor in jsonb: one in any label or annotation refused the whole notification, so a critical alert opened no
+         * incident, and Alertmanager sent it again every repeat_interval to be refused again.
+         */
+        public Notification storable() {
+            return new Notification(version, storable(groupKey), status, storable(receiver), storable(commonLabels),
+                    storable(externalURL), alerts.stream().map(alert -> new Alert(alert.status(),
+                            storable(alert.labels()), storable(alert.annotations()), alert.startsAt(), alert.endsAt(),
+                            storable(alert.generatorURL()), storable(alert.fingerprint()))).toList());
+        }
+
+        private static String storable(String text) {
+            return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\ufffd');
+        }
+
+        private static Map<String, String> storable(Map<String, String> texts) {
+            if (texts == null) {
+                return null;
+            }
+            Map<String, String> storable = new LinkedHashMap<>();
+            texts.forEach((name, value) -> storable.put(storable(name), storable(value)));
+            return storable;
+        }
     }
 
     public record Alert(

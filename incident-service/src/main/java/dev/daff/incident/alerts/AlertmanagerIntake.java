@@ -66,7 +66,8 @@ public class AlertmanagerIntake {
      * already recorded in the same state changes nothing.
      */
     @Transactional
-    public AlertmanagerApi.Outcome fromAlertmanager(AlertmanagerApi.Notification notification) {
+    public AlertmanagerApi.Outcome fromAlertmanager(AlertmanagerApi.Notification received) {
+        AlertmanagerApi.Notification notification = received.storable();
         // Group keys run to 1,000 characters and alert identities add a fingerprint: stored as SHA-256 digests they
         // fit alert_link.dedup_key (300) and processed_event.event_id (100) whatever Alertmanager sends.
         String linkKey = "alertmanager:" + sha256(notification.groupKey());
