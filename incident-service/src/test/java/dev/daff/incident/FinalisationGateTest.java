@@ -285,6 +285,41 @@ class FinalisationGateTest {
     }
 
     /**
+     * The last open action closes while the incident is being resolved, and the resolve takes the gate's row first:
+     * it judges the summary as it was before the close committed, so the consumer must judge the incident as it is
+     * once it has the row (RESOLVED), not as it read it before (FIXING). Otherwise neither sees it ready.
+     */
+    @Test
+    void anActionClosedWhileTheIncidentIsResolvedLeavesItReadyToFinalise() throws Exception {
+        String id = resolvedIncident();
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(600);
+        send(id, actionEvent(id, UUID.randomUUID().toString(), t0, 1, 1, 0, 1));
+        awaitSummaryOccurredAt(id, t0);
+        reviewWashup(id);
+        IncidentLifecycleTest.move(id, "FIXING");
+
+        java.util.concurrent.ExecutorService person = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection holding = database.getConnection(); var sql = holding.createStatement()) {
+            holding.setAutoCommit(false);
+            sql.execute("select incident_id from finalisation where incident_id = '" + id + "' for update");
+            var resolving = person.submit(() -> given().contentType(ContentType.JSON).body("{\"to\": \"RESOLVED\"}")
+                    .when().post("/api/incidents/" + id + "/transitions").then().extract().statusCode());
+            await("the resolve waits for the gate's row").atMost(PATIENCE).until(() -> LockWaits.onRows(database) > 0);
+            send(id, actionEvent(id, UUID.randomUUID().toString(), t0.plusSeconds(60), 1, 0, 1, 0));
+            await("the consumer waits for it too").atMost(PATIENCE).until(() -> LockWaits.onRows(database) > 1);
+            holding.commit();
+            assertEquals(200, resolving.get());
+        } finally {
+            person.shutdown();
+        }
+        awaitSummaryOccurredAt(id, t0.plusSeconds(60));
+        await().atMost(PATIENCE).untilAsserted(() -> given().when().get("/api/incidents/" + id).then()
+                .body("status", equalTo("RESOLVED")).body("finalisable", equalTo(true)));
+        given().when().get("/api/incidents/" + id + "/timeline").then()
+                .body("findAll { it.kind == 'READY_TO_FINALISE' }", hasSize(1));
+    }
+
+    /**
      * A washup review and a reopen at the same moment: the review waits for the reopen and is refused by it (the
      * incident is no longer RESOLVED), rather than announcing a review of the incident as it was before it reopened.
      */

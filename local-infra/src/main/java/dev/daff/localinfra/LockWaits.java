@@ -16,20 +16,23 @@ public final class LockWaits {
     private LockWaits() {
     }
 
-    /** Sessions waiting for a row another transaction locked (or wrote): they wait on that transaction's id. */
+    /**
+     * Sessions waiting for a row another transaction locked (or wrote): the first waits on that transaction's id, the
+     * ones after it on the row's tuple lock, which the first holds.
+     */
     public static long onRows(DataSource database) throws SQLException {
-        return count(database, "transactionid");
+        return count(database, "'transactionid', 'tuple'");
     }
 
     /** Sessions waiting for an advisory lock ({@code pg_advisory_xact_lock}). */
     public static long onAdvisoryLocks(DataSource database) throws SQLException {
-        return count(database, "advisory");
+        return count(database, "'advisory'");
     }
 
-    private static long count(DataSource database, String lockType) throws SQLException {
+    private static long count(DataSource database, String lockTypes) throws SQLException {
         try (Connection connection = database.getConnection(); Statement sql = connection.createStatement();
                 ResultSet result = sql.executeQuery(
-                        "select count(*) from pg_locks where locktype = '" + lockType + "' and not granted")) {
+                        "select count(*) from pg_locks where locktype in (" + lockTypes + ") and not granted")) {
             result.next();
             return result.getLong(1);
         }

@@ -19,10 +19,12 @@ import dev.daff.incident.washup.WashupReviewed;
 public class GateTriggers {
 
     private final Incidents incidents;
+    private final Finalisations finalisations;
     private final FinalisationGate gate;
 
-    public GateTriggers(Incidents incidents, FinalisationGate gate) {
+    public GateTriggers(Incidents incidents, Finalisations finalisations, FinalisationGate gate) {
         this.incidents = incidents;
+        this.finalisations = finalisations;
         this.gate = gate;
     }
 
@@ -35,9 +37,17 @@ public class GateTriggers {
         gate.reassess(incidents.require(event.incidentId()));
     }
 
-    /** action-service may report on an incident this service has not heard of yet; that one is assessed later. */
+    /**
+     * action-service may report on an incident this service has not heard of yet; that one is assessed later. The
+     * incident is read again once the gate's row is this transaction's: a resolve that took the row first judged the
+     * summary as it was before this one committed, and judged by the status read before, neither saw it ready.
+     */
     void actionSummaryUpdated(@Observes ActionSummaryUpdated event) {
-        incidents.findByIdOptional(event.incidentId()).ifPresent(gate::reassess);
+        incidents.findByIdOptional(event.incidentId()).ifPresent(incident -> {
+            finalisations.lockedFor(incident.id);
+            incidents.getEntityManager().refresh(incident); // not locked: transitions lock the incident before the row
+            gate.reassess(incident);
+        });
     }
 
     /** An open action first heard of once the incident is FINALISED is said on its timeline. */
