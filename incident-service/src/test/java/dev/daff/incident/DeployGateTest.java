@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
@@ -401,6 +402,53 @@ class DeployGateTest {
             }
             assertEquals(1, pipeline.received(r -> true).size(), "one request, to the hook itself");
             assertEquals(0, pipeline.received(r -> r.path().equals("/elsewhere")).size());
+        }
+    }
+
+    /**
+     * A hook that takes the request and never answers holds the responder no longer than the deadline
+     * ({@code daff.changes.rollback-hook-deadline}, 2 s in tests): the answer and the timeline say it did not answer.
+     */
+    @Test
+    void aRollbackHookThatNeverAnswersIsGivenUpAtTheDeadline() throws Exception {
+        java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer hanging = com.sun.net.httpserver.HttpServer
+                .create(new java.net.InetSocketAddress("localhost", 0), 0);
+        hanging.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        hanging.createContext("/rollback", exchange -> {
+            asked.incrementAndGet();
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        hanging.start();
+        try {
+            String service = "hanging-" + ChangesTest.unique();
+            ChangesTest.service(service, "{\"team\": \"payments\", \"rollbackHook\": \"http://localhost:"
+                    + hanging.getAddress().getPort() + "/rollback\"}");
+            Instant impact = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5));
+            String change = given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                    .body(ChangesTest.changeJson(service, "DEPLOY", "v8", impact.minus(Duration.ofMinutes(10)), null,
+                            "production"))
+                    .when().post("/api/changes").then().statusCode(201).extract().path("change.id");
+            String incident = ChangesTest.incident(service, impact, impact.plusSeconds(60));
+            given().contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
+                    .when().post("/api/incidents/" + incident + "/changes/" + change).then().statusCode(200);
+            given().header("Authorization", "Bearer " + TestTokens.token("rita", TestTokens.RESPONDER))
+                    .when().post("/api/incidents/" + incident + "/changes/" + change + "/rollback")
+                    .then().statusCode(200).body("status", nullValue())
+                    .body("outcome", equalTo("did not answer (HttpTimeoutException)"));
+            assertEquals(1, asked.get(), "the hook had the request");
+            given().when().get("/api/incidents/" + incident + "/timeline").then().statusCode(200)
+                    .body("find { it.kind == 'ROLLBACK_REQUESTED' }.text", endsWith(
+                            " on " + service + " requested: the hook did not answer (HttpTimeoutException)"));
+        } finally {
+            released.countDown();
+            hanging.stop(0);
         }
     }
 

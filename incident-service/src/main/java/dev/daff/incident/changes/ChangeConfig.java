@@ -48,6 +48,12 @@ public interface ChangeConfig {
     /** Hosts a rollback hook may name although they are inside the network (loopback, private addresses). */
     Optional<List<String>> allowedHosts();
 
+    /**
+     * How long a rollback hook has to connect and answer: a responder waits on it, and a hook that hangs is put on the
+     * timeline as not answering.
+     */
+    Duration rollbackHookDeadline();
+
     /** The secret rollback hooks are signed with ({@code X-Daff-Signature}); without one no hook is fired. */
     Optional<String> rollbackSigningSecret();
 

@@ -33,14 +33,14 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 /**
  * Fires a service's rollback hook for a change linked to an incident as CAUSED or CONTRIBUTED — only when a responder
  * asks, never by itself: a signed POST ({@link WebhookSignature}, the {@code daff.changes.rollback-signing-secret})
- * to the URL the catalog holds for the changed service, with no redirects and a 10-second deadline, outside any
+ * to the URL the catalog holds for the changed service, with no redirects and a deadline
+ * ({@code daff.changes.rollback-hook-deadline}), outside any
  * transaction. Whatever it answers (or that it did not) goes on the incident's timeline.
  */
 @ApplicationScoped
 public class RollbackHooks {
 
     private static final Logger LOG = Logger.getLogger(RollbackHooks.class);
-    static final Duration DEADLINE = Duration.ofSeconds(10);
     /** Tries at recording a fired hook's answer: about 12 s in all, pauses from 0.25 s doubling to 4 s. */
     private static final int RECORD_TRIES = 7;
 
@@ -53,8 +53,8 @@ public class RollbackHooks {
     private final ObjectMapper json;
     private final Clock clock;
     private final OutboundAddresses outbound;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(DEADLINE).build();
+    private final Duration deadline;
+    private final HttpClient http;
 
     public RollbackHooks(Incidents incidents, Changes changes, IncidentChanges links, Catalog catalog, Timeline timeline,
             ChangeConfig config, ObjectMapper json, Clock clock) {
@@ -67,6 +67,8 @@ public class RollbackHooks {
         this.json = json;
         this.clock = clock;
         this.outbound = config.rollbackHookAddresses();
+        this.deadline = config.rollbackHookDeadline();
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(deadline).build();
     }
 
     public RollbackFired fire(UUID incidentId, UUID changeId, Actor actor) {
@@ -91,7 +93,7 @@ public class RollbackHooks {
         Integer status = null;
         String outcome;
         try {
-            HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(target.hook())).timeout(DEADLINE)
+            HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(target.hook())).timeout(deadline)
                     .header("Content-Type", "application/json").header(WebhookSignature.HEADER, WebhookSignature.sign(secret, payload))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), HttpResponse.BodyHandlers.discarding());
             status = answer.statusCode();
