@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -269,6 +270,39 @@ class DeployGateTest {
                 .body("override.by", equalTo("ada")).body("override.reason", equalTo("hotfix for the outage"));
         asAdmin().body("{\"reason\": \"again\"}").when().post("/api/deploy-decisions/" + id + "/override")
                 .then().statusCode(409).contentType("application/problem+json");
+    }
+
+    /**
+     * An override covers what the admin saw, each reason by what it is about: a second freeze declared after it blocks
+     * the re-run although its code (FREEZE) is the one overridden.
+     */
+    @Test
+    void anOverrideOfOneFreezeDoesNotCoverAnotherDeclaredAfterIt() {
+        String service = "refrozen-" + ChangesTest.unique();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String first = "freeze-" + ChangesTest.unique();
+        String second = "freeze-" + ChangesTest.unique();
+        asAdmin().body(freezeJson(first, now.minusSeconds(60), now.plusSeconds(3600), service))
+                .when().put("/api/freezes").then().statusCode(201);
+        try {
+            JsonPath blocked = decide(service, "production", "r-1");
+            assertEquals("BLOCK", blocked.getString("effectiveDecision"));
+            assertEquals(first, blocked.getString("reasons[0].subject"));
+            asAdmin().body("{\"reason\": \"the release the freeze waits for\"}")
+                    .when().post("/api/deploy-decisions/" + blocked.getString("decisionId") + "/override")
+                    .then().statusCode(200);
+            assertEquals("ALLOW", decide(service, "production", "r-1").getString("effectiveDecision"));
+            asAdmin().body(freezeJson(second, now.minusSeconds(60), now.plusSeconds(3600), service))
+                    .when().put("/api/freezes").then().statusCode(201);
+            JsonPath again = decide(service, "production", "r-1");
+            assertEquals("BLOCK", again.getString("effectiveDecision"), "overridden for a freeze the admin never saw");
+            assertNull(again.get("override"));
+            assertEquals(List.of("BLOCK FREEZE", "BLOCK FREEZE"), about(again, first, second));
+        } finally {
+            // whatever got declared: a failure above is the one to see
+            asAdmin().when().delete("/api/freezes/" + first);
+            asAdmin().when().delete("/api/freezes/" + second);
+        }
     }
 
     /** Two admins overriding at the same moment: one override is recorded, the other is told so, never replaced. */

@@ -76,7 +76,8 @@ public class DeployGate {
         stored.author = author.orElse(null);
         stored.decision = decision.decision().name();
         List<ReasonView> reasons = decision.reasons().stream()
-                .map(reason -> new ReasonView(reason.code(), reason.severity().name(), reason.text())).toList();
+                .map(reason -> new ReasonView(reason.code(), reason.severity().name(), reason.text(), reason.subject()))
+                .toList();
         stored.reasons = write(reasons);
         stored.checkedAt = now;
         stored.requestedBy = actor.name();
@@ -84,9 +85,10 @@ public class DeployGate {
         if (decision.decision() != GateRule.Verdict.ALLOW && stored.ref != null) {
             // An admin who overrode the gate for this very change (service, environment, ref) is not asked again
             // when the pipeline re-runs; the override is copied onto the new decision, so it is on record there too.
-            // It covers the reasons the admin saw: a freeze or an incident that came after is asked about anew.
+            // It covers the reasons the admin saw, each by what it is about: another freeze, incident or SLO that
+            // came after, even with the same code, is asked about anew.
             decisions.overrideOf(service, environment, stored.ref, now.minus(LINK_WITHIN))
-                    .filter(earlier -> blockCodes(read(earlier.reasons)).containsAll(blockCodes(reasons)))
+                    .filter(earlier -> blocking(read(earlier.reasons)).containsAll(blocking(reasons)))
                     .ifPresent(earlier -> {
                         stored.overriddenAt = earlier.overriddenAt;
                         stored.overriddenBy = earlier.overriddenBy;
@@ -165,9 +167,10 @@ public class DeployGate {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(required(field, value, 200));
     }
 
-    private static Set<String> blockCodes(List<ReasonView> reasons) {
+    /** The blocking reasons by code and subject (a reason stored without a subject matches none). */
+    private static Set<String> blocking(List<ReasonView> reasons) {
         return reasons.stream().filter(reason -> GateRule.Verdict.BLOCK.name().equals(reason.severity()))
-                .map(ReasonView::code).collect(Collectors.toSet());
+                .map(reason -> reason.code() + "\n" + reason.subject()).collect(Collectors.toSet());
     }
 
     private String write(List<ReasonView> reasons) {

@@ -14,7 +14,8 @@ public final class DeployGateApi {
     public record DecisionRequest(String service, String environment, String kind, String ref, String author) {
     }
 
-    public record ReasonView(String code, String severity, String text) {
+    /** A reason and what it is about (a freeze's or incident's id, an SLO, a change); decisions before it have none. */
+    public record ReasonView(String code, String severity, String text, String subject) {
     }
 
     /** An admin's decision to ship anyway, with why. */

@@ -52,7 +52,11 @@ public final class GateRule {
             List<NearbyChange> changes, List<ActiveFreeze> freezes) {
     }
 
-    public record Reason(String code, Verdict severity, String text) {
+    /**
+     * One reason, and what it is about ({@code subject}: the freeze's or incident's id, the SLO's name, the change's
+     * ref): an override covers the reasons it was given for, not others with the same code that came after.
+     */
+    public record Reason(String code, Verdict severity, String text, String subject) {
     }
 
     public record Decision(Verdict decision, List<Reason> reasons) {
@@ -70,13 +74,13 @@ public final class GateRule {
         for (ActiveFreeze freeze : facts.freezes()) {
             reasons.add(new Reason("FREEZE", Verdict.BLOCK, "A freeze (" + freeze.id() + ") covers "
                     + (freeze.allServices() ? "every service" : facts.service()) + " until " + freeze.endsAt() + ": "
-                    + freeze.reason()));
+                    + freeze.reason(), freeze.id()));
         }
         for (OpenIncident incident : facts.incidents()) {
             reasons.add(new Reason("INCIDENT_OPEN", own(incident.relation()) ? Verdict.BLOCK : Verdict.WARN,
                     "Incident " + incident.id() + " \"" + incident.title() + "\" (" + incident.severity() + ", "
                             + incident.status() + ") is unresolved on " + where(incident.service(), incident.relation())
-                            + "."));
+                            + ".", incident.id()));
         }
         for (Budget budget : facts.budgets()) {
             budgetReasons(budget, limits, reasons);
@@ -86,7 +90,8 @@ public final class GateRule {
                     + change.kind() + " change"
                     + (change.ref() == null ? "" : " (" + change.ref() + ")") + " on " + where(change.service(),
                             change.relation()) + " is " + timing(change, facts.now())
-                    + ": two changes at once make either hard to blame and to roll back."));
+                    + ": two changes at once make either hard to blame and to roll back.", change.service()
+                            + (change.ref() == null ? "" : " " + change.ref())));
         }
         reasons.sort(Comparator.comparing((Reason reason) -> reason.severity() == Verdict.BLOCK ? 0 : 1)
                 .thenComparing(reason -> CODE_ORDER.indexOf(reason.code())));
@@ -98,12 +103,12 @@ public final class GateRule {
         String slo = "SLO " + budget.slo() + " of " + where(budget.service(), budget.relation());
         if (budget.stale()) {
             reasons.add(new Reason("BUDGET_UNKNOWN", Verdict.WARN, slo + " has not reported its budget for "
-                    + budget.age().toMinutes() + " min: its state is unknown."));
+                    + budget.age().toMinutes() + " min: its state is unknown.", budget.slo()));
             return;
         }
         if (budget.unacknowledgedPages() > 0) {
             reasons.add(new Reason("PAGE_UNACKNOWLEDGED", own(budget.relation()) ? Verdict.BLOCK : Verdict.WARN,
-                    budget.unacknowledgedPages() + " page(s) for " + slo + " nobody has acknowledged yet."));
+                    budget.unacknowledgedPages() + " page(s) for " + slo + " nobody has acknowledged yet.", budget.slo()));
         }
         if (budget.relation() == Relation.DEPENDENCY || budget.relation() == Relation.DEPENDENT) {
             return; // a plain dependency's budget is its own team's call; its pages and incidents still count
@@ -112,20 +117,21 @@ public final class GateRule {
         if (left < limits.budgetBlockBelowPercent()) {
             reasons.add(new Reason("BUDGET_EXHAUSTED", Verdict.BLOCK, slo + " has " + percent(left)
                     + " of its error budget left (the floor is " + percent(limits.budgetBlockBelowPercent())
-                    + "): ship what makes it more reliable, not new risk."));
+                    + "): ship what makes it more reliable, not new risk.", budget.slo()));
         } else if (left < limits.budgetWarnBelowPercent()) {
             reasons.add(new Reason("BUDGET_LOW", Verdict.WARN, slo + " has " + percent(left)
-                    + " of its error budget left (warning below " + percent(limits.budgetWarnBelowPercent()) + ")."));
+                    + " of its error budget left (warning below " + percent(limits.budgetWarnBelowPercent()) + ").",
+                    budget.slo()));
         }
         double burn = budget.burnRateOneHour();
         if (burn > limits.burnBlockAbove()) {
             reasons.add(new Reason("FAST_BURN", Verdict.BLOCK, slo + " burns its error budget " + times(burn)
                     + " as fast as it can afford over the last hour (the limit is " + times(limits.burnBlockAbove())
-                    + "): something is already wrong."));
+                    + "): something is already wrong.", budget.slo()));
         } else if (burn > limits.burnWarnAbove()) {
             reasons.add(new Reason("BURNING", Verdict.WARN, slo + " burns its error budget " + times(burn)
                     + " as fast as it can afford over the last hour (warning above " + times(limits.burnWarnAbove())
-                    + ")."));
+                    + ").", budget.slo()));
         }
     }
 
