@@ -76,12 +76,16 @@ public final class SloApi {
             @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double ratio) {
     }
 
-    /** Percent of the whole error budget each tier may spend in its long window before it alerts. */
+    /**
+     * Percent of the whole error budget each tier may spend in its long window before it alerts. At least 0.001: a
+     * smaller one (1e-323) passed "above 0" and became 0 as a fraction, a tier that paged on any error and an export
+     * with threshold 0 that no import takes.
+     */
     public record AlertBudgets(
-            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double pageFast,
-            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double pageSlow,
-            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double ticketFast,
-            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double ticketSlow) {
+            @DecimalMin("0.001") @DecimalMax("100") Double pageFast,
+            @DecimalMin("0.001") @DecimalMax("100") Double pageSlow,
+            @DecimalMin("0.001") @DecimalMax("100") Double ticketFast,
+            @DecimalMin("0.001") @DecimalMax("100") Double ticketSlow) {
     }
 
     /** One alert tier as computed for this SLO, so nobody has to redo the Workbook arithmetic. */

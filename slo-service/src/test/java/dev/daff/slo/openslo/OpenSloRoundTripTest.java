@@ -82,6 +82,34 @@ class OpenSloRoundTripTest {
         assertEquals(before, definition(name), exported);
     }
 
+    /**
+     * The smallest alert budgets taken (0.001 %) round-trip. Smaller ones are 400: 1e-323 passed "above 0", became 0
+     * as a fraction (a tier paging on any error) and was exported as threshold 0, which made the whole export fail to
+     * import.
+     */
+    @Test
+    void theSmallestAlertBudgetsRoundTripAndSmallerOnesAreRefused() {
+        String tiny = """
+                {"name": "%s", "service": "ledger", "team": "finance", "objective": 99.9, "window": "30d",
+                 "alertBudgets": {"pageFast": %s, "pageSlow": 0.001, "ticketFast": 0.001, "ticketSlow": 0.001}}
+                """;
+        for (String refused : new String[] { "1e-323", "0.0009" }) {
+            given().contentType(ContentType.JSON).body(tiny.formatted("tiny-budgets-refused", refused))
+                    .when().post("/api/slos").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", org.hamcrest.Matchers.hasItem(containsString("pageFast")));
+        }
+        given().when().get("/api/slos/tiny-budgets-refused").then().statusCode(404);
+        String name = "tiny-budgets";
+        given().contentType(ContentType.JSON).body(tiny.formatted(name, "0.001")).when().post("/api/slos").then()
+                .statusCode(201);
+        Map<String, Object> before = definition(name);
+        String exported = given().when().get("/api/slos/" + name + "/openslo").then().statusCode(200).extract().asString();
+        given().when().delete("/api/slos/" + name).then().statusCode(204);
+        given().contentType("application/yaml").body(exported).when().post("/api/openslo").then().statusCode(200)
+                .body("slos[0].outcome", equalTo("created"));
+        assertEquals(before, definition(name), exported);
+    }
+
     @Test
     void theWholeExportIsOneDocumentPerSloAndImportsUnchanged() {
         given().contentType(ContentType.JSON).body(everyField("whole-export-a", "7d")).when().post("/api/slos").then()
