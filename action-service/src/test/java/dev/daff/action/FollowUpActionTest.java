@@ -145,7 +145,8 @@ class FollowUpActionTest {
     @Test
     void anActionHasExactlyOneOwningTeam() {
         UUID incidentId = UUID.randomUUID();
-        for (String owner : List.of("null", "\"\"", "[\"payments\", \"platform\"]", "\"shared\"", "\"payments, platform\"")) {
+        for (String owner : List.of("null", "\"\"", "[\"payments\", \"platform\"]", "\"shared\"", "\"payments, platform\"",
+                "\"Payments\"", "\"payments team\"")) {
             given().contentType(ContentType.JSON).body(action(incidentId, owner, "LOCAL", null))
                     .when().post("/api/actions")
                     .then().statusCode(400).contentType("application/problem+json")

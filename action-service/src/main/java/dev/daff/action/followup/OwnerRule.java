@@ -32,8 +32,11 @@ public final class OwnerRule {
             return Optional.of("'" + ownerTeam + "' names several teams; an action has exactly one owning team."
                     + " Split it into one action per team");
         }
-        if (!normalised.matches("[a-z0-9][a-z0-9._ -]{0,99}")) {
-            return Optional.of("'" + ownerTeam + "' is not a valid team name");
+        // The team's handle as slo-service's teams have it, where its reminders and reports are delivered: "Payments"
+        // or "payments team" was stored, and every notice for it went to a team that cannot exist.
+        if (!ownerTeam.trim().matches("[a-z0-9][a-z0-9._-]{0,99}")) {
+            return Optional.of("'" + ownerTeam + "' is not a team's handle (lower-case letters, digits, '.', '_' and"
+                    + " '-', as the team is named in slo-service, where its reminders go)");
         }
         return Optional.empty();
     }
