@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -108,6 +109,31 @@ class BurnAlertTest {
                 1, Duration.ofSeconds(20));
         assertEquals(1, resolved.size());
         given().when().get("/api/slos/" + slo + "/status").then().statusCode(404);
+    }
+
+    /**
+     * The replica evaluating an SLO learns of its delete on another replica at its next tick; a round of snapshots
+     * before it sent the deleted SLO's snapshot after the other replica's tombstone, and the deploy gate kept it
+     * (BUDGET_UNKNOWN for good). The round tombstones it again.
+     */
+    @Test
+    void aSnapshotRoundBetweenADeleteOnAnotherReplicaAndTheNextTickLeavesTheTombstoneLast() throws Exception {
+        String slo = "deleted-between-ticks";
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo)).when().post("/api/slos").then().statusCode(201);
+        send(slo, traffic(clock.instant().minus(Duration.ofMinutes(30)), clock.instant(), 0), 30_000);
+        await().atMost(Duration.ofSeconds(20)).until(() -> evaluator.evaluated().stream()
+                .anyMatch(evaluated -> evaluated.name().equals(slo) && evaluated.snapshot() != null));
+        // What the other replica's delete does: the row gone, then its tombstone; this replica hears nothing of it.
+        try (var connection = dataSource.getConnection(); var sql = connection.createStatement()) {
+            sql.execute("delete from slo where name = '" + slo + "'");
+        }
+        KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLO_BUDGETS, slo, null);
+        budgetSnapshots.publish(); // before this replica's next tick
+        List<ConsumerRecord<String, String>> records = KafkaTestClient.readCommitted(
+                RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLO_BUDGETS, Duration.ofSeconds(20))
+                .stream().filter(record -> slo.equals(record.key())).toList();
+        assertTrue(!records.isEmpty(), "the delete's tombstone");
+        assertNull(records.get(records.size() - 1).value(), "the last word on the deleted SLO: " + records.size());
     }
 
     @Test

@@ -3,7 +3,10 @@ package dev.daff.slo.budgets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.annotation.PreDestroy;
@@ -24,10 +27,12 @@ import dev.daff.kit.kafka.KafkaClients;
 import dev.daff.slo.burn.BurnSnapshot;
 import dev.daff.slo.burn.Severity;
 import dev.daff.slo.burn.SliWindows;
+import dev.daff.slo.definition.SloDefinitions;
 import dev.daff.slo.definition.SloService.SloDeleted;
 import dev.daff.slo.evaluation.SloEvaluator;
 import dev.daff.slo.evaluation.SloEvaluator.Evaluated;
 import dev.daff.slo.paging.pages.PageQueries;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -42,15 +47,17 @@ public class BudgetSnapshots {
     private static final Logger LOG = Logger.getLogger(BudgetSnapshots.class);
 
     private final SloEvaluator evaluator;
+    private final SloDefinitions definitions;
     private final PageQueries pages;
     private final KafkaClients kafkaClients;
     private final ObjectMapper json;
     private final Clock clock;
     private volatile KafkaProducer<String, String> producer;
 
-    public BudgetSnapshots(SloEvaluator evaluator, PageQueries pages, KafkaClients kafkaClients, ObjectMapper json,
-            Clock clock) {
+    public BudgetSnapshots(SloEvaluator evaluator, SloDefinitions definitions, PageQueries pages,
+            KafkaClients kafkaClients, ObjectMapper json, Clock clock) {
         this.evaluator = evaluator;
+        this.definitions = definitions;
         this.pages = pages;
         this.kafkaClients = kafkaClients;
         this.json = json;
@@ -63,6 +70,7 @@ public class BudgetSnapshots {
         Map<String, Integer> unacknowledged = pages.unacknowledgedBySlo();
         Instant now = clock.instant();
         KafkaProducer<String, String> kafka = producer();
+        List<String> published = new ArrayList<>();
         for (Evaluated evaluated : evaluator.evaluated()) {
             BurnSnapshot burn = evaluated.snapshot();
             if (burn == null) {
@@ -75,6 +83,17 @@ public class BudgetSnapshots {
                     burn.window(SliWindows.ONE_HOUR).burnRate(), burn.window(SliWindows.SIX_HOURS).burnRate(), pageFiring,
                     unacknowledged.getOrDefault(evaluated.name(), 0));
             kafka.send(new ProducerRecord<>(Topics.SLO_BUDGETS, evaluated.name(), write(snapshot)));
+            published.add(evaluated.name());
+        }
+        kafka.flush();
+        // This replica learns of a delete at its next tick: a snapshot of an SLO deleted since went out after its
+        // tombstone and would stand for it for good. Deleted before this read: tombstoned again here, after the
+        // snapshot; deleted after it: the delete's own tombstone follows the snapshot, already on the log.
+        Set<String> stored = QuarkusTransaction.requiringNew().call(() -> definitions.windowDays(published).keySet());
+        for (String name : published) {
+            if (!stored.contains(name)) {
+                kafka.send(new ProducerRecord<>(Topics.SLO_BUDGETS, name, null));
+            }
         }
         kafka.flush();
     }
