@@ -2,6 +2,7 @@ package dev.daff.action.report;
 
 import java.time.Clock;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -9,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.time.temporal.IsoFields;
 import java.time.temporal.TemporalAdjusters;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,25 +82,38 @@ public class WeeklyReports {
         return config.enabled() ? sendIfDue() : 0;
     }
 
-    /** Sends this ISO week's reports once the cron's time in this week has come; answers how many it sent. */
+    /** Sends the reports of the week whose cron time has come ({@link #dueWeek}), once; answers how many it sent. */
     @Transactional
     public int sendIfDue() {
-        Instant now = clock.instant();
-        Instant weekStart = now.atZone(ZoneOffset.UTC).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
-                .truncatedTo(ChronoUnit.DAYS).toInstant();
-        boolean due = schedule.lastExecution(now.atZone(ZoneOffset.UTC))
-                .filter(last -> !last.toInstant().isBefore(weekStart)).isPresent();
-        return due ? send() : 0;
+        return dueWeek(schedule, clock.instant()).map(this::send).orElse(0);
     }
 
     /**
-     * Sends this ISO week's report to every team that has none yet, unless this week's run has been made (by any
+     * The ISO week whose reports are due at {@code now}: the week of the cron's last time, when that is in this week or
+     * less than a day ago. The day covers a cron late in the week (Sunday 23:30) whose check could not run before
+     * Monday: judged by this week alone, that week's reports were never sent.
+     */
+    static Optional<String> dueWeek(ExecutionTime schedule, Instant now) {
+        Instant weekStart = now.atZone(ZoneOffset.UTC).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+                .truncatedTo(ChronoUnit.DAYS).toInstant();
+        return schedule.lastExecution(now.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toInstant)
+                .filter(last -> !last.isBefore(weekStart) || last.isAfter(now.minus(Duration.ofDays(1))))
+                .map(WeeklyReports::isoWeek);
+    }
+
+    /** Sends this ISO week's reports (see {@link #send(String)}). */
+    @Transactional
+    public int send() {
+        return send(isoWeek(clock.instant()));
+    }
+
+    /**
+     * Sends {@code week}'s report to every team that has none yet, unless that week's run has been made (by any
      * replica); answers how many it sent.
      */
     @Transactional
-    public int send() {
+    public int send(String week) {
         Instant now = clock.instant();
-        String week = isoWeek(now);
         int firstRun = entityManager.createNativeQuery("""
                 insert into weekly_report_run (week, sent_at) values (?1, ?2) on conflict do nothing""")
                 .setParameter(1, week).setParameter(2, now).executeUpdate();
