@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
  * Where daff may send an outgoing request whose URL a user gave (a team's Slack or webhook channel, a service's
  * rollback hook). A URL that reaches into the cluster (the metadata service, a database, the admin port of a sidecar) would let anyone who
  * may define a team probe or poke the inside. So loopback, link-local, private (RFC 1918), CGNAT (100.64/10),
- * unique-local (fc00::/7), unspecified, multicast and reserved addresses, and IPv6 forms that embed one of them
- * (mapped, compatible, NAT64, 6to4), are refused unless {@code allowedHosts} names the host or the address —
+ * unique-local (fc00::/7), unspecified, multicast and reserved addresses, IPv6 forms that embed one of them
+ * (mapped, translated, compatible, NAT64, 6to4) and the local-use NAT64 prefix, are refused unless
+ * {@code allowedHosts} names the host or the address —
  * checked when the team is stored and again, on the resolved address, before each send. The send then connects
  * through the JVM's resolver cache ({@code networkaddress.cache.ttl}, 30 s by default), so it reaches the address
  * just checked rather than a second, rebound answer. Callers never follow redirects ({@code Redirect.NEVER}), so a
@@ -84,10 +85,16 @@ public final class OutboundAddresses {
         }
         if (address instanceof Inet6Address) {
             boolean uniqueLocal = (bytes[0] & 0xfe) == 0xfc; // fc00::/7
-            // IPv6 forms that carry an IPv4 address and reach it: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d),
-            // NAT64 (64:ff9b::/96, which a cluster's NAT64 gateway turns into the IPv4 address) and 6to4 (2002::/16).
-            if (isMappedV4(bytes) || isCompatibleV4(bytes) || isNat64(bytes)) {
+            // IPv6 forms that carry an IPv4 address and reach it: mapped (::ffff:a.b.c.d), translated
+            // (::ffff:0:a.b.c.d), compatible (::a.b.c.d), NAT64 (64:ff9b::/96, which a cluster's NAT64 gateway turns
+            // into the IPv4 address) and 6to4 (2002::/16).
+            if (isMappedV4(bytes) || isTranslatedV4(bytes) || isCompatibleV4(bytes) || isNat64(bytes)) {
                 return internal(v4(bytes, 12));
+            }
+            // The local-use NAT64 prefix (64:ff9b:1::/48, RFC 8215) is a network's own translator, wherever in the
+            // address it puts the IPv4 one: inside by definition.
+            if (startsWith(bytes, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)) {
+                return true;
             }
             if ((bytes[0] & 0xff) == 0x20 && (bytes[1] & 0xff) == 0x02) {
                 return internal(v4(bytes, 2));
@@ -115,21 +122,23 @@ public final class OutboundAddresses {
     }
 
     private static boolean isNat64(byte[] bytes) {
-        byte[] prefix = { 0x00, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 };
+        return startsWith(bytes, 0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    private static boolean isMappedV4(byte[] bytes) {
+        return startsWith(bytes, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff);
+    }
+
+    private static boolean isTranslatedV4(byte[] bytes) {
+        return startsWith(bytes, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0);
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
         for (int i = 0; i < prefix.length; i++) {
-            if (bytes[i] != prefix[i]) {
+            if ((bytes[i] & 0xff) != prefix[i]) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static boolean isMappedV4(byte[] bytes) {
-        for (int i = 0; i < 10; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
-        }
-        return (bytes[10] & 0xff) == 0xff && (bytes[11] & 0xff) == 0xff;
     }
 }

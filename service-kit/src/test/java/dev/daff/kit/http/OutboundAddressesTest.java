@@ -28,11 +28,16 @@ class OutboundAddressesTest {
         // metadata address; reserved IPv4 and the broadcast address.
         for (String url : List.of("http://[64:ff9b::a00:1]/x", "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
                 "http://[2002:a00:1::]/x", "http://[2002:7f00:1::1]/x", "http://[::10.0.0.1]/x", "http://[::7f00:1]/x",
-                "http://240.0.0.1/x", "http://255.255.255.255/x")) {
+                "http://240.0.0.1/x", "http://255.255.255.255/x",
+                // the local-use NAT64 prefix (64:ff9b:1::/48, a network's own translator) and IPv4-translated
+                // (::ffff:0:a.b.c.d) forms
+                "http://[64:ff9b:1::a00:1]/x", "http://[64:ff9b:1:5db8:d7:e00::]/x", "http://[::ffff:0:a00:1]/x",
+                "http://[::ffff:0:7f00:1]/x")) {
             assertTrue(guard.refusal(url).isPresent(), url + " should be refused");
         }
         assertEquals(Optional.empty(), guard.refusal("http://[64:ff9b::5db8:d70e]/x"), "NAT64 of a public address");
         assertEquals(Optional.empty(), guard.refusal("http://[2002:5db8:d70e::1]/x"), "6to4 of a public address");
+        assertEquals(Optional.empty(), guard.refusal("http://[::ffff:0:5db8:d70e]/x"), "IPv4-translated public address");
     }
 
     @Test
