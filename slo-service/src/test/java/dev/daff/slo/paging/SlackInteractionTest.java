@@ -126,6 +126,25 @@ class SlackInteractionTest {
                 .body("notifications.action", not(org.hamcrest.Matchers.hasItem("acknowledge")));
     }
 
+    /**
+     * Who acknowledged a page is anyone's text (a token's name, a PagerDuty agent's): in the reply to a later click it
+     * must not mention @channel nor disguise a link, as the pages themselves do not.
+     */
+    @Test
+    void theReplyNamingWhoAcknowledgedIsEscaped() {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String team = slackTeam(clock, "slack-esc-" + suffix, "UBOB" + suffix.toUpperCase());
+        PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "api-" + suffix, "esc-" + suffix));
+        String id = PagingFixtures.awaitPage(team);
+        given().header("Authorization", "Bearer " + TestTokens.token("<!channel> <https://evil.example|me>",
+                TestTokens.RESPONDER)).contentType(ContentType.JSON).body("{}")
+                .when().post("/api/pages/" + id + "/ack").then().statusCode(200);
+        long now = clock.instant().getEpochSecond();
+        String click = click("UBOB" + suffix.toUpperCase(), "daff_acknowledge", id);
+        post(click, now, signature(NEW_SECRET, now, click)).statusCode(200)
+                .body("text", equalTo("Already acknowledged by &lt;!channel&gt; &lt;https://evil.example|me&gt;."));
+    }
+
     @Test
     void theSlackPageCarriesTheButtonsAndASignedClickByAMappedMemberAcknowledgesIt() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6);

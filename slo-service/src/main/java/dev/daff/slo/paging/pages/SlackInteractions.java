@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.security.WebhookSignature;
 import dev.daff.slo.paging.PagingConfig;
+import dev.daff.slo.paging.delivery.SlackText;
 import dev.daff.slo.paging.oncall.TeamDefinition;
 import dev.daff.slo.paging.oncall.TeamService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -88,19 +89,22 @@ public class SlackInteractions {
         Optional<TeamDefinition.Member> member = teams.definition(page.get().team)
                 .flatMap(team -> team.memberBySlackId(slackUser));
         if (member.isEmpty()) {
-            return Reply.of("Not acknowledged: your Slack user (" + slackUser + ") is not a member of team "
-                    + page.get().team + " in daff. An admin can add your slackUserId to the team.");
+            return Reply.of("Not acknowledged: your Slack user (" + SlackText.escaped(slackUser) + ") is not a member"
+                    + " of team " + page.get().team + " in daff. An admin can add your slackUserId to the team.");
         }
         String who = member.get().name() == null ? member.get().handle() : member.get().name();
         if (!Page.TRIGGERED.equals(page.get().state)) {
-            return Reply.of("Already acknowledged by " + page.get().acknowledgedBy + ".");
+            // anyone's text (a token's name, a PagerDuty agent's): no @channel, no disguised link in the reply
+            return Reply.of("Already acknowledged by " + SlackText.escaped(page.get().acknowledgedBy) + ".");
         }
         try {
             pager.acknowledge(pageId, "slack:" + slackUser, member.get().handle(), false);
         } catch (ProblemException e) {
-            return Reply.of("Not acknowledged: " + e.getMessage()); // resolved in the meantime: its problem says so
+            // resolved in the meantime: its problem says so
+            return Reply.of("Not acknowledged: " + SlackText.escaped(e.getMessage()));
         }
-        return Reply.of("Acknowledged by " + who + " (" + member.get().handle() + "): escalation stopped.");
+        return Reply.of("Acknowledged by " + SlackText.escaped(who) + " (" + member.get().handle()
+                + "): escalation stopped.");
     }
 
     private JsonNode payload(byte[] body) {
