@@ -189,13 +189,22 @@ class ChannelSecretsTest {
                 toBob.header(WebhookSignature.HEADER)));
         given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED"));
 
-        // A webhook whose URL changes does not take the old receiver's secret along; "" removes a secret.
-        given().contentType(ContentType.JSON).body("""
+        // A webhook whose URL changes does not take the old receiver's secret along, nor goes unsigned unnoticed:
+        // without a secret it is 400 and nothing changes; "" sends it unsigned on purpose (and removes a secret).
+        String moved = """
                 {"members": [
                    {"handle": "alice", "channels": [{"type": "pagerduty"}]},
-                   {"handle": "bob", "channels": [{"type": "webhook", "url": "%s"}]},
+                   {"handle": "bob", "channels": [{"type": "webhook", "url": "%s"%s}]},
                    {"handle": "carol", "channels": [{"type": "slack"}, {"type": "webhook", "url": "%s", "secret": ""}]}], %s}
-                """.formatted(hook + "/moved", hook, rotation)).when().put("/api/teams/" + team).then().statusCode(200)
+                """;
+        String beforeMove = query("select definition from team where name = ?", team).get(0);
+        given().contentType(ContentType.JSON).body(moved.formatted(hook + "/moved", "", hook, rotation))
+                .when().put("/api/teams/" + team).then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("channels"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("send its secret"));
+        assertEquals(beforeMove, query("select definition from team where name = ?", team).get(0));
+        given().contentType(ContentType.JSON).body(moved.formatted(hook + "/moved", ", \"secret\": \"\"", hook, rotation))
+                .when().put("/api/teams/" + team).then().statusCode(200)
                 .body("members[0].channels[0].configured", equalTo(true))
                 .body("members[1].channels[0].configured", equalTo(false))
                 .body("members[2].channels[1].configured", equalTo(false));

@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
+import dev.daff.kit.problem.ProblemException;
+
 import dev.daff.slo.paging.secrets.Keyring;
 
 /**
@@ -154,6 +156,12 @@ public class ChannelSecrets {
 
     private static List<TeamDefinition.Channel> keep(List<TeamDefinition.Channel> incoming, List<TeamDefinition.Channel> stored) {
         List<TeamDefinition.Channel> before = stored == null ? List.of() : stored;
+        // A signed webhook gone from the PUT while a webhook without a secret came: most likely its URL changed, and
+        // its pages would go out unsigned with nobody told (receivers that check would drop them).
+        List<String> webhooks = incoming.stream().filter(c -> "webhook".equals(c.type())).map(TeamDefinition.Channel::url)
+                .toList();
+        Optional<String> signedGone = before.stream().filter(c -> "webhook".equals(c.type()) && c.secret() != null
+                && !webhooks.contains(c.url())).map(TeamDefinition.Channel::url).findFirst();
         Map<String, Integer> seen = new HashMap<>();
         List<TeamDefinition.Channel> kept = new ArrayList<>();
         for (TeamDefinition.Channel channel : incoming) {
@@ -167,6 +175,11 @@ public class ChannelSecrets {
                     || candidates.size() == incoming.stream().filter(c -> c.type().equals(type)).count();
             Optional<TeamDefinition.Channel> same = samePlaces && ordinal < candidates.size()
                     ? Optional.of(candidates.get(ordinal)) : Optional.empty();
+            if ("webhook".equals(type) && channel.secret() == null && same.isEmpty() && signedGone.isPresent()) {
+                throw ProblemException.invalidField("channels", "the webhook " + channel.url() + " comes without a"
+                        + " secret where the signed webhook " + signedGone.get() + " was: send its secret, or"
+                        + " \"secret\": \"\" to send its pages unsigned");
+            }
             kept.add(same.map(b -> switch (type) {
                 case "pagerduty" -> channel.routingKey() != null ? channel
                         : new TeamDefinition.Channel(type, b.routingKey(), null, null, null);
