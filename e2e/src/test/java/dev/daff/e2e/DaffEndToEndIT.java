@@ -83,6 +83,33 @@ class DaffEndToEndIT {
         return tokens.get("daff-viewer");
     }
 
+    /**
+     * The local run answers this machine only: a packaged service listens on every interface, and the local console
+     * hands out development tokens for every role to whoever asks, so anyone on the same network could have taken one.
+     */
+    @Test
+    void theServicesAnswerThisMachineOnly() throws Exception {
+        List<java.net.InetAddress> outside = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                .stream().filter(network -> {
+                    try {
+                        return network.isUp() && !network.isLoopback();
+                    } catch (java.net.SocketException e) {
+                        return false;
+                    }
+                }).flatMap(network -> java.util.Collections.list(network.getInetAddresses()).stream())
+                .filter(address -> address instanceof java.net.Inet4Address).toList();
+        org.junit.jupiter.api.Assumptions.assumeFalse(outside.isEmpty(), "this machine has no address but loopback");
+        for (ServiceProcess service : List.of(slo, incident, action)) {
+            for (java.net.InetAddress address : outside) {
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class,
+                            () -> socket.connect(new java.net.InetSocketAddress(address, service.port()), 2_000),
+                            service.url() + " answers on " + address);
+                }
+            }
+        }
+    }
+
     @Test
     void burnPagesOpensAnIncidentAndTheIncidentFinalisesOnlyOnceASystemicActionIsDone() {
         Instant started = Instant.now();

@@ -87,7 +87,14 @@ public final class ServiceProcess implements AutoCloseable {
         this.port = port;
         this.environment = new LinkedHashMap<>(environment);
         this.environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        // This machine only: a packaged service listens on every interface, and the local run's console hands out
+        // development tokens for every role, admin included, to whoever asks (DaffEndToEndIT).
+        this.environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         this.log = log.toAbsolutePath();
+    }
+
+    public int port() {
+        return port;
     }
 
     /** Environment pointing a service at a database of {@code postgres}, at {@code kafka} and at a token issuer. */
