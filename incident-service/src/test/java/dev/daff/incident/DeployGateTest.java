@@ -391,6 +391,11 @@ class DeployGateTest {
             byte[] body = sent.get(0).body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(dev.daff.kit.security.WebhookSignature.verify("test-rollback-secret", body,
                     sent.get(0).header(dev.daff.kit.security.WebhookSignature.HEADER)), "signed with the configured secret");
+            Instant requestedAt = Instant.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(body)
+                    .get("requestedAt").asText());
+            assertTrue(dev.daff.kit.security.WebhookSignature.verifyTimestamped("test-rollback-secret", body,
+                    sent.get(0).header(dev.daff.kit.security.WebhookSignature.TIMESTAMPED_HEADER), requestedAt,
+                    Duration.ZERO), "signed with the time it was requested, so that it cannot be replayed later");
             assertTrue(sent.get(0).body().contains("\"ref\":\"abc123\"") && sent.get(0).body().contains("\"requestedBy\":\"rita\""),
                     sent.get(0).body());
             given().when().get("/api/incidents/" + incident + "/timeline").then().statusCode(200)

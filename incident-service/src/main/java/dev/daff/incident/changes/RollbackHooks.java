@@ -95,6 +95,7 @@ public class RollbackHooks {
         try {
             HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(target.hook())).timeout(deadline)
                     .header("Content-Type", "application/json").header(WebhookSignature.HEADER, WebhookSignature.sign(secret, payload))
+                    .header(WebhookSignature.TIMESTAMPED_HEADER, WebhookSignature.signTimestamped(secret, payload, at))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), HttpResponse.BodyHandlers.discarding());
             status = answer.statusCode();
             outcome = status / 100 == 2 ? "answered " + status : "refused with " + status;

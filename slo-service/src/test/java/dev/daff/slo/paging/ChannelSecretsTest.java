@@ -133,6 +133,9 @@ class ChannelSecretsTest {
         Received toBob = receiver().received(r -> r.path().equals("/hook/sre-sealed")).get(0);
         assertTrue(WebhookSignature.verify("s3cret-sre-sealed", toBob.body().getBytes(StandardCharsets.UTF_8),
                 toBob.header(WebhookSignature.HEADER)), "signed with the secret opened at send time");
+        assertTrue(WebhookSignature.verifyTimestamped("s3cret-sre-sealed", toBob.body().getBytes(StandardCharsets.UTF_8),
+                toBob.header(WebhookSignature.TIMESTAMPED_HEADER), clock.instant(), Duration.ofMinutes(5)),
+                "and with the time it was sent: " + toBob.header(WebhookSignature.TIMESTAMPED_HEADER));
 
         List<String> rows = query("select coalesce(endpoint, '') || ' ' || coalesce(secret, '') || ' ' || body"
                 + " from page_notification where page_id = ?::uuid", id);

@@ -97,7 +97,10 @@ public class ChannelSender {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body));
             if ("webhook".equals(notification.channelType) && secret != null) {
-                request.header(WebhookSignature.HEADER, WebhookSignature.sign(secret, body.getBytes(StandardCharsets.UTF_8)));
+                byte[] signed = body.getBytes(StandardCharsets.UTF_8);
+                request.header(WebhookSignature.HEADER, WebhookSignature.sign(secret, signed))
+                        .header(WebhookSignature.TIMESTAMPED_HEADER, WebhookSignature.signTimestamped(secret, signed,
+                                clock.instant()));
             }
             response = http().sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
             HttpResponse<Void> answer = response.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
