@@ -116,6 +116,16 @@ class ChannelSecretsTest {
                 .body("members[0].channels[0].configured", equalTo(true)).body("members[2].channels[0].configured", equalTo(true))
                 .body("members[1].channels[0].secret", nullValue()).extract().asString();
         assertFalse(answer.contains("enc:v1") || answer.contains("rk-sre-sealed") || answer.contains("/slack/"), answer);
+        // A webhook's path can be its credential (Teams, Google Chat, Discord): whole for an admin, who edits it;
+        // scheme and host only for everyone else.
+        String origin = receiver().url("/").replaceFirst("/$", "");
+        given().when().get("/api/teams/" + team).then()
+                .body("members[1].channels[0].url", equalTo(receiver().url("/hook/sre-sealed")));
+        for (String role : List.of(TestTokens.VIEWER, TestTokens.RESPONDER)) {
+            given().header("Authorization", "Bearer " + TestTokens.token("vic", role)).when().get("/api/teams/" + team)
+                    .then().statusCode(200).body("members[1].channels[0].url", equalTo(origin + "/…"))
+                    .body("members[1].channels[0].configured", equalTo(true));
+        }
 
         // PRIMARY (alice, PagerDuty), then SECONDARY (bob, signed webhook), then TEAM (carol's Slack among them).
         String id = firePage(team);

@@ -15,7 +15,7 @@ import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** A team's on-call set-up, as PUT and stored; secrets are masked on the way out ({@link #masked()}). */
+/** A team's on-call set-up, as PUT and stored; secrets are masked on the way out ({@link #masked}). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TeamDefinition(
         @NotEmpty @Size(max = 100) List<@NotNull @Valid Member> members,
@@ -63,12 +63,25 @@ public record TeamDefinition(
             @Size(max = 500) String secret,
             Boolean configured) {
 
-        Channel masked() {
+        Channel masked(boolean wholeUrls) {
             return switch (type) {
                 case "pagerduty" -> new Channel(type, null, null, null, routingKey != null);
                 case "slack" -> new Channel(type, null, null, null, url != null);
-                default -> new Channel(type, null, url, null, secret != null);
+                default -> new Channel(type, null, wholeUrls ? url : origin(url), null, secret != null);
             };
+        }
+
+        /**
+         * Scheme and host only: a Teams, Google Chat or Discord webhook's path is its credential (such receivers
+         * cannot check a signature), and anyone who reads it can post fake pages into the on-call channel.
+         */
+        private static String origin(String url) {
+            try {
+                java.net.URI uri = java.net.URI.create(url);
+                return uri.getScheme() + "://" + uri.getRawAuthority().replaceFirst("^.*@", "") + "/…";
+            } catch (IllegalArgumentException | NullPointerException e) {
+                return "…";
+            }
         }
     }
 
@@ -140,12 +153,15 @@ public record TeamDefinition(
         return members.stream().filter(member -> member.handle().equals(handle)).findFirst();
     }
 
-    public TeamDefinition masked() {
+    /**
+     * As answered: secrets left out; webhook URLs whole for an admin, who edits them, and cut to their scheme and host
+     * for everyone else.
+     */
+    public TeamDefinition masked(boolean wholeUrls) {
         return new TeamDefinition(
-                members.stream().map(m -> new Member(m.handle(), m.name(),
-                        m.channels() == null ? null : m.channels().stream().map(Channel::masked).toList(),
-                        m.slackUserId())).toList(),
-                channels == null ? null : channels.stream().map(Channel::masked).toList(), rotation, overrides,
-                escalationOrDefault(), reackAfter);
+                members.stream().map(m -> new Member(m.handle(), m.name(), m.channels() == null ? null
+                        : m.channels().stream().map(c -> c.masked(wholeUrls)).toList(), m.slackUserId())).toList(),
+                channels == null ? null : channels.stream().map(c -> c.masked(wholeUrls)).toList(), rotation,
+                overrides, escalationOrDefault(), reackAfter);
     }
 }

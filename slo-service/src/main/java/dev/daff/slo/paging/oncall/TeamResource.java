@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestResponse;
@@ -54,8 +55,10 @@ public class TeamResource {
     @GET
     @Path("{team}")
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
-    public TeamDefinition get(@PathParam("team") String team) {
-        return teams.definition(team).map(TeamDefinition::masked).orElseThrow(() -> ProblemException.notFound("team", team));
+    public TeamDefinition get(@PathParam("team") String team, @Context SecurityContext caller) {
+        boolean admin = caller.isUserInRole(Roles.ADMIN);
+        return teams.definition(team).map(definition -> definition.masked(admin))
+                .orElseThrow(() -> ProblemException.notFound("team", team));
     }
 
     @GET

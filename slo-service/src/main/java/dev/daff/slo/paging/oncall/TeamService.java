@@ -60,7 +60,7 @@ public class TeamService {
         });
         team.updatedAt = clock.instant();
         teams.store(team, sealed);
-        return sealed.masked();
+        return sealed.masked(true); // to the admin who sent it
     }
 
     /**
