@@ -152,6 +152,15 @@ class AlertmanagerWebhookTest {
                 .body("find { it.kind == 'ALERT_FIRED' }.data.labels['pod\ufffd']", equalTo("api-1\ufffd"));
     }
 
+    /** The team label as the team's handle: the incident's WASHUP action and its reminders go to that team. */
+    @Test
+    void aTeamLabelIsReadAsTheTeamsHandle() {
+        String service = "cased-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = post(notification("{}:{cased=" + service + "}", "firing", service, "critical")
+                .replace("\"commonLabels\": {\"team\": \"edge\"}", "\"commonLabels\": {\"team\": \"Edge Platform\"}"));
+        given().when().get("/api/incidents/" + id).then().statusCode(200).body("team", equalTo("edge-platform"));
+    }
+
     @Test
     void aWarningAloneOpensNothing() {
         String service = "batch-" + UUID.randomUUID().toString().substring(0, 8);

@@ -405,6 +405,13 @@ class BoundedInputTest {
                     "\"detectedAt\": \"" + detectedAt + "\", \"team\"")).when().post("/api/incidents").then()
                     .statusCode(400).contentType("application/problem+json").body("errors.field", contains("detectedAt"));
         }
+        // A team that no on-call team can be named (its WASHUP action would remind nobody): 400 naming it.
+        given().contentType(ContentType.JSON).body(IncidentLifecycleTest.CHECKOUT_DOWN.replaceFirst("\"team\": \"[^\"]*\"",
+                "\"team\": \"Payments\"")).when().post("/api/incidents").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("team"));
+        given().contentType(ContentType.JSON).body("{\"team\": \"payments team\"}")
+                .when().put("/api/services/cased-" + ChangesTest.unique()).then().statusCode(400)
+                .body("errors.field", contains("team"));
         // A typed filter that is not its type is 400 naming it, not 404 "nothing here"; a path's id stays 404.
         for (String[] bad : new String[][] { { "from", "yesterday" }, { "severity", "sev1" }, { "status", "open" } }) {
             given().queryParam(bad[0], bad[1]).when().get("/api/incidents").then().statusCode(400)

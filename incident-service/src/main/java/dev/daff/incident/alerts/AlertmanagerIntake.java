@@ -91,7 +91,7 @@ public class AlertmanagerIntake {
             String summary = alert.annotations() == null ? null : alert.annotations().get("summary");
             String service = firstLabel(alert.labels(), notification.commonLabels(), "service", "job", "app");
             if (incident.isEmpty()) {
-                String team = firstLabel(alert.labels(), notification.commonLabels(), "team", "owner");
+                String team = handle(firstLabel(alert.labels(), notification.commonLabels(), "team", "owner"));
                 if (UNKNOWN.equals(team)) {
                     // Without a team label the service's owner in the catalog: "unknown" is no team, so its washup
                     // action would be owned by nobody and its reminders would go nowhere.
@@ -145,6 +145,16 @@ public class AlertmanagerIntake {
             }
         }
         return UNKNOWN;
+    }
+
+    /**
+     * A team label as a team's handle ("Payments" is payments): the incident's WASHUP action is owned by it, and its
+     * reminders go to the on-call team of that name. A label nothing is left of is no team.
+     */
+    private static String handle(String label) {
+        String handle = label.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-")
+                .replaceFirst("^[^a-z0-9]+", "");
+        return handle.isEmpty() ? UNKNOWN : handle;
     }
 
     /** Alertmanager's clock may run ahead of ours; impact cannot start after we detected it. */

@@ -9,6 +9,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import dev.daff.incident.lifecycle.IncidentApi;
+
 /** What the service catalog and change APIs read and write. */
 public final class ChangesApi {
 
@@ -20,7 +22,7 @@ public final class ChangesApi {
 
     /** {@code shared: true} marks a platform everything runs on (see {@link DependencyGraph#sharedPlatforms()}). */
     public record PutService(
-            @NotBlank @Size(max = 100) String team,
+            @NotBlank @Pattern(regexp = IncidentApi.TEAM, message = IncidentApi.TEAM_MESSAGE) String team,
             @Size(max = 100) List<@NotBlank @Size(max = 100) String> dependsOn,
             Boolean shared,
             @Size(max = 1000) String rollbackHook) {

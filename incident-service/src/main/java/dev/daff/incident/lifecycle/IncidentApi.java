@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,12 +18,20 @@ public final class IncidentApi {
     private IncidentApi() {
     }
 
+    /**
+     * A team as slo-service names teams (its lower-case handle): the incident's WASHUP action is owned by it, and an
+     * action's reminders go to the team of that name; "Payments" would be stored and reminded nobody.
+     */
+    public static final String TEAM = "[a-z0-9][a-z0-9._-]{0,99}";
+    public static final String TEAM_MESSAGE = "must be the team's lower-case handle (a-z, 0-9, '.', '_', '-'), as its"
+            + " on-call team is named";
+
     public record OpenIncident(
             @NotBlank @Size(max = 200) String title,
             @Size(max = 4000) String summary,
             @NotNull Severity severity,
             @NotEmpty @Size(max = 20) List<@NotBlank @Size(max = 100) String> services,
-            @NotBlank @Size(max = 100) String team,
+            @NotBlank @Pattern(regexp = TEAM, message = TEAM_MESSAGE) String team,
             Instant impactStartedAt,
             Instant detectedAt,
             @NotNull DetectionSource detectionSource) {
