@@ -182,6 +182,24 @@ class IncidentLifecycleTest {
         given().when().get("/api/incidents/" + id).then().body("title", equalTo("Checkout errors in eu-west-1c"));
     }
 
+    /**
+     * The answer's version is the one stored, so a client sends its next PATCH with it: a field, then the services
+     * list alone, then a field again. Each PATCH moves it by one (the second had been refused as stale).
+     */
+    @Test
+    void aPatchAnswersTheVersionItLeavesAndTheNextPatchTakesIt() {
+        String id = open(CHECKOUT_DOWN);
+        int version = given().when().get("/api/incidents/" + id).then().extract().path("version");
+        for (String change : List.of("\"severity\": \"SEV1\"", "\"services\": [\"checkout\", \"payments-api\"]",
+                "\"title\": \"Checkout and payments errors\"")) {
+            int answered = given().contentType(ContentType.JSON).body("{\"version\": " + version + ", " + change + "}")
+                    .when().patch("/api/incidents/" + id).then().statusCode(200).extract().path("version");
+            assertEquals(version + 1, answered, change);
+            given().when().get("/api/incidents/" + id).then().body("version", equalTo(answered));
+            version = answered;
+        }
+    }
+
     @Test
     void badInputIsRefusedWithProblemJson() {
         given().contentType(ContentType.JSON).body(CHECKOUT_DOWN.replace("SEV2", "SEV9"))

@@ -135,12 +135,16 @@ public class IncidentCommands {
         if (incident.impactStartedAt != null && incident.impactStartedAt.isAfter(incident.detectedAt)) {
             throw ProblemException.invalidField("impactStartedAt", "cannot be after detectedAt");
         }
+        long read = incident.version;
+        incidents.flush(); // bumps the version when a field changed
         if (!changed.isEmpty()) {
-            // Bump the version even when only the services collection changed, so concurrent editors see it.
-            incidents.getEntityManager().lock(incident, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
+            if (incident.version == read) {
+                // Only the services collection changed, which the flush does not count: bumped now, not at commit, so
+                // the answer carries the version stored and the client's next PATCH with it is not refused as stale.
+                incidents.getEntityManager().lock(incident, LockModeType.PESSIMISTIC_FORCE_INCREMENT);
+            }
             events.publish(IncidentEvent.UPDATED, incident);
         }
-        incidents.flush();
         return views.view(incident);
     }
 
