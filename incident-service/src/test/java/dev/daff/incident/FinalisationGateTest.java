@@ -349,6 +349,33 @@ class FinalisationGateTest {
         given().when().get("/api/incidents/" + id + "/washup").then().body("status", equalTo("DRAFT"));
     }
 
+    /**
+     * A waiver and a reopen at the same moment: the waiver waits for the reopen and is refused by it, rather than
+     * deciding on the RESOLVED read before it and leaving a reopened incident finalisable.
+     */
+    @Test
+    void aWaiverWaitsForAReopenInFlightAndIsRefusedByIt() throws Exception {
+        String id = resolvedIncident();
+        java.util.concurrent.ExecutorService admin = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection reopening = database.getConnection(); var sql = reopening.createStatement()) {
+            // What a reopen's transaction does, held open: the incident's row locked and moved back to FIXING.
+            reopening.setAutoCommit(false);
+            sql.execute("select id from incident where id = '" + id + "' for update");
+            sql.execute("update incident set status = 'FIXING', resolved_at = null where id = '" + id + "'");
+            var waiving = admin.submit(() -> as(TestTokens.token("carol", TestTokens.ADMIN))
+                    .body("{\"reason\": \"duplicate of another incident\"}")
+                    .when().post("/api/incidents/" + id + "/finalisation-waiver").then().extract().statusCode());
+            await("the waiver waits for the reopen").atMost(PATIENCE)
+                    .until(() -> waiving.isDone() || LockWaits.onRows(database) > 0);
+            reopening.commit();
+            assertEquals(409, waiving.get(), "waived the incident as it was before it reopened");
+        } finally {
+            admin.shutdown();
+        }
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("FIXING"))
+                .body("finalisable", equalTo(false));
+    }
+
     @Test
     void aFinaliseWaitsForAWaiverBeingReplacedAndNeverWritesTheOldOneBack() throws Exception {
         String id = resolvedIncident();

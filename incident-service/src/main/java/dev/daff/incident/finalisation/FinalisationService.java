@@ -39,19 +39,27 @@ public class FinalisationService {
                     + " token (POST /api/incidents/" + incidentId + "/finalisation-waiver/approval), or an admin"
                     + " proposes the waiver");
         }
-        Incident incident = incident(incidentId);
+        Incident incident = lockedIncident(incidentId);
         gate.proposeWaiver(incident, waiver.reason(), proposer, admin);
         return gate.view(incident);
     }
 
     @Transactional
     public FinalisationView approveWaiver(UUID incidentId, String reasonRead, Actor approver) {
-        Incident incident = incident(incidentId);
+        Incident incident = lockedIncident(incidentId);
         gate.approveWaiver(incident, reasonRead, approver);
         return gate.view(incident);
     }
 
     private Incident incident(UUID id) {
         return incidents.require(id);
+    }
+
+    /**
+     * Locked first, as transitions lock it (then the gate's row): a reopen in flight is waited for and its FIXING
+     * judged, where a waiver decided on the RESOLVED read before it made a reopened incident finalisable.
+     */
+    private Incident lockedIncident(UUID id) {
+        return incidents.requireLocked(id);
     }
 }
