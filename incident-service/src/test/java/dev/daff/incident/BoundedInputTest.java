@@ -405,6 +405,9 @@ class BoundedInputTest {
                     "\"detectedAt\": \"" + detectedAt + "\", \"team\"")).when().post("/api/incidents").then()
                     .statusCode(400).contentType("application/problem+json").body("errors.field", contains("detectedAt"));
         }
+        // A title required at open cannot be blanked later.
+        given().contentType(ContentType.JSON).body("{\"version\": " + version(id) + ", \"title\": \" \"}")
+                .when().patch("/api/incidents/" + id).then().statusCode(400).body("errors.field", contains("title"));
         // A team that no on-call team can be named (its WASHUP action would remind nobody): 400 naming it.
         given().contentType(ContentType.JSON).body(IncidentLifecycleTest.CHECKOUT_DOWN.replaceFirst("\"team\": \"[^\"]*\"",
                 "\"team\": \"Payments\"")).when().post("/api/incidents").then().statusCode(400)
