@@ -36,15 +36,17 @@ public final class RecurringClassCalculator {
     }
 
     public static List<RecurringClass> classes(Instant from, Instant to, List<Facts> incidents, List<Action> actions) {
-        Map<String, List<Facts>> byClass = new TreeMap<>();
+        // Keyed by the three values, not a joined string: a service's name may hold any character, the separator too.
+        Map<List<String>, List<Facts>> byClass = new TreeMap<>(Comparator.comparing((List<String> key) -> key.get(0))
+                .thenComparing(key -> key.get(1)).thenComparing(key -> key.get(2)));
         for (Facts incident : incidents) {
             if (incident.causeClass() == null) {
                 continue;
             }
             for (String service : new TreeSet<>(incident.services())) {
                 for (Seam seam : new TreeSet<>(incident.seams())) {
-                    byClass.computeIfAbsent(service + "\n" + incident.causeClass() + "\n" + seam, k -> new ArrayList<>())
-                            .add(incident);
+                    byClass.computeIfAbsent(List.of(service, incident.causeClass().name(), seam.name()),
+                            k -> new ArrayList<>()).add(incident);
                 }
             }
         }
@@ -53,7 +55,6 @@ public final class RecurringClassCalculator {
             if (members.size() < CLASS_MIN) {
                 return;
             }
-            String[] parts = key.split("\n");
             List<Facts> sorted = members.stream().sorted(Comparator.comparing(Facts::detectedAt).thenComparing(Facts::id))
                     .toList();
             Set<UUID> ids = new TreeSet<>(sorted.stream().map(Facts::id).toList());
@@ -65,7 +66,7 @@ public final class RecurringClassCalculator {
                     .orElse(null);
             List<UUID> afterFix = firstFix == null ? List.of()
                     : sorted.stream().filter(f -> f.detectedAt().isAfter(firstFix)).map(Facts::id).toList();
-            classes.add(new RecurringClass(parts[0], parts[1], parts[2], sorted.size(), sorted.stream().map(Facts::id).toList(),
+            classes.add(new RecurringClass(key.get(0), key.get(1), key.get(2), sorted.size(), sorted.stream().map(Facts::id).toList(),
                     systemic, afterFix));
         });
         classes.sort(Comparator.comparingInt(RecurringClass::incidents).reversed().thenComparing(RecurringClass::service)

@@ -52,6 +52,16 @@ class RecurringClassCalculatorTest {
         assertEquals(List.of(c.id()), flag.incidentsAfterDoneFix());
     }
 
+    /** A service's name is anyone's text, line breaks included: the class keeps it whole and its own cause and seam. */
+    @Test
+    void aServiceNameWithALineBreakKeepsItsClassWhole() {
+        var a = incident("2024-01-05T00:00:00Z", List.of("api\nCHANGE"), CauseClass.PROVIDER, List.of(Seam.DEPENDENCY));
+        var b = incident("2024-02-05T00:00:00Z", List.of("api\nCHANGE"), CauseClass.PROVIDER, List.of(Seam.DEPENDENCY));
+        RecurringClass only = RecurringClassCalculator.classes(FROM, TO, List.of(a, b), List.of()).get(0);
+        assertEquals(List.of("api\nCHANGE", "PROVIDER", "DEPENDENCY", 2), List.of(only.service(), only.causeClass(), only.seam(),
+                only.incidents()));
+    }
+
     @Test
     void anActionDoneBeforeThePeriodHasNoBeforeRate() {
         var a = incident("2024-01-05T00:00:00Z", List.of("api"), CauseClass.CHANGE, List.of(Seam.CONFIG));
