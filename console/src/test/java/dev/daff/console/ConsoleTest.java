@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,6 +40,10 @@ class ConsoleTest {
     void theLocalRolePickerReadsTheDevelopmentTokensFile() {
         given().when().get("/dev/tokens").then().statusCode(200)
                 .body("'daff-responder'", equalTo("responder-token"));
+        // A page whose name was rebound to 127.0.0.1 (DNS rebinding) asks with its own name: no tokens.
+        given().header("Host", "attacker.example:8084").when().get("/dev/tokens").then().statusCode(403)
+                .contentType("application/problem+json").body(not(containsString("responder-token")));
+        given().header("Host", "127.0.0.1:8084").when().get("/dev/tokens").then().statusCode(200);
     }
 
     @Test
