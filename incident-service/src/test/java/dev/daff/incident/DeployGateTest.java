@@ -423,16 +423,8 @@ class DeployGateTest {
             ChangesTest.service(unhooked, "{\"team\": \"payments\"}");
             String responder = "Bearer " + TestTokens.token("rita", TestTokens.RESPONDER);
             for (String service : List.of(hooked, unhooked)) {
-                Instant impact = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5));
-                String change = given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
-                        .body(ChangesTest.changeJson(service, "DEPLOY", "v7", impact.minus(Duration.ofMinutes(10)), null,
-                                "production"))
-                        .when().post("/api/changes").then().statusCode(201).extract().path("change.id");
-                String incident = ChangesTest.incident(service, impact, impact.plusSeconds(60));
-                given().contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
-                        .when().post("/api/incidents/" + incident + "/changes/" + change).then().statusCode(200);
                 var answer = given().header("Authorization", responder)
-                        .when().post("/api/incidents/" + incident + "/changes/" + change + "/rollback").then();
+                        .when().post(causedDeployRollback(service, "v7")).then();
                 if (service.equals(hooked)) {
                     answer.statusCode(200).body("status", equalTo(302)).body("outcome", equalTo("refused with 302"));
                 } else {
@@ -469,26 +461,34 @@ class DeployGateTest {
             String service = "hanging-" + ChangesTest.unique();
             ChangesTest.service(service, "{\"team\": \"payments\", \"rollbackHook\": \"http://localhost:"
                     + hanging.getAddress().getPort() + "/rollback\"}");
-            Instant impact = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5));
-            String change = given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
-                    .body(ChangesTest.changeJson(service, "DEPLOY", "v8", impact.minus(Duration.ofMinutes(10)), null,
-                            "production"))
-                    .when().post("/api/changes").then().statusCode(201).extract().path("change.id");
-            String incident = ChangesTest.incident(service, impact, impact.plusSeconds(60));
-            given().contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
-                    .when().post("/api/incidents/" + incident + "/changes/" + change).then().statusCode(200);
+            String rollback = causedDeployRollback(service, "v8");
             given().header("Authorization", "Bearer " + TestTokens.token("rita", TestTokens.RESPONDER))
-                    .when().post("/api/incidents/" + incident + "/changes/" + change + "/rollback")
-                    .then().statusCode(200).body("status", nullValue())
+                    .when().post(rollback).then().statusCode(200).body("status", nullValue())
                     .body("outcome", equalTo("did not answer (HttpTimeoutException)"));
             assertEquals(1, asked.get(), "the hook had the request");
-            given().when().get("/api/incidents/" + incident + "/timeline").then().statusCode(200)
+            given().when().get(rollback.replaceFirst("/changes/.*", "/timeline")).then().statusCode(200)
                     .body("find { it.kind == 'ROLLBACK_REQUESTED' }.text", endsWith(
                             " on " + service + " requested: the hook did not answer (HttpTimeoutException)"));
         } finally {
             released.countDown();
             hanging.stop(0);
         }
+    }
+
+    /**
+     * A DEPLOY of {@code ref} on {@code service} ten minutes before an incident's impact, linked to it as CAUSED; answers
+     * the path that fires its rollback hook.
+     */
+    private static String causedDeployRollback(String service, String ref) {
+        Instant impact = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5));
+        String change = given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                .body(ChangesTest.changeJson(service, "DEPLOY", ref, impact.minus(Duration.ofMinutes(10)), null,
+                        "production"))
+                .when().post("/api/changes").then().statusCode(201).extract().path("change.id");
+        String incident = ChangesTest.incident(service, impact, impact.plusSeconds(60));
+        given().contentType(ContentType.JSON).body("{\"role\": \"CAUSED\"}")
+                .when().post("/api/incidents/" + incident + "/changes/" + change).then().statusCode(200);
+        return "/api/incidents/" + incident + "/changes/" + change + "/rollback";
     }
 
     /** The README's pipeline step ({@code deploy/ci/daff-gate.sh}) against this service: BLOCK fails the job. */
