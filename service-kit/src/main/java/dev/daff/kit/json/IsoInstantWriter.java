@@ -52,6 +52,14 @@ public final class IsoInstantWriter extends InstantSerializer {
         return super.formatValue(value, provider);
     }
 
+    /** {@code value} as this serializer writes it without a {@code @JsonFormat}: {@code value.toString()}. */
+    public static String text(Instant value) {
+        if (value.getEpochSecond() >= 0 && value.getEpochSecond() <= LAST_FOUR_DIGIT_SECOND) {
+            return format(value.getEpochSecond(), value.getNano());
+        }
+        return value.toString();
+    }
+
     /** {@code Instant.ofEpochSecond(epochSecond, nanos).toString()} for 1970–9999. */
     static String format(long epochSecond, int nanos) {
         long days = epochSecond / 86_400;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.daff.events.SliObservedBatch.Observation;
+import dev.daff.kit.json.IsoInstantWriter;
 import dev.daff.kit.json.IsoInstants;
 
 /**
@@ -23,6 +24,29 @@ final class ObservationArrays {
     private static final int MAX_DIGITS = 18;
 
     private ObservationArrays() {
+    }
+
+    /**
+     * {@code observations} (none null) in the canonical form, the same text as Jackson writes with the services'
+     * mapper: Jackson's serializers (a generator, a property writer per field) were most of the cost of putting an
+     * accepted HTTP batch on the topic.
+     */
+    static String write(List<Observation> observations) {
+        StringBuilder text = new StringBuilder(observations.size() * 64 + 2).append('[');
+        for (int i = 0; i < observations.size(); i++) {
+            Observation observation = observations.get(i);
+            if (i > 0) {
+                text.append(',');
+            }
+            text.append(AT);
+            if (observation.at() == null) {
+                text.append("null");
+            } else {
+                text.append('"').append(IsoInstantWriter.text(observation.at())).append('"');
+            }
+            text.append(GOOD).append(observation.good()).append(TOTAL).append(observation.total()).append('}');
+        }
+        return text.append(']').toString();
     }
 
     /** A value that is a JSON array is a batch of observations (an object is one event). */

@@ -1,13 +1,17 @@
 package dev.daff.slo.ingest;
 
+import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.common.TopicPartition;
+import org.hibernate.Session;
 
 /**
  * The next offset of each SLI partition ({@code sli_consumer_offset}), stored in the transaction that stored the
@@ -39,6 +43,41 @@ public class PartitionOffsets {
                 .setParameter(1, topic).getResultList();
         return rows.stream().collect(Collectors.toMap(row -> ((Number) row[0]).intValue(),
                 row -> ((Number) row[1]).longValue()));
+    }
+
+    /**
+     * Moves every partition's stored offset from what {@code lastStored} says this replica stored last to its next
+     * offset, in the map's order (the order in which the rows are locked), as {@link #move} does one by one. The common
+     * poll, whose partitions all have a stored offset, moves them in one round trip: the updates go to PostgreSQL
+     * together as a JDBC batch and run there one after another. A statement and a round trip per partition, through
+     * Hibernate, were a fifth of the SLI consumer's time while it counted HTTP batches (up to 12 partitions a poll).
+     */
+    void moveAll(SortedMap<TopicPartition, Long> nextOffsets, Function<TopicPartition, Long> lastStored) {
+        List<TopicPartition> partitions = List.copyOf(nextOffsets.keySet());
+        if (partitions.stream().anyMatch(partition -> lastStored.apply(partition) == null)) {
+            partitions.forEach(partition -> move(partition, lastStored.apply(partition), nextOffsets.get(partition)));
+            return;
+        }
+        int[] changed = entityManager.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    update sli_consumer_offset set next_offset = ?
+                    where topic = ? and partition_no = ? and next_offset = ?
+                    """)) {
+                for (TopicPartition partition : partitions) {
+                    update.setLong(1, nextOffsets.get(partition));
+                    update.setString(2, partition.topic());
+                    update.setInt(3, partition.partition());
+                    update.setLong(4, lastStored.apply(partition));
+                    update.addBatch();
+                }
+                return update.executeBatch();
+            }
+        });
+        for (int i = 0; i < changed.length; i++) {
+            if (changed[i] != 1) {
+                throw new Fenced(partitions.get(i));
+            }
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -127,8 +128,9 @@ public class SliBatch {
     Stored store(List<Observed> observed, List<Refused> refusedBefore, List<Forwarded> forwarded,
             Map<TopicPartition, Long> nextOffsets, Function<TopicPartition, Long> lastStored, Instant now,
             boolean isolateBuckets) {
-        nextOffsets.entrySet().stream().sorted(Map.Entry.comparingByKey(BY_PARTITION))
-                .forEach(offset -> offsets.move(offset.getKey(), lastStored.apply(offset.getKey()), offset.getValue()));
+        SortedMap<TopicPartition, Long> byPartition = new TreeMap<>(BY_PARTITION);
+        byPartition.putAll(nextOffsets);
+        offsets.moveAll(byPartition, lastStored);
         List<Refused> refused = new ArrayList<>(refusedBefore);
         Set<String> firstSeen = seen.recordFirstSeen(idempotencyIds(observed), now);
         Map<String, ConsumerRecord<String, String>> countedFrom = new HashMap<>();

@@ -13,11 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-
 import dev.daff.events.SliObservedBatch;
 import dev.daff.events.Topics;
 import dev.daff.kit.problem.Problem;
@@ -46,16 +41,12 @@ public class SliPublisher {
     private final SloCatalog catalog;
     private final SliTopicWriter topicWriter;
     private final IngestKeys ingestKeys;
-    private final ObjectWriter observationsWriter;
     private final Clock clock;
 
-    public SliPublisher(SloCatalog catalog, SliTopicWriter topicWriter, IngestKeys ingestKeys, ObjectMapper json,
-            Clock clock) {
+    public SliPublisher(SloCatalog catalog, SliTopicWriter topicWriter, IngestKeys ingestKeys, Clock clock) {
         this.catalog = catalog;
         this.topicWriter = topicWriter;
         this.ingestKeys = ingestKeys;
-        this.observationsWriter = json.writerFor(new TypeReference<List<SliObservedBatch.Observation>>() {
-        });
         this.clock = clock;
     }
 
@@ -135,7 +126,8 @@ public class SliPublisher {
         for (int first = 0; first < observations.size(); first += SliObservedBatch.MAX_OBSERVATIONS) {
             List<SliObservedBatch.Observation> part = observations.subList(first,
                     Math.min(observations.size(), first + SliObservedBatch.MAX_OBSERVATIONS));
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.SLI_EVENTS, slo, write(part));
+            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.SLI_EVENTS, slo,
+                    ObservationArrays.write(part));
             record.headers().add(SliObservedBatch.BATCH_ID_HEADER, batchId);
             record.headers().add(SliObservedBatch.FIRST_INDEX_HEADER, String.valueOf(first).getBytes(StandardCharsets.UTF_8));
             record.headers().add(SliObservedBatch.ACCEPTED_AT_HEADER, accepted);
@@ -148,14 +140,6 @@ public class SliPublisher {
             topicWriter.write(records);
         } catch (SliTopicWriter.Unavailable e) {
             throw unavailable();
-        }
-    }
-
-    private String write(List<SliObservedBatch.Observation> observations) {
-        try {
-            return observationsWriter.writeValueAsString(observations);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an SLI batch cannot be written as JSON", e);
         }
     }
 

@@ -33,7 +33,7 @@ class ObservationArraysTest {
     });
 
     @Test
-    void readsWhatJacksonWritesAsJacksonReadsIt() throws Exception {
+    void writesAndReadsWhatJacksonWritesAsJacksonReadsIt() throws Exception {
         Random random = new Random(5);
         for (int batch = 0; batch < 200; batch++) {
             List<Observation> written = new ArrayList<>();
@@ -48,12 +48,17 @@ class ObservationArraysTest {
                 written.add(new Observation(at, number(random), number(random)));
             }
             String value = writer.writeValueAsString(written);
+            assertEquals(value, ObservationArrays.write(written), "daff writes what Jackson writes");
             List<Observation> fast = ObservationArrays.readCanonical(value);
             assertNotNull(fast, "daff's own form takes the fast path: " + value);
             assertEquals(reader.readValue(value), fast);
             assertEquals(written, fast);
         }
         assertEquals(List.of(), ObservationArrays.readCanonical("[]"));
+        List<Observation> outsideFourDigitYears = List.of(new Observation(Instant.parse("1969-12-31T23:59:59.5Z"), 0, 1),
+                new Observation(Instant.parse("+10000-01-01T00:00:00Z"), 1, 1));
+        assertEquals(writer.writeValueAsString(outsideFourDigitYears), ObservationArrays.write(outsideFourDigitYears));
+        assertEquals("[]", ObservationArrays.write(List.of()));
     }
 
     @Test
