@@ -30,6 +30,7 @@ import dev.daff.events.Topics;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
 import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.LocalKafka;
 import dev.daff.slo.budgets.BudgetSnapshots;
 import dev.daff.slo.evaluation.SloEvaluator;
 import dev.daff.slo.ingest.PartitionOwners;
@@ -134,6 +135,30 @@ class BurnAlertTest {
                 .stream().filter(record -> slo.equals(record.key())).toList();
         assertTrue(!records.isEmpty(), "the delete's tombstone");
         assertNull(records.get(records.size() - 1).value(), "the last word on the deleted SLO: " + records.size());
+    }
+
+    /**
+     * Kafka is away when an SLO is deleted, for longer than a producer tries to deliver (10 s): a tombstone sent
+     * straight after the delete's commit had been given up by then, and the deploy gate warned of an unknown budget
+     * for the deleted SLO for good. Written to the outbox with the delete, it goes out once Kafka is back.
+     */
+    @Test
+    void anSloDeletedWhileKafkaIsAwayIsTombstonedOnceItIsBack() {
+        String slo = "deleted-while-kafka-away";
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo)).when().post("/api/slos").then().statusCode(201);
+        LocalKafka kafka = RealInfrastructureResource.kafka();
+        kafka.stop();
+        try {
+            given().when().delete("/api/slos/" + slo).then().statusCode(204);
+            // a real wait: what is waited out is the Kafka producer's own delivery timeout, on the wall clock
+            await().pollDelay(Duration.ofSeconds(11)).atMost(Duration.ofSeconds(12)).until(() -> true);
+        } finally {
+            kafka.start();
+        }
+        assertEquals(1, KafkaTestClient.read(kafka.bootstrapServers(), Topics.SLO_BUDGETS,
+                record -> slo.equals(record.key()) && record.value() == null, 1, Duration.ofSeconds(30)).size(),
+                "the delete's tombstone, once Kafka is back");
+        given().when().get("/api/slos/" + slo).then().statusCode(404);
     }
 
     @Test

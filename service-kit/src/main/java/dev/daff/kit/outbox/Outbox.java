@@ -77,6 +77,20 @@ public class Outbox {
             throw new IllegalArgumentException("an event of " + bytes + " bytes is over the outbox's "
                     + MAX_PAYLOAD_BYTES + ": " + event.getClass().getSimpleName());
         }
+        insert(topic, key, payload, event.eventId(), event.type());
+    }
+
+    /**
+     * Writes a tombstone for {@code key} (a record without a value) to the outbox inside the caller's transaction:
+     * on a compacted topic it tells readers the key is gone, after every event for the key written before it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void tombstone(String topic, String key) {
+        serialise(topic, key);
+        insert(topic, key, null, null, null);
+    }
+
+    private void insert(String topic, String key, String payload, String eventId, String eventType) {
         entityManager.createNativeQuery("""
                 insert into outbox_message (topic, message_key, payload, created_at, event_id, event_type)
                 values (?1, ?2, ?3, ?4, ?5, ?6)
@@ -85,8 +99,8 @@ public class Outbox {
                 .setParameter(2, key)
                 .setParameter(3, payload)
                 .setParameter(4, OffsetDateTime.now(clock))
-                .setParameter(5, event.eventId())
-                .setParameter(6, event.type())
+                .setParameter(5, eventId)
+                .setParameter(6, eventType)
                 .executeUpdate();
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override

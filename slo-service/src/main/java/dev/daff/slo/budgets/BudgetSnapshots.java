@@ -12,11 +12,9 @@ import java.util.UUID;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.daff.events.SloBudgetSnapshot;
 import dev.daff.events.Topics;
 import dev.daff.kit.kafka.KafkaClients;
+import dev.daff.kit.outbox.Outbox;
 import dev.daff.slo.burn.BurnSnapshot;
 import dev.daff.slo.burn.Severity;
 import dev.daff.slo.burn.SliWindows;
@@ -38,28 +37,28 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * Publishes where each SLO this replica evaluates stands ({@link SloBudgetSnapshot}) on the compacted
  * {@link Topics#SLO_BUDGETS} every {@code daff.slo.budget-snapshots.every}, and a tombstone for a deleted SLO: what
- * incident-service's deploy gate reads instead of calling slo-service. Not through the outbox: a snapshot that is
- * lost is replaced by the next one a minute later, and readers treat an old one as unknown.
+ * incident-service's deploy gate reads instead of calling slo-service. Snapshots are not sent through the outbox: one
+ * that is lost is replaced by the next a minute later, and readers treat an old one as unknown. Tombstones are.
  */
 @ApplicationScoped
 public class BudgetSnapshots {
-
-    private static final Logger LOG = Logger.getLogger(BudgetSnapshots.class);
 
     private final SloEvaluator evaluator;
     private final SloDefinitions definitions;
     private final PageQueries pages;
     private final KafkaClients kafkaClients;
+    private final Outbox outbox;
     private final ObjectMapper json;
     private final Clock clock;
     private volatile KafkaProducer<String, String> producer;
 
     public BudgetSnapshots(SloEvaluator evaluator, SloDefinitions definitions, PageQueries pages,
-            KafkaClients kafkaClients, ObjectMapper json, Clock clock) {
+            KafkaClients kafkaClients, Outbox outbox, ObjectMapper json, Clock clock) {
         this.evaluator = evaluator;
         this.definitions = definitions;
         this.pages = pages;
         this.kafkaClients = kafkaClients;
+        this.outbox = outbox;
         this.json = json;
         this.clock = clock;
     }
@@ -98,13 +97,13 @@ public class BudgetSnapshots {
         kafka.flush();
     }
 
-    /** A deleted SLO's snapshot goes too: compaction then forgets it, and readers drop it at once. */
-    void onDeleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) SloDeleted deleted) {
-        try {
-            producer().send(new ProducerRecord<>(Topics.SLO_BUDGETS, deleted.name(), null));
-        } catch (RuntimeException e) {
-            LOG.warnf("no tombstone for the deleted SLO %s on %s: %s", deleted.name(), Topics.SLO_BUDGETS, e.toString());
-        }
+    /**
+     * A deleted SLO's snapshot goes too: compaction then forgets it, and readers drop it at once. Through the outbox,
+     * in the delete's transaction: sent straight after the commit, a tombstone was lost when Kafka was away for longer
+     * than the producer's delivery timeout, and the deploy gate warned of an unknown budget for the SLO for good.
+     */
+    void onDeleted(@Observes SloDeleted deleted) {
+        outbox.tombstone(Topics.SLO_BUDGETS, deleted.name());
     }
 
     private String write(SloBudgetSnapshot snapshot) {
