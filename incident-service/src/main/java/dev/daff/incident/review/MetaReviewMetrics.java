@@ -1,5 +1,6 @@
 package dev.daff.incident.review;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.scheduler.Scheduled;
 
+import dev.daff.incident.lifecycle.Severity;
 import dev.daff.incident.review.MetaReviewApi.MetaReview;
 
 /**
@@ -35,11 +37,21 @@ public class MetaReviewMetrics {
     @Scheduled(every = "${daff.meta-review.metrics-interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
-        MetaReview current = review.review(null, null, config.metricsWindow());
+        publish(review.review(null, null, config.metricsWindow()));
+    }
+
+    /**
+     * Sets every gauge from one meta-review. Each severity has its MTTR gauges from the start, and one with no resolved
+     * incident in the window reads NaN (no data): only the severities in the review were set, so once the window slid
+     * past a severity's last incident its gauges went on showing that incident's figures.
+     */
+    void publish(MetaReview current) {
         stats("daff.incident.mttd.seconds", Tags.empty(), current.mttd());
         stats("daff.incident.mtta.seconds", Tags.empty(), current.mtta());
-        current.mttrBySeverity().forEach((severity, stats) -> stats("daff.incident.mttr.seconds", Tags.of("severity", severity),
-                stats));
+        for (Severity severity : Severity.values()) {
+            stats("daff.incident.mttr.seconds", Tags.of("severity", severity.name()),
+                    current.mttrBySeverity().getOrDefault(severity.name(), DurationStats.of(List.of())));
+        }
         set("daff.incident.unfinalised.overdue", Tags.empty(), (double) current.unfinalisedOverdue().size());
     }
 
