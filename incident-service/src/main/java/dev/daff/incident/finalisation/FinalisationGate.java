@@ -88,7 +88,11 @@ public class FinalisationGate implements FinalisationCheck {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void reassess(Incident incident) {
-        Finalisation finalisation = finalisations.lockedFor(incident.id);
+        reassess(incident, finalisations.lockedFor(incident.id));
+    }
+
+    /** {@link #reassess(Incident)} with the incident's gate row, which the caller has locked already. */
+    void reassess(Incident incident, Finalisation finalisation) {
         Verdict verdict = assess(incident, finalisation);
         boolean now = verdict.finalisable();
         if (now && !finalisation.finalisable) {
@@ -141,7 +145,7 @@ public class FinalisationGate implements FinalisationCheck {
         timeline.record(incident.id, finalisation.waiverRecordedAt, Timeline.FINALISATION_WAIVER_PROPOSED, "FINALISE",
                 proposer, "Finalisation waiver proposed by " + proposer.name()
                         + ", waiting for a second responder's approval: " + reason, waiverData(finalisation));
-        reassess(incident);
+        reassess(incident, finalisation);
     }
 
     /**
@@ -182,7 +186,7 @@ public class FinalisationGate implements FinalisationCheck {
                         + (ownProposal ? " by " + approver.name() + " (admin)"
                                 : ", proposed by " + finalisation.waiverRecordedBy + ", approved by " + approver.name())
                         + ": " + finalisation.waiverReason, waiverData(finalisation));
-        reassess(incident);
+        reassess(incident, finalisation);
     }
 
     private static void requireResolved(Incident incident) {

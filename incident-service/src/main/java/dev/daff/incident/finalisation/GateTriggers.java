@@ -44,9 +44,9 @@ public class GateTriggers {
      */
     void actionSummaryUpdated(@Observes ActionSummaryUpdated event) {
         incidents.findByIdOptional(event.incidentId()).ifPresent(incident -> {
-            finalisations.lockedFor(incident.id);
+            Finalisation finalisation = finalisations.lockedFor(incident.id);
             incidents.getEntityManager().refresh(incident); // not locked: transitions lock the incident before the row
-            gate.reassess(incident);
+            gate.reassess(incident, finalisation);
         });
     }
 
