@@ -106,6 +106,40 @@ class BoundedInputTest {
         given().when().get("/api/incidents/" + id + "/washup").then().statusCode(404);
     }
 
+    /**
+     * Reported times are before what daff measured and not in the future: a detection after the acknowledgement made
+     * MTTA negative in the meta-review. Refused whole, the incident as it was, and a right time then goes through.
+     */
+    @Test
+    void aDetectionTimeInTheFutureOrAfterTheAcknowledgementIs400AndChangesNothing() {
+        String service = "detected-" + ChangesTest.unique();
+        Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
+        given().contentType(ContentType.JSON).body("""
+                {"title": "t", "severity": "SEV3", "services": ["%s"], "team": "t", "detectionSource": "HUMAN",
+                 "detectedAt": "%s"}
+                """.formatted(service, tomorrow)).when().post("/api/incidents").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("detectedAt"));
+        given().when().get("/api/incidents?service=" + service).then().statusCode(200).body("items", hasSize(0));
+
+        String id = IncidentLifecycleTest.open("""
+                {"title": "t", "severity": "SEV3", "services": ["%s"], "team": "t", "detectionSource": "HUMAN"}
+                """.formatted(service));
+        IncidentLifecycleTest.move(id, "ANALYSING");
+        Response before = given().when().get("/api/incidents/" + id).then().statusCode(200).extract().response();
+        Instant acknowledged = Instant.parse(before.path("acknowledgedAt"));
+        int version = before.path("version");
+        for (Instant wrong : List.of(acknowledged.plusSeconds(60), tomorrow)) {
+            given().contentType(ContentType.JSON).body("{\"version\": " + version + ", \"detectedAt\": \"" + wrong + "\"}")
+                    .when().patch("/api/incidents/" + id).then().statusCode(400)
+                    .contentType("application/problem+json").body("errors[0].field", equalTo("detectedAt"));
+        }
+        given().when().get("/api/incidents/" + id).then().statusCode(200)
+                .body("detectedAt", equalTo(before.path("detectedAt"))).body("version", equalTo(version));
+        Instant earlier = acknowledged.minusSeconds(600);
+        given().contentType(ContentType.JSON).body("{\"version\": " + version + ", \"detectedAt\": \"" + earlier + "\"}")
+                .when().patch("/api/incidents/" + id).then().statusCode(200).body("detectedAt", equalTo(earlier.toString()));
+    }
+
     @Test
     void changeAndCatalogTextOverItsColumnIs400() {
         String u = "-" + ChangesTest.unique();

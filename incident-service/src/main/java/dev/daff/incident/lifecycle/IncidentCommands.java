@@ -64,6 +64,8 @@ public class IncidentCommands {
     /** Opens an incident, or answers the one an earlier request with the same Idempotency-Key opened. */
     @Transactional
     public Made<IncidentView> open(@Valid @NotNull OpenIncident request, Actor actor, String idempotencyKey) {
+        IncidentTimes.requireNotFuture("detectedAt", request.detectedAt(), clock.instant());
+        IncidentTimes.requireNotFuture("impactStartedAt", request.impactStartedAt(), clock.instant());
         Created created = creates.once("POST /api/incidents", actor.subject(), idempotencyKey, request,
                 () -> openIncident(request, actor).id);
         return created.as(views.view(incidents.require(created.id())));
@@ -82,8 +84,10 @@ public class IncidentCommands {
         incident.services = new ArrayList<>(request.services());
         incident.detectionSource = request.detectionSource();
         incident.createdAt = clock.instant();
-        incident.detectedAt = request.detectedAt() == null ? incident.createdAt : request.detectedAt();
-        incident.impactStartedAt = request.impactStartedAt();
+        // an alert's time from a clock a little ahead of this one: detected when it was opened, not later
+        incident.detectedAt = request.detectedAt() == null ? incident.createdAt
+                : IncidentTimes.noLaterThan(request.detectedAt(), incident.createdAt);
+        incident.impactStartedAt = IncidentTimes.noLaterThan(request.impactStartedAt(), incident.createdAt);
         if (incident.impactStartedAt != null && incident.impactStartedAt.isAfter(incident.detectedAt)) {
             throw ProblemException.invalidField("impactStartedAt", "cannot be after detectedAt");
         }
@@ -101,6 +105,11 @@ public class IncidentCommands {
         if (incident.version != patch.version()) {
             throw new OptimisticLockException("stale version " + patch.version());
         }
+        Instant now = clock.instant();
+        IncidentTimes.requireNotFuture("impactStartedAt", patch.impactStartedAt(), now);
+        IncidentTimes.requireNotFuture("detectedAt", patch.detectedAt(), now);
+        Instant impactStartedAt = IncidentTimes.noLaterThan(patch.impactStartedAt(), now);
+        Instant detectedAt = IncidentTimes.noLaterThan(patch.detectedAt(), now);
         List<String> changed = new ArrayList<>();
         if (patch.title() != null && !patch.title().equals(incident.title)) {
             change(incident, actor, "title", incident.title, patch.title(), Timeline.FIELD);
@@ -122,19 +131,20 @@ public class IncidentCommands {
             incident.services = new ArrayList<>(patch.services());
             changed.add("services");
         }
-        if (patch.impactStartedAt() != null && !patch.impactStartedAt().equals(incident.impactStartedAt)) {
-            change(incident, actor, "impactStartedAt", incident.impactStartedAt, patch.impactStartedAt(), Timeline.FIELD);
-            incident.impactStartedAt = patch.impactStartedAt();
+        if (impactStartedAt != null && !impactStartedAt.equals(incident.impactStartedAt)) {
+            change(incident, actor, "impactStartedAt", incident.impactStartedAt, impactStartedAt, Timeline.FIELD);
+            incident.impactStartedAt = impactStartedAt;
             changed.add("impactStartedAt");
         }
-        if (patch.detectedAt() != null && !patch.detectedAt().equals(incident.detectedAt)) {
-            change(incident, actor, "detectedAt", incident.detectedAt, patch.detectedAt(), Timeline.FIELD);
-            incident.detectedAt = patch.detectedAt();
+        if (detectedAt != null && !detectedAt.equals(incident.detectedAt)) {
+            change(incident, actor, "detectedAt", incident.detectedAt, detectedAt, Timeline.FIELD);
+            incident.detectedAt = detectedAt;
             changed.add("detectedAt");
         }
         if (incident.impactStartedAt != null && incident.impactStartedAt.isAfter(incident.detectedAt)) {
             throw ProblemException.invalidField("impactStartedAt", "cannot be after detectedAt");
         }
+        IncidentTimes.requireDetectedBeforeMeasured(incident);
         long read = incident.version;
         incidents.flush(); // bumps the version when a field changed
         if (!changed.isEmpty()) {
