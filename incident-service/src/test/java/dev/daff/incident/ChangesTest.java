@@ -111,6 +111,39 @@ class ChangesTest {
                 .toList();
     }
 
+    /**
+     * A change reported while a responder pages through "what changed?" ranks among the changes already shown: pages
+     * went by position, so the next page showed one change again and one never. They go by rank now.
+     */
+    @Test
+    void whatChangedPagesByRankSoAChangeReportedBetweenPagesIsNeitherRepeatedNorHidesAnother() {
+        String u = "-" + unique();
+        service("paged" + u, "{\"team\": \"t\"}");
+        Instant impact = Instant.parse("2017-08-14T12:00:00Z");
+        for (int minutes : List.of(40, 50, 60)) {
+            register("paged" + u, "DEPLOY", "v" + minutes, impact.minus(Duration.ofMinutes(minutes)), null);
+        }
+        String id = incident("paged" + u, impact, impact.plus(Duration.ofMinutes(5)));
+        List<String> shown = new java.util.ArrayList<>();
+        var page = given().queryParam("limit", 1).when().get("/api/incidents/" + id + "/changes").then().statusCode(200)
+                .extract();
+        shown.add(page.path("changes[0].change.summary"));
+        register("paged" + u, "DEPLOY", "v10", impact.minus(Duration.ofMinutes(10)), null); // reported late, ranks first
+        String cursor = page.header("X-Next-Cursor");
+        while (cursor != null) {
+            page = given().queryParam("limit", 1).queryParam("cursor", cursor).when().get("/api/incidents/" + id + "/changes")
+                    .then().statusCode(200).extract();
+            String service = page.path("changes[0].change.service");
+            if (service.endsWith(u)) {
+                shown.add(page.path("changes[0].change.summary"));
+            }
+            cursor = page.header("X-Next-Cursor");
+        }
+        assertEquals(List.of("v40", "v50", "v60"), shown);
+        assertEquals("v10", given().when().get("/api/incidents/" + id + "/changes").then().statusCode(200).extract()
+                .path("changes[0].change.summary"), "the first page, read again, has it");
+    }
+
     @Test
     void whatChangedRanksByRelationThenClosenessAndSaysWhyInWords() {
         String u = "-" + unique();

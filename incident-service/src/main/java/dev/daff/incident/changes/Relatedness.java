@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Which changes matter to a set of services around a moment, and why, in words a responder reads at 3 a.m.
@@ -31,6 +32,25 @@ public final class Relatedness {
 
     /** One change found relevant, with how and when. */
     public record Related(Change change, Relation relation, String relatedTo, int hops, Duration distance, String reason) {
+
+        /** Where this change ranks: a list continues after a change by this, even once that change ranks elsewhere. */
+        public RankKey rankKey() {
+            return new RankKey(relation.tier, distance, hops, change.startedAt, change.id);
+        }
+    }
+
+    /** What {@link #rank} orders by, in that order: tier, distance to the moment, hops, start, id. */
+    public record RankKey(int tier, Duration distance, int hops, Instant startedAt, UUID id)
+            implements Comparable<RankKey> {
+
+        private static final Comparator<RankKey> ORDER = Comparator.comparingInt(RankKey::tier)
+                .thenComparing(RankKey::distance).thenComparingInt(RankKey::hops).thenComparing(RankKey::startedAt)
+                .thenComparing(RankKey::id);
+
+        @Override
+        public int compareTo(RankKey other) {
+            return ORDER.compare(this, other);
+        }
     }
 
     private final Map<String, Related> byService = new LinkedHashMap<>();
@@ -79,11 +99,7 @@ public final class Relatedness {
                     + when(change, moment, momentName);
             found.add(new Related(change, relation, hop.from(), hop.hops(), distance, reason));
         }
-        found.sort(Comparator.<Related>comparingInt(r -> r.relation().tier)
-                .thenComparing(Related::distance)
-                .thenComparingInt(Related::hops)
-                .thenComparing(r -> r.change().startedAt)
-                .thenComparing(r -> r.change().id));
+        found.sort(Comparator.comparing(Related::rankKey));
         return found;
     }
 

@@ -20,6 +20,7 @@ import dev.daff.incident.changes.ChangesApi.LinkView;
 import dev.daff.incident.changes.ChangesApi.RelatedChange;
 import dev.daff.incident.changes.ChangesApi.RollbackAdvice;
 import dev.daff.incident.changes.ChangesApi.WhatChanged;
+import dev.daff.incident.changes.Relatedness.RankKey;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Actor;
@@ -81,19 +82,42 @@ public class WhatChangedService {
                 .collect(Collectors.toMap(l -> l.changeId, l -> l.role));
         List<Relatedness.Related> ranked = related.rank(changes.overlapping(related.servicesToSearch(), from, until),
                 impactAt, "impact");
-        int skip = page == null || page.expectParts(1).isFirst() ? 0 : (int) Math.min(page.number(0), ranked.size());
-        if (skip < 0) {
-            throw ProblemException.invalidField("cursor", "is not a cursor this list gave out; start again without one");
-        }
+        int skip = page == null || page.expectParts(5).isFirst() ? 0 : after(ranked, rankKey(page));
         int shown = page == null ? ranked.size() - skip : Math.min(page.limit(), ranked.size() - skip);
         List<RelatedChange> found = ranked.subList(skip, skip + shown).stream()
                 .map(r -> new RelatedChange(ChangeLogService.view(r.change()), r.relation(), r.relatedTo(), r.hops(),
                         r.reason(), linked.get(r.change().id)))
                 .toList();
-        String nextCursor = skip + shown < ranked.size() ? PageRequest.cursorAfter(skip + shown) : null;
+        String nextCursor = null;
+        if (skip + shown < ranked.size()) {
+            RankKey last = ranked.get(skip + shown - 1).rankKey();
+            nextCursor = PageRequest.cursorAfter(last.tier(), last.distance(), last.hops(), last.startedAt(), last.id());
+        }
         return new WhatChanged(incident.id, List.copyOf(incident.services), impactAt,
                 incident.impactStartedAt != null ? "impactStartedAt" : "detectedAt", window.toString(), from, until,
                 clamped, ranked.size(), found, nextCursor, rollbackAdvice(incidentId, impactAt));
+    }
+
+    /**
+     * How many of the ranked changes rank at or before the cursor's. By rank, not by position: a change reported
+     * during the incident that ranks among those already shown would have moved every later one a place down, and the
+     * next page repeated one change and never showed another.
+     */
+    private static int after(List<Relatedness.Related> ranked, RankKey cursor) {
+        int first = 0;
+        while (first < ranked.size() && ranked.get(first).rankKey().compareTo(cursor) <= 0) {
+            first++;
+        }
+        return first;
+    }
+
+    private static RankKey rankKey(PageRequest page) {
+        try {
+            return new RankKey((int) page.number(0), Duration.parse(page.text(1)), (int) page.number(2), page.instant(3),
+                    page.uuid(4));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ProblemException.invalidField("cursor", "is not a cursor this list gave out; start again without one");
+        }
     }
 
     /** For each change linked as CAUSED or CONTRIBUTED, what to roll back, most recent change first. */
