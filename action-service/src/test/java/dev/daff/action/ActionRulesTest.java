@@ -209,6 +209,26 @@ class ActionRulesTest {
                 .then().statusCode(200).body("", hasSize(0));
     }
 
+    /**
+     * A WashupReviewed that went to the dead-letter topic, replayed after a newer event of its incident (a severity
+     * changed meanwhile): older by sequence, it still closes the WASHUP action, since a review stands whatever came
+     * after it.
+     */
+    @Test
+    void aReplayedWashupReviewOlderThanTheIncidentsLastEventStillClosesTheWashupAction() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "late-review-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED", 10L);
+        String washup = awaitOpenWashupAction(incidentId);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "RESOLVED", 12L);
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1");
+
+        sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV2", team, "RESOLVED", 11L);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + washup)
+                .then().statusCode(200).body("status", equalTo("DONE")));
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1"); // the replay rolled nothing back
+    }
+
     @Test
     void anIncidentWhoseOnlyOpenActionIsItsWashupReportsNothingOpen() {
         UUID incidentId = UUID.randomUUID();

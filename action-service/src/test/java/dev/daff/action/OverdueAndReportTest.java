@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +28,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.daff.action.incidents.KnownIncidents;
 import dev.daff.action.overdue.OverdueCheck;
+import dev.daff.action.reminders.ActionReminders;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.daff.events.Topics;
+import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import dev.daff.localinfra.SimulatedClock;
@@ -42,6 +47,12 @@ class OverdueAndReportTest {
 
     @Inject
     KnownIncidents incidents;
+
+    @Inject
+    ActionReminders reminders;
+
+    @Inject
+    EntityManager entityManager;
 
     @BeforeAll
     static void authenticate() {
@@ -115,6 +126,46 @@ class OverdueAndReportTest {
                 .when().get("/api/actions")
                 .then().statusCode(200).body("", hasSize(1)).body("[0].id", equalTo(later));
         given().when().get("/api/actions/" + washup).then().statusCode(200).body("status", equalTo("WONT_DO"));
+    }
+
+    /**
+     * An incident reopened after its WASHUP action was made cannot have its washup written until it is resolved again:
+     * the action is neither announced overdue nor reminded of while the incident is being fixed, and it is due
+     * {@code washup-due-days} after the second resolve, not the first.
+     */
+    @Test
+    void aReopenedIncidentsWashupActionWaitsForTheNextResolveAndIsDueFromIt() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "reopened-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED");
+        String washup = awaitOpenWashupAction(incidentId); // SEV2: due in 5 days
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentStatusChanged", incidentId, "SEV2", team, "FIXING");
+        awaitKnownIncident(incidents, incidentId, "FIXING");
+        String later = create(incidentId, team, "LOCAL", clock.instant().plus(Duration.ofDays(6)));
+
+        clock.advance(Duration.ofDays(7));
+        overdueCheck.check();
+        reminders.check();
+        assertEquals(List.of(), eventsBefore(incidentId, record -> is(record, "ActionOverdue", later),
+                record -> is(record, "ActionOverdue", washup), 0).stream().map(ConsumerRecord::value).toList(),
+                "not overdue while the incident is being fixed");
+        assertEquals(0L, QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                "select count(*) from action_reminder where action_id = ?1").setParameter(1, UUID.fromString(washup))
+                .getSingleResult()).longValue()), "no reminder of it either");
+
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED");
+        Instant dueAgain = clock.instant().plus(Duration.ofDays(5));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var action = given().when().get("/api/actions/" + washup).then().statusCode(200)
+                    .body("status", equalTo("OPEN")).body("overdue", equalTo(false)).extract();
+            assertEquals(0, Duration.between(dueAgain, Instant.parse(action.path("dueAt"))).abs().toMillis(),
+                    "due five days after the second resolve: " + action.path("dueAt"));
+        });
+        clock.advance(Duration.ofDays(6));
+        overdueCheck.check();
+        assertEquals(1, KafkaTestClient.read(ActionTestSupport.kafka(), Topics.ACTION_EVENTS,
+                record -> is(record, "ActionOverdue", washup), 1, Duration.ofSeconds(30)).size(),
+                "overdue once those five days have passed");
     }
 
     @Test

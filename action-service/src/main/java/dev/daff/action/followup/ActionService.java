@@ -124,6 +124,17 @@ public class ActionService {
         events.publish(closed ? ActionEvent.CLOSED : ActionEvent.UPDATED, action);
     }
 
+    /** Gives the action a new due date, announced: reminders and the overdue check go by the new one. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    void moveDue(FollowUpAction action, Instant dueAt, Actor actor) {
+        action.dueAt = dueAt;
+        action.overdueNotifiedAt = null;
+        action.updatedAt = clock.instant();
+        action.updatedBy = actor.name();
+        action.updatedBySubject = actor.subject();
+        events.publish(ActionEvent.UPDATED, action);
+    }
+
     @Transactional
     public Optional<ActionView> find(UUID id) {
         return actions.findByIdOptional(id).map(this::view);

@@ -2,6 +2,7 @@ package dev.daff.action.followup;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,16 +37,24 @@ public class WashupActions {
         this.clock = clock;
     }
 
-    /** Makes the incident's WASHUP action for its team, unless it has one already (a redelivery, a second resolve). */
+    /**
+     * Makes the incident's WASHUP action for its team, due {@code washup-due-days} after it was resolved, unless it has
+     * one already (a redelivery). Resolved again after a reopen, the open one is due that long after this resolve: kept
+     * at the first, it was overdue while the incident was being fixed, and no reminder came once it could be written.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void incidentResolved(UUID incidentId, String team, String severity) {
-        if (actions.count("incidentId = ?1 and kind = ?2 and status <> ?3", incidentId, Kind.WASHUP,
-                Status.WONT_DO) > 0) {
+    public void incidentResolved(UUID incidentId, String team, String severity, Instant resolvedAt) {
+        Instant now = clock.instant();
+        Instant dueAt = (resolvedAt == null ? now : resolvedAt).plus(config.washupDueAfter(severity));
+        List<FollowUpAction> existing = actions.list("incidentId = ?1 and kind = ?2 and status <> ?3", incidentId,
+                Kind.WASHUP, Status.WONT_DO);
+        if (!existing.isEmpty()) {
+            existing.stream().filter(action -> action.status.isOpen() && action.dueAt.isBefore(dueAt))
+                    .forEach(action -> service.moveDue(action, dueAt, Actor.DAFF));
             return;
         }
-        Instant now = clock.instant();
         FollowUpAction action = FollowUpAction.open(incidentId, "Write and review the washup", team, Kind.WASHUP,
-                Scope.LOCAL, Priority.P2, now.plus(config.washupDueAfter(severity)), Actor.DAFF, now);
+                Scope.LOCAL, Priority.P2, dueAt, Actor.DAFF, now);
         action.description = "Timeline, cause, root cause and one more why: how do we stop SIMILAR incidents?";
         actions.persist(action);
         events.publish(ActionEvent.CREATED, action);

@@ -58,7 +58,13 @@ public class IncidentEventsConsumer {
             return created;
         });
         if (older(event, incident.sequence)) {
-            return; // a replayed dead letter: what it says was changed since
+            // A replayed dead letter: what it says of the incident was changed since. But a review stands whatever
+            // came after it: skipped, the WASHUP action stayed open, reminded and overdue, for a reviewed washup.
+            if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())
+                    && !KnownIncidents.FINALISED.equals(incident.status)) {
+                washups.washupReviewed(incidentId);
+            }
+            return;
         }
         if (event.sequence() != null) {
             incident.sequence = event.sequence();
@@ -82,7 +88,7 @@ public class IncidentEventsConsumer {
             return;
         }
         if (IncidentEvent.RESOLVED.equals(event.type())) {
-            washups.incidentResolved(incidentId, incident.team, incident.severity);
+            washups.incidentResolved(incidentId, incident.team, incident.severity, event.resolvedAt());
         } else if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
             washups.washupReviewed(incidentId);
         } else if (IncidentEvent.FINALISED.equals(event.type())) {

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.daff.action.followup.ActionConfig;
 import dev.daff.action.followup.ActionEvents;
+import dev.daff.action.followup.ActionTypes.Kind;
 import dev.daff.action.followup.ActionTypes.Status;
 import dev.daff.action.followup.FollowUpAction;
 import dev.daff.action.followup.FollowUpActions;
@@ -60,7 +61,8 @@ public class OverdueCheck {
     /**
      * Announces every action that is overdue now and was not announced within the repeat interval; answers how
      * many it announced. Replicas (and a direct call racing the schedule) take turns on a PostgreSQL advisory
-     * lock, and the one that waits sees what the other committed.
+     * lock, and the one that waits sees what the other committed. The WASHUP action of an incident reopened since it
+     * was made waits: its washup cannot be written until the incident is resolved again, which gives it a new due date.
      */
     @Transactional
     public int check() {
@@ -69,9 +71,10 @@ public class OverdueCheck {
         Instant now = clock.instant();
         List<FollowUpAction> due = actions.list(
                 "status in :open and dueAt < :now and (overdueNotifiedAt is null or overdueNotifiedAt <= :repeatBefore)"
-                        + " order by dueAt, id",
+                        + " and (kind <> :washup or incidentId not in (select k.id from KnownIncident k"
+                        + " where k.status <> 'RESOLVED')) order by dueAt, id",
                 Parameters.with("open", List.of(Status.OPEN, Status.IN_PROGRESS)).and("now", now)
-                        .and("repeatBefore", now.minus(config.overdueRepeat())));
+                        .and("repeatBefore", now.minus(config.overdueRepeat())).and("washup", Kind.WASHUP));
         for (FollowUpAction action : due) {
             action.overdueNotifiedAt = now;
             events.publish(ActionEvent.OVERDUE, action);

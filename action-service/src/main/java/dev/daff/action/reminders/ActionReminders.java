@@ -90,6 +90,8 @@ public class ActionReminders {
                 insert into action_reminder (action_id, kind, due_at, sent_at)
                 select a.id, ?1, a.due_at, ?2 from follow_up_action a
                 where a.status in ('OPEN', 'IN_PROGRESS') and %s
+                  and (a.kind <> 'WASHUP' or not exists (select 1 from known_incident k
+                                                         where k.id = a.incident_id and k.status <> 'RESOLVED'))
                   and not exists (select 1 from action_reminder r
                                   where r.action_id = a.id and r.kind = ?1 and r.due_at = a.due_at)
                 order by a.due_at, a.id limit %d
