@@ -229,6 +229,26 @@ class ActionRulesTest {
         ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1"); // the replay rolled nothing back
     }
 
+    /**
+     * An incident an alert opened without a team ("unknown") gets its team later: its open WASHUP action goes to that
+     * team, announced, rather than remind nobody.
+     */
+    @Test
+    void theWashupActionGoesToTheTeamTheIncidentIsGivenLater() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "handed-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", "unknown", "RESOLVED");
+        String washup = awaitOpenWashupAction(incidentId);
+        given().when().get("/api/actions/" + washup).then().statusCode(200).body("ownerTeam", equalTo("unknown"));
+
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", team, "RESOLVED");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + washup)
+                .then().statusCode(200).body("ownerTeam", equalTo(team)).body("status", equalTo("OPEN")));
+        ConsumerRecord<String, String> updated = KafkaTestClient.read(ActionTestSupport.kafka(), Topics.ACTION_EVENTS,
+                record -> is(record, "ActionUpdated", washup), 1, Duration.ofSeconds(30)).get(0);
+        assertEquals(team, json(updated).path("ownerTeam").asText(), updated.value());
+    }
+
     @Test
     void anIncidentWhoseOnlyOpenActionIsItsWashupReportsNothingOpen() {
         UUID incidentId = UUID.randomUUID();

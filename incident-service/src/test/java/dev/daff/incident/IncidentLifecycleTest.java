@@ -80,6 +80,26 @@ class IncidentLifecycleTest {
         assertTrue(sequence(events.get(0).value()) < sequence(events.get(1).value()), events.toString());
     }
 
+    /**
+     * An incident an alert opened without a team ("unknown") gets its team by PATCH, as a handle: on the timeline and
+     * announced, so action-service hands the incident's washup action to that team.
+     */
+    @Test
+    void theTeamIsSetByPatchAsAHandleAndAnnounced() {
+        String id = open(CHECKOUT_DOWN.replace("\"payments\"", "\"unknown\""));
+        long version = BoundedInputTest.version(id);
+        given().contentType(ContentType.JSON).body("{\"version\": " + version + ", \"team\": \"Payments Team\"}")
+                .when().patch("/api/incidents/" + id).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("team"));
+        given().contentType(ContentType.JSON).body("{\"version\": " + version + ", \"team\": \"payments\"}")
+                .when().patch("/api/incidents/" + id).then().statusCode(200).body("team", equalTo("payments"));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("find { it.text.startsWith('team changed') }.text", equalTo("team changed from unknown to payments"));
+        List<ConsumerRecord<String, String>> events = KafkaTestClient.read(RealInfrastructureResource.kafka().bootstrapServers(),
+                Topics.INCIDENT_EVENTS, record -> id.equals(record.key()), 2, Duration.ofSeconds(20));
+        org.hamcrest.MatcherAssert.assertThat(events.get(1).value(), containsString("\"team\":\"payments\""));
+    }
+
     private static long sequence(String event) {
         java.util.regex.Matcher sequence = java.util.regex.Pattern.compile("\"sequence\":(\\d+)").matcher(event);
         assertTrue(sequence.find(), event);

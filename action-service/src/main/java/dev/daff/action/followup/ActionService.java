@@ -129,6 +129,17 @@ public class ActionService {
     void moveDue(FollowUpAction action, Instant dueAt, Actor actor) {
         action.dueAt = dueAt;
         action.overdueNotifiedAt = null;
+        updated(action, actor);
+    }
+
+    /** Gives the action to another team, announced: its reminders and reports go to that team from now on. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    void reown(FollowUpAction action, String team, Actor actor) {
+        action.ownerTeam = team;
+        updated(action, actor);
+    }
+
+    private void updated(FollowUpAction action, Actor actor) {
         action.updatedAt = clock.instant();
         action.updatedBy = actor.name();
         action.updatedBySubject = actor.subject();

@@ -72,6 +72,17 @@ public class WashupActions {
                         "the incident was finalised without a reviewed washup (a finalisation waiver)", Actor.DAFF));
     }
 
+    /**
+     * The incident's team changed (set on an incident an alert opened without one, or handed over): its open WASHUP
+     * action goes with it, or its reminders would go on to a team that no longer owns the incident, or to none.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void teamChanged(UUID incidentId, String teamBefore, String team) {
+        actions.list("incidentId = ?1 and kind = ?2 and ownerTeam = ?3", incidentId, Kind.WASHUP, teamBefore).stream()
+                .filter(action -> action.status.isOpen())
+                .forEach(action -> service.reown(action, team, Actor.DAFF));
+    }
+
     /** Closes the incident's open WASHUP action as done by daff: the washup it reminded the team of is reviewed. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void washupReviewed(UUID incidentId) {

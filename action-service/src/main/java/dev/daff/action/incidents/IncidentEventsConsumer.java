@@ -72,6 +72,7 @@ public class IncidentEventsConsumer {
         if (event.severity() != null) {
             incident.severity = event.severity();
         }
+        String teamBefore = incident.team;
         if (event.team() != null) {
             incident.team = event.team();
         }
@@ -86,6 +87,9 @@ public class IncidentEventsConsumer {
 
         if (finalised) {
             return;
+        }
+        if (teamBefore != null && !teamBefore.equals(incident.team)) {
+            washups.teamChanged(incidentId, teamBefore, incident.team);
         }
         if (IncidentEvent.RESOLVED.equals(event.type())) {
             washups.incidentResolved(incidentId, incident.team, incident.severity, event.resolvedAt());

@@ -44,6 +44,7 @@ public final class IncidentApi {
             @Size(max = 4000) String summary,
             Severity severity,
             @Size(min = 1, max = 20) List<@NotBlank @Size(max = 100) String> services,
+            @Pattern(regexp = TEAM, message = TEAM_MESSAGE) String team,
             Instant impactStartedAt,
             Instant detectedAt) {
     }

@@ -131,6 +131,12 @@ public class IncidentCommands {
             incident.services = new ArrayList<>(patch.services());
             changed.add("services");
         }
+        if (patch.team() != null && !patch.team().equals(incident.team)) {
+            // an alert's incident may come without a team ("unknown"): its washup action follows the team set here
+            change(incident, actor, "team", incident.team, patch.team(), Timeline.FIELD);
+            incident.team = patch.team();
+            changed.add("team");
+        }
         if (impactStartedAt != null && !impactStartedAt.equals(incident.impactStartedAt)) {
             change(incident, actor, "impactStartedAt", incident.impactStartedAt, impactStartedAt, Timeline.FIELD);
             incident.impactStartedAt = impactStartedAt;
