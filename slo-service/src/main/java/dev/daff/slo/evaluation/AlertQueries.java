@@ -50,4 +50,10 @@ public class AlertQueries {
     public boolean stillFiring(String dedupKey) {
         return alerts.count("dedupKey = ?1 and resolvedAt is null", dedupKey) > 0;
     }
+
+    /** Whether the episode is on record here as cleared (not merely unknown here). */
+    @Transactional
+    public boolean cleared(String dedupKey) {
+        return alerts.count("dedupKey = ?1 and resolvedAt is not null", dedupKey) > 0;
+    }
 }

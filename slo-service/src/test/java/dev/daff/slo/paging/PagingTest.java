@@ -55,6 +55,9 @@ class PagingTest {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
     @BeforeAll
     static void authenticate() {
         TestTokens.authenticateEveryRequest();
@@ -212,6 +215,42 @@ class PagingTest {
         JsonNode resolve = json.readTree(pagerDuty("rk-sre-esc", "resolve").get(0).body());
         assertEquals(dedupKey, resolve.get("dedup_key").asText());
         given().when().get("/api/pages/" + id).then().body("state", equalTo("RESOLVED"));
+    }
+
+    /**
+     * The burn stopped and its episode is stored as cleared, but the AlertResolved waits in the outbox while the broker
+     * stalls: the page is not escalated meanwhile, so nobody is woken for a burn that stopped, and it resolves once the
+     * event comes.
+     */
+    @Test
+    void aPageWhoseAlertClearedIsNotEscalatedWhileItsAlertResolvedIsOnItsWay() throws Exception {
+        String team = team("sre-cleared", "/hook/sre-cleared");
+        String dedupKey = "dns-cleared:PAGE:BURN_RATE:1";
+        publish(team, alert("AlertFired", team, "dns-cleared", dedupKey));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-sre-cleared", "trigger").size() == 1);
+        try (var connection = dataSource.getConnection(); var insert = connection.prepareStatement("insert into slo_alert"
+                + " (alert_id, dedup_key, slo_name, severity, kind, burn_rate_long, burn_rate_short, threshold,"
+                + " budget_remaining, fired_at, resolved_at) values (?, ?, 'dns-cleared', 'PAGE', 'BURN_RATE', 20, 30,"
+                + " 14.4, 0.9, ?, ?)")) {
+            insert.setString(1, java.util.UUID.randomUUID().toString());
+            insert.setString(2, dedupKey);
+            insert.setTimestamp(3, java.sql.Timestamp.from(clock.instant().minus(Duration.ofMinutes(2))));
+            insert.setTimestamp(4, java.sql.Timestamp.from(clock.instant()));
+            insert.executeUpdate();
+        }
+
+        clock.advance(Duration.ofMinutes(5));
+        escalator.escalate(clock.instant());
+        dispatcher.deliverDue();
+        assertEquals(0, receiver().received(r -> r.path().equals("/hook/sre-cleared")).size(),
+                "its alert has cleared: the secondary is not paged");
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED"))
+                .body("notifications.action", contains("trigger"));
+
+        publish(team, alert("AlertResolved", team, "dns-cleared", dedupKey));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("state", equalTo("RESOLVED")));
     }
 
     @Test

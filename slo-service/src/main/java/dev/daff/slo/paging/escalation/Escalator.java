@@ -102,6 +102,12 @@ public class Escalator {
     }
 
     private boolean escalate(Page page, Instant now) {
+        if (alerts.cleared(page.dedupKey)) {
+            // Stored as cleared, its AlertResolved still on the way (a broker that stalls holds it in the outbox):
+            // paging the next level would wake people for a burn that stopped. Held, it resolves when that arrives.
+            page.nextEscalationAt = now.plus(Pager.UNROUTED_RETRY);
+            return false;
+        }
         Optional<TeamDefinition> team = teams.definition(page.team);
         if (team.isEmpty()) {
             // A page nobody can be told of stays due: the team may be defined (again) any minute.
