@@ -70,6 +70,23 @@ class AlertmanagerWebhookTest {
     }
 
     /**
+     * A group across services (Alertmanager's stock {@code group_by: [alertname]}): a paging alert of a second service
+     * joins the group's incident and makes it that service's incident too, for the deploy gate and the list by service.
+     */
+    @Test
+    void aPagingAlertOfAnotherServiceInTheGroupAddsItsServiceToTheIncident() {
+        String u = UUID.randomUUID().toString().substring(0, 8);
+        String groupKey = "{}:{alertname=\\\"HighErrorRate-" + u + "\\\"}";
+        String id = post(notification(groupKey, "firing", "checkout-" + u, "critical"));
+        String joined = post(notification(groupKey, "firing", "payments-" + u, "critical").replace("f00d", "beef"));
+        org.junit.jupiter.api.Assertions.assertEquals(id, joined);
+        given().when().get("/api/incidents/" + id).then().statusCode(200)
+                .body("services", contains("checkout-" + u, "payments-" + u));
+        given().queryParam("service", "payments-" + u).when().get("/api/incidents").then().statusCode(200)
+                .body("items.id", contains(id));
+    }
+
+    /**
      * Alertmanager runs as a pair and each instance notifies; incident-service runs as two replicas. Two notifications
      * of one new group, with different alerts, arriving at once on two replicas open one incident with both alerts.
      */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
@@ -300,6 +301,43 @@ class DeployGateTest {
             assertEquals(List.of("BLOCK FREEZE", "BLOCK FREEZE"), about(again, first, second));
         } finally {
             // whatever got declared: a failure above is the one to see
+            asAdmin().when().delete("/api/freezes/" + first);
+            asAdmin().when().delete("/api/freezes/" + second);
+        }
+    }
+
+    /**
+     * Any override of the change covers a re-run it covers, not only the newest: a later override, for a freeze since
+     * lifted, hid the earlier one given for what blocks the re-run again.
+     */
+    @Test
+    void anEarlierOverrideStillCoversWhatItWasGivenForAfterANewerOneForSomethingElse() {
+        String service = "overridden-twice-" + ChangesTest.unique();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String first = "freeze-" + ChangesTest.unique();
+        String second = "freeze-" + ChangesTest.unique();
+        try {
+            asAdmin().body(freezeJson(first, now.minusSeconds(60), now.plusSeconds(3600), service))
+                    .when().put("/api/freezes").then().statusCode(201);
+            asAdmin().body("{\"reason\": \"the release the freeze waits for\"}").when()
+                    .post("/api/deploy-decisions/" + decide(service, "production", "r-2").getString("decisionId") + "/override")
+                    .then().statusCode(200);
+            asAdmin().when().delete("/api/freezes/" + first).then().statusCode(204);
+            asAdmin().body(freezeJson(second, now.minusSeconds(60), now.plusSeconds(3600), service))
+                    .when().put("/api/freezes").then().statusCode(201);
+            JsonPath blocked = decide(service, "production", "r-2");
+            assertEquals("BLOCK", blocked.getString("effectiveDecision"), "a freeze the first override never saw");
+            asAdmin().body("{\"reason\": \"and through this one\"}").when()
+                    .post("/api/deploy-decisions/" + blocked.getString("decisionId") + "/override").then().statusCode(200);
+            asAdmin().when().delete("/api/freezes/" + second).then().statusCode(204);
+            asAdmin().body(freezeJson(first, now.minusSeconds(60), now.plusSeconds(3600), service))
+                    .when().put("/api/freezes").then().statusCode(anyOf(equalTo(200), equalTo(201)));
+
+            JsonPath again = decide(service, "production", "r-2");
+            assertEquals(List.of("BLOCK FREEZE"), about(again, first));
+            assertEquals("ALLOW", again.getString("effectiveDecision"), "the first override covers the first freeze");
+            assertEquals("the release the freeze waits for", again.getString("override.reason"));
+        } finally {
             asAdmin().when().delete("/api/freezes/" + first);
             asAdmin().when().delete("/api/freezes/" + second);
         }

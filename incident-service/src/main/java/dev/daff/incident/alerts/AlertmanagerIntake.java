@@ -103,6 +103,8 @@ public class AlertmanagerIntake {
                         DetectionSource.ALERTMANAGER), ACTOR);
                 incident = Optional.of(opened);
                 links.relink(linkKey, opened.id, clock.instant());
+            } else if (paging && "firing".equals(alert.status()) && !UNKNOWN.equals(service)) {
+                lifecycle.addService(incident.get(), service, ACTOR); // the group spans services
             }
             boolean firing = "firing".equals(alert.status());
             Map<String, Object> data = new LinkedHashMap<>();

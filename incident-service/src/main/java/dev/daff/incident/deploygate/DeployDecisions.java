@@ -2,7 +2,6 @@ package dev.daff.incident.deploygate;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,10 +13,13 @@ import io.quarkus.panache.common.Page;
 @ApplicationScoped
 public class DeployDecisions implements PanacheRepositoryBase<DeployDecision, UUID> {
 
-    /** The newest override, since {@code since}, of a decision about this very change. */
-    public Optional<DeployDecision> overrideOf(String service, String environment, String ref, Instant since) {
-        return find("service = ?1 and environment = ?2 and ref = ?3 and overriddenAt >= ?4 order by overriddenAt desc",
-                service, environment, ref, since).firstResultOptional();
+    /** How many overrides of one change {@link #overridesOf} reads: re-runs of one pipeline within a day. */
+    static final int OVERRIDES_READ = 100;
+
+    /** The overrides, newest first, since {@code since}, of decisions about this very change (copies included). */
+    public List<DeployDecision> overridesOf(String service, String environment, String ref, Instant since) {
+        return find("service = ?1 and environment = ?2 and ref = ?3 and overriddenAt >= ?4 order by overriddenAt desc,"
+                + " checkedAt desc", service, environment, ref, since).page(Page.ofSize(OVERRIDES_READ)).list();
     }
 
     /** The newest decisions, of one service when given. */

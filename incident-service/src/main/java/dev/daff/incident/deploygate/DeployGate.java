@@ -86,9 +86,11 @@ public class DeployGate {
             // An admin who overrode the gate for this very change (service, environment, ref) is not asked again
             // when the pipeline re-runs; the override is copied onto the new decision, so it is on record there too.
             // It covers the reasons the admin saw, each by what it is about: another freeze, incident or SLO that
-            // came after, even with the same code, is asked about anew.
-            decisions.overrideOf(service, environment, stored.ref, now.minus(LINK_WITHIN))
+            // came after, even with the same code, is asked about anew. Any override of the change counts, not only
+            // the newest: one given for a freeze since lifted must not hide an earlier one for what blocks again now.
+            decisions.overridesOf(service, environment, stored.ref, now.minus(LINK_WITHIN)).stream()
                     .filter(earlier -> blocking(read(earlier.reasons)).containsAll(blocking(reasons)))
+                    .findFirst()
                     .ifPresent(earlier -> {
                         stored.overriddenAt = earlier.overriddenAt;
                         stored.overriddenBy = earlier.overriddenBy;

@@ -39,6 +39,8 @@ import dev.daff.kit.problem.ProblemException;
 @ApplicationScoped
 public class IncidentCommands {
 
+    static final int MAX_SERVICES = 20; // as OpenIncident.services allows
+
     private final Incidents incidents;
     private final Timeline timeline;
     private final IncidentEvents events;
@@ -106,10 +108,8 @@ public class IncidentCommands {
             throw new OptimisticLockException("stale version " + patch.version());
         }
         Instant now = clock.instant();
-        IncidentTimes.requireNotFuture("impactStartedAt", patch.impactStartedAt(), now);
-        IncidentTimes.requireNotFuture("detectedAt", patch.detectedAt(), now);
-        Instant impactStartedAt = IncidentTimes.noLaterThan(patch.impactStartedAt(), now);
-        Instant detectedAt = IncidentTimes.noLaterThan(patch.detectedAt(), now);
+        Instant impactStartedAt = IncidentTimes.reported("impactStartedAt", patch.impactStartedAt(), now);
+        Instant detectedAt = IncidentTimes.reported("detectedAt", patch.detectedAt(), now);
         List<String> changed = new ArrayList<>();
         if (patch.title() != null && !patch.title().equals(incident.title)) {
             change(incident, actor, "title", incident.title, patch.title(), Timeline.FIELD);
@@ -132,7 +132,6 @@ public class IncidentCommands {
             changed.add("services");
         }
         if (patch.team() != null && !patch.team().equals(incident.team)) {
-            // an alert's incident may come without a team ("unknown"): its washup action follows the team set here
             change(incident, actor, "team", incident.team, patch.team(), Timeline.FIELD);
             incident.team = patch.team();
             changed.add("team");
@@ -162,6 +161,22 @@ public class IncidentCommands {
             events.publish(IncidentEvent.UPDATED, incident);
         }
         return views.view(incident);
+    }
+
+    /**
+     * Adds a service (an alert of it joined the incident) to an incident the caller holds locked, announced, unless
+     * listed or {@value #MAX_SERVICES} are: the deploy gate, the list by service and "what changed?" then see it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void addService(Incident incident, String service, Actor actor) {
+        if (!incident.services.contains(service) && incident.services.size() < MAX_SERVICES) {
+            List<String> services = new ArrayList<>(incident.services);
+            services.add(service);
+            change(incident, actor, "services", incident.services, services, Timeline.FIELD);
+            incident.services = services;
+            incidents.getEntityManager().lock(incident, LockModeType.PESSIMISTIC_FORCE_INCREMENT);
+            events.publish(IncidentEvent.UPDATED, incident);
+        }
     }
 
     @Transactional

@@ -25,6 +25,12 @@ final class IncidentTimes {
         }
     }
 
+    /** A reported time, refused when in the future, and taken as {@code now} when a drifting clock put it just ahead. */
+    static Instant reported(String field, Instant reported, Instant now) {
+        requireNotFuture(field, reported, now);
+        return noLaterThan(reported, now);
+    }
+
     /** A reported time a drifting clock put ahead of {@code now}, taken as {@code now}. */
     static Instant noLaterThan(Instant reported, Instant now) {
         return reported == null || !reported.isAfter(now) ? reported : now;
