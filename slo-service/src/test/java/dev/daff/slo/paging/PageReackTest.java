@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -163,6 +165,48 @@ class PageReackTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-" + team, "resolve").size() == 2);
         assertEquals(pagerDutyKeys, PagingFixtures.pagerDuty("rk-" + team, "resolve").stream()
                 .map(resolve -> dedupKey(resolve.body())).toList(), "both PagerDuty incidents are resolved");
+    }
+
+    @Test
+    void aReopenedPageThatNobodyHearsStartsOverInsteadOfStoppingOnTheFirstRoundsDelivery() {
+        String team = "reack-unheard-" + UUID.randomUUID().toString().substring(0, 6);
+        String hook = "/hook/" + team;
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "alice", "channels": [{"type": "webhook", "url": "%s"}]}],
+                 "rotation": {"members": ["alice"], "shiftLength": "P7D", "startsAt": "%s", "timeZone": "UTC"},
+                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY"], "repeat": 0},
+                 "reackAfter": "PT30M"}
+                """.formatted(PagingFixtures.receiver().url(hook), clock.instant().minus(Duration.ofHours(1))))
+                .when().put("/api/teams/" + team).then().statusCode(200);
+        burn(team + "-dns", team);
+        String id = PagingFixtures.awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).until(() -> hookCalls(hook) == 1);
+        given().contentType(ContentType.JSON).body("{}").when().post("/api/pages/" + id + "/ack").then().statusCode(200);
+
+        // Re-opened, and alice's channel now refuses it: nobody hears of the re-open.
+        PagingFixtures.receiver().script(hook, 400);
+        clock.advance(Duration.ofMinutes(30));
+        escalator.reopenStillFiring(clock.instant());
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("state", equalTo("TRIGGERED")).body("notifications.status", hasItem("FAILED")));
+
+        // Its only level goes by: the first round's delivery says nothing of the re-open, so it starts over as unreached
+        // (stopping would leave a firing page nobody has heard of) and goes out once the channel takes it again.
+        clock.advance(Duration.ofMinutes(5));
+        escalator.escalate(clock.instant());
+        given().when().get("/api/pages/" + id).then().body("primary", nullValue())
+                .body("nextEscalationAt", equalTo(clock.instant().plus(Duration.ofMinutes(1)).toString()));
+        clock.advance(Duration.ofMinutes(1));
+        escalator.escalate(clock.instant());
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> hookCalls(hook) == 3);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("primary", equalTo("alice")).body("notifications.status", contains("DELIVERED", "FAILED", "DELIVERED")));
+    }
+
+    private static int hookCalls(String hook) {
+        return PagingFixtures.receiver().received(r -> r.path().equals(hook)).size();
     }
 
     private static String dedupKey(String pagerDutyBody) {

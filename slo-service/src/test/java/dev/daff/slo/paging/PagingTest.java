@@ -566,6 +566,72 @@ class PagingTest {
                 .body("notifications[0].deliveryLog.statusCode", contains(429, 429, 200)));
     }
 
+    @Test
+    void aTriggerWaitingOutARateLimitIsNotSentOnceThePageIsAcknowledgedNorIsItsResolve() {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String team = "sre-limited-ack-" + suffix;
+        String hook = "/hook/" + team;
+        receiver().script(hook, 429);
+        receiver().answerHeader(hook, "Retry-After", "30");
+        PagingFixtures.soloTeam(clock, team, "bob", "{\"type\": \"webhook\", \"url\": \"" + receiver().url(hook) + "\"}");
+        String dedupKey = "ack-" + suffix + ":PAGE:1";
+        publish(team, alert("AlertFired", team, team + "-dns", dedupKey));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id)
+                .then().body("notifications[0].deliveryLog.statusCode", contains(429)));
+
+        // bob heard of it another way (the console) and acknowledges while his channel's retry waits.
+        given().contentType(ContentType.JSON).body("{}").when().post("/api/pages/" + id + "/ack").then().statusCode(200);
+        clock.advance(Duration.ofSeconds(31));
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("notifications[0].status", equalTo("CANCELLED")));
+        // Its alert clears: the page resolves, and a channel that never took the trigger is not told of the resolve.
+        publish(team, alert("AlertResolved", team, team + "-dns", dedupKey));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("state", equalTo("RESOLVED")).body("notifications.status", contains("CANCELLED", "CANCELLED")));
+        clock.advance(Duration.ofMinutes(2));
+        dispatcher.deliverDue();
+        given().when().get("/api/pages/" + id).then().body("notifications.status", contains("CANCELLED", "CANCELLED"))
+                .body("notifications[0].deliveryLog", hasSize(1));
+        assertEquals(1, receiver().received(r -> r.path().equals(hook)).size(), "only the rate-limited first attempt");
+
+        // The next page of the team goes out as ever.
+        String next = "ack-" + suffix + ":PAGE:2";
+        publish(team, alert("AlertFired", team, team + "-dns", next));
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals(hook)
+                && r.body().contains(next)).size() == 1);
+    }
+
+    @Test
+    void anSloGivenToAnotherTeamTakesItsOpenPageAlongAndTheNewTeamsOnCallIsPaged() {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String typo = "paymnts-" + suffix;
+        String team = "payments-" + suffix;
+        String slo = "checkout-" + suffix;
+        given().contentType(ContentType.JSON).body("""
+                {"name": "%s", "service": "checkout", "team": "%s", "objective": 99.9, "window": "30d"}
+                """.formatted(slo, typo)).when().post("/api/slos").then().statusCode(201);
+        publish(typo, alert("AlertFired", typo, slo, slo + ":PAGE:BURN_RATE:1"));
+        String id = awaitPage(typo);
+        clock.advance(Duration.ofMinutes(1));
+        escalator.escalate(clock.instant());
+        given().when().get("/api/pages/" + id).then().body("notifications", hasSize(0)); // nobody: the team is a typo
+
+        String hook = "/hook/" + team;
+        PagingFixtures.soloTeam(clock, team, "dana", "{\"type\": \"webhook\", \"url\": \"" + receiver().url(hook) + "\"}");
+        clock.advance(Duration.ofSeconds(10));
+        given().contentType(ContentType.JSON).body("""
+                {"service": "checkout", "team": "%s", "objective": 99.9, "window": "30d"}
+                """.formatted(team)).when().put("/api/slos/" + slo).then().statusCode(200);
+        given().when().get("/api/pages/" + id).then().body("team", equalTo(team)).body("state", equalTo("TRIGGERED"));
+        escalator.escalate(clock.instant());
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals(hook)).size() == 1);
+        given().when().get("/api/pages/" + id).then().body("primary", equalTo("dana"));
+        given().queryParam("team", team).when().get("/api/pages").then().body("id", contains(id));
+        given().queryParam("team", typo).when().get("/api/pages").then().body("", hasSize(0));
+    }
+
     /** Found, not registered: a meter registered here first would lack the buckets the service gives it. */
     private Timer webhookLatency() {
         return registry.find("daff.page.delivery.latency").tags("channel", "webhook", "action", "trigger").timer();

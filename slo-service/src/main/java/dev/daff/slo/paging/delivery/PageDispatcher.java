@@ -66,13 +66,15 @@ public class PageDispatcher {
     /** Notifications this replica is sending now: never started twice, even if a lease ran out under a jumping clock. */
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final DeliveryLanes lanes;
+    private final StaleNotifications stale;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean closed;
 
     public PageDispatcher(PageNotifications notifications, ChannelSender sender, DeliveryLog log, PagingConfig config,
-            Clock clock, ManagedExecutor executor) {
+            Clock clock, ManagedExecutor executor, StaleNotifications stale) {
         this.notifications = notifications;
+        this.stale = stale;
         this.sender = sender;
         this.log = log;
         this.config = config;
@@ -140,7 +142,7 @@ public class PageDispatcher {
                 }
             }
             // A lane that filled up within this claim is left out of the next, which may find what queued behind it.
-            if (claimed.leased().size() < wanted && !claimed.laneFilled()) {
+            if (claimed.leased().size() < wanted && !claimed.passedOver()) {
                 return;
             }
         }
@@ -165,8 +167,8 @@ public class PageDispatcher {
         }
     }
 
-    /** What one claim leased, and whether it passed over a notification because its lane had just filled up. */
-    private record Claimed(List<PageNotification> leased, boolean laneFilled) {
+    /** What one claim leased, and whether it passed over one (a lane filled up, or it was stale): more may be due. */
+    private record Claimed(List<PageNotification> leased, boolean passedOver) {
     }
 
     /**
@@ -187,12 +189,17 @@ public class PageDispatcher {
                                     and earlier.endpoint is not distinct from n.endpoint)
                 order by n.id limit ?2 for update of n skip locked""", PageNotification.class)
                 .setParameter(1, now).setParameter(2, max).setParameter(3, lanes.full()).getResultList();
+        Set<Long> notWorthSending = stale.among(due);
         Map<String, Integer> taken = new HashMap<>();
         List<PageNotification> leased = new ArrayList<>(due.size());
         boolean laneFilled = false;
         // As stored (PostgreSQL keeps microseconds): the outcome is recorded only while the lease is still this one.
         Instant leasedUntil = now.plus(lease()).truncatedTo(ChronoUnit.MICROS);
         for (PageNotification notification : due) {
+            if (notWorthSending.contains(notification.id)) {
+                notification.status = PageNotification.CANCELLED;
+                continue;
+            }
             String lane = DeliveryLanes.of(notification);
             if (taken.getOrDefault(lane, 0) >= lanes.room(lane)) {
                 laneFilled = true;
@@ -204,7 +211,7 @@ public class PageDispatcher {
         }
         notifications.flush();
         due.forEach(notifications.getEntityManager()::detach);
-        return new Claimed(leased, laneFilled);
+        return new Claimed(leased, laneFilled || !notWorthSending.isEmpty());
     }
 
     /** How long a claim keeps other replicas off a notification: longer than the one attempt it covers. */

@@ -27,6 +27,8 @@ public class PageNotification extends PanacheEntityBase {
     public static final String PENDING = "PENDING";
     public static final String DELIVERED = "DELIVERED";
     public static final String FAILED = "FAILED";
+    /** Not sent: its page was acknowledged or resolved, or moved on to another round, before it went out. */
+    public static final String CANCELLED = "CANCELLED";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -89,6 +89,7 @@ public class Escalator {
                 + ", and its alert still fires after the team's reackAfter of " + PageMessages.human(team.reackAfter());
         page.state = Page.TRIGGERED;
         page.reopenedCount++;
+        page.routedAt = now;
         page.reackDueAt = null;
         page.escalationLevel = 0;
         page.escalationRound = 0;
@@ -157,10 +158,16 @@ public class Escalator {
 
     private enum Heard { DELIVERED, STILL_TRYING, NONE }
 
-    /** Whether a trigger of the page reached a channel, is still being tried, or none ever will. */
+    /**
+     * Whether a trigger of the page's current round (since it fired, was re-opened or changed team) reached a channel,
+     * is still being tried, or none ever will. One delivered before a re-open says nothing of whether anyone hears
+     * the re-open.
+     */
     private Heard triggersHeard(Page page) {
         List<String> statuses = pages.getEntityManager().createQuery("select distinct n.status from PageNotification n"
-                + " where n.pageId = ?1 and n.action = 'trigger'", String.class).setParameter(1, page.id).getResultList();
+                + " where n.pageId = ?1 and n.action = 'trigger' and n.createdAt >= ?2", String.class)
+                .setParameter(1, page.id).setParameter(2, page.routedAt == null ? page.createdAt : page.routedAt)
+                .getResultList();
         if (statuses.contains(PageNotification.DELIVERED)) {
             return Heard.DELIVERED;
         }

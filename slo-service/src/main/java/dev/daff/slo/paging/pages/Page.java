@@ -57,6 +57,11 @@ public class Page extends PanacheEntityBase {
     public int reopenedCount;
     /** Why the page was last re-opened; every notification sent after says so. */
     public String reopenReason;
+    /**
+     * When its current round of paging began: fired, re-opened, or moved with its SLO to another team. Triggers queued
+     * before are not sent any more and do not count as heard. Null on pages from before V22.
+     */
+    public Instant routedAt;
     @Version
     public long version;
 
@@ -75,6 +80,7 @@ public class Page extends PanacheEntityBase {
         page.alert = payload;
         page.state = TRIGGERED;
         page.createdAt = now;
+        page.routedAt = now;
         return page;
     }
 

@@ -116,7 +116,7 @@ public final class PageMessages {
             payload.put("source", alert.service());
             payload.put("severity", "critical");
             payload.put("component", alert.slo());
-            payload.put("group", alert.team());
+            payload.put("group", page.team);
             payload.put("class", alert.kind());
             ObjectNode details = payload.putObject("custom_details");
             details.put("slo", alert.slo());
@@ -152,7 +152,7 @@ public final class PageMessages {
         blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", text);
         ArrayNode context = blocks.addObject().put("type", "context").putArray("elements");
         context.addObject().put("type", "mrkdwn").put("text", "<" + statusLink(alert.slo()) + "|SLO status> · team "
-                + SlackText.escaped(alert.team()) + " · dedup " + SlackText.escaped(page.dedupKey));
+                + SlackText.escaped(page.team) + " · dedup " + SlackText.escaped(page.dedupKey));
         if (!"resolve".equals(action)) {
             ArrayNode buttons = blocks.addObject().put("type", "actions").put("block_id", "daff_page")
                     .putArray("elements");
@@ -160,7 +160,7 @@ public final class PageMessages {
                     .put("style", "primary").put("value", page.id.toString());
             acknowledge.putObject("text").put("type", "plain_text").put("text", "Acknowledge");
             ObjectNode open = buttons.addObject().put("type", "button").put("action_id", SLACK_OPEN_INCIDENT)
-                    .put("url", consoleUrl + "/#/incidents?team=" + java.net.URLEncoder.encode(alert.team(),
+                    .put("url", consoleUrl + "/#/incidents?team=" + java.net.URLEncoder.encode(page.team,
                             java.nio.charset.StandardCharsets.UTF_8));
             open.putObject("text").put("type", "plain_text").put("text", "Open incident");
         }
