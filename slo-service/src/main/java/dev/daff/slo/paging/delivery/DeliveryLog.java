@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
@@ -70,7 +71,8 @@ public class DeliveryLog {
         String error = made.error();
         boolean retryable = made.retryable();
         long durationMs = made.durationMs();
-        PageNotification notification = notifications.findById(id);
+        // Locked: the lease check below and the write after it must see no claim by another replica in between.
+        PageNotification notification = notifications.findById(id, LockModeType.PESSIMISTIC_WRITE);
         notification.attempts++;
         DeliveryAttempt attempt = new DeliveryAttempt();
         attempt.notificationId = id;

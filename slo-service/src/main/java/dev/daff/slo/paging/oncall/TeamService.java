@@ -73,6 +73,12 @@ public class TeamService {
         return teams.findByIdOptional(name).map(teams::definitionOf);
     }
 
+    /** Whether a team of that name is defined (its definition may still be one this version cannot read). */
+    @Transactional
+    public boolean defined(String name) {
+        return name != null && teams.findByIdOptional(name).isPresent();
+    }
+
     /**
      * The team's {@code reackAfter}; none when the team is undefined, has none, or its stored definition cannot be
      * read — an acknowledgement must still go through.

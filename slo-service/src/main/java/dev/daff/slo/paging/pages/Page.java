@@ -65,15 +65,15 @@ public class Page extends PanacheEntityBase {
     @Version
     public long version;
 
-    /** A new TRIGGERED page for a PAGE alert that fired, nobody notified yet. */
-    static Page firing(AlertEvent alert, String payload, Instant now) {
+    /** A new TRIGGERED page for a PAGE alert that fired, to go to {@code team}, nobody notified yet. */
+    static Page firing(AlertEvent alert, String team, String payload, Instant now) {
         Page page = new Page();
         page.id = UUID.randomUUID();
         page.dedupKey = alert.dedupKey();
         page.alertId = alert.alertId();
         page.sloName = alert.slo();
         page.service = alert.service();
-        page.team = alert.team();
+        page.team = team;
         page.kind = alert.kind();
         page.tier = alert.tier();
         page.summary = PageMessages.summary(alert);
@@ -89,7 +89,7 @@ public class Page extends PanacheEntityBase {
      * replayed): resolved, nobody told. The AlertFired, when it comes, finds it and wakes nobody for what is over.
      */
     static Page resolvedBeforePaged(AlertEvent resolved, String payload, Instant now) {
-        Page page = firing(resolved, payload, now);
+        Page page = firing(resolved, resolved.team(), payload, now);
         page.state = RESOLVED;
         page.resolvedAt = now;
         return page;

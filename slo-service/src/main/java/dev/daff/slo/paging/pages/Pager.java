@@ -58,10 +58,13 @@ public class Pager {
     private final ObjectMapper json;
     private final Clock clock;
     private final AlertQueries alerts;
+    private final PagesFollowTheirSlo owners;
 
     public Pager(Pages pages, PageNotifications notifications, NotificationQueue queue, TeamService teams,
-            PagingConfig config, ObjectMapper json, Clock clock, AlertQueries alerts, Keyring keyring) {
+            PagingConfig config, ObjectMapper json, Clock clock, AlertQueries alerts, Keyring keyring,
+            PagesFollowTheirSlo owners) {
         this.alerts = alerts;
+        this.owners = owners;
         this.pages = pages;
         this.notifications = notifications;
         this.queue = queue;
@@ -77,26 +80,25 @@ public class Pager {
         if (!AlertEvent.PAGE.equals(alert.severity()) || alert.dedupKey() == null) {
             return; // tickets are listed, not paged
         }
-        if (AlertEvent.FIRED.equals(alert.type())) {
-            if (pages.find("dedupKey", alert.dedupKey()).firstResultOptional().isEmpty()) {
-                trigger(alert, payload);
-            }
-        } else {
-            pages.find("dedupKey", alert.dedupKey()).firstResultOptional().ifPresentOrElse(page -> resolve(page, alert),
+        Optional<Page> existing = pages.find("dedupKey", alert.dedupKey()).firstResultOptional();
+        if (AlertEvent.FIRED.equals(alert.type()) && existing.isEmpty()) {
+            trigger(alert, payload);
+        } else if (!AlertEvent.FIRED.equals(alert.type())) {
+            existing.ifPresentOrElse(page -> resolve(page, alert),
                     () -> pages.persist(Page.resolvedBeforePaged(alert, payload, clock.instant())));
         }
     }
 
     private void trigger(AlertEvent alert, String payload) {
-        Page page = Page.firing(alert, payload, clock.instant());
+        Page page = Page.firing(alert, owners.teamFor(alert), payload, clock.instant());
         pages.persist(page);
         try {
-            Optional<TeamDefinition> team = teams.definition(alert.team());
+            Optional<TeamDefinition> team = teams.definition(page.team);
             if (team.isPresent()) {
                 firstPage(page, team.get(), page.createdAt);
                 return;
             }
-            LOG.warnf("page %s for team %s has nobody to go to yet: the team is not defined", page.id, alert.team());
+            LOG.warnf("page %s for team %s has nobody to go to yet: the team is not defined", page.id, page.team);
         } catch (RuntimeException e) {
             if (TransientFailures.databaseError(e).isPresent() || QuarkusTransaction.isRollbackOnly()
                     || ApplicationLifecycleManager.isVmShuttingDown()) { // stopping: the EntityManager closed under it
@@ -104,7 +106,7 @@ public class Pager {
             }
             // Thrown on, it would dead-letter the alert and the page would never be seen; stored, it is retried
             // whole (what was queued before the failure goes: the retry queues it again).
-            LOG.errorf(e, "page %s for team %s: its first notifications could not be worked out", page.id, alert.team());
+            LOG.errorf(e, "page %s for team %s: its first notifications could not be worked out", page.id, page.team);
             notifications.delete("pageId", page.id);
         }
         page.primaryHandle = null; // the escalation check pages it as soon as the team can be paged

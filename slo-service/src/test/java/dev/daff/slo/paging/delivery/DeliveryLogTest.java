@@ -1,14 +1,25 @@
 package dev.daff.slo.paging.delivery;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -20,6 +31,9 @@ class DeliveryLogTest {
 
     @Inject
     PageNotifications notifications;
+
+    @Inject
+    AgroalDataSource database;
 
     /**
      * A replica whose attempt outlived its lease records it after another replica delivered the notification: the
@@ -60,6 +74,47 @@ class DeliveryLogTest {
         after = QuarkusTransaction.requiringNew().call(() -> notifications.findById(id));
         assertEquals(2, after.attempts);
         assertNotEquals(liveLease, after.nextAttemptAt, "the claim that holds the lease schedules the retry");
+    }
+
+    /**
+     * The same, with the other replica's claim still in its transaction when the late outcome comes: the outcome waits
+     * for the claim and then sees its lease. Read unlocked, it saw its own lease still there and wrote its retry over
+     * the claim's once that committed.
+     */
+    @Test
+    void aLateFailureRecordedWhileAnotherReplicaClaimsWaitsAndLeavesThatLeaseAsItIs() throws Exception {
+        Instant staleLease = Instant.parse("2026-12-04T10:00:35Z");
+        Instant liveLease = Instant.parse("2026-12-04T10:01:20Z");
+        Long id = stored("late-failure-racing", PageNotification.PENDING, 0, staleLease);
+        ExecutorService lateReplica = Executors.newSingleThreadExecutor();
+        try (Connection claiming = database.getConnection()) {
+            claiming.setAutoCommit(false);
+            try (PreparedStatement claim = claiming.prepareStatement(
+                    "update page_notification set next_attempt_at = ? where id = ?")) {
+                claim.setObject(1, java.time.OffsetDateTime.ofInstant(liveLease, java.time.ZoneOffset.UTC));
+                claim.setLong(2, id);
+                assertEquals(1, claim.executeUpdate());
+            }
+            Future<?> late = lateReplica.submit(() -> QuarkusTransaction.requiringNew().run(() -> log.record(id, staleLease,
+                    new ChannelSender.Attempt(staleLease.minusSeconds(35), null, "timeout", true, 5_000))));
+            await().atMost(Duration.ofSeconds(20)).until(() -> late.isDone() || waitingForALock());
+            claiming.commit();
+            late.get(20, TimeUnit.SECONDS);
+        } finally {
+            lateReplica.shutdownNow();
+        }
+        PageNotification after = QuarkusTransaction.requiringNew().call(() -> notifications.findById(id));
+        assertEquals(liveLease, after.nextAttemptAt, "the claim's lease is left alone");
+        assertEquals(1, after.attempts, "the late attempt is on record");
+    }
+
+    private boolean waitingForALock() throws Exception {
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
+                ResultSet waiting = statement.executeQuery("select count(*) from pg_stat_activity where"
+                        + " wait_event_type = 'Lock' and datname = current_database()")) {
+            waiting.next();
+            return waiting.getInt(1) > 0;
+        }
     }
 
     /** A team notice's notification as stored, to a webhook nobody listens on. */
