@@ -176,6 +176,12 @@ class AlertmanagerWebhookTest {
         String id = post(notification("{}:{cased=" + service + "}", "firing", service, "critical")
                 .replace("\"commonLabels\": {\"team\": \"edge\"}", "\"commonLabels\": {\"team\": \"Edge Platform\"}"));
         given().when().get("/api/incidents/" + id).then().statusCode(200).body("team", equalTo("edge-platform"));
+
+        // A hundred characters that lower-case to two each ("İ" is "i" and a combining dot) still open the incident.
+        String turkish = "turkish-" + UUID.randomUUID().toString().substring(0, 8);
+        String longTeam = post(notification("{}:{cased=" + turkish + "}", "firing", turkish, "critical")
+                .replace("\"commonLabels\": {\"team\": \"edge\"}", "\"commonLabels\": {\"team\": \"" + "İ".repeat(100) + "\"}"));
+        given().when().get("/api/incidents/" + longTeam).then().statusCode(200).body("team", equalTo("i-".repeat(50)));
     }
 
     @Test

@@ -456,6 +456,13 @@ class BoundedInputTest {
         }
         given().queryParam("from", "2026-12-01T10:00:00+01:00").when().get("/api/incidents").then().statusCode(200);
         given().when().get("/api/incidents/not-an-id").then().statusCode(404);
+        // Bytes in no encoding JSON may be in (a UCS-4 byte-order mark Jackson cannot read): 400, not 500.
+        for (byte[] mark : new byte[][] { { 0, 0, (byte) 0xFF, (byte) 0xFE }, { (byte) 0xFE, (byte) 0xFF, 0, 0 } }) {
+            byte[] body = new byte[mark.length + 8];
+            System.arraycopy(mark, 0, body, 0, mark.length);
+            given().contentType(ContentType.JSON).body(body).when().post("/api/incidents/" + id + "/timeline").then()
+                    .statusCode(400).contentType("application/problem+json").body("type", endsWith("/malformed-json"));
+        }
         assertEquals(before, timelineTexts(id));
         given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"still works\"}")
                 .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201);

@@ -271,6 +271,16 @@ class ChangesTest {
                 .body("errors[0].field", equalTo("service"));
         given().contentType(ContentType.JSON).body(changeJson("known" + u, "DEPLOY", "x", t, t.minusSeconds(1), "production"))
                 .when().post("/api/changes").then().statusCode(400).body("errors[0].field", equalTo("endedAt"));
+        // A change that would be "under way" for good, or planned years ahead, would crowd every deploy gate and
+        // "what changed?" near it: 400, and nothing stored.
+        given().contentType(ContentType.JSON).body(changeJson("known" + u, "INFRASTRUCTURE", "x", t,
+                Instant.parse("9999-12-31T00:00:00Z"), "production"))
+                .when().post("/api/changes").then().statusCode(400).body("errors[0].field", equalTo("endedAt"))
+                .body("errors[0].message", containsString("at most 30 days ahead"));
+        given().contentType(ContentType.JSON).body(changeJson("known" + u, "INFRASTRUCTURE", "x",
+                Instant.now().plus(Duration.ofDays(31)), null, "production"))
+                .when().post("/api/changes").then().statusCode(400).body("errors[0].field", equalTo("startedAt"));
+        given().queryParam("service", "known" + u).when().get("/api/changes").then().statusCode(200).body("", hasSize(0));
         given().contentType(ContentType.JSON).body("{\"team\": \"x\", \"dependsOn\": [\"ghost" + u + "\"]}")
                 .when().put("/api/services/needs" + u).then().statusCode(400).body("errors[0].field", equalTo("dependsOn[0]"));
         given().contentType(ContentType.JSON).body("{\"team\": \"x\", \"dependsOn\": [\"self" + u + "\"]}")

@@ -254,6 +254,40 @@ class DeployGateTest {
     }
 
     @Test
+    void aServiceWrittenInAnotherCaseOrWithBlanksIsTheSameServiceToTheGate() {
+        String service = "wallet-" + ChangesTest.unique();
+        String shouted = service.toUpperCase(java.util.Locale.ROOT);
+        ChangesTest.service(service, "{\"team\": \"payments\"}");
+        // One catalog entry per service, whatever its case.
+        asAdmin().body("{\"team\": \"payments\"}").when().put("/api/services/" + shouted).then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("only in case"));
+        given().when().get("/api/services/" + shouted).then().statusCode(404);
+
+        // A freeze typed in capitals holds the pipeline's deploy, asked with a no-break space pasted after the name.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String freeze = "freeze-" + ChangesTest.unique();
+        asAdmin().body(freezeJson(freeze, now.minusSeconds(60), now.plusSeconds(3600), shouted))
+                .when().put("/api/freezes").then().statusCode(201);
+        JsonPath blocked = decide(service + "\u00a0", "production");
+        assertEquals(List.of("BLOCK FREEZE"), about(blocked, freeze));
+        assertEquals(service, blocked.getString("service"), "kept as the catalog spells it");
+        asAdmin().when().delete("/api/freezes/" + freeze).then().statusCode(204);
+        assertEquals("ALLOW", decide(service, "production").getString("decision"));
+
+        // An incident opened by hand for " WALLET-… " blocks it too, is listed under its name, and an alert of the
+        // service joins it rather than opening another.
+        String incident = ChangesTest.incident(" " + shouted + "\u00a0", Instant.now().minusSeconds(60), Instant.now());
+        given().when().get("/api/incidents/" + incident).then().body("services", contains(shouted));
+        assertEquals(List.of("BLOCK INCIDENT_OPEN"), about(decide(service, "production"), incident));
+        given().queryParam("service", service).when().get("/api/incidents").then().body("items.id", contains(incident));
+        KafkaTestClient.send(kafka(), Topics.SLO_ALERTS, service, AlertIncidentsTest.alert(UUID.randomUUID().toString(),
+                "AlertFired", service + ":PAGE:BURN_RATE:1", service, "PAGE"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/incidents/" + incident
+                + "/timeline").then().body("kind", org.hamcrest.Matchers.hasItem("ALERT_FIRED")));
+        given().queryParam("service", shouted).when().get("/api/incidents").then().body("items.id", contains(incident));
+    }
+
+    @Test
     void anOverrideNeedsAnAdminAndAReasonAndIsRecordedOnce() {
         String service = "payments-" + ChangesTest.unique();
         publishBudget(service, 0.01, 1, 0, Instant.now());

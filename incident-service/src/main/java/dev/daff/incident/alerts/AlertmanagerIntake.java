@@ -20,6 +20,7 @@ import dev.daff.incident.lifecycle.DetectionSource;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
 import dev.daff.incident.lifecycle.IncidentCommands;
+import dev.daff.incident.lifecycle.ServiceNames;
 import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
@@ -138,11 +139,11 @@ public class AlertmanagerIntake {
 
     private static String firstLabel(Map<String, String> labels, Map<String, String> common, String... names) {
         for (String name : names) {
-            String value = labels.get(name);
+            String value = ServiceNames.tidy(labels.get(name));
             if (value == null && common != null) {
-                value = common.get(name);
+                value = ServiceNames.tidy(common.get(name));
             }
-            if (value != null && !value.isBlank()) {
+            if (value != null && !value.isEmpty()) {
                 return truncate(value, 100);
             }
         }
@@ -154,9 +155,10 @@ public class AlertmanagerIntake {
      * reminders go to the on-call team of that name. A label nothing is left of is no team.
      */
     private static String handle(String label) {
+        // Cut to length after lower-casing: "İ" lower-cases to two characters, and a handle over 100 lost the alert.
         String handle = label.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-")
                 .replaceFirst("^[^a-z0-9]+", "");
-        return handle.isEmpty() ? UNKNOWN : handle;
+        return handle.isEmpty() ? UNKNOWN : handle.substring(0, Math.min(handle.length(), 100));
     }
 
     /** Alertmanager's clock may run ahead of ours; impact cannot start after we detected it. */

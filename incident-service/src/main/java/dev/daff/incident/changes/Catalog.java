@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -13,6 +14,16 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
 public class Catalog implements PanacheRepositoryBase<CatalogEntry, String> {
+
+    /**
+     * The catalog's spelling of {@code name}, compared ignoring case (its own first, should two differ only in case);
+     * empty when the catalog has no such service.
+     */
+    public Optional<String> spelling(String name) {
+        return getEntityManager().createNativeQuery("select name from catalog_service where lower(name) = lower(?1)"
+                + " order by name = ?1 desc, name limit 1", String.class).setParameter(1, name).getResultStream()
+                .map(String.class::cast).findFirst();
+    }
 
     /**
      * The whole catalog as a graph; catalogs are hundreds of services, so reading it whole is cheap — as rows, not

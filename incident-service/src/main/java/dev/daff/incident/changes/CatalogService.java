@@ -41,6 +41,12 @@ public class CatalogService {
         if (name == null || !name.matches(ChangesApi.SERVICE_NAME)) {
             throw ProblemException.invalidField("name", "must match " + ChangesApi.SERVICE_NAME);
         }
+        Optional<String> spelled = catalog.spelling(name);
+        if (spelled.isPresent() && !spelled.get().equals(name)) { // one service, whatever its case: one entry
+            throw ProblemException.conflict("service-name-taken", "A service of that name is in the catalog",
+                    "The catalog has '" + spelled.get() + "', which differs from '" + name + "' only in case; PUT"
+                            + " /api/services/" + spelled.get() + " changes it.");
+        }
         List<String> dependsOn = request.dependsOn() == null ? List.of() : request.dependsOn().stream().distinct().toList();
         for (int i = 0; i < dependsOn.size(); i++) {
             String target = dependsOn.get(i);

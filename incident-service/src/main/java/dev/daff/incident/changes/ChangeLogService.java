@@ -66,6 +66,9 @@ public class ChangeLogService {
         return view(store(request, recordedBy));
     }
 
+    /** How far ahead a reported change may start or end: a planned maintenance window, not a typo'd year. */
+    static final Duration FURTHEST_AHEAD = Duration.ofDays(30);
+
     private Change store(NewChange request, Actor recordedBy) {
         if (catalog.findByIdOptional(request.service()).isEmpty()) {
             throw ProblemException.invalidField("service",
@@ -73,6 +76,15 @@ public class ChangeLogService {
         }
         if (request.endedAt() != null && request.endedAt().isBefore(request.startedAt())) {
             throw ProblemException.invalidField("endedAt", "cannot be before startedAt");
+        }
+        // A change ending in a typo'd year would be "under way" beside every deploy for good and rank first in "what
+        // changed?" for every later incident; one reported years ahead likewise, once its time comes.
+        Instant furthest = clock.instant().plus(FURTHEST_AHEAD);
+        if (request.startedAt().isAfter(furthest)) {
+            throw ProblemException.invalidField("startedAt", "must be at most 30 days ahead");
+        }
+        if (request.endedAt() != null && request.endedAt().isAfter(furthest)) {
+            throw ProblemException.invalidField("endedAt", "must be at most 30 days ahead; report when it ends then");
         }
         Change change = new Change();
         change.id = UUID.randomUUID();

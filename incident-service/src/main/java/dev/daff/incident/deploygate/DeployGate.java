@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.incident.changes.ChangeKind;
 import dev.daff.incident.changes.Changes;
+import dev.daff.incident.lifecycle.ServiceNames;
 import dev.daff.incident.deploygate.DeployGateApi.DecisionRequest;
 import dev.daff.incident.deploygate.DeployGateApi.DecisionView;
 import dev.daff.incident.deploygate.DeployGateApi.OverrideView;
@@ -59,7 +60,7 @@ public class DeployGate {
         if (request == null) {
             throw ProblemException.badRequest("A body with service, environment and kind is required.");
         }
-        String service = required("service", request.service(), 200);
+        String service = facts.spelling(required("service", ServiceNames.tidy(request.service()), 200));
         String environment = required("environment", request.environment(), 100);
         String kind = kind(request.kind());
         Optional<String> ref = optional("ref", request.ref());
@@ -105,7 +106,8 @@ public class DeployGate {
 
     @Transactional
     public List<DecisionView> list(String service, int limit) {
-        List<DeployDecision> newest = decisions.newest(service, limit);
+        String spelled = service == null ? null : facts.spelling(ServiceNames.tidy(service));
+        List<DeployDecision> newest = decisions.newest(spelled, limit);
         List<UUID> linked = linkedChanges(newest);
         return IntStream.range(0, newest.size()).mapToObj(i -> view(newest.get(i), linked.get(i))).toList();
     }

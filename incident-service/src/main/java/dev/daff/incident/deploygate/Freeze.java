@@ -32,6 +32,7 @@ public class Freeze extends PanacheEntityBase {
     }
 
     public boolean covers(String service, Instant at) {
-        return !at.isBefore(startsAt) && at.isBefore(endsAt) && (allServices || serviceList().contains(service));
+        return !at.isBefore(startsAt) && at.isBefore(endsAt)
+                && (allServices || serviceList().stream().anyMatch(service::equalsIgnoreCase));
     }
 }

@@ -9,6 +9,7 @@ import jakarta.transaction.Transactional;
 
 import dev.daff.incident.deploygate.DeployGateApi.FreezeRequest;
 import dev.daff.incident.deploygate.DeployGateApi.FreezeView;
+import dev.daff.incident.lifecycle.ServiceNames;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.problem.ProblemException;
 
@@ -40,7 +41,7 @@ public class FreezeService {
             throw ProblemException.invalidField("end", "start and end are required, and end must be after start");
         }
         boolean all = Boolean.TRUE.equals(request.all());
-        List<String> services = request.services() == null ? List.of() : request.services();
+        List<String> services = request.services() == null ? List.of() : ServiceNames.tidy(request.services());
         if (all == !services.isEmpty()) {
             throw ProblemException.invalidField("services", "name the services, or set all: true (not both)");
         }

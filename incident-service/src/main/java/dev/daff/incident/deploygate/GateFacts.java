@@ -3,9 +3,9 @@ package dev.daff.incident.deploygate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -45,6 +45,14 @@ public class GateFacts {
         this.freezes = freezes;
     }
 
+    /**
+     * The service as the catalog spells it ("Checkout" is the catalog's checkout), so that its changes and
+     * dependencies are found; as asked when the catalog has no such service.
+     */
+    String spelling(String service) {
+        return catalog.spelling(service).orElse(service);
+    }
+
     GateRule.Facts gather(String service, String environment, String kind, Instant now) {
         Map<String, Relation> related = related(service);
         List<GateRule.Budget> budgetFacts = new ArrayList<>();
@@ -79,7 +87,8 @@ public class GateFacts {
     /** The service, what it depends on, what depends on it, and every shared platform, each with its relation. */
     private Map<String, Relation> related(String service) {
         DependencyGraph graph = catalog.graph(changeConfig.sharedPlatformMinDependents());
-        Map<String, Relation> related = new LinkedHashMap<>();
+        // Ignoring case: an incident or an SLO may name the service otherwise than the catalog does.
+        Map<String, Relation> related = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         related.put(service, Relation.SERVICE);
         for (String shared : graph.sharedPlatforms()) {
             related.putIfAbsent(shared, Relation.SHARED_PLATFORM);

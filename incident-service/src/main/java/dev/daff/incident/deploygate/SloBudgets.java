@@ -52,7 +52,8 @@ public class SloBudgets implements PanacheRepositoryBase<SloBudget, String> {
     @SuppressWarnings("unchecked")
     public List<SloBudget> ofServices(Collection<String> services) {
         return services.isEmpty() ? List.of() : getEntityManager().createNativeQuery(
-                "select * from slo_budget where service = any(:services) order by slo", SloBudget.class)
+                "select * from slo_budget where lower(service) = any(select lower(name)"
+                        + " from unnest(cast(:services as text[])) name) order by slo", SloBudget.class)
                 .setParameter("services", services.toArray(String[]::new))
                 .getResultList();
     }

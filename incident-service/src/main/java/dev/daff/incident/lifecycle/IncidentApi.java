@@ -35,6 +35,11 @@ public final class IncidentApi {
             Instant impactStartedAt,
             Instant detectedAt,
             @NotNull DetectionSource detectionSource) {
+
+        /** Services tidied before they are validated: " " is blank, and "Checkout" beside "checkout" is one. */
+        public OpenIncident {
+            services = ServiceNames.tidy(services);
+        }
     }
 
     /** A partial update: absent fields stay as they are. {@code version} must be the one the client read. */
@@ -47,6 +52,10 @@ public final class IncidentApi {
             @Pattern(regexp = TEAM, message = TEAM_MESSAGE) String team,
             Instant impactStartedAt,
             Instant detectedAt) {
+
+        public PatchIncident {
+            services = ServiceNames.tidy(services);
+        }
     }
 
     public record Transition(@NotNull IncidentStatus to, @Size(max = 4000) String note) {

@@ -169,7 +169,7 @@ public class IncidentCommands {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void addService(Incident incident, String service, Actor actor) {
-        if (!incident.services.contains(service) && incident.services.size() < MAX_SERVICES) {
+        if (incident.services.stream().noneMatch(service::equalsIgnoreCase) && incident.services.size() < MAX_SERVICES) {
             List<String> services = new ArrayList<>(incident.services);
             services.add(service);
             change(incident, actor, "services", incident.services, services, Timeline.FIELD);

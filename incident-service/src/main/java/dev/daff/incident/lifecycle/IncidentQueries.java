@@ -54,8 +54,8 @@ public class IncidentQueries {
             parameters.and("status", status);
         }
         if (service != null) {
-            filters.append(" and :service member of services");
-            parameters.and("service", service);
+            filters.append(" and id in (select j.id from Incident j join j.services s where lower(s) = lower(:service))");
+            parameters.and("service", ServiceNames.tidy(service));
         }
         if (team != null) {
             filters.append(" and team = :team");

@@ -40,32 +40,32 @@ public class Incidents implements PanacheRepositoryBase<Incident, UUID> {
     }
 
     /**
-     * The oldest unresolved incident that covers {@code service}: the one a new alert for it joins. Waits first for
-     * any other transaction that asked the same (until it commits), so that two alerts for one service handled at
-     * once by two replicas (their SLOs' partitions) open one incident, the second joining it.
+     * The oldest unresolved incident that covers {@code service} (ignoring case): the one a new alert for it joins.
+     * Waits first for any other transaction that asked the same (until it commits), so that two alerts for one
+     * service handled at once by two replicas (their SLOs' partitions) open one incident, the second joining it.
      */
     public Optional<Incident> openFor(String service) {
-        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")
-                .setParameter(1, "incident-for-service\n" + service).getSingleResult();
-        return find("status in ?1 and ?2 member of services order by detectedAt",
-                List.of(IncidentStatus.DISCOVERED, IncidentStatus.ANALYSING, IncidentStatus.FIXING), service)
-                .firstResultOptional();
+        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(lower(?1), 0))")
+                .setParameter(1, "incident-for-service\n" + ServiceNames.tidy(service)).getSingleResult();
+        return openCovering(List.of(service)).stream().findFirst();
     }
 
     /**
-     * Unresolved incidents that cover any of {@code services}, oldest first. In SQL with the services as one array:
-     * Hibernate translates a list parameter's query again for each length, and every deploy-gate decision asks this.
+     * Unresolved incidents that cover any of {@code services} (ignoring case), oldest first. In SQL with the services
+     * as one array: Hibernate translates a list parameter's query again for each length, and every deploy-gate
+     * decision asks this.
      */
     @SuppressWarnings("unchecked")
     public List<Incident> openCovering(Collection<String> services) {
         return services.isEmpty() ? List.of() : getEntityManager().createNativeQuery("""
                 select i.* from incident i
                 where i.status = any(:open)
-                and exists (select 1 from incident_service s where s.incident_id = i.id and s.service = any(:services))
+                and exists (select 1 from incident_service s where s.incident_id = i.id
+                            and lower(s.service) = any(select lower(name) from unnest(cast(:services as text[])) name))
                 order by i.detected_at, i.id""", Incident.class)
                 .setParameter("open", Arrays.stream(IncidentStatus.values()).filter(IncidentStatus::isOpen)
                         .map(IncidentStatus::name).toArray(String[]::new))
-                .setParameter("services", services.toArray(String[]::new))
+                .setParameter("services", services.stream().map(ServiceNames::tidy).toArray(String[]::new))
                 .getResultList();
     }
 }

@@ -61,6 +61,16 @@ public class ProblemMappers {
 
     // Jackson's subclasses need their own mappers: Quarkus ships built-in ones for them that answer plain JSON,
     // and the closest exception type wins over the JsonMappingException mapper below.
+    /**
+     * A body whose bytes are no encoding JSON may be in (Jackson reads a UCS-4 byte-order mark it cannot use, or an
+     * invalid UTF-32 code point, as a plain {@code CharConversionException}, not one of its own): bad input, not 500.
+     */
+    @ServerExceptionMapper
+    public Response undecodable(java.io.CharConversionException e, UriInfo uri) {
+        return answer(new Problem(Problem.TYPE_PREFIX + "malformed-json", "Malformed JSON", 400,
+                "The request body is not JSON text in UTF-8, UTF-16 or UTF-32.", path(uri), null, null));
+    }
+
     @ServerExceptionMapper
     public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
         return unreadable(e, uri);
