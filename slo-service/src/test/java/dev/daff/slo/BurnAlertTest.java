@@ -2,6 +2,7 @@ package dev.daff.slo;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
@@ -159,6 +160,41 @@ class BurnAlertTest {
                 record -> slo.equals(record.key()) && record.value() == null, 1, Duration.ofSeconds(30)).size(),
                 "the delete's tombstone, once Kafka is back");
         given().when().get("/api/slos/" + slo).then().statusCode(404);
+    }
+
+    /**
+     * The broker stalls during an outage for longer than NO_DATA's silence and the burn's short windows: nothing is
+     * counted, yet the silence is daff's, not the service's. The page stays open and no NO_DATA page goes out until
+     * counting has caught up; then what the data says is judged (here: the SLO was silent indeed).
+     */
+    @Test
+    void aBrokerThatStallsNeitherEndsAPageNorPagesForNoDataUntilCountingCatchesUp() {
+        String slo = "burn-in-a-broker-stall";
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo)).when().post("/api/slos").then().statusCode(201);
+        send(slo, traffic(clock.instant().minus(Duration.ofHours(1)), clock.instant().minusSeconds(120), 0), 58_000);
+        send(slo, traffic(clock.instant().minusSeconds(120), clock.instant(), 1000), 60_000);
+        evaluator.tick();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().when().get("/api/alerts?state=firing&slo=" + slo)
+                .then().body("kind", contains("BURN_RATE")).body("severity", contains("PAGE")));
+
+        LocalKafka kafka = RealInfrastructureResource.kafka();
+        kafka.stop();
+        try {
+            clock.advance(Duration.ofMinutes(40)); // past NO_DATA's 10 minutes and the slow page tier's 30
+            // a real wait: past daff.sli.counted.complete-within (5 s in tests) without a word from the broker
+            await().pollDelay(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(8)).until(() -> true);
+            evaluator.tick();
+            given().when().get("/api/alerts?state=all&slo=" + slo).then()
+                    .body("kind", contains("BURN_RATE")).body("state", contains("FIRING"));
+        } finally {
+            kafka.start();
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            evaluator.tick();
+            given().when().get("/api/alerts?state=all&slo=" + slo).then()
+                    .body("findAll { it.kind == 'NO_DATA' }.state", contains("FIRING"))
+                    .body("findAll { it.kind == 'BURN_RATE' && it.severity == 'PAGE' }.state", contains("RESOLVED"));
+        });
     }
 
     @Test

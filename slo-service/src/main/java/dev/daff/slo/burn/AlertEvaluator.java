@@ -50,8 +50,12 @@ public final class AlertEvaluator {
 
     private final Map<String, Map<AlertSlot, ActiveAlert>> activeBySlo = new HashMap<>();
 
-    /** One evaluation of one SLO at {@code now}; brings {@code windows} to {@code now}. */
-    public List<AlertTransition> evaluate(SloAlertSettings settings, SliWindows windows, Instant now) {
+    /**
+     * One evaluation of one SLO at {@code now}; brings {@code windows} to {@code now}. Unless {@code counted} (all that
+     * was sent up to about now is counted), a silence may be daff's own (a broker that stalls): what rests on one waits
+     * — NO_DATA and VOLUME_DROP do not fire, and no alert resolves — while a burn in what was counted still fires.
+     */
+    public List<AlertTransition> evaluate(SloAlertSettings settings, SliWindows windows, Instant now, boolean counted) {
         BurnSnapshot snapshot = BurnCalculator.snapshot(windows, settings.objectivePercent(), now);
         Map<AlertSlot, ActiveAlert> active = activeBySlo.computeIfAbsent(settings.slo(), slo -> new HashMap<>());
         List<AlertTransition> transitions = new ArrayList<>(2);
@@ -64,16 +68,16 @@ public final class AlertEvaluator {
         AlertSlot pageBurn = new AlertSlot(Severity.PAGE, AlertKind.BURN_RATE);
         AlertTier pageTier = firstHolding(settings, snapshot, tiers.pageFast(), tiers.pageSlow());
         apply(settings.slo(), active, pageBurn, burnSignal(pageTier, active.get(pageBurn), snapshot), snapshot,
-                transitions);
+                transitions, counted);
         apply(settings.slo(), active, new AlertSlot(Severity.PAGE, AlertKind.BUDGET_EXHAUSTION),
                 budget.exhaustionEnabled() ? BudgetSignals.exhaustion(settings, Severity.PAGE, snapshot, period)
                         : AlertSignal.quiet(snapshot),
-                snapshot, transitions);
+                snapshot, transitions, counted);
         // Both severities' slots are always judged, so an alert left active by a changed definition resolves.
         apply(settings.slo(), active, new AlertSlot(Severity.PAGE, AlertKind.BUDGET_DROP),
                 budget.dropEnabled() && budget.dropSeverity() == Severity.PAGE ? BudgetSignals.drop(settings, snapshot, period)
                         : AlertSignal.quiet(snapshot),
-                snapshot, transitions);
+                snapshot, transitions, counted);
         boolean budgetPaged = active.keySet().stream()
                 .anyMatch(slot -> slot.severity() == Severity.PAGE && slot.kind().aboutBudget());
 
@@ -81,27 +85,27 @@ public final class AlertEvaluator {
         AlertTier ticketTier = budgetPaged ? null
                 : firstHolding(settings, snapshot, tiers.ticketFast(), tiers.ticketSlow());
         apply(settings.slo(), active, ticketBurn, burnSignal(ticketTier, active.get(ticketBurn), snapshot),
-                snapshot, transitions);
+                snapshot, transitions, counted);
         apply(settings.slo(), active, new AlertSlot(Severity.TICKET, AlertKind.BUDGET_EXHAUSTION),
                 budget.exhaustionEnabled() && !budgetPaged
                         ? BudgetSignals.exhaustion(settings, Severity.TICKET, snapshot, period)
                         : AlertSignal.quiet(snapshot),
-                snapshot, transitions);
+                snapshot, transitions, counted);
         apply(settings.slo(), active, new AlertSlot(Severity.TICKET, AlertKind.BUDGET_DROP),
                 budget.dropEnabled() && budget.dropSeverity() == Severity.TICKET && !budgetPaged
                         ? BudgetSignals.drop(settings, snapshot, period)
                         : AlertSignal.quiet(snapshot),
-                snapshot, transitions);
+                snapshot, transitions, counted);
 
         AlertSlot noData = new AlertSlot(Severity.PAGE, AlertKind.NO_DATA);
         apply(settings.slo(), active, noData, noDataSignal(settings, windows, snapshot, now), snapshot,
-                transitions);
+                transitions, counted);
 
         AlertSlot volumeDrop = new AlertSlot(settings.volumeDropSeverity(), AlertKind.VOLUME_DROP);
         AlertSignal volumeSignal = settings.volumeDropEnabled() && !active.containsKey(noData)
                 ? volumeDropSignal(settings, windows, snapshot)
                 : AlertSignal.quiet(snapshot);
-        apply(settings.slo(), active, volumeDrop, volumeSignal, snapshot, transitions);
+        apply(settings.slo(), active, volumeDrop, volumeSignal, snapshot, transitions, counted);
 
         if (active.isEmpty()) {
             activeBySlo.remove(settings.slo()); // nothing to remember: keeps memory to SLOs with alerts
@@ -212,10 +216,13 @@ public final class AlertEvaluator {
     }
 
     private static void apply(String slo, Map<AlertSlot, ActiveAlert> active, AlertSlot slot, AlertSignal signal,
-            BurnSnapshot snapshot, List<AlertTransition> transitions) {
+            BurnSnapshot snapshot, List<AlertTransition> transitions, boolean counted) {
         ActiveAlert activeAlert = active.get(slot);
         AlertTransition firing = activeAlert == null ? null : activeAlert.fired();
         Instant now = snapshot.at();
+        if (!counted && (firing != null || slot.kind().fromSilence())) {
+            return; // a silence daff cannot yet tell from its own: judged once counting has caught up
+        }
         if (signal.holds() && firing == null) {
             AlertTransition fired = new AlertTransition(TransitionType.FIRED, UUID.randomUUID().toString(),
                     AlertTransition.dedupKey(slo, slot.severity(), slot.kind(), now), slo, slot.severity(),

@@ -14,4 +14,9 @@ public enum AlertKind {
     public boolean aboutBudget() {
         return this == BURN_RATE || this == BUDGET_EXHAUSTION || this == BUDGET_DROP;
     }
+
+    /** Kinds that fire on events not arriving: a stalled pipeline looks just like them. */
+    public boolean fromSilence() {
+        return this == NO_DATA || this == VOLUME_DROP;
+    }
 }

@@ -21,6 +21,7 @@ import dev.daff.slo.definition.Slo;
 import dev.daff.slo.definition.SloDefinitions;
 import dev.daff.slo.definition.SloService.SloChanged;
 import dev.daff.slo.ingest.CountedBuckets;
+import dev.daff.slo.ingest.CountedUpTo;
 import dev.daff.slo.ingest.CountingLock;
 import dev.daff.slo.ingest.PartitionOwners;
 import dev.daff.slo.ingest.SloOwnership;
@@ -50,6 +51,7 @@ public class SloEvaluator {
     private final SloLoader loader;
     private final SloOwnership ownership;
     private final CountingLock countingLock;
+    private final CountedUpTo countedUpTo;
     private final Clock clock;
     private final AlertEvaluator alerts = new AlertEvaluator();
     private final Map<String, TrackedSlo> tracked = new ConcurrentHashMap<>();
@@ -60,12 +62,13 @@ public class SloEvaluator {
     private final Object definitionsReader = new Object();
 
     public SloEvaluator(SloDefinitions slos, AlertEpisodes episodes, SloLoader loader, SloOwnership ownership,
-            CountingLock countingLock, Clock clock) {
+            CountingLock countingLock, CountedUpTo countedUpTo, Clock clock) {
         this.slos = slos;
         this.episodes = episodes;
         this.loader = loader;
         this.ownership = ownership;
         this.countingLock = countingLock;
+        this.countedUpTo = countedUpTo;
         this.clock = clock;
     }
 
@@ -76,8 +79,7 @@ public class SloEvaluator {
     }
 
     void onSloChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) SloChanged change) {
-        syncDefinitions();
-        loadOwned();
+        readDefinitions();
     }
 
     void onOwnershipChanged(@Observes SloOwnership.OwnershipChanged change) {
@@ -128,7 +130,7 @@ public class SloEvaluator {
             slo.counted = false;
             slo.windows.advance(now);
             slo.snapshot = BurnCalculator.snapshot(slo.windows, slo.slo.objective, now);
-            List<AlertTransition> transitions = alerts.evaluate(slo.settings, slo.windows, now);
+            List<AlertTransition> transitions = alerts.evaluate(slo.settings, slo.windows, now, countedUpTo.complete());
             if (transitions.isEmpty()) {
                 continue;
             }

@@ -56,6 +56,7 @@ public class SliConsumer {
     private final SliRecords sliRecords;
     private final SloOwnership ownership;
     private final CountingLock countingLock;
+    private final CountedUpTo countedUpTo;
     private final Event<CountedBuckets> counted;
     private final Clock clock;
     private final boolean enabled;
@@ -67,8 +68,8 @@ public class SliConsumer {
     private Thread thread;
 
     public SliConsumer(KafkaClients kafkaClients, SliBatch batch, PartitionOffsets offsets, PartitionOwners owners, SliRecords sliRecords, SloOwnership ownership,
-            CountingLock countingLock, Event<CountedBuckets> counted, Clock clock, MeterRegistry registry,
-            @ConfigProperty(name = "daff.sli.consumer.enabled", defaultValue = "true") boolean enabled) {
+            CountingLock countingLock, CountedUpTo countedUpTo, Event<CountedBuckets> counted, Clock clock,
+            MeterRegistry registry, @ConfigProperty(name = "daff.sli.consumer.enabled", defaultValue = "true") boolean enabled) {
         this.kafkaClients = kafkaClients;
         this.batch = batch;
         this.offsets = offsets;
@@ -76,6 +77,7 @@ public class SliConsumer {
         this.sliRecords = sliRecords;
         this.ownership = ownership;
         this.countingLock = countingLock;
+        this.countedUpTo = countedUpTo;
         this.counted = counted;
         this.clock = clock;
         this.enabled = enabled;
@@ -120,6 +122,7 @@ public class SliConsumer {
                     if (!records.isEmpty()) {
                         apply(records);
                     }
+                    countedUpTo.check(created);
                 }
             } catch (WakeupException e) {
                 // shutting down

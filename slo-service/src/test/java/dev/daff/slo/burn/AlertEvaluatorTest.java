@@ -39,6 +39,32 @@ class AlertEvaluatorTest {
     }
 
     @Test
+    void whileCountingIsBehindASilenceNeitherPagesNorEndsAPageAndIsJudgedOnceCaughtUp() {
+        TrafficSimulation sim = new TrafficSimulation(Duration.ofDays(30),
+                TrafficSimulation.settings(Duration.ofDays(30), 1, Duration.ofMinutes(10), true));
+        sim.run(Duration.ofHours(7), 1_000, 0);
+        // Counting falls behind (a broker that stalls, and daff knows it): a burn in what was counted still pages.
+        sim.counted = false;
+        sim.run(Duration.ofMinutes(2), 1_000, 1_000);
+        assertEquals(1, sim.transitions(FIRED, PAGE, BURN_RATE).size(), "a total outage pages");
+
+        // Then nothing is counted for 20 minutes: the silence may be daff's own.
+        sim.run(Duration.ofMinutes(20), 0, 0);
+        assertEquals(List.of(), sim.transitions(RESOLVED, PAGE, BURN_RATE), "the page stays open");
+        assertEquals(List.of(), sim.transitions(FIRED, PAGE, NO_DATA));
+        assertEquals(List.of(), sim.transitions(FIRED, TICKET, VOLUME_DROP));
+
+        // Counting catches up, and the SLO was silent indeed: at the first evaluation NO_DATA pages and the page ends.
+        Instant caughtUp = sim.now;
+        sim.counted = true;
+        sim.run(TrafficSimulation.TICK, 0, 0);
+        AlertTransition page = sim.transitions(FIRED, PAGE, BURN_RATE).get(0);
+        assertEquals(List.of(caughtUp.plus(TrafficSimulation.TICK)), sim.transitions(RESOLVED, PAGE, BURN_RATE).stream()
+                .filter(resolved -> resolved.alertId().equals(page.alertId())).map(AlertTransition::resolvedAt).toList());
+        assertEquals(1, sim.transitions(FIRED, PAGE, NO_DATA).size());
+    }
+
+    @Test
     void totalOutagePagesAfterAboutFiftyTwoSeconds() {
         TrafficSimulation sim = warmedUp();
         Instant t0 = sim.now;
@@ -280,7 +306,7 @@ class AlertEvaluatorTest {
         assertNull(dropped.get(0).resolvedAt());
         assertEquals(List.of(), sim.evaluator.activeAlerts("checkout"));
         // the next evaluation starts a new episode
-        List<AlertTransition> again = sim.evaluator.evaluate(sim.settings, sim.windows, sim.now.plusSeconds(10));
+        List<AlertTransition> again = sim.evaluator.evaluate(sim.settings, sim.windows, sim.now.plusSeconds(10), true);
         assertEquals(1, again.size());
         assertNotEquals(dropped.get(0).alertId(), again.get(0).alertId());
     }

@@ -78,7 +78,7 @@ class BudgetAlertsTest {
             Instant minute = START.plusSeconds(60L * counts.size());
             counts.add(new long[] { 1000 - bad, 1000 });
             windows.add(minute, 1000 - bad, 1000);
-            List<AlertTransition> now = evaluator.evaluate(settings, windows, minute.plusSeconds(59));
+            List<AlertTransition> now = evaluator.evaluate(settings, windows, minute.plusSeconds(59), true);
             transitions.addAll(now);
             return now;
         }

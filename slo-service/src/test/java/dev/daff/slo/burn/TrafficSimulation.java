@@ -20,6 +20,8 @@ final class TrafficSimulation {
     final SloAlertSettings settings;
     final List<AlertTransition> transitions = new ArrayList<>();
     Instant now = START;
+    /** Whether all that was sent is counted (false: the broker stalls, and daff knows it is behind). */
+    boolean counted = true;
 
     TrafficSimulation(Duration period, SloAlertSettings settings) {
         this.windows = new SliWindows(period);
@@ -45,7 +47,7 @@ final class TrafficSimulation {
                 windows.add(now.truncatedTo(ChronoUnit.MINUTES), total - bad, total);
             }
             now = now.plus(TICK);
-            transitions.addAll(evaluator.evaluate(settings, windows, now));
+            transitions.addAll(evaluator.evaluate(settings, windows, now, counted));
         }
     }
 

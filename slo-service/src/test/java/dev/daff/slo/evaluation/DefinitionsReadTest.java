@@ -12,7 +12,7 @@ class DefinitionsReadTest {
 
     @Test
     void aReplicaThatHasNotReadItsDefinitionsIsNotReady() {
-        SloEvaluator evaluator = new SloEvaluator(null, null, null, null, null, Clock.systemUTC());
+        SloEvaluator evaluator = new SloEvaluator(null, null, null, null, null, null, Clock.systemUTC());
         assertEquals(Status.DOWN, new DefinitionsRead(evaluator).call().getStatus(),
                 "ready before any definition was read");
     }
