@@ -66,7 +66,8 @@ public class GateFacts {
         List<GateRule.OpenIncident> open = new ArrayList<>();
         for (Incident incident : incidents.openCovering(related.keySet())) {
             String where = incident.services.stream().filter(related::containsKey)
-                    .min((a, b) -> related.get(a).compareTo(related.get(b))).orElseThrow();
+                    .min((a, b) -> related.get(a).compareTo(related.get(b)))
+                    .orElse(service); // the database's lower() matched a name Java's case folding does not: the service
             open.add(new GateRule.OpenIncident(incident.id.toString(), incident.title, String.valueOf(incident.severity),
                     incident.status.name(), where, related.get(where)));
         }

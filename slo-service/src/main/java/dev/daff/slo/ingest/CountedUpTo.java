@@ -49,13 +49,17 @@ public class CountedUpTo {
         this.checkEveryNanos = checkEvery.toNanos();
         this.completeWithinNanos = completeWithin.toNanos();
         this.counting = counting;
-        this.confirmedNanos = System.nanoTime() - completeWithinNanos - 1; // nothing known until the first note
+        this.confirmedNanos = unknown(); // nothing known until the first note is reached
+        this.nextCheckNanos = System.nanoTime();
         Gauge.builder("daff.sli.counted.behind", this, CountedUpTo::behindSeconds).baseUnit("seconds")
                 .description("How long ago everything sent to this replica's SLI partitions was last known counted")
                 .register(registry);
     }
 
-    /** Called by the consumer thread between polls, after what the last poll returned was counted. */
+    /**
+     * Called by the consumer thread between polls, after what the last poll returned was counted. A note stands until
+     * counting reaches it, then the next is taken: a consumer steadily a few seconds behind still confirms.
+     */
     void check(Consumer<?, ?> consumer) {
         long now = System.nanoTime();
         if (now - nextCheckNanos < 0) {
@@ -63,17 +67,39 @@ public class CountedUpTo {
         }
         nextCheckNanos = now + checkEveryNanos;
         Set<TopicPartition> owned = consumer.assignment();
-        if (noted != null && noted.keySet().containsAll(owned) && reached(consumer, noted)) {
+        if (owned.isEmpty()) {
+            confirmedNanos = now; // nothing to count here
+            noted = null;
+            return;
+        }
+        if (noted != null && noted.keySet().containsAll(owned)) {
+            if (!reached(consumer, noted)) {
+                return; // counting has not got there yet: the same note stands
+            }
             confirmedNanos = notedNanos;
         }
         try {
-            noted = owned.isEmpty() ? Map.of() : consumer.endOffsets(owned, Duration.ofSeconds(2));
+            noted = consumer.endOffsets(owned, Duration.ofSeconds(2));
             notedNanos = now;
         } catch (WakeupException | InterruptException e) {
             throw e;
         } catch (KafkaException e) {
-            LOG.debugf("SLI partitions' end offsets not read: %s", e.toString()); // the last note stands
+            LOG.debugf("SLI partitions' end offsets not read: %s", e.toString()); // asked again at the next check
         }
+    }
+
+    /**
+     * Partitions were assigned (at start, after a rebalance, to a consumer made anew): their backlog, perhaps another
+     * replica's, is unknown until a note taken now is reached. Called by the consumer thread.
+     */
+    void assigned() {
+        confirmedNanos = unknown();
+        noted = null;
+        nextCheckNanos = System.nanoTime();
+    }
+
+    private long unknown() {
+        return System.nanoTime() - completeWithinNanos - 1;
     }
 
     private static boolean reached(Consumer<?, ?> consumer, Map<TopicPartition, Long> ends) {

@@ -197,6 +197,7 @@ public class SliConsumer {
                     kafkaConsumer.seek(partition, next);
                 }
             }
+            countedUpTo.assigned();
             Set<Integer> owned = kafkaConsumer.assignment().stream().map(TopicPartition::partition)
                     .collect(Collectors.toSet());
             ownership.assigned(owned, kafkaConsumer.partitionsFor(Topics.SLI_EVENTS).size());

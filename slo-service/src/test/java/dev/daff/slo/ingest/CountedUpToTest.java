@@ -1,0 +1,83 @@
+package dev.daff.slo.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** When a replica may trust a silence: once counting has reached end offsets it noted, and not before. */
+class CountedUpToTest {
+
+    private static final TopicPartition PARTITION = new TopicPartition("daff.sli-events", 0);
+
+    private final MockConsumer<String, String> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    // Checks whenever asked; a confirmation counts for an hour, so only whether one happened is tested.
+    private final CountedUpTo countedUpTo = new CountedUpTo(Duration.ZERO, Duration.ofHours(1), true,
+            new SimpleMeterRegistry());
+
+    @Test
+    void aConsumerSteadilyBehindStillConfirmsEachNoteItReaches() {
+        assign(10);
+        consumer.seek(PARTITION, 0);
+        countedUpTo.check(consumer);
+        assertFalse(countedUpTo.complete(), "nothing known before a note is reached");
+
+        consumer.updateEndOffsets(Map.of(PARTITION, 20L)); // more arrives while the consumer works
+        countedUpTo.check(consumer);
+        assertFalse(countedUpTo.complete(), "the note at 10 is not reached at 0");
+
+        consumer.seek(PARTITION, 12); // still 8 behind the end, but past the note
+        countedUpTo.check(consumer);
+        assertTrue(countedUpTo.complete(), "all sent before the note is counted");
+    }
+
+    @Test
+    void partitionsGainedAreUnknownUntilANoteTakenAfterIsReached() {
+        assign(0);
+        countedUpTo.check(consumer);
+        countedUpTo.check(consumer);
+        assertTrue(countedUpTo.complete());
+
+        // A rebalance hands this replica a partition with another replica's backlog.
+        TopicPartition gained = new TopicPartition("daff.sli-events", 1);
+        consumer.assign(List.of(PARTITION, gained));
+        consumer.updateBeginningOffsets(Map.of(gained, 0L));
+        consumer.updateEndOffsets(Map.of(PARTITION, 0L, gained, 500L));
+        consumer.seek(gained, 0);
+        countedUpTo.assigned();
+        assertFalse(countedUpTo.complete());
+        countedUpTo.check(consumer);
+        countedUpTo.check(consumer);
+        assertFalse(countedUpTo.complete(), "the backlog is not counted yet");
+        consumer.seek(gained, 500);
+        countedUpTo.check(consumer);
+        assertTrue(countedUpTo.complete());
+    }
+
+    @Test
+    void aConsumerWithoutPartitionsHasNothingToWaitForAndConfirmsNothingForPartitionsItGetsLater() {
+        countedUpTo.check(consumer);
+        assertTrue(countedUpTo.complete(), "nothing to count here");
+        assign(300);
+        consumer.seek(PARTITION, 0);
+        countedUpTo.assigned();
+        countedUpTo.check(consumer);
+        countedUpTo.check(consumer);
+        assertFalse(countedUpTo.complete(), "what was true of no partitions says nothing of these");
+    }
+
+    private void assign(long end) {
+        consumer.assign(List.of(PARTITION));
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+        consumer.updateEndOffsets(Map.of(PARTITION, end));
+    }
+}
