@@ -609,9 +609,7 @@ class PagingTest {
         String typo = "paymnts-" + suffix;
         String team = "payments-" + suffix;
         String slo = "checkout-" + suffix;
-        given().contentType(ContentType.JSON).body("""
-                {"name": "%s", "service": "checkout", "team": "%s", "objective": 99.9, "window": "30d"}
-                """.formatted(slo, typo)).when().post("/api/slos").then().statusCode(201);
+        saveSlo(true, slo, "checkout", typo);
         publish(typo, alert("AlertFired", typo, slo, slo + ":PAGE:BURN_RATE:1"));
         String id = awaitPage(typo);
         clock.advance(Duration.ofMinutes(1));
@@ -621,9 +619,7 @@ class PagingTest {
         String hook = "/hook/" + team;
         PagingFixtures.soloTeam(clock, team, "dana", "{\"type\": \"webhook\", \"url\": \"" + receiver().url(hook) + "\"}");
         clock.advance(Duration.ofSeconds(10));
-        given().contentType(ContentType.JSON).body("""
-                {"service": "checkout", "team": "%s", "objective": 99.9, "window": "30d"}
-                """.formatted(team)).when().put("/api/slos/" + slo).then().statusCode(200);
+        saveSlo(false, slo, "checkout", team);
         given().when().get("/api/pages/" + id).then().body("team", equalTo(team)).body("state", equalTo("TRIGGERED"));
         escalator.escalate(clock.instant());
         await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals(hook)).size() == 1);
@@ -632,9 +628,7 @@ class PagingTest {
         given().queryParam("team", typo).when().get("/api/pages").then().body("", hasSize(0));
 
         // Given on to a team nobody defined (a typo again), the page stays where it reaches someone.
-        given().contentType(ContentType.JSON).body("""
-                {"service": "checkout", "team": "%s", "objective": 99.9, "window": "30d"}
-                """.formatted(typo + "x")).when().put("/api/slos/" + slo).then().statusCode(200);
+        saveSlo(false, slo, "checkout", typo + "x");
         given().when().get("/api/pages/" + id).then().body("team", equalTo(team)).body("primary", equalTo("dana"))
                 .body("notifications.status", contains("DELIVERED"));
     }
@@ -646,15 +640,21 @@ class PagingTest {
         String slo = "ledger-" + suffix;
         String hook = "/hook/" + team;
         PagingFixtures.soloTeam(clock, team, "erin", "{\"type\": \"webhook\", \"url\": \"" + receiver().url(hook) + "\"}");
-        given().contentType(ContentType.JSON).body("""
-                {"name": "%s", "service": "ledger", "team": "%s", "objective": 99.9, "window": "30d"}
-                """.formatted(slo, team)).when().post("/api/slos").then().statusCode(201);
+        saveSlo(true, slo, "ledger", team);
         // Fired while the SLO still had its old, undefined team, and held in a stalled broker until after the change.
         String old = "paymnts-now-" + suffix;
         publish(old, alert("AlertFired", old, slo, slo + ":PAGE:1"));
         String id = awaitPage(team);
         await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals(hook)).size() == 1);
         given().when().get("/api/pages/" + id).then().body("team", equalTo(team)).body("primary", equalTo("erin"));
+    }
+
+    /** Creates ({@code POST}) or replaces ({@code PUT}) a 99.9 % / 30d SLO owned by {@code team}. */
+    private static void saveSlo(boolean create, String slo, String service, String team) {
+        var request = given().contentType(ContentType.JSON).body("""
+                {"name": "%s", "service": "%s", "team": "%s", "objective": 99.9, "window": "30d"}
+                """.formatted(slo, service, team)).when();
+        (create ? request.post("/api/slos") : request.put("/api/slos/" + slo)).then().statusCode(create ? 201 : 200);
     }
 
     /** Found, not registered: a meter registered here first would lack the buckets the service gives it. */

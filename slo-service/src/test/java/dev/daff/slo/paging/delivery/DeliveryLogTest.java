@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.daff.localinfra.LockWaits;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -97,7 +96,7 @@ class DeliveryLogTest {
             }
             Future<?> late = lateReplica.submit(() -> QuarkusTransaction.requiringNew().run(() -> log.record(id, staleLease,
                     new ChannelSender.Attempt(staleLease.minusSeconds(35), null, "timeout", true, 5_000))));
-            await().atMost(Duration.ofSeconds(20)).until(() -> late.isDone() || waitingForALock());
+            await().atMost(Duration.ofSeconds(20)).until(() -> late.isDone() || LockWaits.onRows(database) > 0);
             claiming.commit();
             late.get(20, TimeUnit.SECONDS);
         } finally {
@@ -106,15 +105,6 @@ class DeliveryLogTest {
         PageNotification after = QuarkusTransaction.requiringNew().call(() -> notifications.findById(id));
         assertEquals(liveLease, after.nextAttemptAt, "the claim's lease is left alone");
         assertEquals(1, after.attempts, "the late attempt is on record");
-    }
-
-    private boolean waitingForALock() throws Exception {
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
-                ResultSet waiting = statement.executeQuery("select count(*) from pg_stat_activity where"
-                        + " wait_event_type = 'Lock' and datname = current_database()")) {
-            waiting.next();
-            return waiting.getInt(1) > 0;
-        }
     }
 
     /** A team notice's notification as stored, to a webhook nobody listens on. */
