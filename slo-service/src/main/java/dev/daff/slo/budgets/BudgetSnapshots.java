@@ -30,6 +30,7 @@ import dev.daff.slo.definition.SloDefinitions;
 import dev.daff.slo.definition.SloService.SloDeleted;
 import dev.daff.slo.evaluation.SloEvaluator;
 import dev.daff.slo.evaluation.SloEvaluator.Evaluated;
+import dev.daff.slo.ingest.CountedUpTo;
 import dev.daff.slo.paging.pages.PageQueries;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -49,17 +50,19 @@ public class BudgetSnapshots {
     private final KafkaClients kafkaClients;
     private final Outbox outbox;
     private final ObjectMapper json;
+    private final CountedUpTo countedUpTo;
     private final Clock clock;
     private volatile KafkaProducer<String, String> producer;
 
     public BudgetSnapshots(SloEvaluator evaluator, SloDefinitions definitions, PageQueries pages,
-            KafkaClients kafkaClients, Outbox outbox, ObjectMapper json, Clock clock) {
+            KafkaClients kafkaClients, Outbox outbox, ObjectMapper json, CountedUpTo countedUpTo, Clock clock) {
         this.evaluator = evaluator;
         this.definitions = definitions;
         this.pages = pages;
         this.kafkaClients = kafkaClients;
         this.outbox = outbox;
         this.json = json;
+        this.countedUpTo = countedUpTo;
         this.clock = clock;
     }
 
@@ -67,7 +70,9 @@ public class BudgetSnapshots {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void publish() {
         Map<String, Integer> unacknowledged = pages.unacknowledgedBySlo();
-        Instant now = clock.instant();
+        // Dated when the counts behind it were last known complete, not now: while counting works through a backlog
+        // (after a broker stall) the figures are that old, and the deploy gate treats an old snapshot as unknown.
+        Instant observedAt = countedUpTo.countedAt(clock.instant());
         KafkaProducer<String, String> kafka = producer();
         List<String> published = new ArrayList<>();
         for (Evaluated evaluated : evaluator.evaluated()) {
@@ -77,7 +82,7 @@ public class BudgetSnapshots {
             }
             boolean pageFiring = evaluated.firing().stream().anyMatch(alert -> alert.severity() == Severity.PAGE);
             SloBudgetSnapshot snapshot = new SloBudgetSnapshot(UUID.randomUUID().toString(), SloBudgetSnapshot.TYPE,
-                    SloBudgetSnapshot.CURRENT_VERSION, now, evaluated.name(), evaluated.slo().service,
+                    SloBudgetSnapshot.CURRENT_VERSION, observedAt, evaluated.name(), evaluated.slo().service,
                     evaluated.slo().team, evaluated.slo().objective, burn.budgetRemaining(),
                     burn.window(SliWindows.ONE_HOUR).burnRate(), burn.window(SliWindows.SIX_HOURS).burnRate(), pageFiring,
                     unacknowledged.getOrDefault(evaluated.name(), 0));

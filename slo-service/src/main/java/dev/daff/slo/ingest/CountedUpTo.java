@@ -1,6 +1,7 @@
 package dev.daff.slo.ingest;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
@@ -130,6 +131,14 @@ public class CountedUpTo {
             }
         }
         return complete;
+    }
+
+    /**
+     * Up to when everything sent to this replica's SLI partitions is known counted, on the time of {@code now}: what
+     * was worked out from the counts at {@code now} is as old as that, whatever the clock says.
+     */
+    public Instant countedAt(Instant now) {
+        return counting ? now.minusNanos(Math.max(0, System.nanoTime() - confirmedNanos)) : now;
     }
 
     private double behindSeconds() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,8 @@ class CountedUpToTest {
         consumer.seek(PARTITION, 0);
         countedUpTo.check(consumer);
         assertFalse(countedUpTo.complete(), "nothing known before a note is reached");
+        Instant now = Instant.parse("2026-12-06T04:00:00Z");
+        assertTrue(countedUpTo.countedAt(now).isBefore(now.minus(Duration.ofHours(1))), "older than complete-within");
 
         consumer.updateEndOffsets(Map.of(PARTITION, 20L)); // more arrives while the consumer works
         countedUpTo.check(consumer);
@@ -38,6 +41,7 @@ class CountedUpToTest {
         consumer.seek(PARTITION, 12); // still 8 behind the end, but past the note
         countedUpTo.check(consumer);
         assertTrue(countedUpTo.complete(), "all sent before the note is counted");
+        assertTrue(countedUpTo.countedAt(now).isAfter(now.minus(Duration.ofHours(1))), "as of when the note was taken");
     }
 
     @Test
