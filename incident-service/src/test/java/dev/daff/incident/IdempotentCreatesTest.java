@@ -5,13 +5,17 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,6 +165,26 @@ class IdempotentCreatesTest {
         }
         assertEquals(1, ids.size(), ids.toString());
         assertEquals(1, changesTo(service));
+    }
+
+    @Test
+    void putsAtOnceOfOneNameInOtherCasesMakeOneCatalogEntryBetweenThem() throws Exception {
+        for (int round = 0; round < 8; round++) {
+            String name = "race-" + UUID.randomUUID().toString().substring(0, 8);
+            List<String> spellings = List.of(name, name.toUpperCase(Locale.ROOT), name, "R" + name.substring(1));
+            AtomicInteger next = new AtomicInteger();
+            List<Integer> statuses = new ArrayList<>();
+            for (Response answer : Concurrently.atOnce(spellings.size(), () -> given().contentType(ContentType.JSON)
+                    .body("{\"team\": \"payments\"}").when().put("/api/services/" + spellings.get(next.getAndIncrement()))
+                    .andReturn())) {
+                statuses.add(answer.statusCode());
+            }
+            assertEquals(1, statuses.stream().filter(status -> status == 201).count(), "one created: " + statuses);
+            assertTrue(statuses.stream().allMatch(status -> status == 201 || status == 200 || status == 409), statuses.toString());
+            long entries = spellings.stream().distinct()
+                    .filter(spelling -> given().when().get("/api/services/" + spelling).statusCode() == 200).count();
+            assertEquals(1, entries, "one entry of " + spellings);
+        }
     }
 
     static String serviceInTheCatalog() {

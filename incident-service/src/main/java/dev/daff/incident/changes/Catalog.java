@@ -26,6 +26,15 @@ public class Catalog implements PanacheRepositoryBase<CatalogEntry, String> {
     }
 
     /**
+     * Takes the name, whatever its case, until the caller's transaction ends: two PUTs of "Checkout" and "checkout" at
+     * once each found no entry of the other, and both were created; of two of one new name, the slower was refused.
+     */
+    public void lockName(String name) {
+        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended('catalog_service:' || lower(?1), 0))")
+                .setParameter(1, name).getSingleResult();
+    }
+
+    /**
      * The whole catalog as a graph; catalogs are hundreds of services, so reading it whole is cheap — as rows, not
      * entities: each change reported and each deploy-gate decision reads it, and entities would be built, kept
      * in the persistence context and checked for changes at the end of the transaction.

@@ -41,6 +41,7 @@ public class CatalogService {
         if (name == null || !name.matches(ChangesApi.SERVICE_NAME)) {
             throw ProblemException.invalidField("name", "must match " + ChangesApi.SERVICE_NAME);
         }
+        catalog.lockName(name);
         Optional<String> spelled = catalog.spelling(name);
         if (spelled.isPresent() && !spelled.get().equals(name)) { // one service, whatever its case: one entry
             throw ProblemException.conflict("service-name-taken", "A service of that name is in the catalog",

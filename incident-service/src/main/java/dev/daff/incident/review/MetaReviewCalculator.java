@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -39,7 +40,7 @@ public final class MetaReviewCalculator {
             List<MetaReviewApi.RecurringClass> recurringClasses, List<MetaReviewApi.Recurrence> recurrences) {
         int n = incidents.size();
         Map<String, Integer> byCause = new TreeMap<>();
-        Map<String, Integer> byService = new TreeMap<>();
+        Map<String, Integer> byService = new TreeMap<>(String.CASE_INSENSITIVE_ORDER); // "Checkout" is checkout
         Map<String, Integer> bySeam = new TreeMap<>();
         Map<String, Integer> bySource = new TreeMap<>();
         Map<String, Integer> bySeverity = new TreeMap<>();
@@ -54,7 +55,9 @@ public final class MetaReviewCalculator {
         for (Facts incident : incidents) {
             String cause = incident.causeClass() == null ? "UNSET" : incident.causeClass().name();
             byCause.merge(cause, 1, Integer::sum);
-            new LinkedHashSet<>(incident.services()).forEach(s -> byService.merge(s, 1, Integer::sum));
+            Set<String> services = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            services.addAll(incident.services());
+            services.forEach(s -> byService.merge(s, 1, Integer::sum));
             Set<Seam> seams = new LinkedHashSet<>(incident.seams());
             seams.forEach(seam -> {
                 bySeam.merge(seam.name(), 1, Integer::sum);

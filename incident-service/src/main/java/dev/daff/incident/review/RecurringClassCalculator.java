@@ -37,13 +37,17 @@ public final class RecurringClassCalculator {
 
     public static List<RecurringClass> classes(Instant from, Instant to, List<Facts> incidents, List<Action> actions) {
         // Keyed by the three values, not a joined string: a service's name may hold any character, the separator too.
-        Map<List<String>, List<Facts>> byClass = new TreeMap<>(Comparator.comparing((List<String> key) -> key.get(0))
+        // A service is one whatever its case, as everywhere else ("Checkout" in one incident, "checkout" in the next).
+        Map<List<String>, List<Facts>> byClass = new TreeMap<>(Comparator.comparing((List<String> key) -> key.get(0),
+                String.CASE_INSENSITIVE_ORDER)
                 .thenComparing(key -> key.get(1)).thenComparing(key -> key.get(2)));
         for (Facts incident : incidents) {
             if (incident.causeClass() == null) {
                 continue;
             }
-            for (String service : new TreeSet<>(incident.services())) {
+            Set<String> services = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            services.addAll(incident.services());
+            for (String service : services) {
                 for (Seam seam : new TreeSet<>(incident.seams())) {
                     byClass.computeIfAbsent(List.of(service, incident.causeClass().name(), seam.name()),
                             k -> new ArrayList<>()).add(incident);

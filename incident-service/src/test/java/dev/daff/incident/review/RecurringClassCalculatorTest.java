@@ -3,6 +3,7 @@ package dev.daff.incident.review;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -60,6 +61,20 @@ class RecurringClassCalculatorTest {
         RecurringClass only = RecurringClassCalculator.classes(FROM, TO, List.of(a, b), List.of()).get(0);
         assertEquals(List.of("api\nCHANGE", "PROVIDER", "DEPENDENCY", 2), List.of(only.service(), only.causeClass(), only.seam(),
                 only.incidents()));
+    }
+
+    /** "Checkout" in one incident and "checkout" in the next are one service, to the classes and the repeat count. */
+    @Test
+    void aServiceWrittenInAnotherCaseIsTheSameService() {
+        var a = incident("2024-01-05T00:00:00Z", List.of("Checkout"), CauseClass.CHANGE, List.of(Seam.CONFIG));
+        var b = incident("2024-02-05T00:00:00Z", List.of("checkout", "CHECKOUT"), CauseClass.CHANGE, List.of(Seam.CONFIG));
+        List<RecurringClass> classes = RecurringClassCalculator.classes(FROM, TO, List.of(a, b), List.of());
+        assertEquals(1, classes.size(), classes.toString());
+        assertEquals(List.of("Checkout", 2), List.of(classes.get(0).service(), classes.get(0).incidents()));
+
+        MetaReviewApi.MetaReview review = MetaReviewCalculator.review(FROM, TO, List.of(a, b), TO, Duration.ofDays(14),
+                classes, List.of());
+        assertEquals(List.of(new MetaReviewApi.ServiceCount("Checkout", 2)), review.servicesWithRepeatIncidents());
     }
 
     @Test
