@@ -246,9 +246,10 @@ class DaffEndToEndIT {
     }
 
     @Test
-    void eachServiceRunsWithTheJitItsImageGivesIt() throws Exception {
-        // incident- and action-service C1 only, slo-service C1 then C2: from each module's jvm.options, which the
-        // image's JAVA_OPTS_APPEND names and ServiceProcess passes, so what runs here is what a pod runs.
+    void eachServiceRunsWithTheJvmOptionsItsImageGivesIt() throws Exception {
+        // incident- and action-service C1 only, slo-service C1 then C2, and all three trimming the native heap: from each
+        // module's jvm.options, which the image's JAVA_OPTS_APPEND names and ServiceProcess passes, so what runs here is
+        // what a pod runs.
         Map<ServiceProcess, String> expected = Map.of(incident, "incident-service", action, "action-service", slo,
                 "slo-service");
         expected.forEach((service, module) -> {
@@ -256,8 +257,9 @@ class DaffEndToEndIT {
             assertTrue(dockerfile.contains("COPY --chown=185 src/main/docker/jvm.options /deployments/")
                     && dockerfile.matches("(?s).*ENV JAVA_OPTS_APPEND=\"[^\"]*@/deployments/jvm\\.options\".*"),
                     module + "'s image passes its jvm.options");
-            boolean c1Only = jcmd(service, "VM.flags").contains("-XX:TieredStopAtLevel=1");
-            assertEquals(!module.equals("slo-service"), c1Only, module + " runs C1 only");
+            String flags = jcmd(service, "VM.flags");
+            assertEquals(!module.equals("slo-service"), flags.contains("-XX:TieredStopAtLevel=1"), module + " runs C1 only");
+            assertTrue(flags.contains("-XX:TrimNativeHeapInterval=5000"), module + " gives freed native memory back: " + flags);
         });
     }
 

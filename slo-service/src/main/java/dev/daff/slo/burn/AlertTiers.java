@@ -16,11 +16,12 @@ public record AlertTiers(AlertTier pageFast, AlertTier pageSlow, AlertTier ticke
 
     public static AlertTiers forPeriod(Duration period, double pageFast, double pageSlow, double ticketFast,
             double ticketSlow) {
+        // The windows' shared constants, not new ones per SLO: a replica holds the tiers of 10,000 SLOs.
         return new AlertTiers(
-                AlertTier.of("PAGE", period, Duration.ofHours(1), Duration.ofMinutes(5), pageFast),
-                AlertTier.of("PAGE", period, Duration.ofHours(6), Duration.ofMinutes(30), pageSlow),
-                AlertTier.of("TICKET", period, Duration.ofDays(1), Duration.ofHours(2), ticketFast),
-                AlertTier.of("TICKET", period, Duration.ofDays(3), Duration.ofHours(6), ticketSlow));
+                AlertTier.of("PAGE", period, SliWindows.ONE_HOUR, SliWindows.FIVE_MINUTES, pageFast),
+                AlertTier.of("PAGE", period, SliWindows.SIX_HOURS, SliWindows.THIRTY_MINUTES, pageSlow),
+                AlertTier.of("TICKET", period, SliWindows.ONE_DAY, SliWindows.TWO_HOURS, ticketFast),
+                AlertTier.of("TICKET", period, SliWindows.THREE_DAYS, SliWindows.SIX_HOURS, ticketSlow));
     }
 
     /**

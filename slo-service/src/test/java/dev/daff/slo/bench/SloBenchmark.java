@@ -316,6 +316,9 @@ public final class SloBenchmark {
     private static final class Footprint {
         final double[] ready = new double[RUNS];
         final double[] idle = new double[RUNS];
+        /** Of the idle RSS, what is the process's own (heap, code, malloc) and what is mapped files (the AOT cache, jars, libjvm). */
+        final double[] idleAnon = new double[RUNS];
+        final double[] idleFile = new double[RUNS];
         final List<Double> stops = new ArrayList<>();
         int errorsWhileStopping;
         final Set<String> caches = new TreeSet<>();
@@ -325,6 +328,8 @@ public final class SloBenchmark {
             caches.add(service.mappedStartupCache());
             Bench.sleep(10_000); // idle: start-up work done, nothing asked of it
             idle[run] = Bench.memoryMiB(service.pid(), "VmRSS");
+            idleAnon[run] = Bench.memoryMiB(service.pid(), "RssAnon");
+            idleFile[run] = Bench.memoryMiB(service.pid(), "RssFile");
             if (leaveRunning) {
                 heapOf(service, Path.of("target/benchmark-slo-service-heap.txt"));
             } else {
@@ -337,9 +342,10 @@ public final class SloBenchmark {
         void report(String name, ServiceProcess service) {
             double[] stopMillis = stops.stream().mapToDouble(Double::doubleValue).toArray();
             Bench.say("%s: JVM start to /q/health/ready UP %s ms (median %.0f ms, goal < 3000 ms); VmRSS idle 10 s after"
-                    + " ready %s MiB (median %.0f MiB, goal < 300 MiB); SIGTERM to exit %s ms (median %.0f ms), %d ERROR"
+                    + " ready %s MiB (median %.0f MiB, goal < 300 MiB; of it anonymous %s, mapped files %s); SIGTERM to exit %s ms (median %.0f ms), %d ERROR"
                     + " lines logged while stopping; %s %s, %s, start-up cache mapped: %s%s", name,
                     Bench.list(ready, "%.0f"), Bench.median(ready), Bench.list(idle, "%.0f"), Bench.median(idle),
+                    Bench.list(idleAnon, "%.0f"), Bench.list(idleFile, "%.0f"),
                     Bench.list(stopMillis, "%.0f"), Bench.median(stopMillis), errorsWhileStopping,
                     service.javaBin().resolve("java"), String.join(" ", ServiceProcess.IMAGE_JVM_OPTIONS),
                     Bench.ownJvmOptions(service), caches,
