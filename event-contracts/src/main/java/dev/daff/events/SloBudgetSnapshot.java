@@ -13,10 +13,14 @@ import java.time.Instant;
  * @param burnRateSixHours    the same over six hours
  * @param pageFiring          a PAGE alert of this SLO fires now
  * @param unacknowledgedPages pages for this SLO nobody has acknowledged yet
+ * @param countedUpTo         when the SLI events behind the budget and burn rates were last known all counted: while
+ *                            slo-service works through a backlog (a broker back from a stall) its figures are that old,
+ *                            though the page facts are as of {@code occurredAt}; null from a producer that does not say
  */
 public record SloBudgetSnapshot(String eventId, String type, int version, Instant occurredAt, String slo,
         String service, String team, double objective, double budgetRemaining, double burnRateOneHour,
-        double burnRateSixHours, boolean pageFiring, int unacknowledgedPages) implements EventEnvelope {
+        double burnRateSixHours, boolean pageFiring, int unacknowledgedPages, Instant countedUpTo)
+        implements EventEnvelope {
 
     public static final String TYPE = "SloBudgetSnapshot";
     public static final int CURRENT_VERSION = 1;

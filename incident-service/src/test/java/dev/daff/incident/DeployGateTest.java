@@ -164,6 +164,22 @@ class DeployGateTest {
         }
     }
 
+    /**
+     * slo-service works through a backlog (its broker back from a stall): its snapshot is fresh, its counts ten minutes
+     * behind. The pages nobody acknowledged still block; a budget and burn rate that old are unknown, not exhausted.
+     */
+    @Test
+    void aSnapshotWhoseCountsAreBehindBlocksOnItsPagesAndLeavesItsBudgetUnknown() {
+        String service = "backlogged-" + ChangesTest.unique();
+        publishBudget(service, -0.5, 30, 2, Instant.now(), Instant.now().minus(Duration.ofMinutes(10)));
+        assertEquals(List.of("BLOCK PAGE_UNACKNOWLEDGED", "WARN BUDGET_UNKNOWN"),
+                about(awaitDecision(service, "production", "BLOCK"), service));
+
+        publishBudget(service, -0.5, 30, 0, Instant.now(), Instant.now().minusSeconds(20)); // caught up
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(
+                List.of("BLOCK BUDGET_EXHAUSTED", "BLOCK FAST_BURN"), about(decide(service, "production"), service)));
+    }
+
     @Test
     void aSnapshotDatedAheadOfTheClockNeitherFreezesTheBudgetNorPassesForFresh() throws SQLException {
         String service = "skewed-" + ChangesTest.unique();
@@ -705,13 +721,20 @@ class DeployGateTest {
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
+    /** A snapshot as a producer that does not say how far its counts are behind sends it. */
     static void publishBudget(String service, double remaining, double burnOneHour, int unacknowledged, Instant at) {
+        publishBudget(service, remaining, burnOneHour, unacknowledged, at, null);
+    }
+
+    static void publishBudget(String service, double remaining, double burnOneHour, int unacknowledged, Instant at,
+            Instant countedUpTo) {
         KafkaTestClient.send(kafka(), Topics.SLO_BUDGETS, service + "-availability", """
                 {"eventId": "%s", "type": "SloBudgetSnapshot", "version": 1, "occurredAt": "%s",
                  "slo": "%s-availability", "service": "%s", "team": "payments", "objective": 99.9,
                  "budgetRemaining": %s, "burnRateOneHour": %s, "burnRateSixHours": 1.0, "pageFiring": false,
-                 "unacknowledgedPages": %d}
-                """.formatted(UUID.randomUUID(), at, service, service, remaining, burnOneHour, unacknowledged));
+                 "unacknowledgedPages": %d%s}
+                """.formatted(UUID.randomUUID(), at, service, service, remaining, burnOneHour, unacknowledged,
+                countedUpTo == null ? "" : ", \"countedUpTo\": \"" + countedUpTo + "\""));
     }
 
     static JsonPath decide(String service, String environment) {

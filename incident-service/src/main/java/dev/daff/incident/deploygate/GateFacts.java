@@ -58,10 +58,12 @@ public class GateFacts {
         List<GateRule.Budget> budgetFacts = new ArrayList<>();
         for (SloBudget budget : budgets.ofServices(related.keySet())) {
             Duration age = Duration.between(budget.observedAt, now);
+            Duration countsAge = budget.countedUpTo == null ? null : Duration.between(budget.countedUpTo, now);
             // A snapshot dated as far ahead of this clock as a stale one is behind it is as unknown.
             budgetFacts.add(new GateRule.Budget(budget.slo, budget.service, related.get(budget.service),
                     budget.budgetRemaining, budget.burnRateOneHour, budget.unacknowledgedPages, age,
-                    age.abs().compareTo(config.snapshotMaxAge()) > 0));
+                    age.abs().compareTo(config.snapshotMaxAge()) > 0, countsAge,
+                    countsAge != null && countsAge.compareTo(config.snapshotMaxAge()) > 0));
         }
         List<GateRule.OpenIncident> open = new ArrayList<>();
         for (Incident incident : incidents.openCovering(related.keySet())) {

@@ -32,9 +32,13 @@ public final class GateRule {
             double burnWarnAbove) {
     }
 
-    /** An SLO's newest budget snapshot; {@code age} is how old it is, {@code stale} whether too old to trust. */
+    /**
+     * An SLO's newest budget snapshot; {@code age} is how old it is, {@code stale} whether too old to trust;
+     * {@code countsAge} how old the counts behind its budget and burn rates are (null when it did not say), and
+     * {@code countsStale} whether too old to trust: its page facts still count.
+     */
     public record Budget(String slo, String service, Relation relation, double budgetRemaining, double burnRateOneHour,
-            int unacknowledgedPages, Duration age, boolean stale) {
+            int unacknowledgedPages, Duration age, boolean stale, Duration countsAge, boolean countsStale) {
     }
 
     public record OpenIncident(String id, String title, String severity, String status, String service,
@@ -112,6 +116,12 @@ public final class GateRule {
         }
         if (budget.relation() == Relation.DEPENDENCY || budget.relation() == Relation.DEPENDENT) {
             return; // a plain dependency's budget is its own team's call; its pages and incidents still count
+        }
+        if (budget.countsStale()) {
+            reasons.add(new Reason("BUDGET_UNKNOWN", Verdict.WARN, slo + " has counted its events only up to "
+                    + budget.countsAge().toMinutes() + " min ago (it is working through a backlog): its budget and burn"
+                    + " rate are unknown.", budget.slo()));
+            return;
         }
         double left = budget.budgetRemaining() * 100;
         if (left < limits.budgetBlockBelowPercent()) {

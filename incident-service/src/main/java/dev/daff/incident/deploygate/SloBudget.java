@@ -24,4 +24,6 @@ public class SloBudget extends PanacheEntityBase {
     public boolean pageFiring;
     public int unacknowledgedPages;
     public Instant observedAt;
+    /** When the counts behind the budget and burn rates were last known complete; null when the snapshot did not say. */
+    public Instant countedUpTo;
 }

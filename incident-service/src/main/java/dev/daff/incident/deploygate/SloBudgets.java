@@ -24,13 +24,13 @@ public class SloBudgets implements PanacheRepositoryBase<SloBudget, String> {
     public void keep(SloBudgetSnapshot snapshot, Instant latestPlausible) {
         getEntityManager().createNativeQuery("""
                 insert into slo_budget (slo, service, team, objective, budget_remaining, burn_rate_one_hour,
-                    burn_rate_six_hours, page_firing, unacknowledged_pages, observed_at)
-                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                    burn_rate_six_hours, page_firing, unacknowledged_pages, observed_at, counted_up_to)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, cast(?12 as timestamptz))
                 on conflict (slo) do update set service = excluded.service, team = excluded.team,
                     objective = excluded.objective, budget_remaining = excluded.budget_remaining,
                     burn_rate_one_hour = excluded.burn_rate_one_hour, burn_rate_six_hours = excluded.burn_rate_six_hours,
                     page_firing = excluded.page_firing, unacknowledged_pages = excluded.unacknowledged_pages,
-                    observed_at = excluded.observed_at
+                    observed_at = excluded.observed_at, counted_up_to = excluded.counted_up_to
                 where slo_budget.observed_at <= excluded.observed_at or slo_budget.observed_at > ?11
                 """)
                 .setParameter(1, snapshot.slo()).setParameter(2, snapshot.service()).setParameter(3, snapshot.team())
@@ -39,6 +39,8 @@ public class SloBudgets implements PanacheRepositoryBase<SloBudget, String> {
                 .setParameter(8, snapshot.pageFiring()).setParameter(9, snapshot.unacknowledgedPages())
                 .setParameter(10, OffsetDateTime.ofInstant(snapshot.occurredAt(), ZoneOffset.UTC))
                 .setParameter(11, OffsetDateTime.ofInstant(latestPlausible, ZoneOffset.UTC))
+                .setParameter(12, snapshot.countedUpTo() == null ? null
+                        : OffsetDateTime.ofInstant(snapshot.countedUpTo(), ZoneOffset.UTC).toString())
                 .executeUpdate();
     }
 

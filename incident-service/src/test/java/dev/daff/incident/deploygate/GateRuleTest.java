@@ -82,8 +82,20 @@ class GateRuleTest {
     @Test
     void aStaleBudgetIsUnknownNotGood() {
         Budget stale = new Budget("checkout-availability", "checkout", Relation.SERVICE, 0.01, 30, 3,
-                Duration.ofMinutes(12), true);
+                Duration.ofMinutes(12), true, Duration.ofMinutes(12), true);
         assertEquals(List.of("WARN BUDGET_UNKNOWN"), codes(facts(List.of(stale), List.of(), List.of(), List.of())));
+    }
+
+    /**
+     * A fresh snapshot from a replica working through a backlog: its pages are as of now and still block, its budget
+     * and burn rate are as old as its counts and unknown, not exhausted or burning.
+     */
+    @Test
+    void aSnapshotWhoseCountsAreBehindStillBlocksOnItsPagesButItsBudgetIsUnknown() {
+        Budget behind = new Budget("checkout-availability", "checkout", Relation.SERVICE, -0.5, 30, 2,
+                Duration.ofSeconds(20), false, Duration.ofMinutes(9), true);
+        assertEquals(List.of("BLOCK PAGE_UNACKNOWLEDGED", "WARN BUDGET_UNKNOWN"),
+                codes(facts(List.of(behind), List.of(), List.of(), List.of())));
     }
 
     @Test
@@ -110,7 +122,7 @@ class GateRuleTest {
 
     private static Budget budget(String service, Relation relation, double remaining, double burn, int unacknowledged) {
         return new Budget(service + "-availability", service, relation, remaining, burn, unacknowledged,
-                Duration.ofSeconds(30), false);
+                Duration.ofSeconds(30), false, Duration.ofSeconds(30), false);
     }
 
     private static OpenIncident incident(String service, Relation relation) {

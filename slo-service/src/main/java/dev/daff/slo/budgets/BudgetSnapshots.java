@@ -70,9 +70,10 @@ public class BudgetSnapshots {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void publish() {
         Map<String, Integer> unacknowledged = pages.unacknowledgedBySlo();
-        // Dated when the counts behind it were last known complete, not now: while counting works through a backlog
-        // (after a broker stall) the figures are that old, and the deploy gate treats an old snapshot as unknown.
-        Instant observedAt = countedUpTo.countedAt(clock.instant());
+        Instant now = clock.instant();
+        // The budget and burn rates are as old as the counts behind them: while counting works through a backlog
+        // (after a broker stall) the deploy gate is told so, and takes them as unknown; the page facts are as of now.
+        Instant counted = countedUpTo.countedAt(now);
         KafkaProducer<String, String> kafka = producer();
         List<String> published = new ArrayList<>();
         for (Evaluated evaluated : evaluator.evaluated()) {
@@ -82,10 +83,10 @@ public class BudgetSnapshots {
             }
             boolean pageFiring = evaluated.firing().stream().anyMatch(alert -> alert.severity() == Severity.PAGE);
             SloBudgetSnapshot snapshot = new SloBudgetSnapshot(UUID.randomUUID().toString(), SloBudgetSnapshot.TYPE,
-                    SloBudgetSnapshot.CURRENT_VERSION, observedAt, evaluated.name(), evaluated.slo().service,
+                    SloBudgetSnapshot.CURRENT_VERSION, now, evaluated.name(), evaluated.slo().service,
                     evaluated.slo().team, evaluated.slo().objective, burn.budgetRemaining(),
                     burn.window(SliWindows.ONE_HOUR).burnRate(), burn.window(SliWindows.SIX_HOURS).burnRate(), pageFiring,
-                    unacknowledged.getOrDefault(evaluated.name(), 0));
+                    unacknowledged.getOrDefault(evaluated.name(), 0), counted);
             kafka.send(new ProducerRecord<>(Topics.SLO_BUDGETS, evaluated.name(), write(snapshot)));
             published.add(evaluated.name());
         }

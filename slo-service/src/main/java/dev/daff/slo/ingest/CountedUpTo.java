@@ -135,7 +135,8 @@ public class CountedUpTo {
 
     /**
      * Up to when everything sent to this replica's SLI partitions is known counted, on the time of {@code now}: what
-     * was worked out from the counts at {@code now} is as old as that, whatever the clock says.
+     * was worked out from the counts at {@code now} is as old as that. Between an assignment and the first note reached
+     * after it, {@code complete-within} before the assignment: what the replica before left uncounted is not known.
      */
     public Instant countedAt(Instant now) {
         return counting ? now.minusNanos(Math.max(0, System.nanoTime() - confirmedNanos)) : now;
