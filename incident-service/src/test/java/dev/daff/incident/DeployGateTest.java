@@ -178,6 +178,12 @@ class DeployGateTest {
         publishBudget(service, -0.5, 30, 0, Instant.now(), Instant.now().minusSeconds(20)); // caught up
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(
                 List.of("BLOCK BUDGET_EXHAUSTED", "BLOCK FAST_BURN"), about(decide(service, "production"), service)));
+
+        // A sender whose clock runs 4 minutes ahead, 8 minutes behind with its counts: behind by its own clock.
+        String ahead = "backlogged-ahead-" + ChangesTest.unique();
+        publishBudget(ahead, -0.5, 30, 0, Instant.now().plus(Duration.ofMinutes(4)),
+                Instant.now().minus(Duration.ofMinutes(4)));
+        assertEquals(List.of("WARN BUDGET_UNKNOWN"), about(awaitDecision(ahead, "production", "WARN"), ahead));
     }
 
     @Test

@@ -58,7 +58,11 @@ public class GateFacts {
         List<GateRule.Budget> budgetFacts = new ArrayList<>();
         for (SloBudget budget : budgets.ofServices(related.keySet())) {
             Duration age = Duration.between(budget.observedAt, now);
-            Duration countsAge = budget.countedUpTo == null ? null : Duration.between(budget.countedUpTo, now);
+            // How far the counts were behind when it was sent, on the sender's own clock, plus how long ago it was
+            // sent: a sender whose clock runs ahead of this one does not make old figures look fresh.
+            Duration countsAge = budget.countedUpTo == null ? null
+                    : max(Duration.between(budget.countedUpTo, budget.observedAt), Duration.ZERO)
+                            .plus(max(age, Duration.ZERO));
             // A snapshot dated as far ahead of this clock as a stale one is behind it is as unknown.
             budgetFacts.add(new GateRule.Budget(budget.slo, budget.service, related.get(budget.service),
                     budget.budgetRemaining, budget.burnRateOneHour, budget.unacknowledgedPages, age,
@@ -101,5 +105,9 @@ public class GateFacts {
         graph.dependents(List.of(service), changeConfig.dependencyDepth()).keySet()
                 .forEach(dependent -> related.putIfAbsent(dependent, Relation.DEPENDENT));
         return related;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

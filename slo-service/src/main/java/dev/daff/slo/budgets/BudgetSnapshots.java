@@ -69,26 +69,11 @@ public class BudgetSnapshots {
     @Scheduled(every = "${daff.slo.budget-snapshots.every}", identity = "slo-budget-snapshots",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void publish() {
-        Map<String, Integer> unacknowledged = pages.unacknowledgedBySlo();
-        Instant now = clock.instant();
-        // The budget and burn rates are as old as the counts behind them: while counting works through a backlog
-        // (after a broker stall) the deploy gate is told so, and takes them as unknown; the page facts are as of now.
-        Instant counted = countedUpTo.countedAt(now);
         KafkaProducer<String, String> kafka = producer();
         List<String> published = new ArrayList<>();
-        for (Evaluated evaluated : evaluator.evaluated()) {
-            BurnSnapshot burn = evaluated.snapshot();
-            if (burn == null) {
-                continue; // not evaluated yet: the next round has it
-            }
-            boolean pageFiring = evaluated.firing().stream().anyMatch(alert -> alert.severity() == Severity.PAGE);
-            SloBudgetSnapshot snapshot = new SloBudgetSnapshot(UUID.randomUUID().toString(), SloBudgetSnapshot.TYPE,
-                    SloBudgetSnapshot.CURRENT_VERSION, now, evaluated.name(), evaluated.slo().service,
-                    evaluated.slo().team, evaluated.slo().objective, burn.budgetRemaining(),
-                    burn.window(SliWindows.ONE_HOUR).burnRate(), burn.window(SliWindows.SIX_HOURS).burnRate(), pageFiring,
-                    unacknowledged.getOrDefault(evaluated.name(), 0), counted);
-            kafka.send(new ProducerRecord<>(Topics.SLO_BUDGETS, evaluated.name(), write(snapshot)));
-            published.add(evaluated.name());
+        for (SloBudgetSnapshot snapshot : current()) {
+            kafka.send(new ProducerRecord<>(Topics.SLO_BUDGETS, snapshot.slo(), write(snapshot)));
+            published.add(snapshot.slo());
         }
         kafka.flush();
         // This replica learns of a delete at its next tick: a snapshot of an SLO deleted since went out after its
@@ -101,6 +86,29 @@ public class BudgetSnapshots {
             }
         }
         kafka.flush();
+    }
+
+    /** Where each SLO this replica has evaluated stands now: what {@link #publish()} sends. */
+    public List<SloBudgetSnapshot> current() {
+        Map<String, Integer> unacknowledged = pages.unacknowledgedBySlo();
+        Instant now = clock.instant();
+        // The budget and burn rates are as old as the counts behind them: while counting works through a backlog
+        // (after a broker stall) the deploy gate is told so, and takes them as unknown; the page facts are as of now.
+        Instant counted = countedUpTo.countedAt(now);
+        List<SloBudgetSnapshot> snapshots = new ArrayList<>();
+        for (Evaluated evaluated : evaluator.evaluated()) {
+            BurnSnapshot burn = evaluated.snapshot();
+            if (burn == null) {
+                continue; // not evaluated yet: the next round has it
+            }
+            boolean pageFiring = evaluated.firing().stream().anyMatch(alert -> alert.severity() == Severity.PAGE);
+            snapshots.add(new SloBudgetSnapshot(UUID.randomUUID().toString(), SloBudgetSnapshot.TYPE,
+                    SloBudgetSnapshot.CURRENT_VERSION, now, evaluated.name(), evaluated.slo().service,
+                    evaluated.slo().team, evaluated.slo().objective, burn.budgetRemaining(),
+                    burn.window(SliWindows.ONE_HOUR).burnRate(), burn.window(SliWindows.SIX_HOURS).burnRate(), pageFiring,
+                    unacknowledged.getOrDefault(evaluated.name(), 0), counted));
+        }
+        return snapshots;
     }
 
     /**
