@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.daff.events.SloBudgetSnapshot;
 import dev.daff.events.Topics;
 import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
@@ -101,6 +100,12 @@ class BurnAlertTest {
         assertTrue(snapshot.get("pageFiring").asBoolean(), snapshot.toString());
         assertTrue(snapshot.get("burnRateOneHour").asDouble() > 14.4, snapshot.toString());
         assertTrue(snapshot.get("budgetRemaining").asDouble() < 0, "two minutes down overspend an hour's budget: " + snapshot);
+        // Counting is current: its counts are complete up to a moment before it was sent (a broker stall would make that
+        // long ago, and the deploy gate take the budget as unknown: CountedUpToTest, incident-service's DeployGateTest).
+        Instant sentAt = Instant.parse(snapshot.get("occurredAt").asText());
+        Instant countedUpTo = Instant.parse(snapshot.get("countedUpTo").asText());
+        assertFalse(countedUpTo.isAfter(sentAt), snapshot.toString());
+        assertTrue(countedUpTo.isAfter(sentAt.minusSeconds(10)), snapshot.toString());
 
         // Deleting the SLO ends its episode in the same transaction: resolved here and announced (so its page resolves).
         given().when().delete("/api/slos/" + slo).then().statusCode(204);
@@ -181,7 +186,6 @@ class BurnAlertTest {
 
         LocalKafka kafka = RealInfrastructureResource.kafka();
         kafka.stop();
-        Instant stalledAt = clock.instant().plus(Duration.ofMinutes(40));
         try {
             clock.advance(Duration.ofMinutes(40)); // past NO_DATA's 10 minutes and the slow page tier's 30
             // a real wait: past daff.sli.counted.complete-within (5 s in tests) without a word from the broker
@@ -189,13 +193,6 @@ class BurnAlertTest {
             evaluator.tick();
             given().when().get("/api/alerts?state=all&slo=" + slo).then()
                     .body("kind", contains("BURN_RATE")).body("state", contains("FIRING"));
-            // Its budget snapshot says its counts are as old as the last note counting reached, before the stall: 7 s
-            // and more of real time before its clock's now. The deploy gate takes a budget so far behind as unknown.
-            SloBudgetSnapshot snapshot = budgetSnapshots.current().stream().filter(s -> s.slo().equals(slo)).findFirst()
-                    .orElseThrow();
-            assertEquals(stalledAt, snapshot.occurredAt());
-            assertFalse(snapshot.countedUpTo().isAfter(stalledAt.minusSeconds(7)), snapshot.toString());
-            assertTrue(snapshot.countedUpTo().isAfter(stalledAt.minusSeconds(120)), snapshot.toString());
         } finally {
             kafka.start();
         }

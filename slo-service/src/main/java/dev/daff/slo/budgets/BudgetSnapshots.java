@@ -89,7 +89,7 @@ public class BudgetSnapshots {
     }
 
     /** Where each SLO this replica has evaluated stands now: what {@link #publish()} sends. */
-    public List<SloBudgetSnapshot> current() {
+    private List<SloBudgetSnapshot> current() {
         Map<String, Integer> unacknowledged = pages.unacknowledgedBySlo();
         Instant now = clock.instant();
         // The budget and burn rates are as old as the counts behind them: while counting works through a backlog
