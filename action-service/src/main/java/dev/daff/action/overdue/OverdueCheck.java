@@ -17,6 +17,7 @@ import dev.daff.action.followup.ActionTypes.Status;
 import dev.daff.action.followup.FollowUpAction;
 import dev.daff.action.followup.FollowUpActions;
 import dev.daff.events.ActionEvent;
+import dev.daff.kit.db.AdvisoryLocks;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.scheduler.Scheduled;
 
@@ -66,8 +67,7 @@ public class OverdueCheck {
      */
     @Transactional
     public int check() {
-        entityManager.createNativeQuery("select 1 from (select pg_advisory_xact_lock(?1)) locked")
-                .setParameter(1, CHECK_LOCK).getSingleResult();
+        AdvisoryLocks.take(entityManager, CHECK_LOCK);
         Instant now = clock.instant();
         List<FollowUpAction> due = actions.list(
                 "status in :open and dueAt < :now and (overdueNotifiedAt is null or overdueNotifiedAt <= :repeatBefore)"

@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
+import dev.daff.kit.db.AdvisoryLocks;
+
 @ApplicationScoped
 public class ActionSummaries implements PanacheRepositoryBase<ActionSummaryRecord, UUID> {
 
@@ -16,8 +18,7 @@ public class ActionSummaries implements PanacheRepositoryBase<ActionSummaryRecor
      * while an action it should have waited for had just opened).
      */
     public void lockFor(UUID incidentId) {
-        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")
-                .setParameter(1, "action-summary\n" + incidentId).getSingleResult();
+        AdvisoryLocks.take(getEntityManager(), "action-summary\n" + incidentId);
     }
 
     /** action-service's latest count of the incident's actions, or empty before it reported on the incident. */

@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
+import dev.daff.kit.db.AdvisoryLocks;
+
 /** Which incident an alert (an SLO alert's dedup key, an Alertmanager group's key digest) belongs to. */
 @ApplicationScoped
 public class AlertLinks implements PanacheRepositoryBase<AlertLink, String> {
@@ -18,8 +20,7 @@ public class AlertLinks implements PanacheRepositoryBase<AlertLink, String> {
      * incident; the second now finds the first's.
      */
     Optional<AlertLink> findInTurn(String key) {
-        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")
-                .setParameter(1, "alert-link\n" + key).getSingleResult();
+        AdvisoryLocks.take(getEntityManager(), "alert-link\n" + key);
         return findByIdOptional(key);
     }
 

@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
+import dev.daff.kit.db.AdvisoryLocks;
+
 @ApplicationScoped
 public class Catalog implements PanacheRepositoryBase<CatalogEntry, String> {
 
@@ -30,8 +32,7 @@ public class Catalog implements PanacheRepositoryBase<CatalogEntry, String> {
      * once each found no entry of the other, and both were created; of two of one new name, the slower was refused.
      */
     public void lockName(String name) {
-        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended('catalog_service:' || lower(?1), 0))")
-                .setParameter(1, name).getSingleResult();
+        AdvisoryLocks.takeIgnoringCase(getEntityManager(), "catalog_service:", name);
     }
 
     /**

@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.daff.kit.db.AdvisoryLocks;
 import dev.daff.kit.problem.ProblemException;
 
 /**
@@ -87,8 +88,7 @@ public class IdempotentCreates {
         }
         String scope = endpoint + "\n" + subject;
         byte[] fingerprint = fingerprint(request);
-        entityManager.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")
-                .setParameter(1, "idempotent-request\n" + scope + "\n" + key).getSingleResult();
+        AdvisoryLocks.take(entityManager, "idempotent-request\n" + scope + "\n" + key);
         OffsetDateTime now = OffsetDateTime.now(clock);
         @SuppressWarnings("unchecked")
         List<Object[]> earlier = entityManager.createNativeQuery("""

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.EventEnvelope;
+import dev.daff.kit.db.AdvisoryLocks;
 
 /**
  * Writes an event to the transactional outbox inside the caller's transaction: it is published by
@@ -53,9 +54,7 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void serialise(String topic, String key) {
-        entityManager.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 0))")
-                .setParameter(1, topic + '\n' + key)
-                .getSingleResult();
+        AdvisoryLocks.take(entityManager, topic + '\n' + key);
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.daff.kit.db.AdvisoryLocks;
 import dev.daff.slo.paging.secrets.Keyring;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -131,7 +132,6 @@ public class SecretRotation {
     }
 
     private void lock() {
-        notifications.getEntityManager().createNativeQuery("select pg_advisory_xact_lock(?1)").setParameter(1, LOCK)
-                .getSingleResult();
+        AdvisoryLocks.take(notifications.getEntityManager(), LOCK);
     }
 }
