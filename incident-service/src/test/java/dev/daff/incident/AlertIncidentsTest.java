@@ -96,18 +96,101 @@ class AlertIncidentsTest {
         assertEquals(1, alertsFiled(reopened), "the new burn is on an incident of its own");
     }
 
+    /**
+     * Two incidents cover the service and the older is being resolved when a PAGE fires: the alert joins the newer
+     * one. Before, only the oldest was looked at, and finding it resolved opened a third incident.
+     */
+    @Test
+    void aPageFiringWhileTheOlderOfTwoIncidentsIsBeingResolvedJoinsTheNewer() throws Exception {
+        String service = "pair-" + UUID.randomUUID().toString().substring(0, 8);
+        String opened = IncidentLifecycleTest.CHECKOUT_DOWN.replace("\"checkout\"", "\"" + service + "\"");
+        String older = IncidentLifecycleTest.open(opened);
+        String newer = IncidentLifecycleTest.open(opened);
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+            // Opened within the same millisecond, they would be told apart by their random ids.
+            statement.executeUpdate("update incident set detected_at = detected_at - interval '1 hour' where id = '"
+                    + older + "'");
+        }
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        try (Connection resolving = database.getConnection(); Statement statement = resolving.createStatement()) {
+            resolving.setAutoCommit(false);
+            statement.executeQuery("select id from incident where id = '" + older + "' for update").close();
+            KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, alert(UUID.randomUUID().toString(), "AlertFired",
+                    service + ":PAGE:BURN_RATE:1", service, "PAGE"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> waitingForALock() || alertsFiled(older) == 1);
+            statement.executeUpdate("update incident set status = 'RESOLVED', resolved_at = now() where id = '"
+                    + older + "'");
+            resolving.commit();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> alertsFiled(newer) == 1);
+        given().queryParam("service", service).when().get("/api/incidents").then().statusCode(200)
+                .body("items", hasSize(2));
+        assertEquals(0, alertsFiled(older), "the incident being resolved does not take the alert");
+    }
+
+    /**
+     * A PAGE that fires while its service's resolved incident is being reopened joins the reopened incident. The test
+     * stalls the reopen just before it commits (holding the lock its event's outbox key takes), sends the page, then
+     * lets the reopen go. Before, the alert read the incident as resolved and opened a second one beside it.
+     */
+    @Test
+    void aPageFiringWhileItsIncidentIsBeingReopenedJoinsIt() throws Exception {
+        String service = "reopen-" + UUID.randomUUID().toString().substring(0, 8);
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, alert(UUID.randomUUID().toString(), "AlertFired",
+                service + ":PAGE:BURN_RATE:1", service, "PAGE"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
+                .when().get("/api/incidents").then().statusCode(200).body("items", hasSize(1)));
+        String id = given().queryParam("service", service).when().get("/api/incidents").then()
+                .extract().path("items[0].id");
+        for (String to : new String[] { "ANALYSING", "FIXING", "RESOLVED" }) {
+            IncidentLifecycleTest.move(id, to);
+        }
+        ExecutorService reopener = Executors.newSingleThreadExecutor();
+        try (Connection outbox = database.getConnection(); Statement statement = outbox.createStatement()) {
+            outbox.setAutoCommit(false);
+            statement.executeQuery("select pg_advisory_xact_lock(hashtextextended('" + Topics.INCIDENT_EVENTS
+                    + "' || chr(10) || '" + id + "', 0))").close();
+            Future<Integer> reopened = reopener.submit(() -> given().contentType("application/json")
+                    .body("{\"to\": \"FIXING\"}").when().post("/api/incidents/" + id + "/transitions").statusCode());
+            await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits("advisory") >= 1);
+            KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, alert(UUID.randomUUID().toString(), "AlertFired",
+                    service + ":PAGE:BURN_RATE:2", service, "PAGE"));
+            // the alert now waits for the reopen, or (reading the incident as resolved) has opened another
+            await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits("advisory") >= 2 || incidentsOf(service) == 2);
+            outbox.commit();
+            assertEquals(200, reopened.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            reopener.shutdownNow();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> alertsFiled(id) == 2 || incidentsOf(service) == 2);
+        assertEquals(1, incidentsOf(service), "the page joins the reopened incident");
+        assertEquals(2, alertsFiled(id));
+    }
+
+    private int incidentsOf(String service) {
+        return given().queryParam("service", service).when().get("/api/incidents").then().statusCode(200)
+                .extract().path("items.size()");
+    }
+
+    /** Sessions of this database waiting for a lock ({@code kind}: "advisory", say; "" for any). */
+    private int lockWaits(String kind) throws Exception {
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
+                ResultSet waiting = statement.executeQuery("select count(*) from pg_stat_activity where"
+                        + " wait_event_type = 'Lock' and datname = current_database()"
+                        + (kind.isEmpty() ? "" : " and wait_event = '" + kind + "'"))) {
+            waiting.next();
+            return waiting.getInt(1);
+        }
+    }
+
     private int alertsFiled(String incident) {
         return given().when().get("/api/incidents/" + incident + "/timeline").then().statusCode(200).extract()
                 .path("findAll { it.kind == 'ALERT_FIRED' }.size()");
     }
 
     private boolean waitingForALock() throws Exception {
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
-                ResultSet waiting = statement.executeQuery("select count(*) from pg_stat_activity where"
-                        + " wait_event_type = 'Lock' and datname = current_database()")) {
-            waiting.next();
-            return waiting.getInt(1) > 0;
-        }
+        return lockWaits("") > 0;
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.daff.incident;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -122,6 +123,11 @@ class AlertmanagerWebhookTest {
         String groupKey = "{}:{alertname=\\\"HighErrorRate\\\", service=\\\"" + service + "\\\"}";
         String id = post(notification(groupKey, "firing", service, "critical").replace("{\"team\": \"edge\"}", "{}"));
         given().when().get("/api/incidents/" + id).then().statusCode(200).body("team", equalTo("storage"));
+        // The catalog's names are compared ignoring case everywhere else (the deploy gate, changes): here too.
+        String cased = service.toUpperCase(java.util.Locale.ROOT);
+        String casedKey = "{}:{alertname=\\\"HighErrorRate\\\", service=\\\"" + cased + "\\\"}";
+        String casedId = post(notification(casedKey, "firing", cased, "critical").replace("{\"team\": \"edge\"}", "{}"));
+        given().when().get("/api/incidents/" + casedId).then().statusCode(200).body("team", equalTo("storage"));
 
         String stranger = "stranger-" + UUID.randomUUID().toString().substring(0, 8);
         String strangerKey = "{}:{alertname=\\\"HighErrorRate\\\", service=\\\"" + stranger + "\\\"}";
@@ -182,6 +188,66 @@ class AlertmanagerWebhookTest {
         String longTeam = post(notification("{}:{cased=" + turkish + "}", "firing", turkish, "critical")
                 .replace("\"commonLabels\": {\"team\": \"edge\"}", "\"commonLabels\": {\"team\": \"" + "İ".repeat(100) + "\"}"));
         given().when().get("/api/incidents/" + longTeam).then().statusCode(200).body("team", equalTo("i-".repeat(50)));
+    }
+
+    /**
+     * Alertmanager lists a group's alerts by their labels, not their severity: a warning listed before the paging
+     * alert that opens the incident is recorded with it, and the repeat changes nothing. Before, the warning was left
+     * out and the repeat added it.
+     */
+    @Test
+    void anAlertListedBeforeTheOneThatOpensTheIncidentIsRecordedWithIt() {
+        String service = "listed-" + UUID.randomUUID().toString().substring(0, 8);
+        String groupKey = "{}:{listed=\\\"" + service + "\\\"}";
+        String paging = notification(groupKey, "firing", service, "critical");
+        String warning = paging.substring(paging.indexOf("[{") + 1, paging.lastIndexOf("}]") + 1)
+                .replace("\"critical\"", "\"warning\"").replace("f00d", "aaaa");
+        String both = paging.replace("\"alerts\": [{", "\"alerts\": [" + warning + ", {");
+        String id = given().contentType(ContentType.JSON).body(both).when().post("/api/integrations/alertmanager")
+                .then().log().ifValidationFails().statusCode(200).body("timelineEntries", equalTo(2))
+                .extract().path("incidentId");
+        given().contentType(ContentType.JSON).body(both).when().post("/api/integrations/alertmanager")
+                .then().statusCode(200).body("incidentId", equalTo(id)).body("timelineEntries", equalTo(0));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'ALERT_FIRED' }.data.labels.severity", containsInAnyOrder("warning", "critical"));
+    }
+
+    /**
+     * Responders often resolve the incident before Alertmanager says its alert cleared: the clearing still goes on
+     * the incident. Before, it was dropped (200 with no incident), and the incident never said its alert had cleared.
+     */
+    @Test
+    void anAlertClearingAfterRespondersResolvedTheIncidentIsRecordedOnIt() {
+        String service = "cleared-" + UUID.randomUUID().toString().substring(0, 8);
+        String groupKey = "{}:{cleared=\\\"" + service + "\\\"}";
+        String id = post(notification(groupKey, "firing", service, "critical"));
+        for (String to : new String[] { "ANALYSING", "FIXING", "RESOLVED" }) {
+            IncidentLifecycleTest.move(id, to);
+        }
+        assertEquals(id, post(notification(groupKey, "resolved", service, "critical")));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'ALERT_RESOLVED' }", hasSize(1));
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("RESOLVED"));
+    }
+
+    /**
+     * Without fingerprints, two alerts of one group whose labels differ only where Java's 32-bit hash collides
+     * ({@code "Aa"} and {@code "BB"}) are two alerts. Before, the second was taken for a repeat of the first.
+     */
+    @Test
+    void alertsWithoutFingerprintsAreToldApartByAllTheirLabels() {
+        String service = "nofp-" + UUID.randomUUID().toString().substring(0, 8);
+        String one = notification("{}:{nofp=" + service + "}", "firing", service, "critical")
+                .replace(", \"fingerprint\": \"f00d\"", "");
+        String first = one.substring(one.indexOf("[{") + 1, one.lastIndexOf("}]") + 1);
+        String body = one.replace("\"alerts\": [" + first, "\"alerts\": ["
+                + first.replace("\"severity\": \"critical\"", "\"severity\": \"critical\", \"instance\": \"Aa\"") + ", "
+                + first.replace("\"severity\": \"critical\"", "\"severity\": \"critical\", \"instance\": \"BB\""));
+        String id = given().contentType(ContentType.JSON).body(body).when().post("/api/integrations/alertmanager")
+                .then().log().ifValidationFails().statusCode(200).body("timelineEntries", equalTo(2))
+                .extract().path("incidentId");
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'ALERT_FIRED' }.data.labels.instance", containsInAnyOrder("Aa", "BB"));
     }
 
     @Test

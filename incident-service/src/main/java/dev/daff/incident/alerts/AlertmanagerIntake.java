@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -62,9 +63,9 @@ public class AlertmanagerIntake {
 
     /**
      * A page-worthy firing alert ({@code severity} label critical or page) opens an incident for its
-     * Alertmanager group, or joins the group's incident while that is unresolved; other firing alerts and
-     * resolutions go on the group's incident when it has one. Alertmanager repeats notifications: an alert
-     * already recorded in the same state changes nothing.
+     * Alertmanager group, or joins the group's incident while that is unresolved; other firing alerts go on the
+     * group's incident when it has one, and resolutions on it whatever its state. Alertmanager repeats
+     * notifications: an alert already recorded in the same state changes nothing.
      */
     @Transactional
     public AlertmanagerApi.Outcome fromAlertmanager(AlertmanagerApi.Notification received) {
@@ -72,56 +73,114 @@ public class AlertmanagerIntake {
         // Group keys run to 1,000 characters and alert identities add a fingerprint: stored as SHA-256 digests they
         // fit alert_link.dedup_key (300) and processed_event.event_id (100) whatever Alertmanager sends.
         String linkKey = "alertmanager:" + sha256(notification.groupKey());
-        Optional<Incident> incident = links.findInTurn(linkKey)
+        Optional<Incident> linked = links.findInTurn(linkKey)
                 .flatMap(link -> incidents.findByIdOptional(link.incidentId))
-                .map(incidents::relocked) // one being resolved right now opens a new one, as for SLO alerts
-                .filter(found -> found.status.isOpen());
-        int entries = 0;
-        for (AlertmanagerApi.Alert alert : notification.alerts()) {
-            String identity = (alert.fingerprint() == null ? String.valueOf(alert.labels().hashCode()) : alert.fingerprint())
-                    + ":" + alert.startsAt().getEpochSecond() + ":" + alert.status();
-            boolean paging = PAGING_SEVERITIES.contains(alert.labels().getOrDefault("severity", ""));
-            if (incident.isEmpty() && !(paging && "firing".equals(alert.status()))) {
-                continue;
-            }
-            if (!processed.firstDelivery(CONSUMER,
-                    sha256("alertmanager:" + notification.groupKey() + ":" + identity))) {
-                continue;
-            }
-            String name = alert.labels().getOrDefault("alertname", "alert");
-            String summary = alert.annotations() == null ? null : alert.annotations().get("summary");
-            String service = firstLabel(alert.labels(), notification.commonLabels(), "service", "job", "app");
-            if (incident.isEmpty()) {
-                String team = handle(firstLabel(alert.labels(), notification.commonLabels(), "team", "owner"));
-                if (UNKNOWN.equals(team)) {
-                    // Without a team label the service's owner in the catalog: "unknown" is no team, so its washup
-                    // action would be owned by nobody and its reminders would go nowhere.
-                    team = catalog.findByIdOptional(service).map(entry -> entry.team).orElse(UNKNOWN);
+                .map(incidents::relocked);
+        Optional<Incident> open = linked.filter(found -> found.status.isOpen()); // one being resolved now opens another
+        AlertmanagerApi.Alert opener = null;
+        if (open.isEmpty()) {
+            // The group's first new paging alert opens the incident before any alert is recorded: Alertmanager lists
+            // a group's alerts by their labels, not their severity, and a warning listed before it was left out, to
+            // be added by the next repeat of the notification (or never, had it cleared by then).
+            for (AlertmanagerApi.Alert alert : notification.alerts()) {
+                if (pages(alert) && processed.firstDelivery(CONSUMER, eventId(notification, alert))) {
+                    opener = alert;
+                    open = Optional.of(openIncident(notification, alert, linkKey));
+                    record(open.get(), notification, alert);
+                    break;
                 }
-                Incident opened = lifecycle.openIncident(new OpenIncident(truncate("Alertmanager: " + name
-                        + (summary == null ? "" : " — " + summary), 200), null, config.defaultAlertSeverity(),
-                        List.of(service), team, earliest(alert.startsAt(), clock.instant()), clock.instant(),
-                        DetectionSource.ALERTMANAGER), ACTOR);
-                incident = Optional.of(opened);
-                links.relink(linkKey, opened.id, clock.instant());
-            } else if (paging && "firing".equals(alert.status()) && !UNKNOWN.equals(service)) {
-                lifecycle.addService(incident.get(), service, ACTOR); // the group spans services
             }
+        }
+        int entries = opener == null ? 0 : 1;
+        Optional<Incident> written = open;
+        for (AlertmanagerApi.Alert alert : notification.alerts()) {
             boolean firing = "firing".equals(alert.status());
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("source", "alertmanager");
-            data.put("groupKey", notification.groupKey());
-            data.put("labels", alert.labels());
-            if (alert.generatorURL() != null) {
-                data.put("generatorURL", alert.generatorURL());
+            // Responders often resolve the incident before Alertmanager says its alert cleared: the clearing still
+            // belongs on it, as an SLO alert's does; an alert that started after it was resolved was never on it.
+            Optional<Incident> target = firing || open.isPresent() ? open
+                    : linked.filter(incident -> incident.resolvedAt != null
+                            && !alert.startsAt().isAfter(incident.resolvedAt));
+            if (alert == opener || target.isEmpty() || !processed.firstDelivery(CONSUMER, eventId(notification, alert))) {
+                continue;
             }
-            timeline.record(incident.get().id, firing ? alert.startsAt() : alert.endsAt(),
-                    firing ? Timeline.ALERT_FIRED : Timeline.ALERT_RESOLVED, null, ACTOR,
-                    truncate((firing ? "Alert fired: " : "Alert cleared: ") + name + " on " + service
-                            + (summary == null ? "" : " — " + summary), 4000), data);
+            String service = service(notification, alert);
+            if (pages(alert) && !UNKNOWN.equals(service)) {
+                lifecycle.addService(target.get(), service, ACTOR); // the group spans services
+            }
+            record(target.get(), notification, alert);
+            written = target;
             entries++;
         }
-        return new AlertmanagerApi.Outcome(incident.map(found -> found.id).orElse(null), entries);
+        return new AlertmanagerApi.Outcome(written.map(found -> found.id).orElse(null), entries);
+    }
+
+    private Incident openIncident(AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert, String linkKey) {
+        String service = service(notification, alert);
+        String team = handle(firstLabel(alert.labels(), notification.commonLabels(), "team", "owner"));
+        if (UNKNOWN.equals(team)) {
+            // Without a team label the service's owner in the catalog, named in any case as the catalog's names are:
+            // "unknown" is no team, so its washup action would be owned by nobody and its reminders would go nowhere.
+            team = catalog.spelling(service).flatMap(catalog::findByIdOptional).map(entry -> entry.team).orElse(UNKNOWN);
+        }
+        String summary = summary(alert);
+        Incident opened = lifecycle.openIncident(new OpenIncident(truncate("Alertmanager: " + name(alert)
+                + (summary == null ? "" : " — " + summary), 200), null, config.defaultAlertSeverity(),
+                List.of(service), team, earliest(alert.startsAt(), clock.instant()), clock.instant(),
+                DetectionSource.ALERTMANAGER), ACTOR);
+        links.relink(linkKey, opened.id, clock.instant());
+        return opened;
+    }
+
+    private void record(Incident incident, AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert) {
+        boolean firing = "firing".equals(alert.status());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("source", "alertmanager");
+        data.put("groupKey", notification.groupKey());
+        data.put("labels", alert.labels());
+        if (alert.generatorURL() != null) {
+            data.put("generatorURL", alert.generatorURL());
+        }
+        String summary = summary(alert);
+        timeline.record(incident.id, firing ? alert.startsAt() : alert.endsAt(),
+                firing ? Timeline.ALERT_FIRED : Timeline.ALERT_RESOLVED, null, ACTOR,
+                truncate((firing ? "Alert fired: " : "Alert cleared: ") + name(alert) + " on "
+                        + service(notification, alert) + (summary == null ? "" : " — " + summary), 4000), data);
+    }
+
+    private static boolean pages(AlertmanagerApi.Alert alert) {
+        return "firing".equals(alert.status()) && PAGING_SEVERITIES.contains(alert.labels().getOrDefault("severity", ""));
+    }
+
+    /** What one state of one alert of the group is applied once by. */
+    private static String eventId(AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert) {
+        return sha256("alertmanager:" + notification.groupKey() + ":" + identity(alert) + ":"
+                + alert.startsAt().getEpochSecond() + ":" + alert.status());
+    }
+
+    /**
+     * The alert's fingerprint, or without one (it is optional outside Alertmanager) a digest of its labels: their
+     * {@code hashCode} was 32 bits, and two alerts of one group whose labels collided were taken for one.
+     */
+    private static String identity(AlertmanagerApi.Alert alert) {
+        if (alert.fingerprint() != null) {
+            return alert.fingerprint();
+        }
+        StringBuilder labels = new StringBuilder();
+        new TreeMap<>(alert.labels()).forEach((name, value) -> labels.append(name.length()).append(':').append(name)
+                .append(value.length()).append(':').append(value));
+        return "labels-" + sha256(labels.toString());
+    }
+
+    private static String name(AlertmanagerApi.Alert alert) {
+        return alert.labels().getOrDefault("alertname", "alert");
+    }
+
+    private static String summary(AlertmanagerApi.Alert alert) {
+        return alert.annotations() == null ? null : alert.annotations().get("summary");
+    }
+
+    private static String service(AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert) {
+        return firstLabel(alert.labels(), notification.commonLabels(), "service", "job", "app");
     }
 
     /**

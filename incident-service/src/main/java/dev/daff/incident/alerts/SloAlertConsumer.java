@@ -77,9 +77,7 @@ public class SloAlertConsumer {
     }
 
     private void fired(AlertEvent alert) {
-        // An incident being resolved right now must not take the alert: its burn is back, and needs one of its own.
-        Optional<Incident> open = incidents.openFor(alert.service()).map(incidents::relocked)
-                .filter(found -> found.status.isOpen());
+        Optional<Incident> open = incidents.openFor(alert.service());
         Incident incident;
         if (open.isPresent()) {
             incident = open.get();

@@ -181,7 +181,7 @@ public class IncidentCommands {
 
     @Transactional
     public IncidentView transition(UUID id, @Valid @NotNull Transition transition, Actor actor) {
-        Incident incident = incidents.requireLocked(id);
+        Incident incident = incidents.requireLockedToMove(id, transition.to());
         IncidentStatus from = incident.status;
         IncidentStatus to = transition.to();
         if (!from.canMoveTo(to)) {

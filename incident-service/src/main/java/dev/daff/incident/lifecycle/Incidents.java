@@ -9,6 +9,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import dev.daff.kit.db.AdvisoryLocks;
 import dev.daff.kit.problem.ProblemException;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
@@ -40,14 +41,40 @@ public class Incidents implements PanacheRepositoryBase<Incident, UUID> {
     }
 
     /**
-     * The oldest unresolved incident that covers {@code service} (ignoring case): the one a new alert for it joins.
-     * Waits first for any other transaction that asked the same (until it commits), so that two alerts for one
-     * service handled at once by two replicas (their SLOs' partitions) open one incident, the second joining it.
+     * The oldest unresolved incident that covers {@code service} (ignoring case), locked: the one a new alert for it
+     * joins. Waits first for any other transaction that asked the same (until it commits), so that two alerts for one
+     * service handled at once by two replicas (their SLOs' partitions) open one incident, the second joining it. One
+     * being resolved right now does not take the alert (its burn is back, and needs an incident of its own), but the
+     * next unresolved one does: taking the oldest alone opened a third incident beside an open second.
      */
     public Optional<Incident> openFor(String service) {
-        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(lower(?1), 0))")
-                .setParameter(1, "incident-for-service\n" + ServiceNames.tidy(service)).getSingleResult();
-        return openCovering(List.of(service)).stream().findFirst();
+        lockService(service);
+        for (Incident candidate : openCovering(List.of(service))) {
+            if (relocked(candidate).status.isOpen()) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The incident, locked for a transition to {@code to}. Moving to FIXING (a reopen, RESOLVED → FIXING, among
+     * them) it is locked once each of its services is as {@link #openFor} locks it, in one order so that two callers
+     * never wait for each other in a circle: a reopen makes it the incident a new alert of those services joins, so an
+     * alert arriving meanwhile waits for it, as for an alert opening one. Read while the reopen was in flight, the
+     * incident was still resolved, and the alert opened a second incident.
+     */
+    public Incident requireLockedToMove(UUID id, IncidentStatus to) {
+        if (to != IncidentStatus.FIXING) {
+            return requireLocked(id);
+        }
+        Incident incident = require(id);
+        incident.services.stream().sorted(String.CASE_INSENSITIVE_ORDER).forEach(this::lockService);
+        return relocked(incident);
+    }
+
+    private void lockService(String service) {
+        AdvisoryLocks.takeIgnoringCase(getEntityManager(), "incident-for-service\n", ServiceNames.tidy(service));
     }
 
     /**
