@@ -15,10 +15,15 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -32,6 +37,7 @@ import dev.daff.action.incidents.KnownIncidents;
 import dev.daff.events.Topics;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.TestTokens;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import dev.daff.localinfra.SimulatedClock;
@@ -44,6 +50,9 @@ class ActionRulesTest {
 
     @Inject
     KnownIncidents incidents;
+
+    @Inject
+    AgroalDataSource database;
 
     @BeforeAll
     static void authenticate() {
@@ -97,6 +106,42 @@ class ActionRulesTest {
         assertEquals(1, closed.size());
         assertEquals("WONT_DO", json(closed.get(0)).path("status").asText());
         assertEquals(0, json(closed.get(0)).path("summary").path("open").asInt(), "the summary is taken after the change");
+    }
+
+    /**
+     * A create racing the IncidentFinalised event: the consumer has marked the incident FINALISED but not committed
+     * when the POST checks. The POST waits for it and is refused. Before, it read the incident as RESOLVED and
+     * answered 201: an open action on a finalised incident, reminded and overdue for good.
+     */
+    @Test
+    void anActionCreatedWhileItsIncidentIsBeingFinalisedIsRefused() throws Exception {
+        UUID incidentId = UUID.randomUUID();
+        String team = "racing-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED");
+        awaitKnownIncident(incidents, incidentId, "RESOLVED");
+        int before = given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions")
+                .then().statusCode(200).extract().path("size()");
+        try (Connection finalising = database.getConnection(); Statement statement = finalising.createStatement()) {
+            finalising.setAutoCommit(false);
+            statement.executeUpdate("update known_incident set status = 'FINALISED' where id = '" + incidentId + "'");
+            CompletableFuture<Integer> created = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
+                    .body(ActionTestSupport.action(incidentId, "payments", "LOCAL", null)).when().post("/api/actions")
+                    .statusCode());
+            await().atMost(Duration.ofSeconds(20)).until(() -> created.isDone() || waitingForALock());
+            finalising.commit();
+            assertEquals(409, created.get(20, TimeUnit.SECONDS));
+        }
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions")
+                .then().statusCode(200).body("size()", equalTo(before));
+    }
+
+    private boolean waitingForALock() throws Exception {
+        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
+                ResultSet waiting = statement.executeQuery("select count(*) from pg_stat_activity where"
+                        + " wait_event_type = 'Lock' and datname = current_database()")) {
+            waiting.next();
+            return waiting.getInt(1) > 0;
+        }
     }
 
     @Test
@@ -207,6 +252,46 @@ class ActionRulesTest {
                 .call(() -> incidents.findByIdOptional(incidentId).map(known -> known.team.endsWith("-x")).orElse(false)));
         given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions")
                 .then().statusCode(200).body("", hasSize(0));
+    }
+
+    /**
+     * An IncidentResolved that went to the dead-letter topic, replayed after a newer event of its incident that left it
+     * resolved (its team changed): the incident still gets its WASHUP action. Before, the replay was skipped as older,
+     * and the incident had none.
+     */
+    @Test
+    void aReplayedResolveOlderThanTheIncidentsLastEventStillMakesTheWashupAction() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "late-resolve-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentOpened", incidentId, "SEV2", team, "DISCOVERED", 10L);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "RESOLVED", 12L);
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1");
+
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED", 11L);
+        String washup = awaitOpenWashupAction(incidentId);
+        given().when().get("/api/actions/" + washup).then().statusCode(200).body("ownerTeam", equalTo(team));
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1"); // the replay rolled nothing back
+    }
+
+    /**
+     * The WASHUP action is daff's: a reviewed washup closes it, or a finalise without one. People may say they are on
+     * it (IN_PROGRESS) but not close it. Before, DONE by hand stopped its reminders for a washup nobody reviewed.
+     */
+    @Test
+    void peopleCannotCloseTheWashupAction() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "hands-off-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED");
+        String washup = awaitOpenWashupAction(incidentId);
+        for (String body : new String[] { "{\"to\": \"DONE\"}", "{\"to\": \"WONT_DO\", \"reason\": \"no time\"}" }) {
+            given().contentType(ContentType.JSON).body(body).when().post("/api/actions/" + washup + "/transitions")
+                    .then().statusCode(409).contentType("application/problem+json")
+                    .body("type", containsString("washup-action-closed-by-daff"));
+        }
+        given().when().get("/api/actions/" + washup).then().statusCode(200).body("status", equalTo("OPEN"));
+        given().contentType(ContentType.JSON).body("{\"to\": \"IN_PROGRESS\"}")
+                .when().post("/api/actions/" + washup + "/transitions").then().statusCode(200)
+                .body("status", equalTo("IN_PROGRESS"));
     }
 
     /**

@@ -98,6 +98,13 @@ public class ActionService {
             throw ProblemException.conflict("illegal-transition", "Transition not allowed",
                     "An action in " + action.status + " cannot move to " + transition.to() + ".");
         }
+        if (action.kind == Kind.WASHUP && !transition.to().isOpen()) {
+            // Closed by hand, its reminders stopped and the summary said washupDone for a washup nobody reviewed;
+            // closed as WONT_DO, the next resolve of the incident made a second one.
+            throw ProblemException.conflict("washup-action-closed-by-daff", "daff closes the WASHUP action",
+                    "A WASHUP action closes when the incident's washup is reviewed in incident-service, or as WONT_DO"
+                            + " when the incident is finalised without one (a waiver). It can be moved to IN_PROGRESS.");
+        }
         if (transition.to() == Status.WONT_DO && (transition.reason() == null || transition.reason().isBlank())) {
             throw ProblemException.invalidField("reason", "is required for WONT_DO: a decision not to act is documented");
         }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -52,17 +53,23 @@ public class IncidentEventsConsumer {
             throw new UnprocessableEvent("incidentId is required");
         }
         UUID incidentId = UUID.fromString(event.incidentId());
-        KnownIncident incident = incidents.findByIdOptional(incidentId).orElseGet(() -> {
+        // Locked before anything else of the incident (its actions, their events): a create checking whether it is
+        // finalised takes the same row first, so the two wait for each other in one order.
+        KnownIncident incident = incidents.findByIdOptional(incidentId, LockModeType.PESSIMISTIC_WRITE).orElseGet(() -> {
             KnownIncident created = new KnownIncident();
             created.id = incidentId;
             return created;
         });
         if (older(event, incident.sequence)) {
             // A replayed dead letter: what it says of the incident was changed since. But a review stands whatever
-            // came after it: skipped, the WASHUP action stayed open, reminded and overdue, for a reviewed washup.
+            // came after it: skipped, the WASHUP action stayed open, reminded and overdue, for a reviewed washup. And
+            // a resolve of an incident still resolved still needs its WASHUP action: skipped after a newer event (its
+            // team changed, say), the incident had none, and nobody was reminded to write its washup.
             if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())
                     && !KnownIncidents.FINALISED.equals(incident.status)) {
                 washups.washupReviewed(incidentId);
+            } else if (IncidentEvent.RESOLVED.equals(event.type()) && "RESOLVED".equals(incident.status)) {
+                washups.incidentResolved(incidentId, incident.team, incident.severity, event.resolvedAt());
             }
             return;
         }

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import dev.daff.action.followup.IncidentFacts;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
@@ -20,9 +21,14 @@ public class KnownIncidents implements PanacheRepositoryBase<KnownIncident, UUID
     /** incident-service's last status: nothing follows it. */
     static final String FINALISED = "FINALISED";
 
+    /**
+     * Read under a share lock, which waits for an IncidentFinalised being applied right now: read as it was before,
+     * a create racing it stored an action on the finalised incident, open and reminded for good.
+     */
     @Override
     public boolean finalised(UUID incidentId) {
-        return findByIdOptional(incidentId).map(known -> FINALISED.equals(known.status)).orElse(false);
+        return findByIdOptional(incidentId, LockModeType.PESSIMISTIC_READ).map(known -> FINALISED.equals(known.status))
+                .orElse(false);
     }
 
     @Override
