@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -298,6 +299,69 @@ class PagingTest {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> receiver().received(r -> r.path().equals("/hook/silent-primary-bob")).size() == 1);
         given().when().get("/api/pages/" + id).then().body("notifications.recipient", contains("bob"));
+    }
+
+    /**
+     * The team's levels change while a page escalates: PRIMARY, SECONDARY, TEAM with the page at SECONDARY, made
+     * PRIMARY, TEAM. The next step pages TEAM. Before, the page's position was read against the new list, the step
+     * wrapped past its end, and with no repeat the escalation stopped: carol, only in TEAM, was never paged.
+     */
+    @Test
+    void aPageGoesOnFromTheFirstLevelItHasNotPagedWhenItsTeamsLevelsChange() {
+        String team = "sre-relevel";
+        String definition = """
+                {"members": [
+                   {"handle": "alice", "channels": [{"type": "webhook", "url": "%s"}]},
+                   {"handle": "bob", "channels": [{"type": "webhook", "url": "%s"}]},
+                   {"handle": "carol", "channels": [{"type": "webhook", "url": "%s"}]}],
+                 "rotation": {"members": ["alice", "bob", "carol"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"},
+                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY", "SECONDARY", "TEAM"], "repeat": 0}}
+                """.formatted(receiver().url("/hook/relevel-alice"), receiver().url("/hook/relevel-bob"),
+                receiver().url("/hook/relevel-carol"), clock.instant().minus(Duration.ofHours(1)));
+        given().contentType(ContentType.JSON).body(definition).when().put("/api/teams/" + team).then().statusCode(200);
+        publish(team, alert("AlertFired", team, "dns-relevel", "dns-relevel:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        clock.advance(Duration.ofMinutes(5));
+        escalator.escalate(clock.instant());
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals("/hook/relevel-bob")).size() == 1);
+
+        given().contentType(ContentType.JSON).body(definition.replace("\"PRIMARY\", \"SECONDARY\", \"TEAM\"", "\"PRIMARY\", \"TEAM\""))
+                .when().put("/api/teams/" + team).then().statusCode(200);
+        clock.advance(Duration.ofMinutes(5));
+        escalator.escalate(clock.instant());
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals("/hook/relevel-carol")).size() == 1);
+        given().when().get("/api/pages/" + id).then().body("escalationLevel", equalTo(1)).body("escalationRound", equalTo(0))
+                .body("nextEscalationAt", notNullValue());
+    }
+
+    /**
+     * Alice and bob have no channel of their own and the team has one: each level goes to the team's channel and
+     * waits out ackTimeout. Before, the channel was told only the first time; every later level told nobody and went
+     * by at the next check, and the escalation stopped for good within a minute or two.
+     */
+    @Test
+    void aTeamReachedOnlyThroughItsOwnChannelIsToldAtEveryLevel() {
+        String team = "sre-team-channel";
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "alice"}, {"handle": "bob"}],
+                 "channels": [{"type": "webhook", "url": "%s"}],
+                 "rotation": {"members": ["alice", "bob"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"},
+                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY", "SECONDARY"], "repeat": 1}}
+                """.formatted(receiver().url("/hook/team-channel-only"), clock.instant().minus(Duration.ofHours(1))))
+                .when().put("/api/teams/" + team).then().statusCode(200);
+        publish(team, alert("AlertFired", team, "dns-team-channel", "dns-team-channel:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        clock.advance(Duration.ofMinutes(5));
+        for (int check = 0; check < 4; check++) { // the checks of the next minute, the clock not moved
+            escalator.escalate(clock.instant());
+        }
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> receiver().received(r -> r.path().equals("/hook/team-channel-only")).size() == 2);
+        given().when().get("/api/pages/" + id).then().body("escalationLevel", equalTo(1)).body("escalationRound", equalTo(0))
+                .body("nextEscalationAt", notNullValue());
     }
 
     @Test

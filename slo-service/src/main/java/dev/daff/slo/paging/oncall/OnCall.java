@@ -37,12 +37,21 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
         String secondary = members.get(Math.floorMod(index + 1, members.size()));
         Instant shiftStart = plus(start, shift, index).toInstant();
         Instant shiftEnd = plus(start, shift, index + 1).toInstant();
+        TeamDefinition.Override covering = null;
         for (TeamDefinition.Override override : team.overridesOrNone()) {
-            if (!at.isBefore(override.from()) && at.isBefore(override.to())) {
-                // The stand-in is primary; the rotation's primary backs them up (unless they are the same person).
-                String backup = override.handle().equals(primary) ? secondary : primary;
-                return new OnCall(override.handle(), backup, override.from(), override.to(), true);
+            // Of overlapping overrides the one that started last wins (of two starting together, the shorter): a
+            // night's cover inside a week's is the more particular arrangement, and the first listed paged the
+            // week's stand-in on the night they had handed on.
+            if (!at.isBefore(override.from()) && at.isBefore(override.to()) && (covering == null
+                    || override.from().isAfter(covering.from())
+                    || override.from().equals(covering.from()) && override.to().isBefore(covering.to()))) {
+                covering = override;
             }
+        }
+        if (covering != null) {
+            // The stand-in is primary; the rotation's primary backs them up (unless they are the same person).
+            String backup = covering.handle().equals(primary) ? secondary : primary;
+            return new OnCall(covering.handle(), backup, covering.from(), covering.to(), true);
         }
         return new OnCall(primary, secondary, shiftStart, shiftEnd, false);
     }

@@ -139,6 +139,15 @@ public record TeamDefinition(
         return channels == null ? List.of() : channels;
     }
 
+    /**
+     * The team's own channels a page's trigger goes to: all of them the first time, and at a level none of whose
+     * people has a channel ({@code membersTold} 0). Told only the first time, a team reached through its own channel
+     * alone had every later level pass at once, telling nobody, and its escalation stopped within minutes.
+     */
+    public List<Channel> teamChannelsFor(boolean first, int membersTold) {
+        return first || membersTold == 0 ? teamChannels() : List.of();
+    }
+
     public List<Override> overridesOrNone() {
         return overrides == null ? List.of() : overrides;
     }

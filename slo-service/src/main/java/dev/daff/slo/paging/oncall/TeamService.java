@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -33,15 +34,22 @@ import dev.daff.kit.http.OutboundAddresses;
 @ApplicationScoped
 public class TeamService {
 
+    /** A team's definition replaced by a PUT, in its transaction; {@code before} null when it was new or unreadable. */
+    public record TeamRedefined(String name, TeamDefinition before, TeamDefinition after) {
+    }
+
     private final Teams teams;
     private final ChannelSecrets secrets;
     private final Clock clock;
     private final OutboundAddresses outbound;
+    private final Event<TeamRedefined> redefined;
 
-    public TeamService(Teams teams, ChannelSecrets secrets, Clock clock, PagingConfig config) {
+    public TeamService(Teams teams, ChannelSecrets secrets, Clock clock, PagingConfig config,
+            Event<TeamRedefined> redefined) {
         this.teams = teams;
         this.secrets = secrets;
         this.clock = clock;
+        this.redefined = redefined;
         this.outbound = new OutboundAddresses(config.allowedHosts().orElse(java.util.List.of()), "daff.paging.allowed-hosts");
     }
 
@@ -51,7 +59,8 @@ public class TeamService {
             throw ProblemException.invalidField("team", "must be a lower-case name (a-z, 0-9, '.', '_', '-')");
         }
         Optional<Team> stored = teams.findByIdOptional(name);
-        TeamDefinition sealed = secrets.sealForPut(definition, stored.flatMap(teams::readable).orElse(null));
+        TeamDefinition before = stored.flatMap(teams::readable).orElse(null);
+        TeamDefinition sealed = secrets.sealForPut(definition, before);
         check(sealed);
         Team team = stored.orElseGet(() -> {
             Team created = new Team();
@@ -60,6 +69,7 @@ public class TeamService {
         });
         team.updatedAt = clock.instant();
         teams.store(team, sealed);
+        redefined.fire(new TeamRedefined(name, before, sealed));
         return sealed.masked(true); // to the admin who sent it
     }
 

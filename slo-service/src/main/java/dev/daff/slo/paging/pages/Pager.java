@@ -130,7 +130,6 @@ public class Pager {
         page.state = Page.RESOLVED;
         page.resolvedAt = clock.instant();
         page.nextEscalationAt = null;
-        AlertEvent fired = page.firedAlert(json);
         Set<String> sent = new LinkedHashSet<>();
         for (PageNotification trigger : notifications.list("pageId = ?1 and action = 'trigger'", Sort.by("id"), page.id)) {
             if (!sent.add(messages.followUpKey(trigger))) {
@@ -138,7 +137,7 @@ public class Pager {
             }
             String body = switch (trigger.channelType) {
                 case "pagerduty" -> messages.pagerDutyFollowUp("resolve", trigger);
-                case "slack" -> messages.slack("resolve", page, fired);
+                case "slack" -> messages.slack("resolve", page, page.firedAlert(json));
                 default -> messages.webhook("resolve", page, trigger.recipient, json.valueToTree(alert));
             };
             queue(page, "resolve", trigger, body);
@@ -211,7 +210,7 @@ public class Pager {
         return notify(page, team, team.levelRecipients(page.escalationLevel, onCall), first);
     }
 
-    /** Queues a trigger to each channel of each of {@code recipients} (and, the first time, the team's); answers how many. */
+    /** Queues a trigger to each channel of {@code recipients} and of {@link TeamDefinition#teamChannelsFor}; a count. */
     public int notify(Page page, TeamDefinition team, Collection<String> recipients, boolean first) {
         AlertEvent alert = page.firedAlert(json);
         int queued = 0;
@@ -221,8 +220,9 @@ public class Pager {
                 queue(page, handle, handle + "/" + i, channels.get(i), alert);
             }
         }
-        for (int i = 0; first && i < team.teamChannels().size(); i++, queued++) {
-            queue(page, null, "team/" + i, team.teamChannels().get(i), alert);
+        List<TeamDefinition.Channel> teamChannels = team.teamChannelsFor(first, queued);
+        for (int i = 0; i < teamChannels.size(); i++, queued++) {
+            queue(page, null, "team/" + i, teamChannels.get(i), alert);
         }
         return queued;
     }

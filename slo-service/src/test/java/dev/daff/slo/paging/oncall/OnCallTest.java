@@ -72,6 +72,27 @@ class OnCallTest {
         assertFalse(after.overridden());
     }
 
+    /**
+     * Carol covers alice's week and hands one night of it to bob, listed after hers: on that night bob is on call. Before,
+     * the first override listed won, and carol was paged on the night she had handed on.
+     */
+    @Test
+    void ofOverlappingOverridesTheOneThatStartedLastWins() {
+        TeamDefinition team = weekly("2026-01-05T09:00:00Z", "UTC", List.of(
+                override("carol", "2026-01-05T09:00:00Z", "2026-01-12T09:00:00Z"),
+                override("bob", "2026-01-07T18:00:00Z", "2026-01-08T08:00:00Z"),
+                override("alice", "2026-01-07T18:00:00Z", "2026-01-09T08:00:00Z")));
+        OnCall night = OnCall.at(team, Instant.parse("2026-01-07T22:00:00Z"));
+        assertEquals("bob", night.primary(), "of two starting together, the shorter");
+        assertEquals(Instant.parse("2026-01-08T08:00:00Z"), night.shiftEndsAt());
+        assertEquals("alice", OnCall.at(team, Instant.parse("2026-01-08T12:00:00Z")).primary());
+        assertEquals("carol", OnCall.at(team, Instant.parse("2026-01-10T12:00:00Z")).primary());
+    }
+
+    private static TeamDefinition.Override override(String handle, String from, String to) {
+        return new TeamDefinition.Override(handle, Instant.parse(from), Instant.parse(to));
+    }
+
     static TeamDefinition rotation(String shift, String startsAt, String zone) {
         List<TeamDefinition.Member> members = List.of("alice", "bob", "carol").stream()
                 .map(handle -> new TeamDefinition.Member(handle, handle, List.of())).toList();
