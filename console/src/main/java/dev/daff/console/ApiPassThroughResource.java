@@ -99,7 +99,8 @@ public class ApiPassThroughResource {
             Upstream.Answer answer = upstream.forward(base, method, rawPath, uri.getRequestUri().getRawQuery(),
                     forwarded, body);
             Response.ResponseBuilder response = Response.status(answer.status()).entity(answer.body());
-            answer.headers().forEach(response::header);
+            answer.headers().forEach((name, value) -> response.header(name,
+                    name.equals("Location") ? Upstream.consoleLocation(service, value) : value));
             return response.build();
         } catch (HttpTimeoutException e) {
             return Problems.answer(504, "upstream-timeout", "The service did not answer in time", service + "-service"

@@ -45,14 +45,16 @@ public class Upstream {
      * admin endpoints nor the audit log, which stay behind {@code kubectl port-forward}, and nothing that climbs out of
      * {@code /api}. Every segment is judged decoded, as the service will route it: a {@code .} or {@code ..} segment
      * (the service's router removes them, so {@code ./admin} would reach {@code admin}), an empty one, an encoded
-     * slash or a malformed escape is refused.
+     * slash, a semicolon or a malformed escape is refused. The semicolon, even escaped: with a literal one elsewhere in
+     * the path, Quarkus REST rebuilds the request path with {@code admin%3B} decoded to {@code admin;}, and the
+     * service's router drops {@code ;} and what follows it in a segment before it matches, reaching {@code admin}.
      */
     static Optional<String> publicPath(String rawPath) {
         String[] segments = rawPath.split("/", -1);
         for (int i = 0; i < segments.length; i++) {
             String segment = decoded(segments[i]).orElse(null);
             if (segment == null || segment.isEmpty() || segment.equals(".") || segment.equals("..")
-                    || segment.contains("/") || segment.contains("\\")) {
+                    || segment.contains("/") || segment.contains("\\") || segment.contains(";")) {
                 return Optional.empty();
             }
             String lower = segment.toLowerCase(Locale.ROOT);
@@ -69,6 +71,22 @@ public class Upstream {
             return Optional.of(URLDecoder.decode(rawSegment.replace("+", "%2B"), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException malformed) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * A service's {@code Location} as the console's own path to it ({@code /api/slo/slos/x}), or null (left out) when it
+     * is not under the service's {@code /api}: Quarkus makes a relative location absolute from the request's host, and
+     * passed on as it was it named the service's address inside the cluster, which the browser cannot reach.
+     */
+    static String consoleLocation(String service, String location) {
+        try {
+            URI uri = new URI(location);
+            String path = uri.getRawPath();
+            return path == null || !path.startsWith("/api/") ? null
+                    : "/api/" + service + path.substring("/api".length()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        } catch (java.net.URISyntaxException e) {
+            return null;
         }
     }
 

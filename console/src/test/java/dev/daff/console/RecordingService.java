@@ -43,7 +43,12 @@ public class RecordingService implements QuarkusTestResourceLifecycleManager {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.getResponseHeaders().add("X-Next-Cursor", "next-page");
             exchange.getResponseHeaders().add("Set-Cookie", "upstream=1");
-            exchange.sendResponseHeaders(200, answer.length);
+            boolean creates = exchange.getRequestURI().getRawPath().endsWith("/made");
+            if (creates) { // as Quarkus answers a create: the location made absolute from the request's host
+                exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + server.getAddress().getPort()
+                        + exchange.getRequestURI().getRawPath() + "/x%20y?view=full");
+            }
+            exchange.sendResponseHeaders(creates ? 201 : 200, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer);
             }
