@@ -72,9 +72,13 @@ class BudgetAlertTest {
         clock.advance(Duration.between(clock.instant(), minute.plusSeconds(30)));
     }
 
-    /** 23 old hours of heavy traffic up to 8 h ago and 400 minutes of 1000 events up to {@code base}, all good. */
+    /**
+     * An SLO 29 days old (one event then), 23 old hours of heavy traffic up to 8 h ago and 400 minutes of 1000 events
+     * up to {@code base}, all good: with most of a period behind it, its forecast is of most of its period's budget.
+     */
     private void baseline(String slo, Instant base) {
         StringJoiner batch = new StringJoiner(",", "[", "]");
+        batch.add(observation(base.minus(Duration.ofDays(29)), 0, 1));
         for (int hour = 30; hour > 7; hour--) {
             Instant at = base.minus(Duration.ofHours(hour));
             batch.add(observation(at, 0, OLD_HOUR_EVENTS));
@@ -117,10 +121,15 @@ class BudgetAlertTest {
         return total == 0 ? 0.0 : bad / (double) total;
     }
 
-    /** Hours until the budget is gone at the 6 h rate, all history being inside the 30-day window. */
+    /**
+     * Hours until the budget is gone at the 6 h rate, all history being inside the 30-day window: what it spent counts
+     * for its share of the period, from the first event to the evaluation 30 s into {@code minute}.
+     */
     private double hoursLeft(Instant minute) {
         double burn = errorRatio(minute, Duration.ofHours(6)) / 0.001;
-        double remaining = 1.0 - errorRatio(minute, Duration.ofDays(29)) / 0.001;
+        double seen = Math.min(1.0, Duration.between(sent.firstKey(), minute.plusSeconds(30)).toSeconds()
+                / (double) Duration.ofDays(30).toSeconds());
+        double remaining = 1.0 - errorRatio(minute, Duration.ofDays(30)) / 0.001 * seen;
         return burn <= 1.0 ? Double.POSITIVE_INFINITY : Math.max(0, remaining) * 720 / burn;
     }
 

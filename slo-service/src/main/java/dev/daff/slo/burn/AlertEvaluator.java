@@ -63,14 +63,15 @@ public final class AlertEvaluator {
 
         BudgetAlerts budget = settings.budgetAlerts();
         Duration period = windows.sloWindow();
+        AlertSignal silence = noDataSignal(settings, windows, snapshot, now);
 
         // Pages first: whether any budget page is active decides whether budget tickets may fire.
         AlertSlot pageBurn = new AlertSlot(Severity.PAGE, AlertKind.BURN_RATE);
         AlertTier pageTier = firstHolding(settings, snapshot, tiers.pageFast(), tiers.pageSlow());
-        apply(settings.slo(), active, pageBurn, burnSignal(pageTier, active.get(pageBurn), snapshot), snapshot,
-                transitions, counted);
+        apply(settings.slo(), active, pageBurn, burnSignal(pageTier, active.get(pageBurn), snapshot, silence.holds()),
+                snapshot, transitions, counted);
         apply(settings.slo(), active, new AlertSlot(Severity.PAGE, AlertKind.BUDGET_EXHAUSTION),
-                budget.exhaustionEnabled() ? BudgetSignals.exhaustion(settings, Severity.PAGE, snapshot, period)
+                budget.exhaustionEnabled() ? BudgetSignals.exhaustion(settings, Severity.PAGE, snapshot, windows)
                         : AlertSignal.quiet(snapshot),
                 snapshot, transitions, counted);
         // Both severities' slots are always judged, so an alert left active by a changed definition resolves.
@@ -84,11 +85,11 @@ public final class AlertEvaluator {
         AlertSlot ticketBurn = new AlertSlot(Severity.TICKET, AlertKind.BURN_RATE);
         AlertTier ticketTier = budgetPaged ? null
                 : firstHolding(settings, snapshot, tiers.ticketFast(), tiers.ticketSlow());
-        apply(settings.slo(), active, ticketBurn, burnSignal(ticketTier, active.get(ticketBurn), snapshot),
+        apply(settings.slo(), active, ticketBurn, burnSignal(ticketTier, active.get(ticketBurn), snapshot, silence.holds()),
                 snapshot, transitions, counted);
         apply(settings.slo(), active, new AlertSlot(Severity.TICKET, AlertKind.BUDGET_EXHAUSTION),
                 budget.exhaustionEnabled() && !budgetPaged
-                        ? BudgetSignals.exhaustion(settings, Severity.TICKET, snapshot, period)
+                        ? BudgetSignals.exhaustion(settings, Severity.TICKET, snapshot, windows)
                         : AlertSignal.quiet(snapshot),
                 snapshot, transitions, counted);
         apply(settings.slo(), active, new AlertSlot(Severity.TICKET, AlertKind.BUDGET_DROP),
@@ -98,8 +99,7 @@ public final class AlertEvaluator {
                 snapshot, transitions, counted);
 
         AlertSlot noData = new AlertSlot(Severity.PAGE, AlertKind.NO_DATA);
-        apply(settings.slo(), active, noData, noDataSignal(settings, windows, snapshot, now), snapshot,
-                transitions, counted);
+        apply(settings.slo(), active, noData, silence, snapshot, transitions, counted);
 
         AlertSlot volumeDrop = new AlertSlot(settings.volumeDropSeverity(), AlertKind.VOLUME_DROP);
         AlertSignal volumeSignal = settings.volumeDropEnabled() && !active.containsKey(noData)
@@ -180,17 +180,18 @@ public final class AlertEvaluator {
     }
 
     /**
-     * The signal of a burn condition: the holding tier if any; when none holds, the tier the active alert
-     * fired with, so its resolution reports that tier's current rates.
+     * The signal of a burn condition: the holding tier if any; else the tier the active alert fired with, its rates
+     * reported at resolution — holding while that tier's short window has no event, until NO_DATA takes the silence
+     * over (silence is no recovery: the page resolved as the service went dark, minutes before NO_DATA could fire).
      */
-    private static AlertSignal burnSignal(AlertTier holding, ActiveAlert active, BurnSnapshot snapshot) {
+    private static AlertSignal burnSignal(AlertTier holding, ActiveAlert active, BurnSnapshot snapshot, boolean silence) {
         if (holding != null) {
             return AlertSignal.ofTier(true, holding, snapshot);
         }
         if (active == null || active.tier() == null) {
             return AlertSignal.quiet(snapshot);
         }
-        return AlertSignal.ofTier(false, active.tier(), snapshot);
+        return AlertSignal.ofTier(!silence && snapshot.window(active.tier().shortWindow()).total() == 0, active.tier(), snapshot);
     }
 
     private static AlertSignal noDataSignal(SloAlertSettings settings, SliWindows windows, BurnSnapshot snapshot,

@@ -14,6 +14,8 @@ final class BucketRing {
 
     private final long[] windows;
     private final int size;
+    /** The index of the longest window, which covers the whole ring. */
+    private final int longest;
     /**
      * The buckets as ints while every bucket's total fits one, which is half the memory of longs: a replica holds the
      * rings of every SLO it owns with data (10,000 of them were 170 MiB as longs, most of a loaded heap, and made the
@@ -31,6 +33,11 @@ final class BucketRing {
     BucketRing(long... windows) {
         this.windows = windows.clone();
         this.size = Math.toIntExact(Arrays.stream(windows).max().orElseThrow() + 1);
+        int longestIndex = 0;
+        for (int i = 1; i < windows.length; i++) {
+            longestIndex = windows[i] > windows[longestIndex] ? i : longestIndex;
+        }
+        this.longest = longestIndex;
         this.windowGood = new long[windows.length];
         this.windowTotal = new long[windows.length];
     }
@@ -75,14 +82,8 @@ final class BucketRing {
             return; // nothing counted yet: every sum is and stays zero
         }
         if (target - current >= size) {
-            // every bucket in [target − longest, target] is newer than the old current one, hence empty: the ring is
-            // given back until events come again (as ints: the wide buckets went with it)
-            good = null;
-            total = null;
-            wideGood = null;
-            wideTotal = null;
-            Arrays.fill(windowGood, 0);
-            Arrays.fill(windowTotal, 0);
+            // every bucket in [target − longest, target] is newer than the old current one, hence empty
+            giveBack();
             return;
         }
         for (long bucket = current + 1; bucket <= target; bucket++) {
@@ -102,6 +103,19 @@ final class BucketRing {
                 wideTotal[slot] = 0;
             }
         }
+        if (windowTotal[longest] == 0) {
+            giveBack(); // the longest window is the whole ring: its last events have left it
+        }
+    }
+
+    /** The ring is given back until events come again (as ints: the wide buckets go with it). */
+    private void giveBack() {
+        good = null;
+        total = null;
+        wideGood = null;
+        wideTotal = null;
+        Arrays.fill(windowGood, 0);
+        Arrays.fill(windowTotal, 0);
     }
 
     /** The window of this many buckets' index, or -1 when the ring keeps no such window. */
@@ -128,7 +142,7 @@ final class BucketRing {
     }
 
     /** No buckets allocated: nothing counted since the ring was made or last emptied. */
-    private boolean empty() {
+    boolean empty() {
         return total == null && wideTotal == null;
     }
 

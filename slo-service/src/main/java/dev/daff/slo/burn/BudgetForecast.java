@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The arithmetic of the budget alerts, kept apart so a plain test can check it to the second.
@@ -32,6 +33,22 @@ public final class BudgetForecast {
             return Duration.ZERO;
         }
         return Duration.ofMillis(Math.round(budgetRemaining * period.toMillis() / burnRate));
+    }
+
+    /**
+     * The share of a whole period's budget left, for a forecast. The budget remaining is of the events seen, and an SLO
+     * with less history than its period has seen only part of the period's events: what it spent counts for history /
+     * period of the whole. A day-old 30-day SLO at burn 1.5 has spent 5 % of its period's budget, not 150 %: forecast
+     * from the events seen, it was paged as exhausted now.
+     */
+    public static double periodRemaining(double budgetRemaining, SliWindows windows, Instant now) {
+        Instant first = windows.firstEventMinute();
+        if (first == null) {
+            return budgetRemaining;
+        }
+        double seen = Math.min(1.0, Math.max(0, Duration.between(first, now).toSeconds())
+                / (double) windows.sloWindow().toSeconds());
+        return 1.0 - (1.0 - budgetRemaining) * seen;
     }
 
     /** Whether the budget runs out within {@code horizon} at {@code burnRate}. */

@@ -13,11 +13,13 @@ final class BudgetSignals {
      * {@code minEvents} events in the rate window.
      */
     static AlertSignal exhaustion(SloAlertSettings settings, Severity severity, BurnSnapshot snapshot,
-            Duration period) {
+            SliWindows windows) {
         BudgetAlerts budget = settings.budgetAlerts();
         WindowBurn rate = snapshot.window(budget.exhaustionRateWindow());
         Duration horizon = severity == Severity.PAGE ? budget.pageWithin() : budget.ticketWithin();
-        Duration left = BudgetForecast.timeToExhaustion(snapshot.budgetRemaining(), rate.burnRate(), period);
+        Duration left = BudgetForecast.timeToExhaustion(
+                BudgetForecast.periodRemaining(snapshot.budgetRemaining(), windows, snapshot.at()), rate.burnRate(),
+                windows.sloWindow());
         boolean holds = rate.total() >= settings.minEvents() && left != null && left.compareTo(horizon) <= 0;
         return new AlertSignal(holds, budget.exhaustionLabel(severity), rate.burnRate(), snapshot.oneHour().burnRate(),
                 horizon.toSeconds() / 3600.0, null, left == null ? null : snapshot.at().plus(left));

@@ -40,7 +40,8 @@ public final class BurnCalculator {
                 burn(windows, SliWindows.ONE_DAY, errorBudget),
                 burn(windows, SliWindows.THREE_DAYS, errorBudget),
                 slo, budgetRemaining, 1.0 - budgetRemaining,
-                exhaustionAt(budgetRemaining, oneHour.burnRate(), windows.sloWindow(), now),
+                exhaustionAt(BudgetForecast.periodRemaining(budgetRemaining, windows, now), oneHour.burnRate(),
+                        windows.sloWindow(), now),
                 slo.tooFewEvents());
     }
 

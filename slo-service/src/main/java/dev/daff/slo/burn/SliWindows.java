@@ -228,10 +228,10 @@ public final class SliWindows {
         long targetHour = Math.floorDiv(targetMinute, 60);
         minutes.advance(currentMinute, targetMinute);
         if (targetHour > currentHour) {
-            if (!hours.holds(currentHour, targetHour)) {
-                firstEventMinute = UNSET; // everything counted has expired
-            }
             hours.advance(currentHour, targetHour);
+            if (hours.empty()) {
+                firstEventMinute = UNSET; // everything counted has left the SLO window, and the rings were given back
+            }
         }
         currentMinute = targetMinute;
     }

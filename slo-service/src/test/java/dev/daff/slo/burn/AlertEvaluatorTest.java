@@ -64,6 +64,23 @@ class AlertEvaluatorTest {
         assertEquals(1, sim.transitions(FIRED, PAGE, NO_DATA).size());
     }
 
+    /**
+     * The service fails for two minutes and then goes dark: the burn page stays open through the silence and hands over
+     * to NO_DATA, so something is open throughout. Before, it resolved once the outage left the 5-minute window, about
+     * six minutes in, and NO_DATA fired ten minutes after that.
+     */
+    @Test
+    void aServiceThatGoesDarkAfterFailingKeepsItsPageUntilNoDataTakesOver() {
+        TrafficSimulation sim = warmedUp();
+        sim.run(Duration.ofMinutes(2), 1_000, 1_000);
+        assertEquals(1, sim.transitions(FIRED, PAGE, BURN_RATE).size());
+        sim.run(Duration.ofMinutes(20), 0, 0);
+        AlertTransition noData = sim.transitions(FIRED, PAGE, NO_DATA).get(0);
+        List<AlertTransition> resolved = sim.transitions(RESOLVED, PAGE, BURN_RATE);
+        assertEquals(1, resolved.size());
+        assertEquals(noData.firedAt(), resolved.get(0).resolvedAt(), "handed over to NO_DATA in one evaluation");
+    }
+
     @Test
     void totalOutagePagesAfterAboutFiftyTwoSeconds() {
         TrafficSimulation sim = warmedUp();

@@ -68,9 +68,14 @@ class BudgetAlertsTest {
         final List<AlertTransition> transitions = new ArrayList<>();
 
         Minutes(SloAlertSettings settings) {
+            this(settings, HISTORY_MINUTES, 0);
+        }
+
+        /** {@code historyMinutes} of history with {@code bad} of each minute's 1000 events failed, quiet throughout. */
+        Minutes(SloAlertSettings settings, int historyMinutes, long bad) {
             this.settings = settings;
-            for (int i = 0; i < HISTORY_MINUTES; i++) {
-                assertEquals(List.of(), minute(0), "good traffic raises nothing");
+            for (int i = 0; i < historyMinutes; i++) {
+                assertEquals(List.of(), minute(bad), "traffic within the budget raises nothing");
             }
         }
 
@@ -94,9 +99,13 @@ class BudgetAlertsTest {
             return bad / (double) total;
         }
 
-        /** Budget left over the whole history (all of it is inside the 30-day window). */
+        /**
+         * The share of the period's budget left, as the forecast takes it: what the history (all of it inside the
+         * 30-day window) spent counts for its share of the period, up to the evaluation at the last minute's 59th second.
+         */
         double budgetRemaining() {
-            return 1.0 - errorRatio(counts.size()) / 0.001;
+            double seen = Math.min(1.0, (60.0 * counts.size() - 1) / PERIOD.toSeconds());
+            return 1.0 - errorRatio(counts.size()) / 0.001 * seen;
         }
 
         List<AlertTransition> of(TransitionType type, Severity severity, AlertKind kind) {
@@ -126,13 +135,30 @@ class BudgetAlertsTest {
         assertEquals("1d@6h", exhaustion().exhaustionLabel(TICKET));
     }
 
+    /**
+     * A new SLO's first minute fails 2 in 1000, burn 2: it has spent a sliver of its 30 days' budget, which is not
+     * forecast to run out within a day. Before, the forecast read the budget of the events seen alone, spent twice
+     * over, and paged "exhausted now".
+     */
+    @Test
+    void aYoungSlosFirstErrorsAreNoExhaustedBudget() {
+        SliWindows windows = new SliWindows(PERIOD);
+        windows.add(START, 998, 1000);
+        List<AlertTransition> transitions = new AlertEvaluator().evaluate(settings(QUIET_TIERS, exhaustion()), windows,
+                START.plusSeconds(59), true);
+        assertEquals(List.of(), transitions);
+        assertEquals(0.9, BudgetForecast.periodRemaining(-1.0, windows, START.plusSeconds(129_600)), 1e-12,
+                "a day and a half of a 30-day period at burn 2 spends a tenth of its budget");
+    }
+
     @Test
     void exhaustionTicketAndThenPageFireAtTheMinutesTheForecastCrossesTheirHorizons() {
-        Minutes slo = new Minutes(settings(QUIET_TIERS, exhaustion()));
-        int bad = 8; // burn 8 within the minute
+        // 25 days at burn 1 have spent five sixths of the period's budget
+        Minutes slo = new Minutes(settings(QUIET_TIERS, exhaustion()), 25 * 24 * 60, 1);
+        int bad = 40; // burn 40 within the minute
         Integer ticketMinute = null;
         Integer pageMinute = null;
-        for (int k = 1; k <= 120 && pageMinute == null; k++) {
+        for (int k = 1; k <= 400 && pageMinute == null; k++) {
             List<AlertTransition> now = slo.minute(bad);
             double hours = hoursLeft(slo);
             boolean ticketFired = now.stream().anyMatch(t -> t.type() == FIRED && t.severity() == TICKET);

@@ -44,18 +44,36 @@ class BurnCalculatorTest {
     @Test
     void overspentBudgetGoesNegativeAndIsExhaustedNow() {
         SliWindows windows = new SliWindows(Duration.ofDays(30));
-        windows.add(MINUTE, 998, 1_000);
+        windows.advance(NOW);
+        windows.add(MINUTE.minus(Duration.ofDays(30)), 1, 1); // a whole period of history
+        windows.add(MINUTE, 997, 999);
         BurnSnapshot snapshot = BurnCalculator.snapshot(windows, 99.9, NOW);
         assertEquals(-1.0, snapshot.budgetRemaining(), 1e-9);
         assertEquals(2.0, snapshot.consumedFraction(), 1e-9);
         assertEquals(NOW, snapshot.exhaustionAt());
     }
 
+    /**
+     * The same minute as an SLO's first: what it spent is of the events seen, a sliver of its period's, which at the
+     * hour's burn of 2 lasts about 15 days. Before, it was forecast exhausted now.
+     */
+    @Test
+    void aYoungSlosForecastIsOfItsPeriodsBudget() {
+        SliWindows windows = new SliWindows(Duration.ofDays(30));
+        windows.add(MINUTE, 998, 1_000);
+        BurnSnapshot snapshot = BurnCalculator.snapshot(windows, 99.9, NOW);
+        assertEquals(-1.0, snapshot.budgetRemaining(), 1e-9, "the budget of the events seen is overspent");
+        // 30 s of a 30-day period at burn 2 spent 1/43,200 of its budget: the rest lasts 15 days less 30 s
+        assertEquals(Duration.ofDays(15).minusSeconds(30).toMillis(),
+                Duration.between(NOW, snapshot.exhaustionAt()).toMillis(), 1.0);
+    }
+
     @Test
     void exhaustionIsRemainingBudgetAtTheOneHourBurnRate() {
         SliWindows windows = new SliWindows(Duration.ofDays(30));
         windows.advance(NOW);
-        windows.add(MINUTE.minus(Duration.ofDays(2)), 180_000, 180_000);
+        windows.add(MINUTE.minus(Duration.ofDays(30)), 1, 1); // a whole period of history
+        windows.add(MINUTE.minus(Duration.ofDays(2)), 179_999, 179_999);
         windows.add(MINUTE.minus(Duration.ofMinutes(10)), 59_880, 60_000); // 1h burn 2
         BurnSnapshot snapshot = BurnCalculator.snapshot(windows, 99.9, NOW);
         assertEquals(2.0, snapshot.oneHour().burnRate(), 1e-9);

@@ -188,6 +188,28 @@ class SliWindowsTest {
         }
     }
 
+    /**
+     * A live replica moves time an evaluation at a time, never by a whole ring: once the last events have left the SLO
+     * window, everything is forgotten as after a jump, and traffic coming back starts a history of its own (the
+     * volume alert's 6 hours of history count from it). Before, only a jump past the ring did that.
+     */
+    @Test
+    void steppingPastTheSloWindowForgetsEverythingAsAJumpDoes() {
+        SliWindows windows = new SliWindows(Duration.ofDays(7));
+        windows.add(T, 9, 10);
+        for (int hour = 1; hour <= 8 * 24; hour++) {
+            windows.advance(T.plus(Duration.ofHours(hour)));
+            assertEquals(hour <= 7 * 24 ? T : null, windows.firstEventMinute(), "hour " + hour);
+        }
+        Instant back = T.plus(Duration.ofDays(8));
+        windows.add(back, 5, 5);
+        assertEquals(back, windows.firstEventMinute());
+        assertEquals(0, windows.volume().historyHours(), "a history of its own");
+        for (Duration window : windows.windows()) {
+            assertEquals(5, windows.total(window), window.toString());
+        }
+    }
+
     @Test
     void addAheadOfTimeMovesTime() {
         SliWindows windows = new SliWindows(Duration.ofDays(7));
