@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -271,6 +272,27 @@ class ActionRulesTest {
         String washup = awaitOpenWashupAction(incidentId);
         given().when().get("/api/actions/" + washup).then().statusCode(200).body("ownerTeam", equalTo(team));
         ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1"); // the replay rolled nothing back
+    }
+
+    /**
+     * A WashupReviewed that went to the dead-letter topic, replayed after the IncidentFinalised: the WASHUP action the
+     * finalise closed as a waiver is done, as the review says. Before, it stayed WONT_DO, "finalised without a reviewed
+     * washup", and the incident's summary said its washup was not done.
+     */
+    @Test
+    void aReviewReplayedAfterTheFinaliseMakesTheWaivedWashupActionDone() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "waived-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED", 10L);
+        String washup = awaitOpenWashupAction(incidentId);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentFinalised", incidentId, "SEV2", team, "FINALISED", 12L);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + washup)
+                .then().statusCode(200).body("status", equalTo("WONT_DO")));
+
+        sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV2", team, "RESOLVED", 11L);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + washup)
+                .then().statusCode(200).body("status", equalTo("DONE")).body("wontDoReason", nullValue()));
+        awaitKnownIncident(incidents, incidentId, "FINALISED");
     }
 
     /**

@@ -68,9 +68,11 @@ public class WashupActions {
     public void incidentFinalised(UUID incidentId) {
         actions.list("incidentId = ?1 and kind = ?2", incidentId, Kind.WASHUP).stream()
                 .filter(action -> action.status.isOpen())
-                .forEach(action -> service.move(action, Status.WONT_DO,
-                        "the incident was finalised without a reviewed washup (a finalisation waiver)", Actor.DAFF));
+                .forEach(action -> service.move(action, Status.WONT_DO, WAIVED, Actor.DAFF));
     }
+
+    /** Why daff closed a WASHUP action as WONT_DO. */
+    static final String WAIVED = "the incident was finalised without a reviewed washup (a finalisation waiver)";
 
     /**
      * The incident's team changed (set on an incident an alert opened without one, or handed over): its open WASHUP
@@ -83,11 +85,18 @@ public class WashupActions {
                 .forEach(action -> service.reown(action, team, Actor.DAFF));
     }
 
-    /** Closes the incident's open WASHUP action as done by daff: the washup it reminded the team of is reviewed. */
+    /**
+     * Closes the incident's open WASHUP action as done by daff: the washup it reminded the team of is reviewed. One daff
+     * closed as a finalisation waiver is done too: a review that reached action-service only after the finalise (a
+     * dead letter replayed) left it saying the incident was finalised without one.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void washupReviewed(UUID incidentId) {
         actions.list("incidentId = ?1 and kind = ?2", incidentId, Kind.WASHUP).stream()
-                .filter(action -> action.status.isOpen())
-                .forEach(action -> service.move(action, Status.DONE, null, Actor.DAFF));
+                .filter(action -> action.status.isOpen() || WAIVED.equals(action.wontDoReason))
+                .forEach(action -> {
+                    action.wontDoReason = null;
+                    service.move(action, Status.DONE, null, Actor.DAFF);
+                });
     }
 }

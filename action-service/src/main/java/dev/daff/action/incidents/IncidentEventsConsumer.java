@@ -65,8 +65,7 @@ public class IncidentEventsConsumer {
             // came after it: skipped, the WASHUP action stayed open, reminded and overdue, for a reviewed washup. And
             // a resolve of an incident still resolved still needs its WASHUP action: skipped after a newer event (its
             // team changed, say), the incident had none, and nobody was reminded to write its washup.
-            if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())
-                    && !KnownIncidents.FINALISED.equals(incident.status)) {
+            if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
                 washups.washupReviewed(incidentId);
             } else if (IncidentEvent.RESOLVED.equals(event.type()) && "RESOLVED".equals(incident.status)) {
                 washups.incidentResolved(incidentId, incident.team, incident.severity, event.resolvedAt());
@@ -93,6 +92,9 @@ public class IncidentEventsConsumer {
         incidents.persist(incident);
 
         if (finalised) {
+            if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
+                washups.washupReviewed(incidentId); // a review stands whenever it arrives
+            }
             return;
         }
         if (teamBefore != null && !teamBefore.equals(incident.team)) {
