@@ -690,6 +690,64 @@ class DeployGateTest {
                 .body("", hasSize(1));
     }
 
+    /**
+     * Only a decision passes the pipeline step: a redirect with an empty body (an ingress sending http to https), a 200
+     * without a decision, and a refusal (an expired token) each fail the job, failing open too, which is for a gate
+     * that cannot be asked, not one that refuses the question. Before, each exited 0: the deploy went out unasked.
+     */
+    @Test
+    void thePipelineStepPassesOnlyOnADecision() throws Exception {
+        String service = "undecided-" + ChangesTest.unique();
+        com.sun.net.httpserver.HttpServer stub = com.sun.net.httpserver.HttpServer
+                .create(new java.net.InetSocketAddress("localhost", 0), 0);
+        stub.createContext("/moved", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Location", "https://gate.example/api/deploy-decisions");
+            exchange.sendResponseHeaders(301, -1);
+            exchange.close();
+        });
+        stub.createContext("/undecided", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] answer = "{\"decision\": \"BLOCK\", \"reasons\": []}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        stub.start();
+        try {
+            String base = "http://localhost:" + stub.getAddress().getPort();
+            for (String url : List.of(base + "/moved", base + "/undecided")) {
+                Gate gate = gate(service, url, java.util.Map.of("DAFF_GATE_FAIL_OPEN", "1"));
+                assertEquals(2, gate.exit(), url + ": " + gate.output());
+            }
+        } finally {
+            stub.stop(0);
+        }
+        Gate refused = gate(service, "http://localhost:" + io.restassured.RestAssured.port,
+                java.util.Map.of("DAFF_TOKEN", "expired", "DAFF_GATE_FAIL_OPEN", "1"));
+        assertEquals(2, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("refused the question (HTTP 401)"), refused.output());
+    }
+
+    /**
+     * A budget snapshot whose service is written with a no-break space after it counts for the service, as incidents
+     * and freezes do, and so does an environment written so. Before, the budget matched no deploy (ALLOW), and
+     * "production" with the space got the default limits (WARN at 15 % where production blocks).
+     */
+    @Test
+    void aBudgetOrEnvironmentWrittenWithSurroundingBlanksCountsForItsName() {
+        String service = "spaced-" + ChangesTest.unique();
+        KafkaTestClient.send(kafka(), Topics.SLO_BUDGETS, service + "-availability", """
+                {"eventId": "%s", "type": "SloBudgetSnapshot", "version": 1, "occurredAt": "%s",
+                 "slo": "%s-availability", "service": "%s\\u00a0", "team": "payments", "objective": 99.9,
+                 "budgetRemaining": 0.15, "burnRateOneHour": 1.0, "burnRateSixHours": 1.0, "pageFiring": false,
+                 "unacknowledgedPages": 0}
+                """.formatted(UUID.randomUUID(), Instant.now(), service, service));
+        awaitDecision(service, "production", "BLOCK");
+        assertEquals("BLOCK", decide(service, "production\u00a0").getString("decision"));
+    }
+
     record Gate(int exit, String output) {
     }
 

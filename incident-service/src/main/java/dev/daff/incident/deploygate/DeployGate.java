@@ -61,7 +61,7 @@ public class DeployGate {
             throw ProblemException.badRequest("A body with service, environment and kind is required.");
         }
         String service = facts.spelling(required("service", ServiceNames.tidy(request.service()), 200));
-        String environment = required("environment", request.environment(), 100);
+        String environment = required("environment", ServiceNames.tidy(request.environment()), 100);
         String kind = kind(request.kind());
         Optional<String> ref = optional("ref", request.ref());
         Optional<String> author = optional("author", request.author());

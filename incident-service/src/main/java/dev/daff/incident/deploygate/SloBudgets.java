@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import dev.daff.events.SloBudgetSnapshot;
+import dev.daff.incident.lifecycle.ServiceNames;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 /** The newest budget snapshot per SLO ({@code slo_budget}); the one class that writes it. */
@@ -33,7 +34,7 @@ public class SloBudgets implements PanacheRepositoryBase<SloBudget, String> {
                     observed_at = excluded.observed_at, counted_up_to = excluded.counted_up_to
                 where slo_budget.observed_at <= excluded.observed_at or slo_budget.observed_at > ?11
                 """)
-                .setParameter(1, snapshot.slo()).setParameter(2, snapshot.service()).setParameter(3, snapshot.team())
+                .setParameter(1, snapshot.slo()).setParameter(2, ServiceNames.tidy(snapshot.service())).setParameter(3, snapshot.team())
                 .setParameter(4, snapshot.objective()).setParameter(5, snapshot.budgetRemaining())
                 .setParameter(6, snapshot.burnRateOneHour()).setParameter(7, snapshot.burnRateSixHours())
                 .setParameter(8, snapshot.pageFiring()).setParameter(9, snapshot.unacknowledgedPages())
