@@ -296,7 +296,7 @@ class SloIngestTest {
                 .when().post("/api/slos/login-success/events")
                 .then().statusCode(400).body("errors[0].message", containsString("in the future"));
         given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1, \"at\": \""
-                + clock.instant().minus(Duration.ofDays(30)) + "\"}]")
+                + clock.instant().minus(Duration.ofDays(30)).minusMillis(1) + "\"}]") // judged in whole milliseconds
                 .when().post("/api/slos/login-success/events")
                 .then().statusCode(400).body("errors[0].message", containsString("older than the SLO window (30 days)"));
         given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]")
@@ -348,6 +348,25 @@ class SloIngestTest {
 
     @Inject
     dev.daff.slo.ingest.SloCatalog catalog;
+
+    /**
+     * At the future edge, with the clock half a millisecond into its millisecond, HTTP and the consumer judge alike: 60 s
+     * ahead of the millisecond is accepted and counted, half a millisecond more is refused with a 400. Before, both
+     * were accepted, and the second was dead-lettered by the consumer, which judges at the acceptance time in whole
+     * milliseconds: a 202 for events never counted.
+     */
+    @Test
+    void anObservationAtTheFutureEdgeIsJudgedAlikeOverHttpAndByTheConsumer() throws Exception {
+        String slo = "future-edge";
+        given().contentType(ContentType.JSON).body(slo(slo)).when().post("/api/slos").then().statusCode(201);
+        clock.advance(Duration.ofNanos(1_500_000 - clock.instant().getNano() % 1_000_000)); // half a ms into a ms
+        Instant millisecond = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        given().contentType(ContentType.JSON).body("[{\"at\": \"" + clock.instant().plusSeconds(60) + "\", \"good\": 1, \"total\": 1}]")
+                .when().post("/api/slos/" + slo + "/events").then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("[{\"at\": \"" + millisecond.plusSeconds(60) + "\", \"good\": 1, \"total\": 1}]")
+                .when().post("/api/slos/" + slo + "/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal(slo) == 1);
+    }
 
     /**
      * An SLO deleted through another replica: this one stops counting it once it has read the definitions again (every

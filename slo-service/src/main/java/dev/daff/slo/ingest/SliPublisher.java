@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,7 +64,9 @@ public class SliPublisher {
             throw ProblemException.invalidField("Idempotency-Key", "must be 1 to 200 characters");
         }
         Duration window = catalog.window(slo).orElseThrow(() -> ProblemException.notFound("SLO", slo));
-        Instant now = clock.instant();
+        // In whole milliseconds, as the record's accepted-at says it and the consumer judges it again: an observation
+        // at the future edge half a millisecond in was accepted here and then dead-lettered by the consumer.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<SliObservedBatch.Observation> accepted = new ArrayList<>(observations.size());
         String[] rejections = null;
         long batchTotal = 0;
