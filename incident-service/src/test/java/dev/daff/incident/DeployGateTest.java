@@ -363,6 +363,34 @@ class DeployGateTest {
     }
 
     /**
+     * An override covers the freeze the admin saw: the same freeze replaced under its id, wider and for another reason,
+     * is asked about anew. Before, the override followed the id, and the re-run passed the wider freeze.
+     */
+    @Test
+    void anOverrideOfAFreezeDoesNotCoverItOnceReplacedUnderItsId() {
+        String service = "replaced-" + ChangesTest.unique();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String freeze = "freeze-" + ChangesTest.unique();
+        asAdmin().body(freezeJson(freeze, now.minusSeconds(60), now.plusSeconds(3600), service))
+                .when().put("/api/freezes").then().statusCode(201);
+        try {
+            JsonPath blocked = decide(service, "production", "r-3");
+            asAdmin().body("{\"reason\": \"a minor freeze, and this is the fix\"}")
+                    .when().post("/api/deploy-decisions/" + blocked.getString("decisionId") + "/override")
+                    .then().statusCode(200);
+            assertEquals("ALLOW", decide(service, "production", "r-3").getString("effectiveDecision"));
+            asAdmin().body("{\"id\": \"" + freeze + "\", \"start\": \"" + now.minusSeconds(60) + "\", \"end\": \""
+                    + now.plusSeconds(7200) + "\", \"all\": true, \"reason\": \"incident response, no deploys\"}")
+                    .when().put("/api/freezes").then().statusCode(200);
+            JsonPath again = decide(service, "production", "r-3");
+            assertEquals("BLOCK", again.getString("effectiveDecision"), "overridden for a freeze the admin never saw");
+            assertNull(again.get("override"));
+        } finally {
+            asAdmin().when().delete("/api/freezes/" + freeze);
+        }
+    }
+
+    /**
      * Any override of the change covers a re-run it covers, not only the newest: a later override, for a freeze since
      * lifted, hid the earlier one given for what blocks the re-run again.
      */

@@ -171,10 +171,16 @@ public class DeployGate {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(required(field, value, 200));
     }
 
-    /** The blocking reasons by code and subject (a reason stored without a subject matches none). */
+    /**
+     * The blocking reasons by code and subject (a reason stored without a subject matches none), a freeze by what it
+     * says too: replaced under its id (a PUT of a wider freeze with another reason), it is not the freeze the admin
+     * saw, and the override had followed the id.
+     */
     private static Set<String> blocking(List<ReasonView> reasons) {
         return reasons.stream().filter(reason -> GateRule.Verdict.BLOCK.name().equals(reason.severity()))
-                .map(reason -> reason.code() + "\n" + reason.subject()).collect(Collectors.toSet());
+                .map(reason -> reason.code() + "\n" + reason.subject()
+                        + ("FREEZE".equals(reason.code()) ? "\n" + reason.text() : ""))
+                .collect(Collectors.toSet());
     }
 
     private String write(List<ReasonView> reasons) {
