@@ -756,6 +756,9 @@ class DeployGateTest {
                 java.util.Map.of("DAFF_TOKEN", "expired", "DAFF_GATE_FAIL_OPEN", "1"));
         assertEquals(2, refused.exit(), refused.output());
         assertTrue(refused.output().contains("refused the question (HTTP 401)"), refused.output());
+        given().queryParam("service", service).when().get("/api/deploy-decisions").then().statusCode(200)
+                .body("", hasSize(0)); // refused, nothing was decided for it
+        assertEquals(0, gate(service).exit(), "and the next caller, with a good token, is answered");
     }
 
     /**
