@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -68,6 +71,39 @@ class BucketRetentionTest {
         retention.deleteExpired(now.plus(Duration.ofDays(9)));
         assertEquals(1, buckets("weekly-retention"), "the last minute the SLO was heard from stays: NO_DATA measures from it");
         given().when().get("/api/slos/weekly-retention/status").then().body("events.total", equalTo(3));
+    }
+
+    /**
+     * A key is forgotten a day after it was taken, what the consumer counted under it a day after it counted it: with
+     * the consumer an hour behind, the key's next use came between the two, was answered 202, and was dropped as a
+     * batch already counted.
+     */
+    @Test
+    void aKeyUsedAgainAfterItExpiredCountsItsNewBatchWhateverTheConsumerStillRemembers() throws Exception {
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo("key-after-expiry")).when().post("/api/slos")
+                .then().statusCode(201);
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "nightly").body("[{\"good\": 5, \"total\": 6}]")
+                .when().post("/api/slos/key-after-expiry/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when()
+                .get("/api/slos/key-after-expiry/status").then().body("events.total", equalTo(6)));
+        // As if taken 25 hours ago and counted an hour later, by a consumer behind a stalled broker.
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
+            assertEquals(1, sql.executeUpdate("update sli_ingest_key set first_used_at = first_used_at - interval '25 hours'"
+                    + " where slo_name = 'key-after-expiry'"));
+            String counted = UUID.nameUUIDFromBytes("key-after-expiry\u0000nightly\u00000".getBytes(StandardCharsets.UTF_8))
+                    .toString(); // the consumer's id of the batch's first record
+            assertEquals(1, sql.executeUpdate("update sli_seen_event set seen_at = seen_at - interval '24 hours'"
+                    + " where event_id = '" + counted + "'"));
+        }
+        retention.deleteExpired(clock.instant());
+
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "nightly").body("[{\"good\": 0, \"total\": 40}]")
+                .when().post("/api/slos/key-after-expiry/events").then().statusCode(202);
+        // Unkeyed, on the same partition after the keyed batch: once it is counted, so is everything before it.
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]")
+                .when().post("/api/slos/key-after-expiry/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when()
+                .get("/api/slos/key-after-expiry/status").then().body("events.total", equalTo(47)));
     }
 
     private long buckets(String slo) throws Exception {

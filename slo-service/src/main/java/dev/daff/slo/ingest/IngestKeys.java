@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import dev.daff.events.SliObservedBatch;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.slo.ingest.SliIngestResource.Observation;
 
@@ -25,9 +27,11 @@ import dev.daff.slo.ingest.SliIngestResource.Observation;
 public class IngestKeys {
 
     private final EntityManager entityManager;
+    private final SeenEvents seenEvents;
 
-    public IngestKeys(EntityManager entityManager) {
+    public IngestKeys(EntityManager entityManager, SeenEvents seenEvents) {
         this.entityManager = entityManager;
+        this.seenEvents = seenEvents;
     }
 
     /**
@@ -38,11 +42,14 @@ public class IngestKeys {
     void claim(String slo, String key, List<Observation> observations, Instant now) {
         byte[] digest = digest(observations);
         // Waits for a request that is taking the same key at this moment, then sees its digest.
-        entityManager.createNativeQuery("""
+        int taken = entityManager.createNativeQuery("""
                 insert into sli_ingest_key (slo_name, idempotency_key, batch_sha256, first_used_at)
                 values (?1, ?2, ?3, ?4) on conflict do nothing""")
                 .setParameter(1, slo).setParameter(2, key).setParameter(3, digest)
                 .setParameter(4, OffsetDateTime.ofInstant(now, ZoneOffset.UTC)).executeUpdate();
+        if (taken == 1) {
+            forgetEarlierUse(slo, key);
+        }
         List<?> first = entityManager.createNativeQuery(
                 "select batch_sha256 from sli_ingest_key where slo_name = ?1 and idempotency_key = ?2")
                 .setParameter(1, slo).setParameter(2, key).getResultList();
@@ -52,6 +59,19 @@ public class IngestKeys {
                             + BucketRetention.IDEMPOTENCY_HORIZON.toHours() + " hours; nothing of this batch was "
                             + "stored. Send a new key for a new batch.");
         }
+    }
+
+    /**
+     * A key taken anew was last used before its row expired, but what the consumer counted under it may be
+     * remembered for longer: the consumer records it when it counts, up to a consumer's lag after the key was
+     * taken. Left there, it would drop this new batch, which was answered 202.
+     */
+    private void forgetEarlierUse(String slo, String key) {
+        List<String> ids = new ArrayList<>();
+        for (int first = 0; first < SliPublisher.MAX_BATCH; first += SliObservedBatch.MAX_OBSERVATIONS) {
+            ids.add(SliRecords.idempotencyId(slo, key, first));
+        }
+        seenEvents.forget(ids);
     }
 
     /** Forgets keys first taken before {@code cutoff}, with the consumer's record of what they counted. */

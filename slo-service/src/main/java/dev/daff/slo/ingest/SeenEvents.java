@@ -44,6 +44,13 @@ public class SeenEvents {
         return new HashSet<>(inserted);
     }
 
+    /** Forgets these ids, whenever they were seen. Runs in the caller's transaction. */
+    void forget(Collection<String> ids) {
+        entityManager.createNativeQuery("delete from sli_seen_event where event_id = any(string_to_array(?1, chr(31)))")
+                .setParameter(1, String.join(String.valueOf(SEPARATOR), ids))
+                .executeUpdate();
+    }
+
     /** Forgets ids first seen before {@code cutoff}. */
     void forgetBefore(Instant cutoff) {
         entityManager.createNativeQuery("delete from sli_seen_event where seen_at < ?1")

@@ -196,9 +196,13 @@ public class SliRecords {
      * batch it starts — the same for each record of a retried batch, whichever HTTP request or replica sent it.
      */
     private static String idempotencyId(ConsumerRecord<String, String> record, SliObservedBatch batch) {
-        String key = header(record, SliPublisher.IDEMPOTENCY_HEADER);
-        return UUID.nameUUIDFromBytes((batch.slo() + '\u0000' + key + '\u0000' + batch.firstIndex())
-                .getBytes(StandardCharsets.UTF_8)).toString();
+        return idempotencyId(batch.slo(), header(record, SliPublisher.IDEMPOTENCY_HEADER), batch.firstIndex());
+    }
+
+    /** The id of the record of {@code slo}'s batch under {@code key} that starts at {@code firstIndex}. */
+    static String idempotencyId(String slo, String key, int firstIndex) {
+        return UUID.nameUUIDFromBytes((slo + '\u0000' + key + '\u0000' + firstIndex).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     /**
