@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -566,6 +568,28 @@ class SloIngestTest {
             given().when().get("/api/slos/reused-key-elsewhere/status").then().statusCode(200)
                     .body("events.total", equalTo(50));
         });
+    }
+
+    /**
+     * Another replica widened the SLO's window and accepted a backfill by it; this replica, which counts the SLO, had
+     * not yet followed the change (until its next tick), and dead-lettered the batch that client was answered 202 for.
+     */
+    @Test
+    void aBackfillAcceptedByAWindowWidenedElsewhereIsCountedBeforeThisReplicaHasFollowed() throws Exception {
+        given().contentType(ContentType.JSON).body(slo("widened-elsewhere").replace("30d", "7d"))
+                .when().post("/api/slos").then().statusCode(201);
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
+            assertEquals(1, sql.executeUpdate(
+                    "update slo set window_days = 30, version = version + 1 where name = 'widened-elsewhere'"));
+        }
+        Instant now = clock.instant();
+        KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLI_EVENTS, "widened-elsewhere",
+                "[{\"at\": \"" + now.minus(Duration.ofDays(10)) + "\", \"good\": 1, \"total\": 3}]",
+                Map.of(SliObservedBatch.ACCEPTED_AT_HEADER, String.valueOf(now.toEpochMilli())));
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 1}]")
+                .when().post("/api/slos/widened-elsewhere/events").then().statusCode(202);
+        // Stored, not dead-lettered; this replica's evaluator follows the wider window at its next tick (README).
+        await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal("widened-elsewhere") == 4);
     }
 
     @Test

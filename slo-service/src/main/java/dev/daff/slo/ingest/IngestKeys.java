@@ -69,7 +69,7 @@ public class IngestKeys {
     private void forgetEarlierUse(String slo, String key) {
         List<String> ids = new ArrayList<>();
         for (int first = 0; first < SliPublisher.MAX_BATCH; first += SliObservedBatch.MAX_OBSERVATIONS) {
-            ids.add(SliRecords.idempotencyId(slo, key, first));
+            ids.add(IngestIds.ofBatch(slo, key, first));
         }
         seenEvents.forget(ids);
     }

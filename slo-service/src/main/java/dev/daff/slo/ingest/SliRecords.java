@@ -85,7 +85,22 @@ public class SliRecords {
                 }
             }
         }
-        Map<String, Duration> windows = catalog.windows(named);
+        Read read = sort(parsed, catalog.windows(named), now, partitionCount, nextOffsets);
+        // HTTP ingest accepted what this replica refuses: another replica judged it by a window widened there, and
+        // this one has not followed the change yet. Dead-lettered here, a batch answered 202 would not be counted.
+        Set<String> judgedElsewhere = new HashSet<>();
+        for (Refused one : read.refused()) {
+            ConsumerRecord<String, String> record = one.source().record();
+            if (one.source().batch() != null && header(record, SliObservedBatch.ACCEPTED_AT_HEADER) != null) {
+                judgedElsewhere.add(record.key());
+            }
+        }
+        return judgedElsewhere.isEmpty() || !catalog.reread(judgedElsewhere) ? read
+                : sort(parsed, catalog.windows(named), now, partitionCount, nextOffsets);
+    }
+
+    private static Read sort(List<Parsed> parsed, Map<String, Duration> windows, Instant now, int partitionCount,
+            Map<TopicPartition, Long> nextOffsets) {
         List<Observed> observed = new ArrayList<>(parsed.size());
         List<Refused> refused = new ArrayList<>();
         List<Forwarded> forwarded = new ArrayList<>();
@@ -102,8 +117,9 @@ public class SliRecords {
             boolean idempotent = header(record, SliPublisher.IDEMPOTENCY_HEADER) != null;
             String origin = header(record, ORIGIN_HEADER);
             if (one.batch() != null) {
-                events += readBatch(record, one.batch(), idempotent ? idempotencyId(record, one.batch())
-                        : copyId(origin), windows, recordTime, now, observed, refused);
+                events += readBatch(record, one.batch(), idempotent
+                        ? IngestIds.ofBatch(one.batch().slo(), header(record, SliPublisher.IDEMPOTENCY_HEADER), one.batch().firstIndex())
+                        : IngestIds.ofCopy(origin), windows, recordTime, now, observed, refused);
                 continue;
             }
             events++;
@@ -117,7 +133,7 @@ public class SliRecords {
             Instant at = event.at() == null ? recordTime : event.at();
             boolean identified = idempotent && event.eventId() != null && !event.eventId().isEmpty();
             observed.add(new Observed(Source.whole(record), event.slo(), SliRules.minuteOf(at), event.good(), event.total(),
-                    identified ? idempotencyId(event) : copyId(origin)));
+                    identified ? IngestIds.ofEvent(event) : IngestIds.ofCopy(origin)));
         }
         return new Read(observed, refused, forwarded, events, nextOffsets);
     }
@@ -189,40 +205,6 @@ public class SliRecords {
             }
         }
         return batch.observations().size();
-    }
-
-    /**
-     * What a batch record sent with an Idempotency-Key is counted once by: its SLO, the key and where in the client's
-     * batch it starts — the same for each record of a retried batch, whichever HTTP request or replica sent it.
-     */
-    private static String idempotencyId(ConsumerRecord<String, String> record, SliObservedBatch batch) {
-        return idempotencyId(batch.slo(), header(record, SliPublisher.IDEMPOTENCY_HEADER), batch.firstIndex());
-    }
-
-    /** The id of the record of {@code slo}'s batch under {@code key} that starts at {@code firstIndex}. */
-    static String idempotencyId(String slo, String key, int firstIndex) {
-        return UUID.nameUUIDFromBytes((slo + '\u0000' + key + '\u0000' + firstIndex).getBytes(StandardCharsets.UTF_8))
-                .toString();
-    }
-
-    /**
-     * What a single event sent with the idempotency header is counted once by: its SLO and its {@code eventId}, so two
-     * SLOs' producers that both number their events from 1 do not drop each other's, and no producer's string (a NUL
-     * in it) reaches the database. "SliEvent" cannot begin an SLO's name, so no batch's id is one of these.
-     */
-    private static String idempotencyId(SliEvent event) {
-        return UUID.nameUUIDFromBytes(("SliEvent\u0000" + event.slo() + '\u0000' + event.eventId())
-                .getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    /**
-     * What a copy daff made of an event without an idempotency of its own is counted once by, should it be made or
-     * replayed twice (a batch whose commit failed after the copy was sent): where the original was read. Null for an
-     * original.
-     */
-    private static String copyId(String origin) {
-        return origin == null ? null : UUID.nameUUIDFromBytes(("Copy\u0000" + origin).getBytes(StandardCharsets.UTF_8))
-                .toString();
     }
 
     /** A record as read: its event or batch, or why it could not be read. */

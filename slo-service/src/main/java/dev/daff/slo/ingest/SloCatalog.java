@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +70,21 @@ public class SloCatalog {
             });
         }
         return found;
+    }
+
+    /**
+     * Reads these SLOs' windows from the database again, whatever is known of them; answers whether any of them
+     * changed: what to do when this replica's judgement differs from another's, before the next {@link #follow}.
+     */
+    public boolean reread(Collection<String> names) {
+        Map<String, Integer> stored = QuarkusTransaction.joiningExisting().call(() -> slos.windowDays(List.copyOf(names)));
+        boolean changed = false;
+        for (String name : names) {
+            Duration current = stored.containsKey(name) ? SloWindow.ofDays(stored.get(name)).length() : null;
+            Duration known = current == null ? windows.remove(name) : windows.put(name, current);
+            changed |= !Objects.equals(known, current);
+        }
+        return changed;
     }
 
     /**
