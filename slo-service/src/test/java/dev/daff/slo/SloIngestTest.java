@@ -713,9 +713,13 @@ class SloIngestTest {
         List<String> firstIndexes = new java.util.ArrayList<>();
         for (ConsumerRecord<String, String> record : onTheLog) {
             firstIndexes.add(new String(record.headers().lastHeader(SliObservedBatch.FIRST_INDEX_HEADER).value(),
-                    StandardCharsets.UTF_8) + "+" + json.readTree(record.value()).size());
+                    StandardCharsets.UTF_8) + "+" + json.readTree(record.value()).size() + " " + new String(
+                    record.headers().lastHeader("daff-minute-sums").value(), StandardCharsets.UTF_8));
         }
-        assertEquals(List.of("0+1000", "1000+1000", "2000+500"), firstIndexes.stream().sorted().toList());
+        // Each record's observations summed per minute (all but one are at the request's "now"): the second record's
+        // sums are now's 999 and, apart, observation 1,700 in the full minute, its 700th.
+        assertEquals(List.of("0+1 0:1000", "1000+2 0:999,700:1", "2000+1 0:500"),
+                firstIndexes.stream().sorted().toList());
         // What a daff version from before batch records would do with one: fail to read it as an event, and
         // dead-letter it whole for a replay after the upgrade, rather than count an event without counts.
         assertThrows(com.fasterxml.jackson.databind.exc.MismatchedInputException.class,

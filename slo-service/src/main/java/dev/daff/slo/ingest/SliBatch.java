@@ -31,11 +31,12 @@ public class SliBatch {
 
     /**
      * Where one event came from: a record of its own ({@code batch} null), or observation {@code index} of an
-     * {@link SliObservedBatch} record.
+     * {@link SliObservedBatch} record, which stands for {@code observations} of the client's batch from
+     * {@code position} on in the record (more than one when HTTP ingest summed them per minute: {@link MinuteSums}).
      */
-    record Source(ConsumerRecord<String, String> record, SliObservedBatch batch, int index) {
+    record Source(ConsumerRecord<String, String> record, SliObservedBatch batch, int index, int position, int observations) {
         static Source whole(ConsumerRecord<String, String> record) {
-            return new Source(record, null, -1);
+            return new Source(record, null, -1, -1, 1);
         }
     }
 
@@ -72,6 +73,7 @@ public class SliBatch {
     }
 
     /** What one batch's transaction committed. */
+    /** What a batch stored, and how many observations it refused. */
     record Stored(Map<String, Map<Instant, MinuteCount>> buckets, int refused) {
     }
 
@@ -170,7 +172,7 @@ public class SliBatch {
         }
         deadLetters.send(refused);
         deadLetters.forward(forwarded);
-        return new Stored(stored, refused.size());
+        return new Stored(stored, refused.stream().mapToInt(one -> one.source().observations()).sum());
     }
 
     /**

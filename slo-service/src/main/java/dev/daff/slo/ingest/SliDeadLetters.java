@@ -46,7 +46,8 @@ public class SliDeadLetters {
     static final int MAX_OVERSIZED_VALUE_CHARS = 64 * 1024;
     /** The headers a forwarded copy keeps (those the consumer reads), each at most this long; a producer's others stay. */
     private static final List<String> FORWARDED_HEADERS = List.of(SliPublisher.IDEMPOTENCY_HEADER,
-            SliObservedBatch.BATCH_ID_HEADER, SliObservedBatch.FIRST_INDEX_HEADER, SliObservedBatch.ACCEPTED_AT_HEADER);
+            SliObservedBatch.BATCH_ID_HEADER, SliObservedBatch.FIRST_INDEX_HEADER, SliObservedBatch.ACCEPTED_AT_HEADER,
+            MinuteSums.HEADER);
     private static final int MAX_HEADER_BYTES = 1_024;
 
     private final KafkaClients kafkaClients;
@@ -77,7 +78,10 @@ public class SliDeadLetters {
         // An event without "at" happened at its record's time, which a dead letter's own record does not carry. A
         // batch's SLO is its record's key, as long as the key: cut as the key is (no SLO has so long a name), or the
         // JSON of a key of quotes (escaping doubles each) would not fit a dead letter.
-        event = SliEvent.observed(event.eventId(), event.occurredAt(), head(event.slo(), MAX_KEY_CHARS),
+        // A minute's sum goes under the id of the first observation it stands for.
+        String eventId = event.eventId() == null ? null
+                : source.batch().batchId() + ":" + (source.batch().firstIndex() + source.position());
+        event = SliEvent.observed(eventId, event.occurredAt(), head(event.slo(), MAX_KEY_CHARS),
                 event.at() == null ? Instant.ofEpochMilli(source.record().timestamp()) : event.at(), event.good(),
                 event.total());
         try {

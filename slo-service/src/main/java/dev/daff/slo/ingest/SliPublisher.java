@@ -129,8 +129,12 @@ public class SliPublisher {
         for (int first = 0; first < observations.size(); first += SliObservedBatch.MAX_OBSERVATIONS) {
             List<SliObservedBatch.Observation> part = observations.subList(first,
                     Math.min(observations.size(), first + SliObservedBatch.MAX_OBSERVATIONS));
+            MinuteSums.Summed summed = MinuteSums.of(part);
             ProducerRecord<String, String> record = new ProducerRecord<>(Topics.SLI_EVENTS, slo,
-                    ObservationArrays.write(part));
+                    ObservationArrays.write(summed == null ? part : summed.observations()));
+            if (summed != null) {
+                record.headers().add(MinuteSums.HEADER, summed.header().getBytes(StandardCharsets.UTF_8));
+            }
             record.headers().add(SliObservedBatch.BATCH_ID_HEADER, batchId);
             record.headers().add(SliObservedBatch.FIRST_INDEX_HEADER, String.valueOf(first).getBytes(StandardCharsets.UTF_8));
             record.headers().add(SliObservedBatch.ACCEPTED_AT_HEADER, accepted);

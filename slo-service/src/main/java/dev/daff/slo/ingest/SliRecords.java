@@ -189,8 +189,12 @@ public class SliRecords {
         Duration window = batch.slo() == null ? null : windows.get(batch.slo());
         Instant judgedAt = window == null ? now
                 : SliRules.judgedAt(header(record, SliObservedBatch.ACCEPTED_AT_HEADER), now, window);
+        MinuteSums.Positions summed = MinuteSums.read(header(record, MinuteSums.HEADER), batch.observations().size());
+        int events = 0;
         for (int i = 0; i < batch.observations().size(); i++) {
-            Source source = new Source(record, batch, i);
+            Source source = summed == null ? new Source(record, batch, i, i, 1)
+                    : new Source(record, batch, i, summed.first()[i], summed.count()[i]);
+            events += source.observations();
             SliObservedBatch.Observation observation = batch.observations().get(i);
             Instant at = observation == null || observation.at() == null ? recordTime : observation.at();
             Optional<String> rejection = observation == null ? Optional.of("an observation must not be null")
@@ -204,7 +208,7 @@ public class SliRecords {
                         observation.total(), idempotencyId));
             }
         }
-        return batch.observations().size();
+        return events;
     }
 
     /** A record as read: its event or batch, or why it could not be read. */
