@@ -592,6 +592,25 @@ class SloIngestTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal("widened-elsewhere") == 4);
     }
 
+    /**
+     * Refused here although stamped as accepted by HTTP ingest, so its SLO's window is read again — but its key names
+     * no SLO: no key, or one with a NUL that PostgreSQL refuses. Sent to the database, that failed the poll on every
+     * retry, and this replica, owning every partition here, counted nothing more.
+     */
+    @Test
+    void aStampedRecordWhoseKeyNamesNoSloIsDeadLetteredAndCountingGoesOn() {
+        given().contentType(ContentType.JSON).body(slo("after-stamped-nonsense")).when().post("/api/slos").then().statusCode(201);
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        Map<String, String> stamped = Map.of(SliObservedBatch.ACCEPTED_AT_HEADER, String.valueOf(clock.instant().toEpochMilli()));
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, null, "[{\"good\": 1, \"total\": 1}]", stamped);
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "no\u0000slo", "[{\"good\": 1, \"total\": 1}]", stamped);
+        given().contentType(ContentType.JSON).body("[{\"good\": 1, \"total\": 2}]")
+                .when().post("/api/slos/after-stamped-nonsense/events").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> storedTotal("after-stamped-nonsense") == 2);
+        assertEquals(2, KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER, record -> record.key() == null
+                || record.key().equals("no\u0000slo"), 2, Duration.ofSeconds(20)).size());
+    }
+
     @Test
     void deadLettersAreCountedAndReplayedOnceTheCauseIsFixed() {
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();

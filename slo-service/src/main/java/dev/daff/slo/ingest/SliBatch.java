@@ -145,7 +145,8 @@ public class SliBatch {
             MinuteAggregate minute = aggregates.computeIfAbsent(one.slo(), slo -> new TreeMap<>())
                     .computeIfAbsent(one.minute(), m -> new MinuteAggregate());
             if (minute.total + one.total() > SliRules.MAX_EVENTS_PER_MINUTE) {
-                // Only the event that would overfill its minute: those before and after it that fit still count.
+                // Only the event that would overfill its minute (or HTTP ingest's sum of that minute in one record,
+                // whole): those before and after it that fit still count.
                 refused.add(new Refused(one.source(), "the minute " + one.minute() + " would hold more than "
                         + SliRules.MAX_EVENTS_PER_MINUTE + " events"));
                 continue;

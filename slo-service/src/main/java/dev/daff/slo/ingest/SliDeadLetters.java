@@ -130,7 +130,7 @@ public class SliDeadLetters {
                     from.timestamp() < 0 ? null : from.timestamp(), one.slo(), from.value());
             for (String name : FORWARDED_HEADERS) {
                 Header header = from.headers().lastHeader(name);
-                if (header != null && header.value() != null && header.value().length <= MAX_HEADER_BYTES) {
+                if (header != null && header.value() != null && header.value().length <= maxBytes(name)) {
                     copy.headers().add(header);
                 }
             }
@@ -138,6 +138,11 @@ public class SliDeadLetters {
             copies.add(copy);
         }
         sendAll(copies);
+    }
+
+    /** A minute-sums header may describe a thousand sums, {@code 999:1} each; any other fits in a kilobyte. */
+    private static int maxBytes(String header) {
+        return header.equals(MinuteSums.HEADER) ? SliObservedBatch.MAX_OBSERVATIONS * 9 : MAX_HEADER_BYTES;
     }
 
     /** Where the record's event was first read: its own origin if it is a copy already, else here. */

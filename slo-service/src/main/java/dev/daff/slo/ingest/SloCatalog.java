@@ -77,9 +77,16 @@ public class SloCatalog {
      * changed: what to do when this replica's judgement differs from another's, before the next {@link #follow}.
      */
     public boolean reread(Collection<String> names) {
-        Map<String, Integer> stored = QuarkusTransaction.joiningExisting().call(() -> slos.windowDays(List.copyOf(names)));
+        // Only what could name an SLO: a record's key may be null, or hold a NUL that PostgreSQL refuses, and a
+        // query that fails on it would fail its whole poll on every retry (the consumer resumes from the same offset).
+        List<String> possible = names.stream().filter(name -> name != null && POSSIBLE_NAME.matcher(name).matches())
+                .toList();
+        if (possible.isEmpty()) {
+            return false;
+        }
+        Map<String, Integer> stored = QuarkusTransaction.joiningExisting().call(() -> slos.windowDays(possible));
         boolean changed = false;
-        for (String name : names) {
+        for (String name : possible) {
             Duration current = stored.containsKey(name) ? SloWindow.ofDays(stored.get(name)).length() : null;
             Duration known = current == null ? windows.remove(name) : windows.put(name, current);
             changed |= !Objects.equals(known, current);
