@@ -327,8 +327,11 @@ class FaultDrillIT {
         while (loadRunning) {
             List<Long> batch = new ArrayList<>(HTTP_BATCH);
             StringJoiner body = new StringJoiner(",", "[", "]");
+            // A batch's ids follow each other: HTTP ingest writes its observations (all at one "now") as one sum,
+            // which names them by how many there are and their totals' sum (expectedCounts).
+            long first = httpSequence.getAndAdd(HTTP_BATCH) + 1;
             for (int i = 0; i < HTTP_BATCH; i++) {
-                long id = httpSequence.incrementAndGet();
+                long id = first + i;
                 batch.add(id);
                 body.add("{\"good\": " + good(id) + ", \"total\": " + total(id) + "}");
             }
@@ -754,18 +757,36 @@ class FaultDrillIT {
         List<ConsumerRecord<String, String>> log = KafkaTestClient.readCommitted(kafka.bootstrapServers(), SLI_TOPIC,
                 Duration.ofSeconds(60));
         Map<String, Map<Long, Integer>> onLog = new HashMap<>();
+        Map<String, String> sumProblems = new HashMap<>();
         for (ConsumerRecord<String, String> record : log) {
             if (record.key().equals(HTTP_SLO) || record.key().equals(KAFKA_SLO)) {
                 // HTTP ingest writes a batch's observations in one record, telemetry one observation per record.
                 JsonNode value = api.read(record.value());
                 Iterable<JsonNode> observations = value.isArray() ? value : List.of(value);
+                Header sums = record.headers().lastHeader("daff-minute-sums");
+                List<Integer> counts = sums == null ? null : java.util.Arrays.stream(new String(sums.value(),
+                        StandardCharsets.UTF_8).split(",")).map(sum -> Integer.parseInt(sum.substring(sum.indexOf(':') + 1))).toList();
+                int index = 0;
                 for (JsonNode observation : observations) {
-                    long id = observation.get("total").asLong() - TOTAL_BASE;
-                    onLog.computeIfAbsent(record.key(), k -> new HashMap<>()).merge(id, 1, Integer::sum);
+                    // A sum of n observations with consecutive ids a..a+n-1 has total n * (TOTAL_BASE + a) + n(n-1)/2.
+                    long n = counts == null ? 1 : counts.get(index++);
+                    long first = (observation.get("total").asLong() - n * TOTAL_BASE - n * (n - 1) / 2) / n;
+                    long good = 0;
+                    long total = 0;
+                    for (long id = first; id < first + n; id++) {
+                        onLog.computeIfAbsent(record.key(), k -> new HashMap<>()).merge(id, 1, Integer::sum);
+                        good += good(id);
+                        total += total(id);
+                    }
+                    if (good != observation.get("good").asLong() || total != observation.get("total").asLong()) {
+                        sumProblems.put(record.key() + " sums", "a sum on the log is not of consecutive observations: "
+                                + observation + " for " + n);
+                    }
                 }
             }
         }
         logProblems.clear();
+        logProblems.putAll(sumProblems);
         Map<String, Long[]> expected = new HashMap<>();
         Set<Long> httpUnsureIds = new HashSet<>();
         synchronized (httpUnsure) {
