@@ -72,8 +72,7 @@ public class SliBatch {
         }
     }
 
-    /** What one batch's transaction committed. */
-    /** What a batch stored, and how many observations it refused. */
+    /** What one batch's transaction committed, and how many observations it refused. */
     record Stored(Map<String, Map<Instant, MinuteCount>> buckets, int refused) {
     }
 
