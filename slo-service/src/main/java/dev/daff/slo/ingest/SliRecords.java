@@ -114,11 +114,12 @@ public class SliRecords {
                 continue;
             }
             Instant recordTime = Instant.ofEpochMilli(record.timestamp());
-            boolean idempotent = header(record, SliPublisher.IDEMPOTENCY_HEADER) != null;
+            String idempotencyKey = header(record, SliPublisher.IDEMPOTENCY_HEADER);
+            boolean idempotent = idempotencyKey != null;
             String origin = header(record, ORIGIN_HEADER);
             if (one.batch() != null) {
                 events += readBatch(record, one.batch(), idempotent
-                        ? IngestIds.ofBatch(one.batch().slo(), header(record, SliPublisher.IDEMPOTENCY_HEADER), one.batch().firstIndex())
+                        ? IngestIds.ofBatch(one.batch().slo(), idempotencyKey, one.batch().firstIndex())
                         : IngestIds.ofCopy(origin), windows, recordTime, now, observed, refused);
                 continue;
             }
