@@ -27,7 +27,7 @@ public class RealInfrastructureResource implements QuarkusTestResourceLifecycleM
 
     @Override
     public Map<String, String> start() {
-        postgres = LocalPostgres.startEphemeral();
+        postgres = LocalPostgres.startRestartable(); // a test may restart it under the service
         postgres.ensureDatabase(database);
         kafka = LocalKafka.startEphemeral();
         KafkaTopicsSetup.createSliEvents(kafka.bootstrapServers()); // 12 partitions, as in production

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.daff.kit.problem.CommitRefusal;
 import dev.daff.kit.security.CurrentActor;
 import io.quarkus.arc.Arc;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -45,10 +46,16 @@ public class AuditTrail {
     private final ObjectMapper json;
     private final AuditRequest request;
     private final CurrentActor actor;
+    private final CommitRefusal commitRefusal;
 
-    /** {@code request} and {@code actor} are request-scoped: asked only while a request context is active. */
+    /**
+     * {@code request}, {@code actor} and {@code commitRefusal} are request-scoped: asked only while a request context
+     * is active.
+     */
     public AuditTrail(TransactionSynchronizationRegistry transactions, TransactionManager transactionManager,
-            Session session, Clock clock, ObjectMapper json, AuditRequest request, CurrentActor actor) {
+            Session session, Clock clock, ObjectMapper json, AuditRequest request, CurrentActor actor,
+            CommitRefusal commitRefusal) {
+        this.commitRefusal = commitRefusal;
         this.request = request;
         this.actor = actor;
         this.transactions = transactions;
@@ -185,6 +192,10 @@ public class AuditTrail {
             });
         } catch (RuntimeException | JsonProcessingException e) {
             LOG.errorf(e, "could not write the audit entry for %s; rolling the transaction back", pending.route.action());
+            var container = Arc.container();
+            if (container != null && container.requestContext().isActive()) {
+                commitRefusal.because(e); // so the caller hears 503 for a database cut off, not 500
+            }
             try {
                 transactionManager.setRollbackOnly();
             } catch (IllegalStateException | SystemException rollbackFailed) {

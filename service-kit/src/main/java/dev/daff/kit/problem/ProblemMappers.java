@@ -32,6 +32,12 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
+    private final CommitRefusal commitRefusal;
+
+    public ProblemMappers(CommitRefusal commitRefusal) {
+        this.commitRefusal = commitRefusal;
+    }
+
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
         Response answer = answer(e.toProblem(path(uri)));
@@ -141,7 +147,8 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
+    public Response unexpected(Throwable thrown, UriInfo uri) {
+        Throwable e = answerableFailure(thrown);
         if (TransientFailures.isTransient(e)) {
             // The database or the broker is away for a moment: nothing was stored, and the same request will work.
             LOG.warnf("answered 503 on %s: %s", path(uri), e.toString());
@@ -169,6 +176,12 @@ public class ProblemMappers {
         return answer(new Problem(Problem.TYPE_PREFIX + "internal-error", "Internal error", 500,
                 "Something went wrong on our side. Quote error id " + errorId + " when you report it.", path(uri), null,
                 null));
+    }
+
+    /** What to answer for: a commit refused because the step before it failed answers for that step's failure. */
+    private Throwable answerableFailure(Throwable thrown) {
+        var container = io.quarkus.arc.Arc.container();
+        return container != null && container.requestContext().isActive() ? commitRefusal.answerFor(thrown) : thrown;
     }
 
     /** Whether PostgreSQL refused a row because a concurrent transaction had just made one with its key (23505). */

@@ -1,0 +1,169 @@
+package dev.daff.incident;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.localinfra.LocalPostgres;
+import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.localinfra.TestTokens;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * PostgreSQL restarted under writers, as a failover or maintenance restart does it: every open connection cut in
+ * whatever it was doing (a statement, a flush, the commit itself). A caller may be told to retry (503 with
+ * {@code Retry-After}), never 500; what was answered 201 is stored; and the API works for the next caller.
+ */
+@QuarkusTest
+class DatabaseRestartTest {
+
+    private static final int WRITERS = 4;
+    private static final int RESTARTS = 4;
+
+    @Inject
+    AgroalDataSource database;
+
+    /** One answer to a writer: its status, its Retry-After header, the incident it opened (on 201). */
+    record Answer(int status, String retryAfter, String id, String body) {
+    }
+
+    @BeforeAll
+    static void authenticate() {
+        TestTokens.authenticateEveryRequest();
+    }
+
+    /**
+     * The narrowest window a restart can hit: the incident's row is flushed and the connection is cut as the audit
+     * entry is written just before the commit. PostgreSQL ends the session itself here, as a fast shutdown does.
+     */
+    @Test
+    void aConnectionCutAsTheAuditEntryIsWrittenAnswers503AndKeepsNothing() throws Exception {
+        String cutOff = "cut-off-writer";
+        String title = "Checkout errors cut off " + java.util.UUID.randomUUID();
+        execute("""
+                create function end_the_session() returns trigger language plpgsql as $$
+                begin
+                    perform pg_terminate_backend(pg_backend_pid());
+                    return new;
+                end $$""",
+                "create trigger end_the_session before insert on audit_entry for each row when (new.actor_name = '"
+                        + cutOff + "') execute function end_the_session()");
+        Response answer;
+        try {
+            answer = given().header("Authorization", "Bearer " + TestTokens.token(cutOff, TestTokens.RESPONDER))
+                    .contentType(ContentType.JSON)
+                    .body(IncidentLifecycleTest.CHECKOUT_DOWN.replace("Checkout errors in eu-west-1c", title))
+                    .when().post("/api/incidents");
+        } finally {
+            execute("drop trigger end_the_session on audit_entry", "drop function end_the_session()");
+        }
+        assertAll(
+                () -> assertEquals(503, answer.statusCode(), answer.asString()),
+                () -> assertEquals("application/problem+json", answer.contentType()),
+                () -> assertTrue(answer.header("Retry-After") != null, "503 without Retry-After"),
+                () -> assertEquals(0, count("select count(*) from incident where title = ?", title),
+                        "the incident was stored without its audit entry"));
+        IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+    }
+
+    @Test
+    void writersCutOffByARestartAreToldToRetryAndWhatWasAnsweredCreatedIsStored() throws Exception {
+        LocalPostgres postgres = RealInfrastructureResource.postgres();
+        ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        for (int writer = 0; writer < WRITERS; writer++) {
+            writers.submit(() -> {
+                while (writing.get()) {
+                    answers.add(openIncident());
+                }
+            });
+        }
+        try {
+            for (int restart = 0; restart < RESTARTS; restart++) {
+                awaitCreatedAfter(answers);
+                postgres.restart();
+            }
+            awaitCreatedAfter(answers);
+        } finally {
+            writing.set(false);
+            writers.shutdown();
+            writers.awaitTermination(60, TimeUnit.SECONDS);
+        }
+
+        List<Answer> other5xx = answers.stream().filter(a -> a.status() >= 500 && a.status() != 503).toList();
+        List<Answer> bare503 = answers.stream()
+                .filter(a -> a.status() == 503 && (a.retryAfter() == null || a.retryAfter().isBlank())).toList();
+        List<Answer> created = answers.stream().filter(a -> a.status() == 201).toList();
+        List<String> lost = created.stream().map(Answer::id)
+                .filter(id -> given().when().get("/api/incidents/" + id).statusCode() != 200).toList();
+        assertAll(
+                () -> assertTrue(other5xx.isEmpty(), "answers other than 503 among the 5xx: " + other5xx.stream()
+                        .limit(3).toList() + " (answers by status: " + histogram(answers) + ")"),
+                () -> assertTrue(bare503.isEmpty(), bare503.size() + " 503 answers without Retry-After"),
+                () -> assertTrue(answers.stream().anyMatch(a -> a.status() == 503),
+                        "no writer was cut off, so the restarts tested nothing: " + histogram(answers)),
+                () -> assertEquals(List.of(), lost, "incidents answered 201 and not stored"));
+        IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+    }
+
+    private void execute(String... statements) throws java.sql.SQLException {
+        try (java.sql.Connection connection = database.getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    private long count(String sql, String parameter) throws java.sql.SQLException {
+        try (java.sql.Connection connection = database.getConnection();
+                java.sql.PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, parameter);
+            try (java.sql.ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static Answer openIncident() {
+        Response response = given().contentType(ContentType.JSON).body(IncidentLifecycleTest.CHECKOUT_DOWN)
+                .when().post("/api/incidents");
+        String body = response.asString();
+        return new Answer(response.statusCode(), response.header("Retry-After"),
+                response.statusCode() == 201 ? response.path("id") : null, body);
+    }
+
+    /** Waits until a writer has opened an incident since now: the service works between restarts. */
+    private static void awaitCreatedAfter(ConcurrentLinkedQueue<Answer> answers) {
+        int seen = answers.size();
+        org.awaitility.Awaitility.await("an incident opened after the database came back")
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> answers.stream().skip(seen).anyMatch(a -> a.status() == 201));
+    }
+
+    private static Map<Integer, Long> histogram(ConcurrentLinkedQueue<Answer> answers) {
+        return answers.stream().collect(Collectors.groupingBy(Answer::status, TreeMap::new, Collectors.counting()));
+    }
+}

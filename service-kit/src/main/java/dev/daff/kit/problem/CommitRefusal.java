@@ -1,0 +1,36 @@
+package dev.daff.kit.problem;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.transaction.RollbackException;
+
+/**
+ * Why this request's transaction was rolled back as it committed, when a step run just before the commit failed
+ * (the audit entry's write). The transaction manager's {@link RollbackException} names only who marked the
+ * transaction, so without this an audit write cut off by a PostgreSQL restart answered 500, not 503.
+ */
+@RequestScoped
+public class CommitRefusal {
+
+    private Throwable reason;
+
+    /** Notes why the step before the commit failed; the first reason is kept. */
+    public void because(Throwable failure) {
+        if (reason == null) {
+            reason = failure;
+        }
+    }
+
+    /** The failure to answer for: the step's own when {@code failure} is the commit it refused, else {@code failure}. */
+    Throwable answerFor(Throwable failure) {
+        return reason != null && refusedCommit(failure) ? reason : failure;
+    }
+
+    private static boolean refusedCommit(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof RollbackException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
