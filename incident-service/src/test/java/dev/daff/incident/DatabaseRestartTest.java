@@ -20,6 +20,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.daff.localinfra.LocalPostgres;
 import dev.daff.localinfra.RealInfrastructureResource;
@@ -53,11 +55,16 @@ class DatabaseRestartTest {
     }
 
     /**
-     * The narrowest window a restart can hit: the incident's row is flushed and the connection is cut as the audit
-     * entry is written just before the commit. PostgreSQL ends the session itself here, as a fast shutdown does.
+     * The narrowest windows a restart can hit, after the incident's row is flushed: the connection cut as the audit
+     * entry is written just before the commit, or in the commit itself. PostgreSQL ends the session itself here, from a
+     * trigger on the audit entry, as a fast shutdown does.
      */
-    @Test
-    void aConnectionCutAsTheAuditEntryIsWrittenAnswers503AndKeepsNothing() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "create trigger end_the_session before insert on audit_entry for each row",
+            "create constraint trigger end_the_session after insert on audit_entry deferrable initially deferred for each row"
+    })
+    void aConnectionCutAfterTheFlushAnswers503AndKeepsNothing(String trigger) throws Exception {
         String cutOff = "cut-off-writer";
         String title = "Checkout errors cut off " + java.util.UUID.randomUUID();
         execute("""
@@ -66,8 +73,7 @@ class DatabaseRestartTest {
                     perform pg_terminate_backend(pg_backend_pid());
                     return new;
                 end $$""",
-                "create trigger end_the_session before insert on audit_entry for each row when (new.actor_name = '"
-                        + cutOff + "') execute function end_the_session()");
+                trigger + " when (new.actor_name = '" + cutOff + "') execute function end_the_session()");
         Response answer;
         try {
             answer = given().header("Authorization", "Bearer " + TestTokens.token(cutOff, TestTokens.RESPONDER))
