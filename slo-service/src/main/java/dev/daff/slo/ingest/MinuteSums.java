@@ -37,34 +37,58 @@ final class MinuteSums {
     private MinuteSums() {
     }
 
-    /** Sums {@code part} per minute, in the order each minute first appears; null when no two share a minute. */
+    /**
+     * Sums {@code part} per minute, in the order each minute first appears; null when no two share a minute. It runs
+     * on the request thread for every observation, so it adds in primitive arrays and makes one object per sum.
+     */
     static Summed of(List<Observation> part) {
-        Map<Long, Integer> sumOfMinute = new HashMap<>();
-        List<Observation> sums = new ArrayList<>();
-        int[] first = new int[part.size()];
-        int[] count = new int[part.size()];
-        for (int i = 0; i < part.size(); i++) {
+        int size = part.size();
+        long[] minuteOf = new long[size];
+        long[] good = new long[size];
+        long[] total = new long[size];
+        Instant[] earliest = new Instant[size];
+        int[] first = new int[size];
+        int[] count = new int[size];
+        // Open addressing over the sums' minutes (slot holds a sum's index + 1): no Long boxed per observation.
+        int[] slots = new int[Integer.highestOneBit(Math.max(size, 1)) << 2];
+        int mask = slots.length - 1;
+        int sums = 0;
+        int last = -1;
+        for (int i = 0; i < size; i++) {
             Observation observation = part.get(i);
-            Integer sum = sumOfMinute.putIfAbsent(Math.floorDiv(observation.at().getEpochSecond(), 60), sums.size());
-            if (sum == null) {
-                first[sums.size()] = i;
-                count[sums.size()] = 1;
-                sums.add(observation);
-                continue;
+            long minute = Math.floorDiv(observation.at().getEpochSecond(), 60);
+            int sum = last >= 0 && minuteOf[last] == minute ? last : -1; // a client's observations come in time order
+            if (sum < 0) {
+                int slot = (int) (minute * 0x9E3779B97F4A7C15L >>> 40) & mask;
+                while (slots[slot] != 0 && minuteOf[slots[slot] - 1] != minute) {
+                    slot = (slot + 1) & mask;
+                }
+                if (slots[slot] == 0) {
+                    slots[slot] = ++sums;
+                    minuteOf[sums - 1] = minute;
+                    earliest[sums - 1] = observation.at();
+                    first[sums - 1] = i;
+                }
+                sum = slots[slot] - 1;
             }
-            Observation before = sums.get(sum);
-            Instant earliest = observation.at().isBefore(before.at()) ? observation.at() : before.at();
-            sums.set(sum, new Observation(earliest, before.good() + observation.good(), before.total() + observation.total()));
+            last = sum;
+            if (observation.at().isBefore(earliest[sum])) {
+                earliest[sum] = observation.at();
+            }
+            good[sum] += observation.good();
+            total[sum] += observation.total();
             count[sum]++;
         }
-        if (sums.size() == part.size()) {
+        if (sums == size) {
             return null;
         }
-        StringBuilder header = new StringBuilder(sums.size() * 8);
-        for (int s = 0; s < sums.size(); s++) {
+        List<Observation> summed = new ArrayList<>(sums);
+        StringBuilder header = new StringBuilder(sums * 8);
+        for (int s = 0; s < sums; s++) {
+            summed.add(new Observation(earliest[s], good[s], total[s]));
             header.append(s == 0 ? "" : ",").append(first[s]).append(':').append(count[s]);
         }
-        return new Summed(sums, header.toString());
+        return new Summed(summed, header.toString());
     }
 
     /**
@@ -75,29 +99,39 @@ final class MinuteSums {
         if (header == null) {
             return null;
         }
-        String[] entries = header.split(",", SliObservedBatch.MAX_OBSERVATIONS + 1);
-        if (entries.length != size) {
-            return null;
-        }
         int[] first = new int[size];
         int[] count = new int[size];
         int observations = 0;
+        int at = 0;
         for (int s = 0; s < size; s++) {
-            String entry = entries[s];
-            int colon = entry.indexOf(':');
-            if (colon < 1 || colon > 4 || entry.length() - colon < 2 || entry.length() - colon > 5
-                    || !entry.substring(0, colon).chars().allMatch(Character::isDigit)
-                    || !entry.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+            // up to four digits, a colon, up to four digits, then a comma or, after the last, the end: read in place
+            int colon = digitsEnd(header, at);
+            if (colon == at || colon - at > 4 || colon == header.length() || header.charAt(colon) != ':') {
                 return null;
             }
-            first[s] = Integer.parseInt(entry, 0, colon, 10);
-            count[s] = Integer.parseInt(entry, colon + 1, entry.length(), 10);
+            int end = digitsEnd(header, colon + 1);
+            if (end == colon + 1 || end - colon - 1 > 4 || (s == size - 1 ? end != header.length()
+                    : end == header.length() || header.charAt(end) != ',')) {
+                return null;
+            }
+            first[s] = Integer.parseInt(header, at, colon, 10);
+            count[s] = Integer.parseInt(header, colon + 1, end, 10);
             observations += count[s];
             if (first[s] >= SliObservedBatch.MAX_OBSERVATIONS || count[s] < 1
                     || observations > SliObservedBatch.MAX_OBSERVATIONS) {
                 return null;
             }
+            at = end + 1;
         }
         return new Positions(first, count);
+    }
+
+    /** Where the run of digits from {@code from} ends, reading no more than five. */
+    private static int digitsEnd(String text, int from) {
+        int at = from;
+        while (at < text.length() && at - from < 5 && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
+            at++;
+        }
+        return at;
     }
 }

@@ -85,13 +85,16 @@ public class SliRecords {
                 }
             }
         }
-        Read read = sort(parsed, catalog.windows(named), now, partitionCount, nextOffsets);
+        Map<String, Duration> windows = catalog.windows(named);
+        Read read = sort(parsed, windows, now, partitionCount, nextOffsets);
         // HTTP ingest accepted what this replica refuses: another replica judged it by a window widened there, and
         // this one has not followed the change yet. Dead-lettered here, a batch answered 202 would not be counted.
+        // (An SLO unknown here was just looked for in the database: no need to read it again.)
         Set<String> judgedElsewhere = new HashSet<>();
         for (Refused one : read.refused()) {
             ConsumerRecord<String, String> record = one.source().record();
-            if (one.source().batch() != null && header(record, SliObservedBatch.ACCEPTED_AT_HEADER) != null) {
+            if (one.source().batch() != null && windows.containsKey(record.key())
+                    && header(record, SliObservedBatch.ACCEPTED_AT_HEADER) != null) {
                 judgedElsewhere.add(record.key());
             }
         }

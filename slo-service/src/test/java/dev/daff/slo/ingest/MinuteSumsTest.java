@@ -31,6 +31,28 @@ class MinuteSumsTest {
         assertArrayEquals(new int[] { 2, 2, 1 }, positions.count());
     }
 
+    /** A thousand observations over a thousand minutes, out of order: each minute found again wherever it recurs. */
+    @Test
+    void minutesRecurringOutOfOrderAreSummedTogether() {
+        List<Observation> part = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            part.add(new Observation(MINUTE.plusSeconds(60L * ((i * 7) % 500) + i % 60), i % 2, 1));
+        }
+        MinuteSums.Summed summed = MinuteSums.of(part);
+        assertEquals(500, summed.observations().size());
+        assertEquals(1000, summed.observations().stream().mapToLong(Observation::total).sum());
+        assertEquals(500, summed.observations().stream().mapToLong(Observation::good).sum());
+        MinuteSums.Positions positions = MinuteSums.read(summed.header(), 500);
+        for (int s = 0; s < 500; s++) {
+            Observation sum = summed.observations().get(s);
+            long minute = Math.floorDiv(sum.at().getEpochSecond(), 60);
+            List<Observation> ofMinute = part.stream().filter(o -> Math.floorDiv(o.at().getEpochSecond(), 60) == minute).toList();
+            assertEquals(part.get(positions.first()[s]), ofMinute.get(0), "a sum's first position is its minute's first");
+            assertEquals(ofMinute.size(), positions.count()[s]);
+            assertEquals(ofMinute.stream().map(Observation::at).min(Instant::compareTo).orElseThrow(), sum.at());
+        }
+    }
+
     @Test
     void aRecordWhoseMinutesAreAllDifferentIsWrittenAsItIs() {
         assertNull(MinuteSums.of(List.of(new Observation(MINUTE, 1, 1), new Observation(MINUTE.plusSeconds(60), 1, 1))));
@@ -51,6 +73,11 @@ class MinuteSumsTest {
         assertNull(MinuteSums.read("0:", 1));
         assertNull(MinuteSums.read("0:99999999999", 1));
         assertNull(MinuteSums.read("0:1,", 1));
+        assertNull(MinuteSums.read("00000:1", 1), "at most four digits");
+        assertNull(MinuteSums.read("0:1;1:1", 2));
+        assertNull(MinuteSums.read("0:1,,1:1", 2));
+        assertNull(MinuteSums.read("0:1 ", 1));
         assertArrayEquals(new int[] { 1000 }, MinuteSums.read("0:1000", 1).count());
+        assertArrayEquals(new int[] { 0, 999 }, MinuteSums.read("0:999,999:1", 2).first());
     }
 }
