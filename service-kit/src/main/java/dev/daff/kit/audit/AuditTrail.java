@@ -90,7 +90,13 @@ public class AuditTrail {
      * Kafka): for an authenticated API call it leaves one entry, as {@link #touched} would.
      */
     public void touchedApart(String type, Object id, String op, Collection<String> fields) {
-        QuarkusTransaction.requiringNew().run(() -> touched(type, id, op, fields));
+        QuarkusTransaction.requiringNew().run(() -> {
+            touched(type, id, op, fields);
+            PendingAudit pending = pending();
+            if (pending != null) {
+                pending.apart();
+            }
+        });
     }
 
     /**
@@ -117,6 +123,7 @@ public class AuditTrail {
         } finally {
             request.gathering(null);
             gathering.defer(false);
+            gathering.apart();
             QuarkusTransaction.requiringNew().run(() -> {
                 transactions.putResource(KEY, gathering);
                 session.joinTransaction();
@@ -193,8 +200,9 @@ public class AuditTrail {
         } catch (RuntimeException | JsonProcessingException e) {
             LOG.errorf(e, "could not write the audit entry for %s; rolling the transaction back", pending.route.action());
             var container = Arc.container();
-            if (container != null && container.requestContext().isActive()) {
-                commitRefusal.because(e); // so the caller hears 503 for a database cut off, not 500
+            if (!pending.isApart() && container != null && container.requestContext().isActive()) {
+                // nothing of the transaction commits, so a database cut off is a 503 to retry, not a 500
+                commitRefusal.because(e);
             }
             try {
                 transactionManager.setRollbackOnly();

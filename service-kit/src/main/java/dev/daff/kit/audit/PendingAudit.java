@@ -23,6 +23,7 @@ final class PendingAudit {
     private final Map<List<Object>, Touch> byKey = new LinkedHashMap<>();
     private boolean written;
     private boolean deferred;
+    private boolean apart;
 
     PendingAudit(String subject, String name, AuditRoute route) {
         this.subject = subject;
@@ -64,6 +65,18 @@ final class PendingAudit {
     /** While deferred, the transactions that add to this entry commit without writing it ({@code AuditTrail.asOne}). */
     synchronized void defer(boolean deferring) {
         this.deferred = deferring;
+    }
+
+    /**
+     * Marks the entry as written after its work, in a transaction of its own (the work was sent or committed
+     * before): if writing it fails, the work stands, and the caller must not hear "nothing was changed".
+     */
+    synchronized void apart() {
+        this.apart = true;
+    }
+
+    synchronized boolean isApart() {
+        return apart;
     }
 
     /** The rows written, with each id as {@code idOf(entity, id known from the callback)} reads it now. */

@@ -5,8 +5,9 @@ import jakarta.transaction.RollbackException;
 
 /**
  * Why this request's transaction was rolled back as it committed, when a step run just before the commit failed
- * (the audit entry's write). The transaction manager's {@link RollbackException} names only who marked the
- * transaction, so without this an audit write cut off by a PostgreSQL restart answered 500, not 503.
+ * (the audit entry's write, when the transaction also holds the work it records). The transaction manager's
+ * {@link RollbackException} names only who marked the transaction, so without this an audit write cut off by a
+ * PostgreSQL restart answered 500, not 503.
  */
 @RequestScoped
 public class CommitRefusal {
@@ -20,9 +21,14 @@ public class CommitRefusal {
         }
     }
 
-    /** The failure to answer for: the step's own when {@code failure} is the commit it refused, else {@code failure}. */
+    /**
+     * The failure to answer for: the step's own when {@code failure} is the commit it refused, else {@code failure}.
+     * The reason is used once, so a later failure of the same request is not answered for it.
+     */
     Throwable answerFor(Throwable failure) {
-        return reason != null && refusedCommit(failure) ? reason : failure;
+        Throwable step = reason;
+        reason = null;
+        return step != null && refusedCommit(failure) ? step : failure;
     }
 
     private static boolean refusedCommit(Throwable failure) {
