@@ -57,17 +57,18 @@ class PageDeliveryTest {
 
     @Test
     void aDeliveryWhoseOutcomeTheDatabaseRefusedForAMomentIsRecordedNotSentAgain() throws Exception {
-        // The receiver answers 200; then recording the attempt fails twice as a database in a failover fails (a
-        // transient SQLSTATE, injected by a trigger for this receiver's notifications only), and the third try works.
+        // The receiver answers 200; then recording the attempt fails eight times, for about 20 s, as a database in a
+        // failover fails (a transient SQLSTATE, injected by a trigger for this receiver's notifications only), and the
+        // ninth try works: recording gave up after seven tries (12 s) and the page went out again after its lease.
         String receiver = PagingFixtures.receiver().url("/hook/record-blip");
         try (DatabaseRefusals refusing = DatabaseRefusals.refuse(database, "record_blip", "insert on delivery_attempt",
                 "exists (select 1 from page_notification n where n.id = new.notification_id and n.endpoint = '"
-                        + receiver + "')", "40001", 2)) {
+                        + receiver + "')", "40001", 8)) {
             String team = PagingFixtures.soloTeam(clock, "sre-record-blip", "fay",
                     "{\"type\": \"webhook\", \"url\": \"" + receiver + "\"}");
             PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "dns-blip", "dns-blip:PAGE:1"));
             String id = PagingFixtures.awaitPage(team);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+            await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
                     .body("notifications[0].status", equalTo("DELIVERED")).body("notifications[0].deliveryLog", hasSize(1)));
 
             clock.advance(config.deliveryTimeout().plus(Duration.ofMinutes(1))); // past any lease of the attempt

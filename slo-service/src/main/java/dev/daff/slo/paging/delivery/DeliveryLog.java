@@ -49,16 +49,32 @@ public class DeliveryLog {
     /**
      * {@link #record} in a transaction of its own, tried again while the database is briefly away (a failover, a
      * restart, a conflict): left unrecorded, a delivered notification would be sent again once its lease ran out — a
-     * second page for one the on-call already has. Gives up after about 12 s, well within the lease's margin.
+     * second page for one the on-call already has. Tries for as long as the lease still holds (about 30 s after an
+     * attempt), not a fixed dozen seconds: a failover longer than that sent pages twice.
      */
     void recordOutcome(Long id, Instant leasedUntil, ChannelSender.Attempt made) {
         TransientFailures.retried(() -> QuarkusTransaction.requiringNew().run(() -> record(id, leasedUntil, made)),
-                RECORD_TRIES, Duration.ofSeconds(4), e -> LOG.debugf(
+                triesWithin(Duration.between(clock.instant(), leasedUntil)), RECORD_MAX_PAUSE, e -> LOG.debugf(
                         "page notification %d: recording its attempt failed (%s); trying again", id, e.toString()));
     }
 
-    /** How often {@link #recordOutcome} tries: pauses of 0.25, 0.5, 1, 2, 4 and 4 s between them. */
-    private static final int RECORD_TRIES = 7;
+    /** The longest pause between two tries of {@link #recordOutcome}; they begin at 0.25 s and double. */
+    private static final Duration RECORD_MAX_PAUSE = Duration.ofSeconds(4);
+    /** The fewest tries, whatever the lease has left (its clock may have jumped): pauses of 0.25 s up to 4 s. */
+    private static final int RECORD_TRIES_AT_LEAST = 7;
+
+    /** How many tries {@link #recordOutcome}'s pauses fit into {@code time}; at least {@link #RECORD_TRIES_AT_LEAST}. */
+    static int triesWithin(Duration time) {
+        long left = time.toMillis();
+        long pause = 250;
+        int tries = 1;
+        while (left >= pause) {
+            left -= pause;
+            tries++;
+            pause = Math.min(pause * 2, RECORD_MAX_PAUSE.toMillis());
+        }
+        return Math.max(tries, RECORD_TRIES_AT_LEAST);
+    }
 
     /**
      * Records the attempt made under the claim that leased the notification until {@code leasedUntil}, and what

@@ -14,6 +14,15 @@ import dev.daff.slo.paging.PagingConfig;
 
 class RetryBackoffTest {
 
+    /** Pauses of 0.25, 0.5, 1, 2 s and then 4 s: as many tries as fit in what the lease has left, seven at least. */
+    @Test
+    void recordingAnAttemptIsTriedForAsLongAsItsLeaseHolds() {
+        assertEquals(7, DeliveryLog.triesWithin(Duration.ZERO), "a lease already gone (a clock that jumped)");
+        assertEquals(7, DeliveryLog.triesWithin(Duration.ofMillis(11_749)));
+        assertEquals(8, DeliveryLog.triesWithin(Duration.ofMillis(15_750)));
+        assertEquals(11, DeliveryLog.triesWithin(Duration.ofSeconds(30)), "after a 5 s attempt under a 35 s lease");
+    }
+
     @Test
     void theBackoffDoublesUpToItsLongestAndTheShippedAttemptsOutlastMinutesAway() {
         Duration first = Duration.ofSeconds(1);
