@@ -37,6 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import dev.daff.slo.paging.delivery.PageDispatcher;
 import dev.daff.slo.paging.escalation.Escalator;
+import dev.daff.slo.paging.pages.PagerInOneTransaction;
 
 @QuarkusTest
 @QuarkusTestResource(value = PagingReceiverResource.class, restrictToAnnotatedClass = false)
@@ -58,6 +59,9 @@ class PagingTest {
 
     @Inject
     io.agroal.api.AgroalDataSource dataSource;
+
+    @Inject
+    PagerInOneTransaction pagerInOneTransaction;
 
     @BeforeAll
     static void authenticate() {
@@ -486,6 +490,26 @@ class PagingTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-" + team, "resolve").size() == 1);
         assertEquals(1, pagerDuty("rk-" + team, "trigger").size());
         given().queryParam("team", team).when().get("/api/pages").then().body("state", contains("RESOLVED"));
+    }
+
+    @Test
+    void anEpisodeThatClearedBeforeItsTriggerWasClaimedIsStillPagedThenResolved() throws Exception {
+        // Both events applied before the dispatcher's next claim: the page is RESOLVED when its trigger, never tried,
+        // is claimed. The trigger still goes, then the resolve; a resolve alone would tell the on-call nothing.
+        String team = team("sre-behind-claim", "/hook/sre-behind-claim");
+        String dedupKey = "dnsc:PAGE:BURN_RATE:1764900000";
+        pagerInOneTransaction.apply(List.of(alert("AlertFired", team, "dns-behind-claim", dedupKey),
+                alert("AlertResolved", team, "dns-behind-claim", dedupKey)));
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> pagerDuty("rk-" + team, "resolve").size() == 1);
+        List<Received> triggers = pagerDuty("rk-" + team, "trigger");
+        assertEquals(1, triggers.size(), "the trigger reached PagerDuty");
+        assertTrue(!triggers.get(0).at().isAfter(pagerDuty("rk-" + team, "resolve").get(0).at()), "trigger first");
+        String id = given().queryParam("team", team).when().get("/api/pages").then().body("state", contains("RESOLVED"))
+                .extract().path("[0].id");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("notifications.action", contains("trigger", "resolve"))
+                .body("notifications.status", everyItem(equalTo("DELIVERED"))));
     }
 
     @Test
