@@ -700,9 +700,13 @@ class PagingTest {
         saveSlo(true, slo, "checkout", typo);
         publish(typo, alert("AlertFired", typo, slo, slo + ":PAGE:BURN_RATE:1"));
         String id = awaitPage(typo);
+        double undefinedBefore = registry.counter("daff.paging.pages.team.undefined").count();
         clock.advance(Duration.ofMinutes(1));
         escalator.escalate(clock.instant());
         given().when().get("/api/pages/" + id).then().body("notifications", hasSize(0)); // nobody: the team is a typo
+        // Counted at each check while it waits, for daff's own alert (DaffPageTeamUndefined): not only a log line.
+        assertTrue(registry.counter("daff.paging.pages.team.undefined").count() - undefinedBefore >= 1,
+                "a page for an undefined team is counted");
 
         String hook = "/hook/" + team;
         PagingFixtures.soloTeam(clock, team, "dana", "{\"type\": \"webhook\", \"url\": \"" + receiver().url(hook) + "\"}");

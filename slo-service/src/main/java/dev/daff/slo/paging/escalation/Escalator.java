@@ -41,6 +41,7 @@ public class Escalator {
     private final AlertQueries alerts;
     private final Counter failures;
     private final Counter unreached;
+    private final Counter teamUndefined;
 
     public Escalator(Pages pages, TeamService teams, Pager pager, Clock clock, AlertQueries alerts,
             MeterRegistry registry) {
@@ -54,6 +55,9 @@ public class Escalator {
                 .register(registry);
         this.unreached = Counter.builder("daff.paging.pages.unreached")
                 .description("Times a page went through every escalation level without anyone having a channel to tell")
+                .register(registry);
+        this.teamUndefined = Counter.builder("daff.paging.pages.team.undefined")
+                .description("Escalation checks that found a page for a team nobody has defined (each check while it waits)")
                 .register(registry);
     }
 
@@ -111,7 +115,10 @@ public class Escalator {
         }
         Optional<TeamDefinition> team = teams.definition(page.team);
         if (team.isEmpty()) {
-            // A page nobody can be told of stays due: the team may be defined (again) any minute.
+            // A page nobody can be told of stays due: the team may be defined (again) any minute. Counted at every
+            // check while it waits, so daff's own alert (DaffPageTeamUndefined) fires and holds until someone acts: a
+            // typo in an SLO's team must not be a page that silently reaches nobody.
+            teamUndefined.increment();
             LOG.warnf("page %s for team %s has nobody to go to: the team has no on-call schedule", page.id, page.team);
             page.nextEscalationAt = now.plus(Pager.UNROUTED_RETRY);
             return false;
