@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,7 +82,12 @@ public class PageDispatcher {
         int concurrency = config.deliveryConcurrency();
         this.free = new Semaphore(concurrency);
         this.lanes = new DeliveryLanes(concurrency);
-        this.workers = Executors.newFixedThreadPool(concurrency, daemonThreads("page-delivery-"));
+        AtomicInteger started = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(concurrency, runnable -> {
+            Thread thread = new Thread(runnable, "page-delivery-" + started.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -152,8 +156,7 @@ public class PageDispatcher {
         ChannelSender.Attempt attempt = null;
         try {
             attempt = sender.send(notification);
-            ChannelSender.Attempt made = attempt;
-            log.recordOutcome(notification.id, notification.nextAttemptAt, made);
+            log.recordOutcome(notification.id, notification.nextAttemptAt, attempt);
         } catch (RuntimeException e) {
             // Not recorded (the database away for longer): the lease runs out and the notification is sent again.
             LOG.warnf("page notification %d: the attempt's outcome was not recorded: %s", notification.id, e.toString());
@@ -219,26 +222,16 @@ public class PageDispatcher {
         return config.deliveryTimeout().plus(LEASE_MARGIN);
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    /** Claims nothing more once shutdown begins: the database goes away before this bean does. */
+    /**
+     * Claims nothing more once shutdown begins, and lets the attempts under way end and be recorded while the database
+     * is still there (Hibernate has closed by this bean's destruction): unrecorded, a page its channel took was sent
+     * again when its lease ran out, at every rolling restart that caught one in flight (TwoReplicasIT).
+     */
     void stopClaiming(@Observes ShutdownEvent shutdown) {
         closed = true;
-    }
-
-    @PreDestroy
-    void close() {
-        closed = true; // no new rounds while shutting down
         workers.shutdown();
         try {
-            // DeliveryAttempts under way end within their deadline; what is cut off is sent again when its lease runs out.
+            // Attempts end within their deadline; one cut off is sent again when its lease runs out.
             if (!workers.awaitTermination(config.deliveryTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
                 workers.shutdownNow();
             }
@@ -246,5 +239,11 @@ public class PageDispatcher {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
+    }
+
+    @PreDestroy
+    void close() {
+        closed = true;
+        workers.shutdownNow(); // whatever the ShutdownEvent left running could not be recorded any more
     }
 }
