@@ -652,6 +652,11 @@ class PagingTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
                 .body("notifications[0].status", equalTo("DELIVERED"))
                 .body("notifications[0].deliveryLog.statusCode", contains(429, 429, 200)));
+        // Each attempt names the one notification, so a receiver can drop a repeat of one it already took.
+        String notification = String.valueOf(given().when().get("/api/pages/" + id).then().extract()
+                .<Integer>path("notifications[0].id"));
+        assertEquals(List.of(notification, notification, notification), receiver()
+                .received(r -> r.path().equals("/hook/" + team)).stream().map(r -> r.header("X-Daff-Delivery")).toList());
     }
 
     @Test

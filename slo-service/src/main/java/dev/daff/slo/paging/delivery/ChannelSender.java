@@ -58,6 +58,8 @@ public class ChannelSender {
     private final ObjectMapper json;
     private final Clock clock;
     private volatile HttpClient http;
+    /** Names the notification a webhook request delivers; its retries carry the same value. */
+    static final String DELIVERY_HEADER = "X-Daff-Delivery";
 
     public ChannelSender(PagingConfig config, Keyring keyring, ObjectMapper json, Clock clock) {
         this.config = config;
@@ -96,6 +98,11 @@ public class ChannelSender {
                     .timeout(deadline) // until the headers; the get below bounds the whole exchange
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body));
+            if ("webhook".equals(notification.channelType)) {
+                // The same on every attempt of this notification: a receiver that took one but answered after the
+                // deadline gets it again (daff cannot know it arrived), and can drop the repeat by this.
+                request.header(DELIVERY_HEADER, String.valueOf(notification.id));
+            }
             if ("webhook".equals(notification.channelType) && secret != null) {
                 byte[] signed = body.getBytes(StandardCharsets.UTF_8);
                 request.header(WebhookSignature.HEADER, WebhookSignature.sign(secret, signed))
