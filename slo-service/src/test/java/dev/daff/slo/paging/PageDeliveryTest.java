@@ -56,6 +56,36 @@ class PageDeliveryTest {
     }
 
     @Test
+    void aReceiverThatAnswersAfterTheDeadlineIsGivenLongerOnTheRetryNotADozenCopies() {
+        // A receiver that takes a page and answers 6 s later (a cold start): the first attempt's 5 s deadline passes,
+        // so it is sent again (nobody can know it arrived); the retry waits twice as long and is answered. With the
+        // one deadline for every attempt, each retry timed out too, and the receiver got all twelve.
+        try (RecordingReceiver late = RecordingReceiver.start()) {
+            Duration answersAfter = config.deliveryTimeout().plusSeconds(1);
+            late.onReceive(request -> {
+                try {
+                    Thread.sleep(answersAfter.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            String team = PagingFixtures.soloTeam(clock, "sre-late-answer", "gus",
+                    "{\"type\": \"webhook\", \"url\": \"" + late.url("/hook/late") + "\"}");
+            PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "dns-late", "dns-late:PAGE:1"));
+            String id = PagingFixtures.awaitPage(team);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                    .body("notifications[0].deliveryLog.error", contains("timeout")));
+
+            clock.advance(Duration.ofSeconds(2)); // past the first backoff (1 s ± 20 %)
+            dispatcher.deliverDue();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                    .body("notifications[0].status", equalTo("DELIVERED"))
+                    .body("notifications[0].deliveryLog.statusCode", contains(null, 200)));
+            assertEquals(2, late.received(r -> true).size(), "two copies: the late-answered one and its retry");
+        }
+    }
+
+    @Test
     void aDeliveryWhoseOutcomeTheDatabaseRefusedForAMomentIsRecordedNotSentAgain() throws Exception {
         // The receiver answers 200; then recording the attempt fails eight times, for about 20 s, as a database in a
         // failover fails (a transient SQLSTATE, injected by a trigger for this receiver's notifications only), and the

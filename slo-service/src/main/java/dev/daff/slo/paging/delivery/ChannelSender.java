@@ -76,7 +76,7 @@ public class ChannelSender {
         Integer status = null;
         String error = null;
         boolean retry = true;
-        Duration deadline = config.deliveryTimeout();
+        Duration deadline = deadline(config.deliveryTimeout(), notification.attempts);
         Duration retryAfter = null;
         CompletableFuture<HttpResponse<Void>> response = null;
         List<String> secrets = new ArrayList<>(2);
@@ -139,6 +139,15 @@ public class ChannelSender {
         }
         long durationMs = (System.nanoTime() - begin) / 1_000_000;
         return new Attempt(started, status, error, retry && DeliveryLog.retryable(status), durationMs, retryAfter);
+    }
+
+    /**
+     * The deadline of a notification's next attempt: {@code first}, then twice and three times it. A receiver that
+     * takes the page but answers a little late (a cold start) is sent it again, and with one deadline for every
+     * attempt it would be sent it a dozen times; a hanging one holds a worker of its lane a little longer.
+     */
+    static Duration deadline(Duration first, int attemptsSoFar) {
+        return first.multipliedBy(Math.min(attemptsSoFar, 2) + 1L);
     }
 
     /** A {@code Retry-After} of seconds or an HTTP date, as a wait from {@code now}; null when it is neither. */

@@ -38,8 +38,8 @@ import dev.daff.slo.paging.PagingConfig;
  * <p>
  * Up to {@code deliveryConcurrency} attempts run at once, so a channel that hangs holds up only its own
  * notification, and receivers that hang together take only part of them ({@link DeliveryLanes}). Notifications are
- * claimed with {@code SKIP LOCKED} one per free worker, each with a lease of one deadline ({@code deliveryTimeout})
- * plus {@link #LEASE_MARGIN}, so a claim always outlives the single attempt it covers and no other replica sends it
+ * claimed with {@code SKIP LOCKED} one per free worker, each with a lease of its attempt's deadline
+ * ({@link ChannelSender#deadline}) plus {@link #LEASE_MARGIN}, so a claim always outlives the single attempt it covers and no other replica sends it
  * meanwhile. Notifications of one page to one channel go out in the order they
  * were queued (a PagerDuty resolve never overtakes its trigger).
  */
@@ -196,8 +196,6 @@ public class PageDispatcher {
         Map<String, Integer> taken = new HashMap<>();
         List<PageNotification> leased = new ArrayList<>(due.size());
         boolean laneFilled = false;
-        // As stored (PostgreSQL keeps microseconds): the outcome is recorded only while the lease is still this one.
-        Instant leasedUntil = now.plus(lease()).truncatedTo(ChronoUnit.MICROS);
         for (PageNotification notification : due) {
             if (notWorthSending.contains(notification.id)) {
                 notification.status = PageNotification.CANCELLED;
@@ -209,7 +207,8 @@ public class PageDispatcher {
                 continue; // not leased: it stays due, for a worker this lane frees
             }
             taken.merge(lane, 1, Integer::sum);
-            notification.nextAttemptAt = leasedUntil;
+            // As stored (PostgreSQL keeps microseconds): the outcome is recorded only while the lease is still this one.
+            notification.nextAttemptAt = now.plus(lease(notification.attempts)).truncatedTo(ChronoUnit.MICROS);
             leased.add(notification);
         }
         notifications.flush();
@@ -218,8 +217,8 @@ public class PageDispatcher {
     }
 
     /** How long a claim keeps other replicas off a notification: longer than the one attempt it covers. */
-    Duration lease() {
-        return config.deliveryTimeout().plus(LEASE_MARGIN);
+    Duration lease(int attemptsSoFar) {
+        return ChannelSender.deadline(config.deliveryTimeout(), attemptsSoFar).plus(LEASE_MARGIN);
     }
 
     /**
@@ -232,7 +231,8 @@ public class PageDispatcher {
         workers.shutdown();
         try {
             // Attempts end within their deadline; one cut off is sent again when its lease runs out.
-            if (!workers.awaitTermination(config.deliveryTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+            if (!workers.awaitTermination(ChannelSender.deadline(config.deliveryTimeout(), Integer.MAX_VALUE).toMillis()
+                    + 1000, TimeUnit.MILLISECONDS)) {
                 workers.shutdownNow();
             }
         } catch (InterruptedException e) {
