@@ -3,7 +3,6 @@ package dev.daff.slo.paging.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,9 +38,9 @@ import dev.daff.slo.paging.PagingConfig;
  * Up to {@code deliveryConcurrency} attempts run at once, so a channel that hangs holds up only its own
  * notification, and receivers that hang together take only part of them ({@link DeliveryLanes}). Notifications are
  * claimed with {@code SKIP LOCKED} one per free worker, each with a lease of its attempt's deadline
- * ({@link ChannelSender#deadline}) plus {@link #LEASE_MARGIN}, so a claim always outlives the single attempt it covers and no other replica sends it
- * meanwhile. Notifications of one page to one channel go out in the order they
- * were queued (a PagerDuty resolve never overtakes its trigger).
+ * ({@link ChannelSender#deadline}) plus {@link #LEASE_MARGIN}, so a claim always outlives the single attempt it
+ * covers and no other replica sends it meanwhile. Notifications of one page to one channel go out in the order
+ * they were queued (a PagerDuty resolve never overtakes its trigger).
  */
 @ApplicationScoped
 public class PageDispatcher {
@@ -207,8 +206,7 @@ public class PageDispatcher {
                 continue; // not leased: it stays due, for a worker this lane frees
             }
             taken.merge(lane, 1, Integer::sum);
-            // As stored (PostgreSQL keeps microseconds): the outcome is recorded only while the lease is still this one.
-            notification.nextAttemptAt = now.plus(lease(notification.attempts)).truncatedTo(ChronoUnit.MICROS);
+            notification.claim(now, lease(notification.attempts));
             leased.add(notification);
         }
         notifications.flush();
@@ -230,9 +228,9 @@ public class PageDispatcher {
         closed = true;
         workers.shutdown();
         try {
-            // Attempts end within their deadline; one cut off is sent again when its lease runs out.
-            if (!workers.awaitTermination(ChannelSender.deadline(config.deliveryTimeout(), Integer.MAX_VALUE).toMillis()
-                    + 1000, TimeUnit.MILLISECONDS)) {
+            // A first attempt's deadline, not a retry's longer one: the pod's grace period is 30 s. One cut off is
+            // recorded as interrupted and retried by another replica.
+            if (!workers.awaitTermination(config.deliveryTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
                 workers.shutdownNow();
             }
         } catch (InterruptedException e) {

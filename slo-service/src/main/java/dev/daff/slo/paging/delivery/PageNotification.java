@@ -1,6 +1,8 @@
 package dev.daff.slo.paging.delivery;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import jakarta.persistence.Entity;
@@ -58,4 +60,17 @@ public class PageNotification extends PanacheEntityBase {
     public Instant nextAttemptAt;
     public Instant createdAt;
     public Instant deliveredAt;
+    /** When a sender was first handed it: from then on it may have reached its channel, whatever attempts says. */
+    public Instant firstClaimedAt;
+
+    /**
+     * Leased to this replica for one attempt until {@code now + lease}, as stored (PostgreSQL keeps microseconds):
+     * the attempt's outcome is recorded only while the lease is still this one.
+     */
+    void claim(Instant now, Duration lease) {
+        nextAttemptAt = now.plus(lease).truncatedTo(ChronoUnit.MICROS);
+        if (firstClaimedAt == null) {
+            firstClaimedAt = now;
+        }
+    }
 }

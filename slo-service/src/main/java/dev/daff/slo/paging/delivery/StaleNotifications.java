@@ -17,29 +17,42 @@ public class StaleNotifications {
     }
 
     /**
-     * Which of the claimed notifications are triggers not worth sending any more: their page was acknowledged, or was
-     * resolved while they waited for a retry, or has begun another round (a re-open, a change of team). A rate-limited
-     * channel would otherwise page someone after the acknowledgement. A trigger never tried whose page has resolved
-     * still goes, before its resolve, unless another of the page's triggers was delivered: an episode that fired and
-     * cleared while paging was behind was a page-level burn someone must hear of, and a resolve alone tells nothing.
-     * Follow-ups (resolve, acknowledge) always go: a trigger may have reached its channel without its attempt being
-     * recorded (a replica killed after the 2xx), and a PagerDuty incident left unresolved goes on paging.
+     * Which of the claimed notifications are not worth sending any more.
+     * <p>
+     * A trigger: its page was acknowledged, or has begun another round (a re-open, a change of team) since it was
+     * queued, or has resolved after this round's paging reached someone or the trigger's own channel may have had
+     * it — a rate-limited channel would otherwise page someone after the burn stopped, for a page a trigger of an
+     * earlier level already waits on there. A trigger of a resolved page that nothing of this round reached goes,
+     * before its resolve: an episode that fired and cleared while paging was behind was a page-level burn someone
+     * must hear of, and a resolve alone tells nothing.
+     * <p>
+     * A follow-up (resolve, acknowledge) goes wherever a trigger of its page may have gone — handed to a sender, even
+     * if no attempt was recorded (a replica killed after the channel's 2xx), since a PagerDuty incident left
+     * unresolved goes on paging — and nowhere else: nobody gets a resolve for a page they never had.
      */
     Set<Long> among(List<PageNotification> claimed) {
-        Long[] triggers = claimed.stream().filter(n -> n.pageId != null && "trigger".equals(n.action)).map(n -> n.id)
-                .toArray(Long[]::new);
-        if (triggers.length == 0) {
+        Long[] ids = claimed.stream().filter(n -> n.pageId != null).map(n -> n.id).toArray(Long[]::new);
+        if (ids.length == 0) {
             return Set.of();
         }
         @SuppressWarnings("unchecked")
         List<Number> stale = notifications.getEntityManager().createNativeQuery("""
                 select n.id from page_notification n join page p on p.id = n.page_id
-                where n.id = any(?1)
-                  and (p.state = 'ACKNOWLEDGED' or n.created_at < p.routed_at
-                       or p.state = 'RESOLVED' and (n.attempts > 0 or exists (
-                           select 1 from page_notification told where told.page_id = n.page_id
-                             and told.action = 'trigger' and told.status = 'DELIVERED')))""")
-                .setParameter(1, triggers).getResultList();
+                where n.id = any(?1) and case when n.action = 'trigger' then
+                    p.state = 'ACKNOWLEDGED' or n.created_at < p.routed_at
+                    or p.state = 'RESOLVED' and exists (
+                        select 1 from page_notification t where t.page_id = n.page_id and t.action = 'trigger'
+                          and t.created_at >= coalesce(p.routed_at, p.created_at)
+                          and (t.status = 'DELIVERED' or t.first_claimed_at is not null
+                               and t.channel_type = n.channel_type and t.channel_ref is not distinct from n.channel_ref
+                               and t.endpoint is not distinct from n.endpoint))
+                  else not exists (
+                        select 1 from page_notification t where t.page_id = n.page_id and t.action = 'trigger'
+                          and t.first_claimed_at is not null
+                          and t.channel_type = n.channel_type and t.channel_ref is not distinct from n.channel_ref
+                          and t.endpoint is not distinct from n.endpoint)
+                  end""")
+                .setParameter(1, ids).getResultList();
         return stale.stream().map(Number::longValue).collect(Collectors.toSet());
     }
 }

@@ -2,98 +2,109 @@ package dev.daff.slo.paging.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.UserTransaction;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Which claimed triggers the dispatcher drops, by the state of their page and of the page's other triggers. */
+/**
+ * Which claimed notifications the dispatcher drops, by the state of their page and what else of the page went where.
+ * Each case is written and judged in one transaction that is rolled back: the running dispatcher never sees its rows.
+ */
 @QuarkusTest
 class StaleNotificationsTest {
+
+    /** When the page's current round of paging began (it fired, was re-opened or moved to another team). */
+    static final Instant ROUTED = Instant.parse("2026-12-01T10:00:00Z");
 
     @Inject
     StaleNotifications stale;
 
     @Inject
-    PageNotifications notifications;
+    EntityManager entityManager;
 
     @Inject
-    AgroalDataSource database;
+    UserTransaction transaction;
 
-    @ParameterizedTest(name = "page {0}, trigger tried {1} times, another trigger {2}: stale {3}")
+    @ParameterizedTest(name = "{0} of this round: {1}, claimed before {2}; page {3}; another trigger {4}, claimed {5}, {6} channel, {7} round: stale {8}")
     @CsvSource({
-            "TRIGGERED,    0, PENDING,   false",
-            "TRIGGERED,    1, DELIVERED, false", // a retry of a page nobody has acknowledged goes
-            "ACKNOWLEDGED, 0, PENDING,   true", // somebody has it
-            "RESOLVED,     0, PENDING,   false", // fired and cleared before anybody heard: the trigger, then the resolve
-            "RESOLVED,     0, CANCELLED, false",
-            "RESOLVED,     1, PENDING,   true", // a rate-limited channel's retry after the burn stopped
-            "RESOLVED,     0, DELIVERED, true", // somebody heard of it (an escalation queued just before it cleared)
+            // triggers
+            "trigger, this,    false, TRIGGERED,    none,      false, same,  this,    false",
+            "trigger, this,    true,  TRIGGERED,    none,      false, same,  this,    false", // a retry goes while it fires
+            "trigger, this,    false, ACKNOWLEDGED, none,      false, same,  this,    true", // somebody has it
+            "trigger, earlier, false, TRIGGERED,    none,      false, same,  this,    true", // re-opened or moved since
+            "trigger, this,    false, RESOLVED,     none,      false, same,  this,    false", // fired and cleared before anybody heard
+            "trigger, this,    false, RESOLVED,     CANCELLED, false, same,  this,    false",
+            "trigger, this,    true,  RESOLVED,     none,      false, same,  this,    true", // its retry, or sent unrecorded
+            "trigger, this,    false, RESOLVED,     DELIVERED, true,  other, this,    true", // somebody heard of it
+            "trigger, this,    false, RESOLVED,     DELIVERED, true,  other, earlier, false", // heard of an earlier round only
+            "trigger, this,    false, RESOLVED,     PENDING,   true,  same,  this,    true", // an earlier level retries there
+            "trigger, this,    false, RESOLVED,     FAILED,    true,  other, this,    false", // nobody heard
+            // follow-ups: wherever a trigger may have gone, and nowhere else
+            "resolve, this,    false, RESOLVED,     DELIVERED, true,  same,  earlier, false",
+            "resolve, this,    false, RESOLVED,     PENDING,   true,  same,  this,    false", // handed to a sender, unrecorded
+            "resolve, this,    false, RESOLVED,     CANCELLED, false, same,  this,    true", // its trigger never went
+            "resolve, this,    false, RESOLVED,     DELIVERED, true,  other, this,    true", // went to another channel only
     })
-    void aClaimedTriggerIsStaleOnlyWhenNobodyNeedsItAnyMore(String pageState, int attempts, String otherTrigger,
+    void aClaimedNotificationIsStaleOnlyWhenNobodyNeedsItAnyMore(String action, String round, boolean claimedBefore,
+            String pageState, String otherTrigger, boolean otherClaimed, String otherChannel, String otherRound,
             boolean expectedStale) throws Exception {
-        UUID page = page(pageState);
+        transaction.begin();
         try {
-            Long trigger = trigger(page, PageNotification.PENDING, attempts);
-            trigger(page, otherTrigger, 0);
-            Set<Long> found = QuarkusTransaction.requiringNew()
-                    .call(() -> stale.among(List.of(notifications.findById(trigger))));
-            assertEquals(expectedStale, found.contains(trigger));
-        } finally {
-            // Not left for the running dispatcher, whose clock other tests move on by hours.
-            try (Connection connection = database.getConnection();
-                    PreparedStatement delete = connection.prepareStatement("delete from page where id = ?")) {
-                delete.setObject(1, page);
-                delete.executeUpdate();
+            UUID page = page(pageState);
+            if (!otherTrigger.equals("none")) {
+                notification(page, "trigger", otherRound, otherTrigger, otherClaimed,
+                        otherChannel.equals("same") ? "bob-webhook" : "bob-slack");
             }
+            PageNotification subject = notification(page, action, round, PageNotification.PENDING, claimedBefore,
+                    "bob-webhook");
+            assertEquals(expectedStale, stale.among(List.of(subject)).contains(subject.id));
+        } finally {
+            transaction.rollback();
         }
     }
 
-    private UUID page(String state) throws Exception {
+    private UUID page(String state) {
         UUID id = UUID.randomUUID();
-        try (Connection connection = database.getConnection(); PreparedStatement insert = connection.prepareStatement("""
+        entityManager.createNativeQuery("""
                 insert into page (id, dedup_key, alert_id, slo_name, service, team, kind, summary, alert, state,
                                   escalation_level, escalation_round, created_at, routed_at)
-                values (?, ?, 'a', 'dns', 'dns', 'sre-stale', 'BURN_RATE', 'burn', '{}', ?, 0, 0, ?, ?)""")) {
-            Timestamp routed = Timestamp.from(Instant.now().minusSeconds(60));
-            insert.setObject(1, id);
-            insert.setString(2, "stale:" + id);
-            insert.setString(3, state);
-            insert.setTimestamp(4, routed);
-            insert.setTimestamp(5, routed);
-            insert.executeUpdate();
-        }
+                values (?1, ?2, 'a', 'dns', 'dns', 'sre-stale', 'BURN_RATE', 'burn', '{}', ?3, 0, 0, ?4, ?5)""")
+                .setParameter(1, id).setParameter(2, "stale:" + id).setParameter(3, state)
+                .setParameter(4, OffsetDateTime.ofInstant(ROUTED.minus(Duration.ofHours(1)), ZoneOffset.UTC))
+                .setParameter(5, OffsetDateTime.ofInstant(ROUTED, ZoneOffset.UTC)).executeUpdate();
         return id;
     }
 
-    private Long trigger(UUID page, String status, int attempts) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            PageNotification notification = new PageNotification();
-            notification.pageId = page;
-            notification.action = "trigger";
-            notification.recipient = "bob";
-            notification.channelRef = "team:sre-stale/" + UUID.randomUUID();
-            notification.channelType = "webhook";
-            notification.endpoint = "http://127.0.0.1:9/stale";
-            notification.body = "{}";
-            notification.status = status;
-            notification.attempts = attempts;
-            notification.createdAt = Instant.now();
-            notification.nextAttemptAt = Instant.now().plusSeconds(3_600); // never due for the running dispatcher
-            notifications.persist(notification);
-            return notification.id;
-        });
+    private PageNotification notification(UUID page, String action, String round, String status, boolean claimed,
+            String channel) {
+        PageNotification notification = new PageNotification();
+        notification.pageId = page;
+        notification.action = action;
+        notification.recipient = "bob";
+        notification.channelRef = "team:sre-stale/" + channel;
+        notification.channelType = "webhook";
+        notification.endpoint = "http://127.0.0.1:9/" + channel;
+        notification.body = "{}";
+        notification.status = status;
+        notification.createdAt = round.equals("this") ? ROUTED.plusSeconds(60) : ROUTED.minusSeconds(1_800);
+        notification.nextAttemptAt = notification.createdAt;
+        if (claimed) {
+            notification.claim(notification.createdAt.plusSeconds(1), Duration.ofSeconds(35));
+        }
+        entityManager.persist(notification);
+        entityManager.flush();
+        return notification;
     }
 }
