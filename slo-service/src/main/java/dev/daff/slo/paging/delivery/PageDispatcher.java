@@ -229,7 +229,7 @@ public class PageDispatcher {
         workers.shutdown();
         try {
             // A first attempt's deadline, not a retry's longer one: the pod's grace period is 30 s. One cut off is
-            // recorded as interrupted and retried by another replica.
+            // tried again by another replica, once its lease runs out if its interruption could not be recorded.
             if (!workers.awaitTermination(config.deliveryTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
                 workers.shutdownNow();
             }

@@ -20,15 +20,18 @@ public class StaleNotifications {
      * Which of the claimed notifications are not worth sending any more.
      * <p>
      * A trigger: its page was acknowledged, or has begun another round (a re-open, a change of team) since it was
-     * queued, or has resolved after this round's paging reached someone or the trigger's own channel may have had
-     * it — a rate-limited channel would otherwise page someone after the burn stopped, for a page a trigger of an
-     * earlier level already waits on there. A trigger of a resolved page that nothing of this round reached goes,
-     * before its resolve: an episode that fired and cleared while paging was behind was a page-level burn someone
-     * must hear of, and a resolve alone tells nothing.
+     * queued, or has resolved after this round's paging reached someone or after the trigger's own channel may have
+     * had the page — its own retry, an earlier level's trigger there that was handed to a sender and not refused
+     * for good — so a rate-limited channel does not page someone after the burn stopped. A trigger of a resolved page
+     * that nothing of its round reached goes, before its resolve: an episode that fired and cleared while paging was
+     * behind was a page-level burn someone must hear of, and a resolve alone tells nothing.
      * <p>
-     * A follow-up (resolve, acknowledge) goes wherever a trigger of its page may have gone — handed to a sender, even
-     * if no attempt was recorded (a replica killed after the channel's 2xx), since a PagerDuty incident left
-     * unresolved goes on paging — and nowhere else: nobody gets a resolve for a page they never had.
+     * A follow-up (resolve, acknowledge) goes to a channel a trigger of its page may have reached: delivered, or
+     * handed to a sender with an attempt that got no answer, a 5xx (a gateway's, after the receiver took it) or none
+     * recorded (a replica killed after the channel's 2xx), since a PagerDuty incident left unresolved goes on paging.
+     * It is dropped where every trigger was never handed to a sender or was refused with a 4xx (a rate limit
+     * included): nobody gets a resolve for a page they never had. A channel is a team's or member's n-th channel
+     * entry (its type, position and address).
      */
     Set<Long> among(List<PageNotification> claimed) {
         Long[] ids = claimed.stream().filter(n -> n.pageId != null).map(n -> n.id).toArray(Long[]::new);
@@ -43,14 +46,17 @@ public class StaleNotifications {
                     or p.state = 'RESOLVED' and exists (
                         select 1 from page_notification t where t.page_id = n.page_id and t.action = 'trigger'
                           and t.created_at >= coalesce(p.routed_at, p.created_at)
-                          and (t.status = 'DELIVERED' or t.first_claimed_at is not null
+                          and (t.status = 'DELIVERED' or t.first_claimed_at is not null and t.status <> 'FAILED'
                                and t.channel_type = n.channel_type and t.channel_ref is not distinct from n.channel_ref
                                and t.endpoint is not distinct from n.endpoint))
                   else not exists (
                         select 1 from page_notification t where t.page_id = n.page_id and t.action = 'trigger'
                           and t.first_claimed_at is not null
                           and t.channel_type = n.channel_type and t.channel_ref is not distinct from n.channel_ref
-                          and t.endpoint is not distinct from n.endpoint)
+                          and t.endpoint is not distinct from n.endpoint
+                          and (t.status in ('DELIVERED', 'PENDING') or t.attempts = 0 or exists (
+                               select 1 from delivery_attempt a where a.notification_id = t.id
+                                 and (a.status_code is null or a.status_code >= 500))))
                   end""")
                 .setParameter(1, ids).getResultList();
         return stale.stream().map(Number::longValue).collect(Collectors.toSet());

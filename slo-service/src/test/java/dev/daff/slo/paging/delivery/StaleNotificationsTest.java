@@ -37,35 +37,45 @@ class StaleNotificationsTest {
     @Inject
     UserTransaction transaction;
 
-    @ParameterizedTest(name = "{0} of this round: {1}, claimed before {2}; page {3}; another trigger {4}, claimed {5}, {6} channel, {7} round: stale {8}")
+    @ParameterizedTest(name = "{0} of {1} round, claimed before {2}; page {3}; another trigger {4}, claimed {5},"
+            + " answered {6}, {7} channel, {8} round: stale {9}")
     @CsvSource({
             // triggers
-            "trigger, this,    false, TRIGGERED,    none,      false, same,  this,    false",
-            "trigger, this,    true,  TRIGGERED,    none,      false, same,  this,    false", // a retry goes while it fires
-            "trigger, this,    false, ACKNOWLEDGED, none,      false, same,  this,    true", // somebody has it
-            "trigger, earlier, false, TRIGGERED,    none,      false, same,  this,    true", // re-opened or moved since
-            "trigger, this,    false, RESOLVED,     none,      false, same,  this,    false", // fired and cleared before anybody heard
-            "trigger, this,    false, RESOLVED,     CANCELLED, false, same,  this,    false",
-            "trigger, this,    true,  RESOLVED,     none,      false, same,  this,    true", // its retry, or sent unrecorded
-            "trigger, this,    false, RESOLVED,     DELIVERED, true,  other, this,    true", // somebody heard of it
-            "trigger, this,    false, RESOLVED,     DELIVERED, true,  other, earlier, false", // heard of an earlier round only
-            "trigger, this,    false, RESOLVED,     PENDING,   true,  same,  this,    true", // an earlier level retries there
-            "trigger, this,    false, RESOLVED,     FAILED,    true,  other, this,    false", // nobody heard
+            "trigger,     this,    false, TRIGGERED,    none,      false, none,    same,  this,    false",
+            "trigger,     this,    true,  TRIGGERED,    none,      false, none,    same,  this,    false", // a retry goes while it fires
+            "trigger,     this,    false, ACKNOWLEDGED, none,      false, none,    same,  this,    true", // somebody has it
+            "trigger,     earlier, false, TRIGGERED,    none,      false, none,    same,  this,    true", // re-opened or moved since
+            "trigger,     this,    false, RESOLVED,     none,      false, none,    same,  this,    false", // fired and cleared before anybody heard
+            "trigger,     this,    false, RESOLVED,     CANCELLED, false, none,    same,  this,    false",
+            "trigger,     this,    true,  RESOLVED,     none,      false, none,    same,  this,    true", // its retry, or sent unrecorded
+            "trigger,     this,    false, RESOLVED,     DELIVERED, true,  200,     other, this,    true", // somebody heard of it
+            "trigger,     this,    false, RESOLVED,     DELIVERED, true,  200,     other, earlier, false", // an earlier round only
+            "trigger,     this,    false, RESOLVED,     CANCELLED, true,  429,     same,  this,    true", // an earlier level's retry there
+            "trigger,     this,    false, RESOLVED,     FAILED,    true,  401,     same,  this,    false", // refused for good: unheard
+            "trigger,     this,    false, RESOLVED,     FAILED,    true,  timeout, other, this,    false",
             // follow-ups: wherever a trigger may have gone, and nowhere else
-            "resolve, this,    false, RESOLVED,     DELIVERED, true,  same,  earlier, false",
-            "resolve, this,    false, RESOLVED,     PENDING,   true,  same,  this,    false", // handed to a sender, unrecorded
-            "resolve, this,    false, RESOLVED,     CANCELLED, false, same,  this,    true", // its trigger never went
-            "resolve, this,    false, RESOLVED,     DELIVERED, true,  other, this,    true", // went to another channel only
+            "resolve,     this,    false, RESOLVED,     DELIVERED, true,  200,     same,  earlier, false",
+            "resolve,     this,    false, RESOLVED,     CANCELLED, true,  none,    same,  this,    false", // handed over, nothing recorded
+            "resolve,     this,    false, RESOLVED,     FAILED,    true,  timeout, same,  this,    false", // no answer: it may have arrived
+            "resolve,     this,    false, RESOLVED,     FAILED,    true,  401,     same,  this,    true", // refused
+            "resolve,     this,    false, RESOLVED,     CANCELLED, true,  429,     same,  this,    true", // rate-limited, then dropped
+            "resolve,     this,    false, RESOLVED,     CANCELLED, true,  503,     same,  this,    false", // a gateway's 5xx: maybe taken
+            "resolve,     this,    false, RESOLVED,     CANCELLED, false, none,    same,  this,    true", // its trigger never went
+            "resolve,     this,    false, RESOLVED,     DELIVERED, true,  200,     other, this,    true", // went to another channel only
+            "acknowledge, this,    false, ACKNOWLEDGED, DELIVERED, true,  200,     same,  this,    false",
     })
     void aClaimedNotificationIsStaleOnlyWhenNobodyNeedsItAnyMore(String action, String round, boolean claimedBefore,
-            String pageState, String otherTrigger, boolean otherClaimed, String otherChannel, String otherRound,
-            boolean expectedStale) throws Exception {
+            String pageState, String otherTrigger, boolean otherClaimed, String otherAnswer, String otherChannel,
+            String otherRound, boolean expectedStale) throws Exception {
         transaction.begin();
         try {
             UUID page = page(pageState);
             if (!otherTrigger.equals("none")) {
-                notification(page, "trigger", otherRound, otherTrigger, otherClaimed,
+                PageNotification other = notification(page, "trigger", otherRound, otherTrigger, otherClaimed,
                         otherChannel.equals("same") ? "bob-webhook" : "bob-slack");
+                if (!otherAnswer.equals("none")) {
+                    answered(other, otherAnswer.equals("timeout") ? null : Integer.valueOf(otherAnswer));
+                }
             }
             PageNotification subject = notification(page, action, round, PageNotification.PENDING, claimedBefore,
                     "bob-webhook");
@@ -73,6 +83,20 @@ class StaleNotificationsTest {
         } finally {
             transaction.rollback();
         }
+    }
+
+    /** One recorded attempt: an HTTP status, or none (a timeout). */
+    private void answered(PageNotification notification, Integer status) {
+        notification.attempts = 1;
+        DeliveryAttempt attempt = new DeliveryAttempt();
+        attempt.notificationId = notification.id;
+        attempt.attempt = 1;
+        attempt.at = notification.createdAt.plusSeconds(1);
+        attempt.statusCode = status;
+        attempt.error = status == null ? "timeout" : "HTTP " + status;
+        attempt.durationMs = 10;
+        entityManager.persist(attempt);
+        entityManager.flush();
     }
 
     private UUID page(String state) {
