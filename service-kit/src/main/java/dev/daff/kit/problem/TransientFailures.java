@@ -75,13 +75,32 @@ public final class TransientFailures {
                 || cause instanceof jakarta.transaction.SystemException;
     }
 
+    /** The first pause of {@link #retried}; each next one doubles, up to its {@code maxPause}. */
+    private static final long FIRST_PAUSE_MILLIS = 250;
+
+    /**
+     * How many tries {@link #retried}'s pauses (up to {@code maxPause}) fit into {@code time}, and at least
+     * {@code atLeast}: to keep trying for as long as something holds rather than a fixed number of times.
+     */
+    public static int triesWithin(Duration time, Duration maxPause, int atLeast) {
+        long left = time.toMillis();
+        long pause = FIRST_PAUSE_MILLIS;
+        int tries = 1;
+        while (left >= pause) {
+            left -= pause;
+            tries++;
+            pause = Math.min(pause * 2, maxPause.toMillis());
+        }
+        return Math.max(tries, atLeast);
+    }
+
     /**
      * Runs {@code work}, again after each transient failure, pausing 0.25 s and doubling up to {@code maxPause}
      * between tries, at most {@code tries} times. A failure that is not transient, the last try's, or one while the
      * JVM stops is thrown; {@code onRetry} hears of each failure tried again (to log it).
      */
     public static void retried(Runnable work, int tries, Duration maxPause, Consumer<RuntimeException> onRetry) {
-        long pauseMillis = 250;
+        long pauseMillis = FIRST_PAUSE_MILLIS;
         for (int tried = 1;; tried++) {
             try {
                 work.run();

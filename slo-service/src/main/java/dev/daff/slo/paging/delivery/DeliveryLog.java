@@ -65,15 +65,7 @@ public class DeliveryLog {
 
     /** How many tries {@link #recordOutcome}'s pauses fit into {@code time}; at least {@link #RECORD_TRIES_AT_LEAST}. */
     static int triesWithin(Duration time) {
-        long left = time.toMillis();
-        long pause = 250;
-        int tries = 1;
-        while (left >= pause) {
-            left -= pause;
-            tries++;
-            pause = Math.min(pause * 2, RECORD_MAX_PAUSE.toMillis());
-        }
-        return Math.max(tries, RECORD_TRIES_AT_LEAST);
+        return TransientFailures.triesWithin(time, RECORD_MAX_PAUSE, RECORD_TRIES_AT_LEAST);
     }
 
     /**

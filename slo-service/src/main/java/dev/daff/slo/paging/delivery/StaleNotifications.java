@@ -10,6 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class StaleNotifications {
 
+    /** Trigger {@code t} went to the channel of notification {@code n}: the same entry, by type, position and address. */
+    private static final String SAME_CHANNEL = "t.channel_type = n.channel_type and t.channel_ref is not distinct from"
+            + " n.channel_ref and t.endpoint is not distinct from n.endpoint";
+
     private final PageNotifications notifications;
 
     public StaleNotifications(PageNotifications notifications) {
@@ -47,17 +51,14 @@ public class StaleNotifications {
                         select 1 from page_notification t where t.page_id = n.page_id and t.action = 'trigger'
                           and t.created_at >= coalesce(p.routed_at, p.created_at)
                           and (t.status = 'DELIVERED' or t.first_claimed_at is not null and t.status <> 'FAILED'
-                               and t.channel_type = n.channel_type and t.channel_ref is not distinct from n.channel_ref
-                               and t.endpoint is not distinct from n.endpoint))
+                               and %1$s))
                   else not exists (
                         select 1 from page_notification t where t.page_id = n.page_id and t.action = 'trigger'
-                          and t.first_claimed_at is not null
-                          and t.channel_type = n.channel_type and t.channel_ref is not distinct from n.channel_ref
-                          and t.endpoint is not distinct from n.endpoint
+                          and t.first_claimed_at is not null and %1$s
                           and (t.status in ('DELIVERED', 'PENDING') or t.attempts = 0 or exists (
                                select 1 from delivery_attempt a where a.notification_id = t.id
                                  and (a.status_code is null or a.status_code >= 500))))
-                  end""")
+                  end""".formatted(SAME_CHANNEL))
                 .setParameter(1, ids).getResultList();
         return stale.stream().map(Number::longValue).collect(Collectors.toSet());
     }
