@@ -60,7 +60,7 @@ public class CatalogService {
             }
         }
         if (request.rollbackHook() != null) {
-            outbound.refusal(request.rollbackHook())
+            outbound.refusalToStore(request.rollbackHook())
                     .ifPresent(why -> { throw ProblemException.invalidField("rollbackHook", why); });
         }
         Optional<CatalogEntry> existing = catalog.findByIdOptional(name);

@@ -75,7 +75,14 @@ public class RollbackHooks {
         String secret = config.rollbackSigningSecret().filter(s -> !s.isBlank()).orElseThrow(() -> ProblemException.conflict(
                 "rollback-hooks-off", "Rollback hooks are off", "No daff.changes.rollback-signing-secret is configured."));
         Target target = QuarkusTransaction.requiringNew().call(() -> target(incidentId, changeId));
-        outbound.refusal(target.hook()).ifPresent(why -> {
+        Optional<String> refused;
+        try {
+            refused = outbound.refusal(target.hook(), deadline);
+        } catch (OutboundAddresses.LookupTimedOut e) {
+            throw ProblemException.unavailable("rollback-hook-unresolved", "Rollback hook did not resolve",
+                    "The hook's " + e.getMessage() + "; nothing was sent. Try again.", 5);
+        }
+        refused.ifPresent(why -> {
             throw ProblemException.conflict("rollback-hook-refused", "Rollback hook refused", "The hook " + why + ".");
         });
         Instant at = clock.instant();

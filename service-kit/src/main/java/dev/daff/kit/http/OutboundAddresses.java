@@ -5,10 +5,19 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -22,21 +31,83 @@ import java.util.stream.Collectors;
  * through the JVM's resolver cache ({@code networkaddress.cache.ttl}, 30 s by default), so it reaches the address
  * just checked rather than a second, rebound answer. Callers never follow redirects ({@code Redirect.NEVER}), so a
  * public URL cannot bounce inward.
+ *
+ * <p>A lookup waits at most the caller's deadline ({@link #refusal(String, Duration)}): the JDK's resolver has no
+ * timeout of its own, and a name server that does not answer (a zone's DNS down) holds the calling thread for as
+ * long as the system's resolver retries, 10–30 s — a page's attempt past its deadline and lease, another replica
+ * sending it as well. The lookup goes on in the background and its answer fills the JDK's cache.
  */
 public final class OutboundAddresses {
 
+    /** Resolves a host name to its addresses: the JDK's resolver, or in tests one at the edge of the world. */
+    @FunctionalInterface
+    public interface Resolver {
+        Resolver SYSTEM = InetAddress::getAllByName;
+
+        InetAddress[] addresses(String host) throws UnknownHostException;
+    }
+
+    /** The host's lookup took longer than the caller could wait. */
+    public static final class LookupTimedOut extends RuntimeException {
+        LookupTimedOut(String host, Duration within) {
+            super("host " + host + " did not resolve within " + within.toMillis() + " ms", null, false, false);
+        }
+    }
+
+    /** How long {@link #refusal(String)} waits for a lookup. */
+    public static final Duration DEFAULT_LOOKUP_DEADLINE = Duration.ofSeconds(5);
+    /** How long {@link #refusalToStore} waits for a lookup: a person is waiting for the answer. */
+    static final Duration STORE_LOOKUP_DEADLINE = Duration.ofSeconds(2);
+
+    /**
+     * Threads that run lookups, made as needed: one left waiting on a silent name server must not hold up a lookup
+     * of another host. The JDK makes concurrent lookups of one host wait for the first, so a hanging one holds one
+     * thread per host until the system's resolver gives up.
+     */
+    private static final ExecutorService LOOKUPS = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger made = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable runnable) {
+            Thread thread = new Thread(runnable, "outbound-lookup-" + made.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    });
+
     private final Set<String> allowedHosts;
     private final String allowedHostsSetting;
+    private final Resolver resolver;
 
     /** @param allowedHostsSetting the configuration key that lists {@code allowedHosts}, named in refusals */
     public OutboundAddresses(List<String> allowedHosts, String allowedHostsSetting) {
+        this(allowedHosts, allowedHostsSetting, Resolver.SYSTEM);
+    }
+
+    public OutboundAddresses(List<String> allowedHosts, String allowedHostsSetting, Resolver resolver) {
         this.allowedHostsSetting = allowedHostsSetting;
+        this.resolver = resolver;
         this.allowedHosts = allowedHosts.stream().map(host -> host.trim().toLowerCase(Locale.ROOT))
                 .filter(host -> !host.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** Why a request to {@code url} must not be made, or empty when it may. */
+    /**
+     * Why a request to {@code url} must not be made, or empty when it may, waiting for the host's lookup at most
+     * {@link #DEFAULT_LOOKUP_DEADLINE}.
+     *
+     * @throws LookupTimedOut when the lookup did not answer in time
+     */
     public Optional<String> refusal(String url) {
+        return refusal(url, DEFAULT_LOOKUP_DEADLINE);
+    }
+
+    /**
+     * Why a request to {@code url} must not be made, or empty when it may, waiting for the host's lookup at most
+     * {@code within}.
+     *
+     * @throws LookupTimedOut when the lookup did not answer in time
+     */
+    public Optional<String> refusal(String url, Duration within) {
         URI uri;
         try {
             uri = URI.create(url);
@@ -57,7 +128,7 @@ public final class OutboundAddresses {
         }
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(bareHost);
+            addresses = lookUp(bareHost, within);
         } catch (UnknownHostException e) {
             return Optional.of("host " + bareHost + " does not resolve");
         }
@@ -68,6 +139,41 @@ public final class OutboundAddresses {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why {@code url} must not be stored as a destination, or empty when it may. A host whose lookup does not answer
+     * within {@link #STORE_LOOKUP_DEADLINE} is stored: every send checks it again as it resolves then, and a rota
+     * or catalog change must not wait on a zone's silent name server, which is when people make them.
+     */
+    public Optional<String> refusalToStore(String url) {
+        try {
+            return refusal(url, STORE_LOOKUP_DEADLINE);
+        } catch (LookupTimedOut e) {
+            return Optional.empty();
+        }
+    }
+
+    private InetAddress[] lookUp(String host, Duration within) throws UnknownHostException {
+        Future<InetAddress[]> lookup = LOOKUPS.submit(() -> resolver.addresses(host));
+        try {
+            return lookup.get(Math.max(within.toMillis(), 1), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            lookup.cancel(false); // the lookup itself runs on: its answer fills the JDK's cache
+            throw new LookupTimedOut(host, within);
+        } catch (InterruptedException e) {
+            lookup.cancel(false); // the lookup itself runs on: its answer fills the JDK's cache
+            Thread.currentThread().interrupt();
+            throw new LookupTimedOut(host, within);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownHostException unknown) {
+                throw unknown;
+            }
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     public static boolean internal(InetAddress address) {

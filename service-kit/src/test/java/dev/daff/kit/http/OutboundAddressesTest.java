@@ -1,10 +1,15 @@
 package dev.daff.kit.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,5 +60,42 @@ class OutboundAddressesTest {
         assertTrue(guard.refusal("file:///etc/passwd").isPresent());
         assertTrue(guard.refusal("gopher://93.184.215.14/").isPresent());
         assertTrue(guard.refusal("http://no-such-host.invalid/x").isPresent());
+    }
+
+    @Test
+    void aLookupThatDoesNotAnswerEndsAtTheCallersDeadline() throws Exception {
+        // A name server that does not answer: the JDK's own lookup would hold the caller until the system's resolver
+        // gave up (10-30 s), a page's attempt past its deadline.
+        CountDownLatch answers = new CountDownLatch(1);
+        CountDownLatch asked = new CountDownLatch(2);
+        OutboundAddresses silentDns = new OutboundAddresses(List.of(), "daff.paging.allowed-hosts", host -> {
+            asked.countDown();
+            try {
+                answers.await(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.net.UnknownHostException(host);
+            }
+            return new InetAddress[] { InetAddress.getByName("93.184.215.14") };
+        });
+        try {
+            OutboundAddresses.LookupTimedOut timedOut = assertThrows(OutboundAddresses.LookupTimedOut.class,
+                    () -> silentDns.refusal("https://hooks.example.test/page", Duration.ofMillis(200)));
+            assertEquals("host hooks.example.test did not resolve within 200 ms", timedOut.getMessage());
+        } finally {
+            answers.countDown();
+        }
+        assertEquals(Optional.empty(), silentDns.refusal("https://hooks.example.test/page", Duration.ofSeconds(30)),
+                "once the name server answers, the host is checked as usual");
+        assertTrue(asked.await(0, TimeUnit.SECONDS), "each call looked the host up");
+    }
+
+    @Test
+    void aResolverThatFailsIsAnUnresolvedHost() {
+        OutboundAddresses failing = new OutboundAddresses(List.of(), "daff.paging.allowed-hosts", host -> {
+            throw new java.net.UnknownHostException(host);
+        });
+        assertEquals(Optional.of("host hooks.example.test does not resolve"),
+                failing.refusal("https://hooks.example.test/page"));
     }
 }

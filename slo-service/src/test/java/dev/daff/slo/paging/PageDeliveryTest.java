@@ -152,6 +152,40 @@ class PageDeliveryTest {
     }
 
     @Test
+    void aChannelWhoseNameServerDoesNotAnswerIsCutOffAtTheDeadlineAndItsTeamCanStillBeChanged() {
+        // A zone's DNS down: the host's lookup is never answered. The attempt used to wait in the JDK's resolver,
+        // which has no timeout, past its deadline and its lease (another replica sent the page as well); and a
+        // change to the team's rota waited with it.
+        Duration deadline = config.deliveryTimeout();
+        String silentHost = "http://pager.dns.test:";
+        String url = PagingFixtures.receiver().url("/hook/dns-silent").replace("http://localhost:", silentHost);
+        String channel = "{\"type\": \"webhook\", \"url\": \"" + url + "\"}";
+        String team = PagingFixtures.soloTeam(clock, "sre-dns-silent", "ivy", channel);
+        SilentNameServer.silence("pager.dns.test");
+        try {
+            PagingFixtures.publish(team, PagingFixtures.alert(clock, "AlertFired", team, "dns-silent", "dns-silent:PAGE:1"));
+            String id = PagingFixtures.awaitPage(team);
+            await().atMost(deadline.plusSeconds(15)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                    .body("notifications[0].deliveryLog", hasSize(1)));
+            assertTrue(SilentNameServer.waiting() > 0, "the name server has not answered yet");
+            Map<String, Object> attempt = given().when().get("/api/pages/" + id).then().extract()
+                    .path("notifications[0].deliveryLog[0]");
+            assertEquals("timeout", attempt.get("error"), attempt.toString());
+            long tookMs = ((Number) attempt.get("durationMs")).longValue();
+            assertTrue(tookMs >= deadline.toMillis() && tookMs < deadline.toMillis() + 3_000,
+                    "the attempt was cut off at its deadline: " + tookMs + " ms");
+            given().when().get("/api/pages/" + id).then().body("notifications[0].status", equalTo("PENDING"));
+
+            // The rota can still be changed: the lookup waits a little, and the send checks the host again.
+            PagingFixtures.soloTeam(clock, team, "jon", channel);
+            given().when().get("/api/teams/" + team).then().body("members.handle", contains("jon"));
+            assertTrue(SilentNameServer.waiting() > 0, "the name server has still not answered");
+        } finally {
+            SilentNameServer.answerAgain();
+        }
+    }
+
+    @Test
     void receiversThatHangTogetherLeaveWorkersForEveryOtherPage() throws Exception {
         // One team's ten channels all behind one host that hangs: more attempts than the replica has workers.
         Duration deadline = config.deliveryTimeout();

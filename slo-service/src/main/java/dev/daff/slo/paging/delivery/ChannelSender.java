@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.kit.http.OutboundAddresses;
 import dev.daff.kit.security.WebhookSignature;
+import dev.daff.slo.paging.HostLookup;
 import dev.daff.slo.paging.PagingConfig;
 import dev.daff.slo.paging.secrets.Keyring;
 
@@ -61,12 +62,13 @@ public class ChannelSender {
     /** Names the notification a webhook request delivers; its retries carry the same value. */
     static final String DELIVERY_HEADER = "X-Daff-Delivery";
 
-    public ChannelSender(PagingConfig config, Keyring keyring, ObjectMapper json, Clock clock) {
+    public ChannelSender(PagingConfig config, Keyring keyring, ObjectMapper json, Clock clock, HostLookup hostLookup) {
         this.config = config;
         this.keyring = keyring;
         this.json = json;
         this.clock = clock;
-        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(List.of()), "daff.paging.allowed-hosts");
+        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(List.of()), "daff.paging.allowed-hosts",
+                hostLookup);
     }
 
     /** One attempt to send the notification, within its deadline; never throws for a failure of the channel. */
@@ -86,9 +88,10 @@ public class ChannelSender {
                 secrets.add(secret);
             }
             String endpoint = "slack".equals(notification.channelType) ? secret : notification.endpoint;
-            // PagerDuty's endpoint is configuration; a team's own URL is checked again, as it resolves now.
+            // PagerDuty's endpoint is configuration; a team's own URL is checked again, as it resolves now, the
+            // lookup within the attempt's deadline: a zone's silent name server is a timeout, not a stuck worker.
             Optional<String> refused = "pagerduty".equals(notification.channelType) ? Optional.empty()
-                    : outbound.refusal(endpoint);
+                    : outbound.refusal(endpoint, deadline);
             if (refused.isPresent()) {
                 throw new RefusedDestination(refused.get());
             }
@@ -110,7 +113,8 @@ public class ChannelSender {
                                 clock.instant()));
             }
             response = http().sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
-            HttpResponse<Void> answer = response.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            long left = deadline.toMillis() - (System.nanoTime() - begin) / 1_000_000;
+            HttpResponse<Void> answer = response.get(Math.max(left, 1), TimeUnit.MILLISECONDS);
             status = answer.statusCode();
             if (status < 200 || status >= 300) {
                 error = "HTTP " + status;
@@ -189,7 +193,7 @@ public class ChannelSender {
      */
     static String category(Throwable e) {
         if (e instanceof java.net.http.HttpTimeoutException || e instanceof TimeoutException
-                || e instanceof java.net.SocketTimeoutException) {
+                || e instanceof java.net.SocketTimeoutException || e instanceof OutboundAddresses.LookupTimedOut) {
             return "timeout";
         }
         if (e instanceof java.net.ConnectException) {

@@ -22,6 +22,7 @@ import dev.daff.kit.listing.Slice;
 import dev.daff.kit.json.IsoInstants;
 import dev.daff.kit.problem.ProblemException;
 import io.quarkus.panache.common.Sort;
+import dev.daff.slo.paging.HostLookup;
 import dev.daff.slo.paging.PagingConfig;
 import dev.daff.kit.http.OutboundAddresses;
 
@@ -44,13 +45,14 @@ public class TeamService {
     private final OutboundAddresses outbound;
     private final Event<TeamRedefined> redefined;
 
-    public TeamService(Teams teams, ChannelSecrets secrets, Clock clock, PagingConfig config,
+    public TeamService(Teams teams, ChannelSecrets secrets, Clock clock, PagingConfig config, HostLookup hostLookup,
             Event<TeamRedefined> redefined) {
         this.teams = teams;
         this.secrets = secrets;
         this.clock = clock;
         this.redefined = redefined;
-        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(java.util.List.of()), "daff.paging.allowed-hosts");
+        this.outbound = new OutboundAddresses(config.allowedHosts().orElse(java.util.List.of()), "daff.paging.allowed-hosts",
+                hostLookup);
     }
 
     @Transactional
@@ -193,7 +195,7 @@ public class TeamService {
         }
         if (!"pagerduty".equals(channel.type())) {
             String url = "slack".equals(channel.type()) ? secrets.open(channel.url()) : channel.url();
-            outbound.refusal(url).ifPresent(why -> {
+            outbound.refusalToStore(url).ifPresent(why -> {
                 throw ProblemException.invalidField(field + ".url", why);
             });
         }
