@@ -49,6 +49,9 @@ class SliExactlyOnceIT {
     /** Records of this many characters, compressed by their producer: each passes the broker's 1 MB bound. */
     static final int HUGE_CHARS = 40_000_000;
     static final int HUGE_RECORDS = 10;
+    /** Records of this many characters (padding), 2,000 of them: 520 MB of text, in one fetch of 4 MiB compressed. */
+    static final int LONG_CHARS = 260_000;
+    static final int LONG_RECORDS = 2_000;
 
     @Test
     void killNineMidStreamLosesNothingAndCountsNothingTwiceAndHugeRecordsStopNothing() throws Exception {
@@ -105,6 +108,14 @@ class SliExactlyOnceIT {
                                     .lastHeader(SliDeadLetters.REJECTION_HEADER).value(), StandardCharsets.UTF_8));
                     assertEquals(65_536, deadLetter.value().length(), "its head only");
                 }
+
+                // Records each inside the bound (valid events, with a field nobody reads), gzipped to a few hundred
+                // bytes: one fetch brought 2,000 of them, 520 MB of text in one poll — the service exited on it, again
+                // after every restart (helper-58). Each poll now decodes at most its budget and reads on from there.
+                slo.stopTimed();
+                produceLong(kafka.bootstrapServers());
+                slo.start().awaitReady(Duration.ofSeconds(90));
+                awaitTotal(slo, admin, total -> total == EVENTS + 1 + LONG_RECORDS, Duration.ofSeconds(90));
             } finally {
                 slo.kill();
             }
@@ -150,6 +161,22 @@ class SliExactlyOnceIT {
             }
             producer.send(new ProducerRecord<>(Topics.SLI_EVENTS, "crash-test",
                     "{\"slo\":\"crash-test\",\"good\":1,\"total\":1}")).get();
+        }
+    }
+
+    /** Events of {@link #LONG_CHARS} characters each, within the record bound, compressed as a producer may. */
+    private void produceLong(String bootstrapServers) throws Exception {
+        Properties props = producerProperties(bootstrapServers);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(256L * 1024 * 1024));
+        String padded = "{\"slo\":\"crash-test\",\"good\":1,\"total\":1,\"pad\":\"" + "x".repeat(LONG_CHARS) + "\"}";
+        assertTrue(padded.length() < 256 * 1024, "within the record bound: counted, not refused");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            for (int i = 0; i < LONG_RECORDS; i++) {
+                producer.send(new ProducerRecord<>(Topics.SLI_EVENTS, "crash-test", padded));
+            }
+            producer.flush();
         }
     }
 

@@ -118,10 +118,15 @@ public class SliConsumer {
                 consumer = created;
                 created.subscribe(List.of(Topics.SLI_EVENTS), new ResumeFromDatabase(created));
                 while (running) {
+                    PollBudget.startPoll();
                     ConsumerRecords<String, String> records = created.poll(Duration.ofMillis(500));
-                    if (!records.isEmpty()) {
-                        apply(records);
+                    Map<TopicPartition, Long> deferred = PollBudget.deferredFrom(records);
+                    ConsumerRecords<String, String> decoded = deferred.isEmpty() ? records
+                            : PollBudget.before(records, deferred);
+                    if (!decoded.isEmpty()) {
+                        apply(decoded);
                     }
+                    deferred.forEach(created::seek); // counted up to there: read on from there
                     countedUpTo.check(created);
                 }
             } catch (WakeupException e) {

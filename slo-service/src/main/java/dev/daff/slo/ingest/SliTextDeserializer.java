@@ -17,7 +17,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * The broker bounds records only compressed, so one fetch of a producer's gzip can hold hundreds of megabytes of
  * text; decoded whole, a poll of them filled the heap, the JVM exited on it, and after every restart the same poll
  * did it again — no SLO was counted or paged for any more. Kept short, they are refused and dead-lettered like any
- * oversized record, each at most its own bytes in memory, once, while it is read.
+ * oversized record, each at most its own bytes in memory, once, while it is read. What one poll decodes in all is
+ * bounded too ({@link PollBudget}).
  */
 @RegisterForReflection // Kafka makes it from its class name, in a native image too
 public class SliTextDeserializer implements Deserializer<String> {
@@ -58,6 +59,9 @@ public class SliTextDeserializer implements Deserializer<String> {
             return null;
         }
         int length = data.remaining();
+        if (!PollBudget.take(Math.min(length, DECODED_BYTES))) {
+            return PollBudget.DEFERRED; // read again at the next poll
+        }
         if (length <= DECODED_BYTES || headers == null) {
             return decode(data, length);
         }
