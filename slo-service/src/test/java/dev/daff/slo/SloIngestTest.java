@@ -767,6 +767,33 @@ class SloIngestTest {
     }
 
     @Test
+    void aMomentaryDatabaseRefusalWhileStoringBucketByBucketRefusesNoEvent() throws Exception {
+        // The bucket is nearly full, so the poll cannot be stored whole and is stored bucket by bucket, then event by
+        // event; there the database refuses once, as in a failover (40001, on the first event added alone). That was
+        // taken for a bucket that can never be stored: both events were dead-lettered and the offsets moved on.
+        given().contentType(ContentType.JSON).body(slo("overfill-blip")).when().post("/api/slos").then().statusCode(201);
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        Instant minute = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "overfill-blip", """
+                [{"at": "%1$s", "good": 600000000000, "total": 600000000000}]""".formatted(minute));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/overfill-blip/status")
+                .then().statusCode(200).body("events.total", equalTo(600_000_000_000L)));
+        try (var refusing = dev.daff.localinfra.DatabaseRefusals.refuse(database, "overfill_blip", "insert on sli_bucket",
+                "new.slo_name = 'overfill-blip' and new.total = 500000000000", "40001", 1)) {
+            KafkaTestClient.send(kafka, Topics.SLI_EVENTS, "overfill-blip", """
+                    [{"at": "%1$s", "good": 500000000000, "total": 500000000000}, {"at": "%1$s", "good": 5, "total": 6}]
+                    """.formatted(minute));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/slos/overfill-blip/status")
+                    .then().statusCode(200).body("events.total", equalTo(600_000_000_006L)));
+        }
+        List<ConsumerRecord<String, String>> deadLetters = KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
+                record -> "overfill-blip".equals(record.key()), 1, Duration.ofSeconds(20));
+        assertEquals(1, deadLetters.size());
+        assertTrue(reason(deadLetters.get(0)).startsWith("the minute " + minute + " already holds nearly"),
+                "only the one that does not fit: " + reason(deadLetters.get(0)));
+    }
+
+    @Test
     void anObservationThatWouldOverfillItsMinuteIsRefusedAloneAndTheOthersOfThePollCount() throws Exception {
         given().contentType(ContentType.JSON).body(slo("overfill-alone")).when().post("/api/slos").then().statusCode(201);
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();

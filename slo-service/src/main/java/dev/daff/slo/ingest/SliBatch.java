@@ -18,6 +18,7 @@ import jakarta.persistence.EntityManager;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
+import dev.daff.kit.messaging.FailureKind;
 import dev.daff.events.SliObservedBatch;
 import dev.daff.slo.ingest.CountedBuckets.MinuteCount;
 import dev.daff.slo.ingest.SliBuckets.MinuteAdd;
@@ -195,6 +196,11 @@ public class SliBatch {
             refused.addAll(refusedHere);
             storedHere.forEach((name, minutes) -> stored.computeIfAbsent(name, n -> new HashMap<>()).putAll(minutes));
         } catch (RuntimeException e) {
+            if (FailureKind.of(e) != FailureKind.PERMANENT) {
+                // A deadlock, a failover, a cancelled statement: nothing of this poll is committed, and a fresh
+                // consumer stores it again. Refused here, the events were dead-lettered and the offsets moved on.
+                throw e;
+            }
             entityManager.createNativeQuery("rollback to savepoint sli_bucket").executeUpdate();
             refuse(aggregate, refused, "could not be stored: " + e.getMessage());
         }
