@@ -1,8 +1,6 @@
 package dev.daff.slo.ingest;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,26 +59,6 @@ final class PollBudget {
             }
         }
         return deferred;
-    }
-
-    /** {@code records} without each partition's records from its first deferred one on. */
-    static ConsumerRecords<String, String> before(ConsumerRecords<String, String> records,
-            Map<TopicPartition, Long> deferred) {
-        Map<TopicPartition, List<ConsumerRecord<String, String>>> kept = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            long until = deferred.getOrDefault(partition, Long.MAX_VALUE);
-            List<ConsumerRecord<String, String>> ofPartition = new ArrayList<>();
-            for (ConsumerRecord<String, String> record : records.records(partition)) {
-                if (record.offset() >= until) {
-                    break;
-                }
-                ofPartition.add(record);
-            }
-            if (!ofPartition.isEmpty()) {
-                kept.put(partition, ofPartition);
-            }
-        }
-        return new ConsumerRecords<>(kept, Map.of());
     }
 
     @SuppressWarnings("StringEquality")

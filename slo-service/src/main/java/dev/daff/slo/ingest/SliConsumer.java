@@ -118,13 +118,23 @@ public class SliConsumer {
                 consumer = created;
                 created.subscribe(List.of(Topics.SLI_EVENTS), new ResumeFromDatabase(created));
                 while (running) {
+                    held.resumeDue(created);
                     PollBudget.startPoll();
                     ConsumerRecords<String, String> records = created.poll(Duration.ofMillis(500));
                     Map<TopicPartition, Long> deferred = PollBudget.deferredFrom(records);
                     ConsumerRecords<String, String> decoded = deferred.isEmpty() ? records
-                            : PollBudget.before(records, deferred);
-                    if (!decoded.isEmpty()) {
-                        apply(decoded);
+                            : PolledRecords.upTo(records, deferred);
+                    while (!decoded.isEmpty()) {
+                        try {
+                            apply(decoded);
+                            break;
+                        } catch (SliDeadLetters.Unpublished e) {
+                            LOG.warnf("SLI consumer: %s; they are read again in %d s, the others count on", e.getMessage(),
+                                    HeldPartitions.HOLD.toSeconds());
+                            held.hold(created, e.partitions(), positions::get);
+                            decoded = PolledRecords.without(decoded, e.partitions());
+                            deferred.keySet().removeAll(e.partitions());
+                        }
                     }
                     deferred.forEach(created::seek); // counted up to there: read on from there
                     countedUpTo.check(created);
@@ -177,6 +187,7 @@ public class SliConsumer {
      * partition nobody has stored yet. Only the consumer thread touches it.
      */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
+    private final HeldPartitions held = new HeldPartitions();
 
     /** On assignment, seek each partition to the offset stored with the buckets (or its start). */
     private final class ResumeFromDatabase implements ConsumerRebalanceListener {
@@ -211,6 +222,7 @@ public class SliConsumer {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             partitions.forEach(positions::remove);
+            held.forget(partitions);
             // The topic keeps its partitions: an evaluation that checks its SLO's owner meanwhile checks the right one.
             ownership.assigned(Set.of(), ownership.partitionCount());
         }

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -98,8 +101,10 @@ public class SliDeadLetters {
     /** Returns once the broker has every record, so the offsets that skip them may commit; throws otherwise. */
     void send(List<Refused> refused) {
         List<ProducerRecord<String, String>> rejects = new ArrayList<>(refused.size());
+        Set<TopicPartition> from = new HashSet<>();
         for (Refused one : refused) {
             ConsumerRecord<String, String> record = one.source().record();
+            from.add(new TopicPartition(record.topic(), record.partition()));
             ProducerRecord<String, String> reject = new ProducerRecord<>(Topics.SLI_EVENTS_DEAD_LETTER,
                     head(record.key(), MAX_KEY_CHARS), value(one.source()));
             // An event without "at" happened at its record's time: a replay sends it back with that time, to count it
@@ -113,7 +118,7 @@ public class SliDeadLetters {
                     : origin + "#" + one.source().index()).getBytes(StandardCharsets.UTF_8));
             rejects.add(reject);
         }
-        sendAll(rejects);
+        sendAll(rejects, from);
     }
 
     /**
@@ -123,8 +128,10 @@ public class SliDeadLetters {
      */
     void forward(List<Forwarded> forwarded) {
         List<ProducerRecord<String, String>> copies = new ArrayList<>(forwarded.size());
+        Set<TopicPartition> readFrom = new HashSet<>();
         for (Forwarded one : forwarded) {
             ConsumerRecord<String, String> from = one.record();
+            readFrom.add(new TopicPartition(from.topic(), from.partition()));
             // A record without a time (-1) goes without one, stamped by the broker: the producer refuses a negative one.
             ProducerRecord<String, String> copy = new ProducerRecord<>(from.topic(), null,
                     from.timestamp() < 0 ? null : from.timestamp(), one.slo(), from.value());
@@ -137,7 +144,7 @@ public class SliDeadLetters {
             copy.headers().add(SliRecords.ORIGIN_HEADER, origin(from).getBytes(StandardCharsets.UTF_8));
             copies.add(copy);
         }
-        sendAll(copies);
+        sendAll(copies, readFrom);
     }
 
     /** A minute-sums header may describe a thousand sums, {@code 999:1} each; any other fits in a kilobyte. */
@@ -153,7 +160,24 @@ public class SliDeadLetters {
                 : record.topic() + "/" + record.partition() + "/" + record.offset();
     }
 
-    private void sendAll(List<ProducerRecord<String, String>> records) {
+    /**
+     * The broker did not take what records of these partitions needed written (a dead letter, a forwarded copy): their
+     * offsets cannot move past them, but the other partitions of the poll need not wait for them.
+     */
+    static final class Unpublished extends RuntimeException {
+        private final Set<TopicPartition> partitions;
+
+        Unpublished(Set<TopicPartition> partitions, Throwable cause) {
+            super("the broker did not take what partitions " + partitions + " needed written: " + cause, cause);
+            this.partitions = Set.copyOf(partitions);
+        }
+
+        Set<TopicPartition> partitions() {
+            return partitions;
+        }
+    }
+
+    private void sendAll(List<ProducerRecord<String, String>> records, Set<TopicPartition> readFrom) {
         if (records.isEmpty()) {
             return;
         }
@@ -172,7 +196,7 @@ public class SliDeadLetters {
             KafkaProducer<String, String> failed = producer;
             producer = null;
             failed.close(Duration.ZERO);
-            throw new IllegalStateException("dead-letter topic did not acknowledge", e);
+            throw new Unpublished(readFrom, e);
         }
     }
 }

@@ -1,0 +1,69 @@
+package dev.daff.slo.ingest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Partitions whose records could not be stored for now because the broker did not take what they needed written (a
+ * dead letter, a forwarded copy): each goes back to its stored offset and is paused for {@link #HOLD}, then read
+ * again, while the replica's other partitions go on counting. Failing the whole poll instead stopped every SLO the
+ * replica counts for one invalid event, and each retry made a new consumer, taking the group through two rebalances.
+ * Only the consumer thread uses it.
+ */
+final class HeldPartitions {
+
+    static final Duration HOLD = Duration.ofSeconds(5);
+
+    /** Held partitions and when ({@link System#nanoTime}) each is read again. */
+    private final Map<TopicPartition, Long> heldUntil = new HashMap<>();
+
+    /** Sends each partition back to {@code stored} (the beginning when absent) and pauses it. */
+    void hold(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, Function<TopicPartition, Long> stored) {
+        List<TopicPartition> assigned = new ArrayList<>();
+        for (TopicPartition partition : partitions) {
+            if (!consumer.assignment().contains(partition)) {
+                continue; // forwarded from a partition no longer ours: its new owner reads it from what was stored
+            }
+            Long next = stored.apply(partition);
+            if (next == null) {
+                consumer.seekToBeginning(List.of(partition));
+            } else {
+                consumer.seek(partition, next);
+            }
+            heldUntil.put(partition, System.nanoTime() + HOLD.toNanos());
+            assigned.add(partition);
+        }
+        consumer.pause(assigned);
+    }
+
+    /** Resumes the partitions whose hold is over. */
+    void resumeDue(Consumer<?, ?> consumer) {
+        if (heldUntil.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        List<TopicPartition> due = new ArrayList<>();
+        heldUntil.entrySet().removeIf(held -> {
+            if (now - held.getValue() >= 0) {
+                due.add(held.getKey());
+                return true;
+            }
+            return false;
+        });
+        due.retainAll(consumer.assignment());
+        consumer.resume(due);
+    }
+
+    /** A rebalance: a partition assigned again starts unpaused, from what was stored. */
+    void forget(Collection<TopicPartition> partitions) {
+        partitions.forEach(heldUntil::remove);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.daff.slo;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.daff.events.Topics;
+import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.RealInfrastructureResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * The dead-letter topic refuses what the consumer writes to it (here: a record size limit far too small, as a topic
+ * misconfigured or full). An invalid event cannot be skipped until its dead letter is written, so its partition waits;
+ * the replica's other partitions must go on counting. Before, the whole poll failed, every SLO of the replica stopped
+ * counting, and each retry made a new consumer (two rebalances of the group a second).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RealInfrastructureResource.class, restrictToAnnotatedClass = false,
+        initArgs = @ResourceArg(name = "database", value = "slo"))
+class DeadLetterTopicRefusesTest {
+
+    @BeforeAll
+    static void authenticate() {
+        dev.daff.localinfra.TestTokens.authenticateEveryRequest();
+    }
+
+    @Inject
+    SimulatedClockBean clock;
+
+    @BeforeEach
+    void clockNotBehindTheWall() {
+        Duration behind = Duration.between(clock.instant(), Instant.now());
+        if (!behind.isNegative()) {
+            clock.advance(behind);
+        }
+    }
+
+    @Test
+    void anInvalidEventWhoseDeadLetterIsRefusedHoldsOnlyItsOwnPartition() throws Exception {
+        String held = "dlt-refused-held";
+        String bystander = IntStream.range(0, 1_000).mapToObj(i -> "dlt-refused-bystander-" + i)
+                .filter(name -> SloIngestTest.partitionOf(name) != SloIngestTest.partitionOf(held)).findFirst().orElseThrow();
+        for (String name : List.of(held, bystander)) {
+            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
+        }
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        ConfigResource deadLetterTopic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.SLI_EVENTS_DEAD_LETTER);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+            if (!admin.listTopics().names().get().contains(Topics.SLI_EVENTS_DEAD_LETTER)) {
+                admin.createTopics(List.of(new NewTopic(Topics.SLI_EVENTS_DEAD_LETTER, Optional.empty(), Optional.empty())))
+                        .all().get(); // as the first dead letter would have created it, with the broker's defaults
+            }
+            admin.incrementalAlterConfigs(Map.of(deadLetterTopic, List.of(new AlterConfigOp(
+                    new ConfigEntry("max.message.bytes", "64"), AlterConfigOp.OpType.SET)))).all().get();
+            try {
+                String at = Instant.now().toString();
+                KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held,
+                        "{\"slo\": \"" + held + "\", \"at\": \"" + at + "\", \"good\": 5, \"total\": 3}"); // invalid
+                KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held,
+                        "{\"slo\": \"" + held + "\", \"at\": \"" + at + "\", \"good\": 1, \"total\": 1}");
+                for (int i = 0; i < 3; i++) {
+                    KafkaTestClient.send(kafka, Topics.SLI_EVENTS, bystander,
+                            "{\"slo\": \"" + bystander + "\", \"at\": \"" + at + "\", \"good\": 1, \"total\": 2}");
+                }
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+                        .get("/api/slos/" + bystander + "/status").then().statusCode(200)
+                        .body("events.total", equalTo(6)).body("events.good", equalTo(3)));
+                given().when().get("/api/slos/" + held + "/status").then().statusCode(200)
+                        .body("events.total", equalTo(0)); // behind its invalid event: nothing skipped unrecorded
+            } finally {
+                admin.incrementalAlterConfigs(Map.of(deadLetterTopic, List.of(new AlterConfigOp(
+                        new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE)))).all().get();
+            }
+        }
+        // The topic takes dead letters again: the invalid event is dead-lettered, the one behind it counted.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/slos/" + held + "/status")
+                .then().statusCode(200).body("events.total", equalTo(1)).body("events.good", equalTo(1)));
+        List<ConsumerRecord<String, String>> deadLetters = KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
+                record -> held.equals(record.key()), 1, Duration.ofSeconds(20));
+        assertEquals(1, deadLetters.size());
+    }
+}
