@@ -296,6 +296,46 @@ class ActionRulesTest {
     }
 
     /**
+     * An IncidentResolved that went to the dead-letter topic, replayed after the washup was reviewed: no WASHUP action.
+     * Before, it made an open one that nothing could close (the review had come, people may not close it), reminded
+     * and overdue until the finalise closed it as "finalised without a reviewed washup" (helper-59).
+     */
+    @Test
+    void aResolveReplayedAfterTheWashupWasReviewedMakesNoWashupAction() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "reviewed-first-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentOpened", incidentId, "SEV2", team, "DISCOVERED", 10L);
+        sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV2", team, "RESOLVED", 12L);
+        awaitKnownIncident(incidents, incidentId, "RESOLVED");
+
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED", 11L);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "RESOLVED", 13L);
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1"); // the replay before it was taken in too
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
+                .body("findAll { it.kind == 'WASHUP' && it.status != 'DONE' }", hasSize(0));
+    }
+
+    /**
+     * A finalised incident heard of first through an IncidentUpdated (its IncidentFinalised dead-lettered, replayed
+     * later as older): its open WASHUP action is closed as waived all the same. Before, it stayed open for good,
+     * counted open and overdue in every report (helper-59).
+     */
+    @Test
+    void anIncidentHeardOfAsFinalisedThroughAnUpdateClosesItsWashupAction() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "finalised-late-" + UUID.randomUUID().toString().substring(0, 8);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", team, "RESOLVED", 10L);
+        String washup = awaitOpenWashupAction(incidentId);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", team, "FINALISED", 12L);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + washup)
+                .then().statusCode(200).body("status", equalTo("WONT_DO")));
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentFinalised", incidentId, "SEV2", team, "FINALISED", 11L);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "FINALISED", 13L);
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1");
+        given().when().get("/api/actions/" + washup).then().statusCode(200).body("status", equalTo("WONT_DO"));
+    }
+
+    /**
      * The WASHUP action is daff's: a reviewed washup closes it, or a finalise without one. People may say they are on
      * it (IN_PROGRESS) but not close it. Before, DONE by hand stopped its reminders for a washup nobody reviewed.
      */

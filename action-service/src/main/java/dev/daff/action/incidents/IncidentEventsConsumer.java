@@ -60,14 +60,20 @@ public class IncidentEventsConsumer {
             created.id = incidentId;
             return created;
         });
+        if (IncidentEvent.WASHUP_REVIEWED.equals(event.type()) && !older(event, incident.washupReviewedSequence)
+                && event.sequence() != null) {
+            incident.washupReviewedSequence = event.sequence();
+        }
         if (older(event, incident.sequence)) {
             // A replayed dead letter: what it says of the incident was changed since. But a review stands whatever
             // came after it: skipped, the WASHUP action stayed open, reminded and overdue, for a reviewed washup. And
             // a resolve of an incident still resolved still needs its WASHUP action: skipped after a newer event (its
-            // team changed, say), the incident had none, and nobody was reminded to write its washup.
+            // team changed, say), the incident had none, and nobody was reminded to write its washup — unless its
+            // washup was reviewed since: made then, nothing would ever close it (no second review comes).
             if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
                 washups.washupReviewed(incidentId);
-            } else if (IncidentEvent.RESOLVED.equals(event.type()) && "RESOLVED".equals(incident.status)) {
+            } else if (IncidentEvent.RESOLVED.equals(event.type()) && "RESOLVED".equals(incident.status)
+                    && !older(event, incident.washupReviewedSequence)) {
                 washups.incidentResolved(incidentId, incident.team, incident.severity, event.resolvedAt());
             }
             return;
@@ -104,7 +110,9 @@ public class IncidentEventsConsumer {
             washups.incidentResolved(incidentId, incident.team, incident.severity, event.resolvedAt());
         } else if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
             washups.washupReviewed(incidentId);
-        } else if (IncidentEvent.FINALISED.equals(event.type())) {
+        } else if (IncidentEvent.FINALISED.equals(event.type()) || KnownIncidents.FINALISED.equals(incident.status)) {
+            // Finalised however it is heard of: an IncidentUpdated of a finalised incident, its IncidentFinalised
+            // dead-lettered, left the waived WASHUP action open for good (the replay is older, and ignored).
             washups.incidentFinalised(incidentId);
         }
     }

@@ -21,5 +21,7 @@ public class KnownIncident extends PanacheEntityBase {
     public String status;
     /** incident-service's sequence of the newest event applied; null before it sent one. */
     public Long sequence;
+    /** The sequence of the newest WashupReviewed applied; null before one with a sequence came. */
+    public Long washupReviewedSequence;
     public Instant updatedAt;
 }
