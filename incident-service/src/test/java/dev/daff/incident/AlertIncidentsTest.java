@@ -219,6 +219,27 @@ class AlertIncidentsTest {
         given().when().get("/api/incidents/" + id).then().body("status", equalTo("DISCOVERED"));
     }
 
+    /**
+     * A PAGE's AlertFired dead-lettered (its replica's clock ahead, say) and its AlertResolved applied first: when the
+     * firing is replayed, the incident records the clearing too. Before, the clearing was dropped (no incident linked
+     * yet) and marked processed, and the incident said the alert was still firing, for good (helper-59).
+     */
+    @Test
+    void aPagesClearingHeardOfBeforeItsFiringIsRecordedWhenTheFiringComes() {
+        String service = "cleared-first-" + UUID.randomUUID().toString().substring(0, 8);
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        String key = service + ":PAGE:BURN_RATE:1";
+        String fired = alert(UUID.randomUUID().toString(), "AlertFired", key, service, "PAGE");
+        String resolved = alert(UUID.randomUUID().toString(), "AlertResolved", key, service, "PAGE"); // cleared after
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, resolved);
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, fired);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
+                .when().get("/api/incidents").then().statusCode(200).body("items", hasSize(1)));
+        String id = given().queryParam("service", service).when().get("/api/incidents").then().extract().path("items[0].id");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/incidents/" + id + "/timeline")
+                .then().statusCode(200).body("kind", contains("OPENED", "ALERT_FIRED", "ALERT_RESOLVED")));
+    }
+
     /** The incident is detected when the alert fired, not when incident-service heard of it (a consumer behind). */
     @Test
     void anIncidentFromAPageIsDetectedWhenItsAlertFired() {

@@ -71,8 +71,20 @@ public class SloAlertConsumer {
         if (AlertEvent.FIRED.equals(alert.type())) {
             fired(alert);
         } else {
-            links.findByIdOptional(alert.dedupKey()).ifPresent(link -> timeline.record(link.incidentId, alert.resolvedAt(),
-                    Timeline.ALERT_RESOLVED, null, ACTOR, "Alert cleared: " + describe(alert), details(alert)));
+            Optional<AlertLink> link = links.findByIdOptional(alert.dedupKey());
+            if (link.isPresent()) {
+                timeline.record(link.get().incidentId, alert.resolvedAt(), Timeline.ALERT_RESOLVED, null, ACTOR,
+                        "Alert cleared: " + describe(alert), details(alert));
+            } else if (AlertEvent.PAGE.equals(alert.severity())
+                    && AlertClearedFirst.findByIdOptional(alert.dedupKey()).isEmpty()) {
+                // A PAGE always opens or joins an incident, so its firing has not been heard of: dead-lettered, it
+                // comes when replayed. Dropped, that incident said the alert was still firing, for good.
+                AlertClearedFirst cleared = new AlertClearedFirst();
+                cleared.dedupKey = alert.dedupKey();
+                cleared.resolvedAt = alert.resolvedAt();
+                cleared.receivedAt = clock.instant();
+                cleared.persist();
+            }
         }
     }
 
@@ -90,6 +102,11 @@ public class SloAlertConsumer {
         timeline.record(incident.id, alert.firedAt(), Timeline.ALERT_FIRED, null, ACTOR, "Alert fired: " + describe(alert),
                 details(alert));
         links.add(alert.dedupKey(), incident.id, clock.instant());
+        AlertClearedFirst.<AlertClearedFirst> findByIdOptional(alert.dedupKey()).ifPresent(cleared -> {
+            timeline.record(incident.id, cleared.resolvedAt, Timeline.ALERT_RESOLVED, null, ACTOR, "Alert cleared: "
+                    + describe(alert) + " (its clearing was heard of before its firing)", details(alert));
+            cleared.delete();
+        });
     }
 
     private static String title(AlertEvent alert) {
