@@ -285,6 +285,32 @@ class PagingTest {
     }
 
     @Test
+    void anOnCallWhoCameOnShiftWithoutAChannelHearsThroughTheTeamChannel() {
+        // alice (a webhook) is paged; her day ends two minutes later and bob's begins. bob has no channel of his own:
+        // the team's channel reaches him. The repeat's PRIMARY step pages alice again beside bob, and went to alice
+        // alone: the team channel was skipped as soon as anyone of the level had a channel (helper-60).
+        String team = "sre-handover-teamchannel";
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "alice", "channels": [{"type": "webhook", "url": "%s"}]}, {"handle": "bob"}],
+                 "channels": [{"type": "webhook", "url": "%s"}],
+                 "rotation": {"members": ["alice", "bob"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"},
+                 "escalation": {"ackTimeout": "PT5M", "levels": ["PRIMARY"], "repeat": 1}}
+                """.formatted(receiver().url("/hook/handover-tc-alice"), receiver().url("/hook/handover-tc-team"),
+                clock.instant().minus(Duration.ofDays(1)).plus(Duration.ofMinutes(2))))
+                .when().put("/api/teams/" + team).then().statusCode(200);
+        publish(team, alert("AlertFired", team, "dns-handover-tc", "dns-handover-tc:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals("/hook/handover-tc-team")).size() == 1);
+
+        clock.advance(Duration.ofMinutes(5)); // bob is on call now, and nobody acknowledged
+        escalator.escalate(clock.instant());
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals("/hook/handover-tc-alice")).size() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals("/hook/handover-tc-team")).size() == 2);
+        given().when().get("/api/pages/" + id).then().body("notifications.recipient", contains("alice", null, "alice", null));
+    }
+
+    @Test
     void aPageWhoseOnCallHasNoChannelGoesToTheSecondaryWithoutWaitingTheAckTimeout() {
         // alice is on call but has no channel, and the team none of its own: nobody can acknowledge in five minutes.
         String team = "sre-silent-primary";

@@ -36,24 +36,50 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
         String primary = members.get(Math.floorMod(index, members.size()));
         String secondary = members.get(Math.floorMod(index + 1, members.size()));
         Instant shiftStart = plus(start, shift, index).toInstant();
-        Instant shiftEnd = plus(start, shift, index + 1).toInstant();
-        TeamDefinition.Override covering = null;
+        Instant shiftEnd = plus(start, shift, index + 1).toInstant(); // or when an override begins, below
+        TeamDefinition.Override covering = null; // the override that wins now
+        TeamDefinition.Override under = null; // the best of the others in force: the one the winner stands in for
+        Instant nextOverride = null; // the next override to begin: it wins when it does
         for (TeamDefinition.Override override : team.overridesOrNone()) {
-            // Of overlapping overrides the one that started last wins (of two starting together, the shorter): a
-            // night's cover inside a week's is the more particular arrangement, and the first listed paged the
-            // week's stand-in on the night they had handed on.
-            if (!at.isBefore(override.from()) && at.isBefore(override.to()) && (covering == null
-                    || override.from().isAfter(covering.from())
-                    || override.from().equals(covering.from()) && override.to().isBefore(covering.to()))) {
+            if (override.from().isAfter(at) && (nextOverride == null || override.from().isBefore(nextOverride))) {
+                nextOverride = override.from();
+            }
+            if (at.isBefore(override.from()) || !at.isBefore(override.to())) {
+                continue;
+            }
+            if (covering == null || winsOver(override, covering)) {
+                under = covering;
                 covering = override;
+            } else if (under == null || winsOver(override, under)) {
+                under = override;
             }
         }
         if (covering != null) {
-            // The stand-in is primary; the rotation's primary backs them up (unless they are the same person).
-            String backup = covering.handle().equals(primary) ? secondary : primary;
-            return new OnCall(covering.handle(), backup, covering.from(), covering.to(), true);
+            // The stand-in is primary; whoever they stand in for backs them up: the override they cover a part of
+            // (carol, who took alice's week, behind bob's night), else the rotation's primary. The rotation's primary
+            // backed up a night inside someone's week: alice, who had handed the week away, not carol, who had it.
+            String coveringHandle = covering.handle();
+            String backup = java.util.stream.Stream.of(under == null ? null : under.handle(), primary, secondary)
+                    .filter(handle -> handle != null && !handle.equals(coveringHandle)).findFirst().orElse(secondary);
+            return new OnCall(coveringHandle, backup, covering.from(), earlier(covering.to(), nextOverride), true);
         }
+        shiftEnd = earlier(shiftEnd, nextOverride);
         return new OnCall(primary, secondary, shiftStart, shiftEnd, false);
+    }
+
+    /**
+     * Of overlapping overrides the one that started last wins (of two starting together, the shorter): a night's
+     * cover inside a week's is the more particular arrangement, and the first listed paged the week's stand-in on the
+     * night they had handed on.
+     */
+    private static boolean winsOver(TeamDefinition.Override override, TeamDefinition.Override other) {
+        return override.from().isAfter(other.from())
+                || override.from().equals(other.from()) && override.to().isBefore(other.to());
+    }
+
+    /** Until when who is on call now stays so: {@code end}, or an override's beginning before it. */
+    private static Instant earlier(Instant end, Instant nextOverride) {
+        return nextOverride != null && nextOverride.isBefore(end) ? nextOverride : end;
     }
 
     /**

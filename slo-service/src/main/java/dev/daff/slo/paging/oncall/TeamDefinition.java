@@ -140,12 +140,14 @@ public record TeamDefinition(
     }
 
     /**
-     * The team's own channels a page's trigger goes to: all of them the first time, and at a level none of whose
-     * people has a channel ({@code membersTold} 0). Told only the first time, a team reached through its own channel
-     * alone had every later level pass at once, telling nobody, and its escalation stopped within minutes.
+     * The team's own channels a page's trigger goes to: all of them the first time, and at a level one of whose people
+     * (or that nobody) has no channel of their own ({@code someoneWithoutChannels}). Told only the first time, a team
+     * reached through its own channel alone had every later level pass at once, telling nobody, and its escalation
+     * stopped within minutes; told only when nobody of the level had a channel, the on-call who came on shift without
+     * one never heard of a page the one who left was paged again for beside them.
      */
-    public List<Channel> teamChannelsFor(boolean first, int membersTold) {
-        return first || membersTold == 0 ? teamChannels() : List.of();
+    public List<Channel> teamChannelsFor(boolean first, boolean someoneWithoutChannels) {
+        return first || someoneWithoutChannels ? teamChannels() : List.of();
     }
 
     public List<Override> overridesOrNone() {

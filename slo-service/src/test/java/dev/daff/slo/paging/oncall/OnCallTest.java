@@ -89,6 +89,22 @@ class OnCallTest {
         assertEquals("carol", OnCall.at(team, Instant.parse("2026-01-10T12:00:00Z")).primary());
     }
 
+    @Test
+    void aNightCoveredInsideSomeonesWeekIsBackedUpByWhoeverHasTheWeek() {
+        // carol took alice's week; bob covers one night of it. The night's backup is carol, who holds the week's
+        // pager, not alice, who handed it away (helper-60: the SECONDARY step paged alice).
+        TeamDefinition team = weekly("2026-01-05T09:00:00Z", "UTC", List.of(
+                override("carol", "2026-01-05T09:00:00Z", "2026-01-12T09:00:00Z"),
+                override("bob", "2026-01-07T18:00:00Z", "2026-01-08T08:00:00Z")));
+        OnCall night = OnCall.at(team, Instant.parse("2026-01-07T22:00:00Z"));
+        assertEquals(List.of("bob", "carol"), List.of(night.primary(), night.secondary()));
+        OnCall week = OnCall.at(team, Instant.parse("2026-01-06T12:00:00Z"));
+        assertEquals(List.of("carol", "alice"), List.of(week.primary(), week.secondary()), "the week's: alice behind carol");
+        assertEquals(Instant.parse("2026-01-07T18:00:00Z"), week.shiftEndsAt(), "carol is on call until bob's night");
+        OnCall before = OnCall.at(team, Instant.parse("2026-01-05T08:00:00Z"));
+        assertEquals(Instant.parse("2026-01-05T09:00:00Z"), before.shiftEndsAt(), "the rotation's shift until carol's week");
+    }
+
     private static TeamDefinition.Override override(String handle, String from, String to) {
         return new TeamDefinition.Override(handle, Instant.parse(from), Instant.parse(to));
     }
