@@ -24,7 +24,7 @@ import java.util.UUID;
  * <li>BUDGET_EXHAUSTION and BUDGET_DROP (optional per SLO, {@link BudgetAlerts}): the remaining budget runs out
  * within a horizon at a window's burn rate (TICKET and PAGE horizons), and a share of the budget burned within a
  * window. They share the tiers' rules: one active alert per (severity, kind), {@code minEvents} in the window read,
- * and inhibition widened to all budget kinds: while a PAGE of any budget kind is active no budget TICKET fires,
+ * and inhibition widened to all budget kinds and NO_DATA: while such a PAGE is active no budget TICKET fires,
  * and an active one resolves, to fire again as a new episode if it still holds when the pages are gone. Pages of
  * different budget kinds do not inhibit each other: each says something the others do not (how fast, when it runs
  * out, how much at once), and the tiers' own page is unchanged whether or not the others are enabled.</li>
@@ -79,8 +79,8 @@ public final class AlertEvaluator {
                 budget.dropEnabled() && budget.dropSeverity() == Severity.PAGE ? BudgetSignals.drop(settings, snapshot, period)
                         : AlertSignal.quiet(snapshot),
                 snapshot, transitions, counted);
-        boolean budgetPaged = active.keySet().stream()
-                .anyMatch(slot -> slot.severity() == Severity.PAGE && slot.kind().aboutBudget());
+        boolean budgetPaged = silence.holds() || active.keySet().stream().anyMatch(slot -> slot.severity() == Severity.PAGE
+                && (slot.kind().aboutBudget() || slot.kind() == AlertKind.NO_DATA));
 
         AlertSlot ticketBurn = new AlertSlot(Severity.TICKET, AlertKind.BURN_RATE);
         AlertTier ticketTier = budgetPaged ? null

@@ -82,6 +82,18 @@ class AlertEvaluatorTest {
     }
 
     @Test
+    void aServiceThatGoesDarkAfterALongOutageRaisesNoTicketWhileNoDataPages() {
+        // Ten minutes of total outage, then silence: the burn page hands over to NO_DATA, and as the bad minutes leave
+        // the page's windows the day's ratio still stands above the ticket's. The TICKET fired beside the open NO_DATA
+        // page, a second alert for a problem already paged (helper-61): NO_DATA inhibits tickets as a burn page does.
+        TrafficSimulation sim = warmedUp();
+        sim.run(Duration.ofMinutes(10), 1_000, 1_000);
+        sim.run(Duration.ofMinutes(60), 0, 0);
+        assertEquals(1, sim.transitions(FIRED, PAGE, NO_DATA).size());
+        assertEquals(List.of(), sim.transitions(FIRED, TICKET, BURN_RATE), "a ticket beside the NO_DATA page");
+    }
+
+    @Test
     void totalOutagePagesAfterAboutFiftyTwoSeconds() {
         TrafficSimulation sim = warmedUp();
         Instant t0 = sim.now;
