@@ -140,13 +140,15 @@ public record TeamDefinition(
     }
 
     /**
-     * The team's own channels a page's trigger goes to: all of them the first time, and at a level one of whose people
-     * (or that nobody) has no channel of their own ({@code someoneWithoutChannels}). Told only the first time, a team
+     * The team's own channels a page's trigger to {@code recipients} goes to: all of them the first time, and at a
+     * level one of whose people (or that nobody) has no channel of their own. Told only the first time, a team
      * reached through its own channel alone had every later level pass at once, telling nobody, and its escalation
      * stopped within minutes; told only when nobody of the level had a channel, the on-call who came on shift without
      * one never heard of a page the one who left was paged again for beside them.
      */
-    public List<Channel> teamChannelsFor(boolean first, boolean someoneWithoutChannels) {
+    public List<Channel> teamChannelsFor(boolean first, java.util.Collection<String> recipients) {
+        boolean someoneWithoutChannels = recipients.isEmpty() || recipients.stream()
+                .anyMatch(handle -> member(handle).map(Member::channels).map(List::isEmpty).orElse(true));
         return first || someoneWithoutChannels ? teamChannels() : List.of();
     }
 

@@ -220,9 +220,7 @@ public class Pager {
                 queue(page, handle, handle + "/" + i, channels.get(i), alert);
             }
         }
-        boolean someoneWithoutChannels = recipients.isEmpty() || recipients.stream().anyMatch(handle -> team.member(handle)
-                .map(TeamDefinition.Member::channels).map(List::isEmpty).orElse(true));
-        List<TeamDefinition.Channel> teamChannels = team.teamChannelsFor(first, someoneWithoutChannels);
+        List<TeamDefinition.Channel> teamChannels = team.teamChannelsFor(first, recipients);
         for (int i = 0; i < teamChannels.size(); i++, queued++) {
             queue(page, null, "team/" + i, teamChannels.get(i), alert);
         }
