@@ -86,6 +86,45 @@ class StoredSumsTest {
     }
 
     /**
+     * The SLO window loaded (a restart, a rebalance) is the window counted live: from the start of the hour that holds
+     * its beginning. Loaded, that hour's minutes before the window's exact beginning were left out, so the budget
+     * jumped back up by up to an hour of errors at every restart (helper-61: a 30-minute outage 30 days ago).
+     */
+    @Test
+    void theSloWindowLoadedHoldsWhatTheWindowCountedLiveHolds() throws Exception {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(34)).plusSeconds(20);
+        Duration window = Duration.ofDays(30);
+        Instant edgeHour = now.minus(window).truncatedTo(ChronoUnit.HOURS);
+        SliWindows live = new SliWindows(window);
+        try (Connection connection = database.getConnection(); PreparedStatement insert = connection.prepareStatement(
+                "insert into sli_bucket (slo_name, minute, good, total) values ('sums-edge', ?, ?, ?)")) {
+            // Each minute of the hour that holds the window's beginning, and one minute a day after.
+            for (Instant minute = edgeHour; minute.isBefore(edgeHour.plus(Duration.ofHours(1))); minute = minute.plusSeconds(60)) {
+                insert.setTimestamp(1, Timestamp.from(minute));
+                insert.setLong(2, 0);
+                insert.setLong(3, 1_000);
+                insert.addBatch();
+                live.add(minute, 0, 1_000);
+            }
+            Instant later = edgeHour.plus(Duration.ofDays(1));
+            insert.setTimestamp(1, Timestamp.from(later));
+            insert.setLong(2, 7);
+            insert.setLong(3, 7);
+            insert.addBatch();
+            live.add(later, 7, 7);
+            insert.executeBatch();
+        }
+        live.advance(now);
+
+        SliWindows loaded = QuarkusTransaction.requiringNew()
+                .call(() -> buckets.windows(Map.of("sums-edge", window), now)).get("sums-edge");
+
+        assertEquals(60 * 1_000 + 7, live.total(window), "live: the whole hour the window begins in");
+        assertEquals(live.total(window), loaded.total(window), "loaded as counted live");
+        assertEquals(live.good(window), loaded.good(window));
+    }
+
+    /**
      * Each minute holds at most the per-minute limit, but history older than six hours is read summed per hour: an
      * hour with two full minutes is more than one minute may hold, and its SLO must still load (and be evaluated).
      */

@@ -100,7 +100,8 @@ public class SliBuckets {
 
     /**
      * An SLO's counts over its window ending {@code now}, oldest first: the last six hours minute by minute (the
-     * paging windows need minutes), everything older summed per UTC hour (truncated in UTC whatever the session's
+     * paging windows need minutes), everything older summed per UTC hour from the hour that holds the window's
+     * beginning (as the live window counts it, {@link SliWindows}) (truncated in UTC whatever the session's
      * time zone, which would start an hour at :30 in India), so a 30-day SLO costs about 1,100 rows, not 43,200.
      */
     public List<Bucket> history(String slo, Duration window, Instant now) {
@@ -108,7 +109,7 @@ public class SliBuckets {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
                 select date_trunc('hour', minute, 'UTC') as at, sum(good), sum(total) from sli_bucket
-                where slo_name = ?1 and minute > ?2 and minute < ?3 group by 1
+                where slo_name = ?1 and minute >= date_trunc('hour', ?2, 'UTC') and minute < ?3 group by 1
                 union all
                 select minute, good, total from sli_bucket where slo_name = ?1 and minute >= ?3
                 order by 1
@@ -152,14 +153,16 @@ public class SliBuckets {
                     select w.slo, extract(epoch from date_trunc('hour', b.minute, 'UTC'))::bigint, sum(b.good), sum(b.total),
                            extract(epoch from max(b.minute) filter (where b.total > 0))::bigint
                     from unnest(?, ?) as w(slo, since) join sli_bucket b on b.slo_name = w.slo
-                    where b.minute > to_timestamp(w.since) and b.minute < to_timestamp(?) group by 1, 2
+                    where b.minute >= date_trunc('hour', to_timestamp(w.since), 'UTC') and b.minute < to_timestamp(?)
+                    group by 1, 2
                     union all
                     select slo_name, extract(epoch from minute)::bigint, good, total,
                            case when total > 0 then extract(epoch from minute)::bigint end
                     from sli_bucket where slo_name = any(?) and minute >= to_timestamp(?)
                     union all
                     select w.slo, null, null, null, extract(epoch from (select max(b.minute) from sli_bucket b
-                           where b.slo_name = w.slo and b.minute <= to_timestamp(w.since) and b.total > 0))::bigint
+                           where b.slo_name = w.slo and b.minute < date_trunc('hour', to_timestamp(w.since), 'UTC')
+                             and b.total > 0))::bigint
                     from unnest(?, ?) as w(slo, since)
                     order by 1, 2
                     """)) {
