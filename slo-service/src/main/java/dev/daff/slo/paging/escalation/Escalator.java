@@ -185,11 +185,13 @@ public class Escalator {
      * Whom an escalation step pages. While the on-call the page first went to is still primary, the level's people.
      * After a hand-over, whoever holds the pager now takes the secondary's place, and a PRIMARY level pages them beside
      * the page's first recipient: a page left unacknowledged as its on-call goes off shift reaches the one who came on
-     * (in a rotation, the shift's secondary), not the one who left a second time.
+     * (in a rotation, the shift's secondary), not the one who left a second time. A first recipient no longer on the
+     * team (renamed, or gone) is no hand-over: renamed, they were paged again in the secondary's place.
      */
     static Collection<String> recipients(Page page, TeamDefinition team, OnCall onCall) {
         String level = team.escalationOrDefault().levels().get(page.escalationLevel);
-        if (onCall.primary().equals(page.primaryHandle) || "TEAM".equals(level)) {
+        if (onCall.primary().equals(page.primaryHandle) || "TEAM".equals(level)
+                || team.member(page.primaryHandle).isEmpty()) {
             return team.levelRecipients(page.escalationLevel, onCall);
         }
         return "SECONDARY".equals(level) ? List.of(onCall.primary()) : List.of(page.primaryHandle, onCall.primary());
