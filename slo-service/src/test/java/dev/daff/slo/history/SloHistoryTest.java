@@ -1,6 +1,7 @@
 package dev.daff.slo.history;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
@@ -140,7 +141,15 @@ class SloHistoryTest {
                 .queryParam("step", "PT1M")
                 .when().get("/api/slos/history-refusals/history")
                 .then().statusCode(400).contentType("application/problem+json")
-                .body("errors[0].field", equalTo("step"));
+                .body("errors[0].field", equalTo("step"))
+                .body("errors[0].message", containsString("use 3 minutes or more")); // 1,440 minutes in 499 steps
+        given().queryParam("step", "PT90S").when().get("/api/slos/history-refusals/history")
+                .then().statusCode(400).body("errors[0].field", equalTo("step"))
+                .body("errors[0].message", containsString("whole minutes"));
+        given().queryParam("from", now.toString()).queryParam("to", now.minus(Duration.ofHours(1)).toString())
+                .when().get("/api/slos/history-refusals/history")
+                .then().statusCode(400).body("errors[0].field", equalTo("from"))
+                .body("errors[0].message", containsString("after to"));
         given().queryParam("from", "yesterday").when().get("/api/slos/history-refusals/history")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("from"));

@@ -90,6 +90,14 @@ class OnCallTest {
     }
 
     @Test
+    void aTeamWithoutAnEscalationPolicyGetsTheOneTheReadmeGives() {
+        TeamDefinition.Escalation escalation = weekly("2026-01-05T09:00:00Z", "UTC", List.of()).escalationOrDefault();
+        assertEquals(List.of("PRIMARY", "SECONDARY", "TEAM"), escalation.levels());
+        assertEquals(Duration.ofMinutes(5), escalation.ackTimeout());
+        assertEquals(2, escalation.repeat());
+    }
+
+    @Test
     void aNightCoveredInsideSomeonesWeekIsBackedUpByWhoeverHasTheWeek() {
         // carol took alice's week; bob covers one night of it. The night's backup is carol, who holds the week's
         // pager, not alice, who handed it away (helper-60: the SECONDARY step paged alice).
