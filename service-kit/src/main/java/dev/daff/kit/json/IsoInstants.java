@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 
@@ -30,6 +31,9 @@ public final class IsoInstants extends InstantDeserializer<Instant> {
      */
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
+    /** Larger than any instant of the years 0001 to 9999 as a number, in seconds or milliseconds. */
+    private static final java.math.BigDecimal LARGEST_NUMBER = java.math.BigDecimal.valueOf(1_000_000_000_000_000L);
+
     public IsoInstants() {
         super(InstantDeserializer.INSTANT, (Boolean) null);
     }
@@ -41,6 +45,12 @@ public final class IsoInstants extends InstantDeserializer<Instant> {
      */
     @Override
     public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+        // Jackson reads a number this large as its long value, which has overflowed to 0: 1e300 was 1970-01-01.
+        if (parser.currentToken() == JsonToken.VALUE_NUMBER_FLOAT
+                && parser.getDecimalValue().abs().compareTo(LARGEST_NUMBER) > 0) {
+            return (Instant) context.handleWeirdNumberValue(Instant.class, parser.getNumberValue(),
+                    "an instant must be in the years 0001 to 9999");
+        }
         Instant instant = super.deserialize(parser, context);
         if (instant != null && !inYears(instant)) {
             return (Instant) context.handleWeirdStringValue(Instant.class, parser.getText(),
