@@ -76,6 +76,9 @@ class OverdueAndReportTest {
         given().queryParam("incidentId", incidentId.toString()).queryParam("overdue", true)
                 .when().get("/api/actions")
                 .then().statusCode(200).body("", hasSize(1)).body("[0].id", equalTo(late)).body("[0].overdue", equalTo(true));
+        // Not "true" or "false": refused. JAX-RS read ?overdue=1 as false, and the filter silently went.
+        given().queryParam("incidentId", incidentId.toString()).queryParam("overdue", "1").when().get("/api/actions")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("overdue"));
         List<ConsumerRecord<String, String>> overdue = eventsBefore(incidentId,
                 create(incidentId, team, "LOCAL", null), record -> is(record, "ActionOverdue", late)
                         || is(record, "ActionOverdue", done), 1);

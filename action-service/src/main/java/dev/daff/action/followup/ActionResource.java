@@ -57,9 +57,9 @@ public class ActionResource {
     @GET
     public RestResponse<List<ActionView>> list(@QueryParam("incidentId") UUID incidentId,
             @QueryParam("ownerTeam") String ownerTeam, @QueryParam("status") Status status,
-            @QueryParam("overdue") @DefaultValue("false") boolean overdue, @QueryParam("limit") String limit,
+            @QueryParam("overdue") Boolean overdue, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @Context UriInfo uri) {
-        return NextPage.answer(actions.list(incidentId, ownerTeam, status, overdue, PageRequest.of(limit, cursor)), uri);
+        return NextPage.answer(actions.list(incidentId, ownerTeam, status, Boolean.TRUE.equals(overdue), PageRequest.of(limit, cursor)), uri);
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })

@@ -15,7 +15,7 @@ import jakarta.ws.rs.ext.ParamConverterProvider;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * Reads typed query parameters (instants, UUIDs, enums) so that a value that is not one is a 400 naming the
+ * Reads typed query parameters (instants, UUIDs, enums, true or false) so that a value that is not one is a 400 naming the
  * parameter and saying what it takes. JAX-RS answers a query parameter it cannot convert with 404 "there is nothing
  * here", which tells a caller who typed {@code ?status=open} nothing; path parameters keep that 404 (no such thing).
  */
@@ -37,12 +37,23 @@ public class QueryParameters implements ParamConverterProvider {
         if (rawType == UUID.class) {
             return (ParamConverter<T>) new Converter<>(name, UUID::fromString, "must be a UUID");
         }
+        if (rawType == Boolean.class || rawType == boolean.class) {
+            // JAX-RS reads any other word as false: ?dryRun=1 ran a real import.
+            return (ParamConverter<T>) new Converter<>(name, QueryParameters::strictBoolean, "must be true or false");
+        }
         if (rawType.isEnum()) {
             Class<? extends Enum> type = (Class<? extends Enum>) rawType;
             String allowed = Arrays.stream(type.getEnumConstants()).map(Object::toString).collect(Collectors.joining(", "));
             return (ParamConverter<T>) new Converter<>(name, value -> Enum.valueOf(type, value), "must be one of " + allowed);
         }
         return null;
+    }
+
+    private static Boolean strictBoolean(String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.valueOf(value);
+        }
+        throw new IllegalArgumentException(value);
     }
 
     private record Converter<T>(String name, Function<String, T> parse, String expected) implements ParamConverter<T> {

@@ -31,8 +31,8 @@ public class OpenSloResource {
     @Consumes({ OpenSloApi.YAML, OpenSloApi.TEXT_YAML, OpenSloApi.X_YAML })
     @Produces(MediaType.APPLICATION_JSON)
     public ImportResult importDocuments(String yaml, @QueryParam("team") String team,
-            @QueryParam("dryRun") boolean dryRun) {
-        return openSlo.importDocuments(yaml, team == null || team.isBlank() ? null : team, dryRun);
+            @QueryParam("dryRun") Boolean dryRun) {
+        return openSlo.importDocuments(yaml, team == null || team.isBlank() ? null : team, Boolean.TRUE.equals(dryRun));
     }
 
     /** Every SLO, one document each. */

@@ -172,6 +172,10 @@ class OpenSloTest {
     @Test
     void aDryRunAnswersCreatedChangedOrUnchangedAndStoresNothing() {
         String name = "dry-run-checkout";
+        // Not "true" or "false": refused. JAX-RS read any other word as false, and ?dryRun=1 imported for real.
+        post(slo(name), "?dryRun=1").statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("dryRun"));
+        given().when().get("/api/slos/" + name).then().statusCode(404);
         post(slo(name), "?dryRun=true").statusCode(200)
                 .body("dryRun", equalTo(true)).body("slos[0].outcome", equalTo("created"));
         given().when().get("/api/slos/" + name).then().statusCode(404);
