@@ -586,11 +586,11 @@ class DeployGateTest {
             String rollback = causedDeployRollback(service, "v8");
             given().header("Authorization", "Bearer " + TestTokens.token("rita", TestTokens.RESPONDER))
                     .when().post(rollback).then().statusCode(200).body("status", nullValue())
-                    .body("outcome", equalTo("did not answer (HttpTimeoutException)"));
+                    .body("outcome", equalTo("did not answer (timeout)"));
             assertEquals(1, asked.get(), "the hook had the request");
             given().when().get(rollback.replaceFirst("/changes/.*", "/timeline")).then().statusCode(200)
                     .body("find { it.kind == 'ROLLBACK_REQUESTED' }.text", endsWith(
-                            " on " + service + " requested: the hook did not answer (HttpTimeoutException)"));
+                            " on " + service + " requested: the hook did not answer (timeout)"));
         } finally {
             released.countDown();
             hanging.stop(0);

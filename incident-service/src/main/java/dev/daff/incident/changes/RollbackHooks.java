@@ -24,6 +24,7 @@ import dev.daff.incident.changes.ChangesApi.RollbackFired;
 import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
+import dev.daff.kit.http.NetworkFailures;
 import dev.daff.kit.http.OutboundAddresses;
 import dev.daff.kit.problem.ProblemException;
 import dev.daff.kit.problem.TransientFailures;
@@ -107,7 +108,8 @@ public class RollbackHooks {
             status = answer.statusCode();
             outcome = status / 100 == 2 ? "answered " + status : "refused with " + status;
         } catch (IOException e) {
-            outcome = "did not answer (" + e.getClass().getSimpleName() + ")";
+            // A category, never the exception's class: the timeline and the washup are read by every viewer.
+            outcome = "did not answer (" + NetworkFailures.category(e) + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             outcome = "was interrupted";

@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.daff.kit.http.NetworkFailures;
 import dev.daff.kit.http.OutboundAddresses;
 import dev.daff.kit.security.WebhookSignature;
 import dev.daff.slo.paging.HostLookup;
@@ -192,27 +193,15 @@ public class ChannelSender {
      * receiver's answer, which may quote a URL, a token or the inside of the network.
      */
     static String category(Throwable e) {
-        if (e instanceof java.net.http.HttpTimeoutException || e instanceof TimeoutException
-                || e instanceof java.net.SocketTimeoutException || e instanceof OutboundAddresses.LookupTimedOut) {
-            return "timeout";
-        }
-        if (e instanceof java.net.ConnectException) {
-            return "connection refused";
-        }
-        if (e instanceof java.nio.channels.UnresolvedAddressException || e instanceof java.net.UnknownHostException) {
-            return "host not found";
-        }
-        if (e instanceof javax.net.ssl.SSLException) {
-            return "TLS failure";
+        String network = NetworkFailures.category(e);
+        if (network != null) {
+            return network;
         }
         if (e instanceof RefusedDestination) {
             return e.getMessage().contains("does not resolve") ? "host not found" : "destination refused";
         }
         if (e instanceof Keyring.UnreadableSecret) {
             return "channel secret unreadable";
-        }
-        if (e instanceof java.io.IOException) {
-            return "connection failed";
         }
         if (e instanceof IllegalArgumentException) {
             return "invalid URL";
