@@ -85,6 +85,22 @@ class ConsoleTest {
     }
 
     @Test
+    void anAddressThatIsNotAValidUriIs400Unforwarded() throws Exception {
+        // "%ZZ" is no escape: the HTTP layer answers 400 before the pass-through reads the URI (which would throw);
+        // nothing is forwarded and nothing of the server's inside is told.
+        RecordingService.RECEIVED.clear();
+        try (java.net.Socket socket = new java.net.Socket(root.getHost(), root.getPort())) {
+            socket.getOutputStream().write(("GET /api/incident/incidents?team=%ZZ HTTP/1.1\r\nHost: " + root.getHost()
+                    + "\r\nAuthorization: Bearer responder-token\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer.lines().findFirst().orElse(""), containsString(" 400 "));
+            assertThat(answer, not(containsString("Exception")));
+        }
+        assertThat(RecordingService.RECEIVED, equalTo(List.of()));
+    }
+
+    @Test
     void aCallIsForwardedAsItCameStillEncodedAndTheAnswerComesBack() throws Exception {
         RecordingService.RECEIVED.clear();
         HttpResponse<String> answer = send(HttpRequest
