@@ -134,6 +134,10 @@ class MetaReviewTest {
                 .contentType("application/problem+json").body("errors[0].field", equalTo("to"));
         given().when().get("/api/meta-review?from=+1000000000-06-01T00:00:00Z&to=+1000000000-07-01T00:00:00Z").then()
                 .statusCode(400).body("errors[0].field", equalTo("from"));
+        // Longer than daff.meta-review.max-period (P1000D): one request would read every incident there is.
+        given().when().get("/api/meta-review?from=2020-01-01T00:00:00Z&to=2022-09-28T00:00:01Z").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("from"));
+        given().when().get("/api/meta-review?from=2020-01-01T00:00:00Z&to=2022-09-27T00:00:00Z").then().statusCode(200);
         given().when().get("/api/meta-review").then().statusCode(200);
     }
 
