@@ -59,7 +59,8 @@ public class ActionResource {
             @QueryParam("ownerTeam") String ownerTeam, @QueryParam("status") Status status,
             @QueryParam("overdue") Boolean overdue, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @Context UriInfo uri) {
-        return NextPage.answer(actions.list(incidentId, ownerTeam, status, Boolean.TRUE.equals(overdue), PageRequest.of(limit, cursor)), uri);
+        return NextPage.answer(actions.list(incidentId, ownerTeam, status, Boolean.TRUE.equals(overdue),
+                PageRequest.of(limit, cursor)), uri);
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })

@@ -15,8 +15,8 @@ import jakarta.ws.rs.ext.ParamConverterProvider;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * Reads typed query parameters (instants, UUIDs, enums, true or false) so that a value that is not one is a 400 naming the
- * parameter and saying what it takes. JAX-RS answers a query parameter it cannot convert with 404 "there is nothing
+ * Reads typed query parameters (instants, UUIDs, enums, true or false) so that a value that is not one is a 400
+ * naming the parameter and saying what it takes. JAX-RS answers a query parameter it cannot convert with 404 "there is nothing
  * here", which tells a caller who typed {@code ?status=open} nothing; path parameters keep that 404 (no such thing).
  */
 @Provider

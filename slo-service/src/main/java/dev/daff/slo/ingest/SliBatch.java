@@ -196,9 +196,10 @@ public class SliBatch {
             refused.addAll(refusedHere);
             storedHere.forEach((name, minutes) -> stored.computeIfAbsent(name, n -> new HashMap<>()).putAll(minutes));
         } catch (RuntimeException e) {
-            if (FailureKind.of(e) != FailureKind.PERMANENT) {
+            if (FailureKind.of(e) == FailureKind.TRANSIENT) {
                 // A deadlock, a failover, a cancelled statement: nothing of this poll is committed, and a fresh
                 // consumer stores it again. Refused here, the events were dead-lettered and the offsets moved on.
+                // Anything else is refused as before: retried, a failure of this one bucket would stop its partition.
                 throw e;
             }
             entityManager.createNativeQuery("rollback to savepoint sli_bucket").executeUpdate();

@@ -101,8 +101,8 @@ public class SliBuckets {
     /**
      * An SLO's counts over its window ending {@code now}, oldest first: the last six hours minute by minute (the
      * paging windows need minutes), everything older summed per UTC hour from the hour that holds the window's
-     * beginning (as the live window counts it, {@link SliWindows}) (truncated in UTC whatever the session's
-     * time zone, which would start an hour at :30 in India), so a 30-day SLO costs about 1,100 rows, not 43,200.
+     * beginning, as the live window counts it ({@link SliWindows}): truncated in UTC whatever the session's time
+     * zone, which would start an hour at :30 in India. A 30-day SLO costs about 1,100 rows, not 43,200.
      */
     public List<Bucket> history(String slo, Duration window, Instant now) {
         Instant minuteCutoff = SliRules.minuteOf(now).minus(MINUTE_RESOLUTION).truncatedTo(ChronoUnit.HOURS);
