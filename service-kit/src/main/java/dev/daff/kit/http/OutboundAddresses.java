@@ -158,12 +158,11 @@ public final class OutboundAddresses {
         Future<InetAddress[]> lookup = LOOKUPS.submit(() -> resolver.addresses(host));
         try {
             return lookup.get(Math.max(within.toMillis(), 1), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
+        } catch (TimeoutException | InterruptedException e) {
             lookup.cancel(false); // the lookup itself runs on: its answer fills the JDK's cache
-            throw new LookupTimedOut(host, within);
-        } catch (InterruptedException e) {
-            lookup.cancel(false); // the lookup itself runs on: its answer fills the JDK's cache
-            Thread.currentThread().interrupt();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             throw new LookupTimedOut(host, within);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownHostException unknown) {
