@@ -3,6 +3,7 @@ package dev.daff.incident;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -228,6 +229,39 @@ class AlertmanagerWebhookTest {
         given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
                 .body("findAll { it.kind == 'ALERT_RESOLVED' }", hasSize(1));
         given().when().get("/api/incidents/" + id).then().body("status", equalTo("RESOLVED"));
+    }
+
+    /**
+     * An alert outlives its resolved incident; a new paging alert of its group opens a second incident; then the first
+     * alert clears. Its clearing went on the group's new incident, which never had it, and the first incident said the
+     * alert still fired, for good.
+     */
+    @Test
+    void anAlertClearsOnTheIncidentItFiredOnAfterItsGroupMovedToANewOne() {
+        String service = "moved-" + UUID.randomUUID().toString().substring(0, 8);
+        String groupKey = "{}:{moved=\\\"" + service + "\\\"}";
+        String first = post(notification(groupKey, "firing", service, "critical"));
+        for (String to : new String[] { "ANALYSING", "FIXING", "RESOLVED" }) {
+            IncidentLifecycleTest.move(first, to);
+        }
+        String second = post(withSecondAlert(notification(groupKey, "firing", service, "critical"), "firing"));
+        org.junit.jupiter.api.Assertions.assertNotEquals(first, second);
+
+        assertEquals(first, post(withSecondAlert(notification(groupKey, "resolved", service, "critical"), "firing")));
+        given().when().get("/api/incidents/" + first + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'ALERT_RESOLVED' }.text", contains(containsString("HighErrorRate")));
+        given().when().get("/api/incidents/" + second + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'ALERT_RESOLVED' }", hasSize(0))
+                .body("findAll { it.kind == 'ALERT_FIRED' }.text", contains(containsString("DiskFull")));
+    }
+
+    /** The notification with a second critical alert of the group, "DiskFull", in {@code status}. */
+    private static String withSecondAlert(String notification, String status) {
+        String alert = notification.substring(notification.indexOf("[{") + 1, notification.lastIndexOf("}]") + 1);
+        String second = alert.replace("HighErrorRate", "DiskFull").replace("f00d", "beef")
+                .replaceFirst("\"status\": \"\\w+\"", "\"status\": \"" + status + "\"")
+                .replaceFirst("\"endsAt\": \"[^\"]+\"", "\"endsAt\": \"0001-01-01T00:00:00Z\"");
+        return notification.replace(alert, alert + ", " + second);
     }
 
     /**

@@ -24,6 +24,9 @@ import io.restassured.path.json.config.JsonPathConfig;
 @QuarkusTest
 class MetaReviewTest {
 
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource database;
+
     @BeforeAll
     static void auth() {
         TestTokens.authenticateEveryRequest();
@@ -158,6 +161,31 @@ class MetaReviewTest {
                     .extract().asString());
             org.junit.jupiter.api.Assertions.assertTrue(gauge.find(), "no SEV4 MTTR gauge yet");
             assertEquals(expected, Double.parseDouble(gauge.group(1)), 1e-6);
+        });
+    }
+
+    /**
+     * The overdue gauge counts every incident not FINALISED 14 days (unfinalised-after) after its detection, however
+     * long ago: it reviewed only incidents detected in the metrics window (30 days), so an incident left unfinalised
+     * for 40 days was not counted, and the count fell as the backlog grew older.
+     */
+    @Test
+    void theOverdueGaugeCountsEveryUnfinalisedIncidentPastItsTimeWhenItWasDetected() throws Exception {
+        open("SEV3", "\"old-" + ChangesTest.unique() + "\"", null, Instant.now().minus(Duration.ofDays(40)).toString(),
+                "HUMAN");
+        java.util.regex.Pattern gauge = java.util.regex.Pattern.compile("(?m)^daff_incident_unfinalised_overdue (\\S+)$");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            long expected;
+            try (var connection = database.getConnection(); var count = connection.prepareStatement(
+                    "select count(*) from incident where status <> 'FINALISED' and detected_at < now() - interval '14 days'");
+                    var rows = count.executeQuery()) {
+                rows.next();
+                expected = rows.getLong(1);
+            }
+            java.util.regex.Matcher value = gauge.matcher(given().when().get("/q/metrics").then().statusCode(200)
+                    .extract().asString());
+            org.junit.jupiter.api.Assertions.assertTrue(value.find(), "no overdue gauge yet");
+            assertEquals(expected, Double.parseDouble(value.group(1)), 1e-9);
         });
     }
 

@@ -102,6 +102,12 @@ class WashupTest {
         review(id, 409);
         given().contentType(ContentType.JSON).body(FULL_WASHUP).when().put("/api/incidents/" + id + "/washup")
                 .then().statusCode(409).body("type", containsString("washup-reviewed"));
+        // The cause is part of the reviewed record too: changed now, it rewrote the washup and the meta-reviews.
+        given().contentType(ContentType.JSON).body("{\"class\": \"PROVIDER\", \"seams\": [\"CAPACITY\"]}")
+                .when().put("/api/incidents/" + id + "/cause").then().statusCode(409)
+                .body("type", containsString("washup-reviewed"));
+        given().when().get("/api/incidents/" + id + "/cause").then().statusCode(200)
+                .body("class", equalTo("CHANGE")).body("seams", contains("CONFIG"));
         given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200)
                 .body("kind", hasItems("CAUSE_SET", "WASHUP_UPDATED", "WASHUP_REVIEWED"))
                 .body("find { it.kind == 'CAUSE_SET' }.text", equalTo("Cause: CHANGE at the CONFIG seam: our change"))
@@ -250,6 +256,62 @@ class WashupTest {
                 .body("setBy", equalTo("dana")).body("setBySubject", equalTo("dana-subject"));
         as("erin").body("{\"rootCause\": \"pool too small\"}").when().put("/api/incidents/" + id + "/washup")
                 .then().statusCode(200).body("updatedBy", equalTo("erin")).body("updatedBySubject", equalTo("erin-subject"));
+    }
+
+    /**
+     * Two people edit one draft from the same read: the second PUT dropped what the first added, both answered 200; and
+     * a review could be of a root cause the reviewer never read. With the version they read, the later one is 409.
+     */
+    @Test
+    void anEditOrAReviewFromAnOlderReadIsRefusedWhenItSaysWhatItRead() {
+        String id = reviewableIncident();
+        long read = given().when().get("/api/incidents/" + id + "/washup").then().statusCode(200)
+                .extract().jsonPath().getLong("version");
+        long afterAlice = as("alice").body(withVersion(FULL_WASHUP.replace("\"alert fired late\"",
+                "\"alert fired late\", \"runbook out of date\""), read))
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(200)
+                .body("wentWrong", hasSize(2)).extract().jsonPath().getLong("version");
+        org.junit.jupiter.api.Assertions.assertNotEquals(read, afterAlice);
+
+        as("bob").body(withVersion(FULL_WASHUP.replace("\"low traffic\"", "\"low traffic\", \"a quiet Sunday\""), read))
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(409)
+                .contentType("application/problem+json").body("type", containsString("stale-update"));
+        as("carol").body("{\"version\": " + read + "}").when().post("/api/incidents/" + id + "/washup/review")
+                .then().statusCode(409).body("type", containsString("stale-update"));
+        given().when().get("/api/incidents/" + id + "/washup").then().statusCode(200)
+                .body("status", equalTo("DRAFT")).body("wentWrong", hasSize(2)).body("gotLucky", hasSize(1))
+                .body("version", equalTo((int) afterAlice));
+
+        as("carol").body("{\"version\": " + afterAlice + "}").when().post("/api/incidents/" + id + "/washup/review")
+                .then().statusCode(200).body("status", equalTo("REVIEWED"));
+    }
+
+    private static String withVersion(String washup, long version) {
+        return "{\"version\": " + version + ", " + washup.strip().substring(1);
+    }
+
+    @Test
+    void aMisspeltOrRepeatedKeyIsRefusedAndTheWashupKeepsWhatItHad() {
+        String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN);
+        given().contentType(ContentType.JSON).body(FULL_WASHUP)
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(200);
+
+        // Read leniently, "rootCuase" was dropped and the replacing PUT stored rootCause empty, answered 200.
+        given().contentType(ContentType.JSON).body(FULL_WASHUP.replace("\"rootCause\"", "\"rootCuase\""))
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("rootCuase"))
+                .body("detail", startsWith("rootCuase is not a field here (the fields are detection, gotLucky,"))
+                .body("detail", containsString("rootCause"));
+        given().contentType(ContentType.JSON)
+                .body("{\"rootCause\": \"a guess\", \"rootCause\": \"connection pool too small\"}")
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", startsWith("The key 'rootCause' is given twice in one object"));
+
+        given().when().get("/api/incidents/" + id + "/washup").then().statusCode(200)
+                .body("rootCause", equalTo("connection pool too small for the new retry policy"))
+                .body("whys", hasSize(2));
     }
 
     private static String json(Object value) {

@@ -13,6 +13,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 /** What Alertmanager's webhook receiver reads (payload version "4") and answers. */
 public final class AlertmanagerApi {
 
@@ -25,8 +27,10 @@ public final class AlertmanagerApi {
     /**
      * The webhook body, as Alertmanager sends it; fields daff does not use are ignored. Nothing here is stored in a
      * column of its own size: the group key is kept as a digest, labels and links go into the timeline entry's
-     * data, and names are shortened to fit; the 1 MiB body limit bounds the rest.
+     * data, and names are shortened to fit; the 1 MiB body limit bounds the rest. Alertmanager's own fields daff
+     * does not read (groupLabels, commonAnnotations, truncatedAlerts, and what later versions add) are not an error.
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Notification(
             @NotNull @Pattern(regexp = "4", message = "must be \"4\" (Alertmanager webhook payload version)") String version,
             @NotBlank @Size(max = GROUP_KEY_MAX) String groupKey,
@@ -62,6 +66,7 @@ public final class AlertmanagerApi {
         }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Alert(
             @NotNull @Pattern(regexp = "firing|resolved", message = "must be firing or resolved") String status,
             @NotNull Map<String, @NotNull String> labels,

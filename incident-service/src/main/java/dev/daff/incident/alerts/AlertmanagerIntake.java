@@ -95,9 +95,16 @@ public class AlertmanagerIntake {
         Optional<Incident> written = open;
         for (AlertmanagerApi.Alert alert : notification.alerts()) {
             boolean firing = "firing".equals(alert.status());
-            // Responders often resolve the incident before Alertmanager says its alert cleared: the clearing still
-            // belongs on it, as an SLO alert's does; an alert that started after it was resolved was never on it.
-            Optional<Incident> target = firing || open.isPresent() ? open
+            // A clearing goes on the incident its firing went on, whatever the group's incident is now: an alert that
+            // outlived a resolved incident, whose group a new paging alert then linked to a new one, cleared on the
+            // new one, and the old one said it still fired, for good. Without a record of its firing (an alert from
+            // before daff kept them): responders often resolve the incident before Alertmanager says its alert
+            // cleared, and the clearing still belongs on it, as an SLO alert's does; an alert that started after it
+            // was resolved was never on it.
+            Optional<Incident> firedOn = firing ? Optional.empty() : links.findByIdOptional(alertKey(notification, alert))
+                    .flatMap(link -> incidents.findByIdOptional(link.incidentId)).map(incidents::relocked);
+            Optional<Incident> target = firedOn.isPresent() ? firedOn
+                    : firing || open.isPresent() ? open
                     : linked.filter(incident -> incident.resolvedAt != null
                             && !alert.startsAt().isAfter(incident.resolvedAt));
             if (alert == opener || target.isEmpty() || !processed.firstDelivery(CONSUMER, eventId(notification, alert))) {
@@ -133,6 +140,11 @@ public class AlertmanagerIntake {
 
     private void record(Incident incident, AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert) {
         boolean firing = "firing".equals(alert.status());
+        if (firing) {
+            links.relink(alertKey(notification, alert), incident.id, clock.instant());
+        } else {
+            links.deleteById(alertKey(notification, alert)); // its clearing is where its firing is: nothing to find
+        }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("source", "alertmanager");
         data.put("groupKey", notification.groupKey());
@@ -149,6 +161,12 @@ public class AlertmanagerIntake {
 
     private static boolean pages(AlertmanagerApi.Alert alert) {
         return "firing".equals(alert.status()) && PAGING_SEVERITIES.contains(alert.labels().getOrDefault("severity", ""));
+    }
+
+    /** One firing of one alert of the group (its start), in {@code alert_link}: the incident its firing went on. */
+    private static String alertKey(AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert) {
+        return "alertmanager-alert:" + sha256(notification.groupKey() + ":" + identity(alert) + ":"
+                + alert.startsAt().getEpochSecond());
     }
 
     /** What one state of one alert of the group is applied once by. */

@@ -4,16 +4,17 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The catalog as a graph: who depends on whom, and which services are shared platforms. Plain logic, no
- * framework. Cycles are allowed in the catalog (they happen) and are walked once.
+ * framework. Cycles are allowed in the catalog (they happen) and are walked once. A service is one whatever its case,
+ * as everywhere in incident-service: an incident opened for "Checkout" finds the catalog's "checkout".
  */
 public final class DependencyGraph {
 
@@ -21,12 +22,12 @@ public final class DependencyGraph {
     public record Hop(String service, String from, int hops, List<String> via) {
     }
 
-    private final Map<String, List<String>> dependsOn;
-    private final Map<String, List<String>> dependents = new HashMap<>();
-    private final Set<String> shared = new TreeSet<>();
+    private final Map<String, List<String>> dependsOn = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final Map<String, List<String>> dependents = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final Set<String> shared = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
     public DependencyGraph(Map<String, List<String>> dependsOn, Set<String> flaggedShared, int sharedPlatformMinDependents) {
-        this.dependsOn = Map.copyOf(dependsOn);
+        this.dependsOn.putAll(dependsOn);
         dependsOn.forEach((service, targets) -> targets.forEach(
                 target -> dependents.computeIfAbsent(target, t -> new ArrayList<>()).add(service)));
         shared.addAll(flaggedShared);
@@ -66,7 +67,8 @@ public final class DependencyGraph {
         Map<String, Hop> reached = new LinkedHashMap<>();
         Deque<Hop> queue = new ArrayDeque<>();
         roots.forEach(root -> queue.add(new Hop(root, root, 0, List.of())));
-        Set<String> seen = new TreeSet<>(roots);
+        Set<String> seen = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        seen.addAll(roots);
         while (!queue.isEmpty()) {
             Hop current = queue.poll();
             if (current.hops() >= depth) {

@@ -18,7 +18,8 @@ import dev.daff.incident.review.MetaReviewApi.MetaReview;
  * The meta-review's headline numbers as gauges over a rolling window ({@code daff.meta-review.metrics-window}),
  * recomputed on a schedule from the same code as {@code GET /api/meta-review}, so dashboards and the API agree:
  * {@code daff_incident_mttr_seconds{severity,stat}}, {@code daff_incident_mttd_seconds{stat}},
- * {@code daff_incident_mtta_seconds{stat}} (stat = mean, p50, p90) and {@code daff_incident_unfinalised_overdue}.
+ * {@code daff_incident_mtta_seconds{stat}} (stat = mean, p50, p90), and {@code daff_incident_unfinalised_overdue}: every
+ * incident not FINALISED {@code unfinalised-after} after its detection, whenever that was.
  */
 @ApplicationScoped
 public class MetaReviewMetrics {
@@ -38,6 +39,9 @@ public class MetaReviewMetrics {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         publish(review.review(null, null, config.metricsWindow()));
+        // Not the window's: an incident left unfinalised for longer than the window dropped out of it, and the count
+        // of overdue incidents went down as the backlog got older.
+        set("daff.incident.unfinalised.overdue", Tags.empty(), (double) review.unfinalisedOverdue());
     }
 
     /**
@@ -52,7 +56,6 @@ public class MetaReviewMetrics {
             stats("daff.incident.mttr.seconds", Tags.of("severity", severity.name()),
                     current.mttrBySeverity().getOrDefault(severity.name(), DurationStats.of(List.of())));
         }
-        set("daff.incident.unfinalised.overdue", Tags.empty(), (double) current.unfinalisedOverdue().size());
     }
 
     private void stats(String name, Tags tags, DurationStats stats) {

@@ -15,6 +15,7 @@ import jakarta.transaction.Transactional;
 import dev.daff.incident.actions.ActionItems;
 import dev.daff.incident.changes.IncidentChanges;
 import dev.daff.incident.lifecycle.Incident;
+import dev.daff.incident.lifecycle.IncidentStatus;
 import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.review.MetaReviewApi.MetaReview;
 import dev.daff.incident.review.MetaReviewApi.Recurrence;
@@ -74,6 +75,16 @@ public class MetaReviewService {
                 .toList();
         return MetaReviewCalculator.review(start, end, facts, clock.instant(), config.unfinalisedAfter(),
                 RecurringClassCalculator.classes(start, end, facts, systemic), recurred);
+    }
+
+    /**
+     * Incidents not FINALISED {@code unfinalised-after} after their detection, however long ago that was: the
+     * backlog of unfinished incidents grows older, it does not slide out of a window.
+     */
+    @Transactional
+    public long unfinalisedOverdue() {
+        return incidents.count("status <> ?1 and detectedAt < ?2", IncidentStatus.FINALISED,
+                clock.instant().minus(config.unfinalisedAfter()));
     }
 
     @Transactional

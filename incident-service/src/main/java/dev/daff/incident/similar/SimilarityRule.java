@@ -86,7 +86,7 @@ public final class SimilarityRule {
     }
 
     private static Part place(Set<String> services, Set<String> earlier, DependencyGraph graph) {
-        Set<String> same = common(services, earlier);
+        Set<String> same = commonIgnoringCase(services, earlier);
         if (!same.isEmpty()) {
             return new Part("place", SERVICE, SERVICE, "same service " + String.join(", ", same));
         }
@@ -94,7 +94,7 @@ public final class SimilarityRule {
         around.addAll(graph.dependencies(services, 1).keySet());
         Set<String> aroundEarlier = new TreeSet<>(earlier);
         aroundEarlier.addAll(graph.dependencies(earlier, 1).keySet());
-        Set<String> shared = common(around, aroundEarlier);
+        Set<String> shared = commonIgnoringCase(around, aroundEarlier);
         List<String> dependencies = shared.stream().filter(s -> !graph.isShared(s)).toList();
         if (!dependencies.isEmpty()) {
             return new Part("place", DEPENDENCY, SERVICE, "dependency " + String.join(", ", dependencies) + " in common");
@@ -109,6 +109,15 @@ public final class SimilarityRule {
         int points = (int) Math.round(max * Math.max(0, Math.min(1, similarity)));
         return new Part(name, points, max, points == 0 ? null
                 : what + " " + Math.round(similarity * 100) + " % similar");
+    }
+
+    /** A service is one whatever its case: "Checkout" typed by a person is the SLO page's "checkout". */
+    private static Set<String> commonIgnoringCase(Set<String> a, Set<String> b) {
+        Set<String> inB = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        inB.addAll(b);
+        Set<String> both = new TreeSet<>();
+        a.stream().filter(inB::contains).forEach(both::add);
+        return both;
     }
 
     private static Set<String> common(Set<String> a, Set<String> b) {

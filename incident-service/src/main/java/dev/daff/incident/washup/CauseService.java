@@ -23,20 +23,23 @@ import dev.daff.kit.problem.ProblemException;
 
 /**
  * What caused an incident ({@code incident_cause}): set and replaced as understanding improves, each time fired as
- * {@link CauseSet}.
+ * {@link CauseSet}, until the washup is reviewed: from then on it is part of the reviewed record, as the washup is.
  */
 @ApplicationScoped
 public class CauseService {
 
     private final Incidents incidents;
     private final Causes causes;
+    private final Washups washups;
     private final Timeline timeline;
     private final Event<CauseSet> causeSet;
     private final Clock clock;
 
-    public CauseService(Incidents incidents, Causes causes, Timeline timeline, Event<CauseSet> causeSet, Clock clock) {
+    public CauseService(Incidents incidents, Causes causes, Washups washups, Timeline timeline, Event<CauseSet> causeSet,
+            Clock clock) {
         this.incidents = incidents;
         this.causes = causes;
+        this.washups = washups;
         this.timeline = timeline;
         this.causeSet = causeSet;
         this.clock = clock;
@@ -44,7 +47,14 @@ public class CauseService {
 
     @Transactional
     public CauseView setCause(UUID incidentId, @Valid @NotNull SetCause request, Actor actor) {
-        Incident incident = incidents.require(incidentId);
+        // Locked first, as a review locks it: a cause set while the review commits waits for it and is refused.
+        Incident incident = incidents.requireLocked(incidentId);
+        if (washups.isReviewed(incidentId)) {
+            // Changed after the review, it rewrote what the reviewed washup, the meta-reviews and a recurrence check
+            // (whose question the review had already closed) say of a finished incident.
+            throw ProblemException.conflict("washup-reviewed", "Washup already reviewed",
+                    "The cause is part of the reviewed washup; add what you learned later as a timeline note.");
+        }
         IncidentCause cause = causes.findByIdOptional(incidentId).orElse(null);
         boolean created = cause == null;
         if (created) {

@@ -15,6 +15,7 @@ import jakarta.persistence.Version;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import dev.daff.kit.problem.ProblemException;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** The washup of one incident: a DRAFT people edit, frozen once REVIEWED. */
@@ -53,4 +54,17 @@ public class Washup extends PanacheEntityBase {
     /** The reviewer who recorded the review (display name); {@link #reviewedBySubject} is who it was. */
     public String reviewedBy;
     public String reviewedBySubject;
+
+    /**
+     * Refuses a change made from an older read of this washup ({@code versionRead} null: the client did not say what
+     * it read, and its PUT replaces what is there): two people editing one draft, the second PUT silently dropped
+     * what the first added, and a review could be of a root cause its reviewer never read.
+     */
+    void requireRead(Long versionRead) {
+        if (versionRead != null && versionRead != version) {
+            throw ProblemException.conflict("stale-update", "Stale update", "Someone else changed this washup since you"
+                    + " read it (version " + versionRead + "; it is at " + version + " now). Read it again and reapply"
+                    + " your change.");
+        }
+    }
 }

@@ -26,8 +26,12 @@ public final class WashupApi {
             String summary, Instant setAt, String setBy, String setBySubject) {
     }
 
-    /** The whole washup text; a PUT replaces it (absent fields become empty). */
+    /**
+     * The whole washup text; a PUT replaces it (absent fields become empty). {@code version}, the one last read, makes
+     * the PUT 409 when someone else changed the washup since.
+     */
     public record PutWashup(
+            Long version,
             @Size(max = 4000) String summary,
             @Size(max = 4000) String impact,
             @Size(max = 4000) String trigger,
@@ -45,8 +49,10 @@ public final class WashupApi {
      * The review is recorded by the token's user. {@code reviewers} names the others who reviewed it (their
      * {@code preferred_username}s); each is listed as pending until they confirm with their own call.
      * {@code reviewedBy} is read only to refuse it: nobody is recorded as a reviewer from free text any more.
+     * {@code version}, the washup's as the reviewer read it, makes the review 409 when the text changed since.
      */
-    public record Review(@Size(max = 20) List<@NotBlank @Size(max = 200) String> reviewers, String reviewedBy) {
+    public record Review(@Size(max = 20) List<@NotBlank @Size(max = 200) String> reviewers, String reviewedBy,
+            Long version) {
     }
 
     /** Whether a named reviewer has confirmed with their own token. */
@@ -64,7 +70,7 @@ public final class WashupApi {
      * {@code recurrenceOf} names the earlier incident and its done SYSTEMIC fix, and {@code whyFixDidNotHold} is
      * asked for; {@code similar} lists the earlier incidents most like this one.
      */
-    public record WashupView(UUID incidentId, WashupStatus status, String summary, String impact, String trigger,
+    public record WashupView(UUID incidentId, long version, WashupStatus status, String summary, String impact, String trigger,
             String rootCause, List<String> whys, String oneMoreWhy, List<String> wentWell, List<String> wentWrong,
             List<String> gotLucky, String detection, String whyFixDidNotHold, Instant updatedAt, String updatedBy,
             String updatedBySubject, Instant reviewedAt, String reviewedBy, String reviewedBySubject,

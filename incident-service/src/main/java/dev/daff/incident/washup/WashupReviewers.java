@@ -1,5 +1,6 @@
 package dev.daff.incident.washup;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,5 +15,16 @@ public class WashupReviewers implements PanacheRepositoryBase<WashupReviewer, Lo
     /** The washup's reviewers, the recorder first, then the others in the order the review named them. */
     List<WashupReviewer> of(UUID incidentId) {
         return list("incidentId", Sort.by("position"), incidentId);
+    }
+
+    /** Records a reviewer at {@code position} (0: who recorded the review); {@code subject} null until confirmed. */
+    void add(UUID incidentId, int position, String name, String subject, Instant confirmedAt) {
+        WashupReviewer reviewer = new WashupReviewer();
+        reviewer.incidentId = incidentId;
+        reviewer.position = position;
+        reviewer.name = name;
+        reviewer.subject = subject;
+        reviewer.confirmedAt = confirmedAt;
+        persist(reviewer);
     }
 }

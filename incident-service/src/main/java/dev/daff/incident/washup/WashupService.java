@@ -74,6 +74,9 @@ public class WashupService {
                     "The washup was reviewed by " + washup.reviewedBy + " at " + washup.reviewedAt
                             + " and is part of the record now; add what you learned later as a timeline note.");
         }
+        if (!created) {
+            washup.requireRead(request.version());
+        }
         washup.summary = request.summary();
         washup.impact = request.impact();
         washup.trigger = request.trigger();
@@ -93,6 +96,7 @@ public class WashupService {
         }
         timeline.record(incident.id, null, Timeline.WASHUP_UPDATED, "FINALISE", actor,
                 created ? "Washup draft started" : "Washup draft updated", null);
+        washups.flush(); // the answer's version is the one this change stored, for the next PUT to send
         return view(washup, missing(incident, washup));
     }
 
@@ -123,6 +127,9 @@ public class WashupService {
             throw ProblemException.conflict("washup-reviewed", "Washup already reviewed",
                     "The washup was reviewed by " + washup.reviewedBy + " at " + washup.reviewedAt + ".");
         }
+        if (washup != null && request != null) {
+            washup.requireRead(request.version()); // the review is of the text the reviewer read
+        }
         List<String> missing = missing(incident, washup);
         if (!missing.isEmpty()) {
             throw ProblemException.conflict("washup-incomplete", "Washup not ready for review",
@@ -133,12 +140,12 @@ public class WashupService {
         washup.reviewedAt = clock.instant();
         washup.reviewedBy = actor.name();
         washup.reviewedBySubject = actor.subject();
-        reviewer(incidentId, 0, actor.name(), actor.subject(), washup.reviewedAt);
+        reviewers.add(incidentId, 0, actor.name(), actor.subject(), washup.reviewedAt);
         List<String> named = request == null || request.reviewers() == null ? List.of()
                 : request.reviewers().stream().map(String::strip).distinct().filter(name -> !name.equals(actor.name()))
                         .toList();
         for (int i = 0; i < named.size(); i++) {
-            reviewer(incidentId, i + 1, named.get(i), null, null);
+            reviewers.add(incidentId, i + 1, named.get(i), null, null);
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("reviewedBy", washup.reviewedBy);
@@ -178,16 +185,6 @@ public class WashupService {
         timeline.record(incidentId, reviewer.confirmedAt, Timeline.WASHUP_REVIEW_CONFIRMED, "FINALISE", actor,
                 "Washup review confirmed by " + actor.name(), Map.of("reviewer", actor.name(), "subject", actor.subject()));
         return view(washup, List.of());
-    }
-
-    private void reviewer(UUID incidentId, int position, String name, String subject, Instant confirmedAt) {
-        WashupReviewer reviewer = new WashupReviewer();
-        reviewer.incidentId = incidentId;
-        reviewer.position = position;
-        reviewer.name = name;
-        reviewer.subject = subject;
-        reviewer.confirmedAt = confirmedAt;
-        reviewers.persist(reviewer);
     }
 
     /**
@@ -241,10 +238,11 @@ public class WashupService {
         List<ReviewerView> named = w.status != WashupStatus.REVIEWED ? List.of()
                 : reviewers.of(w.incidentId).stream().map(r -> new ReviewerView(r.name, r.subject,
                         r.confirmed() ? ReviewerStatus.CONFIRMED : ReviewerStatus.PENDING, r.confirmedAt)).toList();
-        return new WashupView(w.incidentId, w.status, w.summary, w.impact, w.trigger, w.rootCause, List.copyOf(w.whys),
-                w.oneMoreWhy, List.copyOf(w.wentWell), List.copyOf(w.wentWrong), List.copyOf(w.gotLucky), w.detection,
-                w.whyFixDidNotHold, w.updatedAt, w.updatedBy, w.updatedBySubject, w.reviewedAt, w.reviewedBy,
-                w.reviewedBySubject, named, w.status == WashupStatus.REVIEWED ? List.of() : missing,
-                past.recurrenceOf(w.incidentId).orElse(null), past.topSimilar(w.incidentId));
+        return new WashupView(w.incidentId, w.version, w.status, w.summary, w.impact, w.trigger, w.rootCause,
+                List.copyOf(w.whys), w.oneMoreWhy, List.copyOf(w.wentWell), List.copyOf(w.wentWrong),
+                List.copyOf(w.gotLucky), w.detection, w.whyFixDidNotHold, w.updatedAt, w.updatedBy, w.updatedBySubject,
+                w.reviewedAt, w.reviewedBy, w.reviewedBySubject, named,
+                w.status == WashupStatus.REVIEWED ? List.of() : missing, past.recurrenceOf(w.incidentId).orElse(null),
+                past.topSimilar(w.incidentId));
     }
 }

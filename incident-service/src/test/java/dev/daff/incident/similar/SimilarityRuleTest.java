@@ -83,6 +83,20 @@ class SimilarityRuleTest {
     }
 
     @Test
+    void aServiceIsOneWhateverItsCaseInPlaceAndInTheCatalog() {
+        // A person typed "Checkout"; the SLO page said "checkout": scored 0 for place, a recurrence went unmarked.
+        Facts now = facts(NOW, Set.of("checkout"), null, Set.of(), Set.of(), Set.of());
+        Facts earlier = facts(NOW.minus(Duration.ofDays(7)), Set.of("Checkout"), null, Set.of(), Set.of(), Set.of());
+        assertEquals(SimilarityRule.SERVICE, SimilarityRule.score(now, earlier, 0, 0, GRAPH).total());
+
+        Facts onQueue = facts(NOW, Set.of("Queue"), null, Set.of(), Set.of(), Set.of());
+        Facts onBilling = facts(NOW.minus(Duration.ofDays(7)), Set.of("BILLING"), null, Set.of(), Set.of(), Set.of());
+        Score score = SimilarityRule.score(onQueue, onBilling, 0, 0, GRAPH);
+        assertEquals(SimilarityRule.DEPENDENCY, score.total());
+        assertEquals("dependency Queue in common; 7 days earlier", score.why());
+    }
+
+    @Test
     void nothingInCommonScoresNothing() {
         Facts now = facts(NOW, Set.of("a"), null, Set.of(), Set.of(), Set.of());
         Facts earlier = facts(NOW.minusSeconds(3600), Set.of("b"), null, Set.of(), Set.of(), Set.of());

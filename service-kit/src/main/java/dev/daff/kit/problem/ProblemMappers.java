@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
 /**
@@ -59,10 +60,17 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response malformedJson(JsonParseException e, UriInfo uri) {
+        String where = "(line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        String original = e.getOriginalMessage();
+        if (original != null && original.startsWith("Duplicate field '")) {
+            // StrictRequestBodies: which of the two a lenient reader keeps is not the client's to guess.
+            String key = original.substring("Duplicate field '".length(), original.lastIndexOf('\''));
+            return answer(new Problem(Problem.TYPE_PREFIX + "malformed-json", "Malformed JSON", 400,
+                    "The key '" + key + "' is given twice in one object " + where + ".", path(uri),
+                    List.of(new Problem.FieldError(key, "is given twice")), null));
+        }
         return answer(new Problem(Problem.TYPE_PREFIX + "malformed-json", "Malformed JSON", 400,
-                "The request body is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                        + e.getLocation().getColumnNr() + ").",
-                path(uri), null, null));
+                "The request body is not valid JSON " + where + ".", path(uri), null, null));
     }
 
     // Jackson's subclasses need their own mappers: Quarkus ships built-in ones for them that answer plain JSON,
@@ -202,6 +210,7 @@ public class ProblemMappers {
         String message = e instanceof InvalidFormatException invalid
                 ? "cannot be '" + invalid.getValue() + "'" + allowedValues(invalid.getTargetType())
                 : e instanceof InvalidNullException ? "must not be null"
+                : e instanceof UnrecognizedPropertyException unknown ? "is not a field here" + knownFields(unknown)
                 : e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Missing required creator property")
                         ? "is required"
                 : "has the wrong shape or type";
@@ -210,6 +219,14 @@ public class ProblemMappers {
         }
         return answer(new Problem(Problem.TYPE_PREFIX + "invalid-request", "Invalid request", 400, field + " " + message,
                 path(uri), List.of(new Problem.FieldError(field, message)), null));
+    }
+
+    private static String knownFields(UnrecognizedPropertyException unknown) {
+        if (unknown.getKnownPropertyIds() == null || unknown.getKnownPropertyIds().isEmpty()) {
+            return "";
+        }
+        return " (the fields are " + unknown.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                .collect(Collectors.joining(", ")) + ")";
     }
 
     private static String allowedValues(Class<?> type) {
