@@ -275,6 +275,35 @@ class DeployGateTest {
         asAdmin().when().delete("/api/freezes/" + freeze).then().statusCode(404).contentType("application/problem+json");
     }
 
+    /** GET /api/freezes lists every freeze not over yet, in force or to come, to a pipeline's token too. */
+    @Test
+    void theFreezeListHoldsTheFreezesNotOverYet() {
+        String service = "listed-" + ChangesTest.unique();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String over = "over-" + ChangesTest.unique();
+        String inForce = "in-force-" + ChangesTest.unique();
+        String toCome = "to-come-" + ChangesTest.unique();
+        asAdmin().body(freezeJson(over, now.minusSeconds(7200), now.minusSeconds(3600), service))
+                .when().put("/api/freezes").then().statusCode(201);
+        asAdmin().body(freezeJson(inForce, now.minusSeconds(60), now.plusSeconds(3600), service))
+                .when().put("/api/freezes").then().statusCode(201);
+        asAdmin().body(freezeJson(toCome, now.plusSeconds(86_400), now.plusSeconds(90_000), service))
+                .when().put("/api/freezes").then().statusCode(201);
+
+        JsonPath listed = given().header("Authorization", "Bearer " + PIPELINE).when().get("/api/freezes").then()
+                .statusCode(200).extract().jsonPath();
+        List<String> ids = listed.getList("id");
+        org.junit.jupiter.api.Assertions.assertTrue(ids.containsAll(List.of(inForce, toCome)), ids.toString());
+        org.junit.jupiter.api.Assertions.assertFalse(ids.contains(over), ids.toString());
+        assertEquals(List.of(service), listed.getList("find { it.id == '" + inForce + "' }.services"));
+        assertEquals(now.plusSeconds(3600).toString(), listed.getString("find { it.id == '" + inForce + "' }.end"));
+        assertEquals("peak trading", listed.getString("find { it.id == '" + toCome + "' }.reason"));
+        assertEquals("ada", listed.getString("find { it.id == '" + toCome + "' }.createdBy"));
+        for (String freeze : List.of(over, inForce, toCome)) {
+            asAdmin().when().delete("/api/freezes/" + freeze).then().statusCode(204);
+        }
+    }
+
     @Test
     void aServiceWrittenInAnotherCaseOrWithBlanksIsTheSameServiceToTheGate() {
         String service = "wallet-" + ChangesTest.unique();

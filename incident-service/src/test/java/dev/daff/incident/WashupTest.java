@@ -286,6 +286,23 @@ class WashupTest {
                 .then().statusCode(200).body("status", equalTo("REVIEWED"));
     }
 
+    /** A washup read can be edited and PUT back whole: the answer's own fields are passed over, its version checked. */
+    @Test
+    void aWashupReadCanBeEditedAndPutBackWhole() throws Exception {
+        String id = reviewableIncident();
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> read = mapper.readValue(given().when().get("/api/incidents/" + id + "/washup")
+                .then().statusCode(200).extract().asString(), java.util.Map.class);
+        read.put("rootCause", "retries doubled the connections of a pool sized by hand");
+        given().contentType(ContentType.JSON).body(mapper.writeValueAsString(read))
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(200)
+                .body("rootCause", equalTo("retries doubled the connections of a pool sized by hand"));
+        // The same read again: its version is an edit behind now.
+        given().contentType(ContentType.JSON).body(mapper.writeValueAsString(read))
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(409);
+    }
+
     private static String withVersion(String washup, long version) {
         return "{\"version\": " + version + ", " + washup.strip().substring(1);
     }

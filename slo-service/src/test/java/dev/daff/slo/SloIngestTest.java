@@ -917,6 +917,35 @@ class SloIngestTest {
                 .then().statusCode(409).contentType("application/problem+json");
     }
 
+    /**
+     * A key an SLO does not have is a 400 naming it, and nothing is stored (read leniently, "minEvent" left minEvents
+     * at its default, answered 201); an SLO read can be changed and PUT back whole: the answer's own fields (tiers,
+     * times, version) are passed over.
+     */
+    @Test
+    void aMisspeltKeyIsRefusedAndAnSloReadCanBePutBackWhole() throws Exception {
+        given().contentType(ContentType.JSON).body(slo("misspelt").replaceFirst("}\\s*$", ", \"minEvent\": 500}"))
+                .when().post("/api/slos").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("minEvent"))
+                .body("detail", containsString("is not a field here"));
+        given().when().get("/api/slos/misspelt").then().statusCode(404);
+
+        given().contentType(ContentType.JSON).body(slo("read-and-put")).when().post("/api/slos").then().statusCode(201);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> read = json.readValue(given().when().get("/api/slos/read-and-put").then().statusCode(200)
+                .extract().asString(), Map.class);
+        org.junit.jupiter.api.Assertions.assertTrue(read.containsKey("tiers") && read.containsKey("version"), read.keySet()
+                .toString());
+        read.put("minEvents", 500);
+        given().contentType(ContentType.JSON).body(json.writeValueAsString(read)).when().put("/api/slos/read-and-put")
+                .then().statusCode(200).body("minEvents", equalTo(500));
+        given().contentType(ContentType.JSON).body(json.writeValueAsString(Map.of("name", "read-and-put", "sevice", "x")))
+                .when().put("/api/slos/read-and-put").then().statusCode(400).body("errors[0].field", equalTo("sevice"));
+        given().when().get("/api/slos/read-and-put").then().statusCode(200).body("minEvents", equalTo(500))
+                .body("service", equalTo("checkout"));
+    }
+
     @Test
     void healthIsReadyWithDatabaseAndKafka() {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))

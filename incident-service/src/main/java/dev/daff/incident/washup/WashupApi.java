@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** What the cause and washup APIs read and write. */
@@ -28,8 +29,11 @@ public final class WashupApi {
 
     /**
      * The whole washup text; a PUT replaces it (absent fields become empty). {@code version}, the one last read, makes
-     * the PUT 409 when someone else changed the washup since.
+     * the PUT 409 when someone else changed the washup since. The fields only an answer has ({@link WashupView}'s)
+     * are passed over, so a washup read can be edited and PUT back whole; any other key is a 400.
      */
+    @JsonIgnoreProperties({ "incidentId", "status", "updatedAt", "updatedBy", "updatedBySubject", "reviewedAt",
+            "reviewedBy", "reviewedBySubject", "reviewers", "missingForReview", "recurrenceOf", "similar" })
     public record PutWashup(
             Long version,
             @Size(max = 4000) String summary,

@@ -13,6 +13,8 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 /** What the SLO API reads and writes; entities never cross the wire. */
 public final class SloApi {
 
@@ -21,7 +23,12 @@ public final class SloApi {
     private SloApi() {
     }
 
-    /** Create or replace an SLO. {@code name} is ignored on PUT (the path names the SLO). */
+    /**
+     * Create or replace an SLO. {@code name} is ignored on PUT (the path names the SLO), as are the fields only an
+     * answer has ({@link SloView}'s tiers, times and version), so an SLO read can be changed and PUT back whole; any
+     * other key is a 400 (a misspelt one would leave its field at the default).
+     */
+    @JsonIgnoreProperties({ "tiers", "createdAt", "updatedAt", "version" })
     public record SloRequest(
             @Pattern(regexp = SLUG, message = "must be a lower-case slug (a-z, 0-9, '-'), at most 63 characters") String name,
             @NotBlank @Size(max = 100) String service,
