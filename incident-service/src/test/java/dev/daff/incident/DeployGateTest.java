@@ -627,6 +627,35 @@ class DeployGateTest {
     }
 
     /**
+     * A hook whose name server does not answer: the JDK's resolver has no timeout, so the request waited as long as the
+     * system's resolver did. It answers 503 rollback-hook-unresolved at the deadline, sends nothing and records nothing,
+     * and works again once the name server answers.
+     */
+    @Test
+    void aRollbackHookWhoseNameServerDoesNotAnswerIs503AndNothingIsSent() throws Exception {
+        try (RecordingReceiver pipeline = RecordingReceiver.start()) {
+            String service = "unresolved-" + ChangesTest.unique();
+            ChangesTest.service(service, "{\"team\": \"payments\", \"rollbackHook\": \"http://hook.dns.test:"
+                    + java.net.URI.create(pipeline.url("/rollback")).getPort() + "/rollback\"}");
+            String rollback = causedDeployRollback(service, "v9");
+            String timeline = rollback.replaceFirst("/changes/.*", "/timeline");
+            dev.daff.localinfra.SilentNameServers.silence("hook.dns.test");
+            try {
+                given().header("Authorization", "Bearer " + TestTokens.token("rita", TestTokens.RESPONDER))
+                        .when().post(rollback).then().statusCode(503).contentType("application/problem+json")
+                        .header("Retry-After", "5")
+                        .body("type", containsString("rollback-hook-unresolved"))
+                        .body("detail", containsString("nothing was sent"));
+            } finally {
+                dev.daff.localinfra.SilentNameServers.answerAgain();
+            }
+            given().when().get(timeline).then().statusCode(200)
+                    .body("findAll { it.kind == 'ROLLBACK_REQUESTED' }", hasSize(0));
+            assertEquals(List.of(), pipeline.received(any -> true), "nothing was sent");
+        }
+    }
+
+    /**
      * A DEPLOY of {@code ref} on {@code service} ten minutes before an incident's impact, linked to it as CAUSED; answers
      * the path that fires its rollback hook.
      */

@@ -28,8 +28,8 @@ public class CatalogService {
     private final ChangeConfig config;
     private final Clock clock;
 
-    public CatalogService(Catalog catalog, ChangeConfig config, Clock clock) {
-        this.outbound = config.rollbackHookAddresses();
+    public CatalogService(Catalog catalog, ChangeConfig config, Clock clock, HookLookup hookLookup) {
+        this.outbound = config.rollbackHookAddresses(hookLookup);
         this.catalog = catalog;
         this.config = config;
         this.clock = clock;

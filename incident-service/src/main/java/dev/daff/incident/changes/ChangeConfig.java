@@ -58,7 +58,7 @@ public interface ChangeConfig {
     Optional<String> rollbackSigningSecret();
 
     /** Where a rollback hook may point: checked when the catalog stores it and again before each call. */
-    default OutboundAddresses rollbackHookAddresses() {
-        return new OutboundAddresses(allowedHosts().orElse(List.of()), "daff.changes.allowed-hosts");
+    default OutboundAddresses rollbackHookAddresses(OutboundAddresses.Resolver resolver) {
+        return new OutboundAddresses(allowedHosts().orElse(List.of()), "daff.changes.allowed-hosts", resolver);
     }
 }

@@ -58,7 +58,7 @@ public class RollbackHooks {
     private final HttpClient http;
 
     public RollbackHooks(Incidents incidents, Changes changes, IncidentChanges links, Catalog catalog, Timeline timeline,
-            ChangeConfig config, ObjectMapper json, Clock clock) {
+            ChangeConfig config, ObjectMapper json, Clock clock, HookLookup hookLookup) {
         this.incidents = incidents;
         this.changes = changes;
         this.links = links;
@@ -67,7 +67,7 @@ public class RollbackHooks {
         this.config = config;
         this.json = json;
         this.clock = clock;
-        this.outbound = config.rollbackHookAddresses();
+        this.outbound = config.rollbackHookAddresses(hookLookup);
         this.deadline = config.rollbackHookDeadline();
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(deadline).build();
     }
