@@ -54,7 +54,7 @@ class BucketRetentionTest {
     }
 
     @Test
-    void bucketsLeaveOnceTheyAreOlderThanTheirSloWindow() throws Exception {
+    void bucketsLeaveOnceTheyAreOlderThanTwoOfTheirSloWindows() throws Exception {
         given().contentType(ContentType.JSON).body(SloIngestTest.slo("weekly-retention").replace("30d", "7d"))
                 .when().post("/api/slos").then().statusCode(201);
         Instant now = clock.instant();
@@ -67,8 +67,10 @@ class BucketRetentionTest {
         retention.deleteExpired(now);
         assertEquals(2, buckets("weekly-retention"), "both minutes are inside the 7-day window");
         retention.deleteExpired(now.plus(Duration.ofDays(2)));
-        assertEquals(1, buckets("weekly-retention"), "the 6-day-old minute left the window two days later");
+        assertEquals(2, buckets("weekly-retention"), "8 days old: the window behind the history's oldest point holds it");
         retention.deleteExpired(now.plus(Duration.ofDays(9)));
+        assertEquals(1, buckets("weekly-retention"), "the 6-day-old minute left two windows (and an hour) later");
+        retention.deleteExpired(now.plus(Duration.ofDays(16)));
         assertEquals(1, buckets("weekly-retention"), "the last minute the SLO was heard from stays: NO_DATA measures from it");
         given().when().get("/api/slos/weekly-retention/status").then().body("events.total", equalTo(3));
     }

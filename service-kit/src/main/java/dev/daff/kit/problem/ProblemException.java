@@ -67,6 +67,11 @@ public class ProblemException extends RuntimeException {
         return java.util.Optional.ofNullable(retryAfterSeconds);
     }
 
+    /** The fields this problem names, each with what is wrong with it; empty when it names none. */
+    public List<Problem.FieldError> errors() {
+        return errors == null ? List.of() : errors;
+    }
+
     public int status() {
         return status;
     }

@@ -34,8 +34,15 @@ public record HistoryRange(Instant from, Instant to, Duration step, boolean step
             Instant now) {
         Instant to = blank(toParam) ? now : instant("to", toParam, now);
         to = to.truncatedTo(ChronoUnit.MINUTES);
-        Instant from = blank(fromParam) ? to.minus(sloWindow) : instant("from", fromParam, now);
+        // Retention keeps two windows of minutes (BucketRetention), and a point reads the window before it: a point
+        // older than one window back read part of its window and showed what an older outage spent as unspent.
+        Instant oldest = now.truncatedTo(ChronoUnit.MINUTES).minus(sloWindow);
+        Instant from = blank(fromParam) ? latest(to.minus(sloWindow), oldest) : instant("from", fromParam, now);
         from = from.truncatedTo(ChronoUnit.MINUTES);
+        if (from.isBefore(oldest)) {
+            throw ProblemException.invalidField("from", "may reach back one SLO window (" + sloWindow.toDays()
+                    + " days) at most: older minutes are not kept, and each point reads the window before it");
+        }
         if (from.isAfter(to)) {
             throw ProblemException.invalidField("from", "must not be after to");
         }
@@ -55,6 +62,10 @@ public record HistoryRange(Instant from, Instant to, Duration step, boolean step
         return new HistoryRange(from, to, step, false);
     }
 
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
     private static Duration duration(String value) {
         Duration step;
         try {
@@ -63,7 +74,8 @@ public record HistoryRange(Instant from, Instant to, Duration step, boolean step
         } catch (DateTimeParseException | NumberFormatException e) {
             throw ProblemException.invalidField("step", "must be an ISO-8601 duration (PT5M) or seconds (300)");
         }
-        if (step.toSeconds() < 60 || step.toSeconds() % 60 != 0) {
+        // The fraction too: toSeconds() drops it, and PT1M0.5S was taken for a minute while the points stepped by 60.5 s.
+        if (step.toSeconds() < 60 || step.toSeconds() % 60 != 0 || step.getNano() != 0) {
             throw ProblemException.invalidField("step", "must be whole minutes, at least one");
         }
         return step;

@@ -10,8 +10,9 @@ import jakarta.transaction.Transactional;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Deletes minute buckets that have left their SLO's window (with an hour's grace, the resolution of the
- * long windows), so the table holds at most one window of minutes per SLO, and forgets old idempotency keys.
+ * Deletes minute buckets older than two of their SLO's windows (with an hour's grace, the resolution of the long
+ * windows): the window itself, and the one behind the oldest point of the SLO's history. The table holds at most two
+ * windows of minutes per SLO. Forgets old idempotency keys too.
  */
 @ApplicationScoped
 public class BucketRetention {
@@ -44,6 +45,6 @@ public class BucketRetention {
     public int deleteExpired(Instant now) {
         seen.forgetBefore(now.minus(IDEMPOTENCY_HORIZON));
         ingestKeys.forgetBefore(now.minus(IDEMPOTENCY_HORIZON));
-        return buckets.deleteOlderThanWindow(now, GRACE);
+        return buckets.deleteOlderThanHistory(now, GRACE);
     }
 }

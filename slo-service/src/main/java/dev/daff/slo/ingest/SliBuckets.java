@@ -195,13 +195,17 @@ public class SliBuckets {
     }
 
     /**
-     * Deletes buckets older than their SLO's window and {@code grace}, but for each SLO's last one with events: when
-     * it was last heard from is what a NO_DATA alert's silence is measured from, after a restart too; answers how many.
+     * Deletes buckets older than two of their SLO's windows and {@code grace}, but for each SLO's last one with events:
+     * when it was last heard from is what a NO_DATA alert's silence is measured from, after a restart too; answers how
+     * many. Two windows, not one: the history's points go back one window, and each reads a whole window behind it;
+     * kept for one, a point a week back in a 30-day SLO's history read three weeks of its thirty and showed the
+     * budget an older outage had spent as unspent.
      */
-    int deleteOlderThanWindow(Instant now, Duration grace) {
+    int deleteOlderThanHistory(Instant now, Duration grace) {
         return entityManager.createNativeQuery("""
                 delete from sli_bucket b using slo s
-                where b.slo_name = s.name and b.minute < cast(?1 as timestamptz) - make_interval(days => s.window_days)
+                where b.slo_name = s.name
+                and b.minute < cast(?1 as timestamptz) - make_interval(days => 2 * s.window_days)
                 and (b.total = 0 or exists (select 1 from sli_bucket newer where newer.slo_name = b.slo_name
                                             and newer.minute > b.minute and newer.total > 0))
                 """)

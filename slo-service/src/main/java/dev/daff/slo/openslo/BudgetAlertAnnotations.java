@@ -33,6 +33,14 @@ final class BudgetAlertAnnotations {
     }
 
     /** The exhaustion-time alerts the annotations ask for; null when none is given (the defaults: off). */
+    /** Where the request's budget alert settings that the service checks come from: these annotations. */
+    static void origins(Field annotations, Map<String, Field> origins) {
+        origins.put("exhaustionAlerts.rateWindow", annotations.get(EXHAUSTION_RATE_WINDOW));
+        origins.put("exhaustionAlerts.ticketWithin", annotations.get(EXHAUSTION_TICKET_WITHIN));
+        origins.put("exhaustionAlerts.pageWithin", annotations.get(EXHAUSTION_PAGE_WITHIN));
+        origins.put("budgetDropAlert.window", annotations.get(BUDGET_DROP_WINDOW));
+    }
+
     static ExhaustionAlerts exhaustion(Field annotations) {
         Boolean enabled = flag(annotations.get(EXHAUSTION));
         Duration rateWindow = duration(annotations.get(EXHAUSTION_RATE_WINDOW));

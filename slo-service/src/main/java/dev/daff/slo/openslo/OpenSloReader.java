@@ -20,7 +20,7 @@ final class OpenSloReader {
     private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
 
     /** What an upload makes: the SLOs, and the other documents with the SLOs that used them. */
-    record Reading(List<ImportedSlo> slos, List<Map<String, Object>> used) {
+    record Reading(List<ImportedSlo> slos, List<Map<String, Object>> used, Refusals refusals) {
     }
 
     private OpenSloReader() {
@@ -47,7 +47,7 @@ final class OpenSloReader {
         if (upload.refusals.any()) {
             throw upload.refusals.problem();
         }
-        return new Reading(imported, used);
+        return new Reading(imported, used, upload.refusals);
     }
 
     /** Checks the envelope of one document and keeps it by kind and name; null when it cannot be used. */
@@ -76,7 +76,13 @@ final class OpenSloReader {
         }
         Field meta = document.get("metadata");
         if (meta.mapping(Set.of("name", "displayName", "labels", "annotations"), "metadata")) {
-            meta.get("name").requiredString();
+            Field nameField = meta.get("name");
+            if (nameField.value() instanceof Number || nameField.value() instanceof Boolean) {
+                // name: 404 is a number to YAML (007 even 7): read as text it named another SLO, left out it vanished
+                nameField.refuse("must be text: quote a name YAML reads as a number or a flag (name: \"404\")");
+            } else {
+                nameField.requiredString();
+            }
         }
         if (!document.get("spec").present() && !kind.equals("Service")) {
             document.get("spec").refuse("is required");

@@ -1,6 +1,7 @@
 package dev.daff.slo.openslo;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Validator;
 
+import dev.daff.kit.problem.ProblemException;
 import dev.daff.slo.burn.AlertTier;
 import dev.daff.slo.burn.AlertTiers;
 import dev.daff.slo.definition.SloApi.AlertBudgets;
@@ -40,10 +42,27 @@ public class OpenSloService {
     @Transactional
     public ImportResult importDocuments(String yaml, String defaultTeam, boolean dryRun) {
         OpenSloReader.Reading reading = OpenSloReader.read(SafeYaml.loadAll(yaml), defaultTeam, validator);
+        // The service's own checks (an SLO no outage could page for, a budget alert's window), for every SLO before
+        // any is stored, dry run or not: a dry run answered "created" for what the import then refused, and the import
+        // refused it as a plain 400 naming neither the document nor the field.
+        Map<String, SloView> previews = new HashMap<>();
+        for (ImportedSlo slo : reading.slos()) {
+            try {
+                previews.put(slo.name(), slos.preview(slo.name(), slo.request()));
+            } catch (ProblemException refused) {
+                if (refused.status() != 400 || refused.errors().isEmpty()) {
+                    throw refused;
+                }
+                refused.errors().forEach(error -> slo.refuse(error.field(), error.message()));
+            }
+        }
+        if (reading.refusals().any()) {
+            throw reading.refusals().problem();
+        }
         List<SloOutcome> outcomes = new ArrayList<>();
         for (ImportedSlo slo : reading.slos()) {
             Optional<SloView> stored = slos.find(slo.name());
-            List<String> changed = stored.map(s -> SloDifferences.between(s, slos.preview(slo.name(), slo.request())))
+            List<String> changed = stored.map(s -> SloDifferences.between(s, previews.get(slo.name())))
                     .orElse(List.of());
             String outcome = stored.isEmpty() ? "created" : changed.isEmpty() ? "unchanged" : "changed";
             if (!dryRun && stored.isEmpty()) {

@@ -20,6 +20,11 @@ final class OpenSloWriter {
 
     /** Digits written of a burn factor: enough to give the same budget share back, short enough to read (14.4). */
     private static final MathContext DIGITS = new MathContext(12);
+    /**
+     * A threshold is written 1,000 times finer than an import reads a budget back (12 digits): a factor such as a
+     * 7-day SLO's 3d tier, budget × 7/3, repeats, and written to 12 digits it read back as 9.99999999999 % for 10 %.
+     */
+    private static final MathContext THRESHOLD_DIGITS = new MathContext(15);
     /** The notification target daff exports: the team's on-call, which is what daff pages anyway. */
     static final String ON_CALL_TARGET = "daff-on-call";
 
@@ -98,7 +103,8 @@ final class OpenSloWriter {
         Map<String, Object> condition = new LinkedHashMap<>();
         condition.put("kind", "burnrate");
         condition.put("op", "gt");
-        condition.put("threshold", new BigDecimal(tier.burnFactor()).round(DIGITS).stripTrailingZeros().doubleValue());
+        condition.put("threshold",
+                new BigDecimal(tier.burnFactor()).round(THRESHOLD_DIGITS).stripTrailingZeros().doubleValue());
         condition.put("lookbackWindow", ShorthandDuration.format(tier.longWindow()));
         condition.put("alertAfter", ShorthandDuration.format(tier.shortWindow()));
         Map<String, Object> conditionSpec = new LinkedHashMap<>();

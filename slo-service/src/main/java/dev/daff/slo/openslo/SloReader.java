@@ -74,12 +74,14 @@ final class SloReader {
         SloRequest request = new SloRequest(name, serviceName, team, description.string().orElse(null), objective,
                 window.label(), min, noDataAfter, volumeDrop, budgets, BudgetAlertAnnotations.exhaustion(annotations),
                 BudgetAlertAnnotations.budgetDrop(annotations), prometheus);
+        origins.put("noDataAfter", annotations.get(Annotations.NO_DATA_AFTER));
+        BudgetAlertAnnotations.origins(annotations, origins);
+        ImportedSlo imported = new ImportedSlo(document.source(), request, List.copyOf(notes), document,
+                java.util.Collections.unmodifiableMap(new java.util.HashMap<>(origins)));
         for (ConstraintViolation<SloRequest> violation : validator.validate(request)) {
-            String property = violation.getPropertyPath().toString();
-            Field origin = origins.getOrDefault(property, document);
-            origin.refuse((origin == document ? property + " " : "") + violation.getMessage());
+            imported.refuse(violation.getPropertyPath().toString(), violation.getMessage());
         }
-        return Optional.of(new ImportedSlo(document.source(), request, List.copyOf(notes)));
+        return Optional.of(imported);
     }
 
     private static String team(Field metadata, String defaultTeam, Map<String, Field> origins) {

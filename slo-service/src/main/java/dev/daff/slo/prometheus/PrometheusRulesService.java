@@ -3,6 +3,7 @@ package dev.daff.slo.prometheus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -50,7 +51,17 @@ public class PrometheusRulesService {
 
     private static String render(String what, List<SloView> slos, List<String> leftOut) {
         List<Map<String, Object>> groups = new ArrayList<>();
-        slos.forEach(slo -> groups.addAll(SlothRules.groups(slo)));
+        // Sloth names an SLO's groups by "<service>-<slo>", which two SLOs can share (service checkout, SLO
+        // api-availability; service checkout-api, SLO availability), and Prometheus refuses a whole file that repeats a
+        // group's name: such SLOs' groups say whose they are.
+        Map<String, Long> ids = slos.stream().collect(Collectors.groupingBy(SlothRules::id, Collectors.counting()));
+        for (SloView slo : slos) {
+            List<Map<String, Object>> own = SlothRules.groups(slo);
+            if (ids.get(SlothRules.id(slo)) > 1) {
+                own.forEach(group -> group.put("name", group.get("name") + " (SLO " + slo.name() + ")"));
+            }
+            groups.addAll(own);
+        }
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setIndicatorIndent(2);

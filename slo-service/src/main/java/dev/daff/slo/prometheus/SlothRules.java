@@ -33,12 +33,17 @@ final class SlothRules {
     private SlothRules() {
     }
 
+    /** Sloth's {@code sloth_id}: {@code <service>-<slo>}. */
+    static String id(SloView slo) {
+        return slo.service() + "-" + slo.name();
+    }
+
     static List<Map<String, Object>> groups(SloView slo) {
         SloWindow period = SloWindow.parse(slo.window()).orElseThrow();
         AlertBudgets budgets = slo.alertBudgets();
         List<AlertTier> tiers = AlertTiers.forPeriod(period.length(), budgets.pageFast() / 100,
                 budgets.pageSlow() / 100, budgets.ticketFast() / 100, budgets.ticketSlow() / 100).all();
-        String id = slo.service() + "-" + slo.name();
+        String id = id(slo);
         Map<String, Object> identity = new LinkedHashMap<>();
         identity.put("sloth_id", id);
         identity.put("sloth_service", slo.service());

@@ -40,6 +40,9 @@ class SloHistoryTest {
     @Inject
     Clock clock;
 
+    @Inject
+    dev.daff.slo.ingest.BucketRetention retention;
+
     @BeforeAll
     static void authenticate() {
         TestTokens.authenticateEveryRequest();
@@ -61,6 +64,30 @@ class SloHistoryTest {
             insert.setLong(4, total);
             insert.executeUpdate();
         }
+    }
+
+    /**
+     * Retention keeps what the history's oldest point reads: a week-old point of a 7-day SLO reads the week before it.
+     * Kept for one window and an hour, the outage ten days ago was gone and that point said no budget was spent.
+     */
+    @Test
+    void theOldestPointStillReadsItsWholeWindowAfterRetention() throws SQLException {
+        String slo = "history-after-retention";
+        given().contentType(ContentType.JSON).body("""
+                {"name": "%s", "service": "checkout", "team": "payments", "objective": 99.9, "window": "7d"}
+                """.formatted(slo)).when().post("/api/slos").then().statusCode(201);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MINUTES);
+        bucket(slo, now.minus(Duration.ofDays(10)), 900, 1_000);
+        bucket(slo, now.minus(Duration.ofHours(1)), 1_000, 1_000);
+        retention.deleteExpired(now);
+
+        Instant weekAgo = now.minus(Duration.ofDays(7));
+        given().queryParam("from", weekAgo.toString()).queryParam("to", now.toString()).queryParam("step", "P1D")
+                .when().get("/api/slos/" + slo + "/history")
+                .then().statusCode(200)
+                .body("points[0].at", equalTo(weekAgo.toString()))
+                .body("points[0].total", equalTo(1_000))
+                .body("points[0].budgetRemaining", equalTo(-99.0f));
     }
 
     /**
@@ -146,6 +173,10 @@ class SloHistoryTest {
         given().queryParam("step", "PT90S").when().get("/api/slos/history-refusals/history")
                 .then().statusCode(400).body("errors[0].field", equalTo("step"))
                 .body("errors[0].message", containsString("whole minutes"));
+        // A fraction of a second is not whole minutes either (it was taken for PT1M, and the points stepped by 60.5 s).
+        given().queryParam("step", "PT1M0.5S").when().get("/api/slos/history-refusals/history")
+                .then().statusCode(400).body("errors[0].field", equalTo("step"))
+                .body("errors[0].message", containsString("whole minutes"));
         given().queryParam("from", now.toString()).queryParam("to", now.minus(Duration.ofHours(1)).toString())
                 .when().get("/api/slos/history-refusals/history")
                 .then().statusCode(400).body("errors[0].field", equalTo("from"))
@@ -158,6 +189,12 @@ class SloHistoryTest {
         given().queryParam("from", now.minus(Duration.ofDays(31)).toString())
                 .when().get("/api/slos/history-refusals/history")
                 .then().statusCode(400).contentType("application/problem+json");
+        // Older than one window back, even in a short range: its points' windows reach before what is kept.
+        given().queryParam("from", now.minus(Duration.ofDays(60)).toString())
+                .queryParam("to", now.minus(Duration.ofDays(59)).toString())
+                .when().get("/api/slos/history-refusals/history")
+                .then().statusCode(400).body("errors[0].field", equalTo("from"))
+                .body("errors[0].message", containsString("one SLO window (30 days) at most"));
         // Instants Java parses but no history has: before the epoch, or beyond tomorrow (and PostgreSQL's range).
         for (String[] edge : new String[][] {{"to", "-1000000000-01-01T00:00:00Z"},
                 {"from", "-1000000000-01-01T00:00:00Z"}, {"to", "+1000000000-12-31T23:59:59Z"},

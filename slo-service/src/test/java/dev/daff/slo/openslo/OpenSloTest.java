@@ -214,6 +214,41 @@ class OpenSloTest {
         given().when().get("/api/slos/" + changed).then().body("objective", equalTo(99.9f));
     }
 
+    /**
+     * What only the service checks (an SLO no outage could page for, a budget alert's window) is refused as everything
+     * else is, dry run or not, at the field it came from: a dry run answered "created", and the import a plain 400
+     * naming neither document nor field.
+     */
+    @Test
+    void whatTheServiceRefusesIsRefusedAtItsFieldInADryRunToo() {
+        String upload = slo("checked-fine") + "---\n" + slo("checked-unpageable").replace("target: 0.999", "target: 0.8")
+                + "---\n" + slo("checked-window").replace("daff.dev/team: payments",
+                        "daff.dev/team: payments\n    daff.dev/exhaustion-rate-window: 3h");
+        for (String query : List.of("?dryRun=true", "")) {
+            post(upload, query).statusCode(422).contentType("application/problem+json")
+                    .body("type", containsString("openslo-refused"))
+                    .body("refusals", org.hamcrest.Matchers.hasSize(2))
+                    .body("refusals[0].document", equalTo(2))
+                    .body("refusals[0].path", equalTo("spec.objectives[0].target"))
+                    .body("refusals[0].reason", containsString("raise the objective above 83.33%"))
+                    .body("refusals[1].document", equalTo(3))
+                    .body("refusals[1].path", equalTo("metadata.annotations.daff.dev/exhaustion-rate-window"))
+                    .body("refusals[1].reason", containsString("must be one of PT5M"));
+        }
+        for (String name : List.of("checked-fine", "checked-unpageable", "checked-window")) {
+            given().when().get("/api/slos/" + name).then().statusCode(404);
+        }
+    }
+
+    /** A name YAML reads as a number is refused: read as text it could name another SLO, and it was dropped unseen. */
+    @Test
+    void aNameYamlReadsAsANumberIsRefusedNotDropped() {
+        post(slo("404"), "").statusCode(422).contentType("application/problem+json")
+                .body("refusals[0].path", equalTo("metadata.name"))
+                .body("refusals[0].reason", containsString("quote a name"));
+        post(slo("\"404\""), "").statusCode(200).body("slos[0].name", equalTo("404"));
+    }
+
     /** {document index, kind, name, path, a piece of the reason} for one broken upload. */
     private record Refused(String yaml, int document, String kind, String path, String reason) {
     }
