@@ -99,6 +99,41 @@ class RemindersTest {
         assertTrue(reminders.check() >= 1, "the check itself would have sent a reminder");
     }
 
+    /**
+     * A WASHUP action handed to another team (the incident's team set later) is reminded to that team too: reminders
+     * were kept by action, kind and due date, so the team given it after its ActionDue went out was never told.
+     */
+    @Test
+    void aWashupActionHandedToAnotherTeamIsRemindedToThatTeam() {
+        String before = "first-" + UUID.randomUUID().toString().substring(0, 8);
+        String after = "later-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID incidentId = UUID.randomUUID();
+        ActionTestSupport.sendIncidentEvent(UUID.randomUUID().toString(), "IncidentResolved", incidentId, "SEV2", before,
+                "RESOLVED", 1L);
+        String washup = ActionTestSupport.awaitOpenWashupAction(incidentId);
+        Instant dueAt = Instant.parse(io.restassured.RestAssured.given().when().get("/api/actions/" + washup).then()
+                .statusCode(200).extract().path("dueAt"));
+        clock.advance(Duration.between(clock.instant(), dueAt).plusHours(1));
+        reminders.check();
+        assertEquals("ActionDue", json(awaitNotice(before, washup)).path("type").asText());
+
+        ActionTestSupport.sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", after,
+                "RESOLVED", 2L);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> io.restassured.RestAssured
+                .given().when().get("/api/actions/" + washup).then().statusCode(200)
+                .body("ownerTeam", org.hamcrest.Matchers.equalTo(after)));
+        reminders.check();
+        ConsumerRecord<String, String> handedOver = awaitNotice(after, washup);
+        assertEquals("ActionDue", json(handedOver).path("type").asText());
+        assertEquals(after, json(handedOver).path("team").asText());
+    }
+
+    private static ConsumerRecord<String, String> awaitNotice(String team, String action) {
+        return KafkaTestClient.read(kafka(), Topics.TEAM_NOTICES,
+                r -> team.equals(r.key()) && action.equals(json(r).path("actionId").asText()), 1, Duration.ofSeconds(30))
+                .get(0);
+    }
+
     /** An action already overdue, created now: its ActionDue, after everything before it on the team's key. */
     private String marker(String team, UUID incidentId) {
         String marker = create(incidentId, team, "LOCAL", clock.instant().minus(Duration.ofMinutes(1)));

@@ -143,6 +143,7 @@ public class ActionService {
     @Transactional(Transactional.TxType.MANDATORY)
     void reown(FollowUpAction action, String team, Actor actor) {
         action.ownerTeam = team;
+        actions.forgetRemindersOf(action.id);
         updated(action, actor);
     }
 
@@ -177,7 +178,10 @@ public class ActionService {
             parameters.and("status", status);
         }
         if (overdueOnly) {
-            query.append(" and status in :open and dueAt < :now");
+            // as the overdue check and the reminders judge it: a reopened incident's WASHUP action waits
+            query.append(" and status in :open and dueAt < :now and (kind <> :washup or not exists (select 1 from"
+                    + " KnownIncident k where k.id = incidentId and k.status not in ('RESOLVED', 'FINALISED')))");
+            parameters.and("washup", Kind.WASHUP);
             parameters.and("open", List.of(Status.OPEN, Status.IN_PROGRESS)).and("now", clock.instant());
         }
         if (!request.expectParts(2).isFirst()) {
@@ -210,8 +214,13 @@ public class ActionService {
         return team.trim();
     }
 
+    /** A WASHUP action of a reopened incident: due again once it is resolved again, not overdue meanwhile. */
+    boolean waitsForResolve(FollowUpAction action) {
+        return action.kind == Kind.WASHUP && incidents.reopened(action.incidentId);
+    }
+
     ActionView view(FollowUpAction action) {
-        boolean overdue = action.status.isOpen() && action.dueAt.isBefore(clock.instant());
+        boolean overdue = action.status.isOpen() && action.dueAt.isBefore(clock.instant()) && !waitsForResolve(action);
         return new ActionView(action.id, action.incidentId, action.title, action.description, action.ownerTeam,
                 action.assignee, action.kind, action.scope, action.systemicRationale, action.priority, action.status,
                 action.wontDoReason, action.dueAt, overdue, action.createdAt, action.createdBy, action.createdBySubject,

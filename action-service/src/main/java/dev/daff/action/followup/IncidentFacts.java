@@ -16,6 +16,12 @@ public interface IncidentFacts {
     /** Whether action-service has heard that the incident was FINALISED: its follow-up is closed. */
     boolean finalised(UUID incidentId);
 
+    /**
+     * Whether the incident was reopened (heard of, and neither RESOLVED nor FINALISED): its WASHUP action waits for the
+     * next resolve, which gives it a new due date, and is not overdue meanwhile.
+     */
+    boolean reopened(UUID incidentId);
+
     /** How many of the team's incidents are RESOLVED and not yet FINALISED, as far as action-service has heard. */
     long awaitingFinalisation(String team);
 }

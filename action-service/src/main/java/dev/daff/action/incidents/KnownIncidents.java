@@ -32,6 +32,11 @@ public class KnownIncidents implements PanacheRepositoryBase<KnownIncident, UUID
     }
 
     @Override
+    public boolean reopened(UUID incidentId) {
+        return count("id = ?1 and status not in ('RESOLVED', 'FINALISED')", incidentId) > 0;
+    }
+
+    @Override
     public long awaitingFinalisation(String team) {
         return count("team = ?1 and status = 'RESOLVED'", team);
     }

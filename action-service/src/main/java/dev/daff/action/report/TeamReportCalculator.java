@@ -20,9 +20,12 @@ public final class TeamReportCalculator {
     private TeamReportCalculator() {
     }
 
-    /** What the report needs to know of one action. */
+    /**
+     * What the report needs to know of one action; {@code waitsForResolve}: a WASHUP action of a reopened incident,
+     * due again from its next resolve and not overdue meanwhile.
+     */
     public record ActionFacts(Kind kind, Scope scope, Status status, Instant dueAt, Instant createdAt,
-            Instant closedAt) {
+            Instant closedAt, boolean waitsForResolve) {
     }
 
     /** How far back "closed this week" looks. */
@@ -36,7 +39,8 @@ public final class TeamReportCalculator {
     public static TeamReport report(String team, Collection<ActionFacts> actions, long incidentsAwaitingFinalisation,
             Instant now) {
         long open = actions.stream().filter(a -> a.status().isOpen()).count();
-        long overdue = actions.stream().filter(a -> a.status().isOpen() && a.dueAt().isBefore(now)).count();
+        long overdue = actions.stream()
+                .filter(a -> a.status().isOpen() && a.dueAt().isBefore(now) && !a.waitsForResolve()).count();
         Instant recentFrom = now.minus(RECENT);
         List<Double> daysToClose = actions.stream()
                 .filter(a -> a.status() == Status.DONE && a.closedAt() != null && a.closedAt().isAfter(recentFrom))

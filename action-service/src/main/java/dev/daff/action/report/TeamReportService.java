@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import dev.daff.action.followup.FollowUpActions;
+import dev.daff.action.followup.ActionTypes.Kind;
 import dev.daff.action.followup.IncidentFacts;
 import dev.daff.action.report.TeamReportApi.TeamReport;
 import dev.daff.action.report.TeamReportCalculator.ActionFacts;
@@ -28,7 +29,8 @@ public class TeamReportService {
     @Transactional
     public TeamReport report(String team) {
         List<ActionFacts> facts = actions.list("ownerTeam", team.trim()).stream()
-                .map(a -> new ActionFacts(a.kind, a.scope, a.status, a.dueAt, a.createdAt, a.closedAt))
+                .map(a -> new ActionFacts(a.kind, a.scope, a.status, a.dueAt, a.createdAt, a.closedAt,
+                        a.kind == Kind.WASHUP && a.status.isOpen() && incidents.reopened(a.incidentId)))
                 .toList();
         return TeamReportCalculator.report(team.trim(), facts, incidents.awaitingFinalisation(team.trim()),
                 clock.instant());

@@ -43,6 +43,15 @@ class ActionSummaryRuleTest {
         assertEquals(new ActionSummary(INCIDENT.toString(), 0, 0, 0, 0, false), summary);
     }
 
+    /** A SYSTEMIC action decided against stops nothing: neither done nor open, so the gate still asks for one. */
+    @Test
+    void aSystemicActionDecidedAgainstIsNeitherDoneNorOpen() {
+        ActionSummary summary = ActionSummaryRule.summarise(INCIDENT, List.of(
+                new Counted(Kind.PREVENT, Scope.SYSTEMIC, Status.WONT_DO),
+                new Counted(Kind.MITIGATE, Scope.LOCAL, Status.DONE)));
+        assertEquals(new ActionSummary(INCIDENT.toString(), 2, 0, 0, 0, false), summary);
+    }
+
     @Test
     void noActionsIsAnEmptySummary() {
         assertEquals(new ActionSummary(INCIDENT.toString(), 0, 0, 0, 0, false),

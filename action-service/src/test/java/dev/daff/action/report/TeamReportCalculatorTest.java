@@ -22,11 +22,11 @@ class TeamReportCalculatorTest {
     private static ActionFacts done(double daysToClose, Duration closedAgo, Scope scope) {
         Instant closed = NOW.minus(closedAgo);
         return new ActionFacts(Kind.PREVENT, scope, Status.DONE, closed, closed.minusSeconds((long) (daysToClose * 86_400)),
-                closed);
+                closed, false);
     }
 
     private static ActionFacts open(Kind kind, Scope scope, Instant dueAt) {
-        return new ActionFacts(kind, scope, Status.OPEN, dueAt, NOW.minus(Duration.ofDays(3)), null);
+        return new ActionFacts(kind, scope, Status.OPEN, dueAt, NOW.minus(Duration.ofDays(3)), null, false);
     }
 
     @Test
@@ -42,7 +42,7 @@ class TeamReportCalculatorTest {
     @Test
     void onlyActionsDoneWithinThirtyDaysCountAndWontDoNever() {
         ActionFacts declined = new ActionFacts(Kind.PREVENT, Scope.LOCAL, Status.WONT_DO, NOW, NOW.minus(Duration.ofDays(1)),
-                NOW.minus(Duration.ofHours(1)));
+                NOW.minus(Duration.ofHours(1)), false);
         TeamReport report = TeamReportCalculator.report("payments", List.of(
                 done(2, Duration.ofDays(31), Scope.LOCAL), declined), NOW);
         assertEquals(0, report.doneLast30Days());
@@ -68,7 +68,7 @@ class TeamReportCalculatorTest {
     @Test
     void closedLast7DaysCountsDoneAndWontDoClosedWithinTheWeekOnly() {
         ActionFacts declined = new ActionFacts(Kind.PREVENT, Scope.LOCAL, Status.WONT_DO, NOW, NOW.minus(Duration.ofDays(9)),
-                NOW.minus(Duration.ofDays(6)));
+                NOW.minus(Duration.ofDays(6)), false);
         TeamReport report = TeamReportCalculator.report("payments", List.of(
                 done(1, Duration.ofDays(1), Scope.LOCAL), declined,
                 done(1, Duration.ofDays(7).plusSeconds(1), Scope.LOCAL),

@@ -62,9 +62,10 @@ public final class FinalisationRule {
             int systemicTotal = actions.systemicDone() + actions.systemicOpen();
             systemic = systemicTotal >= 1
                     ? new Condition(NO_SYSTEMIC_ACTION, true, systemicTotal + " SYSTEMIC action" + plural(systemicTotal)
-                            + " (" + actions.systemicDone() + " closed).")
+                            + " (" + actions.systemicDone() + " done).")
                     : new Condition(NO_SYSTEMIC_ACTION, false,
-                            "No SYSTEMIC action: at least one action must stop the class of problem elsewhere.");
+                            "No SYSTEMIC action done or open (one closed as WONT_DO stops nothing): at least one"
+                                    + " action must stop the class of problem elsewhere.");
             open = actions.open() == 0
                     ? new Condition(ACTIONS_OPEN, true, "All " + actions.total() + " action" + plural(actions.total())
                             + " are DONE or WONT_DO.")

@@ -40,6 +40,15 @@ class FinalisationRuleTest {
         assertEquals(List.of("NO_SYSTEMIC_ACTION"), unmet(verdict));
     }
 
+    /** A SYSTEMIC action closed as WONT_DO stops nothing: the summary counts it in neither systemicDone nor systemicOpen. */
+    @Test
+    void aSystemicActionClosedAsWontDoIsNoSystemicAction() {
+        Verdict verdict = FinalisationRule.assess(true, true, new Actions(2, 0, 0, 0), false);
+        assertEquals(List.of("NO_SYSTEMIC_ACTION"), unmet(verdict));
+        assertTrue(verdict.unmet().get(0).text().startsWith("No SYSTEMIC action done or open (one closed as WONT_DO"),
+                verdict.unmet().get(0).text());
+    }
+
     @Test
     void anOpenSystemicActionCountsAsSystemicButKeepsActionsOpen() {
         Verdict verdict = FinalisationRule.assess(true, true, new Actions(2, 1, 0, 1), false);
