@@ -119,6 +119,38 @@ class WeeklyReportTest {
     }
 
     /**
+     * Which teams get the week's report: every team with an open action or one closed in the last 7 days, and no team
+     * whose actions all closed before that (the README's promise, which only "at least one report" showed).
+     */
+    @Test
+    void theWeeksReportGoesToTeamsWithAnOpenActionOrOneClosedThisWeekOnly() {
+        String quiet = "quiet-" + UUID.randomUUID().toString().substring(0, 8);
+        String recent = "recent-" + UUID.randomUUID().toString().substring(0, 8);
+        String busy = "busy-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID incidentId = UUID.randomUUID();
+        move(create(incidentId, quiet, "LOCAL", null), "DONE");
+        clock.advance(Duration.ofDays(7));
+        move(create(incidentId, recent, "LOCAL", null), "WONT_DO");
+        clock.advance(Duration.ofDays(3)); // quiet's action closed 10 days ago, recent's 3
+        create(incidentId, busy, "LOCAL", clock.instant().plus(Duration.ofDays(30)));
+
+        // A week no other test reports on, so this run is its first.
+        String week = "29" + (10 + new java.util.Random().nextInt(90)) + "-W" + (10 + new java.util.Random().nextInt(43));
+        assertTrue(weeklyReports.send(week) >= 2);
+        for (String team : List.of(recent, busy)) {
+            assertEquals(1, KafkaTestClient.read(kafka(), Topics.TEAM_NOTICES, r -> team.equals(r.key())
+                    && "WeeklyActionReport".equals(json(r).path("type").asText())
+                    && week.equals(json(r).path("weekly").path("week").asText()), 1, Duration.ofSeconds(30)).size(), team);
+        }
+        // A reminder on the quiet team's key after the run: a report to it would have come before.
+        String marker = create(incidentId, quiet, "LOCAL", clock.instant().minus(Duration.ofMinutes(1)));
+        reminders.check();
+        List<ConsumerRecord<String, String>> quietNotices = KafkaTestClient.read(kafka(), Topics.TEAM_NOTICES,
+                r -> quiet.equals(r.key()), 1, Duration.ofSeconds(30));
+        assertEquals(marker, json(quietNotices.get(0)).path("actionId").asText(), "no report for a team quiet all week");
+    }
+
+    /**
      * The week's report is due at the cron's time (Monday 08:00 UTC) and not before; a database that refused it then
      * only delays it to the next check, where it went out the next Monday before.
      */

@@ -57,14 +57,16 @@ class TeamNoticeDeliveryTest {
         String team = "notice-" + UUID.randomUUID().toString().substring(0, 8);
         String hook = "/notices/hook/" + team;
         String slack = "/notices/slack/" + team;
+        String memberSlack = "/notices/member-slack/" + team;
         given().contentType(ContentType.JSON).body("""
-                {"members": [{"handle": "alice", "channels": [{"type": "pagerduty", "routingKey": "rk-member-%1$s"}]}],
+                {"members": [{"handle": "alice", "channels": [{"type": "pagerduty", "routingKey": "rk-member-%1$s"},
+                                                            {"type": "slack", "url": "%5$s"}]}],
                  "channels": [{"type": "pagerduty", "routingKey": "rk-team-%1$s"},
                               {"type": "webhook", "url": "%2$s", "secret": "notice-secret-%1$s"},
                               {"type": "slack", "url": "%3$s"}],
                  "rotation": {"members": ["alice"], "shiftLength": "P1D", "startsAt": "%4$s", "timeZone": "UTC"}}
                 """.formatted(team, PagingFixtures.receiver().url(hook), PagingFixtures.receiver().url(slack),
-                clock.instant().minus(Duration.ofHours(1))))
+                clock.instant().minus(Duration.ofHours(1)), PagingFixtures.receiver().url(memberSlack)))
                 .when().put("/api/teams/" + team).then().statusCode(200);
         PagingFixtures.receiver().script(hook, 503); // the first attempt fails: notices are retried as pages are
 
@@ -106,6 +108,8 @@ class TeamNoticeDeliveryTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> received(hook, laterId).size() == 1);
         assertEquals(2, received(hook, eventId).size(), "delivered once (after one retry)");
         assertEquals(1, received(slack, eventId).size(), "delivered once");
+        assertEquals(List.of(), received(memberSlack, eventId), "never to a member's own channel, Slack included");
+        assertEquals(List.of(), received(memberSlack, laterId));
     }
 
     @Test
