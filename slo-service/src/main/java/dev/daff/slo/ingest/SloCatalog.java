@@ -39,6 +39,12 @@ public class SloCatalog {
     private final Map<String, Duration> windows = new ConcurrentHashMap<>();
     /** Each SLO's revision when {@link #follow} last read them. */
     private volatile Map<String, Slo.Revision> followed = Map.of();
+    /**
+     * How many times {@link #follow} has forgotten changes, guarded by itself: a window read before another replica's
+     * change and cached after the follow that forgot it would have been kept until the SLO next changed (for a deleted
+     * SLO, counted for good). What a follow finished meanwhile is answered, not cached; the next read asks again.
+     */
+    private long follows;
 
     public SloCatalog(SloDefinitions slos) {
         this.slos = slos;
@@ -61,13 +67,13 @@ public class SloCatalog {
             }
         }
         if (!unknown.isEmpty()) {
+            long followsBefore = follows();
             Map<String, Integer> stored = QuarkusTransaction.joiningExisting()
                     .call(() -> slos.windowDays(List.copyOf(unknown)));
-            stored.forEach((name, days) -> {
-                Duration window = SloWindow.ofDays(days).length();
-                windows.put(name, window);
-                found.put(name, window);
-            });
+            Map<String, Duration> read = new HashMap<>();
+            stored.forEach((name, days) -> read.put(name, SloWindow.ofDays(days).length()));
+            found.putAll(read);
+            cacheUnlessFollowedSince(followsBefore, read);
         }
         return found;
     }
@@ -84,13 +90,19 @@ public class SloCatalog {
         if (possible.isEmpty()) {
             return false;
         }
+        long followsBefore = follows();
         Map<String, Integer> stored = QuarkusTransaction.joiningExisting().call(() -> slos.windowDays(possible));
         boolean changed = false;
+        Map<String, Duration> read = new HashMap<>();
         for (String name : possible) {
             Duration current = stored.containsKey(name) ? SloWindow.ofDays(stored.get(name)).length() : null;
-            Duration known = current == null ? windows.remove(name) : windows.put(name, current);
+            Duration known = current == null ? windows.remove(name) : windows.get(name);
+            if (current != null) {
+                read.put(name, current);
+            }
             changed |= !Objects.equals(known, current);
         }
+        cacheUnlessFollowedSince(followsBefore, read);
         return changed;
     }
 
@@ -104,9 +116,22 @@ public class SloCatalog {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void follow() {
         Map<String, Slo.Revision> current = QuarkusTransaction.requiringNew().call(slos::versions);
-        Map<String, Slo.Revision> before = followed;
-        windows.keySet().removeIf(name -> !current.containsKey(name) || !current.get(name).equals(before.get(name)));
-        followed = current;
+        synchronized (this) {
+            Map<String, Slo.Revision> before = followed;
+            windows.keySet().removeIf(name -> !current.containsKey(name) || !current.get(name).equals(before.get(name)));
+            followed = current;
+            follows++;
+        }
+    }
+
+    private synchronized long follows() {
+        return follows;
+    }
+
+    private synchronized void cacheUnlessFollowedSince(long followsBefore, Map<String, Duration> read) {
+        if (follows == followsBefore) {
+            windows.putAll(read);
+        }
     }
 
     void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) SloChanged change) {
