@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -25,6 +26,12 @@ import io.restassured.http.ContentType;
 
 @QuarkusTest
 class AlertmanagerWebhookTest {
+
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource database;
+
+    @jakarta.inject.Inject
+    dev.daff.incident.alerts.AlertLinks links;
 
     static final String STARTED = Instant.now().minusSeconds(300).toString();
 
@@ -253,6 +260,24 @@ class AlertmanagerWebhookTest {
         given().when().get("/api/incidents/" + second + "/timeline").then().statusCode(200)
                 .body("findAll { it.kind == 'ALERT_RESOLVED' }", hasSize(0))
                 .body("findAll { it.kind == 'ALERT_FIRED' }.text", contains(containsString("DiskFull")));
+    }
+
+    /** An alert whose clearing never comes leaves its firing's link for 30 days, not for good. */
+    @Test
+    void aFiringWhoseClearingNeverComesIsForgottenAfterThirtyDays() throws Exception {
+        String service = "unresolved-" + UUID.randomUUID().toString().substring(0, 8);
+        post(notification("{}:{never=\\\"" + service + "\\\"}", "firing", service, "critical"));
+        try (var connection = database.getConnection(); var count = connection.prepareStatement(
+                "select count(*) from alert_link where dedup_key like 'alertmanager-alert:%' and linked_at < now() - interval '30 days'");
+                var age = connection.prepareStatement("update alert_link set linked_at = now() - interval '31 days'"
+                        + " where dedup_key like 'alertmanager-alert:%' and linked_at > now() - interval '1 minute'")) {
+            assertTrue(age.executeUpdate() >= 1, "the firing was linked to its incident");
+            assertTrue(links.forgetOldAlertFirings() >= 1);
+            try (var rows = count.executeQuery()) {
+                rows.next();
+                assertEquals(0, rows.getLong(1), "no firing link older than 30 days is left");
+            }
+        }
     }
 
     /** The notification with a second critical alert of the group, "DiskFull", in {@code status}. */

@@ -27,6 +27,9 @@ class MetaReviewTest {
     @jakarta.inject.Inject
     io.agroal.api.AgroalDataSource database;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "daff.meta-review.unfinalised-after")
+    Duration unfinalisedAfter;
+
     @BeforeAll
     static void auth() {
         TestTokens.authenticateEveryRequest();
@@ -165,7 +168,7 @@ class MetaReviewTest {
     }
 
     /**
-     * The overdue gauge counts every incident not FINALISED 14 days (unfinalised-after) after its detection, however
+     * The overdue gauge counts every incident not FINALISED unfinalised-after (14 days) after its detection, however
      * long ago: it reviewed only incidents detected in the metrics window (30 days), so an incident left unfinalised
      * for 40 days was not counted, and the count fell as the backlog grew older.
      */
@@ -177,10 +180,13 @@ class MetaReviewTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             long expected;
             try (var connection = database.getConnection(); var count = connection.prepareStatement(
-                    "select count(*) from incident where status <> 'FINALISED' and detected_at < now() - interval '14 days'");
-                    var rows = count.executeQuery()) {
-                rows.next();
-                expected = rows.getLong(1);
+                    "select count(*) from incident where status <> 'FINALISED' and detected_at < ?")) {
+                count.setObject(1, java.time.OffsetDateTime.ofInstant(Instant.now().minus(unfinalisedAfter),
+                        java.time.ZoneOffset.UTC));
+                try (var rows = count.executeQuery()) {
+                    rows.next();
+                    expected = rows.getLong(1);
+                }
             }
             java.util.regex.Matcher value = gauge.matcher(given().when().get("/q/metrics").then().statusCode(200)
                     .extract().asString());

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -156,7 +158,7 @@ public class ActionService {
 
     @Transactional
     public Optional<ActionView> find(UUID id) {
-        return actions.findByIdOptional(id).map(this::view);
+        return actions.findByIdOptional(id).map(action -> view(action, waitingWashups(List.of(action))));
     }
 
     /** Actions soonest due first, a page at a time. */
@@ -180,7 +182,7 @@ public class ActionService {
         if (overdueOnly) {
             // as the overdue check and the reminders judge it: a reopened incident's WASHUP action waits
             query.append(" and status in :open and dueAt < :now and (kind <> :washup or not exists (select 1 from"
-                    + " KnownIncident k where k.id = incidentId and k.status not in ('RESOLVED', 'FINALISED')))");
+                    + " KnownIncident k where k.id = incidentId and k.status <> 'RESOLVED'))");
             parameters.and("washup", Kind.WASHUP);
             parameters.and("open", List.of(Status.OPEN, Status.IN_PROGRESS)).and("now", clock.instant());
         }
@@ -190,7 +192,9 @@ public class ActionService {
         }
         List<FollowUpAction> fetched = actions.find(query.toString(), Sort.by("dueAt").and("id"), parameters)
                 .range(0, request.limit()).list();
-        return Slice.of(fetched, request.limit(), a -> PageRequest.cursorAfter(a.dueAt, a.id)).map(this::view);
+        Set<UUID> waiting = waitingWashups(fetched);
+        return Slice.of(fetched, request.limit(), a -> PageRequest.cursorAfter(a.dueAt, a.id))
+                .map(action -> view(action, waiting));
     }
 
     FollowUpAction load(UUID id) {
@@ -214,13 +218,26 @@ public class ActionService {
         return team.trim();
     }
 
-    /** A WASHUP action of a reopened incident: due again once it is resolved again, not overdue meanwhile. */
-    boolean waitsForResolve(FollowUpAction action) {
-        return action.kind == Kind.WASHUP && incidents.reopened(action.incidentId);
+    /**
+     * The WASHUP actions among these that are past due while their incident is not RESOLVED (reopened: due again from
+     * the next resolve), which are not overdue: one query, however many actions.
+     */
+    private Set<UUID> waitingWashups(List<FollowUpAction> listed) {
+        Instant now = clock.instant();
+        Set<UUID> incidentIds = listed.stream().filter(a -> a.kind == Kind.WASHUP && a.status.isOpen()
+                && a.dueAt.isBefore(now)).map(a -> a.incidentId).collect(Collectors.toSet());
+        Set<UUID> notResolved = incidents.notResolved(incidentIds);
+        return listed.stream().filter(a -> a.kind == Kind.WASHUP && notResolved.contains(a.incidentId))
+                .map(a -> a.id).collect(Collectors.toSet());
     }
 
     ActionView view(FollowUpAction action) {
-        boolean overdue = action.status.isOpen() && action.dueAt.isBefore(clock.instant()) && !waitsForResolve(action);
+        return view(action, waitingWashups(List.of(action)));
+    }
+
+    private ActionView view(FollowUpAction action, Set<UUID> waitingWashups) {
+        boolean overdue = action.status.isOpen() && action.dueAt.isBefore(clock.instant())
+                && !waitingWashups.contains(action.id);
         return new ActionView(action.id, action.incidentId, action.title, action.description, action.ownerTeam,
                 action.assignee, action.kind, action.scope, action.systemicRationale, action.priority, action.status,
                 action.wontDoReason, action.dueAt, overdue, action.createdAt, action.createdBy, action.createdBySubject,

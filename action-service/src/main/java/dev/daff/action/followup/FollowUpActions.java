@@ -15,6 +15,9 @@ public class FollowUpActions implements PanacheRepositoryBase<FollowUpAction, UU
      * (or after it was due) was never told at all.
      */
     void forgetRemindersOf(UUID actionId) {
+        // The new owner is written first, taking the action's row: a reminder check that claimed the action meanwhile
+        // (it locks the rows it claims) commits first, and its reminder row is visible here, and goes.
+        flush();
         getEntityManager().createNativeQuery("delete from action_reminder where action_id = ?1")
                 .setParameter(1, actionId).executeUpdate();
     }

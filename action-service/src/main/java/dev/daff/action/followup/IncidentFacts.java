@@ -1,6 +1,8 @@
 package dev.daff.action.followup;
 
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -17,10 +19,11 @@ public interface IncidentFacts {
     boolean finalised(UUID incidentId);
 
     /**
-     * Whether the incident was reopened (heard of, and neither RESOLVED nor FINALISED): its WASHUP action waits for the
-     * next resolve, which gives it a new due date, and is not overdue meanwhile.
+     * Which of these incidents are heard of as anything but RESOLVED (reopened, or finalised): a WASHUP action of one is
+     * not overdue, as the overdue check and the reminders judge it; a reopened one's waits for the next resolve, which
+     * gives it a new due date. One query for all of them.
      */
-    boolean reopened(UUID incidentId);
+    Set<UUID> notResolved(Collection<UUID> incidentIds);
 
     /** How many of the team's incidents are RESOLVED and not yet FINALISED, as far as action-service has heard. */
     long awaitingFinalisation(String team);

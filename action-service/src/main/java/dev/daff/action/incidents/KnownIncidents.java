@@ -1,7 +1,10 @@
 package dev.daff.action.incidents;
 
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -32,8 +35,12 @@ public class KnownIncidents implements PanacheRepositoryBase<KnownIncident, UUID
     }
 
     @Override
-    public boolean reopened(UUID incidentId) {
-        return count("id = ?1 and status not in ('RESOLVED', 'FINALISED')", incidentId) > 0;
+    public Set<UUID> notResolved(Collection<UUID> incidentIds) {
+        if (incidentIds.isEmpty()) {
+            return Set.of();
+        }
+        return getEntityManager().createQuery("select k.id from KnownIncident k where k.id in ?1 and k.status <> 'RESOLVED'",
+                UUID.class).setParameter(1, Set.copyOf(incidentIds)).getResultStream().collect(Collectors.toSet());
     }
 
     @Override

@@ -83,7 +83,9 @@ public class ActionReminders {
 
     /**
      * Records the reminders of {@code kind} that {@code dueRule} selects and nobody sent yet; answers their actions.
-     * A replica running the same insert at once waits for this one's rows and then skips them.
+     * A replica running the same insert at once waits for this one's rows and then skips them. The actions' rows are
+     * locked until the reminders are sent, so an action handed to another team meanwhile waits, and then forgets
+     * this reminder for the new team to get its own; read before it, the reminder went to the old team and stayed.
      */
     private List<UUID> claim(String kind, Instant now, String dueRule) {
         var insert = entityManager.createNativeQuery("""
@@ -95,6 +97,7 @@ public class ActionReminders {
                   and not exists (select 1 from action_reminder r
                                   where r.action_id = a.id and r.kind = ?1 and r.due_at = a.due_at)
                 order by a.due_at, a.id limit %d
+                for update of a
                 on conflict do nothing
                 returning action_id""".formatted(dueRule, BATCH), UUID.class)
                 .setParameter(1, kind).setParameter(2, now);

@@ -77,4 +77,15 @@ class TeamReportCalculatorTest {
         assertEquals(4, report.incidentsAwaitingFinalisation());
         assertEquals(0, TeamReportCalculator.report("payments", List.of(declined), NOW).incidentsAwaitingFinalisation());
     }
+
+    /** A reopened incident's WASHUP action waits for its next resolve: open, but not overdue, whatever its due date. */
+    @Test
+    void aWashupActionWaitingForItsIncidentsResolveIsOpenButNotOverdue() {
+        ActionFacts waiting = new ActionFacts(Kind.WASHUP, Scope.LOCAL, Status.OPEN, NOW.minus(Duration.ofDays(2)),
+                NOW.minus(Duration.ofDays(7)), null, true);
+        ActionFacts late = open(Kind.PREVENT, Scope.LOCAL, NOW.minus(Duration.ofDays(1)));
+        TeamReport report = TeamReportCalculator.report("payments", List.of(waiting, late), NOW);
+        assertEquals(2, report.open());
+        assertEquals(1, report.overdue());
+    }
 }

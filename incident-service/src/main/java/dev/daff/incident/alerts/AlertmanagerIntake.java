@@ -95,14 +95,14 @@ public class AlertmanagerIntake {
         Optional<Incident> written = open;
         for (AlertmanagerApi.Alert alert : notification.alerts()) {
             boolean firing = "firing".equals(alert.status());
-            // A clearing goes on the incident its firing went on, whatever the group's incident is now: an alert that
-            // outlived a resolved incident, whose group a new paging alert then linked to a new one, cleared on the
-            // new one, and the old one said it still fired, for good. Without a record of its firing (an alert from
-            // before daff kept them): responders often resolve the incident before Alertmanager says its alert
+            // A clearing goes on the incident its firing went on, whatever the group's incident is now (an alert that
+            // outlived its resolved incident cleared on the group's next one). Read without a lock: it only gets a
+            // timeline entry, and locking it while holding the group's would invert openFor's oldest-first order.
+            // Without a record of its firing: responders often resolve the incident before Alertmanager says its alert
             // cleared, and the clearing still belongs on it, as an SLO alert's does; an alert that started after it
             // was resolved was never on it.
             Optional<Incident> firedOn = firing ? Optional.empty() : links.findByIdOptional(alertKey(notification, alert))
-                    .flatMap(link -> incidents.findByIdOptional(link.incidentId)).map(incidents::relocked);
+                    .flatMap(link -> incidents.findByIdOptional(link.incidentId));
             Optional<Incident> target = firedOn.isPresent() ? firedOn
                     : firing || open.isPresent() ? open
                     : linked.filter(incident -> incident.resolvedAt != null
@@ -165,7 +165,7 @@ public class AlertmanagerIntake {
 
     /** One firing of one alert of the group (its start), in {@code alert_link}: the incident its firing went on. */
     private static String alertKey(AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert) {
-        return "alertmanager-alert:" + sha256(notification.groupKey() + ":" + identity(alert) + ":"
+        return AlertLinks.ALERT_FIRING_PREFIX + sha256(notification.groupKey() + ":" + identity(alert) + ":"
                 + alert.startsAt().getEpochSecond());
     }
 

@@ -19,6 +19,8 @@ public record HistoryRange(Instant from, Instant to, Duration step, boolean step
     public static final int MAX_POINTS = 500;
     public static final Duration MAX_RANGE = Duration.ofDays(30);
     private static final Duration LATEST_AHEAD = Duration.ofDays(1);
+    /** What retention keeps beyond two windows ({@code BucketRetention.GRACE}). */
+    private static final Duration RETENTION_SLACK = Duration.ofHours(1);
 
     public int points() {
         return (int) (Duration.between(from, to).toMinutes() / step.toMinutes()) + 1;
@@ -34,9 +36,14 @@ public record HistoryRange(Instant from, Instant to, Duration step, boolean step
             Instant now) {
         Instant to = blank(toParam) ? now : instant("to", toParam, now);
         to = to.truncatedTo(ChronoUnit.MINUTES);
-        // Retention keeps two windows of minutes (BucketRetention), and a point reads the window before it: a point
-        // older than one window back read part of its window and showed what an older outage spent as unspent.
-        Instant oldest = now.truncatedTo(ChronoUnit.MINUTES).minus(sloWindow);
+        // Retention keeps two windows of minutes and an hour (BucketRetention), and a point reads the window before
+        // it: a point older than that read part of its window and showed what an older outage spent as unspent. The
+        // hour is slack for a client whose "a window ago" is a little behind this clock.
+        Instant oldest = now.truncatedTo(ChronoUnit.MINUTES).minus(sloWindow).minus(RETENTION_SLACK);
+        if (to.isBefore(oldest)) {
+            throw ProblemException.invalidField("to", "may reach back one SLO window (" + sloWindow.toDays()
+                    + " days) at most: older minutes are not kept, and each point reads the window before it");
+        }
         Instant from = blank(fromParam) ? latest(to.minus(sloWindow), oldest) : instant("from", fromParam, now);
         from = from.truncatedTo(ChronoUnit.MINUTES);
         if (from.isBefore(oldest)) {

@@ -189,12 +189,20 @@ class SloHistoryTest {
         given().queryParam("from", now.minus(Duration.ofDays(31)).toString())
                 .when().get("/api/slos/history-refusals/history")
                 .then().statusCode(400).contentType("application/problem+json");
-        // Older than one window back, even in a short range: its points' windows reach before what is kept.
-        given().queryParam("from", now.minus(Duration.ofDays(60)).toString())
-                .queryParam("to", now.minus(Duration.ofDays(59)).toString())
+        // Older than one window back (and the hour retention keeps besides), even in a short range: its points'
+        // windows reach before what is kept. A client whose "30 days ago" is a little behind this clock is answered.
+        given().queryParam("to", now.minus(Duration.ofDays(59)).toString())
+                .when().get("/api/slos/history-refusals/history")
+                .then().statusCode(400).body("errors[0].field", equalTo("to"))
+                .body("errors[0].message", containsString("one SLO window (30 days) at most"));
+        given().queryParam("from", now.minus(Duration.ofDays(30)).minus(Duration.ofMinutes(90)).toString())
+                .queryParam("to", now.minus(Duration.ofDays(29)).toString())
                 .when().get("/api/slos/history-refusals/history")
                 .then().statusCode(400).body("errors[0].field", equalTo("from"))
                 .body("errors[0].message", containsString("one SLO window (30 days) at most"));
+        given().queryParam("from", now.minus(Duration.ofDays(30)).minus(Duration.ofMinutes(5)).toString())
+                .queryParam("to", now.minus(Duration.ofDays(29)).toString())
+                .when().get("/api/slos/history-refusals/history").then().statusCode(200);
         // Instants Java parses but no history has: before the epoch, or beyond tomorrow (and PostgreSQL's range).
         for (String[] edge : new String[][] {{"to", "-1000000000-01-01T00:00:00Z"},
                 {"from", "-1000000000-01-01T00:00:00Z"}, {"to", "+1000000000-12-31T23:59:59Z"},
