@@ -168,6 +168,41 @@ class AlertIncidentsTest {
         assertEquals(2, alertsFiled(id));
     }
 
+    /**
+     * A PATCH that adds a service to an incident takes the service's lock as an alert of it does: a page for that
+     * service arriving while the PATCH commits waits for it and joins the incident. Not seeing the uncommitted change,
+     * it opened a second incident beside it (helper-71).
+     */
+    @Test
+    void aPageForAServiceBeingAddedToAnIncidentJoinsIt() throws Exception {
+        String first = "patched-" + UUID.randomUUID().toString().substring(0, 8);
+        String added = "added-" + UUID.randomUUID().toString().substring(0, 8);
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN.replace("checkout", first));
+        int version = given().when().get("/api/incidents/" + id).then().extract().path("version");
+        ExecutorService patcher = Executors.newSingleThreadExecutor();
+        try (Connection outbox = database.getConnection(); Statement statement = outbox.createStatement()) {
+            outbox.setAutoCommit(false);
+            statement.executeQuery("select pg_advisory_xact_lock(hashtextextended('" + Topics.INCIDENT_EVENTS
+                    + "' || chr(10) || '" + id + "', 0))").close();
+            Future<Integer> patched = patcher.submit(() -> given().contentType("application/json")
+                    .body("{\"version\": " + version + ", \"services\": [\"" + first + "\", \"" + added + "\"]}")
+                    .when().patch("/api/incidents/" + id).statusCode());
+            await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits("advisory") >= 1);
+            KafkaTestClient.send(kafka, Topics.SLO_ALERTS, added, alert(UUID.randomUUID().toString(), "AlertFired",
+                    added + ":PAGE:BURN_RATE:1", added, "PAGE"));
+            // the page now waits for the PATCH, or (not seeing the service on the incident) has opened another
+            await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits("advisory") >= 2 || incidentsOf(added) >= 1);
+            outbox.commit();
+            assertEquals(200, patched.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            patcher.shutdownNow();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> alertsFiled(id) == 1 || incidentsOf(added) == 2);
+        assertEquals(1, incidentsOf(added), "the page joins the incident the service was added to");
+        assertEquals(1, alertsFiled(id));
+    }
+
     private int incidentsOf(String service) {
         return given().queryParam("service", service).when().get("/api/incidents").then().statusCode(200)
                 .extract().path("items.size()");

@@ -1,5 +1,13 @@
 package dev.daff.incident.alerts;
 
+import static dev.daff.incident.alerts.AlertmanagerLabels.UNKNOWN;
+import static dev.daff.incident.alerts.AlertmanagerLabels.firstLabel;
+import static dev.daff.incident.alerts.AlertmanagerLabels.handle;
+import static dev.daff.incident.alerts.AlertmanagerLabels.name;
+import static dev.daff.incident.alerts.AlertmanagerLabels.service;
+import static dev.daff.incident.alerts.AlertmanagerLabels.summary;
+import static dev.daff.incident.alerts.AlertmanagerLabels.truncate;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,7 +29,6 @@ import dev.daff.incident.lifecycle.DetectionSource;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
 import dev.daff.incident.lifecycle.IncidentCommands;
-import dev.daff.incident.lifecycle.ServiceNames;
 import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
@@ -38,7 +45,6 @@ public class AlertmanagerIntake {
     /** The same daff actor as SLO alerts: alerts reach timelines under one name, whatever sent them. */
     static final Actor ACTOR = SloAlertConsumer.ACTOR;
     static final Set<String> PAGING_SEVERITIES = Set.of("critical", "page");
-    private static final String UNKNOWN = "unknown";
 
     private final ProcessedEvents processed;
     private final Incidents incidents;
@@ -73,8 +79,14 @@ public class AlertmanagerIntake {
         // Group keys run to 1,000 characters and alert identities add a fingerprint: stored as SHA-256 digests they
         // fit alert_link.dedup_key (300) and processed_event.event_id (100) whatever Alertmanager sends.
         String linkKey = "alertmanager:" + sha256(notification.groupKey());
-        Optional<Incident> linked = links.findInTurn(linkKey)
-                .flatMap(link -> incidents.findByIdOptional(link.incidentId))
+        Optional<AlertLink> groupLink = links.findInTurn(linkKey);
+        // openFor's locks of the services this notification opens an incident for or adds to the group's, before any
+        // incident's row, as openFor takes them: an SLO alert of one of them waits for this and then joins the
+        // incident, where, not seeing the uncommitted change, it opened a second one beside it.
+        incidents.lockServices(notification.alerts().stream().filter(AlertmanagerIntake::pages)
+                .map(alert -> service(notification, alert)).filter(service -> !UNKNOWN.equals(service)).toList(),
+                List.of());
+        Optional<Incident> linked = groupLink.flatMap(link -> incidents.findByIdOptional(link.incidentId))
                 .map(incidents::relocked);
         Optional<Incident> open = linked.filter(found -> found.status.isOpen()); // one being resolved now opens another
         AlertmanagerApi.Alert opener = null;
@@ -101,8 +113,9 @@ public class AlertmanagerIntake {
             // Without a record of its firing: responders often resolve the incident before Alertmanager says its alert
             // cleared, and the clearing still belongs on it, as an SLO alert's does; an alert that started after it
             // was resolved was never on it.
-            Optional<Incident> firedOn = firing ? Optional.empty() : links.findByIdOptional(alertKey(notification, alert))
-                    .flatMap(link -> incidents.findByIdOptional(link.incidentId));
+            Optional<Incident> firedOn = firing ? Optional.empty()
+                    : links.findByIdOptional(alertKey(notification, alert))
+                            .flatMap(link -> incidents.findByIdOptional(link.incidentId));
             Optional<Incident> target = firedOn.isPresent() ? firedOn
                     : firing || open.isPresent() ? open
                     : linked.filter(incident -> incident.resolvedAt != null
@@ -189,18 +202,6 @@ public class AlertmanagerIntake {
         return "labels-" + sha256(labels.toString());
     }
 
-    private static String name(AlertmanagerApi.Alert alert) {
-        return alert.labels().getOrDefault("alertname", "alert");
-    }
-
-    private static String summary(AlertmanagerApi.Alert alert) {
-        return alert.annotations() == null ? null : alert.annotations().get("summary");
-    }
-
-    private static String service(AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert) {
-        return firstLabel(alert.labels(), notification.commonLabels(), "service", "job", "app");
-    }
-
     /**
      * Lower-case hex SHA-256 of the UTF-8 text: what PostgreSQL's {@code encode(sha256(convert_to(t, 'UTF8')), 'hex')}
      * gives, which the migration that hashed the keys stored before used.
@@ -214,36 +215,8 @@ public class AlertmanagerIntake {
         }
     }
 
-    private static String firstLabel(Map<String, String> labels, Map<String, String> common, String... names) {
-        for (String name : names) {
-            String value = ServiceNames.tidy(labels.get(name));
-            if (value == null && common != null) {
-                value = ServiceNames.tidy(common.get(name));
-            }
-            if (value != null && !value.isEmpty()) {
-                return truncate(value, 100);
-            }
-        }
-        return UNKNOWN;
-    }
-
-    /**
-     * A team label as a team's handle ("Payments" is payments): the incident's WASHUP action is owned by it, and its
-     * reminders go to the on-call team of that name. A label nothing is left of is no team.
-     */
-    private static String handle(String label) {
-        // Cut to length after lower-casing: "İ" lower-cases to two characters, and a handle over 100 lost the alert.
-        String handle = label.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-")
-                .replaceFirst("^[^a-z0-9]+", "");
-        return handle.isEmpty() ? UNKNOWN : handle.substring(0, Math.min(handle.length(), 100));
-    }
-
     /** Alertmanager's clock may run ahead of ours; impact cannot start after we detected it. */
     private static Instant earliest(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
-    }
-
-    private static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 }

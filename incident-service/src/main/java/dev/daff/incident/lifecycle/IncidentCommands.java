@@ -127,6 +127,7 @@ public class IncidentCommands {
             changed.add("severity");
         }
         if (patch.services() != null && !patch.services().equals(incident.services)) {
+            incidents.lockServices(incident.services, patch.services()); // as openFor: an alert of any waits for this
             change(incident, actor, "services", incident.services, patch.services(), Timeline.FIELD);
             incident.services = new ArrayList<>(patch.services());
             changed.add("services");
@@ -197,9 +198,7 @@ public class IncidentCommands {
         switch (to) {
             case ANALYSING -> incident.acknowledgedAt = now;
             case FIXING -> {
-                if (incident.identifiedAt == null) {
-                    incident.identifiedAt = now;
-                }
+                incident.identifiedAt = Objects.requireNonNullElse(incident.identifiedAt, now);
                 incident.resolvedAt = null;
             }
             case RESOLVED -> incident.resolvedAt = now;

@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -69,8 +72,20 @@ public class Incidents implements PanacheRepositoryBase<Incident, UUID> {
             return requireLocked(id);
         }
         Incident incident = require(id);
-        incident.services.stream().sorted(String.CASE_INSENSITIVE_ORDER).forEach(this::lockService);
+        lockServices(incident.services, List.of());
         return relocked(incident);
+    }
+
+    /**
+     * Takes {@link #openFor}'s lock of each of these services, in one order (each once, ignoring case), before the
+     * caller locks an incident's row: a change to which services an incident covers (a PATCH, an alert of another
+     * service joining it) is then waited for by an alert of those services, which otherwise, not seeing the change
+     * yet, opened a second incident beside it (or joined one that no longer covered its service).
+     */
+    public void lockServices(Collection<String> services, Collection<String> more) {
+        Set<String> sorted = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        Stream.concat(services.stream(), more.stream()).map(ServiceNames::tidy).forEach(sorted::add);
+        sorted.forEach(this::lockService);
     }
 
     private void lockService(String service) {
