@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +58,7 @@ class OutboxConcurrencyTest {
     static final String TOPIC_HELD = "daff.outbox-held";
     static final String TOPIC_FROZEN = "daff.outbox-frozen";
     static final String TOPIC_REFUSED = "daff.outbox-refused";
+    static final String TOPIC_UNCOMMITTED = "daff.outbox-uncommitted";
     static final int WRITERS = 16;
     static final int KEYS = 8;
 
@@ -247,6 +249,41 @@ class OutboxConcurrencyTest {
             assertEquals(i + 1, json.readTree(published.get(i).value()).get("seq").asLong());
         }
         assertEquals(later, endOffsets(TOPIC_REFUSED), "the later rows went out once");
+    }
+
+    /**
+     * A batch sent to Kafka whose commit the database then refuses is rolled back and sent again: it is not counted as
+     * published until a try commits. Counted on each try, daff_outbox_published_total rose while nothing left the
+     * outbox, and DaffOutboxStuck (no increase) stayed quiet.
+     */
+    @Test
+    void aBatchThatDoesNotCommitIsNotCountedAsPublished() throws Exception {
+        createTopic(TOPIC_UNCOMMITTED, 1);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    create or replace function refuse_outbox_delete() returns trigger as $$
+                    begin
+                        if old.topic = '%s' then raise exception 'the test refuses this delete'; end if;
+                        return old;
+                    end $$ language plpgsql""".formatted(TOPIC_UNCOMMITTED));
+            // deferred: the delete goes through, and the commit is what fails
+            statement.execute("create constraint trigger refuse_outbox_delete after delete on outbox_message"
+                    + " deferrable initially deferred for each row execute function refuse_outbox_delete()");
+            double published = meters.counter("daff.outbox.published").count();
+            double failures = meters.counter("daff.outbox.failures").count();
+            try {
+                QuarkusTransaction.requiringNew().run(() -> outbox.publish(TOPIC_UNCOMMITTED, "k",
+                        new DrillEvent(UUID.randomUUID().toString(), "Drill", 1, Instant.now(), "k", 1)));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                        .until(() -> meters.counter("daff.outbox.failures").count() >= failures + 3);
+                assertTrue(endOffsets(TOPIC_UNCOMMITTED) >= 1, "the batch was sent before its commit was refused");
+                assertEquals(published, meters.counter("daff.outbox.published").count(), "nothing committed");
+            } finally {
+                statement.execute("drop trigger refuse_outbox_delete on outbox_message");
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> meters.counter("daff.outbox.published").count() >= published + 1);
+        }
     }
 
     static void createTopic(String topic, int partitions) throws Exception {

@@ -45,6 +45,8 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     static final int BATCH = 500;
+    /** The longest wait after failed relays. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     /** Any constant shared by all replicas of one service; each service has its own database. */
     public static final long RELAY_LOCK = 0x0da1ff;
     public static final String EVENT_ID_HEADER = "daff-event-id";
@@ -89,28 +91,46 @@ public class OutboxRelay {
         }
     }
 
-    /** Relays whenever a transaction wrote rows, and at least every relay interval. */
+    /**
+     * Relays whenever a transaction wrote rows, and at least every relay interval; after a failure, not before a
+     * backoff (doubling to {@link #MAX_BACKOFF}): a batch sent but not committed is sent again on each try, and
+     * every commit's signal retried it at once, a batch of duplicates every 200 ms for as long as the failure lasted.
+     */
     private void loop() {
+        Duration backoff = interval;
         while (running) {
-            relay();
             try {
-                signal.await(interval);
+                if (relay()) {
+                    backoff = interval;
+                    signal.await(interval);
+                } else {
+                    Thread.sleep(backoff.toMillis());
+                    Duration doubled = backoff.multipliedBy(2);
+                    backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+                }
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
-    void relay() {
+    /** Relays what is waiting; answers whether it did without failing. */
+    boolean relay() {
         try {
-            while (relayBatch() == BATCH) {
-                // a full batch means more may be waiting: keep going instead of waiting a tick
-            }
+            int sent;
+            do {
+                sent = relayBatch();
+                // Counted once committed: a batch sent and then rolled back (the delete or the commit failed) is
+                // sent again, and counted as published it kept DaffOutboxStuck quiet while nothing left the outbox.
+                published.increment(sent);
+            } while (sent == BATCH); // a full batch means more may be waiting: keep going instead of waiting a tick
+            return true;
         } catch (RuntimeException e) {
             failures.increment();
             LOG.warnf("outbox relay will retry: %s", e.getMessage());
             discardProducer();
             countBacklog();
+            return false;
         }
     }
 
@@ -160,7 +180,6 @@ public class OutboxRelay {
             entityManager.createNativeQuery("delete from outbox_message where id in (:sent)")
                     .setParameter("sent", sent)
                     .executeUpdate();
-            published.increment(rows.size());
             if (rows.size() == BATCH) {
                 countBacklogInTransaction();
             }
