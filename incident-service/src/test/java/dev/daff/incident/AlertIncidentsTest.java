@@ -146,23 +146,15 @@ class AlertIncidentsTest {
         for (String to : new String[] { "ANALYSING", "FIXING", "RESOLVED" }) {
             IncidentLifecycleTest.move(id, to);
         }
-        ExecutorService reopener = Executors.newSingleThreadExecutor();
-        try (Connection outbox = database.getConnection(); Statement statement = outbox.createStatement()) {
-            outbox.setAutoCommit(false);
-            statement.executeQuery("select pg_advisory_xact_lock(hashtextextended('" + Topics.INCIDENT_EVENTS
-                    + "' || chr(10) || '" + id + "', 0))").close();
-            Future<Integer> reopened = reopener.submit(() -> given().contentType("application/json")
-                    .body("{\"to\": \"FIXING\"}").when().post("/api/incidents/" + id + "/transitions").statusCode());
-            await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits("advisory") >= 1);
-            KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, alert(UUID.randomUUID().toString(), "AlertFired",
-                    service + ":PAGE:BURN_RATE:2", service, "PAGE"));
-            // the alert now waits for the reopen, or (reading the incident as resolved) has opened another
-            await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits("advisory") >= 2 || incidentsOf(service) == 2);
-            outbox.commit();
-            assertEquals(200, reopened.get(20, java.util.concurrent.TimeUnit.SECONDS));
-        } finally {
-            reopener.shutdownNow();
-        }
+        int reopened = heldAtItsOutbox(id, () -> given().contentType("application/json").body("{\"to\": \"FIXING\"}")
+                .when().post("/api/incidents/" + id + "/transitions").statusCode(), () -> {
+                    KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, alert(UUID.randomUUID().toString(),
+                            "AlertFired", service + ":PAGE:BURN_RATE:2", service, "PAGE"));
+                    // the alert now waits for the reopen, or (reading the incident as resolved) has opened another
+                    await().atMost(Duration.ofSeconds(20))
+                            .until(() -> lockWaits("advisory") >= 2 || incidentsOf(service) == 2);
+                });
+        assertEquals(200, reopened);
         await().atMost(Duration.ofSeconds(20)).until(() -> alertsFiled(id) == 2 || incidentsOf(service) == 2);
         assertEquals(1, incidentsOf(service), "the page joins the reopened incident");
         assertEquals(2, alertsFiled(id));
@@ -180,27 +172,47 @@ class AlertIncidentsTest {
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
         String id = IncidentLifecycleTest.open(IncidentLifecycleTest.CHECKOUT_DOWN.replace("checkout", first));
         int version = given().when().get("/api/incidents/" + id).then().extract().path("version");
-        ExecutorService patcher = Executors.newSingleThreadExecutor();
+        int patched = heldAtItsOutbox(id, () -> given().contentType("application/json")
+                .body("{\"version\": " + version + ", \"services\": [\"" + first + "\", \"" + added + "\"]}")
+                .when().patch("/api/incidents/" + id).statusCode(), () -> {
+                    KafkaTestClient.send(kafka, Topics.SLO_ALERTS, added, alert(UUID.randomUUID().toString(),
+                            "AlertFired", added + ":PAGE:BURN_RATE:1", added, "PAGE"));
+                    // the page now waits for the PATCH, or (not seeing the service on the incident) has opened another
+                    await().atMost(Duration.ofSeconds(20))
+                            .until(() -> lockWaits("advisory") >= 2 || incidentsOf(added) >= 1);
+                });
+        assertEquals(200, patched);
+        await().atMost(Duration.ofSeconds(20)).until(() -> alertsFiled(id) == 1 || incidentsOf(added) == 2);
+        assertEquals(1, incidentsOf(added), "the page joins the incident the service was added to");
+        assertEquals(1, alertsFiled(id));
+    }
+
+    /** What runs while a change is held. */
+    @FunctionalInterface
+    private interface Meanwhile {
+        void run() throws Exception;
+    }
+
+    /**
+     * Sends {@code change} (a request that changes incident {@code id}) from another thread and holds it at its outbox
+     * write, inside its transaction, the key's lock taken here; runs {@code meanwhile}, then lets it commit. Answers its
+     * status.
+     */
+    private int heldAtItsOutbox(String id, java.util.concurrent.Callable<Integer> change, Meanwhile meanwhile)
+            throws Exception {
+        ExecutorService changer = Executors.newSingleThreadExecutor();
         try (Connection outbox = database.getConnection(); Statement statement = outbox.createStatement()) {
             outbox.setAutoCommit(false);
             statement.executeQuery("select pg_advisory_xact_lock(hashtextextended('" + Topics.INCIDENT_EVENTS
                     + "' || chr(10) || '" + id + "', 0))").close();
-            Future<Integer> patched = patcher.submit(() -> given().contentType("application/json")
-                    .body("{\"version\": " + version + ", \"services\": [\"" + first + "\", \"" + added + "\"]}")
-                    .when().patch("/api/incidents/" + id).statusCode());
+            Future<Integer> status = changer.submit(change);
             await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits("advisory") >= 1);
-            KafkaTestClient.send(kafka, Topics.SLO_ALERTS, added, alert(UUID.randomUUID().toString(), "AlertFired",
-                    added + ":PAGE:BURN_RATE:1", added, "PAGE"));
-            // the page now waits for the PATCH, or (not seeing the service on the incident) has opened another
-            await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits("advisory") >= 2 || incidentsOf(added) >= 1);
+            meanwhile.run();
             outbox.commit();
-            assertEquals(200, patched.get(20, java.util.concurrent.TimeUnit.SECONDS));
+            return status.get(20, java.util.concurrent.TimeUnit.SECONDS);
         } finally {
-            patcher.shutdownNow();
+            changer.shutdownNow();
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> alertsFiled(id) == 1 || incidentsOf(added) == 2);
-        assertEquals(1, incidentsOf(added), "the page joins the incident the service was added to");
-        assertEquals(1, alertsFiled(id));
     }
 
     private int incidentsOf(String service) {

@@ -39,8 +39,9 @@ public class KnownIncidents implements PanacheRepositoryBase<KnownIncident, UUID
         if (incidentIds.isEmpty()) {
             return Set.of();
         }
-        return getEntityManager().createQuery("select k.id from KnownIncident k where k.id in ?1 and k.status <> 'RESOLVED'",
-                UUID.class).setParameter(1, Set.copyOf(incidentIds)).getResultStream().collect(Collectors.toSet());
+        return getEntityManager()
+                .createQuery("select k.id from KnownIncident k where k.id in ?1 and k.status <> 'RESOLVED'", UUID.class)
+                .setParameter(1, Set.copyOf(incidentIds)).getResultStream().collect(Collectors.toSet());
     }
 
     @Override

@@ -64,10 +64,10 @@ public class AlertLinks implements PanacheRepositoryBase<AlertLink, String> {
     }
 
     /**
-     * Forgets which incident each Alertmanager alert fired on once the link is {@code olderThan}: the clearing deletes
-     * it, but an alert whose clearing never comes (a receiver with send_resolved off, Alertmanager's state lost) would
-     * keep its row for good. A clearing after that goes where it went before these links: the group's open incident,
-     * or the resolved one it was on. Answers how many were forgotten.
+     * Forgets which incident each Alertmanager alert fired on once the link is {@link #ALERT_FIRING_KEPT} old: the
+     * clearing deletes it, but an alert whose clearing never comes (a receiver with send_resolved off, Alertmanager's
+     * state lost) would keep its row for good. A clearing after that goes where it went before these links: the
+     * group's open incident, or the resolved one it was on. Answers how many were forgotten.
      */
     @Transactional
     public int forgetOldAlertFirings() {

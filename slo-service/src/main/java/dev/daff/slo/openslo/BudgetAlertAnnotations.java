@@ -32,7 +32,6 @@ final class BudgetAlertAnnotations {
     private BudgetAlertAnnotations() {
     }
 
-    /** The exhaustion-time alerts the annotations ask for; null when none is given (the defaults: off). */
     /** Where the request's budget alert settings that the service checks come from: these annotations. */
     static void origins(Field annotations, Map<String, Field> origins) {
         origins.put("exhaustionAlerts.rateWindow", annotations.get(EXHAUSTION_RATE_WINDOW));
@@ -41,6 +40,7 @@ final class BudgetAlertAnnotations {
         origins.put("budgetDropAlert.window", annotations.get(BUDGET_DROP_WINDOW));
     }
 
+    /** The exhaustion-time alerts the annotations ask for; null when none is given (the defaults: off). */
     static ExhaustionAlerts exhaustion(Field annotations) {
         Boolean enabled = flag(annotations.get(EXHAUSTION));
         Duration rateWindow = duration(annotations.get(EXHAUSTION_RATE_WINDOW));

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ final class SloReader {
         origins.put("noDataAfter", annotations.get(Annotations.NO_DATA_AFTER));
         BudgetAlertAnnotations.origins(annotations, origins);
         ImportedSlo imported = new ImportedSlo(document.source(), request, List.copyOf(notes), document,
-                java.util.Collections.unmodifiableMap(new java.util.HashMap<>(origins)));
+                Collections.unmodifiableMap(new HashMap<>(origins)));
         for (ConstraintViolation<SloRequest> violation : validator.validate(request)) {
             imported.refuse(violation.getPropertyPath().toString(), violation.getMessage());
         }
