@@ -636,6 +636,23 @@ class SloIngestTest {
         }
 
         given().contentType(ContentType.JSON).body(slo("defined-later")).when().post("/api/slos").then().statusCode(201);
+        // While another replica replays the topic (it holds the replay's lock), a second replay is 409 and sends
+        // nothing: two would share the replay group, rebalancing each other and answering 503 for what they sent.
+        try (var otherReplica = database.getConnection()) {
+            otherReplica.setAutoCommit(false);
+            try (var lock = otherReplica.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                lock.setString(1, "dead-letter-replay:daff.sli-events.dead-letter");
+                lock.execute();
+            }
+            given().when().post("/api/admin/dead-letters/daff.sli-events.dead-letter/replay?max=10000").then()
+                    .statusCode(409).contentType("application/problem+json").body("type", containsString("replay-running"));
+            int waiting = given().when().get("/api/admin/dead-letters").then().statusCode(200).extract().jsonPath()
+                    .getInt("find { it.topic == 'daff.sli-events.dead-letter' }.depth");
+            assertTrue(waiting >= depth + 1, "nothing was replayed: " + waiting + " wait, " + depth + " before the copy");
+            otherReplica.rollback();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
         int replayed = given().when().post("/api/admin/dead-letters/daff.sli-events.dead-letter/replay?max=10000")
                 .then().statusCode(200).extract().jsonPath().getInt("replayed");
         assertTrue(replayed >= 2, "replayed " + replayed);
@@ -920,7 +937,7 @@ class SloIngestTest {
     /**
      * A key an SLO does not have is a 400 naming it, and nothing is stored (read leniently, "minEvent" left minEvents
      * at its default, answered 201); an SLO read can be changed and PUT back whole: the answer's own fields (tiers,
-     * times, version) are passed over.
+     * times) are passed over, and its version makes a later PUT from the same read 409.
      */
     @Test
     void aMisspeltKeyIsRefusedAndAnSloReadCanBePutBackWhole() throws Exception {
@@ -944,6 +961,18 @@ class SloIngestTest {
                 .when().put("/api/slos/read-and-put").then().statusCode(400).body("errors[0].field", equalTo("sevice"));
         given().when().get("/api/slos/read-and-put").then().statusCode(200).body("minEvents", equalTo(500))
                 .body("service", equalTo("checkout"));
+
+        // A second edit from the same read would silently undo the first: it is 409 and changes nothing.
+        read.put("minEvents", 20);
+        read.put("description", "from the stale read");
+        given().contentType(ContentType.JSON).body(json.writeValueAsString(read)).when().put("/api/slos/read-and-put")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("stale-update")).body("detail", containsString("since you read it"));
+        given().when().get("/api/slos/read-and-put").then().statusCode(200).body("minEvents", equalTo(500))
+                .body("description", not(equalTo("from the stale read")));
+        read.remove("version"); // a client that says nothing of what it read replaces what is there
+        given().contentType(ContentType.JSON).body(json.writeValueAsString(read)).when().put("/api/slos/read-and-put")
+                .then().statusCode(200).body("minEvents", equalTo(20));
     }
 
     @Test

@@ -22,6 +22,12 @@ public final class AdvisoryLocks {
                 .setParameter(1, key).getSingleResult();
     }
 
+    /** Takes the lock named {@code key} and holds it until the transaction ends, if no one else holds it. */
+    public static boolean tryTake(EntityManager entityManager, String key) {
+        return (Boolean) entityManager.createNativeQuery("select pg_try_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, key).getSingleResult();
+    }
+
     /**
      * The lock named {@code prefix} followed by {@code name} in PostgreSQL's lower case, so that "Checkout" and
      * "checkout" take turns; {@code prefix} is taken as it is.

@@ -11,9 +11,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -28,10 +30,12 @@ import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.daff.kit.db.AdvisoryLocks;
 import dev.daff.kit.kafka.KafkaClients;
 import dev.daff.kit.problem.ProblemException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -46,16 +50,20 @@ public class DeadLetters {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
     static final String REPLAY_GROUP_SUFFIX = "-dead-letter-replay";
     public static final int MAX_REPLAY = 10_000;
+    /** A replay polls for at most 10 s and waits at most 30 s for a batch's sends; it holds its lock meanwhile. */
+    private static final int REPLAY_TIMEOUT_SECONDS = 120;
 
     private final KafkaClients kafkaClients;
+    private final EntityManager entityManager;
     private final Set<String> topics;
     private final String replayGroup;
     private final Map<String, Long> depths = new ConcurrentHashMap<>();
 
-    public DeadLetters(KafkaClients kafkaClients, MeterRegistry registry,
+    public DeadLetters(KafkaClients kafkaClients, EntityManager entityManager, MeterRegistry registry,
             @ConfigProperty(name = "daff.dead-letters.topics") Optional<List<String>> topics,
             @ConfigProperty(name = "quarkus.application.name") String application) {
         this.kafkaClients = kafkaClients;
+        this.entityManager = entityManager;
         this.topics = Set.copyOf(topics.orElse(List.of()));
         this.replayGroup = application + REPLAY_GROUP_SUFFIX;
         for (String topic : this.topics) {
@@ -135,6 +143,30 @@ public class DeadLetters {
         if (max < 1 || max > MAX_REPLAY) {
             throw ProblemException.invalidField("max", "must be 1 to " + MAX_REPLAY);
         }
+        // One replay of a topic at a time across replicas: two would share the replay group, each rebalancing the
+        // other away and answering 503 for records it had in fact sent, and two replays' counts would overlap.
+        AtomicInteger replayed = new AtomicInteger(-1);
+        try {
+            QuarkusTransaction.requiringNew().timeout(REPLAY_TIMEOUT_SECONDS).run(() -> {
+                if (!AdvisoryLocks.tryTake(entityManager, "dead-letter-replay:" + topic)) {
+                    throw ProblemException.conflict("replay-running", "Replay running", "A replay of " + topic
+                            + " is running (on this or another replica); try again when it has answered.");
+                }
+                replayed.set(sendBack(topic, max));
+            });
+        } catch (RuntimeException e) {
+            if (replayed.get() < 0) {
+                throw e;
+            }
+            // The records are on Kafka; only the lock's transaction failed to end: the replay stands and is answered.
+            LOG.warnf("dead-letter replay of %s sent %d records; its lock's transaction failed: %s", topic,
+                    replayed.get(), e.toString());
+        }
+        long depth = depths().stream().filter(d -> d.topic().equals(topic)).mapToLong(Depth::depth).sum();
+        return new Replayed(topic, replayed.get(), depth);
+    }
+
+    private int sendBack(String topic, int max) {
         int replayed = 0;
         try (KafkaConsumer<String, String> consumer = kafkaClients.consumer(replayGroup, "daff-dead-letter-replay");
                 KafkaProducer<String, String> producer = kafkaClients.producer("daff-dead-letter-replay")) {
@@ -180,8 +212,7 @@ public class DeadLetters {
             LOG.warnf("dead-letter replay of %s stopped after %d records: %s", topic, replayed, e.toString());
             throw unavailable();
         }
-        long depth = depths().stream().filter(d -> d.topic().equals(topic)).mapToLong(Depth::depth).sum();
-        return new Replayed(topic, replayed, depth);
+        return replayed;
     }
 
     public Set<String> topics() {

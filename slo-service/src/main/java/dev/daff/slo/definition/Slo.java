@@ -10,6 +10,8 @@ import jakarta.persistence.Version;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
+import dev.daff.kit.problem.ProblemException;
+
 /** A service level objective over a ratio SLI (good / total events) and a rolling window. */
 @Entity
 @Table(name = "slo")
@@ -52,6 +54,18 @@ public class Slo extends PanacheEntityBase {
     /** New with every create (the database's sequence): a re-created SLO of the same name is another SLO. */
     @Column(insertable = false, updatable = false)
     public long generation;
+
+    /**
+     * Refuses a change made from an older read of this SLO ({@code versionRead} null: the client did not say what it
+     * read, and its PUT replaces what is there): of two edits from one read, the second silently undid the first.
+     */
+    void requireRead(Long versionRead) {
+        if (versionRead != null && versionRead != version) {
+            throw ProblemException.conflict("stale-update", "Stale update", "Someone else changed SLO '" + name
+                    + "' since you read it (version " + versionRead + "; it is at " + version + " now). Read it"
+                    + " again and reapply your change.");
+        }
+    }
 
     /** What a replica compares with the stored row to know it holds this very definition. */
     public Revision revision() {

@@ -25,10 +25,11 @@ public final class SloApi {
 
     /**
      * Create or replace an SLO. {@code name} is ignored on PUT (the path names the SLO), as are the fields only an
-     * answer has ({@link SloView}'s tiers, times and version), so an SLO read can be changed and PUT back whole; any
-     * other key is a 400 (a misspelt one would leave its field at the default).
+     * answer has ({@link SloView}'s tiers and times), so an SLO read can be changed and PUT back whole; any other key
+     * is a 400 (a misspelt one would leave its field at the default). {@code version}, the SLO's as last read, makes a
+     * PUT 409 when someone changed it since; without it a PUT replaces whatever is there (a POST ignores it).
      */
-    @JsonIgnoreProperties({ "tiers", "createdAt", "updatedAt", "version" })
+    @JsonIgnoreProperties({ "tiers", "createdAt", "updatedAt" })
     public record SloRequest(
             @Pattern(regexp = SLUG, message = "must be a lower-case slug (a-z, 0-9, '-'), at most 63 characters") String name,
             @NotBlank @Size(max = 100) String service,
@@ -45,7 +46,8 @@ public final class SloApi {
             @Valid AlertBudgets alertBudgets,
             ExhaustionAlerts exhaustionAlerts,
             @Valid BudgetDropAlert budgetDropAlert,
-            @Valid Prometheus prometheus) {
+            @Valid Prometheus prometheus,
+            Long version) {
     }
 
     /**

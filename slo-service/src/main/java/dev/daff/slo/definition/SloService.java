@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -79,7 +80,10 @@ public class SloService {
         if (request.name() != null && !request.name().equals(name)) {
             throw ProblemException.invalidField("name", "cannot be changed (the path names the SLO)");
         }
-        Slo slo = slos.findByIdOptional(name).orElseThrow(() -> ProblemException.notFound("SLO", name));
+        // Locked, so that of two edits made from one read the second waits for the first and then sees it.
+        Slo slo = slos.findByIdOptional(name, LockModeType.PESSIMISTIC_WRITE)
+                .orElseThrow(() -> ProblemException.notFound("SLO", name));
+        slo.requireRead(request.version());
         apply(slo, request);
         slos.flush();
         SloView view = toView(slo);
@@ -91,7 +95,7 @@ public class SloService {
     public boolean delete(String name) {
         // Locked first: an evaluation storing an alert of this SLO (SloDefinitions.stillStored) finishes before its
         // open episodes are resolved below, or finds the SLO gone and stores nothing.
-        Optional<Slo> existing = slos.findByIdOptional(name, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        Optional<Slo> existing = slos.findByIdOptional(name, LockModeType.PESSIMISTIC_WRITE);
         existing.ifPresent(slo -> deleted.fire(new SloDeleted(slo.name, slo.service, slo.team)));
         boolean deleted = slos.deleteById(name);
         if (deleted) {

@@ -74,7 +74,7 @@ final class SloReader {
 
         SloRequest request = new SloRequest(name, serviceName, team, description.string().orElse(null), objective,
                 window.label(), min, noDataAfter, volumeDrop, budgets, BudgetAlertAnnotations.exhaustion(annotations),
-                BudgetAlertAnnotations.budgetDrop(annotations), prometheus);
+                BudgetAlertAnnotations.budgetDrop(annotations), prometheus, null);
         origins.put("noDataAfter", annotations.get(Annotations.NO_DATA_AFTER));
         BudgetAlertAnnotations.origins(annotations, origins);
         ImportedSlo imported = new ImportedSlo(document.source(), request, List.copyOf(notes), document,
