@@ -59,6 +59,7 @@ class OutboxConcurrencyTest {
     static final String TOPIC_FROZEN = "daff.outbox-frozen";
     static final String TOPIC_REFUSED = "daff.outbox-refused";
     static final String TOPIC_UNCOMMITTED = "daff.outbox-uncommitted";
+    static final String TOPIC_BESIDE = "daff.outbox-beside-refused";
     static final int WRITERS = 16;
     static final int KEYS = 8;
 
@@ -209,11 +210,12 @@ class OutboxConcurrencyTest {
      * limit) must not let the key's later rows go out ahead of it: consumers keep the first copy of an event, so the
      * earlier event arriving second would be the state they end with. A record over the size limit (which the outbox
      * itself no longer takes) makes the refusal certain; it is removed by hand, and then the later rows go out once,
-     * in order.
+     * in order. Other keys' rows behind it go out meanwhile, once: the whole outbox waited behind the one row.
      */
     @Test
     void aRowTheProducerRefusesIsNotOvertakenByTheKeysLaterRows() throws Exception {
         createTopic(TOPIC_REFUSED, 1);
+        createTopic(TOPIC_BESIDE, 1);
         String refused = UUID.randomUUID().toString();
         int later = 300;
         DrillEvent tooLarge = new DrillEvent(refused, "Drill", 1, Instant.now(), "x".repeat(1_200_000), 0);
@@ -229,6 +231,8 @@ class OutboxConcurrencyTest {
             for (int seq = 1; seq <= later; seq++) {
                 outbox.publish(TOPIC_REFUSED, "k", new DrillEvent(UUID.randomUUID().toString(), "Drill", 1, Instant.now(),
                         "k", seq));
+                outbox.publish(TOPIC_BESIDE, "other", new DrillEvent(UUID.randomUUID().toString(), "Drill", 1,
+                        Instant.now(), "other", seq));
             }
         });
         double failures = meters.counter("daff.outbox.failures").count();
@@ -236,6 +240,7 @@ class OutboxConcurrencyTest {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> meters.counter("daff.outbox.failures").count() >= failures + 3);
             assertEquals(0, endOffsets(TOPIC_REFUSED), "nothing of the key went out while its first row is refused");
+            assertEquals(later, endOffsets(TOPIC_BESIDE), "another key's rows went out meanwhile, once each");
         } finally {
             QuarkusTransaction.requiringNew().run(() -> entityManager
                     .createNativeQuery("delete from outbox_message where event_id = ?1").setParameter(1, refused)

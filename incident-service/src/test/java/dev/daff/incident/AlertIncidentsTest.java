@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -298,6 +299,27 @@ class AlertIncidentsTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
                 .when().get("/api/incidents").then().body("items", hasSize(1))
                 .body("items[0].detectedAt", equalTo(fired.toString())));
+    }
+
+    /**
+     * A page from a slo-service replica whose clock runs ten minutes ahead opens its incident, detected when
+     * incident-service heard of it (it was dead-lettered as from the future: a page with no incident).
+     */
+    @Test
+    void aPageFromAReplicaWhoseClockRunsAheadOpensAnIncidentDetectedNow() {
+        String service = "ahead-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant before = Instant.now();
+        Instant ahead = before.plus(Duration.ofMinutes(10)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLO_ALERTS, service,
+                alert(UUID.randomUUID().toString(), "AlertFired", service + ":PAGE:BURN_RATE:1", service, "PAGE")
+                        .replaceFirst("\"firedAt\": \"[^\"]+\"", "\"firedAt\": \"" + ahead + "\"")
+                        .replaceFirst("\"occurredAt\": \"[^\"]+\"", "\"occurredAt\": \"" + ahead + "\""));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
+                .when().get("/api/incidents").then().body("items", hasSize(1)));
+        Instant detected = Instant.parse(given().queryParam("service", service).when().get("/api/incidents").then()
+                .extract().jsonPath().getString("items[0].detectedAt"));
+        assertTrue(!detected.isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+                && detected.isBefore(ahead), "detected " + detected + ", heard of after " + before);
     }
 
     @Test

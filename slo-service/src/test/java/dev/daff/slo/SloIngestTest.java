@@ -641,7 +641,7 @@ class SloIngestTest {
         try (var otherReplica = database.getConnection()) {
             otherReplica.setAutoCommit(false);
             try (var lock = otherReplica.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
-                lock.setString(1, "dead-letter-replay:daff.sli-events.dead-letter");
+                lock.setString(1, "dead-letter-replay:slo-service-dead-letter-replay");
                 lock.execute();
             }
             given().when().post("/api/admin/dead-letters/daff.sli-events.dead-letter/replay?max=10000").then()

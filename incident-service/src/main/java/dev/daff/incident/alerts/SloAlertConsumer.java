@@ -1,6 +1,7 @@
 package dev.daff.incident.alerts;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,17 +90,21 @@ public class SloAlertConsumer {
     }
 
     private void fired(AlertEvent alert) {
+        // slo-service's clock may run ahead of this one: a firing "in the future" happened now (an incident cannot be
+        // detected in the future, and refusing it would leave the page without an incident).
+        Instant now = clock.instant();
+        Instant firedAt = alert.firedAt() != null && alert.firedAt().isAfter(now) ? now : alert.firedAt();
         Optional<Incident> open = incidents.openFor(alert.service());
         Incident incident;
         if (open.isPresent()) {
             incident = open.get();
         } else if (AlertEvent.PAGE.equals(alert.severity())) {
             incident = lifecycle.openIncident(new OpenIncident(title(alert), summary(alert), config.severityFor(alert.tier()),
-                    List.of(alert.service()), alert.team(), null, alert.firedAt(), DetectionSource.SLO_BURN), ACTOR);
+                    List.of(alert.service()), alert.team(), null, firedAt, DetectionSource.SLO_BURN), ACTOR);
         } else {
             return; // a TICKET alone is work for the team's queue, not an incident
         }
-        timeline.record(incident.id, alert.firedAt(), Timeline.ALERT_FIRED, null, ACTOR, "Alert fired: " + describe(alert),
+        timeline.record(incident.id, firedAt, Timeline.ALERT_FIRED, null, ACTOR, "Alert fired: " + describe(alert),
                 details(alert));
         links.add(alert.dedupKey(), incident.id, clock.instant());
         AlertClearedFirst.<AlertClearedFirst> findByIdOptional(alert.dedupKey()).ifPresent(cleared -> {

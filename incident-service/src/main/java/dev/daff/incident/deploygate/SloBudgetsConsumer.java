@@ -13,7 +13,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.SloBudgetSnapshot;
+import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.problem.TransientFailures;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 
@@ -86,7 +88,17 @@ public class SloBudgetsConsumer {
      * budget left in the gate for good (a lasting BUDGET_UNKNOWN warning).
      */
     private void forget(String slo) {
-        TransientFailures.retried(() -> budgets.forget(slo), Integer.MAX_VALUE, Duration.ofSeconds(10), e -> LOG.warnf(
-                "deleted SLO %s not forgotten yet, tried again: %s", slo, e.toString()));
+        try {
+            TransientFailures.retried(() -> budgets.forget(slo), Integer.MAX_VALUE, Duration.ofSeconds(10),
+                    e -> LOG.warnf("deleted SLO %s not forgotten yet, tried again: %s", slo, e.toString()));
+        } catch (RuntimeException e) {
+            if (ApplicationLifecycleManager.isVmShuttingDown() || Thread.currentThread().isInterrupted()) {
+                // Stopping while the database refused: thrown, the tombstone would be acknowledged unapplied (this
+                // channel ignores failures); left unacknowledged, the partition's next owner forgets the SLO.
+                LOG.infof("deleted SLO %s is left to the next consumer; this service is stopping", slo);
+                IdempotentConsumer.awaitTheEnd();
+            }
+            throw e;
+        }
     }
 }

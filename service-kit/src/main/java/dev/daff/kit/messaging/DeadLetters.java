@@ -1,7 +1,5 @@
 package dev.daff.kit.messaging;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -19,14 +16,8 @@ import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -143,16 +134,20 @@ public class DeadLetters {
         if (max < 1 || max > MAX_REPLAY) {
             throw ProblemException.invalidField("max", "must be 1 to " + MAX_REPLAY);
         }
-        // One replay of a topic at a time across replicas: two would share the replay group, each rebalancing the
-        // other away and answering 503 for records it had in fact sent, and two replays' counts would overlap.
+        // One replay at a time across replicas, whichever topics: all of this service's share the replay group, and
+        // two members would rebalance each other's partitions away mid-replay (a 503 for records in fact sent).
         AtomicInteger replayed = new AtomicInteger(-1);
         try {
             QuarkusTransaction.requiringNew().timeout(REPLAY_TIMEOUT_SECONDS).run(() -> {
-                if (!AdvisoryLocks.tryTake(entityManager, "dead-letter-replay:" + topic)) {
-                    throw ProblemException.conflict("replay-running", "Replay running", "A replay of " + topic
-                            + " is running (on this or another replica); try again when it has answered.");
+                // The transaction waits on Kafka, not on PostgreSQL: the session must outlive the pool's 20 s limit
+                // on idling in a transaction, or its end would free the lock mid-replay.
+                entityManager.createNativeQuery("set local idle_in_transaction_session_timeout = '"
+                        + REPLAY_TIMEOUT_SECONDS + "s'").executeUpdate();
+                if (!AdvisoryLocks.tryTake(entityManager, "dead-letter-replay:" + replayGroup)) {
+                    throw ProblemException.conflict("replay-running", "Replay running", "A dead-letter replay is"
+                            + " running (on this or another replica); try again when it has answered.");
                 }
-                replayed.set(sendBack(topic, max));
+                replayed.set(DeadLetterResend.sendBack(kafkaClients, replayGroup, topic, max));
             });
         } catch (RuntimeException e) {
             if (replayed.get() < 0) {
@@ -166,68 +161,12 @@ public class DeadLetters {
         return new Replayed(topic, replayed.get(), depth);
     }
 
-    private int sendBack(String topic, int max) {
-        int replayed = 0;
-        try (KafkaConsumer<String, String> consumer = kafkaClients.consumer(replayGroup, "daff-dead-letter-replay");
-                KafkaProducer<String, String> producer = kafkaClients.producer("daff-dead-letter-replay")) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (replayed < max && System.nanoTime() < deadline) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty() && !consumer.assignment().isEmpty()) {
-                    break;
-                }
-                List<Future<RecordMetadata>> sends = new ArrayList<>();
-                Map<TopicPartition, OffsetAndMetadata> done = new LinkedHashMap<>();
-                for (ConsumerRecord<String, String> record : records) {
-                    if (replayed == max) {
-                        break;
-                    }
-                    Header source = record.headers().lastHeader(DeadLetterHeaders.SOURCE_TOPIC);
-                    if (source != null) {
-                        ProducerRecord<String, String> again = new ProducerRecord<>(
-                                new String(source.value(), StandardCharsets.UTF_8), null, recordTime(record), record.key(),
-                                record.value());
-                        for (Header header : record.headers()) {
-                            if (!header.key().startsWith("dead-letter-") && !header.key().startsWith("daff-rejection")) {
-                                again.headers().add(header);
-                            }
-                        }
-                        sends.add(producer.send(again));
-                        replayed++;
-                    } else {
-                        LOG.warnf("dead letter %s-%d@%d names no source topic; skipped", record.topic(),
-                                record.partition(), record.offset());
-                    }
-                    done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-                }
-                for (Future<RecordMetadata> send : sends) {
-                    send.get(30, TimeUnit.SECONDS);
-                }
-                consumer.commitSync(done);
-            }
-        } catch (ProblemException e) {
-            throw e;
-        } catch (Exception e) {
-            LOG.warnf("dead-letter replay of %s stopped after %d records: %s", topic, replayed, e.toString());
-            throw unavailable();
-        }
-        return replayed;
-    }
-
     public Set<String> topics() {
         return topics;
     }
 
-    private static ProblemException unavailable() {
+    static ProblemException unavailable() {
         return ProblemException.unavailable("event-log-unavailable", "Event log unavailable",
                 "Kafka did not answer; try again shortly.", 5);
-    }
-
-    /** The refused record's own time when the dead letter says it ({@link DeadLetterHeaders#RECORD_TIME}), else none. */
-    private static Long recordTime(ConsumerRecord<String, String> deadLetter) {
-        Header time = deadLetter.headers().lastHeader(DeadLetterHeaders.RECORD_TIME);
-        String text = time == null || time.value() == null ? "" : new String(time.value(), StandardCharsets.UTF_8);
-        return text.matches("\\d{1,15}") ? Long.valueOf(text) : null;
     }
 }

@@ -3,7 +3,9 @@ package dev.daff.kit.messaging;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -17,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.EventEnvelope;
 import dev.daff.kit.inbox.ProcessedEvents;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
@@ -46,6 +49,8 @@ public class IdempotentConsumer {
     private final MeterRegistry registry;
     private final Duration maxClockSkew;
     private volatile boolean stopping;
+    /** Consumers whose counters exist: at 0 from their first event, so the self-alerts' queries find them. */
+    private final Set<String> counted = ConcurrentHashMap.newKeySet();
 
     public IdempotentConsumer(ObjectMapper json, ProcessedEvents processed, Clock clock, MeterRegistry registry,
             @ConfigProperty(name = "daff.events.max-clock-skew", defaultValue = "PT5M") Duration maxClockSkew) {
@@ -65,24 +70,45 @@ public class IdempotentConsumer {
      * @param maxVersion   the newest contract version it understands
      * @param fallbackId   for events from outside daff that may lack an {@code eventId}: an id derived from the
      *                     content; null when the envelope is required
+     * @param refusesEventsAhead dead-letter an event dated more than the allowed clock skew ahead ({@link #rankedByTime})
      */
     public record Subscription<E extends EventEnvelope>(String consumer, Class<E> eventClass, Set<String> types,
-            int maxVersion, Function<E, String> fallbackId) {
+            int maxVersion, Function<E, String> fallbackId, boolean refusesEventsAhead) {
 
         public static <E extends EventEnvelope> Subscription<E> of(String consumer, Class<E> eventClass, int maxVersion,
                 Set<String> types) {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, null);
+            return new Subscription<>(consumer, eventClass, types, maxVersion, null, false);
         }
 
         public Subscription<E> identifiedBy(Function<E, String> fallback) {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, fallback);
+            return new Subscription<>(consumer, eventClass, types, maxVersion, fallback, refusesEventsAhead);
+        }
+
+        /**
+         * For a consumer that keeps the latest event by {@code occurredAt}: one dated further ahead than clocks drift
+         * apart is dead-lettered, as it would outrank every true event after it. Any other consumer applies it.
+         */
+        public Subscription<E> rankedByTime() {
+            return new Subscription<>(consumer, eventClass, types, maxVersion, fallbackId, true);
         }
     }
 
     /** Applies {@code payload} once; {@code apply} runs inside the transaction that records the event as processed. */
     public <E extends EventEnvelope> void consume(Subscription<E> subscription, String payload, Consumer<E> apply) {
-        E event = parse(subscription, payload);
-        String eventId = eventId(subscription, event);
+        if (counted.add(subscription.consumer())) {
+            for (String counter : List.of("daff.events.retries", "daff.events.dead-lettered", "daff.events.clock-ahead")) {
+                registry.counter(counter, "consumer", subscription.consumer());
+            }
+        }
+        E event;
+        String eventId;
+        try {
+            event = parse(subscription, payload);
+            eventId = eventId(subscription, event);
+        } catch (UnprocessableEvent unreadable) {
+            registry.counter("daff.events.dead-lettered", "consumer", subscription.consumer()).increment();
+            throw unreadable;
+        }
         // Only unrecognised failures count towards dead-lettering: a database restart's transient ones before them
         // must not use up the few tries a passing bug gets.
         int unknownFailures = 0;
@@ -161,8 +187,18 @@ public class IdempotentConsumer {
         }
         Instant latest = clock.instant().plus(maxClockSkew);
         if (event.occurredAt() != null && event.occurredAt().isAfter(latest)) {
-            throw new UnprocessableEvent("occurredAt " + event.occurredAt() + " is more than " + maxClockSkew
-                    + " ahead of this service's clock");
+            if (subscription.refusesEventsAhead()) {
+                throw new UnprocessableEvent("occurredAt " + event.occurredAt() + " is more than " + maxClockSkew
+                        + " ahead of this service's clock");
+            }
+            // A producer whose clock runs ahead: refusing its events would dead-letter every page it sends.
+            Counter ahead = registry.counter("daff.events.clock-ahead", "consumer", subscription.consumer());
+            ahead.increment();
+            if (ahead.count() % 100 == 1) {
+                LOG.warnf("%s: an event dated %s is more than %s ahead of this service's clock (%d so far); applied,"
+                        + " but the clocks need fixing", subscription.consumer(), event.occurredAt(), maxClockSkew,
+                        (long) ahead.count());
+            }
         }
         return event;
     }
@@ -187,8 +223,11 @@ public class IdempotentConsumer {
         return message.length() > 300 ? message.substring(0, 300) + "…" : message;
     }
 
-    /** Never returns: the process ends around this thread (the services give their worker pool 5 s, then exit). */
-    private static void awaitTheEnd() {
+    /**
+     * Never returns: the process ends around this thread (the services give their worker pool 5 s, then exit), and
+     * the record it was applying stays unacknowledged, for the partition's next owner.
+     */
+    public static void awaitTheEnd() {
         while (true) {
             backoff(Integer.MAX_VALUE);
         }

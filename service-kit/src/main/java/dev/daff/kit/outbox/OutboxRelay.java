@@ -3,9 +3,13 @@ package dev.daff.kit.outbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,9 +40,10 @@ import io.quarkus.runtime.StartupEvent;
  * before it inserts, so a key's next row gets its id only after the previous writer committed, and whenever the
  * relay sees a key's row it sees every earlier one. (The relay once read only rows older than every transaction in
  * flight, {@code pg_snapshot_xmin}: that horizon spans the whole PostgreSQL server, so one transaction left open in
- * another service's database held back every alert.) When the broker is away the batch rolls back and is retried
- * on the next tick: the API that wrote the rows never notices. A send that succeeded before a failure is sent again
- * (at least once); consumers apply each event id once.
+ * another service's database held back every alert.) When the broker is away nothing is taken and the batch is
+ * retried after a backoff: the API that wrote the rows never notices. When only some rows fail (a stalled partition,
+ * a topic without metadata yet), the rows taken are deleted and only the failed rows' keys wait. A send taken but not
+ * deleted (the delete or the commit failed) is sent again (at least once); consumers apply each event id once.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -117,13 +122,16 @@ public class OutboxRelay {
     /** Relays what is waiting; answers whether it did without failing. */
     boolean relay() {
         try {
-            int sent;
+            Relayed batch;
             do {
-                sent = relayBatch();
+                batch = relayBatch();
                 // Counted once committed: a batch sent and then rolled back (the delete or the commit failed) is
                 // sent again, and counted as published it kept DaffOutboxStuck quiet while nothing left the outbox.
-                published.increment(sent);
-            } while (sent == BATCH); // a full batch means more may be waiting: keep going instead of waiting a tick
+                published.increment(batch.published());
+                if (batch.failure() != null) {
+                    throw new IllegalStateException(batch.failure().getMessage(), batch.failure());
+                }
+            } while (batch.full()); // more may be waiting: keep going instead of waiting a tick
             return true;
         } catch (RuntimeException e) {
             failures.increment();
@@ -134,8 +142,8 @@ public class OutboxRelay {
         }
     }
 
-    /** Publishes one batch; answers how many rows it published. */
-    int relayBatch() {
+    /** Publishes one batch: every row the broker takes, and none of a key behind one of its rows that failed. */
+    Relayed relayBatch() {
         return QuarkusTransaction.requiringNew().call(() -> {
             Boolean locked = (Boolean) entityManager.createNativeQuery("select pg_try_advisory_xact_lock(?1)")
                     .setParameter(1, RELAY_LOCK).getSingleResult();
@@ -143,7 +151,7 @@ public class OutboxRelay {
                 // another replica relays; if it is frozen holding the lock, the backlog and this count show it
                 lockHeld.increment();
                 countBacklogInTransaction();
-                return 0;
+                return new Relayed(0, false, null);
             }
             @SuppressWarnings("unchecked")
             List<Object[]> rows = entityManager.createNativeQuery("""
@@ -156,35 +164,64 @@ public class OutboxRelay {
                 backlog = rows.size();
             }
             if (rows.isEmpty()) {
-                return 0;
+                return new Relayed(0, false, null);
             }
             KafkaProducer<String, String> sender = producer();
             List<Future<RecordMetadata>> sends = new ArrayList<>(rows.size());
-            List<Long> sent = new ArrayList<>(rows.size());
+            List<Long> sentIds = new ArrayList<>(rows.size());
+            List<String> sentKeys = new ArrayList<>(rows.size());
+            // A key one of whose rows failed: its later rows wait behind it (consumers keep the first copy of an
+            // event, so an earlier event arriving second would be the state they end with); other keys go on.
+            Set<String> held = new HashSet<>();
+            Exception failure = null;
             for (Object[] row : rows) {
+                String key = row[1] + "\u0000" + row[2];
+                if (held.contains(key)) {
+                    continue;
+                }
                 ProducerRecord<String, String> record = new ProducerRecord<>((String) row[1], (String) row[2], (String) row[3]);
                 header(record, EVENT_ID_HEADER, (String) row[4]);
                 header(record, EVENT_TYPE_HEADER, (String) row[5]);
                 Future<RecordMetadata> send = sender.send(record);
                 if (send.isDone()) {
-                    // refused before it was queued (no metadata yet after an outage, too large): throws, and no later
-                    // row is sent ahead of it, since a consumer keeps the first copy of an event it is given
-                    send.get();
+                    try {
+                        send.get(); // refused before it was queued: no metadata yet after an outage, too large
+                    } catch (ExecutionException refused) {
+                        held.add(key);
+                        failure = failure != null ? failure : refused;
+                        continue;
+                    }
                 }
                 sends.add(send);
-                sent.add(((Number) row[0]).longValue());
+                sentIds.add(((Number) row[0]).longValue());
+                sentKeys.add(key);
             }
-            for (Future<RecordMetadata> send : sends) {
-                send.get(30, TimeUnit.SECONDS);
+            List<Long> taken = new ArrayList<>(sends.size());
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    sends.get(i).get(30, TimeUnit.SECONDS);
+                    taken.add(sentIds.get(i));
+                } catch (ExecutionException | TimeoutException e) {
+                    held.add(sentKeys.get(i));
+                    failure = failure != null ? failure : e;
+                }
             }
-            entityManager.createNativeQuery("delete from outbox_message where id in (:sent)")
-                    .setParameter("sent", sent)
-                    .executeUpdate();
-            if (rows.size() == BATCH) {
+            // What the broker took is deleted even when other rows failed: kept, it was sent again on every retry,
+            // and one row a stalled partition could not take held every other topic and key back with it.
+            if (!taken.isEmpty()) {
+                entityManager.createNativeQuery("delete from outbox_message where id in (:sent)")
+                        .setParameter("sent", taken)
+                        .executeUpdate();
+            }
+            if (rows.size() == BATCH || failure != null) {
                 countBacklogInTransaction();
             }
-            return rows.size();
+            return new Relayed(taken.size(), rows.size() == BATCH && failure == null, failure);
         });
+    }
+
+    /** One batch: how many rows it published, whether more may be waiting, and the first send that failed. */
+    record Relayed(int published, boolean full, Exception failure) {
     }
 
     private static void header(ProducerRecord<String, String> record, String name, String value) {

@@ -51,7 +51,6 @@ public class PageDispatcher {
     /** Runs a delivery with none of the queuing caller's contexts (request, security, transaction). */
     private static final ThreadContext WITHOUT_CALLER_CONTEXT = ThreadContext.builder().propagated()
             .cleared(ThreadContext.ALL_REMAINING).unchanged().build();
-
     private final PageNotifications notifications;
     private final ChannelSender sender;
     private final DeliveryLog log;
@@ -90,9 +89,8 @@ public class PageDispatcher {
     }
 
     /**
-     * Delivers right after the queuing transaction commits. The delivery runs without the queuing request's contexts:
-     * its writes (attempts, retries) are the dispatcher's, not the caller's, so an audited call that queues a
-     * notification (a person resolving a page) is logged once, for what it changed.
+     * Delivers right after the queuing transaction commits, without the queuing request's contexts: its writes are the
+     * dispatcher's, so an audited call that queues a notification (a person resolving a page) is logged once.
      */
     void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) NotificationQueue.NotificationsQueued queued) {
         executor.execute(WITHOUT_CALLER_CONTEXT.contextualRunnable(this::deliverDue));
@@ -125,10 +123,12 @@ public class PageDispatcher {
 
     private void startDue() {
         int slots;
-        while ((slots = free.availablePermits()) > 0) {
+        while (!closed && (slots = free.availablePermits()) > 0) {
             int wanted = slots;
             Claimed claimed = QuarkusTransaction.requiringNew().call(() -> claim(wanted));
-            for (PageNotification notification : claimed.leased()) {
+            List<PageNotification> leased = claimed.leased();
+            for (int started = 0; started < leased.size(); started++) {
+                PageNotification notification = leased.get(started);
                 if (!inFlight.add(notification.id)) {
                     continue; // still being sent here: its lease ran out on a clock that jumped ahead
                 }
@@ -138,9 +138,12 @@ public class PageDispatcher {
                 try {
                     workers.execute(() -> attempt(notification, lane));
                 } catch (RejectedExecutionException e) {
-                    inFlight.remove(notification.id); // shutting down: the lease runs out and a replica sends it
+                    // Shutting down: what this claim leased and did not start goes back for another replica to send
+                    // now, not after its lease, by when a cleared alert would have cancelled it as maybe sent.
+                    inFlight.remove(notification.id);
                     lanes.ended(lane, true);
                     free.release();
+                    notifications.giveBack(leased.subList(started, leased.size()), inFlight, clock.instant());
                     return;
                 }
             }

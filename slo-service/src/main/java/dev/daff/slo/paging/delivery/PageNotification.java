@@ -10,6 +10,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 
 import org.hibernate.annotations.DynamicUpdate;
 
@@ -62,6 +63,9 @@ public class PageNotification extends PanacheEntityBase {
     public Instant deliveredAt;
     /** When a sender was first handed it: from then on it may have reached its channel, whatever attempts says. */
     public Instant firstClaimedAt;
+    /** Whether the claim that leased it set {@link #firstClaimedAt}: not stored, what a give-back undoes. */
+    @Transient
+    boolean firstClaimedNow;
 
     /**
      * Leased to this replica for one attempt until {@code now + lease}, as stored (PostgreSQL keeps microseconds):
@@ -69,7 +73,8 @@ public class PageNotification extends PanacheEntityBase {
      */
     void claim(Instant now, Duration lease) {
         nextAttemptAt = now.plus(lease).truncatedTo(ChronoUnit.MICROS);
-        if (firstClaimedAt == null) {
+        firstClaimedNow = firstClaimedAt == null;
+        if (firstClaimedNow) {
             firstClaimedAt = now;
         }
     }

@@ -1,10 +1,42 @@
 package dev.daff.slo.paging.delivery;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Notifications of pages, queued and sent ({@code page_notification}). */
 @ApplicationScoped
 public class PageNotifications implements PanacheRepositoryBase<PageNotification, Long> {
+
+    private static final Logger LOG = Logger.getLogger(PageNotifications.class);
+
+    /**
+     * Ends this replica's leases of notifications it claimed and never started: due again at {@code now}, and not
+     * first claimed if this claim was the first (it sent nothing, so it is no sign that the trigger may have gone
+     * out). One still being sent here ({@code sending}: its lease ran out on a clock that jumped) and a lease another
+     * replica took over are left alone.
+     */
+    public void giveBack(List<PageNotification> unstarted, Set<Long> sending, Instant now) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> unstarted.stream()
+                    .filter(notification -> !sending.contains(notification.id)).forEach(notification -> getEntityManager()
+                    .createNativeQuery("""
+                            update page_notification set next_attempt_at = ?1,
+                                   first_claimed_at = case when ?4 then null else first_claimed_at end
+                            where id = ?2 and status = 'PENDING' and next_attempt_at = ?3""")
+                    .setParameter(1, now).setParameter(2, notification.id).setParameter(3, notification.nextAttemptAt)
+                    .setParameter(4, notification.firstClaimedNow)
+                    .executeUpdate()));
+        } catch (RuntimeException e) {
+            LOG.warnf("%d claimed page notifications were not given back; their leases run out: %s", unstarted.size(),
+                    e.toString());
+        }
+    }
 }

@@ -108,6 +108,49 @@ class DeliveryLogTest {
     }
 
     /** A team notice's notification as stored, to a webhook nobody listens on. */
+    /**
+     * A replica stopping with notifications it claimed and did not start gives them back: due again (here a day ahead,
+     * so that this service's own dispatcher leaves them alone) and, when that claim was their first, not marked as maybe
+     * sent — left leased, they waited 35 s for another replica, and a clearing meanwhile cancelled the trigger as maybe
+     * sent. A lease another replica took over, and one still being sent here, are left as they are.
+     */
+    @Test
+    void aStoppingReplicaGivesBackWhatItClaimedAndDidNotStart() {
+        Instant lease = Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        Instant dueAgain = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        Long firstClaim = stored("give-back-first", PageNotification.PENDING, 0, lease);
+        Long claimedBefore = stored("give-back-again", PageNotification.PENDING, 0, lease);
+        Long takenOver = stored("give-back-taken-over", PageNotification.PENDING, 0, lease.plusSeconds(5));
+        Long sending = stored("give-back-sending", PageNotification.PENDING, 0, lease);
+        Instant earlierClaim = lease.minus(Duration.ofHours(2));
+        java.util.List<PageNotification> unstarted = QuarkusTransaction.requiringNew().call(() -> {
+            java.util.List<PageNotification> claimed = new java.util.ArrayList<>();
+            for (Long id : java.util.List.of(firstClaim, claimedBefore, takenOver, sending)) {
+                PageNotification notification = notifications.findById(id);
+                notification.firstClaimedAt = id.equals(claimedBefore) ? earlierClaim : null;
+                notification.claim(lease.minus(Duration.ofSeconds(35)), Duration.ofSeconds(35));
+                claimed.add(notification);
+            }
+            return claimed;
+        });
+        QuarkusTransaction.requiringNew().run(() -> notifications.update("nextAttemptAt = ?1 where id = ?2",
+                lease.plusSeconds(5), takenOver));
+
+        notifications.giveBack(unstarted, java.util.Set.of(sending), dueAgain);
+
+        PageNotification first = QuarkusTransaction.requiringNew().call(() -> notifications.findById(firstClaim));
+        assertEquals(dueAgain, first.nextAttemptAt);
+        assertEquals(null, first.firstClaimedAt, "this claim sent nothing");
+        PageNotification again = QuarkusTransaction.requiringNew().call(() -> notifications.findById(claimedBefore));
+        assertEquals(dueAgain, again.nextAttemptAt);
+        assertEquals(earlierClaim, again.firstClaimedAt, "an earlier claim may have sent it");
+        assertEquals(lease.plusSeconds(5), QuarkusTransaction.requiringNew().call(() -> notifications.findById(takenOver))
+                .nextAttemptAt, "another replica's lease stands");
+        PageNotification stillSending = QuarkusTransaction.requiringNew().call(() -> notifications.findById(sending));
+        assertEquals(lease, stillSending.nextAttemptAt);
+        assertNotEquals(null, stillSending.firstClaimedAt);
+    }
+
     private Long stored(String name, String status, int attempts, Instant nextAttemptAt) {
         return QuarkusTransaction.requiringNew().call(() -> {
             PageNotification notification = new PageNotification();
