@@ -217,7 +217,7 @@ class OutboxConcurrencyTest {
         createTopic(TOPIC_REFUSED, 1);
         createTopic(TOPIC_BESIDE, 1);
         String refused = UUID.randomUUID().toString();
-        int later = 300;
+        int later = 600; // more than a batch: the key's rows held back must not fill every batch
         DrillEvent tooLarge = new DrillEvent(refused, "Drill", 1, Instant.now(), "x".repeat(1_200_000), 0);
         assertThrows(IllegalArgumentException.class, () -> QuarkusTransaction.requiringNew()
                 .run(() -> outbox.publish(TOPIC_REFUSED, "k", tooLarge)), "the outbox takes no event the broker would refuse");
@@ -241,6 +241,9 @@ class OutboxConcurrencyTest {
                     .until(() -> meters.counter("daff.outbox.failures").count() >= failures + 3);
             assertEquals(0, endOffsets(TOPIC_REFUSED), "nothing of the key went out while its first row is refused");
             assertEquals(later, endOffsets(TOPIC_BESIDE), "another key's rows went out meanwhile, once each");
+            // the refused row waits on while the outbox moves: its age is what shows it (DaffOutboxEventWaiting)
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> meters.get("daff.outbox.oldest.age.seconds").gauge().value() >= 2);
         } finally {
             QuarkusTransaction.requiringNew().run(() -> entityManager
                     .createNativeQuery("delete from outbox_message where event_id = ?1").setParameter(1, refused)

@@ -30,7 +30,8 @@ public class ActionEventsConsumer {
     static final String CONSUMER = "incident-service/action-events";
     static final Subscription<ActionEvent> SUBSCRIPTION = Subscription.of(CONSUMER, ActionEvent.class,
             ActionEvent.CURRENT_VERSION, Set.of(ActionEvent.CREATED, ActionEvent.UPDATED, ActionEvent.CLOSED,
-                    ActionEvent.OVERDUE)).rankedByTime(); // the latest summary by occurredAt stands
+                    ActionEvent.OVERDUE))
+            .rankedByTime(event -> event.sequence() == null); // see older(): by sequence, else by occurredAt
 
     private final IdempotentConsumer consumer;
     private final ActionSummaries summaries;

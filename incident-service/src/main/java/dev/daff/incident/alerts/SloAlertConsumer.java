@@ -74,7 +74,7 @@ public class SloAlertConsumer {
         } else {
             Optional<AlertLink> link = links.findByIdOptional(alert.dedupKey());
             if (link.isPresent()) {
-                timeline.record(link.get().incidentId, alert.resolvedAt(), Timeline.ALERT_RESOLVED, null, ACTOR,
+                timeline.record(link.get().incidentId, notAhead(alert.resolvedAt()), Timeline.ALERT_RESOLVED, null, ACTOR,
                         "Alert cleared: " + describe(alert), details(alert));
             } else if (AlertEvent.PAGE.equals(alert.severity())
                     && AlertClearedFirst.findByIdOptional(alert.dedupKey()).isEmpty()) {
@@ -82,18 +82,24 @@ public class SloAlertConsumer {
                 // comes when replayed. Dropped, that incident said the alert was still firing, for good.
                 AlertClearedFirst cleared = new AlertClearedFirst();
                 cleared.dedupKey = alert.dedupKey();
-                cleared.resolvedAt = alert.resolvedAt();
+                cleared.resolvedAt = notAhead(alert.resolvedAt());
                 cleared.receivedAt = clock.instant();
                 cleared.persist();
             }
         }
     }
 
-    private void fired(AlertEvent alert) {
-        // slo-service's clock may run ahead of this one: a firing "in the future" happened now (an incident cannot be
-        // detected in the future, and refusing it would leave the page without an incident).
+    /**
+     * slo-service's clock may run ahead of this one: what it says happened "in the future" happened now (an incident
+     * cannot be detected in the future, and refusing the firing would leave its page without an incident).
+     */
+    private Instant notAhead(Instant reported) {
         Instant now = clock.instant();
-        Instant firedAt = alert.firedAt() != null && alert.firedAt().isAfter(now) ? now : alert.firedAt();
+        return reported != null && reported.isAfter(now) ? now : reported;
+    }
+
+    private void fired(AlertEvent alert) {
+        Instant firedAt = notAhead(alert.firedAt());
         Optional<Incident> open = incidents.openFor(alert.service());
         Incident incident;
         if (open.isPresent()) {

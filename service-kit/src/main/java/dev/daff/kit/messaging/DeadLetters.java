@@ -41,8 +41,8 @@ public class DeadLetters {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
     static final String REPLAY_GROUP_SUFFIX = "-dead-letter-replay";
     public static final int MAX_REPLAY = 10_000;
-    /** A replay polls for at most 10 s and waits at most 30 s for a batch's sends; it holds its lock meanwhile. */
-    private static final int REPLAY_TIMEOUT_SECONDS = 120;
+    /** Longer than a replay can take on a broker that answers slowly (its calls time out after 60 s): it holds the lock. */
+    private static final int REPLAY_TIMEOUT_SECONDS = 300;
 
     private final KafkaClients kafkaClients;
     private final EntityManager entityManager;

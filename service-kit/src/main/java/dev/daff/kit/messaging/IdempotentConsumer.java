@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -70,26 +71,27 @@ public class IdempotentConsumer {
      * @param maxVersion   the newest contract version it understands
      * @param fallbackId   for events from outside daff that may lack an {@code eventId}: an id derived from the
      *                     content; null when the envelope is required
-     * @param refusesEventsAhead dead-letter an event dated more than the allowed clock skew ahead ({@link #rankedByTime})
+     * @param rankedByTime which events the consumer ranks by {@code occurredAt}: dated more than the allowed clock skew
+     *                     ahead, those are dead-lettered; null for none
      */
     public record Subscription<E extends EventEnvelope>(String consumer, Class<E> eventClass, Set<String> types,
-            int maxVersion, Function<E, String> fallbackId, boolean refusesEventsAhead) {
+            int maxVersion, Function<E, String> fallbackId, Predicate<E> rankedByTime) {
 
         public static <E extends EventEnvelope> Subscription<E> of(String consumer, Class<E> eventClass, int maxVersion,
                 Set<String> types) {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, null, false);
+            return new Subscription<>(consumer, eventClass, types, maxVersion, null, null);
         }
 
         public Subscription<E> identifiedBy(Function<E, String> fallback) {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, fallback, refusesEventsAhead);
+            return new Subscription<>(consumer, eventClass, types, maxVersion, fallback, rankedByTime);
         }
 
         /**
-         * For a consumer that keeps the latest event by {@code occurredAt}: one dated further ahead than clocks drift
-         * apart is dead-lettered, as it would outrank every true event after it. Any other consumer applies it.
+         * For a consumer that keeps the latest of these events by {@code occurredAt}: one dated further ahead than
+         * clocks drift apart is dead-lettered, as it would outrank every true event after it. Any other is applied.
          */
-        public Subscription<E> rankedByTime() {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, fallbackId, true);
+        public Subscription<E> rankedByTime(Predicate<E> ranked) {
+            return new Subscription<>(consumer, eventClass, types, maxVersion, fallbackId, ranked);
         }
     }
 
@@ -187,7 +189,7 @@ public class IdempotentConsumer {
         }
         Instant latest = clock.instant().plus(maxClockSkew);
         if (event.occurredAt() != null && event.occurredAt().isAfter(latest)) {
-            if (subscription.refusesEventsAhead()) {
+            if (subscription.rankedByTime() != null && subscription.rankedByTime().test(event)) {
                 throw new UnprocessableEvent("occurredAt " + event.occurredAt() + " is more than " + maxClockSkew
                         + " ahead of this service's clock");
             }

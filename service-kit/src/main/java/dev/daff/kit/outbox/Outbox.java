@@ -27,8 +27,8 @@ public class Outbox {
 
     /**
      * Bytes of one event's JSON: Kafka's default request and message limits are 1 MiB with the key and headers. A row
-     * the producer refuses holds back every later row of the outbox (they wait so as not to overtake it), so a larger
-     * event fails its own transaction instead.
+     * the producer refuses holds back every later row of its topic and key for good (they wait so as not to overtake
+     * it), so a larger event fails its own transaction instead.
      */
     public static final int MAX_PAYLOAD_BYTES = 1_000_000;
 

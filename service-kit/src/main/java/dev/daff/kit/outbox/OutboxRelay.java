@@ -2,6 +2,7 @@ package dev.daff.kit.outbox;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,6 +71,9 @@ public class OutboxRelay {
     private volatile KafkaProducer<String, String> producer;
     /** Rows waiting to be published, as of the last tick. */
     private volatile long backlog;
+    /** When the oldest of them was written (null: none waits): a key held back shows here, not in the backlog. */
+    private volatile Instant oldestWaiting;
+    private final HeldKeys heldKeys = new HeldKeys();
 
     public OutboxRelay(EntityManager entityManager, KafkaClients kafkaClients, MeterRegistry registry, OutboxSignal signal,
             @ConfigProperty(name = "daff.outbox.relay-interval", defaultValue = "PT0.2S") Duration interval) {
@@ -80,6 +85,9 @@ public class OutboxRelay {
         this.failures = registry.counter("daff.outbox.failures");
         this.lockHeld = registry.counter("daff.outbox.lock.held.elsewhere");
         Gauge.builder("daff.outbox.backlog", this, relay -> relay.backlog).register(registry);
+        Gauge.builder("daff.outbox.oldest.age.seconds", this, relay -> relay.oldestWaiting == null ? 0
+                : Math.max(0, Duration.between(relay.oldestWaiting, Instant.now()).toSeconds()))
+                .description("how long the oldest event waiting in the outbox has waited").register(registry);
     }
 
     void start(@Observes StartupEvent startup) {
@@ -119,7 +127,10 @@ public class OutboxRelay {
         }
     }
 
-    /** Relays what is waiting; answers whether it did without failing. */
+    /**
+     * Relays what is waiting; answers whether it did without failing. A batch of which some rows failed counts as
+     * done when others went out: only the failed rows' keys wait ({@link HeldKeys}), the relay goes on.
+     */
     boolean relay() {
         try {
             Relayed batch;
@@ -129,7 +140,12 @@ public class OutboxRelay {
                 // sent again, and counted as published it kept DaffOutboxStuck quiet while nothing left the outbox.
                 published.increment(batch.published());
                 if (batch.failure() != null) {
-                    throw new IllegalStateException(batch.failure().getMessage(), batch.failure());
+                    failures.increment();
+                    LOG.warnf("outbox relay: a send failed, its key waits: %s", batch.failure().getMessage());
+                    if (batch.published() == 0) {
+                        discardProducer(); // nothing went out: the broker may be away
+                        return false;
+                    }
                 }
             } while (batch.full()); // more may be waiting: keep going instead of waiting a tick
             return true;
@@ -153,20 +169,17 @@ public class OutboxRelay {
                 countBacklogInTransaction();
                 return new Relayed(0, false, null);
             }
+            Instant now = Instant.now();
+            String[] resting = heldKeys.resting(now);
             @SuppressWarnings("unchecked")
             List<Object[]> rows = entityManager.createNativeQuery("""
                     select id, topic, message_key, payload, event_id, event_type from outbox_message
+                    where concat(topic, ' ', message_key) <> all(?2)
                     order by id limit ?1
                     """)
-                    .setParameter(1, BATCH)
+                    .setParameter(1, BATCH).setParameter(2, resting)
                     .getResultList();
-            if (rows.size() < BATCH) {
-                backlog = rows.size();
-            }
-            if (rows.isEmpty()) {
-                return new Relayed(0, false, null);
-            }
-            KafkaProducer<String, String> sender = producer();
+            KafkaProducer<String, String> sender = rows.isEmpty() ? null : producer();
             List<Future<RecordMetadata>> sends = new ArrayList<>(rows.size());
             List<Long> sentIds = new ArrayList<>(rows.size());
             List<String> sentKeys = new ArrayList<>(rows.size());
@@ -175,7 +188,7 @@ public class OutboxRelay {
             Set<String> held = new HashSet<>();
             Exception failure = null;
             for (Object[] row : rows) {
-                String key = row[1] + "\u0000" + row[2];
+                String key = HeldKeys.of(row[1], row[2]);
                 if (held.contains(key)) {
                     continue;
                 }
@@ -201,11 +214,13 @@ public class OutboxRelay {
                 try {
                     sends.get(i).get(30, TimeUnit.SECONDS);
                     taken.add(sentIds.get(i));
+                    heldKeys.sent(sentKeys.get(i));
                 } catch (ExecutionException | TimeoutException e) {
                     held.add(sentKeys.get(i));
                     failure = failure != null ? failure : e;
                 }
             }
+            held.forEach(key -> heldKeys.failed(key, now));
             // What the broker took is deleted even when other rows failed: kept, it was sent again on every retry,
             // and one row a stalled partition could not take held every other topic and key back with it.
             if (!taken.isEmpty()) {
@@ -213,10 +228,17 @@ public class OutboxRelay {
                         .setParameter("sent", taken)
                         .executeUpdate();
             }
-            if (rows.size() == BATCH || failure != null) {
+            if (rows.size() < BATCH) {
+                heldKeys.forgetAllBut(rows.stream().map(row -> HeldKeys.of(row[1], row[2])).collect(Collectors.toSet()),
+                        now);
+            }
+            if (taken.size() == rows.size() && rows.size() < BATCH && resting.length == 0) {
+                backlog = 0;
+                oldestWaiting = null;
+            } else {
                 countBacklogInTransaction();
             }
-            return new Relayed(taken.size(), rows.size() == BATCH && failure == null, failure);
+            return new Relayed(taken.size(), rows.size() == BATCH, failure);
         });
     }
 
@@ -239,8 +261,11 @@ public class OutboxRelay {
     }
 
     private void countBacklogInTransaction() {
-        backlog = ((Number) entityManager.createNativeQuery("select count(*) from outbox_message").getSingleResult())
-                .longValue();
+        Object[] waiting = (Object[]) entityManager.createNativeQuery(
+                "select count(*), (extract(epoch from min(created_at)) * 1000)::bigint from outbox_message")
+                .getSingleResult();
+        backlog = ((Number) waiting[0]).longValue();
+        oldestWaiting = waiting[1] == null ? null : Instant.ofEpochMilli(((Number) waiting[1]).longValue());
     }
 
     private KafkaProducer<String, String> producer() {
