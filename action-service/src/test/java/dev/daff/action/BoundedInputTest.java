@@ -118,6 +118,10 @@ class BoundedInputTest {
                     .log().ifValidationFails().statusCode(400).contentType("application/problem+json")
                     .body("type", endsWith("/invalid-request"));
         }
+        // a due date years away is one nobody is ever reminded of, overdue for, or reported on
+        given().contentType(ContentType.JSON).body(create(incidentId, "dueAt", "9999-12-31T23:59:59Z"))
+                .when().post("/api/actions").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("dueAt")).body("errors[0].message", containsString("1825 days ahead"));
         given().queryParam("ownerTeam", "pay\u0000ments").when().get("/api/actions").then().statusCode(400)
                 .contentType("application/problem+json");
         given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)

@@ -288,6 +288,28 @@ class AlertIncidentsTest {
                 .then().statusCode(200).body("kind", contains("OPENED", "ALERT_FIRED", "ALERT_RESOLVED")));
     }
 
+    /**
+     * The same for a TICKET that joins its service's open incident: its clearing heard of first was dropped (kept only
+     * for a PAGE), and once its firing was replayed the incident said the ticket's alert still fired, for good.
+     */
+    @Test
+    void aTicketsClearingHeardOfBeforeItsFiringIsRecordedOnTheIncidentItJoins() {
+        String service = "ticket-cleared-first-" + UUID.randomUUID().toString().substring(0, 8);
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service,
+                alert(UUID.randomUUID().toString(), "AlertFired", service + ":PAGE:BURN_RATE:1", service, "PAGE"));
+        String ticket = service + ":TICKET:BURN_RATE:1";
+        String fired = alert(UUID.randomUUID().toString(), "AlertFired", ticket, service, "TICKET", "6h/30m");
+        String cleared = alert(UUID.randomUUID().toString(), "AlertResolved", ticket, service, "TICKET", "6h/30m");
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, cleared);
+        KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, fired);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
+                .when().get("/api/incidents").then().statusCode(200).body("items", hasSize(1)));
+        String id = given().queryParam("service", service).when().get("/api/incidents").then().extract().path("items[0].id");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/incidents/" + id + "/timeline")
+                .then().statusCode(200).body("kind", contains("OPENED", "ALERT_FIRED", "ALERT_FIRED", "ALERT_RESOLVED")));
+    }
+
     /** The incident is detected when the alert fired, not when incident-service heard of it (a consumer behind). */
     @Test
     void anIncidentFromAPageIsDetectedWhenItsAlertFired() {

@@ -79,9 +79,11 @@ public class ActionService {
                             + " on the incident where the work was found (a new incident, or one in its meta-review).");
         }
         Instant now = clock.instant();
-        Instant dueAt = request.dueAt();
-        if (dueAt == null) {
-            dueAt = now.plus(config.dueAfter(incidents.severity(request.incidentId()).orElse("SEV3")));
+        Instant dueAt = request.dueAt() != null ? request.dueAt()
+                : now.plus(config.dueAfter(incidents.severity(request.incidentId()).orElse("SEV3")));
+        if (request.dueAt() != null && dueAt.isAfter(now.plus(FollowUpAction.LONGEST_DUE))) {
+            throw ProblemException.invalidField("dueAt", "must be at most " + FollowUpAction.LONGEST_DUE.toDays()
+                    + " days ahead: every action is due, and one due in years would never be overdue");
         }
         FollowUpAction action = FollowUpAction.open(request.incidentId(), request.title(), ownerTeam, request.kind(),
                 request.scope(), request.priority(), dueAt, actor, now);

@@ -1,5 +1,6 @@
 package dev.daff.action.followup;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -52,6 +53,9 @@ public class FollowUpAction extends PanacheEntityBase {
     public Instant overdueNotifiedAt;
     @Version
     public long version;
+
+    /** How far ahead an action may be given a due date: five years, beyond any team's planning. */
+    static final Duration LONGEST_DUE = Duration.ofDays(5 * 365);
 
     /** A new OPEN action, created and last changed by {@code actor} at {@code now}. */
     static FollowUpAction open(UUID incidentId, String title, String ownerTeam, Kind kind, Scope scope,

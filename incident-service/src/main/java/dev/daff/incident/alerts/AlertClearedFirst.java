@@ -8,7 +8,10 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** A PAGE alert's clearing heard of before its firing: the firing, when it comes, records both. */
+/**
+ * An alert's clearing heard of before its firing (a PAGE's, or a TICKET's that would join an incident): the firing,
+ * when it comes, records both.
+ */
 @Entity
 @Table(name = "alert_cleared_first")
 public class AlertClearedFirst extends PanacheEntityBase {

@@ -61,6 +61,13 @@ public class AlertLinks implements PanacheRepositoryBase<AlertLink, String> {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void retention() {
         forgetOldAlertFirings();
+        forgetOldClearings();
+    }
+
+    /** Forgets a clearing heard of before its firing once it is {@link #ALERT_FIRING_KEPT} old: the firing never came. */
+    @Transactional
+    public int forgetOldClearings() {
+        return (int) AlertClearedFirst.delete("receivedAt < ?1", clock.instant().minus(ALERT_FIRING_KEPT));
     }
 
     /**

@@ -76,10 +76,11 @@ public class SloAlertConsumer {
             if (link.isPresent()) {
                 timeline.record(link.get().incidentId, notAhead(alert.resolvedAt()), Timeline.ALERT_RESOLVED, null, ACTOR,
                         "Alert cleared: " + describe(alert), details(alert));
-            } else if (AlertEvent.PAGE.equals(alert.severity())
+            } else if ((AlertEvent.PAGE.equals(alert.severity()) || incidents.openFor(alert.service()).isPresent())
                     && AlertClearedFirst.findByIdOptional(alert.dedupKey()).isEmpty()) {
-                // A PAGE always opens or joins an incident, so its firing has not been heard of: dead-lettered, it
-                // comes when replayed. Dropped, that incident said the alert was still firing, for good.
+                // Its firing has not been heard of: dead-lettered, it comes when replayed, and a PAGE's, or a TICKET's
+                // with an incident open to join, would say on that incident that the alert still fired, for good. (A
+                // TICKET's alone went on no incident, usually, and is not kept.)
                 AlertClearedFirst cleared = new AlertClearedFirst();
                 cleared.dedupKey = alert.dedupKey();
                 cleared.resolvedAt = notAhead(alert.resolvedAt());
@@ -108,6 +109,7 @@ public class SloAlertConsumer {
             incident = lifecycle.openIncident(new OpenIncident(title(alert), summary(alert), config.severityFor(alert.tier()),
                     List.of(alert.service()), alert.team(), null, firedAt, DetectionSource.SLO_BURN), ACTOR);
         } else {
+            AlertClearedFirst.deleteById(alert.dedupKey()); // nothing to record it on
             return; // a TICKET alone is work for the team's queue, not an incident
         }
         timeline.record(incident.id, firedAt, Timeline.ALERT_FIRED, null, ACTOR, "Alert fired: " + describe(alert),

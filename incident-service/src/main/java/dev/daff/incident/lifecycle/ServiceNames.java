@@ -2,7 +2,6 @@ package dev.daff.incident.lifecycle;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Service names as people and alerts write them. "checkout " and "Checkout" are checkout: stored without the blanks
@@ -11,15 +10,32 @@ import java.util.regex.Pattern;
  */
 public final class ServiceNames {
 
-    /** Blanks, with those {@code String.strip} keeps: a no-break space pasted from a chat or a document. */
-    private static final Pattern SURROUNDING_BLANKS = Pattern.compile("^[\\s\\p{Z}]+|[\\s\\p{Z}]+$");
-
     private ServiceNames() {
     }
 
-    /** Without the blanks around it; null stays null. */
+    /**
+     * Without the blanks around it, with those {@code String.strip} keeps (a no-break space pasted from a chat or a
+     * document); null stays null. A loop, not a regular expression: "[blanks]+$" tries again from every blank of a
+     * long run that does not end the name, and a name with a long run of spaces inside held a request thread for minutes (more for a megabyte).
+     */
     public static String tidy(String name) {
-        return name == null ? null : SURROUNDING_BLANKS.matcher(name).replaceAll("");
+        if (name == null) {
+            return null;
+        }
+        int start = 0;
+        int end = name.length();
+        while (start < end && blank(name.charAt(start))) {
+            start++;
+        }
+        while (end > start && blank(name.charAt(end - 1))) {
+            end--;
+        }
+        return name.substring(start, end);
+    }
+
+    /** {@code [\s\p{Z}]}: Java's whitespace and Unicode's separators (spaces, line and paragraph separators). */
+    private static boolean blank(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     /** Each tidied, once ignoring case (the first spelling kept), in order; null stays null and null names stay. */

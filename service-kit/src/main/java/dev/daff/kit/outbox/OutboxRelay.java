@@ -202,6 +202,9 @@ public class OutboxRelay {
                     } catch (ExecutionException refused) {
                         held.add(key);
                         failure = failure != null ? failure : refused;
+                        if (refused.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                            break; // no metadata: each further send would wait as long, past the transaction's life
+                        }
                         continue;
                     }
                 }
@@ -220,7 +223,8 @@ public class OutboxRelay {
                     failure = failure != null ? failure : e;
                 }
             }
-            held.forEach(key -> heldKeys.failed(key, now));
+            Instant failedAt = Instant.now(); // after the waits: a stalled partition's sends fail 10 s on
+            held.forEach(key -> heldKeys.failed(key, failedAt));
             // What the broker took is deleted even when other rows failed: kept, it was sent again on every retry,
             // and one row a stalled partition could not take held every other topic and key back with it.
             if (!taken.isEmpty()) {
