@@ -74,8 +74,8 @@ public class SloAlertConsumer {
         } else {
             Optional<AlertLink> link = links.findByIdOptional(alert.dedupKey());
             if (link.isPresent()) {
-                timeline.record(link.get().incidentId, notAhead(alert.resolvedAt()), Timeline.ALERT_RESOLVED, null, ACTOR,
-                        "Alert cleared: " + describe(alert), details(alert));
+                timeline.record(link.get().incidentId, notAhead(alert.resolvedAt()), Timeline.ALERT_RESOLVED, null,
+                        ACTOR, "Alert cleared: " + describe(alert), details(alert));
             } else if ((AlertEvent.PAGE.equals(alert.severity()) || incidents.openFor(alert.service()).isPresent())
                     && AlertClearedFirst.findByIdOptional(alert.dedupKey()).isEmpty()) {
                 // Its firing has not been heard of: dead-lettered, it comes when replayed, and a PAGE's, or a TICKET's

@@ -16,7 +16,8 @@ public final class ServiceNames {
     /**
      * Without the blanks around it, with those {@code String.strip} keeps (a no-break space pasted from a chat or a
      * document); null stays null. A loop, not a regular expression: "[blanks]+$" tries again from every blank of a
-     * long run that does not end the name, and a name with a long run of spaces inside held a request thread for minutes (more for a megabyte).
+     * long run that does not end the name, and a run of many thousand spaces inside a name held a request thread for
+     * minutes.
      */
     public static String tidy(String name) {
         if (name == null) {

@@ -41,7 +41,7 @@ public class DeadLetters {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
     static final String REPLAY_GROUP_SUFFIX = "-dead-letter-replay";
     public static final int MAX_REPLAY = 10_000;
-    /** Longer than a replay can take on a broker that answers slowly (its calls time out after 60 s): it holds the lock. */
+    /** Longer than a replay takes on a broker that answers slowly (calls time out after 60 s): it holds the lock. */
     private static final int REPLAY_TIMEOUT_SECONDS = 300;
 
     private final KafkaClients kafkaClients;

@@ -26,8 +26,8 @@ public class PageNotifications implements PanacheRepositoryBase<PageNotification
     public void giveBack(List<PageNotification> unstarted, Set<Long> sending, Instant now) {
         try {
             QuarkusTransaction.requiringNew().run(() -> unstarted.stream()
-                    .filter(notification -> !sending.contains(notification.id)).forEach(notification -> getEntityManager()
-                    .createNativeQuery("""
+                    .filter(notification -> !sending.contains(notification.id))
+                    .forEach(notification -> getEntityManager().createNativeQuery("""
                             update page_notification set next_attempt_at = ?1,
                                    first_claimed_at = case when ?4 then null else first_claimed_at end
                             where id = ?2 and status = 'PENDING' and next_attempt_at = ?3""")
