@@ -383,6 +383,33 @@ class BurnAlertTest {
         given().when().delete("/api/slos/" + slo).then().statusCode(204);
     }
 
+    /**
+     * Another replica changes the SLO (here its objective to 50 %, under which no outage pages: the on-call stopping a
+     * page they judge wrong) while this replica evaluates an outage with the definition it read before. The old
+     * definition's page waits for the change's row lock and, once the change is in, is not stored: stored, it went out
+     * after the edit meant to stop it. The next tick reads the new definition.
+     */
+    @Test
+    void aPageJudgedByADefinitionChangedMeanwhileOnAnotherReplicaIsNotStored() throws Exception {
+        String slo = "changed-elsewhere";
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo(slo)).when().post("/api/slos").then().statusCode(201);
+        send(slo, traffic(clock.instant().minus(Duration.ofHours(1)), clock.instant().minusSeconds(120), 0), 58_000);
+        try (var otherReplica = dataSource.getConnection(); var sql = otherReplica.createStatement()) {
+            otherReplica.setAutoCommit(false);
+            sql.execute("update slo set objective = 50, version = version + 1 where name = '" + slo + "'");
+            // The outage, evaluated once counted (every second, between ticks) with the definition read before.
+            given().contentType(ContentType.JSON).body(traffic(clock.instant().minusSeconds(120), clock.instant(), 1000))
+                    .when().post("/api/slos/" + slo + "/events").then().statusCode(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> dev.daff.localinfra.LockWaits.onRows(dataSource) >= 1);
+            otherReplica.commit();
+        }
+        evaluator.tick(); // waits for the evaluation under way, then reads the change
+        given().when().get("/api/alerts?state=all&slo=" + slo).then().statusCode(200)
+                .body("findAll { it.severity == 'PAGE' }", hasSize(0));
+        given().when().get("/api/slos/" + slo).then().body("objective", equalTo(50.0f));
+        given().when().delete("/api/slos/" + slo).then().statusCode(204);
+    }
+
     private long storedTotal(String slo) throws java.sql.SQLException {
         try (var connection = dataSource.getConnection();
                 var query = connection.prepareStatement("select coalesce(sum(total), 0) from sli_bucket where slo_name = ?")) {

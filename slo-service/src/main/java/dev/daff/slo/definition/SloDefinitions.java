@@ -53,13 +53,20 @@ public class SloDefinitions implements PanacheRepositoryBase<Slo, String> {
     }
 
     /**
-     * Whether the SLO is still stored as {@code revision}'s generation, holding its row until the caller's transaction
-     * ends: a delete (which locks the row first) then waits for what the caller stores about it, and resolves it.
+     * Whether the SLO is still stored as {@code revision} (its generation and its version), holding its row until the
+     * caller's transaction ends: a delete (which locks the row first) then waits for what the caller stores about it,
+     * and resolves it; a change through another replica meanwhile makes what the old definition judged not stored.
      */
     public boolean stillStored(String name, Slo.Revision revision) {
-        List<?> found = getEntityManager().createNativeQuery("select generation from slo where name = ?1 for share")
+        List<?> found = getEntityManager()
+                .createNativeQuery("select generation, version from slo where name = ?1 for share")
                 .setParameter(1, name).getResultList();
-        return !found.isEmpty() && ((Number) found.get(0)).longValue() == revision.generation();
+        if (found.isEmpty()) {
+            return false;
+        }
+        Object[] stored = (Object[]) found.get(0);
+        return ((Number) stored[0]).longValue() == revision.generation()
+                && ((Number) stored[1]).longValue() == revision.version();
     }
 
     /** The window of each named SLO that exists, in days; one query per {@value #CHUNK} names. */

@@ -139,7 +139,7 @@ public class SloEvaluator {
                     ownership.confirm(slo.slo.name);
                     if (slos.stillStored(slo.slo.name, slo.slo.revision())) {
                         transitions.forEach(t -> episodes.announce(slo.slo, t));
-                    } else { // deleted or re-created on another replica since our tick; the next tick reads it
+                    } else { // deleted, re-created or changed on another replica since read; the next tick reads it
                         drop(slo);
                     }
                 });
