@@ -107,7 +107,6 @@ class DeliveryLogTest {
         assertEquals(1, after.attempts, "the late attempt is on record");
     }
 
-    /** A team notice's notification as stored, to a webhook nobody listens on. */
     /**
      * A replica stopping with notifications it claimed and did not start gives them back: due again (here a day ahead,
      * so that this service's own dispatcher leaves them alone) and, when that claim was their first, not marked as maybe
@@ -151,6 +150,7 @@ class DeliveryLogTest {
         assertNotEquals(null, stillSending.firstClaimedAt);
     }
 
+    /** A team notice's notification as stored, to a webhook nobody listens on. */
     private Long stored(String name, String status, int attempts, Instant nextAttemptAt) {
         return QuarkusTransaction.requiringNew().call(() -> {
             PageNotification notification = new PageNotification();
