@@ -281,11 +281,16 @@ class AlertIncidentsTest {
         String resolved = alert(UUID.randomUUID().toString(), "AlertResolved", key, service, "PAGE"); // cleared after
         KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, resolved);
         KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, fired);
+        awaitTheOneIncidentsTimeline(service, "OPENED", "ALERT_FIRED", "ALERT_RESOLVED");
+    }
+
+    /** Waits for {@code service}'s one incident, then for its timeline to hold these kinds of entry, in this order. */
+    private static void awaitTheOneIncidentsTimeline(String service, String... kinds) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
                 .when().get("/api/incidents").then().statusCode(200).body("items", hasSize(1)));
         String id = given().queryParam("service", service).when().get("/api/incidents").then().extract().path("items[0].id");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/incidents/" + id + "/timeline")
-                .then().statusCode(200).body("kind", contains("OPENED", "ALERT_FIRED", "ALERT_RESOLVED")));
+                .then().statusCode(200).body("kind", contains(kinds)));
     }
 
     /**
@@ -303,11 +308,7 @@ class AlertIncidentsTest {
         String cleared = alert(UUID.randomUUID().toString(), "AlertResolved", ticket, service, "TICKET", "6h/30m");
         KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, cleared);
         KafkaTestClient.send(kafka, Topics.SLO_ALERTS, service, fired);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().queryParam("service", service)
-                .when().get("/api/incidents").then().statusCode(200).body("items", hasSize(1)));
-        String id = given().queryParam("service", service).when().get("/api/incidents").then().extract().path("items[0].id");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/incidents/" + id + "/timeline")
-                .then().statusCode(200).body("kind", contains("OPENED", "ALERT_FIRED", "ALERT_FIRED", "ALERT_RESOLVED")));
+        awaitTheOneIncidentsTimeline(service, "OPENED", "ALERT_FIRED", "ALERT_FIRED", "ALERT_RESOLVED");
     }
 
     /** The incident is detected when the alert fired, not when incident-service heard of it (a consumer behind). */

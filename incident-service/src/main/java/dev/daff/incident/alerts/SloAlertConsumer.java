@@ -17,6 +17,7 @@ import dev.daff.incident.lifecycle.DetectionSource;
 import dev.daff.incident.lifecycle.Incident;
 import dev.daff.incident.lifecycle.IncidentApi.OpenIncident;
 import dev.daff.incident.lifecycle.IncidentCommands;
+import dev.daff.incident.lifecycle.IncidentTimes;
 import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
@@ -95,8 +96,7 @@ public class SloAlertConsumer {
      * cannot be detected in the future, and refusing the firing would leave its page without an incident).
      */
     private Instant notAhead(Instant reported) {
-        Instant now = clock.instant();
-        return reported != null && reported.isAfter(now) ? now : reported;
+        return IncidentTimes.noLaterThan(reported, clock.instant());
     }
 
     private void fired(AlertEvent alert) {

@@ -10,7 +10,7 @@ import dev.daff.kit.problem.ProblemException;
  * and never after what daff measured itself (acknowledged, identified, resolved). A detection after the
  * acknowledgement made MTTA negative, and the meta-review's means and gauges with it.
  */
-final class IncidentTimes {
+public final class IncidentTimes {
 
     /** How far ahead of this service's clock a reported time may be: a client's clock running a little fast. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
@@ -32,7 +32,7 @@ final class IncidentTimes {
     }
 
     /** A reported time a drifting clock put ahead of {@code now}, taken as {@code now}. */
-    static Instant noLaterThan(Instant reported, Instant now) {
+    public static Instant noLaterThan(Instant reported, Instant now) {
         return reported == null || !reported.isAfter(now) ? reported : now;
     }
 

@@ -24,7 +24,6 @@ import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
 import dev.daff.kit.kafka.KafkaClients;
-import dev.daff.kit.problem.ProblemException;
 
 /** One dead-letter replay's reading and sending, under the lock {@link DeadLetters#replay} holds. */
 final class DeadLetterResend {
@@ -72,8 +71,6 @@ final class DeadLetterResend {
                 }
                 commitAcknowledged(consumer, resends);
             }
-        } catch (ProblemException e) {
-            throw e;
         } catch (Exception e) {
             LOG.warnf("dead-letter replay of %s stopped after %d records: %s", topic, replayed, e.toString());
             throw DeadLetters.unavailable();
