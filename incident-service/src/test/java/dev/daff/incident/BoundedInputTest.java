@@ -463,7 +463,18 @@ class BoundedInputTest {
             given().contentType(ContentType.JSON).body(body).when().post("/api/incidents/" + id + "/timeline").then()
                     .statusCode(400).contentType("application/problem+json").body("type", endsWith("/malformed-json"));
         }
+        // Half a surrogate pair is no character: stored, it read back as '?' while the 201 echoed it as sent.
+        given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"lone \\uD800 half\"}")
+                .when().post("/api/incidents/" + id + "/timeline").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("text"));
+        given().contentType(ContentType.JSON).body(IncidentLifecycleTest.CHECKOUT_DOWN.replace("\"services\": [\"checkout\"]",
+                "\"services\": [\"checkout\", \"x\\uDC00\"]")).when().post("/api/incidents").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", contains("services[1]"));
         assertEquals(before, timelineTexts(id));
+        String pair = given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"a whole pair \\uD83D\\uDE00\"}")
+                .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201).extract().path("text");
+        assertEquals("a whole pair \uD83D\uDE00", pair);
+        assertTrue(timelineTexts(id).contains(pair), "read back as stored");
         given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"still works\"}")
                 .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201);
     }

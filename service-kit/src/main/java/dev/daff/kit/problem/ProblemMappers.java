@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
+import dev.daff.kit.json.UnicodeText;
+
 /**
  * The one place errors become answers: every 4xx and 5xx is {@code application/problem+json}, and no
  * answer ever carries a class name or a stack trace (a 500 carries only an id to find the log line).
@@ -207,7 +209,9 @@ public class ProblemMappers {
         String field = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
-        String message = e instanceof InvalidFormatException invalid
+        String message = e instanceof UnicodeText.UnpairedSurrogate lone
+                ? "is not Unicode text: it holds " + lone.getOriginalMessage()
+                : e instanceof InvalidFormatException invalid
                 ? "cannot be '" + invalid.getValue() + "'" + allowedValues(invalid.getTargetType())
                 : e instanceof InvalidNullException ? "must not be null"
                 : e instanceof UnrecognizedPropertyException unknown ? "is not a field here" + knownFields(unknown)

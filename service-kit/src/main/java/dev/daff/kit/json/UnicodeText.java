@@ -1,0 +1,93 @@
+package dev.daff.kit.json;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.KeyDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+
+/**
+ * Request text must be Unicode. JSON's {@code \u005Cu} escapes can spell half of a UTF-16 surrogate pair
+ * ({@code "\u005CuD800"}), which is no character: PostgreSQL's UTF-8 stored it as {@code ?} while the 201 echoed
+ * the text as sent, so what a client read back differed from what it was told was stored. Such text is a 400
+ * naming its field, as any other value the services cannot keep.
+ */
+public final class UnicodeText {
+
+    /** Thrown where a text holds an unpaired surrogate; carries where in the text, never the text itself. */
+    public static final class UnpairedSurrogate extends InvalidFormatException {
+        private final int index;
+
+        UnpairedSurrogate(JsonParser parser, int index) {
+            super(parser, "an unpaired UTF-16 surrogate at character " + index, null, String.class);
+            this.index = index;
+        }
+
+        /** Where in the text the lone surrogate is (counted in UTF-16 units, as JSON's escapes count). */
+        public int index() {
+            return index;
+        }
+    }
+
+    private UnicodeText() {
+    }
+
+    /** The module that checks every string and map key a mapper reads. */
+    public static SimpleModule module() {
+        return new SimpleModule("daff-unicode-text").addDeserializer(String.class, new Strings())
+                .addKeyDeserializer(String.class, new Keys());
+    }
+
+    /** The index of the first surrogate without its partner in {@code text}, or -1 when it is all characters. */
+    static int unpairedSurrogate(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char unit = text.charAt(i);
+            if (!Character.isSurrogate(unit)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(unit) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static String checked(JsonParser parser, String text) throws UnpairedSurrogate {
+        if (text != null) {
+            int at = unpairedSurrogate(text);
+            if (at >= 0) {
+                throw new UnpairedSurrogate(parser, at);
+            }
+        }
+        return text;
+    }
+
+    private static final class Strings extends StdScalarDeserializer<String> {
+        Strings() {
+            super(String.class);
+        }
+
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            return checked(parser, StringDeserializer.instance.deserialize(parser, context));
+        }
+
+        @Override
+        public Object getEmptyValue(DeserializationContext context) {
+            return "";
+        }
+    }
+
+    private static final class Keys extends KeyDeserializer {
+        @Override
+        public Object deserializeKey(String key, DeserializationContext context) throws IOException {
+            return checked(context.getParser(), key);
+        }
+    }
+}
