@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -553,6 +554,21 @@ class DeployGateTest {
                     .body("find { it.kind == 'ROLLBACK_REQUESTED' }.text",
                             equalTo("Rollback of abc123 on " + service + " requested: the hook answered 202"))
                     .body("find { it.kind == 'ROLLBACK_REQUESTED' }.actor", equalTo("rita"));
+
+            // The hook's path may be its key (a CI trigger's ?token=): only an admin reads it whole. Anyone else who
+            // read it could start a rollback without a responder, a signature or a line on the timeline.
+            String hook = pipeline.url("/rollback");
+            String origin = hook.substring(0, hook.indexOf('/', "http://".length())) + "/…";
+            given().when().get("/api/services/" + service).then().statusCode(200).body("rollbackHook", equalTo(hook));
+            for (String reader : List.of(TestTokens.VIEWER, TestTokens.RESPONDER)) {
+                String bearer = "Bearer " + TestTokens.token("victor", reader);
+                given().header("Authorization", bearer).when().get("/api/services/" + service).then().statusCode(200)
+                        .body("rollbackHook", equalTo(origin)).body("team", equalTo("payments"));
+                given().header("Authorization", bearer).queryParam("limit", 500).when().get("/api/services").then()
+                        .statusCode(200).body("findAll { it.rollbackHook != null }.rollbackHook", everyItem(endsWith("/…")));
+            }
+            given().header("Authorization", responder).when().post("/api/incidents/" + incident + "/changes/" + change
+                    + "/rollback").then().statusCode(200).body("hook", equalTo(origin));
         }
         given().contentType(ContentType.JSON).body("{\"team\": \"payments\", \"rollbackHook\": \"http://10.0.0.7/rollback\"}")
                 .when().put("/api/services/inside-" + ChangesTest.unique()).then().statusCode(400)
@@ -590,6 +606,8 @@ class DeployGateTest {
     /**
      * A hook that takes the request and never answers holds the responder no longer than the deadline
      * ({@code daff.changes.rollback-hook-deadline}, 2 s in tests): the answer and the timeline say it did not answer.
+     * So does one that answers its headers at once and then trickles its body (the request's own timeout ends at the
+     * headers: the responder's thread was held for as long as the body took, here 20 s, and told "answered 200").
      */
     @Test
     void aRollbackHookThatNeverAnswersIsGivenUpAtTheDeadline() throws Exception {
@@ -607,19 +625,35 @@ class DeployGateTest {
             }
             exchange.close();
         });
+        hanging.createContext("/trickle", exchange -> {
+            asked.incrementAndGet();
+            exchange.sendResponseHeaders(200, 0);
+            try (java.io.OutputStream body = exchange.getResponseBody()) {
+                for (int second = 0; second < 40 && !released.await(500, java.util.concurrent.TimeUnit.MILLISECONDS); second++) {
+                    body.write(' ');
+                    body.flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.io.IOException e) {
+                // daff gave up and closed the exchange
+            }
+        });
         hanging.start();
         try {
-            String service = "hanging-" + ChangesTest.unique();
-            ChangesTest.service(service, "{\"team\": \"payments\", \"rollbackHook\": \"http://localhost:"
-                    + hanging.getAddress().getPort() + "/rollback\"}");
-            String rollback = causedDeployRollback(service, "v8");
-            given().header("Authorization", "Bearer " + TestTokens.token("rita", TestTokens.RESPONDER))
-                    .when().post(rollback).then().statusCode(200).body("status", nullValue())
-                    .body("outcome", equalTo("did not answer (timeout)"));
-            assertEquals(1, asked.get(), "the hook had the request");
-            given().when().get(rollback.replaceFirst("/changes/.*", "/timeline")).then().statusCode(200)
-                    .body("find { it.kind == 'ROLLBACK_REQUESTED' }.text", endsWith(
-                            " on " + service + " requested: the hook did not answer (timeout)"));
+            for (String path : List.of("/rollback", "/trickle")) {
+                String service = "hanging-" + ChangesTest.unique();
+                ChangesTest.service(service, "{\"team\": \"payments\", \"rollbackHook\": \"http://localhost:"
+                        + hanging.getAddress().getPort() + path + "\"}");
+                String rollback = causedDeployRollback(service, "v8");
+                given().header("Authorization", "Bearer " + TestTokens.token("rita", TestTokens.RESPONDER))
+                        .when().post(rollback).then().statusCode(200).body("status", nullValue())
+                        .body("outcome", equalTo("did not answer (timeout)"));
+                given().when().get(rollback.replaceFirst("/changes/.*", "/timeline")).then().statusCode(200)
+                        .body("find { it.kind == 'ROLLBACK_REQUESTED' }.text", endsWith(
+                                " on " + service + " requested: the hook did not answer (timeout)"));
+            }
+            assertEquals(2, asked.get(), "the hooks had the requests");
         } finally {
             released.countDown();
             hanging.stop(0);

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import dev.daff.incident.lifecycle.IncidentApi;
+import dev.daff.kit.http.OutboundAddresses;
 
 /** What the service catalog and change APIs read and write. */
 public final class ChangesApi {
@@ -30,11 +31,22 @@ public final class ChangesApi {
 
     public record ServiceView(String name, String team, List<String> dependsOn, List<String> dependents, boolean shared,
             boolean sharedPlatform, String rollbackHook, Instant updatedAt, String updatedBy, String updatedBySubject) {
+
+        /** As a reader who is not an admin sees it: the hook's scheme and host (its path or query may be its key). */
+        public ServiceView hookMasked() {
+            return rollbackHook == null ? this : new ServiceView(name, team, dependsOn, dependents, shared, sharedPlatform,
+                    OutboundAddresses.origin(rollbackHook), updatedAt, updatedBy, updatedBySubject);
+        }
     }
 
     /** What a fired rollback hook answered: its HTTP status, or why there was none. */
     public record RollbackFired(UUID incidentId, UUID changeId, String service, String ref, String hook,
             Integer status, String outcome, Instant at, String by) {
+
+        /** As a responder who is not an admin sees it, as {@link ServiceView#hookMasked}. */
+        public RollbackFired hookMasked() {
+            return new RollbackFired(incidentId, changeId, service, ref, OutboundAddresses.origin(hook), status, outcome, at, by);
+        }
     }
 
     public record NewChange(

@@ -1,6 +1,5 @@
 package dev.daff.incident.changes;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -100,19 +103,32 @@ public class RollbackHooks {
         byte[] payload = write(body);
         Integer status = null;
         String outcome;
+        long begin = System.nanoTime();
+        CompletableFuture<HttpResponse<Void>> answering = null;
         try {
-            HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(target.hook())).timeout(deadline)
+            // The request's timeout lasts until the headers; the get bounds the whole exchange, so a hook that answers
+            // its headers and then trickles its body cannot hold the responder's request thread past the deadline.
+            answering = http.sendAsync(HttpRequest.newBuilder(URI.create(target.hook())).timeout(deadline)
                     .header("Content-Type", "application/json").header(WebhookSignature.HEADER, WebhookSignature.sign(secret, payload))
                     .header(WebhookSignature.TIMESTAMPED_HEADER, WebhookSignature.signTimestamped(secret, payload, at))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), HttpResponse.BodyHandlers.discarding());
+            long left = deadline.toMillis() - (System.nanoTime() - begin) / 1_000_000;
+            HttpResponse<Void> answer = answering.get(Math.max(left, 1), TimeUnit.MILLISECONDS);
             status = answer.statusCode();
             outcome = status / 100 == 2 ? "answered " + status : "refused with " + status;
-        } catch (IOException e) {
-            // A category, never the exception's class: the timeline and the washup are read by every viewer.
+        } catch (TimeoutException e) {
             outcome = "did not answer (" + NetworkFailures.category(e) + ")";
+        } catch (ExecutionException e) {
+            // A category, never the exception's class: the timeline and the washup are read by every viewer.
+            String category = NetworkFailures.category(e.getCause());
+            outcome = "did not answer (" + (category == null ? "connection failed" : category) + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             outcome = "was interrupted";
+        } finally {
+            if (answering != null && !answering.isDone()) {
+                answering.cancel(true); // closes the exchange: a stalled body must not hold the connection
+            }
         }
         String text = "Rollback of " + (target.change().ref == null ? "the " + target.change().kind + " change" : target.change().ref)
                 + " on " + target.change().service + " requested: the hook " + outcome;

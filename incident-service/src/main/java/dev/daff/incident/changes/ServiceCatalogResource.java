@@ -53,14 +53,17 @@ public class ServiceCatalogResource {
     @GET
     public RestResponse<List<ServiceView>> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
             @Context UriInfo uri) {
-        return NextPage.answer(changes.services(PageRequest.of(limit, cursor)), uri);
+        boolean admin = actor.hasRole(Roles.ADMIN);
+        return NextPage.answer(changes.services(PageRequest.of(limit, cursor)).map(view -> admin ? view : view.hookMasked()),
+                uri);
     }
 
     @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN })
     @GET
     @Path("{name}")
     public ServiceView get(@PathParam("name") String name) {
-        return changes.service(name);
+        ServiceView view = changes.service(name);
+        return actor.hasRole(Roles.ADMIN) ? view : view.hookMasked();
     }
 
     private Actor caller() {

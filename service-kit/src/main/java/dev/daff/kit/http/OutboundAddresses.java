@@ -142,6 +142,20 @@ public final class OutboundAddresses {
     }
 
     /**
+     * Scheme and host only, for anyone who may read where daff posts but not post there: a Teams, Google Chat or
+     * Discord webhook's path is its credential (such receivers cannot check a signature), and so is a CI trigger's
+     * {@code ?token=} behind a rollback hook. Whoever reads the whole URL can post to it without daff.
+     */
+    public static String origin(String url) {
+        try {
+            java.net.URI uri = java.net.URI.create(url);
+            return uri.getScheme() + "://" + uri.getRawAuthority().replaceFirst("^.*@", "") + "/…";
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return "…";
+        }
+    }
+
+    /**
      * Why {@code url} must not be stored as a destination, or empty when it may. A host whose lookup does not answer
      * within {@link #STORE_LOOKUP_DEADLINE} is stored: every send checks it again as it resolves then, and a rota
      * or catalog change must not wait on a zone's silent name server, which is when people make them.

@@ -15,6 +15,8 @@ import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.daff.kit.http.OutboundAddresses;
+
 /** A team's on-call set-up, as PUT and stored; secrets are masked on the way out ({@link #masked}). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TeamDefinition(
@@ -67,21 +69,8 @@ public record TeamDefinition(
             return switch (type) {
                 case "pagerduty" -> new Channel(type, null, null, null, routingKey != null);
                 case "slack" -> new Channel(type, null, null, null, url != null);
-                default -> new Channel(type, null, wholeUrls ? url : origin(url), null, secret != null);
+                default -> new Channel(type, null, wholeUrls ? url : OutboundAddresses.origin(url), null, secret != null);
             };
-        }
-
-        /**
-         * Scheme and host only: a Teams, Google Chat or Discord webhook's path is its credential (such receivers
-         * cannot check a signature), and anyone who reads it can post fake pages into the on-call channel.
-         */
-        private static String origin(String url) {
-            try {
-                java.net.URI uri = java.net.URI.create(url);
-                return uri.getScheme() + "://" + uri.getRawAuthority().replaceFirst("^.*@", "") + "/…";
-            } catch (IllegalArgumentException | NullPointerException e) {
-                return "…";
-            }
         }
     }
 
