@@ -13,11 +13,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -32,8 +37,11 @@ import dev.daff.action.reminders.ActionReminders;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.daff.events.Topics;
 import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.LockWaits;
 import dev.daff.localinfra.TestTokens;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import dev.daff.localinfra.SimulatedClock;
 
 @QuarkusTest
@@ -53,6 +61,9 @@ class OverdueAndReportTest {
 
     @Inject
     EntityManager entityManager;
+
+    @Inject
+    AgroalDataSource database;
 
     @BeforeAll
     static void authenticate() {
@@ -101,6 +112,51 @@ class OverdueAndReportTest {
         overdue = eventsBefore(incidentId, create(incidentId, team, "LOCAL", null),
                 record -> is(record, "ActionOverdue", late) || is(record, "ActionOverdue", done), 2);
         assertEquals(2, overdue.size(), "a closed action is never announced");
+    }
+
+    /**
+     * helper-77: a person moves one of an incident's overdue actions while the overdue check is announcing another of
+     * them. The check held the incident's lock (taken for its first announcement) and then wanted the second action's
+     * row, which the transition had changed before waiting for that lock: PostgreSQL aborted one of them as a deadlock,
+     * or the transition wrote over the check's marking and was told 409. Every writer now takes the incident's lock
+     * before its actions' rows: the transition waits for the check, then moves the action as the check left it.
+     */
+    @Test
+    void aTransitionDuringTheOverdueCheckWaitsForItAndNeitherIsAborted() throws Exception {
+        UUID incidentId = UUID.randomUUID();
+        String team = "busy-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant start = clock.instant();
+        String first = create(incidentId, team, "LOCAL", start.plus(Duration.ofHours(1)));
+        String second = create(incidentId, team, "LOCAL", start.plus(Duration.ofHours(2)));
+        clock.advance(Duration.ofHours(3));
+        long gate = 0x0da1ff0eL;
+        try (Connection holder = database.getConnection(); Statement sql = holder.createStatement()) {
+            // The check's announcement of the first action waits at a lock this test holds: the incident's lock taken.
+            sql.execute("create or replace function overdue_test_gate() returns trigger language plpgsql as $$ begin"
+                    + " perform pg_advisory_lock(" + gate + "); perform pg_advisory_unlock(" + gate + "); return new; end $$");
+            sql.execute("create trigger overdue_test_gate before insert on outbox_message for each row when (new.payload"
+                    + " like '%\"ActionOverdue\"%' and new.payload like '%" + first + "%') execute function overdue_test_gate()");
+            sql.execute("select pg_advisory_lock(" + gate + ")");
+            try {
+                long waitingBefore = LockWaits.onAdvisoryLocks(database);
+                CompletableFuture<Integer> checked = CompletableFuture.supplyAsync(overdueCheck::check);
+                await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.onAdvisoryLocks(database) > waitingBefore);
+                CompletableFuture<Integer> moved = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
+                        .body("{\"to\": \"DONE\"}").when().post("/api/actions/" + second + "/transitions").then()
+                        .extract().statusCode());
+                await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.onAdvisoryLocks(database) > waitingBefore + 1);
+                sql.execute("select pg_advisory_unlock(" + gate + ")");
+                assertEquals(200, moved.get(30, TimeUnit.SECONDS), "the transition waited and went through");
+                assertTrue(checked.get(30, TimeUnit.SECONDS) >= 2, "the check went through");
+            } finally {
+                sql.execute("select pg_advisory_unlock_all()");
+                sql.execute("drop trigger overdue_test_gate on outbox_message");
+            }
+        }
+        List<ConsumerRecord<String, String>> overdue = eventsBefore(incidentId, create(incidentId, team, "LOCAL", null),
+                record -> is(record, "ActionOverdue", first) || is(record, "ActionOverdue", second), 2);
+        assertEquals(2, overdue.size(), "both announced: " + overdue);
+        given().when().get("/api/actions/" + second).then().statusCode(200).body("status", equalTo("DONE"));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.daff.action.followup;
 
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,6 +26,23 @@ public class ActionEvents {
         this.actions = actions;
         this.outbox = outbox;
         this.clock = clock;
+    }
+
+    /**
+     * Takes the incidents' locks (those {@link #publish} takes for each event), in one order, before any of their
+     * actions' rows is changed: every writer of actions takes them first. A writer that changed a row and then waited
+     * for its incident's lock deadlocked with the overdue check, which held the lock and then waited for that row.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockIncidents(Collection<UUID> incidentIds) {
+        incidentIds.stream().distinct().sorted().forEach(id -> outbox.serialise(Topics.ACTION_EVENTS, id.toString()));
+    }
+
+    /** {@link #lockIncidents} for an action read before it, then the action as a writer that held the lock left it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockIncidentOf(FollowUpAction action) {
+        lockIncidents(List.of(action.incidentId));
+        actions.getEntityManager().refresh(action);
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

@@ -98,6 +98,7 @@ public class ActionService {
     @Transactional
     public ActionView transition(UUID id, @Valid @NotNull ActionTransition transition, Actor actor) {
         FollowUpAction action = load(id);
+        events.lockIncidentOf(action);
         if (!action.status.canMoveTo(transition.to())) {
             throw ProblemException.conflict("illegal-transition", "Transition not allowed",
                     "An action in " + action.status + " cannot move to " + transition.to() + ".");

@@ -44,6 +44,7 @@ public class WashupActions {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void incidentResolved(UUID incidentId, String team, String severity, Instant resolvedAt) {
+        events.lockIncidents(List.of(incidentId)); // before its actions' rows, as every writer
         Instant now = clock.instant();
         Instant dueAt = (resolvedAt == null ? now : resolvedAt).plus(config.washupDueAfter(severity));
         List<FollowUpAction> existing = actions.list("incidentId = ?1 and kind = ?2 and status <> ?3", incidentId,
@@ -66,6 +67,7 @@ public class WashupActions {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void incidentFinalised(UUID incidentId) {
+        events.lockIncidents(List.of(incidentId)); // before its actions' rows, as every writer
         actions.list("incidentId = ?1 and kind = ?2", incidentId, Kind.WASHUP).stream()
                 .filter(action -> action.status.isOpen())
                 .forEach(action -> service.move(action, Status.WONT_DO, WAIVED, Actor.DAFF));
@@ -80,6 +82,7 @@ public class WashupActions {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void teamChanged(UUID incidentId, String teamBefore, String team) {
+        events.lockIncidents(List.of(incidentId)); // before its actions' rows, as every writer
         actions.list("incidentId = ?1 and kind = ?2 and ownerTeam = ?3", incidentId, Kind.WASHUP, teamBefore).stream()
                 .filter(action -> action.status.isOpen())
                 .forEach(action -> service.reown(action, team, Actor.DAFF));
@@ -92,6 +95,7 @@ public class WashupActions {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void washupReviewed(UUID incidentId) {
+        events.lockIncidents(List.of(incidentId)); // before its actions' rows, as every writer
         actions.list("incidentId = ?1 and kind = ?2", incidentId, Kind.WASHUP).stream()
                 .filter(action -> action.status.isOpen() || WAIVED.equals(action.wontDoReason))
                 .forEach(action -> {

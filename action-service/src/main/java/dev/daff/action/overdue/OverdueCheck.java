@@ -3,9 +3,11 @@ package dev.daff.action.overdue;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
@@ -33,6 +35,11 @@ public class OverdueCheck {
     private static final Logger LOG = Logger.getLogger(OverdueCheck.class);
     /** Any constant shared by all replicas: one check at a time, so no action is announced twice. */
     private static final long CHECK_LOCK = 0x0da1ff0d;
+
+    /** Open, past due, and not announced within the repeat interval; a WASHUP action waits while its incident is reopened. */
+    private static final String DUE = "status in :open and dueAt < :now"
+            + " and (overdueNotifiedAt is null or overdueNotifiedAt <= :repeatBefore)"
+            + " and (kind <> :washup or incidentId not in (select k.id from KnownIncident k where k.status <> 'RESOLVED'))";
 
     private final FollowUpActions actions;
     private final ActionEvents events;
@@ -69,12 +76,16 @@ public class OverdueCheck {
     public int check() {
         AdvisoryLocks.take(entityManager, CHECK_LOCK);
         Instant now = clock.instant();
-        List<FollowUpAction> due = actions.list(
-                "status in :open and dueAt < :now and (overdueNotifiedAt is null or overdueNotifiedAt <= :repeatBefore)"
-                        + " and (kind <> :washup or incidentId not in (select k.id from KnownIncident k"
-                        + " where k.status <> 'RESOLVED')) order by dueAt, id",
-                Parameters.with("open", List.of(Status.OPEN, Status.IN_PROGRESS)).and("now", now)
-                        .and("repeatBefore", now.minus(config.overdueRepeat())).and("washup", Kind.WASHUP));
+        Parameters parameters = Parameters.with("open", List.of(Status.OPEN, Status.IN_PROGRESS)).and("now", now)
+                .and("repeatBefore", now.minus(config.overdueRepeat())).and("washup", Kind.WASHUP);
+        // The incidents' locks before any of their actions' rows, as every writer of actions takes them: holding a row
+        // it had marked while waiting for an incident a person's transition held (and that transition waiting for the
+        // row), one of the two was aborted as a deadlock. Read after the locks, no action changes under the marking.
+        TypedQuery<UUID> incidents = entityManager.createQuery("select distinct incidentId from FollowUpAction where " + DUE,
+                UUID.class);
+        parameters.map().forEach(incidents::setParameter);
+        events.lockIncidents(incidents.getResultList());
+        List<FollowUpAction> due = actions.list(DUE + " order by dueAt, id", parameters);
         for (FollowUpAction action : due) {
             action.overdueNotifiedAt = now;
             events.publish(ActionEvent.OVERDUE, action);
