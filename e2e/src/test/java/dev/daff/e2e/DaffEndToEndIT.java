@@ -305,8 +305,9 @@ class DaffEndToEndIT {
                 }
             }
             // and daff's alerts on itself: a rule on a metric no service exposes would never fire
+            // (an expression may go on over several lines: every line but comments and annotations)
             for (String line : Files.readAllLines(Path.of("..", "deploy", "prometheus", "daff-self-alerts.yaml"))) {
-                if (line.strip().startsWith("expr:")) {
+                if (!line.strip().startsWith("#") && !line.strip().startsWith("summary:")) {
                     Matcher metric = METRIC.matcher(line);
                     while (metric.find()) {
                         names.add(metric.group());
@@ -317,12 +318,16 @@ class DaffEndToEndIT {
             throw new java.io.UncheckedIOException(e);
         }
         assertTrue(names.size() >= 10, "the dashboards query " + names);
-        assertTrue(names.contains("daff_paging_pages_unreached_total"), "the self-alerts were read: " + names);
+        assertTrue(names.contains("daff_paging_pages_unreached_total") && names.contains("process_uptime_seconds"),
+                "the self-alerts were read, their expressions whole: " + names);
         return names;
     }
 
-    /** A metric name in PromQL: daff's own and the Kafka clients' (functions and labels never start so). */
-    static final Pattern METRIC = Pattern.compile("\\b(daff|kafka)_[a-z0-9_]+\\b");
+    /**
+     * A metric name in PromQL: daff's own, the Kafka clients' (functions and labels never start so), and the process
+     * uptime the self-alerts use to tell a young replica's first counts.
+     */
+    static final Pattern METRIC = Pattern.compile("\\b(daff|kafka)_[a-z0-9_]+\\b|\\bprocess_uptime_seconds\\b");
 
     List<Received> triggers() {
         return pagerDuty.received(r -> r.path().equals("/v2/enqueue") && r.body().contains("\"event_action\":\"trigger\""));
