@@ -973,6 +973,20 @@ class SloIngestTest {
         read.remove("version"); // a client that says nothing of what it read replaces what is there
         given().contentType(ContentType.JSON).body(json.writeValueAsString(read)).when().put("/api/slos/read-and-put")
                 .then().statusCode(200).body("minEvents", equalTo(20));
+
+        // Deleted and made again, the SLO of that name is another: a PUT from a read of the first is 409 too. Both
+        // started at version 0, and a stale PUT with version 0 replaced the new one (helper-74 #8).
+        given().contentType(ContentType.JSON).body(slo("made-again")).when().post("/api/slos").then().statusCode(201);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> first = json.readValue(given().when().get("/api/slos/made-again").then().statusCode(200)
+                .extract().asString(), Map.class);
+        given().when().delete("/api/slos/made-again").then().statusCode(204);
+        given().contentType(ContentType.JSON).body(slo("made-again")).when().post("/api/slos").then().statusCode(201);
+        first.put("description", "from a read of the deleted one");
+        given().contentType(ContentType.JSON).body(json.writeValueAsString(first)).when().put("/api/slos/made-again")
+                .then().statusCode(409).body("type", containsString("stale-update"));
+        given().when().get("/api/slos/made-again").then().statusCode(200)
+                .body("description", not(equalTo("from a read of the deleted one")));
     }
 
     @Test

@@ -69,6 +69,15 @@ public class SloDefinitions implements PanacheRepositoryBase<Slo, String> {
                 && ((Number) stored[1]).longValue() == revision.version();
     }
 
+    /**
+     * The version a new SLO starts at: past every version an SLO deleted before it had (each create starts 2^20 edits
+     * further on), so a {@code PUT} made from a read of that one is stale here too, not applied to another SLO.
+     */
+    public long firstVersion() {
+        return ((Number) getEntityManager().createNativeQuery("select nextval('slo_version_start')").getSingleResult())
+                .longValue() << 20;
+    }
+
     /** The window of each named SLO that exists, in days; one query per {@value #CHUNK} names. */
     public Map<String, Integer> windowDays(List<String> names) {
         Map<String, Integer> days = new HashMap<>();

@@ -68,6 +68,7 @@ public class SloService {
         Slo slo = new Slo();
         slo.name = request.name();
         slo.createdAt = clock.instant();
+        slo.version = slos.firstVersion();
         apply(slo, request);
         slos.persist(slo);
         SloView view = toView(slo);
