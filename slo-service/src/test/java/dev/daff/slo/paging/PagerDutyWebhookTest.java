@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.daff.localinfra.SimulatedClock;
+import dev.daff.slo.paging.escalation.Escalator;
 import dev.daff.localinfra.TestTokens;
 import dev.daff.kit.security.WebhookSignature;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,6 +50,9 @@ class PagerDutyWebhookTest {
 
     @Inject
     DataSource database;
+
+    @Inject
+    Escalator escalator;
 
     @BeforeAll
     static void authenticate() {
@@ -156,6 +161,46 @@ class PagerDutyWebhookTest {
         webhook.get(20, TimeUnit.SECONDS).statusCode(200).body("result",
                 equalTo("not the page's current PagerDuty incident (" + dedupKey + "#reopened-1): the page is left as it is"));
         given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED"));
+    }
+
+    /**
+     * helper-80: an SLO given to another team takes its open page along, and the new team's on-call is paged. The old
+     * team's PagerDuty incident stays open there under the page's key; acknowledged by the old team ("not ours any
+     * more"), it acknowledged the page, and the new team was never paged. A moved page opens its PagerDuty incidents
+     * under a key of its own.
+     */
+    @Test
+    void anAcknowledgementInTheOldTeamsPagerDutyLeavesAPageMovedToAnotherTeamEscalating() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String before = PagingFixtures.team(clock, "pd-before-" + suffix, PagingFixtures.receiver().url("/webhook/pd-before"));
+        String after = PagingFixtures.team(clock, "pd-after-" + suffix, PagingFixtures.receiver().url("/webhook/pd-after"));
+        String slo = "pd-moved-" + suffix;
+        saveSlo(slo, before, true);
+        String dedupKey = "pm-" + suffix;
+        PagingFixtures.publish(before, PagingFixtures.alert(clock, "AlertFired", before, slo, dedupKey));
+        String id = PagingFixtures.awaitPage(before);
+        await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-" + before, "trigger").size() == 1);
+
+        saveSlo(slo, after, false);
+        String old = event("incident.acknowledged", dedupKey);
+        post(old, signed(old)).statusCode(200).body("result",
+                equalTo("not the page's current PagerDuty incident (" + dedupKey + "#moved-1): the page is left as it is"));
+        given().when().get("/api/pages/" + id).then().body("team", equalTo(after)).body("state", equalTo("TRIGGERED"));
+        escalator.escalate(clock.instant());
+        await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-" + after, "trigger").size() == 1);
+        assertTrue(PagingFixtures.pagerDuty("rk-" + after, "trigger").get(0).body()
+                .contains("\"dedup_key\":\"" + dedupKey + "#moved-1\""), "the new team's incident has the new key");
+        String current = event("incident.acknowledged", dedupKey + "#moved-1");
+        post(current, signed(current)).statusCode(200).body("result", equalTo("acknowledged by Alice (PagerDuty)"));
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("ACKNOWLEDGED"));
+    }
+
+    /** Creates ({@code POST}) or replaces ({@code PUT}) a 99.9 % / 30d SLO owned by {@code team}. */
+    private static void saveSlo(String slo, String team, boolean create) {
+        var request = given().contentType(ContentType.JSON).body("""
+                {"name": "%s", "service": "dns", "team": "%s", "objective": 99.9, "window": "30d"}
+                """.formatted(slo, team)).when();
+        (create ? request.post("/api/slos") : request.put("/api/slos/" + slo)).then().statusCode(create ? 201 : 200);
     }
 
     private static boolean waitingForALock(Statement sql) throws Exception {

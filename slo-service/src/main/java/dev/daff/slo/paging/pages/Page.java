@@ -55,6 +55,8 @@ public class Page extends PanacheEntityBase {
     /** When an acknowledged page whose alert still fires is re-opened (the team's reackAfter); null otherwise. */
     public Instant reackDueAt;
     public int reopenedCount;
+    /** How often the page went with its SLO to another team: a new PagerDuty incident each time (PageMessages). */
+    public int movedCount;
     /** Why the page was last re-opened; every notification sent after says so. */
     public String reopenReason;
     /**

@@ -189,14 +189,18 @@ public final class PageMessages {
      * folds a trigger into the open incident with its key, and an acknowledged incident notifies nobody.
      */
     static String pagerDutyKey(Page page) {
-        return page.reopenedCount == 0 ? page.dedupKey : page.dedupKey + REOPENED + page.reopenedCount;
+        String key = page.reopenedCount == 0 ? page.dedupKey : page.dedupKey + REOPENED + page.reopenedCount;
+        // And each time the page went to another team: the old team's incident stays open in its PagerDuty, and
+        // acknowledged there ("not ours any more") under the page's key, it stopped the new team from being paged.
+        return page.movedCount == 0 ? key : key + MOVED + page.movedCount;
     }
 
     private static final String REOPENED = "#reopened-";
+    private static final String MOVED = "#moved-";
 
     /** The page's dedup key, from a key PagerDuty reports back ({@link #pagerDutyKey}). */
     static String pageKeyOf(String pagerDutyKey) {
-        return pagerDutyKey.replaceFirst(REOPENED + "\\d+$", "");
+        return pagerDutyKey.replaceFirst("(" + REOPENED + "\\d+)?(" + MOVED + "\\d+)?$", "");
     }
 
     /** A resolve or acknowledge for the PagerDuty incident {@code trigger} opened (under its own key). */

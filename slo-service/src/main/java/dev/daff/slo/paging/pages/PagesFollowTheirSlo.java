@@ -64,7 +64,7 @@ public class PagesFollowTheirSlo {
             return;
         }
         int moved = pages.getEntityManager().createNativeQuery("""
-                update page set team = ?1, routed_at = ?2, version = version + 1,
+                update page set team = ?1, routed_at = ?2, version = version + 1, moved_count = moved_count + 1,
                   primary_handle = case when state = 'TRIGGERED' then null else primary_handle end,
                   escalation_level = case when state = 'TRIGGERED' then 0 else escalation_level end,
                   escalation_round = case when state = 'TRIGGERED' then 0 else escalation_round end,
