@@ -166,8 +166,8 @@ class PagerDutyWebhookTest {
     /**
      * helper-80: an SLO given to another team takes its open page along, and the new team's on-call is paged. The old
      * team's PagerDuty incident stays open there under the page's key; acknowledged by the old team ("not ours any
-     * more"), it acknowledged the page, and the new team was never paged. A moved page opens its PagerDuty incidents
-     * under a key of its own.
+     * more"), it acknowledged the page, and the new team was never paged. A moved page counts as re-opened, and opens
+     * its PagerDuty incidents under the next re-open's key.
      */
     @Test
     void anAcknowledgementInTheOldTeamsPagerDutyLeavesAPageMovedToAnotherTeamEscalating() {
@@ -184,13 +184,13 @@ class PagerDutyWebhookTest {
         saveSlo(slo, after, false);
         String old = event("incident.acknowledged", dedupKey);
         post(old, signed(old)).statusCode(200).body("result",
-                equalTo("not the page's current PagerDuty incident (" + dedupKey + "#moved-1): the page is left as it is"));
+                equalTo("not the page's current PagerDuty incident (" + dedupKey + "#reopened-1): the page is left as it is"));
         given().when().get("/api/pages/" + id).then().body("team", equalTo(after)).body("state", equalTo("TRIGGERED"));
         escalator.escalate(clock.instant());
         await().atMost(Duration.ofSeconds(20)).until(() -> PagingFixtures.pagerDuty("rk-" + after, "trigger").size() == 1);
         assertTrue(PagingFixtures.pagerDuty("rk-" + after, "trigger").get(0).body()
-                .contains("\"dedup_key\":\"" + dedupKey + "#moved-1\""), "the new team's incident has the new key");
-        String current = event("incident.acknowledged", dedupKey + "#moved-1");
+                .contains("\"dedup_key\":\"" + dedupKey + "#reopened-1\""), "the new team's incident has the new key");
+        String current = event("incident.acknowledged", dedupKey + "#reopened-1");
         post(current, signed(current)).statusCode(200).body("result", equalTo("acknowledged by Alice (PagerDuty)"));
         given().when().get("/api/pages/" + id).then().body("state", equalTo("ACKNOWLEDGED"));
     }

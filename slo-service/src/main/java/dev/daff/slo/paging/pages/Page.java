@@ -54,9 +54,8 @@ public class Page extends PanacheEntityBase {
     public String resolvedBy;
     /** When an acknowledged page whose alert still fires is re-opened (the team's reackAfter); null otherwise. */
     public Instant reackDueAt;
+    /** How often the page began another round: re-opened, or given with its SLO to another team while triggered. */
     public int reopenedCount;
-    /** How often the page went with its SLO to another team: a new PagerDuty incident each time (PageMessages). */
-    public int movedCount;
     /** Why the page was last re-opened; every notification sent after says so. */
     public String reopenReason;
     /**

@@ -186,21 +186,20 @@ public final class PageMessages {
 
     /**
      * The key PagerDuty groups the page's triggers by: a new one each time the page is re-opened, since PagerDuty
-     * folds a trigger into the open incident with its key, and an acknowledged incident notifies nobody.
+     * folds a trigger into the open incident with its key, and an acknowledged incident notifies nobody. Given with its
+     * SLO to another team, a triggered page counts as re-opened ({@link PagesFollowTheirSlo}): the old team's incident
+     * stays open in its PagerDuty, and acknowledged there ("not ours any more") under the page's key, it stopped the
+     * new team from being paged.
      */
     static String pagerDutyKey(Page page) {
-        String key = page.reopenedCount == 0 ? page.dedupKey : page.dedupKey + REOPENED + page.reopenedCount;
-        // And each time the page went to another team: the old team's incident stays open in its PagerDuty, and
-        // acknowledged there ("not ours any more") under the page's key, it stopped the new team from being paged.
-        return page.movedCount == 0 ? key : key + MOVED + page.movedCount;
+        return page.reopenedCount == 0 ? page.dedupKey : page.dedupKey + REOPENED + page.reopenedCount;
     }
 
     private static final String REOPENED = "#reopened-";
-    private static final String MOVED = "#moved-";
 
     /** The page's dedup key, from a key PagerDuty reports back ({@link #pagerDutyKey}). */
     static String pageKeyOf(String pagerDutyKey) {
-        return pagerDutyKey.replaceFirst("(" + REOPENED + "\\d+)?(" + MOVED + "\\d+)?$", "");
+        return pagerDutyKey.replaceFirst(REOPENED + "\\d+$", "");
     }
 
     /** A resolve or acknowledge for the PagerDuty incident {@code trigger} opened (under its own key). */

@@ -51,7 +51,9 @@ public class PagesFollowTheirSlo {
     /**
      * In the transaction that changes the SLO. A page nobody has acknowledged starts over with the new team: its on-call
      * is paged at the next escalation check, and what the old team was still to be sent is not
-     * ({@link Page#routedAt}). An acknowledged page keeps its acknowledgement. Given to a team that is not defined (a
+     * ({@link Page#routedAt}); it counts as re-opened, so its PagerDuty incidents take a new key (the old team's stays
+     * open there, and acknowledged by the old team it kept the new team from being paged), and every message says
+     * why. An acknowledged page keeps its acknowledgement. Given to a team that is not defined (a
      * typo), the pages stay where they are: moved, they would reach nobody while the SLO burns.
      */
     void moveOpenPages(@Observes SloChanged change) {
@@ -64,7 +66,10 @@ public class PagesFollowTheirSlo {
             return;
         }
         int moved = pages.getEntityManager().createNativeQuery("""
-                update page set team = ?1, routed_at = ?2, version = version + 1, moved_count = moved_count + 1,
+                update page set team = ?1, routed_at = ?2, version = version + 1,
+                  reopened_count = case when state = 'TRIGGERED' then reopened_count + 1 else reopened_count end,
+                  reopen_reason = case when state = 'TRIGGERED'
+                    then 'its SLO was given to team ' || ?1 || ', from ' || coalesce(team, 'no team') else reopen_reason end,
                   primary_handle = case when state = 'TRIGGERED' then null else primary_handle end,
                   escalation_level = case when state = 'TRIGGERED' then 0 else escalation_level end,
                   escalation_round = case when state = 'TRIGGERED' then 0 else escalation_round end,
