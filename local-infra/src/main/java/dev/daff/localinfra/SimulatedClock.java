@@ -24,6 +24,16 @@ public class SimulatedClock extends Clock {
         now.updateAndGet(instant -> instant.plus(duration));
     }
 
+    /**
+     * Moves forward to the wall clock's time when behind it, for tests that send events stamped with the wall clock;
+     * to the whole microsecond, as PostgreSQL keeps times, so a later test that compares a stored time with this clock
+     * does not fail on the wall clock's nanoseconds.
+     */
+    public void notBehindTheWall() {
+        Instant wall = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        now.updateAndGet(instant -> instant.isBefore(wall) ? wall : instant);
+    }
+
     @Override
     public Instant instant() {
         return now.get();

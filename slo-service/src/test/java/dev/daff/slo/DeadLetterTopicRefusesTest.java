@@ -53,10 +53,7 @@ class DeadLetterTopicRefusesTest {
 
     @BeforeEach
     void clockNotBehindTheWall() {
-        Duration behind = Duration.between(clock.instant(), Instant.now());
-        if (!behind.isNegative()) {
-            clock.advance(behind);
-        }
+        clock.notBehindTheWall();
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.LockModeType;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -13,6 +14,7 @@ import dev.daff.events.IncidentEvent;
 import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
 import dev.daff.kit.messaging.UnprocessableEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -40,6 +42,11 @@ public class IncidentEventsConsumer {
         this.incidents = incidents;
         this.washups = washups;
         this.clock = clock;
+    }
+
+    /** Its counters from the service's start ({@link IdempotentConsumer#expose}). */
+    void exposeCounters(@Observes StartupEvent start) {
+        consumer.expose(SUBSCRIPTION);
     }
 
     @Incoming(CHANNEL)

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Event;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -15,6 +16,7 @@ import dev.daff.events.ActionSummary;
 import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
 import dev.daff.kit.messaging.UnprocessableEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -48,6 +50,11 @@ public class ActionEventsConsumer {
         this.updated = updated;
         this.firstHeard = firstHeard;
         this.clock = clock;
+    }
+
+    /** Its counters from the service's start ({@link IdempotentConsumer#expose}). */
+    void exposeCounters(@Observes StartupEvent start) {
+        consumer.expose(SUBSCRIPTION);
     }
 
     @Incoming(CHANNEL)

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -24,6 +25,7 @@ import dev.daff.incident.timeline.Timeline;
 import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
 import dev.daff.kit.messaging.UnprocessableEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -58,6 +60,11 @@ public class SloAlertConsumer {
         this.clock = clock;
         this.links = links;
         this.config = config;
+    }
+
+    /** Its counters from the service's start ({@link IdempotentConsumer#expose}). */
+    void exposeCounters(@Observes StartupEvent start) {
+        consumer.expose(SUBSCRIPTION);
     }
 
     @Incoming(CHANNEL)

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -15,6 +16,7 @@ import dev.daff.incident.timeline.Actor;
 import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
 import dev.daff.kit.problem.ProblemException;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -39,6 +41,11 @@ public class ChangeEventsConsumer {
     public ChangeEventsConsumer(ChangeLogService changes, IdempotentConsumer consumer) {
         this.changes = changes;
         this.consumer = consumer;
+    }
+
+    /** Its counters from the service's start ({@link IdempotentConsumer#expose}). */
+    void exposeCounters(@Observes StartupEvent start) {
+        consumer.expose(SUBSCRIPTION);
     }
 
     @Incoming(CHANNEL)

@@ -95,13 +95,21 @@ public class IdempotentConsumer {
         }
     }
 
-    /** Applies {@code payload} once; {@code apply} runs inside the transaction that records the event as processed. */
-    public <E extends EventEnvelope> void consume(Subscription<E> subscription, String payload, Consumer<E> apply) {
+    /**
+     * The consumer's counters at 0, from the service's start (each consumer calls this on {@code StartupEvent}): a count
+     * that first appears at 1 is no {@code increase()} to Prometheus, and the self-alerts on them missed the first.
+     */
+    public void expose(Subscription<?> subscription) {
         if (counted.add(subscription.consumer())) {
             for (String counter : List.of("daff.events.retries", "daff.events.dead-lettered", "daff.events.clock-ahead")) {
                 registry.counter(counter, "consumer", subscription.consumer());
             }
         }
+    }
+
+    /** Applies {@code payload} once; {@code apply} runs inside the transaction that records the event as processed. */
+    public <E extends EventEnvelope> void consume(Subscription<E> subscription, String payload, Consumer<E> apply) {
+        expose(subscription);
         E event;
         String eventId;
         try {

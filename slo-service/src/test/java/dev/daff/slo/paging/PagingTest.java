@@ -435,6 +435,35 @@ class PagingTest {
                 .when().put("/api/teams/" + team).then().statusCode(200);
     }
 
+    /**
+     * helper-80 #3: the primary's only channel refuses the page for good (a revoked URL answers 404). Nobody has heard
+     * of it, yet the page waited out the level's ackTimeout, a day here, before the secondary was paged. It is due at
+     * once: the next escalation check pages the secondary, with the clock where it was.
+     */
+    @Test
+    void aLevelWhoseEveryChannelRefusesThePageEscalatesWithoutWaitingOutItsAckTimeout() {
+        String team = "sre-revoked";
+        receiver().script("/hook/" + team + "/alice", 404);
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "alice", "channels": [{"type": "webhook", "url": "%s"}]},
+                             {"handle": "bob", "channels": [{"type": "webhook", "url": "%s"}]}],
+                 "rotation": {"members": ["alice", "bob"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"},
+                 "escalation": {"ackTimeout": "P1D", "levels": ["PRIMARY", "SECONDARY"], "repeat": 0}}
+                """.formatted(receiver().url("/hook/" + team + "/alice"), receiver().url("/hook/" + team + "/bob"),
+                clock.instant().minus(Duration.ofHours(1)))).when().put("/api/teams/" + team).then().statusCode(200);
+        publish(team, alert("AlertFired", team, "dns-revoked", "dns-revoked:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("primary", equalTo("alice")).body("notifications[0].status", equalTo("FAILED")));
+        escalator.escalate(clock.instant()); // (or the scheduled check, first)
+        dispatcher.deliverDue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver().received(r -> r.path().equals("/hook/" + team + "/bob"))
+                .size() == 1);
+        given().when().get("/api/pages/" + id).then().body("state", equalTo("TRIGGERED"))
+                .body("notifications.recipient", contains("alice", "bob"))
+                .body("notifications.status", contains("FAILED", "DELIVERED"));
+    }
+
     @Test
     void aPageWhoseEveryDeliveryFailedIsPagedAgainOnceAChannelTakesIt() {
         // bob's only channel refuses the trigger (a 400 is not retried), and the last escalation round passes: a
@@ -442,13 +471,15 @@ class PagingTest {
         String team = "sre-every-trigger-refused";
         receiver().script("/hook/" + team, 400);
         oneLevelOneRound(team);
+        double unreachedBefore = registry.counter("daff.paging.pages.unreached").count();
         publish(team, alert("AlertFired", team, "dns-refused", "dns-refused:PAGE:BURN_RATE:1"));
         String id = awaitPage(team);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
                 .body("notifications[0].status", equalTo("FAILED")));
-        double unreachedBefore = registry.counter("daff.paging.pages.unreached").count();
 
-        clock.advance(Duration.ofMinutes(5)); // the ack timeout: past the last level of the only round
+        // Refused for good, the page is due at once (the scheduled check may take it first), not after the ack
+        // timeout: past the last level of the only round, it reached nobody.
+        clock.advance(Duration.ofMinutes(5));
         escalator.escalate(clock.instant());
         assertEquals(1, registry.counter("daff.paging.pages.unreached").count() - unreachedBefore, 0.0,
                 "counted as a page that reached nobody");
@@ -582,7 +613,35 @@ class PagingTest {
         // At least: moving the shared clock 18 minutes lets other tests' failing notifications run out of attempts too.
         assertTrue(registry.counter("daff.page.deliveries", "channel", "webhook", "outcome", "failed").count()
                 - failedBefore >= 1);
-        assertEquals(12, receiver().received(r -> r.path().equals("/hook/" + team)).size(), "no 13th attempt");
+        int first = given().when().get("/api/pages/" + id).then().extract().path("notifications[0].id");
+        assertEquals(12, receiver().received(r -> r.path().equals("/hook/" + team)
+                && String.valueOf(first).equals(r.header("X-Daff-Delivery"))).size(), "no 13th attempt");
+    }
+
+    /**
+     * helper-82 #1: a trigger sent by a replica of a version from before V23 has no {@code first_claimed_at} (V23 filled it
+     * in once, at migration time, while such replicas went on sending during the rolling upgrade). Its resolve was
+     * judged to go where no trigger had gone, and dropped: the PagerDuty incident stayed open, paging on, for a burn
+     * that had stopped. A trigger that was delivered, or tried, went: its channel gets the resolve.
+     */
+    @Test
+    void aTriggerSentByAReplicaFromBeforeV23StillGetsItsResolve() throws Exception {
+        String team = "sre-old-replica";
+        String hook = "/hook/" + team;
+        PagingFixtures.soloTeam(clock, team, "bob", "{\"type\": \"webhook\", \"url\": \"" + receiver().url(hook) + "\"}");
+        publish(team, alert("AlertFired", team, "dns-old-replica", "dns-old-replica:PAGE:BURN_RATE:1"));
+        String id = awaitPage(team);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("notifications[0].status", equalTo("DELIVERED")));
+        try (var connection = dataSource.getConnection(); var sql = connection.createStatement()) {
+            assertEquals(1, sql.executeUpdate("update page_notification set first_claimed_at = null where page_id = '" + id
+                    + "'"), "as a replica from before V23 leaves the trigger it sent");
+        }
+        publish(team, alert("AlertResolved", team, "dns-old-replica", "dns-old-replica:PAGE:BURN_RATE:1"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/pages/" + id).then()
+                .body("state", equalTo("RESOLVED"))
+                .body("notifications.findAll { it.action == 'resolve' }.status", contains("DELIVERED")));
+        assertEquals(2, receiver().received(r -> r.path().equals(hook)).size(), "the trigger, then its resolve");
     }
 
     @Test
@@ -646,8 +705,11 @@ class PagingTest {
                 .then().body("notifications[0].status", equalTo("FAILED")));
         clock.advance(Duration.ofMinutes(1));
         dispatcher.deliverDue();
-        given().when().get("/api/pages/" + badId).then().body("notifications[0].deliveryLog.statusCode", contains(400));
-        assertEquals(1, receiver().received(r -> r.path().equals("/hook/sre-bad")).size());
+        int refused = given().when().get("/api/pages/" + badId).then()
+                .body("notifications[0].deliveryLog.statusCode", contains(400)).extract().path("notifications[0].id");
+        // (the page escalates to bob's next level at once, a trigger of its own: not a retry of this one)
+        assertEquals(1, receiver().received(r -> r.path().equals("/hook/sre-bad")
+                && String.valueOf(refused).equals(r.header("X-Daff-Delivery"))).size());
     }
 
     @Test

@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
@@ -17,6 +19,7 @@ import dev.daff.slo.paging.PagingConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The delivery log: every attempt is recorded, and 429, 5xx and timeouts are retried with exponential backoff (capped
@@ -44,6 +47,19 @@ public class DeliveryLog {
         this.config = config;
         this.clock = clock;
         this.registry = registry;
+    }
+
+    /**
+     * Every channel's outcome counts from the start, at 0: a count that first appears at 1 is no {@code increase()} to
+     * Prometheus, and daff's alert on a page given up for good (DaffPageDeliveryFailed) missed the first one on a
+     * channel since the replica started.
+     */
+    void exposeCounters(@Observes StartupEvent start) {
+        for (String channel : List.of("pagerduty", "slack", "webhook")) {
+            for (String outcome : List.of("delivered", "retry", "failed", "superseded")) {
+                registry.counter("daff.page.deliveries", "channel", channel, "outcome", outcome);
+            }
+        }
     }
 
     /**
@@ -118,6 +134,10 @@ public class DeliveryLog {
             outcome = "failed";
             LOG.warnf("page notification %d to a %s channel failed for good after %d attempts (last: %s)", id,
                     notification.channelType, notification.attempts, error);
+            if (notification.pageId != null && "trigger".equals(notification.action)) {
+                notifications.flush();
+                notifications.escalateWhenNobodyHears(notification.pageId, clock.instant());
+            }
         }
         registry.counter("daff.page.deliveries", "channel", notification.channelType, "outcome", outcome).increment();
     }

@@ -3,6 +3,7 @@ package dev.daff.slo.paging.delivery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +17,24 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class PageNotifications implements PanacheRepositoryBase<PageNotification, Long> {
 
     private static final Logger LOG = Logger.getLogger(PageNotifications.class);
+
+    /**
+     * A trigger of the page was given up for good: when no trigger of its current round (since it fired, was re-opened
+     * or moved) reached a channel or is still being tried, nobody has heard of the page, and waiting out the level's
+     * ackTimeout (up to a day) kept the next level from being paged for nothing (a revoked Slack URL, a webhook that
+     * answers 404): the page is due for escalation now. A page another transaction holds (escalating or acknowledging
+     * it) is skipped rather than waited for, as those take the page's row before its notifications'.
+     */
+    public void escalateWhenNobodyHears(UUID pageId, Instant now) {
+        getEntityManager().createNativeQuery("""
+                update page p set next_escalation_at = ?2, version = version + 1
+                where p.id = (select id from page where id = ?1 for update skip locked)
+                  and p.state = 'TRIGGERED' and p.next_escalation_at > ?2
+                  and not exists (select 1 from page_notification n where n.page_id = p.id and n.action = 'trigger'
+                                  and n.created_at >= coalesce(p.routed_at, p.created_at)
+                                  and n.status in ('PENDING', 'DELIVERED'))""")
+                .setParameter(1, pageId).setParameter(2, now).executeUpdate();
+    }
 
     /**
      * Ends this replica's leases of notifications it claimed and never started: due again at {@code now}, and not

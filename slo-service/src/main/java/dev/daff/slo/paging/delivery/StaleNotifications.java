@@ -34,8 +34,10 @@ public class StaleNotifications {
      * handed to a sender with an attempt that got no answer, a 5xx (a gateway's, after the receiver took it) or none
      * recorded (a replica killed after the channel's 2xx), since a PagerDuty incident left unresolved goes on paging.
      * It is dropped where every trigger was never handed to a sender or was refused with a 4xx (a rate limit
-     * included): nobody gets a resolve for a page they never had. A channel is a team's or member's n-th channel
-     * entry (its type, position and address).
+     * included): nobody gets a resolve for a page they never had. A trigger delivered or tried was handed to a
+     * sender whatever its {@code first_claimed_at} says: a replica from before V23, still sending during the rolling
+     * upgrade, left it null, and the resolves of its triggers were dropped. A channel is a team's or member's n-th
+     * channel entry (its type, position and address).
      */
     Set<Long> among(List<PageNotification> claimed) {
         Long[] ids = claimed.stream().filter(n -> n.pageId != null).map(n -> n.id).toArray(Long[]::new);
@@ -50,11 +52,11 @@ public class StaleNotifications {
                     or p.state = 'RESOLVED' and exists (
                         select 1 from page_notification t where t.page_id = n.page_id and t.action = 'trigger'
                           and t.created_at >= coalesce(p.routed_at, p.created_at)
-                          and (t.status = 'DELIVERED' or t.first_claimed_at is not null and t.status <> 'FAILED'
-                               and %1$s))
+                          and (t.status = 'DELIVERED' or (t.first_claimed_at is not null or t.attempts > 0)
+                               and t.status <> 'FAILED' and %1$s))
                   else not exists (
                         select 1 from page_notification t where t.page_id = n.page_id and t.action = 'trigger'
-                          and t.first_claimed_at is not null and %1$s
+                          and (t.first_claimed_at is not null or t.status = 'DELIVERED' or t.attempts > 0) and %1$s
                           and (t.status in ('DELIVERED', 'PENDING') or t.attempts = 0 or exists (
                                select 1 from delivery_attempt a where a.notification_id = t.id
                                  and (a.status_code is null or a.status_code >= 500))))

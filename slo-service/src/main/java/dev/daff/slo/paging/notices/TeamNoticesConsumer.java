@@ -1,12 +1,14 @@
 package dev.daff.slo.paging.notices;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import dev.daff.events.TeamNotice;
 import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -28,6 +30,11 @@ public class TeamNoticesConsumer {
     public TeamNoticesConsumer(IdempotentConsumer consumer, TeamNoticeDelivery delivery) {
         this.consumer = consumer;
         this.delivery = delivery;
+    }
+
+    /** Its counters from the service's start ({@link IdempotentConsumer#expose}). */
+    void exposeCounters(@Observes StartupEvent start) {
+        consumer.expose(SUBSCRIPTION);
     }
 
     @Incoming(CHANNEL)

@@ -3,12 +3,14 @@ package dev.daff.slo.paging.pages;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import dev.daff.events.AlertEvent;
 import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Blocking;
 
 /** SLO alerts (topic daff.slo-alerts) on their way to pages. */
@@ -26,6 +28,11 @@ public class PageAlertsConsumer {
     public PageAlertsConsumer(IdempotentConsumer consumer, Pager pager) {
         this.consumer = consumer;
         this.pager = pager;
+    }
+
+    /** Its counters from the service's start ({@link IdempotentConsumer#expose}). */
+    void exposeCounters(@Observes StartupEvent start) {
+        consumer.expose(SUBSCRIPTION);
     }
 
     @Incoming(CHANNEL)

@@ -3,12 +3,14 @@ package dev.daff.slo.paging.report;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import dev.daff.events.IncidentEvent;
 import dev.daff.kit.messaging.IdempotentConsumer;
 import dev.daff.kit.messaging.IdempotentConsumer.Subscription;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Blocking;
 
 /** Incidents opened anywhere, so the paging report can tell which pages became incidents. */
@@ -26,6 +28,11 @@ public class IncidentsSeenConsumer {
     public IncidentsSeenConsumer(IdempotentConsumer consumer, SeenIncidents seen) {
         this.consumer = consumer;
         this.seen = seen;
+    }
+
+    /** Its counters from the service's start ({@link IdempotentConsumer#expose}). */
+    void exposeCounters(@Observes StartupEvent start) {
+        consumer.expose(SUBSCRIPTION);
     }
 
     @Incoming(CHANNEL)
