@@ -43,7 +43,7 @@ public final class UnicodeText {
     }
 
     /** The index of the first surrogate without its partner in {@code text}, or -1 when it is all characters. */
-    static int unpairedSurrogate(CharSequence text) {
+    public static int unpairedSurrogate(CharSequence text) {
         for (int i = 0; i < text.length(); i++) {
             char unit = text.charAt(i);
             if (!Character.isSurrogate(unit)) {

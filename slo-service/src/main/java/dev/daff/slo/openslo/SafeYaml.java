@@ -21,11 +21,13 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.representer.Representer;
 
+import dev.daff.kit.json.UnicodeText;
 import dev.daff.kit.problem.ProblemException;
 
 /**
  * Reads untrusted YAML into plain maps, lists and scalars only (SafeConstructor: no tags naming classes), within
- * limits that keep an alias bomb, a deeply nested or a huge document from costing more than a refusal; writes maps
+ * limits that keep an alias bomb, a deeply nested or a huge document from costing more than a refusal, and refuses
+ * text that is not Unicode (as {@link UnicodeText} does in JSON); writes maps
  * and lists back as block-style YAML. Nothing here reflects on daff's classes, so it compiles natively as is.
  */
 public final class SafeYaml {
@@ -108,6 +110,13 @@ public final class SafeYaml {
      */
     private static long expandedSize(Node node, IdentityHashMap<Node, Long> measured) {
         if (node instanceof ScalarNode scalar) {
+            if (UnicodeText.unpairedSurrogate(scalar.getValue()) >= 0) {
+                // "\uD800" in a double-quoted scalar is half a surrogate pair, no character: PostgreSQL stored it as '?'
+                Mark mark = scalar.getStartMark();
+                throw new ProblemException(400, "malformed-yaml", "Malformed YAML", "The body is not valid YAML at line "
+                        + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": the text holds half of a UTF-16"
+                        + " surrogate pair, which is no character. Nothing was imported.");
+            }
             return 1L + scalar.getValue().length();
         }
         Long known = measured.get(node);
