@@ -79,7 +79,6 @@ public class RollbackHooks {
         String secret = config.rollbackSigningSecret().filter(s -> !s.isBlank()).orElseThrow(() -> ProblemException.conflict(
                 "rollback-hooks-off", "Rollback hooks are off", "No daff.changes.rollback-signing-secret is configured."));
         Target target = QuarkusTransaction.requiringNew().call(() -> target(incidentId, changeId));
-        long begin = System.nanoTime(); // one deadline for the hook's name and its answer together
         Optional<String> refused;
         try {
             refused = outbound.refusal(target.hook(), deadline);
@@ -104,6 +103,9 @@ public class RollbackHooks {
         byte[] payload = write(body);
         Integer status = null;
         String outcome;
+        // A deadline of its own, after the name's: cut short by a slow lookup, a send the hook took would be recorded
+        // as "did not answer", and the responder would fire it again.
+        long begin = System.nanoTime();
         CompletableFuture<HttpResponse<Void>> answering = null;
         try {
             // The request's timeout lasts until the headers; the get bounds the whole exchange, so a hook that answers

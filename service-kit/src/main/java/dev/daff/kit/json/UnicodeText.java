@@ -18,18 +18,13 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
  */
 public final class UnicodeText {
 
-    /** Thrown where a text holds an unpaired surrogate; carries where in the text, never the text itself. */
+    /**
+     * Thrown where a text holds an unpaired surrogate; says where in the text (in UTF-16 units, as JSON's escapes
+     * count), never the text itself, which the 400 would echo.
+     */
     public static final class UnpairedSurrogate extends InvalidFormatException {
-        private final int index;
-
         UnpairedSurrogate(JsonParser parser, int index) {
             super(parser, "an unpaired UTF-16 surrogate at character " + index, null, String.class);
-            this.index = index;
-        }
-
-        /** Where in the text the lone surrogate is (counted in UTF-16 units, as JSON's escapes count). */
-        public int index() {
-            return index;
         }
     }
 

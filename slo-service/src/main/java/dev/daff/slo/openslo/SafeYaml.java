@@ -109,7 +109,13 @@ public final class SafeYaml {
      * size reused: linear in the text, however far the aliases would expand.
      */
     private static long expandedSize(Node node, IdentityHashMap<Node, Long> measured) {
+        Long known = measured.get(node);
+        if (known != null) {
+            return known;
+        }
         if (node instanceof ScalarNode scalar) {
+            // Checked once per node, as collections are measured once: an alias to a long scalar, repeated a hundred
+            // thousand times within the limits (aliases to scalars are not counted), read it a hundred thousand times.
             if (UnicodeText.unpairedSurrogate(scalar.getValue()) >= 0) {
                 // "\uD800" in a double-quoted scalar is half a surrogate pair, no character: PostgreSQL stored it as '?'
                 Mark mark = scalar.getStartMark();
@@ -117,11 +123,9 @@ public final class SafeYaml {
                         + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": the text holds half of a UTF-16"
                         + " surrogate pair, which is no character. Nothing was imported.");
             }
-            return 1L + scalar.getValue().length();
-        }
-        Long known = measured.get(node);
-        if (known != null) {
-            return known;
+            long size = 1L + scalar.getValue().length();
+            measured.put(node, size);
+            return size;
         }
         // a collection that holds itself expands for ever: met again while measured, it counts as past the limit
         measured.put(node, MAX_EXPANDED + 1);

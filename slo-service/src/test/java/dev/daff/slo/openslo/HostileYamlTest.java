@@ -80,6 +80,19 @@ class HostileYamlTest {
         refused("a: &a [1, *a]\n", 400, "yaml-limits", "once its aliases are expanded");
     }
 
+    /**
+     * One long scalar named by 150,000 aliases in one list, within every limit but the expanded size: each alias is a
+     * node already measured. Checked for lone surrogates at every alias, it was read 150,000 times, minutes of a
+     * request thread (helper-83). The guard is not a timing goal: it only keeps a regression from hanging the suite.
+     */
+    @Test
+    void aLongScalarNamedByManyAliasesIsReadOnce() {
+        String yaml = "s: &s \"" + "x".repeat(500_000) + "\"\nl: [" + String.join(",", java.util.Collections.nCopies(150_000, "*s"))
+                + "]\n";
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> refused(yaml, 400, "yaml-limits", "once its aliases are expanded"));
+    }
+
     @Test
     void deepNestingIsRefused() {
         refused("[".repeat(10_000) + "]".repeat(10_000), 400, "yaml-limits", "nested deeper than 50 levels");

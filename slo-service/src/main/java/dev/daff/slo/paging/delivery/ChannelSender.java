@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -187,6 +188,10 @@ public class ChannelSender {
         LOG.infof("page notification %d (%s) attempt failed: %s", notification.id, notification.channelType, detail);
         return category(e);
     }
+
+    /** The failure categories of attempts that never reached the receiver: nothing of the page was sent. */
+    static final Set<String> NEVER_SENT = Set.of("connection refused", "host not found", "TLS failure",
+            "destination refused", "channel secret unreadable", "invalid URL");
 
     /**
      * What a viewer of the delivery log learns of a failure: a category, never the exception's text or a

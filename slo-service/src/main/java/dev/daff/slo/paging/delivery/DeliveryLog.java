@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,9 +70,27 @@ public class DeliveryLog {
      * attempt), not a fixed dozen seconds: a failover longer than that sent pages twice.
      */
     void recordOutcome(Long id, Instant leasedUntil, ChannelSender.Attempt made) {
-        TransientFailures.retried(() -> QuarkusTransaction.requiringNew().run(() -> record(id, leasedUntil, made)),
-                triesWithin(Duration.between(clock.instant(), leasedUntil)), RECORD_MAX_PAUSE, e -> LOG.debugf(
+        UUID[] refusedPage = new UUID[1];
+        TransientFailures.retried(() -> refusedPage[0] = QuarkusTransaction.requiringNew().call(() -> record(id, leasedUntil,
+                made)), triesWithin(Duration.between(clock.instant(), leasedUntil)), RECORD_MAX_PAUSE, e -> LOG.debugf(
                         "page notification %d: recording its attempt failed (%s); trying again", id, e.toString()));
+        if (refusedPage[0] != null) {
+            escalateWhenNobodyHears(refusedPage[0]);
+        }
+    }
+
+    /**
+     * {@link PageNotifications#escalateWhenNobodyHears} once the refusal is committed: of two triggers refused at the
+     * same moment, in one transaction each, neither saw the other's, and the page waited out its ackTimeout. Checked
+     * after each commit, the later sees both. If this fails, the page waits out its ackTimeout as it did before.
+     */
+    private void escalateWhenNobodyHears(UUID pageId) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> notifications.escalateWhenNobodyHears(pageId, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.warnf("page %s: not escalated at once after its trigger was refused (%s); it waits out its ackTimeout",
+                    pageId, e.toString());
+        }
     }
 
     /** The longest pause between two tries of {@link #recordOutcome}; they begin at 0.25 s and double. */
@@ -86,10 +105,11 @@ public class DeliveryLog {
 
     /**
      * Records the attempt made under the claim that leased the notification until {@code leasedUntil}, and what
-     * follows: delivered, another attempt after a backoff, or failed for good.
+     * follows: delivered, another attempt after a backoff, or failed for good. Answers the page of a trigger that
+     * failed for good here, null otherwise.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    void record(Long id, Instant leasedUntil, ChannelSender.Attempt made) {
+    UUID record(Long id, Instant leasedUntil, ChannelSender.Attempt made) {
         Instant at = made.at();
         Integer status = made.status();
         String error = made.error();
@@ -134,12 +154,9 @@ public class DeliveryLog {
             outcome = "failed";
             LOG.warnf("page notification %d to a %s channel failed for good after %d attempts (last: %s)", id,
                     notification.channelType, notification.attempts, error);
-            if (notification.pageId != null && "trigger".equals(notification.action)) {
-                notifications.flush();
-                notifications.escalateWhenNobodyHears(notification.pageId, clock.instant());
-            }
         }
         registry.counter("daff.page.deliveries", "channel", notification.channelType, "outcome", outcome).increment();
+        return "failed".equals(outcome) && "trigger".equals(notification.action) ? notification.pageId : null;
     }
 
     /** Whether the notification is still leased as the claim behind this attempt leased it (to the microsecond stored). */

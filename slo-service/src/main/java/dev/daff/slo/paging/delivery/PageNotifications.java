@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
@@ -20,20 +21,31 @@ public class PageNotifications implements PanacheRepositoryBase<PageNotification
 
     /**
      * A trigger of the page was given up for good: when no trigger of its current round (since it fired, was re-opened
-     * or moved) reached a channel or is still being tried, nobody has heard of the page, and waiting out the level's
-     * ackTimeout (up to a day) kept the next level from being paged for nothing (a revoked Slack URL, a webhook that
-     * answers 404): the page is due for escalation now. A page another transaction holds (escalating or acknowledging
-     * it) is skipped rather than waited for, as those take the page's row before its notifications'.
+     * or moved) reached a channel, is still being tried, or may have reached one (an attempt answered 5xx, a gateway's
+     * after the receiver took it, or failed once under way: {@link ChannelSender#NEVER_SENT} are those that did not),
+     * every channel refused the page and nobody has heard of it. Waiting out the level's ackTimeout (up to a day) kept
+     * the next level from being paged for nothing (a revoked Slack URL, a webhook that answers 404): the page is due
+     * for escalation now. In a transaction of its own, holding no notification, as everything that takes the page's
+     * row takes it before its notifications'; the page is locked first and the notifications read after, so that a
+     * step the escalator committed meanwhile is seen, not escalated past.
      */
     public void escalateWhenNobodyHears(UUID pageId, Instant now) {
-        getEntityManager().createNativeQuery("""
+        EntityManager entityManager = getEntityManager();
+        if (entityManager.createNativeQuery("select id from page where id = ?1 and state = 'TRIGGERED' for no key update")
+                .setParameter(1, pageId).getResultList().isEmpty()) {
+            return;
+        }
+        entityManager.createNativeQuery("""
                 update page p set next_escalation_at = ?2, version = version + 1
-                where p.id = (select id from page where id = ?1 for update skip locked)
-                  and p.state = 'TRIGGERED' and p.next_escalation_at > ?2
+                where p.id = ?1 and p.next_escalation_at > ?2
                   and not exists (select 1 from page_notification n where n.page_id = p.id and n.action = 'trigger'
                                   and n.created_at >= coalesce(p.routed_at, p.created_at)
-                                  and n.status in ('PENDING', 'DELIVERED'))""")
-                .setParameter(1, pageId).setParameter(2, now).executeUpdate();
+                                  and (n.status in ('PENDING', 'DELIVERED') or exists (
+                                       select 1 from delivery_attempt a where a.notification_id = n.id
+                                         and (a.status_code >= 500 or a.status_code is null
+                                              and coalesce(a.error, '') <> all(?3)))))""")
+                .setParameter(1, pageId).setParameter(2, now)
+                .setParameter(3, ChannelSender.NEVER_SENT.toArray(String[]::new)).executeUpdate();
     }
 
     /**
