@@ -11,9 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +25,7 @@ import dev.daff.incident.changes.ChangesApi.RollbackFired;
 import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
+import dev.daff.kit.http.BoundedExchange;
 import dev.daff.kit.http.NetworkFailures;
 import dev.daff.kit.http.OutboundAddresses;
 import dev.daff.kit.problem.ProblemException;
@@ -106,16 +105,12 @@ public class RollbackHooks {
         // A deadline of its own, after the name's: cut short by a slow lookup, a send the hook took would be recorded
         // as "did not answer", and the responder would fire it again.
         long begin = System.nanoTime();
-        CompletableFuture<HttpResponse<Void>> answering = null;
         try {
-            // The request's timeout lasts until the headers; the get bounds the whole exchange, so a hook that answers
-            // its headers and then trickles its body cannot hold the responder's request thread past the deadline.
-            answering = http.sendAsync(HttpRequest.newBuilder(URI.create(target.hook())).timeout(deadline)
-                    .header("Content-Type", "application/json").header(WebhookSignature.HEADER, WebhookSignature.sign(secret, payload))
+            HttpResponse<Void> answer = BoundedExchange.send(http, HttpRequest.newBuilder(URI.create(target.hook()))
+                    .timeout(deadline).header("Content-Type", "application/json")
+                    .header(WebhookSignature.HEADER, WebhookSignature.sign(secret, payload))
                     .header(WebhookSignature.TIMESTAMPED_HEADER, WebhookSignature.signTimestamped(secret, payload, at))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), HttpResponse.BodyHandlers.discarding());
-            long left = deadline.toMillis() - (System.nanoTime() - begin) / 1_000_000;
-            HttpResponse<Void> answer = answering.get(Math.max(left, 1), TimeUnit.MILLISECONDS);
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), begin, deadline);
             status = answer.statusCode();
             outcome = status / 100 == 2 ? "answered " + status : "refused with " + status;
         } catch (TimeoutException e) {
@@ -127,10 +122,6 @@ public class RollbackHooks {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             outcome = "was interrupted";
-        } finally {
-            if (answering != null && !answering.isDone()) {
-                answering.cancel(true); // closes the exchange: a stalled body must not hold the connection
-            }
         }
         String text = "Rollback of " + (target.change().ref == null ? "the " + target.change().kind + " change" : target.change().ref)
                 + " on " + target.change().service + " requested: the hook " + outcome;

@@ -15,9 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +24,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.daff.kit.http.BoundedExchange;
 import dev.daff.kit.http.NetworkFailures;
 import dev.daff.kit.http.OutboundAddresses;
 import dev.daff.kit.security.WebhookSignature;
@@ -82,7 +81,6 @@ public class ChannelSender {
         boolean retry = true;
         Duration deadline = deadline(config.deliveryTimeout(), notification.attempts);
         Duration retryAfter = null;
-        CompletableFuture<HttpResponse<Void>> response = null;
         List<String> secrets = new ArrayList<>(2);
         try {
             String secret = keyring.open(notification.secret);
@@ -100,7 +98,7 @@ public class ChannelSender {
             String body = "pagerduty".equals(notification.channelType)
                     ? PagerDutyRouting.withRoutingKey(json, notification.body, secret) : notification.body;
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint))
-                    .timeout(deadline) // until the headers; the get below bounds the whole exchange
+                    .timeout(deadline) // until the headers; BoundedExchange bounds the whole exchange
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body));
             if ("webhook".equals(notification.channelType)) {
@@ -114,9 +112,7 @@ public class ChannelSender {
                         .header(WebhookSignature.TIMESTAMPED_HEADER, WebhookSignature.signTimestamped(secret, signed,
                                 clock.instant()));
             }
-            response = http().sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
-            long left = deadline.toMillis() - (System.nanoTime() - begin) / 1_000_000;
-            HttpResponse<Void> answer = response.get(Math.max(left, 1), TimeUnit.MILLISECONDS);
+            HttpResponse<Void> answer = BoundedExchange.send(http(), request.build(), begin, deadline);
             status = answer.statusCode();
             if (status < 200 || status >= 300) {
                 error = "HTTP " + status;
@@ -138,10 +134,6 @@ public class ChannelSender {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted";
-        } finally {
-            if (response != null && !response.isDone()) {
-                response.cancel(true); // closes the exchange: a stalled body must not hold the connection
-            }
         }
         long durationMs = (System.nanoTime() - begin) / 1_000_000;
         return new Attempt(started, status, error, retry && DeliveryLog.retryable(status), durationMs, retryAfter);
