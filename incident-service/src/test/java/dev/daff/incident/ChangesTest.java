@@ -363,4 +363,33 @@ class ChangesTest {
         String reason = new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
         assertTrue(reason.contains("unknown service"), reason);
     }
+
+    /**
+     * A pipeline's gzip carries a change of 3,000,000 characters past the broker. The dead-letter strategy sent the
+     * value it was given uncompressed, the producer refused it as too large, the channel stopped, and every change
+     * after it waited for good, at every restart. It is dead-lettered as an account of itself, and the next change
+     * is recorded.
+     */
+    @Test
+    void aChangeTooLongForAnyEventIsDeadLetteredAsAnAccountOfItAndTheNextOneIsRecorded() {
+        String u = "-" + unique();
+        service("huge" + u, "{\"team\": \"ci\"}");
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        Instant t = Instant.parse("2021-12-02T10:00:00Z");
+        KafkaTestClient.sendGzipped(kafka, Topics.CHANGE_EVENTS, "huge" + u,
+                changeJson("huge" + u, "DEPLOY", "x".repeat(3_000_000), t, null, "production"));
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "huge" + u,
+                changeJson("huge" + u, "DEPLOY", "after the long one", t.plusSeconds(60), null, "production"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().queryParam("service", "huge" + u)
+                .when().get("/api/changes").then().statusCode(200)
+                .body("summary", contains("after the long one")));
+        List<ConsumerRecord<String, String>> dead = KafkaTestClient.read(kafka, DEAD_LETTER,
+                r -> ("huge" + u).equals(r.key()), 1, Duration.ofSeconds(30));
+        assertEquals(1, dead.size());
+        assertTrue(dead.get(0).value().startsWith("daff:oversized-event 3000"), dead.get(0).value().substring(0, 80));
+        assertTrue(dead.get(0).value().length() < 3_000, "the account keeps the head only");
+        String reason = new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("an event has at most 1000000"), reason);
+    }
 }

@@ -32,7 +32,24 @@ public final class KafkaTestClient {
 
     /** Sends one record with these headers (text, as UTF-8). */
     public static void send(String bootstrapServers, String topic, String key, String value, Map<String, String> headers) {
+        send(bootstrapServers, topic, key, value, headers, new Properties());
+    }
+
+    /**
+     * Sends one record gzipped, as a producer may: the broker bounds records only compressed, so a value of many
+     * megabytes of repetitive text passes it.
+     */
+    public static void sendGzipped(String bootstrapServers, String topic, String key, String value) {
+        Properties gzip = new Properties();
+        gzip.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+        gzip.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * value.length() + (1 << 20)));
+        send(bootstrapServers, topic, key, value, Map.of(), gzip);
+    }
+
+    private static void send(String bootstrapServers, String topic, String key, String value, Map<String, String> headers,
+            Properties settings) {
         Properties props = new Properties();
+        props.putAll(settings);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

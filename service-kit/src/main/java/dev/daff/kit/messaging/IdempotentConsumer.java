@@ -175,6 +175,10 @@ public class IdempotentConsumer {
     }
 
     private <E extends EventEnvelope> E parse(Subscription<E> subscription, String payload) {
+        String oversized = BoundedEventDeserializer.oversized(payload);
+        if (oversized != null) {
+            throw new UnprocessableEvent(oversized);
+        }
         E event;
         try {
             event = json.readValue(payload, subscription.eventClass());
