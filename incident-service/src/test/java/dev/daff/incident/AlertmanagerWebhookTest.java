@@ -96,6 +96,38 @@ class AlertmanagerWebhookTest {
     }
 
     /**
+     * One outage, paged by several rules: each Alertmanager group of a service with an unresolved incident joins that
+     * incident, as an SLO alert does, where each opened an incident of its own (three washups and WASHUP actions for
+     * one outage, and three incidents in the meta-review). Once it is resolved, the next group opens a new one.
+     */
+    @Test
+    void aNewGroupForAServiceWithAnUnresolvedIncidentJoinsIt() {
+        String service = "one-outage-" + UUID.randomUUID().toString().substring(0, 8);
+        String declared = given().contentType(ContentType.JSON).body("""
+                {"title": "checkout is slow", "severity": "SEV2", "services": ["%s"], "team": "edge",
+                 "detectionSource": "HUMAN"}""".formatted(service))
+                .when().post("/api/incidents").then().statusCode(201).extract().path("id");
+        String errors = post(notification("{}:{alertname=\\\"HighErrors\\\"}-" + service, "firing", service, "critical"));
+        String latency = post(notification("{}:{alertname=\\\"HighLatency\\\"}-" + service, "firing", service, "page")
+                .replace("HighErrorRate", "HighLatency"));
+        assertEquals(declared, errors);
+        assertEquals(declared, latency);
+        given().when().get("/api/incidents/" + declared + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'ALERT_FIRED' }.text",
+                        containsInAnyOrder(containsString("HighErrorRate"), containsString("HighLatency")));
+        given().queryParam("service", service).when().get("/api/incidents").then().statusCode(200)
+                .body("items.id", contains(declared));
+
+        for (String to : new String[] { "ANALYSING", "FIXING", "RESOLVED" }) {
+            IncidentLifecycleTest.move(declared, to);
+        }
+        String next = post(notification("{}:{alertname=\\\"DiskFull\\\"}-" + service, "firing", service, "critical"));
+        org.junit.jupiter.api.Assertions.assertNotEquals(declared, next);
+        given().when().get("/api/incidents/" + next).then().statusCode(200)
+                .body("detectionSource", equalTo("ALERTMANAGER")).body("status", equalTo("DISCOVERED"));
+    }
+
+    /**
      * Alertmanager runs as a pair and each instance notifies; incident-service runs as two replicas. Two notifications
      * of one new group, with different alerts, arriving at once on two replicas open one incident with both alerts.
      */

@@ -97,7 +97,7 @@ public class AlertmanagerIntake {
             for (AlertmanagerApi.Alert alert : notification.alerts()) {
                 if (pages(alert) && processed.firstDelivery(CONSUMER, eventId(notification, alert))) {
                     opener = alert;
-                    open = Optional.of(openIncident(notification, alert, linkKey));
+                    open = Optional.of(incidentFor(notification, alert, linkKey));
                     record(open.get(), notification, alert);
                     break;
                 }
@@ -134,8 +134,18 @@ public class AlertmanagerIntake {
         return new AlertmanagerApi.Outcome(written.map(found -> found.id).orElse(null), entries);
     }
 
-    private Incident openIncident(AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert, String linkKey) {
+    /**
+     * The incident a group's first paging alert goes on: its service's unresolved incident, as an SLO alert's does (one
+     * outage paged by an SLO's burn and by Alertmanager's alerts, each its own group, was as many incidents, washups
+     * and WASHUP actions, and counted so in meta-reviews), else a new one. The group keeps it until it is resolved.
+     */
+    private Incident incidentFor(AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert, String linkKey) {
         String service = service(notification, alert);
+        Optional<Incident> joined = UNKNOWN.equals(service) ? Optional.empty() : incidents.openFor(service);
+        if (joined.isPresent()) {
+            links.relink(linkKey, joined.get().id, clock.instant());
+            return joined.get();
+        }
         String team = handle(firstLabel(alert.labels(), notification.commonLabels(), "team", "owner"));
         if (UNKNOWN.equals(team)) {
             // Without a team label the service's owner in the catalog, named in any case as the catalog's names are:
