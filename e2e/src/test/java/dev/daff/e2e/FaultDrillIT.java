@@ -540,7 +540,7 @@ class FaultDrillIT {
         Instant stopping = Instant.now();
         kafka.stop();
         Instant stopped = Instant.now();
-        pace(BROKER_OUTAGE); // the outage itself
+        healthyThroughout(BROKER_OUTAGE, "the broker outage"); // the outage itself
         Instant starting = Instant.now();
         kafka.start();
         Instant started = Instant.now();
@@ -640,15 +640,42 @@ class FaultDrillIT {
         }
     }
 
-    boolean ready(ServiceProcess service) {
+    /**
+     * Waits {@code duration}, asking each service's liveness and readiness every second: a broker away is no reason to
+     * restart a pod (liveness) or take it out of its Service (readiness; the APIs answer without Kafka), and a probe
+     * that said otherwise would turn the outage into a restart loop or a dark API.
+     */
+    void healthyThroughout(Duration duration, String fault) {
+        Instant began = Instant.now();
+        Instant end = began.plus(duration);
+        while (Instant.now().isBefore(end)) {
+            for (Map.Entry<String, ServiceProcess> service : services.entrySet()) {
+                for (String probe : List.of("live", "ready")) {
+                    int status = probe(service.getValue(), probe);
+                    if (status != 200) {
+                        recoveryProblems.putIfAbsent(probe + " " + service.getKey() + " during " + fault, String.format(
+                                "/q/health/%s answered %d %.1f s into %s", probe, status, seconds(began, Instant.now()), fault));
+                    }
+                }
+            }
+            pace(Duration.ofMillis(Math.min(1000, Math.max(0, Duration.between(Instant.now(), end).toMillis()))));
+        }
+    }
+
+    /** The probe's status, or 0 when the service did not answer within 2 s. */
+    int probe(ServiceProcess service, String probe) {
         try {
-            return api.send("GET", service.url() + "/q/health/ready", viewer(), null, Duration.ofSeconds(2)).statusCode() == 200;
+            return api.send("GET", service.url() + "/q/health/" + probe, viewer(), null, Duration.ofSeconds(2)).statusCode();
         } catch (IOException e) {
-            return false;
+            return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return 0;
         }
+    }
+
+    boolean ready(ServiceProcess service) {
+        return probe(service, "ready") == 200;
     }
 
     // --- catching up --------------------------------------------------------------------------------------------
