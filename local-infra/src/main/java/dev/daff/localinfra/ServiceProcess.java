@@ -26,6 +26,9 @@ import java.util.stream.Stream;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /** A pod's default grace period: how long a graceful stop waits before it kills the JVM. */
+    private static final Duration GRACE_PERIOD = Duration.ofSeconds(30);
+
     /** The secrets key of the local run and the tests that start packaged services: known to all, protects nothing. */
     static final String LOCAL_SECRETS_KEY = "dXswD47ea1W0SzQAaEjThe0ddDAfp8Sxun68KHRvS2I=";
 
@@ -294,13 +297,16 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** A graceful stop (SIGTERM), as Kubernetes does it. */
+    /** A graceful stop (SIGTERM), as Kubernetes does it: killed after 30 s, a pod's default grace period. */
     public void stop() {
-        stop(Duration.ofSeconds(30));
+        stop(GRACE_PERIOD);
     }
 
-    /** What a graceful stop took and what the service logged at ERROR level while it stopped. */
-    public record Stopped(long millis, List<String> errors) {
+    /**
+     * What a graceful stop took, whether the JVM had to be killed at the end of the grace period (in a pod: SIGKILL,
+     * with whatever it was still doing lost), and what the service logged at ERROR level while it stopped.
+     */
+    public record Stopped(long millis, boolean killed, List<String> errors) {
     }
 
     /** {@link #stop()}, timed from the signal to the JVM's exit, with the ERROR lines the stop wrote to the log. */
@@ -308,7 +314,7 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             long logged = Files.exists(log) ? Files.size(log) : 0;
             long started = System.nanoTime();
-            stop();
+            boolean killed = !stop(GRACE_PERIOD);
             long millis = (System.nanoTime() - started) / 1_000_000;
             List<String> errors;
             try (var file = Files.newInputStream(log)) {
@@ -316,20 +322,25 @@ public final class ServiceProcess implements AutoCloseable {
                 errors = new String(file.readAllBytes(), StandardCharsets.UTF_8).lines()
                         .filter(line -> line.contains(" ERROR ")).toList();
             }
-            return new Stopped(millis, errors);
+            return new Stopped(millis, killed, errors);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** A graceful stop that waits up to {@code timeout} for the JVM to exit before killing it. */
-    public void stop(Duration timeout) {
+    /**
+     * A graceful stop that waits up to {@code timeout} for the JVM to exit before killing it; whether it exited by
+     * itself (or was not running).
+     */
+    public boolean stop(Duration timeout) {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!waitFor(timeout)) {
                 kill();
+                return false;
             }
         }
+        return true;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.daff.slo;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -402,6 +403,7 @@ class TwoReplicasIT {
         Map<String, Integer> paged = new TreeMap<>(pagedSlos("page.triggered"));
         paged.keySet().retainAll(rolling);
         assertEquals(expected, paged, "each alert paged exactly once across B's stop");
+        assertFalse(stopped.killed(), "B was still running at the end of a pod's 30 s grace period and was killed");
         assertEquals(List.of(), stopped.errors(), "ERROR lines while B stopped");
         // Every trigger on record as delivered well within a lease (35 s): one B sent but never recorded would stay
         // PENDING until its lease ran out, and then be sent a second time.
