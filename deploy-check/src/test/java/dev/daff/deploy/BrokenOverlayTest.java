@@ -182,6 +182,35 @@ class BrokenOverlayTest {
         assertHas(problems, "StatefulSet/postgres container postgres: pg_hba.conf admits TCP without TLS: host all all all scram-sha-256");
     }
 
+    @Test
+    void probeTimeoutsCatchAProbeLeftAtKubernetesDefault() {
+        assertHas(PodLifecycle.probeTimeouts(broken.objects()), "Deployment/incident-service container incident-service: "
+                + "livenessProbe has no timeoutSeconds (Kubernetes' default, 1 s)");
+    }
+
+    @Test
+    void gracefulStopCatchesAPodWithoutPreStopAndAGracePeriodShorterThanTheLongestStop() {
+        List<String> problems = PodLifecycle.gracefulStop(broken.objects());
+        assertHas(problems, "Deployment/action-service container action-service: no preStop sleep");
+        // 5 s preStop + 56 s (15 requests, 6 page deliveries, 10 SLI consumer, 20 producers, 5 worker threads) + 5 s
+        assertHas(problems, "Deployment/slo-service: terminationGracePeriodSeconds 30 is less than 66 s");
+    }
+
+    @Test
+    void autoscaledReplicasCatchADeploymentThatResetsItsHpa() {
+        assertHas(PodLifecycle.autoscaledReplicas(broken.objects()), "Deployment/console: sets replicas 2, but its"
+                + " HorizontalPodAutoscaler owns the count");
+    }
+
+    @Test
+    void connectionBudgetCatchesPoolsPostgresqlCannotAdmit() {
+        // slo-service: dev's HPA maxReplicas 2 + maxSurge 1 + 1 stopping = 4 pods × 100; incident-service's and
+        // action-service's HPAs are broken above, so 1 replica (no replicas set) + 1 + 1 = 3 pods × 12 and × 10;
+        // + 3 reserved for superusers + 10 admin sessions = 479
+        assertHas(ConnectionBudget.check(broken.objects()), "StatefulSet/postgres: max_connections 400 is below the 479 its"
+                + " clients may need: action-service 3 pods × 10, incident-service 3 pods × 12, slo-service 4 pods × 100");
+    }
+
     private static Map<String, Set<String>> apiPaths() {
         Map<String, Set<String>> paths = new TreeMap<>();
         Project.SERVICES.forEach(s -> paths.put(s, Project.openApiPaths(s)));

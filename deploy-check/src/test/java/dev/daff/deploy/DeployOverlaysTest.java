@@ -10,11 +10,14 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,7 +46,7 @@ class DeployOverlaysTest {
         List<HasMetadata> objects = Overlay.deploy("prod").objects();
         assertEquals(List.of(), ServiceMonitors.check(objects));
         assertEquals(new TreeSet<>(ServiceMonitors.SCRAPED), objects.stream().filter(ServiceMonitor.class::isInstance)
-                .map(Checks::name).collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+                .map(Checks::name).collect(Collectors.toCollection(TreeSet::new)));
         for (HasMetadata monitor : objects.stream().filter(ServiceMonitor.class::isInstance).toList()) {
             assertEquals("kube-prometheus-stack", monitor.getMetadata().getLabels().get("release"), Checks.name(monitor));
             assertEquals(List.of("30s"), ((ServiceMonitor) monitor).getSpec().endpoints().stream()
@@ -73,6 +76,61 @@ class DeployOverlaysTest {
     @ValueSource(strings = { "dev", "prod" })
     void environmentNamesAreRealConfigurationKeys(String overlay) {
         assertEquals(List.of(), Checks.configNames(Overlay.deploy(overlay).objects()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "base", "dev", "prod" })
+    void postgresqlAdmitsEveryConnectionThePoolsMayOpenAtOnce(String overlay) {
+        List<HasMetadata> objects = Overlay.deployOrBase(overlay).objects();
+        assertEquals(List.of(), ConnectionBudget.check(objects));
+        // every service is counted, against the one server they share
+        var servers = ConnectionBudget.servers(objects, new ArrayList<>());
+        assertEquals(Set.of("StatefulSet/postgres"), servers.keySet());
+        assertEquals(new TreeSet<>(Project.SERVICES), servers.get("StatefulSet/postgres").clients().stream()
+                .map(ConnectionBudget.Client::deployment).collect(Collectors.toCollection(TreeSet::new)));
+    }
+
+    @Test
+    void theConnectionBudgetCountsEveryPodAnHpaAndARolloutMayRun() {
+        var prod = ConnectionBudget.servers(Overlay.deploy("prod").objects(), new ArrayList<>()).get("StatefulSet/postgres");
+        // HPA maxReplicas 6, maxSurge 1, one pod still stopping
+        assertEquals(List.of(8, 8, 8), prod.clients().stream().map(ConnectionBudget.Client::pods).toList());
+        var dev = ConnectionBudget.servers(Overlay.deploy("dev").objects(), new ArrayList<>()).get("StatefulSet/postgres");
+        assertEquals(List.of(4, 4, 4), dev.clients().stream().map(ConnectionBudget.Client::pods).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void probesWaitSeveralSecondsForAnAnswer(String overlay) {
+        assertEquals(List.of(), PodLifecycle.probeTimeouts(Overlay.deploy(overlay).objects()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void podsLeaveTheRoutesBeforeQuarkusStopsAndFinishWithinTheirGracePeriod(String overlay) {
+        assertEquals(List.of(), PodLifecycle.gracefulStop(Overlay.deploy(overlay).objects()));
+    }
+
+    @Test
+    void theLongestStopIsReadFromTheServicesConfigurationAndCode() {
+        var slo = PodLifecycle.longestStop("slo-service");
+        assertEquals(Duration.ofSeconds(15), slo.get("requests"));
+        assertEquals(Duration.ofSeconds(6), slo.get("PageDispatcher at shutdown")); // delivery-timeout 5 s + 1 s
+        assertEquals(Duration.ofSeconds(10), slo.get("SliConsumer at shutdown"));
+        assertEquals(Duration.ofSeconds(5), slo.get("worker threads"));
+        assertEquals(Duration.ofSeconds(5), slo.get("OutboxRelay closing"));
+        assertEquals(Duration.ofMinutes(1), PodLifecycle.longestStop(Project.CONSOLE).get("worker threads"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "base", "dev", "prod" })
+    void noDeploymentAnHpaScalesSetsItsOwnReplicas(String overlay) {
+        assertEquals(List.of(), PodLifecycle.autoscaledReplicas(Overlay.deployOrBase(overlay).objects()));
+    }
+
+    @Test
+    void theKafkaAclTableOfTheReadmeNamesWhatEachUserIsGranted() {
+        assertEquals(List.of(), KafkaAcls.readmeTable(Overlay.deploy("prod").objects()));
     }
 
     @ParameterizedTest
@@ -180,8 +238,10 @@ class DeployOverlaysTest {
     @Test
     void devRunsOneReplicaOfEachServiceOnOneKafkaNode() {
         List<HasMetadata> objects = Overlay.deploy("dev").objects();
-        for (Deployment d : of(objects, Deployment.class)) {
-            assertEquals(1, d.getSpec().getReplicas(), d.getMetadata().getName());
+        assertEquals(4, of(objects, HorizontalPodAutoscaler.class).size());
+        for (HorizontalPodAutoscaler h : of(objects, HorizontalPodAutoscaler.class)) {
+            assertEquals(1, h.getSpec().getMinReplicas(), h.getMetadata().getName());
+            assertEquals(2, h.getSpec().getMaxReplicas(), h.getMetadata().getName());
         }
         assertEquals(1, brokers(objects));
         for (KafkaTopic t : of(objects, KafkaTopic.class)) {
@@ -192,9 +252,10 @@ class DeployOverlaysTest {
     @Test
     void prodRunsTwoOrMoreReplicasAndThreeBrokersWithMinInsyncTwo() {
         List<HasMetadata> objects = Overlay.deploy("prod").objects();
-        for (Deployment d : of(objects, Deployment.class)) {
-            assertTrue(d.getSpec().getReplicas() >= 2, d.getMetadata().getName());
-        }
+        // the HPAs own the replica count (no Deployment sets one): each scales its Deployment
+        Set<String> scaled = new TreeSet<>();
+        of(objects, HorizontalPodAutoscaler.class).forEach(h -> scaled.add(h.getSpec().getScaleTargetRef().getName()));
+        assertEquals(new TreeSet<>(of(objects, Deployment.class).stream().map(d -> d.getMetadata().getName()).toList()), scaled);
         for (HorizontalPodAutoscaler h : of(objects, HorizontalPodAutoscaler.class)) {
             assertTrue(h.getSpec().getMinReplicas() >= 2, h.getMetadata().getName());
         }

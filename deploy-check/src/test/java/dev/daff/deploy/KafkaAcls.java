@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 
 /**
  * Kafka authorization: the Kafka runs {@code authorization: simple}, and every KafkaUser is allowed exactly what its
@@ -129,6 +130,74 @@ final class KafkaAcls {
                 problems.add("the external producer " + user + " writes " + topic + ", which no service consumes");
             }
         });
+        return problems;
+    }
+
+    private static final java.util.regex.Pattern BACKTICKED = java.util.regex.Pattern.compile("`([^`]+)`");
+
+    /**
+     * deploy/README.md's table under "## Kafka ACLs" names what each KafkaUser is granted: per row, the topics in
+     * backticks under "topics read" are exactly those it may Read, under "topics written" those it may Write, and so on
+     * for groups and transactional ids. A dead-letter topic may go unnamed where the cell says "dead-letter topic"
+     * ("its three dead-letter topics"). The checks hold the ACLs to the code; this holds the table to the ACLs.
+     */
+    static List<String> readmeTable(List<HasMetadata> objects) {
+        List<String> problems = new ArrayList<>();
+        Map<String, List<String>> rows = new TreeMap<>();
+        boolean inSection = false;
+        for (String line : Project.readmeLines()) {
+            if (line.startsWith("## ")) {
+                inSection = line.strip().equals("## Kafka ACLs");
+            } else if (inSection && line.startsWith("| `")) {
+                List<String> cells = new ArrayList<>(List.of(line.replace("\\|", "/").split("\\|", -1)));
+                cells.remove(0);
+                Matcher user = BACKTICKED.matcher(cells.get(0));
+                if (user.find()) {
+                    rows.put(user.group(1), cells.subList(1, cells.size()));
+                }
+            }
+        }
+        // column, ACL type and operation
+        List<String[]> columns = List.of(new String[] { "topics read", "topic", "Read" },
+                new String[] { "topics written", "topic", "Write" }, new String[] { "groups", "group", "Read" },
+                new String[] { "transactional ids", "transactionalId", "Write" });
+        for (HasMetadata o : objects) {
+            if (!(o instanceof KafkaUser u)) {
+                continue;
+            }
+            String name = u.getMetadata().getName();
+            List<String> row = rows.remove(name);
+            if (row == null) {
+                problems.add("deploy/README.md, Kafka ACLs: no row for KafkaUser " + name);
+                continue;
+            }
+            Set<Grant> granted = granted(u, new ArrayList<>());
+            for (int i = 0; i < columns.size(); i++) {
+                String[] column = columns.get(i);
+                String cell = i < row.size() ? row.get(i) : "";
+                Set<String> named = new TreeSet<>();
+                for (Matcher m = BACKTICKED.matcher(cell); m.find();) {
+                    named.add(m.group(1));
+                }
+                Set<String> allowed = new TreeSet<>();
+                granted.stream().filter(g -> g.type().equals(column[1]) && g.operation().equals(column[2]))
+                        .forEach(g -> allowed.add(g.name()));
+                for (String n : allowed) {
+                    boolean summarised = n.endsWith(".dead-letter") && cell.contains("dead-letter topic");
+                    if (!named.contains(n) && !summarised) {
+                        problems.add("deploy/README.md, Kafka ACLs: " + name + "'s " + column[0] + " leave out " + n
+                                + ", which its KafkaUser grants");
+                    }
+                }
+                for (String n : named) {
+                    if (!allowed.contains(n)) {
+                        problems.add("deploy/README.md, Kafka ACLs: " + name + "'s " + column[0] + " name " + n
+                                + ", which its KafkaUser does not grant");
+                    }
+                }
+            }
+        }
+        rows.keySet().forEach(name -> problems.add("deploy/README.md, Kafka ACLs: a row for " + name + ", which is no KafkaUser"));
         return problems;
     }
 

@@ -24,6 +24,16 @@ record Overlay(Path dir, Kubectl.Render render, Binding.Result binding) {
         return of(Project.root().resolve("deploy/overlays").resolve(name));
     }
 
+    /** deploy/base by itself, as an overlay sees it before changing it. */
+    static Overlay base() {
+        return of(Project.root().resolve("deploy/base"));
+    }
+
+    /** "base" or the name of an overlay under deploy/overlays. */
+    static Overlay deployOrBase(String name) {
+        return name.equals("base") ? base() : deploy(name);
+    }
+
     static Overlay broken(String name) {
         return of(Project.root().resolve("deploy-check/src/test/resources").resolve(name));
     }

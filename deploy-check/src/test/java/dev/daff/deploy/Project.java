@@ -36,7 +36,7 @@ final class Project {
 
     /**
      * Standard configuration keys a deployment may set although no application.properties names them: the
-     * datasource credentials, the HTTP port, JSON logs, the JWT verification, the Kafka client's security settings
+     * datasource credentials and pool size (sized with PostgreSQL's max_connections), the HTTP port, JSON logs, the JWT verification, the Kafka client's security settings
      * (any {@code kafka.*} key goes to every Kafka client), and the two daff settings the README documents for every
      * service. Listed in deploy/README.md too.
      */
@@ -45,6 +45,7 @@ final class Project {
             "quarkus.datasource.jdbc.url",
             "quarkus.datasource.username",
             "quarkus.datasource.password",
+            "quarkus.datasource.jdbc.max-size",
             "quarkus.log.level",
             "quarkus.log.console.json.enabled",
             "mp.jwt.verify.publickey.location",
@@ -166,6 +167,11 @@ final class Project {
             }
         }
         return secrets;
+    }
+
+    /** deploy/README.md, line by line. */
+    static List<String> readmeLines() {
+        return lines(root().resolve("deploy/README.md"));
     }
 
     /**
