@@ -4,14 +4,17 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -106,6 +109,79 @@ class BucketRetentionTest {
                 .when().post("/api/slos/key-after-expiry/events").then().statusCode(202);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when()
                 .get("/api/slos/key-after-expiry/status").then().body("events.total", equalTo(47)));
+    }
+
+    /**
+     * A backlog larger than a batch goes in several transactions, each cleanup on its own: deleted in one, a large one
+     * (every SLO moved from 30-day to 28-day windows) outlasted the transaction timeout and rolled back at every run,
+     * with the Idempotency-Key ids and ingest keys behind it. Tests delete 100 rows per batch.
+     */
+    @Test
+    void aBacklogLargerThanABatchIsDeletedBatchByBatchKeepingWhatIsNotExpired() throws Exception {
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo("retention-backlog").replace("30d", "7d"))
+                .when().post("/api/slos").then().statusCode(201);
+        Instant now = clock.instant();
+        Instant expired = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofDays(20)); // two weeks and an hour are kept
+        Instant kept = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofDays(1));
+        try (Connection connection = database.getConnection()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "insert into sli_bucket (slo_name, minute, good, total) values ('retention-backlog', ?, 1, 1)")) {
+                for (int i = 0; i < 450; i++) {
+                    insert.setTimestamp(1, Timestamp.from(expired.minus(Duration.ofMinutes(i))));
+                    insert.addBatch();
+                }
+                for (int i = 0; i < 10; i++) {
+                    insert.setTimestamp(1, Timestamp.from(kept.minus(Duration.ofMinutes(i))));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            try (PreparedStatement seen = connection.prepareStatement(
+                    "insert into sli_seen_event (event_id, seen_at) values (?, ?)");
+                    PreparedStatement key = connection.prepareStatement("insert into sli_ingest_key (slo_name,"
+                            + " idempotency_key, batch_sha256, first_used_at) values ('retention-backlog', ?, ?, ?)")) {
+                for (int i = 0; i < 260; i++) {
+                    Instant at = now.minus(i < 250 ? Duration.ofDays(2) : Duration.ofHours(1)); // 250 forgotten, 10 kept
+                    seen.setString(1, "retention-backlog-" + i);
+                    seen.setTimestamp(2, Timestamp.from(at));
+                    seen.addBatch();
+                    key.setString(1, "retention-backlog-" + i);
+                    key.setBytes(2, new byte[32]);
+                    key.setTimestamp(3, Timestamp.from(at));
+                    key.addBatch();
+                }
+                seen.executeBatch();
+                key.executeBatch();
+            }
+        }
+        double bucketBatches = retentionBatches("sli_bucket");
+        double seenBatches = retentionBatches("sli_seen_event");
+        double keyBatches = retentionBatches("sli_ingest_key");
+
+        retention.deleteExpired(now);
+
+        assertEquals(10, buckets("retention-backlog"), "the 450 expired minutes are gone, the 10 inside the window kept");
+        assertEquals(10, count("select count(*) from sli_seen_event where event_id like 'retention-backlog-%'"));
+        assertEquals(10, count("select count(*) from sli_ingest_key where slo_name = 'retention-backlog'"));
+        assertTrue(retentionBatches("sli_bucket") - bucketBatches >= 5,
+                "450 expired buckets took at least 5 transactions of 100, not " + (retentionBatches("sli_bucket") - bucketBatches));
+        assertTrue(retentionBatches("sli_seen_event") - seenBatches >= 3, "250 ids took at least 3 transactions");
+        assertTrue(retentionBatches("sli_ingest_key") - keyBatches >= 3, "250 keys took at least 3 transactions");
+    }
+
+    /** Transactions each cleanup has run so far: {@code daff.sli.retention.batches}, by table. */
+    private static double retentionBatches(String table) {
+        return given().when().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith("daff_sli_retention_batches_total{")
+                        && line.contains("table=\"" + table + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private long count(String query) throws Exception {
+        try (Connection connection = database.getConnection(); ResultSet rows = connection.createStatement().executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     private long buckets(String slo) throws Exception {

@@ -74,10 +74,14 @@ public class IngestKeys {
         seenEvents.forget(ids);
     }
 
-    /** Forgets keys first taken before {@code cutoff}, with the consumer's record of what they counted. */
-    void forgetBefore(Instant cutoff) {
-        entityManager.createNativeQuery("delete from sli_ingest_key where first_used_at < ?1")
-                .setParameter(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC)).executeUpdate();
+    /** Forgets up to {@code max} keys first taken before {@code cutoff}, the oldest first; answers how many. */
+    int forgetBefore(Instant cutoff, int max) {
+        return entityManager.createNativeQuery("""
+                delete from sli_ingest_key where ctid = any(array(
+                    select ctid from sli_ingest_key where first_used_at < ?1 order by first_used_at limit ?2
+                    for update skip locked))
+                """)
+                .setParameter(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC)).setParameter(2, max).executeUpdate();
     }
 
     /** The batch as the client sent it: an observation without {@code at} is "now" on every retry. */

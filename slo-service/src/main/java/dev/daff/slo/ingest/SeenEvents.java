@@ -51,10 +51,14 @@ public class SeenEvents {
                 .executeUpdate();
     }
 
-    /** Forgets ids first seen before {@code cutoff}. */
-    void forgetBefore(Instant cutoff) {
-        entityManager.createNativeQuery("delete from sli_seen_event where seen_at < ?1")
+    /** Forgets up to {@code max} ids first seen before {@code cutoff}, the oldest first; answers how many. */
+    int forgetBefore(Instant cutoff, int max) {
+        return entityManager.createNativeQuery("""
+                delete from sli_seen_event where ctid = any(array(
+                    select ctid from sli_seen_event where seen_at < ?1 order by seen_at limit ?2 for update skip locked))
+                """)
                 .setParameter(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
+                .setParameter(2, max)
                 .executeUpdate();
     }
 }

@@ -195,21 +195,24 @@ public class SliBuckets {
     }
 
     /**
-     * Deletes buckets older than two of their SLO's windows and {@code grace}, but for each SLO's last one with events:
-     * when it was last heard from is what a NO_DATA alert's silence is measured from, after a restart too; answers how
-     * many. Two windows, not one: the history's points go back one window, and each reads a whole window behind it;
-     * kept for one, a point a week back in a 30-day SLO's history read three weeks of its thirty and showed the
-     * budget an older outage had spent as unspent.
+     * Deletes up to {@code max} buckets older than two of their SLO's windows and {@code grace}, but for each SLO's last
+     * one with events: when it was last heard from is what a NO_DATA alert's silence is measured from, after a restart
+     * too; answers how many. Two windows, not one: the history's points go back one window, and each reads a whole
+     * window behind it; kept for one, a point a week back in a 30-day SLO's history read three weeks of its thirty and
+     * showed the budget an older outage had spent as unspent. Rows another transaction holds are skipped, so replicas
+     * running retention at once share the work instead of waiting on each other.
      */
-    int deleteOlderThanHistory(Instant now, Duration grace) {
+    int deleteOlderThanHistory(Instant now, Duration grace, int max) {
         return entityManager.createNativeQuery("""
-                delete from sli_bucket b using slo s
-                where b.slo_name = s.name
-                and b.minute < cast(?1 as timestamptz) - make_interval(days => 2 * s.window_days)
-                and (b.total = 0 or exists (select 1 from sli_bucket newer where newer.slo_name = b.slo_name
-                                            and newer.minute > b.minute and newer.total > 0))
+                delete from sli_bucket where ctid = any(array(
+                    select b.ctid from sli_bucket b join slo s on b.slo_name = s.name
+                    where b.minute < cast(?1 as timestamptz) - make_interval(days => 2 * s.window_days)
+                    and (b.total = 0 or exists (select 1 from sli_bucket newer where newer.slo_name = b.slo_name
+                                                and newer.minute > b.minute and newer.total > 0))
+                    limit ?2 for update of b skip locked))
                 """)
                 .setParameter(1, OffsetDateTime.ofInstant(now.minus(grace), ZoneOffset.UTC))
+                .setParameter(2, max)
                 .executeUpdate();
     }
 

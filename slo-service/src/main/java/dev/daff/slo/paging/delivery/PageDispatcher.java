@@ -231,7 +231,7 @@ public class PageDispatcher {
         closed = true;
         workers.shutdown();
         try {
-            // A first attempt's deadline, not a retry's longer one: the pod's grace period is 30 s. One cut off is
+            // A first attempt's deadline, not a retry's longer one: the pod's grace period is bounded. One cut off is
             // tried again by another replica, once its lease runs out if its interruption could not be recorded.
             if (!workers.awaitTermination(config.deliveryTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
                 workers.shutdownNow();

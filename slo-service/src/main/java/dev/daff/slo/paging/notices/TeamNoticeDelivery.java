@@ -1,9 +1,11 @@
 package dev.daff.slo.paging.notices;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,8 +26,8 @@ import dev.daff.slo.paging.oncall.TeamService;
 /**
  * Queues a team notice for the team's own channels (the team-level Slack and webhook channels), as low-urgency
  * notifications the page dispatcher delivers with the same sender, signature, address guard and retries as pages.
- * Never PagerDuty: a reminder must not wake anyone. A team without such a channel gets nothing (logged once per team
- * and replica, so a weekly report to a PagerDuty-only team does not fill the log).
+ * Never PagerDuty: a reminder must not wake anyone. A team without such a channel, or not defined here, gets nothing
+ * (logged once per team and replica, so a weekly report to a PagerDuty-only team does not fill the log).
  */
 @ApplicationScoped
 public class TeamNoticeDelivery {
@@ -37,7 +39,21 @@ public class TeamNoticeDelivery {
     private final TeamService teams;
     private final NotificationQueue queue;
     private final ObjectMapper json;
-    private final Set<String> toldNoChannel = ConcurrentHashMap.newKeySet();
+    /**
+     * How many teams told of are remembered, the least recently told forgotten first (and told of again, once, if a
+     * notice comes for it). A notice's team is anyone's text: notices naming ever new teams grew the set for good.
+     */
+    static final int TOLD_AT_MOST = 1_000;
+    /** A team name's longest (the {@code team} table's); longer ones are remembered and logged cut to it. */
+    static final int NAME_AT_MOST = 100;
+
+    private final Set<String> toldNoChannel = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > TOLD_AT_MOST;
+                }
+            }));
 
     public TeamNoticeDelivery(TeamService teams, NotificationQueue queue, ObjectMapper json) {
         this.teams = teams;
@@ -69,9 +85,17 @@ public class TeamNoticeDelivery {
             }
             queued++;
         }
-        if (queued == 0 && toldNoChannel.add(notice.team())) {
-            LOG.infof("team %s gets no notices (%s): it has no team-level Slack or webhook channel", notice.team(),
-                    notice.type());
+        String told = notice.team().length() > NAME_AT_MOST ? notice.team().substring(0, NAME_AT_MOST) : notice.team();
+        if (queued == 0 && toldNoChannel.add(told)) {
+            LOG.infof("team %s gets no notices (%s): %s", told, notice.type(), team.isEmpty() ? "no such team is defined"
+                    : "it has no team-level Slack or webhook channel");
+        }
+    }
+
+    /** The team names remembered as told of, least recently told first. */
+    List<String> toldNoChannel() {
+        synchronized (toldNoChannel) {
+            return List.copyOf(toldNoChannel);
         }
     }
 
