@@ -164,15 +164,21 @@ public class SliConsumer {
             } catch (Fenced e) {
                 throw e;
             } catch (RuntimeException e) {
-                if (!(e instanceof SliBatch.OverfullMinutes) && FailureKind.of(e) != FailureKind.PERMANENT) {
+                FailureKind kind = FailureKind.of(e);
+                // An unrecognised failure (a bug) that repeats is treated as a bucket that can never be stored: retried
+                // for ever, it stopped counting — and paging — for every SLO of the partition.
+                boolean unknownAgain = kind == FailureKind.UNKNOWN && ++unknownFailuresInARow >= UNKNOWN_FAILURES_TRIED;
+                if (!(e instanceof SliBatch.OverfullMinutes) && kind != FailureKind.PERMANENT && !unknownAgain) {
                     throw e; // transient: nothing was committed, a fresh consumer resumes from the stored offsets
                 }
                 // Some bucket can never be stored, or not whole: store bucket by bucket, dead-letter what fails.
-                LOG.warnf("SLI consumer: a batch could not be stored (%s); storing it bucket by bucket", e.getMessage());
+                LOG.warnf("SLI consumer: a batch could not be stored (%s%s); storing it bucket by bucket", e.getMessage(),
+                        unknownAgain ? ", " + unknownFailuresInARow + " times in a row for an unknown reason" : "");
                 stored = QuarkusTransaction.requiringNew()
                         .call(() -> batch.store(observed, refused, read.forwarded(), nextOffsets, positions::get, now, true));
             }
             positions.putAll(nextOffsets);
+            unknownFailuresInARow = 0;
             accepted.increment(read.events() - stored.refused());
             forwardedRecords.increment(read.forwarded().size());
             rejected.increment(stored.refused());
@@ -187,6 +193,9 @@ public class SliConsumer {
      * partition nobody has stored yet. Only the consumer thread touches it.
      */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
+    /** Stores that failed for an unknown reason since the last that committed (transient failures between them aside). */
+    private int unknownFailuresInARow;
+    private static final int UNKNOWN_FAILURES_TRIED = 5;
     private final HeldPartitions held = new HeldPartitions();
 
     /** On assignment, seek each partition to the offset stored with the buckets (or its start). */
