@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -261,6 +262,40 @@ class SimilarIncidentsTest {
                 review.getList("recurrencesDespiteDoneFix"));
         assertEquals(30.0 / 31, review.getDouble("recurringClasses[0].systemicActions[0].ratePer30DaysBefore"), 1e-9);
         assertTrue(Duration.between(doneAt, Instant.parse("2007-01-01T00:00:00Z")).toDays() == 334);
+    }
+
+    /**
+     * A cause corrected before review so that no earlier fix applies: the mark stood, the washup went on asking why a
+     * fix that is not this incident's "did not hold", and the meta-review counted a recurrence despite a done fix.
+     */
+    @Test
+    void aCauseCorrectedSoThatNoEarlierFixAppliesWithdrawsTheRecurrence() {
+        String api = "api-" + ChangesTest.unique();
+        String first = open("Logging blocked the request path", "requests waited on the log shipper", api,
+                "2008-01-10T09:00:00Z");
+        cause(first, "CHANGE", "\"CONFIG\"", "synchronous log appender on the request path");
+        systemicAction(first, UUID.randomUUID().toString(), "move log shipping off the request path", "DONE",
+                Instant.parse("2008-02-01T00:00:00Z"), 1, 0);
+        String again = open("Logging blocked the request path again", "requests waited on the log shipper", api,
+                "2008-03-15T09:00:00Z");
+        cause(again, "CHANGE", "\"CONFIG\"", "a new appender was synchronous again");
+        assertEquals(first, similar(again).getString("recurrenceOf.earlierIncidentId"));
+
+        cause(again, "PROVIDER", "", "the log vendor's endpoint stopped answering");
+        JsonPath corrected = similar(again);
+        assertNull(corrected.get("recurrenceOf"), "the cause no longer makes it a recurrence");
+        given().when().get("/api/incidents/" + again + "/timeline").then().statusCode(200)
+                .body("findAll { it.kind == 'RECURRENCE' }.text", contains(startsWith("Similar to incident " + first),
+                        startsWith("No longer a recurrence of incident " + first)));
+        given().contentType(ContentType.JSON).body("{\"rootCause\": \"the vendor's outage\"}")
+                .when().put("/api/incidents/" + again + "/washup").then().statusCode(200)
+                .body("recurrenceOf", nullValue())
+                .body("missingForReview", not(org.hamcrest.Matchers.hasItem("whyFixDidNotHold")));
+        assertEquals(List.of(), MetaReviewTest.json("/api/meta-review?from=2008-01-01T00:00:00Z&to=2009-01-01T00:00:00Z")
+                .getList("recurrencesDespiteDoneFix.incidentId"));
+
+        cause(again, "CHANGE", "\"CONFIG\"", "a new appender was synchronous after all");
+        assertEquals(first, similar(again).getString("recurrenceOf.earlierIncidentId"), "marked again");
     }
 
     @Test

@@ -21,7 +21,8 @@ import dev.daff.incident.washup.CauseSet;
  * Marks an incident a recurrence when, as its cause is set (class and seams are what a recurrence is about), it
  * scores at least {@code daff.similar.recurrence-min-score} against an earlier incident whose SYSTEMIC action was
  * DONE before this one was detected: the most similar such incident, and its earliest done SYSTEMIC action. Once
- * marked, never again: one timeline entry, and the washup asks why the earlier fix did not hold.
+ * marked, the mark stands while the cause keeps it a recurrence (setting the cause again adds no entry), and the
+ * washup asks why the earlier fix did not hold; a cause corrected so that none qualifies withdraws it, on the timeline.
  */
 @ApplicationScoped
 public class RecurrenceCheck {
@@ -47,22 +48,47 @@ public class RecurrenceCheck {
 
     @Transactional(Transactional.TxType.MANDATORY)
     void onCauseSet(@Observes CauseSet event) {
-        if (recurrences.findByIdOptional(event.incidentId()).isPresent()) {
-            return;
-        }
         Incident incident = incidents.require(event.incidentId());
+        Optional<IncidentRecurrence> marked = recurrences.findByIdOptional(incident.id);
+        Optional<Recurrence> found = recurrenceOf(incident);
+        if (marked.isEmpty()) {
+            found.ifPresent(recurrence -> mark(incident, recurrence.earlier(), recurrence.fix()));
+        } else if (found.isEmpty()) {
+            withdraw(incident, marked.get());
+        }
+    }
+
+    private record Recurrence(Similar earlier, SystemicAction fix) {
+    }
+
+    /** The most similar earlier incident scoring at least the minimum whose SYSTEMIC action was done before this one. */
+    private Optional<Recurrence> recurrenceOf(Incident incident) {
         for (Similar earlier : similar.ranked(incident)) {
             if (earlier.score() < config.recurrenceMinScore()) {
-                return;
+                return Optional.empty();
             }
             Optional<SystemicAction> fix = earlier.systemicActions().stream()
                     .filter(a -> a.doneAt() != null && a.doneAt().isBefore(incident.detectedAt))
                     .min(java.util.Comparator.comparing(SystemicAction::doneAt));
             if (fix.isPresent()) {
-                mark(incident, earlier, fix.get());
-                return;
+                return Optional.of(new Recurrence(earlier, fix.get()));
             }
         }
+        return Optional.empty();
+    }
+
+    /**
+     * A cause corrected so that no earlier fix applies any more: kept, the mark went on asking the washup why a fix
+     * that is not this incident's "did not hold", and the meta-review counted it among recurrences despite a done fix.
+     */
+    private void withdraw(Incident incident, IncidentRecurrence marked) {
+        recurrences.delete(marked);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("earlierIncidentId", marked.earlierIncidentId);
+        data.put("actionId", marked.actionId);
+        timeline.record(incident.id, null, Timeline.RECURRENCE, null, ACTOR, "No longer a recurrence of incident "
+                + marked.earlierIncidentId + ": with the cause as it is now set, no earlier incident whose systemic fix was"
+                + " done scores " + config.recurrenceMinScore() + " or more", data);
     }
 
     private void mark(Incident incident, Similar earlier, SystemicAction fix) {
