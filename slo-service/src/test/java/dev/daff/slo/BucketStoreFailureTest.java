@@ -53,33 +53,18 @@ class BucketStoreFailureTest {
     void aBucketThatFailsForAnUnknownReasonIsDeadLetteredAndItsPartitionGoesOnCounting() throws Exception {
         clock.notBehindTheWall();
         String poisoned = "poisoned-bucket";
-        String beside = IntStream.range(0, 1_000).mapToObj(i -> "beside-poison-" + i)
-                .filter(name -> SloIngestTest.partitionOf(name) == SloIngestTest.partitionOf(poisoned)).findFirst()
-                .orElseThrow();
+        String beside = besidePartitionOf(poisoned, "beside-poison-");
         for (String name : List.of(poisoned, beside)) {
             given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
         }
-        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
-            sql.execute("""
-                    create function poison_bucket() returns trigger language plpgsql as $$
-                    begin
-                        if new.slo_name = 'poisoned-bucket' then raise exception 'a bug in storing this bucket'; end if;
-                        return new;
-                    end $$""");
-            sql.execute("create trigger poison_bucket before insert or update on sli_bucket for each row"
-                    + " execute function poison_bucket()");
-        }
+        failBucketWrites("new.slo_name = '" + poisoned + "'");
         try {
-            String kafka = RealInfrastructureResource.kafka().bootstrapServers();
-            String at = clock.instant().toString();
-            KafkaTestClient.send(kafka, Topics.SLI_EVENTS, poisoned,
-                    "{\"slo\": \"" + poisoned + "\", \"at\": \"" + at + "\", \"good\": 1, \"total\": 2}");
-            KafkaTestClient.send(kafka, Topics.SLI_EVENTS, beside,
-                    "{\"slo\": \"" + beside + "\", \"at\": \"" + at + "\", \"good\": 3, \"total\": 4}");
+            send(poisoned, 1, 2);
+            send(beside, 3, 4);
 
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().when().get("/api/slos/" + beside + "/status")
                     .then().statusCode(200).body("events.total", equalTo(4)).body("events.good", equalTo(3)));
-            List<ConsumerRecord<String, String>> dead = KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
+            List<ConsumerRecord<String, String>> dead = KafkaTestClient.read(kafka(), Topics.SLI_EVENTS_DEAD_LETTER,
                     record -> poisoned.equals(record.key()), 1, Duration.ofSeconds(20));
             assertEquals(1, dead.size());
             String reason = new String(dead.get(0).headers().lastHeader(SliDeadLetters.REJECTION_HEADER).value(),
@@ -87,10 +72,86 @@ class BucketStoreFailureTest {
             assertTrue(reason.contains("could not be stored") && reason.contains("a bug in storing this bucket"), reason);
             given().when().get("/api/slos/" + poisoned + "/status").then().statusCode(200).body("events.total", equalTo(0));
         } finally {
-            try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
-                sql.execute("drop trigger poison_bucket on sli_bucket");
-                sql.execute("drop function poison_bucket()");
-            }
+            stopFailingBucketWrites();
+        }
+    }
+
+    /**
+     * A fault of storing itself (here every bucket write refused, as a revoked privilege or a schema out of step
+     * would) is no bucket's fault: however often it fails, nothing is dead-lettered, and once storing works again
+     * every event counts.
+     */
+    @Test
+    void whenNoBucketCanBeStoredNothingIsDeadLetteredAndEverythingCountsOnceStoringWorks() throws Exception {
+        clock.notBehindTheWall();
+        String first = "unstorable-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String second = besidePartitionOf(first, first + "-beside-");
+        for (String name : List.of(first, second)) {
+            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
+        }
+        failBucketWrites("true");
+        try {
+            send(first, 1, 2);
+            send(second, 3, 4);
+            // Every try goes through the trigger, and a sequence counts them though each rolls back: well past the
+            // five unknown failures in a row after which the batch is stored bucket by bucket.
+            await().atMost(Duration.ofSeconds(60)).until(() -> triesSoFar() >= 20);
+        } finally {
+            stopFailingBucketWrites();
+        }
+        for (String name : List.of(first, second)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/slos/" + name + "/status")
+                    .then().statusCode(200).body("events.total", equalTo(name.equals(first) ? 2 : 4)));
+        }
+        assertEquals(List.of(), KafkaTestClient.read(kafka(), Topics.SLI_EVENTS_DEAD_LETTER,
+                record -> first.equals(record.key()) || second.equals(record.key()), 1, Duration.ofSeconds(5)));
+    }
+
+    private static String besidePartitionOf(String slo, String prefix) {
+        return IntStream.range(0, 1_000).mapToObj(i -> prefix + i)
+                .filter(name -> SloIngestTest.partitionOf(name) == SloIngestTest.partitionOf(slo)).findFirst().orElseThrow();
+    }
+
+    private void send(String slo, int good, int total) {
+        KafkaTestClient.send(kafka(), Topics.SLI_EVENTS, slo, "{\"slo\": \"" + slo + "\", \"at\": \"" + clock.instant()
+                + "\", \"good\": " + good + ", \"total\": " + total + "}");
+    }
+
+    private static String kafka() {
+        return RealInfrastructureResource.kafka().bootstrapServers();
+    }
+
+    /** Bucket writes for which {@code condition} holds fail with an exception (SQLSTATE P0001), each try counted. */
+    private void failBucketWrites(String condition) throws Exception {
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
+            sql.execute("create sequence poison_tries");
+            sql.execute("""
+                    create function poison_bucket() returns trigger language plpgsql as $$
+                    begin
+                        if %s then
+                            perform nextval('poison_tries');
+                            raise exception 'a bug in storing this bucket';
+                        end if;
+                        return new;
+                    end $$""".formatted(condition));
+            sql.execute("create trigger poison_bucket before insert or update on sli_bucket for each row"
+                    + " execute function poison_bucket()");
+        }
+    }
+
+    private long triesSoFar() throws Exception {
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement();
+                var tries = sql.executeQuery("select last_value, is_called from poison_tries")) {
+            tries.next();
+            return tries.getBoolean(2) ? tries.getLong(1) : 0;
+        }
+    }
+
+    private void stopFailingBucketWrites() throws Exception {
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
+            sql.execute("drop trigger poison_bucket on sli_bucket");
+            sql.execute("drop function poison_bucket()");
+            sql.execute("drop sequence poison_tries");
         }
     }
 }

@@ -116,16 +116,15 @@ public class SliBatch {
      * ({@code lastStored}), so that a replica which lost its partitions while paused cannot count them again — then
      * drops redelivered idempotent events, adds each minute to its bucket unless that would pass
      * {@link SliRules#MAX_EVENTS_PER_MINUTE} ({@link OverfullMinutes} when one would, unless {@code isolateBuckets}),
-     * and puts every refused record on the dead-letter topic and every
-     * forwarded one back on the topic under its SLO's key (both durable before the offsets that skip them commit). With {@code isolateBuckets}, a bucket that fails to store is dead-lettered
-     * instead of failing the batch. Answers the buckets it stored.
+     * and puts every refused record on the dead-letter topic and every forwarded one back on the topic under its SLO's
+     * key (both durable before the offsets that skip them commit). With {@code isolateBuckets}, a bucket that fails to
+     * store is dead-lettered instead of failing the batch — one failing for an unknown reason only if another bucket
+     * stored. Answers the buckets it stored.
      *
-     * <p>The fence comes first and everything is written in one order (offset rows by partition, then bucket rows
-     * by SLO and minute). A replica paused past its session wakes up with a batch of partitions that another replica
-     * now counts: fenced first, it gives up before it has locked a single bucket row. Written the other way round
-     * (buckets in hash order, offsets last), its batch and the new owner's locked the same bucket rows in different
-     * orders and PostgreSQL broke the deadlock by aborting either one — the new owner's consumer too, which then
-     * restarted and took the whole group through two more rebalances (seen in TwoReplicasIT).
+     * <p>The fence comes first and everything is written in one order (offset rows by partition, then bucket rows by
+     * SLO and minute): a replica paused past its session, its partitions counted by another now, gives up before it
+     * has locked a bucket row. Written the other way round, its batch and the new owner's locked the same rows in
+     * different orders, PostgreSQL aborted either one, and the group went through two more rebalances (TwoReplicasIT).
      */
     Stored store(List<Observed> observed, List<Refused> refusedBefore, List<Forwarded> forwarded,
             Map<TopicPartition, Long> nextOffsets, Function<TopicPartition, Long> lastStored, Instant now,
@@ -155,15 +154,20 @@ public class SliBatch {
         }
         Map<String, Map<Instant, MinuteCount>> stored = new HashMap<>();
         List<MinuteAdd> adds = new ArrayList<>();
+        RuntimeException unknown = null;
         for (Map.Entry<String, Map<Instant, MinuteAggregate>> slo : aggregates.entrySet()) {
             for (Map.Entry<Instant, MinuteAggregate> minute : slo.getValue().entrySet()) {
                 MinuteAggregate aggregate = minute.getValue();
                 if (isolateBuckets) {
-                    storeIsolated(slo.getKey(), minute.getKey(), aggregate, refused, stored);
+                    RuntimeException failed = storeIsolated(slo.getKey(), minute.getKey(), aggregate, refused, stored);
+                    unknown = unknown == null ? failed : unknown;
                 } else {
                     adds.add(new MinuteAdd(slo.getKey(), minute.getKey(), aggregate.good, aggregate.total));
                 }
             }
+        }
+        if (unknown != null && stored.isEmpty()) {
+            throw unknown; // no bucket stored: a fault of storing itself (a privilege, the schema), not of one bucket
         }
         if (!buckets.addAll(adds, SliRules.MAX_EVENTS_PER_MINUTE)) {
             throw new OverfullMinutes();
@@ -178,9 +182,9 @@ public class SliBatch {
 
     /**
      * Adds one minute to its bucket under a savepoint, so that a bucket which cannot be stored is refused alone (and
-     * one that would overfill is added event by event).
+     * one that would overfill is added event by event); answers the failure when it was of an unknown kind.
      */
-    private void storeIsolated(String slo, Instant minute, MinuteAggregate aggregate, List<Refused> refused,
+    private RuntimeException storeIsolated(String slo, Instant minute, MinuteAggregate aggregate, List<Refused> refused,
             Map<String, Map<Instant, MinuteCount>> stored) {
         List<Refused> refusedHere = new ArrayList<>();
         Map<String, Map<Instant, MinuteCount>> storedHere = new HashMap<>();
@@ -195,15 +199,17 @@ public class SliBatch {
             entityManager.createNativeQuery("release savepoint sli_bucket").executeUpdate();
             refused.addAll(refusedHere);
             storedHere.forEach((name, minutes) -> stored.computeIfAbsent(name, n -> new HashMap<>()).putAll(minutes));
+            return null;
         } catch (RuntimeException e) {
             if (FailureKind.of(e) == FailureKind.TRANSIENT) {
-                // A deadlock, a failover, a cancelled statement: nothing of this poll is committed, and a fresh
-                // consumer stores it again. Refused here, the events were dead-lettered and the offsets moved on.
-                // Anything else is refused as before: retried, a failure of this one bucket would stop its partition.
+                // Nothing of this poll is committed, and a fresh consumer stores it again; refused here, the events
+                // were dead-lettered. Anything else is refused: retried, this one bucket would stop its partition.
                 throw e;
             }
             entityManager.createNativeQuery("rollback to savepoint sli_bucket").executeUpdate();
-            refuse(aggregate, refused, "could not be stored: " + e.getMessage());
+            String reason = "could not be stored: " + e.getMessage();
+            aggregate.events.forEach(one -> refused.add(new Refused(one.source(), reason)));
+            return FailureKind.of(e) == FailureKind.UNKNOWN ? e : null;
         }
     }
 
@@ -224,10 +230,6 @@ public class SliBatch {
         if (!fitted.events.isEmpty()) {
             counted(stored, slo, minute, fitted);
         }
-    }
-
-    private static void refuse(MinuteAggregate aggregate, List<Refused> refused, String reason) {
-        aggregate.events.forEach(one -> refused.add(new Refused(one.source(), reason)));
     }
 
     private static void counted(Map<String, Map<Instant, MinuteCount>> stored, String slo, Instant minute,
