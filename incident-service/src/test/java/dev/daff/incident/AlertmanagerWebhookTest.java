@@ -128,6 +128,40 @@ class AlertmanagerWebhookTest {
     }
 
     /**
+     * A group across services ({@code group_by: [alertname]}) where one of them has an unresolved incident: the group
+     * goes on that incident, whichever alert Alertmanager lists first. Listed after a service without one, its alert
+     * was added to a new incident, and its service had two unresolved incidents (its SLO alerts going to the other).
+     */
+    @Test
+    void aGroupAcrossServicesGoesOnTheUnresolvedIncidentOfAnyOfThemWhicheverIsListedFirst() {
+        for (boolean declaredListedFirst : new boolean[] { true, false }) {
+            String u = UUID.randomUUID().toString().substring(0, 8);
+            String quiet = "quiet-" + u;
+            String busy = "busy-" + u;
+            String declared = given().contentType(ContentType.JSON).body("""
+                    {"title": "busy is failing", "severity": "SEV2", "services": ["%s"], "team": "edge",
+                     "detectionSource": "HUMAN"}""".formatted(busy))
+                    .when().post("/api/incidents").then().statusCode(201).extract().path("id");
+            String first = notification("{}:{alertname=\\\"HighErrorRate-" + u + "\\\"}", "firing",
+                    declaredListedFirst ? busy : quiet, "critical");
+            String both = first.replace("\"fingerprint\": \"f00d\"}]", "\"fingerprint\": \"f00d\"}, "
+                    + "{\"status\": \"firing\", \"labels\": {\"alertname\": \"HighErrorRate\", \"service\": \""
+                    + (declaredListedFirst ? quiet : busy) + "\", \"severity\": \"critical\"}, \"annotations\": {},"
+                    + " \"startsAt\": \"" + STARTED + "\", \"endsAt\": \"0001-01-01T00:00:00Z\","
+                    + " \"generatorURL\": \"http://prometheus/graph\", \"fingerprint\": \"beef\"}]");
+            assertEquals(declared, post(both), "listed " + (declaredListedFirst ? "first" : "second"));
+            given().when().get("/api/incidents/" + declared).then().statusCode(200)
+                    .body("services", containsInAnyOrder(busy, quiet));
+            given().when().get("/api/incidents/" + declared + "/timeline").then().statusCode(200)
+                    .body("findAll { it.kind == 'ALERT_FIRED' }", hasSize(2));
+            for (String service : new String[] { busy, quiet }) {
+                given().queryParam("service", service).when().get("/api/incidents").then().statusCode(200)
+                        .body("items.id", contains(declared));
+            }
+        }
+    }
+
+    /**
      * Alertmanager runs as a pair and each instance notifies; incident-service runs as two replicas. Two notifications
      * of one new group, with different alerts, arriving at once on two replicas open one incident with both alerts.
      */

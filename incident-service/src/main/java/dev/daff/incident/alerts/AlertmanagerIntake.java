@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,8 +125,17 @@ public class AlertmanagerIntake {
                 continue;
             }
             String service = service(notification, alert);
-            if (pages(alert) && !UNKNOWN.equals(service)) {
-                lifecycle.addService(target.get(), service, ACTOR); // the group spans services
+            if (firing && pages(alert) && !UNKNOWN.equals(service)) {
+                // A service with an unresolved incident of its own keeps its alerts there, whichever alert Alertmanager
+                // listed first: added to the group's, it had two, and its SLO alerts went to the other one.
+                Optional<Incident> own = incidents.openFor(service);
+                if (own.isPresent()) {
+                    target = own;
+                } else {
+                    lifecycle.addService(target.get(), service, ACTOR); // the group spans services
+                }
+            } else if (pages(alert) && !UNKNOWN.equals(service)) {
+                lifecycle.addService(target.get(), service, ACTOR);
             }
             record(target.get(), notification, alert);
             written = target;
@@ -135,15 +145,22 @@ public class AlertmanagerIntake {
     }
 
     /**
-     * The incident a group's first paging alert goes on: its service's unresolved incident, as an SLO alert's does (one
-     * outage paged by an SLO's burn and by Alertmanager's alerts, each its own group, was as many incidents, washups
-     * and WASHUP actions, and counted so in meta-reviews), else a new one. The group keeps it until it is resolved.
+     * The incident a group's first paging alert goes on: the oldest unresolved incident of any service the group pages
+     * for, as an SLO alert joins its service's (one outage paged by an SLO's burn and by Alertmanager's alerts, each its
+     * own group, was as many incidents, washups and WASHUP actions, and counted so in meta-reviews), else a new one.
+     * The group keeps it until it is resolved.
      */
     private Incident incidentFor(AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert, String linkKey) {
         String service = service(notification, alert);
-        Optional<Incident> joined = UNKNOWN.equals(service) ? Optional.empty() : incidents.openFor(service);
+        Optional<Incident> joined = notification.alerts().stream().filter(AlertmanagerIntake::pages)
+                .map(paging -> service(notification, paging)).filter(paged -> !UNKNOWN.equals(paged)).distinct()
+                .map(incidents::openFor).flatMap(Optional::stream)
+                .min(Comparator.comparing((Incident found) -> found.detectedAt).thenComparing(found -> found.id));
         if (joined.isPresent()) {
             links.relink(linkKey, joined.get().id, clock.instant());
+            if (!UNKNOWN.equals(service)) {
+                lifecycle.addService(joined.get(), service, ACTOR);
+            }
             return joined.get();
         }
         String team = handle(firstLabel(alert.labels(), notification.commonLabels(), "team", "owner"));
