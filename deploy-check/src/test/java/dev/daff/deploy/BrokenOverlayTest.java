@@ -204,11 +204,11 @@ class BrokenOverlayTest {
 
     @Test
     void connectionBudgetCatchesPoolsPostgresqlCannotAdmit() {
-        // slo-service: dev's HPA maxReplicas 2 + maxSurge 1 + 1 stopping = 4 pods × 100; incident-service's and
+        // slo-service: dev's HPA maxReplicas 2 + maxSurge 1 + 1 stopping = 4 pods × 200; incident-service's and
         // action-service's HPAs are broken above, so 1 replica (no replicas set) + 1 + 1 = 3 pods × 12 and × 10;
-        // + 3 reserved for superusers + 10 admin sessions = 479
-        assertHas(ConnectionBudget.check(broken.objects()), "StatefulSet/postgres: max_connections 400 is below the 479 its"
-                + " clients may need: action-service 3 pods × 10, incident-service 3 pods × 12, slo-service 4 pods × 100");
+        // + 3 reserved for superusers + 10 admin sessions = 879
+        assertHas(ConnectionBudget.check(broken.objects()), "StatefulSet/postgres: max_connections 600 is below the 879 its"
+                + " clients may need: action-service 3 pods × 10, incident-service 3 pods × 12, slo-service 4 pods × 200");
     }
 
     private static Map<String, Set<String>> apiPaths() {
