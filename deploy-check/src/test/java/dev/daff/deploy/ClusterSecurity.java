@@ -2,8 +2,6 @@ package dev.daff.deploy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvFromSource;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -199,7 +197,7 @@ final class ClusterSecurity {
             for (Container c : w.spec().getContainers()) {
                 String where = w.id() + " container " + c.getName() + ": ";
                 if (Project.SERVICES.contains(w.name())) {
-                    String url = env(c, configMaps).get("QUARKUS_DATASOURCE_JDBC_URL");
+                    String url = ConnectionBudget.env(c, configMaps).get("QUARKUS_DATASOURCE_JDBC_URL");
                     if (url == null) {
                         problems.add(where + "no QUARKUS_DATASOURCE_JDBC_URL");
                         continue;
@@ -261,25 +259,6 @@ final class ClusterSecurity {
                 problems.add(where + "pg_hba.conf admits TCP without TLS: " + l);
             }
         }
-    }
-
-    /** A container's environment: envFrom ConfigMaps, then env values. */
-    private static Map<String, String> env(Container c, Map<String, ConfigMap> configMaps) {
-        Map<String, String> env = new HashMap<>();
-        for (EnvFromSource from : c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
-            if (from.getConfigMapRef() != null && configMaps.containsKey(from.getConfigMapRef().getName())) {
-                var data = configMaps.get(from.getConfigMapRef().getName()).getData();
-                if (data != null) {
-                    env.putAll(data);
-                }
-            }
-        }
-        for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
-            if (e.getValue() != null) {
-                env.put(e.getName(), e.getValue());
-            }
-        }
-        return env;
     }
 
     private static Map<String, String> query(String jdbcUrl) {
