@@ -159,6 +159,28 @@ class AlertmanagerWebhookTest {
                         .body("items.id", contains(declared));
             }
         }
+        // Both with an incident of their own, the newer one's listed first: each alert stays on its service's.
+        String u = UUID.randomUUID().toString().substring(0, 8);
+        String older = "older-" + u;
+        String newer = "newer-" + u;
+        String olderIncident = IncidentLifecycleTest.open("""
+                {"title": "older is failing", "severity": "SEV2", "services": ["%s"], "team": "edge",
+                 "detectedAt": "2020-01-01T00:00:00Z", "detectionSource": "HUMAN"}""".formatted(older));
+        String newerIncident = IncidentLifecycleTest.open("""
+                {"title": "newer is failing", "severity": "SEV2", "services": ["%s"], "team": "edge",
+                 "detectionSource": "HUMAN"}""".formatted(newer));
+        String both = notification("{}:{alertname=\\\"HighErrorRate-" + u + "\\\"}", "firing", newer, "critical")
+                .replace("\"fingerprint\": \"f00d\"}]", "\"fingerprint\": \"f00d\"}, "
+                        + "{\"status\": \"firing\", \"labels\": {\"alertname\": \"HighErrorRate\", \"service\": \""
+                        + older + "\", \"severity\": \"critical\"}, \"annotations\": {}, \"startsAt\": \"" + STARTED
+                        + "\", \"endsAt\": \"0001-01-01T00:00:00Z\", \"generatorURL\": \"http://prometheus/graph\","
+                        + " \"fingerprint\": \"beef\"}]");
+        post(both);
+        for (String[] own : new String[][] { { newerIncident, newer }, { olderIncident, older } }) {
+            given().when().get("/api/incidents/" + own[0]).then().statusCode(200).body("services", contains(own[1]));
+            given().when().get("/api/incidents/" + own[0] + "/timeline").then().statusCode(200)
+                    .body("findAll { it.kind == 'ALERT_FIRED' }", hasSize(1));
+        }
     }
 
     /**

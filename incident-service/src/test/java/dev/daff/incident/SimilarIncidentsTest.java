@@ -296,6 +296,18 @@ class SimilarIncidentsTest {
 
         cause(again, "CHANGE", "\"CONFIG\"", "a new appender was synchronous after all");
         assertEquals(first, similar(again).getString("recurrenceOf.earlierIncidentId"), "marked again");
+
+        // Corrected to a cause another earlier incident with a done fix shares: a recurrence of that one now.
+        String vendor = open("Logging blocked the request path: vendor down", "requests waited on the log shipper", api,
+                "2008-02-10T09:00:00Z");
+        cause(vendor, "PROVIDER", "", "the log vendor's endpoint stopped answering");
+        systemicAction(vendor, UUID.randomUUID().toString(), "buffer logs locally when the vendor is away", "DONE",
+                Instant.parse("2008-02-20T00:00:00Z"), 1, 0);
+        cause(again, "PROVIDER", "", "the log vendor's endpoint stopped answering again");
+        assertEquals(vendor, similar(again).getString("recurrenceOf.earlierIncidentId"), "a recurrence of the other now");
+        given().contentType(ContentType.JSON).body("{\"rootCause\": \"the vendor's outage\"}")
+                .when().put("/api/incidents/" + again + "/washup").then().statusCode(200)
+                .body("recurrenceOf.actionTitle", equalTo("buffer logs locally when the vendor is away"));
     }
 
     @Test

@@ -145,14 +145,15 @@ public class AlertmanagerIntake {
     }
 
     /**
-     * The incident a group's first paging alert goes on: the oldest unresolved incident of any service the group pages
-     * for, as an SLO alert joins its service's (one outage paged by an SLO's burn and by Alertmanager's alerts, each its
-     * own group, was as many incidents, washups and WASHUP actions, and counted so in meta-reviews), else a new one.
-     * The group keeps it until it is resolved.
+     * The incident a group's first paging alert goes on: its own service's unresolved incident, as an SLO alert's does
+     * (one outage paged by an SLO's burn and by Alertmanager's alerts, each its own group, was as many incidents,
+     * washups and WASHUP actions, and counted so in meta-reviews), else the oldest unresolved incident of any other
+     * service the group pages for (its service added to it), else a new one. The group keeps it until it is resolved.
      */
     private Incident incidentFor(AlertmanagerApi.Notification notification, AlertmanagerApi.Alert alert, String linkKey) {
         String service = service(notification, alert);
-        Optional<Incident> joined = notification.alerts().stream().filter(AlertmanagerIntake::pages)
+        Optional<Incident> own = UNKNOWN.equals(service) ? Optional.empty() : incidents.openFor(service);
+        Optional<Incident> joined = own.isPresent() ? own : notification.alerts().stream().filter(AlertmanagerIntake::pages)
                 .map(paging -> service(notification, paging)).filter(paged -> !UNKNOWN.equals(paged)).distinct()
                 .map(incidents::openFor).flatMap(Optional::stream)
                 .min(Comparator.comparing((Incident found) -> found.detectedAt).thenComparing(found -> found.id));

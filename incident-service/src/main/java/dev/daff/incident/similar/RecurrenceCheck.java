@@ -51,11 +51,16 @@ public class RecurrenceCheck {
         Incident incident = incidents.require(event.incidentId());
         Optional<IncidentRecurrence> marked = recurrences.findByIdOptional(incident.id);
         Optional<Recurrence> found = recurrenceOf(incident);
-        if (marked.isEmpty()) {
-            found.ifPresent(recurrence -> mark(incident, recurrence.earlier(), recurrence.fix()));
-        } else if (found.isEmpty()) {
+        if (marked.isPresent()) {
+            if (found.isPresent() && found.get().earlier().incidentId().equals(marked.get().earlierIncidentId)
+                    && found.get().fix().actionId().equals(marked.get().actionId)) {
+                return; // still a recurrence of the same: setting the cause again adds nothing
+            }
+            // No longer a recurrence, or of another earlier incident now (whose fix the washup must then ask about).
             withdraw(incident, marked.get());
+            recurrences.flush();
         }
+        found.ifPresent(recurrence -> mark(incident, recurrence.earlier(), recurrence.fix()));
     }
 
     private record Recurrence(Similar earlier, SystemicAction fix) {
@@ -87,8 +92,9 @@ public class RecurrenceCheck {
         data.put("earlierIncidentId", marked.earlierIncidentId);
         data.put("actionId", marked.actionId);
         timeline.record(incident.id, null, Timeline.RECURRENCE, null, ACTOR, "No longer a recurrence of incident "
-                + marked.earlierIncidentId + ": with the cause as it is now set, no earlier incident whose systemic fix was"
-                + " done scores " + config.recurrenceMinScore() + " or more", data);
+                + marked.earlierIncidentId + ": with the cause as it is now set, it is not the most similar earlier"
+                + " incident scoring " + config.recurrenceMinScore() + " or more whose systemic fix was done before this"
+                + " one was detected", data);
     }
 
     private void mark(Incident incident, Similar earlier, SystemicAction fix) {

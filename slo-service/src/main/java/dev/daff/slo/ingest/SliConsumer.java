@@ -166,8 +166,10 @@ public class SliConsumer {
             } catch (RuntimeException e) {
                 FailureKind kind = FailureKind.of(e);
                 // An unrecognised failure (a bug) that repeats is treated as a bucket that can never be stored: retried
-                // for ever, it stopped counting — and paging — for every SLO of the partition.
-                boolean unknownAgain = kind == FailureKind.UNKNOWN && ++unknownFailuresInARow >= UNKNOWN_FAILURES_TRIED;
+                // for ever, it stopped counting — and paging — for every SLO of the partition. (A dead-letter topic
+                // refusing writes is no store's failure: its partitions are held, below.)
+                boolean unknownAgain = kind == FailureKind.UNKNOWN && !(e instanceof SliDeadLetters.Unpublished)
+                        && ++unknownFailuresInARow >= UNKNOWN_FAILURES_TRIED;
                 if (!(e instanceof SliBatch.OverfullMinutes) && kind != FailureKind.PERMANENT && !unknownAgain) {
                     throw e; // transient: nothing was committed, a fresh consumer resumes from the stored offsets
                 }
