@@ -21,8 +21,9 @@ import dev.daff.incident.washup.CauseSet;
  * Marks an incident a recurrence when, as its cause is set (class and seams are what a recurrence is about), it
  * scores at least {@code daff.similar.recurrence-min-score} against an earlier incident whose SYSTEMIC action was
  * DONE before this one was detected: the most similar such incident, and its earliest done SYSTEMIC action. Once
- * marked, the mark stands while the cause keeps it a recurrence (setting the cause again adds no entry), and the
- * washup asks why the earlier fix did not hold; a cause corrected so that none qualifies withdraws it, on the timeline.
+ * marked, the mark stands while the cause keeps it a recurrence of the same (setting the cause again adds no entry),
+ * and the washup asks why the earlier fix did not hold; a cause corrected so that none qualifies, or another earlier
+ * incident does, withdraws it on the timeline (and marks the other).
  */
 @ApplicationScoped
 public class RecurrenceCheck {
@@ -83,8 +84,8 @@ public class RecurrenceCheck {
     }
 
     /**
-     * A cause corrected so that no earlier fix applies any more: kept, the mark went on asking the washup why a fix
-     * that is not this incident's "did not hold", and the meta-review counted it among recurrences despite a done fix.
+     * A cause corrected so that the marked earlier fix no longer applies: kept, the mark went on asking the washup why a
+     * fix that is not this incident's "did not hold", and the meta-review counted it among recurrences despite a done fix.
      */
     private void withdraw(Incident incident, IncidentRecurrence marked) {
         recurrences.delete(marked);
