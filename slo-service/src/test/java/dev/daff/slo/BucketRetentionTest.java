@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -114,7 +116,8 @@ class BucketRetentionTest {
     /**
      * A backlog larger than a batch goes in several transactions, each cleanup on its own: deleted in one, a large one
      * (every SLO moved from 30-day to 28-day windows) outlasted the transaction timeout and rolled back at every run,
-     * with the Idempotency-Key ids and ingest keys behind it. Tests delete 100 rows per batch.
+     * with the Idempotency-Key ids and ingest keys behind it. Tests delete 100 rows per batch. Two replicas run it at
+     * once, as every replica does: they share the rows, and neither waits on or fails for the other's.
      */
     @Test
     void aBacklogLargerThanABatchIsDeletedBatchByBatchKeepingWhatIsNotExpired() throws Exception {
@@ -158,7 +161,9 @@ class BucketRetentionTest {
         double seenBatches = retentionBatches("sli_seen_event");
         double keyBatches = retentionBatches("sli_ingest_key");
 
+        CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> retention.deleteExpired(now));
         retention.deleteExpired(now);
+        other.get(60, TimeUnit.SECONDS);
 
         assertEquals(10, buckets("retention-backlog"), "the 450 expired minutes are gone, the 10 inside the window kept");
         assertEquals(10, count("select count(*) from sli_seen_event where event_id like 'retention-backlog-%'"));
@@ -167,6 +172,44 @@ class BucketRetentionTest {
                 "450 expired buckets took at least 5 transactions of 100, not " + (retentionBatches("sli_bucket") - bucketBatches));
         assertTrue(retentionBatches("sli_seen_event") - seenBatches >= 3, "250 ids took at least 3 transactions");
         assertTrue(retentionBatches("sli_ingest_key") - keyBatches >= 3, "250 keys took at least 3 transactions");
+    }
+
+    /**
+     * A cleanup that fails (here PostgreSQL refuses deleting Idempotency-Key ids) leaves the others to run: in one
+     * transaction, the ingest keys and expired buckets waited for it.
+     */
+    @Test
+    void aCleanupThatFailsLeavesTheOthersToRun() throws Exception {
+        given().contentType(ContentType.JSON).body(SloIngestTest.slo("retention-failing").replace("30d", "7d"))
+                .when().post("/api/slos").then().statusCode(201);
+        Instant now = clock.instant();
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
+            sql.execute("insert into sli_bucket (slo_name, minute, good, total) values ('retention-failing', '"
+                    + now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofDays(20)) + "', 1, 1), ('retention-failing', '"
+                    + now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofDays(1)) + "', 1, 1)");
+            sql.execute("insert into sli_seen_event (event_id, seen_at) values ('retention-failing', '"
+                    + now.minus(Duration.ofDays(2)) + "')");
+            sql.execute("insert into sli_ingest_key (slo_name, idempotency_key, batch_sha256, first_used_at) values"
+                    + " ('retention-failing', 'retention-failing', '\\x00', '" + now.minus(Duration.ofDays(2)) + "')");
+            sql.execute("""
+                    create function refuse_forgetting() returns trigger language plpgsql as $$
+                    begin raise exception 'deleting ids is refused'; end $$""");
+            sql.execute("create trigger refuse_forgetting before delete on sli_seen_event for each row"
+                    + " execute function refuse_forgetting()");
+        }
+        try {
+            retention.deleteExpired(now);
+        } finally {
+            try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
+                sql.execute("drop trigger refuse_forgetting on sli_seen_event");
+                sql.execute("drop function refuse_forgetting()");
+            }
+        }
+        assertEquals(1, count("select count(*) from sli_seen_event where event_id = 'retention-failing'"), "refused");
+        assertEquals(0, count("select count(*) from sli_ingest_key where slo_name = 'retention-failing'"));
+        assertEquals(1, buckets("retention-failing"), "the expired minute went all the same");
+        retention.deleteExpired(now);
+        assertEquals(0, count("select count(*) from sli_seen_event where event_id = 'retention-failing'"), "next run");
     }
 
     /** Transactions each cleanup has run so far: {@code daff.sli.retention.batches}, by table. */

@@ -154,8 +154,8 @@ public class AlertmanagerIntake {
         String service = service(notification, alert);
         Optional<Incident> own = UNKNOWN.equals(service) ? Optional.empty() : incidents.openFor(service);
         Optional<Incident> joined = own.isPresent() ? own : notification.alerts().stream().filter(AlertmanagerIntake::pages)
-                .map(paging -> service(notification, paging)).filter(paged -> !UNKNOWN.equals(paged)).distinct()
-                .map(incidents::openFor).flatMap(Optional::stream)
+                .map(paging -> service(notification, paging)).filter(paged -> !UNKNOWN.equals(paged)
+                        && !paged.equalsIgnoreCase(service)).distinct().map(incidents::openFor).flatMap(Optional::stream)
                 .min(Comparator.comparing((Incident found) -> found.detectedAt).thenComparing(found -> found.id));
         if (joined.isPresent()) {
             links.relink(linkKey, joined.get().id, clock.instant());

@@ -85,8 +85,11 @@ public class TeamNoticeDelivery {
             }
             queued++;
         }
+        if (queued > 0) {
+            return;
+        }
         String told = notice.team().length() > NAME_AT_MOST ? notice.team().substring(0, NAME_AT_MOST) : notice.team();
-        if (queued == 0 && toldNoChannel.add(told)) {
+        if (toldNoChannel.add(told)) {
             LOG.infof("team %s gets no notices (%s): %s", told, notice.type(), team.isEmpty() ? "no such team is defined"
                     : "it has no team-level Slack or webhook channel");
         }
