@@ -107,6 +107,50 @@ class BucketStoreFailureTest {
                 record -> first.equals(record.key()) || second.equals(record.key()), 1, Duration.ofSeconds(5)));
     }
 
+    /**
+     * A dead letter replayed before its cause was fixed is refused again and dead-lettered again, under the same origin
+     * it counts once by. That origin was recorded as counted when the replay was read, so the replay after the fix was
+     * dropped as already counted: an event accepted and never counted.
+     */
+    @Test
+    void aDeadLetterRefusedAgainOnReplayCountsOnTheReplayAfterTheFix() throws Exception {
+        clock.notBehindTheWall();
+        String refusedTwice = "refused-twice-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String beside = besidePartitionOf(refusedTwice, refusedTwice + "-beside-");
+        for (String name : List.of(refusedTwice, beside)) {
+            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
+        }
+        failBucketWrites("new.slo_name = '" + refusedTwice + "'");
+        try {
+            send(refusedTwice, 1, 2);
+            send(beside, 1, 1); // the batch must store another bucket for the failing one to be dead-lettered
+            deadLetters(refusedTwice, 1);
+            given().when().post("/api/admin/dead-letters/daff.sli-events.dead-letter/replay?max=10000").then()
+                    .statusCode(200);
+            send(beside, 1, 1);
+            List<ConsumerRecord<String, String>> dead = deadLetters(refusedTwice, 2);
+            assertEquals(header(dead.get(0), "daff-origin"), header(dead.get(1), "daff-origin"),
+                    "refused again, the copy keeps the origin it counts once by");
+        } finally {
+            stopFailingBucketWrites();
+        }
+        given().when().post("/api/admin/dead-letters/daff.sli-events.dead-letter/replay?max=10000").then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/slos/" + refusedTwice + "/status")
+                .then().statusCode(200).body("events.total", equalTo(2)).body("events.good", equalTo(1)));
+    }
+
+    private static List<ConsumerRecord<String, String>> deadLetters(String slo, int count) {
+        List<ConsumerRecord<String, String>> dead = KafkaTestClient.read(kafka(), Topics.SLI_EVENTS_DEAD_LETTER,
+                record -> slo.equals(record.key()), count, Duration.ofSeconds(60));
+        assertEquals(count, dead.size(), "dead letters of " + slo);
+        return dead;
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
     private static String besidePartitionOf(String slo, String prefix) {
         return IntStream.range(0, 1_000).mapToObj(i -> prefix + i)
                 .filter(name -> SloIngestTest.partitionOf(name) == SloIngestTest.partitionOf(slo)).findFirst().orElseThrow();

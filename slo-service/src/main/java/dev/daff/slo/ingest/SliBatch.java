@@ -2,8 +2,11 @@ package dev.daff.slo.ingest;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +16,10 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-import dev.daff.kit.messaging.FailureKind;
 import dev.daff.events.SliObservedBatch;
 import dev.daff.slo.ingest.CountedBuckets.MinuteCount;
 import dev.daff.slo.ingest.SliBuckets.MinuteAdd;
@@ -49,8 +50,18 @@ public class SliBatch {
     record Observed(Source source, String slo, Instant minute, long good, long total, String idempotencyId) {
     }
 
-    /** An event that will not be counted, with the reason the dead-letter topic carries. */
-    record Refused(Source source, String reason) {
+    /**
+     * An event that will not be counted, with the reason the dead-letter topic carries, and the id it would have been
+     * counted once by ({@link Observed#idempotencyId()}; null for one refused before it was read as one).
+     */
+    record Refused(Source source, String reason, String idempotencyId) {
+        Refused(Source source, String reason) {
+            this(source, reason, null);
+        }
+
+        static Refused of(Observed event, String reason) {
+            return new Refused(event.source(), reason, event.idempotencyId());
+        }
     }
 
     /**
@@ -77,36 +88,21 @@ public class SliBatch {
     record Stored(Map<String, Map<Instant, MinuteCount>> buckets, int refused) {
     }
 
-    /** One minute of one SLO as this batch adds it, with the events behind it (refused together if it cannot be stored). */
-    private static final class MinuteAggregate {
-        long good;
-        long total;
-        final List<Observed> events = new ArrayList<>();
-
-        void add(Observed one) {
-            good += one.good();
-            total += one.total();
-            events.add(one);
-        }
-    }
-
     /** The order in which a batch locks its partitions' offset rows: the same in every replica. */
     private static final Comparator<TopicPartition> BY_PARTITION = Comparator.comparing(TopicPartition::topic)
             .thenComparingInt(TopicPartition::partition);
 
-    private static final String OVERFULL = "the minute %s already holds nearly %d events; this would pass the limit";
-
-    private final EntityManager entityManager;
     private final PartitionOffsets offsets;
     private final SliBuckets buckets;
+    private final IsolatedBuckets isolatedBuckets;
     private final SeenEvents seen;
     private final SliDeadLetters deadLetters;
 
-    public SliBatch(EntityManager entityManager, PartitionOffsets offsets, SliBuckets buckets, SeenEvents seen,
+    public SliBatch(PartitionOffsets offsets, SliBuckets buckets, IsolatedBuckets isolatedBuckets, SeenEvents seen,
             SliDeadLetters deadLetters) {
-        this.entityManager = entityManager;
         this.offsets = offsets;
         this.buckets = buckets;
+        this.isolatedBuckets = isolatedBuckets;
         this.seen = seen;
         this.deadLetters = deadLetters;
     }
@@ -143,10 +139,10 @@ public class SliBatch {
             }
             MinuteAggregate minute = aggregates.computeIfAbsent(one.slo(), slo -> new TreeMap<>())
                     .computeIfAbsent(one.minute(), m -> new MinuteAggregate());
-            if (minute.total + one.total() > SliRules.MAX_EVENTS_PER_MINUTE) {
+            if (minute.total() + one.total() > SliRules.MAX_EVENTS_PER_MINUTE) {
                 // Only the event that would overfill its minute (or HTTP ingest's sum of that minute in one record,
                 // whole): those before and after it that fit still count.
-                refused.add(new Refused(one.source(), "the minute " + one.minute() + " would hold more than "
+                refused.add(Refused.of(one, "the minute " + one.minute() + " would hold more than "
                         + SliRules.MAX_EVENTS_PER_MINUTE + " events"));
                 continue;
             }
@@ -159,10 +155,10 @@ public class SliBatch {
             for (Map.Entry<Instant, MinuteAggregate> minute : slo.getValue().entrySet()) {
                 MinuteAggregate aggregate = minute.getValue();
                 if (isolateBuckets) {
-                    RuntimeException failed = storeIsolated(slo.getKey(), minute.getKey(), aggregate, refused, stored);
+                    RuntimeException failed = isolatedBuckets.store(slo.getKey(), minute.getKey(), aggregate, refused, stored);
                     unknown = unknown == null ? failed : unknown;
                 } else {
-                    adds.add(new MinuteAdd(slo.getKey(), minute.getKey(), aggregate.good, aggregate.total));
+                    adds.add(new MinuteAdd(slo.getKey(), minute.getKey(), aggregate.good(), aggregate.total()));
                 }
             }
         }
@@ -173,7 +169,12 @@ public class SliBatch {
             throw new OverfullMinutes();
         }
         for (MinuteAdd add : adds) {
-            counted(stored, add.slo(), add.minute(), aggregates.get(add.slo()).get(add.minute()));
+            stored.computeIfAbsent(add.slo(), name -> new HashMap<>()).put(add.minute(),
+                    aggregates.get(add.slo()).get(add.minute()).count());
+        }
+        Set<String> uncounted = uncountedIds(refused, aggregates);
+        if (!uncounted.isEmpty()) {
+            seen.forget(uncounted);
         }
         deadLetters.send(refused);
         deadLetters.forward(forwarded);
@@ -181,60 +182,27 @@ public class SliBatch {
     }
 
     /**
-     * Adds one minute to its bucket under a savepoint, so that a bucket which cannot be stored is refused alone (and
-     * one that would overfill is added event by event); answers the failure when it was of an unknown kind.
+     * The ids of refused events that no event counted in this batch shares, to be forgotten again: a dead letter keeps
+     * its event's origin (the id of a copy), and a replay of it — or of a record refused once more — would otherwise be
+     * dropped as already counted.
      */
-    private RuntimeException storeIsolated(String slo, Instant minute, MinuteAggregate aggregate, List<Refused> refused,
-            Map<String, Map<Instant, MinuteCount>> stored) {
-        List<Refused> refusedHere = new ArrayList<>();
-        Map<String, Map<Instant, MinuteCount>> storedHere = new HashMap<>();
-        entityManager.createNativeQuery("savepoint sli_bucket").executeUpdate();
-        try {
-            if (buckets.addAll(List.of(new MinuteAdd(slo, minute, aggregate.good, aggregate.total)),
-                    SliRules.MAX_EVENTS_PER_MINUTE)) {
-                counted(storedHere, slo, minute, aggregate);
-            } else {
-                storeEventByEvent(slo, minute, aggregate, refusedHere, storedHere);
-            }
-            entityManager.createNativeQuery("release savepoint sli_bucket").executeUpdate();
-            refused.addAll(refusedHere);
-            storedHere.forEach((name, minutes) -> stored.computeIfAbsent(name, n -> new HashMap<>()).putAll(minutes));
-            return null;
-        } catch (RuntimeException e) {
-            if (FailureKind.of(e) == FailureKind.TRANSIENT) {
-                // Nothing of this poll is committed, and a fresh consumer stores it again; refused here, the events
-                // were dead-lettered. Anything else is refused: retried, this one bucket would stop its partition.
-                throw e;
-            }
-            entityManager.createNativeQuery("rollback to savepoint sli_bucket").executeUpdate();
-            String reason = "could not be stored: " + e.getMessage();
-            aggregate.events.forEach(one -> refused.add(new Refused(one.source(), reason)));
-            return FailureKind.of(e) == FailureKind.UNKNOWN ? e : null;
-        }
-    }
-
-    /**
-     * What the bucket already holds leaves no room for all of this poll's events of its minute: adds them one by one,
-     * in order, and refuses only those that would overfill it — not the ones before and after that fit.
-     */
-    private void storeEventByEvent(String slo, Instant minute, MinuteAggregate aggregate, List<Refused> refused,
-            Map<String, Map<Instant, MinuteCount>> stored) {
-        MinuteAggregate fitted = new MinuteAggregate();
-        for (Observed one : aggregate.events) {
-            if (buckets.addAll(List.of(new MinuteAdd(slo, minute, one.good(), one.total())), SliRules.MAX_EVENTS_PER_MINUTE)) {
-                fitted.add(one);
-            } else {
-                refused.add(new Refused(one.source(), OVERFULL.formatted(minute, SliRules.MAX_EVENTS_PER_MINUTE)));
+    private static Set<String> uncountedIds(List<Refused> refused, Map<String, Map<Instant, MinuteAggregate>> aggregates) {
+        Set<String> ids = new HashSet<>();
+        Set<Source> refusedSources = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Refused one : refused) {
+            if (one.idempotencyId() != null) {
+                ids.add(one.idempotencyId());
+                refusedSources.add(one.source());
             }
         }
-        if (!fitted.events.isEmpty()) {
-            counted(stored, slo, minute, fitted);
+        if (!ids.isEmpty()) {
+            aggregates.values().forEach(minutes -> minutes.values().forEach(minute -> minute.events().forEach(one -> {
+                if (!refusedSources.contains(one.source())) {
+                    ids.remove(one.idempotencyId());
+                }
+            })));
         }
-    }
-
-    private static void counted(Map<String, Map<Instant, MinuteCount>> stored, String slo, Instant minute,
-            MinuteAggregate aggregate) {
-        stored.computeIfAbsent(slo, name -> new HashMap<>()).put(minute, new MinuteCount(aggregate.good, aggregate.total));
+        return ids;
     }
 
     /** The idempotency ids of a poll's events (those sent with an Idempotency-Key), each once. */
