@@ -187,6 +187,20 @@ class DeployGateTest {
         assertEquals(List.of("WARN BUDGET_UNKNOWN"), about(awaitDecision(ahead, "production", "WARN"), ahead));
     }
 
+    /**
+     * slo-service falls silent in the outage that spends the budget: its last snapshot, of a spent budget, a fast burn
+     * and pages nobody acknowledged, goes stale. Before, a stale snapshot was only a warning, and the deploy passed.
+     */
+    @Test
+    void aSnapshotGoneStaleStillBlocksOnWhatItLastSaid() {
+        String service = "silent-" + ChangesTest.unique();
+        publishBudget(service, 0.0, 30, 2, Instant.now().minus(Duration.ofMinutes(6)),
+                Instant.now().minus(Duration.ofMinutes(6)).minusSeconds(20));
+        assertEquals(List.of("BLOCK BUDGET_EXHAUSTED", "BLOCK FAST_BURN", "BLOCK PAGE_UNACKNOWLEDGED",
+                "WARN BUDGET_UNKNOWN"), about(awaitDecision(service, "production", "BLOCK"), service).stream().sorted()
+                        .toList());
+    }
+
     @Test
     void aSnapshotDatedAheadOfTheClockNeitherFreezesTheBudgetNorPassesForFresh() throws SQLException {
         String service = "skewed-" + ChangesTest.unique();

@@ -63,11 +63,13 @@ public class GateFacts {
             Duration countsAge = budget.countedUpTo == null ? null
                     : max(Duration.between(budget.countedUpTo, budget.observedAt), Duration.ZERO)
                             .plus(max(age, Duration.ZERO));
-            // A snapshot dated as far ahead of this clock as a stale one is behind it is as unknown.
+            // A snapshot dated as far ahead of this clock as a stale one is behind it is as unknown. What a stale one
+            // said still counts if its counts were complete when it was sent.
+            boolean stale = age.abs().compareTo(config.snapshotMaxAge()) > 0;
+            Duration countsJudged = countsAge == null || !stale ? countsAge : countsAge.minus(max(age, Duration.ZERO));
             budgetFacts.add(new GateRule.Budget(budget.slo, budget.service, related.get(budget.service),
-                    budget.budgetRemaining, budget.burnRateOneHour, budget.unacknowledgedPages, age,
-                    age.abs().compareTo(config.snapshotMaxAge()) > 0, countsAge,
-                    countsAge != null && countsAge.compareTo(config.snapshotMaxAge()) > 0));
+                    budget.budgetRemaining, budget.burnRateOneHour, budget.unacknowledgedPages, age, stale, countsAge,
+                    countsJudged != null && countsJudged.compareTo(config.snapshotMaxAge()) > 0));
         }
         List<GateRule.OpenIncident> open = new ArrayList<>();
         for (Incident incident : incidents.openCovering(related.keySet())) {

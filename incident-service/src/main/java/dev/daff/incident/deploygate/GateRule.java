@@ -35,7 +35,8 @@ public final class GateRule {
     /**
      * An SLO's newest budget snapshot; {@code age} is how old it is, {@code stale} whether too old to trust;
      * {@code countsAge} how old the counts behind its budget and burn rates are (null when it did not say), and
-     * {@code countsStale} whether too old to trust: its page facts still count.
+     * {@code countsStale} whether too old to trust: its page facts still count. Of a stale snapshot, {@code countsStale}
+     * says whether its counts were behind already when it was sent.
      */
     public record Budget(String slo, String service, Relation relation, double budgetRemaining, double burnRateOneHour,
             int unacknowledgedPages, Duration age, boolean stale, Duration countsAge, boolean countsStale) {
@@ -103,45 +104,57 @@ public final class GateRule {
         return new Decision(verdict, List.copyOf(reasons));
     }
 
+    /**
+     * A stale snapshot is unknown, not good: what it last said still counts, worded as of then. slo-service falls
+     * silent in the very outages that burn budgets, and a budget spent over weeks does not come back in minutes.
+     */
     private static void budgetReasons(Budget budget, Limits limits, List<Reason> reasons) {
         String slo = "SLO " + budget.slo() + " of " + where(budget.service(), budget.relation());
+        String asOf = "";
         if (budget.stale()) {
-            reasons.add(new Reason("BUDGET_UNKNOWN", Verdict.WARN, slo + " has not reported its budget for "
-                    + budget.age().toMinutes() + " min: its state is unknown.", budget.slo()));
-            return;
+            long minutes = Math.abs(budget.age().toMinutes());
+            boolean ahead = budget.age().isNegative();
+            reasons.add(new Reason("BUDGET_UNKNOWN", Verdict.WARN, slo + (ahead
+                    ? " last reported its budget dated " + minutes + " min ahead of this clock"
+                    : " has not reported its budget for " + minutes + " min")
+                    + ": its state now is unknown; what it said then still counts.", budget.slo()));
+            asOf = ahead ? " (as reported, dated " + minutes + " min ahead)" : " (as of " + minutes + " min ago)";
         }
         if (budget.unacknowledgedPages() > 0) {
             reasons.add(new Reason("PAGE_UNACKNOWLEDGED", own(budget.relation()) ? Verdict.BLOCK : Verdict.WARN,
-                    budget.unacknowledgedPages() + " page(s) for " + slo + " nobody has acknowledged yet.", budget.slo()));
+                    budget.unacknowledgedPages() + " page(s) for " + slo + (asOf.isEmpty()
+                            ? " nobody has acknowledged yet." : " nobody had acknowledged" + asOf + "."), budget.slo()));
         }
         if (budget.relation() == Relation.DEPENDENCY || budget.relation() == Relation.DEPENDENT) {
             return; // a plain dependency's budget is its own team's call; its pages and incidents still count
         }
         if (budget.countsStale()) {
-            reasons.add(new Reason("BUDGET_UNKNOWN", Verdict.WARN, slo + " has counted its events only up to "
-                    + budget.countsAge().toMinutes() + " min ago (it is working through a backlog): its budget and burn"
-                    + " rate are unknown.", budget.slo()));
+            if (!budget.stale()) { // a stale one says its state is unknown already
+                reasons.add(new Reason("BUDGET_UNKNOWN", Verdict.WARN, slo + " has counted its events only up to "
+                        + budget.countsAge().toMinutes() + " min ago (it is working through a backlog): its budget and"
+                        + " burn rate are unknown.", budget.slo()));
+            }
             return;
         }
         double left = budget.budgetRemaining() * 100;
         if (left < limits.budgetBlockBelowPercent()) {
             reasons.add(new Reason("BUDGET_EXHAUSTED", Verdict.BLOCK, slo + " has " + percent(left)
-                    + " of its error budget left (the floor is " + percent(limits.budgetBlockBelowPercent())
+                    + " of its error budget left" + asOf + " (the floor is " + percent(limits.budgetBlockBelowPercent())
                     + "): ship what makes it more reliable, not new risk.", budget.slo()));
         } else if (left < limits.budgetWarnBelowPercent()) {
             reasons.add(new Reason("BUDGET_LOW", Verdict.WARN, slo + " has " + percent(left)
-                    + " of its error budget left (warning below " + percent(limits.budgetWarnBelowPercent()) + ").",
-                    budget.slo()));
+                    + " of its error budget left" + asOf + " (warning below " + percent(limits.budgetWarnBelowPercent())
+                    + ").", budget.slo()));
         }
         double burn = budget.burnRateOneHour();
         if (burn > limits.burnBlockAbove()) {
             reasons.add(new Reason("FAST_BURN", Verdict.BLOCK, slo + " burns its error budget " + times(burn)
-                    + " as fast as it can afford over the last hour (the limit is " + times(limits.burnBlockAbove())
-                    + "): something is already wrong.", budget.slo()));
+                    + " as fast as it can afford over the last hour" + asOf + " (the limit is "
+                    + times(limits.burnBlockAbove()) + "): something is already wrong.", budget.slo()));
         } else if (burn > limits.burnWarnAbove()) {
             reasons.add(new Reason("BURNING", Verdict.WARN, slo + " burns its error budget " + times(burn)
-                    + " as fast as it can afford over the last hour (warning above " + times(limits.burnWarnAbove())
-                    + ").", budget.slo()));
+                    + " as fast as it can afford over the last hour" + asOf + " (warning above "
+                    + times(limits.burnWarnAbove()) + ").", budget.slo()));
         }
     }
 

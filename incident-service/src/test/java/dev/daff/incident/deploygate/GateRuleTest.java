@@ -79,11 +79,30 @@ class GateRuleTest {
                 + " changes at once make either hard to blame and to roll back.", decision.reasons().get(0).text());
     }
 
+    /**
+     * A stale snapshot is unknown, not good: what it last said still blocks, as of then. Before, a snapshot of a
+     * spent budget that went stale (slo-service silent in the outage that spent it) passed the gate with a warning.
+     */
     @Test
-    void aStaleBudgetIsUnknownNotGood() {
+    void aStaleBudgetIsUnknownAndWhatItLastSaidStillCounts() {
         Budget stale = new Budget("checkout-availability", "checkout", Relation.SERVICE, 0.01, 30, 3,
-                Duration.ofMinutes(12), true, Duration.ofMinutes(12), true);
-        assertEquals(List.of("WARN BUDGET_UNKNOWN"), codes(facts(List.of(stale), List.of(), List.of(), List.of())));
+                Duration.ofMinutes(12), true, Duration.ofMinutes(12), false);
+        Decision decision = GateRule.decide(facts(List.of(stale), List.of(), List.of(), List.of()), LIMITS);
+        assertEquals(List.of("BLOCK PAGE_UNACKNOWLEDGED", "BLOCK BUDGET_EXHAUSTED", "BLOCK FAST_BURN", "WARN BUDGET_UNKNOWN"),
+                decision.reasons().stream().map(r -> r.severity() + " " + r.code()).toList());
+        assertEquals("SLO checkout-availability of checkout itself has 1.0 % of its error budget left (as of 12 min ago)"
+                + " (the floor is 10.0 %): ship what makes it more reliable, not new risk.", decision.reasons().get(1).text());
+        assertEquals("SLO checkout-availability of checkout itself has not reported its budget for 12 min: its state now"
+                + " is unknown; what it said then still counts.", decision.reasons().get(3).text());
+
+        Budget alsoBehind = new Budget("checkout-availability", "checkout", Relation.SERVICE, 0.01, 30, 3,
+                Duration.ofMinutes(12), true, Duration.ofMinutes(20), true);
+        assertEquals(List.of("BLOCK PAGE_UNACKNOWLEDGED", "WARN BUDGET_UNKNOWN"),
+                codes(facts(List.of(alsoBehind), List.of(), List.of(), List.of())),
+                "counts already behind when it was sent: its pages count, its budget and burn rate are unknown");
+        Budget healthy = new Budget("checkout-availability", "checkout", Relation.SERVICE, 0.9, 0.5, 0,
+                Duration.ofMinutes(12), true, Duration.ofMinutes(12), false);
+        assertEquals(List.of("WARN BUDGET_UNKNOWN"), codes(facts(List.of(healthy), List.of(), List.of(), List.of())));
     }
 
     /**
