@@ -215,6 +215,26 @@ class BudgetAlertTest {
                 .body("[0].summary", containsString("will exhaust its error budget within 4 h 0 min at the burn rate of the last 6h")));
     }
 
+    /**
+     * A young SLO's status forecasts what its exhaustion alerts judge: the period's budget, of which its few events
+     * spent a share. Before, the status forecast from the events seen alone said "exhausted now" of an SLO a minute
+     * old at burn 5, while its alerts (and the status's own {@code exhaustionAt}) said six days.
+     */
+    @Test
+    void aYoungSlosForecastInStatusIsTheOneItsAlertsJudge() {
+        String slo = "young-forecast";
+        given().contentType(ContentType.JSON).body(slo(slo, "young-team", "\"exhaustionAlerts\": {\"enabled\": true}"))
+                .when().post("/api/slos").then().statusCode(201);
+        Instant minute = nextMinute();
+        post(slo, "[" + observation(minute, 5, 1000) + "]");
+        assertEquals(List.of(), firing(slo), "six days from exhaustion: neither ticket nor page");
+        var status = given().when().get("/api/slos/" + slo + "/status").then().statusCode(200).extract().jsonPath();
+        assertEquals(status.getString("exhaustionAt"), status.getString("exhaustionForecast.exhaustionAt"),
+                "the 1 h and 6 h burns are the same here, and so is the forecast");
+        assertTrue(Instant.parse(status.getString("exhaustionForecast.exhaustionAt"))
+                .isAfter(minute.plus(Duration.ofDays(2))), status.getString("exhaustionForecast.exhaustionAt"));
+    }
+
     @Test
     void budgetDropFiresAtTheMinuteFivePercentOfTheBudgetIsBurnedWithinTheHour() {
         String slo = "budget-drop";

@@ -17,8 +17,7 @@ final class BudgetSignals {
         BudgetAlerts budget = settings.budgetAlerts();
         WindowBurn rate = snapshot.window(budget.exhaustionRateWindow());
         Duration horizon = severity == Severity.PAGE ? budget.pageWithin() : budget.ticketWithin();
-        Duration left = BudgetForecast.timeToExhaustion(
-                BudgetForecast.periodRemaining(snapshot.budgetRemaining(), windows, snapshot.at()), rate.burnRate(),
+        Duration left = BudgetForecast.timeToExhaustion(snapshot.periodBudgetRemaining(), rate.burnRate(),
                 windows.sloWindow());
         boolean holds = rate.total() >= settings.minEvents() && left != null && left.compareTo(horizon) <= 0;
         return new AlertSignal(holds, budget.exhaustionLabel(severity), rate.burnRate(), snapshot.oneHour().burnRate(),

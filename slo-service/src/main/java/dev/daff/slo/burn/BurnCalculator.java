@@ -31,6 +31,7 @@ public final class BurnCalculator {
         WindowBurn slo = burn(windows, windows.sloWindow(), errorBudget);
         WindowBurn oneHour = burn(windows, SliWindows.ONE_HOUR, errorBudget);
         double budgetRemaining = slo.total() == 0 ? 1.0 : 1.0 - slo.bad() / (slo.total() * errorBudget);
+        double periodBudgetRemaining = BudgetForecast.periodRemaining(budgetRemaining, windows, now);
         return new BurnSnapshot(now, objectivePercent, errorBudget,
                 burn(windows, SliWindows.FIVE_MINUTES, errorBudget),
                 burn(windows, SliWindows.THIRTY_MINUTES, errorBudget),
@@ -39,9 +40,8 @@ public final class BurnCalculator {
                 burn(windows, SliWindows.SIX_HOURS, errorBudget),
                 burn(windows, SliWindows.ONE_DAY, errorBudget),
                 burn(windows, SliWindows.THREE_DAYS, errorBudget),
-                slo, budgetRemaining, 1.0 - budgetRemaining,
-                exhaustionAt(BudgetForecast.periodRemaining(budgetRemaining, windows, now), oneHour.burnRate(),
-                        windows.sloWindow(), now),
+                slo, budgetRemaining, 1.0 - budgetRemaining, periodBudgetRemaining,
+                exhaustionAt(periodBudgetRemaining, oneHour.burnRate(), windows.sloWindow(), now),
                 slo.tooFewEvents());
     }
 

@@ -62,7 +62,8 @@ public class SloStatusService {
             return null;
         }
         WindowBurn rate = snapshot.window(alerts.exhaustionRateWindow());
-        Duration left = BudgetForecast.timeToExhaustion(snapshot.budgetRemaining(), rate.burnRate(),
+        // The forecast its alerts judge: of the period's budget, not only of the events seen (a young SLO's few).
+        Duration left = BudgetForecast.timeToExhaustion(snapshot.periodBudgetRemaining(), rate.burnRate(),
                 slo.window().length());
         return new ExhaustionForecast(WindowLabels.of(rate.window()), rate.burnRate(), left,
                 left == null ? null : snapshot.at().plus(left), alerts.ticketWithin(), alerts.pageWithin());
