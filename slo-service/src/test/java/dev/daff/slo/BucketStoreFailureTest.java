@@ -11,10 +11,16 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,7 +85,8 @@ class BucketStoreFailureTest {
     /**
      * A fault of storing itself (here every bucket write refused, as a revoked privilege or a schema out of step
      * would) is no bucket's fault: however often it fails, nothing is dead-lettered, and once storing works again
-     * every event counts.
+     * every event counts. Meanwhile the same consumer tries again every few seconds: before, each try made a new one,
+     * and each took the group through two rebalances, every replica's partitions waiting through them.
      */
     @Test
     void whenNoBucketCanBeStoredNothingIsDeadLetteredAndEverythingCountsOnceStoringWorks() throws Exception {
@@ -93,9 +100,14 @@ class BucketStoreFailureTest {
         try {
             send(first, 1, 2);
             send(second, 3, 4);
-            // Every try goes through the trigger, and a sequence counts them though each rolls back: well past the
-            // five unknown failures in a row after which the batch is stored bucket by bucket.
-            await().atMost(Duration.ofSeconds(60)).until(() -> triesSoFar() >= 20);
+            // Every try goes through the trigger, and a sequence counts them though each rolls back: past the five
+            // unknown failures in a row after which the batch is stored bucket by bucket, then held and tried again.
+            await().atMost(Duration.ofSeconds(60)).until(() -> triesSoFar() >= 8);
+            Set<String> members = await().atMost(Duration.ofSeconds(20)).until(this::sliConsumers, set -> !set.isEmpty());
+            long tries = triesSoFar();
+            await().atMost(Duration.ofSeconds(30)).until(() -> triesSoFar() >= tries + 6); // two tries, each 3 writes
+            assertEquals(members, await().atMost(Duration.ofSeconds(20)).until(this::sliConsumers, set -> !set.isEmpty()),
+                    "the consumer is the same one, not made anew for each try");
         } finally {
             stopFailingBucketWrites();
         }
@@ -149,6 +161,14 @@ class BucketStoreFailureTest {
 
     private static String header(ConsumerRecord<String, String> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    /** The members of the SLI consumer's group: a consumer made anew joins as a new member. */
+    private Set<String> sliConsumers() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka()))) {
+            return admin.describeConsumerGroups(List.of("daff-slo-service")).all().get().get("daff-slo-service")
+                    .members().stream().map(MemberDescription::consumerId).collect(Collectors.toSet());
+        }
     }
 
     private static String besidePartitionOf(String slo, String prefix) {

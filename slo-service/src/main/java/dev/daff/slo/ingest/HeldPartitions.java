@@ -12,8 +12,9 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Partitions whose records could not be stored for now because the broker did not take what they needed written (a
- * dead letter, a forwarded copy): each goes back to its stored offset and is paused for {@link #HOLD}, then read
+ * Partitions whose records could not be stored for now ({@link HeldBack}: the broker did not take what they needed
+ * written, a dead letter or a forwarded copy; or none of their buckets could be stored for a reason nobody
+ * recognises): each goes back to its stored offset and is paused for {@link #HOLD}, then read
  * again, while the replica's other partitions go on counting. Failing the whole poll instead stopped every SLO the
  * replica counts for one invalid event, and each retry made a new consumer, taking the group through two rebalances.
  * Only the consumer thread uses it.

@@ -84,6 +84,13 @@ public class SliBatch {
         }
     }
 
+    /** Stored bucket by bucket, no bucket of the batch could be stored, each for a reason nobody recognises. */
+    static final class NothingStored extends HeldBack {
+        NothingStored(Set<TopicPartition> partitions, RuntimeException cause) {
+            super("no bucket of partitions " + partitions + " could be stored: " + cause, partitions, cause);
+        }
+    }
+
     /** What one batch's transaction committed, and how many observations it refused. */
     record Stored(Map<String, Map<Instant, MinuteCount>> buckets, int refused) {
     }
@@ -163,7 +170,9 @@ public class SliBatch {
             }
         }
         if (unknown != null && stored.isEmpty()) {
-            throw unknown; // no bucket stored: a fault of storing itself (a privilege, the schema), not of one bucket
+            // No bucket stored: a fault of storing itself (a privilege, the schema), not of one bucket; or the poll held
+            // only the one bucket that fails, which another poll with something that stores will dead-letter.
+            throw new NothingStored(nextOffsets.keySet(), unknown);
         }
         if (!buckets.addAll(adds, SliRules.MAX_EVENTS_PER_MINUTE)) {
             throw new OverfullMinutes();

@@ -128,7 +128,7 @@ public class SliConsumer {
                         try {
                             apply(decoded);
                             break;
-                        } catch (SliDeadLetters.Unpublished e) {
+                        } catch (HeldBack e) {
                             LOG.warnf("SLI consumer: %s; they are read again in %d s, the others count on", e.getMessage(),
                                     HeldPartitions.HOLD.toSeconds());
                             held.hold(created, e.partitions(), positions::get);
@@ -168,7 +168,7 @@ public class SliConsumer {
                 // An unrecognised failure (a bug) that repeats is treated as a bucket that can never be stored: retried
                 // for ever, it stopped counting — and paging — for every SLO of the partition. (A dead-letter topic
                 // refusing writes is no store's failure: its partitions are held, below.)
-                boolean unknownAgain = kind == FailureKind.UNKNOWN && !(e instanceof SliDeadLetters.Unpublished)
+                boolean unknownAgain = kind == FailureKind.UNKNOWN && !(e instanceof HeldBack)
                         && ++unknownFailuresInARow >= UNKNOWN_FAILURES_TRIED;
                 if (!(e instanceof SliBatch.OverfullMinutes) && kind != FailureKind.PERMANENT && !unknownAgain) {
                     throw e; // transient: nothing was committed, a fresh consumer resumes from the stored offsets

@@ -164,16 +164,10 @@ public class SliDeadLetters {
      * The broker did not take what records of these partitions needed written (a dead letter, a forwarded copy): their
      * offsets cannot move past them, but the other partitions of the poll need not wait for them.
      */
-    static final class Unpublished extends RuntimeException {
-        private final Set<TopicPartition> partitions;
-
+    static final class Unpublished extends HeldBack {
         Unpublished(Set<TopicPartition> partitions, Throwable cause) {
-            super("the broker did not take what partitions " + partitions + " needed written: " + cause, cause);
-            this.partitions = Set.copyOf(partitions);
-        }
-
-        Set<TopicPartition> partitions() {
-            return partitions;
+            super("the broker did not take what partitions " + partitions + " needed written: " + cause, partitions,
+                    cause);
         }
     }
 
