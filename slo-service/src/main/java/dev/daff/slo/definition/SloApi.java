@@ -76,9 +76,9 @@ public final class SloApi {
 
     /** Longest PromQL query kept (the column's size). */
     public static final int PROMQL_MAX = 4000;
-    static final String WINDOWED = "(?s).*\\{\\{\\s*\\.window\\s*}}.*";
-    // braces escaped: the validator reads {…} in a message as a parameter
-    static final String WINDOWED_MESSAGE = "must use \\{\\{.window\\}\\} as the range of its rates, as in sum(rate(x[\\{\\{.window\\}\\}]))";
+    public static final String WINDOWED = "(?s).*\\{\\{\\s*\\.window\\s*}}.*";
+    // braces escaped: the validator reads {…} in a message as a parameter (an OpenSLO refusal drops the backslashes)
+    public static final String WINDOWED_MESSAGE = "must use \\{\\{.window\\}\\} as the range of its rates, as in sum(rate(x[\\{\\{.window\\}\\}]))";
 
     /** The "too few requests" alarm: the last 30 minutes below {@code ratio} of the 24-hour average. */
     public record VolumeDrop(Boolean enabled,

@@ -77,6 +77,25 @@ record Field(Refusals.Source source, Refusals refusals, String path, Object valu
         return Optional.empty();
     }
 
+    /**
+     * Text daff keeps as written (a team, a service, a description). YAML 1.1 reads an unquoted 007 as 7, 12:30 as 750
+     * and off as false: {@link #string()} would keep those as the text of the number or flag (team 7, whose pages
+     * reach nobody), so they are refused, asking for quotes.
+     */
+    Optional<String> text() {
+        if (value instanceof Number || value instanceof Boolean) {
+            refuse("must be text: YAML reads this unquoted value as " + value + " (007 as 7, 12:30 as 750, off as "
+                    + "false); quote it as written (\"007\")");
+            return Optional.empty();
+        }
+        return string();
+    }
+
+    /** Like {@link #text()}, and blank or absent is refused. */
+    Optional<String> requiredText() {
+        return value instanceof Number || value instanceof Boolean ? text() : requiredString();
+    }
+
     Optional<String> requiredString() {
         Optional<String> text = string().filter(s -> !s.isBlank());
         if (text.isEmpty() && (value == null || value instanceof String)) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.daff.slo.definition.SloApi;
 import dev.daff.slo.definition.SloApi.Prometheus;
 
 /**
@@ -89,10 +90,23 @@ final class IndicatorReader {
         Field numeratorField = numerator.get("metricSource").get("spec").get("query");
         origins.put("prometheus.errorQuery", numeratorField);
         origins.put("prometheus.totalQuery", total.get("metricSource").get("spec").get("query"));
+        if (good.present() && !numeratorQuery.get().matches(SloApi.WINDOWED)) {
+            // checked on its own: inside (total) - (good) the total query's {{.window}} passed the check for both
+            numeratorField.refuse(SloApi.WINDOWED_MESSAGE.replace("\\", ""));
+        }
         // Sloth's form is errors over total: failed events are all events minus the good ones
         String errors = bad.present() ? numeratorQuery.get()
-                : "(" + totalQuery.get() + ") - (" + numeratorQuery.get() + ")";
+                : parenthesised(totalQuery.get()) + " - " + parenthesised(numeratorQuery.get());
         return new Prometheus(errors, totalQuery.get());
+    }
+
+    /**
+     * A query in parentheses. A PromQL comment runs to the end of its line, so after a query holding a "#" (a comment,
+     * or a "#" inside a string: either way) the closing one goes on a line of its own; other queries keep the form
+     * they were stored in before, so re-importing an unchanged file changes nothing.
+     */
+    private static String parenthesised(String query) {
+        return "(" + query + (query.contains("#") ? "\n)" : ")");
     }
 
     /** The query when the source is Prometheus; a note when daff keeps nothing of the source. */

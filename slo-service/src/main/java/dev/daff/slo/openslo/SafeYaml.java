@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -47,6 +48,9 @@ public final class SafeYaml {
      */
     public static final long MAX_EXPANDED = 2L * MAX_CODE_POINTS;
 
+    /** A byte order mark starting a line: no text anyone sees, and where a joined-in file's document begins. */
+    private static final Pattern LINE_START_BOM = Pattern.compile("(?m)^\uFEFF");
+
     private SafeYaml() {
     }
 
@@ -55,6 +59,9 @@ public final class SafeYaml {
         if (text == null || text.isBlank()) {
             throw ProblemException.badRequest("The body holds no YAML document.");
         }
+        // YAML 1.2 allows a byte order mark before each document, and files joined into one upload carry theirs into
+        // the middle; SnakeYAML skips only the stream's first and read a later one as part of the next key.
+        text = LINE_START_BOM.matcher(text).replaceAll("");
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(MAX_ALIASES);
         options.setNestingDepthLimit(MAX_DEPTH);
@@ -116,12 +123,12 @@ public final class SafeYaml {
         if (node instanceof ScalarNode scalar) {
             // Checked once per node, as collections are measured once: an alias to a long scalar, repeated a hundred
             // thousand times within the limits (aliases to scalars are not counted), read it a hundred thousand times.
-            if (UnicodeText.unpairedSurrogate(scalar.getValue()) >= 0) {
-                // "\uD800" in a double-quoted scalar is half a surrogate pair, no character: PostgreSQL stored it as '?'
+            String unstorable = unstorable(scalar.getValue());
+            if (unstorable != null) {
                 Mark mark = scalar.getStartMark();
                 throw new ProblemException(400, "malformed-yaml", "Malformed YAML", "The body is not valid YAML at line "
-                        + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": the text holds half of a UTF-16"
-                        + " surrogate pair, which is no character. Nothing was imported.");
+                        + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": the text holds " + unstorable
+                        + ". Nothing was imported.");
             }
             long size = 1L + scalar.getValue().length();
             measured.put(node, size);
@@ -147,6 +154,19 @@ public final class SafeYaml {
         }
         measured.put(node, size);
         return size;
+    }
+
+    /** What in a scalar's text PostgreSQL cannot store as sent, said for the client; null when it can store all of it. */
+    private static String unstorable(String text) {
+        if (UnicodeText.unpairedSurrogate(text) >= 0) {
+            // "\uD800" in a double-quoted scalar is half a surrogate pair, no character: PostgreSQL stored it as '?'
+            return "half of a UTF-16 surrogate pair, which is no character";
+        }
+        if (text.indexOf('\u0000') >= 0) {
+            // "\0" or "\x00" in a double-quoted scalar: a dry run answered "created" and the import a database error
+            return "a NUL character (U+0000), which PostgreSQL cannot store in text";
+        }
+        return null;
     }
 
     private static String limitReason(String message) {

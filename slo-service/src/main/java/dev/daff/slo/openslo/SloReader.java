@@ -42,17 +42,11 @@ final class SloReader {
         Map<String, Field> origins = new HashMap<>();
         origins.put("name", metadata.get("name"));
 
-        Field annotations = metadata.get("annotations");
-        if (annotations.present() && annotations.value() instanceof Map<?, ?> map) {
-            map.keySet().stream().map(String::valueOf)
-                    .filter(key -> key.startsWith(Annotations.PREFIX) && !Annotations.ALL.contains(key))
-                    .forEach(key -> annotations.get(key).refuse("is not an annotation daff knows (known: "
-                            + String.join(", ", Annotations.ALL.stream().sorted().toList()) + ")"));
-        }
-        String team = team(metadata, defaultTeam, origins);
+        Field annotations = SloMetadata.annotations(metadata);
+        String team = SloMetadata.team(metadata, defaultTeam, origins);
         Field service = spec.get("service");
         origins.put("service", service);
-        String serviceName = service.requiredString().orElse(null);
+        String serviceName = service.requiredText().orElse(null);
         if (serviceName != null) {
             upload.useService(serviceName, name);
         }
@@ -72,7 +66,7 @@ final class SloReader {
         Duration noDataAfter = noDataAfter(annotations.get(Annotations.NO_DATA_AFTER));
         VolumeDrop volumeDrop = volumeDrop(annotations, origins);
 
-        SloRequest request = new SloRequest(name, serviceName, team, description.string().orElse(null), objective,
+        SloRequest request = new SloRequest(name, serviceName, team, description.text().orElse(null), objective,
                 window.label(), min, noDataAfter, volumeDrop, budgets, BudgetAlertAnnotations.exhaustion(annotations),
                 BudgetAlertAnnotations.budgetDrop(annotations), prometheus, null);
         origins.put("noDataAfter", annotations.get(Annotations.NO_DATA_AFTER));
@@ -83,32 +77,6 @@ final class SloReader {
             imported.refuse(violation.getPropertyPath().toString(), violation.getMessage());
         }
         return Optional.of(imported);
-    }
-
-    private static String team(Field metadata, String defaultTeam, Map<String, Field> origins) {
-        Field annotation = metadata.get("annotations").get(Annotations.TEAM);
-        origins.put("team", annotation);
-        if (annotation.present()) {
-            return annotation.string().orElse(null);
-        }
-        Field label = metadata.get("labels").get("team");
-        if (label.value() instanceof List<?> values) {
-            if (values.size() != 1) {
-                label.refuse("names " + values.size() + " teams; an SLO in daff belongs to exactly one (set the "
-                        + "annotation " + Annotations.TEAM + ")");
-                return null;
-            }
-            label = label.items().get(0);
-        }
-        if (label.present()) {
-            origins.put("team", label);
-            return label.string().orElse(null);
-        }
-        if (defaultTeam == null) {
-            annotation.refuse("no team: set the annotation " + Annotations.TEAM + " (or the label team, or ?team= on "
-                    + "the request); daff pages and budgets SLOs by team");
-        }
-        return defaultTeam;
     }
 
     private static SloWindow window(Field timeWindow, List<String> notes) {

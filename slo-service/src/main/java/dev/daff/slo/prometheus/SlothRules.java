@@ -48,15 +48,15 @@ final class SlothRules {
         identity.put("sloth_id", id);
         identity.put("sloth_service", slo.service());
         identity.put("sloth_slo", slo.name());
-        String selector = "{sloth_id=\"" + escape(id) + "\", sloth_service=\"" + escape(slo.service())
-                + "\", sloth_slo=\"" + escape(slo.name()) + "\"}";
+        String selector = "{" + matcher("sloth_id", id) + ", " + matcher("sloth_service", slo.service()) + ", "
+                + matcher("sloth_slo", slo.name()) + "}";
 
         List<Object> sli = new ArrayList<>();
         for (Duration window : windows(tiers)) {
             String label = WindowLabels.of(window);
             sli.add(rule("record", "slo:sli_error:ratio_rate" + label,
-                    "(" + windowed(slo.prometheus().errorQuery(), label) + ")\n/\n("
-                            + windowed(slo.prometheus().totalQuery(), label) + ")\n",
+                    parenthesised(windowed(slo.prometheus().errorQuery(), label)) + "\n/\n"
+                            + parenthesised(windowed(slo.prometheus().totalQuery(), label)) + "\n",
                     labels(identity, slo.team(), "sloth_window", label)));
         }
         String periodLabel = period.label();
@@ -112,7 +112,9 @@ final class SlothRules {
         }
         String name = severity.toLowerCase(Locale.ROOT);
         // the SLO's identity too: two SLOs' alerts of one name must differ in their labels (promtool's lint)
-        Map<String, Object> labels = labels(identity, slo.team(), "sloth_severity", name);
+        Map<String, Object> labels = new LinkedHashMap<>();
+        labels(identity, slo.team(), "sloth_severity", name).forEach((key, value) -> labels.put(key, literal(value)));
+        // The annotations hold no text of the SLO's: {{$labels.sloth_service}} prints the label's value as it is.
         Map<String, Object> annotations = new LinkedHashMap<>();
         annotations.put("title", "(" + name + ") {{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn "
                 + "rate is too fast.");
@@ -126,6 +128,45 @@ final class SlothRules {
 
     private static String windowed(String query, String window) {
         return WINDOW.matcher(query).replaceAll(Matcher.quoteReplacement(window));
+    }
+
+    /**
+     * A team's query in parentheses, the closing one on a line of its own: a query may end in a PromQL comment
+     * ({@code … # 5xx}), which runs to the end of its line and swallowed a ")" written after it.
+     */
+    private static String parenthesised(String query) {
+        return "(" + query + "\n)";
+    }
+
+    /**
+     * An alert's label value as Prometheus prints it. Prometheus expands alert labels and annotations as Go
+     * templates, so a service named "orders {{ x" failed the team's whole rule file, and one holding
+     * "{{ query … }}" ran PromQL whenever the alert fired: each "{{" becomes an action that prints "{{", and the
+     * text after it is plain text again.
+     */
+    private static String literal(Object value) {
+        return String.valueOf(value).replace("{{", "{{ \"{{\" }}");
+    }
+
+    /**
+     * A label matcher for a value as written. PromQL's lexer refuses a U+FFFD in a string ("invalid UTF-8 rune"),
+     * written or escaped: Prometheus prints a rule's expression back and parses it again at every evaluation, which
+     * turns an escaped one into a written one. So a value holding one is matched by a regular expression that spells
+     * it {@code \x{fffd}} (every other character literal, as Go's QuoteMeta writes it).
+     */
+    private static String matcher(String label, String value) {
+        if (value.indexOf('\uFFFD') < 0) {
+            return label + "=\"" + escape(value) + "\"";
+        }
+        StringBuilder pattern = new StringBuilder();
+        value.codePoints().forEach(c -> {
+            if (c == 0xFFFD) {
+                pattern.append("\\x{fffd}");
+            } else {
+                pattern.append("\\.+*?()|[]{}^$".indexOf(c) >= 0 ? "\\" : "").appendCodePoint(c);
+            }
+        });
+        return label + "=~\"" + escape(pattern.toString()) + "\"";
     }
 
     /**

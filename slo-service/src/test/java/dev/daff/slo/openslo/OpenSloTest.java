@@ -265,6 +265,101 @@ class OpenSloTest {
         post(slo("\"404\""), "").statusCode(200).body("slos[0].name", equalTo("404"));
     }
 
+    /** {@link #slo} with both metric sources Prometheus queries: good (or bad, if so named) and total. */
+    static String prometheusSlo(String name, String numerator, String numeratorQuery, String totalQuery) {
+        return slo(name).replace("good:\n          metricSource:\n            type: daff\n            spec: {counts: good}",
+                numerator + ":\n          metricSource:\n            type: Prometheus\n            spec:\n              query: '"
+                        + numeratorQuery + "'")
+                .replace("type: daff\n            spec: {counts: total}",
+                        "type: Prometheus\n            spec:\n              query: '" + totalQuery + "'");
+    }
+
+    /**
+     * The good query is checked as a POST checks each query: inside the stored (total) - (good) the total query's
+     * {{.window}} passed the check for both, and the good one counted a fixed 5 minutes in every alert window.
+     */
+    @Test
+    void aGoodQueryWithoutTheWindowIsRefusedAtItsField() {
+        post(prometheusSlo("good-unwindowed", "good", "sum(rate(ok_total[5m]))", "sum(rate(all_total[{{.window}}]))"),
+                "?dryRun=true").statusCode(422).contentType("application/problem+json")
+                .body("refusals.path", contains("spec.indicator.spec.ratioMetric.good.metricSource.spec.query"))
+                .body("refusals[0].reason", containsString("must use {{.window}} as the range of its rates"));
+        given().when().get("/api/slos/good-unwindowed").then().statusCode(404);
+        post(prometheusSlo("good-windowed", "good", "sum(rate(ok_total[{{ .window }}]))",
+                "sum(rate(all_total[{{.window}}]))"), "").statusCode(200);
+    }
+
+    /** A PromQL comment runs to the end of its line: the ")" after a query ending in one goes on the next line. */
+    @Test
+    void aQueryEndingInACommentKeepsTheParenthesesAfterIt() {
+        post(prometheusSlo("commented-queries", "good", "sum(rate(ok_total[{{.window}}])) # 2xx",
+                "sum(rate(all_total[{{.window}}])) # all"), "").statusCode(200);
+        given().when().get("/api/slos/commented-queries").then().statusCode(200)
+                .body("prometheus.errorQuery", equalTo("(sum(rate(all_total[{{.window}}])) # all\n) - "
+                        + "(sum(rate(ok_total[{{.window}}])) # 2xx\n)"));
+    }
+
+    /**
+     * YAML 1.1 reads an unquoted 007 as 7, 12:30 as 750 and off as false: a team 7 nobody defined (its pages reach
+     * nobody), a service 750. Refused, asking for quotes; quoted, the text is kept as written.
+     */
+    @Test
+    void aTeamServiceOrDescriptionYamlReadsAsANumberOrFlagIsRefused() {
+        String byLabel = slo("unquoted").replace("  annotations:\n    daff.dev/team: payments", "  labels:\n    team: 007");
+        Map<String, String> cases = Map.of(
+                slo("unquoted").replace("daff.dev/team: payments", "daff.dev/team: 007"), "metadata.annotations.daff.dev/team",
+                byLabel, "metadata.labels.team",
+                byLabel.replace("team: 007", "team: [007]"), "metadata.labels.team[0]",
+                slo("unquoted").replace("service: checkout", "service: 12:30"), "spec.service",
+                slo("unquoted").replace("service: checkout", "service: off"), "spec.service",
+                slo("unquoted").replace("service: checkout", "service: checkout\n  description: off"), "spec.description");
+        cases.forEach((yaml, path) -> post(yaml, "?dryRun=true").statusCode(422).contentType("application/problem+json")
+                .body("refusals.find { it.path == '" + path + "' }.reason", containsString("quote it")));
+        given().when().get("/api/slos/unquoted").then().statusCode(404);
+        post(slo("quoted").replace("daff.dev/team: payments", "daff.dev/team: \"007\"")
+                .replace("service: checkout", "service: \"12:30\"\n  description: \"off\""), "").statusCode(200);
+        given().when().get("/api/slos/quoted").then().statusCode(200)
+                .body("team", equalTo("007")).body("service", equalTo("12:30")).body("description", equalTo("off"));
+    }
+
+    /** A NUL ("\0" in a double-quoted scalar) passed a dry run, then failed the import with a database error. */
+    @Test
+    void aNulInAValueIsRefusedAlikeInADryRunAndAnImport() {
+        String yaml = slo("nul-text").replace("  service: checkout", "  service: checkout\n  description: \"before \\0 after\"");
+        for (String query : List.of("?dryRun=true", "")) {
+            post(yaml, query).statusCode(400).contentType("application/problem+json")
+                    .body("type", endsWith("/malformed-yaml"))
+                    .body("detail", containsString("line 9, column 16"))
+                    .body("detail", containsString("NUL"));
+        }
+        given().when().get("/api/slos/nul-text").then().statusCode(404);
+    }
+
+    /** Labels or annotations written as a list or a string were passed over, and the team they named with them. */
+    @Test
+    void labelsOrAnnotationsThatAreNotAMappingAreRefused() {
+        Map<String, String> cases = Map.of(
+                slo("not-mapping").replace("  annotations:\n    daff.dev/team: payments", "  annotations: [payments]"),
+                "metadata.annotations",
+                slo("not-mapping").replace("  annotations:\n    daff.dev/team: payments", "  annotations: payments"),
+                "metadata.annotations",
+                slo("not-mapping").replace("  annotations:", "  labels: [team, payments]\n  annotations:"),
+                "metadata.labels");
+        cases.forEach((yaml, path) -> post(yaml, "?team=fallback").statusCode(422).contentType("application/problem+json")
+                .body("refusals.find { it.path == '" + path + "' }.reason", containsString("must be a mapping")));
+        given().when().get("/api/slos/not-mapping").then().statusCode(404);
+    }
+
+    /** Files joined into one upload carry their byte order marks into the middle, where one began the next key. */
+    @Test
+    void aByteOrderMarkStartingALaterDocumentIsNoText() {
+        String upload = "\uFEFF" + slo("bom-first") + "---\n\uFEFF" + slo("bom-second") + "\uFEFF---\n" + slo("bom-third");
+        // as UTF-8 bytes: rest-assured would send text as ISO-8859-1, which has no U+FEFF
+        given().contentType("application/yaml; charset=UTF-8").body(upload.getBytes(StandardCharsets.UTF_8))
+                .when().post("/api/openslo").then().statusCode(200).body("slos.name", contains("bom-first", "bom-second", "bom-third"));
+        given().when().get("/api/slos/bom-third").then().statusCode(200).body("team", equalTo("payments"));
+    }
+
     /** {document index, kind, name, path, a piece of the reason} for one broken upload. */
     private record Refused(String yaml, int document, String kind, String path, String reason) {
     }

@@ -87,8 +87,8 @@ class PrometheusRulesTest {
             String expr = (String) rule.get("expr");
             assertFalse(expr.contains("{{"), expr);
             if (!window.equals("7d")) {
-                assertEquals("(sum(rate(http_requests_total{job=\"orders\",code=~\"5..\"}[" + window + "])))\n/\n"
-                        + "(sum(rate(http_requests_total{job=\"orders\"}[" + window + "])))\n", expr);
+                assertEquals("(sum(rate(http_requests_total{job=\"orders\",code=~\"5..\"}[" + window + "]))\n)\n/\n"
+                        + "(sum(rate(http_requests_total{job=\"orders\"}[" + window + "]))\n)\n", expr);
             }
         }
         assertTrue(((String) sli.get(7).get("expr")).startsWith("sum_over_time(slo:sli_error:ratio_rate5m{"));
@@ -133,9 +133,20 @@ class PrometheusRulesTest {
         create(slo("twin", "promtool-team", "30d", QUERIES).replace("\"service\": \"orders\"",
                 "\"service\": \"orders-checked\""));
         create(slo("checked-twin", "promtool-team", "30d", QUERIES));
+        // Alert labels are Go templates to Prometheus: "{{ x" failed the whole file, "{{ query … }}" would run PromQL.
+        create(slo("checked-braces", "promtool-team", "30d", QUERIES).replace("\"service\": \"orders\"",
+                "\"service\": \"orders {{ x\""));
+        // A written U+FFFD in a PromQL string is "invalid UTF-8 rune" to Prometheus's lexer.
+        create(slo("checked-fffd", "promtool-team", "30d", QUERIES).replace("\"service\": \"orders\"",
+                "\"service\": \"orders \\ufffd (eu)\""));
+        // A query ending in a PromQL comment swallowed the ")" daff wrote after it.
+        create(slo("checked-comment", "promtool-team", "30d", """
+                {"errorQuery": "sum(rate(http_requests_total{code=~\\"5..\\"}[{{.window}}])) # 5xx only",
+                 "totalQuery": "sum(rate(http_requests_total[{{.window}}])) # every request"}
+                """));
         String yaml = given().when().get("/api/teams/promtool-team/prometheus-rules").then().statusCode(200)
                 .extract().asString();
-        assertEquals(15, groups(yaml).size());
+        assertEquals(24, groups(yaml).size());
         List<Object> names = groups(yaml).stream().map(group -> group.get("name")).toList();
         assertEquals(names.size(), new java.util.HashSet<>(names).size(), names.toString());
         assertTrue(names.contains("sloth-slo-alerts-orders-checked-twin (SLO twin)"), names.toString());
@@ -154,7 +165,48 @@ class PrometheusRulesTest {
         assertTrue(check.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
         String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, check.exitValue(), output + "\n" + yaml);
-        assertTrue(output.contains("SUCCESS: 80 rules found"), output);
+        assertTrue(output.contains("SUCCESS: 128 rules found"), output);
+        expandsAlertLabelsAsWritten(file);
+    }
+
+    /**
+     * Runs {@code promtool test rules} on the team's file: with every window of two SLOs burning, their page alerts
+     * fire with the service as it was written, in the labels and in the annotations that print them.
+     */
+    private static void expandsAlertLabelsAsWritten(Path rules) throws Exception {
+        List<AlertTier> pageTiers = AlertTiers.forPeriod(Duration.ofDays(30), 0.03, 0.06, 0.12, 0.20).all().stream()
+                .filter(tier -> tier.severity().equals("PAGE")).toList();
+        List<Object> series = new java.util.ArrayList<>();
+        List<Object> alerts = new java.util.ArrayList<>();
+        // the service as an alert shows it, and as a PromQL string spells it
+        Map<String, String> services = Map.of("checked-braces", "orders {{ x", "checked-fffd", "orders \uFFFD (eu)");
+        Map<String, String> spelt = Map.of("checked-braces", "orders {{ x", "checked-fffd", "orders \\ufffd (eu)");
+        for (String slo : List.of("checked-braces", "checked-fffd")) {
+            for (AlertTier tier : pageTiers) {
+                for (Duration window : List.of(tier.shortWindow(), tier.longWindow())) {
+                    String label = dev.daff.slo.burn.WindowLabels.of(window);
+                    series.add(Map.of("series", "slo:sli_error:ratio_rate" + label + "{sloth_id=\"" + spelt.get(slo) + "-"
+                            + slo + "\", sloth_service=\"" + spelt.get(slo) + "\", sloth_slo=\"" + slo
+                            + "\", team=\"promtool-team\", sloth_window=\"" + label + "\"}", "values", "1+0x10"));
+                }
+            }
+            String service = services.get(slo);
+            alerts.add(Map.of("exp_labels", Map.of("sloth_id", service + "-" + slo, "sloth_service", service,
+                    "sloth_slo", slo, "team", "promtool-team", "sloth_severity", "page"),
+                    "exp_annotations", Map.of(
+                            "title", "(page) " + service + " " + slo + " SLO error budget burn rate is too fast.",
+                            "summary", service + " " + slo + " SLO error budget burn rate is over expected (daff's "
+                                    + String.join(" and ", pageTiers.stream().map(AlertTier::label).toList())
+                                    + " tiers).")));
+        }
+        Map<String, Object> test = Map.of("interval", "1m", "input_series", series, "alert_rule_test",
+                List.of(Map.of("eval_time", "5m", "alertname", "DaffSloErrorBudgetBurnPage", "exp_alerts", alerts)));
+        Path tests = Files.createTempFile("daff-rules-test", ".yaml");
+        Files.writeString(tests, new Yaml().dump(Map.of("rule_files", List.of(rules.toString()), "tests", List.of(test))));
+        Process run = new ProcessBuilder("promtool", "test", "rules", tests.toString()).redirectErrorStream(true).start();
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, run.exitValue(), output + "\n" + Files.readString(tests));
     }
 
     @Test
