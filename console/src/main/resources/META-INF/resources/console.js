@@ -42,27 +42,67 @@ class ApiError extends Error {
   }
 }
 
-async function api(service, path, options = {}) {
+/** An answer's JSON, or null when it is not JSON (a proxy's HTML error page, say) or does not parse. */
+function json(response, text) {
+  if (!text || !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(response.headers.get('Content-Type') || '')) return null;
+  try { return JSON.parse(text); } catch (e) { return null; }
+}
+
+/** One call through the console: the answer's body, and the cursor of the next page when more follow (X-Next-Cursor). */
+async function call(service, path, options = {}) {
   // X-Daff-Console: a change signed in through the console's session is taken only with it (no other site can send it)
   // X-Requested-With: a call that meets a sign-in challenge gets 499, not a redirect to the provider it could not follow
   const headers = { 'Accept': 'application/json', 'X-Daff-Console': '1', 'X-Requested-With': 'JavaScript' };
-  if (token()) headers['Authorization'] = 'Bearer ' + token();
+  const own = token();
+  if (own) headers['Authorization'] = 'Bearer ' + own;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch('/api/' + service + '/' + path, {
     method: options.method || 'GET', headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body)
   });
   const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
+  // The status first: an error's body may be anything (a proxy's HTML 502 page, a plain-text 401).
+  const body = json(response, text);
   if (response.status === 401 || response.status === 499) {
-    sessionStorage.removeItem(SESSION_KEY);
+    // The page's own token was refused (expired, say): kept, it would be sent again and shown as who is signed in.
+    if (response.status === 401 && own) {
+      if (token() === own) sessionStorage.removeItem(TOKEN_KEY);
+    } else sessionStorage.removeItem(SESSION_KEY);
     if (response.status === 499 || (body && String(body.type).endsWith('/session-ended'))) sessionStorage.setItem(SIGNED_OUT_KEY, SESSION_ENDED);
+    showWho();
     location.hash = '#/sign-in';
     throw new ApiError(401, { detail: 'Please sign in.' });
   }
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body;
+  const plain = 'The call to ' + service + '-service failed (HTTP ' + response.status
+    + (response.statusText ? ' ' + response.statusText : '') + ').';
+  if (!response.ok) throw new ApiError(response.status, body && typeof body === 'object' ? body : { detail: plain });
+  if (text && body === null) throw new ApiError(response.status, { detail: service + '-service answered something that is not JSON.' });
+  return { body, next: response.headers.get('X-Next-Cursor') };
 }
+
+async function api(service, path, options = {}) {
+  return (await call(service, path, options)).body;
+}
+
+/** What went wrong, in words, with the status when there was one. */
+function describe(e) {
+  return (e.status ? e.status + ': ' : '') + e.message;
+}
+
+/** A part of a page whose data did not load: said in place, so the rest of the page is drawn and works. */
+function failed(what, reason) {
+  return el('p', { class: 'failed', 'data-failed': what }, 'Could not load ' + what + ': ' + describe(reason));
+}
+
+/** A list the answer says goes on: never cut silently. */
+function cut(text) {
+  return el('p', { class: 'muted cut' }, text);
+}
+
+/** Which navigation the page is drawing: a load that a later navigation overtook draws nothing. */
+let navigation = 0;
+
+class Overtaken extends Error {}
 
 const fmt = {
   pct: v => (v * 100).toFixed(1) + ' %',
@@ -104,18 +144,28 @@ function select(label, name, values, current, onchange) {
       values.map(v => el('option', { value: v, selected: v === current }, v))));
 }
 
-function page(title, ...content) {
+/** Draws a page, unless a later navigation began meanwhile (then the load that called it stops here). */
+function page(live, title, ...content) {
+  if (!live()) throw new Overtaken();
   document.title = title + ' · daff console';
   const m = main();
-  m.replaceChildren(el('h1', {}, title), ...content);
+  // As el() takes children: nested lists flattened, and a part left out (null) not written as "null".
+  m.replaceChildren(el('h1', {}, title), ...content.flat(Infinity).filter(c => c !== null && c !== undefined && c !== false));
   m.focus();
 }
 
 // ---- SLOs ------------------------------------------------------------------------------------------------------
 
-async function sloList(params) {
+/** Budget left for sorting: an SLO whose status did not load first, as it may be the one burning. */
+function budgetLeft(row) {
+  return row.status ? row.status.budget.remaining : -Infinity;
+}
+
+async function sloList(live, params) {
   const slos = await api('slo', 'slos');
-  const rows = await Promise.all(slos.map(async slo => ({ slo, status: await api('slo', 'slos/' + encodeURIComponent(slo.name) + '/status') })));
+  // One SLO's status that does not load is said on its row; the others are shown.
+  const statuses = await Promise.allSettled(slos.map(slo => api('slo', 'slos/' + encodeURIComponent(slo.name) + '/status')));
+  const rows = slos.map((slo, i) => ({ slo, status: statuses[i].value, failure: statuses[i].reason }));
   const team = params.get('team') || '', service = params.get('service') || '';
   const refilter = () => {
     const q = new URLSearchParams();
@@ -125,8 +175,8 @@ async function sloList(params) {
     location.hash = '#/slos' + (q.toString() ? '?' + q : '');
   };
   const shown = rows.filter(r => (!team || r.slo.team === team) && (!service || r.slo.service === service))
-    .sort((a, b) => a.status.budget.remaining - b.status.budget.remaining);
-  page('SLOs',
+    .sort((a, b) => budgetLeft(a) - budgetLeft(b) || 0);
+  page(live, 'SLOs',
     el('div', { class: 'filters' },
       select('Team', 'team', [...new Set(slos.map(s => s.team))].sort(), team, refilter),
       select('Service', 'service', [...new Set(slos.map(s => s.service))].sort(), service, refilter)),
@@ -134,13 +184,14 @@ async function sloList(params) {
     el('table', { id: 'slo-table' },
       el('thead', {}, el('tr', {}, ['SLO', 'Service', 'Team', 'Objective', 'Window', 'Budget left', '1h burn', '6h burn', 'Alerts']
         .map(h => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, shown.map(({ slo, status }) => el('tr', { 'data-slo': slo.name },
+      el('tbody', {}, shown.map(({ slo, status, failure }) => el('tr', { 'data-slo': slo.name },
         el('td', {}, el('a', { href: '#/slo/' + encodeURIComponent(slo.name) }, slo.name)),
         el('td', {}, slo.service), el('td', {}, slo.team), el('td', {}, slo.objective + ' %'), el('td', {}, slo.window),
-        el('td', {}, budgetBar(status.budget.remaining)),
-        el('td', {}, fmt.rate(status.burnRates['1h'] && status.burnRates['1h'].burnRate)),
-        el('td', {}, fmt.rate(status.burnRates['6h'] && status.burnRates['6h'].burnRate)),
-        el('td', {}, badges(status.activeAlerts)))))));
+        !status ? el('td', { colspan: 4 }, failed('its status', failure)) : [
+          el('td', {}, budgetBar(status.budget.remaining)),
+          el('td', {}, fmt.rate(status.burnRates['1h'] && status.burnRates['1h'].burnRate)),
+          el('td', {}, fmt.rate(status.burnRates['6h'] && status.burnRates['6h'].burnRate)),
+          el('td', {}, badges(status.activeAlerts))])))));
 }
 
 const TIER_WINDOWS = { '1h/5m': ['1h', '5m'], '6h/30m': ['6h', '30m'], '1d/2h': ['1d', '2h'], '3d/6h': ['3d', '6h'] };
@@ -165,16 +216,17 @@ function draw(id, option, points, summary) {
   document.getElementById(id + '-summary').textContent = summary;
 }
 
-async function sloPage(name) {
+async function sloPage(live, name) {
   const path = 'slos/' + encodeURIComponent(name);
   const lastDay = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
-  const [slo, status, history, recent, alerts] = await Promise.all([api('slo', path), api('slo', path + '/status'),
+  const [slo, status, history, recent, alertPage] = await Promise.all([api('slo', path), api('slo', path + '/status'),
     api('slo', path + '/history'), api('slo', path + '/history?step=PT5M&from=' + encodeURIComponent(lastDay)),
-    api('slo', 'alerts?state=all&limit=100&slo=' + encodeURIComponent(name))]);
+    call('slo', 'alerts?state=all&limit=100&slo=' + encodeURIComponent(name))]);
+  const alerts = alertPage.body;
   const at = history.points.map(p => p.at);
   const episodes = alerts.map(a => [{ name: a.severity + ' ' + (a.tier || a.kind), xAxis: a.firedAt },
     { xAxis: a.resolvedAt || history.to }]);
-  page('SLO ' + name,
+  page(live, 'SLO ' + name,
     el('p', {}, slo.description || '', ' ', el('span', { class: 'muted' },
       slo.service + ' · team ' + slo.team + ' · ' + slo.objective + ' % over ' + slo.window)),
     el('p', {}, el('strong', {}, 'Budget left: '), budgetBar(status.budget.remaining), ' — ',
@@ -185,7 +237,8 @@ async function sloPage(name) {
       alerts.length === 0 ? el('p', {}, 'None in the window.') :
         el('table', {}, el('thead', {}, el('tr', {}, ['Severity', 'Tier', 'State', 'Fired', 'Resolved'].map(h => el('th', { scope: 'col' }, h)))),
           el('tbody', {}, alerts.map(a => el('tr', {}, el('td', {}, a.severity), el('td', {}, a.tier || a.kind),
-            el('td', {}, a.state), el('td', {}, fmt.time(a.firedAt)), el('td', {}, fmt.time(a.resolvedAt))))))));
+            el('td', {}, a.state), el('td', {}, fmt.time(a.firedAt)), el('td', {}, fmt.time(a.resolvedAt)))))),
+      alertPage.next ? cut('Showing the newest ' + alerts.length + ' alert episodes; older ones are not shown.') : null));
   const time = { type: 'time' };
   draw('burndown', {
     tooltip: { trigger: 'axis' }, xAxis: time, yAxis: { type: 'value', name: 'budget left', axisLabel: { formatter: v => (v * 100) + ' %' } },
@@ -207,22 +260,29 @@ async function sloPage(name) {
 
 // ---- On call -----------------------------------------------------------------------------------------------------
 
-async function onCallPage() {
-  const [teams, pages] = await Promise.all([api('slo', 'teams?limit=500'), api('slo', 'pages?state=TRIGGERED&limit=100')]);
-  const onCall = await Promise.all(teams.map(async t => ({ team: t, who: await api('slo', 'teams/' + encodeURIComponent(t) + '/oncall') })));
-  page('On call',
-    el('table', {}, el('thead', {}, el('tr', {}, ['Team', 'Primary', 'Secondary', 'Until'].map(h => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, onCall.map(({ team, who }) => el('tr', {}, el('td', {}, team), el('td', {}, who.primary + (who.overridden ? ' (override)' : '')),
-        el('td', {}, who.secondary || '–'), el('td', {}, fmt.time(who.shiftEndsAt)))))),
+async function onCallPage(live) {
+  const [teams, pages] = await Promise.allSettled([call('slo', 'teams?limit=500'), call('slo', 'pages?state=TRIGGERED&limit=100')]);
+  // One team's on-call that does not load is said on its row; the other teams are shown.
+  const onCall = teams.status === 'rejected' ? [] : await Promise.allSettled(teams.value.body.map(t => api('slo', 'teams/' + encodeURIComponent(t) + '/oncall')));
+  page(live, 'On call',
+    teams.status === 'rejected' ? failed('the teams', teams.reason) : [
+      el('table', { id: 'oncall' }, el('thead', {}, el('tr', {}, ['Team', 'Primary', 'Secondary', 'Until'].map(h => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, teams.value.body.map((team, i) => el('tr', { 'data-team': team }, el('td', {}, team),
+          onCall[i].status === 'rejected' ? el('td', { colspan: 3 }, failed('who is on call', onCall[i].reason)) : [
+            el('td', {}, onCall[i].value.primary + (onCall[i].value.overridden ? ' (override)' : '')),
+            el('td', {}, onCall[i].value.secondary || '–'), el('td', {}, fmt.time(onCall[i].value.shiftEndsAt))])))),
+      teams.value.next ? cut('Showing the first ' + teams.value.body.length + ' teams by name; the others are not shown.') : null],
     el('h2', {}, 'Open pages'),
-    pages.length === 0 ? el('p', { id: 'no-pages' }, 'No page is waiting for an acknowledgement.') :
+    pages.status === 'rejected' ? failed('the open pages', pages.reason) :
+    pages.value.body.length === 0 ? el('p', { id: 'no-pages' }, 'No page is waiting for an acknowledgement.') : [
       el('table', { id: 'pages' }, el('thead', {}, el('tr', {}, ['Page', 'Team', 'Primary', 'Since', ''].map(h => el('th', { scope: 'col' }, h)))),
-        el('tbody', {}, pages.map(p => el('tr', { 'data-page': p.id }, el('td', {}, p.summary), el('td', {}, p.team), el('td', {}, p.primary),
+        el('tbody', {}, pages.value.body.map(p => el('tr', { 'data-page': p.id }, el('td', {}, p.summary), el('td', {}, p.team), el('td', {}, p.primary),
           el('td', {}, fmt.time(p.createdAt)),
           el('td', {}, el('button', { type: 'button', class: 'ack', 'aria-label': 'Acknowledge page for ' + p.slo, onclick: async () => {
             await act(() => api('slo', 'pages/' + p.id + '/ack', { method: 'POST', body: {} }), 'Page acknowledged.');
             route();
-          } }, 'Acknowledge')))))));
+          } }, 'Acknowledge')))))),
+      pages.value.next ? cut('Showing the newest ' + pages.value.body.length + ' open pages; older ones are not shown.') : null]);
 }
 
 /** Whether a change is on its way: a second click or Enter meanwhile would send it again (two notes, say). */
@@ -235,7 +295,7 @@ async function act(call, done) {
     await call();
     say(done, true);
   } catch (e) {
-    say((e.status ? e.status + ': ' : '') + e.message);
+    say(describe(e));
     throw e;
   } finally {
     changing = false;
@@ -244,7 +304,7 @@ async function act(call, done) {
 
 // ---- Incidents ---------------------------------------------------------------------------------------------------
 
-async function incidentList(params) {
+async function incidentList(live, params) {
   const q = new URLSearchParams({ limit: '100' });
   for (const k of ['status', 'severity', 'team']) if (params.get(k)) q.set(k, params.get(k));
   const list = await api('incident', 'incidents?' + q);
@@ -256,7 +316,8 @@ async function incidentList(params) {
     }
     location.hash = '#/incidents' + (f.toString() ? '?' + f : '');
   };
-  page('Incidents',
+  const more = list.nextCursor || (list.total > list.items.length);
+  page(live, 'Incidents',
     el('div', { class: 'filters' },
       select('Status', 'status', ['DISCOVERED', 'ANALYSING', 'FIXING', 'RESOLVED', 'FINALISED'], params.get('status'), refilter),
       select('Severity', 'severity', ['SEV1', 'SEV2', 'SEV3', 'SEV4'], params.get('severity'), refilter),
@@ -264,23 +325,48 @@ async function incidentList(params) {
     el('table', { id: 'incidents' }, el('thead', {}, el('tr', {}, ['Incident', 'Severity', 'Status', 'Team', 'Services', 'Detected'].map(h => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, list.items.map(i => el('tr', {}, el('td', {}, el('a', { href: '#/incident/' + i.id }, i.title)),
         el('td', {}, i.severity), el('td', {}, i.status), el('td', {}, i.team), el('td', {}, i.services.join(', ')),
-        el('td', {}, fmt.time(i.detectedAt)))))));
+        el('td', {}, fmt.time(i.detectedAt)))))),
+    more ? cut('Showing the newest ' + list.items.length + (list.total > list.items.length ? ' of ' + list.total : '')
+      + ' incidents: narrow the filters to find the others.') : null);
 }
 
 async function optional(call) {
   try { return await call(); } catch (e) { if (e.status === 404) return null; throw e; }
 }
 
-async function incidentPage(id) {
-  const base = 'incidents/' + id;
-  const [incident, timeline, changes, washup, finalisation, actions] = await Promise.all([api('incident', base),
-    api('incident', base + '/timeline?limit=500'), api('incident', base + '/changes?limit=20'), optional(() => api('incident', base + '/washup')),
-    api('incident', base + '/finalisation'), api('action', 'actions?limit=500&incidentId=' + id)]);
-  const roles = timeline.filter(t => /ROLE/.test(t.kind));
+/** Timeline pages of 500 read at most (incident-service gives them oldest first): 10,000 entries. */
+const TIMELINE_PAGES = 20;
+
+/** The timeline, following its cursor: cut at the first page, a long incident's newest entries were never shown. */
+async function timelineOf(base) {
+  const entries = [];
+  let cursor = null;
+  for (let n = 0; n < TIMELINE_PAGES; n++) {
+    const { body, next } = await call('incident', base + '/timeline?limit=500' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    entries.push(...body);
+    if (!next) return { entries, more: false };
+    cursor = next;
+  }
+  return { entries, more: true };
+}
+
+/** A panel of settled data: drawn, or said in place that it did not load. */
+function panel(settled, what, draw) {
+  return settled.status === 'fulfilled' ? draw(settled.value) : failed(what, settled.reason);
+}
+
+async function incidentPage(live, id) {
+  const base = 'incidents/' + encodeURIComponent(id);
+  // Each panel loads on its own: one that fails (action-service down, say) is said in place, the rest is drawn.
+  const [incidentLoad, timeline, changes, washup, finalisation, actions] = await Promise.allSettled([api('incident', base),
+    timelineOf(base), api('incident', base + '/changes?limit=20'), optional(() => api('incident', base + '/washup')),
+    api('incident', base + '/finalisation'), call('action', 'actions?limit=500&incidentId=' + encodeURIComponent(id))]);
+  if (incidentLoad.status === 'rejected') throw incidentLoad.reason;
+  const incident = incidentLoad.value;
   const milestones = [['Impact started', incident.impactStartedAt], ['Detected', incident.detectedAt], ['Acknowledged', incident.acknowledgedAt],
     ['Identified', incident.identifiedAt], ['Resolved', incident.resolvedAt], ['Finalised', incident.finalisedAt]];
   const refresh = () => route();
-  page(incident.title,
+  page(live, incident.title,
     el('p', {}, el('strong', { id: 'status' }, incident.status), ' · ', incident.severity, ' · team ', incident.team,
       ' · ', incident.services.join(', '), ' · detected by ', incident.detectionSource),
     incident.summary ? el('p', {}, incident.summary) : null,
@@ -291,8 +377,11 @@ async function incidentPage(id) {
           refresh();
         } }, to))),
     el('section', {}, el('h2', {}, 'Milestones'), el('dl', {}, milestones.map(([k, v]) => [el('dt', {}, k), el('dd', {}, fmt.time(v))]))),
-    el('section', {}, el('h2', {}, 'Roles'),
-      roles.length === 0 ? el('p', {}, 'No role assigned yet.') : el('ul', {}, roles.map(r => el('li', {}, r.text))),
+    el('section', { id: 'roles' }, el('h2', {}, 'Roles'),
+      panel(timeline, 'the roles (they are read from the timeline)', ({ entries }) => {
+        const roles = entries.filter(t => /ROLE/.test(t.kind));
+        return roles.length === 0 ? el('p', {}, 'No role assigned yet.') : el('ul', {}, roles.map(r => el('li', {}, r.text)));
+      }),
       el('form', { class: 'inline', onsubmit: async e => {
         e.preventDefault();
         const f = e.target;
@@ -300,8 +389,10 @@ async function incidentPage(id) {
         refresh();
       } }, el('label', {}, 'Role', el('select', { name: 'role' }, ['COMMANDER', 'SCRIBE', 'LIAISON'].map(r => el('option', {}, r)))),
         el('label', {}, 'Handle', el('input', { name: 'handle', required: true })), el('button', {}, 'Assign'))),
-    el('section', {}, el('h2', {}, 'Timeline'),
-      el('ol', { id: 'timeline' }, timeline.map(t => el('li', {}, fmt.time(t.at), ' · ', t.kind, ' · ', t.actor || 'daff', ': ', t.text)))),
+    el('section', { id: 'timeline-section' }, el('h2', {}, 'Timeline'),
+      panel(timeline, 'the timeline', ({ entries, more }) => [
+        el('ol', { id: 'timeline' }, entries.map(t => el('li', {}, fmt.time(t.at), ' · ', t.kind, ' · ', t.actor || 'daff', ': ', t.text))),
+        more ? cut('Showing the first ' + entries.length + ' entries, oldest first: the newest are not shown.') : null])),
     el('form', { id: 'note-form', class: 'inline', onsubmit: async e => {
       e.preventDefault();
       const f = e.target;
@@ -310,23 +401,29 @@ async function incidentPage(id) {
     } }, el('label', {}, 'Phase', el('select', { name: 'phase' }, ['DISCOVER', 'ANALYSE', 'FIX', 'FINALISE'].map(p => el('option', {}, p)))),
       el('label', {}, 'Note', el('textarea', { name: 'text', rows: 2, cols: 50, required: true, maxlength: 4000 })),
       el('button', {}, 'Add note')),
-    el('section', {}, el('h2', {}, 'What changed?'),
-      changes.changes.length === 0 ? el('p', {}, 'No change found around the impact.') :
-        el('ul', {}, changes.changes.map(c => el('li', {}, c.change.kind + ' ' + c.change.service + ': ' + c.change.summary + ' — ' + c.reason
-          + (c.linkedAs ? ' (' + c.linkedAs + ')' : ''))))),
-    el('section', {}, el('h2', {}, 'Washup'),
-      !washup ? el('p', {}, 'No washup yet.') : [el('p', {}, 'Status: ' + washup.status),
-        washup.missingForReview && washup.missingForReview.length ? el('p', {}, 'Missing for review: ' + washup.missingForReview.join(', ')) : null,
-        washup.rootCause ? el('p', {}, 'Root cause: ' + washup.rootCause) : null]),
-    el('section', {}, el('h2', {}, 'Follow-up actions'),
-      actions.length === 0 ? el('p', {}, 'No actions.') :
-        el('table', {}, el('thead', {}, el('tr', {}, ['Action', 'Kind', 'Scope', 'Owner', 'Status', 'Due'].map(h => el('th', { scope: 'col' }, h)))),
-          el('tbody', {}, actions.map(a => el('tr', {}, el('td', {}, a.title), el('td', {}, a.kind), el('td', {}, a.scope),
-            el('td', {}, a.ownerTeam + (a.assignee ? ' / ' + a.assignee : '')), el('td', {}, a.status + (a.overdue ? ' (overdue)' : '')),
-            el('td', {}, fmt.time(a.dueAt))))))),
+    el('section', { id: 'changes' }, el('h2', {}, 'What changed?'),
+      panel(changes, 'what changed', found => [
+        found.changes.length === 0 ? el('p', {}, 'No change found around the impact.') :
+          el('ul', {}, found.changes.map(c => el('li', {}, c.change.kind + ' ' + c.change.service + ': ' + c.change.summary + ' — ' + c.reason
+            + (c.linkedAs ? ' (' + c.linkedAs + ')' : '')))),
+        found.nextCursor || found.total > found.changes.length ? cut('Showing the ' + found.changes.length + ' most likely'
+          + (found.total > found.changes.length ? ' of ' + found.total : '') + ' changes.') : null])),
+    el('section', { id: 'washup' }, el('h2', {}, 'Washup'),
+      panel(washup, 'the washup', w => !w ? el('p', {}, 'No washup yet.') : [el('p', {}, 'Status: ' + w.status),
+        w.missingForReview && w.missingForReview.length ? el('p', {}, 'Missing for review: ' + w.missingForReview.join(', ')) : null,
+        w.rootCause ? el('p', {}, 'Root cause: ' + w.rootCause) : null])),
+    el('section', { id: 'actions' }, el('h2', {}, 'Follow-up actions'),
+      panel(actions, 'the follow-up actions', ({ body: list, next }) => [
+        list.length === 0 ? el('p', {}, 'No actions.') :
+          el('table', {}, el('thead', {}, el('tr', {}, ['Action', 'Kind', 'Scope', 'Owner', 'Status', 'Due'].map(h => el('th', { scope: 'col' }, h)))),
+            el('tbody', {}, list.map(a => el('tr', {}, el('td', {}, a.title), el('td', {}, a.kind), el('td', {}, a.scope),
+              el('td', {}, a.ownerTeam + (a.assignee ? ' / ' + a.assignee : '')), el('td', {}, a.status + (a.overdue ? ' (overdue)' : '')),
+              el('td', {}, fmt.time(a.dueAt)))))),
+        next ? cut('Showing the first ' + list.length + ' actions, soonest due first; the others are not shown.') : null])),
     el('section', { id: 'finalisation' }, el('h2', {}, 'Finalisation checklist'),
-      el('p', {}, finalisation.finalisable ? 'Every condition is met: it may be finalised.' : 'Not finalisable yet.'),
-      el('ul', {}, finalisation.conditions.map(c => el('li', { class: c.met ? 'met' : 'unmet', 'data-code': c.code }, c.text)))));
+      panel(finalisation, 'the finalisation checklist', f => [
+        el('p', {}, f.finalisable ? 'Every condition is met: it may be finalised.' : 'Not finalisable yet.'),
+        el('ul', {}, f.conditions.map(c => el('li', { class: c.met ? 'met' : 'unmet', 'data-code': c.code }, c.text)))])));
 }
 
 // ---- Meta-review -------------------------------------------------------------------------------------------------
@@ -337,11 +434,11 @@ function counts(title, map) {
     el('table', {}, el('tbody', {}, entries.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v))))));
 }
 
-async function reviewPage() {
+async function reviewPage(live) {
   const r = await api('incident', 'meta-review');
   const stats = (name, s) => el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, s.count),
     el('td', {}, fmt.duration(s.p50Seconds)), el('td', {}, fmt.duration(s.p90Seconds)));
-  page('Meta-review',
+  page(live, 'Meta-review',
     el('p', {}, r.incidents + ' incidents detected from ' + fmt.time(r.from) + ' to ' + fmt.time(r.to) + '.'),
     el('section', {}, el('h2', {}, 'Patterns'), r.patterns.length === 0 ? el('p', {}, 'No pattern yet.') : el('ul', {}, r.patterns.map(p => el('li', {}, p)))),
     el('table', {}, el('thead', {}, el('tr', {}, ['', 'Incidents', 'Median', 'p90'].map(h => el('th', { scope: 'col' }, h)))),
@@ -351,7 +448,7 @@ async function reviewPage() {
 
 // ---- Sign-in -----------------------------------------------------------------------------------------------------
 
-async function signInPage() {
+async function signInPage(live) {
   const why = sessionStorage.getItem(SIGNED_OUT_KEY);
   sessionStorage.removeItem(SIGNED_OUT_KEY);
   const options = await (await fetch('/sign-in/options')).json();
@@ -362,7 +459,7 @@ async function signInPage() {
     showWho();
     location.hash = '#/slos';
   };
-  page('Sign in',
+  page(live, 'Sign in',
     options.oidc ? el('p', {}, el('a', { href: '/sign-in/oidc', id: 'oidc-sign-in' }, 'Sign in with your organisation\'s account')) : null,
     tokens ? el('form', { id: 'role-picker', class: 'inline', onsubmit: e => { e.preventDefault(); use(tokens[e.target.role.value]); } },
       el('label', {}, 'Role (local run only: development tokens)', el('select', { name: 'role' }, Object.keys(tokens).map(r => el('option', { value: r }, r)))),
@@ -414,6 +511,8 @@ function showWho() {
 // ---- Routing -----------------------------------------------------------------------------------------------------
 
 async function route() {
+  const seq = ++navigation;
+  const live = () => seq === navigation;
   const [path, query] = (location.hash.slice(1) || '/slos').split('?');
   const params = new URLSearchParams(query || '');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -425,6 +524,9 @@ async function route() {
     return;
   }
   if (parts[0] === 'signed-in') { // back from the identity provider: the console holds the session
+    // A token pasted or picked before is the previous person's: kept, the page would send it (before the session's)
+    // and act, and show itself, as them.
+    sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.setItem(SESSION_KEY, 'oidc');
     showWho();
     location.hash = '#/slos';
@@ -435,17 +537,23 @@ async function route() {
     return;
   }
   try {
-    if (parts[0] === 'slos') await sloList(params);
-    else if (parts[0] === 'slo') await sloPage(parts[1]);
-    else if (parts[0] === 'oncall') await onCallPage();
-    else if (parts[0] === 'incidents') await incidentList(params);
-    else if (parts[0] === 'incident') await incidentPage(parts[1]);
-    else if (parts[0] === 'review') await reviewPage();
-    else if (parts[0] === 'sign-in') await signInPage();
-    else page('Not found', el('p', {}, 'No such page.'));
+    if (parts[0] === 'slos') await sloList(live, params);
+    else if (parts[0] === 'slo') await sloPage(live, parts[1]);
+    else if (parts[0] === 'oncall') await onCallPage(live);
+    else if (parts[0] === 'incidents') await incidentList(live, params);
+    else if (parts[0] === 'incident') await incidentPage(live, parts[1]);
+    else if (parts[0] === 'review') await reviewPage(live);
+    else if (parts[0] === 'sign-in') await signInPage(live);
+    else page(live, 'Not found', el('p', {}, 'No such page.'));
     document.body.dataset.page = parts[0];
   } catch (e) {
-    if (e.status !== 401) say((e.status ? e.status + ': ' : '') + e.message);
+    // An overtaken load says nothing (the newer page is shown); after a 401 the sign-in page is on its way.
+    if (e instanceof Overtaken || !live() || e.status === 401) return;
+    say(describe(e));
+    // Not the page before, whose buttons would act on what it showed (a state the incident has left, say).
+    page(live, 'Could not load this page', failed('this page', e),
+      el('button', { type: 'button', onclick: () => route() }, 'Try again'));
+    document.body.dataset.page = 'failed';
   }
 }
 

@@ -14,12 +14,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@QuarkusTestResource(RecordingService.class)
+@WithTestResource(RecordingService.class)
 class ConsoleTest {
 
     /** The JDK's client sends a path exactly as written: no dot-segment removal, no re-encoding. */
