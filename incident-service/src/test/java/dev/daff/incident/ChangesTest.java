@@ -182,6 +182,41 @@ class ChangesTest {
                 .body("from", equalTo("2021-03-09T12:00:00Z"));
     }
 
+    /**
+     * The catalog says co-…, the pipeline writes CO-…, the incident Co-…: one service, as the deploy gate already takes
+     * it. Before, the change was refused (400, "unknown service") and the incident's "what changed?" found none of the
+     * service's own changes, only its dependencies'.
+     */
+    @Test
+    void aServiceSpeltOtherwiseThanTheCatalogIsTheCatalogsService() {
+        String name = "co-" + unique();
+        service(name, "{\"team\": \"payments\"}");
+        Instant impact = Instant.parse("2021-04-10T12:00:00Z");
+        assertEquals(name, register(name.toUpperCase(java.util.Locale.ROOT), "DEPLOY", "v42",
+                impact.minus(Duration.ofMinutes(30)), null).getString("change.service"), "stored as the catalog spells it");
+        String id = incident("Co-" + name.substring(3), impact, impact.plus(Duration.ofMinutes(10)));
+        assertEquals(List.of("DEPLOY on " + name + ", an affected service, 30 min before impact"), reasons(id, null, name));
+    }
+
+    /**
+     * The responders' own fix, deployed after impact, ranks after the deploy that caused it (it ranked first, closer to
+     * impact); one a couple of minutes after impact, within a pipeline clock's skew, may be the cause and ranks as one.
+     */
+    @Test
+    void aFixDeployedAfterImpactRanksAfterTheChangeThatCausedIt() {
+        String name = "fixed-" + unique();
+        service(name, "{\"team\": \"payments\"}");
+        Instant impact = Instant.parse("2021-04-11T12:00:00Z");
+        register(name, "DEPLOY", "v42", impact.minus(Duration.ofMinutes(30)), null);
+        register(name, "DEPLOY", "v43, the fix", impact.plus(Duration.ofMinutes(20)), null);
+        register(name, "CONFIG", "timeouts", impact.plus(Duration.ofMinutes(2)), null);
+        String id = incident(name, impact, impact.plus(Duration.ofMinutes(5)));
+        assertEquals(List.of(
+                "CONFIG on " + name + ", an affected service, 2 min after impact",
+                "DEPLOY on " + name + ", an affected service, 30 min before impact",
+                "DEPLOY on " + name + ", an affected service, 20 min after impact"), reasons(id, null, name));
+    }
+
     @Test
     void controlPlaneUpgradeOnASharedPlatformAppearsForEveryService() {
         String u = "-" + unique();

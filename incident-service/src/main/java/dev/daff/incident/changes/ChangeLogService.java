@@ -70,10 +70,9 @@ public class ChangeLogService {
     static final Duration FURTHEST_AHEAD = Duration.ofDays(30);
 
     private Change store(NewChange request, Actor recordedBy) {
-        if (catalog.findByIdOptional(request.service()).isEmpty()) {
-            throw ProblemException.invalidField("service",
-                    "unknown service '" + request.service() + "'; put it in the catalog first (PUT /api/services/{name})");
-        }
+        // As the catalog spells it: a pipeline that writes "Checkout" (as the gate and incidents may) means checkout.
+        String service = catalog.spelling(request.service()).orElseThrow(() -> ProblemException.invalidField("service",
+                "unknown service '" + request.service() + "'; put it in the catalog first (PUT /api/services/{name})"));
         if (request.endedAt() != null && request.endedAt().isBefore(request.startedAt())) {
             throw ProblemException.invalidField("endedAt", "cannot be before startedAt");
         }
@@ -88,7 +87,7 @@ public class ChangeLogService {
         }
         Change change = new Change();
         change.id = UUID.randomUUID();
-        change.service = request.service();
+        change.service = service;
         change.kind = request.kind();
         change.summary = request.summary();
         change.author = request.author();
@@ -113,7 +112,7 @@ public class ChangeLogService {
                 change.lastMoment().plus(window)).stream()
                 .filter(other -> !other.id.equals(change.id) && other.environment.equals(change.environment))
                 .toList();
-        return related.rank(near, change.startedAt, "this change");
+        return related.rank(near, change.startedAt, "this change", false);
     }
 
     @Transactional

@@ -14,8 +14,9 @@ import java.util.UUID;
 
 /**
  * Which changes matter to a set of services around a moment, and why, in words a responder reads at 3 a.m.
- * Ranking: affected service before dependency before anything else; then closer to the moment first.
- * Plain logic, no framework.
+ * Ranking: affected service before dependency before anything else; then closer to the moment first. Around an
+ * incident's impact, changes that started well after it (the responders' own fixes and rollbacks) come after every
+ * change that could have caused it. Plain logic, no framework.
  */
 public final class Relatedness {
 
@@ -30,12 +31,21 @@ public final class Relatedness {
         }
     }
 
-    /** One change found relevant, with how and when. */
-    public record Related(Change change, Relation relation, String relatedTo, int hops, Duration distance, String reason) {
+    /**
+     * A change that started this long after the moment or less may still be its cause: the pipeline's clock may run
+     * ahead of daff's, and an incident's impact start is an estimate.
+     */
+    static final Duration CAUSE_TOLERANCE = Duration.ofMinutes(5);
+    /** Added to the tier of a change that started after the moment and its tolerance, when those rank last. */
+    private static final int AFTER_THE_MOMENT = 3;
+
+    /** One change found relevant, with how and when; {@code tier} is where its relation and timing rank it. */
+    public record Related(Change change, Relation relation, String relatedTo, int hops, Duration distance, String reason,
+            int tier) {
 
         /** Where this change ranks: a list continues after a change by this, even once that change ranks elsewhere. */
         public RankKey rankKey() {
-            return new RankKey(relation.tier, distance, hops, change.startedAt, change.id);
+            return new RankKey(tier, distance, hops, change.startedAt, change.id);
         }
     }
 
@@ -80,9 +90,11 @@ public final class Relatedness {
 
     /**
      * The changes among {@code candidates} that relate, ranked, with reasons relative to {@code moment} named
-     * {@code momentName} ("impact", "this change").
+     * {@code momentName} ("impact", "this change"); with {@code laterRankLast}, those that started more than
+     * {@link #CAUSE_TOLERANCE} after the moment rank after all others (around a change, one just after it collides as
+     * much as one just before).
      */
-    public List<Related> rank(List<Change> candidates, Instant moment, String momentName) {
+    public List<Related> rank(List<Change> candidates, Instant moment, String momentName, boolean laterRankLast) {
         List<Related> found = new ArrayList<>();
         for (Change change : candidates) {
             Relation relation = relationOf.get(change.service);
@@ -97,7 +109,9 @@ public final class Relatedness {
             Duration distance = distance(change, moment);
             String reason = change.kind + " on " + change.service + ", " + how(relation, hop) + ", "
                     + when(change, moment, momentName);
-            found.add(new Related(change, relation, hop.from(), hop.hops(), distance, reason));
+            boolean later = laterRankLast && change.startedAt.isAfter(moment.plus(CAUSE_TOLERANCE));
+            found.add(new Related(change, relation, hop.from(), hop.hops(), distance, reason,
+                    relation.tier + (later ? AFTER_THE_MOMENT : 0)));
         }
         found.sort(Comparator.comparing(Related::rankKey));
         return found;

@@ -77,11 +77,13 @@ public class WhatChangedService {
         boolean clamped = end.isAfter(latest);
         Instant until = clamped ? latest : end;
         DependencyGraph graph = catalog.graph(config.sharedPlatformMinDependents());
-        Relatedness related = new Relatedness(incident.services, graph, config.dependencyDepth());
+        // As the catalog spells them: changes are stored so, and an incident's services are as people typed them.
+        Relatedness related = new Relatedness(incident.services.stream().map(name -> catalog.spelling(name).orElse(name))
+                .toList(), graph, config.dependencyDepth());
         Map<UUID, LinkRole> linked = links.of(incidentId).stream()
                 .collect(Collectors.toMap(l -> l.changeId, l -> l.role));
         List<Relatedness.Related> ranked = related.rank(changes.overlapping(related.servicesToSearch(), from, until),
-                impactAt, "impact");
+                impactAt, "impact", true);
         int skip = page == null || page.expectParts(5).isFirst() ? 0 : after(ranked, rankKey(page));
         int shown = page == null ? ranked.size() - skip : Math.min(page.limit(), ranked.size() - skip);
         List<RelatedChange> found = ranked.subList(skip, skip + shown).stream()

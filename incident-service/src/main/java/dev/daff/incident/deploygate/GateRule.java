@@ -71,6 +71,9 @@ public final class GateRule {
     private static final List<String> CODE_ORDER = List.of("FREEZE", "INCIDENT_OPEN", "PAGE_UNACKNOWLEDGED",
             "BUDGET_EXHAUSTED", "FAST_BURN", "BUDGET_LOW", "BURNING", "CONCURRENT_CHANGE", "BUDGET_UNKNOWN");
 
+    /** How long a stale snapshot's burn rate and unacknowledged pages still block. */
+    static final Duration STALE_BURN_BLOCKS = Duration.ofHours(1);
+
     private GateRule() {
     }
 
@@ -106,10 +109,13 @@ public final class GateRule {
 
     /**
      * A stale snapshot is unknown, not good: what it last said still counts, worded as of then. slo-service falls
-     * silent in the very outages that burn budgets, and a budget spent over weeks does not come back in minutes.
+     * silent in the very outages that burn budgets, and a budget spent over weeks does not come back in minutes. An
+     * hour's burn rate and pages that may have been acknowledged since are another matter: past
+     * {@link #STALE_BURN_BLOCKS} they only warn, or a snapshot publisher stopped for days would block every deploy.
      */
     private static void budgetReasons(Budget budget, Limits limits, List<Reason> reasons) {
         String slo = "SLO " + budget.slo() + " of " + where(budget.service(), budget.relation());
+        boolean burnTooOld = budget.stale() && budget.age().abs().compareTo(STALE_BURN_BLOCKS) > 0;
         String asOf = "";
         if (budget.stale()) {
             long minutes = Math.abs(budget.age().toMinutes());
@@ -121,7 +127,8 @@ public final class GateRule {
             asOf = ahead ? " (as reported, dated " + minutes + " min ahead)" : " (as of " + minutes + " min ago)";
         }
         if (budget.unacknowledgedPages() > 0) {
-            reasons.add(new Reason("PAGE_UNACKNOWLEDGED", own(budget.relation()) ? Verdict.BLOCK : Verdict.WARN,
+            Verdict severity = own(budget.relation()) && !burnTooOld ? Verdict.BLOCK : Verdict.WARN;
+            reasons.add(new Reason("PAGE_UNACKNOWLEDGED", severity,
                     budget.unacknowledgedPages() + " page(s) for " + slo + (asOf.isEmpty()
                             ? " nobody has acknowledged yet." : " nobody had acknowledged" + asOf + "."), budget.slo()));
         }
@@ -148,7 +155,8 @@ public final class GateRule {
         }
         double burn = budget.burnRateOneHour();
         if (burn > limits.burnBlockAbove()) {
-            reasons.add(new Reason("FAST_BURN", Verdict.BLOCK, slo + " burns its error budget " + times(burn)
+            reasons.add(new Reason("FAST_BURN", burnTooOld ? Verdict.WARN : Verdict.BLOCK, slo + " burns its error budget "
+                    + times(burn)
                     + " as fast as it can afford over the last hour" + asOf + " (the limit is "
                     + times(limits.burnBlockAbove()) + "): something is already wrong.", budget.slo()));
         } else if (burn > limits.burnWarnAbove()) {

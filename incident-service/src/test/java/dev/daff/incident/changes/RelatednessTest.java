@@ -50,13 +50,40 @@ class RelatednessTest {
         Change platform = change("k8s", ChangeKind.INFRASTRUCTURE, impact.plus(Duration.ofMinutes(30)), null);
         Change platformDeploy = change("k8s", ChangeKind.DEPLOY, impact, null);
         List<Relatedness.Related> ranked = new Relatedness(List.of("billing"), graph, 3)
-                .rank(List.of(platform, dependent, flag, far, platformDeploy), impact, "impact");
+                .rank(List.of(platform, dependent, flag, far, platformDeploy), impact, "impact", true);
         assertEquals(List.of(
                 "DEPLOY on billing, an affected service, 5 h before impact",
                 "FEATURE_FLAG on router, a dependency of billing, 3 h 12 min before impact",
                 "CONFIG on web, a dependent of billing, 1 min before impact",
                 "INFRASTRUCTURE on k8s, a shared platform, 30 min after impact"),
                 ranked.stream().map(Relatedness.Related::reason).toList());
+    }
+
+    /**
+     * The responders' fix, deployed 20 minutes after impact, is not what changed before it broke: it ranks after the
+     * deploy half an hour before impact, and after a dependency's change before impact too. One that started within
+     * the tolerance after impact (a pipeline's clock ahead of daff's) may be the cause and ranks as one. Before, the
+     * fix ranked first, closer to impact than the cause.
+     */
+    @Test
+    void changesWellAfterImpactRankAfterEveryChangeThatCouldHaveCausedIt() {
+        DependencyGraph graph = new DependencyGraph(Map.of("billing", List.of("router")), Set.of(), 0);
+        Instant impact = Instant.parse("2021-01-01T12:00:00Z");
+        Change cause = change("billing", ChangeKind.DEPLOY, impact.minus(Duration.ofMinutes(30)), null);
+        Change fix = change("billing", ChangeKind.DEPLOY, impact.plus(Duration.ofMinutes(20)), null);
+        Change skewed = change("billing", ChangeKind.CONFIG, impact.plus(Duration.ofMinutes(2)), null);
+        Change dependency = change("router", ChangeKind.FEATURE_FLAG, impact.minus(Duration.ofHours(2)), null);
+        Relatedness relatedness = new Relatedness(List.of("billing"), graph, 3);
+        assertEquals(List.of(
+                "CONFIG on billing, an affected service, 2 min after impact",
+                "DEPLOY on billing, an affected service, 30 min before impact",
+                "FEATURE_FLAG on router, a dependency of billing, 2 h before impact",
+                "DEPLOY on billing, an affected service, 20 min after impact"),
+                relatedness.rank(List.of(fix, dependency, cause, skewed), impact, "impact", true).stream()
+                        .map(Relatedness.Related::reason).toList());
+        assertEquals("DEPLOY on billing, an affected service, 20 min after this change",
+                relatedness.rank(List.of(fix, dependency), impact, "this change", false).get(0).reason(),
+                "around a change, one just after it collides as much as one before");
     }
 
     private static Change change(String service, ChangeKind kind, Instant startedAt, Instant endedAt) {

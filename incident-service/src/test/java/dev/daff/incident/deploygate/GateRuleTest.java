@@ -103,6 +103,13 @@ class GateRuleTest {
         Budget healthy = new Budget("checkout-availability", "checkout", Relation.SERVICE, 0.9, 0.5, 0,
                 Duration.ofMinutes(12), true, Duration.ofMinutes(12), false);
         assertEquals(List.of("WARN BUDGET_UNKNOWN"), codes(facts(List.of(healthy), List.of(), List.of(), List.of())));
+
+        // Three days on (its publisher stopped), the spent budget still blocks; an hour's burn and pages that may have
+        // been acknowledged since only warn, or every deploy would wait for an admin.
+        Budget daysOld = new Budget("checkout-availability", "checkout", Relation.SERVICE, 0.01, 30, 3,
+                Duration.ofDays(3), true, Duration.ofDays(3), false);
+        assertEquals(List.of("BLOCK BUDGET_EXHAUSTED", "WARN PAGE_UNACKNOWLEDGED", "WARN FAST_BURN", "WARN BUDGET_UNKNOWN"),
+                codes(facts(List.of(daysOld), List.of(), List.of(), List.of())));
     }
 
     /**
