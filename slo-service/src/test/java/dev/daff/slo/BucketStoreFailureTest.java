@@ -152,6 +152,42 @@ class BucketStoreFailureTest {
                 .then().statusCode(200).body("events.total", equalTo(2)).body("events.good", equalTo(1)));
     }
 
+    /**
+     * A batch sent with an Idempotency-Key, refused and dead-lettered, then retried by its client with the key once the
+     * cause is fixed, and its dead letter replayed too: counted once. The key stays seen, so the retry is the redelivery
+     * it looks like, and the dead letter, which carries no key, counts by an id of its own. (Forgetting every refused
+     * id, as the first fix for replays did, counted it twice.)
+     */
+    @Test
+    void aRefusedBatchRetriedWithItsKeyAndReplayedCountsOnce() throws Exception {
+        clock.notBehindTheWall();
+        String keyed = "keyed-refused-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String beside = besidePartitionOf(keyed, keyed + "-beside-");
+        for (String name : List.of(keyed, beside)) {
+            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
+        }
+        String batch = "[{\"at\": \"" + clock.instant() + "\", \"good\": 1, \"total\": 2}]";
+        failBucketWrites("new.slo_name = '" + keyed + "'");
+        try {
+            postWithKey(keyed, batch);
+            send(beside, 1, 1);
+            deadLetters(keyed, 1);
+        } finally {
+            stopFailingBucketWrites();
+        }
+        postWithKey(keyed, batch);
+        given().when().post("/api/admin/dead-letters/daff.sli-events.dead-letter/replay?max=10000").then().statusCode(200);
+        send(keyed, 0, 10); // after both on the SLO's partition: once it counts, they have been read
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/slos/" + keyed + "/status")
+                .then().statusCode(200).body("events.total", equalTo(12)));
+    }
+
+    private static void postWithKey(String slo, String batch) {
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "refused-batch-1").body(batch).when()
+                .post("/api/slos/" + slo + "/events").then().statusCode(202);
+    }
+
     private static List<ConsumerRecord<String, String>> deadLetters(String slo, int count) {
         List<ConsumerRecord<String, String>> dead = KafkaTestClient.read(kafka(), Topics.SLI_EVENTS_DEAD_LETTER,
                 record -> slo.equals(record.key()), count, Duration.ofSeconds(60));
@@ -161,6 +197,42 @@ class BucketStoreFailureTest {
 
     private static String header(ConsumerRecord<String, String> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One SLO's bucket fails for an unknown reason and its partition's poll holds nothing else: once held, the partition
+     * is tried again bucket by bucket every few seconds by the same consumer, while another partition stores meanwhile.
+     * Before, that other partition's store started the count of failures in a row again, and each hold ended in more
+     * tries of the batch whole, each with a new consumer and two rebalances.
+     */
+    @Test
+    void aFailingBucketAloneOnItsPartitionIsTriedAgainByTheSameConsumerWhileOthersStore() throws Exception {
+        clock.notBehindTheWall();
+        String alone = "alone-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String elsewhere = IntStream.range(0, 1_000).mapToObj(i -> alone + "-elsewhere-" + i)
+                .filter(name -> SloIngestTest.partitionOf(name) != SloIngestTest.partitionOf(alone)).findFirst().orElseThrow();
+        for (String name : List.of(alone, elsewhere)) {
+            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
+        }
+        failBucketWrites("new.slo_name = '" + alone + "'");
+        try {
+            send(alone, 1, 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> triesSoFar() >= 6); // five whole, one bucket by bucket
+            Set<String> members = await().atMost(Duration.ofSeconds(20)).until(this::sliConsumers, set -> !set.isEmpty());
+            send(elsewhere, 1, 1);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/api/slos/" + elsewhere
+                    + "/status").then().statusCode(200).body("events.total", equalTo(1)));
+            long tries = triesSoFar();
+            // Two more tries; or none, if the other partition's record came in the same poll and let the failing
+            // bucket be dead-lettered.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> triesSoFar() >= tries + 2
+                    || !KafkaTestClient.read(kafka(), Topics.SLI_EVENTS_DEAD_LETTER, record -> alone.equals(record.key()), 1,
+                            Duration.ofMillis(300)).isEmpty());
+            assertEquals(members, await().atMost(Duration.ofSeconds(20)).until(this::sliConsumers, set -> !set.isEmpty()),
+                    "the consumer is the same one, not made anew for each try");
+        } finally {
+            stopFailingBucketWrites();
+        }
     }
 
     /** The members of the SLI consumer's group: a consumer made anew joins as a new member. */

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -25,11 +27,20 @@ final class HeldPartitions {
 
     /** Held partitions and when ({@link System#nanoTime}) each is read again. */
     private final Map<TopicPartition, Long> heldUntil = new HashMap<>();
+    /**
+     * Partitions whose last batch had no bucket that could be stored: their next is stored bucket by bucket at once.
+     * Tried whole again, it failed, and the consumer was made anew for each of the tries before storing bucket by bucket
+     * (the count of failures in a row started again whenever the replica's other partitions stored meanwhile).
+     */
+    private final Set<TopicPartition> storedNothing = new HashSet<>();
 
-    /** Sends each partition back to {@code stored} (the beginning when absent) and pauses it. */
-    void hold(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, Function<TopicPartition, Long> stored) {
+    /** Sends each of {@code why}'s partitions back to {@code stored} (the beginning when absent) and pauses it. */
+    void hold(Consumer<?, ?> consumer, HeldBack why, Function<TopicPartition, Long> stored) {
+        if (why instanceof SliBatch.NothingStored) {
+            storedNothing.addAll(why.partitions());
+        }
         List<TopicPartition> assigned = new ArrayList<>();
-        for (TopicPartition partition : partitions) {
+        for (TopicPartition partition : why.partitions()) {
             if (!consumer.assignment().contains(partition)) {
                 continue; // forwarded from a partition no longer ours: its new owner reads it from what was stored
             }
@@ -63,8 +74,21 @@ final class HeldPartitions {
         consumer.resume(due);
     }
 
+    /** Whether any of these partitions' last batch had no bucket that could be stored. */
+    boolean storedNothing(Collection<TopicPartition> partitions) {
+        return !storedNothing.isEmpty() && partitions.stream().anyMatch(storedNothing::contains);
+    }
+
+    /** These partitions' batch was stored. */
+    void stored(Collection<TopicPartition> partitions) {
+        if (!storedNothing.isEmpty()) {
+            storedNothing.removeAll(partitions);
+        }
+    }
+
     /** A rebalance: a partition assigned again starts unpaused, from what was stored. */
     void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(heldUntil::remove);
+        storedNothing.removeAll(partitions);
     }
 }

@@ -2,11 +2,9 @@ package dev.daff.slo.ingest;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -181,7 +179,7 @@ public class SliBatch {
             stored.computeIfAbsent(add.slo(), name -> new HashMap<>()).put(add.minute(),
                     aggregates.get(add.slo()).get(add.minute()).count());
         }
-        Set<String> uncounted = uncountedIds(refused, aggregates);
+        Set<String> uncounted = uncountedIds(refused);
         if (!uncounted.isEmpty()) {
             seen.forget(uncounted);
         }
@@ -191,25 +189,18 @@ public class SliBatch {
     }
 
     /**
-     * The ids of refused events that no event counted in this batch shares, to be forgotten again: a dead letter keeps
-     * its event's origin (the id of a copy), and a replay of it — or of a record refused once more — would otherwise be
-     * dropped as already counted.
+     * The ids of refused copies to forget again: a copy's dead letter carries its origin on, and so the id it counts
+     * once by, and a replay of it refused once more and replayed after the fix was dropped as already counted. Only
+     * such an id: a client's Idempotency-Key (or a batch copy's id) does not go with the dead letter, which counts by an
+     * id of its own, and forgotten, a retry with the key would count beside the replay.
      */
-    private static Set<String> uncountedIds(List<Refused> refused, Map<String, Map<Instant, MinuteAggregate>> aggregates) {
+    private static Set<String> uncountedIds(List<Refused> refused) {
         Set<String> ids = new HashSet<>();
-        Set<Source> refusedSources = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Refused one : refused) {
-            if (one.idempotencyId() != null) {
+            if (one.idempotencyId() != null && one.source().batch() == null
+                    && one.idempotencyId().equals(IngestIds.ofCopy(SliDeadLetters.origin(one.source().record())))) {
                 ids.add(one.idempotencyId());
-                refusedSources.add(one.source());
             }
-        }
-        if (!ids.isEmpty()) {
-            aggregates.values().forEach(minutes -> minutes.values().forEach(minute -> minute.events().forEach(one -> {
-                if (!refusedSources.contains(one.source())) {
-                    ids.remove(one.idempotencyId());
-                }
-            })));
         }
         return ids;
     }

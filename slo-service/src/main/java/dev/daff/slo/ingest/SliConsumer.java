@@ -131,7 +131,7 @@ public class SliConsumer {
                         } catch (HeldBack e) {
                             LOG.warnf("SLI consumer: %s; they are read again in %d s, the others count on", e.getMessage(),
                                     HeldPartitions.HOLD.toSeconds());
-                            held.hold(created, e.partitions(), positions::get);
+                            held.hold(created, e, positions::get);
                             decoded = PolledRecords.without(decoded, e.partitions());
                             deferred.keySet().removeAll(e.partitions());
                         }
@@ -156,20 +156,19 @@ public class SliConsumer {
         List<Observed> observed = read.observed();
         List<Refused> refused = read.refused();
         Map<TopicPartition, Long> nextOffsets = read.nextOffsets();
+        boolean isolate = held.storedNothing(nextOffsets.keySet());
         countingLock.holding(() -> {
             Stored stored;
             try {
-                stored = QuarkusTransaction.requiringNew()
-                        .call(() -> batch.store(observed, refused, read.forwarded(), nextOffsets, positions::get, now, false));
-            } catch (Fenced e) {
-                throw e;
+                stored = QuarkusTransaction.requiringNew().call(
+                        () -> batch.store(observed, refused, read.forwarded(), nextOffsets, positions::get, now, isolate));
+            } catch (Fenced | HeldBack e) {
+                throw e; // held: a dead-letter topic refusing writes, or no bucket stored bucket by bucket (run)
             } catch (RuntimeException e) {
                 FailureKind kind = FailureKind.of(e);
                 // An unrecognised failure (a bug) that repeats is treated as a bucket that can never be stored: retried
-                // for ever, it stopped counting — and paging — for every SLO of the partition. (A dead-letter topic
-                // refusing writes is no store's failure: its partitions are held, below.)
-                boolean unknownAgain = kind == FailureKind.UNKNOWN && !(e instanceof HeldBack)
-                        && ++unknownFailuresInARow >= UNKNOWN_FAILURES_TRIED;
+                // for ever, it stopped counting — and paging — for every SLO of the partition.
+                boolean unknownAgain = kind == FailureKind.UNKNOWN && ++unknownFailuresInARow >= UNKNOWN_FAILURES_TRIED;
                 if (!(e instanceof SliBatch.OverfullMinutes) && kind != FailureKind.PERMANENT && !unknownAgain) {
                     throw e; // transient: nothing was committed, a fresh consumer resumes from the stored offsets
                 }
@@ -180,6 +179,7 @@ public class SliConsumer {
                         .call(() -> batch.store(observed, refused, read.forwarded(), nextOffsets, positions::get, now, true));
             }
             positions.putAll(nextOffsets);
+            held.stored(nextOffsets.keySet());
             unknownFailuresInARow = 0;
             accepted.increment(read.events() - stored.refused());
             forwardedRecords.increment(read.forwarded().size());

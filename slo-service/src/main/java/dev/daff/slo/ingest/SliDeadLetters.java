@@ -153,7 +153,7 @@ public class SliDeadLetters {
     }
 
     /** Where the record's event was first read: its own origin if it is a copy already, else here. */
-    private static String origin(ConsumerRecord<String, String> record) {
+    static String origin(ConsumerRecord<String, String> record) {
         Header origin = record.headers().lastHeader(SliRecords.ORIGIN_HEADER);
         return origin != null && origin.value() != null && origin.value().length <= MAX_HEADER_BYTES
                 ? new String(origin.value(), StandardCharsets.UTF_8)
