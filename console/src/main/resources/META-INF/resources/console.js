@@ -529,7 +529,8 @@ async function route() {
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.setItem(SESSION_KEY, 'oidc');
     showWho();
-    location.hash = '#/slos';
+    // Replaced, not added: Back onto #/signed-in later would drop a token picked since.
+    location.replace('#/slos');
     return;
   }
   if (!signedIn() && parts[0] !== 'sign-in') {

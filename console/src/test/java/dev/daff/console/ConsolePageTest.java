@@ -108,9 +108,12 @@ class ConsolePageTest {
         useToken(ALICE);
         waitForText(By.id("who"), "alice (daff-responder)");
 
+        Object entries = script("return history.length;");
         browser.get(root + "#/signed-in"); // where the provider sends the browser back to
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlToBe(root + "#/slos"));
         waitFor(By.xpath("//h1[text()='SLOs']"));
+        // #/signed-in is replaced in the history, not left behind it: Back onto it would drop a token picked since.
+        assertThat(script("return history.length;"), equalTo(((Number) entries).longValue() + 1));
         browser.get(root + "#/incidents");
         waitFor(By.xpath("//h1[text()='Incidents']"));
 
