@@ -520,7 +520,7 @@ async function route() {
     sessionStorage.removeItem(SESSION_KEY);
     sessionStorage.setItem(SIGNED_OUT_KEY, SESSION_ENDED);
     showWho();
-    location.hash = '#/sign-in';
+    location.replace('#/sign-in'); // replaced, as #/signed-in below: Back onto it would end a session begun since
     return;
   }
   if (parts[0] === 'signed-in') { // back from the identity provider: the console holds the session

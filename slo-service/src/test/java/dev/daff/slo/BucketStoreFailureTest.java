@@ -60,9 +60,7 @@ class BucketStoreFailureTest {
         clock.notBehindTheWall();
         String poisoned = "poisoned-bucket";
         String beside = besidePartitionOf(poisoned, "beside-poison-");
-        for (String name : List.of(poisoned, beside)) {
-            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
-        }
+        create(poisoned, beside);
         failBucketWrites("new.slo_name = '" + poisoned + "'");
         try {
             send(poisoned, 1, 2);
@@ -91,11 +89,9 @@ class BucketStoreFailureTest {
     @Test
     void whenNoBucketCanBeStoredNothingIsDeadLetteredAndEverythingCountsOnceStoringWorks() throws Exception {
         clock.notBehindTheWall();
-        String first = "unstorable-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String first = unique("unstorable-");
         String second = besidePartitionOf(first, first + "-beside-");
-        for (String name : List.of(first, second)) {
-            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
-        }
+        create(first, second);
         failBucketWrites("true");
         try {
             send(first, 1, 2);
@@ -127,11 +123,9 @@ class BucketStoreFailureTest {
     @Test
     void aDeadLetterRefusedAgainOnReplayCountsOnTheReplayAfterTheFix() throws Exception {
         clock.notBehindTheWall();
-        String refusedTwice = "refused-twice-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String refusedTwice = unique("refused-twice-");
         String beside = besidePartitionOf(refusedTwice, refusedTwice + "-beside-");
-        for (String name : List.of(refusedTwice, beside)) {
-            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
-        }
+        create(refusedTwice, beside);
         failBucketWrites("new.slo_name = '" + refusedTwice + "'");
         try {
             send(refusedTwice, 1, 2);
@@ -161,11 +155,9 @@ class BucketStoreFailureTest {
     @Test
     void aRefusedBatchRetriedWithItsKeyAndReplayedCountsOnce() throws Exception {
         clock.notBehindTheWall();
-        String keyed = "keyed-refused-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String keyed = unique("keyed-refused-");
         String beside = besidePartitionOf(keyed, keyed + "-beside-");
-        for (String name : List.of(keyed, beside)) {
-            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
-        }
+        create(keyed, beside);
         String batch = "[{\"at\": \"" + clock.instant() + "\", \"good\": 1, \"total\": 2}]";
         failBucketWrites("new.slo_name = '" + keyed + "'");
         try {
@@ -208,12 +200,10 @@ class BucketStoreFailureTest {
     @Test
     void aFailingBucketAloneOnItsPartitionIsTriedAgainByTheSameConsumerWhileOthersStore() throws Exception {
         clock.notBehindTheWall();
-        String alone = "alone-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String alone = unique("alone-");
         String elsewhere = IntStream.range(0, 1_000).mapToObj(i -> alone + "-elsewhere-" + i)
                 .filter(name -> SloIngestTest.partitionOf(name) != SloIngestTest.partitionOf(alone)).findFirst().orElseThrow();
-        for (String name : List.of(alone, elsewhere)) {
-            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
-        }
+        create(alone, elsewhere);
         failBucketWrites("new.slo_name = '" + alone + "'");
         try {
             send(alone, 1, 2);
@@ -240,6 +230,16 @@ class BucketStoreFailureTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka()))) {
             return admin.describeConsumerGroups(List.of("daff-slo-service")).all().get().get("daff-slo-service")
                     .members().stream().map(MemberDescription::consumerId).collect(Collectors.toSet());
+        }
+    }
+
+    private static String unique(String prefix) {
+        return prefix + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static void create(String... slos) {
+        for (String name : slos) {
+            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.daff.incident.changes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -56,9 +57,13 @@ public class ChangeEventsConsumer {
                 event.environment(), event.rollbackUrl()), ACTOR));
     }
 
-    /** An id for a change event sent without one: the same change reported twice is the same event. */
+    /**
+     * An id for a change event sent without one: the same change reported twice is the same event, whatever the case
+     * its service is written in (it is stored under the catalog's spelling).
+     */
     static String contentId(ChangeEvent event) {
-        String identity = String.join("\u0000", String.valueOf(event.service()), String.valueOf(event.kind()),
+        String identity = String.join("\u0000", String.valueOf(event.service()).toLowerCase(Locale.ROOT),
+                String.valueOf(event.kind()),
                 String.valueOf(event.startedAt()), String.valueOf(event.endedAt()), String.valueOf(event.ref()),
                 String.valueOf(event.environment()), String.valueOf(event.summary()));
         return UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();

@@ -115,7 +115,9 @@ public final class GateRule {
      */
     private static void budgetReasons(Budget budget, Limits limits, List<Reason> reasons) {
         String slo = "SLO " + budget.slo() + " of " + where(budget.service(), budget.relation());
-        boolean burnTooOld = budget.stale() && budget.age().abs().compareTo(STALE_BURN_BLOCKS) > 0;
+        // Only by its age: one dated ahead of this clock says nothing of how old it is, and judged by the distance it
+        // would go from warning back to blocking as this clock caught up with it.
+        boolean burnTooOld = budget.stale() && budget.age().compareTo(STALE_BURN_BLOCKS) > 0;
         String asOf = "";
         if (budget.stale()) {
             long minutes = Math.abs(budget.age().toMinutes());

@@ -110,6 +110,13 @@ class GateRuleTest {
                 Duration.ofDays(3), true, Duration.ofDays(3), false);
         assertEquals(List.of("BLOCK BUDGET_EXHAUSTED", "WARN PAGE_UNACKNOWLEDGED", "WARN FAST_BURN", "WARN BUDGET_UNKNOWN"),
                 codes(facts(List.of(daysOld), List.of(), List.of(), List.of())));
+        // Dated two hours ahead of this clock, then fifty minutes: the same verdict, not a warning turning into a block.
+        for (Duration ahead : List.of(Duration.ofHours(2), Duration.ofMinutes(50))) {
+            Budget skewed = new Budget("checkout-availability", "checkout", Relation.SERVICE, 0.5, 30, 2,
+                    ahead.negated(), true, Duration.ZERO, false);
+            assertEquals(List.of("BLOCK PAGE_UNACKNOWLEDGED", "BLOCK FAST_BURN", "WARN BUDGET_UNKNOWN"),
+                    codes(facts(List.of(skewed), List.of(), List.of(), List.of())), "dated " + ahead + " ahead");
+        }
     }
 
     /**

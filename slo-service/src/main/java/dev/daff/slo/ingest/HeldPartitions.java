@@ -33,6 +33,13 @@ final class HeldPartitions {
      * (the count of failures in a row started again whenever the replica's other partitions stored meanwhile).
      */
     private final Set<TopicPartition> storedNothing = new HashSet<>();
+    /**
+     * Stores of each partition that failed for an unknown reason since it last stored (transient failures between them
+     * aside). Per partition: one count for the replica started again whenever another partition stored, and a batch
+     * that can never be stored was tried whole for ever, a new consumer each time. Kept through a rebalance (the
+     * consumer made anew after a failure revokes every partition), dropped when the partition stores.
+     */
+    private final Map<TopicPartition, Integer> unknownFailures = new HashMap<>();
 
     /** Sends each of {@code why}'s partitions back to {@code stored} (the beginning when absent) and pauses it. */
     void hold(Consumer<?, ?> consumer, HeldBack why, Function<TopicPartition, Long> stored) {
@@ -79,10 +86,22 @@ final class HeldPartitions {
         return !storedNothing.isEmpty() && partitions.stream().anyMatch(storedNothing::contains);
     }
 
+    /** One more store of these partitions failed for an unknown reason: answers the most failures in a row of any. */
+    int failedUnknown(Collection<TopicPartition> partitions) {
+        int most = 0;
+        for (TopicPartition partition : partitions) {
+            most = Math.max(most, unknownFailures.merge(partition, 1, Integer::sum));
+        }
+        return most;
+    }
+
     /** These partitions' batch was stored. */
     void stored(Collection<TopicPartition> partitions) {
         if (!storedNothing.isEmpty()) {
             storedNothing.removeAll(partitions);
+        }
+        if (!unknownFailures.isEmpty()) {
+            partitions.forEach(unknownFailures::remove);
         }
     }
 

@@ -44,7 +44,7 @@ public class IsolatedBuckets {
         try {
             if (buckets.addAll(List.of(new MinuteAdd(slo, minute, aggregate.good(), aggregate.total())),
                     SliRules.MAX_EVENTS_PER_MINUTE)) {
-                counted(storedHere, slo, minute, aggregate);
+                aggregate.storedIn(storedHere, slo, minute);
             } else {
                 storeEventByEvent(slo, minute, aggregate, refusedHere, storedHere);
             }
@@ -80,12 +80,7 @@ public class IsolatedBuckets {
             }
         }
         if (!fitted.events().isEmpty()) {
-            counted(stored, slo, minute, fitted);
+            fitted.storedIn(stored, slo, minute);
         }
-    }
-
-    private static void counted(Map<String, Map<Instant, MinuteCount>> stored, String slo, Instant minute,
-            MinuteAggregate aggregate) {
-        stored.computeIfAbsent(slo, name -> new HashMap<>()).put(minute, aggregate.count());
     }
 }

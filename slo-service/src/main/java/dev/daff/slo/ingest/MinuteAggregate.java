@@ -1,7 +1,10 @@
 package dev.daff.slo.ingest;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.daff.slo.ingest.CountedBuckets.MinuteCount;
 import dev.daff.slo.ingest.SliBatch.Observed;
@@ -27,8 +30,9 @@ final class MinuteAggregate {
         return total;
     }
 
-    MinuteCount count() {
-        return new MinuteCount(good, total);
+    /** Puts this minute's sums among what a batch stored. */
+    void storedIn(Map<String, Map<Instant, MinuteCount>> stored, String slo, Instant minute) {
+        stored.computeIfAbsent(slo, name -> new HashMap<>()).put(minute, new MinuteCount(good, total));
     }
 
     List<Observed> events() {

@@ -176,8 +176,7 @@ public class SliBatch {
             throw new OverfullMinutes();
         }
         for (MinuteAdd add : adds) {
-            stored.computeIfAbsent(add.slo(), name -> new HashMap<>()).put(add.minute(),
-                    aggregates.get(add.slo()).get(add.minute()).count());
+            aggregates.get(add.slo()).get(add.minute()).storedIn(stored, add.slo(), add.minute());
         }
         Set<String> uncounted = uncountedIds(refused);
         if (!uncounted.isEmpty()) {

@@ -168,19 +168,19 @@ public class SliConsumer {
                 FailureKind kind = FailureKind.of(e);
                 // An unrecognised failure (a bug) that repeats is treated as a bucket that can never be stored: retried
                 // for ever, it stopped counting — and paging — for every SLO of the partition.
-                boolean unknownAgain = kind == FailureKind.UNKNOWN && ++unknownFailuresInARow >= UNKNOWN_FAILURES_TRIED;
+                int inARow = kind == FailureKind.UNKNOWN ? held.failedUnknown(nextOffsets.keySet()) : 0;
+                boolean unknownAgain = inARow >= UNKNOWN_FAILURES_TRIED;
                 if (!(e instanceof SliBatch.OverfullMinutes) && kind != FailureKind.PERMANENT && !unknownAgain) {
                     throw e; // transient: nothing was committed, a fresh consumer resumes from the stored offsets
                 }
                 // Some bucket can never be stored, or not whole: store bucket by bucket, dead-letter what fails.
                 LOG.warnf("SLI consumer: a batch could not be stored (%s%s); storing it bucket by bucket", e.getMessage(),
-                        unknownAgain ? ", " + unknownFailuresInARow + " times in a row for an unknown reason" : "");
+                        unknownAgain ? ", " + inARow + " times in a row for an unknown reason" : "");
                 stored = QuarkusTransaction.requiringNew()
                         .call(() -> batch.store(observed, refused, read.forwarded(), nextOffsets, positions::get, now, true));
             }
             positions.putAll(nextOffsets);
             held.stored(nextOffsets.keySet());
-            unknownFailuresInARow = 0;
             accepted.increment(read.events() - stored.refused());
             forwardedRecords.increment(read.forwarded().size());
             rejected.increment(stored.refused());
@@ -195,8 +195,6 @@ public class SliConsumer {
      * partition nobody has stored yet. Only the consumer thread touches it.
      */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
-    /** Stores that failed for an unknown reason since the last that committed (transient failures between them aside). */
-    private int unknownFailuresInARow;
     private static final int UNKNOWN_FAILURES_TRIED = 5;
     private final HeldPartitions held = new HeldPartitions();
 
