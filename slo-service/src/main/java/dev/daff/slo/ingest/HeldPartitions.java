@@ -4,10 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -28,26 +26,18 @@ final class HeldPartitions {
     /** Held partitions and when ({@link System#nanoTime}) each is read again. */
     private final Map<TopicPartition, Long> heldUntil = new HashMap<>();
     /**
-     * Partitions whose last batch had no bucket that could be stored: their next is stored bucket by bucket at once.
-     * Tried whole again, it failed, and the consumer was made anew for each of the tries before storing bucket by bucket
-     * (the count of failures in a row started again whenever the replica's other partitions stored meanwhile).
-     */
-    private final Set<TopicPartition> storedNothing = new HashSet<>();
-    /**
      * Stores of each partition that failed for an unknown reason since it last stored (transient failures between them
      * aside). Per partition: one count for the replica started again whenever another partition stored, and a batch
      * that can never be stored was tried whole for ever, a new consumer each time. Kept through a rebalance (the
-     * consumer made anew after a failure revokes every partition), dropped when the partition stores.
+     * consumer made anew after a failure revokes every partition) and a hold, so a partition held because nothing of
+     * its batch stored goes bucket by bucket at its next failure, not after five more; dropped when it stores.
      */
     private final Map<TopicPartition, Integer> unknownFailures = new HashMap<>();
 
-    /** Sends each of {@code why}'s partitions back to {@code stored} (the beginning when absent) and pauses it. */
-    void hold(Consumer<?, ?> consumer, HeldBack why, Function<TopicPartition, Long> stored) {
-        if (why instanceof SliBatch.NothingStored) {
-            storedNothing.addAll(why.partitions());
-        }
+    /** Sends each partition back to {@code stored} (the beginning when absent) and pauses it. */
+    void hold(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, Function<TopicPartition, Long> stored) {
         List<TopicPartition> assigned = new ArrayList<>();
-        for (TopicPartition partition : why.partitions()) {
+        for (TopicPartition partition : partitions) {
             if (!consumer.assignment().contains(partition)) {
                 continue; // forwarded from a partition no longer ours: its new owner reads it from what was stored
             }
@@ -81,11 +71,6 @@ final class HeldPartitions {
         consumer.resume(due);
     }
 
-    /** Whether any of these partitions' last batch had no bucket that could be stored. */
-    boolean storedNothing(Collection<TopicPartition> partitions) {
-        return !storedNothing.isEmpty() && partitions.stream().anyMatch(storedNothing::contains);
-    }
-
     /** One more store of these partitions failed for an unknown reason: answers the most failures in a row of any. */
     int failedUnknown(Collection<TopicPartition> partitions) {
         int most = 0;
@@ -97,9 +82,6 @@ final class HeldPartitions {
 
     /** These partitions' batch was stored. */
     void stored(Collection<TopicPartition> partitions) {
-        if (!storedNothing.isEmpty()) {
-            storedNothing.removeAll(partitions);
-        }
         if (!unknownFailures.isEmpty()) {
             partitions.forEach(unknownFailures::remove);
         }
@@ -108,6 +90,5 @@ final class HeldPartitions {
     /** A rebalance: a partition assigned again starts unpaused, from what was stored. */
     void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(heldUntil::remove);
-        storedNothing.removeAll(partitions);
     }
 }

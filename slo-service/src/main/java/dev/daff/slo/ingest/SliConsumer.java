@@ -131,7 +131,7 @@ public class SliConsumer {
                         } catch (HeldBack e) {
                             LOG.warnf("SLI consumer: %s; they are read again in %d s, the others count on", e.getMessage(),
                                     HeldPartitions.HOLD.toSeconds());
-                            held.hold(created, e, positions::get);
+                            held.hold(created, e.partitions(), positions::get);
                             decoded = PolledRecords.without(decoded, e.partitions());
                             deferred.keySet().removeAll(e.partitions());
                         }
@@ -156,12 +156,11 @@ public class SliConsumer {
         List<Observed> observed = read.observed();
         List<Refused> refused = read.refused();
         Map<TopicPartition, Long> nextOffsets = read.nextOffsets();
-        boolean isolate = held.storedNothing(nextOffsets.keySet());
         countingLock.holding(() -> {
             Stored stored;
             try {
-                stored = QuarkusTransaction.requiringNew().call(
-                        () -> batch.store(observed, refused, read.forwarded(), nextOffsets, positions::get, now, isolate));
+                stored = QuarkusTransaction.requiringNew()
+                        .call(() -> batch.store(observed, refused, read.forwarded(), nextOffsets, positions::get, now, false));
             } catch (Fenced | HeldBack e) {
                 throw e; // held: a dead-letter topic refusing writes, or no bucket stored bucket by bucket (run)
             } catch (RuntimeException e) {
