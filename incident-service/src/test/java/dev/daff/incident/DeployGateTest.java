@@ -62,6 +62,24 @@ class DeployGateTest {
         TestTokens.authenticateEveryRequest();
     }
 
+    /**
+     * A pipeline that names its service otherwise than the catalog (a typo) would pass that service's freeze unseen:
+     * the gate warns, naming the service it probably meant, and the pipeline step prints it.
+     */
+    @Test
+    void aServiceTheCatalogLacksIsWarnedOfWithTheNameItProbablyMeant() {
+        String service = "ledger-" + ChangesTest.unique();
+        catalogued(service);
+        String typo = service.replace("ledger-", "ledgr-");
+        JsonPath decision = decide(typo, "production");
+        assertEquals(List.of("WARN SERVICE_UNKNOWN"), about(decision, typo));
+        assertEquals(typo + " is not in the service catalog, and freezes, incidents and budgets are found by the"
+                + " service's name: a misspelt name passes all of them unseen. Did you mean " + service + "?",
+                decision.getString("reasons.find { it.code == 'SERVICE_UNKNOWN' }.text"));
+        assertEquals(List.of(), about(decide(service.toUpperCase(java.util.Locale.ROOT), "production"), service),
+                "the catalog's service in another case is known");
+    }
+
     @Test
     void aHealthyServiceMayDeployAndTheDecisionIsKeptAndLinkedToItsChange() {
         String service = "shop-" + ChangesTest.unique();
@@ -127,6 +145,7 @@ class DeployGateTest {
     @Test
     void aBurntBudgetBlocksInProductionSoonerThanElsewhereAndAStaleOneIsUnknown() {
         String service = "cart-" + ChangesTest.unique();
+        catalogued(service);
         // An unreadable snapshot is skipped, and the consumer goes on to the next one on the partition.
         KafkaTestClient.send(kafka(), Topics.SLO_BUDGETS, service + "-availability", "{not a snapshot");
         publishBudget(service, 0.15, 1.0, 0, Instant.now());
@@ -144,6 +163,7 @@ class DeployGateTest {
                 .until(() -> about(decide(service, "production"), service).isEmpty());
 
         String quiet = "quiet-" + ChangesTest.unique();
+        catalogued(quiet);
         publishBudget(quiet, 0.9, 0.1, 0, Instant.now().minus(Duration.ofMinutes(10)));
         assertEquals(List.of("WARN BUDGET_UNKNOWN"), about(awaitDecision(quiet, "production", "WARN"), quiet));
     }
@@ -155,6 +175,7 @@ class DeployGateTest {
     @Test
     void aTombstoneTheDatabaseRefusedForAMomentStillForgetsTheSlo() throws SQLException {
         String service = "deleted-" + ChangesTest.unique();
+        catalogued(service);
         publishBudget(service, 0.15, 1.0, 0, Instant.now());
         awaitDecision(service, "production", "BLOCK");
         try (DatabaseRefusals refusing = DatabaseRefusals.refuse(database, "budget_forget", "delete on slo_budget",
@@ -172,6 +193,7 @@ class DeployGateTest {
     @Test
     void aSnapshotWhoseCountsAreBehindBlocksOnItsPagesAndLeavesItsBudgetUnknown() {
         String service = "backlogged-" + ChangesTest.unique();
+        catalogued(service);
         publishBudget(service, -0.5, 30, 2, Instant.now(), Instant.now().minus(Duration.ofMinutes(10)));
         assertEquals(List.of("BLOCK PAGE_UNACKNOWLEDGED", "WARN BUDGET_UNKNOWN"),
                 about(awaitDecision(service, "production", "BLOCK"), service));
@@ -182,6 +204,7 @@ class DeployGateTest {
 
         // A sender whose clock runs 4 minutes ahead, 8 minutes behind with its counts: behind by its own clock.
         String ahead = "backlogged-ahead-" + ChangesTest.unique();
+        catalogued(ahead);
         publishBudget(ahead, -0.5, 30, 0, Instant.now().plus(Duration.ofMinutes(4)),
                 Instant.now().minus(Duration.ofMinutes(4)));
         assertEquals(List.of("WARN BUDGET_UNKNOWN"), about(awaitDecision(ahead, "production", "WARN"), ahead));
@@ -194,6 +217,7 @@ class DeployGateTest {
     @Test
     void aSnapshotGoneStaleStillBlocksOnWhatItLastSaid() {
         String service = "silent-" + ChangesTest.unique();
+        catalogued(service);
         publishBudget(service, 0.0, 30, 2, Instant.now().minus(Duration.ofMinutes(6)),
                 Instant.now().minus(Duration.ofMinutes(6)).minusSeconds(20));
         assertEquals(List.of("BLOCK BUDGET_EXHAUSTED", "BLOCK FAST_BURN", "BLOCK PAGE_UNACKNOWLEDGED",
@@ -204,6 +228,7 @@ class DeployGateTest {
     @Test
     void aSnapshotDatedAheadOfTheClockNeitherFreezesTheBudgetNorPassesForFresh() throws SQLException {
         String service = "skewed-" + ChangesTest.unique();
+        catalogued(service);
         // A replica whose clock runs an hour ahead says all is well; the truth, a moment later, is a burnt budget.
         publishBudget(service, 0.9, 0.5, 0, Instant.now().plus(Duration.ofHours(1)));
         publishBudget(service, 0.05, 20, 0, Instant.now());
@@ -212,6 +237,7 @@ class DeployGateTest {
 
         // One stored before snapshots were checked against the clock is unknown, and the next true one replaces it.
         String stored = "stored-skewed-" + ChangesTest.unique();
+        catalogued(stored);
         publishBudget(stored, 0.9, 0.5, 0, Instant.now());
         await().atMost(Duration.ofSeconds(20)).until(() -> setAnHourAhead(stored) == 1);
         assertEquals(List.of("WARN BUDGET_UNKNOWN"), about(decide(stored, "production"), stored));
@@ -779,6 +805,7 @@ class DeployGateTest {
     @Test
     void thePipelineStepAsksAgainWhenTheGateIsBrieflyUnavailable() throws Exception {
         String service = "retried-" + ChangesTest.unique();
+        catalogued(service);
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         com.sun.net.httpserver.HttpServer briefly = com.sun.net.httpserver.HttpServer
@@ -923,6 +950,11 @@ class DeployGateTest {
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     /** A snapshot as a producer that does not say how far its counts are behind sends it. */
+    /** In the catalog, so that the gate does not warn of a name it lacks. */
+    static void catalogued(String service) {
+        ChangesTest.service(service, "{\"team\": \"payments\"}");
+    }
+
     static void publishBudget(String service, double remaining, double burnOneHour, int unacknowledged, Instant at) {
         publishBudget(service, remaining, burnOneHour, unacknowledged, at, null);
     }

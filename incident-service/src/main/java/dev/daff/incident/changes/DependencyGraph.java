@@ -40,6 +40,11 @@ public final class DependencyGraph {
         }
     }
 
+    /** Every service of the catalog, as it spells them. */
+    public Set<String> services() {
+        return Set.copyOf(dependsOn.keySet());
+    }
+
     /** Services flagged {@code shared: true}, or that many services depend on directly. */
     public Set<String> sharedPlatforms() {
         return Set.copyOf(shared);

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,7 +56,8 @@ public class GateFacts {
     }
 
     GateRule.Facts gather(String service, String environment, String kind, Instant now) {
-        Map<String, Relation> related = related(service);
+        DependencyGraph graph = catalog.graph(changeConfig.sharedPlatformMinDependents());
+        Map<String, Relation> related = related(service, graph);
         List<GateRule.Budget> budgetFacts = new ArrayList<>();
         for (SloBudget budget : budgets.ofServices(related.keySet())) {
             Duration age = Duration.between(budget.observedAt, now);
@@ -90,12 +93,23 @@ public class GateFacts {
         List<GateRule.ActiveFreeze> active = freezes.coveringAt(service, now).stream()
                 .map(freeze -> new GateRule.ActiveFreeze(freeze.id, freeze.endsAt, freeze.reason, freeze.allServices))
                 .toList();
-        return new GateRule.Facts(service, kind, now, budgetFacts, open, nearby, active);
+        return new GateRule.Facts(service, kind, now, budgetFacts, open, nearby, active, unknown(service, graph));
+    }
+
+    /**
+     * A service the catalog lacks, when it has any: a name misspelt in a pipeline would pass its own freeze. An
+     * organisation that keeps no catalog is not warned at every deploy.
+     */
+    private static Optional<GateRule.Unknown> unknown(String service, DependencyGraph graph) {
+        Set<String> services = graph.services();
+        if (services.isEmpty() || services.stream().anyMatch(service::equalsIgnoreCase)) {
+            return Optional.empty();
+        }
+        return Optional.of(new GateRule.Unknown(SpelledAlike.among(service, services)));
     }
 
     /** The service, what it depends on, what depends on it, and every shared platform, each with its relation. */
-    private Map<String, Relation> related(String service) {
-        DependencyGraph graph = catalog.graph(changeConfig.sharedPlatformMinDependents());
+    private Map<String, Relation> related(String service, DependencyGraph graph) {
         // Ignoring case: an incident or an SLO may name the service otherwise than the catalog does.
         Map<String, Relation> related = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         related.put(service, Relation.SERVICE);

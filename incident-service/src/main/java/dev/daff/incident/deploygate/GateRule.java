@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * "May I deploy now?": the reasons that apply to one change about to ship, each a sentence its developer
@@ -53,8 +54,15 @@ public final class GateRule {
     public record ActiveFreeze(String id, Instant endsAt, String reason, boolean allServices) {
     }
 
+    /**
+     * {@code unknown}: the service is not in a catalog that has services, with the catalog's names spelt like it
+     * (none when the catalog is empty or has the service).
+     */
     public record Facts(String service, String kind, Instant now, List<Budget> budgets, List<OpenIncident> incidents,
-            List<NearbyChange> changes, List<ActiveFreeze> freezes) {
+            List<NearbyChange> changes, List<ActiveFreeze> freezes, Optional<Unknown> unknown) {
+    }
+
+    public record Unknown(List<String> spelledAlike) {
     }
 
     /**
@@ -69,7 +77,7 @@ public final class GateRule {
 
     /** Within one severity, reasons are listed in this order of codes. */
     private static final List<String> CODE_ORDER = List.of("FREEZE", "INCIDENT_OPEN", "PAGE_UNACKNOWLEDGED",
-            "BUDGET_EXHAUSTED", "FAST_BURN", "BUDGET_LOW", "BURNING", "CONCURRENT_CHANGE", "BUDGET_UNKNOWN");
+            "BUDGET_EXHAUSTED", "FAST_BURN", "BUDGET_LOW", "BURNING", "CONCURRENT_CHANGE", "BUDGET_UNKNOWN", "SERVICE_UNKNOWN");
 
     /** How long a stale snapshot's burn rate and unacknowledged pages still block. */
     static final Duration STALE_BURN_BLOCKS = Duration.ofHours(1);
@@ -101,6 +109,10 @@ public final class GateRule {
                     + ": two changes at once make either hard to blame and to roll back.", change.service()
                             + (change.ref() == null ? "" : " " + change.ref())));
         }
+        facts.unknown().ifPresent(unknown -> reasons.add(new Reason("SERVICE_UNKNOWN", Verdict.WARN, facts.service()
+                + " is not in the service catalog, and freezes, incidents and budgets are found by the service's name:"
+                + " a misspelt name passes all of them unseen" + (unknown.spelledAlike().isEmpty() ? "."
+                        : ". Did you mean " + String.join(" or ", unknown.spelledAlike()) + "?"), facts.service())));
         reasons.sort(Comparator.comparing((Reason reason) -> reason.severity() == Verdict.BLOCK ? 0 : 1)
                 .thenComparing(reason -> CODE_ORDER.indexOf(reason.code())));
         Verdict verdict = reasons.stream().map(Reason::severity).max(Comparator.naturalOrder()).orElse(Verdict.ALLOW);

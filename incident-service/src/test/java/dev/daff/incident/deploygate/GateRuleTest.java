@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ import dev.daff.incident.deploygate.GateRule.NearbyChange;
 import dev.daff.incident.deploygate.GateRule.OpenIncident;
 import dev.daff.incident.deploygate.GateRule.Reason;
 import dev.daff.incident.deploygate.GateRule.Relation;
+import dev.daff.incident.deploygate.GateRule.Unknown;
 import dev.daff.incident.deploygate.GateRule.Verdict;
 
 class GateRuleTest {
@@ -144,13 +146,38 @@ class GateRuleTest {
                 "WARN CONCURRENT_CHANGE"), decision.reasons().stream().map(r -> r.severity() + " " + r.code()).toList());
     }
 
+    @Test
+    void aServiceTheCatalogLacksWarnsWithTheNamesItProbablyMeant() {
+        Facts facts = facts(List.of(), List.of(), List.of(), List.of());
+        Decision decision = GateRule.decide(new Facts("chekout", facts.kind(), NOW, List.of(), List.of(), List.of(),
+                List.of(), Optional.of(new Unknown(List.of("checkout")))), LIMITS);
+        assertEquals(Verdict.WARN, decision.decision());
+        assertEquals("chekout is not in the service catalog, and freezes, incidents and budgets are found by the"
+                + " service's name: a misspelt name passes all of them unseen. Did you mean checkout?",
+                decision.reasons().get(0).text());
+        assertEquals(List.of("WARN SERVICE_UNKNOWN"), codes(new Facts("payments-v2", "DEPLOY", NOW, List.of(),
+                List.of(), List.of(), List.of(), Optional.of(new Unknown(List.of())))));
+    }
+
+    @Test
+    void namesSpelledAlikeAreWithinAFewEditsClosestFirst() {
+        List<String> catalog = List.of("checkout", "Checkout-API", "cart", "payments", "payment-gateway");
+        assertEquals(List.of("checkout"), SpelledAlike.among("chekout", catalog));
+        assertEquals(List.of("payments"), SpelledAlike.among("PAYMENT", catalog), "ignoring case");
+        assertEquals(List.of("Checkout-API"), SpelledAlike.among("checkout-apl", catalog));
+        assertEquals(List.of(), SpelledAlike.among("chkot", catalog), "three edits are too many for a short name");
+        assertEquals(List.of(), SpelledAlike.among("inventory", catalog));
+        assertEquals(List.of("cart", "carte", "carts-x"), SpelledAlike.among("carts",
+                List.of("chart", "carts-x", "carte", "cart")), "the closest first, then by name, three at most");
+    }
+
     private static List<String> codes(Facts facts) {
         return GateRule.decide(facts, LIMITS).reasons().stream().map(r -> r.severity() + " " + r.code()).toList();
     }
 
     private static Facts facts(List<Budget> budgets, List<OpenIncident> incidents, List<NearbyChange> changes,
             List<ActiveFreeze> freezes) {
-        return new Facts("checkout", "DEPLOY", NOW, budgets, incidents, changes, freezes);
+        return new Facts("checkout", "DEPLOY", NOW, budgets, incidents, changes, freezes, Optional.empty());
     }
 
     private static Budget budget(String service, Relation relation, double remaining, double burn, int unacknowledged) {
