@@ -9,6 +9,7 @@ import static dev.daff.action.ActionTestSupport.awaitOpenWashupAction;
 import static dev.daff.action.ActionTestSupport.sendIncidentEvent;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -37,6 +38,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.daff.action.incidents.KnownIncidents;
 import dev.daff.events.Topics;
 import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.TestTokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -419,6 +421,54 @@ class ActionRulesTest {
         assertEquals(1, otherSummary.path("total").asInt(), otherSummary.toString());
         assertEquals(1, otherSummary.path("open").asInt(), otherSummary.toString());
         given().when().get("/api/actions/" + washup).then().statusCode(200).body("status", equalTo("OPEN"));
+    }
+
+    /**
+     * Reopened after its washup was reviewed, the incident's washup is a draft again in incident-service: resolved
+     * again, it gets a new WASHUP action asking for the review again. Before, the first action, DONE, kept any new one
+     * from being made, and nobody was reminded. A redelivered or replayed earlier resolve makes none.
+     */
+    @Test
+    void aResolveAfterTheReviewedWashupsIncidentWasReopenedAsksForTheReviewAgain() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "reviewed-reopened-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant firstResolve = clock.instant().minus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String resolved = UUID.randomUUID().toString();
+        sendResolved(resolved, incidentId, team, firstResolve, 10);
+        String first = awaitOpenWashupAction(incidentId);
+        sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV2", team, "RESOLVED", 11L);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + first).then()
+                .statusCode(200).body("status", equalTo("DONE")));
+
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", team, "FIXING", 12L);
+        Instant secondResolve = firstResolve.plus(Duration.ofHours(2));
+        sendResolved(UUID.randomUUID().toString(), incidentId, team, secondResolve, 13);
+        String again = awaitOpenWashupAction(incidentId);
+        given().when().get("/api/actions/" + again).then().statusCode(200)
+                .body("title", equalTo("Review the washup again: the incident was reopened"))
+                .body("description", containsString("why did the fix not hold?"))
+                .body("ownerTeam", equalTo(team));
+        assertEquals(secondResolve.plus(Duration.ofDays(5)), dueAt(again), "due washup-due-days after this resolve");
+
+        sendResolved(resolved, incidentId, team, firstResolve, 10); // redelivered
+        sendResolved(UUID.randomUUID().toString(), incidentId, team, firstResolve, 10); // replayed, older
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "RESOLVED", 14L);
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1"); // the two before it were taken in too
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
+                .body("findAll { it.kind == 'WASHUP' }.id", containsInAnyOrder(first, again));
+
+        sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV1", team, "RESOLVED", 15L);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + again).then()
+                .statusCode(200).body("status", equalTo("DONE")));
+    }
+
+    private static void sendResolved(String eventId, UUID incidentId, String team, Instant resolvedAt, long sequence) {
+        KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.INCIDENT_EVENTS,
+                incidentId.toString(), """
+                {"eventId": "%s", "type": "IncidentResolved", "version": 1, "incidentId": "%s", "occurredAt": "%s",
+                 "title": "Checkout errors", "severity": "SEV2", "services": ["checkout"], "team": "%s",
+                 "status": "RESOLVED", "resolvedAt": "%s", "sequence": %d}
+                """.formatted(eventId, incidentId, resolvedAt, team, resolvedAt, sequence));
     }
 
     private static Instant dueAt(String actionId) {

@@ -184,6 +184,12 @@ class FollowUpActionTest {
         given().contentType(ContentType.JSON).body(action(incidentId, "\"platform\"", "SYSTEMIC", null))
                 .when().post("/api/actions")
                 .then().statusCode(400).body("errors[0].field", equalTo("systemicRationale"));
+        // A no-break and a zero-width space say nothing either; nothing is stored.
+        given().contentType(ContentType.JSON).body(action(incidentId, "\"platform\"", "SYSTEMIC", "\\u00a0\\u200b"))
+                .when().post("/api/actions")
+                .then().statusCode(400).body("errors[0].field", equalTo("systemicRationale"));
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
+                .body("", org.hamcrest.Matchers.hasSize(0));
         given().contentType(ContentType.JSON)
                 .body(action(incidentId, "\"platform\"", "SYSTEMIC", "every service opens its own pool; one shared client stops them all"))
                 .when().post("/api/actions").then().statusCode(201);

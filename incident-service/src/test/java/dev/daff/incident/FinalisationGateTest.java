@@ -313,10 +313,22 @@ class FinalisationGateTest {
             person.shutdown();
         }
         awaitSummaryOccurredAt(id, t0.plusSeconds(60));
+        // The reopen sent the washup back to draft: reviewed again, nothing else is missing.
+        given().when().get("/api/incidents/" + id).then().body("status", equalTo("RESOLVED"))
+                .body("finalisable", equalTo(false));
+        reviewAgainAfterReopen(id);
         await().atMost(PATIENCE).untilAsserted(() -> given().when().get("/api/incidents/" + id).then()
                 .body("status", equalTo("RESOLVED")).body("finalisable", equalTo(true)));
         given().when().get("/api/incidents/" + id + "/timeline").then()
                 .body("findAll { it.kind == 'READY_TO_FINALISE' }", hasSize(1));
+    }
+
+    /** The washup of an incident reopened after its review, reviewed again with why the fix did not hold. */
+    static void reviewAgainAfterReopen(String id) {
+        given().contentType(ContentType.JSON).body(WashupTest.FULL_WASHUP.replace("\"detection\"",
+                "\"whyFixDidNotHold\": \"the pool was raised on one replica only\", \"detection\""))
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(200);
+        WashupTest.review(id, 200);
     }
 
     /**
@@ -685,5 +697,55 @@ class FinalisationGateTest {
         given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(true));
         given().when().get("/api/incidents/" + id + "/timeline").then()
                 .body("findAll { it.kind == 'READY_TO_FINALISE' }", hasSize(2));
+    }
+
+    /**
+     * The problem came back after the washup was reviewed and the systemic action done: before, the review stood,
+     * resolving again made the incident finalisable at once, and its cause could not be corrected. The washup is a
+     * draft again, and its next review must say why the fix did not hold.
+     */
+    @Test
+    void aReopenSendsAReviewedWashupBackToDraftAndItsNextReviewSaysWhyTheFixDidNotHold() {
+        String id = resolvedIncident();
+        reviewWashup(id);
+        Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(600);
+        send(id, actionEvent(id, UUID.randomUUID().toString(), at, 1, 0, 1, 0));
+        await().atMost(PATIENCE).untilAsserted(() -> given().when().get("/api/incidents/" + id)
+                .then().statusCode(200).body("finalisable", equalTo(true)));
+
+        IncidentLifecycleTest.move(id, "FIXING");
+        given().when().get("/api/incidents/" + id + "/washup").then().statusCode(200)
+                .body("status", equalTo("DRAFT")).body("reviewedBy", nullValue()).body("reviewers", hasSize(0))
+                .body("rootCause", equalTo("connection pool too small for the new retry policy"));
+        given().when().get("/api/incidents/" + id + "/timeline").then()
+                .body("find { it.kind == 'WASHUP_REOPENED' }.text", containsString("Washup back to draft"));
+        // The cause is no longer frozen: what the reopen taught can be said.
+        given().contentType(ContentType.JSON).body("{\"class\": \"CHANGE\", \"seams\": [\"CONFIG\", \"CAPACITY\"]}")
+                .when().put("/api/incidents/" + id + "/cause").then().statusCode(200);
+        IncidentLifecycleTest.move(id, "RESOLVED");
+        given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(false));
+        assertEquals(List.of("WASHUP_NOT_REVIEWED"), unmetOnFinalising(id));
+
+        given().contentType(ContentType.JSON).body("{}").when().post("/api/incidents/" + id + "/washup/review")
+                .then().statusCode(409).body("missing", contains("whyFixDidNotHold"))
+                .body("detail", containsString("reopened after its washup was reviewed"));
+        reviewAgainAfterReopen(id);
+        await().atMost(PATIENCE).untilAsserted(() -> given().when().get("/api/incidents/" + id)
+                .then().statusCode(200).body("finalisable", equalTo(true)));
+        finalise(id, 200);
+    }
+
+    /** A blank-looking answer is no answer: a root cause of one no-break space did not keep the washup from review. */
+    @Test
+    void aRootCauseOfInvisibleCharactersIsMissing() {
+        String id = resolvedIncident();
+        given().contentType(ContentType.JSON).body("{\"class\": \"CHANGE\", \"seams\": [\"CONFIG\"]}")
+                .when().put("/api/incidents/" + id + "/cause").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(WashupTest.FULL_WASHUP
+                .replace("connection pool too small for the new retry policy", "\\u00a0\\u200b")
+                .replace("pool size is copied by hand into every service; it should come from one place", "\\u202f"))
+                .when().put("/api/incidents/" + id + "/washup").then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{}").when().post("/api/incidents/" + id + "/washup/review")
+                .then().statusCode(409).body("missing", contains("rootCause", "oneMoreWhy"));
     }
 }

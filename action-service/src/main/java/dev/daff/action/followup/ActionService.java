@@ -24,6 +24,7 @@ import dev.daff.action.followup.ActionTypes.Status;
 import dev.daff.kit.http.IdempotentCreates;
 import dev.daff.kit.http.IdempotentCreates.Created;
 import dev.daff.kit.http.IdempotentCreates.Made;
+import dev.daff.kit.json.UnicodeText;
 import dev.daff.kit.listing.PageRequest;
 import dev.daff.kit.listing.Slice;
 import dev.daff.events.ActionEvent;
@@ -62,8 +63,7 @@ public class ActionService {
 
     private FollowUpAction open(CreateAction request, Actor actor) {
         String ownerTeam = singleOwner(request.ownerTeam());
-        if (request.scope() == Scope.SYSTEMIC
-                && (request.systemicRationale() == null || request.systemicRationale().isBlank())) {
+        if (request.scope() == Scope.SYSTEMIC && UnicodeText.blank(request.systemicRationale())) {
             throw ProblemException.invalidField("systemicRationale",
                     "is required for a SYSTEMIC action: which other places could fail the same way, and how this"
                             + " stops them");
@@ -110,7 +110,7 @@ public class ActionService {
                     "A WASHUP action closes when the incident's washup is reviewed in incident-service, or as WONT_DO"
                             + " when the incident is finalised without one (a waiver). It can be moved to IN_PROGRESS.");
         }
-        if (transition.to() == Status.WONT_DO && (transition.reason() == null || transition.reason().isBlank())) {
+        if (transition.to() == Status.WONT_DO && UnicodeText.blank(transition.reason())) {
             throw ProblemException.invalidField("reason", "is required for WONT_DO: a decision not to act is documented");
         }
         move(action, transition.to(), transition.reason(), actor);

@@ -35,6 +35,7 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
     public static final String WASHUP_UPDATED = "WASHUP_UPDATED";
     public static final String WASHUP_REVIEWED = "WASHUP_REVIEWED";
     public static final String WASHUP_REVIEW_CONFIRMED = "WASHUP_REVIEW_CONFIRMED";
+    public static final String WASHUP_REOPENED = "WASHUP_REOPENED";
     public static final String FINALISATION_WAIVER_PROPOSED = "FINALISATION_WAIVER_PROPOSED";
     public static final String FINALISATION_WAIVED = "FINALISATION_WAIVED";
     public static final String READY_TO_FINALISE = "READY_TO_FINALISE";

@@ -54,6 +54,8 @@ public class Washup extends PanacheEntityBase {
     /** The reviewer who recorded the review (display name); {@link #reviewedBySubject} is who it was. */
     public String reviewedBy;
     public String reviewedBySubject;
+    /** When a reopen of the incident sent this washup, reviewed, back to draft ({@link ReopenedWashups}). */
+    public Instant reopenedAt;
 
     /**
      * Refuses a change made from an older read of this washup ({@code versionRead} null: the client did not say what

@@ -27,6 +27,7 @@ import dev.daff.incident.washup.WashupApi.Review;
 import dev.daff.incident.washup.WashupApi.ReviewerStatus;
 import dev.daff.incident.washup.WashupApi.ReviewerView;
 import dev.daff.incident.washup.WashupApi.WashupView;
+import dev.daff.kit.json.UnicodeText;
 import dev.daff.kit.problem.ProblemException;
 
 /**
@@ -133,7 +134,8 @@ public class WashupService {
         List<String> missing = missing(incident, washup);
         if (!missing.isEmpty()) {
             throw ProblemException.conflict("washup-incomplete", "Washup not ready for review",
-                    "Before review: " + String.join("; ", missing.stream().map(m -> explain(m, incident)).toList()) + ".")
+                    "Before review: " + String.join("; ", missing.stream().map(m -> explain(m, incident, washup))
+                            .toList()) + ".")
                     .with("missing", missing);
         }
         washup.status = WashupStatus.REVIEWED;
@@ -189,7 +191,7 @@ public class WashupService {
 
     /**
      * What stands between a washup and its review, as field names: status, washup, rootCause, oneMoreWhy,
-     * cause.class, and for a recurrence whyFixDidNotHold.
+     * cause.class, and for a recurrence, or a washup a reopen sent back to draft, whyFixDidNotHold.
      */
     List<String> missing(Incident incident, Washup washup) {
         List<String> missing = new ArrayList<>();
@@ -199,35 +201,34 @@ public class WashupService {
         if (washup == null) {
             missing.add("washup");
         }
-        if (washup == null || blank(washup.rootCause)) {
+        if (washup == null || UnicodeText.blank(washup.rootCause)) {
             missing.add("rootCause");
         }
-        if (washup == null || blank(washup.oneMoreWhy)) {
+        if (washup == null || UnicodeText.blank(washup.oneMoreWhy)) {
             missing.add("oneMoreWhy");
         }
         if (causes.findByIdOptional(incident.id).isEmpty()) {
             missing.add("cause.class");
         }
-        if ((washup == null || blank(washup.whyFixDidNotHold)) && past.recurrenceOf(incident.id).isPresent()) {
+        if ((washup == null || UnicodeText.blank(washup.whyFixDidNotHold))
+                && (washup != null && washup.reopenedAt != null || past.recurrenceOf(incident.id).isPresent())) {
             missing.add("whyFixDidNotHold");
         }
         return missing;
     }
 
-    private static String explain(String missing, Incident incident) {
+    private static String explain(String missing, Incident incident, Washup washup) {
         return switch (missing) {
             case "status" -> "the incident must be RESOLVED (it is " + incident.status + ")";
             case "washup" -> "write the washup (PUT .../washup)";
             case "rootCause" -> "set rootCause";
             case "oneMoreWhy" -> "answer one more why: why is the code like this, and should it be here?";
             case "cause.class" -> "set the cause class (PUT .../cause)";
-            case "whyFixDidNotHold" -> "say why the earlier incident's systemic fix did not hold (whyFixDidNotHold)";
+            case "whyFixDidNotHold" -> washup != null && washup.reopenedAt != null
+                    ? "say why the fix did not hold: the incident was reopened after its washup was reviewed (whyFixDidNotHold)"
+                    : "say why the earlier incident's systemic fix did not hold (whyFixDidNotHold)";
             default -> missing;
         };
-    }
-
-    private static boolean blank(String text) {
-        return text == null || text.isBlank();
     }
 
     private static List<String> list(List<String> items) {

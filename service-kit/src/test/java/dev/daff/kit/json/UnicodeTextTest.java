@@ -37,4 +37,15 @@ class UnicodeTextTest {
         assertEquals(1, UnicodeText.unpairedSurrogate("a\uD83D\uDE00".substring(0, 2)));
         assertEquals(-1, UnicodeText.unpairedSurrogate(""));
     }
+
+    @Test
+    void textOfSpacesAndInvisibleCharactersIsBlankAndAnyVisibleCharacterIsNot() {
+        for (String nothing : new String[] {null, "", " \t\n", "\u00a0", "\u200b", "\u2007\u202f", "\ufeff", "\u0000",
+                "\u3000\u200d"}) {
+            assertEquals(true, UnicodeText.blank(nothing), String.valueOf(nothing));
+        }
+        for (String something : new String[] {"x", "\u00a0.", "\u200b\uD83D\uDE00", "\u00e9"}) {
+            assertEquals(false, UnicodeText.blank(something), something);
+        }
+    }
 }
