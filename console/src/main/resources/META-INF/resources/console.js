@@ -422,8 +422,21 @@ async function incidentPage(live, id) {
         next ? cut('Showing the first ' + list.length + ' actions, soonest due first; the others are not shown.') : null])),
     el('section', { id: 'finalisation' }, el('h2', {}, 'Finalisation checklist'),
       panel(finalisation, 'the finalisation checklist', f => [
-        el('p', {}, f.finalisable ? 'Every condition is met: it may be finalised.' : 'Not finalisable yet.'),
+        el('p', { id: 'finalisation-verdict' }, finalisationVerdict(f, incident.status)),
         el('ul', {}, f.conditions.map(c => el('li', { class: c.met ? 'met' : 'unmet', 'data-code': c.code }, c.text)))])));
+}
+
+/**
+ * What the checklist adds up to. Said of a finalisable incident with unmet conditions, "every condition is met" read
+ * over its red items; a waiver stands in for them, and says whose.
+ */
+function finalisationVerdict(f, status) {
+  if (status === 'FINALISED') return 'Finalised.';
+  if (!f.finalisable) return 'Not finalisable yet.';
+  if (f.conditions.every(c => c.met)) return 'Every condition is met: it may be finalised.';
+  const waiver = f.waiver || {};
+  return 'A waiver' + (waiver.approvedBy ? ' approved by ' + waiver.approvedBy : '') + (waiver.reason ? ' ("' + waiver.reason + '")' : '')
+    + ' stands in for the unmet conditions: it may be finalised.';
 }
 
 // ---- Meta-review -------------------------------------------------------------------------------------------------

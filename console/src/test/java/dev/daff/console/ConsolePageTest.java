@@ -281,6 +281,28 @@ class ConsolePageTest {
         assertThat(browser.findElement(By.id("changes")).getText(), containsString("Showing the 20 most likely of 35 changes"));
     }
 
+    /**
+     * An incident finalisable by a waiver, its conditions unmet, read "Every condition is met" above its red items; a
+     * finalised one read "Not finalisable yet".
+     */
+    @Test
+    void theChecklistSaysAWaiverStandsInForUnmetConditionsAndAFinalisedIncidentIsFinalised() {
+        AtomicReference<String> status = new AtomicReference<>("RESOLVED");
+        anIncident("waived", "Waived incident", status::get, 0);
+        StandInServices.on("incident", "GET", "incidents/waived/finalisation", call -> Reply.json(Map.of(
+                "finalisable", !"FINALISED".equals(status.get()),
+                "conditions", List.of(Map.of("code", "WASHUP_NOT_REVIEWED", "met", false, "text", "The washup is reviewed.")),
+                "waiver", Map.of("status", "APPROVED", "reason", "duplicate of inc-7", "approvedBy", "carol"))));
+        signedIn();
+        browser.get(root + "#/incident/waived");
+        waitForText(By.id("finalisation-verdict"), "A waiver approved by carol (\"duplicate of inc-7\") stands in for the"
+                + " unmet conditions: it may be finalised.");
+
+        status.set("FINALISED");
+        browser.navigate().refresh();
+        waitForText(By.id("finalisation-verdict"), "Finalised.");
+    }
+
     // ---- What the stand-ins answer ---------------------------------------------------------------------------------
 
     /** An incident and every panel of its page; its own answer after {@code delayMillis}. */

@@ -748,4 +748,25 @@ class FinalisationGateTest {
         given().contentType(ContentType.JSON).body("{}").when().post("/api/incidents/" + id + "/washup/review")
                 .then().statusCode(409).body("missing", contains("rootCause", "oneMoreWhy"));
     }
+
+    /**
+     * A finalised incident is the record the meta-review reads (severity and times make its MTTR): a PATCH is 409 and
+     * changes nothing. Before, SEV1 could become SEV4 after the finalise, and was announced.
+     */
+    @Test
+    void aFinalisedIncidentsFieldsStayAsTheyWereFinalised() {
+        String id = resolvedIncident();
+        given().contentType(ContentType.JSON).body("{\"reason\": \"duplicate of another incident\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
+        finalise(id, 200);
+        int version = given().when().get("/api/incidents/" + id).then().extract().path("version");
+        given().contentType(ContentType.JSON).body("{\"version\": " + version + ", \"severity\": \"SEV4\"}")
+                .when().patch("/api/incidents/" + id).then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("incident-finalised"))
+                .body("detail", containsString("add what was learnt since as a note"));
+        given().when().get("/api/incidents/" + id).then().body("severity", equalTo("SEV2"))
+                .body("version", equalTo(version));
+        given().when().get("/api/incidents/" + id + "/timeline").then()
+                .body("findAll { it.kind == 'SEVERITY_CHANGED' }", hasSize(0));
+    }
 }

@@ -103,7 +103,7 @@ public class IncidentCommands {
 
     @Transactional
     public IncidentView patch(UUID id, @Valid @NotNull PatchIncident patch, Actor actor) {
-        Incident incident = incidents.require(id);
+        Incident incident = incidents.requireChangeable(id);
         if (incident.version != patch.version()) {
             throw new OptimisticLockException("stale version " + patch.version());
         }

@@ -25,6 +25,20 @@ public class Incidents implements PanacheRepositoryBase<Incident, UUID> {
     }
 
     /**
+     * The incident, for a person to change its fields: a FINALISED one is the record the meta-review reads (its
+     * severity and times make the MTTR, its services later incidents' similarity), and it stays as it was finalised.
+     */
+    public Incident requireChangeable(UUID id) {
+        Incident incident = require(id);
+        if (incident.status == IncidentStatus.FINALISED) {
+            throw ProblemException.conflict("incident-finalised", "Incident finalised", "Incident " + id + " was"
+                    + " finalised at " + incident.finalisedAt + ": it stays as it was; add what was learnt since as a"
+                    + " note on its timeline.");
+        }
+        return incident;
+    }
+
+    /**
      * The incident, locked until the transaction ends: a transition takes it before anything else of the incident (the
      * finalisation row a finalise decides on, or a reopen changes), so two transitions take turns instead of
      * deadlocking.
