@@ -265,6 +265,58 @@ class SimilarIncidentsTest {
     }
 
     /**
+     * The cause set early, in ANALYSING, and the service it recurs on added later: judged only as the cause was set, it
+     * was never marked, and its washup never asked why the earlier fix did not hold. Resolving judges again; so does
+     * the review, for what changed after the resolve.
+     */
+    @Test
+    void whatIsLearntAfterTheCauseIsSetIsJudgedAtTheResolveAndAtTheReview() {
+        String api = "api-" + ChangesTest.unique();
+        String first = open("Logging blocked the request path", "requests waited on the log shipper", api,
+                "2010-01-10T09:00:00Z");
+        cause(first, "CHANGE", "\"CONFIG\"", "synchronous log appender on the request path");
+        systemicAction(first, UUID.randomUUID().toString(), "move log shipping off the request path", "DONE",
+                Instant.parse("2010-02-01T00:00:00Z"), 1, 0);
+
+        String early = open("Carts timed out", "carts were slow", "web-" + ChangesTest.unique(), "2010-03-15T09:00:00Z");
+        IncidentLifecycleTest.move(early, "ANALYSING");
+        cause(early, "CHANGE", "\"CONFIG\"", "a config change");
+        assertNull(similar(early).get("recurrenceOf"), "on another service: not a recurrence");
+        addService(early, api);
+        IncidentLifecycleTest.move(early, "FIXING");
+        IncidentLifecycleTest.move(early, "RESOLVED");
+        assertEquals(first, similar(early).getString("recurrenceOf.earlierIncidentId"), "judged again at the resolve");
+
+        String late = open("Carts timed out", "carts were slow", "web-" + ChangesTest.unique(), "2010-03-20T09:00:00Z");
+        for (String to : List.of("ANALYSING", "FIXING", "RESOLVED")) {
+            IncidentLifecycleTest.move(late, to);
+        }
+        cause(late, "CHANGE", "\"CONFIG\"", "a config change");
+        assertNull(similar(late).get("recurrenceOf"));
+        given().contentType(ContentType.JSON).body("""
+                {"rootCause": "appenders default to synchronous", "oneMoreWhy": "logging config is copied per service"}
+                """).when().put("/api/incidents/" + late + "/washup").then().statusCode(200)
+                .body("recurrenceOf", nullValue()).body("missingForReview", hasSize(0));
+        addService(late, api);
+        // The review judges with all that is known now: the service added after the washup was written.
+        given().contentType(ContentType.JSON).body("{}").when().post("/api/incidents/" + late + "/washup/review")
+                .then().statusCode(409).body("missing", contains("whyFixDidNotHold"));
+        // A PUT of the washup judges too, and its answer says which earlier fix did not hold.
+        given().contentType(ContentType.JSON).body("""
+                {"rootCause": "appenders default to synchronous", "oneMoreWhy": "logging config is copied per service"}
+                """).when().put("/api/incidents/" + late + "/washup").then().statusCode(200)
+                .body("recurrenceOf.earlierIncidentId", equalTo(first)).body("missingForReview", contains("whyFixDidNotHold"));
+    }
+
+    private static void addService(String id, String service) {
+        JsonPath incident = given().when().get("/api/incidents/" + id).then().statusCode(200).extract().jsonPath();
+        List<String> services = new java.util.ArrayList<>(incident.getList("services", String.class));
+        services.add(service);
+        given().contentType(ContentType.JSON).body(Map.of("version", incident.getInt("version"), "services", services))
+                .when().patch("/api/incidents/" + id).then().statusCode(200);
+    }
+
+    /**
      * A cause corrected before review so that no earlier fix applies: the mark stood, the washup went on asking why a
      * fix that is not this incident's "did not hold", and the meta-review counted a recurrence despite a done fix.
      */

@@ -4,26 +4,30 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 
 import dev.daff.incident.lifecycle.Incident;
+import dev.daff.incident.lifecycle.IncidentStatus;
+import dev.daff.incident.lifecycle.IncidentTransitioned;
 import dev.daff.incident.lifecycle.Incidents;
 import dev.daff.incident.similar.SimilarApi.Similar;
 import dev.daff.incident.similar.SimilarApi.SystemicAction;
 import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
 import dev.daff.incident.washup.CauseSet;
+import dev.daff.incident.washup.Causes;
 
 /**
- * Marks an incident a recurrence when, as its cause is set (class and seams are what a recurrence is about), it
- * scores at least {@code daff.similar.recurrence-min-score} against an earlier incident whose SYSTEMIC action was
- * DONE before this one was detected: the most similar such incident, and its earliest done SYSTEMIC action. Once
- * marked, the mark stands while the cause keeps it a recurrence of the same (setting the cause again adds no entry),
- * and the washup asks why the earlier fix did not hold; a cause corrected so that none qualifies, or another earlier
- * incident does, withdraws it on the timeline (and marks the other).
+ * Marks an incident a recurrence when, as its cause is set (class and seams are what a recurrence is about), as it is
+ * resolved and as its washup is reviewed, it scores at least {@code daff.similar.recurrence-min-score} against an
+ * earlier incident whose SYSTEMIC action was DONE before this one was detected: the most similar such incident, and
+ * its earliest done SYSTEMIC action. Once marked, the mark stands while the incident stays a recurrence of the same
+ * (judging again adds no entry), and the washup asks why the earlier fix did not hold; a cause corrected so that none
+ * qualifies, or another earlier incident does, withdraws it on the timeline (and marks the other).
  */
 @ApplicationScoped
 public class RecurrenceCheck {
@@ -35,21 +39,44 @@ public class RecurrenceCheck {
     private final Recurrences recurrences;
     private final Timeline timeline;
     private final SimilarConfig config;
+    private final Causes causes;
     private final Clock clock;
 
     public RecurrenceCheck(Incidents incidents, SimilarIncidents similar, Recurrences recurrences, Timeline timeline,
-            SimilarConfig config, Clock clock) {
+            SimilarConfig config, Causes causes, Clock clock) {
         this.incidents = incidents;
         this.similar = similar;
         this.recurrences = recurrences;
         this.timeline = timeline;
         this.config = config;
+        this.causes = causes;
         this.clock = clock;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
     void onCauseSet(@Observes CauseSet event) {
-        Incident incident = incidents.require(event.incidentId());
+        judge(event.incidentId());
+    }
+
+    /**
+     * Resolved, the incident's services and changes are what they will be: judged only as its cause was set (early,
+     * in ANALYSING, before the CAUSED change was linked or the other services added), it was never asked why the
+     * earlier fix did not hold. The review judges once more ({@link SimilarIncidents#judgeRecurrence}), the washup
+     * written.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    void onResolved(@Observes IncidentTransitioned event) {
+        if (event.to() == IncidentStatus.RESOLVED) {
+            judge(event.incidentId());
+        }
+    }
+
+    /** Marks, keeps or withdraws the incident's recurrence, as its cause (if set) and all else make it now. */
+    void judge(UUID incidentId) {
+        if (causes.findByIdOptional(incidentId).isEmpty()) {
+            return; // class and seams are what a recurrence is about
+        }
+        Incident incident = incidents.require(incidentId);
         Optional<IncidentRecurrence> marked = recurrences.findByIdOptional(incident.id);
         Optional<Recurrence> found = recurrenceOf(incident);
         if (marked.isPresent()) {

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.transaction.Transactional;
 
 import dev.daff.incident.actions.ActionItems;
@@ -43,9 +44,11 @@ public class SimilarIncidents implements PastIncidents {
     private final Catalog catalog;
     private final ChangeConfig changeConfig;
     private final SimilarConfig config;
+    /** Looked up when used: the check ranks with this class. */
+    private final Instance<RecurrenceCheck> recurrenceCheck;
 
     public SimilarIncidents(Incidents incidents, SimilarFacts facts, ActionItems actions, Recurrences recurrences,
-            Catalog catalog, ChangeConfig changeConfig, SimilarConfig config) {
+            Catalog catalog, ChangeConfig changeConfig, SimilarConfig config, Instance<RecurrenceCheck> recurrenceCheck) {
         this.incidents = incidents;
         this.facts = facts;
         this.actions = actions;
@@ -53,6 +56,7 @@ public class SimilarIncidents implements PastIncidents {
         this.catalog = catalog;
         this.changeConfig = changeConfig;
         this.config = config;
+        this.recurrenceCheck = recurrenceCheck;
     }
 
     /** The {@code limit} most similar earlier incidents (the default when null); 400 for a limit out of range. */
@@ -107,6 +111,12 @@ public class SimilarIncidents implements PastIncidents {
         return recurrences.findByIdOptional(incidentId).map(r -> new Recurrence(r.earlierIncidentId,
                 incidents.findByIdOptional(r.earlierIncidentId).map(i -> i.title).orElse(null), r.actionTitle,
                 r.actionDoneAt));
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void judgeRecurrence(UUID incidentId) {
+        recurrenceCheck.get().judge(incidentId);
     }
 
     RecurrenceView view(IncidentRecurrence r) {

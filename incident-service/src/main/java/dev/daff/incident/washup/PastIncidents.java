@@ -25,4 +25,10 @@ public interface PastIncidents {
     List<SimilarIncident> topSimilar(UUID incidentId);
 
     Optional<Recurrence> recurrenceOf(UUID incidentId);
+
+    /**
+     * Judges again, with what is known of the incident now, whether it is a recurrence, and marks or withdraws it:
+     * its services, changes and washup may have changed since its cause was set. Nothing before the cause is set.
+     */
+    void judgeRecurrence(UUID incidentId);
 }

@@ -74,8 +74,7 @@ public class WashupService {
             throw ProblemException.conflict("washup-reviewed", "Washup already reviewed",
                     "The washup was reviewed by " + washup.reviewedBy + " at " + washup.reviewedAt
                             + " and is part of the record now; add what you learned later as a timeline note.");
-        }
-        if (!created) {
+        } else {
             washup.requireRead(request.version());
         }
         washup.summary = request.summary();
@@ -98,6 +97,7 @@ public class WashupService {
         timeline.record(incident.id, null, Timeline.WASHUP_UPDATED, "FINALISE", actor,
                 created ? "Washup draft started" : "Washup draft updated", null);
         washups.flush(); // the answer's version is the one this change stored, for the next PUT to send
+        past.judgeRecurrence(incidentId); // its text counts towards similarity
         return view(washup, missing(incident, washup));
     }
 
@@ -131,6 +131,7 @@ public class WashupService {
         if (washup != null && request != null) {
             washup.requireRead(request.version()); // the review is of the text the reviewer read
         }
+        past.judgeRecurrence(incidentId); // with all else known since the washup was written (a 409 keeps nothing)
         List<String> missing = missing(incident, washup);
         if (!missing.isEmpty()) {
             throw ProblemException.conflict("washup-incomplete", "Washup not ready for review",
