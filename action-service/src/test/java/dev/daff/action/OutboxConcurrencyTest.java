@@ -60,6 +60,7 @@ class OutboxConcurrencyTest {
     static final String TOPIC_REFUSED = "daff.outbox-refused";
     static final String TOPIC_UNCOMMITTED = "daff.outbox-uncommitted";
     static final String TOPIC_BESIDE = "daff.outbox-beside-refused";
+    static final String TOPIC_HELD_FOR_ALL = "daff.outbox-held-for-all";
     static final int WRITERS = 16;
     static final int KEYS = 8;
 
@@ -79,6 +80,12 @@ class OutboxConcurrencyTest {
 
     @Inject
     MeterRegistry meters;
+
+    @Inject
+    dev.daff.kit.kafka.KafkaClients kafkaClients;
+
+    @Inject
+    dev.daff.kit.outbox.OutboxSignal signal;
 
     @Test
     void sixteenWritersForTwentySecondsEveryCommittedEventOnTheTopicOnceAndInOrderPerKey() throws Exception {
@@ -257,6 +264,43 @@ class OutboxConcurrencyTest {
             assertEquals(i + 1, json.readTree(published.get(i).value()).get("seq").asLong());
         }
         assertEquals(later, endOffsets(TOPIC_REFUSED), "the later rows went out once");
+    }
+
+    /**
+     * Two replicas' relays take turns on one outbox. A key one of them could not send is held back for the other too:
+     * held in each replica's memory, the next relay to take the lock tried the key at once, and for a stalled
+     * partition each such try waited out the producer's delivery timeout while nothing else went out.
+     */
+    @Test
+    void aKeyOneReplicaCouldNotSendIsHeldBackForTheOtherToo() throws Exception {
+        createTopic(TOPIC_HELD_FOR_ALL, 1);
+        String refused = UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery("""
+                insert into outbox_message (topic, message_key, payload, created_at, event_id, event_type)
+                values (?1, 'k', ?2, now(), ?3, 'Drill')
+                """).setParameter(1, TOPIC_HELD_FOR_ALL).setParameter(2, "x".repeat(1_200_000)).setParameter(3, refused)
+                .executeUpdate()); // certain to be refused, as a row for a stalled partition would fail
+        double failures = meters.counter("daff.outbox.failures").count();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry secondMeters =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        OutboxRelay second = new OutboxRelay(entityManager, kafkaClients, secondMeters, signal, Duration.ofMillis(200));
+        try {
+            // This replica's relay failed three times: the key is held for 4 s from the last.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> meters.counter("daff.outbox.failures").count() >= failures + 3);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+                double elsewhere = secondMeters.counter("daff.outbox.lock.held.elsewhere").count();
+                second.relay();
+                return secondMeters.counter("daff.outbox.lock.held.elsewhere").count() == elsewhere; // it relayed
+            });
+            assertEquals(0, secondMeters.counter("daff.outbox.failures").count(),
+                    "the other replica's relay left the held key alone");
+        } finally {
+            second.close();
+            QuarkusTransaction.requiringNew().run(() -> entityManager
+                    .createNativeQuery("delete from outbox_message where event_id = ?1").setParameter(1, refused)
+                    .executeUpdate());
+        }
     }
 
     /**

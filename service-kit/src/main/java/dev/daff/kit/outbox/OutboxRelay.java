@@ -4,14 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,7 +72,6 @@ public class OutboxRelay {
     private volatile long backlog;
     /** When the oldest of them was written (null: none waits): a key held back shows here, not in the backlog. */
     private volatile Instant oldestWaiting;
-    private final HeldKeys heldKeys = new HeldKeys();
 
     public OutboxRelay(EntityManager entityManager, KafkaClients kafkaClients, MeterRegistry registry, OutboxSignal signal,
             @ConfigProperty(name = "daff.outbox.relay-interval", defaultValue = "PT0.2S") Duration interval) {
@@ -129,9 +127,10 @@ public class OutboxRelay {
 
     /**
      * Relays what is waiting; answers whether it did without failing. A batch of which some rows failed counts as
-     * done when others went out: only the failed rows' keys wait ({@link HeldKeys}), the relay goes on.
+     * done when others went out: only the failed rows' keys wait (held in the row, {@link #relayBatch}), the relay
+     * goes on. Public for tests that run a second replica's relay beside this one.
      */
-    boolean relay() {
+    public boolean relay() {
         try {
             Relayed batch;
             do {
@@ -169,8 +168,12 @@ public class OutboxRelay {
                 countBacklogInTransaction();
                 return new Relayed(0, false, null);
             }
-            Instant now = Instant.now();
-            String[] resting = heldKeys.resting(now);
+            // Held in the outbox itself, so for every replica: held in each replica's memory, the next replica to
+            // take the lock tried a stalled partition's key at once, each try waiting out the delivery timeout.
+            @SuppressWarnings("unchecked")
+            String[] resting = ((List<String>) entityManager.createNativeQuery("""
+                    select distinct concat(topic, ' ', message_key) from outbox_message
+                    where held_until > clock_timestamp()""", String.class).getResultList()).toArray(String[]::new);
             @SuppressWarnings("unchecked")
             List<Object[]> rows = entityManager.createNativeQuery("""
                     select id, topic, message_key, payload, event_id, event_type from outbox_message
@@ -185,11 +188,11 @@ public class OutboxRelay {
             List<String> sentKeys = new ArrayList<>(rows.size());
             // A key one of whose rows failed: its later rows wait behind it (consumers keep the first copy of an
             // event, so an earlier event arriving second would be the state they end with); other keys go on.
-            Set<String> held = new HashSet<>();
+            Map<String, Long> held = new HashMap<>(); // each failed key's first row, which holds the key back
             Exception failure = null;
             for (Object[] row : rows) {
-                String key = HeldKeys.of(row[1], row[2]);
-                if (held.contains(key)) {
+                String key = keyOf(row[1], row[2]);
+                if (held.containsKey(key)) {
                     continue;
                 }
                 ProducerRecord<String, String> record = new ProducerRecord<>((String) row[1], (String) row[2], (String) row[3]);
@@ -200,7 +203,7 @@ public class OutboxRelay {
                     try {
                         send.get(); // refused before it was queued: no metadata yet after an outage, too large
                     } catch (ExecutionException refused) {
-                        held.add(key);
+                        held.put(key, ((Number) row[0]).longValue());
                         failure = failure != null ? failure : refused;
                         if (refused.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                             break; // no metadata: each further send would wait as long, past the transaction's life
@@ -217,24 +220,26 @@ public class OutboxRelay {
                 try {
                     sends.get(i).get(30, TimeUnit.SECONDS);
                     taken.add(sentIds.get(i));
-                    heldKeys.sent(sentKeys.get(i));
                 } catch (ExecutionException | TimeoutException e) {
-                    held.add(sentKeys.get(i));
+                    held.putIfAbsent(sentKeys.get(i), sentIds.get(i));
                     failure = failure != null ? failure : e;
                 }
             }
-            Instant failedAt = Instant.now(); // after the waits: a stalled partition's sends fail 10 s on
-            held.forEach(key -> heldKeys.failed(key, failedAt));
+            if (!held.isEmpty()) {
+                // Until a retry, doubling from a second to half a minute with the row's failures; timed from after the
+                // waits (a stalled partition's sends fail 10 s on). Read in batches by id, a key with more rows waiting
+                // than a batch holds would otherwise fill every batch by itself.
+                entityManager.createNativeQuery("""
+                        update outbox_message set failures = failures + 1,
+                            held_until = clock_timestamp() + make_interval(secs => least(30, power(2, failures)))
+                        where id in (:failed)""").setParameter("failed", List.copyOf(held.values())).executeUpdate();
+            }
             // What the broker took is deleted even when other rows failed: kept, it was sent again on every retry,
             // and one row a stalled partition could not take held every other topic and key back with it.
             if (!taken.isEmpty()) {
                 entityManager.createNativeQuery("delete from outbox_message where id in (:sent)")
                         .setParameter("sent", taken)
                         .executeUpdate();
-            }
-            if (rows.size() < BATCH) {
-                heldKeys.forgetAllBut(rows.stream().map(row -> HeldKeys.of(row[1], row[2])).collect(Collectors.toSet()),
-                        now);
             }
             if (taken.size() == rows.size() && rows.size() < BATCH && resting.length == 0) {
                 backlog = 0;
@@ -244,6 +249,11 @@ public class OutboxRelay {
             }
             return new Relayed(taken.size(), rows.size() == BATCH, failure);
         });
+    }
+
+    /** How the relay's queries write a row's key: topic names have no spaces, so the first space divides the two. */
+    static String keyOf(Object topic, Object messageKey) {
+        return topic + " " + (messageKey == null ? "" : messageKey);
     }
 
     /** One batch: how many rows it published, whether more may be waiting, and the first send that failed. */
@@ -291,8 +301,9 @@ public class OutboxRelay {
         }
     }
 
+    /** Public for tests that run a second replica's relay. */
     @PreDestroy
-    void close() {
+    public void close() {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
