@@ -328,8 +328,9 @@ class DeployGateTest {
                 .when().put("/api/freezes").then().statusCode(201);
         asAdmin().body(freezeJson(inForce, now.minusSeconds(60), now.plusSeconds(3600), service))
                 .when().put("/api/freezes").then().statusCode(201);
-        asAdmin().body(freezeJson(toCome, now.plusSeconds(86_400), now.plusSeconds(90_000), service))
-                .when().put("/api/freezes").then().statusCode(201);
+        String toComeAt = asAdmin().body(freezeJson(toCome, now.plusSeconds(86_400), now.plusSeconds(90_000), service))
+                .when().put("/api/freezes").then().statusCode(201).extract().header("Location");
+        given().when().get(toComeAt).then().statusCode(200).body("reason", equalTo("peak trading"));
 
         JsonPath listed = given().header("Authorization", "Bearer " + PIPELINE).when().get("/api/freezes").then()
                 .statusCode(200).extract().jsonPath();
@@ -340,9 +341,15 @@ class DeployGateTest {
         assertEquals(now.plusSeconds(3600).toString(), listed.getString("find { it.id == '" + inForce + "' }.end"));
         assertEquals("peak trading", listed.getString("find { it.id == '" + toCome + "' }.reason"));
         assertEquals("ada", listed.getString("find { it.id == '" + toCome + "' }.createdBy"));
+        String location = asAdmin().body(freezeJson(over, now.minusSeconds(7200), now.minusSeconds(3600), service))
+                .when().put("/api/freezes").then().statusCode(200).extract().header("Location");
+        org.junit.jupiter.api.Assertions.assertNull(location, "replaced, not created");
+        given().header("Authorization", "Bearer " + PIPELINE).when().get("/api/freezes/" + over).then().statusCode(200)
+                .body("id", equalTo(over)).body("end", equalTo(now.minusSeconds(3600).toString()));
         for (String freeze : List.of(over, inForce, toCome)) {
             asAdmin().when().delete("/api/freezes/" + freeze).then().statusCode(204);
         }
+        given().when().get("/api/freezes/" + over).then().statusCode(404).contentType("application/problem+json");
     }
 
     @Test
@@ -397,6 +404,17 @@ class DeployGateTest {
                 .body("override.by", equalTo("ada")).body("override.reason", equalTo("hotfix for the outage"));
         asAdmin().body("{\"reason\": \"again\"}").when().post("/api/deploy-decisions/" + id + "/override")
                 .then().statusCode(409).contentType("application/problem+json");
+        // Where the POST's Location points: the decision, overridden since.
+        String location = given().header("Authorization", "Bearer " + PIPELINE).contentType(ContentType.JSON)
+                .body("{\"service\": \"" + service + "\", \"environment\": \"production\", \"kind\": \"DEPLOY\"}")
+                .when().post("/api/deploy-decisions").then().statusCode(201).extract().header("Location");
+        given().header("Authorization", "Bearer " + PIPELINE).when().get(location).then().statusCode(200)
+                .body("decision", equalTo("BLOCK"));
+        given().header("Authorization", "Bearer " + PIPELINE).when().get("/api/deploy-decisions/" + id).then()
+                .statusCode(200).body("decisionId", equalTo(id)).body("effectiveDecision", equalTo("ALLOW"))
+                .body("override.reason", equalTo("hotfix for the outage"));
+        given().when().get("/api/deploy-decisions/" + java.util.UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
     }
 
     /**

@@ -50,6 +50,14 @@ public class DeployDecisionResource {
         return gate.list(service, limit(limit));
     }
 
+    /** One decision, where the POST's {@code Location} points: a pipeline reads whether it was overridden since. */
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN, Roles.INGEST })
+    @GET
+    @Path("/{id}")
+    public DecisionView get(@PathParam("id") UUID id) {
+        return gate.get(id);
+    }
+
     /** Ship anyway: an admin token and a reason, recorded on the decision. */
     @RolesAllowed(Roles.ADMIN)
     @POST

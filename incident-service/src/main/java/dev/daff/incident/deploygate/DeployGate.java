@@ -112,6 +112,13 @@ public class DeployGate {
         return IntStream.range(0, newest.size()).mapToObj(i -> view(newest.get(i), linked.get(i))).toList();
     }
 
+    @Transactional
+    public DecisionView get(UUID id) {
+        DeployDecision decision = decisions.findByIdOptional(id)
+                .orElseThrow(() -> ProblemException.notFound("deploy decision", id.toString()));
+        return view(decision, linkedChanges(List.of(decision)).get(0));
+    }
+
     /** An admin ships despite a WARN or BLOCK: recorded with who and why, once. */
     @Transactional
     public DecisionView override(UUID id, String reason, Actor actor) {

@@ -48,6 +48,14 @@ public class FreezeResource {
         return freezes.notOver();
     }
 
+    /** One freeze, where the PUT's {@code Location} points; over or not. */
+    @RolesAllowed({ Roles.VIEWER, Roles.RESPONDER, Roles.ADMIN, Roles.INGEST })
+    @GET
+    @Path("/{id}")
+    public FreezeView get(@PathParam("id") String id) {
+        return freezes.get(id);
+    }
+
     @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("/{id}")

@@ -75,6 +75,12 @@ public class FreezeService {
     }
 
     @Transactional
+    public FreezeView get(String id) {
+        return freezes.findByIdOptional(id).map(FreezeService::view)
+                .orElseThrow(() -> ProblemException.notFound("freeze", id));
+    }
+
+    @Transactional
     public void lift(String id) {
         if (!freezes.deleteById(id)) {
             throw ProblemException.notFound("freeze", id);
