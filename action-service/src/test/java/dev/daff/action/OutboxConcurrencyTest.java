@@ -61,6 +61,7 @@ class OutboxConcurrencyTest {
     static final String TOPIC_UNCOMMITTED = "daff.outbox-uncommitted";
     static final String TOPIC_BESIDE = "daff.outbox-beside-refused";
     static final String TOPIC_HELD_FOR_ALL = "daff.outbox-held-for-all";
+    static final String TOPIC_HEALTHY = "daff.outbox-healthy";
     static final int WRITERS = 16;
     static final int KEYS = 8;
 
@@ -299,6 +300,38 @@ class OutboxConcurrencyTest {
             second.close();
             QuarkusTransaction.requiringNew().run(() -> entityManager
                     .createNativeQuery("delete from outbox_message where event_id = ?1").setParameter(1, refused)
+                    .executeUpdate());
+        }
+    }
+
+    /**
+     * A topic the broker has no metadata for (not created yet, deleted, refused: here one whose name collides with
+     * another's, so that the broker never creates it) makes each send to it wait out the producer's metadata wait. Its
+     * rows are held with it, and other topics' rows go on: before, each batch stopped at its first row for that topic,
+     * and a row for another topic went out every five seconds or so.
+     */
+    @Test
+    void aTopicWithoutMetadataHoldsItsOwnRowsAndNotTheOtherTopics() throws Exception {
+        createTopic(TOPIC_HEALTHY, 1);
+        createTopic("daff.outbox_nometa", 1);
+        String missing = "daff.outbox.nometa"; // collides with daff.outbox_nometa: the broker will not create it
+        int rows = 40;
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (int seq = 1; seq <= rows; seq++) {
+                outbox.publish(missing, "m-" + seq, new DrillEvent(UUID.randomUUID().toString(), "Drill", 1,
+                        Instant.now(), "m-" + seq, seq));
+                outbox.publish(TOPIC_HEALTHY, "h-" + seq, new DrillEvent(UUID.randomUUID().toString(), "Drill", 1,
+                        Instant.now(), "h-" + seq, seq));
+            }
+        });
+        try {
+            List<ConsumerRecord<String, String>> published = KafkaTestClient.read(
+                    RealInfrastructureResource.kafka().bootstrapServers(), TOPIC_HEALTHY, record -> true, rows,
+                    Duration.ofSeconds(30));
+            assertEquals(rows, published.size(), "the other topic's rows went out meanwhile");
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> entityManager
+                    .createNativeQuery("delete from outbox_message where topic = ?1").setParameter(1, missing)
                     .executeUpdate());
         }
     }

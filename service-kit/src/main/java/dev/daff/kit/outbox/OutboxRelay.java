@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -190,9 +192,14 @@ public class OutboxRelay {
             // event, so an earlier event arriving second would be the state they end with); other keys go on.
             Map<String, Long> held = new HashMap<>(); // each failed key's first row, which holds the key back
             Exception failure = null;
+            Set<Object> withoutMetadata = new HashSet<>();
             for (Object[] row : rows) {
                 String key = keyOf(row[1], row[2]);
                 if (held.containsKey(key)) {
+                    continue;
+                }
+                if (withoutMetadata.contains(row[1])) {
+                    held.put(key, ((Number) row[0]).longValue()); // held with its topic: each send would wait as long
                     continue;
                 }
                 ProducerRecord<String, String> record = new ProducerRecord<>((String) row[1], (String) row[2], (String) row[3]);
@@ -205,8 +212,13 @@ public class OutboxRelay {
                     } catch (ExecutionException refused) {
                         held.put(key, ((Number) row[0]).longValue());
                         failure = failure != null ? failure : refused;
-                        if (refused.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                            break; // no metadata: each further send would wait as long, past the transaction's life
+                        // No metadata for the topic after the producer's wait: a topic not created yet, deleted or
+                        // refused, whose other rows are held with it while other topics go on (stopping the batch
+                        // here let one missing topic hold every other back); a second such topic means the broker
+                        // is away, and each further send would wait as long, past the transaction's life.
+                        if (refused.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+                                && (!withoutMetadata.add(row[1]) || withoutMetadata.size() > 1)) {
+                            break;
                         }
                         continue;
                     }
