@@ -425,8 +425,9 @@ class ActionRulesTest {
 
     /**
      * Reopened after its washup was reviewed, the incident's washup is a draft again in incident-service: resolved
-     * again, it gets a new WASHUP action asking for the review again. Before, the first action, DONE, kept any new one
-     * from being made, and nobody was reminded. A redelivered or replayed earlier resolve makes none.
+     * again, it gets a new WASHUP action asking for the review again, whenever it is due (here sooner than the first:
+     * raised to SEV1 meanwhile). Before, the first action, DONE, kept any new one from being made, and nobody was
+     * reminded. A redelivered or replayed earlier resolve makes none.
      */
     @Test
     void aResolveAfterTheReviewedWashupsIncidentWasReopenedAsksForTheReviewAgain() {
@@ -434,41 +435,65 @@ class ActionRulesTest {
         String team = "reviewed-reopened-" + UUID.randomUUID().toString().substring(0, 8);
         Instant firstResolve = clock.instant().minus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String resolved = UUID.randomUUID().toString();
-        sendResolved(resolved, incidentId, team, firstResolve, 10);
+        sendResolved(resolved, incidentId, "SEV3", team, firstResolve, 10);
         String first = awaitOpenWashupAction(incidentId);
-        sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV2", team, "RESOLVED", 11L);
+        sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV3", team, "RESOLVED", 11L);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + first).then()
                 .statusCode(200).body("status", equalTo("DONE")));
 
-        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", team, "FIXING", 12L);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "FIXING", 12L);
         Instant secondResolve = firstResolve.plus(Duration.ofHours(2));
-        sendResolved(UUID.randomUUID().toString(), incidentId, team, secondResolve, 13);
+        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV1", team, secondResolve, 13);
         String again = awaitOpenWashupAction(incidentId);
         given().when().get("/api/actions/" + again).then().statusCode(200)
                 .body("title", equalTo("Review the washup again: the incident was reopened"))
                 .body("description", containsString("why did the fix not hold?"))
                 .body("ownerTeam", equalTo(team));
-        assertEquals(secondResolve.plus(Duration.ofDays(5)), dueAt(again), "due washup-due-days after this resolve");
+        assertEquals(secondResolve.plus(Duration.ofDays(3)), dueAt(again), "due washup-due-days (SEV1) after this resolve");
 
-        sendResolved(resolved, incidentId, team, firstResolve, 10); // redelivered
-        sendResolved(UUID.randomUUID().toString(), incidentId, team, firstResolve, 10); // replayed, older
-        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "RESOLVED", 14L);
-        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1"); // the two before it were taken in too
+        sendResolved(resolved, incidentId, "SEV3", team, firstResolve, 10); // redelivered
+        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV3", team, firstResolve, 10); // replayed, older
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", team, "RESOLVED", 14L);
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV2"); // the two before it were taken in too
         given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
                 .body("findAll { it.kind == 'WASHUP' }.id", containsInAnyOrder(first, again));
 
-        sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV1", team, "RESOLVED", 15L);
+        sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV2", team, "RESOLVED", 15L);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + again).then()
                 .statusCode(200).body("status", equalTo("DONE")));
     }
 
-    private static void sendResolved(String eventId, UUID incidentId, String team, Instant resolvedAt, long sequence) {
+    /**
+     * The first round's review reaches action-service only after the incident was reopened and resolved again (its
+     * event dead-lettered, replayed): it reviewed an earlier round, and the WASHUP action of this one stays open.
+     * Before, "a review stands whenever it arrives" closed the only reminder of a washup that is a draft again.
+     */
+    @Test
+    void aReviewOfAnEarlierRoundReplayedAfterTheNextResolveClosesNothing() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "late-review-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant firstResolve = clock.instant().minus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV2", team, firstResolve, 10);
+        String washup = awaitOpenWashupAction(incidentId);
+        // The review (11) is dead-lettered; the incident is reopened (12) and resolved again (13).
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", team, "FIXING", 12L);
+        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV2", team, firstResolve.plus(Duration.ofHours(1)), 13);
+        sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV2", team, "RESOLVED", 11L);
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "RESOLVED", 14L);
+        ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1"); // the replay before it was taken in too
+        given().when().get("/api/actions/" + washup).then().statusCode(200).body("status", equalTo("OPEN"));
+        assertEquals(firstResolve.plus(Duration.ofHours(1)).plus(Duration.ofDays(5)), dueAt(washup),
+                "due from the second resolve");
+    }
+
+    private static void sendResolved(String eventId, UUID incidentId, String severity, String team, Instant resolvedAt,
+            long sequence) {
         KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.INCIDENT_EVENTS,
                 incidentId.toString(), """
                 {"eventId": "%s", "type": "IncidentResolved", "version": 1, "incidentId": "%s", "occurredAt": "%s",
-                 "title": "Checkout errors", "severity": "SEV2", "services": ["checkout"], "team": "%s",
+                 "title": "Checkout errors", "severity": "%s", "services": ["checkout"], "team": "%s",
                  "status": "RESOLVED", "resolvedAt": "%s", "sequence": %d}
-                """.formatted(eventId, incidentId, resolvedAt, team, resolvedAt, sequence));
+                """.formatted(eventId, incidentId, resolvedAt, severity, team, resolvedAt, sequence));
     }
 
     private static Instant dueAt(String actionId) {

@@ -732,6 +732,20 @@ class FinalisationGateTest {
         reviewAgainAfterReopen(id);
         await().atMost(PATIENCE).untilAsserted(() -> given().when().get("/api/incidents/" + id)
                 .then().statusCode(200).body("finalisable", equalTo(true)));
+
+        // Reopened once more: the answer given for the first reopen is of another round, and is asked anew.
+        IncidentLifecycleTest.move(id, "FIXING");
+        given().when().get("/api/incidents/" + id + "/washup").then().statusCode(200).body("status", equalTo("DRAFT"))
+                .body("whyFixDidNotHold", nullValue());
+        given().when().get("/api/incidents/" + id + "/timeline").then().body(
+                "findAll { it.kind == 'WASHUP_REOPENED' }.data.whyFixDidNotHold",
+                contains(nullValue(), equalTo("the pool was raised on one replica only")));
+        IncidentLifecycleTest.move(id, "RESOLVED");
+        given().contentType(ContentType.JSON).body("{}").when().post("/api/incidents/" + id + "/washup/review")
+                .then().statusCode(409).body("missing", contains("whyFixDidNotHold"));
+        reviewAgainAfterReopen(id);
+        await().atMost(PATIENCE).untilAsserted(() -> given().when().get("/api/incidents/" + id)
+                .then().statusCode(200).body("finalisable", equalTo(true)));
         finalise(id, 200);
     }
 

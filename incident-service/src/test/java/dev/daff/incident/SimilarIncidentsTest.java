@@ -270,7 +270,7 @@ class SimilarIncidentsTest {
      * the review, for what changed after the resolve.
      */
     @Test
-    void whatIsLearntAfterTheCauseIsSetIsJudgedAtTheResolveAndAtTheReview() {
+    void whatIsLearntAfterTheCauseIsSetIsJudgedAtTheResolveTheWashupAndTheReview() {
         String api = "api-" + ChangesTest.unique();
         String first = open("Logging blocked the request path", "requests waited on the log shipper", api,
                 "2010-01-10T09:00:00Z");
@@ -287,25 +287,38 @@ class SimilarIncidentsTest {
         IncidentLifecycleTest.move(early, "RESOLVED");
         assertEquals(first, similar(early).getString("recurrenceOf.earlierIncidentId"), "judged again at the resolve");
 
-        String late = open("Carts timed out", "carts were slow", "web-" + ChangesTest.unique(), "2010-03-20T09:00:00Z");
-        for (String to : List.of("ANALYSING", "FIXING", "RESOLVED")) {
-            IncidentLifecycleTest.move(late, to);
-        }
-        cause(late, "CHANGE", "\"CONFIG\"", "a config change");
-        assertNull(similar(late).get("recurrenceOf"));
-        given().contentType(ContentType.JSON).body("""
-                {"rootCause": "appenders default to synchronous", "oneMoreWhy": "logging config is copied per service"}
-                """).when().put("/api/incidents/" + late + "/washup").then().statusCode(200)
-                .body("recurrenceOf", nullValue()).body("missingForReview", hasSize(0));
+        // A PUT of the washup judges with what is known then: the service added after the resolve.
+        String late = resolvedWithCause("2010-03-20T09:00:00Z");
         addService(late, api);
-        // The review judges with all that is known now: the service added after the washup was written.
-        given().contentType(ContentType.JSON).body("{}").when().post("/api/incidents/" + late + "/washup/review")
+        given().contentType(ContentType.JSON).body(LOGGING_WASHUP).when().put("/api/incidents/" + late + "/washup")
+                .then().statusCode(200).body("recurrenceOf.earlierIncidentId", equalTo(first))
+                .body("missingForReview", contains("whyFixDidNotHold"));
+
+        // The review judges once more, with the service added after the washup was written: the mark stays though the
+        // review is refused for it, and the washup says which earlier fix did not hold.
+        String latest = resolvedWithCause("2010-03-25T09:00:00Z");
+        given().contentType(ContentType.JSON).body(LOGGING_WASHUP).when().put("/api/incidents/" + latest + "/washup")
+                .then().statusCode(200).body("recurrenceOf", nullValue()).body("missingForReview", hasSize(0));
+        addService(latest, api);
+        given().contentType(ContentType.JSON).body("{}").when().post("/api/incidents/" + latest + "/washup/review")
                 .then().statusCode(409).body("missing", contains("whyFixDidNotHold"));
-        // A PUT of the washup judges too, and its answer says which earlier fix did not hold.
-        given().contentType(ContentType.JSON).body("""
-                {"rootCause": "appenders default to synchronous", "oneMoreWhy": "logging config is copied per service"}
-                """).when().put("/api/incidents/" + late + "/washup").then().statusCode(200)
+        given().when().get("/api/incidents/" + latest + "/washup").then().statusCode(200)
                 .body("recurrenceOf.earlierIncidentId", equalTo(first)).body("missingForReview", contains("whyFixDidNotHold"));
+    }
+
+    static final String LOGGING_WASHUP = """
+            {"rootCause": "appenders default to synchronous", "oneMoreWhy": "logging config is copied per service"}
+            """;
+
+    /** A resolved incident on a service of its own, its cause set: not a recurrence of anything yet. */
+    private static String resolvedWithCause(String detectedAt) {
+        String id = open("Carts timed out", "carts were slow", "web-" + ChangesTest.unique(), detectedAt);
+        for (String to : List.of("ANALYSING", "FIXING", "RESOLVED")) {
+            IncidentLifecycleTest.move(id, to);
+        }
+        cause(id, "CHANGE", "\"CONFIG\"", "a config change");
+        assertNull(similar(id).get("recurrenceOf"));
+        return id;
     }
 
     private static void addService(String id, String service) {

@@ -67,21 +67,33 @@ public class IncidentEventsConsumer {
             created.id = incidentId;
             return created;
         });
+        // A review older than the newest resolve was of an earlier round: the incident was reopened since, which sent
+        // its washup back to draft in incident-service, and this round's WASHUP action stays open. A resolve newer
+        // than the newest review is such a round: its washup needs reviewing again.
+        boolean reviewOfThisRound = !older(event, incident.resolvedSequence);
+        boolean resolvedAfterReview = incident.washupReviewedSequence != null && event.sequence() != null
+                && event.sequence() > incident.washupReviewedSequence;
         if (IncidentEvent.WASHUP_REVIEWED.equals(event.type()) && !older(event, incident.washupReviewedSequence)
                 && event.sequence() != null) {
             incident.washupReviewedSequence = event.sequence();
         }
+        if (IncidentEvent.RESOLVED.equals(event.type()) && !older(event, incident.resolvedSequence)
+                && event.sequence() != null) {
+            incident.resolvedSequence = event.sequence();
+        }
         if (older(event, incident.sequence)) {
             // A replayed dead letter: what it says of the incident was changed since. But a review stands whatever
-            // came after it: skipped, the WASHUP action stayed open, reminded and overdue, for a reviewed washup. And
-            // a resolve of an incident still resolved still needs its WASHUP action: skipped after a newer event (its
-            // team changed, say), the incident had none, and nobody was reminded to write its washup — unless its
-            // washup was reviewed since: made then, nothing would ever close it (no second review comes).
-            if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
+            // came after it but a resolve (a reopened incident's washup is a draft again): skipped, the WASHUP action
+            // stayed open, reminded and overdue, for a reviewed washup. And a resolve of an incident still resolved
+            // still needs its WASHUP action: skipped after a newer event (its team changed, say), the incident had
+            // none, and nobody was reminded to write its washup — unless its washup was reviewed since: made then,
+            // nothing would ever close it (no second review comes).
+            if (IncidentEvent.WASHUP_REVIEWED.equals(event.type()) && reviewOfThisRound) {
                 washups.washupReviewed(incidentId);
             } else if (IncidentEvent.RESOLVED.equals(event.type()) && "RESOLVED".equals(incident.status)
                     && !older(event, incident.washupReviewedSequence)) {
-                washups.incidentResolved(incidentId, incident.team, incident.severity, event.resolvedAt());
+                washups.incidentResolved(incidentId, incident.team, incident.severity, event.resolvedAt(),
+                        resolvedAfterReview);
             }
             return;
         }
@@ -105,7 +117,7 @@ public class IncidentEventsConsumer {
         incidents.persist(incident);
 
         if (finalised) {
-            if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
+            if (IncidentEvent.WASHUP_REVIEWED.equals(event.type()) && reviewOfThisRound) {
                 washups.washupReviewed(incidentId); // a review stands whenever it arrives
             }
             return;
@@ -114,8 +126,9 @@ public class IncidentEventsConsumer {
             washups.teamChanged(incidentId, teamBefore, incident.team);
         }
         if (IncidentEvent.RESOLVED.equals(event.type())) {
-            washups.incidentResolved(incidentId, incident.team, incident.severity, event.resolvedAt());
-        } else if (IncidentEvent.WASHUP_REVIEWED.equals(event.type())) {
+            washups.incidentResolved(incidentId, incident.team, incident.severity, event.resolvedAt(),
+                    resolvedAfterReview);
+        } else if (IncidentEvent.WASHUP_REVIEWED.equals(event.type()) && reviewOfThisRound) {
             washups.washupReviewed(incidentId);
         } else if (IncidentEvent.FINALISED.equals(event.type()) || KnownIncidents.FINALISED.equals(incident.status)) {
             // Finalised however it is heard of: an IncidentUpdated of a finalised incident, its IncidentFinalised

@@ -23,5 +23,7 @@ public class KnownIncident extends PanacheEntityBase {
     public Long sequence;
     /** The sequence of the newest WashupReviewed applied; null before one with a sequence came. */
     public Long washupReviewedSequence;
+    /** The sequence of the newest IncidentResolved applied; null before one with a sequence came. */
+    public Long resolvedSequence;
     public Instant updatedAt;
 }

@@ -71,12 +71,18 @@ public class RecurrenceCheck {
         }
     }
 
-    /** Marks, keeps or withdraws the incident's recurrence, as its cause (if set) and all else make it now. */
+    /**
+     * Marks, keeps or withdraws the incident's recurrence, as its cause (if set) and all else make it now; under the
+     * incident's lock, so that two judgements (a resolve and a washup PUT) take turns. A finalised incident's stands.
+     */
     void judge(UUID incidentId) {
         if (causes.findByIdOptional(incidentId).isEmpty()) {
             return; // class and seams are what a recurrence is about
         }
-        Incident incident = incidents.require(incidentId);
+        Incident incident = incidents.requireLocked(incidentId);
+        if (incident.status == IncidentStatus.FINALISED) {
+            return;
+        }
         Optional<IncidentRecurrence> marked = recurrences.findByIdOptional(incident.id);
         Optional<Recurrence> found = recurrenceOf(incident);
         if (marked.isPresent()) {
@@ -111,8 +117,9 @@ public class RecurrenceCheck {
     }
 
     /**
-     * A cause corrected so that the marked earlier fix no longer applies: kept, the mark went on asking the washup why a
-     * fix that is not this incident's "did not hold", and the meta-review counted it among recurrences despite a done fix.
+     * A cause (or services, changes, washup) corrected so that the marked earlier fix no longer applies: kept, the mark
+     * went on asking the washup why a fix that is not this incident's "did not hold", and the meta-review counted it
+     * among recurrences despite a done fix.
      */
     private void withdraw(Incident incident, IncidentRecurrence marked) {
         recurrences.delete(marked);
@@ -120,9 +127,9 @@ public class RecurrenceCheck {
         data.put("earlierIncidentId", marked.earlierIncidentId);
         data.put("actionId", marked.actionId);
         timeline.record(incident.id, null, Timeline.RECURRENCE, null, ACTOR, "No longer a recurrence of incident "
-                + marked.earlierIncidentId + ": with the cause as it is now set, it is not the most similar earlier"
-                + " incident scoring " + config.recurrenceMinScore() + " or more whose systemic fix was done before this"
-                + " one was detected", data);
+                + marked.earlierIncidentId + ": as it is now known (its cause, services, changes and washup), it is not"
+                + " the most similar earlier incident scoring " + config.recurrenceMinScore() + " or more whose systemic"
+                + " fix was done before this one was detected", data);
     }
 
     private void mark(Incident incident, Similar earlier, SystemicAction fix) {

@@ -114,7 +114,7 @@ public class SimilarIncidents implements PastIncidents {
     }
 
     @Override
-    @Transactional(Transactional.TxType.MANDATORY)
+    @Transactional
     public void judgeRecurrence(UUID incidentId) {
         recurrenceCheck.get().judge(incidentId);
     }

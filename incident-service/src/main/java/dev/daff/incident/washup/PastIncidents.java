@@ -28,7 +28,8 @@ public interface PastIncidents {
 
     /**
      * Judges again, with what is known of the incident now, whether it is a recurrence, and marks or withdraws it:
-     * its services, changes and washup may have changed since its cause was set. Nothing before the cause is set.
+     * its services, changes and washup may have changed since its cause was set. Nothing before the cause is set, nor
+     * once the incident is finalised. In the caller's transaction, or in one of its own.
      */
     void judgeRecurrence(UUID incidentId);
 }

@@ -52,6 +52,7 @@ public class ReopenedWashups {
         data.put("reviewedAt", washup.reviewedAt);
         data.put("reviewedBy", washup.reviewedBy);
         data.put("reviewers", reviewers.of(washup.incidentId).stream().map(reviewer -> reviewer.name).toList());
+        data.put("whyFixDidNotHold", washup.whyFixDidNotHold);
         timeline.record(washup.incidentId, now, Timeline.WASHUP_REOPENED, "FINALISE", ACTOR, "Washup back to draft:"
                 + " the incident was reopened after " + washup.reviewedBy + " reviewed it at " + washup.reviewedAt
                 + "; review it again, saying why the fix did not hold (whyFixDidNotHold)", data);
@@ -61,5 +62,8 @@ public class ReopenedWashups {
         washup.reviewedBy = null;
         washup.reviewedBySubject = null;
         washup.reopenedAt = now;
+        // Asked anew: an answer given before (for a recurrence, or an earlier reopen) is of another round, and kept it
+        // let the next review pass with nobody saying why this fix did not hold. The timeline keeps it.
+        washup.whyFixDidNotHold = null;
     }
 }

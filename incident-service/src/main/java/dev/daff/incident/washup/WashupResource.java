@@ -31,8 +31,11 @@ public class WashupResource {
     private final WashupService washups;
     private final WashupDocument document;
     private final CurrentActor actor;
+    private final PastIncidents past;
 
-    public WashupResource(CauseService causes, WashupService washups, WashupDocument document, CurrentActor actor) {
+    public WashupResource(CauseService causes, WashupService washups, WashupDocument document, CurrentActor actor,
+            PastIncidents past) {
+        this.past = past;
         this.causes = causes;
         this.washups = washups;
         this.document = document;
@@ -71,6 +74,9 @@ public class WashupResource {
     @POST
     @Path("washup/review")
     public WashupView review(@PathParam("id") UUID id, Review request) {
+        // Judged first, with all that is known now, in a transaction of its own: kept when the review is refused for
+        // it (whyFixDidNotHold), so that the washup then says which earlier incident's fix did not hold.
+        past.judgeRecurrence(id);
         return washups.review(id, request, caller());
     }
 

@@ -63,7 +63,7 @@ public class WashupService {
 
     @Transactional
     public WashupView putWashup(UUID incidentId, @Valid @NotNull PutWashup request, Actor actor) {
-        Incident incident = incidents.require(incidentId);
+        Incident incident = incidents.requireLocked(incidentId); // before the washup's row, as a review and a reopen
         Washup washup = washups.findByIdOptional(incidentId).orElse(null);
         boolean created = washup == null;
         if (created) {
@@ -131,7 +131,6 @@ public class WashupService {
         if (washup != null && request != null) {
             washup.requireRead(request.version()); // the review is of the text the reviewer read
         }
-        past.judgeRecurrence(incidentId); // with all else known since the washup was written (a 409 keeps nothing)
         List<String> missing = missing(incident, washup);
         if (!missing.isEmpty()) {
             throw ProblemException.conflict("washup-incomplete", "Washup not ready for review",
