@@ -435,7 +435,7 @@ class ActionRulesTest {
         String team = "reviewed-reopened-" + UUID.randomUUID().toString().substring(0, 8);
         Instant firstResolve = clock.instant().minus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String resolved = UUID.randomUUID().toString();
-        sendResolved(resolved, incidentId, "SEV3", team, firstResolve, 10);
+        sendResolved(resolved, incidentId, "SEV3", team, firstResolve, 10L);
         String first = awaitOpenWashupAction(incidentId);
         sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV3", team, "RESOLVED", 11L);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + first).then()
@@ -443,7 +443,7 @@ class ActionRulesTest {
 
         sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "FIXING", 12L);
         Instant secondResolve = firstResolve.plus(Duration.ofHours(2));
-        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV1", team, secondResolve, 13);
+        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV1", team, secondResolve, 13L);
         String again = awaitOpenWashupAction(incidentId);
         given().when().get("/api/actions/" + again).then().statusCode(200)
                 .body("title", equalTo("Review the washup again: the incident was reopened"))
@@ -451,8 +451,8 @@ class ActionRulesTest {
                 .body("ownerTeam", equalTo(team));
         assertEquals(secondResolve.plus(Duration.ofDays(3)), dueAt(again), "due washup-due-days (SEV1) after this resolve");
 
-        sendResolved(resolved, incidentId, "SEV3", team, firstResolve, 10); // redelivered
-        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV3", team, firstResolve, 10); // replayed, older
+        sendResolved(resolved, incidentId, "SEV3", team, firstResolve, 10L); // redelivered
+        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV3", team, firstResolve, 10L); // replayed, older
         sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", team, "RESOLVED", 14L);
         ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV2"); // the two before it were taken in too
         given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
@@ -473,11 +473,11 @@ class ActionRulesTest {
         UUID incidentId = UUID.randomUUID();
         String team = "late-review-" + UUID.randomUUID().toString().substring(0, 8);
         Instant firstResolve = clock.instant().minus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV2", team, firstResolve, 10);
+        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV2", team, firstResolve, 10L);
         String washup = awaitOpenWashupAction(incidentId);
         // The review (11) is dead-lettered; the incident is reopened (12) and resolved again (13).
         sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", team, "FIXING", 12L);
-        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV2", team, firstResolve.plus(Duration.ofHours(1)), 13);
+        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV2", team, firstResolve.plus(Duration.ofHours(1)), 13L);
         sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV2", team, "RESOLVED", 11L);
         sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV1", team, "RESOLVED", 14L);
         ActionTestSupport.awaitKnownSeverity(incidents, incidentId, "SEV1"); // the replay before it was taken in too
@@ -486,13 +486,34 @@ class ActionRulesTest {
                 "due from the second resolve");
     }
 
+    /**
+     * Events without incident-service's sequence (from a version before it, or a review taken in before sequences were
+     * kept): a resolve due later than the reviewed round's action was due is taken for one after a reopen.
+     */
+    @Test
+    void withoutSequencesAResolveDueLaterThanTheReviewedRoundsActionAsksForTheReviewAgain() {
+        UUID incidentId = UUID.randomUUID();
+        String team = "unsequenced-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant firstResolve = clock.instant().minus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV2", team, firstResolve, null);
+        String first = awaitOpenWashupAction(incidentId);
+        sendIncidentEvent(UUID.randomUUID().toString(), "WashupReviewed", incidentId, "SEV2", team, "RESOLVED");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/actions/" + first).then()
+                .statusCode(200).body("status", equalTo("DONE")));
+        sendIncidentEvent(UUID.randomUUID().toString(), "IncidentUpdated", incidentId, "SEV2", team, "FIXING");
+        sendResolved(UUID.randomUUID().toString(), incidentId, "SEV2", team, firstResolve.plus(Duration.ofHours(2)), null);
+        String again = awaitOpenWashupAction(incidentId);
+        given().when().get("/api/actions/" + again).then().statusCode(200)
+                .body("title", equalTo("Review the washup again: the incident was reopened"));
+    }
+
     private static void sendResolved(String eventId, UUID incidentId, String severity, String team, Instant resolvedAt,
-            long sequence) {
+            Long sequence) {
         KafkaTestClient.send(RealInfrastructureResource.kafka().bootstrapServers(), Topics.INCIDENT_EVENTS,
                 incidentId.toString(), """
                 {"eventId": "%s", "type": "IncidentResolved", "version": 1, "incidentId": "%s", "occurredAt": "%s",
                  "title": "Checkout errors", "severity": "%s", "services": ["checkout"], "team": "%s",
-                 "status": "RESOLVED", "resolvedAt": "%s", "sequence": %d}
+                 "status": "RESOLVED", "resolvedAt": "%s", "sequence": %s}
                 """.formatted(eventId, incidentId, resolvedAt, severity, team, resolvedAt, sequence));
     }
 

@@ -272,11 +272,7 @@ class SimilarIncidentsTest {
     @Test
     void whatIsLearntAfterTheCauseIsSetIsJudgedAtTheResolveTheWashupAndTheReview() {
         String api = "api-" + ChangesTest.unique();
-        String first = open("Logging blocked the request path", "requests waited on the log shipper", api,
-                "2010-01-10T09:00:00Z");
-        cause(first, "CHANGE", "\"CONFIG\"", "synchronous log appender on the request path");
-        systemicAction(first, UUID.randomUUID().toString(), "move log shipping off the request path", "DONE",
-                Instant.parse("2010-02-01T00:00:00Z"), 1, 0);
+        String first = loggingIncidentFixed(api, 2010);
 
         String early = open("Carts timed out", "carts were slow", "web-" + ChangesTest.unique(), "2010-03-15T09:00:00Z");
         IncidentLifecycleTest.move(early, "ANALYSING");
@@ -321,6 +317,16 @@ class SimilarIncidentsTest {
         return id;
     }
 
+    /** An incident of {@code year}'s January on {@code api}, its SYSTEMIC fix done on 1 February. */
+    private static String loggingIncidentFixed(String api, int year) {
+        String first = open("Logging blocked the request path", "requests waited on the log shipper", api,
+                year + "-01-10T09:00:00Z");
+        cause(first, "CHANGE", "\"CONFIG\"", "synchronous log appender on the request path");
+        systemicAction(first, UUID.randomUUID().toString(), "move log shipping off the request path", "DONE",
+                Instant.parse(year + "-02-01T00:00:00Z"), 1, 0);
+        return first;
+    }
+
     private static void addService(String id, String service) {
         JsonPath incident = given().when().get("/api/incidents/" + id).then().statusCode(200).extract().jsonPath();
         List<String> services = new java.util.ArrayList<>(incident.getList("services", String.class));
@@ -336,11 +342,7 @@ class SimilarIncidentsTest {
     @Test
     void aCauseCorrectedSoThatNoEarlierFixAppliesWithdrawsTheRecurrence() {
         String api = "api-" + ChangesTest.unique();
-        String first = open("Logging blocked the request path", "requests waited on the log shipper", api,
-                "2008-01-10T09:00:00Z");
-        cause(first, "CHANGE", "\"CONFIG\"", "synchronous log appender on the request path");
-        systemicAction(first, UUID.randomUUID().toString(), "move log shipping off the request path", "DONE",
-                Instant.parse("2008-02-01T00:00:00Z"), 1, 0);
+        String first = loggingIncidentFixed(api, 2008);
         String again = open("Logging blocked the request path again", "requests waited on the log shipper", api,
                 "2008-03-15T09:00:00Z");
         cause(again, "CHANGE", "\"CONFIG\"", "a new appender was synchronous again");

@@ -42,25 +42,30 @@ public class WashupActions {
      * one already (a redelivery). Resolved again after a reopen, the open one is due that long after this resolve: kept
      * at the first, it was overdue while the incident was being fixed, and no reminder came once it could be written.
      * Resolved after its washup was reviewed ({@code afterReview}, by incident-service's sequence: the incident was
-     * reopened since, which sent the washup back to draft), a new action asks for the review again.
+     * reopened since, which sent the washup back to draft), a new action asks for the review again. Without sequences
+     * ({@code afterReview} null), a resolve due later than every closed action was due is taken for one after the
+     * review: a redelivered resolve is due no later.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void incidentResolved(UUID incidentId, String team, String severity, Instant resolvedAt, boolean afterReview) {
+    public void incidentResolved(UUID incidentId, String team, String severity, Instant resolvedAt, Boolean afterReview) {
         events.lockIncidents(List.of(incidentId)); // before its actions' rows, as every writer
         Instant now = clock.instant();
         Instant dueAt = (resolvedAt == null ? now : resolvedAt).plus(config.washupDueAfter(severity));
         List<FollowUpAction> existing = actions.list("incidentId = ?1 and kind = ?2 and status <> ?3", incidentId,
                 Kind.WASHUP, Status.WONT_DO);
         boolean open = existing.stream().anyMatch(action -> action.status.isOpen());
-        if (open || !existing.isEmpty() && !afterReview) { // an open one is moved; a closed one was made for this resolve
+        boolean reviewedBefore = afterReview != null ? afterReview
+                : !existing.isEmpty() && existing.stream().allMatch(action -> action.dueAt.isBefore(dueAt));
+        // An open one is moved; a closed one was made for this very resolve (a redelivery) unless reviewed before it.
+        if (open || !existing.isEmpty() && !reviewedBefore) {
             existing.stream().filter(action -> action.status.isOpen() && action.dueAt.isBefore(dueAt))
                     .forEach(action -> service.moveDue(action, dueAt, Actor.DAFF));
             return;
         }
-        FollowUpAction action = FollowUpAction.open(incidentId, afterReview ? "Review the washup again: the incident"
+        FollowUpAction action = FollowUpAction.open(incidentId, reviewedBefore ? "Review the washup again: the incident"
                 + " was reopened" : "Write and review the washup", team, Kind.WASHUP, Scope.LOCAL, Priority.P2, dueAt,
                 Actor.DAFF, now);
-        action.description = (afterReview ? "The problem came back after the washup was reviewed: why did the fix not"
+        action.description = (reviewedBefore ? "The problem came back after the washup was reviewed: why did the fix not"
                 + " hold? " : "") + "Timeline, cause, root cause and one more why: how do we stop SIMILAR incidents?";
         actions.persist(action);
         events.publish(ActionEvent.CREATED, action);

@@ -71,8 +71,9 @@ public class IncidentEventsConsumer {
         // its washup back to draft in incident-service, and this round's WASHUP action stays open. A resolve newer
         // than the newest review is such a round: its washup needs reviewing again.
         boolean reviewOfThisRound = !older(event, incident.resolvedSequence);
-        boolean resolvedAfterReview = incident.washupReviewedSequence != null && event.sequence() != null
-                && event.sequence() > incident.washupReviewedSequence;
+        // Unknown (null) when either has no sequence: a review taken in before sequences were kept, an older producer.
+        Boolean resolvedAfterReview = incident.washupReviewedSequence == null || event.sequence() == null ? null
+                : event.sequence() > incident.washupReviewedSequence;
         if (IncidentEvent.WASHUP_REVIEWED.equals(event.type()) && !older(event, incident.washupReviewedSequence)
                 && event.sequence() != null) {
             incident.washupReviewedSequence = event.sequence();

@@ -77,7 +77,8 @@ public final class GateRule {
 
     /** Within one severity, reasons are listed in this order of codes. */
     private static final List<String> CODE_ORDER = List.of("FREEZE", "INCIDENT_OPEN", "PAGE_UNACKNOWLEDGED",
-            "BUDGET_EXHAUSTED", "FAST_BURN", "BUDGET_LOW", "BURNING", "CONCURRENT_CHANGE", "BUDGET_UNKNOWN", "SERVICE_UNKNOWN");
+            "BUDGET_EXHAUSTED", "FAST_BURN", "BUDGET_LOW", "BURNING", "CONCURRENT_CHANGE", "BUDGET_UNKNOWN",
+            "SERVICE_UNKNOWN");
 
     /** How long a stale snapshot's burn rate and unacknowledged pages still block. */
     static final Duration STALE_BURN_BLOCKS = Duration.ofHours(1);

@@ -20,6 +20,7 @@ import dev.daff.incident.timeline.Actor;
 import dev.daff.incident.timeline.Timeline;
 import dev.daff.incident.washup.CauseSet;
 import dev.daff.incident.washup.Causes;
+import dev.daff.incident.washup.Washups;
 
 /**
  * Marks an incident a recurrence when, as its cause is set (class and seams are what a recurrence is about), as it is
@@ -40,16 +41,18 @@ public class RecurrenceCheck {
     private final Timeline timeline;
     private final SimilarConfig config;
     private final Causes causes;
+    private final Washups washups;
     private final Clock clock;
 
     public RecurrenceCheck(Incidents incidents, SimilarIncidents similar, Recurrences recurrences, Timeline timeline,
-            SimilarConfig config, Causes causes, Clock clock) {
+            SimilarConfig config, Causes causes, Washups washups, Clock clock) {
         this.incidents = incidents;
         this.similar = similar;
         this.recurrences = recurrences;
         this.timeline = timeline;
         this.config = config;
         this.causes = causes;
+        this.washups = washups;
         this.clock = clock;
     }
 
@@ -73,14 +76,15 @@ public class RecurrenceCheck {
 
     /**
      * Marks, keeps or withdraws the incident's recurrence, as its cause (if set) and all else make it now; under the
-     * incident's lock, so that two judgements (a resolve and a washup PUT) take turns. A finalised incident's stands.
+     * incident's lock, so that two judgements (a resolve and a washup PUT) take turns. Once the washup is reviewed (a
+     * review refused as already done judges first) or the incident finalised, the verdict stands.
      */
     void judge(UUID incidentId) {
         if (causes.findByIdOptional(incidentId).isEmpty()) {
             return; // class and seams are what a recurrence is about
         }
         Incident incident = incidents.requireLocked(incidentId);
-        if (incident.status == IncidentStatus.FINALISED) {
+        if (incident.status == IncidentStatus.FINALISED || washups.isReviewed(incidentId)) {
             return;
         }
         Optional<IncidentRecurrence> marked = recurrences.findByIdOptional(incident.id);

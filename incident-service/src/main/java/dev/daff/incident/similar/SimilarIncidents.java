@@ -48,7 +48,8 @@ public class SimilarIncidents implements PastIncidents {
     private final Instance<RecurrenceCheck> recurrenceCheck;
 
     public SimilarIncidents(Incidents incidents, SimilarFacts facts, ActionItems actions, Recurrences recurrences,
-            Catalog catalog, ChangeConfig changeConfig, SimilarConfig config, Instance<RecurrenceCheck> recurrenceCheck) {
+            Catalog catalog, ChangeConfig changeConfig, SimilarConfig config,
+            Instance<RecurrenceCheck> recurrenceCheck) {
         this.incidents = incidents;
         this.facts = facts;
         this.actions = actions;

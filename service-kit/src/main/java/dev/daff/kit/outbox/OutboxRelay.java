@@ -45,8 +45,9 @@ import io.quarkus.runtime.StartupEvent;
  * flight, {@code pg_snapshot_xmin}: that horizon spans the whole PostgreSQL server, so one transaction left open in
  * another service's database held back every alert.) When the broker is away nothing is taken and the batch is
  * retried after a backoff: the API that wrote the rows never notices. When only some rows fail (a stalled partition,
- * a topic without metadata yet), the rows taken are deleted and only the failed rows' keys wait. A send taken but not
- * deleted (the delete or the commit failed) is sent again (at least once); consumers apply each event id once.
+ * a topic without metadata yet), the rows taken are deleted and only the failed rows' keys (and the rows of a topic
+ * without metadata) wait. A send taken but not deleted (the delete or the commit failed) is sent again (at least
+ * once); consumers apply each event id once.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -193,13 +194,15 @@ public class OutboxRelay {
             Map<String, Long> held = new HashMap<>(); // each failed key's first row, which holds the key back
             Exception failure = null;
             Set<Object> withoutMetadata = new HashSet<>();
+            Map<String, Long> heldWithTopic = new HashMap<>(); // not tried: their topic had no metadata
             for (Object[] row : rows) {
                 String key = keyOf(row[1], row[2]);
                 if (held.containsKey(key)) {
                     continue;
                 }
                 if (withoutMetadata.contains(row[1])) {
-                    held.put(key, ((Number) row[0]).longValue()); // held with its topic: each send would wait as long
+                    held.put(key, ((Number) row[0]).longValue()); // each send would wait as long
+                    heldWithTopic.put(key, ((Number) row[0]).longValue());
                     continue;
                 }
                 ProducerRecord<String, String> record = new ProducerRecord<>((String) row[1], (String) row[2], (String) row[3]);
@@ -237,13 +240,24 @@ public class OutboxRelay {
                     failure = failure != null ? failure : e;
                 }
             }
+            heldWithTopic.keySet().forEach(held::remove);
+            if (!heldWithTopic.isEmpty()) {
+                // For the producer's metadata wait, not a backoff: the topic may be missing (so the rows behind these
+                // are read meanwhile, and no batch is all of them), or the broker away, when these rows must not wait
+                // out a backoff once it is back. Not counted as failures: they were not tried.
+                entityManager.createNativeQuery("""
+                        update outbox_message set held_until = clock_timestamp() + interval '5 seconds'
+                        where id in (:untried)""").setParameter("untried", List.copyOf(heldWithTopic.values()))
+                        .executeUpdate();
+            }
             if (!held.isEmpty()) {
-                // Until a retry, doubling from a second to half a minute with the row's failures; timed from after the
-                // waits (a stalled partition's sends fail 10 s on). Read in batches by id, a key with more rows waiting
-                // than a batch holds would otherwise fill every batch by itself.
+                // Until a retry, doubling from a second to half a minute with the row's failures (the exponent capped:
+                // 2 to the 1,024th is out of PostgreSQL's range, and a row failing for hours rolled back every batch);
+                // timed from after the waits (a stalled partition's sends fail 10 s on). Read in batches by id, a key
+                // with more rows waiting than a batch holds would otherwise fill every batch by itself.
                 entityManager.createNativeQuery("""
                         update outbox_message set failures = failures + 1,
-                            held_until = clock_timestamp() + make_interval(secs => least(30, power(2, failures)))
+                            held_until = clock_timestamp() + make_interval(secs => least(30, power(2, least(failures, 5))))
                         where id in (:failed)""").setParameter("failed", List.copyOf(held.values())).executeUpdate();
             }
             // What the broker took is deleted even when other rows failed: kept, it was sent again on every retry,
