@@ -684,19 +684,52 @@ class FinalisationGateTest {
                 .body("waiver.recordedBy", equalTo("alice"));
     }
 
+    /**
+     * A waiver judged the incident as it was resolved; the problem came back, so the judgement is void: before, an
+     * approved waiver stood through the reopen and resolving again made the incident finalisable at once.
+     */
     @Test
-    void reopeningTakesFinalisableAwayAndResolvingAgainNotesItAgain() {
+    void aReopenVoidsTheWaiverAndResolvingAgainNeedsANewOne() {
         String id = resolvedIncident();
         given().contentType(ContentType.JSON).body("{\"reason\": \"duplicate of another incident\"}")
                 .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201)
                 .body("waiver.status", equalTo("APPROVED"));
         IncidentLifecycleTest.move(id, "FIXING");
         given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(false));
-        given().when().get("/api/incidents/" + id + "/finalisation").then().body("finalisable", equalTo(false));
+        given().when().get("/api/incidents/" + id + "/finalisation").then().body("finalisable", equalTo(false))
+                .body("waiver", nullValue());
+        given().when().get("/api/incidents/" + id + "/timeline").then()
+                .body("find { it.kind == 'FINALISATION_WAIVER_VOIDED' }.text",
+                        containsString("Finalisation waiver voided: the incident was reopened"))
+                .body("find { it.kind == 'FINALISATION_WAIVER_VOIDED' }.data.reason",
+                        equalTo("duplicate of another incident"));
         IncidentLifecycleTest.move(id, "RESOLVED");
-        given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(true));
+        given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(false));
+        assertEquals(List.of("WASHUP_NOT_REVIEWED", "NO_SYSTEMIC_ACTION", "ACTIONS_OPEN"), unmetOnFinalising(id));
+
+        // Waived anew, by two people who judged it as it is now.
+        given().contentType(ContentType.JSON).body("{\"reason\": \"duplicate of another incident, again\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201)
+                .body("finalisable", equalTo(true));
         given().when().get("/api/incidents/" + id + "/timeline").then()
                 .body("findAll { it.kind == 'READY_TO_FINALISE' }", hasSize(2));
+        finalise(id, 200);
+    }
+
+    /** A pending proposal is of the round before too: approving it after the next resolve has nothing to approve. */
+    @Test
+    void aReopenVoidsAPendingWaiver() {
+        String id = resolvedIncident();
+        as(responder("alice")).body("{\"reason\": \"duplicate of another incident\"}")
+                .when().post("/api/incidents/" + id + "/finalisation-waiver")
+                .then().statusCode(201).body("waiver.status", equalTo("PENDING"));
+        IncidentLifecycleTest.move(id, "FIXING");
+        IncidentLifecycleTest.move(id, "RESOLVED");
+        approveWaiver(id, TestTokens.token("carol", TestTokens.ADMIN), 409);
+        given().when().get("/api/incidents/" + id + "/finalisation").then().body("finalisable", equalTo(false))
+                .body("waiver", nullValue());
+        given().when().get("/api/incidents/" + id + "/timeline").then()
+                .body("find { it.kind == 'FINALISATION_WAIVER_VOIDED' }.text", containsString("(pending)"));
     }
 
     /**

@@ -196,7 +196,7 @@ public class FinalisationGate implements FinalisationCheck {
         }
     }
 
-    private static Map<String, Object> waiverData(Finalisation finalisation) {
+    static Map<String, Object> waiverData(Finalisation finalisation) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("reason", finalisation.waiverReason);
         data.put("proposedBy", finalisation.waiverRecordedBy);

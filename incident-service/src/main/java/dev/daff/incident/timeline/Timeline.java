@@ -38,6 +38,7 @@ public class Timeline implements PanacheRepositoryBase<TimelineEntry, Long> {
     public static final String WASHUP_REOPENED = "WASHUP_REOPENED";
     public static final String FINALISATION_WAIVER_PROPOSED = "FINALISATION_WAIVER_PROPOSED";
     public static final String FINALISATION_WAIVED = "FINALISATION_WAIVED";
+    public static final String FINALISATION_WAIVER_VOIDED = "FINALISATION_WAIVER_VOIDED";
     public static final String READY_TO_FINALISE = "READY_TO_FINALISE";
     public static final String RECURRENCE = "RECURRENCE";
     public static final String ROLLBACK_REQUESTED = "ROLLBACK_REQUESTED";
