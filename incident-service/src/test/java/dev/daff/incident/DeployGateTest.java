@@ -154,6 +154,12 @@ class DeployGateTest {
         assertEquals(List.of("WARN BUDGET_LOW"), about(decide(service, "staging"), service), "below the default 25 % warning only");
         assertEquals(List.of("BLOCK BUDGET_EXHAUSTED"), about(decide(service, "Production"), service),
                 "production's floors whatever the case the pipeline writes it in");
+        // "prod" has no thresholds of its own: before, it passed on the looser defaults with a warning about the budget only.
+        JsonPath shortForm = decide(service, "prod");
+        assertEquals(List.of("BLOCK BUDGET_EXHAUSTED", "WARN ENVIRONMENT_UNKNOWN"), about(shortForm, service, "prod "),
+                "production's floors for what is probably production, and a word on the name");
+        assertEquals(List.of("WARN BUDGET_LOW"), about(decide(service, "qa-eu"), service, "qa-eu "),
+                "an environment like none with thresholds of its own gets the defaults, unremarked");
 
         publishBudget(service, 0.15, 1.0, 0, Instant.now().minus(Duration.ofMinutes(10)));
         assertEquals(List.of("WARN BUDGET_LOW"), about(decide(service, "staging"), service),

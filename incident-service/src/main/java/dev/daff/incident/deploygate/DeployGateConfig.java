@@ -48,17 +48,33 @@ public interface DeployGateConfig {
 
     /**
      * The thresholds of one environment, whatever its case: a pipeline that says "Production" must not get the looser
-     * defaults instead of production's floors.
+     * defaults instead of production's floors. An environment without its own that is spelt like or short for one
+     * with its own ({@link #meant}) gets that one's: "prod" must not pass with the defaults where production's
+     * floors were meant.
      */
     default GateRule.Limits limits(String environment) {
         Thresholds base = defaults();
-        Optional<Overrides> own = environments().entrySet().stream()
-                .filter(entry -> entry.getKey().equalsIgnoreCase(environment)).map(java.util.Map.Entry::getValue)
-                .findFirst();
+        String configured = environments().keySet().stream().filter(name -> name.equalsIgnoreCase(environment))
+                .findFirst().or(() -> meant(environment)).orElse(null);
+        Optional<Overrides> own = Optional.ofNullable(configured).map(environments()::get);
         return new GateRule.Limits(
                 own.flatMap(Overrides::budgetBlockBelowPercent).orElse(base.budgetBlockBelowPercent()),
                 own.flatMap(Overrides::budgetWarnBelowPercent).orElse(base.budgetWarnBelowPercent()),
                 own.flatMap(Overrides::burnBlockAbove).orElse(base.burnBlockAbove()),
                 own.flatMap(Overrides::burnWarnAbove).orElse(base.burnWarnAbove()));
+    }
+
+    /**
+     * The environment with thresholds of its own that {@code environment}, which has none, probably means: the
+     * closest spelt like it ({@link SpelledAlike}), else one it is short for ("prod" for production); empty for a
+     * configured environment and for one like none.
+     */
+    default Optional<String> meant(String environment) {
+        if (environments().keySet().stream().anyMatch(name -> name.equalsIgnoreCase(environment))) {
+            return Optional.empty();
+        }
+        return SpelledAlike.among(environment, environments().keySet()).stream().findFirst()
+                .or(() -> environments().keySet().stream().sorted()
+                        .filter(name -> SpelledAlike.abbreviates(environment, name)).findFirst());
     }
 }

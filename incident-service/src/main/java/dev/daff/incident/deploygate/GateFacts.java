@@ -93,7 +93,8 @@ public class GateFacts {
         List<GateRule.ActiveFreeze> active = freezes.coveringAt(service, now).stream()
                 .map(freeze -> new GateRule.ActiveFreeze(freeze.id, freeze.endsAt, freeze.reason, freeze.allServices))
                 .toList();
-        return new GateRule.Facts(service, kind, now, budgetFacts, open, nearby, active, unknown(service, graph));
+        return new GateRule.Facts(service, kind, now, budgetFacts, open, nearby, active, unknown(service, graph),
+                config.meant(environment).map(meant -> new GateRule.EnvironmentMeant(environment, meant)));
     }
 
     /**

@@ -56,10 +56,15 @@ public final class GateRule {
 
     /**
      * {@code unknown}: the service is not in a catalog that has services, with the catalog's names spelt like it
-     * (none when the catalog is empty or has the service).
+     * (none when the catalog is empty or has the service). {@code environmentMeant}: the environment asked about has
+     * no thresholds of its own and is probably this one, whose thresholds were applied.
      */
     public record Facts(String service, String kind, Instant now, List<Budget> budgets, List<OpenIncident> incidents,
-            List<NearbyChange> changes, List<ActiveFreeze> freezes, Optional<Unknown> unknown) {
+            List<NearbyChange> changes, List<ActiveFreeze> freezes, Optional<Unknown> unknown,
+            Optional<EnvironmentMeant> environmentMeant) {
+    }
+
+    public record EnvironmentMeant(String asked, String meant) {
     }
 
     public record Unknown(List<String> spelledAlike) {
@@ -78,7 +83,7 @@ public final class GateRule {
     /** Within one severity, reasons are listed in this order of codes. */
     private static final List<String> CODE_ORDER = List.of("FREEZE", "INCIDENT_OPEN", "PAGE_UNACKNOWLEDGED",
             "BUDGET_EXHAUSTED", "FAST_BURN", "BUDGET_LOW", "BURNING", "CONCURRENT_CHANGE", "BUDGET_UNKNOWN",
-            "SERVICE_UNKNOWN");
+            "SERVICE_UNKNOWN", "ENVIRONMENT_UNKNOWN");
 
     /** How long a stale snapshot's burn rate and unacknowledged pages still block. */
     static final Duration STALE_BURN_BLOCKS = Duration.ofHours(1);
@@ -114,6 +119,10 @@ public final class GateRule {
                 + " is not in the service catalog, and freezes, incidents and budgets are found by the service's name:"
                 + " a misspelt name passes all of them unseen" + (unknown.spelledAlike().isEmpty() ? "."
                         : ". Did you mean " + String.join(" or ", unknown.spelledAlike()) + "?"), facts.service())));
+        facts.environmentMeant().ifPresent(environment -> reasons.add(new Reason("ENVIRONMENT_UNKNOWN", Verdict.WARN,
+                environment.asked() + " has no thresholds of its own and is probably " + environment.meant() + ", whose"
+                        + " were applied rather than the looser defaults. Name the environment as configured, or"
+                        + " configure " + environment.asked() + " if it is another one.", environment.asked())));
         reasons.sort(Comparator.comparing((Reason reason) -> reason.severity() == Verdict.BLOCK ? 0 : 1)
                 .thenComparing(reason -> CODE_ORDER.indexOf(reason.code())));
         Verdict verdict = reasons.stream().map(Reason::severity).max(Comparator.naturalOrder()).orElse(Verdict.ALLOW);

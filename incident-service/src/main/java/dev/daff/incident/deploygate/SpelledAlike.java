@@ -33,6 +33,25 @@ final class SpelledAlike {
                 .toList();
     }
 
+    /**
+     * Whether {@code typed} is a short form of {@code name}: at least three letters, the same first one, and the rest
+     * in the name's order ("prod" and "prd" of "production"), ignoring case.
+     */
+    static boolean abbreviates(String typed, String name) {
+        String shortForm = typed.toLowerCase(Locale.ROOT);
+        String whole = name.toLowerCase(Locale.ROOT);
+        if (shortForm.length() < 3 || shortForm.length() >= whole.length() || shortForm.charAt(0) != whole.charAt(0)) {
+            return false;
+        }
+        int at = 0;
+        for (int i = 0; i < whole.length() && at < shortForm.length(); i++) {
+            if (whole.charAt(i) == shortForm.charAt(at)) {
+                at++;
+            }
+        }
+        return at == shortForm.length();
+    }
+
     /** Levenshtein distance, or more than {@code bound} once every path exceeds it (long names stay cheap). */
     static int distance(String a, String b, int bound) {
         int[] previous = new int[b.length() + 1];

@@ -1,6 +1,8 @@
 package dev.daff.incident.deploygate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.daff.incident.deploygate.GateRule.ActiveFreeze;
 import dev.daff.incident.deploygate.GateRule.Budget;
 import dev.daff.incident.deploygate.GateRule.Decision;
+import dev.daff.incident.deploygate.GateRule.EnvironmentMeant;
 import dev.daff.incident.deploygate.GateRule.Facts;
 import dev.daff.incident.deploygate.GateRule.Limits;
 import dev.daff.incident.deploygate.GateRule.NearbyChange;
@@ -150,13 +153,13 @@ class GateRuleTest {
     void aServiceTheCatalogLacksWarnsWithTheNamesItProbablyMeant() {
         Facts facts = facts(List.of(), List.of(), List.of(), List.of());
         Decision decision = GateRule.decide(new Facts("chekout", facts.kind(), NOW, List.of(), List.of(), List.of(),
-                List.of(), Optional.of(new Unknown(List.of("checkout")))), LIMITS);
+                List.of(), Optional.of(new Unknown(List.of("checkout"))), Optional.empty()), LIMITS);
         assertEquals(Verdict.WARN, decision.decision());
         assertEquals("chekout is not in the service catalog, and freezes, incidents and budgets are found by the"
                 + " service's name: a misspelt name passes all of them unseen. Did you mean checkout?",
                 decision.reasons().get(0).text());
         assertEquals(List.of("WARN SERVICE_UNKNOWN"), codes(new Facts("payments-v2", "DEPLOY", NOW, List.of(),
-                List.of(), List.of(), List.of(), Optional.of(new Unknown(List.of())))));
+                List.of(), List.of(), List.of(), Optional.of(new Unknown(List.of())), Optional.empty())));
     }
 
     @Test
@@ -171,13 +174,35 @@ class GateRuleTest {
                 List.of("chart", "carts-x", "carte", "cart")), "the closest first, then by name, three at most");
     }
 
+    @Test
+    void anEnvironmentWithoutThresholdsOfItsOwnThatIsProbablyAnotherIsWarnedOf() {
+        Decision decision = GateRule.decide(new Facts("checkout", "DEPLOY", NOW, List.of(), List.of(), List.of(),
+                List.of(), Optional.empty(), Optional.of(new EnvironmentMeant("prod", "production"))), LIMITS);
+        assertEquals(Verdict.WARN, decision.decision());
+        assertEquals("prod has no thresholds of its own and is probably production, whose were applied rather than"
+                + " the looser defaults. Name the environment as configured, or configure prod if it is another one.",
+                decision.reasons().get(0).text());
+        assertEquals("ENVIRONMENT_UNKNOWN", decision.reasons().get(0).code());
+    }
+
+    @Test
+    void shortFormsKeepTheirFirstLetterAndTheRestInOrder() {
+        assertTrue(SpelledAlike.abbreviates("prod", "production"));
+        assertTrue(SpelledAlike.abbreviates("PRD", "production"));
+        assertFalse(SpelledAlike.abbreviates("pr", "production"), "two letters are too few to tell");
+        assertFalse(SpelledAlike.abbreviates("rod", "production"), "another first letter");
+        assertFalse(SpelledAlike.abbreviates("preprod", "production"));
+        assertFalse(SpelledAlike.abbreviates("production", "production"), "the name itself is no short form");
+    }
+
     private static List<String> codes(Facts facts) {
         return GateRule.decide(facts, LIMITS).reasons().stream().map(r -> r.severity() + " " + r.code()).toList();
     }
 
     private static Facts facts(List<Budget> budgets, List<OpenIncident> incidents, List<NearbyChange> changes,
             List<ActiveFreeze> freezes) {
-        return new Facts("checkout", "DEPLOY", NOW, budgets, incidents, changes, freezes, Optional.empty());
+        return new Facts("checkout", "DEPLOY", NOW, budgets, incidents, changes, freezes, Optional.empty(),
+                Optional.empty());
     }
 
     private static Budget budget(String service, Relation relation, double remaining, double burn, int unacknowledged) {
