@@ -195,6 +195,22 @@ class FollowUpActionTest {
                 .when().post("/api/actions").then().statusCode(201);
     }
 
+    /** An action titled with invisible characters was listed, owned and reminded of, saying nothing. */
+    @Test
+    void anActionsTitleMustSaySomething() {
+        UUID incidentId = UUID.randomUUID();
+        for (String title : List.of("\\u200b", "\\u00a0\\u2007", "\\ufeff \\t")) {
+            given().contentType(ContentType.JSON)
+                    .body(action(incidentId, "\"payments\"", "LOCAL", null).replace("Standardise access to the platform database", title))
+                    .when().post("/api/actions")
+                    .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("title"));
+        }
+        given().queryParam("incidentId", incidentId.toString()).when().get("/api/actions").then().statusCode(200)
+                .body("", org.hamcrest.Matchers.hasSize(0));
+        given().contentType(ContentType.JSON).body(action(incidentId, "\"payments\"", "LOCAL", null))
+                .when().post("/api/actions").then().statusCode(201);
+    }
+
     static io.restassured.specification.RequestSpecification as(String user) {
         return given().header("Authorization", "Bearer " + TestTokens.token(user, TestTokens.RESPONDER))
                 .contentType(ContentType.JSON);

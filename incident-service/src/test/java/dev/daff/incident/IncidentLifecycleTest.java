@@ -234,6 +234,22 @@ class IncidentLifecycleTest {
                 .then().statusCode(400).contentType("application/problem+json");
     }
 
+    /** A title or a note of invisible characters says nothing to the next responder: refused, nothing stored. */
+    @Test
+    void aTitleOrANoteOfInvisibleCharactersIsRefused() {
+        String title = "Invisible " + ChangesTest.unique();
+        given().contentType(ContentType.JSON).body(CHECKOUT_DOWN.replace("Checkout errors in eu-west-1c", "\\u200b\\u00a0"))
+                .when().post("/api/incidents")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("title"));
+        String id = open(CHECKOUT_DOWN.replace("Checkout errors in eu-west-1c", title));
+        given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"\\u2007\\ufeff\"}")
+                .when().post("/api/incidents/" + id + "/timeline")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("text"));
+        given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200).body("kind", contains("OPENED"));
+        given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"the pool is full\"}")
+                .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201);
+    }
+
     @Test
     void healthIsReady() {
         // Another test takes the broker away and back; readiness follows it, so wait for UP.

@@ -3,7 +3,6 @@ package dev.daff.action.followup;
 import java.time.Instant;
 import java.util.UUID;
 
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
@@ -13,6 +12,7 @@ import dev.daff.action.followup.ActionTypes.Kind;
 import dev.daff.action.followup.ActionTypes.Priority;
 import dev.daff.action.followup.ActionTypes.Scope;
 import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.kit.json.Written;
 
 public final class ActionApi {
 
@@ -25,7 +25,7 @@ public final class ActionApi {
      */
     public record CreateAction(
             @NotNull UUID incidentId,
-            @NotBlank @Size(max = 200) String title,
+            @Written @Size(max = 200) String title,
             @Size(max = 4000) String description,
             JsonNode ownerTeam,
             @Size(max = 200) String assignee,

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Size;
 
 import dev.daff.incident.lifecycle.IncidentApi;
 import dev.daff.kit.http.OutboundAddresses;
+import dev.daff.kit.json.Written;
 
 /** What the service catalog and change APIs read and write. */
 public final class ChangesApi {
@@ -52,8 +53,8 @@ public final class ChangesApi {
     public record NewChange(
             @NotBlank @Size(max = 100) String service,
             @NotNull ChangeKind kind,
-            @NotBlank @Size(max = 2000) String summary,
-            @NotBlank @Size(max = 200) String author,
+            @Written @Size(max = 2000) String summary,
+            @Written @Size(max = 200) String author,
             @NotNull Instant startedAt,
             Instant endedAt,
             @Size(max = 500) String ref,

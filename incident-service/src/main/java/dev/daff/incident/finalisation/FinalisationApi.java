@@ -4,11 +4,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
 import dev.daff.incident.finalisation.FinalisationRule.Condition;
 import dev.daff.incident.lifecycle.IncidentStatus;
+import dev.daff.kit.json.Written;
 
 /** What the finalisation API reads and writes. */
 public final class FinalisationApi {
@@ -21,14 +21,14 @@ public final class FinalisationApi {
      * admin's proposal is approved by the admin, anyone else's by a second responder's own call.
      * {@code approvedBy} is read only to refuse it (a free-text approver is what four eyes replaces).
      */
-    public record Waiver(@NotBlank @Size(max = 4000) String reason, String approvedBy) {
+    public record Waiver(@Written @Size(max = 4000) String reason, String approvedBy) {
     }
 
     /**
      * An approval names the reason it approves, as the approver read it: a proposal replaced in between (by its
      * proposer, say, once a colleague had read the first) is not approved unread.
      */
-    public record WaiverApproval(@NotBlank @Size(max = 4000) String reason) {
+    public record WaiverApproval(@Written @Size(max = 4000) String reason) {
     }
 
     /** PENDING until approved by someone other than the proposer; only an APPROVED waiver opens the gate. */

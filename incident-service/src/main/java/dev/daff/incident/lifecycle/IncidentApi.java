@@ -12,6 +12,8 @@ import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.daff.kit.json.Written;
+
 /** What the incident API reads and writes. */
 public final class IncidentApi {
 
@@ -27,7 +29,7 @@ public final class IncidentApi {
             + " on-call team is named";
 
     public record OpenIncident(
-            @NotBlank @Size(max = 200) String title,
+            @Written @Size(max = 200) String title,
             @Size(max = 4000) String summary,
             @NotNull Severity severity,
             @NotEmpty @Size(max = 20) List<@NotBlank @Size(max = 100) String> services,
@@ -64,7 +66,7 @@ public final class IncidentApi {
     public record RoleAssignment(@NotBlank @Size(max = 200) String handle) {
     }
 
-    public record Note(Instant at, @NotNull Phase phase, @NotBlank @Size(max = 4000) String text) {
+    public record Note(Instant at, @NotNull Phase phase, @Written @Size(max = 4000) String text) {
     }
 
     public enum Phase {

@@ -11,6 +11,8 @@ import jakarta.validation.constraints.Size;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.daff.kit.json.Written;
+
 /** What the cause and washup APIs read and write. */
 public final class WashupApi {
 
@@ -40,11 +42,11 @@ public final class WashupApi {
             @Size(max = 4000) String impact,
             @Size(max = 4000) String trigger,
             @Size(max = 4000) String rootCause,
-            @Size(max = 20) List<@NotBlank @Size(max = 4000) String> whys,
+            @Size(max = 20) List<@Written @Size(max = 4000) String> whys,
             @Size(max = 4000) String oneMoreWhy,
-            @Size(max = 50) List<@NotBlank @Size(max = 4000) String> wentWell,
-            @Size(max = 50) List<@NotBlank @Size(max = 4000) String> wentWrong,
-            @Size(max = 50) List<@NotBlank @Size(max = 4000) String> gotLucky,
+            @Size(max = 50) List<@Written @Size(max = 4000) String> wentWell,
+            @Size(max = 50) List<@Written @Size(max = 4000) String> wentWrong,
+            @Size(max = 50) List<@Written @Size(max = 4000) String> gotLucky,
             @Size(max = 4000) String detection,
             @Size(max = 4000) String whyFixDidNotHold) {
     }
