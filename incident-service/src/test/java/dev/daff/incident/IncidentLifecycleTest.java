@@ -245,6 +245,10 @@ class IncidentLifecycleTest {
         given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"\\u2007\\ufeff\"}")
                 .when().post("/api/incidents/" + id + "/timeline")
                 .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("text"));
+        given().contentType(ContentType.JSON).body("{\"version\": 0, \"title\": \"\\u202f\"}")
+                .when().patch("/api/incidents/" + id)
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("title"));
+        given().when().get("/api/incidents/" + id).then().body("title", equalTo(title)).body("version", equalTo(0));
         given().when().get("/api/incidents/" + id + "/timeline").then().statusCode(200).body("kind", contains("OPENED"));
         given().contentType(ContentType.JSON).body("{\"phase\": \"ANALYSE\", \"text\": \"the pool is full\"}")
                 .when().post("/api/incidents/" + id + "/timeline").then().statusCode(201);

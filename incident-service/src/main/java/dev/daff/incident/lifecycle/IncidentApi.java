@@ -47,7 +47,7 @@ public final class IncidentApi {
     /** A partial update: absent fields stay as they are. {@code version} must be the one the client read. */
     public record PatchIncident(
             @NotNull Long version,
-            @Size(max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String title,
+            @Written(absentAllowed = true) @Size(max = 200) String title,
             @Size(max = 4000) String summary,
             Severity severity,
             @Size(min = 1, max = 20) List<@NotBlank @Size(max = 100) String> services,

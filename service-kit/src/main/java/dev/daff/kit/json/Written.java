@@ -28,11 +28,21 @@ public @interface Written {
 
     Class<? extends Payload>[] payload() default {};
 
-    /** Null is refused too, as {@code @NotBlank} refuses it. */
+    /** Whether null passes: a partial update's absent field. Otherwise null is refused, as {@code @NotBlank} does. */
+    boolean absentAllowed() default false;
+
     class Validator implements ConstraintValidator<Written, CharSequence> {
+
+        private boolean absentAllowed;
+
+        @Override
+        public void initialize(Written written) {
+            absentAllowed = written.absentAllowed();
+        }
+
         @Override
         public boolean isValid(CharSequence text, ConstraintValidatorContext context) {
-            return !UnicodeText.blank(text);
+            return text == null ? absentAllowed : !UnicodeText.blank(text);
         }
     }
 }
