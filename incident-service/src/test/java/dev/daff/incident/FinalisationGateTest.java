@@ -433,6 +433,38 @@ class FinalisationGateTest {
         }
     }
 
+    /**
+     * A washup review, a waiver's approval and a reopen at the same moment, on three connections: whichever order they
+     * take, a reopened incident keeps neither the review nor the waiver, and none of them deadlocks.
+     */
+    @Test
+    void aReviewAWaiverApprovalAndAReopenAtOnceLeaveTheReopenedIncidentWithNeither() throws Exception {
+        for (int round = 0; round < 6; round++) {
+            String id = resolvedIncident();
+            given().contentType(ContentType.JSON).body("{\"class\": \"CHANGE\", \"seams\": [\"CONFIG\"]}")
+                    .when().put("/api/incidents/" + id + "/cause").then().statusCode(200);
+            given().contentType(ContentType.JSON).body(WashupTest.FULL_WASHUP)
+                    .when().put("/api/incidents/" + id + "/washup").then().statusCode(200);
+            as(responder("alice")).body("{\"reason\": \"duplicate of another incident\"}")
+                    .when().post("/api/incidents/" + id + "/finalisation-waiver").then().statusCode(201);
+            String approval = approvalOf(id);
+            List<Integer> answers = AtOnce.statuses(
+                    () -> given().contentType(ContentType.JSON).body("{}")
+                            .when().post("/api/incidents/" + id + "/washup/review").then().extract().statusCode(),
+                    () -> as(TestTokens.token("carol", TestTokens.ADMIN)).body(approval)
+                            .when().post("/api/incidents/" + id + "/finalisation-waiver/approval").then().extract()
+                            .statusCode(),
+                    () -> transition(id, "FIXING"));
+            assertEquals(200, answers.get(2), "round " + round + ": the reopen is always allowed: " + answers);
+            assertTrue(answers.stream().allMatch(status -> status == 200 || status == 409), "round " + round + ": "
+                    + answers);
+            given().when().get("/api/incidents/" + id).then().body("status", equalTo("FIXING"))
+                    .body("finalisable", equalTo(false));
+            given().when().get("/api/incidents/" + id + "/washup").then().body("status", equalTo("DRAFT"));
+            given().when().get("/api/incidents/" + id + "/finalisation").then().body("waiver", nullValue());
+        }
+    }
+
     private static int transition(String id, String to) {
         return given().contentType(ContentType.JSON).body("{\"to\": \"" + to + "\"}")
                 .when().post("/api/incidents/" + id + "/transitions").then().extract().statusCode();
