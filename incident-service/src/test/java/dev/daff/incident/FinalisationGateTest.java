@@ -826,6 +826,11 @@ class FinalisationGateTest {
                 .when().put("/api/incidents/" + id + "/washup").then().statusCode(200);
         given().contentType(ContentType.JSON).body("{}").when().post("/api/incidents/" + id + "/washup/review")
                 .then().statusCode(409).body("missing", contains("rootCause", "oneMoreWhy"));
+        given().when().get("/api/incidents/" + id + "/washup").then().statusCode(200).body("status", equalTo("DRAFT"))
+                .body("reviewedBy", nullValue());
+        given().when().get("/api/incidents/" + id + "/timeline").then()
+                .body("findAll { it.kind == 'WASHUP_REVIEWED' }", hasSize(0));
+        given().when().get("/api/incidents/" + id).then().body("finalisable", equalTo(false));
     }
 
     /**

@@ -45,6 +45,11 @@ public final class DependencyGraph {
         return Set.copyOf(dependsOn.keySet());
     }
 
+    /** Whether the catalog has the service, whatever the case it is written in. */
+    public boolean has(String service) {
+        return dependsOn.containsKey(service);
+    }
+
     /** Services flagged {@code shared: true}, or that many services depend on directly. */
     public Set<String> sharedPlatforms() {
         return Set.copyOf(shared);

@@ -102,11 +102,12 @@ public class GateFacts {
      * organisation that keeps no catalog is not warned at every deploy.
      */
     private static Optional<GateRule.Unknown> unknown(String service, DependencyGraph graph) {
-        Set<String> services = graph.services();
-        if (services.isEmpty() || services.stream().anyMatch(service::equalsIgnoreCase)) {
+        if (graph.has(service)) {
             return Optional.empty();
         }
-        return Optional.of(new GateRule.Unknown(SpelledAlike.among(service, services)));
+        Set<String> services = graph.services();
+        return services.isEmpty() ? Optional.empty()
+                : Optional.of(new GateRule.Unknown(SpelledAlike.among(service, services)));
     }
 
     /** The service, what it depends on, what depends on it, and every shared platform, each with its relation. */
