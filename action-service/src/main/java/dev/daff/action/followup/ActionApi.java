@@ -36,6 +36,21 @@ public final class ActionApi {
             Instant dueAt) {
     }
 
+    /**
+     * A partial update of an open action: absent fields stay as they are. {@code version} must be the one the client
+     * read; {@code ownerTeam} is raw JSON for the reason {@link CreateAction} says.
+     */
+    public record EditAction(
+            @NotNull Long version,
+            @Written(absentAllowed = true) @Size(max = 200) String title,
+            @Size(max = 4000) String description,
+            JsonNode ownerTeam,
+            @Size(max = 200) String assignee,
+            Priority priority,
+            Instant dueAt,
+            @Size(max = 4000) String systemicRationale) {
+    }
+
     public record ActionTransition(@NotNull Status to, @Size(max = 4000) String reason) {
     }
 

@@ -9,6 +9,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +25,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import dev.daff.action.followup.ActionApi.ActionTransition;
 import dev.daff.action.followup.ActionApi.ActionView;
 import dev.daff.action.followup.ActionApi.CreateAction;
+import dev.daff.action.followup.ActionApi.EditAction;
 import dev.daff.action.followup.ActionTypes.Status;
 import dev.daff.kit.http.IdempotentCreates;
 import dev.daff.kit.http.IdempotentCreates.Made;
@@ -39,10 +41,12 @@ import dev.daff.kit.security.Roles;
 public class ActionResource {
 
     private final ActionService actions;
+    private final ActionEdits edits;
     private final CurrentActor actor;
 
-    public ActionResource(ActionService actions, CurrentActor actor) {
+    public ActionResource(ActionService actions, ActionEdits edits, CurrentActor actor) {
         this.actions = actions;
+        this.edits = edits;
         this.actor = actor;
     }
 
@@ -68,6 +72,13 @@ public class ActionResource {
     @Path("{id}")
     public ActionView get(@PathParam("id") UUID id) {
         return actions.find(id).orElseThrow(() -> ProblemException.notFound("action", id.toString()));
+    }
+
+    @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })
+    @PATCH
+    @Path("{id}")
+    public ActionView edit(@PathParam("id") UUID id, EditAction edit) {
+        return edits.edit(id, edit, caller());
     }
 
     @RolesAllowed({ Roles.RESPONDER, Roles.ADMIN })

@@ -152,7 +152,7 @@ public class ActionService {
         updated(action, actor);
     }
 
-    private void updated(FollowUpAction action, Actor actor) {
+    void updated(FollowUpAction action, Actor actor) {
         action.updatedAt = clock.instant();
         action.updatedBy = actor.name();
         action.updatedBySubject = actor.subject();
@@ -204,7 +204,7 @@ public class ActionService {
         return actions.findByIdOptional(id).orElseThrow(() -> ProblemException.notFound("action", id.toString()));
     }
 
-    private static String singleOwner(JsonNode ownerTeam) {
+    static String singleOwner(JsonNode ownerTeam) {
         if (ownerTeam != null && ownerTeam.isArray()) {
             throw ProblemException.invalidField("ownerTeam", ownerTeam.size() == 1
                     ? "must be one team name, not a list"
