@@ -871,6 +871,41 @@ class PagingTest {
         given().when().get("/api/teams/broken").then().statusCode(404);
     }
 
+    /**
+     * A team that covers a day off now and then: overrides that ended over 30 days ago are dropped as the team is
+     * stored. Kept, the definition reached its 500 within a couple of years and every PUT after, the one adding
+     * today's cover too, was refused.
+     */
+    @Test
+    void overridesLongEndedAreDroppedSoATeamCanAlwaysAddTodaysCover() {
+        java.time.Instant now = clock.instant();
+        StringBuilder old = new StringBuilder();
+        for (int day = 0; day < 500; day++) {
+            java.time.Instant from = now.minus(Duration.ofDays(540 - day));
+            old.append(day == 0 ? "" : ", ").append("{\"handle\": \"bob\", \"from\": \"").append(from)
+                    .append("\", \"to\": \"").append(from.plus(Duration.ofHours(8))).append("\"}");
+        }
+        String definition = """
+                {"members": [{"handle": "alice"}, {"handle": "bob"}],
+                 "rotation": {"members": ["alice", "bob"], "shiftLength": "P7D", "startsAt": "%s", "timeZone": "UTC"},
+                 "overrides": [%s]}""";
+        given().contentType(ContentType.JSON).body(definition.formatted(now.minus(Duration.ofHours(1)), old))
+                .when().put("/api/teams/sre-cover").then().statusCode(200);
+        String stored = given().when().get("/api/teams/sre-cover").then().statusCode(200)
+                .body("overrides", hasSize(0)).extract().asString();
+
+        // Read back, today's cover added: stored, and it decides who is on call; one that ended last week stays.
+        String today = "{\"handle\": \"bob\", \"from\": \"" + now.minus(Duration.ofMinutes(5)) + "\", \"to\": \""
+                + now.plus(Duration.ofHours(8)) + "\"}";
+        String lastWeek = "{\"handle\": \"bob\", \"from\": \"" + now.minus(Duration.ofDays(7)) + "\", \"to\": \""
+                + now.minus(Duration.ofDays(6)) + "\"}";
+        given().contentType(ContentType.JSON).body(stored.replace("\"overrides\":[]",
+                "\"overrides\":[" + lastWeek + ", " + today + "]"))
+                .when().put("/api/teams/sre-cover").then().statusCode(200);
+        given().when().get("/api/teams/sre-cover").then().body("overrides", hasSize(2));
+        given().when().get("/api/teams/sre-cover/oncall").then().statusCode(200).body("primary", equalTo("bob"));
+    }
+
     @Test
     void shiftsShorterThanAnHourAreRefusedAndARotationFromYearOneAnswers() {
         String rotation = """

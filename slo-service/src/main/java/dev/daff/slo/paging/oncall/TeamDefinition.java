@@ -145,6 +145,19 @@ public record TeamDefinition(
         return overrides == null ? List.of() : overrides;
     }
 
+    /**
+     * Without the overrides that ended before {@code cutoff}: they decide nobody's turn any more, and kept, a team
+     * that covers a day off now and then reached the 500 a definition holds within a couple of years, and from then
+     * on every PUT, the one adding today's cover too, was refused.
+     */
+    public TeamDefinition withoutOverridesEndedBefore(Instant cutoff) {
+        if (overrides == null || overrides.stream().noneMatch(override -> override.to().isBefore(cutoff))) {
+            return this;
+        }
+        return new TeamDefinition(members, channels, rotation,
+                overrides.stream().filter(override -> !override.to().isBefore(cutoff)).toList(), escalation, reackAfter);
+    }
+
     /** The member whose Slack user id is {@code slackUserId}, if any. */
     public java.util.Optional<Member> memberBySlackId(String slackUserId) {
         return members.stream().filter(member -> slackUserId != null && slackUserId.equals(member.slackUserId()))

@@ -39,6 +39,9 @@ public class TeamService {
     public record TeamRedefined(String name, TeamDefinition before, TeamDefinition after) {
     }
 
+    /** How long an override that has ended stays in the definition, to be read back: then it is dropped. */
+    static final Duration OVERRIDES_KEPT_AFTER_THEY_END = Duration.ofDays(30);
+
     private final Teams teams;
     private final ChannelSecrets secrets;
     private final Clock clock;
@@ -64,6 +67,7 @@ public class TeamService {
         TeamDefinition before = stored.flatMap(teams::readable).orElse(null);
         TeamDefinition sealed = secrets.sealForPut(definition, before);
         check(sealed);
+        sealed = sealed.withoutOverridesEndedBefore(clock.instant().minus(OVERRIDES_KEPT_AFTER_THEY_END));
         Team team = stored.orElseGet(() -> {
             Team created = new Team();
             created.name = name;
