@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -869,6 +870,29 @@ class PagingTest {
                 .body("errors[0].field", equalTo("members.x.channels.url"))
                 .body("errors[0].message", containsString("points inside the network"));
         given().when().get("/api/teams/broken").then().statusCode(404);
+    }
+
+    /** A member joins the rotation mid-week: whoever is on call stays so, and the answer's start says how. */
+    @Test
+    void aMemberJoiningTheRotationLeavesWhoeverIsOnCallOnCall() throws Exception {
+        String team = team("sre-joiner", "/hook/sre-joiner");
+        given().when().get("/api/teams/" + team + "/oncall").then().body("primary", equalTo("alice"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode definition = (com.fasterxml.jackson.databind.node.ObjectNode) json
+                .readTree(given().when().get("/api/teams/" + team).then().statusCode(200).extract().asString());
+        definition.withArray("members").addObject().put("handle", "dave");
+        com.fasterxml.jackson.databind.node.ArrayNode rotation = definition.with("rotation").withArray("members");
+        rotation.removeAll();
+        rotation.add("dave").add("carol").add("alice").add("bob");
+        String sentStart = definition.with("rotation").get("startsAt").asText();
+        String answeredStart = given().contentType(ContentType.JSON).body(definition.toString())
+                .when().put("/api/teams/" + team).then().statusCode(200).extract().path("rotation.startsAt");
+        given().when().get("/api/teams/" + team + "/oncall").then().body("primary", equalTo("alice"))
+                .body("secondary", equalTo("bob"));
+        given().queryParam("at", clock.instant().plus(Duration.ofDays(7)).toString())
+                .when().get("/api/teams/" + team + "/oncall").then().body("primary", equalTo("bob"));
+        assertNotEquals(sentStart, answeredStart, "moved back by whole weeks to keep alice's week");
+        given().when().get("/api/teams/" + team).then().body("rotation.startsAt", equalTo(answeredStart));
     }
 
     /**

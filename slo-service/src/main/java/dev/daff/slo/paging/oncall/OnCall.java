@@ -12,6 +12,8 @@ import java.util.List;
 
 import org.jboss.logging.Logger;
 
+import dev.daff.kit.json.IsoInstants;
+
 /**
  * Who is on call at an instant: rotation arithmetic in the schedule's time zone (so a weekly hand-over stays at
  * 09:00 local across DST changes), then overrides, which win. Plain rules, no framework but a logger.
@@ -65,6 +67,36 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
         }
         shiftEnd = earlier(shiftEnd, nextOverride);
         return new OnCall(primary, secondary, shiftStart, shiftEnd, false);
+    }
+
+    /**
+     * {@code after}, with its start moved by whole shifts so that whoever the rotation had on call at {@code now}
+     * under {@code before} still is, when only its members changed: shifts are counted from the start over the
+     * members, so adding dave moved the week from bob, who was on call, to carol, who did not know, and nothing said
+     * so. Someone removed hands over to whoever was to follow them. A rotation whose start, shift or zone changed too,
+     * or that had nobody on it who still is, is as sent. The shifts' times stay as they were.
+     */
+    public static TeamDefinition.Rotation keepingWhoIsOnCall(TeamDefinition.Rotation before,
+            TeamDefinition.Rotation after, Instant now) {
+        if (!before.startsAt().equals(after.startsAt()) || !before.shiftLength().equals(after.shiftLength())
+                || !before.timeZone().equals(after.timeZone()) || before.members().equals(after.members())) {
+            return after;
+        }
+        TemporalAmount shift = shiftLength(before.shiftLength());
+        ZonedDateTime start = before.startsAt().atZone(zoneOrUtc(before.timeZone()));
+        long index = shiftIndex(start, shift, now);
+        List<String> was = before.members();
+        for (int next = 0; next < was.size(); next++) {
+            int stays = after.members().indexOf(was.get(Math.floorMod(index + next, was.size())));
+            if (stays >= 0) {
+                long moveBack = Math.floorMod(stays - index, (long) after.members().size());
+                Instant moved = plus(start, shift, -moveBack).toInstant();
+                return IsoInstants.inYears(moved) // a start in year 1 cannot move back: as sent
+                        ? new TeamDefinition.Rotation(after.members(), after.shiftLength(), moved, after.timeZone())
+                        : after;
+            }
+        }
+        return after;
     }
 
     /**

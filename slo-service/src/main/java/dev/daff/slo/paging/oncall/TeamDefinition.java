@@ -145,6 +145,11 @@ public record TeamDefinition(
         return overrides == null ? List.of() : overrides;
     }
 
+    public TeamDefinition withRotation(Rotation replaced) {
+        return replaced == rotation ? this
+                : new TeamDefinition(members, channels, replaced, overrides, escalation, reackAfter);
+    }
+
     /**
      * Without the overrides that ended before {@code cutoff}: they decide nobody's turn any more, and kept, a team
      * that covers a day off now and then reached the 500 a definition holds within a couple of years, and from then

@@ -68,6 +68,9 @@ public class TeamService {
         TeamDefinition sealed = secrets.sealForPut(definition, before);
         check(sealed);
         sealed = sealed.withoutOverridesEndedBefore(clock.instant().minus(OVERRIDES_KEPT_AFTER_THEY_END));
+        if (before != null) {
+            sealed = sealed.withRotation(OnCall.keepingWhoIsOnCall(before.rotation(), sealed.rotation(), clock.instant()));
+        }
         Team team = stored.orElseGet(() -> {
             Team created = new Team();
             created.name = name;

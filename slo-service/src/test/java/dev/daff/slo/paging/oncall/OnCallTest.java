@@ -39,6 +39,43 @@ class OnCallTest {
         assertEquals(Instant.parse("2026-04-06T08:00:00Z"), afterHandOver.shiftEndsAt());
     }
 
+    /** helper-104's case: bob's week, mid-March in London, when dave joins, or carol or bob leaves. */
+    @Test
+    void aRotationWhoseMembersChangeKeepsWhoeverIsOnCallUntilTheirShiftEnds() {
+        Instant now = Instant.parse("2025-03-20T12:00:00Z");
+        TeamDefinition.Rotation before = weekly("2025-01-06T09:00:00Z", "Europe/London", List.of()).rotation();
+        OnCall was = OnCall.at(teamOf(before), now);
+        assertEquals("bob", was.primary());
+
+        TeamDefinition.Rotation withDave = OnCall.keepingWhoIsOnCall(before, rotation(before, "alice", "bob", "carol",
+                "dave"), now);
+        OnCall is = OnCall.at(teamOf(withDave), now);
+        assertEquals("bob", is.primary(), "as sent, carol would have been on call at once");
+        assertEquals("carol", is.secondary());
+        assertEquals(was.shiftStartedAt(), is.shiftStartedAt());
+        assertEquals(was.shiftEndsAt(), is.shiftEndsAt());
+        assertEquals(List.of("carol", "dave", "alice", "bob"), List.of(1, 2, 3, 4).stream()
+                .map(week -> OnCall.at(teamOf(withDave), now.plus(Duration.ofDays(7L * week))).primary()).toList(),
+                "then on in the new order, at the same local hand-over across the clocks going forward");
+
+        assertEquals("bob", OnCall.at(teamOf(OnCall.keepingWhoIsOnCall(before, rotation(before, "alice", "bob"), now)),
+                now).primary(), "carol left: bob still has his week");
+        assertEquals("carol", OnCall.at(teamOf(OnCall.keepingWhoIsOnCall(before, rotation(before, "alice", "carol"),
+                now)), now).primary(), "bob left: whoever was to follow him takes over");
+        TeamDefinition.Rotation restarted = new TeamDefinition.Rotation(List.of("alice", "bob", "carol", "dave"), "P7D",
+                Instant.parse("2025-03-17T09:00:00Z"), "Europe/London");
+        assertEquals(restarted, OnCall.keepingWhoIsOnCall(before, restarted, now), "a new start is as sent");
+    }
+
+    private static TeamDefinition.Rotation rotation(TeamDefinition.Rotation like, String... members) {
+        return new TeamDefinition.Rotation(List.of(members), like.shiftLength(), like.startsAt(), like.timeZone());
+    }
+
+    private static TeamDefinition teamOf(TeamDefinition.Rotation rotation) {
+        return new TeamDefinition(rotation.members().stream().map(handle -> new TeamDefinition.Member(handle, handle,
+                List.of())).toList(), null, rotation, null, null);
+    }
+
     @Test
     void autumnDstChangeGivesAnHourLongerShift() {
         TeamDefinition team = weekly("2026-10-19T08:00:00Z", "Europe/London", List.of()); // 09:00 BST
