@@ -64,6 +64,13 @@ class ActionAuditTest {
                     .when().post("/api/actions/" + id + "/transitions").then().statusCode(200);
             return "action:" + id;
         });
+        writes.put("PATCH /api/actions/{id}", auditor -> {
+            String id = ActionTestSupport.create(UUID.randomUUID(), "payments", "LOCAL", null);
+            given().header("Authorization", auditor.bearer()).contentType(ContentType.JSON)
+                    .body("{\"version\": 0, \"assignee\": \"erin\"}")
+                    .when().patch("/api/actions/" + id).then().statusCode(200);
+            return "action:" + id;
+        });
         writes.put("POST /api/admin/dead-letters/{topic}/replay", auditor -> {
             given().header("Authorization", auditor.bearer()).when().post("/api/admin/dead-letters/" + DEAD_LETTERS + "/replay")
                     .then().statusCode(200);

@@ -293,6 +293,9 @@ class DeployGateTest {
         assertEquals(List.of("WARN CONCURRENT_CHANGE"), about(decision, platform));
         List<String> concurrent = decision.getList("reasons.findAll { it.code == 'CONCURRENT_CHANGE' }.text");
         assertEquals(true, concurrent.stream().anyMatch(text -> text.contains("the shared platform " + platform)), concurrent.toString());
+        // A pipeline that says "prd" is taken to mean production, its upgrade too; staging's changes stay apart.
+        assertEquals(List.of("WARN CONCURRENT_CHANGE"), about(decide(service, "prd"), platform));
+        assertEquals(List.of(), about(decide(service, "staging"), platform));
     }
 
     @Test

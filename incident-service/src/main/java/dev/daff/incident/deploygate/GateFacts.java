@@ -56,6 +56,7 @@ public class GateFacts {
     }
 
     GateRule.Facts gather(String service, String environment, String kind, Instant now) {
+        Optional<String> meant = config.meant(environment); // "prod": production's changes are nearby too
         DependencyGraph graph = catalog.graph(changeConfig.sharedPlatformMinDependents());
         Map<String, Relation> related = related(service, graph);
         List<GateRule.Budget> budgetFacts = new ArrayList<>();
@@ -84,7 +85,8 @@ public class GateFacts {
         }
         List<GateRule.NearbyChange> nearby = changes.overlapping(related.keySet(), now.minus(config.concurrentWindow()),
                 now.plus(config.concurrentWindow())).stream()
-                .filter(change -> change.environment == null || change.environment.equalsIgnoreCase(environment))
+                .filter(change -> change.environment == null || change.environment.equalsIgnoreCase(environment)
+                        || meant.filter(change.environment::equalsIgnoreCase).isPresent())
                 .filter(change -> related.get(change.service) != Relation.SHARED_PLATFORM
                         || change.kind == ChangeKind.INFRASTRUCTURE)
                 .map(change -> new GateRule.NearbyChange(change.service, change.kind.name(), change.ref,
@@ -94,7 +96,7 @@ public class GateFacts {
                 .map(freeze -> new GateRule.ActiveFreeze(freeze.id, freeze.endsAt, freeze.reason, freeze.allServices))
                 .toList();
         return new GateRule.Facts(service, kind, now, budgetFacts, open, nearby, active, unknown(service, graph),
-                config.meant(environment).map(meant -> new GateRule.EnvironmentMeant(environment, meant)));
+                meant.map(configured -> new GateRule.EnvironmentMeant(environment, configured)));
     }
 
     /**

@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -891,20 +890,25 @@ class PagingTest {
                 .body("secondary", equalTo("bob"));
         given().queryParam("at", clock.instant().plus(Duration.ofDays(7)).toString())
                 .when().get("/api/teams/" + team + "/oncall").then().body("primary", equalTo("bob"));
-        assertNotEquals(sentStart, answeredStart, "moved back by whole weeks to keep alice's week");
-        given().when().get("/api/teams/" + team).then().body("rotation.startsAt", equalTo(answeredStart));
+        assertEquals(sentStart, answeredStart, "the start stays as written; the turns move");
+        int turnsAhead = given().when().get("/api/teams/" + team).then().body("rotation.startsAt", equalTo(sentStart))
+                .extract().path("rotation.turnsAhead");
+        // Sent again as written (a retry, a configuration re-applied): nothing moves.
+        given().contentType(ContentType.JSON).body(definition.toString()).when().put("/api/teams/" + team)
+                .then().statusCode(200).body("rotation.turnsAhead", equalTo(turnsAhead));
+        given().when().get("/api/teams/" + team + "/oncall").then().body("primary", equalTo("alice"));
     }
 
     /**
      * A team that covers a day off now and then: overrides that ended over 30 days ago are dropped as the team is
-     * stored. Kept, the definition reached its 500 within a couple of years and every PUT after, the one adding
-     * today's cover too, was refused.
+     * stored, before they are counted. Kept, the definition reached its 500 within a couple of years and every PUT
+     * after, the one adding today's cover too, was refused.
      */
     @Test
     void overridesLongEndedAreDroppedSoATeamCanAlwaysAddTodaysCover() {
         java.time.Instant now = clock.instant();
         StringBuilder old = new StringBuilder();
-        for (int day = 0; day < 500; day++) {
+        for (int day = 0; day < 501; day++) { // 500 stored before old ones were dropped, and one more
             java.time.Instant from = now.minus(Duration.ofDays(540 - day));
             old.append(day == 0 ? "" : ", ").append("{\"handle\": \"bob\", \"from\": \"").append(from)
                     .append("\", \"to\": \"").append(from.plus(Duration.ofHours(8))).append("\"}");
@@ -928,6 +932,16 @@ class PagingTest {
                 .when().put("/api/teams/sre-cover").then().statusCode(200);
         given().when().get("/api/teams/sre-cover").then().body("overrides", hasSize(2));
         given().when().get("/api/teams/sre-cover/oncall").then().statusCode(200).body("primary", equalTo("bob"));
+        // 500 that have not ended long ago are the most a team has.
+        StringBuilder coming = new StringBuilder();
+        for (int day = 1; day <= 501; day++) {
+            java.time.Instant from = now.plus(Duration.ofDays(day));
+            coming.append(day == 1 ? "" : ", ").append("{\"handle\": \"bob\", \"from\": \"").append(from)
+                    .append("\", \"to\": \"").append(from.plus(Duration.ofHours(8))).append("\"}");
+        }
+        given().contentType(ContentType.JSON).body(definition.formatted(now.minus(Duration.ofHours(1)), coming))
+                .when().put("/api/teams/sre-cover").then().statusCode(400).body("errors[0].field", equalTo("overrides"));
+        given().when().get("/api/teams/sre-cover").then().body("overrides", hasSize(2));
     }
 
     @Test

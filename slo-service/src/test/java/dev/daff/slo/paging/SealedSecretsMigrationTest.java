@@ -78,7 +78,8 @@ class SealedSecretsMigrationTest {
 
     static Flyway flyway(LocalPostgres postgres, String target) {
         return Flyway.configure().dataSource(postgres.jdbcUrl(DATABASE), LocalPostgres.USER, "")
-                .locations("classpath:db/kit", "classpath:db/migration").outOfOrder(true).target(target).load();
+                .locations("classpath:db/kit", "classpath:db/migration").outOfOrder(true).target(target)
+                .placeholders(java.util.Map.of("migration_lock_timeout", "10s")).load(); // as the service sets it
     }
 
     static List<String> rows(Statement sql, String query) throws SQLException {

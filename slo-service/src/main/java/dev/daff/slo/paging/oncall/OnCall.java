@@ -12,8 +12,6 @@ import java.util.List;
 
 import org.jboss.logging.Logger;
 
-import dev.daff.kit.json.IsoInstants;
-
 /**
  * Who is on call at an instant: rotation arithmetic in the schedule's time zone (so a weekly hand-over stays at
  * 09:00 local across DST changes), then overrides, which win. Plain rules, no framework but a logger.
@@ -35,8 +33,9 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
         TemporalAmount shift = shiftLength(rotation.shiftLength());
         ZonedDateTime start = rotation.startsAt().atZone(zoneOrUtc(rotation.timeZone()));
         long index = shiftIndex(start, shift, at);
-        String primary = members.get(Math.floorMod(index, members.size()));
-        String secondary = members.get(Math.floorMod(index + 1, members.size()));
+        long turn = index + rotation.turnsAheadOrNone();
+        String primary = members.get(Math.floorMod(turn, members.size()));
+        String secondary = members.get(Math.floorMod(turn + 1, members.size()));
         Instant shiftStart = plus(start, shift, index).toInstant();
         Instant shiftEnd = plus(start, shift, index + 1).toInstant(); // or when an override begins, below
         TeamDefinition.Override covering = null; // the override that wins now
@@ -70,33 +69,40 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
     }
 
     /**
-     * {@code after}, with its start moved by whole shifts so that whoever the rotation had on call at {@code now}
-     * under {@code before} still is, when only its members changed: shifts are counted from the start over the
-     * members, so adding dave moved the week from bob, who was on call, to carol, who did not know, and nothing said
-     * so. Someone removed hands over to whoever was to follow them. A rotation whose start, shift or zone changed too,
-     * or that had nobody on it who still is, is as sent. The shifts' times stay as they were.
+     * {@code after} with {@code turnsAhead} set so that whoever the rotation had on call at {@code now} under
+     * {@code before} still is until their shift ends, then the new order goes on. Shifts are counted from the start
+     * over the members, so adding dave moved the week from bob, who was on call, to carol, who did not know, and nothing
+     * said so. Someone removed hands over to whoever was to follow them. The members as before keep the turns as
+     * before (a PUT sent again changes nothing); a new start, shift or zone, or a rotation not started yet, is as sent.
+     * The shifts' times never move.
      */
     public static TeamDefinition.Rotation keepingWhoIsOnCall(TeamDefinition.Rotation before,
             TeamDefinition.Rotation after, Instant now) {
-        if (!before.startsAt().equals(after.startsAt()) || !before.shiftLength().equals(after.shiftLength())
-                || !before.timeZone().equals(after.timeZone()) || before.members().equals(after.members())) {
-            return after;
+        TeamDefinition.Rotation sent = after.asSent();
+        if (!before.startsAt().equals(sent.startsAt()) || !before.shiftLength().equals(sent.shiftLength())
+                || !before.timeZone().equals(sent.timeZone())) {
+            return sent;
         }
-        TemporalAmount shift = shiftLength(before.shiftLength());
-        ZonedDateTime start = before.startsAt().atZone(zoneOrUtc(before.timeZone()));
-        long index = shiftIndex(start, shift, now);
+        if (before.members().equals(sent.members())) {
+            return before.turnsAhead() == null ? sent : new TeamDefinition.Rotation(sent.members(), sent.shiftLength(),
+                    sent.startsAt(), sent.timeZone(), before.turnsAhead());
+        }
+        long index = shiftIndex(before.startsAt().atZone(zoneOrUtc(before.timeZone())),
+                shiftLength(before.shiftLength()), now);
+        if (index < 0) {
+            return sent; // nobody is on call by it yet: its first shift goes to its first member
+        }
         List<String> was = before.members();
+        long turn = index + before.turnsAheadOrNone();
         for (int next = 0; next < was.size(); next++) {
-            int stays = after.members().indexOf(was.get(Math.floorMod(index + next, was.size())));
+            int stays = sent.members().indexOf(was.get(Math.floorMod(turn + next, was.size())));
             if (stays >= 0) {
-                long moveBack = Math.floorMod(stays - index, (long) after.members().size());
-                Instant moved = plus(start, shift, -moveBack).toInstant();
-                return IsoInstants.inYears(moved) // a start in year 1 cannot move back: as sent
-                        ? new TeamDefinition.Rotation(after.members(), after.shiftLength(), moved, after.timeZone())
-                        : after;
+                int ahead = (int) Math.floorMod(stays - index, (long) sent.members().size());
+                return new TeamDefinition.Rotation(sent.members(), sent.shiftLength(), sent.startsAt(), sent.timeZone(),
+                        ahead == 0 ? null : ahead);
             }
         }
-        return after;
+        return sent;
     }
 
     /**

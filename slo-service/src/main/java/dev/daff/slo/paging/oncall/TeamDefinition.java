@@ -23,7 +23,7 @@ public record TeamDefinition(
         @NotEmpty @Size(max = 100) List<@NotNull @Valid Member> members,
         @Size(max = 20) List<@NotNull @Valid Channel> channels,
         @NotNull @Valid Rotation rotation,
-        @Size(max = 500) List<@NotNull @Valid Override> overrides,
+        List<@NotNull @Valid Override> overrides, // at most 500 once those long ended are dropped: TeamService
         @Valid Escalation escalation,
         Duration reackAfter) {
 
@@ -74,12 +74,30 @@ public record TeamDefinition(
         }
     }
 
-    /** Members take turns of {@code shiftLength} (P7D: same local time each week, DST or not; PT12H: exact hours). */
+    /**
+     * Members take turns of {@code shiftLength} (P7D: same local time each week, DST or not; PT12H: exact hours).
+     * {@code turnsAhead} is daff's, never a client's: how many places along the members the turns were moved when the
+     * members changed and whoever was on call stayed so (see {@link OnCall#keepingWhoIsOnCall}).
+     */
     public record Rotation(
             @NotEmpty List<@NotBlank String> members,
             @NotBlank String shiftLength,
             @NotNull Instant startsAt,
-            @NotBlank String timeZone) {
+            @NotBlank String timeZone,
+            Integer turnsAhead) {
+
+        public Rotation(List<String> members, String shiftLength, Instant startsAt, String timeZone) {
+            this(members, shiftLength, startsAt, timeZone, null);
+        }
+
+        /** As sent, without a {@code turnsAhead} a client put in (one read back with GET, say). */
+        Rotation asSent() {
+            return turnsAhead == null ? this : new Rotation(members, shiftLength, startsAt, timeZone);
+        }
+
+        int turnsAheadOrNone() {
+            return turnsAhead == null ? 0 : turnsAhead;
+        }
     }
 
     public record Override(@NotBlank String handle, @NotNull Instant from, @NotNull Instant to) {

@@ -39,6 +39,8 @@ public class TeamService {
     public record TeamRedefined(String name, TeamDefinition before, TeamDefinition after) {
     }
 
+    static final int MAX_OVERRIDES = 500;
+
     /** How long an override that has ended stays in the definition, to be read back: then it is dropped. */
     static final Duration OVERRIDES_KEPT_AFTER_THEY_END = Duration.ofDays(30);
 
@@ -68,9 +70,12 @@ public class TeamService {
         TeamDefinition sealed = secrets.sealForPut(definition, before);
         check(sealed);
         sealed = sealed.withoutOverridesEndedBefore(clock.instant().minus(OVERRIDES_KEPT_AFTER_THEY_END));
-        if (before != null) {
-            sealed = sealed.withRotation(OnCall.keepingWhoIsOnCall(before.rotation(), sealed.rotation(), clock.instant()));
+        if (sealed.overridesOrNone().size() > MAX_OVERRIDES) { // counted after: a team read back with 500 adds one
+            throw ProblemException.invalidField("overrides", "at most " + MAX_OVERRIDES + " that have not ended, or"
+                    + " ended in the last " + OVERRIDES_KEPT_AFTER_THEY_END.toDays() + " days");
         }
+        sealed = sealed.withRotation(before == null ? sealed.rotation().asSent()
+                : OnCall.keepingWhoIsOnCall(before.rotation(), sealed.rotation(), clock.instant()));
         Team team = stored.orElseGet(() -> {
             Team created = new Team();
             created.name = name;

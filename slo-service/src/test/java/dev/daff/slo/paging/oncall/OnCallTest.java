@@ -65,6 +65,30 @@ class OnCallTest {
         TeamDefinition.Rotation restarted = new TeamDefinition.Rotation(List.of("alice", "bob", "carol", "dave"), "P7D",
                 Instant.parse("2025-03-17T09:00:00Z"), "Europe/London");
         assertEquals(restarted, OnCall.keepingWhoIsOnCall(before, restarted, now), "a new start is as sent");
+
+        // Sent again (a retry, a configuration re-applied), the same members keep the turns they have.
+        assertEquals(withDave, OnCall.keepingWhoIsOnCall(withDave, rotation(before, "alice", "bob", "carol", "dave"),
+                now.plus(Duration.ofDays(3))));
+        assertEquals(before.startsAt(), withDave.startsAt(), "the start stays as the team wrote it");
+        TeamDefinition.Rotation notYet = rotation(new TeamDefinition.Rotation(List.of("alice", "bob", "carol"), "P7D",
+                Instant.parse("2025-03-24T09:00:00Z"), "Europe/London"), "alice", "bob", "carol", "dave");
+        assertEquals(notYet, OnCall.keepingWhoIsOnCall(new TeamDefinition.Rotation(List.of("alice", "bob", "carol"), "P7D",
+                Instant.parse("2025-03-24T09:00:00Z"), "Europe/London"), notYet, now), "not started: its first is first");
+    }
+
+    /** Month-long shifts from the 30th: turns move, shifts do not, so no month's end shortens one. */
+    @Test
+    void aMonthlyRotationFromTheThirtiethKeepsItsOnCallAndItsHandOversThroughAMemberChange() {
+        TeamDefinition.Rotation before = new TeamDefinition.Rotation(List.of("alice", "bob"), "P1M",
+                Instant.parse("2023-03-30T09:00:00Z"), "UTC");
+        Instant now = Instant.parse("2023-05-29T12:00:00Z");
+        OnCall was = OnCall.at(teamOf(before), now);
+        assertEquals("bob", was.primary());
+        OnCall is = OnCall.at(teamOf(OnCall.keepingWhoIsOnCall(before, rotation(before, "alice", "carol", "bob"), now)),
+                now);
+        assertEquals("bob", is.primary());
+        assertEquals(was.shiftStartedAt(), is.shiftStartedAt());
+        assertEquals(Instant.parse("2023-05-30T09:00:00Z"), is.shiftEndsAt());
     }
 
     private static TeamDefinition.Rotation rotation(TeamDefinition.Rotation like, String... members) {
