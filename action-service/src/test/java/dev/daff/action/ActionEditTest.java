@@ -103,7 +103,8 @@ class ActionEditTest {
         given().contentType(ContentType.JSON).body("{\"version\": " + version + ", \"ownerTeam\": \"platform\"}")
                 .when().patch("/api/actions/" + washup).then().statusCode(409)
                 .body("type", org.hamcrest.Matchers.endsWith("washup-action-managed-by-daff"));
-        given().contentType(ContentType.JSON).body("{\"version\": " + version + ", \"assignee\": \"erin\"}")
+        given().contentType(ContentType.JSON).body("{\"version\": " + version + ", \"ownerTeam\": \"payments\","
+                + " \"assignee\": \"erin\"}")
                 .when().patch("/api/actions/" + washup).then().statusCode(200).body("assignee", equalTo("erin"))
                 .body("ownerTeam", equalTo("payments"));
     }

@@ -49,7 +49,10 @@ public class ActionEdits {
                     "Action " + id + " is " + action.status + ": what was done or decided stays as it was closed.");
         }
         String ownerTeam = edit.ownerTeam() == null ? null : ActionService.singleOwner(edit.ownerTeam());
-        if (action.kind == Kind.WASHUP && (edit.title() != null || ownerTeam != null || edit.dueAt() != null)) {
+        boolean daffsFieldsChanged = edit.title() != null && !edit.title().equals(action.title)
+                || ownerTeam != null && !ownerTeam.equals(action.ownerTeam)
+                || edit.dueAt() != null && !edit.dueAt().equals(action.dueAt);
+        if (action.kind == Kind.WASHUP && daffsFieldsChanged) { // sent back as read, they are no change
             throw ProblemException.conflict("washup-action-managed-by-daff", "daff keeps the WASHUP action",
                     "A WASHUP action's title, team and due date follow its incident (the team that owns it, the"
                             + " days after its resolve); its assignee, priority and description can be changed.");

@@ -1,6 +1,7 @@
 package dev.daff.incident.deploygate;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,33 +49,46 @@ public interface DeployGateConfig {
 
     /**
      * The thresholds of one environment, whatever its case: a pipeline that says "Production" must not get the looser
-     * defaults instead of production's floors. An environment without its own that is spelt like or short for one
-     * with its own ({@link #meant}) gets that one's: "prod" must not pass with the defaults where production's
-     * floors were meant.
+     * defaults instead of production's floors. An environment without its own that is spelt like or short for ones
+     * with their own ({@link #meant}) gets the strictest of theirs: "prod" must not pass with the defaults where
+     * production's floors were meant, nor with pre-prod's where it could mean either.
      */
     default GateRule.Limits limits(String environment) {
-        Thresholds base = defaults();
-        String configured = environments().keySet().stream().filter(name -> name.equalsIgnoreCase(environment))
-                .findFirst().or(() -> meant(environment)).orElse(null);
-        Optional<Overrides> own = Optional.ofNullable(configured).map(environments()::get);
+        Optional<String> configured = environments().keySet().stream().filter(name -> name.equalsIgnoreCase(environment))
+                .findFirst();
+        List<GateRule.Limits> candidates = (configured.isPresent() ? List.of(configured.get()) : meant(environment))
+                .stream().map(name -> over(defaults(), environments().get(name))).toList();
+        if (candidates.isEmpty()) {
+            return over(defaults(), null);
+        }
         return new GateRule.Limits(
-                own.flatMap(Overrides::budgetBlockBelowPercent).orElse(base.budgetBlockBelowPercent()),
-                own.flatMap(Overrides::budgetWarnBelowPercent).orElse(base.budgetWarnBelowPercent()),
-                own.flatMap(Overrides::burnBlockAbove).orElse(base.burnBlockAbove()),
-                own.flatMap(Overrides::burnWarnAbove).orElse(base.burnWarnAbove()));
+                candidates.stream().mapToDouble(GateRule.Limits::budgetBlockBelowPercent).max().orElseThrow(),
+                candidates.stream().mapToDouble(GateRule.Limits::budgetWarnBelowPercent).max().orElseThrow(),
+                candidates.stream().mapToDouble(GateRule.Limits::burnBlockAbove).min().orElseThrow(),
+                candidates.stream().mapToDouble(GateRule.Limits::burnWarnAbove).min().orElseThrow());
+    }
+
+    /** An environment's own thresholds over the defaults ({@code own} null: the defaults). */
+    static GateRule.Limits over(Thresholds base, Overrides own) {
+        Optional<Overrides> set = Optional.ofNullable(own);
+        return new GateRule.Limits(
+                set.flatMap(Overrides::budgetBlockBelowPercent).orElse(base.budgetBlockBelowPercent()),
+                set.flatMap(Overrides::budgetWarnBelowPercent).orElse(base.budgetWarnBelowPercent()),
+                set.flatMap(Overrides::burnBlockAbove).orElse(base.burnBlockAbove()),
+                set.flatMap(Overrides::burnWarnAbove).orElse(base.burnWarnAbove()));
     }
 
     /**
-     * The environment with thresholds of its own that {@code environment}, which has none, probably means: the
-     * closest spelt like it ({@link SpelledAlike}), else one it is short for ("prod" for production); empty for a
-     * configured environment and for one like none.
+     * The environments with thresholds of their own that {@code environment}, which has none, probably means: those
+     * spelt like it ({@link SpelledAlike}), closest first, else those it is short for ("prod" for production, and for
+     * pre-prod too), by name; none for a configured environment and for one like none.
      */
-    default Optional<String> meant(String environment) {
+    default List<String> meant(String environment) {
         if (environments().keySet().stream().anyMatch(name -> name.equalsIgnoreCase(environment))) {
-            return Optional.empty();
+            return List.of();
         }
-        return SpelledAlike.among(environment, environments().keySet()).stream().findFirst()
-                .or(() -> environments().keySet().stream().sorted()
-                        .filter(name -> SpelledAlike.abbreviates(environment, name)).findFirst());
+        List<String> spelt = SpelledAlike.among(environment, environments().keySet());
+        return !spelt.isEmpty() ? spelt : environments().keySet().stream()
+                .filter(name -> SpelledAlike.abbreviates(environment, name)).sorted().toList();
     }
 }

@@ -56,7 +56,7 @@ public class GateFacts {
     }
 
     GateRule.Facts gather(String service, String environment, String kind, Instant now) {
-        Optional<String> meant = config.meant(environment); // "prod": production's changes are nearby too
+        List<String> meant = config.meant(environment); // "prod": production's changes are nearby too
         DependencyGraph graph = catalog.graph(changeConfig.sharedPlatformMinDependents());
         Map<String, Relation> related = related(service, graph);
         List<GateRule.Budget> budgetFacts = new ArrayList<>();
@@ -86,7 +86,7 @@ public class GateFacts {
         List<GateRule.NearbyChange> nearby = changes.overlapping(related.keySet(), now.minus(config.concurrentWindow()),
                 now.plus(config.concurrentWindow())).stream()
                 .filter(change -> change.environment == null || change.environment.equalsIgnoreCase(environment)
-                        || meant.filter(change.environment::equalsIgnoreCase).isPresent())
+                        || meant.stream().anyMatch(change.environment::equalsIgnoreCase))
                 .filter(change -> related.get(change.service) != Relation.SHARED_PLATFORM
                         || change.kind == ChangeKind.INFRASTRUCTURE)
                 .map(change -> new GateRule.NearbyChange(change.service, change.kind.name(), change.ref,
@@ -96,7 +96,7 @@ public class GateFacts {
                 .map(freeze -> new GateRule.ActiveFreeze(freeze.id, freeze.endsAt, freeze.reason, freeze.allServices))
                 .toList();
         return new GateRule.Facts(service, kind, now, budgetFacts, open, nearby, active, unknown(service, graph),
-                meant.map(configured -> new GateRule.EnvironmentMeant(environment, configured)));
+                meant.isEmpty() ? Optional.empty() : Optional.of(new GateRule.EnvironmentMeant(environment, meant)));
     }
 
     /**

@@ -64,7 +64,8 @@ public final class GateRule {
             Optional<EnvironmentMeant> environmentMeant) {
     }
 
-    public record EnvironmentMeant(String asked, String meant) {
+    /** {@code meant}: the configured environments {@code asked} is spelt like or short for, closest first. */
+    public record EnvironmentMeant(String asked, List<String> meant) {
     }
 
     public record Unknown(List<String> spelledAlike) {
@@ -120,9 +121,11 @@ public final class GateRule {
                 + " a misspelt name passes all of them unseen" + (unknown.spelledAlike().isEmpty() ? "."
                         : ". Did you mean " + String.join(" or ", unknown.spelledAlike()) + "?"), facts.service())));
         facts.environmentMeant().ifPresent(environment -> reasons.add(new Reason("ENVIRONMENT_UNKNOWN", Verdict.WARN,
-                environment.asked() + " has no thresholds of its own and is probably " + environment.meant() + ", whose"
-                        + " were applied rather than the looser defaults. Name the environment as configured, or"
-                        + " configure " + environment.asked() + " if it is another one.", environment.asked())));
+                environment.asked() + " has no thresholds of its own and is probably "
+                        + String.join(" or ", environment.meant()) + (environment.meant().size() == 1 ? ", whose were"
+                                : "; the strictest of their thresholds were") + " applied rather than the looser defaults."
+                        + " Name the environment as configured, or configure " + environment.asked()
+                        + " if it is another one.", environment.asked())));
         reasons.sort(Comparator.comparing((Reason reason) -> reason.severity() == Verdict.BLOCK ? 0 : 1)
                 .thenComparing(reason -> CODE_ORDER.indexOf(reason.code())));
         Verdict verdict = reasons.stream().map(Reason::severity).max(Comparator.naturalOrder()).orElse(Verdict.ALLOW);

@@ -177,12 +177,17 @@ class GateRuleTest {
     @Test
     void anEnvironmentWithoutThresholdsOfItsOwnThatIsProbablyAnotherIsWarnedOf() {
         Decision decision = GateRule.decide(new Facts("checkout", "DEPLOY", NOW, List.of(), List.of(), List.of(),
-                List.of(), Optional.empty(), Optional.of(new EnvironmentMeant("prod", "production"))), LIMITS);
+                List.of(), Optional.empty(), Optional.of(new EnvironmentMeant("prod", List.of("production")))), LIMITS);
         assertEquals(Verdict.WARN, decision.decision());
         assertEquals("prod has no thresholds of its own and is probably production, whose were applied rather than"
                 + " the looser defaults. Name the environment as configured, or configure prod if it is another one.",
                 decision.reasons().get(0).text());
         assertEquals("ENVIRONMENT_UNKNOWN", decision.reasons().get(0).code());
+        assertEquals("prd has no thresholds of its own and is probably pre-prod or production; the strictest of their"
+                + " thresholds were applied rather than the looser defaults. Name the environment as configured, or"
+                + " configure prd if it is another one.", GateRule.decide(new Facts("checkout", "DEPLOY", NOW, List.of(),
+                        List.of(), List.of(), List.of(), Optional.empty(), Optional.of(new EnvironmentMeant("prd",
+                                List.of("pre-prod", "production")))), LIMITS).reasons().get(0).text());
     }
 
     @Test

@@ -39,12 +39,27 @@ public final class UnicodeText {
 
     /**
      * Whether {@code text} says nothing to a reader: null, or only white space, spaces {@link String#isBlank} does not
-     * know (U+00A0 no-break, U+2007, U+202F), invisible format characters (U+200B zero-width space, U+FEFF) and
-     * controls. A washup's root cause of one no-break space passed for written, and opened the finalisation gate.
+     * know (U+00A0 no-break, U+2007, U+202F), invisible format characters (U+200B zero-width space, U+FEFF),
+     * controls, blank fillers (U+3164, U+2800) and combining marks with nothing to mark. A washup's root cause of
+     * one no-break space passed for written, and opened the finalisation gate.
      */
     public static boolean blank(CharSequence text) {
-        return text == null || text.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
-                || Character.getType(c) == Character.FORMAT || Character.isISOControl(c));
+        return text == null || text.codePoints().allMatch(UnicodeText::saysNothing);
+    }
+
+    /**
+     * Blank fillers that are letters or symbols to Unicode and show as nothing: the Hangul fillers and the blank
+     * braille pattern, which pass for written text in chat tools.
+     */
+    private static final String FILLERS = "\u115F\u1160\u3164\uFFA0\u2800";
+
+    private static boolean saysNothing(int c) {
+        int type = Character.getType(c);
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || type == Character.FORMAT
+                || Character.isISOControl(c) || FILLERS.indexOf(c) >= 0
+                // marks alone mark nothing: a text of combining accents and no letter
+                || type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+                || type == Character.COMBINING_SPACING_MARK;
     }
 
     /** The index of the first surrogate without its partner in {@code text}, or -1 when it is all characters. */

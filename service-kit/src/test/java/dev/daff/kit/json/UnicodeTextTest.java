@@ -41,10 +41,11 @@ class UnicodeTextTest {
     @Test
     void textOfSpacesAndInvisibleCharactersIsBlankAndAnyVisibleCharacterIsNot() {
         for (String nothing : new String[] {null, "", " \t\n", "\u00a0", "\u200b", "\u2007\u202f", "\ufeff", "\u0000",
-                "\u3000\u200d"}) {
+                "\u3000\u200d", "\u3164", "\u2800\u2800", "\u0301\u0308", "\u115f\u1160\uffa0"}) {
             assertEquals(true, UnicodeText.blank(nothing), String.valueOf(nothing));
         }
-        for (String something : new String[] {"x", "\u00a0.", "\u200b\uD83D\uDE00", "\u00e9"}) {
+        for (String something : new String[] {"x", "\u00a0.", "\u200b\uD83D\uDE00", "\u00e9", "e\u0301",
+                "\ud55c\uae00", "\u2801"}) {
             assertEquals(false, UnicodeText.blank(something), something);
         }
     }
