@@ -57,9 +57,8 @@ public class ActionEdits {
                     "A WASHUP action's title, team and due date follow its incident (the team that owns it, the"
                             + " days after its resolve); its assignee, priority and description can be changed.");
         }
-        if (edit.dueAt() != null && edit.dueAt().isAfter(clock.instant().plus(FollowUpAction.LONGEST_DUE))) {
-            throw ProblemException.invalidField("dueAt", "must be at most " + FollowUpAction.LONGEST_DUE.toDays()
-                    + " days ahead: every action is due, and one due in years would never be overdue");
+        if (edit.dueAt() != null) {
+            FollowUpAction.requireDueWithinReach(edit.dueAt(), clock.instant());
         }
         if (action.scope == Scope.SYSTEMIC && edit.systemicRationale() != null
                 && UnicodeText.blank(edit.systemicRationale())) {

@@ -81,9 +81,8 @@ public class ActionService {
         Instant now = clock.instant();
         Instant dueAt = request.dueAt() != null ? request.dueAt()
                 : now.plus(config.dueAfter(incidents.severity(request.incidentId()).orElse("SEV3")));
-        if (request.dueAt() != null && dueAt.isAfter(now.plus(FollowUpAction.LONGEST_DUE))) {
-            throw ProblemException.invalidField("dueAt", "must be at most " + FollowUpAction.LONGEST_DUE.toDays()
-                    + " days ahead: every action is due, and one due in years would never be overdue");
+        if (request.dueAt() != null) {
+            FollowUpAction.requireDueWithinReach(dueAt, now);
         }
         FollowUpAction action = FollowUpAction.open(request.incidentId(), request.title(), ownerTeam, request.kind(),
                 request.scope(), request.priority(), dueAt, actor, now);

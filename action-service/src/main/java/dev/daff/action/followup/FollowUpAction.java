@@ -15,6 +15,7 @@ import dev.daff.action.followup.ActionTypes.Kind;
 import dev.daff.action.followup.ActionTypes.Priority;
 import dev.daff.action.followup.ActionTypes.Scope;
 import dev.daff.action.followup.ActionTypes.Status;
+import dev.daff.kit.problem.ProblemException;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** One follow-up action of an incident, owned by exactly one team. */
@@ -56,6 +57,14 @@ public class FollowUpAction extends PanacheEntityBase {
 
     /** How far ahead an action may be given a due date: five years, beyond any team's planning. */
     static final Duration LONGEST_DUE = Duration.ofDays(5 * 365);
+
+    /** Refuses a due date set further ahead than {@link #LONGEST_DUE} (400 naming {@code dueAt}). */
+    static void requireDueWithinReach(Instant dueAt, Instant now) {
+        if (dueAt.isAfter(now.plus(LONGEST_DUE))) {
+            throw ProblemException.invalidField("dueAt", "must be at most " + LONGEST_DUE.toDays()
+                    + " days ahead: every action is due, and one due in years would never be overdue");
+        }
+    }
 
     /** A new OPEN action, created and last changed by {@code actor} at {@code now}. */
     static FollowUpAction open(UUID incidentId, String title, String ownerTeam, Kind kind, Scope scope,

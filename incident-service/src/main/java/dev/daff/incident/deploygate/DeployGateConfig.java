@@ -80,15 +80,17 @@ public interface DeployGateConfig {
 
     /**
      * The environments with thresholds of their own that {@code environment}, which has none, probably means: those
-     * spelt like it ({@link SpelledAlike}), closest first, else those it is short for ("prod" for production, and for
+     * spelt like it ({@link SpelledAlike}), closest first, then those it is short for ("prod" for production, and for
      * pre-prod too), by name; none for a configured environment and for one like none.
      */
     default List<String> meant(String environment) {
         if (environments().keySet().stream().anyMatch(name -> name.equalsIgnoreCase(environment))) {
             return List.of();
         }
-        List<String> spelt = SpelledAlike.among(environment, environments().keySet());
-        return !spelt.isEmpty() ? spelt : environments().keySet().stream()
-                .filter(name -> SpelledAlike.abbreviates(environment, name)).sorted().toList();
+        // Both kinds together: "prod" is two edits from a configured "poc" and short for "production", and taking the
+        // first kind found gave it poc's floors.
+        return java.util.stream.Stream.concat(SpelledAlike.among(environment, environments().keySet()).stream(),
+                environments().keySet().stream().filter(name -> SpelledAlike.abbreviates(environment, name)).sorted())
+                .distinct().toList();
     }
 }

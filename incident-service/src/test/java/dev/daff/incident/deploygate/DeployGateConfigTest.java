@@ -20,7 +20,10 @@ class DeployGateConfigTest {
             Optional<Double> burnBlockAbove, Optional<Double> burnWarnAbove) implements DeployGateConfig.Overrides {
     }
 
-    /** production's floors are higher than the defaults; pre-prod's lower, and it burns faster before it blocks. */
+    /**
+     * production's floors are higher than the defaults; pre-prod's lower, and it burns faster before it blocks; a
+     * proof of concept's lowest of all.
+     */
     static final DeployGateConfig CONFIG = new DeployGateConfig() {
         @Override
         public DeployGateConfig.Thresholds defaults() {
@@ -29,7 +32,8 @@ class DeployGateConfigTest {
 
         @Override
         public Map<String, DeployGateConfig.Overrides> environments() {
-            return Map.of("production", new Own(Optional.of(20.0), Optional.of(40.0), Optional.empty(),
+            return Map.of("poc", new Own(Optional.of(1.0), Optional.of(2.0), Optional.of(50.0), Optional.of(40.0)),
+                    "production", new Own(Optional.of(20.0), Optional.of(40.0), Optional.empty(),
                     Optional.empty()), "pre-prod", new Own(Optional.of(5.0), Optional.empty(), Optional.of(20.0),
                             Optional.of(3.0)));
         }
@@ -47,7 +51,9 @@ class DeployGateConfigTest {
 
     @Test
     void aShortFormOfTwoEnvironmentsGetsTheStrictestOfTheirThresholds() {
-        assertEquals(List.of("pre-prod", "production"), CONFIG.meant("prd"));
+        assertEquals(List.of("poc", "pre-prod", "production"), CONFIG.meant("prd"));
+        assertEquals(List.of("poc", "pre-prod", "production"), CONFIG.meant("prod"),
+                "two edits from poc and short for the others: all of them, not poc's floors alone");
         assertEquals(new GateRule.Limits(20, 40, 14.4, 3), CONFIG.limits("prod"),
                 "production's floors and pre-prod's earlier burn warning; pre-prod's lower floor would have let it pass");
     }

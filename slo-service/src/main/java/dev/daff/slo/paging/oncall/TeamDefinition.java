@@ -79,6 +79,7 @@ public record TeamDefinition(
      * {@code turnsAhead} is daff's, never a client's: how many places along the members the turns were moved when the
      * members changed and whoever was on call stayed so (see {@link OnCall#keepingWhoIsOnCall}).
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL) // a rotation never moved reads as the version before wrote it
     public record Rotation(
             @NotEmpty List<@NotBlank String> members,
             @NotBlank String shiftLength,

@@ -67,9 +67,10 @@ public class TeamService {
         }
         Optional<Team> stored = teams.findByIdOptional(name);
         TeamDefinition before = stored.flatMap(teams::readable).orElse(null);
-        TeamDefinition sealed = secrets.sealForPut(definition, before);
+        // Long-ended overrides go first: one naming someone who has left since is not checked, nor counted.
+        TeamDefinition sealed = secrets.sealForPut(definition, before)
+                .withoutOverridesEndedBefore(clock.instant().minus(OVERRIDES_KEPT_AFTER_THEY_END));
         check(sealed);
-        sealed = sealed.withoutOverridesEndedBefore(clock.instant().minus(OVERRIDES_KEPT_AFTER_THEY_END));
         if (sealed.overridesOrNone().size() > MAX_OVERRIDES) { // counted after: a team read back with 500 adds one
             throw ProblemException.invalidField("overrides", "at most " + MAX_OVERRIDES + " that have not ended, or"
                     + " ended in the last " + OVERRIDES_KEPT_AFTER_THEY_END.toDays() + " days");
