@@ -37,6 +37,17 @@ public class Finalisation extends PanacheEntityBase {
         return waiverRecordedAt != null;
     }
 
+    /** Forgets the waiver, proposal and approval alike. */
+    void clearWaiver() {
+        waiverReason = null;
+        waiverRecordedBy = null;
+        waiverRecordedBySubject = null;
+        waiverRecordedAt = null;
+        waiverApprovedBy = null;
+        waiverApprovedBySubject = null;
+        waiverApprovedAt = null;
+    }
+
     /** Whether the waiver is in force: proposed and approved. */
     boolean waived() {
         return waiverRecordedAt != null && waiverApprovedAt != null;

@@ -48,12 +48,6 @@ public class ReopenedWaivers {
                         + finalisation.waiverRecordedBy + " (" + which + ") judged it as it was resolved; propose a new"
                         + " one once it is resolved again if the conditions should still be waived. It said: "
                         + finalisation.waiverReason, FinalisationGate.waiverData(finalisation));
-        finalisation.waiverReason = null;
-        finalisation.waiverRecordedBy = null;
-        finalisation.waiverRecordedBySubject = null;
-        finalisation.waiverRecordedAt = null;
-        finalisation.waiverApprovedBy = null;
-        finalisation.waiverApprovedBySubject = null;
-        finalisation.waiverApprovedAt = null;
+        finalisation.clearWaiver();
     }
 }

@@ -84,8 +84,7 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
             return sent;
         }
         if (before.members().equals(sent.members())) {
-            return before.turnsAhead() == null ? sent : new TeamDefinition.Rotation(sent.members(), sent.shiftLength(),
-                    sent.startsAt(), sent.timeZone(), before.turnsAhead());
+            return before;
         }
         long index = shiftIndex(before.startsAt().atZone(zoneOrUtc(before.timeZone())),
                 shiftLength(before.shiftLength()), now);

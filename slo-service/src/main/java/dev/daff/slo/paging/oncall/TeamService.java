@@ -71,10 +71,6 @@ public class TeamService {
         TeamDefinition sealed = secrets.sealForPut(definition, before)
                 .withoutOverridesEndedBefore(clock.instant().minus(OVERRIDES_KEPT_AFTER_THEY_END));
         check(sealed);
-        if (sealed.overridesOrNone().size() > MAX_OVERRIDES) { // counted after: a team read back with 500 adds one
-            throw ProblemException.invalidField("overrides", "at most " + MAX_OVERRIDES + " that have not ended, or"
-                    + " ended in the last " + OVERRIDES_KEPT_AFTER_THEY_END.toDays() + " days");
-        }
         sealed = sealed.withRotation(before == null ? sealed.rotation().asSent()
                 : OnCall.keepingWhoIsOnCall(before.rotation(), sealed.rotation(), clock.instant()));
         Team team = stored.orElseGet(() -> {
@@ -169,6 +165,10 @@ public class TeamService {
         }
         if (!withinCalendar(definition.rotation().startsAt())) {
             throw ProblemException.invalidField("rotation.startsAt", "must be in the years 0001 to 9999");
+        }
+        if (definition.overridesOrNone().size() > MAX_OVERRIDES) { // counted once long-ended ones are dropped
+            throw ProblemException.invalidField("overrides", "at most " + MAX_OVERRIDES + " that have not ended, or"
+                    + " ended in the last " + OVERRIDES_KEPT_AFTER_THEY_END.toDays() + " days");
         }
         for (TeamDefinition.Override override : definition.overridesOrNone()) {
             if (!handles.contains(override.handle())) {
