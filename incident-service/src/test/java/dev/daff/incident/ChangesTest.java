@@ -400,6 +400,48 @@ class ChangesTest {
     }
 
     /**
+     * A pipeline that numbers its runs afresh sends an {@code eventId} it used before, for another change. That was
+     * taken for a redelivery and dropped: acknowledged by the broker, on no list and in no dead-letter topic. A
+     * summary holding half a surrogate pair was stored as {@code ?}, where HTTP refuses it. Both are dead-lettered
+     * now, with the reason; a true redelivery still changes nothing.
+     */
+    @Test
+    void anEventIdUsedAgainForAnotherChangeAndTextThatIsNotUnicodeAreDeadLetteredNotDropped() {
+        String u = "-" + unique();
+        service("reuse" + u, "{\"team\": \"ci\"}");
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        Instant t = Instant.parse("2021-12-03T10:00:00Z");
+        String first = withEventId("run-1" + u, changeJson("reuse" + u, "DEPLOY", "first", t, null, "production"));
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "reuse" + u, first);
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "reuse" + u, first.replace("reuse" + u, "REUSE" + u));
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "reuse" + u,
+                withEventId("run-1" + u, changeJson("reuse" + u, "DEPLOY", "second", t.plusSeconds(60), null, "production")));
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "reuse" + u,
+                changeJson("reuse" + u, "CONFIG", "half \\uD800 a pair", t.plusSeconds(120), null, "production"));
+        KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "reuse" + u,
+                changeJson("reuse" + u, "CONFIG", "after them", t.plusSeconds(180), null, "production"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().queryParam("service", "reuse" + u)
+                .when().get("/api/changes").then().statusCode(200)
+                .body("summary", contains("after them", "first")));
+        List<String> reasons = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            reasons.clear();
+            KafkaTestClient.read(kafka, DEAD_LETTER, r -> ("reuse" + u).equals(r.key()), 10, Duration.ofSeconds(2))
+                    .forEach(r -> reasons.add(new String(r.headers().lastHeader("dead-letter-reason").value(),
+                            StandardCharsets.UTF_8)));
+            assertEquals(2, reasons.stream().distinct().count(), reasons.toString());
+        });
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("eventId 'run-1" + u + "' was used before for another event")),
+                reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("unpaired UTF-16 surrogate")), reasons.toString());
+    }
+
+    private static String withEventId(String eventId, String changeJson) {
+        return changeJson.replaceFirst("\\{", "{\"eventId\": \"" + eventId + "\", ");
+    }
+
+    /**
      * A pipeline's gzip carries a change of 3,000,000 characters past the broker. The dead-letter strategy sent the
      * value it was given uncompressed, the producer refused it as too large, the channel stopped, and every change
      * after it waited for good, at every restart. It is dead-lettered as an account of itself, and the next change

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,7 +26,8 @@ import io.smallrye.common.annotation.Blocking;
  * Change events from CI/CD on {@code daff.change-events}, stored as if posted to {@code /api/changes}. A change
  * that would be refused over HTTP fails here too, and goes to the dead-letter topic (reason in the
  * {@code dead-letter-reason} header) while consumption goes on. A redelivered record is recognised by its
- * {@code eventId}, or by its content when the pipeline sent none, and stored once.
+ * {@code eventId}, or by its content when the pipeline sent none, and stored once; an {@code eventId} sent again
+ * with another change is dead-lettered, not dropped as a redelivery.
  */
 @ApplicationScoped
 public class ChangeEventsConsumer {
@@ -34,7 +37,7 @@ public class ChangeEventsConsumer {
     static final Actor ACTOR = Actor.daff("daff-change-events");
     static final Subscription<ChangeEvent> SUBSCRIPTION = Subscription
             .of(CONSUMER, ChangeEvent.class, ChangeEvent.CURRENT_VERSION, Set.of(ChangeEvent.REPORTED))
-            .identifiedBy(ChangeEventsConsumer::contentId);
+            .identifiedBy(ChangeEventsConsumer::contentId).sameEventWhenSame(ChangeEventsConsumer::content);
 
     private final ChangeLogService changes;
     private final IdempotentConsumer consumer;
@@ -62,11 +65,26 @@ public class ChangeEventsConsumer {
      * its service is written in (it is stored under the catalog's spelling).
      */
     static String contentId(ChangeEvent event) {
-        String identity = String.join("\u0000", String.valueOf(event.service()).toLowerCase(Locale.ROOT),
-                String.valueOf(event.kind()),
-                String.valueOf(event.startedAt()), String.valueOf(event.endedAt()), String.valueOf(event.ref()),
-                String.valueOf(event.environment()), String.valueOf(event.summary()));
+        String identity = joined(serviceAsStored(event), event.kind(), event.startedAt(), event.endedAt(), event.ref(),
+                event.environment(), event.summary());
         return UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * Everything a change event says of its change, for telling a redelivery from an {@code eventId} a pipeline used
+     * again for another change.
+     */
+    static String content(ChangeEvent event) {
+        return joined(serviceAsStored(event), event.kind(), event.summary(), event.author(), event.startedAt(),
+                event.endedAt(), event.ref(), event.environment(), event.rollbackUrl());
+    }
+
+    private static String serviceAsStored(ChangeEvent event) {
+        return String.valueOf(event.service()).toLowerCase(Locale.ROOT);
+    }
+
+    private static String joined(Object... parts) {
+        return Stream.of(parts).map(String::valueOf).collect(Collectors.joining("\u0000"));
     }
 
     private static ChangeKind kind(String kind) {

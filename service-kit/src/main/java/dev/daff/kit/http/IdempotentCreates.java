@@ -1,9 +1,6 @@
 package dev.daff.kit.http;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -22,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.kit.db.AdvisoryLocks;
 import dev.daff.kit.problem.ProblemException;
+import dev.daff.kit.text.Sha256;
 
 /**
  * Creates that an {@code Idempotency-Key} makes safe to retry ({@code idempotent_request}, in the services that
@@ -121,9 +119,8 @@ public class IdempotentCreates {
     /** The request as the service read it (its JSON, fields in declaration order): a retry reads the same. */
     private byte[] fingerprint(Object request) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(json.writeValueAsString(request)
-                    .getBytes(StandardCharsets.UTF_8));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            return Sha256.of(json.writeValueAsString(request));
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot fingerprint the request", e);
         }
     }

@@ -25,17 +25,39 @@ public class ProcessedEvents {
         this.clock = clock;
     }
 
+    /** What a delivery of an event id is, next to what the log holds of it. */
+    public enum Delivery {
+        /** Never seen: apply it. */
+        FIRST,
+        /** Seen, with the same content or with no content to compare: a redelivery, changing nothing. */
+        AGAIN,
+        /** Seen with other content: the id was reused for another event, which is not a redelivery. */
+        OTHER_CONTENT
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean firstDelivery(String consumer, String eventId) {
+        return deliver(consumer, eventId, null) == Delivery.FIRST;
+    }
+
+    /**
+     * Records a delivery of {@code eventId} to {@code consumer}; {@code contentDigest}, when not null, is what the
+     * id stands for, kept with its first delivery and compared with every later one.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Delivery deliver(String consumer, String eventId, String contentDigest) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        int inserted = entityManager.createNativeQuery(
-                "insert into processed_event (consumer, event_id, processed_at) values (?1, ?2, ?3) on conflict do nothing")
+        int inserted = entityManager.createNativeQuery("""
+                insert into processed_event (consumer, event_id, processed_at, content_digest) values (?1, ?2, ?3, ?4)
+                on conflict do nothing
+                """)
                 .setParameter(1, consumer)
                 .setParameter(2, eventId)
                 .setParameter(3, now)
+                .setParameter(4, contentDigest)
                 .executeUpdate();
         if (inserted == 1) {
-            return true;
+            return Delivery.FIRST;
         }
         // A redelivery, or a notification Alertmanager repeats while its alert fires: the id is remembered for
         // as long as it keeps coming, however long ago it was first applied.
@@ -45,7 +67,15 @@ public class ProcessedEvents {
                 .setParameter(2, eventId)
                 .setParameter(3, now)
                 .executeUpdate();
-        return false;
+        if (contentDigest == null) {
+            return Delivery.AGAIN;
+        }
+        Object stored = entityManager.createNativeQuery(
+                "select content_digest from processed_event where consumer = ?1 and event_id = ?2")
+                .setParameter(1, consumer)
+                .setParameter(2, eventId)
+                .getSingleResult();
+        return stored == null || stored.equals(contentDigest) ? Delivery.AGAIN : Delivery.OTHER_CONTENT;
     }
 
     /**

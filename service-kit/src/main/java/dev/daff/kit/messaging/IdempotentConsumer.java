@@ -20,6 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.daff.events.EventEnvelope;
 import dev.daff.kit.inbox.ProcessedEvents;
+import dev.daff.kit.inbox.ProcessedEvents.Delivery;
+import dev.daff.kit.json.UnicodeText;
+import dev.daff.kit.text.Sha256;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Arc;
@@ -44,7 +47,11 @@ public class IdempotentConsumer {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
-    private final ObjectMapper json;
+    /**
+     * The services' lenient mapper (a newer version's fields are skipped), refusing text that is not Unicode as a
+     * request body does: a lone surrogate in a change's summary was stored as {@code ?}.
+     */
+    private final ObjectMapper reader;
     private final ProcessedEvents processed;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -55,7 +62,7 @@ public class IdempotentConsumer {
 
     public IdempotentConsumer(ObjectMapper json, ProcessedEvents processed, Clock clock, MeterRegistry registry,
             @ConfigProperty(name = "daff.events.max-clock-skew", defaultValue = "PT5M") Duration maxClockSkew) {
-        this.json = json;
+        this.reader = json.copy().registerModule(UnicodeText.module());
         this.processed = processed;
         this.clock = clock;
         this.registry = registry;
@@ -73,17 +80,27 @@ public class IdempotentConsumer {
      *                     content; null when the envelope is required
      * @param rankedByTime which events the consumer ranks by {@code occurredAt}: dated more than the allowed clock skew
      *                     ahead, those are dead-lettered; null for none
+     * @param content      what an event says, for events whose ids their producers choose: an id delivered again with
+     *                     other content is dead-lettered, not taken for a redelivery; null when ids are daff's own
      */
     public record Subscription<E extends EventEnvelope>(String consumer, Class<E> eventClass, Set<String> types,
-            int maxVersion, Function<E, String> fallbackId, Predicate<E> rankedByTime) {
+            int maxVersion, Function<E, String> fallbackId, Predicate<E> rankedByTime, Function<E, String> content) {
 
         public static <E extends EventEnvelope> Subscription<E> of(String consumer, Class<E> eventClass, int maxVersion,
                 Set<String> types) {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, null, null);
+            return new Subscription<>(consumer, eventClass, types, maxVersion, null, null, null);
         }
 
         public Subscription<E> identifiedBy(Function<E, String> fallback) {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, fallback, rankedByTime);
+            return new Subscription<>(consumer, eventClass, types, maxVersion, fallback, rankedByTime, content);
+        }
+
+        /**
+         * For events from outside daff: a producer that reuses an {@code eventId} for another event (a pipeline
+         * numbering its runs afresh) had the second taken for a redelivery and dropped, acknowledged and unseen.
+         */
+        public Subscription<E> sameEventWhenSame(Function<E, String> whatItSays) {
+            return new Subscription<>(consumer, eventClass, types, maxVersion, fallbackId, rankedByTime, whatItSays);
         }
 
         /**
@@ -91,7 +108,7 @@ public class IdempotentConsumer {
          * clocks drift apart is dead-lettered, as it would outrank every true event after it. Any other is applied.
          */
         public Subscription<E> rankedByTime(Predicate<E> ranked) {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, fallbackId, ranked);
+            return new Subscription<>(consumer, eventClass, types, maxVersion, fallbackId, ranked, content);
         }
     }
 
@@ -112,9 +129,11 @@ public class IdempotentConsumer {
         expose(subscription);
         E event;
         String eventId;
+        String digest;
         try {
             event = parse(subscription, payload);
             eventId = eventId(subscription, event);
+            digest = subscription.content() == null ? null : Sha256.hex(subscription.content().apply(event));
         } catch (UnprocessableEvent unreadable) {
             registry.counter("daff.events.dead-lettered", "consumer", subscription.consumer()).increment();
             throw unreadable;
@@ -125,7 +144,12 @@ public class IdempotentConsumer {
         for (int attempt = 1;; attempt++) {
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
-                    if (processed.firstDelivery(subscription.consumer(), eventId)) {
+                    Delivery delivery = processed.deliver(subscription.consumer(), eventId, digest);
+                    if (delivery == Delivery.OTHER_CONTENT) {
+                        throw new UnprocessableEvent("eventId '" + eventId + "' was used before for another event;"
+                                + " the first is kept: send this one with an eventId of its own");
+                    }
+                    if (delivery == Delivery.FIRST) {
                         apply.accept(event);
                     }
                 });
@@ -181,7 +205,7 @@ public class IdempotentConsumer {
         }
         E event;
         try {
-            event = json.readValue(payload, subscription.eventClass());
+            event = reader.readValue(payload, subscription.eventClass());
         } catch (Exception e) {
             throw new UnprocessableEvent("not a valid " + subscription.eventClass().getSimpleName() + ": " + reason(e), e);
         }

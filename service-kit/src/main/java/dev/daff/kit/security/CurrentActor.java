@@ -4,6 +4,7 @@ import jakarta.enterprise.context.RequestScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import dev.daff.kit.text.Sha256;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
@@ -60,13 +61,7 @@ public class CurrentActor {
         if (name.length() <= MAX_LENGTH) {
             return name;
         }
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return name.substring(0, MAX_LENGTH - 9) + "~" + java.util.HexFormat.of().formatHex(digest, 0, 4);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return name.substring(0, MAX_LENGTH - 9) + "~" + Sha256.hex(name).substring(0, 8);
     }
 
     private String rawName() {
