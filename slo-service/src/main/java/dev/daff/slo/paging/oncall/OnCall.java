@@ -35,7 +35,7 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
         long index = shiftIndex(start, shift, at);
         long turn = index + rotation.turnsAheadOrNone();
         String primary = members.get(Math.floorMod(turn, members.size()));
-        String secondary = members.get(Math.floorMod(turn + 1, members.size()));
+        String secondary = nextAfter(primary, members, turn);
         Instant shiftStart = plus(start, shift, index).toInstant();
         Instant shiftEnd = plus(start, shift, index + 1).toInstant(); // or when an override begins, below
         TeamDefinition.Override covering = null; // the override that wins now
@@ -66,6 +66,21 @@ public record OnCall(String primary, String secondary, Instant shiftStartedAt, I
         }
         shiftEnd = earlier(shiftEnd, nextOverride);
         return new OnCall(primary, secondary, shiftStart, shiftEnd, false);
+    }
+
+    /**
+     * The first member after turn {@code turn} who is not {@code primary}: listed twice in a row (a double shift), the
+     * primary was their own secondary, and the SECONDARY step paged again the one who had not answered. A rotation of
+     * one has nobody else, and answers the primary.
+     */
+    private static String nextAfter(String primary, List<String> members, long turn) {
+        for (int ahead = 1; ahead < members.size(); ahead++) {
+            String next = members.get(Math.floorMod(turn + ahead, members.size()));
+            if (!next.equals(primary)) {
+                return next;
+            }
+        }
+        return primary;
     }
 
     /**

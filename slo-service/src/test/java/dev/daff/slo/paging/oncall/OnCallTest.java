@@ -96,8 +96,27 @@ class OnCallTest {
     }
 
     private static TeamDefinition teamOf(TeamDefinition.Rotation rotation) {
-        return new TeamDefinition(rotation.members().stream().map(handle -> new TeamDefinition.Member(handle, handle,
-                List.of())).toList(), null, rotation, null, null);
+        return new TeamDefinition(rotation.members().stream().distinct().map(handle -> new TeamDefinition.Member(handle,
+                handle, List.of())).toList(), null, rotation, null, null);
+    }
+
+    /**
+     * A rotation listing someone twice in a row (a double shift) made them their own secondary: the SECONDARY step paged
+     * again the one who had not answered, and the next person heard of it only at TEAM. The secondary is the next one
+     * along who is someone else; a rotation of one has nobody else.
+     */
+    @Test
+    void theSecondaryIsTheNextMemberAlongWhoIsSomeoneElse() {
+        TeamDefinition team = teamOf(new TeamDefinition.Rotation(List.of("alice", "alice", "bob"), "P7D",
+                Instant.parse("2026-01-05T09:00:00Z"), "UTC"));
+        OnCall firstWeek = OnCall.at(team, Instant.parse("2026-01-06T10:00:00Z"));
+        assertEquals(List.of("alice", "bob"), List.of(firstWeek.primary(), firstWeek.secondary()));
+        OnCall secondWeek = OnCall.at(team, Instant.parse("2026-01-13T10:00:00Z"));
+        assertEquals(List.of("alice", "bob"), List.of(secondWeek.primary(), secondWeek.secondary()));
+        OnCall thirdWeek = OnCall.at(team, Instant.parse("2026-01-20T10:00:00Z"));
+        assertEquals(List.of("bob", "alice"), List.of(thirdWeek.primary(), thirdWeek.secondary()));
+        OnCall alone = OnCall.at(teamOf(rotation(team.rotation(), "alice")), Instant.parse("2026-01-06T10:00:00Z"));
+        assertEquals(List.of("alice", "alice"), List.of(alone.primary(), alone.secondary()));
     }
 
     @Test
