@@ -3,6 +3,7 @@ package dev.daff.incident;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -150,6 +151,24 @@ class IdempotentCreatesTest {
         given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(change).when().post("/api/changes")
                 .then().statusCode(201).header("Idempotent-Replayed", "true").body("change.id", equalTo(id));
         assertEquals(1, changesTo(service));
+    }
+
+    /**
+     * A pipeline that sends no key and retries after a timeout reported its deploy twice, and "what changed?" listed it
+     * twice. A change alike in every field from the same caller is the same change; one that differs is another.
+     */
+    @Test
+    void aChangeReportedAgainWithoutAKeyIsStoredOnceAndAnotherChangeIsStored() {
+        String service = serviceInTheCatalog();
+        String change = deploy(service);
+        String id = given().contentType(ContentType.JSON).body(change).when().post("/api/changes").then().statusCode(201)
+                .extract().path("change.id");
+        given().contentType(ContentType.JSON).body(change).when().post("/api/changes").then().statusCode(201)
+                .header("Idempotent-Replayed", "true").body("change.id", equalTo(id));
+        assertEquals(1, changesTo(service));
+        given().contentType(ContentType.JSON).body(change.replace("v42", "v43")).when().post("/api/changes").then()
+                .statusCode(201).header("Idempotent-Replayed", nullValue()).body("change.id", not(equalTo(id)));
+        assertEquals(2, changesTo(service));
     }
 
     @Test

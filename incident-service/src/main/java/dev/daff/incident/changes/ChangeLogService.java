@@ -46,11 +46,12 @@ public class ChangeLogService {
 
     /**
      * Stores a change and answers it with the changes to related services close to it in time: the
-     * {@code concurrent-limit} most related, and how many there were.
+     * {@code concurrent-limit} most related, and how many there were. The same change reported again by the same
+     * caller within a day, with or without a key, is answered as the first and stored once.
      */
     @Transactional
     public Made<Registered> register(@Valid @NotNull NewChange request, Actor recordedBy, String idempotencyKey) {
-        Created created = creates.once("POST /api/changes", recordedBy.subject(), idempotencyKey, request,
+        Created created = creates.onceAlike("POST /api/changes", recordedBy.subject(), idempotencyKey, request,
                 () -> store(request, recordedBy).id);
         Change change = changes.findById(created.id());
         List<Relatedness.Related> concurrent = concurrentWith(change);

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -68,6 +69,17 @@ public class IdempotentCreates {
         this.entityManager = entityManager;
         this.json = json;
         this.clock = clock;
+    }
+
+    /**
+     * As {@link #once}, and without a key the request itself is the key: for creates where two requests alike from one
+     * caller within {@link #KEPT} can only be one sent again (a pipeline reporting a change, retried after a timeout,
+     * stored it twice, and "what changed?" listed it twice).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Created onceAlike(String endpoint, String subject, String key, Object request, Supplier<UUID> create) {
+        String alike = key != null ? key : "request:" + HexFormat.of().formatHex(fingerprint(request));
+        return once(endpoint, subject, alike, request, create);
     }
 
     /**
