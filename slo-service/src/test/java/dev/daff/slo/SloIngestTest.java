@@ -158,9 +158,12 @@ class SloIngestTest {
         // The broker bounds a record only as compressed: gzip passes a value of megabytes.
         try (var producer = producer(Map.of("compression.type", "gzip", "max.request.size", String.valueOf(16 << 20)))) {
             // Ids as producers write them: a NUL (PostgreSQL refuses it in text), an empty one, and the same id
-            // for two SLOs, each counted once for its own SLO — and once however often it is sent (a retry).
+            // for two SLOs, each counted once for its own SLO — and once however often it is sent (a retry). Two ids
+            // of half a surrogate pair each were one id once made UTF-8 ("s?"): the second was dropped as the first
+            // sent again; both are dead-lettered.
             for (String[] event : new String[][] { { "hostile-records", "a\u0000b" }, { "hostile-records", "" },
-                    { "hostile-records", "17" }, { "hostile-records-other", "17" }, { "hostile-records", "17" } }) {
+                    { "hostile-records", "17" }, { "hostile-records-other", "17" }, { "hostile-records", "17" },
+                    { "hostile-records", "s\\uD800" }, { "hostile-records", "s\\uD801" } }) {
                 var record = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.SLI_EVENTS, event[0],
                         "{\"slo\": \"" + event[0] + "\", \"eventId\": \"" + event[1].replace("\u0000", "\\u0000")
                                 + "\", \"at\": \"" + Instant.now() + "\", \"good\": 1, \"total\": 1}");
@@ -185,8 +188,10 @@ class SloIngestTest {
         List<ConsumerRecord<String, String>> deadLetters = KafkaTestClient.read(
                 RealInfrastructureResource.kafka().bootstrapServers(), Topics.SLI_EVENTS_DEAD_LETTER,
                 record -> "hostile-records".equals(record.key()) || hugeKey.startsWith(String.valueOf(record.key()))
-                        && record.key().length() > 100, 2, Duration.ofSeconds(20));
-        assertEquals(2, deadLetters.size());
+                        && record.key().length() > 100, 4, Duration.ofSeconds(20));
+        assertEquals(4, deadLetters.size());
+        assertEquals(2, deadLetters.stream().filter(record -> reason(record).startsWith("eventId is not Unicode text"))
+                .count(), "both ids of half a surrogate pair");
         assertTrue(deadLetters.stream().anyMatch(record -> reason(record).startsWith("a record's key and value hold at most 262144 characters; this one's value has 30000")
                 && record.value().length() < 100_000), "the oversized record is dead-lettered with its head only");
         assertTrue(deadLetters.stream().anyMatch(record -> reason(record).startsWith("unknown SLO 'zzz")

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.daff.events.SliEvent;
 import dev.daff.events.SliObservedBatch;
+import dev.daff.kit.json.UnicodeText;
 import dev.daff.slo.ingest.SliBatch.Forwarded;
 import dev.daff.slo.ingest.SliBatch.Observed;
 import dev.daff.slo.ingest.SliBatch.Refused;
@@ -229,6 +230,10 @@ public class SliRecords {
         }
         if (event.eventId() != null && event.eventId().length() > 100) {
             return Optional.of("eventId must be at most 100 characters");
+        }
+        if (event.eventId() != null && UnicodeText.unpairedSurrogate(event.eventId()) >= 0) {
+            // made UTF-8 for its id, half a surrogate pair is "?": two such ids were one, and the second was dropped
+            return Optional.of("eventId is not Unicode text: it holds half of a UTF-16 surrogate pair");
         }
         Duration window = windows.get(event.slo());
         if (window == null) {
