@@ -91,12 +91,14 @@ class BrokenOverlayTest {
     }
 
     @Test
-    void topicsCatchAUsedTopicWithoutKafkaTopicAKafkaTopicNobodyUsesAndOneKeptTooLong() {
+    void topicsCatchAUsedTopicWithoutKafkaTopicAKafkaTopicNobodyUsesOneKeptTooLongAndTombstonesForgottenSoon() {
         List<String> problems = Checks.topics(broken.objects());
         assertHas(problems, "topic daff.change-events is used by the services but has no KafkaTopic");
         assertHas(problems, "KafkaTopic daff.unused is used by no service");
         assertHas(problems, "KafkaTopic daff.action-events: keeps records 30 days, as long as or longer than a service may "
                 + "keep their event ids (8 days): a redelivery could apply twice");
+        assertHas(problems, "KafkaTopic daff.slo-budgets: compacted, keeps a deleted key's tombstone 1 day(s)"
+                + " (delete.retention.ms), under 30: a reader away longer keeps what was deleted");
     }
 
     @Test

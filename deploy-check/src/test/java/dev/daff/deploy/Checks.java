@@ -319,8 +319,15 @@ final class Checks {
      * such a topic, and each topic's replication fits the brokers: replicas ≤ brokers, min.insync.replicas ≤ replicas
      * and, with more than one replica, below it (so one broker can be down); and no topic keeps records as long as a
      * service may be set to keep their event ids ({@code daff.events.processed-retention}: at least service-kit's
-     * {@code ProcessedEventRetention.SHORTEST}).
+     * {@code ProcessedEventRetention.SHORTEST}); a compacted one keeps tombstones {@link #TOMBSTONES_KEPT_AT_LEAST}.
      */
+    /**
+     * How long a compacted topic keeps a tombstone at least: a reader (a service that was away, a consumer group whose
+     * offsets expired) that misses it keeps the deleted key's last value for good. A month: an outage of a month is
+     * one nobody would run a pipeline through unnoticed.
+     */
+    static final Duration TOMBSTONES_KEPT_AT_LEAST = Duration.ofDays(30);
+
     static List<String> topics(List<HasMetadata> objects) {
         List<String> problems = new ArrayList<>();
         Duration idsKept = Project.processedEventRetentionFloor();
@@ -345,6 +352,15 @@ final class Checks {
                 }
                 Object retentionMs = nonNull(t.getSpec().getConfig()).get("retention.ms");
                 Duration kept = retentionMs == null ? null : Duration.ofMillis(Long.parseLong(String.valueOf(retentionMs)));
+                Object tombstonesMs = nonNull(t.getSpec().getConfig()).get("delete.retention.ms");
+                Duration tombstonesKept = tombstonesMs == null ? Duration.ofDays(1)
+                        : Duration.ofMillis(Long.parseLong(String.valueOf(tombstonesMs)));
+                if (String.valueOf(nonNull(t.getSpec().getConfig()).get("cleanup.policy")).contains("compact")
+                        && tombstonesKept.compareTo(TOMBSTONES_KEPT_AT_LEAST) < 0) {
+                    problems.add("KafkaTopic " + topic + ": compacted, keeps a deleted key's tombstone "
+                            + tombstonesKept.toDays() + " day(s) (delete.retention.ms), under "
+                            + TOMBSTONES_KEPT_AT_LEAST.toDays() + ": a reader away longer keeps what was deleted");
+                }
                 if (kept != null && kept.compareTo(idsKept) >= 0) {
                     problems.add("KafkaTopic " + topic + ": keeps records " + kept.toDays() + " days, as long as or longer"
                             + " than a service may keep their event ids (" + idsKept.toDays()
