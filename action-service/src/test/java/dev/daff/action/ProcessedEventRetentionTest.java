@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.daff.kit.inbox.ProcessedEventRetention;
 import dev.daff.kit.inbox.ProcessedEvents;
+import dev.daff.kit.inbox.ProcessedEvents.Delivery;
 import dev.daff.localinfra.RealInfrastructureResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -54,6 +55,27 @@ class ProcessedEventRetentionTest {
         assertFalse(firstDelivery(consumer, "quiet"), "and remembered again from now");
         assertEquals(0, retention.forgetExpired(), "nothing of the last 30 days goes");
         assertFalse(firstDelivery(consumer, "redelivered"));
+    }
+
+    /**
+     * An id delivered again is a redelivery only with what it first stood for: another content is another event, told
+     * apart only between digests taken the same way (a consumer that names more of an event than it did takes a true
+     * redelivery for one), and never for ids first seen without one.
+     */
+    @Test
+    void anIdDeliveredAgainWithOtherContentIsNoRedeliveryWhenBothWereTakenTheSameWay() {
+        String consumer = "content-test-" + UUID.randomUUID();
+        assertEquals(Delivery.FIRST, deliver(consumer, "run-1", "v1:aaaa"));
+        assertEquals(Delivery.AGAIN, deliver(consumer, "run-1", "v1:aaaa"));
+        assertEquals(Delivery.OTHER_CONTENT, deliver(consumer, "run-1", "v1:bbbb"));
+        assertEquals(Delivery.AGAIN, deliver(consumer, "run-1", "v2:cccc"), "named another way: cannot tell");
+        assertEquals(Delivery.AGAIN, deliver(consumer, "run-1", null));
+        assertEquals(Delivery.FIRST, deliver(consumer, "run-2", null));
+        assertEquals(Delivery.AGAIN, deliver(consumer, "run-2", "v1:dddd"), "first seen without content: cannot tell");
+    }
+
+    private Delivery deliver(String consumer, String eventId, String digest) {
+        return QuarkusTransaction.requiringNew().call(() -> processed.deliver(consumer, eventId, digest));
     }
 
     private boolean firstDelivery(String consumer, String eventId) {

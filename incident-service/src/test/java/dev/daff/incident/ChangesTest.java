@@ -402,11 +402,12 @@ class ChangesTest {
     /**
      * A pipeline that numbers its runs afresh sends an {@code eventId} it used before, for another change. That was
      * taken for a redelivery and dropped: acknowledged by the broker, on no list and in no dead-letter topic. A
-     * summary holding half a surrogate pair was stored as {@code ?}, where HTTP refuses it. Both are dead-lettered
-     * now, with the reason; a true redelivery still changes nothing.
+     * summary holding half a surrogate pair was stored as {@code ?}, and a record in Latin-1 with U+FFFD for its
+     * "é", where HTTP refuses both. All three are dead-lettered now, with the reason; a true redelivery still changes
+     * nothing.
      */
     @Test
-    void anEventIdUsedAgainForAnotherChangeAndTextThatIsNotUnicodeAreDeadLetteredNotDropped() {
+    void anEventIdUsedAgainForAnotherChangeAndTextThatIsNotUnicodeAreDeadLetteredNotStoredOrDropped() {
         String u = "-" + unique();
         service("reuse" + u, "{\"team\": \"ci\"}");
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
@@ -418,6 +419,8 @@ class ChangesTest {
                 withEventId("run-1" + u, changeJson("reuse" + u, "DEPLOY", "second", t.plusSeconds(60), null, "production")));
         KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "reuse" + u,
                 changeJson("reuse" + u, "CONFIG", "half \\uD800 a pair", t.plusSeconds(120), null, "production"));
+        KafkaTestClient.sendBytes(kafka, Topics.CHANGE_EVENTS, "reuse" + u, changeJson("reuse" + u, "CONFIG",
+                "by José in Latin-1", t.plusSeconds(150), null, "production").getBytes(StandardCharsets.ISO_8859_1));
         KafkaTestClient.send(kafka, Topics.CHANGE_EVENTS, "reuse" + u,
                 changeJson("reuse" + u, "CONFIG", "after them", t.plusSeconds(180), null, "production"));
 
@@ -430,11 +433,12 @@ class ChangesTest {
             KafkaTestClient.read(kafka, DEAD_LETTER, r -> ("reuse" + u).equals(r.key()), 10, Duration.ofSeconds(2))
                     .forEach(r -> reasons.add(new String(r.headers().lastHeader("dead-letter-reason").value(),
                             StandardCharsets.UTF_8)));
-            assertEquals(2, reasons.stream().distinct().count(), reasons.toString());
+            assertEquals(3, reasons.stream().distinct().count(), reasons.toString());
         });
         assertTrue(reasons.stream().anyMatch(r -> r.contains("eventId 'run-1" + u + "' was used before for another event")),
                 reasons.toString());
         assertTrue(reasons.stream().anyMatch(r -> r.contains("unpaired UTF-16 surrogate")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("the record's value is not UTF-8 text")), reasons.toString());
     }
 
     private static String withEventId(String eventId, String changeJson) {

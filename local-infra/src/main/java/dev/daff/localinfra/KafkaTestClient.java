@@ -17,6 +17,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -46,16 +48,26 @@ public final class KafkaTestClient {
         send(bootstrapServers, topic, key, value, Map.of(), gzip);
     }
 
+    /** Sends one record whose value is these bytes as they are: a producer that does not write UTF-8 (Latin-1). */
+    public static void sendBytes(String bootstrapServers, String topic, String key, byte[] value) {
+        send(bootstrapServers, topic, key, value, ByteArraySerializer.class, Map.of(), new Properties());
+    }
+
     private static void send(String bootstrapServers, String topic, String key, String value, Map<String, String> headers,
             Properties settings) {
+        send(bootstrapServers, topic, key, value, StringSerializer.class, headers, settings);
+    }
+
+    private static <V> void send(String bootstrapServers, String topic, String key, V value,
+            Class<? extends Serializer<V>> valueSerializer, Map<String, String> headers, Properties settings) {
         Properties props = new Properties();
         props.putAll(settings);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, valueSerializer.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+        try (KafkaProducer<String, V> producer = new KafkaProducer<>(props)) {
+            ProducerRecord<String, V> record = new ProducerRecord<>(topic, key, value);
             headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
             producer.send(record).get();
         } catch (Exception e) {

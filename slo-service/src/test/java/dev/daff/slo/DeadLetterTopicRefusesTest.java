@@ -3,7 +3,9 @@ package dev.daff.slo;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import dev.daff.events.Topics;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.slo.evaluation.SloEvaluator;
+import dev.daff.slo.ingest.CountedUpTo;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,9 +55,56 @@ class DeadLetterTopicRefusesTest {
     @Inject
     SimulatedClockBean clock;
 
+    @Inject
+    SloEvaluator evaluator;
+
+    @Inject
+    CountedUpTo countedUpTo;
+
     @BeforeEach
     void clockNotBehindTheWall() {
         clock.notBehindTheWall();
+    }
+
+    /**
+     * While one partition is held behind its invalid event, an SLO counted in another falls silent. Its partition is
+     * counted to the end, so its silence is the service's: NO_DATA fires. Before, the replica's completeness was one
+     * flag for all its partitions, and one partition held back kept NO_DATA (and every alert's resolving) from every
+     * SLO on the replica until it caught up.
+     */
+    @Test
+    void anSloCountedInAnotherPartitionIsJudgedForNoDataWhileOnePartitionIsHeld() throws Exception {
+        String held = "dlt-nodata-held";
+        String bystander = IntStream.range(0, 1_000).mapToObj(i -> "dlt-nodata-bystander-" + i)
+                .filter(name -> SloIngestTest.partitionOf(name) != SloIngestTest.partitionOf(held)).findFirst().orElseThrow();
+        for (String name : List.of(held, bystander)) {
+            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
+        }
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        for (int i = 0; i < 3; i++) {
+            KafkaTestClient.send(kafka, Topics.SLI_EVENTS, bystander, "{\"slo\": \"" + bystander + "\", \"at\": \""
+                    + clock.instant() + "\", \"good\": 1, \"total\": 1}");
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/slos/" + bystander + "/status")
+                .then().statusCode(200).body("events.total", equalTo(3)));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+            refuseDeadLetters(admin);
+            try {
+                KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held, "{\"slo\": \"" + held + "\", \"at\": \""
+                        + Instant.now() + "\", \"good\": 5, \"total\": 3}"); // invalid, and its dead letter refused
+                // past daff.sli.counted.complete-within (5 s in tests) with the held partition behind its end
+                await().atMost(Duration.ofSeconds(30)).until(() -> !countedUpTo.complete());
+                clock.advance(Duration.ofMinutes(20)); // past NO_DATA's 10 minutes
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    evaluator.tick();
+                    given().when().get("/api/alerts?state=firing&slo=" + bystander).then().statusCode(200)
+                            .body("kind", hasItem("NO_DATA"));
+                });
+                assertFalse(countedUpTo.complete(), "the held partition is still behind");
+            } finally {
+                takeDeadLettersAgain(admin);
+            }
+        }
     }
 
     @Test
@@ -65,14 +116,8 @@ class DeadLetterTopicRefusesTest {
             given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
         }
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
-        ConfigResource deadLetterTopic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.SLI_EVENTS_DEAD_LETTER);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-            if (!admin.listTopics().names().get().contains(Topics.SLI_EVENTS_DEAD_LETTER)) {
-                admin.createTopics(List.of(new NewTopic(Topics.SLI_EVENTS_DEAD_LETTER, Optional.empty(), Optional.empty())))
-                        .all().get(); // as the first dead letter would have created it, with the broker's defaults
-            }
-            admin.incrementalAlterConfigs(Map.of(deadLetterTopic, List.of(new AlterConfigOp(
-                    new ConfigEntry("max.message.bytes", "64"), AlterConfigOp.OpType.SET)))).all().get();
+            refuseDeadLetters(admin);
             try {
                 String at = Instant.now().toString();
                 KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held,
@@ -89,8 +134,7 @@ class DeadLetterTopicRefusesTest {
                 given().when().get("/api/slos/" + held + "/status").then().statusCode(200)
                         .body("events.total", equalTo(0)); // behind its invalid event: nothing skipped unrecorded
             } finally {
-                admin.incrementalAlterConfigs(Map.of(deadLetterTopic, List.of(new AlterConfigOp(
-                        new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE)))).all().get();
+                takeDeadLettersAgain(admin);
             }
         }
         // The topic takes dead letters again: the invalid event is dead-lettered, the one behind it counted.
@@ -99,5 +143,23 @@ class DeadLetterTopicRefusesTest {
         List<ConsumerRecord<String, String>> deadLetters = KafkaTestClient.read(kafka, Topics.SLI_EVENTS_DEAD_LETTER,
                 record -> held.equals(record.key()), 1, Duration.ofSeconds(20));
         assertEquals(1, deadLetters.size());
+    }
+
+    private static final ConfigResource DEAD_LETTER_TOPIC = new ConfigResource(ConfigResource.Type.TOPIC,
+            Topics.SLI_EVENTS_DEAD_LETTER);
+
+    /** A record size limit far too small for any dead letter, as a topic misconfigured or full. */
+    private static void refuseDeadLetters(Admin admin) throws Exception {
+        if (!admin.listTopics().names().get().contains(Topics.SLI_EVENTS_DEAD_LETTER)) {
+            admin.createTopics(List.of(new NewTopic(Topics.SLI_EVENTS_DEAD_LETTER, Optional.empty(), Optional.empty())))
+                    .all().get(); // as the first dead letter would have created it, with the broker's defaults
+        }
+        admin.incrementalAlterConfigs(Map.of(DEAD_LETTER_TOPIC, List.of(new AlterConfigOp(
+                new ConfigEntry("max.message.bytes", "64"), AlterConfigOp.OpType.SET)))).all().get();
+    }
+
+    private static void takeDeadLettersAgain(Admin admin) throws Exception {
+        admin.incrementalAlterConfigs(Map.of(DEAD_LETTER_TOPIC, List.of(new AlterConfigOp(
+                new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE)))).all().get();
     }
 }

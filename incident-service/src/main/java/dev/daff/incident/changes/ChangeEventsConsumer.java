@@ -35,9 +35,12 @@ public class ChangeEventsConsumer {
     public static final String CHANNEL = "change-events";
     static final String CONSUMER = "incident-service/change-events";
     static final Actor ACTOR = Actor.daff("daff-change-events");
+    /** How {@link #content} names a change: a new one whenever it names more or less of it. */
+    static final int CONTENT_VERSION = 1;
     static final Subscription<ChangeEvent> SUBSCRIPTION = Subscription
             .of(CONSUMER, ChangeEvent.class, ChangeEvent.CURRENT_VERSION, Set.of(ChangeEvent.REPORTED))
-            .identifiedBy(ChangeEventsConsumer::contentId).sameEventWhenSame(ChangeEventsConsumer::content);
+            .identifiedBy(ChangeEventsConsumer::contentId)
+            .sameEventWhenSame(CONTENT_VERSION, ChangeEventsConsumer::content);
 
     private final ChangeLogService changes;
     private final IdempotentConsumer consumer;

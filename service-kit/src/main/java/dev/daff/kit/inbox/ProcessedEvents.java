@@ -42,7 +42,8 @@ public class ProcessedEvents {
 
     /**
      * Records a delivery of {@code eventId} to {@code consumer}; {@code contentDigest}, when not null, is what the
-     * id stands for, kept with its first delivery and compared with every later one.
+     * id stands for ({@code v<n>:} and a digest), kept with its first delivery and compared with every later one taken
+     * the same way.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Delivery deliver(String consumer, String eventId, String contentDigest) {
@@ -75,7 +76,17 @@ public class ProcessedEvents {
                 .setParameter(1, consumer)
                 .setParameter(2, eventId)
                 .getSingleResult();
-        return stored == null || stored.equals(contentDigest) ? Delivery.AGAIN : Delivery.OTHER_CONTENT;
+        return stored == null || stored.equals(contentDigest) || !sameWay(stored.toString(), contentDigest) ? Delivery.AGAIN
+                : Delivery.OTHER_CONTENT;
+    }
+
+    /**
+     * Whether two digests were taken of content named the same way ({@code v<n>:}): a consumer that names more of an
+     * event than it did would otherwise take a redelivery of an event first seen before for another event.
+     */
+    private static boolean sameWay(String stored, String digest) {
+        int storedVersion = stored.indexOf(':');
+        return storedVersion > 0 && stored.regionMatches(0, digest, 0, storedVersion + 1);
     }
 
     /**

@@ -82,25 +82,31 @@ public class IdempotentConsumer {
      *                     ahead, those are dead-lettered; null for none
      * @param content      what an event says, for events whose ids their producers choose: an id delivered again with
      *                     other content is dead-lettered, not taken for a redelivery; null when ids are daff's own
+     * @param contentVersion the way {@code content} names an event: changed whenever {@code content} is, so a
+     *                     redelivery of an event first seen the old way is not taken for another event
      */
     public record Subscription<E extends EventEnvelope>(String consumer, Class<E> eventClass, Set<String> types,
-            int maxVersion, Function<E, String> fallbackId, Predicate<E> rankedByTime, Function<E, String> content) {
+            int maxVersion, Function<E, String> fallbackId, Predicate<E> rankedByTime, Function<E, String> content,
+            int contentVersion) {
 
         public static <E extends EventEnvelope> Subscription<E> of(String consumer, Class<E> eventClass, int maxVersion,
                 Set<String> types) {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, null, null, null);
+            return new Subscription<>(consumer, eventClass, types, maxVersion, null, null, null, 0);
         }
 
         public Subscription<E> identifiedBy(Function<E, String> fallback) {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, fallback, rankedByTime, content);
+            return new Subscription<>(consumer, eventClass, types, maxVersion, fallback, rankedByTime, content,
+                    contentVersion);
         }
 
         /**
          * For events from outside daff: a producer that reuses an {@code eventId} for another event (a pipeline
-         * numbering its runs afresh) had the second taken for a redelivery and dropped, acknowledged and unseen.
+         * numbering its runs afresh) had the second taken for a redelivery and dropped, acknowledged and unseen. Only
+         * for events that bring an id of their own: one derived from the content already is the content.
          */
-        public Subscription<E> sameEventWhenSame(Function<E, String> whatItSays) {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, fallbackId, rankedByTime, whatItSays);
+        public Subscription<E> sameEventWhenSame(int version, Function<E, String> whatItSays) {
+            return new Subscription<>(consumer, eventClass, types, maxVersion, fallbackId, rankedByTime, whatItSays,
+                    version);
         }
 
         /**
@@ -108,7 +114,8 @@ public class IdempotentConsumer {
          * clocks drift apart is dead-lettered, as it would outrank every true event after it. Any other is applied.
          */
         public Subscription<E> rankedByTime(Predicate<E> ranked) {
-            return new Subscription<>(consumer, eventClass, types, maxVersion, fallbackId, ranked, content);
+            return new Subscription<>(consumer, eventClass, types, maxVersion, fallbackId, ranked, content,
+                    contentVersion);
         }
     }
 
@@ -133,7 +140,8 @@ public class IdempotentConsumer {
         try {
             event = parse(subscription, payload);
             eventId = eventId(subscription, event);
-            digest = subscription.content() == null ? null : Sha256.hex(subscription.content().apply(event));
+            digest = subscription.content() == null || event.eventId() == null ? null
+                    : "v" + subscription.contentVersion() + ":" + Sha256.hex(subscription.content().apply(event));
         } catch (UnprocessableEvent unreadable) {
             registry.counter("daff.events.dead-lettered", "consumer", subscription.consumer()).increment();
             throw unreadable;
@@ -199,9 +207,9 @@ public class IdempotentConsumer {
     }
 
     private <E extends EventEnvelope> E parse(Subscription<E> subscription, String payload) {
-        String oversized = BoundedEventDeserializer.oversized(payload);
-        if (oversized != null) {
-            throw new UnprocessableEvent(oversized);
+        String unreadable = BoundedEventDeserializer.unreadable(payload);
+        if (unreadable != null) {
+            throw new UnprocessableEvent(unreadable);
         }
         E event;
         try {

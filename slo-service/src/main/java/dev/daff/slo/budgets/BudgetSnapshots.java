@@ -31,6 +31,7 @@ import dev.daff.slo.definition.SloService.SloDeleted;
 import dev.daff.slo.evaluation.SloEvaluator;
 import dev.daff.slo.evaluation.SloEvaluator.Evaluated;
 import dev.daff.slo.ingest.CountedUpTo;
+import dev.daff.slo.ingest.SloOwnership;
 import dev.daff.slo.paging.pages.PageQueries;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -51,11 +52,13 @@ public class BudgetSnapshots {
     private final Outbox outbox;
     private final ObjectMapper json;
     private final CountedUpTo countedUpTo;
+    private final SloOwnership ownership;
     private final Clock clock;
     private volatile KafkaProducer<String, String> producer;
 
     public BudgetSnapshots(SloEvaluator evaluator, SloDefinitions definitions, PageQueries pages,
-            KafkaClients kafkaClients, Outbox outbox, ObjectMapper json, CountedUpTo countedUpTo, Clock clock) {
+            KafkaClients kafkaClients, Outbox outbox, ObjectMapper json, CountedUpTo countedUpTo, SloOwnership ownership,
+            Clock clock) {
         this.evaluator = evaluator;
         this.definitions = definitions;
         this.pages = pages;
@@ -63,6 +66,7 @@ public class BudgetSnapshots {
         this.outbox = outbox;
         this.json = json;
         this.countedUpTo = countedUpTo;
+        this.ownership = ownership;
         this.clock = clock;
     }
 
@@ -92,15 +96,15 @@ public class BudgetSnapshots {
     private List<SloBudgetSnapshot> current() {
         Map<String, Integer> unacknowledged = pages.unacknowledgedBySlo();
         Instant now = clock.instant();
-        // The budget and burn rates are as old as the counts behind them: while counting works through a backlog
-        // (after a broker stall) the deploy gate is told so, and takes them as unknown; the page facts are as of now.
-        Instant counted = countedUpTo.countedAt(now);
         List<SloBudgetSnapshot> snapshots = new ArrayList<>();
         for (Evaluated evaluated : evaluator.evaluated()) {
             BurnSnapshot burn = evaluated.snapshot();
             if (burn == null) {
                 continue; // not evaluated yet: the next round has it
             }
+            // The budget and burn rates are as old as the counts behind them: while counting works through a backlog
+            // (after a broker stall) the deploy gate is told so, and takes them as unknown; the page facts are as of now.
+            Instant counted = countedUpTo.countedAt(now, ownership.partitionOf(evaluated.name()));
             boolean pageFiring = evaluated.firing().stream().anyMatch(alert -> alert.severity() == Severity.PAGE);
             snapshots.add(new SloBudgetSnapshot(UUID.randomUUID().toString(), SloBudgetSnapshot.TYPE,
                     SloBudgetSnapshot.CURRENT_VERSION, now, evaluated.name(), evaluated.slo().service,

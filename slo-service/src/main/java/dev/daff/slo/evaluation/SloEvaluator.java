@@ -25,7 +25,6 @@ import dev.daff.slo.ingest.CountedUpTo;
 import dev.daff.slo.ingest.CountingLock;
 import dev.daff.slo.ingest.PartitionOwners;
 import dev.daff.slo.ingest.SloOwnership;
-
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
@@ -130,7 +129,8 @@ public class SloEvaluator {
             slo.counted = false;
             slo.windows.advance(now);
             slo.snapshot = BurnCalculator.snapshot(slo.windows, slo.slo.objective, now);
-            List<AlertTransition> transitions = alerts.evaluate(slo.settings, slo.windows, now, countedUpTo.complete());
+            List<AlertTransition> transitions = alerts.evaluate(slo.settings, slo.windows, now,
+                    countedUpTo.complete(ownership.partitionOf(slo.slo.name)));
             if (transitions.isEmpty()) {
                 continue;
             }

@@ -2,8 +2,11 @@ package dev.daff.slo.ingest;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,13 +22,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Whether this replica knows its SLI partitions to be counted up to now, give or take {@code complete-within}. A
- * silence is only the service's when daff has read everything sent: while the broker stalls, or the consumer works
- * through a backlog, every SLO looks silent and every burn looks over. What rests on a silence (NO_DATA, a volume
- * drop, an alert resolving) waits for this; a burn seen in what was counted still fires.
+ * Whether this replica knows its SLI partitions to be counted up to now, give or take {@code complete-within}, partition
+ * by partition. A silence is only the service's when daff has read everything sent: while the broker stalls, or the
+ * consumer works through a backlog, every SLO looks silent and every burn looks over. What rests on a silence (NO_DATA,
+ * a volume drop, an alert resolving) waits for this; a burn seen in what was counted still fires. One partition held
+ * back (its dead-letter topic refusing writes, a backlog in one SLO) holds back only the SLOs counted there: judged for
+ * the replica as a whole, it kept NO_DATA from every SLO on the replica, their partitions counted to the end.
  * <p>
- * Every {@code check-every} the consumer thread notes the partitions' end offsets; once it has counted up to them, all
- * that was sent before the note is counted. A broker that does not answer leaves the last note unconfirmed.
+ * Every {@code check-every} the consumer thread notes the end offset of each partition without a note standing; once
+ * it has counted a partition up to its note, all that was sent there before the note is counted. A broker that does not
+ * answer leaves the notes unconfirmed.
  */
 @ApplicationScoped
 public class CountedUpTo {
@@ -35,12 +41,22 @@ public class CountedUpTo {
     private final long checkEveryNanos;
     private final long completeWithinNanos;
     private final boolean counting;
-    /** When the last confirmed note was taken ({@link System#nanoTime}): all sent before it is counted. */
-    private volatile long confirmedNanos;
+    /**
+     * Per partition this replica owns, when its last confirmed note was taken ({@link System#nanoTime}): all sent there
+     * before it is counted. A partition owned and not here is unknown. Replaced whole by the consumer thread.
+     */
+    private volatile Map<Integer, Long> confirmedNanos = Map.of();
+    /** The partitions this replica owns, as the consumer thread last saw them; null until it has looked. */
+    private volatile Set<Integer> owned;
+    /**
+     * What a partition not confirmed since the last assignment counts as confirmed at: {@code complete-within} before
+     * the assignment (or the start), so it is unknown from the first.
+     */
+    private volatile long unknownBefore;
     private volatile boolean wasComplete = true;
-    /** Only the consumer thread touches these. */
-    private Map<TopicPartition, Long> noted;
-    private long notedNanos;
+    /** Only the consumer thread touches these: each standing note's end offset, and when it was taken. */
+    private final Map<TopicPartition, Long> noted = new HashMap<>();
+    private final Map<TopicPartition, Long> notedNanos = new HashMap<>();
     private long nextCheckNanos;
 
     public CountedUpTo(@ConfigProperty(name = "daff.sli.counted.check-every") Duration checkEvery,
@@ -50,16 +66,16 @@ public class CountedUpTo {
         this.checkEveryNanos = checkEvery.toNanos();
         this.completeWithinNanos = completeWithin.toNanos();
         this.counting = counting;
-        this.confirmedNanos = unknown(); // nothing known until the first note is reached
         this.nextCheckNanos = System.nanoTime();
+        this.unknownBefore = nextCheckNanos - completeWithinNanos - 1;
         Gauge.builder("daff.sli.counted.behind", this, CountedUpTo::behindSeconds).baseUnit("seconds")
                 .description("How long ago everything sent to this replica's SLI partitions was last known counted")
                 .register(registry);
     }
 
     /**
-     * Called by the consumer thread between polls, after what the last poll returned was counted. A note stands until
-     * counting reaches it, then the next is taken: a consumer steadily a few seconds behind still confirms.
+     * Called by the consumer thread between polls, after what the last poll returned was counted. A partition's note
+     * stands until counting reaches it, then the next is taken: a consumer steadily a few seconds behind still confirms.
      */
     void check(Consumer<?, ?> consumer) {
         long now = System.nanoTime();
@@ -67,21 +83,33 @@ public class CountedUpTo {
             return;
         }
         nextCheckNanos = now + checkEveryNanos;
-        Set<TopicPartition> owned = consumer.assignment();
-        if (owned.isEmpty()) {
-            confirmedNanos = now; // nothing to count here
-            noted = null;
+        Set<TopicPartition> assignment = consumer.assignment();
+        noted.keySet().retainAll(assignment);
+        notedNanos.keySet().retainAll(assignment);
+        Map<Integer, Long> confirmed = new HashMap<>();
+        Set<TopicPartition> toNote = new HashSet<>();
+        for (TopicPartition partition : assignment) {
+            Long before = confirmedNanos.get(partition.partition());
+            if (before != null) {
+                confirmed.put(partition.partition(), before);
+            }
+            if (!noted.containsKey(partition)) {
+                toNote.add(partition);
+            } else if (reached(consumer, partition, noted.get(partition))) {
+                confirmed.put(partition.partition(), notedNanos.get(partition));
+                toNote.add(partition);
+            } // else counting has not got there yet: the same note stands
+        }
+        confirmedNanos = Map.copyOf(confirmed);
+        owned = assignment.stream().map(TopicPartition::partition).collect(Collectors.toUnmodifiableSet());
+        if (toNote.isEmpty()) {
             return;
         }
-        if (noted != null && noted.keySet().containsAll(owned)) {
-            if (!reached(consumer, noted)) {
-                return; // counting has not got there yet: the same note stands
-            }
-            confirmedNanos = notedNanos;
-        }
         try {
-            noted = consumer.endOffsets(owned, Duration.ofSeconds(2));
-            notedNanos = now;
+            consumer.endOffsets(toNote, Duration.ofSeconds(2)).forEach((partition, end) -> {
+                noted.put(partition, end);
+                notedNanos.put(partition, now);
+            });
         } catch (WakeupException | InterruptException e) {
             throw e;
         } catch (KafkaException e) {
@@ -94,55 +122,76 @@ public class CountedUpTo {
      * replica's, is unknown until a note taken now is reached. Called by the consumer thread.
      */
     void assigned() {
-        confirmedNanos = unknown();
-        noted = null;
+        confirmedNanos = Map.of();
+        owned = null;
+        noted.clear();
+        notedNanos.clear();
         nextCheckNanos = System.nanoTime();
+        unknownBefore = nextCheckNanos - completeWithinNanos - 1;
     }
 
-    private long unknown() {
-        return System.nanoTime() - completeWithinNanos - 1;
-    }
-
-    private static boolean reached(Consumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+    private static boolean reached(Consumer<?, ?> consumer, TopicPartition partition, Long end) {
         try {
-            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                if (end.getValue() != null && consumer.position(end.getKey(), Duration.ofMillis(200)) < end.getValue()) {
-                    return false;
-                }
-            }
-            return true;
+            return end == null || consumer.position(partition, Duration.ofMillis(200)) >= end;
         } catch (WakeupException | InterruptException e) {
             throw e;
         } catch (KafkaException | IllegalStateException e) {
-            return false; // a partition taken away meanwhile: the next note asks again
+            return false; // the partition taken away meanwhile: the next note asks again
         }
     }
 
-    /** Whether all that was sent up to about now is counted; always when this replica counts nothing. */
+    /**
+     * Whether all that was sent to every partition this replica owns up to about now is counted; always when it counts
+     * nothing. Logged when it changes.
+     */
     public boolean complete() {
-        boolean complete = !counting || behindSeconds() * 1e9 <= completeWithinNanos;
+        boolean complete = behindNanos() <= completeWithinNanos;
         if (complete != wasComplete) {
             wasComplete = complete;
             if (complete) {
                 LOG.info("SLI counting has caught up: NO_DATA, volume drops and resolving alerts are judged again");
             } else {
-                LOG.warnf("SLI counting is more than %d s behind (the broker unreachable, or a backlog): NO_DATA, volume"
-                        + " drops and resolving alerts wait until it catches up", completeWithinNanos / 1_000_000_000);
+                LOG.warnf("SLI counting is more than %d s behind on some partition (the broker unreachable, a backlog, a"
+                        + " partition held back): NO_DATA, volume drops and resolving alerts of the SLOs counted there"
+                        + " wait until it catches up", completeWithinNanos / 1_000_000_000);
             }
         }
         return complete;
     }
 
+    /** Whether all that was sent to {@code partition} up to about now is counted: what an SLO counted there may trust. */
+    public boolean complete(int partition) {
+        complete(); // says so in the log when the replica falls behind or catches up
+        return !counting || System.nanoTime() - confirmedOf(partition) <= completeWithinNanos;
+    }
+
     /**
-     * Up to when everything sent to this replica's SLI partitions is known counted, on the time of {@code now}: what
-     * was worked out from the counts at {@code now} is as old as that. Between an assignment and the first note reached
-     * after it, {@code complete-within} before the assignment: what the replica before left uncounted is not known.
+     * Up to when everything sent to {@code partition} is known counted, on the time of {@code now}: what was worked out
+     * from an SLO's counts at {@code now} is as old as that. Between an assignment and the first note reached after it,
+     * {@code complete-within} before the assignment: what the replica before left uncounted is not known.
      */
-    public Instant countedAt(Instant now) {
-        return counting ? now.minusNanos(Math.max(0, System.nanoTime() - confirmedNanos)) : now;
+    public Instant countedAt(Instant now, int partition) {
+        return counting ? now.minusNanos(Math.max(0, System.nanoTime() - confirmedOf(partition))) : now;
+    }
+
+    private long confirmedOf(int partition) {
+        return confirmedNanos.getOrDefault(partition, unknownBefore);
+    }
+
+    /** How long ago the partition furthest behind was last known counted; 0 when this replica counts nothing. */
+    private long behindNanos() {
+        Set<Integer> partitions = owned;
+        long now = System.nanoTime();
+        if (!counting || partitions != null && partitions.isEmpty()) {
+            return 0;
+        }
+        if (partitions == null) {
+            return now - unknownBefore; // assigned, not looked at yet: unknown
+        }
+        return partitions.stream().mapToLong(partition -> now - confirmedOf(partition)).max().orElse(0);
     }
 
     private double behindSeconds() {
-        return counting ? (System.nanoTime() - confirmedNanos) / 1e9 : 0.0;
+        return behindNanos() / 1e9;
     }
 }

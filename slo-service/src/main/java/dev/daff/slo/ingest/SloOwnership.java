@@ -50,6 +50,11 @@ public class SloOwnership {
         owners.confirm(dev.daff.events.Topics.SLI_EVENTS, partitionOf(slo, partitionCount));
     }
 
+    /** The SLI partition an SLO's events are counted in. */
+    public int partitionOf(String slo) {
+        return partitionOf(slo, partitionCount);
+    }
+
     public Set<Integer> partitions() {
         return partitions;
     }

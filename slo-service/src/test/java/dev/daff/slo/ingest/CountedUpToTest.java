@@ -32,7 +32,7 @@ class CountedUpToTest {
         countedUpTo.check(consumer);
         assertFalse(countedUpTo.complete(), "nothing known before a note is reached");
         Instant now = Instant.parse("2026-12-06T04:00:00Z");
-        assertTrue(countedUpTo.countedAt(now).isBefore(now.minus(Duration.ofHours(1))), "older than complete-within");
+        assertTrue(countedUpTo.countedAt(now, 0).isBefore(now.minus(Duration.ofHours(1))), "older than complete-within");
 
         consumer.updateEndOffsets(Map.of(PARTITION, 20L)); // more arrives while the consumer works
         countedUpTo.check(consumer);
@@ -41,7 +41,7 @@ class CountedUpToTest {
         consumer.seek(PARTITION, 12); // still 8 behind the end, but past the note
         countedUpTo.check(consumer);
         assertTrue(countedUpTo.complete(), "all sent before the note is counted");
-        assertTrue(countedUpTo.countedAt(now).isAfter(now.minus(Duration.ofHours(1))), "as of when the note was taken");
+        assertTrue(countedUpTo.countedAt(now, 0).isAfter(now.minus(Duration.ofHours(1))), "as of when the note was taken");
     }
 
     @Test
@@ -77,6 +77,38 @@ class CountedUpToTest {
         countedUpTo.check(consumer);
         countedUpTo.check(consumer);
         assertFalse(countedUpTo.complete(), "what was true of no partitions says nothing of these");
+    }
+
+    /**
+     * A partition held back (its dead-letter topic refusing writes, a backlog in one SLO) held back the whole replica:
+     * no NO_DATA and no alert resolving for any SLO on it, however far the others' partitions were counted. Now only
+     * the SLOs counted in the held partition wait.
+     */
+    @Test
+    void aPartitionHeldBackHoldsBackOnlyItself() {
+        TopicPartition held = new TopicPartition("daff.sli-events", 1);
+        consumer.assign(List.of(PARTITION, held));
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L, held, 0L));
+        consumer.updateEndOffsets(Map.of(PARTITION, 40L, held, 30L));
+        consumer.seek(PARTITION, 0);
+        consumer.seek(held, 0);
+        countedUpTo.assigned();
+        countedUpTo.check(consumer);
+
+        consumer.seek(PARTITION, 40); // counted to its end; the held one stays where it was
+        countedUpTo.check(consumer);
+        assertTrue(countedUpTo.complete(0), "what was sent to partition 0 is counted");
+        assertFalse(countedUpTo.complete(1), "partition 1 is not");
+        assertFalse(countedUpTo.complete(), "the replica as a whole is behind, and says so");
+        Instant now = Instant.parse("2026-12-07T23:00:00Z");
+        assertTrue(countedUpTo.countedAt(now, 0).isAfter(now.minus(Duration.ofHours(1))));
+        assertTrue(countedUpTo.countedAt(now, 1).isBefore(now.minus(Duration.ofHours(1))));
+
+        consumer.seek(held, 30);
+        countedUpTo.check(consumer);
+        assertTrue(countedUpTo.complete(1));
+        assertTrue(countedUpTo.complete(0), "a partition confirmed stays so while its next note stands");
+        assertTrue(countedUpTo.complete());
     }
 
     private void assign(long end) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -24,13 +25,17 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.daff.events.Topics;
 import dev.daff.localinfra.DatabaseRefusals;
+import dev.daff.localinfra.KafkaTestClient;
+import dev.daff.localinfra.RealInfrastructureResource;
 import dev.daff.localinfra.RecordingReceiver;
 import dev.daff.localinfra.RecordingReceiver.Received;
 import dev.daff.localinfra.TestTokens;
 import dev.daff.localinfra.SimulatedClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import dev.daff.slo.paging.delivery.PageDispatcher;
 
 /** Delivery is concurrent and every attempt has a hard deadline, so one hanging receiver delays nobody else. */
@@ -219,6 +224,63 @@ class PageDeliveryTest {
                 given().when().get("/api/pages/" + page).then().body("notifications", hasSize(10))
                         .body("notifications.status", everyItem(equalTo("DELIVERED")));
             });
+        }
+    }
+
+    /**
+     * A page goes before team notices queued ahead of it in its lane. The weekly reports and reminders at 09:00 queue
+     * hundreds of notices, and a page fired a moment later waited behind every one of them, and behind their retries:
+     * claims went by queue order alone. Here one team's notices fill the lane (their receiver hangs), another team's
+     * wait, then a page: once the hanging attempts end, the lane's next attempt is the page's.
+     */
+    @Test
+    void aPageGoesAheadOfTeamNoticesQueuedBeforeItInItsLane() throws Exception {
+        try (StallingReceiver stalling = StallingReceiver.start()) {
+            int lane = Math.max(1, config.deliveryConcurrency() / 2);
+            String paged = noticedTeam("sre-noticed", "ivy", stalling.url("/page"),
+                    IntStream.range(0, lane).mapToObj(i -> stalling.url("/filling/" + i)).toList());
+            String waiting = noticedTeam("sre-noticed-too", "jo", null, List.of(stalling.url("/waiting/0"),
+                    stalling.url("/waiting/1")));
+            String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+            KafkaTestClient.send(kafka, Topics.TEAM_NOTICES, paged, PagingFixtures.notice(UUID.randomUUID().toString(),
+                    paged, "weekly report"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> stalling.arrivals().size() == lane); // the lane is full
+            String waitingNotice = UUID.randomUUID().toString();
+            KafkaTestClient.send(kafka, Topics.TEAM_NOTICES, waiting, PagingFixtures.notice(waitingNotice, waiting,
+                    "weekly report " + waitingNotice));
+            await().atMost(Duration.ofSeconds(20)).until(() -> queued(waitingNotice) == 2);
+            PagingFixtures.publish(paged, PagingFixtures.alert(clock, "AlertFired", paged, "dns-noticed",
+                    "dns-noticed:PAGE:BURN_RATE:1"));
+            PagingFixtures.awaitPage(paged);
+            await().atMost(Duration.ofSeconds(30)).until(() -> stalling.bodies().size() > lane);
+            List<String> bodies = stalling.bodies();
+            assertTrue(bodies.subList(0, lane).stream().allMatch(body -> body.contains("team.notice")), bodies.toString());
+            assertTrue(bodies.get(lane).contains("page.triggered"), "the lane's next attempt after the notices that hung: "
+                    + bodies.get(lane));
+        }
+    }
+
+    /** A team whose notices go to {@code noticeUrls}; its one member's page to {@code pageUrl}, when there is one. */
+    private String noticedTeam(String team, String member, String pageUrl, List<String> noticeUrls) {
+        String memberChannels = pageUrl == null ? "" : "{\"type\": \"webhook\", \"url\": \"" + pageUrl + "\"}";
+        String teamChannels = noticeUrls.stream().map(url -> "{\"type\": \"webhook\", \"url\": \"" + url + "\"}")
+                .collect(Collectors.joining(", "));
+        given().contentType(ContentType.JSON).body("""
+                {"members": [{"handle": "%s", "channels": [%s]}], "channels": [%s],
+                 "rotation": {"members": ["%1$s"], "shiftLength": "P1D", "startsAt": "%s", "timeZone": "UTC"}}
+                """.formatted(member, memberChannels, teamChannels, clock.instant().minus(Duration.ofHours(1))))
+                .when().put("/api/teams/" + team).then().statusCode(200);
+        return team;
+    }
+
+    private long queued(String eventId) throws Exception {
+        try (var connection = database.getConnection(); var query = connection.prepareStatement(
+                "select count(*) from page_notification where action = 'notice' and body like ?")) {
+            query.setString(1, "%" + eventId + "%");
+            try (var rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
         }
     }
 

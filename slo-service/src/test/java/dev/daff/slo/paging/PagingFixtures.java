@@ -57,6 +57,16 @@ final class PagingFixtures {
         return name;
     }
 
+    /** A team notice (an action due soon) for {@code team}, as action-service publishes it. */
+    static String notice(String eventId, String team, String summary) {
+        return """
+                {"eventId": "%s", "type": "ActionDueSoon", "version": 1, "occurredAt": "%s", "team": "%s",
+                 "summary": "%s", "actionId": "4f1c8a1e-2b7d-4f5e-9a53-0d2c6b1e7a90",
+                 "incidentId": "0b8e4c52-7f0a-4d3e-8c1b-5e9f2a6d4b31", "title": "rotate the DNS zone keys",
+                 "assignee": null, "dueAt": "2026-12-04T10:00:00Z", "weekly": null}
+                """.formatted(eventId, java.time.Instant.now(), team, summary);
+    }
+
     /** An AlertFired or AlertResolved event of a PAGE burn-rate alert, as slo-service publishes it. */
     static String alert(SimulatedClock clock, String type, String team, String slo, String dedupKey) {
         Instant fired = clock.instant();

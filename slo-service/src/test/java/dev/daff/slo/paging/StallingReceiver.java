@@ -25,6 +25,7 @@ final class StallingReceiver implements AutoCloseable {
 
     private final ServerSocket server;
     private final List<Instant> arrivals = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final CountDownLatch released = new CountDownLatch(1);
 
@@ -51,6 +52,11 @@ final class StallingReceiver implements AutoCloseable {
     /** When each request had arrived in full (its headers answered, its body stalled). */
     List<Instant> arrivals() {
         return List.copyOf(arrivals);
+    }
+
+    /** The body of each request, in the order they arrived. */
+    List<String> bodies() {
+        return List.copyOf(bodies);
     }
 
     /** From now on, stalled and new answers finish at once. */
@@ -81,8 +87,11 @@ final class StallingReceiver implements AutoCloseable {
                 if (length < 0) {
                     return;
                 }
-                in.readNBytes(length);
-                arrivals.add(Instant.now());
+                String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                synchronized (this) { // arrivals and bodies in the same order
+                    bodies.add(body);
+                    arrivals.add(Instant.now());
+                }
                 out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n"
                         .getBytes(StandardCharsets.US_ASCII));
                 out.flush();

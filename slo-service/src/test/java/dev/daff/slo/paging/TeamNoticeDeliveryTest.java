@@ -74,12 +74,12 @@ class TeamNoticeDeliveryTest {
         // an action's title is anyone's text: in Slack it must not mention @channel nor disguise a link
         String summary = "Follow-up action due in 2 days: <!channel> rotate the DNS zone keys <https://evil.example|see the"
                 + " runbook> & more " + eventId;
-        String notice = notice(eventId, team, summary);
+        String notice = PagingFixtures.notice(eventId, team, summary);
         KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, team, notice);
         KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, team, notice); // Kafka delivers it again
         // A later notice on the same key: once it is queued, the copy before it has been consumed too.
         String laterId = UUID.randomUUID().toString();
-        KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, team, notice(laterId, team, "later " + laterId));
+        KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, team, PagingFixtures.notice(laterId, team, "later " + laterId));
         await().atMost(Duration.ofSeconds(30)).until(() -> queued(laterId) == 2);
         assertEquals(2, queued(eventId), "one notification per Slack and webhook channel, the copy changed nothing");
 
@@ -126,22 +126,13 @@ class TeamNoticeDeliveryTest {
         }
         PagingFixtures.receiver().script("/notices/slack/" + down, 503);
         String first = UUID.randomUUID().toString();
-        KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, down, notice(first, down, "down " + first));
+        KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, down, PagingFixtures.notice(first, down, "down " + first));
         await().atMost(Duration.ofSeconds(20)).until(() -> QuarkusTransaction.requiringNew().call(() -> notifications
                 .count("action = 'notice' and attempts > 0 and status = 'PENDING' and body like ?1", "%" + first + "%")) > 0);
         String second = UUID.randomUUID().toString();
-        KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, up, notice(second, up, "up " + second));
+        KafkaTestClient.send(kafka(), Topics.TEAM_NOTICES, up, PagingFixtures.notice(second, up, "up " + second));
         // The clock stays put: the down team's notice waits for its retry, the other team's goes out meanwhile.
         await().atMost(Duration.ofSeconds(20)).until(() -> received("/notices/slack/" + up, second).size() == 1);
-    }
-
-    private static String notice(String eventId, String team, String summary) {
-        return """
-                {"eventId": "%s", "type": "ActionDueSoon", "version": 1, "occurredAt": "%s", "team": "%s",
-                 "summary": "%s", "actionId": "4f1c8a1e-2b7d-4f5e-9a53-0d2c6b1e7a90",
-                 "incidentId": "0b8e4c52-7f0a-4d3e-8c1b-5e9f2a6d4b31", "title": "rotate the DNS zone keys",
-                 "assignee": null, "dueAt": "2026-12-04T10:00:00Z", "weekly": null}
-                """.formatted(eventId, java.time.Instant.now(), team, summary);
     }
 
     private List<Received> received(String path, String eventId) {

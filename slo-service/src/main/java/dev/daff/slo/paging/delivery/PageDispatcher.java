@@ -177,8 +177,8 @@ public class PageDispatcher {
     }
 
     /**
-     * Claims up to {@code max} due notifications whose page has nothing earlier pending on the same channel and
-     * whose lane has room, and leases them for one attempt.
+     * Claims up to {@code max} due notifications, pages before team notices (a morning's reports queue hundreds), whose
+     * page has nothing earlier pending on the same channel and whose lane has room; leases each for one attempt.
      */
     private Claimed claim(int max) {
         Instant now = clock.instant();
@@ -192,7 +192,7 @@ public class PageDispatcher {
                                     and earlier.channel_type = n.channel_type
                                     and earlier.channel_ref is not distinct from n.channel_ref
                                     and earlier.endpoint is not distinct from n.endpoint)
-                order by n.id limit ?2 for update of n skip locked""", PageNotification.class)
+                order by n.page_id is null, n.id limit ?2 for update of n skip locked""", PageNotification.class)
                 .setParameter(1, now).setParameter(2, max).setParameter(3, lanes.full()).getResultList();
         Set<Long> notWorthSending = stale.among(due);
         Map<String, Integer> taken = new HashMap<>();
