@@ -315,19 +315,19 @@ final class Checks {
     // ---- topics ------------------------------------------------------------------------------------------------
 
     /**
-     * Every topic the services' configuration or event-contracts' Topics names has a KafkaTopic, every KafkaTopic is
-     * such a topic, and each topic's replication fits the brokers: replicas ≤ brokers, min.insync.replicas ≤ replicas
-     * and, with more than one replica, below it (so one broker can be down); and no topic keeps records as long as a
-     * service may be set to keep their event ids ({@code daff.events.processed-retention}: at least service-kit's
-     * {@code ProcessedEventRetention.SHORTEST}); a compacted one keeps tombstones {@link #TOMBSTONES_KEPT_AT_LEAST}.
-     */
-    /**
      * How long a compacted topic keeps a tombstone at least: a reader (a service that was away, a consumer group whose
      * offsets expired) that misses it keeps the deleted key's last value for good. A month: an outage of a month is
      * one nobody would run a pipeline through unnoticed.
      */
     static final Duration TOMBSTONES_KEPT_AT_LEAST = Duration.ofDays(30);
 
+    /**
+     * Every topic the services' configuration or event-contracts' Topics names has a KafkaTopic, every KafkaTopic is
+     * such a topic, and each topic's replication fits the brokers: replicas ≤ brokers, min.insync.replicas ≤ replicas
+     * and, with more than one replica, below it (so one broker can be down); and no topic keeps records as long as a
+     * service may be set to keep their event ids ({@code daff.events.processed-retention}: at least service-kit's
+     * {@code ProcessedEventRetention.SHORTEST}); a compacted one keeps tombstones {@link #TOMBSTONES_KEPT_AT_LEAST}.
+     */
     static List<String> topics(List<HasMetadata> objects) {
         List<String> problems = new ArrayList<>();
         Duration idsKept = Project.processedEventRetentionFloor();

@@ -155,7 +155,8 @@ class IdempotentCreatesTest {
 
     /**
      * A pipeline that sends no key and retries after a timeout reported its deploy twice, and "what changed?" listed it
-     * twice. A change alike in every field from the same caller is the same change; one that differs is another.
+     * twice. A change alike in every field from the same caller is the same change, its service in any case; one that
+     * differs is another.
      */
     @Test
     void aChangeReportedAgainWithoutAKeyIsStoredOnceAndAnotherChangeIsStored() {
@@ -165,6 +166,9 @@ class IdempotentCreatesTest {
                 .extract().path("change.id");
         given().contentType(ContentType.JSON).body(change).when().post("/api/changes").then().statusCode(201)
                 .header("Idempotent-Replayed", "true").body("change.id", equalTo(id));
+        given().contentType(ContentType.JSON).body(change.replace(service, service.toUpperCase(java.util.Locale.ROOT)))
+                .when().post("/api/changes").then().statusCode(201).header("Idempotent-Replayed", "true")
+                .body("change.id", equalTo(id));
         assertEquals(1, changesTo(service));
         given().contentType(ContentType.JSON).body(change.replace("v42", "v43")).when().post("/api/changes").then()
                 .statusCode(201).header("Idempotent-Replayed", nullValue()).body("change.id", not(equalTo(id)));

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -93,7 +94,7 @@ class DeadLetterTopicRefusesTest {
                 KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held, "{\"slo\": \"" + held + "\", \"at\": \""
                         + Instant.now() + "\", \"good\": 5, \"total\": 3}"); // invalid, and its dead letter refused
                 // past daff.sli.counted.complete-within (5 s in tests) with the held partition behind its end
-                await().atMost(Duration.ofSeconds(30)).until(() -> !countedUpTo.complete());
+                await().atMost(Duration.ofSeconds(30)).until(() -> !countedUpTo.complete(SloIngestTest.partitionOf(held)));
                 clock.advance(Duration.ofMinutes(20)); // past NO_DATA's 10 minutes
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     evaluator.tick();
@@ -105,6 +106,46 @@ class DeadLetterTopicRefusesTest {
                 takeDeadLettersAgain(admin);
             }
         }
+    }
+
+    /**
+     * A producer that keys by service puts the bystander's events on the held partition, from where they are forwarded
+     * to the bystander's. Behind the held event, more of them wait unread: the bystander is not silent, and is not
+     * judged so while the partition that forwarded its events is behind.
+     */
+    @Test
+    void anSloWhoseEventsWaitInTheHeldPartitionIsNotJudgedSilent() throws Exception {
+        // not the partition held in the test above, which would then be taken for forwarding to its bystander too
+        String held = IntStream.range(0, 1_000).mapToObj(i -> "dlt-forwarding-held-" + i).filter(name -> SloIngestTest
+                .partitionOf(name) != SloIngestTest.partitionOf("dlt-nodata-held")).findFirst().orElseThrow();
+        String bystander = IntStream.range(0, 1_000).mapToObj(i -> "dlt-forwarding-bystander-" + i)
+                .filter(name -> SloIngestTest.partitionOf(name) != SloIngestTest.partitionOf(held)).findFirst().orElseThrow();
+        for (String name : List.of(held, bystander)) {
+            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
+        }
+        String kafka = RealInfrastructureResource.kafka().bootstrapServers();
+        String bystanderEvent = "{\"slo\": \"" + bystander + "\", \"good\": 1, \"total\": 1, \"at\": \"";
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held, bystanderEvent + clock.instant() + "\"}"); // keyed otherwise
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/slos/" + bystander + "/status")
+                .then().statusCode(200).body("events.total", equalTo(1)));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+            refuseDeadLetters(admin);
+            try {
+                KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held, "{\"slo\": \"" + held + "\", \"at\": \""
+                        + Instant.now() + "\", \"good\": 5, \"total\": 3}"); // invalid, and its dead letter refused
+                // past daff.sli.counted.complete-within (5 s in tests) with the held partition behind its end
+                await().atMost(Duration.ofSeconds(30)).until(() -> !countedUpTo.complete(SloIngestTest.partitionOf(held)));
+                clock.advance(Duration.ofMinutes(20)); // past NO_DATA's 10 minutes
+                KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held, bystanderEvent + clock.instant() + "\"}"); // waits
+                evaluator.tick();
+                given().when().get("/api/alerts?state=firing&slo=" + bystander).then().statusCode(200)
+                        .body("kind", not(hasItem("NO_DATA")));
+            } finally {
+                takeDeadLettersAgain(admin);
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/slos/" + bystander + "/status")
+                .then().statusCode(200).body("events.total", equalTo(2)));
     }
 
     @Test

@@ -47,12 +47,14 @@ public class ChangeLogService {
     /**
      * Stores a change and answers it with the changes to related services close to it in time: the
      * {@code concurrent-limit} most related, and how many there were. The same change reported again by the same
-     * caller within a day, with or without a key, is answered as the first and stored once.
+     * caller within a day, with the same key or both without one, is answered as the first and stored once, whatever
+     * the case its service is written in (as a Kafka change event sent again is).
      */
     @Transactional
     public Made<Registered> register(@Valid @NotNull NewChange request, Actor recordedBy, String idempotencyKey) {
-        Created created = creates.onceAlike("POST /api/changes", recordedBy.subject(), idempotencyKey, request,
-                () -> store(request, recordedBy).id);
+        NewChange asStored = catalog.spelling(request.service()).map(request::withService).orElse(request);
+        Created created = creates.onceAlike("POST /api/changes", recordedBy.subject(), idempotencyKey, asStored,
+                () -> store(asStored, recordedBy).id);
         Change change = changes.findById(created.id());
         List<Relatedness.Related> concurrent = concurrentWith(change);
         List<ConcurrentChange> shown = concurrent.stream().limit(config.concurrentLimit())

@@ -60,6 +60,11 @@ public final class ChangesApi {
             @Size(max = 500) String ref,
             @NotBlank @Size(max = 50) @Pattern(regexp = "[A-Za-z0-9._-]+") String environment,
             @Size(max = 1000) @Pattern(regexp = "https?://\\S+", message = "must be an http(s) URL") String rollbackUrl) {
+
+        /** The same change, its service spelt {@code service} (as the catalog spells it). */
+        public NewChange withService(String service) {
+            return new NewChange(service, kind, summary, author, startedAt, endedAt, ref, environment, rollbackUrl);
+        }
     }
 
     public record ChangeView(UUID id, String service, ChangeKind kind, String summary, String author, Instant startedAt,

@@ -26,8 +26,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * by partition. A silence is only the service's when daff has read everything sent: while the broker stalls, or the
  * consumer works through a backlog, every SLO looks silent and every burn looks over. What rests on a silence (NO_DATA,
  * a volume drop, an alert resolving) waits for this; a burn seen in what was counted still fires. One partition held
- * back (its dead-letter topic refusing writes, a backlog in one SLO) holds back only the SLOs counted there: judged for
- * the replica as a whole, it kept NO_DATA from every SLO on the replica, their partitions counted to the end.
+ * back (its dead-letter topic refusing writes, a backlog in one SLO) holds back only the SLOs counted there, and those
+ * of the partitions it lately forwarded records to: judged for the replica as a whole, it kept NO_DATA from every SLO on
+ * the replica, their partitions counted to the end.
  * <p>
  * Every {@code check-every} the consumer thread notes the end offset of each partition without a note standing; once
  * it has counted a partition up to its note, all that was sent there before the note is counted. A broker that does not
@@ -53,6 +54,14 @@ public class CountedUpTo {
      * the assignment (or the start), so it is unknown from the first.
      */
     private volatile long unknownBefore;
+    /**
+     * Per SLO partition, the partitions this replica lately forwarded its SLOs' records from ({@link System#nanoTime} of
+     * the last): a producer that keys by service puts an SLO's events on another partition, and while that one is
+     * behind, the SLO's events may be waiting in it. Replaced whole by the consumer thread.
+     */
+    private volatile Map<Integer, Map<Integer, Long>> forwardedTo = Map.of();
+    /** How long a partition that forwarded records counts as one where its targets' records may wait. */
+    static final Duration FORWARDING_REMEMBERED = Duration.ofHours(1);
     private volatile boolean wasComplete = true;
     /** Only the consumer thread touches these: each standing note's end offset, and when it was taken. */
     private final Map<TopicPartition, Long> noted = new HashMap<>();
@@ -130,6 +139,24 @@ public class CountedUpTo {
         unknownBefore = nextCheckNanos - completeWithinNanos - 1;
     }
 
+    /**
+     * Records were read in other partitions than their SLOs' and forwarded: SLO partition → the partitions they were
+     * read in. Called by the consumer thread.
+     */
+    void forwarded(Map<Integer, Set<Integer>> sourcesByTarget) {
+        if (sourcesByTarget.isEmpty()) {
+            return;
+        }
+        long at = System.nanoTime();
+        Map<Integer, Map<Integer, Long>> links = new HashMap<>(forwardedTo);
+        sourcesByTarget.forEach((target, sources) -> {
+            Map<Integer, Long> from = new HashMap<>(links.getOrDefault(target, Map.of()));
+            sources.forEach(source -> from.put(source, at));
+            links.put(target, Map.copyOf(from));
+        });
+        forwardedTo = Map.copyOf(links);
+    }
+
     private static boolean reached(Consumer<?, ?> consumer, TopicPartition partition, Long end) {
         try {
             return end == null || consumer.position(partition, Duration.ofMillis(200)) >= end;
@@ -159,10 +186,13 @@ public class CountedUpTo {
         return complete;
     }
 
-    /** Whether all that was sent to {@code partition} up to about now is counted: what an SLO counted there may trust. */
+    /**
+     * Whether all that was sent to {@code partition} up to about now is counted, and to the partitions of this replica
+     * that lately forwarded records to it: what an SLO counted there may trust.
+     */
     public boolean complete(int partition) {
         complete(); // says so in the log when the replica falls behind or catches up
-        return !counting || System.nanoTime() - confirmedOf(partition) <= completeWithinNanos;
+        return !counting || System.nanoTime() - confirmedFor(partition) <= completeWithinNanos;
     }
 
     /**
@@ -171,7 +201,23 @@ public class CountedUpTo {
      * {@code complete-within} before the assignment: what the replica before left uncounted is not known.
      */
     public Instant countedAt(Instant now, int partition) {
-        return counting ? now.minusNanos(Math.max(0, System.nanoTime() - confirmedOf(partition))) : now;
+        return counting ? now.minusNanos(Math.max(0, System.nanoTime() - confirmedFor(partition))) : now;
+    }
+
+    /**
+     * When all sent to {@code partition}, and to the owned partitions that lately forwarded records to it, was counted.
+     */
+    private long confirmedFor(int partition) {
+        long confirmed = confirmedOf(partition);
+        Set<Integer> partitions = owned;
+        long now = System.nanoTime();
+        for (Map.Entry<Integer, Long> source : forwardedTo.getOrDefault(partition, Map.of()).entrySet()) {
+            if (partitions != null && partitions.contains(source.getKey())
+                    && now - source.getValue() <= FORWARDING_REMEMBERED.toNanos()) {
+                confirmed = Math.min(confirmed, confirmedOf(source.getKey()));
+            }
+        }
+        return confirmed;
     }
 
     private long confirmedOf(int partition) {

@@ -111,6 +111,34 @@ class CountedUpToTest {
         assertTrue(countedUpTo.complete());
     }
 
+    /**
+     * A producer that keys by service puts an SLO's events on another partition, from where they are forwarded: while
+     * that partition is behind, the SLO's events may wait in it, so its SLOs are not judged complete either.
+     */
+    @Test
+    void aPartitionThatForwardedRecordsHoldsBackEverySloItMayHoldRecordsOf() {
+        TopicPartition forwarding = new TopicPartition("daff.sli-events", 1);
+        consumer.assign(List.of(PARTITION, forwarding));
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L, forwarding, 0L));
+        consumer.updateEndOffsets(Map.of(PARTITION, 40L, forwarding, 30L));
+        consumer.seek(PARTITION, 40);
+        consumer.seek(forwarding, 0);
+        countedUpTo.assigned();
+        countedUpTo.check(consumer);
+        countedUpTo.check(consumer);
+        assertTrue(countedUpTo.complete(0));
+
+        countedUpTo.forwarded(Map.of(2, java.util.Set.of(1)));
+        assertTrue(countedUpTo.complete(0), "partition 1 forwarded records to partition 2's SLOs, not to 0's");
+        countedUpTo.forwarded(Map.of(0, java.util.Set.of(1)));
+        assertFalse(countedUpTo.complete(0), "partition 1 forwarded records to partition 0's SLOs and is behind");
+        Instant now = Instant.parse("2026-12-08T00:30:00Z");
+        assertTrue(countedUpTo.countedAt(now, 0).isBefore(now.minus(Duration.ofHours(1))));
+        consumer.seek(forwarding, 30);
+        countedUpTo.check(consumer);
+        assertTrue(countedUpTo.complete(0));
+    }
+
     private void assign(long end) {
         consumer.assign(List.of(PARTITION));
         consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));

@@ -230,33 +230,37 @@ class PageDeliveryTest {
     /**
      * A page goes before team notices queued ahead of it in its lane. The weekly reports and reminders at 09:00 queue
      * hundreds of notices, and a page fired a moment later waited behind every one of them, and behind their retries:
-     * claims went by queue order alone. Here one team's notices fill the lane (their receiver hangs), another team's
-     * wait, then a page: once the hanging attempts end, the lane's next attempt is the page's.
+     * claims went by queue order alone. Here a lane's worth of one team's notices, two of another's and then a page
+     * all wait for their retry (the receiver was down); when it is due, the page is among the first the lane takes.
      */
     @Test
     void aPageGoesAheadOfTeamNoticesQueuedBeforeItInItsLane() throws Exception {
         try (StallingReceiver stalling = StallingReceiver.start()) {
+            stalling.refusing(true);
             int lane = Math.max(1, config.deliveryConcurrency() / 2);
             String paged = noticedTeam("sre-noticed", "ivy", stalling.url("/page"),
-                    IntStream.range(0, lane).mapToObj(i -> stalling.url("/filling/" + i)).toList());
-            String waiting = noticedTeam("sre-noticed-too", "jo", null, List.of(stalling.url("/waiting/0"),
-                    stalling.url("/waiting/1")));
+                    IntStream.range(0, lane).mapToObj(i -> stalling.url("/first/" + i)).toList());
+            String other = noticedTeam("sre-noticed-too", "jo", null, List.of(stalling.url("/second/0"),
+                    stalling.url("/second/1")));
             String kafka = RealInfrastructureResource.kafka().bootstrapServers();
-            KafkaTestClient.send(kafka, Topics.TEAM_NOTICES, paged, PagingFixtures.notice(UUID.randomUUID().toString(),
-                    paged, "weekly report"));
-            await().atMost(Duration.ofSeconds(20)).until(() -> stalling.arrivals().size() == lane); // the lane is full
-            String waitingNotice = UUID.randomUUID().toString();
-            KafkaTestClient.send(kafka, Topics.TEAM_NOTICES, waiting, PagingFixtures.notice(waitingNotice, waiting,
-                    "weekly report " + waitingNotice));
-            await().atMost(Duration.ofSeconds(20)).until(() -> queued(waitingNotice) == 2);
+            String first = UUID.randomUUID().toString();
+            KafkaTestClient.send(kafka, Topics.TEAM_NOTICES, paged, PagingFixtures.notice(first, paged, "report " + first));
+            await().atMost(Duration.ofSeconds(20)).until(() -> awaitingRetry(first) == lane);
+            String second = UUID.randomUUID().toString();
+            KafkaTestClient.send(kafka, Topics.TEAM_NOTICES, other, PagingFixtures.notice(second, other, "report " + second));
+            await().atMost(Duration.ofSeconds(20)).until(() -> awaitingRetry(second) == 2);
             PagingFixtures.publish(paged, PagingFixtures.alert(clock, "AlertFired", paged, "dns-noticed",
                     "dns-noticed:PAGE:BURN_RATE:1"));
-            PagingFixtures.awaitPage(paged);
-            await().atMost(Duration.ofSeconds(30)).until(() -> stalling.bodies().size() > lane);
-            List<String> bodies = stalling.bodies();
-            assertTrue(bodies.subList(0, lane).stream().allMatch(body -> body.contains("team.notice")), bodies.toString());
-            assertTrue(bodies.get(lane).contains("page.triggered"), "the lane's next attempt after the notices that hung: "
-                    + bodies.get(lane));
+            String page = PagingFixtures.awaitPage(paged);
+            // the page's trigger to ivy and to each of the team's channels
+            await().atMost(Duration.ofSeconds(20)).until(() -> awaitingRetry(page) == lane + 1);
+
+            stalling.refusing(false); // now it hangs: the lane takes as many as it may, and they stay
+            clock.advance(Duration.ofSeconds(2)); // past the first backoff (1 s ± 20 %) of every one of them
+            dispatcher.deliverDue();
+            await().atMost(Duration.ofSeconds(20)).until(() -> stalling.bodies().size() >= lane);
+            List<String> taken = stalling.bodies().subList(0, lane);
+            assertTrue(taken.stream().anyMatch(body -> body.contains("page.triggered")), "the lane took " + taken);
         }
     }
 
@@ -273,10 +277,13 @@ class PageDeliveryTest {
         return team;
     }
 
-    private long queued(String eventId) throws Exception {
-        try (var connection = database.getConnection(); var query = connection.prepareStatement(
-                "select count(*) from page_notification where action = 'notice' and body like ?")) {
-            query.setString(1, "%" + eventId + "%");
+    /** How many notifications mentioning {@code text} (a notice's event id, a page's id) wait for a retry. */
+    private long awaitingRetry(String text) throws Exception {
+        try (var connection = database.getConnection(); var query = connection.prepareStatement("""
+                select count(*) from page_notification
+                where status = 'PENDING' and attempts > 0 and (body like ? or cast(page_id as text) = ?)""")) {
+            query.setString(1, "%" + text + "%");
+            query.setString(2, text);
             try (var rows = query.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);

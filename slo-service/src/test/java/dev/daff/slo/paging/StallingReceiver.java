@@ -28,6 +28,8 @@ final class StallingReceiver implements AutoCloseable {
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final CountDownLatch released = new CountDownLatch(1);
+    /** While set, every request is answered 503 at once, and not recorded: a receiver down before it hangs. */
+    private volatile boolean refusing;
 
     private StallingReceiver(ServerSocket server) {
         this.server = server;
@@ -52,6 +54,11 @@ final class StallingReceiver implements AutoCloseable {
     /** When each request had arrived in full (its headers answered, its body stalled). */
     List<Instant> arrivals() {
         return List.copyOf(arrivals);
+    }
+
+    /** From now on, answer 503 at once ({@code true}) or stall as usual. */
+    void refusing(boolean refuse) {
+        refusing = refuse;
     }
 
     /** The body of each request, in the order they arrived. */
@@ -88,6 +95,11 @@ final class StallingReceiver implements AutoCloseable {
                     return;
                 }
                 String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                if (refusing) {
+                    out.write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    continue;
+                }
                 synchronized (this) { // arrivals and bodies in the same order
                     bodies.add(body);
                     arrivals.add(Instant.now());
