@@ -76,11 +76,7 @@ class DeadLetterTopicRefusesTest {
     @Test
     void anSloCountedInAnotherPartitionIsJudgedForNoDataWhileOnePartitionIsHeld() throws Exception {
         String held = "dlt-nodata-held";
-        String bystander = IntStream.range(0, 1_000).mapToObj(i -> "dlt-nodata-bystander-" + i)
-                .filter(name -> SloIngestTest.partitionOf(name) != SloIngestTest.partitionOf(held)).findFirst().orElseThrow();
-        for (String name : List.of(held, bystander)) {
-            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
-        }
+        String bystander = createWithABystander(held, "dlt-nodata-bystander-");
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
         for (int i = 0; i < 3; i++) {
             KafkaTestClient.send(kafka, Topics.SLI_EVENTS, bystander, "{\"slo\": \"" + bystander + "\", \"at\": \""
@@ -91,10 +87,7 @@ class DeadLetterTopicRefusesTest {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
             refuseDeadLetters(admin);
             try {
-                KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held, "{\"slo\": \"" + held + "\", \"at\": \""
-                        + Instant.now() + "\", \"good\": 5, \"total\": 3}"); // invalid, and its dead letter refused
-                // past daff.sli.counted.complete-within (5 s in tests) with the held partition behind its end
-                await().atMost(Duration.ofSeconds(30)).until(() -> !countedUpTo.complete(SloIngestTest.partitionOf(held)));
+                holdThePartitionOf(held, kafka);
                 clock.advance(Duration.ofMinutes(20)); // past NO_DATA's 10 minutes
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     evaluator.tick();
@@ -118,11 +111,7 @@ class DeadLetterTopicRefusesTest {
         // not the partition held in the test above, which would then be taken for forwarding to its bystander too
         String held = IntStream.range(0, 1_000).mapToObj(i -> "dlt-forwarding-held-" + i).filter(name -> SloIngestTest
                 .partitionOf(name) != SloIngestTest.partitionOf("dlt-nodata-held")).findFirst().orElseThrow();
-        String bystander = IntStream.range(0, 1_000).mapToObj(i -> "dlt-forwarding-bystander-" + i)
-                .filter(name -> SloIngestTest.partitionOf(name) != SloIngestTest.partitionOf(held)).findFirst().orElseThrow();
-        for (String name : List.of(held, bystander)) {
-            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
-        }
+        String bystander = createWithABystander(held, "dlt-forwarding-bystander-");
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
         String bystanderEvent = "{\"slo\": \"" + bystander + "\", \"good\": 1, \"total\": 1, \"at\": \"";
         KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held, bystanderEvent + clock.instant() + "\"}"); // keyed otherwise
@@ -131,10 +120,7 @@ class DeadLetterTopicRefusesTest {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
             refuseDeadLetters(admin);
             try {
-                KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held, "{\"slo\": \"" + held + "\", \"at\": \""
-                        + Instant.now() + "\", \"good\": 5, \"total\": 3}"); // invalid, and its dead letter refused
-                // past daff.sli.counted.complete-within (5 s in tests) with the held partition behind its end
-                await().atMost(Duration.ofSeconds(30)).until(() -> !countedUpTo.complete(SloIngestTest.partitionOf(held)));
+                holdThePartitionOf(held, kafka);
                 clock.advance(Duration.ofMinutes(20)); // past NO_DATA's 10 minutes
                 KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held, bystanderEvent + clock.instant() + "\"}"); // waits
                 evaluator.tick();
@@ -151,11 +137,7 @@ class DeadLetterTopicRefusesTest {
     @Test
     void anInvalidEventWhoseDeadLetterIsRefusedHoldsOnlyItsOwnPartition() throws Exception {
         String held = "dlt-refused-held";
-        String bystander = IntStream.range(0, 1_000).mapToObj(i -> "dlt-refused-bystander-" + i)
-                .filter(name -> SloIngestTest.partitionOf(name) != SloIngestTest.partitionOf(held)).findFirst().orElseThrow();
-        for (String name : List.of(held, bystander)) {
-            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
-        }
+        String bystander = createWithABystander(held, "dlt-refused-bystander-");
         String kafka = RealInfrastructureResource.kafka().bootstrapServers();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
             refuseDeadLetters(admin);
@@ -202,5 +184,25 @@ class DeadLetterTopicRefusesTest {
     private static void takeDeadLettersAgain(Admin admin) throws Exception {
         admin.incrementalAlterConfigs(Map.of(DEAD_LETTER_TOPIC, List.of(new AlterConfigOp(
                 new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE)))).all().get();
+    }
+
+    /** Creates {@code held}, and an SLO named {@code bystanders} and a number on another partition; answers its name. */
+    private static String createWithABystander(String held, String bystanders) {
+        String bystander = IntStream.range(0, 1_000).mapToObj(i -> bystanders + i)
+                .filter(name -> SloIngestTest.partitionOf(name) != SloIngestTest.partitionOf(held)).findFirst().orElseThrow();
+        for (String name : List.of(held, bystander)) {
+            given().contentType(ContentType.JSON).body(SloIngestTest.slo(name)).when().post("/api/slos").then().statusCode(201);
+        }
+        return bystander;
+    }
+
+    /**
+     * Sends {@code held} an invalid event, whose dead letter the topic refuses, and waits past
+     * {@code daff.sli.counted.complete-within} (5 s in tests) with its partition behind its end.
+     */
+    private void holdThePartitionOf(String held, String kafka) {
+        KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held, "{\"slo\": \"" + held + "\", \"at\": \"" + Instant.now()
+                + "\", \"good\": 5, \"total\": 3}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !countedUpTo.complete(SloIngestTest.partitionOf(held)));
     }
 }

@@ -182,9 +182,9 @@ public class SliConsumer {
             held.stored(nextOffsets.keySet());
             accepted.increment(read.events() - stored.refused());
             forwardedRecords.increment(read.forwarded().size());
-            countedUpTo.forwarded(read.forwarded().stream().collect(Collectors.groupingBy(forwarded -> SloOwnership
-                    .partitionOf(forwarded.slo(), ownership.partitionCount()), Collectors.mapping(forwarded -> forwarded
-                    .record().partition(), Collectors.toSet()))));
+            countedUpTo.forwarded(read.forwarded().stream().collect(Collectors.groupingBy(
+                    forwarded -> SloOwnership.partitionOf(forwarded.slo(), ownership.partitionCount()),
+                    Collectors.mapping(forwarded -> forwarded.record().partition(), Collectors.toSet()))));
             rejected.increment(stored.refused());
             if (!stored.buckets().isEmpty()) {
                 counted.fire(new CountedBuckets(stored.buckets()));

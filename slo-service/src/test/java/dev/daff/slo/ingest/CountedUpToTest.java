@@ -86,17 +86,8 @@ class CountedUpToTest {
      */
     @Test
     void aPartitionHeldBackHoldsBackOnlyItself() {
-        TopicPartition held = new TopicPartition("daff.sli-events", 1);
-        consumer.assign(List.of(PARTITION, held));
-        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L, held, 0L));
-        consumer.updateEndOffsets(Map.of(PARTITION, 40L, held, 30L));
-        consumer.seek(PARTITION, 0);
-        consumer.seek(held, 0);
-        countedUpTo.assigned();
-        countedUpTo.check(consumer);
-
-        consumer.seek(PARTITION, 40); // counted to its end; the held one stays where it was
-        countedUpTo.check(consumer);
+        TopicPartition held = assignAnotherAtZeroOf30(40);
+        countedUpTo.check(consumer); // partition 0 is counted to its end; the held one stays where it was
         assertTrue(countedUpTo.complete(0), "what was sent to partition 0 is counted");
         assertFalse(countedUpTo.complete(1), "partition 1 is not");
         assertFalse(countedUpTo.complete(), "the replica as a whole is behind, and says so");
@@ -117,14 +108,7 @@ class CountedUpToTest {
      */
     @Test
     void aPartitionThatForwardedRecordsHoldsBackEverySloItMayHoldRecordsOf() {
-        TopicPartition forwarding = new TopicPartition("daff.sli-events", 1);
-        consumer.assign(List.of(PARTITION, forwarding));
-        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L, forwarding, 0L));
-        consumer.updateEndOffsets(Map.of(PARTITION, 40L, forwarding, 30L));
-        consumer.seek(PARTITION, 40);
-        consumer.seek(forwarding, 0);
-        countedUpTo.assigned();
-        countedUpTo.check(consumer);
+        TopicPartition forwarding = assignAnotherAtZeroOf30(40);
         countedUpTo.check(consumer);
         assertTrue(countedUpTo.complete(0));
 
@@ -137,6 +121,22 @@ class CountedUpToTest {
         consumer.seek(forwarding, 30);
         countedUpTo.check(consumer);
         assertTrue(countedUpTo.complete(0));
+    }
+
+    /**
+     * Assigns partition 0, counted to its end at {@code end}, and partition 1, with 30 records none of which is counted,
+     * and has the first notes taken; answers partition 1.
+     */
+    private TopicPartition assignAnotherAtZeroOf30(long end) {
+        TopicPartition other = new TopicPartition("daff.sli-events", 1);
+        consumer.assign(List.of(PARTITION, other));
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L, other, 0L));
+        consumer.updateEndOffsets(Map.of(PARTITION, end, other, 30L));
+        consumer.seek(PARTITION, end);
+        consumer.seek(other, 0);
+        countedUpTo.assigned();
+        countedUpTo.check(consumer);
+        return other;
     }
 
     private void assign(long end) {
