@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +28,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.daff.events.Topics;
 import dev.daff.localinfra.KafkaTestClient;
 import dev.daff.localinfra.RealInfrastructureResource;
+import dev.daff.slo.budgets.BudgetSnapshots;
 import dev.daff.slo.evaluation.SloEvaluator;
 import dev.daff.slo.ingest.CountedUpTo;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -61,6 +66,9 @@ class DeadLetterTopicRefusesTest {
 
     @Inject
     CountedUpTo countedUpTo;
+
+    @Inject
+    BudgetSnapshots budgetSnapshots;
 
     @BeforeEach
     void clockNotBehindTheWall() {
@@ -95,6 +103,10 @@ class DeadLetterTopicRefusesTest {
                             .body("kind", hasItem("NO_DATA"));
                 });
                 assertFalse(countedUpTo.complete(), "the held partition is still behind");
+                // The deploy gate is told each SLO's counts as of its own partition: the bystander's now, the held one's
+                // from before it was held (before, both as of the replica's partition furthest behind).
+                budgetSnapshots.publish();
+                assertTrue(countedUpTo(kafka, held).isBefore(countedUpTo(kafka, bystander).minusSeconds(3)));
             } finally {
                 takeDeadLettersAgain(admin);
             }
@@ -204,5 +216,12 @@ class DeadLetterTopicRefusesTest {
         KafkaTestClient.send(kafka, Topics.SLI_EVENTS, held, "{\"slo\": \"" + held + "\", \"at\": \"" + Instant.now()
                 + "\", \"good\": 5, \"total\": 3}");
         await().atMost(Duration.ofSeconds(30)).until(() -> !countedUpTo.complete(SloIngestTest.partitionOf(held)));
+    }
+
+    /** The {@code countedUpTo} of {@code slo}'s budget snapshot on the topic: the one {@code publish()} sent. */
+    private static Instant countedUpTo(String kafka, String slo) throws Exception {
+        JsonNode snapshot = new ObjectMapper().readTree(KafkaTestClient.read(kafka, Topics.SLO_BUDGETS,
+                record -> slo.equals(record.key()) && record.value() != null, 1, Duration.ofSeconds(20)).get(0).value());
+        return Instant.parse(snapshot.get("countedUpTo").asText());
     }
 }

@@ -78,8 +78,9 @@ public class IdempotentCreates {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Created onceAlike(String endpoint, String subject, String key, Object request, Supplier<UUID> create) {
-        String alike = key != null ? key : "request:" + HexFormat.of().formatHex(fingerprint(request));
-        return once(endpoint, subject, alike, request, create);
+        byte[] fingerprint = fingerprint(request);
+        String alike = key != null ? key : "request:" + HexFormat.of().formatHex(fingerprint);
+        return onceFingerprinted(endpoint, subject, alike, fingerprint, create);
     }
 
     /**
@@ -89,15 +90,18 @@ public class IdempotentCreates {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Created once(String endpoint, String subject, String key, Object request, Supplier<UUID> create) {
-        if (key == null) {
-            return new Created(create.get(), false);
-        }
+        return key == null ? new Created(create.get(), false)
+                : onceFingerprinted(endpoint, subject, key, fingerprint(request), create);
+    }
+
+    /** {@link #once} with a key, for a request whose fingerprint is {@code fingerprint}. */
+    private Created onceFingerprinted(String endpoint, String subject, String key, byte[] fingerprint,
+            Supplier<UUID> create) {
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
             throw ProblemException.invalidField(HEADER, "must be 1 to " + MAX_KEY_LENGTH
                     + " printable ASCII characters without spaces (a UUID, say)");
         }
         String scope = endpoint + "\n" + subject;
-        byte[] fingerprint = fingerprint(request);
         AdvisoryLocks.take(entityManager, "idempotent-request\n" + scope + "\n" + key);
         OffsetDateTime now = OffsetDateTime.now(clock);
         @SuppressWarnings("unchecked")
